@@ -1,0 +1,130 @@
+package org.openlgsp.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The registry's view of the federation that every gateway acts on: members with their signing
+ * certificates, their systems and the node that hosts each, gateway nodes with their TLS
+ * certificates, services and access grants. Published signed ({@link SignedDirectory}); a gateway
+ * trusts nothing that is not in the last valid one.
+ */
+public record Directory(
+    String instance,
+    long serial,
+    Instant issuedAt,
+    Instant expiresAt,
+    List<Member> members,
+    List<SystemEntry> systems,
+    List<Node> nodes,
+    List<Service> services,
+    List<Grant> grants) {
+
+  public Directory {
+    Identifiers.requirePart("instance", instance);
+    if (serial < 1) {
+      throw new IllegalArgumentException("serial must be positive");
+    }
+    Objects.requireNonNull(issuedAt, "issuedAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    if (!expiresAt.isAfter(issuedAt)) {
+      throw new IllegalArgumentException("expiresAt must be after issuedAt");
+    }
+    members = List.copyOf(members);
+    systems = List.copyOf(systems);
+    nodes = List.copyOf(nodes);
+    services = List.copyOf(services);
+    grants = List.copyOf(grants);
+  }
+
+  /** An agency: member code, display name, and the certificates its signatures may be made with. */
+  public record Member(ClientId id, String name, List<String> signingCertificates) {
+    public Member {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      if (id.isSubsystem()) {
+        throw new IllegalArgumentException("member id " + id + " must not name a subsystem");
+      }
+      signingCertificates = List.copyOf(signingCertificates);
+    }
+  }
+
+  /** An information system (X-Road subsystem) and the gateway node that serves it. */
+  public record SystemEntry(ClientId id, String name, NodeId node) {
+    public SystemEntry {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(node, "node");
+      if (!id.isSubsystem()) {
+        throw new IllegalArgumentException("system id " + id + " must name a subsystem");
+      }
+    }
+  }
+
+  /** A gateway node: where peers reach it ({@code https://host:port}) and its TLS certificates. */
+  public record Node(NodeId id, String address, List<String> tlsCertificates) {
+    public Node {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(address, "address");
+      if (!address.startsWith("https://")) {
+        throw new IllegalArgumentException("node address must be https://host:port");
+      }
+      tlsCertificates = List.copyOf(tlsCertificates);
+    }
+  }
+
+  /**
+   * A service: the backend the provider's gateway forwards to, and, for services returning personal
+   * data, where the data subject's identifier sits in the request (empty when none).
+   */
+  public record Service(ServiceId id, String backendUrl, String subjectLocator) {
+    public Service {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(backendUrl, "backendUrl");
+      Objects.requireNonNull(subjectLocator, "subjectLocator");
+      if (!backendUrl.startsWith("http://") && !backendUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("backend URL must be http(s)://");
+      }
+    }
+  }
+
+  /**
+   * Permission for a client system to call a service, optionally narrowed to HTTP methods and path
+   * patterns ({@code *} matches one path segment, a trailing {@code **} any rest). Empty lists mean
+   * every method or every path.
+   */
+  public record Grant(
+      ClientId client, ServiceId service, List<String> methods, List<String> pathPatterns) {
+    public Grant {
+      Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(service, "service");
+      methods = List.copyOf(methods);
+      pathPatterns = List.copyOf(pathPatterns);
+    }
+  }
+
+  public Optional<Member> member(ClientId id) {
+    ClientId memberId = id.memberId();
+    return members.stream().filter(m -> m.id().equals(memberId)).findFirst();
+  }
+
+  public Optional<SystemEntry> system(ClientId id) {
+    return systems.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  public Optional<Node> node(NodeId id) {
+    return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
+  }
+
+  public Optional<Service> service(ServiceId id) {
+    return services.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** True while {@code now} is before expiry plus the grace a gateway allows. */
+  public boolean usableAt(Instant now, Duration grace) {
+    return now.isBefore(expiresAt.plus(grace));
+  }
+}

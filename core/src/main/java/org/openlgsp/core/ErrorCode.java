@@ -1,0 +1,113 @@
+package org.openlgsp.core;
+
+/**
+ * Every failure a client can see, with a stable code, its HTTP status and the X-Road error type put
+ * in the {@code X-Road-Error} header. Codes are part of the public contract: never rename one.
+ */
+public enum ErrorCode {
+  REQUEST_MALFORMED("request.malformed", 400, "Client.BadRequest", "Malformed request"),
+  REQUEST_TOO_LARGE("request.too_large", 413, "Client.InvalidBody", "Request body too large"),
+  IDENTIFIER_INVALID(
+      "identifier.invalid", 400, "Client.InvalidClientIdentifier", "Invalid identifier"),
+  PROTOCOL_UNSUPPORTED(
+      "protocol.unsupported", 400, "Client.InvalidProtocolVersion", "Unsupported protocol version"),
+  HEADER_MISSING("header.missing", 400, "Client.MissingHeader", "Required header missing"),
+  CLIENT_UNAUTHENTICATED(
+      "client.unauthenticated",
+      401,
+      "Client.SslAuthenticationFailed",
+      "Client system not authenticated"),
+  TOKEN_INVALID("token.invalid", 401, "Client.SslAuthenticationFailed", "Invalid access token"),
+  CLIENT_MISMATCH(
+      "client.mismatch",
+      403,
+      "Client.InconsistentHeaders",
+      "X-Road-Client does not match the authenticated system"),
+  CLIENT_UNKNOWN("client.unknown", 403, "Server.ServerProxy.UnknownMember", "Unknown client"),
+  SERVICE_UNKNOWN("service.unknown", 404, "Server.ClientProxy.UnknownService", "Unknown service"),
+  ACCESS_DENIED("access.denied", 403, "Server.ServerProxy.AccessDenied", "Access denied"),
+  SIGNATURE_INVALID(
+      "signature.invalid", 403, "Server.ServerProxy.InvalidSignature", "Invalid request signature"),
+  RESPONSE_INVALID(
+      "response.invalid",
+      502,
+      "Server.ClientProxy.InvalidResponse",
+      "Provider response failed verification"),
+  MESSAGE_REPLAYED(
+      "message.replayed", 409, "Server.ServerProxy.InvalidMessage", "Message replayed"),
+  MESSAGE_EXPIRED(
+      "message.expired",
+      400,
+      "Server.ServerProxy.InvalidMessage",
+      "Message time outside the accepted window"),
+  DIRECTORY_EXPIRED(
+      "directory.expired", 503, "Server.ClientProxy.OutdatedGlobalConf", "Directory expired"),
+  DIRECTORY_INVALID(
+      "directory.invalid", 502, "Server.ClientProxy.OutdatedGlobalConf", "Directory invalid"),
+  PEER_UNTRUSTED(
+      "peer.untrusted",
+      502,
+      "Server.ClientProxy.SslAuthenticationFailed",
+      "Peer gateway certificate not trusted"),
+  PEER_UNREACHABLE(
+      "peer.unreachable", 502, "Server.ClientProxy.NetworkError", "Provider gateway unreachable"),
+  BACKEND_UNREACHABLE(
+      "backend.unreachable",
+      502,
+      "Server.ServerProxy.ServiceFailed",
+      "Backend service unreachable"),
+  LEDGER_UNAVAILABLE(
+      "ledger.unavailable", 503, "Server.ServerProxy.DatabaseError", "Ledger unavailable"),
+  ADMIN_UNAUTHENTICATED(
+      "admin.unauthenticated", 401, "Client.Unauthorized", "Administrator not authenticated"),
+  ADMIN_FORBIDDEN("admin.forbidden", 403, "Client.AccessDenied", "Administrator not allowed"),
+  RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
+  RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
+  METHOD_NOT_ALLOWED(
+      "request.method_not_allowed", 405, "Client.InvalidHttpMethod", "Method not allowed"),
+  INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
+
+  private final String code;
+  private final int httpStatus;
+  private final String xroadType;
+  private final String title;
+
+  ErrorCode(String code, int httpStatus, String xroadType, String title) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.xroadType = xroadType;
+    this.title = title;
+  }
+
+  /** The stable, dotted code, e.g. {@code access.denied}. */
+  public String code() {
+    return code;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** Value of the {@code X-Road-Error} header. */
+  public String xroadType() {
+    return xroadType;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The problem type URI of RFC 9457. */
+  public String typeUri() {
+    return "https://openlgsp.org/problems/" + code;
+  }
+
+  public static java.util.Optional<ErrorCode> fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code.equals(code)) {
+        return java.util.Optional.of(c);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+}
