@@ -1,0 +1,155 @@
+package org.openlgsp.gateway;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+/**
+ * A message body read once from the network while its SHA-256 is computed: kept in memory up to a
+ * threshold, spilled to a temporary file beyond it, refused beyond the size limit. Signing needs
+ * the digest before the body is forwarded; spooling keeps the heap bounded for large bodies.
+ */
+final class BodySpool implements AutoCloseable {
+  static final int MEMORY_THRESHOLD = 256 * 1024;
+  private static final BodySpool EMPTY =
+      new BodySpool(new byte[0], null, 0, Digests.base64(Digests.sha256(new byte[0])));
+
+  private final byte[] memory;
+  private final Path file;
+  private final long length;
+  private final String digest;
+
+  private BodySpool(byte[] memory, Path file, long length, String digest) {
+    this.memory = memory;
+    this.file = file;
+    this.length = length;
+    this.digest = digest;
+  }
+
+  static BodySpool empty() {
+    return EMPTY;
+  }
+
+  static BodySpool of(byte[] bytes) {
+    return new BodySpool(bytes, null, bytes.length, Digests.base64(Digests.sha256(bytes)));
+  }
+
+  /** Reads {@code in} to its end; {@code tooLarge} names the error when the limit is passed. */
+  static BodySpool read(InputStream in, long limit, ErrorCode tooLarge) {
+    MessageDigest sha = Digests.sha256();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    OutputStream spill = null;
+    Path file = null;
+    long total = 0;
+    byte[] chunk = new byte[16 * 1024];
+    try {
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        total += n;
+        if (total > limit) {
+          throw new LgspException(tooLarge, "body exceeds the limit of " + limit + " bytes");
+        }
+        sha.update(chunk, 0, n);
+        if (spill == null && buffer.size() + n > MEMORY_THRESHOLD) {
+          file = Files.createTempFile("lgsp-body-", ".spool");
+          spill = Files.newOutputStream(file);
+          buffer.writeTo(spill);
+          buffer = null;
+        }
+        if (spill != null) {
+          spill.write(chunk, 0, n);
+        } else {
+          buffer.write(chunk, 0, n);
+        }
+      }
+      if (spill != null) {
+        spill.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(spill);
+      deleteQuietly(file);
+      if (e instanceof LgspException le) {
+        throw le;
+      }
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "body could not be read completely", e);
+    }
+    String digest = Digests.base64(sha.digest());
+    return file == null
+        ? new BodySpool(buffer.toByteArray(), null, total, digest)
+        : new BodySpool(null, file, total, digest);
+  }
+
+  long length() {
+    return length;
+  }
+
+  String digest() {
+    return digest;
+  }
+
+  boolean isEmpty() {
+    return length == 0;
+  }
+
+  /** The whole body, only for small in-memory bodies (e.g. problem documents). */
+  byte[] bytes() {
+    if (memory == null) {
+      throw new IllegalStateException("body is spooled to disk");
+    }
+    return memory;
+  }
+
+  InputStream open() {
+    if (memory != null) {
+      return new ByteArrayInputStream(memory);
+    }
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void writeTo(OutputStream out) throws IOException {
+    if (memory != null) {
+      out.write(memory);
+    } else {
+      try (InputStream in = Files.newInputStream(file)) {
+        in.transferTo(out);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    deleteQuietly(file);
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // the spool file is deleted next; nothing to recover
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a leftover temp file is harmless and the OS cleans its temp folder
+      }
+    }
+  }
+}

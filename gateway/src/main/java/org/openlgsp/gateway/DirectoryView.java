@@ -1,0 +1,109 @@
+package org.openlgsp.gateway;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.core.Signatures;
+
+/**
+ * A verified directory indexed for the hot path: lookups by id and by certificate fingerprint, with
+ * signature verifiers built once per certificate rather than once per message.
+ */
+final class DirectoryView {
+  private final Directory directory;
+  private final Map<ServiceId, Directory.Service> services = new HashMap<>();
+  private final Map<ClientId, Directory.SystemEntry> systems = new HashMap<>();
+  private final Map<NodeId, Directory.Node> nodes = new HashMap<>();
+  private final Map<String, NodeId> nodeByTlsFingerprint = new HashMap<>();
+  private final Map<NodeId, Set<String>> tlsFingerprintsByNode = new HashMap<>();
+  private final Map<String, SigningKey> signingKeys = new HashMap<>();
+  private final Map<String, List<Directory.Grant>> grants = new HashMap<>();
+
+  /** A member's signing certificate with its ready verifier. */
+  record SigningKey(ClientId member, X509Certificate certificate, Signatures.Verifier verifier) {}
+
+  DirectoryView(Directory directory) {
+    this.directory = directory;
+    directory.services().forEach(s -> services.put(s.id(), s));
+    directory.systems().forEach(s -> systems.put(s.id(), s));
+    for (Directory.Node n : directory.nodes()) {
+      nodes.put(n.id(), n);
+      var fingerprints = new java.util.HashSet<String>();
+      for (String cert : n.tlsCertificates()) {
+        String fp = Certificates.fingerprint(Certificates.fromBase64(cert));
+        fingerprints.add(fp);
+        nodeByTlsFingerprint.put(fp, n.id());
+      }
+      tlsFingerprintsByNode.put(n.id(), Set.copyOf(fingerprints));
+    }
+    for (Directory.Member m : directory.members()) {
+      for (String cert : m.signingCertificates()) {
+        X509Certificate x = Certificates.fromBase64(cert);
+        signingKeys.put(
+            Certificates.fingerprint(x),
+            new SigningKey(m.id(), x, Signatures.verifier(x.getPublicKey())));
+      }
+    }
+    for (Directory.Grant g : directory.grants()) {
+      grants.computeIfAbsent(key(g.client(), g.service()), k -> new ArrayList<>()).add(g);
+    }
+  }
+
+  Directory directory() {
+    return directory;
+  }
+
+  long serial() {
+    return directory.serial();
+  }
+
+  Instant expiresAt() {
+    return directory.expiresAt();
+  }
+
+  Optional<Directory.Service> service(ServiceId id) {
+    return Optional.ofNullable(services.get(id));
+  }
+
+  Optional<Directory.SystemEntry> system(ClientId id) {
+    return Optional.ofNullable(systems.get(id));
+  }
+
+  Optional<Directory.Node> node(NodeId id) {
+    return Optional.ofNullable(nodes.get(id));
+  }
+
+  Optional<NodeId> nodeByTlsFingerprint(String fingerprint) {
+    return Optional.ofNullable(nodeByTlsFingerprint.get(fingerprint));
+  }
+
+  Set<String> tlsFingerprints(NodeId node) {
+    return tlsFingerprintsByNode.getOrDefault(node, Set.of());
+  }
+
+  Set<String> allNodeFingerprints() {
+    return nodeByTlsFingerprint.keySet();
+  }
+
+  Optional<SigningKey> signingKey(String fingerprint) {
+    return Optional.ofNullable(signingKeys.get(fingerprint));
+  }
+
+  List<Directory.Grant> grants(ClientId client, ServiceId service) {
+    return grants.getOrDefault(key(client, service), List.of());
+  }
+
+  private static String key(ClientId client, ServiceId service) {
+    return client + "|" + service;
+  }
+}

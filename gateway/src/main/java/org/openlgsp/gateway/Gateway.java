@@ -1,0 +1,238 @@
+package org.openlgsp.gateway;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.MessageSigner;
+import org.openlgsp.ledger.Ledger;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.TlsContexts;
+
+/**
+ * A running gateway node: the client listeners local systems call (HTTPS with optional mTLS, and
+ * optionally plain HTTP for bearer tokens) and the mTLS listener other gateways call.
+ */
+public final class Gateway implements AutoCloseable {
+  private final GatewayContext ctx;
+  private final List<WebServer> servers = new ArrayList<>();
+  private final WebServer clientTls;
+  private final WebServer peer;
+  private final Optional<WebServer> clientHttp;
+
+  private Gateway(GatewayContext ctx) {
+    this.ctx = ctx;
+    ConsumerEndpoint consumer = new ConsumerEndpoint(ctx);
+    ProviderEndpoint provider = new ProviderEndpoint(ctx);
+    GatewayOptions o = ctx.options();
+    Credentials nodeTls = ctx.peers().nodeTls();
+    Set<String> systemPins = ctx.systemsByFingerprint().keySet();
+    this.clientTls =
+        start(
+            o.host(),
+            o.clientTlsPort(),
+            Optional.of(
+                Tls.builder()
+                    .sslContext(
+                        TlsContexts.create(nodeTls, new PinnedTrustManager(() -> systemPins)))
+                    .clientAuth(TlsClientAuth.OPTIONAL)
+                    .endpointIdentificationAlgorithm("NONE")
+                    .build()),
+            clientRouting(consumer));
+    this.clientHttp =
+        o.clientHttpPort() < 0
+            ? Optional.empty()
+            : Optional.of(
+                start(o.host(), o.clientHttpPort(), Optional.empty(), clientRouting(consumer)));
+    DirectoryHolder directory = ctx.directory();
+    this.peer =
+        start(
+            o.host(),
+            o.peerPort(),
+            Optional.of(
+                Tls.builder()
+                    .sslContext(
+                        TlsContexts.create(
+                            nodeTls,
+                            new PinnedTrustManager(
+                                () ->
+                                    directory
+                                        .view()
+                                        .map(DirectoryView::allNodeFingerprints)
+                                        .orElse(Set.of()))))
+                    .clientAuth(TlsClientAuth.REQUIRED)
+                    .endpointIdentificationAlgorithm("NONE")
+                    .build()),
+            HttpRouting.builder().any("/r1/*", provider::exchange).any(Gateway::notFound));
+  }
+
+  /**
+   * Starts a gateway.
+   *
+   * @param memberSigning signing credentials of each member whose systems this gateway serves
+   */
+  public static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger) {
+    Map<ClientId, MessageSigner> signers = new HashMap<>();
+    memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
+    if (!signers.containsKey(options.node().owner())) {
+      throw new IllegalArgumentException(
+          "the node owner " + options.node().owner() + " needs signing credentials");
+    }
+    Clock clock = directory.clock();
+    List<LocalSystem> localSystems = List.copyOf(systems);
+    GatewayContext ctx =
+        new GatewayContext(
+            options,
+            directory,
+            Map.copyOf(signers),
+            localSystems,
+            new TokenService(localSystems, options.tokenTtl(), clock),
+            new PeerClients(nodeTls, directory, options.backendTimeout()),
+            WebClient.builder()
+                .followRedirects(false)
+                .connectionCacheSize(256)
+                .sendExpectContinue(false)
+                .build(),
+            new ReplayGuard(options.replayWindow()),
+            new ExchangeRecorder(ledger, options.node()),
+            clock,
+            GatewayContext.fingerprintIndex(localSystems));
+    return new Gateway(ctx);
+  }
+
+  public int clientTlsPort() {
+    return clientTls.port();
+  }
+
+  /** The plain-HTTP client port, when enabled. */
+  public Optional<Integer> clientHttpPort() {
+    return clientHttp.map(WebServer::port);
+  }
+
+  public int peerPort() {
+    return peer.port();
+  }
+
+  public GatewayOptions options() {
+    return ctx.options();
+  }
+
+  private HttpRouting.Builder clientRouting(ConsumerEndpoint consumer) {
+    return HttpRouting.builder()
+        .post("/token", this::token)
+        .get("/listClients", consumer::listClients)
+        .any("/r1/*", consumer::exchange)
+        .any("/r*", consumer::exchange)
+        .any(Gateway::notFound);
+  }
+
+  private WebServer start(String host, int port, Optional<Tls> tls, HttpRouting.Builder routing) {
+    var builder =
+        WebServer.builder()
+            .host(host)
+            .port(port)
+            .maxPayloadSize(ctx.options().maxBodyBytes() + 1)
+            .routing(routing);
+    tls.ifPresent(builder::tls);
+    WebServer server = builder.build().start();
+    servers.add(server);
+    return server;
+  }
+
+  /** OAuth2 client-credentials grant (RFC 6749 §4.4), form body or HTTP Basic credentials. */
+  private void token(ServerRequest req, ServerResponse res) {
+    try {
+      byte[] raw = req.content().inputStream().readNBytes(8 * 1024);
+      UriQuery form = UriQuery.create(new String(raw, StandardCharsets.UTF_8));
+      String grant = form.contains("grant_type") ? form.get("grant_type") : "";
+      if (!"client_credentials".equals(grant)) {
+        throw new LgspException(
+            ErrorCode.REQUEST_MALFORMED, "grant_type must be client_credentials");
+      }
+      String[] basic = basicCredentials(req);
+      String id =
+          basic.length == 2 ? basic[0] : form.contains("client_id") ? form.get("client_id") : "";
+      String secret =
+          basic.length == 2
+              ? basic[1]
+              : form.contains("client_secret") ? form.get("client_secret") : "";
+      if (id.isEmpty() || secret.isEmpty()) {
+        throw new LgspException(
+            ErrorCode.TOKEN_INVALID, "client_id and client_secret are required");
+      }
+      TokenService.Token t = ctx.tokens().issue(id, secret);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("access_token", t.accessToken());
+      body.put("token_type", "Bearer");
+      body.put("expires_in", t.expiresInSeconds());
+      res.status(Status.OK_200);
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.send(Json.write(body));
+    } catch (Throwable t) {
+      Problems.send(res, Problems.classify(t));
+    }
+  }
+
+  private static String[] basicCredentials(ServerRequest req) {
+    String v = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+    if (!v.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return new String[0];
+    }
+    try {
+      String decoded =
+          new String(
+              java.util.Base64.getDecoder().decode(v.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon < 0
+          ? new String[0]
+          : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    } catch (IllegalArgumentException e) {
+      throw new LgspException(ErrorCode.TOKEN_INVALID, "malformed Basic credentials");
+    }
+  }
+
+  private static void notFound(ServerRequest req, ServerResponse res) {
+    Problems.send(
+        res,
+        new LgspException(
+            ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint; X-Road calls go to /r1/{serviceId}"));
+  }
+
+  /** The systems this node serves, for diagnostics. */
+  public String describeSystems() {
+    return ctx.systems().stream().map(s -> s.id().toString()).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public void close() {
+    servers.forEach(WebServer::stop);
+  }
+}

@@ -1,0 +1,137 @@
+package org.openlgsp.gateway;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.openlgsp.core.NodeId;
+
+/**
+ * How a gateway node listens and what it tolerates.
+ *
+ * @param node this node's identifier in the directory
+ * @param host address to bind, e.g. {@code 127.0.0.1}
+ * @param clientTlsPort HTTPS port for local systems (mTLS or bearer token); 0 picks a free port
+ * @param clientHttpPort plain-HTTP port for local systems (bearer token only); -1 disables it
+ * @param peerPort mTLS port for other gateways; 0 picks a free port
+ * @param replayWindow how far a peer's clock may differ; message ids are remembered for twice this
+ * @param directoryGrace how long past its expiry the last valid directory is still used
+ * @param maxBodyBytes largest request or response body accepted
+ * @param tokenTtl lifetime of bearer tokens issued by {@code POST /token}
+ * @param backendTimeout read timeout towards backends and peer gateways
+ */
+public record GatewayOptions(
+    NodeId node,
+    String host,
+    int clientTlsPort,
+    int clientHttpPort,
+    int peerPort,
+    Duration replayWindow,
+    Duration directoryGrace,
+    long maxBodyBytes,
+    Duration tokenTtl,
+    Duration backendTimeout) {
+
+  public GatewayOptions {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(host, "host");
+    requirePort("clientTlsPort", clientTlsPort, false);
+    requirePort("clientHttpPort", clientHttpPort, true);
+    requirePort("peerPort", peerPort, false);
+    requirePositive("replayWindow", replayWindow);
+    Objects.requireNonNull(directoryGrace, "directoryGrace");
+    if (directoryGrace.isNegative()) {
+      throw new IllegalArgumentException("directoryGrace must not be negative");
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    }
+    requirePositive("tokenTtl", tokenTtl);
+    requirePositive("backendTimeout", backendTimeout);
+  }
+
+  /**
+   * Loopback, free ports, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s timeout.
+   */
+  public static GatewayOptions defaults(NodeId node) {
+    return new GatewayOptions(
+        node,
+        "127.0.0.1",
+        0,
+        -1,
+        0,
+        Duration.ofSeconds(60),
+        Duration.ofHours(1),
+        10L * 1024 * 1024,
+        Duration.ofHours(1),
+        Duration.ofSeconds(30));
+  }
+
+  public GatewayOptions withClientHttpPort(int port) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        port,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout);
+  }
+
+  public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTls,
+        clientHttp,
+        peer,
+        replayWindow,
+        directoryGrace,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout);
+  }
+
+  public GatewayOptions withMaxBodyBytes(long bytes) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        bytes,
+        tokenTtl,
+        backendTimeout);
+  }
+
+  public GatewayOptions withDirectoryGrace(Duration grace) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        grace,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout);
+  }
+
+  private static void requirePort(String name, int port, boolean mayBeDisabled) {
+    int min = mayBeDisabled ? -1 : 0;
+    if (port < min || port > 65535) {
+      throw new IllegalArgumentException(name + " out of range: " + port);
+    }
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+}

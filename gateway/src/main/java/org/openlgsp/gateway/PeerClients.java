@@ -1,0 +1,65 @@
+package org.openlgsp.gateway;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.webclient.api.WebClient;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.TlsContexts;
+
+/**
+ * One keep-alive HTTP client per provider node. Each trusts only that node's TLS certificates as
+ * listed in the current directory (asked at every handshake), and presents this node's certificate.
+ */
+final class PeerClients {
+  private final Credentials nodeTls;
+  private final DirectoryHolder directory;
+  private final Duration timeout;
+  private final ConcurrentHashMap<NodeId, Peer> peers = new ConcurrentHashMap<>();
+
+  private record Peer(String address, WebClient client) {}
+
+  PeerClients(Credentials nodeTls, DirectoryHolder directory, Duration timeout) {
+    this.nodeTls = nodeTls;
+    this.directory = directory;
+    this.timeout = timeout;
+  }
+
+  Credentials nodeTls() {
+    return nodeTls;
+  }
+
+  WebClient client(Directory.Node node) {
+    Peer peer = peers.get(node.id());
+    if (peer == null || !peer.address().equals(node.address())) {
+      peer = new Peer(node.address(), build(node));
+      peers.put(node.id(), peer);
+    }
+    return peer.client();
+  }
+
+  private WebClient build(Directory.Node node) {
+    NodeId id = node.id();
+    var trust =
+        new PinnedTrustManager(
+            () -> directory.view().map(v -> v.tlsFingerprints(id)).orElse(Set.of()));
+    Tls tls =
+        Tls.builder()
+            .sslContext(TlsContexts.create(nodeTls, trust))
+            .endpointIdentificationAlgorithm("NONE")
+            .build();
+    return WebClient.builder()
+        .baseUri(node.address())
+        .tls(tls)
+        .followRedirects(false)
+        .readTimeout(timeout)
+        .connectTimeout(Duration.ofSeconds(5))
+        .sendExpectContinue(false)
+        .connectionCacheSize(256)
+        .build();
+  }
+}

@@ -1,0 +1,50 @@
+package org.openlgsp.gateway;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import javax.net.ssl.SSLException;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+/** Names what went wrong talking to another gateway or a backend, from the exception chain. */
+final class PeerFailures {
+  private PeerFailures() {}
+
+  static LgspException classify(RuntimeException e) {
+    if (e instanceof LgspException le) {
+      return le;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return new LgspException(
+            ErrorCode.PEER_UNTRUSTED,
+            "TLS handshake with the provider gateway failed (certificate not trusted by one side)",
+            e);
+      }
+      if (t instanceof ConnectException) {
+        return new LgspException(
+            ErrorCode.PEER_UNREACHABLE, "provider gateway refused the connection", e);
+      }
+      if (t instanceof SocketTimeoutException) {
+        return new LgspException(ErrorCode.PEER_UNREACHABLE, "provider gateway timed out", e);
+      }
+    }
+    return new LgspException(ErrorCode.PEER_UNREACHABLE, "provider gateway unreachable", e);
+  }
+
+  static LgspException backend(RuntimeException e) {
+    if (e instanceof LgspException le) {
+      return le;
+    }
+    return new LgspException(
+        ErrorCode.BACKEND_UNREACHABLE, "backend service did not answer: " + rootMessage(e), e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName();
+  }
+}

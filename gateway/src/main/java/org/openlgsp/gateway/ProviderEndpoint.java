@@ -1,0 +1,337 @@
+package org.openlgsp.gateway;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import java.util.List;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.MessageSigner;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.ledger.Side;
+
+/**
+ * The endpoint other gateways call: verifies the peer, the signature, freshness and the grant,
+ * calls the backend, then signs the response (bound to the request hash) and records the exchange.
+ * Errors are signed too, so the consumer can tell a genuine refusal from a forgery.
+ */
+final class ProviderEndpoint {
+  private final GatewayContext ctx;
+
+  ProviderEndpoint(GatewayContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void exchange(ServerRequest req, ServerResponse res) {
+    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
+    facts.requestTime = ctx.clock().instant();
+    facts.method = req.prologue().method().text();
+    String requestHash = "";
+    try {
+      DirectoryView dir = ctx.directory().require();
+      NodeId peer = peerNode(req, dir);
+      R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
+      facts.path = target.pathAndQuery();
+      facts.service = target.service();
+      var h = req.headers();
+      ClientId client = ClientId.parse(HeaderValues.required(h, Headers.XROAD_CLIENT));
+      Directory.SystemEntry clientSystem =
+          dir.system(client)
+              .orElseThrow(
+                  () ->
+                      new LgspException(
+                          ErrorCode.CLIENT_UNKNOWN,
+                          "client " + client + " is not in the directory"));
+      if (!clientSystem.node().equals(peer)) {
+        throw new LgspException(
+            ErrorCode.PEER_UNTRUSTED, "node " + peer + " does not host client " + client);
+      }
+      facts.client = client;
+      facts.messageId = HeaderValues.required(h, Headers.XROAD_ID);
+      facts.requestId = HeaderValues.required(h, Headers.XROAD_REQUEST_ID);
+      facts.userId = HeaderValues.optional(h, Headers.XROAD_USER_ID);
+      facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);
+      long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
+      String digest = HeaderValues.required(h, Headers.LGSP_BODY_DIGEST);
+      SigningInput.Request input =
+          new SigningInput.Request(
+              facts.method,
+              target.serviceEncoded(),
+              target.path(),
+              target.query(),
+              client.toString(),
+              facts.messageId,
+              facts.requestId,
+              facts.userId,
+              facts.issue,
+              HeaderValues.optional(h, Headers.XROAD_REPRESENTED_PARTY),
+              h.contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
+              time,
+              digest);
+      requestHash = input.hash();
+      facts.requestDigest = digest;
+      facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);
+      long now = ctx.clock().millis();
+      if (Math.abs(now - time) > ctx.options().replayWindow().toMillis()) {
+        throw new LgspException(
+            ErrorCode.MESSAGE_EXPIRED,
+            "request time differs from this gateway's clock by more than "
+                + ctx.options().replayWindow().toSeconds()
+                + " s");
+      }
+      verifySignature(dir, client, HeaderValues.required(h, Headers.LGSP_SIGNER), input, facts);
+      if (!ctx.replay().firstUse(client.toString(), facts.messageId, now)) {
+        throw new LgspException(
+            ErrorCode.MESSAGE_REPLAYED, "message id " + facts.messageId + " was already used");
+      }
+      try (BodySpool body =
+          BodySpool.read(
+              req.content().inputStream(),
+              ctx.options().maxBodyBytes(),
+              ErrorCode.REQUEST_TOO_LARGE)) {
+        if (!body.digest().equals(digest)) {
+          throw new LgspException(
+              ErrorCode.SIGNATURE_INVALID, "request body does not match its signed digest");
+        }
+        Directory.Service service = localService(dir, target);
+        if (!GrantMatcher.admits(dir.grants(client, service.id()), facts.method, target.path())) {
+          throw new LgspException(
+              ErrorCode.ACCESS_DENIED,
+              client + " has no grant for " + facts.method + " on " + service.id());
+        }
+        forward(req, res, service, target, body, requestHash, facts);
+      }
+    } catch (Throwable t) {
+      LgspException e = Problems.classify(t);
+      facts.errorCode = e.code().code();
+      sendSignedProblem(res, e, requestHash, facts);
+    }
+  }
+
+  private NodeId peerNode(ServerRequest req, DirectoryView dir) {
+    Certificate[] certs = req.remotePeer().tlsCertificates().orElse(new Certificate[0]);
+    if (certs.length == 0) {
+      throw new LgspException(ErrorCode.PEER_UNTRUSTED, "peer presented no TLS certificate");
+    }
+    String fp = Certificates.fingerprint((X509Certificate) certs[0]);
+    return dir.nodeByTlsFingerprint(fp)
+        .orElseThrow(
+            () ->
+                new LgspException(
+                    ErrorCode.PEER_UNTRUSTED, "peer TLS certificate is not in the directory"));
+  }
+
+  private static void verifySignature(
+      DirectoryView dir,
+      ClientId client,
+      String signerFingerprint,
+      SigningInput.Request input,
+      ExchangeRecorder.Facts facts) {
+    DirectoryView.SigningKey key =
+        dir.signingKey(signerFingerprint)
+            .filter(k -> k.member().equals(client.memberId()))
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.SIGNATURE_INVALID,
+                        "signer is not a directory signing certificate of " + client.memberId()));
+    try {
+      key.certificate().checkValidity(new Date(input.timeMillis()));
+    } catch (CertificateException e) {
+      throw new LgspException(
+          ErrorCode.SIGNATURE_INVALID, "signing certificate not valid at the request time");
+    }
+    byte[] signature = Digests.fromBase64("X-Lgsp-Signature", facts.requestSignature);
+    if (!key.verifier().verify(input.bytes(), signature)) {
+      throw new LgspException(ErrorCode.SIGNATURE_INVALID, "request signature does not verify");
+    }
+  }
+
+  private Directory.Service localService(DirectoryView dir, R1Target target) {
+    Directory.Service service =
+        dir.service(target.service())
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.SERVICE_UNKNOWN, "service " + target.service() + " is unknown"));
+    boolean hostedHere =
+        dir.system(service.id().provider())
+            .map(s -> s.node().equals(ctx.options().node()))
+            .orElse(false);
+    if (!hostedHere) {
+      throw new LgspException(
+          ErrorCode.SERVICE_UNKNOWN, "service " + service.id() + " is not hosted by this gateway");
+    }
+    return service;
+  }
+
+  private void forward(
+      ServerRequest req,
+      ServerResponse res,
+      Directory.Service service,
+      R1Target target,
+      BodySpool body,
+      String requestHash,
+      ExchangeRecorder.Facts facts)
+      throws Exception {
+    String base = service.backendUrl();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    HttpClientRequest out =
+        ctx.backends()
+            .method(Method.create(facts.method))
+            .uri(base + target.pathAndQuery())
+            .skipUriEncoding(true)
+            .followRedirects(false)
+            .readTimeout(ctx.options().backendTimeout());
+    for (Header h : req.headers()) {
+      if (Headers.forwarded(h.name())) {
+        out.header(h);
+      }
+    }
+    out.header(Headers.XROAD_CLIENT, facts.client.toString());
+    out.header(Headers.XROAD_ID, facts.messageId);
+    out.header(Headers.XROAD_REQUEST_ID, facts.requestId);
+    if (!facts.userId.isEmpty()) {
+      out.header(Headers.XROAD_USER_ID, facts.userId);
+    }
+    if (!facts.issue.isEmpty()) {
+      out.header(Headers.XROAD_ISSUE, facts.issue);
+    }
+    out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
+    try (HttpClientResponse in = callBackend(out, body);
+        BodySpool answer =
+            BodySpool.read(
+                in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.BACKEND_UNREACHABLE)) {
+      List<Header> headers = new java.util.ArrayList<>();
+      for (Header h : in.headers()) {
+        if (Headers.forwarded(h.name())) {
+          headers.add(h);
+        }
+      }
+      String contentType =
+          in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+      sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+    }
+  }
+
+  private static HttpClientResponse callBackend(HttpClientRequest out, BodySpool body) {
+    try {
+      if (body.isEmpty()) {
+        return out.request();
+      }
+      return out.outputStream(
+          os -> {
+            body.writeTo(os);
+            os.close();
+          });
+    } catch (RuntimeException e) {
+      throw PeerFailures.backend(e);
+    }
+  }
+
+  private void sendSignedProblem(
+      ServerResponse res, LgspException e, String requestHash, ExchangeRecorder.Facts facts) {
+    try (BodySpool body = BodySpool.of(e.toProblem().toJsonBytes())) {
+      sendSigned(
+          res,
+          e.code().httpStatus(),
+          List.of(),
+          org.openlgsp.core.Problem.MEDIA_TYPE,
+          body,
+          e.code().xroadType(),
+          requestHash,
+          facts);
+    } catch (Exception again) {
+      Problems.send(res, Problems.classify(again));
+    }
+  }
+
+  private void sendSigned(
+      ServerResponse res,
+      int status,
+      List<Header> headers,
+      String contentType,
+      BodySpool body,
+      String xroadError,
+      String requestHash,
+      ExchangeRecorder.Facts facts)
+      throws Exception {
+    long time = ctx.clock().millis();
+    MessageSigner signer = responseSigner(facts);
+    SigningInput.Response input =
+        new SigningInput.Response(
+            status,
+            requestHash,
+            facts.messageId,
+            facts.requestId,
+            contentType,
+            time,
+            body.digest(),
+            xroadError);
+    String signature = Digests.base64(signer.sign(input.bytes()));
+    facts.status = status;
+    facts.responseDigest = body.digest();
+    facts.responseSignature = signature;
+    if (facts.identified()) {
+      ctx.recorder().write(Side.PROVIDER, facts, ctx.clock().instant());
+    }
+    res.status(Status.create(status));
+    headers.forEach(res::header);
+    if (!contentType.isEmpty()) {
+      res.header(HeaderNames.CONTENT_TYPE, contentType);
+    }
+    if (facts.client != null) {
+      res.header(Headers.XROAD_CLIENT, facts.client.toString());
+    }
+    if (facts.service != null) {
+      res.header(Headers.XROAD_SERVICE, facts.service.toString());
+    }
+    setIfPresent(res, Headers.XROAD_ID, facts.messageId);
+    setIfPresent(res, Headers.XROAD_REQUEST_ID, facts.requestId);
+    setIfPresent(res, Headers.XROAD_REQUEST_HASH, requestHash);
+    if (!xroadError.isEmpty()) {
+      res.header(Headers.XROAD_ERROR, xroadError);
+    }
+    res.header(Headers.LGSP_TIME, Long.toString(time));
+    res.header(Headers.LGSP_BODY_DIGEST, body.digest());
+    res.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
+    res.header(Headers.LGSP_SIGNATURE, signature);
+    res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
+    try (OutputStream os = res.outputStream()) {
+      body.writeTo(os);
+    }
+  }
+
+  private static void setIfPresent(ServerResponse res, io.helidon.http.HeaderName n, String v) {
+    if (!v.isEmpty()) {
+      res.header(n, v);
+    }
+  }
+
+  private MessageSigner responseSigner(ExchangeRecorder.Facts facts) {
+    if (facts.service != null) {
+      var own = ctx.signer(facts.service.provider().memberId());
+      if (own.isPresent()) {
+        return own.get();
+      }
+    }
+    return ctx.signer(ctx.options().node().owner())
+        .orElseThrow(() -> new IllegalStateException("no signing key for the node owner"));
+  }
+}

@@ -1,0 +1,102 @@
+package org.openlgsp.gateway;
+
+import io.helidon.webclient.api.HttpClientResponse;
+import java.security.cert.CertificateException;
+import java.util.Date;
+import java.util.Optional;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.Problem;
+
+/** A provider response the consumer gateway has verified end to end (docs/protocol.md). */
+record SignedResponse(String signature, String xroadError, String errorCode) {
+
+  static SignedResponse verify(
+      HttpClientResponse in,
+      BodySpool body,
+      SigningInput.Request request,
+      DirectoryView dir,
+      Directory.Service service,
+      Directory.Node node,
+      ExchangeRecorder.Facts facts) {
+    var h = in.headers();
+    String hash = header(h, Headers.XROAD_REQUEST_HASH);
+    if (!hash.equals(request.hash())) {
+      throw invalid("X-Road-Request-Hash does not match the request sent");
+    }
+    if (!header(h, Headers.XROAD_ID).equals(facts.messageId)
+        || !header(h, Headers.XROAD_REQUEST_ID).equals(facts.requestId)) {
+      throw invalid("response names another message");
+    }
+    DirectoryView.SigningKey key =
+        dir.signingKey(header(h, Headers.LGSP_SIGNER))
+            .orElseThrow(() -> invalid("response signed with a certificate not in the directory"));
+    ClientId providerMember = service.id().provider().memberId();
+    if (!key.member().equals(providerMember) && !key.member().equals(node.id().owner())) {
+      throw invalid("response signed by " + key.member() + ", not by the provider");
+    }
+    long time;
+    try {
+      time = Long.parseLong(header(h, Headers.LGSP_TIME));
+      key.certificate().checkValidity(new Date(time));
+    } catch (NumberFormatException e) {
+      throw invalid("X-Lgsp-Time is not a number");
+    } catch (CertificateException e) {
+      throw invalid("provider signing certificate not valid at the response time");
+    }
+    String xroadError = optional(h, Headers.XROAD_ERROR);
+    String contentType =
+        in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+    String digest = header(h, Headers.LGSP_BODY_DIGEST);
+    String signature = header(h, Headers.LGSP_SIGNATURE);
+    SigningInput.Response input =
+        new SigningInput.Response(
+            in.status().code(),
+            hash,
+            facts.messageId,
+            facts.requestId,
+            contentType,
+            time,
+            digest,
+            xroadError);
+    if (!key.verifier().verify(input.bytes(), Digests.fromBase64("signature", signature))) {
+      throw invalid("response signature does not verify");
+    }
+    if (!digest.equals(body.digest())) {
+      throw invalid("response body does not match its signed digest");
+    }
+    return new SignedResponse(signature, xroadError, problemCode(body).orElse(""));
+  }
+
+  private static Optional<String> problemCode(BodySpool body) {
+    if (body.length() > 64 * 1024) {
+      return Optional.empty();
+    }
+    try {
+      Problem p = Json.read(body.bytes(), Problem.class);
+      return ErrorCode.fromCode(p.code()).map(ErrorCode::code);
+    } catch (LgspException | IllegalStateException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String header(io.helidon.http.Headers h, io.helidon.http.HeaderName name) {
+    String v = optional(h, name);
+    if (v.isEmpty()) {
+      throw invalid("response lacks " + name.defaultCase());
+    }
+    return v;
+  }
+
+  private static String optional(io.helidon.http.Headers h, io.helidon.http.HeaderName name) {
+    return h.first(name).orElse("");
+  }
+
+  private static LgspException invalid(String detail) {
+    return new LgspException(ErrorCode.RESPONSE_INVALID, detail);
+  }
+}

@@ -1,0 +1,80 @@
+package org.openlgsp.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+/**
+ * OAuth2 client-credentials tokens for local systems (the flow Vietnamese LGSP clients use). Tokens
+ * are 256-bit random strings; only their SHA-256 is held, with the system and expiry.
+ */
+final class TokenService {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Collection<LocalSystem> systems;
+  private final Duration ttl;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Issued> tokens = new ConcurrentHashMap<>();
+
+  private record Issued(ClientId system, long expiresAtMillis) {}
+
+  /** What {@code POST /token} returns. */
+  record Token(String accessToken, long expiresInSeconds) {}
+
+  TokenService(Collection<LocalSystem> systems, Duration ttl, Clock clock) {
+    this.systems = systems;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  Token issue(String clientId, String clientSecret) {
+    String presented = LocalSystem.hashSecret(clientSecret);
+    LocalSystem match = null;
+    for (LocalSystem s : systems) {
+      boolean idMatches = !s.oauthClientId().isEmpty() && s.oauthClientId().equals(clientId);
+      boolean secretMatches =
+          Digests.constantTimeEquals(
+              s.secretSha256().getBytes(StandardCharsets.US_ASCII),
+              presented.getBytes(StandardCharsets.US_ASCII));
+      if (idMatches && secretMatches) {
+        match = s;
+      }
+    }
+    if (match == null) {
+      throw new LgspException(ErrorCode.TOKEN_INVALID, "unknown client id or wrong secret");
+    }
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    long now = clock.millis();
+    tokens.put(key(token), new Issued(match.id(), now + ttl.toMillis()));
+    purgeExpired(now);
+    return new Token(token, ttl.toSeconds());
+  }
+
+  Optional<ClientId> verify(String token) {
+    Issued issued = tokens.get(key(token));
+    if (issued == null || issued.expiresAtMillis() <= clock.millis()) {
+      return Optional.empty();
+    }
+    return Optional.of(issued.system());
+  }
+
+  private static String key(String token) {
+    return Digests.hex(Digests.sha256(token.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private void purgeExpired(long now) {
+    if (tokens.size() > 10_000) {
+      tokens.values().removeIf(i -> i.expiresAtMillis() <= now);
+    }
+  }
+}

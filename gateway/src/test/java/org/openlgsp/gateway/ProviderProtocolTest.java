@@ -1,0 +1,268 @@
+package org.openlgsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.MessageSigner;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.TlsContexts;
+
+/**
+ * Attacks on the gateway-to-gateway hop by someone holding a node's TLS key: replays, tampered
+ * bodies and headers, stale messages, a forged signer, and a tampered response.
+ */
+class ProviderProtocolTest {
+  static final String SERVICE = "VN/GOV/000.00.00.G01/CSDLQGDC/citizens";
+  @TempDir Path dir;
+  TwoGateways net;
+  HttpClient asConsumerNode;
+
+  @BeforeEach
+  void start() {
+    net = new TwoGateways(dir);
+    asConsumerNode =
+        HttpClient.newBuilder()
+            .sslContext(
+                TlsContexts.create(
+                    net.tnTls,
+                    new PinnedTrustManager(
+                        () -> Set.of(Certificates.fingerprint(net.mpsTls.certificate())))))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    net.close();
+  }
+
+  /**
+   * Sends a request signed over {@code signedBody} and {@code signedPath} but carrying the actual
+   * ones.
+   */
+  HttpResponse<String> send(
+      String method,
+      String signedPath,
+      String actualPath,
+      byte[] signedBody,
+      byte[] actualBody,
+      String messageId,
+      long time,
+      MessageSigner signer)
+      throws Exception {
+    String digest = Digests.base64(Digests.sha256(signedBody));
+    String requestId = UUID.randomUUID().toString();
+    SigningInput.Request input =
+        new SigningInput.Request(
+            method,
+            SERVICE,
+            signedPath,
+            "",
+            TwoGateways.PORTAL.toString(),
+            messageId,
+            requestId,
+            "",
+            "",
+            "",
+            "",
+            time,
+            digest);
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "https://127.0.0.1:" + net.mps.peerPort() + "/r1/" + SERVICE + actualPath))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(actualBody))
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Id", messageId)
+            .header("X-Road-Request-Id", requestId)
+            .header("X-Lgsp-Time", Long.toString(time))
+            .header("X-Lgsp-Body-Digest", digest)
+            .header("X-Lgsp-Signer", Certificates.fingerprint(signer.certificate()))
+            .header("X-Lgsp-Signature", Digests.base64(signer.sign(input.bytes())))
+            .build();
+    return asConsumerNode.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> sendGet(String messageId, long time, MessageSigner signer) throws Exception {
+    return send(
+        "GET", "/citizens/1", "/citizens/1", new byte[0], new byte[0], messageId, time, signer);
+  }
+
+  static void assertCode(HttpResponse<String> r, ErrorCode code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(code.httpStatus());
+    assertThat(Json.mapper().readValue(r.body(), Map.class).get("code")).isEqualTo(code.code());
+    assertThat(r.headers().firstValue("X-Lgsp-Signature")).as("refusals are signed").isPresent();
+  }
+
+  @Test
+  void correctlySignedRequestIsServedOnceAndItsReplayRefused() throws Exception {
+    long now = net.clock.millis();
+    HttpResponse<String> first = sendGet("m-1", now, net.tnSigning.signer());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+    assertCode(sendGet("m-1", now, net.tnSigning.signer()), ErrorCode.MESSAGE_REPLAYED);
+  }
+
+  @Test
+  void tamperedBodyIsRefused() throws Exception {
+    byte[] signed = "{\"id\":\"079090001234\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] tampered = "{\"id\":\"079090009999\"}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "/citizens/echo",
+            "/citizens/echo",
+            signed,
+            tampered,
+            "m-2",
+            net.clock.millis(),
+            net.tnSigning.signer());
+    assertCode(r, ErrorCode.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void tamperedPathIsRefused() throws Exception {
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/citizens/1",
+            "/citizens/2",
+            new byte[0],
+            new byte[0],
+            "m-3",
+            net.clock.millis(),
+            net.tnSigning.signer());
+    assertCode(r, ErrorCode.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void messageOutsideTheTimeWindowIsRefused() throws Exception {
+    long tenMinutesAgo = net.clock.millis() - 600_000;
+    assertCode(sendGet("m-4", tenMinutesAgo, net.tnSigning.signer()), ErrorCode.MESSAGE_EXPIRED);
+  }
+
+  @Test
+  void signatureByAnotherMembersKeyIsRefused() throws Exception {
+    assertCode(
+        sendGet("m-5", net.clock.millis(), net.mpsSigning.signer()), ErrorCode.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void tamperedResponseIsDetectedByTheConsumerGateway() throws Exception {
+    WebServer mitm = tamperingProxy(net.mpsTls);
+    try {
+      Directory d = net.directory(net.mpsTls.certificate());
+      net.publish(withMpsAddress(d, "https://127.0.0.1:" + mitm.port()));
+
+      HttpResponse<String> r =
+          net.http.send(
+              HttpRequest.newBuilder(
+                      URI.create(net.clientHttp() + "/r1/" + SERVICE + "/citizens/079090001234"))
+                  .header("Authorization", "Bearer " + net.token())
+                  .header("X-Road-Client", TwoGateways.PORTAL.toString())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(ErrorCode.RESPONSE_INVALID.httpStatus());
+      assertThat(r.body()).contains(ErrorCode.RESPONSE_INVALID.code()).doesNotContain("Nguyễn");
+    } finally {
+      mitm.stop();
+    }
+  }
+
+  private static Directory withMpsAddress(Directory d, String address) {
+    var nodes =
+        d.nodes().stream()
+            .map(
+                n ->
+                    n.id().equals(TwoGateways.MPS_NODE)
+                        ? new Directory.Node(n.id(), address, n.tlsCertificates())
+                        : n)
+            .toList();
+    return new Directory(
+        d.instance(),
+        d.serial(),
+        d.issuedAt(),
+        d.expiresAt(),
+        d.members(),
+        d.systems(),
+        nodes,
+        d.services(),
+        d.grants());
+  }
+
+  /**
+   * A man in the middle holding MPS's TLS key (but not its signing key): forwards to the real
+   * provider gateway and rewrites the citizen's name in the answer.
+   */
+  private WebServer tamperingProxy(Credentials stolenTls) {
+    HttpClient upstream = asConsumerNode;
+    int realPort = net.mps.peerPort();
+    Tls tls =
+        Tls.builder()
+            .sslContext(
+                TlsContexts.create(
+                    stolenTls,
+                    new PinnedTrustManager(
+                        () -> Set.of(Certificates.fingerprint(net.tnTls.certificate())))))
+            .clientAuth(TlsClientAuth.REQUIRED)
+            .endpointIdentificationAlgorithm("NONE")
+            .build();
+    return WebServer.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .tls(tls)
+        .routing(
+            HttpRouting.builder()
+                .any(
+                    (req, res) -> {
+                      HttpRequest.Builder fwd =
+                          HttpRequest.newBuilder(
+                              URI.create("https://127.0.0.1:" + realPort + req.path().rawPath()));
+                      for (var h : req.headers()) {
+                        String n = h.name().toLowerCase();
+                        if (n.startsWith("x-road-") || n.startsWith("x-lgsp-")) {
+                          fwd.header(h.name(), h.value());
+                        }
+                      }
+                      HttpResponse<String> real =
+                          upstream.send(fwd.GET().build(), HttpResponse.BodyHandlers.ofString());
+                      real.headers()
+                          .map()
+                          .forEach(
+                              (k, v) -> {
+                                String n = k.toLowerCase();
+                                if (n.startsWith("x-road-")
+                                    || n.startsWith("x-lgsp-")
+                                    || n.equals("content-type")) {
+                                  res.header(k, v.get(0));
+                                }
+                              });
+                      res.status(real.statusCode());
+                      res.send(real.body().replace("Nguyễn Văn An", "Trần Thị Bình"));
+                    }))
+        .build()
+        .start();
+  }
+}

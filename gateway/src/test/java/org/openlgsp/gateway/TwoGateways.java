@@ -1,0 +1,248 @@
+package org.openlgsp.gateway;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.ledger.Ledger;
+import org.openlgsp.ledger.LedgerOptions;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.TlsContexts;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.TestDatabases;
+
+/**
+ * Two real gateways on loopback — Tây Ninh's provincial LGSP (consumer) and the Ministry of Public
+ * Security (provider) — with a population backend, a signed directory, TLS everywhere and SQLite
+ * ledgers. Tests change the directory or the clock to provoke each refusal.
+ */
+final class TwoGateways implements AutoCloseable {
+  static final Duration YEAR = Duration.ofDays(365);
+  static final ClientId TAY_NINH = ClientId.member("VN", "GOV", "000.00.00.H53");
+  static final ClientId MPS = ClientId.member("VN", "GOV", "000.00.00.G01");
+  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
+  static final ClientId OTHER_SYSTEM = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
+  static final ClientId POPULATION_DB =
+      ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC");
+  static final ServiceId CITIZENS = new ServiceId(POPULATION_DB, "citizens");
+  static final NodeId TN_NODE = new NodeId(TAY_NINH, "gw1");
+  static final NodeId MPS_NODE = new NodeId(MPS, "gw1");
+  static final String PORTAL_SECRET = "portal-secret-0123456789";
+  static final String OTHER_SECRET = "other-secret-0123456789";
+
+  final MutableClock clock = new MutableClock();
+  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", YEAR);
+  final Credentials directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
+  final Credentials tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
+  final Credentials mpsTls = creds(CertificateProfile.NODE_TLS, MPS_NODE.toString());
+  final Credentials tnSigning = creds(CertificateProfile.MEMBER_SIGNING, TAY_NINH.toString());
+  final Credentials mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
+  final Credentials portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
+  final DirectoryHolder tnDirectory;
+  final DirectoryHolder mpsDirectory;
+  final Database tnDb;
+  final Database mpsDb;
+  final Ledger tnLedger;
+  final Ledger mpsLedger;
+  final WebServer backend;
+  final Gateway tn;
+  final Gateway mps;
+  final HttpClient http = HttpClient.newHttpClient();
+  long serial = 1;
+  List<Directory.Grant> grants = new ArrayList<>();
+
+  TwoGateways(Path dir) {
+    backend = populationBackend();
+    grants.add(
+        new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
+    tnDirectory = new DirectoryHolder(List.of(directorySigner.certificate()), Duration.ZERO, clock);
+    mpsDirectory =
+        new DirectoryHolder(List.of(directorySigner.certificate()), Duration.ZERO, clock);
+    publish(directory(mpsTls.certificate()));
+    tnDb = TestDatabases.sqlite(dir);
+    mpsDb = TestDatabases.sqlite(dir);
+    tnLedger = Ledger.open(tnDb, LedgerOptions.defaults());
+    mpsLedger = Ledger.open(mpsDb, LedgerOptions.defaults());
+    LocalSystem portal =
+        LocalSystem.withSecret(PORTAL, "portal", PORTAL_SECRET)
+            .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
+    LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
+    tn =
+        Gateway.start(
+            GatewayOptions.defaults(TN_NODE).withClientHttpPort(0),
+            tnTls,
+            Map.of(TAY_NINH, tnSigning),
+            List.of(portal, other),
+            tnDirectory,
+            tnLedger);
+    mps =
+        Gateway.start(
+            GatewayOptions.defaults(MPS_NODE),
+            mpsTls,
+            Map.of(MPS, mpsSigning),
+            List.of(),
+            mpsDirectory,
+            mpsLedger);
+    publish(directory(mpsTls.certificate()));
+  }
+
+  Credentials creds(CertificateProfile profile, String cn) {
+    return ca.issueCredentials(
+        profile, cn, "OpenLGSP test", List.of("localhost", "127.0.0.1"), YEAR);
+  }
+
+  /**
+   * The directory as the registry would publish it; {@code mpsCert} is what MPS's node presents.
+   */
+  Directory directory(X509Certificate mpsCert) {
+    int mpsPort = mps == null ? 1 : mps.peerPort();
+    int tnPort = tn == null ? 1 : tn.peerPort();
+    Instant now = clock.instant();
+    return new Directory(
+        "VN",
+        serial++,
+        now,
+        now.plus(Duration.ofHours(1)),
+        List.of(
+            new Directory.Member(TAY_NINH, "UBND tỉnh Tây Ninh", List.of(b64(tnSigning))),
+            new Directory.Member(MPS, "Bộ Công an", List.of(b64(mpsSigning)))),
+        List.of(
+            new Directory.SystemEntry(PORTAL, "Cổng dịch vụ công", TN_NODE),
+            new Directory.SystemEntry(OTHER_SYSTEM, "Hệ thống khác", TN_NODE),
+            new Directory.SystemEntry(POPULATION_DB, "CSDL quốc gia về dân cư", MPS_NODE)),
+        List.of(
+            new Directory.Node(
+                TN_NODE,
+                "https://127.0.0.1:" + tnPort,
+                List.of(Certificates.base64(tnTls.certificate()))),
+            new Directory.Node(
+                MPS_NODE, "https://127.0.0.1:" + mpsPort, List.of(Certificates.base64(mpsCert)))),
+        List.of(
+            new Directory.Service(
+                CITIZENS, "http://127.0.0.1:" + backend.port() + "/api", "path:2")),
+        grants);
+  }
+
+  void publish(Directory d) {
+    SignedDirectory signed = SignedDirectory.sign(d, directorySigner.signer());
+    tnDirectory.accept(signed);
+    mpsDirectory.accept(signed);
+  }
+
+  void republish() {
+    publish(directory(mpsTls.certificate()));
+  }
+
+  private static String b64(Credentials c) {
+    return Certificates.base64(c.certificate());
+  }
+
+  private static WebServer populationBackend() {
+    return WebServer.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .routing(
+            HttpRouting.builder()
+                .get(
+                    "/api/citizens/{id}",
+                    (req, res) -> {
+                      String id = req.path().pathParameters().get("id");
+                      res.header("Content-Type", "application/json");
+                      res.header(
+                          "X-Backend-Saw-Client",
+                          req.headers().first(Headers.XROAD_CLIENT).orElse(""));
+                      res.send(
+                          Json.write(
+                              Map.of(
+                                  "personalId",
+                                  id,
+                                  "fullName",
+                                  "Nguyễn Văn An",
+                                  "birthYear",
+                                  1990)));
+                    })
+                .post(
+                    "/api/citizens/echo",
+                    (req, res) -> {
+                      byte[] body = req.content().as(byte[].class);
+                      res.status(Status.CREATED_201);
+                      res.header("Content-Type", "application/octet-stream");
+                      res.send(body);
+                    }))
+        .build()
+        .start();
+  }
+
+  String token() throws Exception {
+    return token("portal", PORTAL_SECRET);
+  }
+
+  String token(String clientId, String secret) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(clientHttp() + "/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&client_id="
+                            + clientId
+                            + "&client_secret="
+                            + secret))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("token: " + r.statusCode() + " " + r.body());
+    }
+    return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
+  }
+
+  String clientHttp() {
+    return "http://127.0.0.1:" + tn.clientHttpPort().orElseThrow();
+  }
+
+  String clientTls() {
+    return "https://127.0.0.1:" + tn.clientTlsPort();
+  }
+
+  /** An HTTP client presenting the portal's TLS client certificate and pinning the gateway's. */
+  HttpClient mtlsClient() {
+    SSLContext ctx =
+        TlsContexts.create(
+            portalClientCert,
+            new PinnedTrustManager(() -> Set.of(Certificates.fingerprint(tnTls.certificate()))));
+    return HttpClient.newBuilder().sslContext(ctx).build();
+  }
+
+  @Override
+  public void close() {
+    tn.close();
+    mps.close();
+    backend.stop();
+    tnLedger.close();
+    mpsLedger.close();
+    tnDb.close();
+    mpsDb.close();
+  }
+}

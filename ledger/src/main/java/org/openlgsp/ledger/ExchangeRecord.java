@@ -1,0 +1,227 @@
+package org.openlgsp.ledger;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.ServiceId;
+
+/**
+ * One exchange as a gateway saw it. Its {@link #canonical()} bytes are what the ledger stores and
+ * what the Merkle tree hashes, so the encoding is versioned and never changes for version 1.
+ *
+ * <p>Version 1 layout: byte {@code 0x01}; then each field in component order. Strings and
+ * identifiers are a 4-byte big-endian length and that many UTF-8 bytes; {@code side} is one byte (0
+ * consumer, 1 provider); {@code status} a 2-byte unsigned integer; instants an 8-byte epoch second
+ * and a 4-byte nanosecond. Nothing follows the last field.
+ */
+public record ExchangeRecord(
+    String messageId,
+    String requestId,
+    Side side,
+    NodeId node,
+    ClientId client,
+    ServiceId service,
+    String method,
+    String path,
+    int status,
+    Instant requestTime,
+    Instant responseTime,
+    String requestBodyDigest,
+    String responseBodyDigest,
+    String requestSignature,
+    String responseSignature,
+    String userId,
+    String issue,
+    String errorCode) {
+
+  static final byte VERSION = 1;
+  static final int MAX_FIELD = 16 * 1024;
+  private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
+
+  public ExchangeRecord {
+    requireText("messageId", messageId, false);
+    requireText("requestId", requestId, true);
+    Objects.requireNonNull(side, "side");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(service, "service");
+    if (method == null || !METHOD.matcher(method).matches()) {
+      throw new IllegalArgumentException("method must be an upper-case HTTP token");
+    }
+    requireText("path", path, true);
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("status must be 100..599");
+    }
+    Objects.requireNonNull(requestTime, "requestTime");
+    Objects.requireNonNull(responseTime, "responseTime");
+    if (responseTime.isBefore(requestTime)) {
+      throw new IllegalArgumentException("responseTime before requestTime");
+    }
+    requireText("requestBodyDigest", requestBodyDigest, true);
+    requireText("responseBodyDigest", responseBodyDigest, true);
+    requireText("requestSignature", requestSignature, true);
+    requireText("responseSignature", responseSignature, true);
+    requireText("userId", userId, true);
+    requireText("issue", issue, true);
+    requireText("errorCode", errorCode, true);
+  }
+
+  private static void requireText(String name, String value, boolean mayBeEmpty) {
+    Objects.requireNonNull(value, name);
+    if (!mayBeEmpty && value.isEmpty()) {
+      throw new IllegalArgumentException(name + " must not be empty");
+    }
+    if (value.length() > MAX_FIELD) {
+      throw new IllegalArgumentException(name + " longer than " + MAX_FIELD);
+    }
+  }
+
+  /** The version-1 canonical encoding. */
+  public byte[] canonical() {
+    Writer w = new Writer();
+    w.buffer.put(VERSION);
+    w.text(messageId);
+    w.text(requestId);
+    w.buffer.put((byte) side.ordinal());
+    w.text(node.toString());
+    w.text(client.toString());
+    w.text(service.toString());
+    w.text(method);
+    w.text(path);
+    w.buffer.putShort((short) status);
+    w.instant(requestTime);
+    w.instant(responseTime);
+    w.text(requestBodyDigest);
+    w.text(responseBodyDigest);
+    w.text(requestSignature);
+    w.text(responseSignature);
+    w.text(userId);
+    w.text(issue);
+    w.text(errorCode);
+    return w.bytes();
+  }
+
+  /** RFC 9162 leaf hash: SHA-256(0x00 || canonical record). */
+  public byte[] leafHash() {
+    var sha = Digests.sha256();
+    sha.update((byte) 0);
+    return sha.digest(canonical());
+  }
+
+  /** Decodes {@link #canonical()} bytes, refusing any other version, length or trailing data. */
+  public static ExchangeRecord decode(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    try {
+      if (b.get() != VERSION) {
+        throw new IllegalArgumentException("unknown record version");
+      }
+      String messageId = text(b);
+      String requestId = text(b);
+      int sideByte = b.get();
+      if (sideByte < 0 || sideByte >= Side.values().length) {
+        throw new IllegalArgumentException("unknown side " + sideByte);
+      }
+      ExchangeRecord r =
+          new ExchangeRecord(
+              messageId,
+              requestId,
+              Side.values()[sideByte],
+              NodeId.parse(text(b)),
+              ClientId.parse(text(b)),
+              ServiceId.parse(text(b)),
+              text(b),
+              text(b),
+              Short.toUnsignedInt(b.getShort()),
+              instant(b),
+              instant(b),
+              text(b),
+              text(b),
+              text(b),
+              text(b),
+              text(b),
+              text(b),
+              text(b));
+      if (b.hasRemaining()) {
+        throw new IllegalArgumentException("trailing bytes after the record");
+      }
+      return r;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("record is truncated", e);
+    } catch (org.openlgsp.core.LgspException e) {
+      throw new IllegalArgumentException("record holds an invalid identifier: " + e.detail(), e);
+    }
+  }
+
+  private static String text(ByteBuffer b) {
+    int length = b.getInt();
+    if (length < 0 || length > MAX_FIELD * 4 || length > b.remaining()) {
+      throw new IllegalArgumentException("bad field length " + length);
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    try {
+      // Strict: malformed UTF-8 would decode to a different string than was hashed.
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("field is not valid UTF-8", e);
+    }
+  }
+
+  private static Instant instant(ByteBuffer b) {
+    long seconds = b.getLong();
+    int nanos = b.getInt();
+    if (nanos < 0 || nanos > 999_999_999) {
+      throw new IllegalArgumentException("bad nanoseconds");
+    }
+    try {
+      return Instant.ofEpochSecond(seconds, nanos);
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException("instant out of range", e);
+    }
+  }
+
+  /** A growable big-endian buffer. */
+  private static final class Writer {
+    ByteBuffer buffer = ByteBuffer.allocate(512);
+
+    void ensure(int more) {
+      if (buffer.remaining() < more) {
+        ByteBuffer bigger =
+            ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+        buffer.flip();
+        bigger.put(buffer);
+        buffer = bigger;
+      }
+    }
+
+    void text(String s) {
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      ensure(4 + bytes.length + 16);
+      buffer.putInt(bytes.length);
+      buffer.put(bytes);
+    }
+
+    void instant(Instant i) {
+      ensure(12);
+      buffer.putLong(i.getEpochSecond());
+      buffer.putInt(i.getNano());
+    }
+
+    byte[] bytes() {
+      byte[] out = new byte[buffer.position()];
+      buffer.flip();
+      buffer.get(out);
+      return out;
+    }
+  }
+}

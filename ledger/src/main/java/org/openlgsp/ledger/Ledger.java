@@ -1,0 +1,264 @@
+package org.openlgsp.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+
+/**
+ * A node's durable, append-only record of exchanges. One writer thread commits appends in groups:
+ * one transaction (one fsync) per batch, not per record, and every caller is released only after
+ * its batch committed. Indices are dense and follow commit order.
+ *
+ * <p>Exactly one {@code Ledger} may write to a database at a time: the writer numbers records from
+ * what it read at open.
+ */
+public final class Ledger implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
+  private static final Pending STOP = new Pending(null, null);
+
+  private final Database db;
+  private final LedgerOptions options;
+  private final BlockingQueue<Pending> queue;
+  private final Thread writer;
+  private final AtomicLong size;
+  private final AtomicLong commits = new AtomicLong();
+  private volatile boolean open = true;
+
+  private record Pending(ExchangeRecord record, CompletableFuture<Long> done) {}
+
+  private Ledger(Database db, LedgerOptions options, long size) {
+    this.db = db;
+    this.options = options;
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
+    this.size = new AtomicLong(size);
+    this.writer = Thread.ofPlatform().name("ledger-writer").daemon().unstarted(this::run);
+  }
+
+  public static Ledger open(Database db, LedgerOptions options) {
+    db.migrate("ledger");
+    long size =
+        Sql.read(
+            db,
+            c -> {
+              try (ResultSet r =
+                  c.createStatement()
+                      .executeQuery("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_record")) {
+                r.next();
+                return r.getLong(1);
+              }
+            });
+    Ledger ledger = new Ledger(db, options, size);
+    ledger.writer.start();
+    return ledger;
+  }
+
+  /** Appends and waits until the record is durably committed; returns its index. */
+  public long append(ExchangeRecord record) {
+    try {
+      return appendAsync(record).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof LgspException le) {
+        throw le;
+      }
+      throw unavailable("append failed", e.getCause());
+    }
+  }
+
+  /** Queues an append; the future completes with the index once the record is committed. */
+  public CompletableFuture<Long> appendAsync(ExchangeRecord record) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (!open) {
+      done.completeExceptionally(unavailable("ledger is closed", null));
+      return done;
+    }
+    if (!queue.offer(new Pending(record, done))) {
+      done.completeExceptionally(unavailable("ledger queue is full", null));
+    }
+    return done;
+  }
+
+  public long size() {
+    return size.get();
+  }
+
+  /** How many transactions the writer has committed (group commit makes this far below size). */
+  long commits() {
+    return commits.get();
+  }
+
+  public Optional<LedgerEntry> get(long index) {
+    List<LedgerEntry> found = query("WHERE idx = ?", index, 1);
+    return found.stream().findFirst();
+  }
+
+  public List<LedgerEntry> byMessageId(String messageId) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT idx, recorded_at, record, leaf_hash FROM ledger_record WHERE message_id = ?"
+                      + " ORDER BY idx")) {
+            p.setString(1, messageId);
+            return entries(p);
+          }
+        });
+  }
+
+  public List<LedgerEntry> range(long fromInclusive, int limit) {
+    return query("WHERE idx >= ?", fromInclusive, limit);
+  }
+
+  private List<LedgerEntry> query(String where, long value, int limit) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT idx, recorded_at, record, leaf_hash FROM ledger_record "
+                      + where
+                      + " ORDER BY idx LIMIT ?")) {
+            p.setLong(1, value);
+            p.setInt(2, limit);
+            return entries(p);
+          }
+        });
+  }
+
+  private static List<LedgerEntry> entries(PreparedStatement p) throws SQLException {
+    List<LedgerEntry> result = new ArrayList<>();
+    try (ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        result.add(
+            new LedgerEntry(
+                r.getLong(1),
+                Instant.ofEpochMilli(r.getLong(2)),
+                ExchangeRecord.decode(r.getBytes(3)),
+                r.getBytes(4)));
+      }
+    }
+    return result;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(options.maxBatch());
+    while (true) {
+      try {
+        Pending first = queue.take();
+        if (first == STOP) {
+          return;
+        }
+        batch.add(first);
+        long deadline = System.nanoTime() + options.maxDelay().toNanos();
+        boolean stop = false;
+        while (batch.size() < options.maxBatch()) {
+          Pending next =
+              queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (next == null) {
+            break;
+          }
+          if (next == STOP) {
+            stop = true;
+            break;
+          }
+          batch.add(next);
+        }
+        commit(batch);
+        batch.clear();
+        if (stop) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    long first = size.get();
+    long now = System.currentTimeMillis();
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
+                  + " recorded_at, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        long idx = first;
+        for (Pending pending : batch) {
+          ExchangeRecord r = pending.record();
+          p.setLong(1, idx++);
+          p.setString(2, r.messageId());
+          p.setString(3, r.side().name());
+          p.setString(4, r.client().toString());
+          p.setString(5, r.service().toString());
+          p.setInt(6, r.status());
+          p.setLong(7, now);
+          p.setBytes(8, r.canonical());
+          p.setBytes(9, r.leafHash());
+          p.addBatch();
+        }
+        p.executeBatch();
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.SEVERE, "ledger batch of " + batch.size() + " records not committed", e);
+      LgspException failure = unavailable("exchange could not be recorded durably", e);
+      batch.forEach(pending -> pending.done().completeExceptionally(failure));
+      return;
+    }
+    size.addAndGet(batch.size());
+    commits.incrementAndGet();
+    long idx = first;
+    for (Pending pending : batch) {
+      pending.done().complete(idx++);
+    }
+  }
+
+  private static LgspException unavailable(String detail, Throwable cause) {
+    return cause == null
+        ? new LgspException(ErrorCode.LEDGER_UNAVAILABLE, detail)
+        : new LgspException(ErrorCode.LEDGER_UNAVAILABLE, detail, cause);
+  }
+
+  /** Commits what is queued, then stops the writer; later appends fail. */
+  @Override
+  public void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    try {
+      queue.put(STOP);
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      if (left != STOP) {
+        left.done().completeExceptionally(unavailable("ledger is closed", null));
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package org.openlgsp.ledger;
+
+/** Which gateway of an exchange wrote the record. */
+public enum Side {
+  CONSUMER,
+  PROVIDER
+}

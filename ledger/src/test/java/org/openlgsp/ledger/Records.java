@@ -1,0 +1,34 @@
+package org.openlgsp.ledger;
+
+import java.time.Instant;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.ServiceId;
+
+/** Sample records for tests. */
+final class Records {
+  private Records() {}
+
+  static ExchangeRecord sample(String messageId) {
+    Instant t = Instant.parse("2026-11-22T10:15:30.123456789Z");
+    return new ExchangeRecord(
+        messageId,
+        "req-" + messageId,
+        Side.CONSUMER,
+        NodeId.parse("VN/GOV/000.00.00.H53/gw1"),
+        ClientId.parse("VN/GOV/000.00.00.H53/DVC"),
+        ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens"),
+        "GET",
+        "/citizens/079090001234?full=1",
+        200,
+        t,
+        t.plusMillis(12),
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
+        "c2lnbmF0dXJl",
+        "cmVzcG9uc2U=",
+        "VN079090001111",
+        "Hồ sơ HS-2026-000123",
+        "");
+  }
+}
