@@ -94,10 +94,6 @@ final class ProviderEndpoint {
                 + " s");
       }
       verifySignature(dir, client, HeaderValues.required(h, Headers.LGSP_SIGNER), input, facts);
-      if (!ctx.replay().firstUse(client.toString(), facts.messageId, now)) {
-        throw new LgspException(
-            ErrorCode.MESSAGE_REPLAYED, "message id " + facts.messageId + " was already used");
-      }
       try (BodySpool body =
           BodySpool.read(
               req.content().inputStream(),
@@ -106,6 +102,11 @@ final class ProviderEndpoint {
         if (!body.digest().equals(digest)) {
           throw new LgspException(
               ErrorCode.SIGNATURE_INVALID, "request body does not match its signed digest");
+        }
+        // Only a wholly genuine message consumes its id, so a tampered copy cannot burn it.
+        if (!ctx.replay().firstUse(client.toString(), facts.messageId, now)) {
+          throw new LgspException(
+              ErrorCode.MESSAGE_REPLAYED, "message id " + facts.messageId + " was already used");
         }
         Directory.Service service = localService(dir, target);
         if (!GrantMatcher.admits(dir.grants(client, service.id()), facts.method, target.path())) {

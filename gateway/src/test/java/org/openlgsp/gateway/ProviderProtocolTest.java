@@ -14,13 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
-import org.openlgsp.core.Digests;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
@@ -71,37 +69,23 @@ class ProviderProtocolTest {
       long time,
       MessageSigner signer)
       throws Exception {
-    String digest = Digests.base64(Digests.sha256(signedBody));
-    String requestId = UUID.randomUUID().toString();
-    SigningInput.Request input =
-        new SigningInput.Request(
+    Map<String, String> headers =
+        ExchangeProtocol.signRequest(
+            signer,
+            TwoGateways.PORTAL,
+            TwoGateways.CITIZENS,
             method,
-            SERVICE,
             signedPath,
-            "",
-            TwoGateways.PORTAL.toString(),
             messageId,
-            requestId,
-            "",
-            "",
-            "",
-            "",
-            time,
-            digest);
-    HttpRequest req =
+            signedBody,
+            time);
+    HttpRequest.Builder req =
         HttpRequest.newBuilder(
                 URI.create(
                     "https://127.0.0.1:" + net.mps.peerPort() + "/r1/" + SERVICE + actualPath))
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(actualBody))
-            .header("X-Road-Client", TwoGateways.PORTAL.toString())
-            .header("X-Road-Id", messageId)
-            .header("X-Road-Request-Id", requestId)
-            .header("X-Lgsp-Time", Long.toString(time))
-            .header("X-Lgsp-Body-Digest", digest)
-            .header("X-Lgsp-Signer", Certificates.fingerprint(signer.certificate()))
-            .header("X-Lgsp-Signature", Digests.base64(signer.sign(input.bytes())))
-            .build();
-    return asConsumerNode.send(req, HttpResponse.BodyHandlers.ofString());
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(actualBody));
+    headers.forEach(req::header);
+    return asConsumerNode.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> sendGet(String messageId, long time, MessageSigner signer) throws Exception {
@@ -139,6 +123,20 @@ class ProviderProtocolTest {
             net.clock.millis(),
             net.tnSigning.signer());
     assertCode(r, ErrorCode.SIGNATURE_INVALID);
+  }
+
+  @Test
+  void aTamperedCopyDoesNotUseUpTheGenuineMessagesId() throws Exception {
+    byte[] genuine = "{\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] tampered = "{\"id\":\"2\"}".getBytes(StandardCharsets.UTF_8);
+    long now = net.clock.millis();
+    MessageSigner tn = net.tnSigning.signer();
+    assertCode(
+        send("POST", "/citizens/echo", "/citizens/echo", genuine, tampered, "m-6", now, tn),
+        ErrorCode.SIGNATURE_INVALID);
+    HttpResponse<String> real =
+        send("POST", "/citizens/echo", "/citizens/echo", genuine, genuine, "m-6", now, tn);
+    assertThat(real.statusCode()).as(real.body()).isEqualTo(201);
   }
 
   @Test

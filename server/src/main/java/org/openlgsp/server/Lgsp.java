@@ -9,17 +9,43 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "OpenLGSP 0.1.0",
     description = "OpenLGSP: secure data and document exchange between government agencies.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
+      RegistryCommands.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Lgsp implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    quietLogging();
     System.exit(commandLine().execute(args));
+  }
+
+  private static void quietLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (var in = Lgsp.class.getResourceAsStream("cli-logging.properties")) {
+      java.util.logging.LogManager.getLogManager().readConfiguration(in);
+    } catch (java.io.IOException | NullPointerException e) {
+      System.err.println("lgsp: default logging configuration unavailable");
+    }
   }
 
   /** The command tree, for tests and for {@link #main}. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Lgsp());
+    return new CommandLine(new Lgsp())
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              String message =
+                  e instanceof org.openlgsp.core.LgspException le
+                      ? le.code().code() + ": " + le.detail()
+                      : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+              cmd.getErr().println("lgsp: " + message);
+              return 2;
+            });
   }
 
   @Override

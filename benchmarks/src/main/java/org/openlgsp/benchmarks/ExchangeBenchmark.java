@@ -1,0 +1,95 @@
+package org.openlgsp.benchmarks;
+
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openlgsp.server.LocalFederation;
+
+/**
+ * Full exchanges per second and latency through consumer gateway → provider gateway → backend, next
+ * to direct backend calls measured in the same run on the same machine.
+ *
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
+ * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
+ * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate]}
+ */
+public final class ExchangeBenchmark {
+  private ExchangeBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
+    int workers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    Path work = Files.createTempDirectory("lgsp-bench");
+    System.out.printf(
+        "OpenLGSP exchange benchmark: %d s per scenario, %d closed-loop workers, open loop at %d/s%n",
+        duration.toSeconds(), workers, rate);
+    System.out.printf(
+        "JVM %s, %d cores, max heap %d MiB%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    try (LocalFederation fed =
+        LocalFederation.start(work, LocalFederation.Ports.ephemeral(), 1000)) {
+      List<String> ids = fed.citizenIds();
+      WebClient client =
+          WebClient.builder().connectionCacheSize(workers * 2).followRedirects(false).build();
+      String token = fed.portalToken();
+      String gateway =
+          fed.consumerHttpUrl() + "/r1/" + LocalFederation.CITIZEN_SERVICE + "/citizens/";
+      String direct = fed.backendUrl() + "/api/citizens/";
+      LoadDriver.Call viaGateway =
+          seq ->
+              expect200(
+                  client
+                      .get(gateway + ids.get((int) (seq % ids.size())))
+                      .header(io.helidon.http.HeaderNames.AUTHORIZATION, "Bearer " + token)
+                      .header(
+                          io.helidon.http.HeaderNames.create("X-Road-Client"),
+                          LocalFederation.PORTAL.toString())
+                      .request());
+      LoadDriver.Call directCall =
+          seq -> expect200(client.get(direct + ids.get((int) (seq % ids.size()))).request());
+
+      System.out.println("warming up…");
+      LoadDriver.closedLoop("warm-up direct", directCall, workers, Duration.ofSeconds(3));
+      LoadDriver.closedLoop("warm-up gateway", viaGateway, workers, Duration.ofSeconds(8));
+
+      List<LoadDriver.Result> results = new ArrayList<>();
+      System.out.println("closed loop, direct backend…");
+      results.add(
+          LoadDriver.closedLoop(
+              "direct backend, " + workers + " workers", directCall, workers, duration));
+      System.out.println("closed loop, through both gateways…");
+      results.add(
+          LoadDriver.closedLoop(
+              "via 2 gateways, " + workers + " workers", viaGateway, workers, duration));
+      System.out.println("open loop, direct backend…");
+      results.add(
+          LoadDriver.openLoop("direct backend, " + rate + "/s fixed", directCall, rate, duration));
+      System.out.println("open loop, through both gateways…");
+      results.add(
+          LoadDriver.openLoop("via 2 gateways, " + rate + "/s fixed", viaGateway, rate, duration));
+      System.out.println();
+      System.out.print(LoadDriver.table(results));
+      double added = results.get(3).p(99) - results.get(2).p(99);
+      System.out.printf("%nadded p99 latency at %d/s: %.2f ms%n", rate, added);
+      System.out.printf(
+          "ledger records written: consumer %d, provider %d%n",
+          fed.consumerLedgerSize(), fed.providerLedgerSize());
+    }
+  }
+
+  private static void expect200(HttpClientResponse r) {
+    try (r) {
+      r.entity().consume();
+      if (r.status().code() != 200) {
+        throw new IllegalStateException("status " + r.status().code());
+      }
+    }
+  }
+}

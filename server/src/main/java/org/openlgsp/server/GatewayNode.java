@@ -1,0 +1,139 @@
+package org.openlgsp.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.gateway.DirectoryFetcher;
+import org.openlgsp.gateway.DirectoryHolder;
+import org.openlgsp.gateway.Gateway;
+import org.openlgsp.gateway.GatewayOptions;
+import org.openlgsp.gateway.LocalSystem;
+import org.openlgsp.ledger.Ledger;
+import org.openlgsp.ledger.LedgerOptions;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.Pem;
+import org.openlgsp.storage.Database;
+
+/** A gateway role assembled from configuration: storage, ledger, directory pull, listeners. */
+final class GatewayNode implements AutoCloseable {
+  private final Database database;
+  private final Ledger ledger;
+  private final DirectoryHolder directory;
+  private final DirectoryFetcher fetcher;
+  private final Gateway gateway;
+  private final Credentials tls;
+
+  private GatewayNode(
+      Database database,
+      Ledger ledger,
+      DirectoryHolder directory,
+      DirectoryFetcher fetcher,
+      Gateway gateway,
+      Credentials tls) {
+    this.database = database;
+    this.ledger = ledger;
+    this.directory = directory;
+    this.fetcher = fetcher;
+    this.gateway = gateway;
+    this.tls = tls;
+  }
+
+  Credentials tlsCredentials() {
+    return tls;
+  }
+
+  static GatewayNode start(NodeConfig.GatewayRole role, Path baseDir, Clock clock) {
+    NodeId node = NodeId.parse(role.node());
+    Credentials tls = credentials(baseDir, role.tls().certificate(), role.tls().key());
+    Map<ClientId, Credentials> signing = new HashMap<>();
+    for (NodeConfig.MemberSigning s : role.signing()) {
+      signing.put(ClientId.parse(s.member()), credentials(baseDir, s.certificate(), s.key()));
+    }
+    List<X509Certificate> trust = new ArrayList<>();
+    for (String file : role.directoryTrust()) {
+      trust.addAll(Pem.certificates(read(baseDir, file)));
+    }
+    List<LocalSystem> systems = new ArrayList<>();
+    for (NodeConfig.LocalSystemEntry e : role.localSystems()) {
+      Set<String> fingerprints = new HashSet<>();
+      for (String file : e.certificates()) {
+        Pem.certificates(read(baseDir, file))
+            .forEach(c -> fingerprints.add(Certificates.fingerprint(c)));
+      }
+      systems.add(
+          new LocalSystem(
+              ClientId.parse(e.id()), fingerprints, e.oauthClientId(), e.secretSha256()));
+    }
+    GatewayOptions options =
+        GatewayOptions.defaults(node)
+            .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
+            .withMaxBodyBytes(role.maxBodyBytes())
+            .withDirectoryGrace(role.directoryGrace());
+    Database db = Database.open(resolveJdbc(baseDir, role.database()));
+    Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+    DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
+    DirectoryFetcher fetcher =
+        new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
+    Gateway gateway = Gateway.start(options, tls, signing, systems, holder, ledger);
+    return new GatewayNode(db, ledger, holder, fetcher, gateway, tls);
+  }
+
+  Gateway gateway() {
+    return gateway;
+  }
+
+  Ledger ledger() {
+    return ledger;
+  }
+
+  DirectoryHolder directory() {
+    return directory;
+  }
+
+  static Credentials credentials(Path baseDir, String certificateFile, String keyFile) {
+    List<X509Certificate> chain = Pem.certificates(read(baseDir, certificateFile));
+    return new Credentials(Pem.privateKey(read(baseDir, keyFile)), chain);
+  }
+
+  static String read(Path baseDir, String file) {
+    try {
+      return Files.readString(baseDir.resolve(file));
+    } catch (IOException e) {
+      throw new NodeConfig.ConfigException("cannot read " + baseDir.resolve(file));
+    }
+  }
+
+  /** SQLite file paths in the configuration are relative to the configuration's folder. */
+  static String resolveJdbc(Path baseDir, String jdbcUrl) {
+    String prefix = "jdbc:sqlite:";
+    if (jdbcUrl.startsWith(prefix) && !Path.of(jdbcUrl.substring(prefix.length())).isAbsolute()) {
+      Path file = baseDir.resolve(jdbcUrl.substring(prefix.length())).toAbsolutePath();
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new NodeConfig.ConfigException("cannot create " + file.getParent());
+      }
+      return prefix + file;
+    }
+    return jdbcUrl;
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    fetcher.close();
+    ledger.close();
+    database.close();
+  }
+}

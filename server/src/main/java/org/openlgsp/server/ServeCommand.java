@@ -1,0 +1,84 @@
+package org.openlgsp.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lgsp serve --config FILE}: runs a real node in the roles its configuration names. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run a node (registry, gateway, or both) from a YAML configuration file.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Node configuration (YAML). See README, section Configuration.")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    List<AutoCloseable> running =
+        startRoles(NodeConfig.read(config), config.toAbsolutePath().getParent(), System.out);
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  closeAll(running);
+                  stop.countDown();
+                }));
+    System.out.println("node running; stop with Ctrl-C");
+    stop.await();
+    return 0;
+  }
+
+  /** Starts the configured roles, registry first; on failure stops what already started. */
+  static List<AutoCloseable> startRoles(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    List<AutoCloseable> running = new ArrayList<>();
+    try {
+      cfg.registryRole()
+          .ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
+      cfg.gatewayRole()
+          .ifPresent(
+              g -> {
+                GatewayNode node = GatewayNode.start(g, base, Clock.systemUTC());
+                running.add(node);
+                out.printf(
+                    "gateway %s: clients https://%s:%d%s, peers https://%s:%d, directory %s%n",
+                    g.node(),
+                    g.host(),
+                    node.gateway().clientTlsPort(),
+                    node.gateway()
+                        .clientHttpPort()
+                        .map(p -> " and http://" + g.host() + ":" + p)
+                        .orElse(""),
+                    g.host(),
+                    node.gateway().peerPort(),
+                    node.directory()
+                        .current()
+                        .map(d -> "serial " + d.serial())
+                        .orElse("not yet loaded"));
+              });
+      return running;
+    } catch (RuntimeException e) {
+      closeAll(running);
+      throw e;
+    }
+  }
+
+  static void closeAll(List<AutoCloseable> running) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        System.err.println("while stopping: " + e.getMessage());
+      }
+    }
+  }
+}

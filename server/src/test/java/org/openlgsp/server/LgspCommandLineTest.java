@@ -1,0 +1,227 @@
+package org.openlgsp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The {@code lgsp} command line end to end: demo, serve from configuration, registry admin. */
+class LgspCommandLineTest {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine cli = Lgsp.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      cli.setOut(new PrintWriter(System.out, true));
+      int exit = cli.execute(args);
+      return new Run(exit, captured.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  @Test
+  void demoRunsAllowedDeniedTamperedAndReplayedExchanges() {
+    Run r = run("demo", "--dir", dir.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("1) ALLOWED")
+        .containsPattern(
+            "GET /r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/\\d{12}\\n   → 200")
+        .contains("→ 403  X-Road-Error: Server.ServerProxy.AccessDenied")
+        .contains("\"code\":\"signature.invalid\"")
+        .contains("genuine delivery → 200")
+        .contains("\"code\":\"message.replayed\"")
+        .contains("Tây Ninh gateway ledger (consumer side): 2 records")
+        .contains("Bộ Công an gateway ledger (provider side): 4 records");
+    assertThat(dir.resolve("tay-ninh-gateway.yaml")).exists();
+    assertThat(dir.resolve("pki/tn-tls.key")).exists();
+  }
+
+  @Test
+  void serveStartsAGatewayFromItsConfigurationFile() throws Exception {
+    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+      NodeConfig original = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"));
+      NodeConfig.GatewayRole g = original.gateway();
+      LocalFederation.Ports fresh = LocalFederation.Ports.ephemeral();
+      NodeConfig copy =
+          new NodeConfig(
+              original.instance(),
+              null,
+              new NodeConfig.GatewayRole(
+                  g.node(),
+                  g.host(),
+                  fresh.tnClientTls(),
+                  fresh.tnClientHttp(),
+                  fresh.tnPeer(),
+                  "jdbc:sqlite:data/second-instance.db",
+                  g.tls(),
+                  g.signing(),
+                  g.registryUrl(),
+                  g.directoryTrust(),
+                  g.directoryRefresh(),
+                  g.directoryGrace(),
+                  g.replayWindow(),
+                  g.maxBodyBytes(),
+                  g.localSystems()));
+      copy.write(dir.resolve("second.yaml"));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      List<AutoCloseable> running =
+          ServeCommand.startRoles(
+              NodeConfig.read(dir.resolve("second.yaml")), dir, new PrintStream(out));
+      try {
+        String token =
+            fed.portalToken(); // tokens are per gateway: get one from the second instance
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> tok =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + fresh.tnClientHttp() + "/token"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "grant_type=client_credentials&client_id=portal&client_secret="
+                                + java.nio.file.Files.readString(dir.resolve("pki/portal.secret"))
+                                    .strip()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tok.statusCode()).as(tok.body()).isEqualTo(200);
+        assertThat(token).isNotBlank();
+        String secondToken =
+            (String)
+                org.openlgsp.core.Json.mapper()
+                    .readValue(tok.body(), java.util.Map.class)
+                    .get("access_token");
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + fresh.tnClientHttp()
+                                + "/r1/"
+                                + LocalFederation.CITIZEN_SERVICE
+                                + "/citizens/"
+                                + fed.citizenIds().get(0)))
+                    .header("Authorization", "Bearer " + secondToken)
+                    .header("X-Road-Client", LocalFederation.PORTAL.toString())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(out.toString(StandardCharsets.UTF_8))
+            .contains("gateway VN/GOV/000.00.00.H53/gw1")
+            .contains("directory serial");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains(fed.citizenIds().get(0));
+      } finally {
+        ServeCommand.closeAll(running);
+      }
+    }
+  }
+
+  @Test
+  void registryCommandsTalkToTheAdminApi() {
+    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+      String token = dir.resolve("pki/admin.token").toString();
+      Run members =
+          run("registry", "member", "list", "--url", fed.registryUrl(), "--token-file", token);
+      assertThat(members.exit()).as(members.err()).isZero();
+      assertThat(members.out()).contains("UBND tỉnh Tây Ninh").contains("Bộ Công an");
+
+      Run add =
+          run(
+              "registry",
+              "member",
+              "add",
+              "VN/GOV/000.00.00.G22",
+              "--name",
+              "Văn phòng Chính phủ",
+              "--url",
+              fed.registryUrl(),
+              "--token-file",
+              token);
+      assertThat(add.exit()).as(add.err()).isZero();
+
+      Run duplicate =
+          run(
+              "registry",
+              "member",
+              "add",
+              "VN/GOV/000.00.00.G22",
+              "--name",
+              "again",
+              "--url",
+              fed.registryUrl(),
+              "--token-file",
+              token);
+      assertThat(duplicate.exit()).isEqualTo(2);
+      assertThat(duplicate.err()).contains("resource.conflict");
+
+      Run badCode =
+          run(
+              "registry",
+              "member",
+              "add",
+              "VN/GOV/01.02.G22",
+              "--name",
+              "x",
+              "--url",
+              fed.registryUrl(),
+              "--token-file",
+              token);
+      assertThat(badCode.err()).contains("identifier.invalid").contains("Decision 20/2020");
+
+      Run directory =
+          run("registry", "directory", "--url", fed.registryUrl(), "--token-file", token);
+      assertThat(directory.out()).contains("3 members, 2 systems, 2 nodes, 1 services, 1 grants");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--help",
+        "demo --help",
+        "serve --help",
+        "registry --help",
+        "registry member add --help",
+        "registry grant add --help",
+        "registry grant revoke --help",
+        "registry directory --help"
+      })
+  void everyCommandHasHelp(String args) {
+    Run r = run(args.split(" "));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Usage: lgsp");
+  }
+
+  @Test
+  void serveWithABrokenConfigurationExplainsAndFails() throws Exception {
+    Path cfg = dir.resolve("bad.yaml");
+    java.nio.file.Files.writeString(cfg, "instance: VN\n");
+    Run r = run("serve", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("at least one role").doesNotContain("Exception");
+  }
+}
