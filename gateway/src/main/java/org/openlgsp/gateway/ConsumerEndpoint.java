@@ -8,7 +8,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.OutputStream;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -63,6 +62,9 @@ final class ConsumerEndpoint {
       }
       call(req, res, target, facts);
     } catch (Throwable t) {
+      if (Problems.abandoned(t)) {
+        return;
+      }
       LgspException e = Problems.classify(t);
       facts.status = e.code().httpStatus();
       facts.errorCode = e.code().code();
@@ -193,9 +195,7 @@ final class ConsumerEndpoint {
         res.header(Headers.XROAD_ERROR, signed.xroadError());
       }
       res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
-      try (OutputStream os = res.outputStream()) {
-        body.writeTo(os);
-      }
+      Problems.writeBody(res, body);
     }
   }
 

@@ -2,7 +2,11 @@ package org.openlgsp.gateway;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +30,37 @@ final class Problems {
     String incident = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "internal error, incident " + incident, t);
     return new LgspException(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident, t);
+  }
+
+  /**
+   * Writes a response body as the last step of an answer. If the caller hangs up meanwhile, there
+   * is nobody left to tell: the failure becomes {@link ResponseAbandoned}, which endpoints drop
+   * quietly instead of trying to send a problem over a response that has already started.
+   */
+  static void writeBody(ServerResponse res, BodySpool body) {
+    try (OutputStream os = res.outputStream()) {
+      body.writeTo(os);
+    } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+      throw new ResponseAbandoned(e);
+    }
+  }
+
+  /** True when a failure needs no answer because the caller already went away. */
+  static boolean abandoned(Throwable t) {
+    if (t instanceof ResponseAbandoned) {
+      LOG.log(Level.FINE, "caller closed the connection before the response was written", t);
+      return true;
+    }
+    return false;
+  }
+
+  /** The caller closed its connection while the response was being written. */
+  static final class ResponseAbandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ResponseAbandoned(Throwable cause) {
+      super("response abandoned by the caller", cause);
+    }
   }
 
   static void send(ServerResponse res, LgspException e) {

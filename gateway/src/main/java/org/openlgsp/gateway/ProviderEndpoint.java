@@ -8,7 +8,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.OutputStream;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -117,6 +116,9 @@ final class ProviderEndpoint {
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {
+      if (Problems.abandoned(t)) {
+        return;
+      }
       LgspException e = Problems.classify(t);
       facts.errorCode = e.code().code();
       sendSignedProblem(res, e, requestHash, facts);
@@ -314,9 +316,7 @@ final class ProviderEndpoint {
     res.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
     res.header(Headers.LGSP_SIGNATURE, signature);
     res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
-    try (OutputStream os = res.outputStream()) {
-      body.writeTo(os);
-    }
+    Problems.writeBody(res, body);
   }
 
   private static void setIfPresent(ServerResponse res, io.helidon.http.HeaderName n, String v) {

@@ -317,4 +317,40 @@ class GatewayExchangeTest {
     HttpResponse<String> r = net.http.send(req, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(413);
   }
+
+  @Test
+  void callerHangingUpMidResponseLeavesOneRecordAndNoSecondAnswer() throws Exception {
+    int size = 9 * 1024 * 1024;
+    String messageId = "hang-up-" + System.nanoTime();
+    URI gateway = URI.create(net.clientHttp());
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096); // a tiny window, so the gateway blocks mid-write
+      socket.connect(new java.net.InetSocketAddress(gateway.getHost(), gateway.getPort()));
+      var out = socket.getOutputStream();
+      String head =
+          "POST /r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/echo HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\n"
+              + "Authorization: Bearer "
+              + net.token()
+              + "\r\nX-Road-Client: "
+              + TwoGateways.PORTAL
+              + "\r\nX-Road-Id: "
+              + messageId
+              + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+              + size
+              + "\r\n\r\n";
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(new byte[size]);
+      out.flush();
+      assertThat(socket.getInputStream().readNBytes(12))
+          .asString(java.nio.charset.StandardCharsets.US_ASCII)
+          .isEqualTo("HTTP/1.1 201");
+      socket.setSoLinger(true, 0); // reset, as a crashed caller would
+    }
+    Thread.sleep(500); // time for a (wrong) second record to appear
+
+    assertThat(net.tnLedger.byMessageId(messageId))
+        .singleElement()
+        .satisfies(e -> assertThat(e.record().status()).isEqualTo(201));
+  }
 }
