@@ -7,6 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.openlgsp.core.MessageSigner;
+import org.openlgsp.core.Signatures;
+import org.openlgsp.core.Signatures.Verifier;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.Credentials;
 import org.openlgsp.server.LocalFederation;
 
 /**
@@ -74,6 +80,8 @@ public final class ExchangeBenchmark {
       System.out.println("open loop, through both gateways…");
       results.add(
           LoadDriver.openLoop("via 2 gateways, " + rate + "/s fixed", viaGateway, rate, duration));
+      System.out.println("crypto baseline, one thread each…");
+      results.addAll(cryptoBaseline(duration));
       System.out.println();
       System.out.print(LoadDriver.table(results));
       double added = results.get(3).p(99) - results.get(2).p(99);
@@ -82,6 +90,33 @@ public final class ExchangeBenchmark {
           "ledger records written: consumer %d, provider %d%n",
           fed.consumerLedgerSize(), fed.providerLedgerSize());
     }
+  }
+
+  /**
+   * What the four signature operations of every exchange (consumer signs, provider verifies and
+   * signs, consumer verifies) cost on this machine, measured on one thread each.
+   */
+  private static List<LoadDriver.Result> cryptoBaseline(Duration duration) throws Exception {
+    CertificateAuthority ca = CertificateAuthority.createRoot("bench", Duration.ofDays(1));
+    Credentials member =
+        ca.issueCredentials(
+            CertificateProfile.MEMBER_SIGNING, "bench", "bench", List.of(), Duration.ofDays(1));
+    MessageSigner signer = Signatures.software(member.key(), member.certificate());
+    Verifier verifier = Signatures.verifier(member.certificate().getPublicKey());
+    byte[] input = new byte[400]; // about the size of a request's signing input
+    byte[] signature = signer.sign(input);
+    Duration each = duration.dividedBy(2);
+    return List.of(
+        LoadDriver.closedLoop("Ed25519 sign (BC), 1 thread", seq -> signer.sign(input), 1, each),
+        LoadDriver.closedLoop(
+            "Ed25519 verify (BC), 1 thread",
+            seq -> {
+              if (!verifier.verify(input, signature)) {
+                throw new IllegalStateException("verification failed");
+              }
+            },
+            1,
+            each));
   }
 
   private static void expect200(HttpClientResponse r) {
