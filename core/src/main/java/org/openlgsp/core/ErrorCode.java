@@ -65,6 +65,35 @@ public enum ErrorCode {
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(
       "request.method_not_allowed", 405, "Client.InvalidHttpMethod", "Method not allowed"),
+  // Trust services (pki): certificate requests, certificate validation, revocation, timestamps.
+  CSR_MALFORMED("csr.malformed", 400, "Client.BadRequest", "Malformed certificate signing request"),
+  CSR_KEY_UNSUPPORTED(
+      "csr.key_unsupported",
+      400,
+      "Client.BadRequest",
+      "Key type not allowed for this kind of certificate"),
+  CERTIFICATE_KEY_USAGE(
+      "certificate.key_usage",
+      403,
+      "Server.CertValidation",
+      "Certificate not issued for this purpose"),
+  CERTIFICATE_EXPIRED("certificate.expired", 403, "Server.CertValidation", "Certificate expired"),
+  CERTIFICATE_NOT_YET_VALID(
+      "certificate.not_yet_valid", 403, "Server.CertValidation", "Certificate not yet valid"),
+  CERTIFICATE_REVOKED("certificate.revoked", 403, "Server.CertValidation", "Certificate revoked"),
+  CERTIFICATE_ISSUER_UNKNOWN(
+      "certificate.issuer_unknown",
+      403,
+      "Server.CertValidation",
+      "Certificate not issued by a trusted CA"),
+  OCSP_STALE("ocsp.stale", 403, "Server.CertValidation", "OCSP response too old"),
+  OCSP_UNAVAILABLE(
+      "ocsp.unavailable", 503, "Server.OcspFailed", "Certificate status cannot be obtained"),
+  OCSP_INVALID("ocsp.invalid", 502, "Server.OcspFailed", "OCSP response failed verification"),
+  TIMESTAMP_UNAVAILABLE(
+      "timestamp.unavailable", 503, "Server.TimestampFailed", "Time-stamp authority unavailable"),
+  TIMESTAMP_INVALID(
+      "timestamp.invalid", 502, "Server.TimestampFailed", "Time-stamp token failed verification"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

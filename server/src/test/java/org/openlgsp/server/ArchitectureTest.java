@@ -27,7 +27,7 @@ class ArchitectureTest {
   @CsvSource({
     "core, ''",
     "storage, core",
-    "pki, core",
+    "pki, core storage",
     "ledger, core storage",
     "registry, core storage pki",
     "gateway, core pki ledger storage",

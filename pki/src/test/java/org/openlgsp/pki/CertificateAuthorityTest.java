@@ -1,0 +1,202 @@
+package org.openlgsp.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+class CertificateAuthorityTest {
+  final TestPki pki = new TestPki(Publication.at("http://127.0.0.1:9/trust"));
+  @TempDir Path dir;
+
+  private X509Certificate issueFromCsr(CertificateProfile profile, KeyPair key, List<String> sans) {
+    CertificateRequest csr =
+        CertificateRequest.create(
+            key.getPrivate(), key.getPublic(), "VN:GOV:000.00.00.G01", "Bộ Công an", sans);
+    return pki.issuing.issue(CertificateRequest.parse(csr.pem()), profile, TestPki.YEAR);
+  }
+
+  private OpenSsl.Result verify(X509Certificate leaf, String purpose) {
+    OpenSsl.write(dir, "root.pem", Pem.write(pki.root.certificate()));
+    OpenSsl.write(dir, "issuing.pem", Pem.write(pki.issuing.certificate()));
+    OpenSsl.write(dir, "leaf.pem", Pem.write(leaf));
+    return OpenSsl.run(
+        dir,
+        "verify",
+        "-x509_strict",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "issuing.pem",
+        "-purpose",
+        purpose,
+        "leaf.pem");
+  }
+
+  @Test
+  void nodeTlsCertificateFromCsrVerifiesWithOpensslAsServerAndClient() {
+    X509Certificate leaf =
+        issueFromCsr(
+            CertificateProfile.NODE_TLS, KeyPairs.ecP256(), List.of("gw.mps.gov.vn", "10.0.0.7"));
+    assertThat(verify(leaf, "sslserver").requireSuccess().output()).contains("leaf.pem: OK");
+    assertThat(verify(leaf, "sslclient").requireSuccess().output()).contains("leaf.pem: OK");
+    OpenSsl.Result text = OpenSsl.run(dir, "x509", "-in", "leaf.pem", "-noout", "-text");
+    assertThat(text.output())
+        .contains("DNS:gw.mps.gov.vn", "IP Address:10.0.0.7")
+        .contains("OCSP - URI:http://127.0.0.1:9/trust/ocsp")
+        .contains("URI:http://127.0.0.1:9/trust/crl");
+  }
+
+  @Test
+  void memberSigningCertificateWithEd25519KeyVerifiesWithOpenssl() {
+    X509Certificate leaf =
+        issueFromCsr(CertificateProfile.MEMBER_SIGNING, KeyPairs.ed25519(), List.of());
+    assertThat(verify(leaf, "any").requireSuccess().output()).contains("leaf.pem: OK");
+    assertThat(CertificateProfile.MEMBER_SIGNING.permits(leaf)).isTrue();
+    assertThat(CertificateProfile.NODE_TLS.permits(leaf)).isFalse();
+  }
+
+  @Test
+  void ocspAndTimeStampingProfilesCarryTheirExtendedKeyUsages() {
+    X509Certificate ocsp =
+        issueFromCsr(CertificateProfile.OCSP_SIGNING, KeyPairs.ecP256(), List.of());
+    assertThat(verify(ocsp, "ocsphelper").requireSuccess().output()).contains("OK");
+    X509Certificate tsa =
+        issueFromCsr(CertificateProfile.TIME_STAMPING, KeyPairs.ecP256(), List.of());
+    assertThat(verify(tsa, "timestampsign").requireSuccess().output()).contains("OK");
+    assertThat(
+            OpenSsl.run(dir, "x509", "-in", "leaf.pem", "-noout", "-ext", "extendedKeyUsage")
+                .output())
+        .contains("critical")
+        .contains("Time Stamping");
+  }
+
+  @Test
+  void requestMadeByOpensslIsIssued() throws Exception {
+    OpenSsl.run(
+            dir,
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "req.pem",
+            "-subj",
+            "/CN=VN:GOV:000.00.00.H53:gw1/O=UBND Tay Ninh",
+            "-addext",
+            "subjectAltName=DNS:gw1.tayninh.gov.vn")
+        .requireSuccess();
+    CertificateRequest csr = CertificateRequest.parse(Files.readAllBytes(dir.resolve("req.pem")));
+    assertThat(csr.commonName()).isEqualTo("VN:GOV:000.00.00.H53:gw1");
+    assertThat(csr.subjectAltNames()).containsExactly("gw1.tayninh.gov.vn");
+    X509Certificate leaf = pki.issuing.issue(csr, CertificateProfile.NODE_TLS, TestPki.YEAR);
+    assertThat(verify(leaf, "sslserver").requireSuccess().output()).contains("OK");
+  }
+
+  @Test
+  void validityIsCappedByTheProfile() {
+    KeyPair key = KeyPairs.ecP256();
+    CertificateRequest csr =
+        CertificateRequest.create(key.getPrivate(), key.getPublic(), "ocsp", "OpenLGSP", List.of());
+    X509Certificate c =
+        pki.issuing.issue(csr, CertificateProfile.OCSP_SIGNING, Duration.ofDays(5000));
+    assertThat(Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant()))
+        .isLessThanOrEqualTo(CertificateProfile.OCSP_SIGNING.maxValidity().plusMinutes(1));
+  }
+
+  @Test
+  void garbageIsAMalformedCsr() {
+    assertCode(() -> CertificateRequest.parse("hello"), ErrorCode.CSR_MALFORMED);
+    assertCode(
+        () ->
+            CertificateRequest.parse(
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        ErrorCode.CSR_MALFORMED);
+    assertCode(
+        () -> CertificateRequest.parse(new byte[] {0x30, 0x03, 0x02, 0x01}),
+        ErrorCode.CSR_MALFORMED);
+  }
+
+  @Test
+  void truncatedCsrIsMalformed() {
+    KeyPair key = KeyPairs.ecP256();
+    byte[] der =
+        CertificateRequest.create(key.getPrivate(), key.getPublic(), "x", "o", List.of()).der();
+    byte[] cut = java.util.Arrays.copyOf(der, der.length - 10);
+    assertCode(() -> CertificateRequest.parse(cut), ErrorCode.CSR_MALFORMED);
+  }
+
+  @Test
+  void csrWhoseSignatureDoesNotVerifyIsRejected() {
+    KeyPair key = KeyPairs.ecP256();
+    byte[] der =
+        CertificateRequest.create(key.getPrivate(), key.getPublic(), "node-a", "o", List.of())
+            .der();
+    // Flip one byte of the subject: the DER stays well-formed but the signature no longer matches.
+    String asText = new String(der, StandardCharsets.ISO_8859_1);
+    int at = asText.indexOf("node-a");
+    der[at] = 'm';
+    assertThatThrownBy(() -> CertificateRequest.parse(der))
+        .isInstanceOf(LgspException.class)
+        .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(ErrorCode.CSR_MALFORMED))
+        .hasMessageContaining("does not verify");
+  }
+
+  @Test
+  void keyTypeOutsideTheProfileIsRefusedWithItsOwnCode() {
+    KeyPair ed = KeyPairs.ed25519();
+    CertificateRequest csr =
+        CertificateRequest.create(ed.getPrivate(), ed.getPublic(), "gw", "o", List.of());
+    assertThatThrownBy(() -> pki.issuing.issue(csr, CertificateProfile.NODE_TLS, TestPki.YEAR))
+        .isInstanceOf(LgspException.class)
+        .satisfies(
+            e -> assertThat(((LgspException) e).code()).isEqualTo(ErrorCode.CSR_KEY_UNSUPPORTED))
+        .hasMessageContaining("EC or RSA");
+  }
+
+  @Test
+  void namesInASigningRequestAreRefused() {
+    KeyPair ed = KeyPairs.ed25519();
+    CertificateRequest csr =
+        CertificateRequest.create(
+            ed.getPrivate(), ed.getPublic(), "m", "o", List.of("example.org"));
+    assertCode(
+        () -> pki.issuing.issue(csr, CertificateProfile.MEMBER_SIGNING, TestPki.YEAR),
+        ErrorCode.CSR_MALFORMED);
+  }
+
+  @Test
+  void revokingTwiceOrAnUnknownSerialSaysSo() {
+    X509Certificate c = issueFromCsr(CertificateProfile.NODE_TLS, KeyPairs.ecP256(), List.of());
+    assertThat(pki.issuing.revoke(c.getSerialNumber(), RevocationReason.KEY_COMPROMISE).revoked())
+        .isTrue();
+    assertCode(
+        () -> pki.issuing.revoke(c.getSerialNumber(), RevocationReason.KEY_COMPROMISE),
+        ErrorCode.RESOURCE_CONFLICT);
+    assertCode(
+        () -> pki.issuing.revoke(java.math.BigInteger.TEN, RevocationReason.UNSPECIFIED),
+        ErrorCode.RESOURCE_NOT_FOUND);
+  }
+
+  static void assertCode(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
+    assertThatThrownBy(call)
+        .isInstanceOf(LgspException.class)
+        .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(code));
+  }
+}

@@ -1,0 +1,61 @@
+package org.openlgsp.pki;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the openssl command line: the independent peer that checks what our PKI produces. */
+final class OpenSsl {
+  private OpenSsl() {}
+
+  record Result(int exit, String output) {
+    Result requireSuccess() {
+      if (exit != 0) {
+        throw new AssertionError("openssl failed (" + exit + "):\n" + output);
+      }
+      return this;
+    }
+  }
+
+  static Result run(Path workDir, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(args));
+    try {
+      Process p =
+          new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("openssl timed out: " + command);
+      }
+      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError("openssl is needed for this test (apt-get install openssl)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static Path write(Path dir, String name, String text) {
+    try {
+      return Files.writeString(dir.resolve(name), text);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static Path write(Path dir, String name, byte[] bytes) {
+    try {
+      return Files.write(dir.resolve(name), bytes);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
