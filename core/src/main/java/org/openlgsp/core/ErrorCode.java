@@ -65,6 +65,19 @@ public enum ErrorCode {
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(
       "request.method_not_allowed", 405, "Client.InvalidHttpMethod", "Method not allowed"),
+  // Verifiable ledger: checkpoints, witnesses, personal-data access.
+  PURPOSE_MISSING(
+      "purpose.missing",
+      400,
+      "Client.MissingHeader",
+      "Purpose (X-Road-Issue) required for a personal-data service"),
+  CHECKPOINT_UNVERIFIED(
+      "checkpoint.unverified", 403, "Client.AccessDenied", "Checkpoint signature not verified"),
+  CHECKPOINT_INCONSISTENT(
+      "checkpoint.inconsistent",
+      409,
+      "Client.Conflict",
+      "Checkpoint not consistent with the one already witnessed"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;
