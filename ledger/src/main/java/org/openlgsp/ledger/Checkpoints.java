@@ -231,7 +231,17 @@ public final class Checkpoints implements AutoCloseable {
     return query("ORDER BY tree_size", -1);
   }
 
+  /** Every checkpoint stored in a ledger database, oldest first, without needing the key. */
+  public static List<StoredCheckpoint> readAll(Database db) {
+    db.migrate("ledger");
+    return query(db, "ORDER BY tree_size", -1);
+  }
+
   private List<StoredCheckpoint> query(String tail, long value) {
+    return query(db, tail, value);
+  }
+
+  private static List<StoredCheckpoint> query(Database db, String tail, long value) {
     return Sql.read(
         db,
         c -> {

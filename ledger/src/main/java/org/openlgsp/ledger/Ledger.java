@@ -113,6 +113,61 @@ public final class Ledger implements AutoCloseable {
     return f;
   }
 
+  /** A stored record's index and canonical bytes, undecoded. */
+  public record Raw(long index, byte[] bytes) {}
+
+  /** Canonical record bytes in index order from {@code fromInclusive}, as stored. */
+  public List<Raw> rawRecords(long fromInclusive, int limit) {
+    return rawRecords(db, fromInclusive, limit);
+  }
+
+  static List<Raw> rawRecords(Database db, long fromInclusive, int limit) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT ?")) {
+            p.setLong(1, fromInclusive);
+            p.setInt(2, limit);
+            List<Raw> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                out.add(new Raw(r.getLong(1), r.getBytes(2)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** The tree's stored leaf hashes for indices {@code [from, to)}, in order. */
+  public List<byte[]> leafHashes(long from, long to) {
+    return leafHashes(db, from, to);
+  }
+
+  static List<byte[]> leafHashes(Database db, long from, long to) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT id, hash FROM ledger_node WHERE id >= ? AND id < ? ORDER BY id")) {
+            p.setLong(1, 2 * from);
+            p.setLong(2, 2 * to);
+            List<byte[]> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                if ((r.getLong(1) & 1) == 0) {
+                  out.add(r.getBytes(2));
+                }
+              }
+            }
+            return out;
+          }
+        });
+  }
+
   /** The current tree size and root hash; consistent with each other. */
   public TreeHead head() {
     Frontier f = frontier;
