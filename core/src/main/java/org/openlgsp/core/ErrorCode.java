@@ -94,6 +94,19 @@ public enum ErrorCode {
       "timestamp.unavailable", 503, "Server.TimestampFailed", "Time-stamp authority unavailable"),
   TIMESTAMP_INVALID(
       "timestamp.invalid", 502, "Server.TimestampFailed", "Time-stamp token failed verification"),
+  // Verifiable ledger: checkpoints, witnesses, personal-data access.
+  PURPOSE_MISSING(
+      "purpose.missing",
+      400,
+      "Client.MissingHeader",
+      "Purpose (X-Road-Issue) required for a personal-data service"),
+  CHECKPOINT_UNVERIFIED(
+      "checkpoint.unverified", 403, "Client.AccessDenied", "Checkpoint signature not verified"),
+  CHECKPOINT_INCONSISTENT(
+      "checkpoint.inconsistent",
+      409,
+      "Client.Conflict",
+      "Checkpoint not consistent with the one already witnessed"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

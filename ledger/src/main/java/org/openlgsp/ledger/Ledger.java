@@ -39,15 +39,19 @@ public final class Ledger implements AutoCloseable {
   private final Thread writer;
   private final AtomicLong size;
   private final AtomicLong commits = new AtomicLong();
+  private final TreeStore tree;
+  private volatile Frontier frontier;
   private volatile boolean open = true;
 
   private record Pending(ExchangeRecord record, CompletableFuture<Long> done) {}
 
-  private Ledger(Database db, LedgerOptions options, long size) {
+  private Ledger(Database db, LedgerOptions options, Frontier frontier) {
     this.db = db;
     this.options = options;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
-    this.size = new AtomicLong(size);
+    this.tree = new TreeStore(db);
+    this.frontier = frontier;
+    this.size = new AtomicLong(frontier.size());
     this.writer = Thread.ofPlatform().name("ledger-writer").daemon().unstarted(this::run);
   }
 
@@ -64,9 +68,145 @@ public final class Ledger implements AutoCloseable {
                 return r.getLong(1);
               }
             });
-    Ledger ledger = new Ledger(db, options, size);
+    TreeStore tree = new TreeStore(db);
+    long leaves = Sql.read(db, TreeStore::leafCount);
+    if (leaves > size) {
+      throw new IllegalStateException(
+          "ledger tree has " + leaves + " leaves but only " + size + " records exist");
+    }
+    Frontier frontier = Frontier.load(tree, leaves);
+    if (leaves < size) {
+      frontier = backfill(db, frontier, size);
+    }
+    Ledger ledger = new Ledger(db, options, frontier);
     ledger.writer.start();
     return ledger;
+  }
+
+  /** Hashes records written before the tree existed (or by an older version) into the tree. */
+  private static Frontier backfill(Database db, Frontier frontier, long size) {
+    LOG.info(() -> "ledger: adding records " + frontier.size() + ".." + size + " to the tree");
+    Frontier f = frontier.copy();
+    while (f.size() < size) {
+      long from = f.size();
+      Sql.inTransaction(
+          db,
+          c -> {
+            List<Frontier.Node> nodes = new ArrayList<>();
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT 10000")) {
+              p.setLong(1, from);
+              try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                  if (r.getLong(1) != f.size()) {
+                    throw new IllegalStateException("ledger record " + f.size() + " is missing");
+                  }
+                  f.append(Merkle.leafHash(r.getBytes(2)), nodes);
+                }
+              }
+            }
+            TreeStore.insert(c, nodes);
+            return null;
+          });
+    }
+    return f;
+  }
+
+  /** A stored record's index and canonical bytes, undecoded. */
+  public record Raw(long index, byte[] bytes) {}
+
+  /** Canonical record bytes in index order from {@code fromInclusive}, as stored. */
+  public List<Raw> rawRecords(long fromInclusive, int limit) {
+    return rawRecords(db, fromInclusive, limit);
+  }
+
+  static List<Raw> rawRecords(Database db, long fromInclusive, int limit) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT ?")) {
+            p.setLong(1, fromInclusive);
+            p.setInt(2, limit);
+            List<Raw> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                out.add(new Raw(r.getLong(1), r.getBytes(2)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** The tree's stored leaf hashes for indices {@code [from, to)}, in order. */
+  public List<byte[]> leafHashes(long from, long to) {
+    return leafHashes(db, from, to);
+  }
+
+  static List<byte[]> leafHashes(Database db, long from, long to) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT id, hash FROM ledger_node WHERE id >= ? AND id < ? ORDER BY id")) {
+            p.setLong(1, 2 * from);
+            p.setLong(2, 2 * to);
+            List<byte[]> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                if ((r.getLong(1) & 1) == 0) {
+                  out.add(r.getBytes(2));
+                }
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** The current tree size and root hash; consistent with each other. */
+  public TreeHead head() {
+    Frontier f = frontier;
+    return new TreeHead(f.size(), f.root());
+  }
+
+  /** The root hash the tree had at {@code treeSize} records. */
+  public TreeHead headAt(long treeSize) {
+    requireSize(treeSize);
+    return new TreeHead(treeSize, Merkle.root(tree, treeSize));
+  }
+
+  /** The audit path of record {@code index} in the tree of {@code treeSize} records. */
+  public List<byte[]> inclusionProof(long index, long treeSize) {
+    requireSize(treeSize);
+    if (index < 0 || index >= treeSize) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "record " + index + " is not in a tree of " + treeSize + " records");
+    }
+    return Merkle.inclusionPath(tree, index, treeSize);
+  }
+
+  /** The proof that the tree at {@code first} records is a prefix of the tree at {@code second}. */
+  public List<byte[]> consistencyProof(long first, long second) {
+    requireSize(second);
+    if (first < 0 || first > second) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "consistency needs 0 <= first <= second");
+    }
+    return Merkle.consistencyProof(tree, first, second);
+  }
+
+  private void requireSize(long treeSize) {
+    if (treeSize < 0 || treeSize > size.get()) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_NOT_FOUND,
+          "tree size " + treeSize + " is beyond this ledger's " + size.get() + " records");
+    }
   }
 
   /** Appends and waits until the record is durably committed; returns its index. */
@@ -195,6 +335,8 @@ public final class Ledger implements AutoCloseable {
   private void commit(List<Pending> batch) {
     long first = size.get();
     long now = System.currentTimeMillis();
+    Frontier next = frontier.copy();
+    List<Frontier.Node> nodes = new ArrayList<>(batch.size() * 2 + 64);
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try (PreparedStatement p =
@@ -211,11 +353,15 @@ public final class Ledger implements AutoCloseable {
           p.setString(5, r.service().toString());
           p.setInt(6, r.status());
           p.setLong(7, now);
-          p.setBytes(8, r.canonical());
-          p.setBytes(9, r.leafHash());
+          byte[] canonical = r.canonical();
+          byte[] leaf = Merkle.leafHash(canonical);
+          p.setBytes(8, canonical);
+          p.setBytes(9, leaf);
           p.addBatch();
+          next.append(leaf, nodes);
         }
         p.executeBatch();
+        TreeStore.insert(c, nodes);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -227,6 +373,7 @@ public final class Ledger implements AutoCloseable {
       batch.forEach(pending -> pending.done().completeExceptionally(failure));
       return;
     }
+    frontier = next;
     size.addAndGet(batch.size());
     commits.incrementAndGet();
     long idx = first;

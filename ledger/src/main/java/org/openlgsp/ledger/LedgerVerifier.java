@@ -1,0 +1,317 @@
+package org.openlgsp.ledger;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.openlgsp.core.Digests;
+
+/**
+ * Recomputes a ledger export from scratch and checks it against its signed checkpoints (and any
+ * checkpoints the auditor obtained elsewhere, e.g. from a witness). Every record is re-hashed; the
+ * Merkle tree is rebuilt and its root compared with each checkpoint at that size.
+ *
+ * <p>The first bad index is exact when the export's leaf hashes still match the signed checkpoint
+ * (then they are trustworthy, and the first record whose hash differs from its leaf is the
+ * culprit). When the tree hashes were rewritten too, the damage is narrowed to the range between
+ * the last good checkpoint and the first bad one.
+ */
+public final class LedgerVerifier {
+  private static final long PROGRESS_EVERY = 1_000_000;
+
+  private LedgerVerifier() {}
+
+  /** The verdict. {@code firstBadIndex} is set whenever {@code sound} is false because of data. */
+  public record Result(
+      boolean sound,
+      long records,
+      int checkpoints,
+      OptionalLong firstBadIndex,
+      List<String> problems,
+      List<String> warnings) {
+    public Result {
+      problems = List.copyOf(problems);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  private static final class Findings {
+    final List<String> problems = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    long firstBad = -1;
+
+    void bad(long index, String problem) {
+      problems.add(problem);
+      if (index >= 0 && (firstBad < 0 || index < firstBad)) {
+        firstBad = index;
+      }
+    }
+  }
+
+  /**
+   * Verifies an export folder.
+   *
+   * @param keys trusted log keys; when empty, the export's own {@code log.vkey} is used (and a
+   *     warning given, since whoever edited the export could have replaced it)
+   * @param extra further checkpoints to check against the same records (e.g. cosigned ones kept by
+   *     a witness or from an earlier audit)
+   */
+  public static Result verify(
+      Path dir, List<NoteVerifier> keys, List<SignedNote> extra, Consumer<String> progress) {
+    Findings f = new Findings();
+    List<NoteVerifier> trusted = new ArrayList<>(keys);
+    if (trusted.isEmpty()) {
+      Path vkey = dir.resolve(ExportFiles.VKEY);
+      if (!Files.exists(vkey)) {
+        f.problems.add("no log key: pass --key or include log.vkey in the export");
+        return result(f, 0, 0);
+      }
+      try {
+        trusted.add(NoteVerifier.parse(Files.readString(vkey)));
+      } catch (IOException | IllegalArgumentException e) {
+        f.problems.add("log.vkey is unreadable: " + e.getMessage());
+        return result(f, 0, 0);
+      }
+      f.warnings.add("log key taken from the export itself; pin it with --key for a real audit");
+    }
+    java.util.Set<Long> extraSizes = new java.util.HashSet<>();
+    TreeMap<Long, byte[]> roots = checkpoints(dir, trusted, extra, f, extraSizes);
+    if (roots.isEmpty()) {
+      f.problems.add("no verifiable checkpoint in the export");
+      return result(f, 0, 0);
+    }
+    long records = recompute(dir, roots, f, progress, extraSizes);
+    return result(f, records, roots.size());
+  }
+
+  private static Result result(Findings f, long records, int checkpoints) {
+    return new Result(
+        f.problems.isEmpty(),
+        records,
+        checkpoints,
+        f.firstBad < 0 ? OptionalLong.empty() : OptionalLong.of(f.firstBad),
+        f.problems,
+        f.warnings);
+  }
+
+  /** Signature-checked checkpoint roots by size; a second root for one size is a fork. */
+  private static TreeMap<Long, byte[]> checkpoints(
+      Path dir,
+      List<NoteVerifier> keys,
+      List<SignedNote> extra,
+      Findings f,
+      java.util.Set<Long> extraSizes) {
+    List<SignedNote> notes = new ArrayList<>();
+    Path folder = dir.resolve(ExportFiles.CHECKPOINTS);
+    if (Files.isDirectory(folder)) {
+      try (Stream<Path> files = Files.list(folder)) {
+        for (Path p : files.filter(p -> p.toString().endsWith(".note")).sorted().toList()) {
+          try {
+            notes.add(SignedNote.parse(Files.readString(p)));
+          } catch (IOException | IllegalArgumentException e) {
+            f.problems.add("checkpoint " + p.getFileName() + " is malformed: " + e.getMessage());
+          }
+        }
+      } catch (IOException e) {
+        f.problems.add("cannot list checkpoints: " + e.getMessage());
+      }
+    }
+    notes.addAll(extra);
+    TreeMap<Long, byte[]> roots = new TreeMap<>();
+    String origin = null;
+    for (SignedNote note : notes) {
+      Checkpoint cp;
+      try {
+        cp = Checkpoint.parse(note.text());
+      } catch (IllegalArgumentException e) {
+        f.problems.add("not a checkpoint: " + e.getMessage());
+        continue;
+      }
+      if (keys.stream().noneMatch(note::verifiedBy)) {
+        f.bad(-1, "checkpoint at size " + cp.size() + " has no valid signature by a trusted key");
+        continue;
+      }
+      if (origin != null && !origin.equals(cp.origin())) {
+        f.problems.add("checkpoints of two logs mixed: " + origin + " and " + cp.origin());
+        continue;
+      }
+      origin = cp.origin();
+      if (extra.contains(note) && !roots.containsKey(cp.size())) {
+        extraSizes.add(cp.size());
+      }
+      byte[] seen = roots.putIfAbsent(cp.size(), cp.rootHash());
+      if (seen != null && !MessageDigest.isEqual(seen, cp.rootHash())) {
+        f.problems.add(
+            "forked checkpoint: two validly signed checkpoints of size "
+                + cp.size()
+                + " with different roots");
+      }
+    }
+    return roots;
+  }
+
+  private static long recompute(
+      Path dir,
+      TreeMap<Long, byte[]> roots,
+      Findings f,
+      Consumer<String> progress,
+      java.util.Set<Long> extraSizes) {
+    Frontier fromRecords = Frontier.empty();
+    Frontier fromLeaves = Frontier.empty();
+    List<Frontier.Node> sink = new NodeSink();
+    long lastGood = 0;
+    long firstLeafMismatch = -1;
+    long total = roots.lastKey();
+    long started = System.nanoTime();
+    MessageDigest sha = Digests.sha256();
+    byte[] leafBuf = new byte[Merkle.HASH_SIZE];
+    long i = 0;
+    try (DataInputStream records = open(dir.resolve(ExportFiles.RECORDS));
+        InputStream leaves = openOptional(dir.resolve(ExportFiles.LEAVES))) {
+      boolean leavesLeft = leaves != null;
+      byte[] buf = new byte[4096];
+      while (true) {
+        int length;
+        try {
+          length = records.readInt();
+        } catch (EOFException end) {
+          break;
+        }
+        if (length < 0 || length > 4 * 1024 * 1024) {
+          f.bad(i, "record " + i + " has an impossible length " + length);
+          return i;
+        }
+        if (buf.length < length) {
+          buf = new byte[Math.max(length, buf.length * 2)];
+        }
+        try {
+          records.readFully(buf, 0, length);
+        } catch (EOFException cut) {
+          f.bad(i, "records.bin ends inside record " + i);
+          return i;
+        }
+        sha.update((byte) 0);
+        sha.update(buf, 0, length);
+        byte[] leaf = sha.digest();
+        fromRecords.append(leaf, sink);
+        if (leavesLeft && leaves.readNBytes(leafBuf, 0, leafBuf.length) == leafBuf.length) {
+          fromLeaves.append(leafBuf.clone(), sink);
+          if (firstLeafMismatch < 0 && !Arrays.equals(leaf, leafBuf)) {
+            firstLeafMismatch = i;
+          }
+        } else {
+          leavesLeft = false;
+        }
+        i++;
+        byte[] expected = roots.get(i);
+        if (expected != null) {
+          if (MessageDigest.isEqual(fromRecords.root(), expected)) {
+            lastGood = i;
+          } else if (extraSizes.contains(i)
+              && fromLeaves.size() == i
+              && MessageDigest.isEqual(fromLeaves.root(), fromRecords.root())) {
+            f.bad(
+                lastGood,
+                "forked checkpoint: the supplied checkpoint at size "
+                    + i
+                    + " is validly signed but contradicts this export, whose own checkpoints"
+                    + " verify; the log has shown two histories (first divergence at or after "
+                    + lastGood
+                    + ")");
+            return i;
+          } else {
+            mismatch(f, i, lastGood, expected, fromLeaves, firstLeafMismatch);
+            return i;
+          }
+        }
+        if (i % PROGRESS_EVERY == 0) {
+          double seconds = (System.nanoTime() - started) / 1e9;
+          progress.accept(
+              String.format(
+                  "verified %,d of %,d signed records (%,.0f records/s)", i, total, i / seconds));
+        }
+      }
+    } catch (IOException e) {
+      f.bad(i, "cannot read the export at record " + i + ": " + e.getMessage());
+      return i;
+    }
+    if (i < total) {
+      f.bad(
+          i,
+          "truncated: the export holds "
+              + i
+              + " records but a checkpoint signs "
+              + total
+              + "; first missing index "
+              + i);
+    } else if (i > total) {
+      f.warnings.add(
+          (i - total)
+              + " records after the latest checkpoint (size "
+              + total
+              + ") are not signed yet");
+    }
+    return i;
+  }
+
+  private static void mismatch(
+      Findings f, long size, long lastGood, byte[] expected, Frontier leaves, long leafMismatch) {
+    boolean leavesTrusted = leaves.size() == size && MessageDigest.isEqual(leaves.root(), expected);
+    if (leavesTrusted && leafMismatch >= 0) {
+      f.bad(
+          leafMismatch,
+          "record "
+              + leafMismatch
+              + " does not hash to the leaf the signed checkpoint at size "
+              + size
+              + " commits to (edited, deleted, inserted or reordered)");
+    } else {
+      f.bad(
+          lastGood,
+          "records "
+              + lastGood
+              + ".."
+              + (size - 1)
+              + " do not match the signed checkpoint at size "
+              + size
+              + " and the tree's own hashes were altered too; first bad index is in that range");
+    }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20));
+  }
+
+  private static InputStream openOptional(Path file) throws IOException {
+    return Files.exists(file) ? new BufferedInputStream(Files.newInputStream(file), 1 << 20) : null;
+  }
+
+  /** Discards the completed subtrees a verification frontier reports. */
+  private static final class NodeSink extends java.util.AbstractList<Frontier.Node> {
+    @Override
+    public boolean add(Frontier.Node n) {
+      return true;
+    }
+
+    @Override
+    public Frontier.Node get(int index) {
+      throw new IndexOutOfBoundsException();
+    }
+
+    @Override
+    public int size() {
+      return 0;
+    }
+  }
+}

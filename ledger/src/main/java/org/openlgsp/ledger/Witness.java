@@ -1,0 +1,139 @@
+package org.openlgsp.ledger;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+
+/**
+ * Cosigns other logs' checkpoints (C2SP tlog-witness semantics): it verifies the log's signature,
+ * and a consistency proof from the last checkpoint it cosigned for that origin, then remembers the
+ * new one. It never cosigns two checkpoints of one log that no consistency proof links, so a log
+ * that shows different histories to different parties is caught as soon as both reach a witness.
+ */
+public final class Witness {
+  private final Database db;
+  private final NoteKey key;
+  private final Map<String, NoteVerifier> logs;
+  private final Clock clock;
+
+  /** The caller's idea of the witness's latest size for this log is wrong: retry from this one. */
+  public static final class StaleSize extends LgspException {
+    private static final long serialVersionUID = 1L;
+    private final long knownSize;
+
+    StaleSize(long knownSize) {
+      super(
+          ErrorCode.CHECKPOINT_INCONSISTENT,
+          "the witness last cosigned this log at size " + knownSize);
+      this.knownSize = knownSize;
+    }
+
+    public long knownSize() {
+      return knownSize;
+    }
+  }
+
+  public Witness(Database db, NoteKey key, List<NoteVerifier> logs, Clock clock) {
+    if (key.type() != NoteKey.TYPE_COSIGNATURE) {
+      throw new IllegalArgumentException("a witness key must be of type 0x04 (cosignature)");
+    }
+    this.db = db;
+    this.key = key;
+    this.logs =
+        logs.stream()
+            .collect(Collectors.toUnmodifiableMap(NoteVerifier::name, Function.identity()));
+    this.clock = Objects.requireNonNull(clock, "clock");
+    db.migrate("ledger");
+  }
+
+  public NoteVerifier verifier() {
+    return key.verifier();
+  }
+
+  /**
+   * Cosigns {@code note} when it is signed by its log and consistent with what was cosigned before.
+   *
+   * @param oldSize the size of the last checkpoint the caller believes this witness cosigned (0 at
+   *     first contact)
+   * @param proof consistency proof from {@code oldSize} to the new checkpoint's size
+   * @throws StaleSize when {@code oldSize} is not the witness's latest size
+   * @throws LgspException {@code checkpoint.unverified} for an unknown log or a bad signature,
+   *     {@code checkpoint.inconsistent} for a fork or a rollback
+   */
+  public synchronized SignedNote.Line cosign(long oldSize, List<byte[]> proof, SignedNote note) {
+    Checkpoint cp;
+    try {
+      cp = Checkpoint.parse(note.text());
+    } catch (IllegalArgumentException e) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "not a checkpoint: " + e.getMessage());
+    }
+    NoteVerifier log = logs.get(cp.origin());
+    if (log == null || !note.verifiedBy(log)) {
+      throw new LgspException(
+          ErrorCode.CHECKPOINT_UNVERIFIED, "no valid signature of a known log on the checkpoint");
+    }
+    return Sql.inTransaction(
+        db,
+        c -> {
+          long knownSize = 0;
+          byte[] knownRoot = Merkle.emptyRoot();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT tree_size, root_hash FROM ledger_witnessed WHERE origin = ?")) {
+            p.setString(1, cp.origin());
+            try (ResultSet r = p.executeQuery()) {
+              if (r.next()) {
+                knownSize = r.getLong(1);
+                knownRoot = r.getBytes(2);
+              }
+            }
+          }
+          if (oldSize != knownSize || cp.size() < knownSize) {
+            throw new StaleSize(knownSize);
+          }
+          if (!Merkle.verifyConsistency(knownSize, cp.size(), knownRoot, cp.rootHash(), proof)) {
+            throw new LgspException(
+                ErrorCode.CHECKPOINT_INCONSISTENT,
+                "checkpoint at size "
+                    + cp.size()
+                    + " is not consistent with the cosigned one at size "
+                    + knownSize
+                    + ": the log has forked");
+          }
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  knownSize == 0 && !exists(c, cp.origin())
+                      ? "INSERT INTO ledger_witnessed (tree_size, root_hash, note, updated_at,"
+                          + " origin) VALUES (?, ?, ?, ?, ?)"
+                      : "UPDATE ledger_witnessed SET tree_size = ?, root_hash = ?, note = ?,"
+                          + " updated_at = ? WHERE origin = ?")) {
+            p.setLong(1, cp.size());
+            p.setBytes(2, cp.rootHash());
+            p.setString(3, note.format());
+            p.setLong(4, clock.millis());
+            p.setString(5, cp.origin());
+            p.executeUpdate();
+          }
+          return note.cosignature(key, clock.instant());
+        });
+  }
+
+  private static boolean exists(java.sql.Connection c, String origin) throws java.sql.SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT 1 FROM ledger_witnessed WHERE origin = ?")) {
+      p.setString(1, origin);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+}
