@@ -65,6 +65,13 @@ public enum ErrorCode {
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(
       "request.method_not_allowed", 405, "Client.InvalidHttpMethod", "Method not allowed"),
+  // Document axis (edXML packages, module documents).
+  DOCUMENT_MALFORMED(
+      "document.malformed", 400, "Client.InvalidBody", "Document package is not acceptable XML"),
+  DOCUMENT_INVALID(
+      "document.invalid", 422, "Client.InvalidBody", "Document package failed validation"),
+  DOCUMENT_UNSUPPORTED(
+      "document.unsupported", 415, "Client.InvalidBody", "Not an edXML document or status package"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;
