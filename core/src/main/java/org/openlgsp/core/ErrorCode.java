@@ -107,6 +107,13 @@ public enum ErrorCode {
       409,
       "Client.Conflict",
       "Checkpoint not consistent with the one already witnessed"),
+  // Document axis (edXML packages, module documents).
+  DOCUMENT_MALFORMED(
+      "document.malformed", 400, "Client.InvalidBody", "Document package is not acceptable XML"),
+  DOCUMENT_INVALID(
+      "document.invalid", 422, "Client.InvalidBody", "Document package failed validation"),
+  DOCUMENT_UNSUPPORTED(
+      "document.unsupported", 415, "Client.InvalidBody", "Not an edXML document or status package"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

@@ -1,0 +1,62 @@
+package org.openlgsp.documents;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a document axis node runs: where package files live, the largest package accepted, whether
+ * unsigned packages are refused, and the outbox's retry schedule (exponential backoff from {@code
+ * retryBase} up to {@code retryMax}, given up after {@code maxAttempts}).
+ */
+public record AxisOptions(
+    Path dataDir,
+    long maxPackageBytes,
+    boolean signatureRequired,
+    Duration retryBase,
+    Duration retryMax,
+    int maxAttempts) {
+  public static final long DEFAULT_MAX_PACKAGE_BYTES = 160L * 1024 * 1024;
+
+  public AxisOptions {
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (maxPackageBytes < 1024) {
+      throw new IllegalArgumentException("maxPackageBytes must be at least 1024");
+    }
+    if (retryBase.isNegative() || retryBase.isZero() || retryMax.compareTo(retryBase) < 0) {
+      throw new IllegalArgumentException("need 0 < retryBase <= retryMax");
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+  }
+
+  public static AxisOptions defaults(Path dataDir) {
+    return new AxisOptions(
+        dataDir,
+        DEFAULT_MAX_PACKAGE_BYTES,
+        true,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(10),
+        50);
+  }
+
+  public AxisOptions withSignatureRequired(boolean required) {
+    return new AxisOptions(dataDir, maxPackageBytes, required, retryBase, retryMax, maxAttempts);
+  }
+
+  public AxisOptions withRetry(Duration base, Duration max, int attempts) {
+    return new AxisOptions(dataDir, maxPackageBytes, signatureRequired, base, max, attempts);
+  }
+
+  public AxisOptions withMaxPackageBytes(long max) {
+    return new AxisOptions(dataDir, max, signatureRequired, retryBase, retryMax, maxAttempts);
+  }
+
+  /** Delay before attempt {@code attempt + 1} after {@code attempt} failures. */
+  public Duration backoff(int attempt) {
+    int shift = Math.min(Math.max(attempt - 1, 0), 30);
+    Duration d = retryBase.multipliedBy(1L << shift);
+    return d.compareTo(retryMax) > 0 ? retryMax : d;
+  }
+}

@@ -1,0 +1,382 @@
+package org.openlgsp.documents;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+import org.openlgsp.storage.StorageException;
+
+/**
+ * A document axis node: accepts edXML packages from the agencies it serves (and from other axis
+ * nodes), stores each durably before answering, routes it to local inboxes, webhooks and remote
+ * axis nodes through a persistent outbox, and keeps each document's status history.
+ */
+public final class DocumentAxis implements AutoCloseable {
+  private final DocumentStore store;
+  private final PackageFiles files;
+  private final AxisOptions options;
+  private final Set<AgencyCode> local;
+  private final Clock clock;
+  private final Outbox outbox;
+
+  public DocumentAxis(
+      Database db,
+      AxisOptions options,
+      Set<AgencyCode> localAgencies,
+      RemoteDelivery remote,
+      Clock clock) {
+    this.store = new DocumentStore(db);
+    this.options = Objects.requireNonNull(options, "options");
+    this.local = Set.copyOf(localAgencies);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.files = new PackageFiles(options.dataDir());
+    files.clearTemporary();
+    this.outbox = new Outbox(store, options, remote, clock);
+  }
+
+  /** Starts delivering the outbox (pending work left by a previous run included). */
+  public DocumentAxis start() {
+    outbox.start();
+    return this;
+  }
+
+  public Set<AgencyCode> localAgencies() {
+    return local;
+  }
+
+  public AxisOptions options() {
+    return options;
+  }
+
+  /** A package sent by a local agency's system, authenticated as {@code caller}. */
+  public Receipt submit(AgencyCode caller, InputStream body) {
+    requireLocal(caller);
+    return accept(caller, body, false);
+  }
+
+  /** A package relayed by the axis node of {@code sender} (authenticated by the exchange). */
+  public Receipt relay(AgencyCode sender, InputStream body) {
+    return accept(sender, body, true);
+  }
+
+  private Receipt accept(AgencyCode from, InputStream body, boolean relayed) {
+    try (PackageFiles.Spooled spooled = files.spool(body, options.maxPackageBytes())) {
+      EdxmlCodec.Parsed parsed;
+      try (InputStream in = Files.newInputStream(spooled.file())) {
+        parsed = EdxmlCodec.parse(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      SignatureCheck signature = XmlSignatures.verify(parsed.dom());
+      boolean mustSign = options.signatureRequired() && parsed.pkg() instanceof DocumentPackage;
+      Validation.require(parsed.pkg(), signature, mustSign);
+      if (!parsed.pkg().fromOrganId().trim().equals(from.value())) {
+        throw new LgspException(
+            ErrorCode.ACCESS_DENIED,
+            "package From/OrganId is not the agency " + from + " that sent it");
+      }
+      Receipt r = store(parsed.pkg(), spooled, relayed);
+      if (!r.duplicate()) {
+        outbox.wake();
+      }
+      return r;
+    }
+  }
+
+  private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
+    long now = clock.millis();
+    try {
+      return Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, relayed, now));
+    } catch (StorageException e) {
+      // A concurrent twin won the unique dedupe key: answer as for any duplicate.
+      Optional<DocumentStore.PackageRow> twin =
+          Sql.read(store.db(), c -> store.packageByKey(c, dedupeKey(pkg)));
+      if (twin.isPresent()) {
+        return Sql.read(store.db(), c -> duplicate(c, twin.get(), spooled.sha256()));
+      }
+      throw e;
+    }
+  }
+
+  private Receipt storeIn(
+      Connection c, EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed, long now)
+      throws SQLException {
+    String key = dedupeKey(pkg);
+    Optional<DocumentStore.PackageRow> existing = store.packageByKey(c, key);
+    if (existing.isPresent()) {
+      return duplicate(c, existing.get(), spooled.sha256());
+    }
+    List<String> recipients;
+    String kind;
+    String documentId;
+    String business;
+    String target;
+    String subject;
+    String statusCode = null;
+    StatusPackage statusOf = null;
+    switch (pkg) {
+      case DocumentPackage d -> {
+        kind = "document";
+        documentId = d.documentId().trim();
+        business = d.businessType().name();
+        target = d.targetDocumentId().trim();
+        subject = d.subject();
+        recipients = new ArrayList<>(new LinkedHashSet<>(trimmed(d.recipientIds())));
+        if (d.businessType() != BusinessType.NEW
+            && store.documentPackage(c, target, d.fromOrganId().trim()).isEmpty()) {
+          throw new InvalidPackageException(
+              List.of(
+                  "Bussiness/DocumentId: no document "
+                      + Validation.printable(target)
+                      + " from this sender is known here"));
+        }
+      }
+      case StatusPackage s -> {
+        kind = "status";
+        documentId = s.documentId().trim();
+        business = "STATUS";
+        target = documentId;
+        statusCode = s.statusCode().trim();
+        subject = StatusCode.fromCode(statusCode).map(StatusCode::meaning).orElse("");
+        String original = s.originalSenderId().trim();
+        DocumentStore.PackageRow doc =
+            store
+                .documentPackage(c, documentId, original)
+                .orElseThrow(
+                    () ->
+                        new LgspException(
+                            ErrorCode.RESOURCE_NOT_FOUND,
+                            "status for a document this axis does not know"));
+        String reporter = s.fromOrganId().trim();
+        if (reporter.equals(original)) {
+          recipients = store.deliveries(c, doc.id()).stream().map(d -> d.recipient()).toList();
+        } else {
+          recipients = List.of(original);
+        }
+        statusOf = s;
+      }
+    }
+    List<String> routed = new ArrayList<>();
+    for (String r : recipients) {
+      boolean isLocal = local.stream().anyMatch(a -> a.value().equals(r));
+      if (isLocal || !relayed) {
+        routed.add(r);
+      }
+    }
+    if (relayed && routed.isEmpty()) {
+      throw new LgspException(
+          ErrorCode.ACCESS_DENIED, "none of the package's recipients is served by this axis");
+    }
+    String id = UUID.randomUUID().toString();
+    Path path = files.keep(spooled, id);
+    store.insertPackage(
+        c,
+        new DocumentStore.PackageRow(
+            id,
+            key,
+            kind,
+            documentId,
+            business,
+            target,
+            pkg.fromOrganId().trim(),
+            subject.length() > 1000 ? subject.substring(0, 1000) : subject,
+            statusCode,
+            spooled.sha256(),
+            spooled.size(),
+            path.toString(),
+            now));
+    if (statusOf != null) {
+      store.insertStatus(
+          c,
+          id,
+          documentId,
+          statusOf.originalSenderId().trim(),
+          statusOf.fromOrganId().trim(),
+          statusCode,
+          Objects.toString(statusOf.header().description, ""),
+          Objects.toString(statusOf.header().timestamp, ""),
+          now);
+    }
+    for (String r : routed) {
+      String deliveryId = UUID.randomUUID().toString();
+      boolean isLocal = local.stream().anyMatch(a -> a.value().equals(r));
+      store.insertDelivery(
+          c,
+          deliveryId,
+          id,
+          r,
+          isLocal ? "local" : "remote",
+          isLocal ? "inbox" : "forwarding",
+          now);
+      if (isLocal) {
+        Optional<String> hook = store.webhook(c, r);
+        if (hook.isPresent()) {
+          store.insertOutbox(c, UUID.randomUUID().toString(), deliveryId, "push", hook.get(), now);
+        }
+      } else {
+        store.insertOutbox(c, UUID.randomUUID().toString(), deliveryId, "forward", r, now);
+      }
+    }
+    return new Receipt(id, kind, documentId, business, spooled.sha256(), now, routed, false);
+  }
+
+  private Receipt duplicate(Connection c, DocumentStore.PackageRow row, String sha256)
+      throws SQLException {
+    if (!row.sha256().equals(sha256)) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT,
+          "a different package with document id "
+              + Validation.printable(row.documentId())
+              + " was already accepted");
+    }
+    List<String> recipients =
+        store.deliveries(c, row.id()).stream().map(d -> d.recipient()).toList();
+    return new Receipt(
+        row.id(),
+        row.kind(),
+        row.documentId(),
+        row.businessType(),
+        row.sha256(),
+        row.receivedAt(),
+        recipients,
+        true);
+  }
+
+  private static String dedupeKey(EdxmlPackage pkg) {
+    return switch (pkg) {
+      case DocumentPackage d ->
+          String.join(
+              "|",
+              "document",
+              d.fromOrganId().trim(),
+              d.documentId().trim(),
+              d.businessType().name());
+      case StatusPackage s ->
+          String.join(
+              "|",
+              "status",
+              s.fromOrganId().trim(),
+              s.originalSenderId().trim(),
+              s.documentId().trim(),
+              s.statusCode().trim(),
+              Objects.toString(s.header().timestamp, "").trim());
+    };
+  }
+
+  private static List<String> trimmed(List<String> ids) {
+    return ids.stream().map(String::trim).toList();
+  }
+
+  /** The agency's waiting packages, oldest first. */
+  public List<InboxItem> inbox(AgencyCode agency, int limit) {
+    requireLocal(agency);
+    return store.inbox(agency.value(), Math.max(1, Math.min(limit, 1000)));
+  }
+
+  /** The package file of one of the agency's deliveries. */
+  public Path fetch(AgencyCode agency, String deliveryId) {
+    requireLocal(agency);
+    return store
+        .deliveredPath(agency.value(), deliveryId)
+        .map(Path::of)
+        .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such delivery"));
+  }
+
+  /** Removes a delivery from the inbox; repeating it is harmless. */
+  public void acknowledge(AgencyCode agency, String deliveryId) {
+    requireLocal(agency);
+    if (!store.acknowledge(agency.value(), deliveryId, clock.millis())) {
+      throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such delivery in the inbox");
+    }
+  }
+
+  /** Registers (or with empty, removes) the URL packages for {@code agency} are pushed to. */
+  public void webhook(AgencyCode agency, Optional<String> url) {
+    requireLocal(agency);
+    url.ifPresent(
+        u -> {
+          if (!u.startsWith("http://") && !u.startsWith("https://")) {
+            throw new LgspException(ErrorCode.REQUEST_MALFORMED, "webhook URL must be http(s)");
+          }
+        });
+    store.setWebhook(agency.value(), url);
+  }
+
+  /** The document's recipients, statuses and business actions, for its sender or a recipient. */
+  public DocumentHistory history(AgencyCode caller, String documentId, AgencyCode sender) {
+    requireLocal(caller);
+    return Sql.read(
+        store.db(),
+        c -> {
+          DocumentStore.PackageRow doc =
+              store
+                  .documentPackage(c, documentId, sender.value())
+                  .orElseThrow(
+                      () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "unknown document"));
+          List<DocumentStore.DeliveryRow> deliveries = store.deliveries(c, doc.id());
+          boolean allowed =
+              caller.equals(sender)
+                  || deliveries.stream().anyMatch(d -> d.recipient().equals(caller.value()));
+          if (!allowed) {
+            throw new LgspException(
+                ErrorCode.ACCESS_DENIED, "only the sender and recipients see a document's history");
+          }
+          List<StatusEntry> statuses = store.statuses(c, documentId, sender.value());
+          Map<String, DocumentHistory.RecipientState> recipients = new LinkedHashMap<>();
+          Map<String, String> latest =
+              statuses.stream()
+                  .collect(
+                      Collectors.toMap(
+                          StatusEntry::reporter, StatusEntry::statusCode, (a, b) -> b));
+          for (DocumentStore.DeliveryRow d : deliveries) {
+            recipients.put(
+                d.recipient(),
+                new DocumentHistory.RecipientState(
+                    d.state(), latest.getOrDefault(d.recipient(), "")));
+          }
+          return new DocumentHistory(
+              documentId,
+              sender.value(),
+              doc.subject(),
+              recipients,
+              statuses,
+              store.actions(c, documentId, sender.value()));
+        });
+  }
+
+  /** Outbox entries by state ({@code pending}, {@code done}, {@code dead}). */
+  public Map<String, Integer> outboxCounts() {
+    return store.outboxCounts();
+  }
+
+  private void requireLocal(AgencyCode agency) {
+    if (!local.contains(agency)) {
+      throw new LgspException(
+          ErrorCode.ACCESS_DENIED, "agency " + agency + " is not served by this axis");
+    }
+  }
+
+  @Override
+  public void close() {
+    outbox.close();
+  }
+}

@@ -1,0 +1,145 @@
+package org.openlgsp.documents;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openlgsp.core.AgencyCode;
+
+/**
+ * Drives deliveries that leave this node: pushes to webhooks and forwards to remote axis nodes.
+ * Rows live in the database, so work survives a crash; failures retry with exponential backoff.
+ */
+final class Outbox implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+  private final DocumentStore store;
+  private final AxisOptions options;
+  private final RemoteDelivery remote;
+  private final Clock clock;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final Semaphore signal = new Semaphore(0);
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean running;
+  private Thread loop;
+
+  Outbox(DocumentStore store, AxisOptions options, RemoteDelivery remote, Clock clock) {
+    this.store = store;
+    this.options = options;
+    this.remote = remote;
+    this.clock = clock;
+  }
+
+  synchronized void start() {
+    if (loop != null) {
+      return;
+    }
+    running = true;
+    loop = Thread.ofPlatform().daemon().name("edoc-outbox").start(this::run);
+  }
+
+  void wake() {
+    signal.release();
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        List<DocumentStore.OutboxRow> due = store.due(clock.millis(), 64);
+        if (due.isEmpty()) {
+          signal.tryAcquire(200, TimeUnit.MILLISECONDS);
+          signal.drainPermits();
+          continue;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (DocumentStore.OutboxRow row : due) {
+          running.add(workers.submit(() -> attempt(row)));
+        }
+        for (Future<?> f : running) {
+          f.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        if (running) {
+          LOG.log(Level.WARNING, "outbox pass failed; retrying", e);
+          sleepQuietly();
+        }
+      }
+    }
+  }
+
+  private void attempt(DocumentStore.OutboxRow row) {
+    try {
+      Path file = Path.of(row.path());
+      if (row.kind().equals("push")) {
+        push(row.target(), row.deliveryId(), file);
+        store.outboxDone(row, "acknowledged", clock.millis());
+      } else {
+        remote.deliver(AgencyCode.parse(row.target()), file);
+        store.outboxDone(row, "forwarded", clock.millis());
+      }
+    } catch (Exception e) {
+      int attempts = row.attempts() + 1;
+      boolean giveUp = attempts >= options.maxAttempts();
+      long next = clock.millis() + options.backoff(attempts).toMillis();
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.fine(() -> row.kind() + " " + row.id() + " failed (attempt " + attempts + "): " + why);
+      store.outboxFailed(row, why, next, giveUp);
+    }
+  }
+
+  private void push(String url, String deliveryId, Path file) throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofMinutes(5))
+            .header("Content-Type", "application/xml")
+            .header("X-Lgsp-Delivery-Id", deliveryId)
+            .POST(HttpRequest.BodyPublishers.ofFile(file))
+            .build();
+    HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+    if (res.statusCode() / 100 != 2) {
+      throw new IllegalStateException("webhook answered HTTP " + res.statusCode());
+    }
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t;
+    synchronized (this) {
+      t = loop;
+    }
+    if (t != null) {
+      signal.release();
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    workers.shutdownNow();
+    http.close();
+  }
+}

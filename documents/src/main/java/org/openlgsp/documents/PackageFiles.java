@@ -1,0 +1,107 @@
+package org.openlgsp.documents;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.UUID;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+/**
+ * Package bytes on disk: bodies are spooled to a temporary file while hashed (never held whole in
+ * memory), and made durable (fsync of file and folder) before the database row that points at them
+ * commits.
+ */
+final class PackageFiles {
+  private final Path tmp;
+  private final Path store;
+
+  PackageFiles(Path dataDir) {
+    this.tmp = dataDir.resolve("tmp");
+    this.store = dataDir.resolve("packages");
+    try {
+      Files.createDirectories(tmp);
+      Files.createDirectories(store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the package folders under " + dataDir, e);
+    }
+  }
+
+  /** A spooled body with its SHA-256 (hex) and size. */
+  record Spooled(Path file, String sha256, long size) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a leftover temporary file is harmless and removed on the next start
+      }
+    }
+  }
+
+  Spooled spool(InputStream in, long limit) {
+    Path file = tmp.resolve(UUID.randomUUID() + ".part");
+    MessageDigest sha = Digests.sha256();
+    long total = 0;
+    byte[] chunk = new byte[64 * 1024];
+    try (FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream out = Channels.newOutputStream(ch)) {
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        total += n;
+        if (total > limit) {
+          throw new LgspException(
+              ErrorCode.REQUEST_TOO_LARGE, "package exceeds the limit of " + limit + " bytes");
+        }
+        sha.update(chunk, 0, n);
+        out.write(chunk, 0, n);
+      }
+      out.flush();
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // best effort
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "package body could not be read", e);
+    }
+    return new Spooled(file, Digests.hex(sha.digest()), total);
+  }
+
+  /** Moves a spooled file to its permanent, durable place. */
+  Path keep(Spooled spooled, String packageId) {
+    Path target = store.resolve(packageId + ".edxml");
+    try {
+      Files.move(spooled.file(), target, StandardCopyOption.ATOMIC_MOVE);
+      try (FileChannel dir = FileChannel.open(store, StandardOpenOption.READ)) {
+        dir.force(true);
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store package " + packageId, e);
+    }
+  }
+
+  void clearTemporary() {
+    try (var files = Files.list(tmp)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package org.openlgsp.documents;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import org.openlgsp.core.AgencyCode;
+
+/** Builds new packages with the forms QCVN 102 expects (dates, document id, business block). */
+public final class Packages {
+  static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu/MM/dd");
+  static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu/MM/dd HH:mm:ss");
+  static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
+
+  private Packages() {}
+
+  /** The essentials of a new official document. */
+  public record NewDocument(
+      AgencyCode from,
+      String fromName,
+      List<AgencyCode> to,
+      String codeNumber,
+      String codeNotation,
+      LocalDate promulgated,
+      String subject,
+      String content,
+      String signer) {
+    public NewDocument {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(fromName, "fromName");
+      to = List.copyOf(to);
+      Objects.requireNonNull(codeNumber, "codeNumber");
+      Objects.requireNonNull(codeNotation, "codeNotation");
+      Objects.requireNonNull(promulgated, "promulgated");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(signer, "signer");
+    }
+
+    /** The document id in the observed form {@code issuer,yyyy/MM/dd,số/ký hiệu}. */
+    public String documentId() {
+      return from + "," + DATE.format(promulgated) + "," + codeNumber + "/" + codeNotation;
+    }
+  }
+
+  public static DocumentPackage document(NewDocument d, Instant now) {
+    Edxml.DocumentRoot root = new Edxml.DocumentRoot();
+    Edxml.DocumentHeader h = root.envelope.header.messageHeader;
+    h.from = new Edxml.Organization(d.from().value(), d.fromName());
+    for (AgencyCode to : d.to()) {
+      h.to.add(new Edxml.Organization(to.value(), to.value()));
+    }
+    h.documentId = d.documentId();
+    h.code = new Edxml.Code();
+    h.code.codeNumber = d.codeNumber();
+    h.code.codeNotation = d.codeNotation();
+    h.promulgationInfo = new Edxml.PromulgationInfo();
+    h.promulgationInfo.place = "";
+    h.promulgationInfo.promulgationDate = DATE.format(d.promulgated());
+    h.documentType = new Edxml.DocumentType();
+    h.documentType.type = "2";
+    h.documentType.typeName = "Công văn";
+    h.subject = d.subject();
+    h.content = d.content();
+    h.signerInfo = new Edxml.SignerInfo();
+    h.signerInfo.fullName = d.signer();
+    h.otherInfo = new Edxml.OtherInfo();
+    h.otherInfo.priority = "0";
+    h.steeringType = "0";
+    Edxml.TraceHeaderList trace = new Edxml.TraceHeaderList();
+    Edxml.TraceHeader hop = new Edxml.TraceHeader();
+    hop.organId = d.from().value();
+    hop.timestamp = TIMESTAMP.format(now.atZone(VIETNAM));
+    trace.traceHeaders.add(hop);
+    trace.business = new Edxml.Business();
+    trace.business.bussinessDocType = BusinessType.NEW.code();
+    trace.business.paper = "0";
+    root.envelope.header.traceHeaderList = trace;
+    root.envelope.body = new Edxml.Body();
+    return new DocumentPackage(root);
+  }
+
+  /** Adds an attachment (plain base64 of the file, with its real media type). */
+  public static void attach(DocumentPackage doc, String name, String contentType, byte[] content) {
+    Edxml.DocumentRoot root = doc.root();
+    if (root.envelope.body == null) {
+      root.envelope.body = new Edxml.Body();
+    }
+    if (root.attachmentEncoded == null) {
+      root.attachmentEncoded = new Edxml.AttachmentEncoded();
+    }
+    String cid = "cid:" + (root.attachmentEncoded.attachments.size() + 1);
+    Edxml.Reference ref = new Edxml.Reference();
+    ref.contentId = cid;
+    ref.contentType = contentType;
+    ref.description = name;
+    ref.attachmentName = name;
+    root.envelope.body.manifest.references.add(ref);
+    Edxml.Attachment a = new Edxml.Attachment();
+    a.contentId = cid;
+    a.attachmentName = name;
+    a.contentType = contentType;
+    a.contentTransferEncoded = Base64.getMimeEncoder().encodeToString(content);
+    root.attachmentEncoded.attachments.add(a);
+  }
+
+  /** Turns a document into a business action on an earlier one (revoke, update or replace). */
+  public static void actOn(DocumentPackage doc, BusinessType type, String targetId, String reason) {
+    Edxml.Business b = doc.business().orElseThrow();
+    b.bussinessDocType = type.code();
+    b.bussinessDocReason = reason;
+    b.documentId = targetId;
+    if (type == BusinessType.REPLACE) {
+      Edxml.ReplacementInfo info = new Edxml.ReplacementInfo();
+      info.documentId = targetId;
+      info.organIdList = doc.recipientIds();
+      b.replacementInfoList = new java.util.ArrayList<>(List.of(info));
+    }
+  }
+
+  /** A status message from {@code reporter} about {@code original}. */
+  public static StatusPackage status(
+      DocumentPackage original,
+      AgencyCode reporter,
+      StatusCode code,
+      String description,
+      String staff,
+      Instant now) {
+    Edxml.StatusRoot root = new Edxml.StatusRoot();
+    Edxml.StatusHeader h = root.envelope.header.messageHeader;
+    h.from = new Edxml.Organization(reporter.value(), reporter.value());
+    h.responseFor = new Edxml.ResponseFor();
+    h.responseFor.organId = original.fromOrganId();
+    Edxml.DocumentHeader oh = original.header();
+    h.responseFor.code = oh.code == null ? "" : oh.code.full();
+    h.responseFor.promulgationDate =
+        oh.promulgationInfo == null ? "" : oh.promulgationInfo.promulgationDate;
+    h.responseFor.documentId = original.documentId();
+    h.staffInfo = new Edxml.StaffInfo();
+    h.staffInfo.staff = staff;
+    h.statusCode = code.code();
+    h.description = description;
+    h.timestamp = TIMESTAMP.format(now.atZone(VIETNAM));
+    return new StatusPackage(root);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

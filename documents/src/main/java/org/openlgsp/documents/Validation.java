@@ -1,0 +1,243 @@
+package org.openlgsp.documents;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.openlgsp.core.AgencyCode;
+
+/**
+ * Checks a package against QCVN 102 rules and collects every problem, so a sender fixes them all at
+ * once. Problems name the element and never echo long input.
+ */
+public final class Validation {
+  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\s]*");
+  private static final int MAX_ID = 256;
+
+  private Validation() {}
+
+  /** Refuses the package with all its problems, signature ones included. */
+  public static void require(
+      EdxmlPackage pkg, SignatureCheck signature, boolean signatureRequired) {
+    List<String> problems = problems(pkg);
+    if (signature.present()) {
+      problems.addAll(signature.problems());
+    } else if (signatureRequired) {
+      problems.add("Signature: the package is not signed");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPackageException(problems);
+    }
+  }
+
+  public static List<String> problems(EdxmlPackage pkg) {
+    List<String> out = new ArrayList<>();
+    switch (pkg) {
+      case DocumentPackage d -> document(d, out);
+      case StatusPackage s -> status(s, out);
+    }
+    return out;
+  }
+
+  private static void document(DocumentPackage d, List<String> out) {
+    Edxml.DocumentHeader h = d.header();
+    organ("From", h.from, out);
+    if (h.to.isEmpty()) {
+      out.add("To: missing recipient (at least one To is required)");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < h.to.size(); i++) {
+      organ("To[" + (i + 1) + "]", h.to.get(i), out);
+      if (h.to.get(i).organId != null && !seen.add(h.to.get(i).organId.trim())) {
+        out.add("To[" + (i + 1) + "]: recipient listed twice");
+      }
+    }
+    id("DocumentId", h.documentId, out);
+    if (h.code == null || blank(h.code.codeNumber) || blank(h.code.codeNotation)) {
+      out.add("Code: CodeNumber and CodeNotation are required");
+    }
+    LocalDate promulgated = null;
+    if (h.promulgationInfo == null) {
+      out.add("PromulgationInfo: missing");
+    } else {
+      promulgated =
+          date("PromulgationInfo/PromulgationDate", h.promulgationInfo.promulgationDate, out);
+    }
+    if (blank(h.subject)) {
+      out.add("Subject: missing");
+    }
+    if (h.documentType != null) {
+      integer("DocumentType/Type", h.documentType.type, 0, 99, false, out);
+    }
+    if (h.dueDate != null && !h.dueDate.isBlank()) {
+      LocalDate due = date("DueDate", h.dueDate, out);
+      if (due != null && promulgated != null && due.isBefore(promulgated)) {
+        out.add("DueDate: before the promulgation date");
+      }
+    }
+    if (h.otherInfo != null) {
+      integer("OtherInfo/Priority", h.otherInfo.priority, 0, 4, false, out);
+    }
+    integer("SteeringType", h.steeringType, 0, 2, false, out);
+    for (int i = 0; i < h.responseFor.size(); i++) {
+      Edxml.ResponseFor r = h.responseFor.get(i);
+      agency("ResponseFor[" + (i + 1) + "]/OrganId", r.organId, out);
+      if (!blank(r.promulgationDate)) {
+        date("ResponseFor[" + (i + 1) + "]/PromulgationDate", r.promulgationDate, out);
+      }
+    }
+    trace(d, out);
+    attachments(d, out);
+  }
+
+  private static void trace(DocumentPackage d, List<String> out) {
+    Edxml.TraceHeaderList t = d.root().envelope.header.traceHeaderList;
+    if (t == null) {
+      return;
+    }
+    for (int i = 0; i < t.traceHeaders.size(); i++) {
+      Edxml.TraceHeader th = t.traceHeaders.get(i);
+      agency("TraceHeader[" + (i + 1) + "]/OrganId", th.organId, out);
+      timestamp("TraceHeader[" + (i + 1) + "]/Timestamp", th.timestamp, out);
+    }
+    if (t.business == null) {
+      return;
+    }
+    String type = t.business.bussinessDocType == null ? "" : t.business.bussinessDocType;
+    var bt = BusinessType.fromCode(type);
+    if (bt.isEmpty()) {
+      out.add("Bussiness/BussinessDocType: '" + printable(type) + "' is not 0, 1, 2 or 3");
+    } else if (bt.get() != BusinessType.NEW
+        && d.targetDocumentId().equals(d.documentId())
+        && blank(t.business.documentId)) {
+      out.add(
+          "Bussiness/DocumentId: a "
+              + bt.get().name().toLowerCase(java.util.Locale.ROOT)
+              + " must name the document it acts on");
+    }
+    integer("Bussiness/Paper", t.business.paper, 0, 1, false, out);
+  }
+
+  private static void attachments(DocumentPackage d, List<String> out) {
+    Set<String> manifest = new HashSet<>();
+    Edxml.Body body = d.root().envelope.body;
+    if (body != null && body.manifest != null) {
+      for (Edxml.Reference r : body.manifest.references) {
+        manifest.add(String.valueOf(r.contentId).trim());
+      }
+    }
+    Set<String> attached = new HashSet<>();
+    for (Edxml.Attachment a : d.attachments()) {
+      String cid = String.valueOf(a.contentId).trim();
+      attached.add(cid);
+      if (blank(a.attachmentName)) {
+        out.add("Attachment " + printable(cid) + ": AttachmentName missing");
+      }
+      if (a.contentTransferEncoded == null || !BASE64.matcher(a.contentTransferEncoded).matches()) {
+        out.add("Attachment " + printable(cid) + ": ContentTransferEncoded is not base64");
+      }
+    }
+    for (String cid : manifest) {
+      if (!attached.contains(cid)) {
+        out.add("Manifest: Reference " + printable(cid) + " has no attachment");
+      }
+    }
+    for (String cid : attached) {
+      if (!manifest.contains(cid)) {
+        out.add("Attachment " + printable(cid) + ": not listed in the manifest");
+      }
+    }
+  }
+
+  private static void status(StatusPackage s, List<String> out) {
+    Edxml.StatusHeader h = s.header();
+    organ("From", h.from, out);
+    if (h.responseFor == null) {
+      out.add("ResponseFor: missing (which document does this status report on?)");
+    } else {
+      agency("ResponseFor/OrganId", h.responseFor.organId, out);
+      id("ResponseFor/DocumentId", h.responseFor.documentId, out);
+      if (!blank(h.responseFor.promulgationDate)) {
+        date("ResponseFor/PromulgationDate", h.responseFor.promulgationDate, out);
+      }
+    }
+    String code = h.statusCode == null ? "" : h.statusCode.trim();
+    if (StatusCode.fromCode(code).isEmpty()) {
+      out.add("StatusCode: unknown status code '" + printable(code) + "'");
+    }
+    timestamp("Timestamp", h.timestamp, out);
+  }
+
+  private static void organ(String where, Edxml.Organization o, List<String> out) {
+    if (o == null) {
+      out.add(where + ": missing");
+      return;
+    }
+    agency(where + "/OrganId", o.organId, out);
+  }
+
+  private static void agency(String where, String value, List<String> out) {
+    if (blank(value)) {
+      out.add(where + ": missing");
+    } else if (!AgencyCode.isValid(value.trim())) {
+      out.add(where + ": '" + printable(value) + "' is not a Decision 20/2020 code NNN.NN.NN.XNN");
+    }
+  }
+
+  private static void id(String where, String value, List<String> out) {
+    if (blank(value)) {
+      out.add(where + ": missing");
+    } else if (value.length() > MAX_ID) {
+      out.add(where + ": longer than " + MAX_ID + " characters");
+    }
+  }
+
+  private static LocalDate date(String where, String value, List<String> out) {
+    try {
+      return LocalDate.parse(value == null ? "" : value.trim(), Packages.DATE);
+    } catch (DateTimeParseException e) {
+      out.add(where + ": '" + printable(value) + "' is not a date yyyy/MM/dd");
+      return null;
+    }
+  }
+
+  private static void timestamp(String where, String value, List<String> out) {
+    try {
+      LocalDateTime.parse(value == null ? "" : value.trim(), Packages.TIMESTAMP);
+    } catch (DateTimeParseException e) {
+      out.add(where + ": '" + printable(value) + "' is not a timestamp yyyy/MM/dd HH:mm:ss");
+    }
+  }
+
+  private static void integer(
+      String where, String value, int min, int max, boolean required, List<String> out) {
+    if (blank(value)) {
+      if (required) {
+        out.add(where + ": missing");
+      }
+      return;
+    }
+    try {
+      int v = Integer.parseInt(value.trim());
+      if (v < min || v > max) {
+        out.add(where + ": " + v + " is outside " + min + ".." + max);
+      }
+    } catch (NumberFormatException e) {
+      out.add(where + ": '" + printable(value) + "' is not a number");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  static String printable(String s) {
+    String v = String.valueOf(s);
+    v = v.length() > 40 ? v.substring(0, 40) + "…" : v;
+    return v.replaceAll("\\p{Cntrl}", "?");
+  }
+}

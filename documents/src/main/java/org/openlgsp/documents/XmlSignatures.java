@@ -1,0 +1,264 @@
+package org.openlgsp.documents;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import javax.xml.crypto.MarshalException;
+import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.DigestMethod;
+import javax.xml.crypto.dsig.Reference;
+import javax.xml.crypto.dsig.SignatureMethod;
+import javax.xml.crypto.dsig.SignedInfo;
+import javax.xml.crypto.dsig.Transform;
+import javax.xml.crypto.dsig.XMLSignature;
+import javax.xml.crypto.dsig.XMLSignatureException;
+import javax.xml.crypto.dsig.XMLSignatureFactory;
+import javax.xml.crypto.dsig.dom.DOMSignContext;
+import javax.xml.crypto.dsig.dom.DOMValidateContext;
+import javax.xml.crypto.dsig.keyinfo.KeyInfo;
+import javax.xml.crypto.dsig.keyinfo.KeyInfoFactory;
+import javax.xml.crypto.dsig.keyinfo.X509Data;
+import javax.xml.crypto.dsig.spec.C14NMethodParameterSpec;
+import javax.xml.crypto.dsig.spec.TransformParameterSpec;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * Enveloped XML-DSig signatures of edXML packages (JDK {@code javax.xml.crypto}): one Reference to
+ * the whole document ({@code URI=""}), placed in {@code edXMLHeader} as QCVN 102 packages do.
+ */
+public final class XmlSignatures {
+  static final String DSIG = XMLSignature.XMLNS;
+  private static final Logger LOG = Logger.getLogger(XmlSignatures.class.getName());
+  private static final String RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+  private static final Set<String> SIGNATURE_METHODS =
+      Set.of(
+          SignatureMethod.RSA_SHA256,
+          SignatureMethod.ECDSA_SHA256,
+          RSA_SHA1,
+          "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+          "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384");
+  private static final Set<String> TRANSFORMS =
+      Set.of(
+          Transform.ENVELOPED,
+          CanonicalizationMethod.INCLUSIVE,
+          CanonicalizationMethod.INCLUSIVE_WITH_COMMENTS,
+          CanonicalizationMethod.EXCLUSIVE,
+          CanonicalizationMethod.EXCLUSIVE_WITH_COMMENTS);
+
+  private XmlSignatures() {}
+
+  /** Signs a package DOM in place, replacing any signature it carried. */
+  public static void sign(Document doc, SigningKey key) {
+    Element header = header(doc);
+    removeSignatures(header);
+    try {
+      XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
+      Reference ref =
+          f.newReference(
+              "",
+              f.newDigestMethod(DigestMethod.SHA256, null),
+              List.of(
+                  f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+                  f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
+              null,
+              null);
+      String method =
+          key.privateKey().getAlgorithm().equals("EC")
+              ? SignatureMethod.ECDSA_SHA256
+              : SignatureMethod.RSA_SHA256;
+      SignedInfo si =
+          f.newSignedInfo(
+              f.newCanonicalizationMethod(
+                  CanonicalizationMethod.INCLUSIVE, (C14NMethodParameterSpec) null),
+              f.newSignatureMethod(method, null),
+              List.of(ref));
+      KeyInfoFactory kif = f.getKeyInfoFactory();
+      X509Data data =
+          kif.newX509Data(
+              List.of(key.certificate().getSubjectX500Principal().getName(), key.certificate()));
+      KeyInfo ki = kif.newKeyInfo(List.of(data));
+      DOMSignContext ctx = new DOMSignContext(key.privateKey(), header);
+      ctx.setDefaultNamespacePrefix("ds");
+      f.newXMLSignature(si, ki).sign(ctx);
+    } catch (GeneralSecurityException | MarshalException | XMLSignatureException e) {
+      throw new IllegalStateException("cannot sign the package", e);
+    }
+  }
+
+  /** Verifies the package's signature against the certificate it carries. */
+  public static SignatureCheck verify(Document doc) {
+    Element header = header(doc);
+    List<Element> sigs = signatures(header);
+    if (sigs.isEmpty()) {
+      return SignatureCheck.absent();
+    }
+    List<String> warnings = new ArrayList<>();
+    if (sigs.size() > 1) {
+      return failed(List.of("more than one Signature element"), warnings);
+    }
+    Element sig = sigs.get(0);
+    if (!DSIG.equals(sig.getNamespaceURI())) {
+      // Some producers omit xmlns on Signature, putting it in the edXML namespace.
+      warnings.add("Signature element was not in the XML-DSig namespace; read as if it were");
+      sig = moveToDsig(doc, sig);
+    }
+    try {
+      XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
+      DOMValidateContext probe = new DOMValidateContext(new X509KeySelector(), sig);
+      // Only reads the algorithms for the allow-list check below; nothing is verified with it.
+      probe.setProperty("org.jcp.xml.dsig.secureValidation", false);
+      XMLSignature xs = f.unmarshalXMLSignature(probe);
+      List<String> shape = checkShape(xs.getSignedInfo(), warnings);
+      if (!shape.isEmpty()) {
+        return failed(shape, warnings);
+      }
+      X509KeySelector selector = new X509KeySelector();
+      DOMValidateContext ctx = new DOMValidateContext(selector, sig);
+      boolean legacy = RSA_SHA1.equals(xs.getSignedInfo().getSignatureMethod().getAlgorithm());
+      // The JDK's secure validation refuses SHA-1 outright; the shape check above enforces the
+      // same limits (one whole-document reference, allow-listed transforms) for legacy packages.
+      ctx.setProperty("org.jcp.xml.dsig.secureValidation", !legacy);
+      XMLSignature again = f.unmarshalXMLSignature(ctx);
+      boolean ok = again.validate(ctx);
+      Optional<X509Certificate> signer = selector.certificate();
+      if (!ok) {
+        boolean digestOk = again.getSignedInfo().getReferences().get(0).validate(ctx);
+        return new SignatureCheck(
+            true,
+            signer,
+            List.of(
+                digestOk
+                    ? "signature value does not match the signer's certificate"
+                    : "signature mismatch: the package content was changed after signing"),
+            warnings);
+      }
+      if (legacy) {
+        LOG.warning("accepted a legacy RSA-SHA1 signed package");
+      }
+      return new SignatureCheck(true, signer, List.of(), warnings);
+    } catch (MarshalException e) {
+      return failed(List.of("Signature element is malformed"), warnings);
+    } catch (XMLSignatureException e) {
+      return failed(List.of("signature could not be verified: " + reason(e)), warnings);
+    }
+  }
+
+  private static List<String> checkShape(SignedInfo si, List<String> warnings) {
+    List<String> problems = new ArrayList<>();
+    String method = si.getSignatureMethod().getAlgorithm();
+    if (!SIGNATURE_METHODS.contains(method)) {
+      problems.add("signature method " + method + " is not accepted");
+    } else if (RSA_SHA1.equals(method)) {
+      warnings.add("legacy RSA-SHA1 signature accepted; new packages must use RSA-SHA256 or ECDSA");
+    }
+    if (si.getReferences().size() != 1) {
+      problems.add("signature must have exactly one Reference (URI=\"\")");
+      return problems;
+    }
+    Reference ref = (Reference) si.getReferences().get(0);
+    if (ref.getURI() == null || !ref.getURI().isEmpty()) {
+      problems.add("signature Reference must cover the whole package (URI=\"\")");
+    }
+    boolean enveloped = false;
+    for (Object t : ref.getTransforms()) {
+      String alg = ((Transform) t).getAlgorithm();
+      enveloped |= Transform.ENVELOPED.equals(alg);
+      if (!TRANSFORMS.contains(alg)) {
+        problems.add("transform " + alg + " is not accepted");
+      }
+    }
+    if (!enveloped) {
+      problems.add("signature must be enveloped");
+    }
+    return problems;
+  }
+
+  private static SignatureCheck failed(List<String> problems, List<String> warnings) {
+    return new SignatureCheck(true, Optional.empty(), problems, warnings);
+  }
+
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static Element header(Document doc) {
+    Element header =
+        EdxmlCodec.child(
+            EdxmlCodec.child(doc.getDocumentElement(), "edXMLEnvelope"), "edXMLHeader");
+    if (header == null) {
+      throw new IllegalArgumentException("not an edXML package: no edXMLEnvelope/edXMLHeader");
+    }
+    return header;
+  }
+
+  private static List<Element> signatures(Element header) {
+    List<Element> out = new ArrayList<>();
+    for (Node c = header.getFirstChild(); c != null; c = c.getNextSibling()) {
+      if (c instanceof Element e && "Signature".equals(e.getLocalName())) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static void removeSignatures(Element header) {
+    for (Element e : signatures(header)) {
+      header.removeChild(e);
+    }
+  }
+
+  private static Element moveToDsig(Document doc, Element e) {
+    Element renamed = (Element) doc.renameNode(e, DSIG, e.getLocalName());
+    NodeList children = renamed.getChildNodes();
+    for (int i = 0; i < children.getLength(); i++) {
+      if (children.item(i) instanceof Element c && Edxml.NS.equals(c.getNamespaceURI())) {
+        moveToDsig(doc, c);
+      }
+    }
+    return renamed;
+  }
+
+  /** Picks the key of the certificate in KeyInfo/X509Data and remembers the certificate. */
+  private static final class X509KeySelector extends javax.xml.crypto.KeySelector {
+    private X509Certificate certificate;
+
+    Optional<X509Certificate> certificate() {
+      return Optional.ofNullable(certificate);
+    }
+
+    @Override
+    public javax.xml.crypto.KeySelectorResult select(
+        KeyInfo keyInfo,
+        Purpose purpose,
+        javax.xml.crypto.AlgorithmMethod method,
+        javax.xml.crypto.XMLCryptoContext context)
+        throws javax.xml.crypto.KeySelectorException {
+      if (keyInfo != null) {
+        for (Object o : keyInfo.getContent()) {
+          if (o instanceof X509Data data) {
+            for (Object item : data.getContent()) {
+              if (item instanceof X509Certificate cert) {
+                certificate = cert;
+                PublicKey key = cert.getPublicKey();
+                return () -> key;
+              }
+            }
+          }
+        }
+      }
+      throw new javax.xml.crypto.KeySelectorException("no X509Certificate in KeyInfo");
+    }
+  }
+}

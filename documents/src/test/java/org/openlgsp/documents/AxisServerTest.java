@@ -1,0 +1,199 @@
+package org.openlgsp.documents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Json;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.TestDatabases;
+
+/** The axis HTTP API over real sockets. */
+class AxisServerTest {
+  static final String PROVINCE_TOKEN = "token-province-0123456789";
+  static final String DEPARTMENT_TOKEN = "token-department-0123456789";
+
+  @TempDir Path dir;
+  Database db;
+  DocumentAxis axis;
+  AxisServer server;
+  final HttpClient http = HttpClient.newHttpClient();
+  SigningKey key;
+
+  @BeforeEach
+  void start() throws Exception {
+    db = TestDatabases.sqlite(dir);
+    axis =
+        new DocumentAxis(
+                db,
+                AxisOptions.defaults(dir.resolve("axis")).withMaxPackageBytes(256 * 1024),
+                Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
+                RemoteDelivery.NONE,
+                Clock.systemUTC())
+            .start();
+    server =
+        AxisServer.start(
+            axis,
+            Map.of(
+                TestKeys.PROVINCE, AxisServer.hashToken(PROVINCE_TOKEN),
+                TestKeys.DEPARTMENT, AxisServer.hashToken(DEPARTMENT_TOKEN)),
+            "127.0.0.1",
+            0,
+            Optional.of("127.0.0.1"),
+            0);
+    key = TestKeys.rsa("UBND");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    axis.close();
+    db.close();
+  }
+
+  private HttpResponse<byte[]> send(String method, String path, String token, byte[] body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> r) {
+    return Json.read(r.body(), JsonNode.class);
+  }
+
+  @Test
+  void sendPullAcknowledgeAndHistoryOverHttp() throws Exception {
+    DocumentPackage doc = TestKeys.document("301");
+    byte[] bytes = DocumentAxisTest.signed(doc, key);
+
+    HttpResponse<byte[]> sent = send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, bytes);
+    HttpResponse<byte[]> again = send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, bytes);
+
+    assertThat(sent.statusCode()).isEqualTo(201);
+    assertThat(json(sent).get("documentId").asText()).isEqualTo(doc.documentId());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again).get("duplicate").asBoolean()).isTrue();
+
+    JsonNode inbox = json(send("GET", "/edoc/v1/inbox", DEPARTMENT_TOKEN, null));
+    assertThat(inbox).hasSize(1);
+    String delivery = inbox.get(0).get("deliveryId").asText();
+    HttpResponse<byte[]> fetched =
+        send("GET", "/edoc/v1/inbox/" + delivery, DEPARTMENT_TOKEN, null);
+    assertThat(fetched.statusCode()).isEqualTo(200);
+    assertThat(fetched.body()).isEqualTo(bytes);
+    assertThat(
+            send("POST", "/edoc/v1/inbox/" + delivery + "/ack", DEPARTMENT_TOKEN, null)
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(json(send("GET", "/edoc/v1/inbox", DEPARTMENT_TOKEN, null))).isEmpty();
+
+    byte[] status =
+        EdxmlCodec.write(
+            Packages.status(
+                doc,
+                TestKeys.DEPARTMENT,
+                StatusCode.ACCEPTED,
+                "Đã vào sổ",
+                "Văn thư",
+                Instant.now()));
+    assertThat(send("POST", "/edoc/v1/packages", DEPARTMENT_TOKEN, status).statusCode())
+        .isEqualTo(201);
+    String q = "documentId=" + java.net.URLEncoder.encode(doc.documentId(), StandardCharsets.UTF_8);
+    JsonNode history = json(send("GET", "/edoc/v1/history?" + q, PROVINCE_TOKEN, null));
+    assertThat(history.get("statuses").get(0).get("statusCode").asText()).isEqualTo("03");
+    assertThat(
+            history.get("recipients").get(TestKeys.DEPARTMENT.value()).get("latestStatus").asText())
+        .isEqualTo("03");
+  }
+
+  @Test
+  void refusalsAreProblemJsonWithStableCodes() throws Exception {
+    DocumentPackage bad = TestKeys.document("302");
+    bad.header().to.clear();
+    bad.header().from.organId = "01.02.G22";
+
+    HttpResponse<byte[]> invalid =
+        send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, EdxmlCodec.write(bad));
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(invalid.headers().firstValue("Content-Type")).contains("application/problem+json");
+    JsonNode p = json(invalid);
+    assertThat(p.get("code").asText()).isEqualTo("document.invalid");
+    assertThat(p.get("errors").toString())
+        .contains("missing recipient")
+        .contains("01.02.G22")
+        .contains("not signed");
+
+    HttpResponse<byte[]> xxe =
+        send(
+            "POST",
+            "/edoc/v1/packages",
+            PROVINCE_TOKEN,
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(xxe.statusCode()).isEqualTo(400);
+    assertThat(json(xxe).get("code").asText()).isEqualTo("document.malformed");
+    assertThat(new String(xxe.body(), StandardCharsets.UTF_8)).doesNotContain("root:");
+
+    assertThat(send("POST", "/edoc/v1/packages", null, new byte[] {1}).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/edoc/v1/inbox", "wrong-token", null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/edoc/v1/inbox/not-a-uuid", DEPARTMENT_TOKEN, null).statusCode())
+        .isEqualTo(400);
+
+    DocumentPackage big = TestKeys.document("303");
+    Packages.attach(big, "big.bin", "application/octet-stream", new byte[300 * 1024]);
+    HttpResponse<byte[]> tooLarge =
+        send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, DocumentAxisTest.signed(big, key));
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void relayListenerTakesPackagesFromTheSendingAgencyOnly() throws Exception {
+    byte[] bytes = DocumentAxisTest.signed(TestKeys.document("304"), key);
+    URI relay =
+        URI.create("http://127.0.0.1:" + server.relayPort().orElseThrow() + "/edoc/v1/relay");
+
+    HttpResponse<byte[]> ok =
+        http.send(
+            HttpRequest.newBuilder(relay)
+                .header("X-Road-Client", "VN/GOV/000.00.00.H41/edoc")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> impostor =
+        http.send(
+            HttpRequest.newBuilder(relay)
+                .header("X-Road-Client", "VN/GOV/000.00.00.G22/edoc")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(ok.statusCode()).isEqualTo(201);
+    assertThat(impostor.statusCode()).isEqualTo(403);
+    assertThat(axis.inbox(TestKeys.DEPARTMENT, 10)).hasSize(1);
+  }
+}

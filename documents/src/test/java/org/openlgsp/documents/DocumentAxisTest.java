@@ -1,0 +1,324 @@
+package org.openlgsp.documents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.TestDatabases;
+import org.w3c.dom.Document;
+
+class DocumentAxisTest {
+  static final AgencyCode PROVINCE = TestKeys.PROVINCE;
+  static final AgencyCode DEPARTMENT = TestKeys.DEPARTMENT;
+  static final AgencyCode REMOTE = AgencyCode.parse("000.00.00.G22");
+
+  @TempDir Path dir;
+  Database db;
+  DocumentAxis axis;
+
+  @AfterEach
+  void close() {
+    if (axis != null) {
+      axis.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private DocumentAxis open(String kind, RemoteDelivery remote) {
+    if (db == null) {
+      db = TestDatabases.open(kind, dir);
+    }
+    AxisOptions o =
+        AxisOptions.defaults(dir.resolve("axis"))
+            .withRetry(Duration.ofMillis(20), Duration.ofMillis(200), 5);
+    return new DocumentAxis(db, o, Set.of(PROVINCE, DEPARTMENT), remote, Clock.systemUTC()).start();
+  }
+
+  static byte[] signed(EdxmlPackage pkg, SigningKey key) {
+    Document dom = EdxmlCodec.toDom(pkg);
+    XmlSignatures.sign(dom, key);
+    return SecureXml.serialize(dom);
+  }
+
+  static ByteArrayInputStream in(byte[] b) {
+    return new ByteArrayInputStream(b);
+  }
+
+  static StatusPackage status(DocumentPackage doc, AgencyCode from, StatusCode code) {
+    return Packages.status(doc, from, code, code.meaning(), "Văn thư", Instant.now());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void documentIsStoredThenPulledFromTheInboxAndAcknowledged(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("201");
+    Packages.attach(doc, "qd.pdf", "application/pdf", new byte[] {1, 2, 3, 4});
+    byte[] bytes = signed(doc, key);
+
+    Receipt r = axis.submit(PROVINCE, in(bytes));
+
+    assertThat(r.duplicate()).isFalse();
+    assertThat(r.recipients()).containsExactly(DEPARTMENT.value());
+    List<InboxItem> inbox = axis.inbox(DEPARTMENT, 10);
+    assertThat(inbox)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.documentId()).isEqualTo(doc.documentId());
+              assertThat(i.kind()).isEqualTo("document");
+              assertThat(i.sender()).isEqualTo(PROVINCE.value());
+            });
+    assertThat(Files.readAllBytes(axis.fetch(DEPARTMENT, inbox.get(0).deliveryId())))
+        .isEqualTo(bytes);
+    assertThatThrownBy(() -> axis.fetch(PROVINCE, inbox.get(0).deliveryId()))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
+
+    axis.acknowledge(DEPARTMENT, inbox.get(0).deliveryId());
+    axis.acknowledge(DEPARTMENT, inbox.get(0).deliveryId());
+    assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void duplicatesAreRecognisedByDocumentId(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    SigningKey key = TestKeys.ec("UBND");
+    DocumentPackage doc = TestKeys.document("202");
+    byte[] bytes = signed(doc, key);
+
+    Receipt first = axis.submit(PROVINCE, in(bytes));
+    Receipt again = axis.submit(PROVINCE, in(bytes));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.packageId()).isEqualTo(first.packageId());
+    assertThat(axis.inbox(DEPARTMENT, 10)).hasSize(1);
+
+    doc.header().subject = "khác";
+    assertThatThrownBy(() -> axis.submit(PROVINCE, in(signed(doc, key))))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_CONFLICT));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void statusesTravelBackAndBuildTheHistory(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    DocumentPackage doc = TestKeys.document("203");
+    axis.submit(PROVINCE, in(signed(doc, TestKeys.rsa("UBND"))));
+
+    for (StatusCode code :
+        List.of(
+            StatusCode.ARRIVED,
+            StatusCode.ACCEPTED,
+            StatusCode.ASSIGNED,
+            StatusCode.IN_PROGRESS,
+            StatusCode.COMPLETED)) {
+      axis.submit(DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, code))));
+      Thread.sleep(2);
+    }
+
+    DocumentHistory h = axis.history(PROVINCE, doc.documentId(), PROVINCE);
+    assertThat(h.statuses())
+        .extracting(StatusEntry::statusCode)
+        .containsExactly("01", "03", "04", "05", "06");
+    assertThat(h.recipients())
+        .containsEntry(DEPARTMENT.value(), new DocumentHistory.RecipientState("inbox", "06"));
+    assertThat(axis.inbox(PROVINCE, 10))
+        .extracting(InboxItem::statusCode)
+        .containsExactly("01", "03", "04", "05", "06");
+    assertThat(axis.history(DEPARTMENT, doc.documentId(), PROVINCE).statuses()).hasSize(5);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void recallFollowsTheBusinessTypeAndItsAnswer(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("204");
+    axis.submit(PROVINCE, in(signed(doc, key)));
+
+    axis.submit(PROVINCE, in(EdxmlCodec.write(status(doc, PROVINCE, StatusCode.RECALL_REQUESTED))));
+    DocumentPackage revoke = TestKeys.document("204-TH");
+    Packages.actOn(revoke, BusinessType.REVOKE, doc.documentId(), "Ban hành nhầm");
+    Receipt r = axis.submit(PROVINCE, in(signed(revoke, key)));
+    axis.submit(
+        DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, StatusCode.RECALL_AGREED))));
+
+    assertThat(r.businessType()).isEqualTo("REVOKE");
+    assertThat(axis.inbox(DEPARTMENT, 10))
+        .extracting(InboxItem::kind, InboxItem::businessType, InboxItem::statusCode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("document", "NEW", ""),
+            org.assertj.core.groups.Tuple.tuple("status", "STATUS", "13"),
+            org.assertj.core.groups.Tuple.tuple("document", "REVOKE", ""));
+    DocumentHistory h = axis.history(PROVINCE, doc.documentId(), PROVINCE);
+    assertThat(h.statuses())
+        .extracting(StatusEntry::reporter, StatusEntry::statusCode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(PROVINCE.value(), "13"),
+            org.assertj.core.groups.Tuple.tuple(DEPARTMENT.value(), "15"));
+    assertThat(h.actions())
+        .singleElement()
+        .satisfies(a -> assertThat(a.businessType()).isEqualTo("REVOKE"));
+
+    DocumentPackage stray = TestKeys.document("205-TT");
+    Packages.actOn(stray, BusinessType.REPLACE, "000.00.00.H41,2020/01/01,1/X", "thay thế");
+    assertThatThrownBy(() -> axis.submit(PROVINCE, in(signed(stray, key))))
+        .isInstanceOfSatisfying(
+            InvalidPackageException.class,
+            e -> assertThat(e.problems()).singleElement().asString().contains("no document"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void invalidAndForeignPackagesAreRefused(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    DocumentPackage doc = TestKeys.document("206");
+
+    assertThatThrownBy(() -> axis.submit(PROVINCE, in(EdxmlCodec.write(doc))))
+        .isInstanceOfSatisfying(
+            InvalidPackageException.class,
+            e -> assertThat(e.problems()).contains("Signature: the package is not signed"));
+    assertThatThrownBy(() -> axis.submit(DEPARTMENT, in(signed(doc, TestKeys.rsa("x")))))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED));
+    assertThatThrownBy(() -> axis.submit(REMOTE, in(signed(doc, TestKeys.rsa("x")))))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED));
+    assertThatThrownBy(
+            () ->
+                axis.submit(
+                    DEPARTMENT,
+                    in(
+                        EdxmlCodec.write(
+                            status(TestKeys.document("999"), DEPARTMENT, StatusCode.ACCEPTED)))))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
+    assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void acceptedPackagesSurviveARestart(String kind) throws Exception {
+    axis = open(kind, RemoteDelivery.NONE);
+    axis.submit(PROVINCE, in(signed(TestKeys.document("207"), TestKeys.rsa("UBND"))));
+    axis.close();
+
+    axis = open(kind, RemoteDelivery.NONE);
+
+    assertThat(axis.inbox(DEPARTMENT, 10))
+        .singleElement()
+        .satisfies(i -> assertThat(Files.exists(axis.fetch(DEPARTMENT, i.deliveryId()))).isTrue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void webhookPushRetriesWithBackoffUntilAccepted(String kind) throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    List<Long> times = new CopyOnWriteArrayList<>();
+    List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/hook",
+        ex -> {
+          times.add(System.nanoTime());
+          byte[] body = ex.getRequestBody().readAllBytes();
+          int n = calls.incrementAndGet();
+          if (n >= 3) {
+            bodies.add(body);
+          }
+          ex.sendResponseHeaders(n < 3 ? 503 : 204, -1);
+          ex.close();
+        });
+    hook.start();
+    try {
+      axis = open(kind, RemoteDelivery.NONE);
+      axis.webhook(
+          DEPARTMENT, Optional.of("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
+      byte[] bytes = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
+      axis.submit(PROVINCE, in(bytes));
+
+      waitFor(() -> axis.outboxCounts().getOrDefault("done", 0) == 1);
+
+      assertThat(calls.get()).isEqualTo(3);
+      assertThat(bodies).singleElement().isEqualTo(bytes);
+      // backoff of 20 ms, then 40 ms (retry base 20 ms, doubling)
+      assertThat(Duration.ofNanos(times.get(1) - times.get(0)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(20));
+      assertThat(Duration.ofNanos(times.get(2) - times.get(1)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(40));
+      assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void remoteRecipientsAreForwardedThroughTheOutboxWithRetries(String kind) throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    List<AgencyCode> delivered = new CopyOnWriteArrayList<>();
+    axis =
+        open(
+            kind,
+            (recipient, file) -> {
+              if (attempts.incrementAndGet() < 2) {
+                throw new IllegalStateException("peer unreachable");
+              }
+              assertThat(Files.size(file)).isPositive();
+              delivered.add(recipient);
+            });
+    DocumentPackage doc = TestKeys.document("209");
+    doc.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+
+    Receipt r = axis.submit(PROVINCE, in(signed(doc, TestKeys.rsa("UBND"))));
+    waitFor(() -> !delivered.isEmpty());
+
+    assertThat(r.recipients()).containsExactly(DEPARTMENT.value(), REMOTE.value());
+    assertThat(delivered).containsExactly(REMOTE);
+    waitFor(
+        () ->
+            axis.history(PROVINCE, doc.documentId(), PROVINCE)
+                .recipients()
+                .get(REMOTE.value())
+                .delivery()
+                .equals("forwarded"));
+    assertThat(axis.outboxCounts()).isEqualTo(Map.of("done", 1));
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met in 20 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+}
