@@ -28,6 +28,7 @@ import org.openlgsp.core.MessageSigner;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.RevocationChecker;
 import org.openlgsp.pki.TlsContexts;
 
 /**
@@ -99,6 +100,39 @@ public final class Gateway implements AutoCloseable {
       List<LocalSystem> systems,
       DirectoryHolder directory,
       Ledger ledger) {
+    return start(options, nodeTls, memberSigning, systems, directory, ledger, Revocation.off());
+  }
+
+  /**
+   * Starts a gateway that checks the OCSP status of peers' TLS and signing certificates with {@code
+   * revocation} and attaches fresh answers for its own certificates to what it signs.
+   */
+  public static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger,
+      RevocationChecker revocation) {
+    return start(
+        options,
+        nodeTls,
+        memberSigning,
+        systems,
+        directory,
+        ledger,
+        Revocation.checkedBy(revocation));
+  }
+
+  private static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger,
+      Revocation revocation) {
     Map<ClientId, MessageSigner> signers = new HashMap<>();
     memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
     if (!signers.containsKey(options.node().owner())) {
@@ -114,7 +148,7 @@ public final class Gateway implements AutoCloseable {
             Map.copyOf(signers),
             localSystems,
             new TokenService(localSystems, options.tokenTtl(), clock),
-            new PeerClients(nodeTls, directory, options.backendTimeout()),
+            new PeerClients(nodeTls, directory, options.backendTimeout(), revocation),
             WebClient.builder()
                 .followRedirects(false)
                 .connectionCacheSize(256)
@@ -123,7 +157,8 @@ public final class Gateway implements AutoCloseable {
             new ReplayGuard(options.replayWindow()),
             new ExchangeRecorder(ledger, options.node()),
             clock,
-            GatewayContext.fingerprintIndex(localSystems));
+            GatewayContext.fingerprintIndex(localSystems),
+            revocation);
     return new Gateway(ctx);
   }
 
