@@ -13,7 +13,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +132,8 @@ public final class Gateway implements AutoCloseable {
       DirectoryHolder directory,
       Ledger ledger,
       Revocation revocation) {
-    Map<ClientId, MessageSigner> signers = new HashMap<>();
+    // Mutable so a member can roll to a new signing key while traffic flows.
+    Map<ClientId, MessageSigner> signers = new java.util.concurrent.ConcurrentHashMap<>();
     memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
     if (!signers.containsKey(options.node().owner())) {
       throw new IllegalArgumentException(
@@ -145,7 +145,7 @@ public final class Gateway implements AutoCloseable {
         new GatewayContext(
             options,
             directory,
-            Map.copyOf(signers),
+            signers,
             localSystems,
             new TokenService(localSystems, options.tokenTtl(), clock),
             new PeerClients(nodeTls, directory, options.backendTimeout(), revocation),
@@ -160,6 +160,19 @@ public final class Gateway implements AutoCloseable {
             GatewayContext.fingerprintIndex(localSystems),
             revocation);
     return new Gateway(ctx);
+  }
+
+  /**
+   * Signs from now on for {@code member} with {@code credentials}: the second half of a key
+   * rotation, once the registry publishes the new certificate next to the old one (peers accept
+   * both until the old one is removed or revoked).
+   */
+  public void useSigningCredentials(ClientId member, Credentials credentials) {
+    ClientId id = member.memberId();
+    if (!ctx.signers().containsKey(id)) {
+      throw new IllegalArgumentException("this gateway does not sign for member " + id);
+    }
+    ctx.signers().put(id, credentials.signer());
   }
 
   public int clientTlsPort() {

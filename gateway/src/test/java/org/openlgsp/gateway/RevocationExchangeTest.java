@@ -181,6 +181,45 @@ class RevocationExchangeTest {
     assertThat(o.code()).isEqualTo("ocsp.stale");
   }
 
+  @Test
+  void signingKeyRotationUnderTrafficFailsNoExchange() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread traffic =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (running.get()) {
+                    try {
+                      outcomes.add(call());
+                    } catch (Exception e) {
+                      outcomes.add(new Outcome(Instant.now(), -1, e.toString()));
+                    }
+                  }
+                });
+    Thread.sleep(300);
+    // 1. The member gets a new key and certificate; the registry publishes it next to the old one.
+    Credentials next =
+        net.creds(CertificateProfile.MEMBER_SIGNING, TwoGateways.TAY_NINH.toString());
+    net.tnSigningCertificates.add(next);
+    net.republish();
+    Thread.sleep(300);
+    // 2. The gateway switches to the new key.
+    net.tn.useSigningCredentials(TwoGateways.TAY_NINH, next);
+    int switchedAt = outcomes.size();
+    Thread.sleep(300);
+    // 3. The old certificate is revoked and leaves the directory.
+    issuing.revoke(net.tnSigning.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
+    net.tnSigningCertificates.remove(net.tnSigning);
+    net.republish();
+    Thread.sleep(FRESHNESS.toMillis() + 500);
+    running.set(false);
+    traffic.join();
+    assertThat(outcomes.size()).isGreaterThan(switchedAt + 10);
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).as("%s", o).isEqualTo(200));
+  }
+
   private static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -73,6 +73,10 @@ final class TwoGateways implements AutoCloseable {
   final Gateway mps;
   final HttpClient http = HttpClient.newHttpClient();
   long serial = 1;
+
+  /** Tây Ninh's signing certificates as the directory lists them (two during a rotation). */
+  final List<Credentials> tnSigningCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   List<Directory.Grant> grants = new ArrayList<>();
 
   TwoGateways(Path dir) {
@@ -94,6 +98,7 @@ final class TwoGateways implements AutoCloseable {
     tnSigning = creds(CertificateProfile.MEMBER_SIGNING, TAY_NINH.toString());
     mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
     portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
+    tnSigningCertificates.add(tnSigning);
     backend = populationBackend();
     grants.add(
         new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
@@ -161,7 +166,10 @@ final class TwoGateways implements AutoCloseable {
         now,
         now.plus(Duration.ofHours(1)),
         List.of(
-            new Directory.Member(TAY_NINH, "UBND tỉnh Tây Ninh", List.of(b64(tnSigning))),
+            new Directory.Member(
+                TAY_NINH,
+                "UBND tỉnh Tây Ninh",
+                tnSigningCertificates.stream().map(TwoGateways::b64).toList()),
             new Directory.Member(MPS, "Bộ Công an", List.of(b64(mpsSigning)))),
         List.of(
             new Directory.SystemEntry(PORTAL, "Cổng dịch vụ công", TN_NODE),
