@@ -75,7 +75,7 @@ public final class OcspResponder {
     Credentials creds =
         ca.issueCredentials(
             CertificateProfile.OCSP_SIGNING,
-            "OCSP responder of " + ca.certificate().getSubjectX500Principal().getName(),
+            "OCSP responder",
             "OpenLGSP",
             List.of(),
             CertificateProfile.OCSP_SIGNING.maxValidity());
@@ -84,6 +84,11 @@ public final class OcspResponder {
 
   public X509Certificate certificate() {
     return responder.certificate();
+  }
+
+  /** The signing key and chain, to keep in a key store. */
+  public Credentials credentials() {
+    return responder;
   }
 
   /** Answers a DER-encoded OCSPRequest with a DER-encoded OCSPResponse; never throws. */

@@ -128,6 +128,36 @@ public final class Pkcs11Token {
     }
   }
 
+  /**
+   * Generates an EC P-256 key pair inside the token and keeps it under {@code alias} with a
+   * self-signed placeholder certificate (a PKCS#11 key store lists only keys with certificates), so
+   * a later process can fetch the key to store its issued chain.
+   */
+  public KeyPair generateEcP256(String alias) {
+    KeyPair pair = generateEcP256();
+    try {
+      java.time.Instant now = java.time.Instant.now();
+      var name =
+          new org.bouncycastle.asn1.x500.X500Name(
+              "CN=" + alias.replaceAll("[^A-Za-z0-9 ._-]", "_") + " (awaiting certificate)");
+      var builder =
+          new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+              name,
+              java.math.BigInteger.ONE,
+              java.util.Date.from(now),
+              java.util.Date.from(now.plus(java.time.Duration.ofDays(30))),
+              name,
+              pair.getPublic());
+      X509Certificate placeholder =
+          new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+              .getCertificate(builder.build(CertificateAuthority.signer(pair.getPrivate())));
+      store(alias, pair.getPrivate(), List.of(placeholder));
+      return pair;
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new PkiException("cannot keep the new key under '" + alias + "'", e);
+    }
+  }
+
   /** Stores the certificate chain for a key of this token under {@code alias}. */
   public void store(String alias, PrivateKey key, List<X509Certificate> chain) {
     try {

@@ -86,6 +86,11 @@ public final class TimeStampAuthority implements Timestamper {
     return credentials.certificate();
   }
 
+  /** The signing key and chain, to keep in a key store. */
+  public Credentials credentials() {
+    return credentials;
+  }
+
   public List<X509Certificate> chain() {
     return credentials.chain();
   }
