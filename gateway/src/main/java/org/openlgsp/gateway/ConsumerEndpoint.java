@@ -140,6 +140,12 @@ final class ConsumerEndpoint {
       out.header(Headers.LGSP_BODY_DIGEST, body.digest());
       out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
       out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
+      ctx.revocation()
+          .staple(signer.certificate())
+          .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
+      ctx.revocation()
+          .staple(ctx.peers().nodeTls().certificate())
+          .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       try (HttpClientResponse in = send(out, body)) {
         relay(in, res, dir, service, node, input, facts);
@@ -175,6 +181,13 @@ final class ConsumerEndpoint {
         BodySpool.read(
             in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.RESPONSE_INVALID)) {
       SignedResponse signed = SignedResponse.verify(in, body, input, dir, service, node, facts);
+      ctx.revocation().requireGood(signed.signer(), in.headers(), Headers.LGSP_OCSP_SIGNER);
+      // Keep-alive connections outlive the handshake check: re-check the provider's TLS
+      // certificate on every response.
+      Optional<X509Certificate> providerTls = ctx.peers().presented(node.id());
+      if (providerTls.isPresent()) {
+        ctx.revocation().requireGood(providerTls.get(), in.headers(), Headers.LGSP_OCSP_TLS);
+      }
       facts.status = in.status().code();
       facts.responseDigest = body.digest();
       facts.responseSignature = signed.signature();

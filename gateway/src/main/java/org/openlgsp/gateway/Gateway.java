@@ -13,7 +13,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ import org.openlgsp.core.MessageSigner;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.RevocationChecker;
 import org.openlgsp.pki.TlsContexts;
 
 /**
@@ -99,7 +99,41 @@ public final class Gateway implements AutoCloseable {
       List<LocalSystem> systems,
       DirectoryHolder directory,
       Ledger ledger) {
-    Map<ClientId, MessageSigner> signers = new HashMap<>();
+    return start(options, nodeTls, memberSigning, systems, directory, ledger, Revocation.off());
+  }
+
+  /**
+   * Starts a gateway that checks the OCSP status of peers' TLS and signing certificates with {@code
+   * revocation} and attaches fresh answers for its own certificates to what it signs.
+   */
+  public static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger,
+      RevocationChecker revocation) {
+    return start(
+        options,
+        nodeTls,
+        memberSigning,
+        systems,
+        directory,
+        ledger,
+        Revocation.checkedBy(revocation));
+  }
+
+  private static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger,
+      Revocation revocation) {
+    // Mutable so a member can roll to a new signing key while traffic flows.
+    Map<ClientId, MessageSigner> signers = new java.util.concurrent.ConcurrentHashMap<>();
     memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
     if (!signers.containsKey(options.node().owner())) {
       throw new IllegalArgumentException(
@@ -111,10 +145,10 @@ public final class Gateway implements AutoCloseable {
         new GatewayContext(
             options,
             directory,
-            Map.copyOf(signers),
+            signers,
             localSystems,
             new TokenService(localSystems, options.tokenTtl(), clock),
-            new PeerClients(nodeTls, directory, options.backendTimeout()),
+            new PeerClients(nodeTls, directory, options.backendTimeout(), revocation),
             WebClient.builder()
                 .followRedirects(false)
                 .connectionCacheSize(256)
@@ -123,8 +157,22 @@ public final class Gateway implements AutoCloseable {
             new ReplayGuard(options.replayWindow()),
             new ExchangeRecorder(ledger, options.node()),
             clock,
-            GatewayContext.fingerprintIndex(localSystems));
+            GatewayContext.fingerprintIndex(localSystems),
+            revocation);
     return new Gateway(ctx);
+  }
+
+  /**
+   * Signs from now on for {@code member} with {@code credentials}: the second half of a key
+   * rotation, once the registry publishes the new certificate next to the old one (peers accept
+   * both until the old one is removed or revoked).
+   */
+  public void useSigningCredentials(ClientId member, Credentials credentials) {
+    ClientId id = member.memberId();
+    if (!ctx.signers().containsKey(id)) {
+      throw new IllegalArgumentException("this gateway does not sign for member " + id);
+    }
+    ctx.signers().put(id, credentials.signer());
   }
 
   public int clientTlsPort() {

@@ -21,7 +21,8 @@ record GatewayContext(
     ReplayGuard replay,
     ExchangeRecorder recorder,
     Clock clock,
-    Map<String, ClientId> systemsByFingerprint) {
+    Map<String, ClientId> systemsByFingerprint,
+    Revocation revocation) {
 
   static Map<String, ClientId> fingerprintIndex(List<LocalSystem> systems) {
     Map<String, ClientId> index = new HashMap<>();

@@ -20,6 +20,8 @@ final class Headers {
   static final HeaderName LGSP_BODY_DIGEST = HeaderNames.create("X-Lgsp-Body-Digest");
   static final HeaderName LGSP_SIGNER = HeaderNames.create("X-Lgsp-Signer");
   static final HeaderName LGSP_SIGNATURE = HeaderNames.create("X-Lgsp-Signature");
+  static final HeaderName LGSP_OCSP_SIGNER = HeaderNames.create("X-Lgsp-Ocsp-Signer");
+  static final HeaderName LGSP_OCSP_TLS = HeaderNames.create("X-Lgsp-Ocsp-Tls");
 
   /** Never forwarded: hop-by-hop, origin-leaking, recomputed, or ours to set. */
   private static final Set<String> NOT_FORWARDED =

@@ -2,7 +2,9 @@ package org.openlgsp.gateway;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.webclient.api.WebClient;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openlgsp.core.Directory;
@@ -19,18 +21,27 @@ final class PeerClients {
   private final Credentials nodeTls;
   private final DirectoryHolder directory;
   private final Duration timeout;
+  private final Revocation revocation;
   private final ConcurrentHashMap<NodeId, Peer> peers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<NodeId, X509Certificate> presented = new ConcurrentHashMap<>();
 
   private record Peer(String address, WebClient client) {}
 
-  PeerClients(Credentials nodeTls, DirectoryHolder directory, Duration timeout) {
+  PeerClients(
+      Credentials nodeTls, DirectoryHolder directory, Duration timeout, Revocation revocation) {
     this.nodeTls = nodeTls;
     this.directory = directory;
     this.timeout = timeout;
+    this.revocation = revocation;
   }
 
   Credentials nodeTls() {
     return nodeTls;
+  }
+
+  /** The TLS certificate the node presented at the last handshake with it. */
+  Optional<X509Certificate> presented(NodeId node) {
+    return Optional.ofNullable(presented.get(node));
   }
 
   WebClient client(Directory.Node node) {
@@ -49,7 +60,11 @@ final class PeerClients {
             () -> directory.view().map(v -> v.tlsFingerprints(id)).orElse(Set.of()));
     Tls tls =
         Tls.builder()
-            .sslContext(TlsContexts.create(nodeTls, trust))
+            .sslContext(
+                TlsContexts.create(
+                    nodeTls,
+                    new RecordingTrustManager(
+                        revocation.wrap(trust), cert -> presented.put(id, cert))))
             .endpointIdentificationAlgorithm("NONE")
             .build();
     return WebClient.builder()

@@ -15,6 +15,12 @@ final class PeerFailures {
       return le;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
+      // A refusal by our own trust manager (e.g. the provider's certificate is revoked).
+      if (t instanceof LgspException le) {
+        return le;
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
         return new LgspException(
             ErrorCode.PEER_UNTRUSTED,

@@ -92,7 +92,11 @@ final class ProviderEndpoint {
                 + ctx.options().replayWindow().toSeconds()
                 + " s");
       }
-      verifySignature(dir, client, HeaderValues.required(h, Headers.LGSP_SIGNER), input, facts);
+      X509Certificate signerCert =
+          verifySignature(dir, client, HeaderValues.required(h, Headers.LGSP_SIGNER), input, facts);
+      // Only after the signature holds, so strangers cannot make us call the OCSP responder.
+      ctx.revocation().requireGood(peerCertificate(req), h, Headers.LGSP_OCSP_TLS);
+      ctx.revocation().requireGood(signerCert, h, Headers.LGSP_OCSP_SIGNER);
       try (BodySpool body =
           BodySpool.read(
               req.content().inputStream(),
@@ -125,12 +129,16 @@ final class ProviderEndpoint {
     }
   }
 
-  private NodeId peerNode(ServerRequest req, DirectoryView dir) {
+  private static X509Certificate peerCertificate(ServerRequest req) {
     Certificate[] certs = req.remotePeer().tlsCertificates().orElse(new Certificate[0]);
     if (certs.length == 0) {
       throw new LgspException(ErrorCode.PEER_UNTRUSTED, "peer presented no TLS certificate");
     }
-    String fp = Certificates.fingerprint((X509Certificate) certs[0]);
+    return (X509Certificate) certs[0];
+  }
+
+  private NodeId peerNode(ServerRequest req, DirectoryView dir) {
+    String fp = Certificates.fingerprint(peerCertificate(req));
     return dir.nodeByTlsFingerprint(fp)
         .orElseThrow(
             () ->
@@ -138,7 +146,7 @@ final class ProviderEndpoint {
                     ErrorCode.PEER_UNTRUSTED, "peer TLS certificate is not in the directory"));
   }
 
-  private static void verifySignature(
+  private static X509Certificate verifySignature(
       DirectoryView dir,
       ClientId client,
       String signerFingerprint,
@@ -162,6 +170,7 @@ final class ProviderEndpoint {
     if (!key.verifier().verify(input.bytes(), signature)) {
       throw new LgspException(ErrorCode.SIGNATURE_INVALID, "request signature does not verify");
     }
+    return key.certificate();
   }
 
   private Directory.Service localService(DirectoryView dir, R1Target target) {
@@ -315,6 +324,12 @@ final class ProviderEndpoint {
     res.header(Headers.LGSP_BODY_DIGEST, body.digest());
     res.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
     res.header(Headers.LGSP_SIGNATURE, signature);
+    ctx.revocation()
+        .staple(signer.certificate())
+        .ifPresent(s -> res.header(Headers.LGSP_OCSP_SIGNER, s));
+    ctx.revocation()
+        .staple(ctx.peers().nodeTls().certificate())
+        .ifPresent(s -> res.header(Headers.LGSP_OCSP_TLS, s));
     res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
     Problems.writeBody(res, body);
   }

@@ -2,6 +2,7 @@ package org.openlgsp.gateway;
 
 import io.helidon.webclient.api.HttpClientResponse;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.Optional;
 import org.openlgsp.core.ClientId;
@@ -13,7 +14,8 @@ import org.openlgsp.core.LgspException;
 import org.openlgsp.core.Problem;
 
 /** A provider response the consumer gateway has verified end to end (docs/protocol.md). */
-record SignedResponse(String signature, String xroadError, String errorCode) {
+record SignedResponse(
+    String signature, String xroadError, String errorCode, X509Certificate signer) {
 
   static SignedResponse verify(
       HttpClientResponse in,
@@ -69,7 +71,8 @@ record SignedResponse(String signature, String xroadError, String errorCode) {
     if (!digest.equals(body.digest())) {
       throw invalid("response body does not match its signed digest");
     }
-    return new SignedResponse(signature, xroadError, problemCode(body).orElse(""));
+    return new SignedResponse(
+        signature, xroadError, problemCode(body).orElse(""), key.certificate());
   }
 
   private static Optional<String> problemCode(BodySpool body) {

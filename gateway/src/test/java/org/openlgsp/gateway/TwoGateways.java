@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.openlgsp.core.Certificates;
@@ -29,6 +30,7 @@ import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.RevocationChecker;
 import org.openlgsp.pki.TlsContexts;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.TestDatabases;
@@ -53,13 +55,13 @@ final class TwoGateways implements AutoCloseable {
   static final String OTHER_SECRET = "other-secret-0123456789";
 
   final MutableClock clock = new MutableClock();
-  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", YEAR);
-  final Credentials directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
-  final Credentials tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
-  final Credentials mpsTls = creds(CertificateProfile.NODE_TLS, MPS_NODE.toString());
-  final Credentials tnSigning = creds(CertificateProfile.MEMBER_SIGNING, TAY_NINH.toString());
-  final Credentials mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
-  final Credentials portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
+  final CertificateAuthority ca;
+  final Credentials directorySigner;
+  final Credentials tnTls;
+  final Credentials mpsTls;
+  final Credentials tnSigning;
+  final Credentials mpsSigning;
+  final Credentials portalClientCert;
   final DirectoryHolder tnDirectory;
   final DirectoryHolder mpsDirectory;
   final Database tnDb;
@@ -71,9 +73,32 @@ final class TwoGateways implements AutoCloseable {
   final Gateway mps;
   final HttpClient http = HttpClient.newHttpClient();
   long serial = 1;
+
+  /** Tây Ninh's signing certificates as the directory lists them (two during a rotation). */
+  final List<Credentials> tnSigningCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   List<Directory.Grant> grants = new ArrayList<>();
 
   TwoGateways(Path dir) {
+    this(dir, CertificateAuthority.createRoot("Test Root", YEAR), Optional.empty());
+  }
+
+  /**
+   * Gateways whose certificates {@code ca} issues; with {@code revocation}, each gateway checks
+   * OCSP status through its own checker.
+   */
+  TwoGateways(
+      Path dir,
+      CertificateAuthority ca,
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
+    this.ca = ca;
+    directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
+    tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
+    mpsTls = creds(CertificateProfile.NODE_TLS, MPS_NODE.toString());
+    tnSigning = creds(CertificateProfile.MEMBER_SIGNING, TAY_NINH.toString());
+    mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
+    portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
+    tnSigningCertificates.add(tnSigning);
     backend = populationBackend();
     grants.add(
         new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
@@ -89,22 +114,37 @@ final class TwoGateways implements AutoCloseable {
         LocalSystem.withSecret(PORTAL, "portal", PORTAL_SECRET)
             .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
     LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
+    GatewayOptions tnOptions = GatewayOptions.defaults(TN_NODE).withClientHttpPort(0);
+    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE);
     tn =
-        Gateway.start(
-            GatewayOptions.defaults(TN_NODE).withClientHttpPort(0),
-            tnTls,
-            Map.of(TAY_NINH, tnSigning),
-            List.of(portal, other),
-            tnDirectory,
-            tnLedger);
+        revocation.isEmpty()
+            ? Gateway.start(
+                tnOptions,
+                tnTls,
+                Map.of(TAY_NINH, tnSigning),
+                List.of(portal, other),
+                tnDirectory,
+                tnLedger)
+            : Gateway.start(
+                tnOptions,
+                tnTls,
+                Map.of(TAY_NINH, tnSigning),
+                List.of(portal, other),
+                tnDirectory,
+                tnLedger,
+                revocation.get().get());
     mps =
-        Gateway.start(
-            GatewayOptions.defaults(MPS_NODE),
-            mpsTls,
-            Map.of(MPS, mpsSigning),
-            List.of(),
-            mpsDirectory,
-            mpsLedger);
+        revocation.isEmpty()
+            ? Gateway.start(
+                mpsOptions, mpsTls, Map.of(MPS, mpsSigning), List.of(), mpsDirectory, mpsLedger)
+            : Gateway.start(
+                mpsOptions,
+                mpsTls,
+                Map.of(MPS, mpsSigning),
+                List.of(),
+                mpsDirectory,
+                mpsLedger,
+                revocation.get().get());
     publish(directory(mpsTls.certificate()));
   }
 
@@ -126,7 +166,10 @@ final class TwoGateways implements AutoCloseable {
         now,
         now.plus(Duration.ofHours(1)),
         List.of(
-            new Directory.Member(TAY_NINH, "UBND tỉnh Tây Ninh", List.of(b64(tnSigning))),
+            new Directory.Member(
+                TAY_NINH,
+                "UBND tỉnh Tây Ninh",
+                tnSigningCertificates.stream().map(TwoGateways::b64).toList()),
             new Directory.Member(MPS, "Bộ Công an", List.of(b64(mpsSigning)))),
         List.of(
             new Directory.SystemEntry(PORTAL, "Cổng dịch vụ công", TN_NODE),

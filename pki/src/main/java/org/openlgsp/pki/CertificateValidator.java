@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -86,6 +87,28 @@ public final class CertificateValidator {
           ErrorCode.CERTIFICATE_ISSUER_UNKNOWN,
           "certificate " + describe(leaf) + " cannot be validated: " + e.getMessage());
     }
+  }
+
+  /** As {@link #validate(List, CertificateProfile)}, with intermediates in any order. */
+  public void validate(
+      X509Certificate leaf, Collection<X509Certificate> others, CertificateProfile purpose) {
+    List<X509Certificate> chain = new java.util.ArrayList<>();
+    chain.add(leaf);
+    X509Certificate at = leaf;
+    while (chain.size() <= others.size()) {
+      X509Certificate current = at;
+      Optional<X509Certificate> up =
+          others.stream()
+              .filter(c -> c.getSubjectX500Principal().equals(current.getIssuerX500Principal()))
+              .filter(c -> !chain.contains(c))
+              .findFirst();
+      if (up.isEmpty()) {
+        break;
+      }
+      chain.add(up.get());
+      at = up.get();
+    }
+    validate(chain, purpose);
   }
 
   private static LgspException translate(

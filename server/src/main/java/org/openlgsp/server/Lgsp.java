@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       RegistryCommands.class,
+      CaCommands.class,
+      KeysCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class Lgsp implements Runnable {

@@ -208,7 +208,17 @@ class LgspCommandLineTest {
         "registry member add --help",
         "registry grant add --help",
         "registry grant revoke --help",
-        "registry directory --help"
+        "registry directory --help",
+        "ca --help",
+        "ca init --help",
+        "ca issue --help",
+        "ca revoke --help",
+        "ca list --help",
+        "ca crl --help",
+        "ca serve --help",
+        "keys --help",
+        "keys csr --help",
+        "keys store-certificate --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));

@@ -1,0 +1,150 @@
+package org.openlgsp.pki;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.Req;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * An RFC 6960 OCSP responder for the certificates of one CA, answering from the CA's records. It
+ * signs with a delegated responder certificate (profile {@link CertificateProfile#OCSP_SIGNING})
+ * issued by that CA, so the CA key itself can stay in its HSM or offline.
+ */
+public final class OcspResponder {
+  private static final int MAX_REQUESTS = 32;
+  private final CertificateAuthority ca;
+  private final Credentials responder;
+  private final Duration validity;
+  private final X509CertificateHolder caHolder;
+  private final X509CertificateHolder[] responderChain;
+  private final DigestCalculatorProvider digests;
+
+  /**
+   * @param validity how long each answer is valid (its nextUpdate); relying parties cache it that
+   *     long at most
+   */
+  public OcspResponder(CertificateAuthority ca, Credentials responder, Duration validity) {
+    if (!CertificateProfile.OCSP_SIGNING.permits(responder.certificate())
+        || !responder
+            .certificate()
+            .getIssuerX500Principal()
+            .equals(ca.certificate().getSubjectX500Principal())) {
+      throw new PkiException(
+          "the responder needs an ocsp-signing certificate issued by "
+              + ca.certificate().getSubjectX500Principal());
+    }
+    this.ca = ca;
+    this.responder = responder;
+    this.validity = validity;
+    try {
+      this.caHolder = new JcaX509CertificateHolder(ca.certificate());
+      this.responderChain =
+          new X509CertificateHolder[] {
+            new JcaX509CertificateHolder(responder.certificate()), caHolder
+          };
+      this.digests = new JcaDigestCalculatorProviderBuilder().build();
+    } catch (java.security.cert.CertificateEncodingException | OperatorCreationException e) {
+      throw new PkiException("cannot prepare OCSP responder", e);
+    }
+  }
+
+  /** Creates a responder, issuing its certificate from {@code ca} for a fresh key. */
+  public static OcspResponder create(CertificateAuthority ca, Duration validity) {
+    Credentials creds =
+        ca.issueCredentials(
+            CertificateProfile.OCSP_SIGNING,
+            "OCSP responder",
+            "OpenLGSP",
+            List.of(),
+            CertificateProfile.OCSP_SIGNING.maxValidity());
+    return new OcspResponder(ca, creds, validity);
+  }
+
+  public X509Certificate certificate() {
+    return responder.certificate();
+  }
+
+  /** The signing key and chain, to keep in a key store. */
+  public Credentials credentials() {
+    return responder;
+  }
+
+  /** Answers a DER-encoded OCSPRequest with a DER-encoded OCSPResponse; never throws. */
+  public byte[] respond(byte[] requestDer) {
+    try {
+      OCSPReq request;
+      try {
+        request = new OCSPReq(requestDer);
+      } catch (IOException | RuntimeException e) {
+        return status(OCSPRespBuilder.MALFORMED_REQUEST);
+      }
+      Req[] list = request.getRequestList();
+      if (list.length == 0 || list.length > MAX_REQUESTS) {
+        return status(OCSPRespBuilder.MALFORMED_REQUEST);
+      }
+      Instant now = ca.clock().instant();
+      BasicOCSPRespBuilder b =
+          new JcaBasicOCSPRespBuilder(
+              responder.certificate().getPublicKey(), digests.get(CertificateID.HASH_SHA1));
+      for (Req r : list) {
+        CertificateID id = r.getCertID();
+        b.addResponse(id, statusOf(id), Date.from(now), Date.from(now.plus(validity)), null);
+      }
+      Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+      if (nonce != null) {
+        b.setResponseExtensions(new Extensions(nonce));
+      }
+      var basic =
+          b.build(CertificateAuthority.signer(responder.key()), responderChain, Date.from(now));
+      return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+    } catch (OCSPException | OperatorCreationException | IOException | RuntimeException e) {
+      return status(OCSPRespBuilder.INTERNAL_ERROR);
+    }
+  }
+
+  private CertificateStatus statusOf(CertificateID id) throws OCSPException {
+    if (!id.matchesIssuer(caHolder, digests)) {
+      return new UnknownStatus();
+    }
+    Optional<IssuedCertificate> issued = ca.find(id.getSerialNumber());
+    if (issued.isEmpty()) {
+      return new UnknownStatus();
+    }
+    return issued
+        .get()
+        .revocation()
+        .<CertificateStatus>map(r -> new RevokedStatus(Date.from(r.at()), r.reason().code()))
+        .orElse(CertificateStatus.GOOD);
+  }
+
+  private static byte[] status(int code) {
+    try {
+      OCSPResp r = new OCSPRespBuilder().build(code, null);
+      return r.getEncoded();
+    } catch (OCSPException | IOException e) {
+      throw new PkiException("cannot encode OCSP status", e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.openlgsp.pki;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+
+/**
+ * Fails closed on certificates that are revoked or whose status is not known freshly enough. OCSP
+ * answers are cached per certificate and refreshed once half the freshness window has passed; an
+ * answer a peer attached to its message (a "staple") is used instead of calling the responder. So a
+ * revoked certificate is refused at the latest one freshness window after its revocation.
+ */
+public final class RevocationChecker {
+  private final List<X509Certificate> issuers;
+  private final OcspClient client;
+  private final Duration freshness;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, RevocationStatus> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+  /**
+   * @param issuers the CA certificates that issue the federation's node and member certificates
+   *     (built-in issuing CA and imported external ones)
+   * @param freshness how old an OCSP answer may be before it no longer counts
+   */
+  public RevocationChecker(
+      List<X509Certificate> issuers, OcspClient client, Duration freshness, Clock clock) {
+    if (issuers.isEmpty()) {
+      throw new IllegalArgumentException("revocation checking needs the issuing CA certificates");
+    }
+    if (freshness.isNegative() || freshness.isZero()) {
+      throw new IllegalArgumentException("freshness must be positive");
+    }
+    this.issuers = List.copyOf(issuers);
+    this.client = Objects.requireNonNull(client, "client");
+    this.freshness = freshness;
+    this.clock = clock;
+  }
+
+  public Duration freshness() {
+    return freshness;
+  }
+
+  /**
+   * Passes only when {@code certificate} is known good within the freshness window.
+   *
+   * @param staple an OCSP response the certificate's holder attached, if any
+   * @throws LgspException {@code certificate.revoked}, {@code ocsp.stale}, {@code ocsp.unavailable}
+   *     or {@code certificate.issuer_unknown}
+   */
+  public void requireGood(X509Certificate certificate, Optional<byte[]> staple) {
+    Instant now = clock.instant();
+    String key = Certificates.fingerprint(certificate);
+    RevocationStatus cached = cache.get(key);
+    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+      cached.requireGood(certificate, now, freshness);
+      return;
+    }
+    if (staple.isPresent()) {
+      Optional<RevocationStatus> s = fromStaple(certificate, staple.get(), now);
+      if (s.isPresent()) {
+        remember(key, s.get());
+        s.get().requireGood(certificate, now, freshness);
+        return;
+      }
+    }
+    current(certificate, key, now).requireGood(certificate, now, freshness);
+  }
+
+  /**
+   * A fresh OCSP response for one of our own certificates, to attach to what we sign; empty when
+   * none can be had (the peer then asks the responder itself).
+   */
+  public Optional<byte[]> staple(X509Certificate own) {
+    Instant now = clock.instant();
+    try {
+      RevocationStatus s = current(own, Certificates.fingerprint(own), now);
+      return s.kind() == RevocationStatus.Kind.GOOD && s.freshAt(now, freshness)
+          ? Optional.of(s.response())
+          : Optional.empty();
+    } catch (LgspException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The cached answer when young enough, else a new one from the responder. */
+  private RevocationStatus current(X509Certificate certificate, String key, Instant now) {
+    RevocationStatus cached = cache.get(key);
+    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+      return cached;
+    }
+    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+      cached = cache.get(key);
+      if (cached != null && young(cached, now)) {
+        return cached;
+      }
+      try {
+        RevocationStatus fetched = client.status(certificate, issuerOf(certificate));
+        remember(key, fetched);
+        return fetched;
+      } catch (LgspException e) {
+        if (cached == null) {
+          throw e;
+        }
+        if (cached.freshAt(now, freshness)) {
+          return cached; // the responder is down but the last answer still counts
+        }
+        throw new LgspException(
+            ErrorCode.OCSP_STALE,
+            "the last OCSP answer for "
+                + CertificateValidator.describe(certificate)
+                + " is older than "
+                + freshness
+                + " and no new one can be had: "
+                + e.detail());
+      }
+    }
+  }
+
+  private Optional<RevocationStatus> fromStaple(
+      X509Certificate certificate, byte[] der, Instant now) {
+    try {
+      RevocationStatus s =
+          OcspVerifier.verify(der, certificate, issuerOf(certificate), Optional.empty(), now);
+      return s.kind() == RevocationStatus.Kind.GOOD && !s.freshAt(now, freshness)
+          ? Optional.empty()
+          : Optional.of(s);
+    } catch (LgspException e) {
+      // An unusable staple is no worse than none: ask the responder.
+      return Optional.empty();
+    }
+  }
+
+  private void remember(String key, RevocationStatus s) {
+    cache.merge(key, s, (old, neu) -> neu.thisUpdate().isBefore(old.thisUpdate()) ? old : neu);
+  }
+
+  private boolean young(RevocationStatus s, Instant now) {
+    return s.freshAt(now, freshness.dividedBy(2));
+  }
+
+  X509Certificate issuerOf(X509Certificate certificate) {
+    for (X509Certificate ca : issuers) {
+      if (ca.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+        try {
+          certificate.verify(ca.getPublicKey());
+          return ca;
+        } catch (java.security.GeneralSecurityException e) {
+          // same name, other key: keep looking
+        }
+      }
+    }
+    throw new LgspException(
+        ErrorCode.CERTIFICATE_ISSUER_UNKNOWN,
+        "certificate "
+            + CertificateValidator.describe(certificate)
+            + " was issued by "
+            + certificate.getIssuerX500Principal().getName()
+            + ", which is not a CA this gateway checks revocation with; add the CA as a trust"
+            + " anchor");
+  }
+}

@@ -1,0 +1,153 @@
+package org.openlgsp.pki;
+
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.openlgsp.pki.CertificateAuthorityTest.assertCode;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.ErrorCode;
+
+class RevocationCheckerTest {
+  static final Duration FRESHNESS = Duration.ofMinutes(5);
+  @TempDir Path dir;
+  TrustFixture trust;
+  Credentials peer;
+  final ShiftedClock clock = new ShiftedClock();
+  RevocationChecker checker;
+
+  /** The real time plus a shift the test moves forward. */
+  static final class ShiftedClock extends Clock {
+    volatile Duration shift = Duration.ZERO;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(shift);
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    trust = new TrustFixture(dir);
+    peer = trust.issue(CertificateProfile.NODE_TLS, "peer");
+    checker =
+        new RevocationChecker(
+            List.of(trust.issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), clock),
+            FRESHNESS,
+            clock);
+  }
+
+  @AfterEach
+  void stop() {
+    trust.close();
+  }
+
+  @Test
+  void revokedCertificateIsRefusedWithinOneFreshnessWindow() {
+    checker.requireGood(peer.certificate(), Optional.empty());
+    trust.issuing.revoke(peer.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    clock.shift = FRESHNESS.dividedBy(2).plusSeconds(1);
+    assertCode(
+        () -> checker.requireGood(peer.certificate(), Optional.empty()),
+        ErrorCode.CERTIFICATE_REVOKED);
+  }
+
+  @Test
+  void stapledAnswerSparesTheResponder() {
+    byte[] staple = checker.staple(peer.certificate()).orElseThrow();
+    trust.server.close();
+    RevocationChecker other =
+        new RevocationChecker(
+            List.of(trust.issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), clock),
+            FRESHNESS,
+            clock);
+    assertThatNoException()
+        .isThrownBy(() -> other.requireGood(peer.certificate(), Optional.of(staple)));
+    RevocationChecker third =
+        new RevocationChecker(
+            List.of(trust.issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), clock),
+            FRESHNESS,
+            clock);
+    assertCode(
+        () -> third.requireGood(peer.certificate(), Optional.empty()), ErrorCode.OCSP_UNAVAILABLE);
+  }
+
+  @Test
+  void staleStapleIsNotEnough() {
+    byte[] staple = checker.staple(peer.certificate()).orElseThrow();
+    trust.server.close();
+    clock.shift = FRESHNESS.plusSeconds(1);
+    RevocationChecker other =
+        new RevocationChecker(
+            List.of(trust.issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), clock),
+            FRESHNESS,
+            clock);
+    assertCode(
+        () -> other.requireGood(peer.certificate(), Optional.of(staple)),
+        ErrorCode.OCSP_UNAVAILABLE);
+  }
+
+  @Test
+  void responderOutageIsToleratedUntilTheAnswerIsStale() {
+    checker.requireGood(peer.certificate(), Optional.empty());
+    trust.server.close();
+    clock.shift = FRESHNESS.dividedBy(2).plusSeconds(1);
+    assertThatNoException()
+        .isThrownBy(() -> checker.requireGood(peer.certificate(), Optional.empty()));
+    clock.shift = FRESHNESS.plusSeconds(1);
+    assertCode(
+        () -> checker.requireGood(peer.certificate(), Optional.empty()), ErrorCode.OCSP_STALE);
+  }
+
+  @Test
+  void revokedStapleIsRefused() {
+    trust.issuing.revoke(peer.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
+    byte[] revoked =
+        new OcspClient(Duration.ofSeconds(2), clock)
+            .status(peer.certificate(), trust.issuing.certificate())
+            .response();
+    RevocationChecker other =
+        new RevocationChecker(
+            List.of(trust.issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), clock),
+            FRESHNESS,
+            clock);
+    assertCode(
+        () -> other.requireGood(peer.certificate(), Optional.of(revoked)),
+        ErrorCode.CERTIFICATE_REVOKED);
+  }
+
+  @Test
+  void certificateOfAnUnknownCaIsRefused() {
+    Credentials stranger =
+        new TestPki()
+            .issuing.issueCredentials(
+                CertificateProfile.NODE_TLS, "x", "o", List.of(), Duration.ofDays(1));
+    assertCode(
+        () -> checker.requireGood(stranger.certificate(), Optional.empty()),
+        ErrorCode.CERTIFICATE_ISSUER_UNKNOWN);
+  }
+}

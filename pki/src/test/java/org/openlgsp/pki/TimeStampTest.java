@@ -1,0 +1,161 @@
+package org.openlgsp.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openlgsp.pki.CertificateAuthorityTest.assertCode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.ErrorCode;
+
+class TimeStampTest {
+  @TempDir Path dir;
+  TrustFixture trust;
+
+  @BeforeEach
+  void start() {
+    trust = new TrustFixture(dir);
+    OpenSsl.write(dir, "root.pem", Pem.write(trust.root.certificate()));
+    OpenSsl.write(dir, "issuing.pem", Pem.write(trust.issuing.certificate()));
+  }
+
+  @AfterEach
+  void stop() {
+    trust.close();
+  }
+
+  @Test
+  void builtInTokenOverACheckpointDigestVerifiesWithOpenssl() {
+    byte[] digest = Digests.sha256("ledger checkpoint 42".getBytes(StandardCharsets.UTF_8));
+    Timestamp t = trust.tsa.stamp(digest);
+    assertThat(t.time()).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+    OpenSsl.write(dir, "token.der", t.token());
+    OpenSsl.Result r =
+        OpenSsl.run(
+                dir,
+                "ts",
+                "-verify",
+                "-token_in",
+                "-in",
+                "token.der",
+                "-digest",
+                HexFormat.of().formatHex(digest),
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "issuing.pem")
+            .requireSuccess();
+    assertThat(r.output()).contains("Verification: OK");
+    OpenSsl.Result text =
+        OpenSsl.run(dir, "ts", "-reply", "-token_in", "-in", "token.der", "-token_out", "-text")
+            .requireSuccess();
+    assertThat(text.output()).contains("Policy OID: " + TimeStampAuthority.DEFAULT_POLICY);
+  }
+
+  @Test
+  void opensslQueryOverHttpIsAnsweredWithAReplyOpensslVerifies() throws Exception {
+    Files.writeString(dir.resolve("data.txt"), "a batch of exchange records");
+    OpenSsl.run(dir, "ts", "-query", "-data", "data.txt", "-sha256", "-cert", "-out", "req.tsq")
+        .requireSuccess();
+    HttpResponse<byte[]> res =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(trust.baseUrl + "/tsa"))
+                    .header("Content-Type", "application/timestamp-query")
+                    .POST(HttpRequest.BodyPublishers.ofFile(dir.resolve("req.tsq")))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("content-type")).contains("application/timestamp-reply");
+    OpenSsl.write(dir, "reply.tsr", res.body());
+    OpenSsl.Result r =
+        OpenSsl.run(
+                dir,
+                "ts",
+                "-verify",
+                "-queryfile",
+                "req.tsq",
+                "-in",
+                "reply.tsr",
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "issuing.pem")
+            .requireSuccess();
+    assertThat(r.output()).contains("Verification: OK");
+  }
+
+  @Test
+  void clientStampsThroughHttpAndVerifiesTheToken() {
+    TimeStampClient client =
+        new TimeStampClient(
+            trust.baseUrl + "/tsa", List.of(trust.root.certificate()), Duration.ofSeconds(5));
+    byte[] digest = Digests.sha256(new byte[] {1, 2, 3});
+    Timestamp t = client.stamp(digest);
+    assertThat(t.digest()).isEqualTo(digest);
+    // The same token, checked later by anyone holding the root.
+    assertThat(
+            new TimeStampVerifier(List.of(trust.root.certificate()))
+                .verify(t.token(), digest)
+                .serial())
+        .isEqualTo(t.serial());
+  }
+
+  @Test
+  void tokenForAnotherDigestIsInvalid() {
+    Timestamp t = trust.tsa.stamp(Digests.sha256(new byte[] {1}));
+    assertCode(
+        () ->
+            new TimeStampVerifier(List.of(trust.root.certificate()))
+                .verify(t.token(), Digests.sha256(new byte[] {2})),
+        ErrorCode.TIMESTAMP_INVALID);
+  }
+
+  @Test
+  void tokenFromAnUntrustedTsaIsInvalid() {
+    Timestamp t = trust.tsa.stamp(Digests.sha256(new byte[] {1}));
+    TestPki other = new TestPki();
+    assertCode(
+        () ->
+            new TimeStampVerifier(List.of(other.root.certificate())).verify(t.token(), t.digest()),
+        ErrorCode.TIMESTAMP_INVALID);
+  }
+
+  @Test
+  void unreachableTsaIsUnavailable() {
+    TimeStampClient client =
+        new TimeStampClient(
+            "http://127.0.0.1:1/tsa", List.of(trust.root.certificate()), Duration.ofSeconds(2));
+    assertCode(() -> client.stamp(Digests.sha256(new byte[] {1})), ErrorCode.TIMESTAMP_UNAVAILABLE);
+  }
+
+  @Test
+  void garbageQueryIsRejectedInTheProtocol() throws Exception {
+    var reply = new org.bouncycastle.tsp.TimeStampResponse(trust.tsa.respond(new byte[] {9, 9}));
+    assertThat(reply.getStatus()).isEqualTo(org.bouncycastle.asn1.cmp.PKIStatus.REJECTION);
+  }
+
+  @Test
+  void aTsaCertificateMustBeForTimeStamping() {
+    Credentials tls = trust.issue(CertificateProfile.NODE_TLS, "not a tsa");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TimeStampAuthority(
+                    tls, TimeStampAuthority.DEFAULT_POLICY, java.time.Clock.systemUTC()))
+        .isInstanceOf(PkiException.class)
+        .hasMessageContaining("time-stamping certificate");
+  }
+}
