@@ -99,6 +99,21 @@ public final class Gateway implements AutoCloseable {
       List<LocalSystem> systems,
       DirectoryHolder directory,
       Ledger ledger) {
+    return start(options, nodeTls, memberSigning, systems, directory, ledger, Optional.empty());
+  }
+
+  /**
+   * Starts a gateway that records keyed hashes of data-subject IDs of personal-data services with
+   * {@code subjects} (the installation's secret); without it, no subject is recorded.
+   */
+  public static Gateway start(
+      GatewayOptions options,
+      Credentials nodeTls,
+      Map<ClientId, Credentials> memberSigning,
+      List<LocalSystem> systems,
+      DirectoryHolder directory,
+      Ledger ledger,
+      Optional<org.openlgsp.ledger.SubjectHasher> subjects) {
     Map<ClientId, MessageSigner> signers = new HashMap<>();
     memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
     if (!signers.containsKey(options.node().owner())) {
@@ -121,7 +136,7 @@ public final class Gateway implements AutoCloseable {
                 .sendExpectContinue(false)
                 .build(),
             new ReplayGuard(options.replayWindow()),
-            new ExchangeRecorder(ledger, options.node()),
+            new ExchangeRecorder(ledger, options.node(), subjects),
             clock,
             GatewayContext.fingerprintIndex(localSystems));
     return new Gateway(ctx);

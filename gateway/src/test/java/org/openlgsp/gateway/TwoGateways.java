@@ -64,6 +64,8 @@ final class TwoGateways implements AutoCloseable {
   final DirectoryHolder mpsDirectory;
   final Database tnDb;
   final Database mpsDb;
+  static final org.openlgsp.ledger.SubjectHasher SUBJECTS =
+      new org.openlgsp.ledger.SubjectHasher(new byte[32]);
   final Ledger tnLedger;
   final Ledger mpsLedger;
   final WebServer backend;
@@ -96,7 +98,8 @@ final class TwoGateways implements AutoCloseable {
             Map.of(TAY_NINH, tnSigning),
             List.of(portal, other),
             tnDirectory,
-            tnLedger);
+            tnLedger,
+            java.util.Optional.of(SUBJECTS));
     mps =
         Gateway.start(
             GatewayOptions.defaults(MPS_NODE),
@@ -104,7 +107,8 @@ final class TwoGateways implements AutoCloseable {
             Map.of(MPS, mpsSigning),
             List.of(),
             mpsDirectory,
-            mpsLedger);
+            mpsLedger,
+            java.util.Optional.of(SUBJECTS));
     publish(directory(mpsTls.certificate()));
   }
 
