@@ -173,7 +173,7 @@ final class LedgerCommands {
         boolean ok =
             note.verifiedBy(trusted)
                 && Merkle.verifyInclusion(index, cp.size(), leaf, path, cp.rootHash());
-        System.err.println(
+        System.out.println(
             ok
                 ? "inclusion of record " + index + " verified against checkpoint " + cp.size()
                 : "PROOF DOES NOT VERIFY");

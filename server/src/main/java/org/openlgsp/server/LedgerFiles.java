@@ -15,8 +15,15 @@ final class LedgerFiles {
   private LedgerFiles() {}
 
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
+  static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    return baseDir.resolve(
+        s.checkpointKey().isEmpty()
+            ? "ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"
+            : s.checkpointKey());
+  }
+
   static NoteKey checkpointKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
-    Path file = baseDir.resolve(s.checkpointKey());
+    Path file = checkpointKeyFile(baseDir, s, node);
     String origin = s.origin().isEmpty() ? node.toString() : s.origin();
     if (!Files.exists(file)) {
       NoteKey key = NoteKey.generate(origin, NoteKey.TYPE_ED25519);

@@ -58,7 +58,7 @@ interface LedgerSource extends AutoCloseable {
             .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
     Path base = config.toAbsolutePath().getParent();
     Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()));
-    Path keyFile = base.resolve(g.ledger().checkpointKey());
+    Path keyFile = LedgerFiles.checkpointKeyFile(base, g.ledger(), NodeId.parse(g.node()));
     Optional<NoteVerifier> key = Optional.empty();
     if (Files.exists(keyFile)) {
       key =

@@ -205,7 +205,7 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       String subjectKey) {
     LedgerSettings {
       origin = origin == null ? "" : origin;
-      checkpointKey = checkpointKey == null ? "ledger/checkpoint.key" : checkpointKey;
+      checkpointKey = checkpointKey == null ? "" : checkpointKey; // "": one file per node id
       checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(10) : checkpointInterval;
       checkpointEvery = checkpointEvery == null ? 10_000L : checkpointEvery;
       apiPort = apiPort == null ? -1 : apiPort;
