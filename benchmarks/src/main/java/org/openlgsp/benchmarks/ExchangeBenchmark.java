@@ -57,6 +57,8 @@ public final class ExchangeBenchmark {
                       .header(
                           io.helidon.http.HeaderNames.create("X-Road-Client"),
                           LocalFederation.PORTAL.toString())
+                      // the citizen service returns personal data: a purpose is required
+                      .header(io.helidon.http.HeaderNames.create("X-Road-Issue"), "benchmark")
                       .request());
       LoadDriver.Call directCall =
           seq -> expect200(client.get(direct + ids.get((int) (seq % ids.size()))).request());

@@ -40,6 +40,7 @@ final class ConsumerEndpoint {
     try {
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.path = target.pathAndQuery();
+      ctx.directory().view().ifPresent(d -> PersonalData.fromTarget(d, target, facts));
       ClientId claimed = ClientId.parse(HeaderValues.required(req.headers(), Headers.XROAD_CLIENT));
       ClientId system = authenticate(req);
       if (!system.equals(claimed)) {
@@ -91,6 +92,7 @@ final class ConsumerEndpoint {
           ErrorCode.ACCESS_DENIED,
           facts.client + " has no grant for " + facts.method + " on " + service.id());
     }
+    PersonalData.requirePurpose(service, facts);
     MessageSigner signer =
         ctx.signer(facts.client.memberId())
             .orElseThrow(
@@ -103,6 +105,7 @@ final class ConsumerEndpoint {
             req.content().inputStream(),
             ctx.options().maxBodyBytes(),
             ErrorCode.REQUEST_TOO_LARGE)) {
+      PersonalData.fromBody(dir, target, body, facts);
       long time = ctx.clock().millis();
       String contentType =
           req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");

@@ -29,6 +29,20 @@ public final class ExchangeProtocol {
       String messageId,
       byte[] body,
       long timeMillis) {
+    return signRequest(signer, client, service, method, path, messageId, body, timeMillis, "");
+  }
+
+  /** As above, stating the purpose ({@code X-Road-Issue}) personal-data services require. */
+  public static Map<String, String> signRequest(
+      MessageSigner signer,
+      ClientId client,
+      ServiceId service,
+      String method,
+      String path,
+      String messageId,
+      byte[] body,
+      long timeMillis,
+      String issue) {
     String digest = Digests.base64(Digests.sha256(body));
     String requestId = UUID.randomUUID().toString();
     SigningInput.Request input =
@@ -41,7 +55,7 @@ public final class ExchangeProtocol {
             messageId,
             requestId,
             "",
-            "",
+            issue,
             "",
             "",
             timeMillis,
@@ -50,6 +64,9 @@ public final class ExchangeProtocol {
     headers.put("X-Road-Client", client.toString());
     headers.put("X-Road-Id", messageId);
     headers.put("X-Road-Request-Id", requestId);
+    if (!issue.isEmpty()) {
+      headers.put("X-Road-Issue", issue);
+    }
     headers.put("X-Lgsp-Time", Long.toString(timeMillis));
     headers.put("X-Lgsp-Body-Digest", digest);
     headers.put("X-Lgsp-Signer", Certificates.fingerprint(signer.certificate()));

@@ -1,6 +1,7 @@
 package org.openlgsp.gateway;
 
 import java.time.Instant;
+import java.util.Optional;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -9,6 +10,7 @@ import org.openlgsp.core.ServiceId;
 import org.openlgsp.ledger.ExchangeRecord;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.Side;
+import org.openlgsp.ledger.SubjectHasher;
 
 /**
  * Writes each exchange, successful or refused, to this node's ledger before the caller is answered.
@@ -16,10 +18,16 @@ import org.openlgsp.ledger.Side;
 final class ExchangeRecorder {
   private final Ledger ledger;
   private final NodeId node;
+  private final Optional<SubjectHasher> subjects;
 
   ExchangeRecorder(Ledger ledger, NodeId node) {
+    this(ledger, node, Optional.empty());
+  }
+
+  ExchangeRecorder(Ledger ledger, NodeId node, Optional<SubjectHasher> subjects) {
     this.ledger = ledger;
     this.node = node;
+    this.subjects = subjects;
   }
 
   /**
@@ -41,10 +49,19 @@ final class ExchangeRecorder {
     String userId = "";
     String issue = "";
     String errorCode = "";
+    String subject = "";
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();
     }
+  }
+
+  /** The keyed hash of the subject ID; the ID itself never reaches the ledger. */
+  private String subjectHash(String subject) {
+    if (subject.isEmpty()) {
+      return "";
+    }
+    return subjects.map(h -> h.hash(subject)).orElse("");
   }
 
   /** Durably records; returns the ledger index. Fails with {@code ledger.unavailable}. */
@@ -69,7 +86,8 @@ final class ExchangeRecorder {
               f.responseSignature,
               f.userId,
               f.issue,
-              f.errorCode));
+              f.errorCode,
+              subjectHash(f.subject)));
     } catch (LgspException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -99,7 +99,8 @@ public final class Gateway implements AutoCloseable {
       List<LocalSystem> systems,
       DirectoryHolder directory,
       Ledger ledger) {
-    return start(options, nodeTls, memberSigning, systems, directory, ledger, Revocation.off());
+    return start(
+        options, nodeTls, memberSigning, systems, directory, ledger, GatewayFeatures.none());
   }
 
   /**
@@ -121,17 +122,25 @@ public final class Gateway implements AutoCloseable {
         systems,
         directory,
         ledger,
-        Revocation.checkedBy(revocation));
+        GatewayFeatures.none().withRevocation(revocation));
   }
 
-  private static Gateway start(
+  /**
+   * Starts a gateway with {@code features}: OCSP checking and stapling when it has a revocation
+   * checker; keyed hashes of data-subject IDs of personal-data services when it has a subject
+   * hasher (the installation's secret), otherwise no subject is recorded.
+   */
+  public static Gateway start(
       GatewayOptions options,
       Credentials nodeTls,
       Map<ClientId, Credentials> memberSigning,
       List<LocalSystem> systems,
       DirectoryHolder directory,
       Ledger ledger,
-      Revocation revocation) {
+      GatewayFeatures features) {
+    Revocation revocation =
+        features.revocation().map(Revocation::checkedBy).orElseGet(Revocation::off);
+    Optional<org.openlgsp.ledger.SubjectHasher> subjects = features.subjects();
     // Mutable so a member can roll to a new signing key while traffic flows.
     Map<ClientId, MessageSigner> signers = new java.util.concurrent.ConcurrentHashMap<>();
     memberSigning.forEach((member, creds) -> signers.put(member.memberId(), creds.signer()));
@@ -155,7 +164,7 @@ public final class Gateway implements AutoCloseable {
                 .sendExpectContinue(false)
                 .build(),
             new ReplayGuard(options.replayWindow()),
-            new ExchangeRecorder(ledger, options.node()),
+            new ExchangeRecorder(ledger, options.node(), subjects),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation);

@@ -45,6 +45,7 @@ final class ProviderEndpoint {
       NodeId peer = peerNode(req, dir);
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.path = target.pathAndQuery();
+      PersonalData.fromTarget(dir, target, facts);
       facts.service = target.service();
       var h = req.headers();
       ClientId client = ClientId.parse(HeaderValues.required(h, Headers.XROAD_CLIENT));
@@ -117,6 +118,8 @@ final class ProviderEndpoint {
               ErrorCode.ACCESS_DENIED,
               client + " has no grant for " + facts.method + " on " + service.id());
         }
+        PersonalData.requirePurpose(service, facts);
+        PersonalData.fromBody(dir, target, body, facts);
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {

@@ -111,6 +111,7 @@ class GatewayExchangeTest {
         HttpRequest.newBuilder(URI.create(net.clientTls() + citizenPath))
             .header("X-Road-Client", TwoGateways.PORTAL.toString())
             .header("X-Road-Id", "portal-msg-0001")
+            .header("X-Road-Issue", "HS-2026-000123")
             .GET()
             .build();
     HttpResponse<String> r = net.mtlsClient().send(req, HttpResponse.BodyHandlers.ofString());
@@ -130,6 +131,7 @@ class GatewayExchangeTest {
             .header("Authorization", "Bearer " + net.token())
             .header("X-Road-Client", TwoGateways.PORTAL.toString())
             .header("Content-Type", "application/octet-stream")
+            .header("X-Road-Issue", "HS-2026-000123")
             .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();
     HttpResponse<byte[]> r = net.http.send(req, HttpResponse.BodyHandlers.ofByteArray());

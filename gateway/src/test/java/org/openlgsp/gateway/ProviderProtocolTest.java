@@ -78,7 +78,8 @@ class ProviderProtocolTest {
             signedPath,
             messageId,
             signedBody,
-            time);
+            time,
+            "HS-2026-000123");
     HttpRequest.Builder req =
         HttpRequest.newBuilder(
                 URI.create(
@@ -179,6 +180,7 @@ class ProviderProtocolTest {
                       URI.create(net.clientHttp() + "/r1/" + SERVICE + "/citizens/079090001234"))
                   .header("Authorization", "Bearer " + net.token())
                   .header("X-Road-Client", TwoGateways.PORTAL.toString())
+                  .header("X-Road-Issue", "HS-2026-000123")
                   .build(),
               HttpResponse.BodyHandlers.ofString());
 

@@ -66,6 +66,8 @@ final class TwoGateways implements AutoCloseable {
   final DirectoryHolder mpsDirectory;
   final Database tnDb;
   final Database mpsDb;
+  static final org.openlgsp.ledger.SubjectHasher SUBJECTS =
+      new org.openlgsp.ledger.SubjectHasher(new byte[32]);
   final Ledger tnLedger;
   final Ledger mpsLedger;
   final WebServer backend;
@@ -117,34 +119,23 @@ final class TwoGateways implements AutoCloseable {
     GatewayOptions tnOptions = GatewayOptions.defaults(TN_NODE).withClientHttpPort(0);
     GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE);
     tn =
-        revocation.isEmpty()
-            ? Gateway.start(
-                tnOptions,
-                tnTls,
-                Map.of(TAY_NINH, tnSigning),
-                List.of(portal, other),
-                tnDirectory,
-                tnLedger)
-            : Gateway.start(
-                tnOptions,
-                tnTls,
-                Map.of(TAY_NINH, tnSigning),
-                List.of(portal, other),
-                tnDirectory,
-                tnLedger,
-                revocation.get().get());
+        Gateway.start(
+            tnOptions,
+            tnTls,
+            Map.of(TAY_NINH, tnSigning),
+            List.of(portal, other),
+            tnDirectory,
+            tnLedger,
+            features(revocation));
     mps =
-        revocation.isEmpty()
-            ? Gateway.start(
-                mpsOptions, mpsTls, Map.of(MPS, mpsSigning), List.of(), mpsDirectory, mpsLedger)
-            : Gateway.start(
-                mpsOptions,
-                mpsTls,
-                Map.of(MPS, mpsSigning),
-                List.of(),
-                mpsDirectory,
-                mpsLedger,
-                revocation.get().get());
+        Gateway.start(
+            mpsOptions,
+            mpsTls,
+            Map.of(MPS, mpsSigning),
+            List.of(),
+            mpsDirectory,
+            mpsLedger,
+            features(revocation));
     publish(directory(mpsTls.certificate()));
   }
 
@@ -186,6 +177,12 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Service(
                 CITIZENS, "http://127.0.0.1:" + backend.port() + "/api", "path:2")),
         grants);
+  }
+
+  private static GatewayFeatures features(
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
+    GatewayFeatures features = GatewayFeatures.none().withSubjects(SUBJECTS);
+    return revocation.map(r -> features.withRevocation(r.get())).orElse(features);
   }
 
   void publish(Directory d) {

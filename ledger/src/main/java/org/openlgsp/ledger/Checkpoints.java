@@ -241,7 +241,7 @@ public final class Checkpoints implements AutoCloseable {
     return query(db, tail, value);
   }
 
-  private static List<StoredCheckpoint> query(Database db, String tail, long value) {
+  static List<StoredCheckpoint> query(Database db, String tail, long value) {
     return Sql.read(
         db,
         c -> {

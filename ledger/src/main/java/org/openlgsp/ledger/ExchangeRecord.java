@@ -18,6 +18,11 @@ import org.openlgsp.core.ServiceId;
  * identifiers are a 4-byte big-endian length and that many UTF-8 bytes; {@code side} is one byte (0
  * consumer, 1 provider); {@code status} a 2-byte unsigned integer; instants an 8-byte epoch second
  * and a 4-byte nanosecond. Nothing follows the last field.
+ *
+ * <p>Version 2 is version 1 with the version byte {@code 0x02} and one more text field at the end,
+ * {@code subjectHash}: the keyed hash (HMAC-SHA256, base64) of the data subject's personal ID for
+ * services that return personal data. Records without a subject are always written as version 1, so
+ * every record has exactly one encoding and old records keep their hashes.
  */
 public record ExchangeRecord(
     String messageId,
@@ -37,9 +42,11 @@ public record ExchangeRecord(
     String responseSignature,
     String userId,
     String issue,
-    String errorCode) {
+    String errorCode,
+    String subjectHash) {
 
   static final byte VERSION = 1;
+  static final byte VERSION_WITH_SUBJECT = 2;
   static final int MAX_FIELD = 16 * 1024;
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
@@ -69,6 +76,49 @@ public record ExchangeRecord(
     requireText("userId", userId, true);
     requireText("issue", issue, true);
     requireText("errorCode", errorCode, true);
+    requireText("subjectHash", subjectHash, true);
+  }
+
+  /** A record with no data subject (version 1). */
+  public ExchangeRecord(
+      String messageId,
+      String requestId,
+      Side side,
+      NodeId node,
+      ClientId client,
+      ServiceId service,
+      String method,
+      String path,
+      int status,
+      Instant requestTime,
+      Instant responseTime,
+      String requestBodyDigest,
+      String responseBodyDigest,
+      String requestSignature,
+      String responseSignature,
+      String userId,
+      String issue,
+      String errorCode) {
+    this(
+        messageId,
+        requestId,
+        side,
+        node,
+        client,
+        service,
+        method,
+        path,
+        status,
+        requestTime,
+        responseTime,
+        requestBodyDigest,
+        responseBodyDigest,
+        requestSignature,
+        responseSignature,
+        userId,
+        issue,
+        errorCode,
+        "");
   }
 
   private static void requireText(String name, String value, boolean mayBeEmpty) {
@@ -84,7 +134,7 @@ public record ExchangeRecord(
   /** The version-1 canonical encoding. */
   public byte[] canonical() {
     Writer w = new Writer();
-    w.buffer.put(VERSION);
+    w.buffer.put(subjectHash.isEmpty() ? VERSION : VERSION_WITH_SUBJECT);
     w.text(messageId);
     w.text(requestId);
     w.buffer.put((byte) side.ordinal());
@@ -103,6 +153,9 @@ public record ExchangeRecord(
     w.text(userId);
     w.text(issue);
     w.text(errorCode);
+    if (!subjectHash.isEmpty()) {
+      w.text(subjectHash);
+    }
     return w.bytes();
   }
 
@@ -117,7 +170,8 @@ public record ExchangeRecord(
   public static ExchangeRecord decode(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     try {
-      if (b.get() != VERSION) {
+      byte version = b.get();
+      if (version != VERSION && version != VERSION_WITH_SUBJECT) {
         throw new IllegalArgumentException("unknown record version");
       }
       String messageId = text(b);
@@ -145,7 +199,11 @@ public record ExchangeRecord(
               text(b),
               text(b),
               text(b),
-              text(b));
+              text(b),
+              version == VERSION_WITH_SUBJECT ? text(b) : "");
+      if (version == VERSION_WITH_SUBJECT && r.subjectHash().isEmpty()) {
+        throw new IllegalArgumentException("version 2 record without a subject hash");
+      }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("trailing bytes after the record");
       }

@@ -249,6 +249,10 @@ public final class Ledger implements AutoCloseable {
   }
 
   public List<LedgerEntry> byMessageId(String messageId) {
+    return byMessageId(db, messageId);
+  }
+
+  static List<LedgerEntry> byMessageId(Database db, String messageId) {
     return Sql.read(
         db,
         c -> {
@@ -267,6 +271,10 @@ public final class Ledger implements AutoCloseable {
   }
 
   private List<LedgerEntry> query(String where, long value, int limit) {
+    return query(db, where, value, limit);
+  }
+
+  static List<LedgerEntry> query(Database db, String where, long value, int limit) {
     return Sql.read(
         db,
         c -> {
@@ -342,7 +350,8 @@ public final class Ledger implements AutoCloseable {
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
-                  + " recorded_at, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " recorded_at, record, leaf_hash, subject_hash)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         long idx = first;
         for (Pending pending : batch) {
           ExchangeRecord r = pending.record();
@@ -357,6 +366,7 @@ public final class Ledger implements AutoCloseable {
           byte[] leaf = Merkle.leafHash(canonical);
           p.setBytes(8, canonical);
           p.setBytes(9, leaf);
+          p.setString(10, r.subjectHash());
           p.addBatch();
           next.append(leaf, nodes);
         }

@@ -33,6 +33,41 @@ class ExchangeRecordTest {
   }
 
   @Test
+  void recordsWithASubjectUseVersionTwoAndRoundTrip() {
+    ExchangeRecord a = Records.sample("m-1");
+    ExchangeRecord withSubject =
+        new ExchangeRecord(
+            a.messageId(),
+            a.requestId(),
+            a.side(),
+            a.node(),
+            a.client(),
+            a.service(),
+            a.method(),
+            a.path(),
+            a.status(),
+            a.requestTime(),
+            a.responseTime(),
+            a.requestBodyDigest(),
+            a.responseBodyDigest(),
+            a.requestSignature(),
+            a.responseSignature(),
+            a.userId(),
+            a.issue(),
+            a.errorCode(),
+            "c3ViamVjdC1oYXNo");
+    byte[] v2 = withSubject.canonical();
+    assertThat(v2[0]).isEqualTo((byte) 2);
+    assertThat(ExchangeRecord.decode(v2)).isEqualTo(withSubject);
+    assertThat(a.canonical()[0]).isEqualTo((byte) 1);
+    assertThat(a.subjectHash()).isEmpty();
+    // a version-2 encoding of a record without subject is not canonical and is refused
+    byte[] bogus = java.util.Arrays.copyOf(a.canonical(), a.canonical().length + 4);
+    bogus[0] = 2;
+    assertThatThrownBy(() -> ExchangeRecord.decode(bogus)).hasMessageContaining("subject");
+  }
+
+  @Test
   void anyFieldChangeChangesTheBytes() {
     ExchangeRecord a = Records.sample("m-1");
     ExchangeRecord b =
@@ -67,7 +102,7 @@ class ExchangeRecordTest {
     assertThatThrownBy(() -> ExchangeRecord.decode(Arrays.copyOf(good, good.length + 1)))
         .hasMessageContaining("trailing");
     byte[] otherVersion = good.clone();
-    otherVersion[0] = 2;
+    otherVersion[0] = 3;
     assertThatThrownBy(() -> ExchangeRecord.decode(otherVersion)).hasMessageContaining("version");
     byte[] hugeLength = good.clone();
     hugeLength[1] = 0x7f;

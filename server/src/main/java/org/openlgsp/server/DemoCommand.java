@@ -127,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
             "/citizens/verify",
             messageId,
             original,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            "HS-2026-000123");
     HttpClient stolen =
         HttpClient.newBuilder()
             .sslContext(

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
@@ -17,10 +18,17 @@ import org.openlgsp.core.NodeId;
 import org.openlgsp.gateway.DirectoryFetcher;
 import org.openlgsp.gateway.DirectoryHolder;
 import org.openlgsp.gateway.Gateway;
+import org.openlgsp.gateway.GatewayFeatures;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.gateway.LocalSystem;
+import org.openlgsp.ledger.CheckpointPolicy;
+import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerOptions;
+import org.openlgsp.ledger.LedgerReader;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.SubjectHasher;
+import org.openlgsp.ledger.spi.Timestamper;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
@@ -33,6 +41,8 @@ final class GatewayNode implements AutoCloseable {
   private final DirectoryFetcher fetcher;
   private final Gateway gateway;
   private final Credentials tls;
+  private final Checkpoints checkpoints;
+  private final Optional<LedgerHttp> ledgerApi;
 
   private GatewayNode(
       Database database,
@@ -40,13 +50,17 @@ final class GatewayNode implements AutoCloseable {
       DirectoryHolder directory,
       DirectoryFetcher fetcher,
       Gateway gateway,
-      Credentials tls) {
+      Credentials tls,
+      Checkpoints checkpoints,
+      Optional<LedgerHttp> ledgerApi) {
     this.database = database;
     this.ledger = ledger;
     this.directory = directory;
     this.fetcher = fetcher;
     this.gateway = gateway;
     this.tls = tls;
+    this.checkpoints = checkpoints;
+    this.ledgerApi = ledgerApi;
   }
 
   Credentials tlsCredentials() {
@@ -85,8 +99,58 @@ final class GatewayNode implements AutoCloseable {
     DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
-    Gateway gateway = Gateway.start(options, tls, signing, systems, holder, ledger);
-    return new GatewayNode(db, ledger, holder, fetcher, gateway, tls);
+    NodeConfig.LedgerSettings ls = role.ledger();
+    NoteKey key = LedgerFiles.checkpointKey(baseDir, ls, node);
+    SubjectHasher subjects = LedgerFiles.subjectHasher(baseDir, ls);
+    Checkpoints checkpoints =
+        new Checkpoints(
+                db,
+                ledger,
+                key,
+                Timestamper.none(),
+                new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
+                List.of(),
+                clock)
+            .start();
+    Gateway gateway =
+        Gateway.start(
+            options,
+            tls,
+            signing,
+            systems,
+            holder,
+            ledger,
+            GatewayFeatures.none().withSubjects(subjects));
+    Optional<LedgerHttp> api = Optional.empty();
+    if (ls.apiPort() >= 0) {
+      api =
+          Optional.of(
+              new LedgerHttp(
+                  LedgerReader.open(db),
+                  key.verifier(),
+                  ls.auditorTokenSha256(),
+                  new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)),
+                  role.host(),
+                  ls.apiPort()));
+    }
+    return new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+  }
+
+  private static java.util.function.Function<ClientId, String> agencyNames(DirectoryHolder d) {
+    return id ->
+        d.current()
+            .flatMap(dir -> dir.member(id))
+            .map(org.openlgsp.core.Directory.Member::name)
+            .orElse(id.toString());
+  }
+
+  Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  /** The port of the auditor API, when enabled. */
+  Optional<Integer> ledgerApiPort() {
+    return ledgerApi.map(LedgerHttp::port);
   }
 
   Gateway gateway() {
@@ -131,9 +195,16 @@ final class GatewayNode implements AutoCloseable {
 
   @Override
   public void close() {
+    ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     fetcher.close();
+    checkpoints.close();
     ledger.close();
+    try {
+      checkpoints.publish(); // sign what was recorded since the last checkpoint
+    } catch (RuntimeException e) {
+      System.err.println("final checkpoint not published: " + e.getMessage());
+    }
     database.close();
   }
 }

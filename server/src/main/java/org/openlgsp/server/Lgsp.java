@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RegistryCommands.class,
       CaCommands.class,
       KeysCommands.class,
+      LedgerCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class Lgsp implements Runnable {

@@ -125,7 +125,44 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       Duration directoryGrace,
       Duration replayWindow,
       Long maxBodyBytes,
-      List<LocalSystemEntry> localSystems) {
+      List<LocalSystemEntry> localSystems,
+      LedgerSettings ledger) {
+    /** Without ledger settings (all defaults). */
+    GatewayRole(
+        String node,
+        String host,
+        Integer clientTlsPort,
+        Integer clientHttpPort,
+        Integer peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Duration directoryGrace,
+        Duration replayWindow,
+        Long maxBodyBytes,
+        List<LocalSystemEntry> localSystems) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          replayWindow,
+          maxBodyBytes,
+          localSystems,
+          null);
+    }
+
     GatewayRole {
       Objects.requireNonNull(node, "gateway.node is required");
       host = host == null ? "127.0.0.1" : host;
@@ -149,6 +186,41 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       replayWindow = replayWindow == null ? Duration.ofSeconds(60) : replayWindow;
       maxBodyBytes = maxBodyBytes == null ? 10L * 1024 * 1024 : maxBodyBytes;
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
+      ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+    }
+  }
+
+  /**
+   * The verifiable ledger: checkpoint origin and signing key (generated on first start when the
+   * file is missing), cadence, the auditor API (off unless a port and a token hash are set), and
+   * the installation's secret for keyed hashes of data-subject IDs (generated when missing).
+   */
+  record LedgerSettings(
+      String origin,
+      String checkpointKey,
+      Duration checkpointInterval,
+      Long checkpointEvery,
+      Integer apiPort,
+      String auditorTokenSha256,
+      String subjectKey) {
+    LedgerSettings {
+      origin = origin == null ? "" : origin;
+      checkpointKey = checkpointKey == null ? "" : checkpointKey; // "": one file per node id
+      checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(10) : checkpointInterval;
+      checkpointEvery = checkpointEvery == null ? 10_000L : checkpointEvery;
+      apiPort = apiPort == null ? -1 : apiPort;
+      auditorTokenSha256 = auditorTokenSha256 == null ? "" : auditorTokenSha256;
+      if (!auditorTokenSha256.isEmpty() && !auditorTokenSha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("ledger.auditorTokenSha256 must be 64 hex digits");
+      }
+      if (apiPort >= 0 && auditorTokenSha256.isEmpty()) {
+        throw new IllegalArgumentException("ledger.apiPort needs ledger.auditorTokenSha256");
+      }
+      subjectKey = subjectKey == null ? "ledger/subject.key" : subjectKey;
+    }
+
+    static LedgerSettings defaults() {
+      return new LedgerSettings(null, null, null, null, null, null, null);
     }
   }
 

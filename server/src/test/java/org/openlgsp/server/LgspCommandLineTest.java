@@ -126,6 +126,7 @@ class LgspCommandLineTest {
                                 + fed.citizenIds().get(0)))
                     .header("Authorization", "Bearer " + secondToken)
                     .header("X-Road-Client", LocalFederation.PORTAL.toString())
+                    .header("X-Road-Issue", "HS-2026-000123")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -218,7 +219,14 @@ class LgspCommandLineTest {
         "ca serve --help",
         "keys --help",
         "keys csr --help",
-        "keys store-certificate --help"
+        "keys store-certificate --help",
+        "ledger --help",
+        "ledger checkpoint --help",
+        "ledger record --help",
+        "ledger prove --help",
+        "ledger consistency --help",
+        "ledger export --help",
+        "ledger verify --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));

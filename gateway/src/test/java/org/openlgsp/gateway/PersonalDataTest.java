@@ -1,0 +1,86 @@
+package org.openlgsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.ledger.LedgerEntry;
+
+/** Personal-data services: purpose required, subject recorded only as a keyed hash. */
+class PersonalDataTest {
+  static final String ID = "079090001234";
+  static final String PATH = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/" + ID;
+  @TempDir Path dir;
+  TwoGateways net;
+
+  @BeforeEach
+  void start() {
+    net = new TwoGateways(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    net.close();
+  }
+
+  HttpResponse<String> get(String issue) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(net.clientHttp() + PATH + "?full=1"))
+            .header("Authorization", "Bearer " + net.token())
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-UserId", "VN079090001111");
+    if (!issue.isEmpty()) {
+      b.header("X-Road-Issue", issue);
+    }
+    return net.http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void callWithoutPurposeIsRefusedAndRecordedWithoutTheIdInClear() throws Exception {
+    HttpResponse<String> r = get("");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(Json.mapper().readValue(r.body(), Map.class).get("code"))
+        .isEqualTo(ErrorCode.PURPOSE_MISSING.code());
+    List<LedgerEntry> all = net.tnLedger.range(0, 100);
+    assertThat(all)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.record().errorCode()).isEqualTo("purpose.missing");
+              assertThat(e.record().path()).isEqualTo("/citizens/{subject}?full=1");
+              assertThat(e.record().subjectHash()).isEqualTo(TwoGateways.SUBJECTS.hash(ID));
+            });
+    assertThat(net.mpsLedger.size()).isZero();
+  }
+
+  @Test
+  void callWithPurposeRecordsTheKeyedHashOnBothSidesAndNeverTheId() throws Exception {
+    HttpResponse<String> r = get("HS-2026-000123");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String hash = TwoGateways.SUBJECTS.hash(ID);
+    for (var ledger : List.of(net.tnLedger, net.mpsLedger)) {
+      LedgerEntry e = ledger.range(0, 10).get(0);
+      assertThat(e.record().subjectHash()).isEqualTo(hash).doesNotContain(ID);
+      assertThat(e.record().issue()).isEqualTo("HS-2026-000123");
+      assertThat(e.record().userId()).isEqualTo("VN079090001111");
+      assertThat(new String(e.record().canonical(), java.nio.charset.StandardCharsets.UTF_8))
+          .doesNotContain(ID);
+    }
+    byte[] otherInstallation = new byte[32];
+    java.util.Arrays.fill(otherInstallation, (byte) 7);
+    assertThat(hash)
+        .isNotEqualTo(new org.openlgsp.ledger.SubjectHasher(otherInstallation).hash(ID));
+  }
+}

@@ -1,0 +1,130 @@
+package org.openlgsp.ledger;
+
+import java.util.List;
+import java.util.Optional;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+
+/**
+ * Read-only access to a ledger database, safe beside the node that writes it: records, tree heads,
+ * proofs and checkpoints, all computed from what is committed (records and tree nodes commit in one
+ * transaction, so every committed size has its nodes).
+ */
+public final class LedgerReader {
+  private final Database db;
+  private final TreeStore tree;
+
+  private LedgerReader(Database db) {
+    this.db = db;
+    this.tree = new TreeStore(db);
+  }
+
+  public static LedgerReader open(Database db) {
+    db.migrate("ledger");
+    return new LedgerReader(db);
+  }
+
+  public long size() {
+    return Sql.read(db, TreeStore::leafCount);
+  }
+
+  public TreeHead head() {
+    return headAt(size());
+  }
+
+  public TreeHead headAt(long treeSize) {
+    requireSize(treeSize);
+    return new TreeHead(treeSize, Merkle.root(tree, treeSize));
+  }
+
+  public Optional<LedgerEntry> get(long index) {
+    return Ledger.query(db, "WHERE idx = ?", index, 1).stream().findFirst();
+  }
+
+  public List<LedgerEntry> byMessageId(String messageId) {
+    return Ledger.byMessageId(db, messageId);
+  }
+
+  /** Records whose subject hash is {@code subjectHash} (see {@link SubjectHasher}). */
+  public List<LedgerEntry> bySubjectHash(String subjectHash) {
+    if (subjectHash.isEmpty()) {
+      return List.of();
+    }
+    return Sql.read(
+            db,
+            c -> {
+              try (java.sql.PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT idx FROM ledger_record WHERE subject_hash = ? ORDER BY idx LIMIT 10000")) {
+                p.setString(1, subjectHash);
+                List<Long> found = new java.util.ArrayList<>();
+                try (java.sql.ResultSet r = p.executeQuery()) {
+                  while (r.next()) {
+                    found.add(r.getLong(1));
+                  }
+                }
+                return found;
+              }
+            })
+        .stream()
+        .map(i -> get(i).orElseThrow())
+        .filter(e -> e.record().subjectHash().equals(subjectHash))
+        .toList();
+  }
+
+  public List<Ledger.Raw> rawRecords(long fromInclusive, int limit) {
+    return Ledger.rawRecords(db, fromInclusive, limit);
+  }
+
+  public List<byte[]> leafHashes(long from, long to) {
+    return Ledger.leafHashes(db, from, to);
+  }
+
+  public List<byte[]> inclusionProof(long index, long treeSize) {
+    requireSize(treeSize);
+    if (index < 0 || index >= treeSize) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "record " + index + " is not in a tree of " + treeSize + " records");
+    }
+    return Merkle.inclusionPath(tree, index, treeSize);
+  }
+
+  public List<byte[]> consistencyProof(long first, long second) {
+    requireSize(second);
+    if (first < 0 || first > second) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "consistency needs 0 <= first <= second");
+    }
+    return Merkle.consistencyProof(tree, first, second);
+  }
+
+  public List<StoredCheckpoint> checkpoints() {
+    return Checkpoints.readAll(db);
+  }
+
+  public Optional<StoredCheckpoint> latestCheckpoint() {
+    return Checkpoints.query(db, "ORDER BY tree_size DESC LIMIT 1", -1).stream().findFirst();
+  }
+
+  /** The smallest checkpoint that covers record {@code index}. */
+  public Optional<StoredCheckpoint> checkpointCovering(long index) {
+    return Checkpoints.query(db, "WHERE tree_size > ? ORDER BY tree_size LIMIT 1", index).stream()
+        .findFirst();
+  }
+
+  public Optional<StoredCheckpoint> checkpointAt(long size) {
+    return Checkpoints.query(db, "WHERE tree_size = ?", size).stream().findFirst();
+  }
+
+  private void requireSize(long treeSize) {
+    long size = size();
+    if (treeSize < 0 || treeSize > size) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_NOT_FOUND,
+          "tree size " + treeSize + " is beyond this ledger's " + size + " records");
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.openlgsp.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.SubjectHasher;
+
+/** The ledger's secret files: the checkpoint signing key and the subject-hash key. */
+final class LedgerFiles {
+  private LedgerFiles() {}
+
+  /** Reads the checkpoint key, creating it (named after the origin) on first start. */
+  static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    return baseDir.resolve(
+        s.checkpointKey().isEmpty()
+            ? "ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"
+            : s.checkpointKey());
+  }
+
+  static NoteKey checkpointKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    Path file = checkpointKeyFile(baseDir, s, node);
+    String origin = s.origin().isEmpty() ? node.toString() : s.origin();
+    if (!Files.exists(file)) {
+      NoteKey key = NoteKey.generate(origin, NoteKey.TYPE_ED25519);
+      writeSecret(file, key.privateText() + "\n");
+      return key;
+    }
+    NoteKey key;
+    try {
+      key = NoteKey.parse(Files.readString(file));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read checkpoint key " + file + ": " + e.getMessage());
+    }
+    if (!key.name().equals(origin)) {
+      throw new NodeConfig.ConfigException(
+          "checkpoint key " + file + " is named " + key.name() + ", not the origin " + origin);
+    }
+    return key;
+  }
+
+  static SubjectHasher subjectHasher(Path baseDir, NodeConfig.LedgerSettings s) {
+    Path file = baseDir.resolve(s.subjectKey());
+    if (!Files.exists(file)) {
+      byte[] secret = SubjectHasher.newSecret();
+      writeSecret(file, Base64.getEncoder().encodeToString(secret) + "\n");
+      return new SubjectHasher(secret);
+    }
+    try {
+      return new SubjectHasher(Base64.getDecoder().decode(Files.readString(file).strip()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read subject key " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void writeSecret(Path file, String text) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try {
+        // owner-only from the first byte: never readable by others, not even briefly
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
+      }
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new NodeConfig.ConfigException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+}

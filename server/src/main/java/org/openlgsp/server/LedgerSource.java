@@ -1,0 +1,271 @@
+package org.openlgsp.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.Problem;
+import org.openlgsp.ledger.LedgerExport;
+import org.openlgsp.ledger.LedgerReader;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.ledger.SignedNote;
+import org.openlgsp.storage.Database;
+
+/** Where the CLI reads a ledger: the node's database directly, or the node's auditor API. */
+interface LedgerSource extends AutoCloseable {
+  String latestCheckpoint();
+
+  Object record(long index);
+
+  Object byMessageId(String messageId);
+
+  Object inclusion(long index, OptionalLong size);
+
+  Object consistency(long first, long second);
+
+  Optional<NoteVerifier> key();
+
+  void export(Path dir, Consumer<String> progress);
+
+  @Override
+  void close();
+
+  /** Reads the database named by a node configuration (safe beside the running node). */
+  static LedgerSource database(Path config) {
+    NodeConfig cfg = NodeConfig.read(config);
+    NodeConfig.GatewayRole g =
+        cfg.gatewayRole()
+            .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
+    Path base = config.toAbsolutePath().getParent();
+    Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()));
+    Path keyFile = LedgerFiles.checkpointKeyFile(base, g.ledger(), NodeId.parse(g.node()));
+    Optional<NoteVerifier> key = Optional.empty();
+    if (Files.exists(keyFile)) {
+      key =
+          Optional.of(
+              LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier());
+    }
+    return new DatabaseSource(db, LedgerReader.open(db), key);
+  }
+
+  /** The auditor API of a running node. */
+  static LedgerSource http(String url, String token) {
+    return new HttpSource(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, token);
+  }
+
+  /** Direct database access. */
+  record DatabaseSource(Database db, LedgerReader reader, Optional<NoteVerifier> key)
+      implements LedgerSource {
+    @Override
+    public String latestCheckpoint() {
+      return reader.latestCheckpoint().orElseThrow(LedgerHttp::noCheckpoint).note().format();
+    }
+
+    @Override
+    public Object record(long index) {
+      return LedgerJson.entry(LedgerOps.record(reader, index));
+    }
+
+    @Override
+    public Object byMessageId(String messageId) {
+      return reader.byMessageId(messageId).stream().map(LedgerJson::entry).toList();
+    }
+
+    @Override
+    public Object inclusion(long index, OptionalLong size) {
+      return LedgerOps.inclusion(reader, index, size);
+    }
+
+    @Override
+    public Object consistency(long first, long second) {
+      return LedgerJson.consistency(first, second, reader.consistencyProof(first, second));
+    }
+
+    @Override
+    public void export(Path dir, Consumer<String> progress) {
+      LedgerExport.write(db, key, dir, progress);
+    }
+
+    @Override
+    public void close() {
+      db.close();
+    }
+  }
+
+  /** Over HTTP with the auditor token. */
+  final class HttpSource implements LedgerSource {
+    private final String base;
+    private final String token;
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    HttpSource(String base, String token) {
+      this.base = base;
+      this.token = token;
+    }
+
+    private byte[] get(String path) {
+      try {
+        HttpResponse<byte[]> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofMinutes(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+          Problem p = Json.read(r.body(), Problem.class);
+          ErrorCode code = ErrorCode.fromCode(p.code()).orElse(ErrorCode.INTERNAL_ERROR);
+          throw new LgspException(code, p.detail());
+        }
+        return r.body();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot reach " + base + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted");
+      }
+    }
+
+    private Object json(String path) {
+      return Json.read(get(path), Object.class);
+    }
+
+    @Override
+    public String latestCheckpoint() {
+      return new String(get("/ledger/v1/checkpoint"), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Object record(long index) {
+      return json("/ledger/v1/records/" + index);
+    }
+
+    @Override
+    public Object byMessageId(String messageId) {
+      return json(
+          "/ledger/v1/records?messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Object inclusion(long index, OptionalLong size) {
+      return json(
+          "/ledger/v1/proofs/inclusion?index="
+              + index
+              + (size.isPresent() ? "&size=" + size.getAsLong() : ""));
+    }
+
+    @Override
+    public Object consistency(long first, long second) {
+      return json("/ledger/v1/proofs/consistency?first=" + first + "&second=" + second);
+    }
+
+    @Override
+    public Optional<NoteVerifier> key() {
+      return Optional.of(
+          NoteVerifier.parse(new String(get("/ledger/v1/vkey"), StandardCharsets.UTF_8)));
+    }
+
+    /** Pulls the same files {@link LedgerExport} writes, page by page. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void export(Path dir, Consumer<String> progress) {
+      try {
+        Path cps = dir.resolve("checkpoints");
+        Files.createDirectories(cps);
+        List<Map<String, Object>> all = (List<Map<String, Object>>) json("/ledger/v1/checkpoints");
+        for (Map<String, Object> c : all) {
+          long size = ((Number) c.get("size")).longValue();
+          String note = (String) c.get("note");
+          SignedNote.parse(note);
+          Files.writeString(cps.resolve(String.format("%020d.note", size)), note);
+          String tsr = (String) c.get("timestampToken");
+          if (!tsr.isEmpty()) {
+            Files.write(
+                cps.resolve(String.format("%020d.tsr", size)),
+                java.util.Base64.getDecoder().decode(tsr));
+          }
+        }
+        Files.writeString(dir.resolve("log.vkey"), key().orElseThrow() + "\n");
+        long records = 0;
+        try (DataOutputStream out =
+            new DataOutputStream(
+                new java.io.BufferedOutputStream(
+                    Files.newOutputStream(dir.resolve("records.bin")), 1 << 16))) {
+          long next = 0;
+          while (true) {
+            byte[] page = get("/ledger/v1/export/records?from=" + next + "&limit=10000");
+            if (page.length == 0) {
+              break;
+            }
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(page));
+            while (in.available() > 0) {
+              long index = in.readLong();
+              byte[] record = in.readNBytes(in.readInt());
+              out.writeInt(record.length);
+              out.write(record);
+              next = index + 1;
+              records++;
+            }
+            if (records % 1_000_000 < 10_000) {
+              progress.accept("downloaded " + records + " records");
+            }
+          }
+        }
+        try (OutputStream out = Files.newOutputStream(dir.resolve("leaves.bin"))) {
+          for (long from = 0; ; from += 10_000) {
+            byte[] page = get("/ledger/v1/export/leaves?from=" + from + "&to=" + (from + 10_000));
+            out.write(page);
+            if (page.length < 10_000 * 32) {
+              break;
+            }
+          }
+        }
+        Files.writeString(
+            dir.resolve("MANIFEST.txt"),
+            "openlgsp-ledger-export/v1\nsource " + base + "\nrecords " + records + "\n");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the export to " + dir, e);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Parses a key given inline ({@code name+id+key}) or as a file holding one. */
+  static NoteVerifier parseKey(String keyOrFile) {
+    try {
+      Path p = Path.of(keyOrFile);
+      if (Files.isRegularFile(p)) {
+        String text = Files.readString(p).strip();
+        return text.startsWith("PRIVATE+KEY+")
+            ? NoteKey.parse(text).verifier()
+            : NoteVerifier.parse(text);
+      }
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      // fall through: treat as the key text itself
+    }
+    return NoteVerifier.parse(keyOrFile);
+  }
+}

@@ -1,0 +1,178 @@
+package org.openlgsp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.ledger.LedgerReader;
+import org.openlgsp.storage.Database;
+
+/** The ledger CLI and auditor API against a running local federation. */
+class LedgerCommandsTest {
+  @TempDir Path dir;
+
+  private static HttpResponse<String> call(LocalFederation fed, String citizen, String issue)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create(
+                    fed.consumerHttpUrl()
+                        + "/r1/"
+                        + LocalFederation.CITIZEN_SERVICE
+                        + "/citizens/"
+                        + citizen))
+            .header("Authorization", "Bearer " + fed.portalToken())
+            .header("X-Road-Client", LocalFederation.PORTAL.toString())
+            .header("X-Road-UserId", "VN072090000001");
+    if (!issue.isEmpty()) {
+      b.header("X-Road-Issue", issue);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void checkpointRecordProveConsistencyExportVerifyAndSubjectAccess() throws Exception {
+    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+      String citizen = fed.citizenIds().get(0);
+      assertThat(call(fed, citizen, "HS-2026-000123").statusCode()).isEqualTo(200);
+      assertThat(call(fed, fed.citizenIds().get(1), "HS-2026-000124").statusCode()).isEqualTo(200);
+      HttpResponse<String> refused = call(fed, citizen, "");
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("purpose.missing");
+      fed.providerNode().checkpoints().publish();
+      String config = dir.resolve("mps-gateway.yaml").toString();
+
+      var cp = LgspCommandLineTest.run("ledger", "checkpoint", "--config", config);
+      assertThat(cp.exit()).as(cp.err()).isZero();
+      assertThat(cp.out()).startsWith(LocalFederation.MPS_NODE + "\n2\n").contains("\u2014 ");
+
+      var record = LgspCommandLineTest.run("ledger", "record", "--config", config, "--index", "0");
+      assertThat(record.exit()).as(record.err()).isZero();
+      assertThat(record.out()).contains("\"issue\":\"HS-2026-000123\"").doesNotContain(citizen);
+
+      var prove = LgspCommandLineTest.run("ledger", "prove", "--config", config, "--index", "1");
+      assertThat(prove.exit()).as(prove.err()).isZero();
+      assertThat(prove.out()).contains("\"treeSize\":2").contains("\"path\":[");
+
+      var consistency =
+          LgspCommandLineTest.run(
+              "ledger", "consistency", "--config", config, "--first", "1", "--second", "2");
+      assertThat(consistency.exit()).isZero();
+      assertThat(consistency.out()).contains("\"first\":1");
+
+      Path export = dir.resolve("export");
+      assertThat(
+              LgspCommandLineTest.run(
+                      "ledger", "export", "--config", config, "--out", export.toString())
+                  .exit())
+          .isZero();
+      var verify = LgspCommandLineTest.run("ledger", "verify", export.toString());
+      assertThat(verify.exit()).as(verify.out()).isZero();
+      assertThat(verify.out()).contains("SOUND: 2 records");
+
+      byte[] records = Files.readAllBytes(export.resolve("records.bin"));
+      records[records.length - 5] ^= 1;
+      Files.write(export.resolve("records.bin"), records);
+      var tampered = LgspCommandLineTest.run("ledger", "verify", export.toString());
+      assertThat(tampered.exit()).isEqualTo(1);
+      assertThat(tampered.out()).contains("first bad index: 1");
+
+      // the auditor API over the same database
+      Path base = dir;
+      NodeConfig.GatewayRole g = NodeConfig.read(Path.of(config)).gateway();
+      try (Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()))) {
+        LedgerHttp api =
+            new LedgerHttp(
+                LedgerReader.open(db),
+                LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier(),
+                LocalFederation.sha256Hex("auditor-secret"),
+                new SubjectAccess(
+                    LedgerReader.open(db),
+                    LedgerFiles.subjectHasher(base, g.ledger()),
+                    id -> "Bộ Công an"),
+                "127.0.0.1",
+                0);
+        try {
+          String url = "http://127.0.0.1:" + api.port();
+          Path token = dir.resolve("auditor.token");
+          Files.writeString(token, "auditor-secret\n");
+          var live =
+              LgspCommandLineTest.run(
+                  "ledger", "verify", "--url", url, "--token-file", token.toString());
+          assertThat(live.exit()).as(live.out()).isZero();
+          var liveProof =
+              LgspCommandLineTest.run(
+                  "ledger",
+                  "prove",
+                  "--url",
+                  url,
+                  "--token-file",
+                  token.toString(),
+                  "--index",
+                  "0");
+          assertThat(liveProof.exit()).as(liveProof.err()).isZero();
+          assertThat(liveProof.out()).contains("verified against checkpoint 2");
+
+          HttpClient http = HttpClient.newHttpClient();
+          HttpResponse<String> anonymous =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url + "/ledger/v1/checkpoint")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(anonymous.statusCode()).isEqualTo(401);
+          assertThat(anonymous.body()).contains("admin.unauthenticated");
+
+          HttpResponse<String> report =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(url + "/ledger/v1/subjects/" + citizen + "/accesses"))
+                      .header("Authorization", "Bearer auditor-secret")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+          Map<?, ?> json = Json.mapper().readValue(report.body(), Map.class);
+          assertThat(json.get("accessCount")).isEqualTo(1); // the refused call never reached MPS
+          Map<?, ?> access = (Map<?, ?>) ((List<?>) json.get("accesses")).get(0);
+          assertThat(access.get("agency")).isEqualTo("Bộ Công an");
+          assertThat(access.get("officer")).isEqualTo("VN072090000001");
+          assertThat(access.get("purpose")).isEqualTo("HS-2026-000123");
+          assertThat(access.get("system")).isEqualTo(LocalFederation.PORTAL.toString());
+          assertThat(((Map<?, ?>) access.get("proof")).get("checkpoint").toString())
+              .startsWith(LocalFederation.MPS_NODE + "\n2\n");
+          assertThat(report.body()).doesNotContain(citizen);
+
+          HttpResponse<String> page =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              url + "/ledger/v1/subjects/" + citizen + "/accesses?format=html"))
+                      .header("Authorization", "Bearer auditor-secret")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(page.body())
+              .contains("Who accessed my data")
+              .contains("HS-2026-000123")
+              .contains("VN072090000001");
+          HttpResponse<String> bad =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url + "/ledger/v1/subjects/12345/accesses"))
+                      .header("Authorization", "Bearer auditor-secret")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(bad.statusCode()).isEqualTo(400);
+        } finally {
+          api.close();
+        }
+      }
+    }
+  }
+}
