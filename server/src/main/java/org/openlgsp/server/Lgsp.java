@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       RegistryCommands.class,
+      EdocCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class Lgsp implements Runnable {

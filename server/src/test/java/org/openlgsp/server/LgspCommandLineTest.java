@@ -208,7 +208,14 @@ class LgspCommandLineTest {
         "registry member add --help",
         "registry grant add --help",
         "registry grant revoke --help",
-        "registry directory --help"
+        "registry directory --help",
+        "demo edoc --help",
+        "edoc --help",
+        "edoc send --help",
+        "edoc inbox --help",
+        "edoc get --help",
+        "edoc status --help",
+        "edoc history --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
