@@ -89,7 +89,8 @@ public final class DocumentAxis implements AutoCloseable {
       SignatureCheck signature = XmlSignatures.verify(parsed.dom());
       boolean mustSign = options.signatureRequired() && parsed.pkg() instanceof DocumentPackage;
       Validation.require(parsed.pkg(), signature, mustSign);
-      if (!parsed.pkg().fromOrganId().trim().equals(from.value())) {
+      String sender = parsed.pkg().fromOrganId().trim();
+      if (!sender.equals(from.value()) && !(relayed && speaksFor(from, sender))) {
         throw new LgspException(
             ErrorCode.ACCESS_DENIED,
             "package From/OrganId is not the agency " + from + " that sent it");
@@ -259,6 +260,13 @@ public final class DocumentAxis implements AutoCloseable {
         row.receivedAt(),
         recipients,
         true);
+  }
+
+  /** A level-1 body's axis relays for the units under it (same group letter and number). */
+  static boolean speaksFor(AgencyCode member, String unit) {
+    return member.isTopLevel()
+        && AgencyCode.isValid(unit)
+        && unit.substring(10).equals(member.value().substring(10));
   }
 
   private static String dedupeKey(EdxmlPackage pkg) {

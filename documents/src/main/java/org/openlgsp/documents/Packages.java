@@ -148,6 +148,29 @@ public final class Packages {
     return new StatusPackage(root);
   }
 
+  /** A status message about a document known only by its id and sender (the CLI's case). */
+  public static StatusPackage status(
+      String documentId,
+      AgencyCode originalSender,
+      AgencyCode reporter,
+      StatusCode code,
+      String description,
+      String staff,
+      Instant now) {
+    Edxml.StatusRoot root = new Edxml.StatusRoot();
+    Edxml.StatusHeader h = root.envelope.header.messageHeader;
+    h.from = new Edxml.Organization(reporter.value(), reporter.value());
+    h.responseFor = new Edxml.ResponseFor();
+    h.responseFor.organId = originalSender.value();
+    h.responseFor.documentId = documentId;
+    h.staffInfo = new Edxml.StaffInfo();
+    h.staffInfo.staff = staff;
+    h.statusCode = code.code();
+    h.description = description;
+    h.timestamp = TIMESTAMP.format(now.atZone(VIETNAM));
+    return new StatusPackage(root);
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -163,7 +163,7 @@ public final class XmlSignatures {
       problems.add("signature must have exactly one Reference (URI=\"\")");
       return problems;
     }
-    Reference ref = (Reference) si.getReferences().get(0);
+    Reference ref = si.getReferences().get(0);
     if (ref.getURI() == null || !ref.getURI().isEmpty()) {
       problems.add("signature Reference must cover the whole package (URI=\"\")");
     }

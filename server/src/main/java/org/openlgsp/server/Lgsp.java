@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CaCommands.class,
       KeysCommands.class,
       LedgerCommands.class,
+      EdocCommands.class,
       CommandLine.HelpCommand.class
     })
 public final class Lgsp implements Runnable {

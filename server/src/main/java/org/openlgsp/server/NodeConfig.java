@@ -18,7 +18,8 @@ import java.util.Optional;
  * gateway role, or both. File paths are relative to the configuration file's folder.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
+record NodeConfig(
+    String instance, RegistryRole registry, GatewayRole gateway, DocumentsRole documents) {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -26,9 +27,18 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
 
   NodeConfig {
     Objects.requireNonNull(instance, "instance is required");
-    if (registry == null && gateway == null) {
-      throw new IllegalArgumentException("configure at least one role: registry or gateway");
+    if (registry == null && gateway == null && documents == null) {
+      throw new IllegalArgumentException(
+          "configure at least one role: registry, gateway or documents");
     }
+  }
+
+  NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
+    this(instance, registry, gateway, null);
+  }
+
+  Optional<DocumentsRole> documentsRole() {
+    return Optional.ofNullable(documents);
   }
 
   Optional<RegistryRole> registryRole() {

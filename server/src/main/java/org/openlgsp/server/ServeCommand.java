@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Run a node (registry, gateway, or both) from a YAML configuration file.")
+    description = "Run a node (registry, gateway, document axis) from a YAML configuration file.")
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
@@ -64,6 +64,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                         .current()
                         .map(d -> "serial " + d.serial())
                         .orElse("not yet loaded"));
+              });
+      cfg.documentsRole()
+          .ifPresent(
+              d -> {
+                DocumentsNode node = DocumentsNode.start(d, base, Clock.systemUTC());
+                running.add(node);
+                out.printf(
+                    "documents axis: agencies' systems http://%s:%d/edoc/v1, relay from gateway"
+                        + " http://%s:%d/edoc/v1/relay, %d agencies%n",
+                    d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
               });
       return running;
     } catch (RuntimeException e) {

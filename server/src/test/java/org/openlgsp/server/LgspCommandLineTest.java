@@ -226,7 +226,14 @@ class LgspCommandLineTest {
         "ledger prove --help",
         "ledger consistency --help",
         "ledger export --help",
-        "ledger verify --help"
+        "ledger verify --help",
+        "demo edoc --help",
+        "edoc --help",
+        "edoc send --help",
+        "edoc inbox --help",
+        "edoc get --help",
+        "edoc status --help",
+        "edoc history --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
