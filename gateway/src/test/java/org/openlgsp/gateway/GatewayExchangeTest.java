@@ -338,6 +338,7 @@ class GatewayExchangeTest {
               + TwoGateways.PORTAL
               + "\r\nX-Road-Id: "
               + messageId
+              + "\r\nX-Road-Issue: HS-2026-000123"
               + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
               + size
               + "\r\n\r\n";

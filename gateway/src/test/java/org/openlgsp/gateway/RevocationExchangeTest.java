@@ -97,6 +97,7 @@ class RevocationExchangeTest {
             HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
                 .header("Authorization", "Bearer " + token)
                 .header("X-Road-Client", TwoGateways.PORTAL.toString())
+                .header("X-Road-Issue", "HS-2026-000123") // citizens is a personal-data service
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
