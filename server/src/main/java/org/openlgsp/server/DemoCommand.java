@@ -231,7 +231,7 @@ final class DemoCommand implements Callable<Integer> {
             + token
             + "' -H 'X-Road-Client: "
             + LocalFederation.PORTAL
-            + "' \\");
+            + "' -H 'X-Road-Issue: HS-2026-000123' \\");
     System.out.println(
         "       "
             + fed.consumerHttpUrl()
