@@ -85,8 +85,31 @@ final class GatewayNode implements AutoCloseable {
     DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
-    Gateway gateway = Gateway.start(options, tls, signing, systems, holder, ledger);
+    Gateway gateway =
+        role.revocationSettings().isEmpty()
+            ? Gateway.start(options, tls, signing, systems, holder, ledger)
+            : Gateway.start(
+                options,
+                tls,
+                signing,
+                systems,
+                holder,
+                ledger,
+                revocationChecker(role.revocationSettings().get(), baseDir, clock));
     return new GatewayNode(db, ledger, holder, fetcher, gateway, tls);
+  }
+
+  private static org.openlgsp.pki.RevocationChecker revocationChecker(
+      NodeConfig.RevocationSettings settings, Path baseDir, Clock clock) {
+    List<X509Certificate> issuers = new ArrayList<>();
+    for (String file : settings.issuers()) {
+      issuers.addAll(Pem.certificates(read(baseDir, file)));
+    }
+    return new org.openlgsp.pki.RevocationChecker(
+        issuers,
+        new org.openlgsp.pki.OcspClient(settings.timeout(), clock),
+        settings.freshness(),
+        clock);
   }
 
   Gateway gateway() {

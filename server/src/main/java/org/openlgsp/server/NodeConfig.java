@@ -125,7 +125,8 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       Duration directoryGrace,
       Duration replayWindow,
       Long maxBodyBytes,
-      List<LocalSystemEntry> localSystems) {
+      List<LocalSystemEntry> localSystems,
+      RevocationSettings revocation) {
     GatewayRole {
       Objects.requireNonNull(node, "gateway.node is required");
       host = host == null ? "127.0.0.1" : host;
@@ -149,6 +150,37 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       replayWindow = replayWindow == null ? Duration.ofSeconds(60) : replayWindow;
       maxBodyBytes = maxBodyBytes == null ? 10L * 1024 * 1024 : maxBodyBytes;
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
+    }
+
+    /** The OCSP settings, when revocation checking is configured. */
+    java.util.Optional<RevocationSettings> revocationSettings() {
+      return java.util.Optional.ofNullable(revocation);
+    }
+  }
+
+  /**
+   * OCSP checking of peers' certificates (docs/pki.md).
+   *
+   * @param issuers PEM files of the CA certificates that issue the federation's certificates
+   * @param freshness how old an OCSP answer may be (default 5 minutes)
+   * @param timeout how long to wait for an OCSP responder (default 5 seconds)
+   */
+  record RevocationSettings(List<String> issuers, Duration freshness, Duration timeout) {
+    RevocationSettings {
+      issuers = issuers == null ? List.of() : List.copyOf(issuers);
+      if (issuers.isEmpty()) {
+        throw new IllegalArgumentException(
+            "gateway.revocation.issuers needs the issuing CA certificates (PEM files)");
+      }
+      freshness = freshness == null ? Duration.ofMinutes(5) : freshness;
+      timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+      if (freshness.isNegative()
+          || freshness.isZero()
+          || timeout.isNegative()
+          || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "gateway.revocation.freshness and timeout must be positive");
+      }
     }
   }
 

@@ -58,6 +58,11 @@ class LgspCommandLineTest {
         .contains("Bộ Công an gateway ledger (provider side): 4 records");
     assertThat(dir.resolve("tay-ninh-gateway.yaml")).exists();
     assertThat(dir.resolve("pki/tn-tls.key")).exists();
+    assertThat(r.out())
+        .contains("built-in CA (root + issuing CA)")
+        .contains("check peers' certificates by OCSP");
+    assertThat(NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway().revocationSettings())
+        .isPresent();
   }
 
   @Test
@@ -85,7 +90,8 @@ class LgspCommandLineTest {
                   g.directoryGrace(),
                   g.replayWindow(),
                   g.maxBodyBytes(),
-                  g.localSystems()));
+                  g.localSystems(),
+                  g.revocation()));
       copy.write(dir.resolve("second.yaml"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<AutoCloseable> running =
