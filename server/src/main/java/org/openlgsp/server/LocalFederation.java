@@ -203,7 +203,8 @@ public final class LocalFederation implements AutoCloseable {
                 "jdbc:sqlite:data/registry.db",
                 RegistryServer.hashToken(adminToken),
                 Duration.ofHours(1),
-                keys("registry-signing")),
+                keys("registry-signing"),
+                null),
             null);
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =

@@ -76,7 +76,8 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       String database,
       String adminTokenSha256,
       Duration directoryValidity,
-      KeyFiles signing) {
+      KeyFiles signing,
+      CaSettings ca) {
     RegistryRole {
       host = host == null ? "127.0.0.1" : host;
       Objects.requireNonNull(database, "registry.database is required");
@@ -86,6 +87,24 @@ record NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
       }
       directoryValidity = directoryValidity == null ? Duration.ofHours(1) : directoryValidity;
       Objects.requireNonNull(signing, "registry.signing is required");
+    }
+
+    /** The built-in CA that issues approved enrolments, when configured. */
+    Optional<CaSettings> caSettings() {
+      return Optional.ofNullable(ca);
+    }
+  }
+
+  /**
+   * The built-in CA the registry enrols through: a folder made by {@code lgsp ca init}.
+   *
+   * @param validity how long approved certificates are valid (default one year, capped by profile)
+   */
+  record CaSettings(String dir, String passwordFile, Duration validity) {
+    CaSettings {
+      Objects.requireNonNull(dir, "registry.ca.dir is required");
+      Objects.requireNonNull(passwordFile, "registry.ca.passwordFile is required");
+      validity = validity == null ? Duration.ofDays(365) : validity;
     }
   }
 

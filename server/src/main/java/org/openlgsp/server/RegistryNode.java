@@ -3,7 +3,11 @@ package org.openlgsp.server;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
 import org.openlgsp.registry.RegistryOptions;
 import org.openlgsp.registry.RegistryServer;
@@ -14,8 +18,11 @@ final class RegistryNode implements AutoCloseable {
   private final Database database;
   private final Registry registry;
   private final RegistryServer server;
+  private final List<CaCommands.Opened> owned;
 
-  private RegistryNode(Database database, Registry registry, RegistryServer server) {
+  private RegistryNode(
+      Database database, Registry registry, RegistryServer server, List<CaCommands.Opened> owned) {
+    this.owned = owned;
     this.database = database;
     this.registry = registry;
     this.server = server;
@@ -26,6 +33,7 @@ final class RegistryNode implements AutoCloseable {
     Credentials signing =
         GatewayNode.credentials(base, role.signing().certificate(), role.signing().key());
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
+    List<CaCommands.Opened> owned = new ArrayList<>();
     try {
       Registry registry =
           new Registry(
@@ -33,16 +41,40 @@ final class RegistryNode implements AutoCloseable {
               new RegistryOptions(instance, role.directoryValidity()),
               signing.signer(),
               Clock.systemUTC());
+      Optional<CaCommands.Opened> ca = role.caSettings().map(settings -> openCa(base, settings));
+      ca.ifPresent(opened -> owned.add(opened));
+      Optional<Enrolments> enrolments =
+          ca.map(
+              opened ->
+                  new Enrolments(
+                      db,
+                      registry,
+                      opened.ca(),
+                      role.caSettings().orElseThrow().validity(),
+                      Clock.systemUTC()));
       RegistryServer server =
-          RegistryServer.start(registry, role.adminTokenSha256(), role.host(), role.port());
+          RegistryServer.start(
+              registry, role.adminTokenSha256(), role.host(), role.port(), enrolments);
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1, storage %s)%n",
           instance, role.host(), server.port(), db.describe());
-      return new RegistryNode(db, registry, server);
+      return new RegistryNode(db, registry, server, owned);
     } catch (RuntimeException e) {
+      owned.forEach(CaCommands.Opened::close);
       db.close();
       throw e;
     }
+  }
+
+  private static CaCommands.Opened openCa(Path base, NodeConfig.CaSettings settings) {
+    Path passwordFile = base.resolve(settings.passwordFile());
+    String password;
+    try {
+      password = java.nio.file.Files.readString(passwordFile).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read registry.ca.passwordFile " + passwordFile);
+    }
+    return CaCommands.open(base.resolve(settings.dir()), password.toCharArray());
   }
 
   Registry registry() {
@@ -56,6 +88,7 @@ final class RegistryNode implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    owned.forEach(CaCommands.Opened::close);
     database.close();
   }
 }

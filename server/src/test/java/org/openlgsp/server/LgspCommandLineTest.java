@@ -224,7 +224,12 @@ class LgspCommandLineTest {
         "ca serve --help",
         "keys --help",
         "keys csr --help",
-        "keys store-certificate --help"
+        "keys store-certificate --help",
+        "registry enrolment --help",
+        "registry enrolment submit --help",
+        "registry enrolment list --help",
+        "registry enrolment approve --help",
+        "registry enrolment reject --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
