@@ -86,6 +86,7 @@ public final class LocalFederation implements AutoCloseable {
   private final PopulationService population;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final BuiltInCa ca;
+  private boolean revocationChecking = true;
   private RegistryNode registry;
   private GatewayNode tn;
   private GatewayNode mps;
@@ -115,6 +116,15 @@ public final class LocalFederation implements AutoCloseable {
 
   /** Starts everything; {@code out} receives a line per step. */
   public static LocalFederation start(Path workDir, Ports ports, int citizens, PrintStream out) {
+    return start(workDir, ports, citizens, out, true);
+  }
+
+  /**
+   * As {@link #start(Path, Ports, int, PrintStream)}; {@code revocationChecking} false runs the
+   * gateways without OCSP (the baseline of the revocation benchmark).
+   */
+  public static LocalFederation start(
+      Path workDir, Ports ports, int citizens, PrintStream out, boolean revocationChecking) {
     BuiltInCa ca;
     try {
       ca = BuiltInCa.start(workDir.resolve("data"), "OpenLGSP Demo", YEAR);
@@ -129,6 +139,7 @@ public final class LocalFederation implements AutoCloseable {
       throw e;
     }
     f.running.add(ca);
+    f.revocationChecking = revocationChecking;
     try {
       f.boot(out);
       return f;
@@ -321,8 +332,10 @@ public final class LocalFederation implements AutoCloseable {
             Duration.ofSeconds(60),
             10L * 1024 * 1024,
             systems,
-            new NodeConfig.RevocationSettings(
-                List.of("pki/issuing-ca.pem"), Duration.ofMinutes(1), Duration.ofSeconds(5))));
+            revocationChecking
+                ? new NodeConfig.RevocationSettings(
+                    List.of("pki/issuing-ca.pem"), Duration.ofMinutes(1), Duration.ofSeconds(5))
+                : null));
   }
 
   private WebServer startBackend() {
