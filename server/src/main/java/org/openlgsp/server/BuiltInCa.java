@@ -96,6 +96,10 @@ final class BuiltInCa implements AutoCloseable {
     return new Credentials(pair.getPrivate(), chain);
   }
 
+  CertificateAuthority issuing() {
+    return issuing;
+  }
+
   X509Certificate rootCertificate() {
     return root.certificate();
   }

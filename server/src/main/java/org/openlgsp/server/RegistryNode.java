@@ -30,6 +30,18 @@ final class RegistryNode implements AutoCloseable {
 
   static RegistryNode start(
       String instance, NodeConfig.RegistryRole role, Path base, PrintStream out) {
+    return start(instance, role, base, out, Optional.empty());
+  }
+
+  /**
+   * As above; {@code inProcessCa}, when given, issues approved enrolments instead of {@code ca}.
+   */
+  static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
     Credentials signing =
         GatewayNode.credentials(base, role.signing().certificate(), role.signing().key());
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
@@ -44,14 +56,18 @@ final class RegistryNode implements AutoCloseable {
       Optional<CaCommands.Opened> ca = role.caSettings().map(settings -> openCa(base, settings));
       ca.ifPresent(opened -> owned.add(opened));
       Optional<Enrolments> enrolments =
-          ca.map(
-              opened ->
-                  new Enrolments(
-                      db,
-                      registry,
-                      opened.ca(),
-                      role.caSettings().orElseThrow().validity(),
-                      Clock.systemUTC()));
+          ca.map(CaCommands.Opened::ca)
+              .or(() -> inProcessCa)
+              .map(
+                  authority ->
+                      new Enrolments(
+                          db,
+                          registry,
+                          authority,
+                          role.caSettings()
+                              .map(NodeConfig.CaSettings::validity)
+                              .orElse(java.time.Duration.ofDays(365)),
+                          Clock.systemUTC()));
       RegistryServer server =
           RegistryServer.start(
               registry, role.adminTokenSha256(), role.host(), role.port(), enrolments);
