@@ -7,6 +7,20 @@ import java.util.Objects;
 final class AdminRequests {
   private AdminRequests() {}
 
+  record Enrolment(String kind, String target, String csr) {
+    Enrolment {
+      required(kind, "kind");
+      required(target, "target");
+      required(csr, "csr");
+    }
+  }
+
+  record Rejection(String reason) {
+    Rejection {
+      required(reason, "reason");
+    }
+  }
+
   record Member(String id, String name) {
     Member {
       required(id, "id");

@@ -39,10 +39,17 @@ public final class RegistryServer implements AutoCloseable {
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private final Registry registry;
   private final byte[] adminTokenSha256;
+  private final Optional<Enrolments> enrolments;
   private final WebServer server;
 
-  private RegistryServer(Registry registry, byte[] adminTokenSha256, String host, int port) {
+  private RegistryServer(
+      Registry registry,
+      byte[] adminTokenSha256,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments) {
     this.registry = registry;
+    this.enrolments = enrolments;
     this.adminTokenSha256 = adminTokenSha256.clone();
     this.server =
         WebServer.builder()
@@ -61,6 +68,16 @@ public final class RegistryServer implements AutoCloseable {
    */
   public static RegistryServer start(
       Registry registry, String adminTokenSha256Hex, String host, int port) {
+    return start(registry, adminTokenSha256Hex, host, port, Optional.empty());
+  }
+
+  /** As {@link #start(Registry, String, String, int)}, with enrolment through a built-in CA. */
+  public static RegistryServer start(
+      Registry registry,
+      String adminTokenSha256Hex,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments) {
     byte[] hash;
     try {
       hash = HexFormat.of().parseHex(adminTokenSha256Hex);
@@ -70,7 +87,7 @@ public final class RegistryServer implements AutoCloseable {
     if (hash.length != 32) {
       throw new IllegalArgumentException("admin token hash must be 32 bytes of SHA-256");
     }
-    return new RegistryServer(registry, hash, host, port);
+    return new RegistryServer(registry, hash, host, port, enrolments);
   }
 
   /** The hex SHA-256 of an admin token, as configuration stores it. */
@@ -114,6 +131,18 @@ public final class RegistryServer implements AutoCloseable {
         .get("/api/v1/grants", admin("grant.list", (req, res) -> json(res, 200, registry.grants())))
         .delete("/api/v1/grants/{id}", admin("grant.revoke", this::revokeGrant))
         .get("/api/v1/audit", admin("audit.list", this::auditLog))
+        .post("/api/v1/enrolments", admin("enrolment.submit", this::submitEnrolment))
+        .get(
+            "/api/v1/enrolments",
+            admin(
+                "enrolment.list",
+                (req, res) ->
+                    json(
+                        res,
+                        200,
+                        enrolments().list().stream().map(RegistryServer::enrolmentJson).toList())))
+        .post("/api/v1/enrolments/{id}/approve", admin("enrolment.approve", this::approveEnrolment))
+        .post("/api/v1/enrolments/{id}/reject", admin("enrolment.reject", this::rejectEnrolment))
         .any(
             (req, res) ->
                 problem(res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
@@ -247,6 +276,61 @@ public final class RegistryServer implements AutoCloseable {
             g.methods(),
             g.pathPatterns());
     json(res, 201, Map.of("id", id));
+  }
+
+  private Enrolments enrolments() {
+    return enrolments.orElseThrow(
+        () ->
+            new LgspException(
+                ErrorCode.RESOURCE_NOT_FOUND,
+                "this registry runs no built-in CA; configure registry.ca to enrol through it"));
+  }
+
+  private static Map<String, Object> enrolmentJson(Enrolments.Enrolment e) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("kind", e.kind());
+    m.put("target", e.target());
+    m.put("status", e.status());
+    m.put("submittedAt", e.submittedAt().toString());
+    e.decidedAt().ifPresent(t -> m.put("decidedAt", t.toString()));
+    m.put("detail", e.detail());
+    e.certificateSerial().ifPresent(serial -> m.put("serial", serial));
+    return m;
+  }
+
+  private void submitEnrolment(ServerRequest req, ServerResponse res) {
+    AdminRequests.Enrolment e = body(req, AdminRequests.Enrolment.class);
+    String id =
+        enrolments()
+            .submit(
+                Enrolments.Kind.fromLabel(e.kind()),
+                e.target(),
+                e.csr().getBytes(StandardCharsets.US_ASCII));
+    json(res, 201, Map.of("id", id, "status", "pending"));
+  }
+
+  private void approveEnrolment(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    List<X509Certificate> chain = enrolments().approve(id);
+    json(
+        res,
+        200,
+        Map.of(
+            "id",
+            id,
+            "status",
+            "approved",
+            "serial",
+            chain.getFirst().getSerialNumber().toString(16),
+            "certificate",
+            Pem.write(chain.toArray())));
+  }
+
+  private void rejectEnrolment(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    enrolments().reject(id, body(req, AdminRequests.Rejection.class).reason());
+    json(res, 200, Map.of("id", id, "status", "rejected"));
   }
 
   private void revokeGrant(ServerRequest req, ServerResponse res) {

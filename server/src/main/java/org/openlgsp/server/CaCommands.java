@@ -97,12 +97,7 @@ final class CaCommands {
 
     /** Opens the issuing CA over its records database; close the database after use. */
     Opened open() {
-      Properties s = settings();
-      Database db = Database.open(s.getProperty("database"));
-      Credentials issuing = KeyStores.read(dir.resolve(ISSUING), password());
-      Publication publication = Publication.at(s.getProperty("baseUrl"));
-      return new Opened(
-          db, CertificateAuthority.of(issuing, db, publication, Clock.systemUTC()), s);
+      return CaCommands.open(dir, password());
     }
 
     private static String read(Path p) {
@@ -112,6 +107,21 @@ final class CaCommands {
         throw new IllegalArgumentException("cannot read " + p);
       }
     }
+  }
+
+  /** Opens the issuing CA in {@code dir} (made by {@code lgsp ca init}) over its records. */
+  static Opened open(Path dir, char[] password) {
+    Properties s = new Properties();
+    try (var in = Files.newBufferedReader(dir.resolve(SETTINGS))) {
+      s.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "no CA in " + dir.toAbsolutePath() + "; create one with `lgsp ca init`");
+    }
+    Credentials issuing = KeyStores.read(dir.resolve(ISSUING), password);
+    Database db = Database.open(s.getProperty("database"));
+    Publication publication = Publication.at(s.getProperty("baseUrl"));
+    return new Opened(db, CertificateAuthority.of(issuing, db, publication, Clock.systemUTC()), s);
   }
 
   record Opened(Database db, CertificateAuthority ca, Properties settings)

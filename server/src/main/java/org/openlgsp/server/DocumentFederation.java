@@ -156,7 +156,8 @@ public final class DocumentFederation implements AutoCloseable {
                 "jdbc:sqlite:data/registry.db",
                 RegistryServer.hashToken(adminToken),
                 Duration.ofHours(1),
-                keys("registry-signing")),
+                keys("registry-signing"),
+                null),
             null);
     registryConfig.write(workDir.resolve("registry.yaml"));
     running.add(

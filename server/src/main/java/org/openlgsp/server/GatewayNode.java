@@ -120,7 +120,7 @@ final class GatewayNode implements AutoCloseable {
             systems,
             holder,
             ledger,
-            GatewayFeatures.none().withSubjects(subjects));
+            features(role, baseDir, clock, subjects));
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort() >= 0) {
       api =
@@ -134,6 +134,14 @@ final class GatewayNode implements AutoCloseable {
                   ls.apiPort()));
     }
     return new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+  }
+
+  private static GatewayFeatures features(
+      NodeConfig.GatewayRole role, Path baseDir, Clock clock, SubjectHasher subjects) {
+    GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
+    return role.revocationSettings()
+        .map(r -> features.withRevocation(revocationChecker(r, baseDir, clock)))
+        .orElse(features);
   }
 
   private static java.util.function.Function<ClientId, String> agencyNames(DirectoryHolder d) {
@@ -151,6 +159,19 @@ final class GatewayNode implements AutoCloseable {
   /** The port of the auditor API, when enabled. */
   Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
+  }
+
+  private static org.openlgsp.pki.RevocationChecker revocationChecker(
+      NodeConfig.RevocationSettings settings, Path baseDir, Clock clock) {
+    List<X509Certificate> issuers = new ArrayList<>();
+    for (String file : settings.issuers()) {
+      issuers.addAll(Pem.certificates(read(baseDir, file)));
+    }
+    return new org.openlgsp.pki.RevocationChecker(
+        issuers,
+        new org.openlgsp.pki.OcspClient(settings.timeout(), clock),
+        settings.freshness(),
+        clock);
   }
 
   Gateway gateway() {

@@ -25,9 +25,10 @@ import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateRequest;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.KeyPairs;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.registry.RegistryServer;
 
@@ -82,42 +83,53 @@ public final class LocalFederation implements AutoCloseable {
   private final Ports ports;
   private final String adminToken;
   private final String portalSecret;
-  private final Credentials tnTls;
-  private final Credentials tnSigning;
+  private Credentials tnTls;
+  private Credentials tnSigning;
   private final PopulationService population;
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final BuiltInCa ca;
+  private boolean revocationChecking = true;
   private RegistryNode registry;
   private GatewayNode tn;
   private GatewayNode mps;
 
-  private LocalFederation(Path workDir, Ports ports, CertificateAuthority ca, int citizens) {
+  private LocalFederation(Path workDir, Ports ports, BuiltInCa ca, int citizens) {
+    this.ca = ca;
     this.workDir = workDir;
     this.ports = ports;
     this.adminToken = secret();
     this.portalSecret = secret();
-    this.tnTls =
-        ca.issueCredentials(
-            CertificateProfile.NODE_TLS,
-            TN_NODE.toString(),
-            "UBND tỉnh Tây Ninh",
-            List.of("localhost", "127.0.0.1"),
-            YEAR);
-    this.tnSigning =
-        ca.issueCredentials(
-            CertificateProfile.MEMBER_SIGNING,
-            TAY_NINH.toString(),
-            "UBND tỉnh Tây Ninh",
-            List.of(),
-            YEAR);
     this.population = new PopulationService(citizens, 20261122L);
   }
 
   /** Starts everything; {@code out} receives a line per step. */
   public static LocalFederation start(Path workDir, Ports ports, int citizens, PrintStream out) {
-    CertificateAuthority ca = CertificateAuthority.createRoot("OpenLGSP Development CA", YEAR);
-    LocalFederation f = new LocalFederation(workDir, ports, ca, citizens);
+    return start(workDir, ports, citizens, out, true);
+  }
+
+  /**
+   * As {@link #start(Path, Ports, int, PrintStream)}; {@code revocationChecking} false runs the
+   * gateways without OCSP (the baseline of the revocation benchmark).
+   */
+  public static LocalFederation start(
+      Path workDir, Ports ports, int citizens, PrintStream out, boolean revocationChecking) {
+    BuiltInCa ca;
     try {
-      f.boot(ca, out);
+      ca = BuiltInCa.start(workDir.resolve("data"), "OpenLGSP Demo", YEAR);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the demo CA: " + e.getMessage(), e);
+    }
+    LocalFederation f;
+    try {
+      f = new LocalFederation(workDir, ports, ca, citizens);
+    } catch (RuntimeException e) {
+      ca.close();
+      throw e;
+    }
+    f.running.add(ca);
+    f.revocationChecking = revocationChecking;
+    try {
+      f.boot(out);
       return f;
     } catch (RuntimeException | IOException e) {
       f.close();
@@ -130,49 +142,37 @@ public final class LocalFederation implements AutoCloseable {
     return start(workDir, ports, citizens, new PrintStream(OutputStream.nullOutputStream()));
   }
 
-  private void boot(CertificateAuthority ca, PrintStream out) throws IOException {
+  private void boot(PrintStream out) throws IOException {
     Files.createDirectories(workDir.resolve("pki"));
     for (String db : List.of("registry.db", "tay-ninh-gateway.db", "mps-gateway.db")) {
       for (String suffix : List.of("", "-wal", "-shm")) {
         Files.deleteIfExists(workDir.resolve("data").resolve(db + suffix));
       }
     }
-    writeCert("ca.pem", ca.certificate());
+    writeCert("ca.pem", ca.rootCertificate());
+    writeCert("issuing-ca.pem", ca.issuingCertificate());
     Credentials directory =
-        ca.issueCredentials(
+        ca.enrol(
             CertificateProfile.DIRECTORY_SIGNING,
             "OpenLGSP registry " + INSTANCE,
             "OpenLGSP",
             List.of(),
             YEAR);
-    Credentials mpsTls =
-        ca.issueCredentials(
-            CertificateProfile.NODE_TLS,
-            MPS_NODE.toString(),
-            "Bộ Công an",
-            List.of("localhost", "127.0.0.1"),
-            YEAR);
-    Credentials mpsSigning =
-        ca.issueCredentials(
-            CertificateProfile.MEMBER_SIGNING, MPS.toString(), "Bộ Công an", List.of(), YEAR);
     Credentials portalCert =
-        ca.issueCredentials(
+        ca.enrol(
             CertificateProfile.SYSTEM_CLIENT,
             PORTAL.toString(),
             "UBND tỉnh Tây Ninh",
             List.of(),
             YEAR);
     writeCredentials("registry-signing", directory);
-    writeCredentials("tn-tls", tnTls);
-    writeCredentials("tn-signing", tnSigning);
-    writeCredentials("mps-tls", mpsTls);
-    writeCredentials("mps-signing", mpsSigning);
     writeCredentials("portal-client", portalCert);
     writeSecret("admin.token", adminToken);
     writeSecret("portal.secret", portalSecret);
     out.printf(
-        "[pki]       development CA \"OpenLGSP Development CA\" issued 6 certificates into %s%n",
-        workDir.resolve("pki"));
+        "[pki]       built-in CA (root + issuing CA) in %s; OCSP, CRL and time-stamps on %s;%n"
+            + "            gateways check peers' certificates by OCSP%n",
+        workDir.resolve("pki"), ca.trustServicesUrl());
 
     WebServer backend = startBackend();
     running.add(backend::stop);
@@ -189,7 +189,8 @@ public final class LocalFederation implements AutoCloseable {
                 "jdbc:sqlite:data/registry.db",
                 RegistryServer.hashToken(adminToken),
                 Duration.ofHours(1),
-                keys("registry-signing")),
+                keys("registry-signing"),
+                null),
             null);
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
@@ -197,12 +198,13 @@ public final class LocalFederation implements AutoCloseable {
             INSTANCE,
             registryConfig.registry(),
             workDir,
-            new PrintStream(OutputStream.nullOutputStream()));
+            new PrintStream(OutputStream.nullOutputStream()),
+            java.util.Optional.of(ca.issuing()));
     running.add(registry);
     out.printf(
         "[registry]  http://127.0.0.1:%d  (admin API /api/v1, signed directory /directory, SQLite)%n",
         registry.port());
-    register(directory, mpsTls, mpsSigning, out);
+    register(out);
 
     NodeConfig tnConfig =
         gatewayConfig(
@@ -247,19 +249,33 @@ public final class LocalFederation implements AutoCloseable {
         serial, directory.certificate().getSubjectX500Principal().getName());
   }
 
-  private void register(
-      Credentials directory, Credentials mpsTls, Credentials mpsSigning, PrintStream out) {
+  private void register(PrintStream out) throws IOException {
     RegistryAdminClient admin = new RegistryAdminClient(registryUrl(), adminToken);
     admin.addMember(TAY_NINH.toString(), "UBND tỉnh Tây Ninh");
     admin.addMember(MPS.toString(), "Bộ Công an");
-    admin.addSigningCertificate(TAY_NINH.toString(), Pem.write(tnSigning.certificate()));
-    admin.addSigningCertificate(MPS.toString(), Pem.write(mpsSigning.certificate()));
-    admin.addNode(
-        TN_NODE.toString(), "https://127.0.0.1:" + ports.tnPeer(), Pem.write(tnTls.certificate()));
-    admin.addNode(
-        MPS_NODE.toString(),
-        "https://127.0.0.1:" + ports.mpsPeer(),
-        Pem.write(mpsTls.certificate()));
+    admin.post(
+        "/api/v1/nodes",
+        java.util.Map.of(
+            "id", TN_NODE.toString(), "address", "https://127.0.0.1:" + ports.tnPeer()));
+    admin.post(
+        "/api/v1/nodes",
+        java.util.Map.of(
+            "id", MPS_NODE.toString(), "address", "https://127.0.0.1:" + ports.mpsPeer()));
+    // Enrolment: each holder generates its key and CSR; the administrator approves; the CA issues
+    // and the certificate lands in the directory.
+    tnSigning =
+        enrolThroughRegistry(admin, "member-signing", TAY_NINH.toString(), "UBND tỉnh Tây Ninh");
+    Credentials mpsSigning =
+        enrolThroughRegistry(admin, "member-signing", MPS.toString(), "Bộ Công an");
+    tnTls = enrolThroughRegistry(admin, "node-tls", TN_NODE.toString(), "UBND tỉnh Tây Ninh");
+    Credentials mpsTls = enrolThroughRegistry(admin, "node-tls", MPS_NODE.toString(), "Bộ Công an");
+    writeCredentials("tn-tls", tnTls);
+    writeCredentials("tn-signing", tnSigning);
+    writeCredentials("mps-tls", mpsTls);
+    writeCredentials("mps-signing", mpsSigning);
+    out.println(
+        "[enrolment] 4 keys generated by their holders; CSRs submitted to the registry admin API,"
+            + " approved, issued by the built-in CA and published in the directory");
     admin.addSystem(PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString());
     admin.addSystem(
         POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString());
@@ -305,7 +321,12 @@ public final class LocalFederation implements AutoCloseable {
             Duration.ofHours(1),
             Duration.ofSeconds(60),
             10L * 1024 * 1024,
-            systems));
+            systems,
+            null,
+            revocationChecking
+                ? new NodeConfig.RevocationSettings(
+                    List.of("pki/issuing-ca.pem"), Duration.ofMinutes(1), Duration.ofSeconds(5))
+                : null));
   }
 
   private WebServer startBackend() {
@@ -345,6 +366,35 @@ public final class LocalFederation implements AutoCloseable {
 
   public List<String> citizenIds() {
     return population.ids();
+  }
+
+  private Credentials enrolThroughRegistry(
+      RegistryAdminClient admin, String kind, String target, String organization) {
+    boolean tls = kind.equals("node-tls");
+    java.security.KeyPair key = tls ? KeyPairs.ecP256() : KeyPairs.ed25519();
+    CertificateRequest csr =
+        CertificateRequest.create(
+            key.getPrivate(),
+            key.getPublic(),
+            target,
+            organization,
+            tls ? List.of("localhost", "127.0.0.1") : List.of());
+    java.util.Map<?, ?> submitted =
+        Json.read(
+            admin
+                .post(
+                    "/api/v1/enrolments",
+                    java.util.Map.of("kind", kind, "target", target, "csr", csr.pem()))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.util.Map.class);
+    java.util.Map<?, ?> approved =
+        Json.read(
+            admin
+                .post("/api/v1/enrolments/" + submitted.get("id") + "/approve", java.util.Map.of())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.util.Map.class);
+    return new Credentials(
+        key.getPrivate(), Pem.certificates((String) approved.get("certificate")));
   }
 
   public String adminToken() {

@@ -86,7 +86,8 @@ record NodeConfig(
       String database,
       String adminTokenSha256,
       Duration directoryValidity,
-      KeyFiles signing) {
+      KeyFiles signing,
+      CaSettings ca) {
     RegistryRole {
       host = host == null ? "127.0.0.1" : host;
       Objects.requireNonNull(database, "registry.database is required");
@@ -96,6 +97,11 @@ record NodeConfig(
       }
       directoryValidity = directoryValidity == null ? Duration.ofHours(1) : directoryValidity;
       Objects.requireNonNull(signing, "registry.signing is required");
+    }
+
+    /** The built-in CA that issues approved enrolments, when configured. */
+    Optional<CaSettings> caSettings() {
+      return Optional.ofNullable(ca);
     }
   }
 
@@ -119,6 +125,19 @@ record NodeConfig(
     }
   }
 
+  /**
+   * The built-in CA the registry enrols through: a folder made by {@code lgsp ca init}.
+   *
+   * @param validity how long approved certificates are valid (default one year, capped by profile)
+   */
+  record CaSettings(String dir, String passwordFile, Duration validity) {
+    CaSettings {
+      Objects.requireNonNull(dir, "registry.ca.dir is required");
+      Objects.requireNonNull(passwordFile, "registry.ca.passwordFile is required");
+      validity = validity == null ? Duration.ofDays(365) : validity;
+    }
+  }
+
   /** The gateway role. */
   record GatewayRole(
       String node,
@@ -136,7 +155,8 @@ record NodeConfig(
       Duration replayWindow,
       Long maxBodyBytes,
       List<LocalSystemEntry> localSystems,
-      LedgerSettings ledger) {
+      LedgerSettings ledger,
+      RevocationSettings revocation) {
     /** Without ledger settings (all defaults). */
     GatewayRole(
         String node,
@@ -170,6 +190,7 @@ record NodeConfig(
           replayWindow,
           maxBodyBytes,
           localSystems,
+          null,
           null);
     }
 
@@ -197,6 +218,37 @@ record NodeConfig(
       maxBodyBytes = maxBodyBytes == null ? 10L * 1024 * 1024 : maxBodyBytes;
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+    }
+
+    /** The OCSP settings, when revocation checking is configured. */
+    java.util.Optional<RevocationSettings> revocationSettings() {
+      return java.util.Optional.ofNullable(revocation);
+    }
+  }
+
+  /**
+   * OCSP checking of peers' certificates (docs/pki.md).
+   *
+   * @param issuers PEM files of the CA certificates that issue the federation's certificates
+   * @param freshness how old an OCSP answer may be (default 5 minutes)
+   * @param timeout how long to wait for an OCSP responder (default 5 seconds)
+   */
+  record RevocationSettings(List<String> issuers, Duration freshness, Duration timeout) {
+    RevocationSettings {
+      issuers = issuers == null ? List.of() : List.copyOf(issuers);
+      if (issuers.isEmpty()) {
+        throw new IllegalArgumentException(
+            "gateway.revocation.issuers needs the issuing CA certificates (PEM files)");
+      }
+      freshness = freshness == null ? Duration.ofMinutes(5) : freshness;
+      timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+      if (freshness.isNegative()
+          || freshness.isZero()
+          || timeout.isNegative()
+          || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "gateway.revocation.freshness and timeout must be positive");
+      }
     }
   }
 

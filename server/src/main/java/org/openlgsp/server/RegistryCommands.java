@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
       RegistryCommands.Node.class,
       RegistryCommands.Service.class,
       RegistryCommands.Grant.class,
-      RegistryCommands.DirectoryCmd.class
+      RegistryCommands.DirectoryCmd.class,
+      EnrolmentCommands.class
     })
 final class RegistryCommands {
   /** Where the registry is and how to authenticate. */

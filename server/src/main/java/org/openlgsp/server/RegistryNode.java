@@ -3,7 +3,11 @@ package org.openlgsp.server;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
 import org.openlgsp.registry.RegistryOptions;
 import org.openlgsp.registry.RegistryServer;
@@ -14,8 +18,11 @@ final class RegistryNode implements AutoCloseable {
   private final Database database;
   private final Registry registry;
   private final RegistryServer server;
+  private final List<CaCommands.Opened> owned;
 
-  private RegistryNode(Database database, Registry registry, RegistryServer server) {
+  private RegistryNode(
+      Database database, Registry registry, RegistryServer server, List<CaCommands.Opened> owned) {
+    this.owned = owned;
     this.database = database;
     this.registry = registry;
     this.server = server;
@@ -23,9 +30,22 @@ final class RegistryNode implements AutoCloseable {
 
   static RegistryNode start(
       String instance, NodeConfig.RegistryRole role, Path base, PrintStream out) {
+    return start(instance, role, base, out, Optional.empty());
+  }
+
+  /**
+   * As above; {@code inProcessCa}, when given, issues approved enrolments instead of {@code ca}.
+   */
+  static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
     Credentials signing =
         GatewayNode.credentials(base, role.signing().certificate(), role.signing().key());
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
+    List<CaCommands.Opened> owned = new ArrayList<>();
     try {
       Registry registry =
           new Registry(
@@ -33,16 +53,44 @@ final class RegistryNode implements AutoCloseable {
               new RegistryOptions(instance, role.directoryValidity()),
               signing.signer(),
               Clock.systemUTC());
+      Optional<CaCommands.Opened> ca = role.caSettings().map(settings -> openCa(base, settings));
+      ca.ifPresent(opened -> owned.add(opened));
+      Optional<Enrolments> enrolments =
+          ca.map(CaCommands.Opened::ca)
+              .or(() -> inProcessCa)
+              .map(
+                  authority ->
+                      new Enrolments(
+                          db,
+                          registry,
+                          authority,
+                          role.caSettings()
+                              .map(NodeConfig.CaSettings::validity)
+                              .orElse(java.time.Duration.ofDays(365)),
+                          Clock.systemUTC()));
       RegistryServer server =
-          RegistryServer.start(registry, role.adminTokenSha256(), role.host(), role.port());
+          RegistryServer.start(
+              registry, role.adminTokenSha256(), role.host(), role.port(), enrolments);
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1, storage %s)%n",
           instance, role.host(), server.port(), db.describe());
-      return new RegistryNode(db, registry, server);
+      return new RegistryNode(db, registry, server, owned);
     } catch (RuntimeException e) {
+      owned.forEach(CaCommands.Opened::close);
       db.close();
       throw e;
     }
+  }
+
+  private static CaCommands.Opened openCa(Path base, NodeConfig.CaSettings settings) {
+    Path passwordFile = base.resolve(settings.passwordFile());
+    String password;
+    try {
+      password = java.nio.file.Files.readString(passwordFile).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read registry.ca.passwordFile " + passwordFile);
+    }
+    return CaCommands.open(base.resolve(settings.dir()), password.toCharArray());
   }
 
   Registry registry() {
@@ -56,6 +104,7 @@ final class RegistryNode implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    owned.forEach(CaCommands.Opened::close);
     database.close();
   }
 }

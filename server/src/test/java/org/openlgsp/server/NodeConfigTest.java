@@ -45,6 +45,29 @@ class NodeConfigTest {
   }
 
   @Test
+  void revocationCheckingIsOffUnlessConfiguredAndGetsDefaults() throws Exception {
+    assertThat(NodeConfig.read(write(GATEWAY)).gateway().revocationSettings()).isEmpty();
+    NodeConfig c = NodeConfig.read(write(GATEWAY + "  revocation: {issuers: [issuing-ca.pem]}\n"));
+    NodeConfig.RevocationSettings r = c.gateway().revocationSettings().orElseThrow();
+    assertThat(r.issuers()).containsExactly("issuing-ca.pem");
+    assertThat(r.freshness()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(5));
+    NodeConfig tuned =
+        NodeConfig.read(
+            write(
+                GATEWAY + "  revocation: {issuers: [ca.pem], freshness: PT30S, timeout: PT2S}\n"));
+    assertThat(tuned.gateway().revocation().freshness()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void revocationWithoutIssuersIsExplained() throws Exception {
+    Path f = write(GATEWAY + "  revocation: {freshness: PT1M}\n");
+    assertThatThrownBy(() -> NodeConfig.read(f))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("gateway.revocation.issuers");
+  }
+
+  @Test
   void writtenConfigReadsBackEqual() throws Exception {
     NodeConfig c = NodeConfig.read(write(GATEWAY));
     Path copy = dir.resolve("copy/node.yaml");

@@ -1,0 +1,267 @@
+package org.openlgsp.registry;
+
+import java.security.cert.X509Certificate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateRequest;
+import org.openlgsp.pki.RevocationReason;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+
+/**
+ * Enrolment: a node or member submits a CSR for its key; the registry administrator approves it;
+ * the built-in CA issues the certificate, which lands in the directory (node TLS certificate or
+ * member signing certificate). Nothing is issued without an administrator's approval.
+ */
+public final class Enrolments {
+  private final Database db;
+  private final Registry registry;
+  private final CertificateAuthority ca;
+  private final Duration validity;
+  private final Clock clock;
+
+  /** What is being enrolled. */
+  public enum Kind {
+    NODE_TLS(CertificateProfile.NODE_TLS),
+    MEMBER_SIGNING(CertificateProfile.MEMBER_SIGNING);
+
+    private final CertificateProfile profile;
+
+    Kind(CertificateProfile profile) {
+      this.profile = profile;
+    }
+
+    public String label() {
+      return profile.label();
+    }
+
+    public static Kind fromLabel(String label) {
+      for (Kind k : values()) {
+        if (k.label().equals(label)) {
+          return k;
+        }
+      }
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "kind must be node-tls or member-signing, got " + label);
+    }
+  }
+
+  /** A request and its state: {@code pending}, {@code approved} or {@code rejected}. */
+  public record Enrolment(
+      String id,
+      String kind,
+      String target,
+      String status,
+      Instant submittedAt,
+      Optional<Instant> decidedAt,
+      String detail,
+      Optional<String> certificateSerial) {
+    public Enrolment {
+      Objects.requireNonNull(id, "id");
+    }
+  }
+
+  public Enrolments(
+      Database db, Registry registry, CertificateAuthority ca, Duration validity, Clock clock) {
+    this.db = db;
+    this.registry = registry;
+    this.ca = ca;
+    this.validity = validity;
+    this.clock = clock;
+    db.migrate("enrolment");
+  }
+
+  /**
+   * Records a request after checking it: a well-formed CSR signed by its key, a key type the kind
+   * allows, a CN naming the enrolling node or member, and that node or member registered.
+   */
+  public String submit(Kind kind, String target, byte[] csrBytes) {
+    CertificateRequest csr = CertificateRequest.parse(csrBytes);
+    if (!kind.profile.allowsKeyAlgorithm(csr.publicKey().getAlgorithm())) {
+      throw new LgspException(
+          ErrorCode.CSR_KEY_UNSUPPORTED,
+          "a "
+              + kind.label()
+              + " certificate needs a key of type "
+              + String.join(" or ", new java.util.TreeSet<>(kind.profile.keyAlgorithms()))
+              + ", the request has "
+              + csr.publicKey().getAlgorithm());
+    }
+    if (!csr.commonName().equals(target)) {
+      throw new LgspException(
+          ErrorCode.CSR_MALFORMED,
+          "the CSR's CN is '"
+              + csr.commonName()
+              + "' but it enrols '"
+              + target
+              + "'; create the CSR with --cn "
+              + target);
+    }
+    requireRegistered(kind, target);
+    String id = UUID.randomUUID().toString();
+    Sql.inTransaction(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO enrolment_request (id, kind, target, csr, status, submitted_at,"
+                      + " detail) VALUES (?, ?, ?, ?, 'pending', ?, '')")) {
+            p.setString(1, id);
+            p.setString(2, kind.label());
+            p.setString(3, target);
+            p.setBytes(4, csr.der());
+            p.setLong(5, clock.millis());
+            p.executeUpdate();
+          }
+          return null;
+        });
+    return id;
+  }
+
+  private void requireRegistered(Kind kind, String target) {
+    boolean known =
+        switch (kind) {
+          case NODE_TLS -> {
+            NodeId node = NodeId.parse(target);
+            yield registry.nodes().stream().anyMatch(n -> n.id().equals(node));
+          }
+          case MEMBER_SIGNING -> {
+            ClientId member = ClientId.parse(target);
+            yield registry.members().stream().anyMatch(m -> m.id().equals(member));
+          }
+        };
+    if (!known) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_NOT_FOUND,
+          target
+              + " is not registered; add the "
+              + (kind == Kind.NODE_TLS ? "node" : "member")
+              + " first");
+    }
+  }
+
+  /** Issues the certificate and publishes it in the directory; returns the chain, leaf first. */
+  public List<X509Certificate> approve(String id) {
+    Row row = row(id);
+    if (!row.status.equals("pending")) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " is already " + row.status);
+    }
+    Kind kind = Kind.fromLabel(row.kind);
+    X509Certificate cert = ca.issue(CertificateRequest.parse(row.csr), kind.profile, validity);
+    try {
+      switch (kind) {
+        case NODE_TLS -> registry.addNodeTlsCertificate(NodeId.parse(row.target), cert);
+        case MEMBER_SIGNING -> registry.addSigningCertificate(ClientId.parse(row.target), cert);
+      }
+    } catch (RuntimeException e) {
+      // Never leave a valid certificate that the directory does not know about.
+      ca.revoke(cert.getSerialNumber(), RevocationReason.CESSATION_OF_OPERATION);
+      throw e;
+    }
+    decide(id, "approved", "serial " + cert.getSerialNumber().toString(16), cert);
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(cert);
+    chain.addAll(ca.chain());
+    return chain;
+  }
+
+  public void reject(String id, String reason) {
+    Row row = row(id);
+    if (!row.status.equals("pending")) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " is already " + row.status);
+    }
+    decide(id, "rejected", reason, null);
+  }
+
+  public List<Enrolment> list() {
+    return Sql.read(
+        db,
+        c -> {
+          List<Enrolment> result = new ArrayList<>();
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT id, kind, target, status, submitted_at, decided_at, detail,"
+                          + " certificate FROM enrolment_request ORDER BY submitted_at");
+              ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+              long decided = r.getLong(6);
+              Optional<Instant> decidedAt =
+                  r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(decided));
+              byte[] der = r.getBytes(8);
+              result.add(
+                  new Enrolment(
+                      r.getString(1),
+                      r.getString(2),
+                      r.getString(3),
+                      r.getString(4),
+                      Instant.ofEpochMilli(r.getLong(5)),
+                      decidedAt,
+                      r.getString(7),
+                      Optional.ofNullable(der)
+                          .map(d -> Certificates.fromDer(d).getSerialNumber().toString(16))));
+            }
+          }
+          return result;
+        });
+  }
+
+  private record Row(String kind, String target, byte[] csr, String status) {}
+
+  private Row row(String id) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT kind, target, csr, status FROM enrolment_request WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+              if (!r.next()) {
+                throw new LgspException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "no enrolment " + id + "; list them first");
+              }
+              return new Row(r.getString(1), r.getString(2), r.getBytes(3), r.getString(4));
+            }
+          }
+        });
+  }
+
+  private void decide(String id, String status, String detail, X509Certificate cert) {
+    Sql.inTransaction(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE enrolment_request SET status = ?, decided_at = ?, detail = ?,"
+                      + " certificate = ? WHERE id = ? AND status = 'pending'")) {
+            p.setString(1, status);
+            p.setLong(2, clock.millis());
+            p.setString(3, detail.length() > 500 ? detail.substring(0, 500) : detail);
+            p.setBytes(4, cert == null ? null : Certificates.der(cert));
+            p.setString(5, id);
+            if (p.executeUpdate() != 1) {
+              throw new LgspException(
+                  ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " was decided concurrently");
+            }
+          }
+          return null;
+        });
+  }
+}
