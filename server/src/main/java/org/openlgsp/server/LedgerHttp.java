@@ -48,26 +48,51 @@ final class LedgerHttp implements AutoCloseable {
       SubjectAccess subjects,
       String host,
       int port) {
+    this(reader, key, tokenSha256Hex, subjects, java.util.Optional.empty(), host, port);
+  }
+
+  /** With a witness: other logs post their checkpoints to be cosigned (no bearer token). */
+  LedgerHttp(
+      LedgerReader reader,
+      NoteVerifier key,
+      String tokenSha256Hex,
+      SubjectAccess subjects,
+      java.util.Optional<org.openlgsp.ledger.Witness> witness,
+      String host,
+      int port) {
     this.reader = reader;
     this.key = key;
     this.tokenSha256 = java.util.HexFormat.of().parseHex(tokenSha256Hex);
     this.subjects = subjects;
-    HttpRouting.Builder routing =
-        HttpRouting.builder()
-            .get("/ledger/v1/checkpoint", auth(this::checkpoint))
-            .get("/ledger/v1/checkpoints", auth(this::checkpoints))
-            .get("/ledger/v1/vkey", auth((req, res) -> text(res, key + "\n")))
-            .get("/ledger/v1/records/{index}", auth(this::record))
-            .get("/ledger/v1/records", auth(this::recordsByMessageId))
-            .get("/ledger/v1/proofs/inclusion", auth(this::inclusion))
-            .get("/ledger/v1/proofs/consistency", auth(this::consistency))
-            .get("/ledger/v1/export/records", auth(this::exportRecords))
-            .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
-            .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
-            .any(
-                (req, res) ->
-                    problem(
-                        res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
+    HttpRouting.Builder routing = HttpRouting.builder();
+    witness.ifPresent(
+        w ->
+            routing.post(
+                "/ledger/v1/witness/add-checkpoint",
+                (req, res) -> {
+                  try {
+                    WitnessHttp.serve(w, req, res);
+                  } catch (LgspException e) {
+                    problem(res, e);
+                  } catch (Exception e) {
+                    LOG.log(Level.WARNING, "witness failure", e);
+                    problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
+                  }
+                }));
+    routing
+        .get("/ledger/v1/checkpoint", auth(this::checkpoint))
+        .get("/ledger/v1/checkpoints", auth(this::checkpoints))
+        .get("/ledger/v1/vkey", auth((req, res) -> text(res, key + "\n")))
+        .get("/ledger/v1/records/{index}", auth(this::record))
+        .get("/ledger/v1/records", auth(this::recordsByMessageId))
+        .get("/ledger/v1/proofs/inclusion", auth(this::inclusion))
+        .get("/ledger/v1/proofs/consistency", auth(this::consistency))
+        .get("/ledger/v1/export/records", auth(this::exportRecords))
+        .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
+        .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
+        .any(
+            (req, res) ->
+                problem(res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
     this.server = WebServer.builder().host(host).port(port).routing(routing).build().start();
   }
 
@@ -200,6 +225,18 @@ final class LedgerHttp implements AutoCloseable {
       return v;
     } catch (NumberFormatException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, name + " must be a whole number >= 0");
+    }
+  }
+
+  /** The exception a problem document from this API stands for (client side). */
+  static LgspException fromProblem(byte[] body) {
+    try {
+      java.util.Map<?, ?> p = Json.mapper().readValue(body, java.util.Map.class);
+      ErrorCode code =
+          ErrorCode.fromCode(String.valueOf(p.get("code"))).orElse(ErrorCode.INTERNAL_ERROR);
+      return new LgspException(code, String.valueOf(p.get("detail")));
+    } catch (IOException e) {
+      return new LgspException(ErrorCode.INTERNAL_ERROR, "unreadable answer from the server");
     }
   }
 

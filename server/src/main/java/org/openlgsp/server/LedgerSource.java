@@ -19,11 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
-import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
-import org.openlgsp.core.Problem;
 import org.openlgsp.ledger.LedgerExport;
 import org.openlgsp.ledger.LedgerReader;
 import org.openlgsp.ledger.NoteKey;
@@ -134,9 +131,7 @@ interface LedgerSource extends AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
-          Problem p = Json.read(r.body(), Problem.class);
-          ErrorCode code = ErrorCode.fromCode(p.code()).orElse(ErrorCode.INTERNAL_ERROR);
-          throw new LgspException(code, p.detail());
+          throw LedgerHttp.fromProblem(r.body());
         }
         return r.body();
       } catch (IOException e) {
