@@ -62,7 +62,7 @@ public final class LedgerBenchmark {
     durableAppends(work, appends, "jdbc:sqlite:" + work.resolve("append.db"));
     String pg = System.getProperty("lgsp.postgres.url", "");
     if (!pg.isEmpty()) {
-      durableAppends(work, appends, pg);
+      durableAppends(work, appends, freshSchema(pg));
     }
     verification(work, verifyRecords);
     proofs(work, treeLeaves);
@@ -72,6 +72,15 @@ public final class LedgerBenchmark {
     for (String[] r : ROWS) {
       System.out.printf("%-58s %16s %s%n", r[0], r[1], r[2]);
     }
+  }
+
+  /** A new, empty schema on the given PostgreSQL, so the run never touches other tables. */
+  private static String freshSchema(String url) throws java.sql.SQLException {
+    String schema = "lgsp_bench_" + Long.toHexString(System.nanoTime());
+    try (Connection c = java.sql.DriverManager.getConnection(url)) {
+      c.createStatement().execute("CREATE SCHEMA " + schema);
+    }
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
   static ExchangeRecord record(String id) {
