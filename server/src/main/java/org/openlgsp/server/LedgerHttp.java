@@ -89,6 +89,8 @@ final class LedgerHttp implements AutoCloseable {
         .get("/ledger/v1/proofs/consistency", auth(this::consistency))
         .get("/ledger/v1/export/records", auth(this::exportRecords))
         .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
+        .get("/ledger/v1/export/segments", auth(this::segments))
+        .get("/ledger/v1/export/segments/{first}", auth(this::segment))
         .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
         .any(
             (req, res) ->
@@ -175,6 +177,30 @@ final class LedgerHttp implements AutoCloseable {
     }
     res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
     res.send(bytes.toByteArray());
+  }
+
+  private void segments(ServerRequest req, ServerResponse res) {
+    json(
+        res,
+        reader.archiveSegments().stream()
+            .map(s -> java.util.Map.of("first", s.first(), "end", s.end(), "sha256", s.sha256()))
+            .toList());
+  }
+
+  /** A retention segment as archived: gzip of framed records. */
+  private void segment(ServerRequest req, ServerResponse res) throws IOException {
+    long first = number(req.path().pathParameters().get("first"), "first");
+    var s =
+        reader.archiveSegments().stream()
+            .filter(x -> x.first() == first)
+            .findFirst()
+            .orElseThrow(
+                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no segment at " + first));
+    res.header(HeaderNames.CONTENT_TYPE, "application/gzip");
+    try (var in = java.nio.file.Files.newInputStream(s.file());
+        var out = res.outputStream()) {
+      in.transferTo(out);
+    }
   }
 
   private void exportLeaves(ServerRequest req, ServerResponse res) {

@@ -216,7 +216,8 @@ class LgspCommandLineTest {
         "ledger prove --help",
         "ledger consistency --help",
         "ledger export --help",
-        "ledger verify --help"
+        "ledger verify --help",
+        "ledger archive --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
