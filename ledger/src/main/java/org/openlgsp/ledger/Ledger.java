@@ -63,9 +63,12 @@ public final class Ledger implements AutoCloseable {
             c -> {
               try (ResultSet r =
                   c.createStatement()
-                      .executeQuery("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_record")) {
+                      .executeQuery(
+                          "SELECT COALESCE(MAX(idx) + 1, 0), (SELECT COALESCE(MAX(end_idx), 0)"
+                              + " FROM ledger_archive) FROM ledger_record")) {
                 r.next();
-                return r.getLong(1);
+                // archived records left the table but still count (retention)
+                return Math.max(r.getLong(1), r.getLong(2));
               }
             });
     TreeStore tree = new TreeStore(db);

@@ -58,6 +58,12 @@ public final class LedgerExport {
       long records = 0;
       try (DataOutputStream out = stream(dir.resolve(ExportFiles.RECORDS))) {
         long next = 0;
+        for (LedgerArchive.Segment s : LedgerArchive.segments(db)) {
+          LedgerArchive.copyRecords(s, out); // records moved out of the database by retention
+          records += s.end() - s.first();
+          next = s.end();
+          progress.accept("exported archive segment " + s.file().getFileName());
+        }
         while (true) {
           List<Ledger.Raw> chunk = Ledger.rawRecords(db, next, CHUNK);
           if (chunk.isEmpty()) {

@@ -39,8 +39,21 @@ public final class LedgerReader {
     return new TreeHead(treeSize, Merkle.root(tree, treeSize));
   }
 
+  /**
+   * A record by index, from the database or, once archived, from its segment file (an archived
+   * record reports its response time as {@code recordedAt}: the commit time is not archived).
+   */
   public Optional<LedgerEntry> get(long index) {
-    return Ledger.query(db, "WHERE idx = ?", index, 1).stream().findFirst();
+    Optional<LedgerEntry> live = Ledger.query(db, "WHERE idx = ?", index, 1).stream().findFirst();
+    if (live.isPresent()) {
+      return live;
+    }
+    return LedgerArchive.find(db, index)
+        .map(
+            bytes -> {
+              ExchangeRecord r = ExchangeRecord.decode(bytes);
+              return new LedgerEntry(index, r.responseTime(), r, Merkle.leafHash(bytes));
+            });
   }
 
   public List<LedgerEntry> byMessageId(String messageId) {
@@ -57,8 +70,11 @@ public final class LedgerReader {
             c -> {
               try (java.sql.PreparedStatement p =
                   c.prepareStatement(
-                      "SELECT idx FROM ledger_record WHERE subject_hash = ? ORDER BY idx LIMIT 10000")) {
+                      "SELECT idx FROM ledger_archived_subject WHERE subject_hash = ? UNION"
+                          + " SELECT idx FROM ledger_record WHERE subject_hash = ?"
+                          + " ORDER BY idx LIMIT 10000")) {
                 p.setString(1, subjectHash);
+                p.setString(2, subjectHash);
                 List<Long> found = new java.util.ArrayList<>();
                 try (java.sql.ResultSet r = p.executeQuery()) {
                   while (r.next()) {
@@ -72,6 +88,11 @@ public final class LedgerReader {
         .map(i -> get(i).orElseThrow())
         .filter(e -> e.record().subjectHash().equals(subjectHash))
         .toList();
+  }
+
+  /** Segments moved out of the database by retention, oldest first. */
+  public List<LedgerArchive.Segment> archiveSegments() {
+    return LedgerArchive.segments(db);
   }
 
   public List<Ledger.Raw> rawRecords(long fromInclusive, int limit) {

@@ -11,11 +11,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.openlgsp.core.Digests;
 
 /**
  * Recomputes a ledger export from scratch and checks it against its signed checkpoints (and any
@@ -161,6 +161,22 @@ public final class LedgerVerifier {
     return roots;
   }
 
+  private static final int CHUNK = 8192;
+
+  /** Records read from {@code records.bin}, hashed in parallel a chunk at a time. */
+  private static final class Chunk {
+    final byte[][] records = new byte[CHUNK][];
+    final byte[][] leaves = new byte[CHUNK][];
+    int count;
+    String readProblem;
+
+    void hash() {
+      java.util.stream.IntStream.range(0, count)
+          .parallel()
+          .forEach(j -> leaves[j] = Merkle.leafHash(records[j]));
+    }
+  }
+
   private static long recompute(
       Path dir,
       TreeMap<Long, byte[]> roots,
@@ -168,78 +184,66 @@ public final class LedgerVerifier {
       Consumer<String> progress,
       java.util.Set<Long> extraSizes) {
     Frontier fromRecords = Frontier.empty();
-    Frontier fromLeaves = Frontier.empty();
     List<Frontier.Node> sink = new NodeSink();
     long lastGood = 0;
     long firstLeafMismatch = -1;
     long total = roots.lastKey();
     long started = System.nanoTime();
-    MessageDigest sha = Digests.sha256();
-    byte[] leafBuf = new byte[Merkle.HASH_SIZE];
+    byte[] stored = new byte[Merkle.HASH_SIZE];
     long i = 0;
     try (DataInputStream records = open(dir.resolve(ExportFiles.RECORDS));
         InputStream leaves = openOptional(dir.resolve(ExportFiles.LEAVES))) {
       boolean leavesLeft = leaves != null;
-      byte[] buf = new byte[4096];
       while (true) {
-        int length;
-        try {
-          length = records.readInt();
-        } catch (EOFException end) {
-          break;
-        }
-        if (length < 0 || length > 4 * 1024 * 1024) {
-          f.bad(i, "record " + i + " has an impossible length " + length);
-          return i;
-        }
-        if (buf.length < length) {
-          buf = new byte[Math.max(length, buf.length * 2)];
-        }
-        try {
-          records.readFully(buf, 0, length);
-        } catch (EOFException cut) {
-          f.bad(i, "records.bin ends inside record " + i);
-          return i;
-        }
-        sha.update((byte) 0);
-        sha.update(buf, 0, length);
-        byte[] leaf = sha.digest();
-        fromRecords.append(leaf, sink);
-        if (leavesLeft && leaves.readNBytes(leafBuf, 0, leafBuf.length) == leafBuf.length) {
-          fromLeaves.append(leafBuf.clone(), sink);
-          if (firstLeafMismatch < 0 && !Arrays.equals(leaf, leafBuf)) {
-            firstLeafMismatch = i;
-          }
-        } else {
-          leavesLeft = false;
-        }
-        i++;
-        byte[] expected = roots.get(i);
-        if (expected != null) {
-          if (MessageDigest.isEqual(fromRecords.root(), expected)) {
-            lastGood = i;
-          } else if (extraSizes.contains(i)
-              && fromLeaves.size() == i
-              && MessageDigest.isEqual(fromLeaves.root(), fromRecords.root())) {
-            f.bad(
-                lastGood,
-                "forked checkpoint: the supplied checkpoint at size "
-                    + i
-                    + " is validly signed but contradicts this export, whose own checkpoints"
-                    + " verify; the log has shown two histories (first divergence at or after "
-                    + lastGood
-                    + ")");
-            return i;
+        Chunk chunk = read(records, i);
+        chunk.hash();
+        for (int j = 0; j < chunk.count; j++) {
+          byte[] leaf = chunk.leaves[j];
+          fromRecords.append(leaf, sink);
+          if (leavesLeft && leaves.readNBytes(stored, 0, stored.length) == stored.length) {
+            if (firstLeafMismatch < 0 && !Arrays.equals(leaf, stored)) {
+              firstLeafMismatch = i;
+            }
           } else {
-            mismatch(f, i, lastGood, expected, fromLeaves, firstLeafMismatch);
-            return i;
+            leavesLeft = false;
+          }
+          i++;
+          byte[] expected = roots.get(i);
+          if (expected != null) {
+            if (MessageDigest.isEqual(fromRecords.root(), expected)) {
+              lastGood = i;
+            } else {
+              Optional<byte[]> leavesRoot = leavesRoot(dir, i);
+              if (extraSizes.contains(i)
+                  && leavesRoot.isPresent()
+                  && MessageDigest.isEqual(leavesRoot.get(), fromRecords.root())) {
+                f.bad(
+                    lastGood,
+                    "forked checkpoint: the supplied checkpoint at size "
+                        + i
+                        + " is validly signed but contradicts this export, whose own checkpoints"
+                        + " verify; the log has shown two histories (first divergence at or after "
+                        + lastGood
+                        + ")");
+              } else {
+                mismatch(f, i, lastGood, expected, leavesRoot, firstLeafMismatch);
+              }
+              return i;
+            }
+          }
+          if (i % PROGRESS_EVERY == 0) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            progress.accept(
+                String.format(
+                    "verified %,d of %,d signed records (%,.0f records/s)", i, total, i / seconds));
           }
         }
-        if (i % PROGRESS_EVERY == 0) {
-          double seconds = (System.nanoTime() - started) / 1e9;
-          progress.accept(
-              String.format(
-                  "verified %,d of %,d signed records (%,.0f records/s)", i, total, i / seconds));
+        if (chunk.readProblem != null) {
+          f.bad(i, chunk.readProblem);
+          return i;
+        }
+        if (chunk.count < CHUNK) {
+          break;
         }
       }
     } catch (IOException e) {
@@ -265,9 +269,62 @@ public final class LedgerVerifier {
     return i;
   }
 
+  /** Reads up to a chunk of records; a damaged frame ends the chunk with a problem. */
+  private static Chunk read(DataInputStream records, long first) throws IOException {
+    Chunk c = new Chunk();
+    while (c.count < CHUNK) {
+      long index = first + c.count;
+      int length;
+      try {
+        length = records.readInt();
+      } catch (EOFException end) {
+        return c;
+      }
+      if (length < 0 || length > 4 * 1024 * 1024) {
+        c.readProblem = "record " + index + " has an impossible length " + length;
+        return c;
+      }
+      byte[] r = new byte[length];
+      try {
+        records.readFully(r);
+      } catch (EOFException cut) {
+        c.readProblem = "records.bin ends inside record " + index;
+        return c;
+      }
+      c.records[c.count++] = r;
+    }
+    return c;
+  }
+
+  /** The root over the export's first {@code size} stored leaf hashes, if it has that many. */
+  private static Optional<byte[]> leavesRoot(Path dir, long size) throws IOException {
+    Path file = dir.resolve(ExportFiles.LEAVES);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    Frontier f = Frontier.empty();
+    List<Frontier.Node> sink = new NodeSink();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+      byte[] h = new byte[Merkle.HASH_SIZE];
+      for (long k = 0; k < size; k++) {
+        if (in.readNBytes(h, 0, h.length) != h.length) {
+          return Optional.empty();
+        }
+        f.append(h.clone(), sink);
+      }
+    }
+    return Optional.of(f.root());
+  }
+
   private static void mismatch(
-      Findings f, long size, long lastGood, byte[] expected, Frontier leaves, long leafMismatch) {
-    boolean leavesTrusted = leaves.size() == size && MessageDigest.isEqual(leaves.root(), expected);
+      Findings f,
+      long size,
+      long lastGood,
+      byte[] expected,
+      Optional<byte[]> leavesRoot,
+      long leafMismatch) {
+    boolean leavesTrusted =
+        leavesRoot.isPresent() && MessageDigest.isEqual(leavesRoot.get(), expected);
     if (leavesTrusted && leafMismatch >= 0) {
       f.bad(
           leafMismatch,

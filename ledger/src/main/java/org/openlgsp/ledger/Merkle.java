@@ -25,6 +25,9 @@ public final class Merkle {
   /** Longest proof accepted by the verifiers (trees up to 2^63 leaves need fewer). */
   static final int MAX_PROOF = 64;
 
+  /** One digest per thread: looking a provider up per hash costs more than the hash itself. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digests::sha256);
+
   private Merkle() {}
 
   /** MTH({}) = SHA-256 of nothing. */
@@ -34,14 +37,14 @@ public final class Merkle {
 
   /** SHA-256(0x00 || entry). */
   public static byte[] leafHash(byte[] entry) {
-    MessageDigest sha = Digests.sha256();
+    MessageDigest sha = SHA256.get();
     sha.update((byte) 0);
     return sha.digest(entry);
   }
 
   /** SHA-256(0x01 || left || right). */
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest sha = Digests.sha256();
+    MessageDigest sha = SHA256.get();
     sha.update((byte) 1);
     sha.update(left);
     return sha.digest(right);

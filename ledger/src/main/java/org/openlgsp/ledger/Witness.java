@@ -30,7 +30,7 @@ public final class Witness {
     private static final long serialVersionUID = 1L;
     private final long knownSize;
 
-    StaleSize(long knownSize) {
+    public StaleSize(long knownSize) {
       super(
           ErrorCode.CHECKPOINT_INCONSISTENT,
           "the witness last cosigned this log at size " + knownSize);

@@ -27,7 +27,9 @@ import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerOptions;
 import org.openlgsp.ledger.LedgerReader;
 import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.ledger.SubjectHasher;
+import org.openlgsp.ledger.Witness;
 import org.openlgsp.ledger.spi.Timestamper;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
@@ -109,7 +111,7 @@ final class GatewayNode implements AutoCloseable {
                 key,
                 Timestamper.none(),
                 new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
-                List.of(),
+                ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
             .start();
     Gateway gateway =
@@ -130,6 +132,14 @@ final class GatewayNode implements AutoCloseable {
                   key.verifier(),
                   ls.auditorTokenSha256(),
                   new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)),
+                  ls.witnessFor().isEmpty()
+                      ? Optional.empty()
+                      : Optional.of(
+                          new Witness(
+                              db,
+                              LedgerFiles.witnessKey(baseDir, ls, node),
+                              ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
+                              clock)),
                   role.host(),
                   ls.apiPort()));
     }

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
       LedgerCommands.ProveCmd.class,
       LedgerCommands.ConsistencyCmd.class,
       LedgerCommands.ExportCmd.class,
-      LedgerCommands.VerifyCmd.class
+      LedgerCommands.VerifyCmd.class,
+      LedgerCommands.ArchiveCmd.class
     })
 final class LedgerCommands {
   /** Where the ledger is: a node configuration (its database) or a node's auditor API. */
@@ -280,6 +281,56 @@ final class LedgerCommands {
         System.out.println("first bad index: " + r.firstBadIndex().getAsLong());
       }
       return 1;
+    }
+  }
+
+  @Command(
+      name = "archive",
+      mixinStandardHelpOptions = true,
+      description =
+          "Retention: move signed records below a size into a compressed segment file and delete"
+              + " them from the database (proofs, export and verify keep working).")
+  static final class ArchiveCmd implements Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        paramLabel = "FILE",
+        description = "Gateway node configuration (its database).")
+    Path config;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Archive folder.")
+    Path dir;
+
+    @Option(
+        names = "--up-to",
+        description = "Archive records below this index (default: the latest checkpoint's size).")
+    Long upTo;
+
+    @Override
+    public Integer call() {
+      NodeConfig.GatewayRole g =
+          NodeConfig.read(config)
+              .gatewayRole()
+              .orElseThrow(() -> new IllegalArgumentException(config + " has no gateway role"));
+      Path base = config.toAbsolutePath().getParent();
+      try (org.openlgsp.storage.Database db =
+          org.openlgsp.storage.Database.open(GatewayNode.resolveJdbc(base, g.database()))) {
+        long limit =
+            upTo != null
+                ? upTo
+                : org.openlgsp.ledger.LedgerReader.open(db)
+                    .latestCheckpoint()
+                    .map(org.openlgsp.ledger.StoredCheckpoint::size)
+                    .orElse(0L);
+        var segment =
+            org.openlgsp.ledger.LedgerArchive.archive(db, dir, limit, System.err::println);
+        System.out.println(
+            segment
+                .map(
+                    s -> "archived records " + s.first() + ".." + (s.end() - 1) + " to " + s.file())
+                .orElse("nothing to archive"));
+        return 0;
+      }
     }
   }
 }

@@ -44,6 +44,27 @@ final class LedgerFiles {
     return key;
   }
 
+  /** The witness (cosignature, type 0x04) key, created on first use. */
+  static NoteKey witnessKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    Path file =
+        baseDir.resolve(
+            s.witnessKey().isEmpty()
+                ? "ledger/" + node.toString().replace('/', '_') + ".witness.key"
+                : s.witnessKey());
+    String name = node + "/witness";
+    if (!Files.exists(file)) {
+      NoteKey key = NoteKey.generate(name, NoteKey.TYPE_COSIGNATURE);
+      writeSecret(file, key.privateText() + "\n");
+      return key;
+    }
+    try {
+      return NoteKey.parse(Files.readString(file));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read witness key " + file + ": " + e.getMessage());
+    }
+  }
+
   static SubjectHasher subjectHasher(Path baseDir, NodeConfig.LedgerSettings s) {
     Path file = baseDir.resolve(s.subjectKey());
     if (!Files.exists(file)) {

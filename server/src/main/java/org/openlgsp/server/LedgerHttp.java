@@ -48,26 +48,53 @@ final class LedgerHttp implements AutoCloseable {
       SubjectAccess subjects,
       String host,
       int port) {
+    this(reader, key, tokenSha256Hex, subjects, java.util.Optional.empty(), host, port);
+  }
+
+  /** With a witness: other logs post their checkpoints to be cosigned (no bearer token). */
+  LedgerHttp(
+      LedgerReader reader,
+      NoteVerifier key,
+      String tokenSha256Hex,
+      SubjectAccess subjects,
+      java.util.Optional<org.openlgsp.ledger.Witness> witness,
+      String host,
+      int port) {
     this.reader = reader;
     this.key = key;
     this.tokenSha256 = java.util.HexFormat.of().parseHex(tokenSha256Hex);
     this.subjects = subjects;
-    HttpRouting.Builder routing =
-        HttpRouting.builder()
-            .get("/ledger/v1/checkpoint", auth(this::checkpoint))
-            .get("/ledger/v1/checkpoints", auth(this::checkpoints))
-            .get("/ledger/v1/vkey", auth((req, res) -> text(res, key + "\n")))
-            .get("/ledger/v1/records/{index}", auth(this::record))
-            .get("/ledger/v1/records", auth(this::recordsByMessageId))
-            .get("/ledger/v1/proofs/inclusion", auth(this::inclusion))
-            .get("/ledger/v1/proofs/consistency", auth(this::consistency))
-            .get("/ledger/v1/export/records", auth(this::exportRecords))
-            .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
-            .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
-            .any(
-                (req, res) ->
-                    problem(
-                        res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
+    HttpRouting.Builder routing = HttpRouting.builder();
+    witness.ifPresent(
+        w ->
+            routing.post(
+                "/ledger/v1/witness/add-checkpoint",
+                (req, res) -> {
+                  try {
+                    WitnessHttp.serve(w, req, res);
+                  } catch (LgspException e) {
+                    problem(res, e);
+                  } catch (Exception e) {
+                    LOG.log(Level.WARNING, "witness failure", e);
+                    problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
+                  }
+                }));
+    routing
+        .get("/ledger/v1/checkpoint", auth(this::checkpoint))
+        .get("/ledger/v1/checkpoints", auth(this::checkpoints))
+        .get("/ledger/v1/vkey", auth((req, res) -> text(res, key + "\n")))
+        .get("/ledger/v1/records/{index}", auth(this::record))
+        .get("/ledger/v1/records", auth(this::recordsByMessageId))
+        .get("/ledger/v1/proofs/inclusion", auth(this::inclusion))
+        .get("/ledger/v1/proofs/consistency", auth(this::consistency))
+        .get("/ledger/v1/export/records", auth(this::exportRecords))
+        .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
+        .get("/ledger/v1/export/segments", auth(this::segments))
+        .get("/ledger/v1/export/segments/{first}", auth(this::segment))
+        .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
+        .any(
+            (req, res) ->
+                problem(res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
     this.server = WebServer.builder().host(host).port(port).routing(routing).build().start();
   }
 
@@ -152,6 +179,30 @@ final class LedgerHttp implements AutoCloseable {
     res.send(bytes.toByteArray());
   }
 
+  private void segments(ServerRequest req, ServerResponse res) {
+    json(
+        res,
+        reader.archiveSegments().stream()
+            .map(s -> java.util.Map.of("first", s.first(), "end", s.end(), "sha256", s.sha256()))
+            .toList());
+  }
+
+  /** A retention segment as archived: gzip of framed records. */
+  private void segment(ServerRequest req, ServerResponse res) throws IOException {
+    long first = number(req.path().pathParameters().get("first"), "first");
+    var s =
+        reader.archiveSegments().stream()
+            .filter(x -> x.first() == first)
+            .findFirst()
+            .orElseThrow(
+                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no segment at " + first));
+    res.header(HeaderNames.CONTENT_TYPE, "application/gzip");
+    try (var in = java.nio.file.Files.newInputStream(s.file());
+        var out = res.outputStream()) {
+      in.transferTo(out);
+    }
+  }
+
   private void exportLeaves(ServerRequest req, ServerResponse res) {
     long from = number(query(req, "from"), "from");
     long to = Math.min(from + MAX_PAGE, number(query(req, "to"), "to"));
@@ -200,6 +251,18 @@ final class LedgerHttp implements AutoCloseable {
       return v;
     } catch (NumberFormatException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, name + " must be a whole number >= 0");
+    }
+  }
+
+  /** The exception a problem document from this API stands for (client side). */
+  static LgspException fromProblem(byte[] body) {
+    try {
+      java.util.Map<?, ?> p = Json.mapper().readValue(body, java.util.Map.class);
+      ErrorCode code =
+          ErrorCode.fromCode(String.valueOf(p.get("code"))).orElse(ErrorCode.INTERNAL_ERROR);
+      return new LgspException(code, String.valueOf(p.get("detail")));
+    } catch (IOException e) {
+      return new LgspException(ErrorCode.INTERNAL_ERROR, "unreadable answer from the server");
     }
   }
 

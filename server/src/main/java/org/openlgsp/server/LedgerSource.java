@@ -19,11 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
-import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
-import org.openlgsp.core.Problem;
 import org.openlgsp.ledger.LedgerExport;
 import org.openlgsp.ledger.LedgerReader;
 import org.openlgsp.ledger.NoteKey;
@@ -134,9 +131,7 @@ interface LedgerSource extends AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
-          Problem p = Json.read(r.body(), Problem.class);
-          ErrorCode code = ErrorCode.fromCode(p.code()).orElse(ErrorCode.INTERNAL_ERROR);
-          throw new LgspException(code, p.detail());
+          throw LedgerHttp.fromProblem(r.body());
         }
         return r.body();
       } catch (IOException e) {
@@ -213,6 +208,16 @@ interface LedgerSource extends AutoCloseable {
                 new java.io.BufferedOutputStream(
                     Files.newOutputStream(dir.resolve("records.bin")), 1 << 16))) {
           long next = 0;
+          for (Map<String, Object> seg :
+              (List<Map<String, Object>>) json("/ledger/v1/export/segments")) {
+            long first = ((Number) seg.get("first")).longValue();
+            byte[] gz = get("/ledger/v1/export/segments/" + first);
+            try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(gz))) {
+              in.transferTo(out); // same framing as records.bin
+            }
+            next = ((Number) seg.get("end")).longValue();
+            records += next - first;
+          }
           while (true) {
             byte[] page = get("/ledger/v1/export/records?from=" + next + "&limit=10000");
             if (page.length == 0) {

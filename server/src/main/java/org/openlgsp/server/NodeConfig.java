@@ -264,7 +264,39 @@ record NodeConfig(
       Long checkpointEvery,
       Integer apiPort,
       String auditorTokenSha256,
-      String subjectKey) {
+      String subjectKey,
+      String witnessKey,
+      List<String> witnessFor,
+      List<WitnessEntry> witnesses) {
+    /** A witness this node asks to cosign its checkpoints. */
+    record WitnessEntry(String name, String url) {
+      WitnessEntry {
+        Objects.requireNonNull(name, "ledger.witnesses.name is required");
+        Objects.requireNonNull(url, "ledger.witnesses.url is required");
+      }
+    }
+
+    LedgerSettings(
+        String origin,
+        String checkpointKey,
+        Duration checkpointInterval,
+        Long checkpointEvery,
+        Integer apiPort,
+        String auditorTokenSha256,
+        String subjectKey) {
+      this(
+          origin,
+          checkpointKey,
+          checkpointInterval,
+          checkpointEvery,
+          apiPort,
+          auditorTokenSha256,
+          subjectKey,
+          null,
+          null,
+          null);
+    }
+
     LedgerSettings {
       origin = origin == null ? "" : origin;
       checkpointKey = checkpointKey == null ? "" : checkpointKey; // "": one file per node id
@@ -279,6 +311,12 @@ record NodeConfig(
         throw new IllegalArgumentException("ledger.apiPort needs ledger.auditorTokenSha256");
       }
       subjectKey = subjectKey == null ? "ledger/subject.key" : subjectKey;
+      witnessKey = witnessKey == null ? "" : witnessKey; // "": one file per node id
+      witnessFor = witnessFor == null ? List.of() : List.copyOf(witnessFor);
+      witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
+      if (!witnessFor.isEmpty() && apiPort < 0) {
+        throw new IllegalArgumentException("ledger.witnessFor needs ledger.apiPort");
+      }
     }
 
     static LedgerSettings defaults() {

@@ -80,6 +80,17 @@ class LedgerCommandsTest {
       assertThat(verify.exit()).as(verify.out()).isZero();
       assertThat(verify.out()).contains("SOUND: 2 records");
 
+      var archived =
+          LgspCommandLineTest.run(
+              "ledger", "archive", "--config", config, "--dir", dir.resolve("archive").toString());
+      assertThat(archived.exit()).as(archived.err()).isZero();
+      assertThat(archived.out()).contains("archived records 0..1");
+      Path afterArchive = dir.resolve("export-after-archive");
+      LgspCommandLineTest.run(
+          "ledger", "export", "--config", config, "--out", afterArchive.toString());
+      assertThat(LgspCommandLineTest.run("ledger", "verify", afterArchive.toString()).out())
+          .contains("SOUND: 2 records");
+
       byte[] records = Files.readAllBytes(export.resolve("records.bin"));
       records[records.length - 5] ^= 1;
       Files.write(export.resolve("records.bin"), records);
@@ -109,7 +120,7 @@ class LedgerCommandsTest {
           var live =
               LgspCommandLineTest.run(
                   "ledger", "verify", "--url", url, "--token-file", token.toString());
-          assertThat(live.exit()).as(live.out()).isZero();
+          assertThat(live.exit()).as(live.out() + live.err()).isZero();
           var liveProof =
               LgspCommandLineTest.run(
                   "ledger",

@@ -246,7 +246,8 @@ class LgspCommandLineTest {
         "registry enrolment submit --help",
         "registry enrolment list --help",
         "registry enrolment approve --help",
-        "registry enrolment reject --help"
+        "registry enrolment reject --help",
+        "ledger archive --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
