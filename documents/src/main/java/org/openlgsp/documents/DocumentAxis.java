@@ -105,8 +105,16 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
     long now = clock.millis();
+    // The file is made durable before the (single-writer) transaction, so fsyncs of concurrent
+    // packages overlap instead of queueing behind the database lock.
+    String id = UUID.randomUUID().toString();
+    Path path = files.keep(spooled, id);
+    boolean kept = false;
     try {
-      return Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, relayed, now));
+      Receipt r =
+          Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, id, path, relayed, now));
+      kept = !r.duplicate();
+      return r;
     } catch (StorageException e) {
       // A concurrent twin won the unique dedupe key: answer as for any duplicate.
       Optional<DocumentStore.PackageRow> twin =
@@ -115,11 +123,21 @@ public final class DocumentAxis implements AutoCloseable {
         return Sql.read(store.db(), c -> duplicate(c, twin.get(), spooled.sha256()));
       }
       throw e;
+    } finally {
+      if (!kept) {
+        files.discard(path);
+      }
     }
   }
 
   private Receipt storeIn(
-      Connection c, EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed, long now)
+      Connection c,
+      EdxmlPackage pkg,
+      PackageFiles.Spooled spooled,
+      String id,
+      Path path,
+      boolean relayed,
+      long now)
       throws SQLException {
     String key = dedupeKey(pkg);
     Optional<DocumentStore.PackageRow> existing = store.packageByKey(c, key);
@@ -187,8 +205,6 @@ public final class DocumentAxis implements AutoCloseable {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED, "none of the package's recipients is served by this axis");
     }
-    String id = UUID.randomUUID().toString();
-    Path path = files.keep(spooled, id);
     store.insertPackage(
         c,
         new DocumentStore.PackageRow(
