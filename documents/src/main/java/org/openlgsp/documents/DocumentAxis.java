@@ -80,22 +80,32 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt accept(AgencyCode from, InputStream body, boolean relayed) {
     try (PackageFiles.Spooled spooled = files.spool(body, options.maxPackageBytes())) {
-      EdxmlCodec.Parsed parsed;
-      try (InputStream in = Files.newInputStream(spooled.file())) {
-        parsed = EdxmlCodec.parse(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      EdxmlPackage pkg;
+      SignatureCheck signature;
+      if (spooled.size() > options.streamingThresholdBytes()) {
+        // Large package: skeleton DOM without attachment contents, streamed digest.
+        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.file());
+        pkg = EdxmlCodec.bind(skeleton);
+        signature = XmlSignatures.verifyStreaming(skeleton, spooled.file());
+      } else {
+        EdxmlCodec.Parsed parsed;
+        try (InputStream in = Files.newInputStream(spooled.file())) {
+          parsed = EdxmlCodec.parse(in);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        pkg = parsed.pkg();
+        signature = XmlSignatures.verify(parsed.dom());
       }
-      SignatureCheck signature = XmlSignatures.verify(parsed.dom());
-      boolean mustSign = options.signatureRequired() && parsed.pkg() instanceof DocumentPackage;
-      Validation.require(parsed.pkg(), signature, mustSign);
-      String sender = parsed.pkg().fromOrganId().trim();
+      boolean mustSign = options.signatureRequired() && pkg instanceof DocumentPackage;
+      Validation.require(pkg, signature, mustSign);
+      String sender = pkg.fromOrganId().trim();
       if (!sender.equals(from.value()) && !(relayed && speaksFor(from, sender))) {
         throw new LgspException(
             ErrorCode.ACCESS_DENIED,
             "package From/OrganId is not the agency " + from + " that sent it");
       }
-      Receipt r = store(parsed.pkg(), spooled, relayed);
+      Receipt r = store(pkg, spooled, relayed);
       if (!r.duplicate()) {
         outbox.wake();
       }
