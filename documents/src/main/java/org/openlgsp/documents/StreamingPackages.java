@@ -185,16 +185,7 @@ final class StreamingPackages {
 
   private static boolean isBase64(char[] text, int start, int length) {
     for (int i = start; i < start + length; i++) {
-      char c = text[i];
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '+'
-              || c == '/'
-              || c == '='
-              || Character.isWhitespace(c);
-      if (!ok) {
+      if (!Validation.isBase64(text[i])) {
         return false;
       }
     }
