@@ -17,7 +17,6 @@ import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.Problem;
 
 /** A document system's client of its axis's HTTP API ({@code /edoc/v1}). */
 public final class AxisClient {
@@ -105,12 +104,16 @@ public final class AxisClient {
 
   private static LgspException refusal(int status, byte[] body) {
     try {
-      Problem p = Json.read(body, Problem.class);
-      ErrorCode code = ErrorCode.fromCode(p.code()).orElse(ErrorCode.INTERNAL_ERROR);
+      com.fasterxml.jackson.databind.JsonNode p =
+          Json.read(body, com.fasterxml.jackson.databind.JsonNode.class);
+      ErrorCode code = ErrorCode.fromCode(p.path("code").asText()).orElse(ErrorCode.INTERNAL_ERROR);
+      String detail = p.path("detail").asText("axis answered HTTP " + status);
       if (code == ErrorCode.DOCUMENT_INVALID) {
-        return new InvalidPackageException(p.errors());
+        List<String> errors = new java.util.ArrayList<>();
+        p.path("errors").forEach(e -> errors.add(e.asText()));
+        return new InvalidPackageException(errors);
       }
-      return new LgspException(code, p.detail());
+      return new LgspException(code, detail);
     } catch (RuntimeException e) {
       return new LgspException(ErrorCode.BACKEND_UNREACHABLE, "axis answered HTTP " + status);
     }

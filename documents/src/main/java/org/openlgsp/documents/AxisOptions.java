@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * How a document axis node runs: where package files live, the largest package accepted, whether
- * unsigned packages are refused, and the outbox's retry schedule (exponential backoff from {@code
- * retryBase} up to {@code retryMax}, given up after {@code maxAttempts}).
+ * unsigned packages are refused, the outbox's retry schedule (exponential backoff from {@code
+ * retryBase} up to {@code retryMax}, given up after {@code maxAttempts}), and the size above which
+ * packages are read by streaming instead of as a DOM ({@code streamingThresholdBytes}).
  */
 public record AxisOptions(
     Path dataDir,
@@ -15,8 +16,10 @@ public record AxisOptions(
     boolean signatureRequired,
     Duration retryBase,
     Duration retryMax,
-    int maxAttempts) {
+    int maxAttempts,
+    long streamingThresholdBytes) {
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 160L * 1024 * 1024;
+  public static final long DEFAULT_STREAMING_THRESHOLD = 4L * 1024 * 1024;
 
   public AxisOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -29,6 +32,9 @@ public record AxisOptions(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
+    if (streamingThresholdBytes < 0) {
+      throw new IllegalArgumentException("streamingThresholdBytes must not be negative");
+    }
   }
 
   public static AxisOptions defaults(Path dataDir) {
@@ -38,19 +44,35 @@ public record AxisOptions(
         true,
         Duration.ofSeconds(1),
         Duration.ofMinutes(10),
-        50);
+        50,
+        DEFAULT_STREAMING_THRESHOLD);
   }
 
   public AxisOptions withSignatureRequired(boolean required) {
-    return new AxisOptions(dataDir, maxPackageBytes, required, retryBase, retryMax, maxAttempts);
+    return new AxisOptions(
+        dataDir,
+        maxPackageBytes,
+        required,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        streamingThresholdBytes);
   }
 
   public AxisOptions withRetry(Duration base, Duration max, int attempts) {
-    return new AxisOptions(dataDir, maxPackageBytes, signatureRequired, base, max, attempts);
+    return new AxisOptions(
+        dataDir, maxPackageBytes, signatureRequired, base, max, attempts, streamingThresholdBytes);
   }
 
   public AxisOptions withMaxPackageBytes(long max) {
-    return new AxisOptions(dataDir, max, signatureRequired, retryBase, retryMax, maxAttempts);
+    return new AxisOptions(
+        dataDir, max, signatureRequired, retryBase, retryMax, maxAttempts, streamingThresholdBytes);
+  }
+
+  /** Packages larger than {@code bytes} are read by streaming (0: always). */
+  public AxisOptions withStreamingThreshold(long bytes) {
+    return new AxisOptions(
+        dataDir, maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts, bytes);
   }
 
   /** Delay before attempt {@code attempt + 1} after {@code attempt} failures. */

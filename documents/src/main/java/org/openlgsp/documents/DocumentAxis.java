@@ -80,22 +80,32 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt accept(AgencyCode from, InputStream body, boolean relayed) {
     try (PackageFiles.Spooled spooled = files.spool(body, options.maxPackageBytes())) {
-      EdxmlCodec.Parsed parsed;
-      try (InputStream in = Files.newInputStream(spooled.file())) {
-        parsed = EdxmlCodec.parse(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      EdxmlPackage pkg;
+      SignatureCheck signature;
+      if (spooled.size() > options.streamingThresholdBytes()) {
+        // Large package: skeleton DOM without attachment contents, streamed digest.
+        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.file());
+        pkg = EdxmlCodec.bind(skeleton);
+        signature = XmlSignatures.verifyStreaming(skeleton, spooled.file());
+      } else {
+        EdxmlCodec.Parsed parsed;
+        try (InputStream in = Files.newInputStream(spooled.file())) {
+          parsed = EdxmlCodec.parse(in);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        pkg = parsed.pkg();
+        signature = XmlSignatures.verify(parsed.dom());
       }
-      SignatureCheck signature = XmlSignatures.verify(parsed.dom());
-      boolean mustSign = options.signatureRequired() && parsed.pkg() instanceof DocumentPackage;
-      Validation.require(parsed.pkg(), signature, mustSign);
-      String sender = parsed.pkg().fromOrganId().trim();
+      boolean mustSign = options.signatureRequired() && pkg instanceof DocumentPackage;
+      Validation.require(pkg, signature, mustSign);
+      String sender = pkg.fromOrganId().trim();
       if (!sender.equals(from.value()) && !(relayed && speaksFor(from, sender))) {
         throw new LgspException(
             ErrorCode.ACCESS_DENIED,
             "package From/OrganId is not the agency " + from + " that sent it");
       }
-      Receipt r = store(parsed.pkg(), spooled, relayed);
+      Receipt r = store(pkg, spooled, relayed);
       if (!r.duplicate()) {
         outbox.wake();
       }
@@ -105,8 +115,16 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
     long now = clock.millis();
+    // The file is made durable before the (single-writer) transaction, so fsyncs of concurrent
+    // packages overlap instead of queueing behind the database lock.
+    String id = UUID.randomUUID().toString();
+    Path path = files.keep(spooled, id);
+    boolean kept = false;
     try {
-      return Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, relayed, now));
+      Receipt r =
+          Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, id, path, relayed, now));
+      kept = !r.duplicate();
+      return r;
     } catch (StorageException e) {
       // A concurrent twin won the unique dedupe key: answer as for any duplicate.
       Optional<DocumentStore.PackageRow> twin =
@@ -115,11 +133,21 @@ public final class DocumentAxis implements AutoCloseable {
         return Sql.read(store.db(), c -> duplicate(c, twin.get(), spooled.sha256()));
       }
       throw e;
+    } finally {
+      if (!kept) {
+        files.discard(path);
+      }
     }
   }
 
   private Receipt storeIn(
-      Connection c, EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed, long now)
+      Connection c,
+      EdxmlPackage pkg,
+      PackageFiles.Spooled spooled,
+      String id,
+      Path path,
+      boolean relayed,
+      long now)
       throws SQLException {
     String key = dedupeKey(pkg);
     Optional<DocumentStore.PackageRow> existing = store.packageByKey(c, key);
@@ -187,8 +215,6 @@ public final class DocumentAxis implements AutoCloseable {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED, "none of the package's recipients is served by this axis");
     }
-    String id = UUID.randomUUID().toString();
-    Path path = files.keep(spooled, id);
     store.insertPackage(
         c,
         new DocumentStore.PackageRow(

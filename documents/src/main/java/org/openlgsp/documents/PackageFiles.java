@@ -95,6 +95,15 @@ final class PackageFiles {
     }
   }
 
+  /** Removes a kept file whose database row was never committed. */
+  void discard(Path kept) {
+    try {
+      Files.deleteIfExists(kept);
+    } catch (IOException e) {
+      // an orphan file is harmless: nothing points at it
+    }
+  }
+
   void clearTemporary() {
     try (var files = Files.list(tmp)) {
       for (Path p : (Iterable<Path>) files::iterator) {

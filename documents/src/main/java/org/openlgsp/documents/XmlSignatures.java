@@ -95,6 +95,18 @@ public final class XmlSignatures {
 
   /** Verifies the package's signature against the certificate it carries. */
   public static SignatureCheck verify(Document doc) {
+    return verify(doc, Optional.empty());
+  }
+
+  /**
+   * Verifies a large package: the signature element is read from the skeleton (see {@link
+   * StreamingPackages}), the reference digest is computed by streaming the stored file.
+   */
+  static SignatureCheck verifyStreaming(Document skeleton, java.nio.file.Path file) {
+    return verify(skeleton, Optional.of(file));
+  }
+
+  private static SignatureCheck verify(Document doc, Optional<java.nio.file.Path> streamed) {
     Element header = header(doc);
     List<Element> sigs = signatures(header);
     if (sigs.isEmpty()) {
@@ -127,10 +139,18 @@ public final class XmlSignatures {
       // same limits (one whole-document reference, allow-listed transforms) for legacy packages.
       ctx.setProperty("org.jcp.xml.dsig.secureValidation", !legacy);
       XMLSignature again = f.unmarshalXMLSignature(ctx);
-      boolean ok = again.validate(ctx);
+      Reference ref = again.getSignedInfo().getReferences().get(0);
+      boolean ok;
+      boolean digestOk;
+      if (streamed.isPresent()) {
+        digestOk = streamedDigestMatches(ref, streamed.get());
+        ok = again.getSignatureValue().validate(ctx) && digestOk;
+      } else {
+        ok = again.validate(ctx);
+        digestOk = ok || ref.validate(ctx);
+      }
       Optional<X509Certificate> signer = selector.certificate();
       if (!ok) {
-        boolean digestOk = again.getSignedInfo().getReferences().get(0).validate(ctx);
         return new SignatureCheck(
             true,
             signer,
@@ -148,6 +168,39 @@ public final class XmlSignatures {
       return failed(List.of("Signature element is malformed"), warnings);
     } catch (XMLSignatureException e) {
       return failed(List.of("signature could not be verified: " + reason(e)), warnings);
+    }
+  }
+
+  private static boolean streamedDigestMatches(Reference ref, java.nio.file.Path file) {
+    String c14n = CanonicalizationMethod.INCLUSIVE;
+    List<String> prefixes = List.of();
+    for (Object o : ref.getTransforms()) {
+      Transform t = (Transform) o;
+      if (!Transform.ENVELOPED.equals(t.getAlgorithm())) {
+        c14n = t.getAlgorithm();
+        if (t.getParameterSpec() instanceof javax.xml.crypto.dsig.spec.ExcC14NParameterSpec spec) {
+          prefixes = List.copyOf(spec.getPrefixList());
+        }
+      }
+    }
+    String alg =
+        switch (ref.getDigestMethod().getAlgorithm()) {
+          case DigestMethod.SHA1 -> "SHA-1";
+          case DigestMethod.SHA256 -> "SHA-256";
+          case DigestMethod.SHA384 -> "SHA-384";
+          case DigestMethod.SHA512 -> "SHA-512";
+          default -> "";
+        };
+    if (alg.isEmpty()) {
+      return false;
+    }
+    try {
+      byte[] actual =
+          StreamingPackages.referenceDigest(
+              file, c14n, prefixes, java.security.MessageDigest.getInstance(alg));
+      return java.security.MessageDigest.isEqual(actual, ref.getDigestValue());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return false;
     }
   }
 

@@ -32,5 +32,9 @@ class AxisOptionsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(o.signatureRequired()).isTrue();
     assertThat(o.maxPackageBytes()).isEqualTo(AxisOptions.DEFAULT_MAX_PACKAGE_BYTES);
+    assertThat(o.streamingThresholdBytes()).isEqualTo(AxisOptions.DEFAULT_STREAMING_THRESHOLD);
+    assertThat(o.withStreamingThreshold(0).streamingThresholdBytes()).isZero();
+    assertThatThrownBy(() -> o.withStreamingThreshold(-1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

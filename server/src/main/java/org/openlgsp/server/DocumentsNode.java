@@ -38,7 +38,8 @@ final class DocumentsNode implements AutoCloseable {
               role.signatureRequired(),
               role.retryBase(),
               role.retryMax(),
-              role.maxAttempts());
+              role.maxAttempts(),
+              AxisOptions.DEFAULT_STREAMING_THRESHOLD);
       Set<AgencyCode> local =
           role.agencies().stream()
               .map(a -> AgencyCode.parse(a.code()))
