@@ -28,6 +28,8 @@ import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateValidator;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.StorageException;
@@ -102,6 +104,8 @@ public final class Registry {
 
   public void addSigningCertificate(ClientId member, X509Certificate certificate) {
     requireMember(member);
+    CertificateValidator.requireUsable(
+        certificate, CertificateProfile.MEMBER_SIGNING, clock.instant());
     change(
         c -> {
           requireExists(c, "registry_member", member.toString(), "member");
@@ -118,6 +122,9 @@ public final class Registry {
 
   public void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
     requireAddress(address);
+    for (X509Certificate cert : tlsCertificates) {
+      CertificateValidator.requireUsable(cert, CertificateProfile.NODE_TLS, clock.instant());
+    }
     requireInstance(id.owner());
     change(
         c -> {
@@ -137,6 +144,7 @@ public final class Registry {
   }
 
   public void addNodeTlsCertificate(NodeId id, X509Certificate certificate) {
+    CertificateValidator.requireUsable(certificate, CertificateProfile.NODE_TLS, clock.instant());
     change(
         c -> {
           requireExists(c, "registry_node", id.toString(), "node");

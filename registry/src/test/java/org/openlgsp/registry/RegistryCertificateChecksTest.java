@@ -1,0 +1,64 @@
+package org.openlgsp.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.TestDatabases;
+
+/** The registry publishes only certificates usable for what they are registered as. */
+class RegistryCertificateChecksTest {
+  @TempDir Path dir;
+
+  private static void assertCode(Runnable r, ErrorCode code, String hint) {
+    assertThatThrownBy(r::run)
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining(hint)
+        .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(code));
+  }
+
+  @Test
+  void wrongPurposeAndExpiredCertificatesAreRefusedWithTheirCodes() {
+    try (Database db = TestDatabases.sqlite(dir)) {
+      Registry r = RegistryTest.registry(db);
+      r.addMember(RegistryTest.MPS, "Bộ Công an");
+      X509Certificate tls = RegistryTest.tls("mps-gw", CertificateProfile.NODE_TLS);
+      assertCode(
+          () -> r.addSigningCertificate(RegistryTest.MPS, tls),
+          ErrorCode.CERTIFICATE_KEY_USAGE,
+          "profile member-signing");
+      X509Certificate signing = RegistryTest.tls("mps-sign", CertificateProfile.MEMBER_SIGNING);
+      assertCode(
+          () -> r.addNode(RegistryTest.MPS_NODE, "https://127.0.0.1:5501", List.of(signing)),
+          ErrorCode.CERTIFICATE_KEY_USAGE,
+          "profile node-tls");
+
+      Clock lastYear = Clock.fixed(Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC);
+      CertificateAuthority old =
+          CertificateAuthority.createRoot("Old CA", Duration.ofDays(500), lastYear);
+      X509Certificate expired =
+          old.issueCredentials(
+                  CertificateProfile.MEMBER_SIGNING, "m", "o", List.of(), Duration.ofDays(30))
+              .certificate();
+      assertCode(
+          () -> r.addSigningCertificate(RegistryTest.MPS, expired),
+          ErrorCode.CERTIFICATE_EXPIRED,
+          "enrol a new key");
+      assertThat(r.directory().member(RegistryTest.MPS).orElseThrow().signingCertificates())
+          .isEmpty();
+    }
+  }
+}
