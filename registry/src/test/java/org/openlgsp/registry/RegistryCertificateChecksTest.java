@@ -61,4 +61,40 @@ class RegistryCertificateChecksTest {
           .isEmpty();
     }
   }
+
+  @Test
+  void onceAnchorsAreImportedOnlyCertificatesTheyIssuedArePublished() {
+    try (Database db = TestDatabases.sqlite(dir)) {
+      Registry r = RegistryTest.registry(db);
+      r.addMember(RegistryTest.MPS, "Bộ Công an");
+      CertificateAuthority governmentCa =
+          CertificateAuthority.createRoot("Government CA", Duration.ofDays(30));
+      X509Certificate notACa = RegistryTest.tls("mps-gw", CertificateProfile.NODE_TLS);
+      assertCode(() -> r.addTrustAnchor(notACa), ErrorCode.CERTIFICATE_KEY_USAGE, "not a CA");
+      long serial = r.serial();
+      r.addTrustAnchor(governmentCa.certificate());
+      assertThat(r.serial()).isGreaterThan(serial);
+      assertThat(r.directory().trustAnchors())
+          .containsExactly(org.openlgsp.core.Certificates.base64(governmentCa.certificate()));
+
+      X509Certificate fromElsewhere =
+          RegistryTest.tls("mps-sign", CertificateProfile.MEMBER_SIGNING);
+      assertCode(
+          () -> r.addSigningCertificate(RegistryTest.MPS, fromElsewhere),
+          ErrorCode.CERTIFICATE_ISSUER_UNKNOWN,
+          "trust anchor");
+      X509Certificate issued =
+          governmentCa
+              .issueCredentials(
+                  CertificateProfile.MEMBER_SIGNING,
+                  "VN/GOV/000.00.00.G01",
+                  "Bộ Công an",
+                  List.of(),
+                  Duration.ofDays(10))
+              .certificate();
+      r.addSigningCertificate(RegistryTest.MPS, issued);
+      assertThat(r.directory().member(RegistryTest.MPS).orElseThrow().signingCertificates())
+          .containsExactly(org.openlgsp.core.Certificates.base64(issued));
+    }
+  }
 }

@@ -95,18 +95,28 @@ final class GatewayNode implements AutoCloseable {
                 systems,
                 holder,
                 ledger,
-                revocationChecker(role.revocationSettings().get(), baseDir, clock));
+                revocationChecker(role.revocationSettings().get(), baseDir, holder, clock));
     return new GatewayNode(db, ledger, holder, fetcher, gateway, tls);
   }
 
   private static org.openlgsp.pki.RevocationChecker revocationChecker(
-      NodeConfig.RevocationSettings settings, Path baseDir, Clock clock) {
-    List<X509Certificate> issuers = new ArrayList<>();
+      NodeConfig.RevocationSettings settings,
+      Path baseDir,
+      DirectoryHolder directory,
+      Clock clock) {
+    List<X509Certificate> configured = new ArrayList<>();
     for (String file : settings.issuers()) {
-      issuers.addAll(Pem.certificates(read(baseDir, file)));
+      configured.addAll(Pem.certificates(read(baseDir, file)));
     }
+    // Configured CA certificates plus the trust anchors of the current signed directory.
     return new org.openlgsp.pki.RevocationChecker(
-        issuers,
+        () -> {
+          List<X509Certificate> all = new ArrayList<>(configured);
+          directory
+              .current()
+              .ifPresent(d -> d.trustAnchors().forEach(a -> all.add(Certificates.fromBase64(a))));
+          return all;
+        },
         new org.openlgsp.pki.OcspClient(settings.timeout(), clock),
         settings.freshness(),
         clock);
