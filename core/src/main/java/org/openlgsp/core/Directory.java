@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * The registry's view of the federation that every gateway acts on: members with their signing
  * certificates, their systems and the node that hosts each, gateway nodes with their TLS
- * certificates, services and access grants. Published signed ({@link SignedDirectory}); a gateway
- * trusts nothing that is not in the last valid one.
+ * certificates, services and access grants, and the CA certificates (base64 DER) trusted to issue
+ * members' and nodes' certificates — the built-in CA's and imported external ones. Published signed
+ * ({@link SignedDirectory}); a gateway trusts nothing that is not in the last valid one.
  */
 public record Directory(
     String instance,
@@ -21,7 +22,8 @@ public record Directory(
     List<SystemEntry> systems,
     List<Node> nodes,
     List<Service> services,
-    List<Grant> grants) {
+    List<Grant> grants,
+    List<String> trustAnchors) {
 
   public Directory {
     Identifiers.requirePart("instance", instance);
@@ -38,6 +40,24 @@ public record Directory(
     nodes = List.copyOf(nodes);
     services = List.copyOf(services);
     grants = List.copyOf(grants);
+    // Absent in directories published before trust anchors existed.
+    trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+  }
+
+  /** A directory without trust anchors (installations that rely on pinned certificates only). */
+  public Directory(
+      String instance,
+      long serial,
+      Instant issuedAt,
+      Instant expiresAt,
+      List<Member> members,
+      List<SystemEntry> systems,
+      List<Node> nodes,
+      List<Service> services,
+      List<Grant> grants) {
+    this(
+        instance, serial, issuedAt, expiresAt, members, systems, nodes, services, grants,
+        List.of());
   }
 
   /** An agency: member code, display name, and the certificates its signatures may be made with. */

@@ -111,6 +111,28 @@ public final class CertificateValidator {
     validate(chain, purpose);
   }
 
+  /**
+   * Checks what can be checked without trust anchors: that {@code certificate} is valid at {@code
+   * now} and was issued for {@code purpose}. The registry runs it before publishing a certificate.
+   *
+   * @throws LgspException {@code certificate.expired}, {@code certificate.not_yet_valid} or {@code
+   *     certificate.key_usage}
+   */
+  public static void requireUsable(
+      X509Certificate certificate, CertificateProfile purpose, Instant now) {
+    checkDates(certificate, now);
+    if (!purpose.permits(certificate)) {
+      throw new LgspException(
+          ErrorCode.CERTIFICATE_KEY_USAGE,
+          "certificate "
+              + describe(certificate)
+              + " lacks the key usage or extended key usage of a "
+              + purpose.label()
+              + " certificate; request one with profile "
+              + purpose.label());
+    }
+  }
+
   private static LgspException translate(
       CertPathValidatorException e, List<X509Certificate> path, Instant now) {
     int index = e.getIndex();

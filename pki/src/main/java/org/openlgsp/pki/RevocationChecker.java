@@ -19,7 +19,7 @@ import org.openlgsp.core.LgspException;
  * revoked certificate is refused at the latest one freshness window after its revocation.
  */
 public final class RevocationChecker {
-  private final List<X509Certificate> issuers;
+  private final java.util.function.Supplier<List<X509Certificate>> issuers;
   private final OcspClient client;
   private final Duration freshness;
   private final Clock clock;
@@ -33,16 +33,34 @@ public final class RevocationChecker {
    */
   public RevocationChecker(
       List<X509Certificate> issuers, OcspClient client, Duration freshness, Clock clock) {
-    if (issuers.isEmpty()) {
-      throw new IllegalArgumentException("revocation checking needs the issuing CA certificates");
-    }
+    this(supplierOf(issuers), client, freshness, clock);
+  }
+
+  /**
+   * As above, with issuers asked anew when needed — e.g. the trust anchors of the current signed
+   * directory, so an imported external CA takes effect without a restart.
+   */
+  public RevocationChecker(
+      java.util.function.Supplier<List<X509Certificate>> issuers,
+      OcspClient client,
+      Duration freshness,
+      Clock clock) {
     if (freshness.isNegative() || freshness.isZero()) {
       throw new IllegalArgumentException("freshness must be positive");
     }
-    this.issuers = List.copyOf(issuers);
+    this.issuers = issuers;
     this.client = Objects.requireNonNull(client, "client");
     this.freshness = freshness;
     this.clock = clock;
+  }
+
+  private static java.util.function.Supplier<List<X509Certificate>> supplierOf(
+      List<X509Certificate> issuers) {
+    if (issuers.isEmpty()) {
+      throw new IllegalArgumentException("revocation checking needs the issuing CA certificates");
+    }
+    List<X509Certificate> copy = List.copyOf(issuers);
+    return () -> copy;
   }
 
   public Duration freshness() {
@@ -148,7 +166,7 @@ public final class RevocationChecker {
   }
 
   X509Certificate issuerOf(X509Certificate certificate) {
-    for (X509Certificate ca : issuers) {
+    for (X509Certificate ca : issuers.get()) {
       if (ca.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
         try {
           certificate.verify(ca.getPublicKey());

@@ -150,4 +150,19 @@ class RevocationCheckerTest {
         () -> checker.requireGood(stranger.certificate(), Optional.empty()),
         ErrorCode.CERTIFICATE_ISSUER_UNKNOWN);
   }
+
+  @Test
+  void issuersMayArriveLaterFromTheDirectory() {
+    java.util.concurrent.atomic.AtomicReference<List<java.security.cert.X509Certificate>> anchors =
+        new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    RevocationChecker fromDirectory =
+        new RevocationChecker(
+            anchors::get, new OcspClient(Duration.ofSeconds(2), clock), FRESHNESS, clock);
+    assertCode(
+        () -> fromDirectory.requireGood(peer.certificate(), Optional.empty()),
+        ErrorCode.CERTIFICATE_ISSUER_UNKNOWN);
+    anchors.set(List.of(trust.root.certificate(), trust.issuing.certificate()));
+    assertThatNoException()
+        .isThrownBy(() -> fromDirectory.requireGood(peer.certificate(), Optional.empty()));
+  }
 }

@@ -15,6 +15,12 @@ final class AdminRequests {
     }
   }
 
+  record TrustAnchor(String certificate) {
+    TrustAnchor {
+      required(certificate, "certificate");
+    }
+  }
+
   record Rejection(String reason) {
     Rejection {
       required(reason, "reason");

@@ -28,6 +28,8 @@ import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateValidator;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.StorageException;
@@ -75,6 +77,7 @@ public final class Registry {
     this.directorySigner = directorySigner;
     this.clock = clock;
     db.migrate("registry");
+    db.migrate("anchors");
   }
 
   public RegistryOptions options() {
@@ -102,6 +105,7 @@ public final class Registry {
 
   public void addSigningCertificate(ClientId member, X509Certificate certificate) {
     requireMember(member);
+    requireTrusted(certificate, CertificateProfile.MEMBER_SIGNING);
     change(
         c -> {
           requireExists(c, "registry_member", member.toString(), "member");
@@ -118,6 +122,9 @@ public final class Registry {
 
   public void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
     requireAddress(address);
+    for (X509Certificate cert : tlsCertificates) {
+      requireTrusted(cert, CertificateProfile.NODE_TLS);
+    }
     requireInstance(id.owner());
     change(
         c -> {
@@ -137,6 +144,7 @@ public final class Registry {
   }
 
   public void addNodeTlsCertificate(NodeId id, X509Certificate certificate) {
+    requireTrusted(certificate, CertificateProfile.NODE_TLS);
     change(
         c -> {
           requireExists(c, "registry_node", id.toString(), "node");
@@ -249,6 +257,65 @@ public final class Registry {
         "grant");
   }
 
+  /**
+   * Imports a CA certificate (the built-in CA's, or an external CA's such as the government CA's)
+   * as a trust anchor: from then on, members' and nodes' certificates must chain to an anchor.
+   */
+  public void addTrustAnchor(X509Certificate ca) {
+    if (ca.getBasicConstraints() < 0 || ca.getKeyUsage() == null || !ca.getKeyUsage()[5]) {
+      throw new LgspException(
+          ErrorCode.CERTIFICATE_KEY_USAGE,
+          "'"
+              + ca.getSubjectX500Principal().getName()
+              + "' is not a CA certificate (basicConstraints CA and keyCertSign); import the CA's"
+              + " certificate, not one it issued");
+    }
+    CertificateValidator.requireUsable(
+        ca,
+        ca.getBasicConstraints() > 0
+            ? CertificateProfile.ROOT_CA
+            : CertificateProfile.INTERMEDIATE_CA,
+        clock.instant());
+    change(
+        c ->
+            insert(
+                c,
+                "INSERT INTO registry_trust_anchor (fingerprint, subject, der, added_at) VALUES (?, ?, ?, ?)",
+                Certificates.fingerprint(ca),
+                ca.getSubjectX500Principal().getName(),
+                Certificates.der(ca),
+                now()),
+        "trust anchor");
+  }
+
+  public List<X509Certificate> trustAnchors() {
+    return read(this::trustAnchors);
+  }
+
+  private List<X509Certificate> trustAnchors(Connection c) throws SQLException {
+    List<X509Certificate> result = new ArrayList<>();
+    try (ResultSet r =
+        c.createStatement()
+            .executeQuery("SELECT der FROM registry_trust_anchor ORDER BY added_at, fingerprint")) {
+      while (r.next()) {
+        result.add(Certificates.fromDer(r.getBytes(1)));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A certificate must be usable for its purpose and, once trust anchors are imported, chain to one
+   * of them (the anchors may be issuing CAs, so the leaf alone suffices).
+   */
+  private void requireTrusted(X509Certificate certificate, CertificateProfile purpose) {
+    CertificateValidator.requireUsable(certificate, purpose, clock.instant());
+    List<X509Certificate> anchors = trustAnchors();
+    if (!anchors.isEmpty()) {
+      new CertificateValidator(anchors, clock).validate(List.of(certificate), purpose);
+    }
+  }
+
   public List<Directory.Member> members() {
     return read(this::members);
   }
@@ -303,7 +370,8 @@ public final class Registry {
                 systems(c),
                 nodes(c),
                 services(c),
-                grants(c).stream().map(GrantEntry::grant).toList()));
+                grants(c).stream().map(GrantEntry::grant).toList(),
+                trustAnchors(c).stream().map(Certificates::base64).toList()));
   }
 
   /**

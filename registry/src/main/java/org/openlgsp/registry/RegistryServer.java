@@ -131,6 +131,24 @@ public final class RegistryServer implements AutoCloseable {
         .get("/api/v1/grants", admin("grant.list", (req, res) -> json(res, 200, registry.grants())))
         .delete("/api/v1/grants/{id}", admin("grant.revoke", this::revokeGrant))
         .get("/api/v1/audit", admin("audit.list", this::auditLog))
+        .post("/api/v1/trust-anchors", admin("trust-anchor.add", this::addTrustAnchor))
+        .get(
+            "/api/v1/trust-anchors",
+            admin(
+                "trust-anchor.list",
+                (req, res) ->
+                    json(
+                        res,
+                        200,
+                        registry.trustAnchors().stream()
+                            .map(
+                                c ->
+                                    Map.of(
+                                        "subject",
+                                        c.getSubjectX500Principal().getName(),
+                                        "fingerprint",
+                                        Certificates.fingerprint(c)))
+                            .toList())))
         .post("/api/v1/enrolments", admin("enrolment.submit", this::submitEnrolment))
         .get(
             "/api/v1/enrolments",
@@ -276,6 +294,19 @@ public final class RegistryServer implements AutoCloseable {
             g.methods(),
             g.pathPatterns());
     json(res, 201, Map.of("id", id));
+  }
+
+  private void addTrustAnchor(ServerRequest req, ServerResponse res) {
+    AdminRequests.TrustAnchor a = body(req, AdminRequests.TrustAnchor.class);
+    List<X509Certificate> certs = Pem.certificates(a.certificate());
+    if (certs.isEmpty()) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "certificate must hold PEM certificates");
+    }
+    for (X509Certificate c : certs) {
+      registry.addTrustAnchor(c);
+    }
+    json(res, 201, Map.of("added", certs.size()));
   }
 
   private Enrolments enrolments() {

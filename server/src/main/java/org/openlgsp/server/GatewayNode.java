@@ -122,7 +122,7 @@ final class GatewayNode implements AutoCloseable {
             systems,
             holder,
             ledger,
-            features(role, baseDir, clock, subjects));
+            features(role, baseDir, holder, clock, subjects));
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort() >= 0) {
       api =
@@ -147,10 +147,14 @@ final class GatewayNode implements AutoCloseable {
   }
 
   private static GatewayFeatures features(
-      NodeConfig.GatewayRole role, Path baseDir, Clock clock, SubjectHasher subjects) {
+      NodeConfig.GatewayRole role,
+      Path baseDir,
+      DirectoryHolder holder,
+      Clock clock,
+      SubjectHasher subjects) {
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
     return role.revocationSettings()
-        .map(r -> features.withRevocation(revocationChecker(r, baseDir, clock)))
+        .map(r -> features.withRevocation(revocationChecker(r, baseDir, holder, clock)))
         .orElse(features);
   }
 
@@ -172,13 +176,23 @@ final class GatewayNode implements AutoCloseable {
   }
 
   private static org.openlgsp.pki.RevocationChecker revocationChecker(
-      NodeConfig.RevocationSettings settings, Path baseDir, Clock clock) {
-    List<X509Certificate> issuers = new ArrayList<>();
+      NodeConfig.RevocationSettings settings,
+      Path baseDir,
+      DirectoryHolder directory,
+      Clock clock) {
+    List<X509Certificate> configured = new ArrayList<>();
     for (String file : settings.issuers()) {
-      issuers.addAll(Pem.certificates(read(baseDir, file)));
+      configured.addAll(Pem.certificates(read(baseDir, file)));
     }
+    // Configured CA certificates plus the trust anchors of the current signed directory.
     return new org.openlgsp.pki.RevocationChecker(
-        issuers,
+        () -> {
+          List<X509Certificate> all = new ArrayList<>(configured);
+          directory
+              .current()
+              .ifPresent(d -> d.trustAnchors().forEach(a -> all.add(Certificates.fromBase64(a))));
+          return all;
+        },
         new org.openlgsp.pki.OcspClient(settings.timeout(), clock),
         settings.freshness(),
         clock);

@@ -229,17 +229,15 @@ record NodeConfig(
   /**
    * OCSP checking of peers' certificates (docs/pki.md).
    *
-   * @param issuers PEM files of the CA certificates that issue the federation's certificates
+   * @param issuers PEM files of CA certificates that issue the federation's certificates, in
+   *     addition to the trust anchors of the signed directory (may be empty when the directory
+   *     carries them)
    * @param freshness how old an OCSP answer may be (default 5 minutes)
    * @param timeout how long to wait for an OCSP responder (default 5 seconds)
    */
   record RevocationSettings(List<String> issuers, Duration freshness, Duration timeout) {
     RevocationSettings {
       issuers = issuers == null ? List.of() : List.copyOf(issuers);
-      if (issuers.isEmpty()) {
-        throw new IllegalArgumentException(
-            "gateway.revocation.issuers needs the issuing CA certificates (PEM files)");
-      }
       freshness = freshness == null ? Duration.ofMinutes(5) : freshness;
       timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
       if (freshness.isNegative()

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
       RegistryCommands.Service.class,
       RegistryCommands.Grant.class,
       RegistryCommands.DirectoryCmd.class,
-      EnrolmentCommands.class
+      EnrolmentCommands.class,
+      TrustAnchorCommands.class
     })
 final class RegistryCommands {
   /** Where the registry is and how to authenticate. */

@@ -89,6 +89,20 @@ class EnrolmentCommandsTest {
     try {
       String url = "http://127.0.0.1:" + port;
       String token = dir.resolve("admin.token").toString();
+      // The built-in CA's chain becomes the directory's trust anchors.
+      assertThat(
+              ok(
+                      "registry",
+                      "trust-anchor",
+                      "add",
+                      "--certificate",
+                      dir.resolve("ca/chain.pem").toString(),
+                      "--url",
+                      url,
+                      "--token-file",
+                      token)
+                  .out())
+          .contains("\"added\":2");
       ok(
           "registry",
           "member",
@@ -156,6 +170,9 @@ class EnrolmentCommandsTest {
           .contains("member.pem: OK");
       String directory = ok("registry", "directory", "--url", url, "--token-file", token).out();
       assertThat(directory).contains("1 members");
+      assertThat(ok("registry", "trust-anchor", "list", "--url", url, "--token-file", token).out())
+          .contains("LGSP Test Issuing CA")
+          .contains("LGSP Test Root CA");
       assertThat(
               ok("ca", "list", "--dir", dir.resolve("ca").toString(), "--password-file", pw).out())
           .contains("member-signing");

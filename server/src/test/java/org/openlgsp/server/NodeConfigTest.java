@@ -60,11 +60,10 @@ class NodeConfigTest {
   }
 
   @Test
-  void revocationWithoutIssuersIsExplained() throws Exception {
-    Path f = write(GATEWAY + "  revocation: {freshness: PT1M}\n");
-    assertThatThrownBy(() -> NodeConfig.read(f))
-        .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageContaining("gateway.revocation.issuers");
+  void revocationMayTakeItsIssuersFromTheDirectoryAlone() throws Exception {
+    NodeConfig c = NodeConfig.read(write(GATEWAY + "  revocation: {freshness: PT1M}\n"));
+    assertThat(c.gateway().revocationSettings().orElseThrow().issuers()).isEmpty();
+    assertThat(c.gateway().revocation().freshness()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
