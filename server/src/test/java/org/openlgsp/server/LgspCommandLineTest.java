@@ -217,7 +217,8 @@ class LgspCommandLineTest {
         "ledger consistency --help",
         "ledger export --help",
         "ledger verify --help",
-        "ledger archive --help"
+        "ledger archive --help",
+        "ledger subject --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
