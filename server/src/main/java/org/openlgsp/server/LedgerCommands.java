@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
       LedgerCommands.ConsistencyCmd.class,
       LedgerCommands.ExportCmd.class,
       LedgerCommands.VerifyCmd.class,
-      LedgerCommands.ArchiveCmd.class
+      LedgerCommands.ArchiveCmd.class,
+      LedgerCommands.SubjectCmd.class
     })
 final class LedgerCommands {
   /** Where the ledger is: a node configuration (its database) or a node's auditor API. */
@@ -329,6 +330,32 @@ final class LedgerCommands {
                 .map(
                     s -> "archived records " + s.first() + ".." + (s.end() - 1) + " to " + s.file())
                 .orElse("nothing to archive"));
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "subject",
+      mixinStandardHelpOptions = true,
+      description =
+          "Who accessed my data: every recorded access to a person's data, with inclusion proofs.")
+  static final class SubjectCmd implements Callable<Integer> {
+    @Mixin Where where;
+
+    @Option(
+        names = "--personal-id",
+        required = true,
+        description = "The 12-digit personal identification number.")
+    String personalId;
+
+    @Option(names = "--html", description = "Print the readable page instead of JSON.")
+    boolean html;
+
+    @Override
+    public Integer call() {
+      try (LedgerSource s = where.open()) {
+        System.out.println(s.subjectReport(personalId, html));
         return 0;
       }
     }

@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.ledger.LedgerExport;
 import org.openlgsp.ledger.LedgerReader;
@@ -42,6 +44,9 @@ interface LedgerSource extends AutoCloseable {
 
   Optional<NoteVerifier> key();
 
+  /** The subject-access report for a 12-digit personal ID: JSON, or the HTML page. */
+  String subjectReport(String personalId, boolean html);
+
   void export(Path dir, Consumer<String> progress);
 
   @Override
@@ -62,7 +67,8 @@ interface LedgerSource extends AutoCloseable {
           Optional.of(
               LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier());
     }
-    return new DatabaseSource(db, LedgerReader.open(db), key);
+    return new DatabaseSource(
+        db, LedgerReader.open(db), key, LedgerFiles.subjectHasher(base, g.ledger()));
   }
 
   /** The auditor API of a running node. */
@@ -71,8 +77,20 @@ interface LedgerSource extends AutoCloseable {
   }
 
   /** Direct database access. */
-  record DatabaseSource(Database db, LedgerReader reader, Optional<NoteVerifier> key)
+  record DatabaseSource(
+      Database db,
+      LedgerReader reader,
+      Optional<NoteVerifier> key,
+      org.openlgsp.ledger.SubjectHasher subjects)
       implements LedgerSource {
+    @Override
+    public String subjectReport(String personalId, boolean html) {
+      SubjectAccess.Report r =
+          new SubjectAccess(reader, subjects, id -> id.toString())
+              .report(new org.openlgsp.core.PersonalId(personalId));
+      return html ? r.html() : new String(Json.write(r.json()), StandardCharsets.UTF_8);
+    }
+
     @Override
     public String latestCheckpoint() {
       return reader.latestCheckpoint().orElseThrow(LedgerHttp::noCheckpoint).note().format();
@@ -173,6 +191,17 @@ interface LedgerSource extends AutoCloseable {
     @Override
     public Object consistency(long first, long second) {
       return json("/ledger/v1/proofs/consistency?first=" + first + "&second=" + second);
+    }
+
+    @Override
+    public String subjectReport(String personalId, boolean html) {
+      if (!org.openlgsp.core.PersonalId.isValid(personalId)) {
+        throw new LgspException(
+            ErrorCode.REQUEST_MALFORMED, "a personal identification number has exactly 12 digits");
+      }
+      return new String(
+          get("/ledger/v1/subjects/" + personalId + "/accesses" + (html ? "?format=html" : "")),
+          StandardCharsets.UTF_8);
     }
 
     @Override

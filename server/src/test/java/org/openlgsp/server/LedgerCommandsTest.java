@@ -70,6 +70,19 @@ class LedgerCommandsTest {
       assertThat(consistency.exit()).isZero();
       assertThat(consistency.out()).contains("\"first\":1");
 
+      var subject =
+          LgspCommandLineTest.run(
+              "ledger", "subject", "--config", config, "--personal-id", citizen);
+      assertThat(subject.exit()).as(subject.err()).isZero();
+      assertThat(subject.out())
+          .contains("\"accessCount\":1")
+          .contains("\"purpose\":\"HS-2026-000123\"")
+          .doesNotContain(citizen);
+      var badId =
+          LgspCommandLineTest.run("ledger", "subject", "--config", config, "--personal-id", "12");
+      assertThat(badId.exit()).isEqualTo(2);
+      assertThat(badId.err()).contains("request.malformed");
+
       Path export = dir.resolve("export");
       assertThat(
               LgspCommandLineTest.run(

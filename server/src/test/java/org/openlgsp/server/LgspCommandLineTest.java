@@ -251,7 +251,9 @@ class LgspCommandLineTest {
         "ledger archive --help",
         "registry trust-anchor --help",
         "registry trust-anchor add --help",
-        "registry trust-anchor list --help"
+        "registry trust-anchor list --help",
+        "ledger archive --help",
+        "ledger subject --help"
       })
   void everyCommandHasHelp(String args) {
     Run r = run(args.split(" "));
