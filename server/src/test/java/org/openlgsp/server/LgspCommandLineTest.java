@@ -252,7 +252,6 @@ class LgspCommandLineTest {
         "registry trust-anchor --help",
         "registry trust-anchor add --help",
         "registry trust-anchor list --help",
-        "ledger archive --help",
         "ledger subject --help"
       })
   void everyCommandHasHelp(String args) {
