@@ -257,10 +257,10 @@ public final class DocumentAxis implements AutoCloseable {
       if (isLocal) {
         Optional<String> hook = store.webhook(c, r);
         if (hook.isPresent()) {
-          store.insertOutbox(c, UUID.randomUUID().toString(), deliveryId, "push", hook.get(), now);
+          store.insertOutbox(c, Outbox.nextId(now), deliveryId, "push", hook.get(), now);
         }
       } else {
-        store.insertOutbox(c, UUID.randomUUID().toString(), deliveryId, "forward", r, now);
+        store.insertOutbox(c, Outbox.nextId(now), deliveryId, "forward", r, now);
       }
     }
     return new Receipt(id, kind, documentId, business, spooled.sha256(), now, routed, false);

@@ -42,8 +42,16 @@ final class DocumentStore {
 
   record DeliveryRow(String id, String recipient, String route, String state) {}
 
+  /** An outbox entry; {@code orderKey} groups entries that must be delivered in order. */
   record OutboxRow(
-      String id, String deliveryId, String kind, String target, int attempts, String path) {}
+      String id,
+      String deliveryId,
+      String kind,
+      String target,
+      int attempts,
+      String path,
+      long nextAttemptAt,
+      String orderKey) {}
 
   Optional<PackageRow> packageByKey(Connection c, String key) throws SQLException {
     return onePackage(c, "dedupe_key = ?", key);
@@ -305,18 +313,18 @@ final class DocumentStore {
     }
   }
 
-  List<OutboxRow> due(long now, int limit) {
+  /** Pending entries oldest first (ids are time-ordered), due or not. */
+  List<OutboxRow> pending(int limit) {
     return Sql.read(
         db,
         c -> {
           List<OutboxRow> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT o.id, o.delivery_id, o.kind, o.target, o.attempts, p.path FROM"
-                      + " edoc_outbox o JOIN edoc_delivery d ON d.id = o.delivery_id JOIN"
-                      + " edoc_package p ON p.id = d.package_id WHERE o.state = 'pending' AND"
-                      + " o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id")) {
-            ps.setLong(1, now);
+                  "SELECT o.id, o.delivery_id, o.kind, o.target, o.attempts, p.path,"
+                      + " o.next_attempt_at, p.target_document_id FROM edoc_outbox o JOIN"
+                      + " edoc_delivery d ON d.id = o.delivery_id JOIN edoc_package p ON p.id ="
+                      + " d.package_id WHERE o.state = 'pending' ORDER BY o.id")) {
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -327,7 +335,9 @@ final class DocumentStore {
                         rs.getString(3),
                         rs.getString(4),
                         rs.getInt(5),
-                        rs.getString(6)));
+                        rs.getString(6),
+                        rs.getLong(7),
+                        rs.getString(4) + "|" + rs.getString(8)));
               }
             }
           }

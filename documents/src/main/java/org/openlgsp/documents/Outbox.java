@@ -54,18 +54,30 @@ final class Outbox implements AutoCloseable {
     signal.release();
   }
 
+  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** A time-ordered id, so that sorting by id gives creation order. */
+  static String nextId(long now) {
+    return String.format(
+        "%013d-%06d-%s",
+        now,
+        SEQUENCE.getAndIncrement() % 1_000_000,
+        java.util.UUID.randomUUID().toString().substring(0, 8));
+  }
+
   private void run() {
     while (running) {
       try {
-        List<DocumentStore.OutboxRow> due = store.due(clock.millis(), 64);
-        if (due.isEmpty()) {
+        List<List<DocumentStore.OutboxRow>> chains = dueChains(store.pending(256));
+        if (chains.isEmpty()) {
           signal.tryAcquire(200, TimeUnit.MILLISECONDS);
           signal.drainPermits();
           continue;
         }
         List<Future<?>> running = new ArrayList<>();
-        for (DocumentStore.OutboxRow row : due) {
-          running.add(workers.submit(() -> attempt(row)));
+        for (List<DocumentStore.OutboxRow> chain : chains) {
+          running.add(workers.submit(() -> deliverInOrder(chain)));
         }
         for (Future<?> f : running) {
           f.get();
@@ -82,7 +94,37 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  private void attempt(DocumentStore.OutboxRow row) {
+  /**
+   * Entries for one destination about one document (a document, its statuses, its revoke) leave in
+   * the order they were created: per group, the due entries up to the first one still waiting for
+   * its retry time. Groups proceed in parallel.
+   */
+  private List<List<DocumentStore.OutboxRow>> dueChains(List<DocumentStore.OutboxRow> pending) {
+    long now = clock.millis();
+    java.util.Map<String, List<DocumentStore.OutboxRow>> groups = new java.util.LinkedHashMap<>();
+    java.util.Set<String> blocked = new java.util.HashSet<>();
+    for (DocumentStore.OutboxRow row : pending) {
+      if (blocked.contains(row.orderKey())) {
+        continue;
+      }
+      if (row.nextAttemptAt() > now) {
+        blocked.add(row.orderKey());
+        continue;
+      }
+      groups.computeIfAbsent(row.orderKey(), k -> new ArrayList<>()).add(row);
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  private void deliverInOrder(List<DocumentStore.OutboxRow> chain) {
+    for (DocumentStore.OutboxRow row : chain) {
+      if (!attempt(row)) {
+        return; // later entries wait behind this one
+      }
+    }
+  }
+
+  private boolean attempt(DocumentStore.OutboxRow row) {
     try {
       Path file = Path.of(row.path());
       if (row.kind().equals("push")) {
@@ -92,6 +134,7 @@ final class Outbox implements AutoCloseable {
         remote.deliver(AgencyCode.parse(row.target()), file);
         store.outboxDone(row, "forwarded", clock.millis());
       }
+      return true;
     } catch (Exception e) {
       int attempts = row.attempts() + 1;
       boolean giveUp = attempts >= options.maxAttempts();
@@ -99,6 +142,7 @@ final class Outbox implements AutoCloseable {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.fine(() -> row.kind() + " " + row.id() + " failed (attempt " + attempts + "): " + why);
       store.outboxFailed(row, why, next, giveUp);
+      return giveUp;
     }
   }
 

@@ -312,6 +312,51 @@ class DocumentAxisTest {
     assertThat(axis.outboxCounts()).isEqualTo(Map.of("done", 1));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void statusesOfADocumentLeaveInOrderEvenWhenOneIsRetried(String kind) throws Exception {
+    List<String> forwarded = new CopyOnWriteArrayList<>();
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    axis =
+        open(
+            kind,
+            (recipient, file) -> {
+              StatusPackage s = (StatusPackage) EdxmlCodec.parse(Files.readAllBytes(file)).pkg();
+              if (s.statusCode().equals("03") && failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("peer unreachable");
+              }
+              forwarded.add(s.statusCode());
+            });
+    DocumentPackage fromRemote =
+        Packages.document(
+            new Packages.NewDocument(
+                REMOTE,
+                "Văn phòng Chính phủ",
+                List.of(DEPARTMENT),
+                "88",
+                "VPCP-KSTT",
+                java.time.LocalDate.of(2026, 11, 20),
+                "V/v báo cáo",
+                "Nội dung",
+                "Người ký"),
+            Instant.now());
+    axis.relay(REMOTE, in(signed(fromRemote, TestKeys.ec("VPCP"))));
+
+    List<StatusCode> codes =
+        List.of(
+            StatusCode.ARRIVED,
+            StatusCode.ACCEPTED,
+            StatusCode.ASSIGNED,
+            StatusCode.IN_PROGRESS,
+            StatusCode.COMPLETED);
+    for (StatusCode code : codes) {
+      axis.submit(DEPARTMENT, in(EdxmlCodec.write(status(fromRemote, DEPARTMENT, code))));
+    }
+    waitFor(() -> forwarded.size() == codes.size());
+
+    assertThat(forwarded).containsExactly("01", "03", "04", "05", "06");
+  }
+
   static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!condition.getAsBoolean()) {
