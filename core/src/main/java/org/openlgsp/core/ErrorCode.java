@@ -56,6 +56,11 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.ServiceFailed",
       "Backend service unreachable"),
+  SERVER_OVERLOADED(
+      "server.overloaded",
+      503,
+      "Server.Overloaded",
+      "Gateway at its limit of concurrent exchanges"),
   LEDGER_UNAVAILABLE(
       "ledger.unavailable", 503, "Server.ServerProxy.DatabaseError", "Ledger unavailable"),
   ADMIN_UNAUTHENTICATED(

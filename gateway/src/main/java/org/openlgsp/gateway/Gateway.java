@@ -216,6 +216,7 @@ public final class Gateway implements AutoCloseable {
             .host(host)
             .port(port)
             .maxPayloadSize(ctx.options().maxBodyBytes() + 1)
+            .maxTcpConnections(ctx.options().limits().connectionsPerListener())
             .routing(routing);
     tls.ifPresent(builder::tls);
     WebServer server = builder.build().start();

@@ -93,6 +93,27 @@ final class TwoGateways implements AutoCloseable {
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
+    this(dir, ca, revocation, AdmissionLimits.defaults(), AdmissionLimits.defaults());
+  }
+
+  /**
+   * Gateways that take on at most as much work at once as {@code tnLimits} and {@code mpsLimits}.
+   */
+  TwoGateways(Path dir, AdmissionLimits tnLimits, AdmissionLimits mpsLimits) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        tnLimits,
+        mpsLimits);
+  }
+
+  private TwoGateways(
+      Path dir,
+      CertificateAuthority ca,
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation,
+      AdmissionLimits tnLimits,
+      AdmissionLimits mpsLimits) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -116,8 +137,9 @@ final class TwoGateways implements AutoCloseable {
         LocalSystem.withSecret(PORTAL, "portal", PORTAL_SECRET)
             .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
     LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
-    GatewayOptions tnOptions = GatewayOptions.defaults(TN_NODE).withClientHttpPort(0);
-    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE);
+    GatewayOptions tnOptions =
+        GatewayOptions.defaults(TN_NODE).withClientHttpPort(0).withLimits(tnLimits);
+    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE).withLimits(mpsLimits);
     tn =
         Gateway.start(
             tnOptions,
@@ -199,7 +221,13 @@ final class TwoGateways implements AutoCloseable {
     return Certificates.base64(c.certificate());
   }
 
-  private static WebServer populationBackend() {
+  /** Backend lookups of citizen {@code held} wait here until the test opens it. */
+  final java.util.concurrent.CountDownLatch heldRelease =
+      new java.util.concurrent.CountDownLatch(1);
+
+  final java.util.concurrent.Semaphore heldArrivals = new java.util.concurrent.Semaphore(0);
+
+  private WebServer populationBackend() {
     return WebServer.builder()
         .host("127.0.0.1")
         .port(0)
@@ -209,6 +237,10 @@ final class TwoGateways implements AutoCloseable {
                     "/api/citizens/{id}",
                     (req, res) -> {
                       String id = req.path().pathParameters().get("id");
+                      if (id.equals("held")) {
+                        heldArrivals.release();
+                        heldRelease.await();
+                      }
                       res.header("Content-Type", "application/json");
                       res.header(
                           "X-Backend-Saw-Client",

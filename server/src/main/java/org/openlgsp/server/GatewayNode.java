@@ -95,6 +95,7 @@ final class GatewayNode implements AutoCloseable {
         GatewayOptions.defaults(node)
             .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
             .withMaxBodyBytes(role.maxBodyBytes())
+            .withLimits(role.limits().admission())
             .withDirectoryGrace(role.directoryGrace());
     Database db = Database.open(resolveJdbc(baseDir, role.database()));
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());

@@ -331,7 +331,8 @@ public final class LocalFederation implements AutoCloseable {
                 // No CA files: the gateways take the CAs from the directory's trust anchors.
                 ? new NodeConfig.RevocationSettings(
                     List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5))
-                : null));
+                : null,
+            null));
   }
 
   private WebServer startBackend() {
