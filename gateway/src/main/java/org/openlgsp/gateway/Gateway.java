@@ -188,6 +188,11 @@ public final class Gateway implements AutoCloseable {
     nodeTls.use(credentials);
   }
 
+  /** The certificate this gateway signs with for {@code member} now, if it signs for it. */
+  public Optional<java.security.cert.X509Certificate> signingCertificate(ClientId member) {
+    return ctx.signer(member.memberId()).map(MessageSigner::certificate);
+  }
+
   /** The TLS certificate this node presents now. */
   public java.security.cert.X509Certificate nodeTlsCertificate() {
     return nodeTls.current().certificate();
