@@ -79,6 +79,11 @@ final class TwoGateways implements AutoCloseable {
   /** Tây Ninh's signing certificates as the directory lists them (two during a rotation). */
   final List<Credentials> tnSigningCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The nodes' TLS certificates as the directory lists them (two during a rotation). */
+  final List<Credentials> tnTlsCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  final List<Credentials> mpsTlsCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   List<Directory.Grant> grants = new ArrayList<>();
 
   TwoGateways(Path dir) {
@@ -122,6 +127,8 @@ final class TwoGateways implements AutoCloseable {
     mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
     portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
     tnSigningCertificates.add(tnSigning);
+    tnTlsCertificates.add(tnTls);
+    mpsTlsCertificates.add(mpsTls);
     backend = populationBackend();
     grants.add(
         new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
@@ -170,6 +177,11 @@ final class TwoGateways implements AutoCloseable {
    * The directory as the registry would publish it; {@code mpsCert} is what MPS's node presents.
    */
   Directory directory(X509Certificate mpsCert) {
+    return directory(List.of(mpsCert));
+  }
+
+  /** The directory listing {@code mpsCerts} for MPS's node. */
+  Directory directory(List<X509Certificate> mpsCerts) {
     int mpsPort = mps == null ? 1 : mps.peerPort();
     int tnPort = tn == null ? 1 : tn.peerPort();
     Instant now = clock.instant();
@@ -192,9 +204,11 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Node(
                 TN_NODE,
                 "https://127.0.0.1:" + tnPort,
-                List.of(Certificates.base64(tnTls.certificate()))),
+                tnTlsCertificates.stream().map(TwoGateways::b64).toList()),
             new Directory.Node(
-                MPS_NODE, "https://127.0.0.1:" + mpsPort, List.of(Certificates.base64(mpsCert)))),
+                MPS_NODE,
+                "https://127.0.0.1:" + mpsPort,
+                mpsCerts.stream().map(Certificates::base64).toList())),
         List.of(
             new Directory.Service(
                 CITIZENS, "http://127.0.0.1:" + backend.port() + "/api", "path:2")),
@@ -214,7 +228,7 @@ final class TwoGateways implements AutoCloseable {
   }
 
   void republish() {
-    publish(directory(mpsTls.certificate()));
+    publish(directory(mpsTlsCertificates.stream().map(Credentials::certificate).toList()));
   }
 
   private static String b64(Credentials c) {

@@ -321,7 +321,8 @@ public final class LocalFederation implements AutoCloseable {
                     "pki/" + prefix + "-signing.key")),
             registryUrl(),
             List.of("pki/registry-signing.pem"),
-            Duration.ofSeconds(30),
+            // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
+            Duration.ofSeconds(2),
             Duration.ofHours(1),
             Duration.ofSeconds(60),
             10L * 1024 * 1024,
