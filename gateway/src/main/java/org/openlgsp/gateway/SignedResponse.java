@@ -71,8 +71,9 @@ record SignedResponse(
     if (!digest.equals(body.digest())) {
       throw invalid("response body does not match its signed digest");
     }
-    return new SignedResponse(
-        signature, xroadError, problemCode(body).orElse(""), key.certificate());
+    // Only an error answer carries a problem body worth reading.
+    String code = xroadError.isEmpty() ? "" : problemCode(body).orElse("");
+    return new SignedResponse(signature, xroadError, code, key.certificate());
   }
 
   private static Optional<String> problemCode(BodySpool body) {
