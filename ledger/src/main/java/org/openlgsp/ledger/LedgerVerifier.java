@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.openlgsp.ledger.spi.TimestampChecker;
 
 /**
  * Recomputes a ledger export from scratch and checks it against its signed checkpoints (and any
@@ -39,7 +41,9 @@ public final class LedgerVerifier {
       int checkpoints,
       OptionalLong firstBadIndex,
       List<String> problems,
-      List<String> warnings) {
+      List<String> warnings,
+      int timestampsVerified,
+      Optional<Instant> latestTimestamp) {
     public Result {
       problems = List.copyOf(problems);
       warnings = List.copyOf(warnings);
@@ -50,6 +54,8 @@ public final class LedgerVerifier {
     final List<String> problems = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     long firstBad = -1;
+    int timestamps;
+    Instant latestTimestamp;
 
     void bad(long index, String problem) {
       problems.add(problem);
@@ -69,6 +75,21 @@ public final class LedgerVerifier {
    */
   public static Result verify(
       Path dir, List<NoteVerifier> keys, List<SignedNote> extra, Consumer<String> progress) {
+    return verify(dir, keys, extra, Optional.empty(), progress);
+  }
+
+  /**
+   * As {@link #verify(Path, List, List, Consumer)}, and with {@code timestamps} every checkpoint's
+   * RFC 3161 token ({@code checkpoints/<size>.tsr}) is checked against the checkpoint's text; a
+   * token that does not match or is not signed by a trusted TSA makes the export unsound. Without
+   * it, tokens are left unchecked (with a warning).
+   */
+  public static Result verify(
+      Path dir,
+      List<NoteVerifier> keys,
+      List<SignedNote> extra,
+      Optional<TimestampChecker> timestamps,
+      Consumer<String> progress) {
     Findings f = new Findings();
     List<NoteVerifier> trusted = new ArrayList<>(keys);
     if (trusted.isEmpty()) {
@@ -92,6 +113,7 @@ public final class LedgerVerifier {
       return result(f, 0, 0);
     }
     long records = recompute(dir, roots, f, progress, extraSizes);
+    checkTimestamps(dir, trusted, timestamps, f);
     return result(f, records, roots.size());
   }
 
@@ -102,7 +124,92 @@ public final class LedgerVerifier {
         checkpoints,
         f.firstBad < 0 ? OptionalLong.empty() : OptionalLong.of(f.firstBad),
         f.problems,
-        f.warnings);
+        f.warnings,
+        f.timestamps,
+        Optional.ofNullable(f.latestTimestamp));
+  }
+
+  /**
+   * Checks each checkpoint's time-stamp token against SHA-256 of that checkpoint's text. Only
+   * checkpoints signed by a trusted key count: a token over a forged checkpoint proves nothing.
+   * Checkpoints without a token (e.g. published while the TSA was unreachable) are covered by the
+   * next time-stamped one, since it commits to every earlier record.
+   */
+  private static void checkTimestamps(
+      Path dir, List<NoteVerifier> keys, Optional<TimestampChecker> checker, Findings f) {
+    Path folder = dir.resolve(ExportFiles.CHECKPOINTS);
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    List<Path> notes;
+    List<Path> tokens;
+    try (Stream<Path> files = Files.list(folder)) {
+      List<Path> all = files.sorted().toList();
+      notes = all.stream().filter(p -> p.toString().endsWith(".note")).toList();
+      tokens = all.stream().filter(p -> p.toString().endsWith(".tsr")).toList();
+    } catch (IOException e) {
+      f.problems.add("cannot list checkpoints: " + e.getMessage());
+      return;
+    }
+    if (checker.isEmpty()) {
+      if (!tokens.isEmpty()) {
+        f.warnings.add(
+            tokens.size()
+                + " checkpoint time-stamp tokens not checked; pass --tsa-cert to check them");
+      }
+      return;
+    }
+    int missing = 0;
+    for (Path notePath : notes) {
+      String name = notePath.getFileName().toString();
+      Path tokenPath = folder.resolve(name.substring(0, name.length() - 5) + ".tsr");
+      SignedNote note;
+      try {
+        note = SignedNote.parse(Files.readString(notePath));
+      } catch (IOException | IllegalArgumentException e) {
+        continue; // reported as malformed already
+      }
+      if (keys.stream().noneMatch(note::verifiedBy)) {
+        continue; // reported as unsigned already
+      }
+      if (!Files.exists(tokenPath)) {
+        missing++;
+        continue;
+      }
+      String what = "time-stamp token of checkpoint " + name;
+      try {
+        Instant t =
+            checker
+                .get()
+                .check(
+                    Files.readAllBytes(tokenPath),
+                    org.openlgsp.core.Digests.sha256(
+                        note.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        f.timestamps++;
+        if (f.latestTimestamp == null || t.isAfter(f.latestTimestamp)) {
+          f.latestTimestamp = t;
+        }
+      } catch (IOException e) {
+        f.problems.add(what + " is unreadable: " + e.getMessage());
+      } catch (RuntimeException e) {
+        f.problems.add(what + " does not verify: " + e.getMessage());
+      }
+    }
+    for (Path tokenPath : tokens) {
+      String name = tokenPath.getFileName().toString();
+      if (!Files.exists(folder.resolve(name.substring(0, name.length() - 4) + ".note"))) {
+        f.problems.add("time-stamp token " + name + " has no checkpoint beside it");
+      }
+    }
+    if (tokens.isEmpty() && !notes.isEmpty()) {
+      f.problems.add(
+          "a TSA certificate was given but no checkpoint in the export carries a time-stamp token");
+    } else if (missing > 0) {
+      f.warnings.add(
+          missing
+              + " checkpoints have no time-stamp token; the records they sign are time-stamped by"
+              + " the next checkpoint that has one");
+    }
   }
 
   /** Signature-checked checkpoint roots by size; a second root for one size is a fork. */
