@@ -21,7 +21,7 @@ import org.openlgsp.server.LocalFederation;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
- * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate]}
+ * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate] [all|closed|open]}
  */
 public final class ExchangeBenchmark {
   private ExchangeBenchmark() {}
@@ -30,6 +30,7 @@ public final class ExchangeBenchmark {
     Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    String only = args.length > 3 ? args[3] : "all";
     Path work = Files.createTempDirectory("lgsp-bench");
     System.out.printf(
         "OpenLGSP exchange benchmark: %d s per scenario, %d closed-loop workers, open loop at %d/s%n",
@@ -68,6 +69,20 @@ public final class ExchangeBenchmark {
       LoadDriver.closedLoop("warm-up gateway", viaGateway, workers, Duration.ofSeconds(8));
 
       List<LoadDriver.Result> results = new ArrayList<>();
+      if (only.equals("closed")) { // for profiling: only the closed loop through both gateways
+        System.out.print(
+            LoadDriver.table(
+                List.of(LoadDriver.closedLoop("via 2 gateways", viaGateway, workers, duration))));
+        return;
+      }
+      if (only.equals("open")) { // for finding the knee: only the open loop through both gateways
+        System.out.print(
+            LoadDriver.table(
+                List.of(
+                    LoadDriver.openLoop(
+                        "via 2 gateways, " + rate + "/s", viaGateway, rate, duration))));
+        return;
+      }
       System.out.println("closed loop, direct backend…");
       results.add(
           LoadDriver.closedLoop(
@@ -125,7 +140,11 @@ public final class ExchangeBenchmark {
     try (r) {
       r.entity().consume();
       if (r.status().code() != 200) {
-        throw new IllegalStateException("status " + r.status().code());
+        throw new IllegalStateException(
+            "status "
+                + r.status().code()
+                + " "
+                + r.headers().first(io.helidon.http.HeaderNames.create("X-Road-Error")).orElse(""));
       }
     }
   }

@@ -56,6 +56,11 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.ServiceFailed",
       "Backend service unreachable"),
+  SERVER_OVERLOADED(
+      "server.overloaded",
+      503,
+      "Server.Overloaded",
+      "Gateway at its limit of concurrent exchanges"),
   LEDGER_UNAVAILABLE(
       "ledger.unavailable", 503, "Server.ServerProxy.DatabaseError", "Ledger unavailable"),
   ADMIN_UNAUTHENTICATED(
@@ -94,6 +99,11 @@ public enum ErrorCode {
       "timestamp.unavailable", 503, "Server.TimestampFailed", "Time-stamp authority unavailable"),
   TIMESTAMP_INVALID(
       "timestamp.invalid", 502, "Server.TimestampFailed", "Time-stamp token failed verification"),
+  TIMESTAMP_UNTRUSTED(
+      "timestamp.untrusted",
+      502,
+      "Server.TimestampFailed",
+      "Time-stamp authority certificate not trusted for time-stamping"),
   // Verifiable ledger: checkpoints, witnesses, personal-data access.
   PURPOSE_MISSING(
       "purpose.missing",

@@ -28,9 +28,11 @@ import org.openlgsp.ledger.Side;
  */
 final class ConsumerEndpoint {
   private final GatewayContext ctx;
+  private final Admission admission;
 
   ConsumerEndpoint(GatewayContext ctx) {
     this.ctx = ctx;
+    this.admission = new Admission(ctx.options().limits());
   }
 
   void exchange(ServerRequest req, ServerResponse res) {
@@ -61,7 +63,9 @@ final class ConsumerEndpoint {
         answerMetaService(res, target, facts);
         return;
       }
-      call(req, res, target, facts);
+      try (Admission.Slot slot = admission.enter()) {
+        call(req, res, target, facts);
+      }
     } catch (Throwable t) {
       if (Problems.abandoned(t)) {
         return;
@@ -69,7 +73,9 @@ final class ConsumerEndpoint {
       LgspException e = Problems.classify(t);
       facts.status = e.code().httpStatus();
       facts.errorCode = e.code().code();
-      recordRefusal(facts);
+      if (e.code() != ErrorCode.SERVER_OVERLOADED) { // shedding load must not add ledger writes
+        recordRefusal(facts);
+      }
       Problems.send(res, e);
     }
   }

@@ -28,6 +28,7 @@ import org.openlgsp.ledger.Ledger;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.RevocationChecker;
+import org.openlgsp.pki.SwitchableKeyManager;
 import org.openlgsp.pki.TlsContexts;
 
 /**
@@ -40,13 +41,14 @@ public final class Gateway implements AutoCloseable {
   private final WebServer clientTls;
   private final WebServer peer;
   private final Optional<WebServer> clientHttp;
+  private final SwitchableKeyManager nodeTls;
 
-  private Gateway(GatewayContext ctx) {
+  private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls) {
+    this.nodeTls = nodeTls;
     this.ctx = ctx;
     ConsumerEndpoint consumer = new ConsumerEndpoint(ctx);
     ProviderEndpoint provider = new ProviderEndpoint(ctx);
     GatewayOptions o = ctx.options();
-    Credentials nodeTls = ctx.peers().nodeTls();
     Set<String> systemPins = ctx.systemsByFingerprint().keySet();
     this.clientTls =
         start(
@@ -149,6 +151,8 @@ public final class Gateway implements AutoCloseable {
           "the node owner " + options.node().owner() + " needs signing credentials");
     }
     Clock clock = directory.clock();
+    // One key manager for both listeners and every peer client, so one call switches them all.
+    SwitchableKeyManager tlsKeys = new SwitchableKeyManager(nodeTls);
     List<LocalSystem> localSystems = List.copyOf(systems);
     GatewayContext ctx =
         new GatewayContext(
@@ -157,7 +161,7 @@ public final class Gateway implements AutoCloseable {
             signers,
             localSystems,
             new TokenService(localSystems, options.tokenTtl(), clock),
-            new PeerClients(nodeTls, directory, options.backendTimeout(), revocation),
+            new PeerClients(tlsKeys, directory, options.backendTimeout(), revocation),
             WebClient.builder()
                 .followRedirects(false)
                 .connectionCacheSize(256)
@@ -168,7 +172,30 @@ public final class Gateway implements AutoCloseable {
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation);
-    return new Gateway(ctx);
+    return new Gateway(ctx, tlsKeys);
+  }
+
+  /**
+   * Presents {@code credentials} as this node's TLS identity from the next handshake on, on both
+   * listeners and towards peers: the second half of a TLS key rotation, once the registry publishes
+   * the new certificate next to the old one and peers have that directory. Exchanges in flight
+   * finish on their connections; new exchanges to peers go over new connections made with the new
+   * key. Remove the old certificate from the directory afterwards.
+   *
+   * @throws IllegalArgumentException when the key does not belong to the certificate
+   */
+  public void useNodeTls(Credentials credentials) {
+    nodeTls.use(credentials);
+  }
+
+  /** The certificate this gateway signs with for {@code member} now, if it signs for it. */
+  public Optional<java.security.cert.X509Certificate> signingCertificate(ClientId member) {
+    return ctx.signer(member.memberId()).map(MessageSigner::certificate);
+  }
+
+  /** The TLS certificate this node presents now. */
+  public java.security.cert.X509Certificate nodeTlsCertificate() {
+    return nodeTls.current().certificate();
   }
 
   /**
@@ -181,6 +208,7 @@ public final class Gateway implements AutoCloseable {
     if (!ctx.signers().containsKey(id)) {
       throw new IllegalArgumentException("this gateway does not sign for member " + id);
     }
+    credentials.requireMatchingKey();
     ctx.signers().put(id, credentials.signer());
   }
 
@@ -216,6 +244,7 @@ public final class Gateway implements AutoCloseable {
             .host(host)
             .port(port)
             .maxPayloadSize(ctx.options().maxBodyBytes() + 1)
+            .maxTcpConnections(ctx.options().limits().connectionsPerListener())
             .routing(routing);
     tls.ifPresent(builder::tls);
     WebServer server = builder.build().start();

@@ -17,6 +17,7 @@ import org.openlgsp.core.NodeId;
  * @param maxBodyBytes largest request or response body accepted
  * @param tokenTtl lifetime of bearer tokens issued by {@code POST /token}
  * @param backendTimeout read timeout towards backends and peer gateways
+ * @param limits how much work the gateway takes on at once
  */
 public record GatewayOptions(
     NodeId node,
@@ -28,9 +29,11 @@ public record GatewayOptions(
     Duration directoryGrace,
     long maxBodyBytes,
     Duration tokenTtl,
-    Duration backendTimeout) {
+    Duration backendTimeout,
+    AdmissionLimits limits) {
 
   public GatewayOptions {
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(host, "host");
     requirePort("clientTlsPort", clientTlsPort, false);
@@ -49,7 +52,8 @@ public record GatewayOptions(
   }
 
   /**
-   * Loopback, free ports, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s timeout.
+   * Loopback, free ports, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s timeout,
+   * {@link AdmissionLimits#defaults()}.
    */
   public static GatewayOptions defaults(NodeId node) {
     return new GatewayOptions(
@@ -62,7 +66,8 @@ public record GatewayOptions(
         Duration.ofHours(1),
         10L * 1024 * 1024,
         Duration.ofHours(1),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        AdmissionLimits.defaults());
   }
 
   public GatewayOptions withClientHttpPort(int port) {
@@ -76,7 +81,8 @@ public record GatewayOptions(
         directoryGrace,
         maxBodyBytes,
         tokenTtl,
-        backendTimeout);
+        backendTimeout,
+        limits);
   }
 
   public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
@@ -90,7 +96,8 @@ public record GatewayOptions(
         directoryGrace,
         maxBodyBytes,
         tokenTtl,
-        backendTimeout);
+        backendTimeout,
+        limits);
   }
 
   public GatewayOptions withMaxBodyBytes(long bytes) {
@@ -104,7 +111,8 @@ public record GatewayOptions(
         directoryGrace,
         bytes,
         tokenTtl,
-        backendTimeout);
+        backendTimeout,
+        limits);
   }
 
   public GatewayOptions withDirectoryGrace(Duration grace) {
@@ -118,7 +126,23 @@ public record GatewayOptions(
         grace,
         maxBodyBytes,
         tokenTtl,
-        backendTimeout);
+        backendTimeout,
+        limits);
+  }
+
+  public GatewayOptions withLimits(AdmissionLimits newLimits) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        newLimits);
   }
 
   private static void requirePort(String name, int port, boolean mayBeDisabled) {

@@ -11,32 +11,43 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
+import org.openlgsp.pki.SwitchableKeyManager;
 import org.openlgsp.pki.TlsContexts;
 
 /**
  * One keep-alive HTTP client per provider node. Each trusts only that node's TLS certificates as
  * listed in the current directory (asked at every handshake), and presents this node's certificate.
+ *
+ * <p>A client is replaced by a fresh one (own TLS context, so new connections and no session
+ * resumption) when this node switches its TLS key or the directory changes the node's TLS
+ * certificates; connections of the old client are never reused for new exchanges, so nothing rides
+ * on an identity that was rotated away. The old client is left to finish the exchanges it carries:
+ * it is not closed, because closing it aborts them.
  */
 final class PeerClients {
-  private final Credentials nodeTls;
+  private final SwitchableKeyManager nodeTls;
   private final DirectoryHolder directory;
   private final Duration timeout;
   private final Revocation revocation;
   private final ConcurrentHashMap<NodeId, Peer> peers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<NodeId, X509Certificate> presented = new ConcurrentHashMap<>();
 
-  private record Peer(String address, WebClient client) {}
+  private record Peer(String address, Set<String> pins, long keyGeneration, WebClient client) {}
 
   PeerClients(
-      Credentials nodeTls, DirectoryHolder directory, Duration timeout, Revocation revocation) {
+      SwitchableKeyManager nodeTls,
+      DirectoryHolder directory,
+      Duration timeout,
+      Revocation revocation) {
     this.nodeTls = nodeTls;
     this.directory = directory;
     this.timeout = timeout;
     this.revocation = revocation;
   }
 
+  /** The TLS credentials this node presents now. */
   Credentials nodeTls() {
-    return nodeTls;
+    return nodeTls.current();
   }
 
   /** The TLS certificate the node presented at the last handshake with it. */
@@ -46,8 +57,13 @@ final class PeerClients {
 
   WebClient client(Directory.Node node) {
     Peer peer = peers.get(node.id());
-    if (peer == null || !peer.address().equals(node.address())) {
-      peer = new Peer(node.address(), build(node));
+    Set<String> pins = pins(node.id());
+    long generation = nodeTls.generation();
+    if (peer == null
+        || !peer.address().equals(node.address())
+        || !peer.pins().equals(pins)
+        || peer.keyGeneration() != generation) {
+      peer = new Peer(node.address(), pins, generation, build(node));
       peers.put(node.id(), peer);
     }
     return peer.client();
@@ -55,9 +71,7 @@ final class PeerClients {
 
   private WebClient build(Directory.Node node) {
     NodeId id = node.id();
-    var trust =
-        new PinnedTrustManager(
-            () -> directory.view().map(v -> v.tlsFingerprints(id)).orElse(Set.of()));
+    var trust = new PinnedTrustManager(() -> pins(id));
     Tls tls =
         Tls.builder()
             .sslContext(
@@ -76,5 +90,9 @@ final class PeerClients {
         .sendExpectContinue(false)
         .connectionCacheSize(256)
         .build();
+  }
+
+  private Set<String> pins(NodeId id) {
+    return directory.view().map(v -> v.tlsFingerprints(id)).orElse(Set.of());
   }
 }

@@ -68,6 +68,9 @@ final class Problems {
     res.status(Status.create(p.status()));
     res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
     res.header(Headers.XROAD_ERROR, e.code().xroadType());
+    if (e.code() == ErrorCode.SERVER_OVERLOADED) {
+      res.header(HeaderNames.RETRY_AFTER, "1");
+    }
     res.send(p.toJsonBytes());
   }
 }

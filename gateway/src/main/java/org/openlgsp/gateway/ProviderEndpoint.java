@@ -30,9 +30,11 @@ import org.openlgsp.ledger.Side;
  */
 final class ProviderEndpoint {
   private final GatewayContext ctx;
+  private final Admission admission;
 
   ProviderEndpoint(GatewayContext ctx) {
     this.ctx = ctx;
+    this.admission = new Admission(ctx.options().limits());
   }
 
   void exchange(ServerRequest req, ServerResponse res) {
@@ -40,6 +42,7 @@ final class ProviderEndpoint {
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
     String requestHash = "";
+    Admission.Slot slot = Admission.Slot.NONE;
     try {
       DirectoryView dir = ctx.directory().require();
       NodeId peer = peerNode(req, dir);
@@ -83,6 +86,9 @@ final class ProviderEndpoint {
               time,
               digest);
       requestHash = input.hash();
+      // Admitted only once the request hash is known, so even the refusal is a signed answer
+      // the consumer can verify.
+      slot = admission.enter();
       facts.requestDigest = digest;
       facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);
       long now = ctx.clock().millis();
@@ -129,6 +135,8 @@ final class ProviderEndpoint {
       LgspException e = Problems.classify(t);
       facts.errorCode = e.code().code();
       sendSignedProblem(res, e, requestHash, facts);
+    } finally {
+      slot.close();
     }
   }
 
@@ -273,7 +281,11 @@ final class ProviderEndpoint {
           requestHash,
           facts);
     } catch (Exception again) {
-      Problems.send(res, Problems.classify(again));
+      // The signed problem could not be written either: if the body had started (the peer hung
+      // up), there is nothing left to send; otherwise fall back to an unsigned problem.
+      if (!Problems.abandoned(again)) {
+        Problems.send(res, Problems.classify(again));
+      }
     }
   }
 

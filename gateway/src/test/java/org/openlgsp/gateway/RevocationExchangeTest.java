@@ -182,23 +182,48 @@ class RevocationExchangeTest {
     assertThat(o.code()).isEqualTo("ocsp.stale");
   }
 
+  List<Credentials> everyNodeTls = List.of();
+
+  /** Calls from {@code threads} virtual threads until stopped; keeps every outcome. */
+  final class Traffic {
+    final java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    final List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Thread> threads = new ArrayList<>();
+
+    Traffic(int n) {
+      for (int i = 0; i < n; i++) {
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      while (running.get()) {
+                        try {
+                          outcomes.add(call());
+                        } catch (Exception e) {
+                          outcomes.add(new Outcome(Instant.now(), -1, e.toString()));
+                        }
+                      }
+                    }));
+      }
+    }
+
+    int count() {
+      return outcomes.size();
+    }
+
+    List<Outcome> stop() throws InterruptedException {
+      running.set(false);
+      for (Thread t : threads) {
+        t.join();
+      }
+      return List.copyOf(outcomes);
+    }
+  }
+
   @Test
   void signingKeyRotationUnderTrafficFailsNoExchange() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean running =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
-    Thread traffic =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (running.get()) {
-                    try {
-                      outcomes.add(call());
-                    } catch (Exception e) {
-                      outcomes.add(new Outcome(Instant.now(), -1, e.toString()));
-                    }
-                  }
-                });
+    Traffic traffic = new Traffic(1);
     Thread.sleep(300);
     // 1. The member gets a new key and certificate; the registry publishes it next to the old one.
     Credentials next =
@@ -208,17 +233,89 @@ class RevocationExchangeTest {
     Thread.sleep(300);
     // 2. The gateway switches to the new key.
     net.tn.useSigningCredentials(TwoGateways.TAY_NINH, next);
-    int switchedAt = outcomes.size();
+    int switchedAt = traffic.count();
     Thread.sleep(300);
     // 3. The old certificate is revoked and leaves the directory.
     issuing.revoke(net.tnSigning.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
     net.tnSigningCertificates.remove(net.tnSigning);
     net.republish();
     Thread.sleep(FRESHNESS.toMillis() + 500);
-    running.set(false);
-    traffic.join();
+    List<Outcome> outcomes = traffic.stop();
     assertThat(outcomes.size()).isGreaterThan(switchedAt + 10);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).as("%s", o).isEqualTo(200));
+  }
+
+  @Test
+  void nodeTlsRotationOfBothNodesUnderTrafficFailsNoExchangeThenTheOldKeysAreRefused()
+      throws Exception {
+    Traffic traffic = new Traffic(4); // several connections, some in flight at each switch
+    Thread.sleep(300);
+    // 1. Each node gets a new TLS key and certificate, published next to the old one.
+    Credentials tnNext = net.creds(CertificateProfile.NODE_TLS, TwoGateways.TN_NODE.toString());
+    Credentials mpsNext = net.creds(CertificateProfile.NODE_TLS, TwoGateways.MPS_NODE.toString());
+    everyNodeTls = List.of(net.tnTls, net.mpsTls, tnNext, mpsNext);
+    net.tnTlsCertificates.add(tnNext);
+    net.mpsTlsCertificates.add(mpsNext);
+    net.republish();
+    Thread.sleep(300);
+    // 2. Both gateways switch while exchanges run: listeners and peer clients alike.
+    int before = traffic.count();
+    net.tn.useNodeTls(tnNext);
+    net.mps.useNodeTls(mpsNext);
+    Thread.sleep(500);
+    int afterSwitch = traffic.count();
+    // 3. The old certificates are revoked and leave the directory.
+    issuing.revoke(net.tnTls.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
+    issuing.revoke(net.mpsTls.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
+    net.tnTlsCertificates.remove(net.tnTls);
+    net.mpsTlsCertificates.remove(net.mpsTls);
+    net.republish();
+    Thread.sleep(FRESHNESS.toMillis() + 500);
+    List<Outcome> outcomes = traffic.stop();
+    assertThat(afterSwitch).isGreaterThan(before + 10);
+    assertThat(outcomes.size()).isGreaterThan(afterSwitch + 10);
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).as("%s", o).isEqualTo(200));
+
+    // The nodes present the new certificates, and a peer still holding an old key is refused.
+    assertThat(presentedBy(net.mps.peerPort(), tnNext)).isEqualTo(mpsNext.certificate());
+    assertThat(presentedBy(net.tn.peerPort(), mpsNext)).isEqualTo(tnNext.certificate());
+    assertThat(net.tn.nodeTlsCertificate()).isEqualTo(tnNext.certificate());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> presentedBy(net.mps.peerPort(), net.tnTls))
+        .isInstanceOf(IOException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> presentedBy(net.tn.peerPort(), net.mpsTls))
+        .isInstanceOf(IOException.class);
+  }
+
+  /**
+   * Connects to a peer listener presenting {@code own}, sends a request and returns the server's
+   * certificate; TLS 1.3 servers refuse a client certificate after the handshake, so the request is
+   * what fails then.
+   */
+  private java.security.cert.X509Certificate presentedBy(int port, Credentials own)
+      throws IOException {
+    // Trusts every certificate either node ever had: the probe reports which one is presented.
+    java.util.Set<String> any = new java.util.HashSet<>();
+    for (Credentials c : everyNodeTls) {
+      any.add(org.openlgsp.core.Certificates.fingerprint(c.certificate()));
+    }
+    javax.net.ssl.SSLContext ctx =
+        org.openlgsp.pki.TlsContexts.create(
+            own, new org.openlgsp.pki.PinnedTrustManager(() -> any));
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.startHandshake();
+      var out = socket.getOutputStream();
+      out.write(
+          "GET /r1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      if (socket.getInputStream().read() < 0) {
+        throw new IOException("connection closed without an answer");
+      }
+      return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
   }
 
   private static int freePort() {

@@ -79,6 +79,11 @@ final class TwoGateways implements AutoCloseable {
   /** Tây Ninh's signing certificates as the directory lists them (two during a rotation). */
   final List<Credentials> tnSigningCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The nodes' TLS certificates as the directory lists them (two during a rotation). */
+  final List<Credentials> tnTlsCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  final List<Credentials> mpsTlsCertificates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   List<Directory.Grant> grants = new ArrayList<>();
 
   TwoGateways(Path dir) {
@@ -93,6 +98,27 @@ final class TwoGateways implements AutoCloseable {
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
+    this(dir, ca, revocation, AdmissionLimits.defaults(), AdmissionLimits.defaults());
+  }
+
+  /**
+   * Gateways that take on at most as much work at once as {@code tnLimits} and {@code mpsLimits}.
+   */
+  TwoGateways(Path dir, AdmissionLimits tnLimits, AdmissionLimits mpsLimits) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        tnLimits,
+        mpsLimits);
+  }
+
+  private TwoGateways(
+      Path dir,
+      CertificateAuthority ca,
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation,
+      AdmissionLimits tnLimits,
+      AdmissionLimits mpsLimits) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -101,6 +127,8 @@ final class TwoGateways implements AutoCloseable {
     mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
     portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
     tnSigningCertificates.add(tnSigning);
+    tnTlsCertificates.add(tnTls);
+    mpsTlsCertificates.add(mpsTls);
     backend = populationBackend();
     grants.add(
         new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
@@ -116,8 +144,9 @@ final class TwoGateways implements AutoCloseable {
         LocalSystem.withSecret(PORTAL, "portal", PORTAL_SECRET)
             .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
     LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
-    GatewayOptions tnOptions = GatewayOptions.defaults(TN_NODE).withClientHttpPort(0);
-    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE);
+    GatewayOptions tnOptions =
+        GatewayOptions.defaults(TN_NODE).withClientHttpPort(0).withLimits(tnLimits);
+    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE).withLimits(mpsLimits);
     tn =
         Gateway.start(
             tnOptions,
@@ -148,6 +177,11 @@ final class TwoGateways implements AutoCloseable {
    * The directory as the registry would publish it; {@code mpsCert} is what MPS's node presents.
    */
   Directory directory(X509Certificate mpsCert) {
+    return directory(List.of(mpsCert));
+  }
+
+  /** The directory listing {@code mpsCerts} for MPS's node. */
+  Directory directory(List<X509Certificate> mpsCerts) {
     int mpsPort = mps == null ? 1 : mps.peerPort();
     int tnPort = tn == null ? 1 : tn.peerPort();
     Instant now = clock.instant();
@@ -170,9 +204,11 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Node(
                 TN_NODE,
                 "https://127.0.0.1:" + tnPort,
-                List.of(Certificates.base64(tnTls.certificate()))),
+                tnTlsCertificates.stream().map(TwoGateways::b64).toList()),
             new Directory.Node(
-                MPS_NODE, "https://127.0.0.1:" + mpsPort, List.of(Certificates.base64(mpsCert)))),
+                MPS_NODE,
+                "https://127.0.0.1:" + mpsPort,
+                mpsCerts.stream().map(Certificates::base64).toList())),
         List.of(
             new Directory.Service(
                 CITIZENS, "http://127.0.0.1:" + backend.port() + "/api", "path:2")),
@@ -192,14 +228,20 @@ final class TwoGateways implements AutoCloseable {
   }
 
   void republish() {
-    publish(directory(mpsTls.certificate()));
+    publish(directory(mpsTlsCertificates.stream().map(Credentials::certificate).toList()));
   }
 
   private static String b64(Credentials c) {
     return Certificates.base64(c.certificate());
   }
 
-  private static WebServer populationBackend() {
+  /** Backend lookups of citizen {@code held} wait here until the test opens it. */
+  final java.util.concurrent.CountDownLatch heldRelease =
+      new java.util.concurrent.CountDownLatch(1);
+
+  final java.util.concurrent.Semaphore heldArrivals = new java.util.concurrent.Semaphore(0);
+
+  private WebServer populationBackend() {
     return WebServer.builder()
         .host("127.0.0.1")
         .port(0)
@@ -209,6 +251,10 @@ final class TwoGateways implements AutoCloseable {
                     "/api/citizens/{id}",
                     (req, res) -> {
                       String id = req.path().pathParameters().get("id");
+                      if (id.equals("held")) {
+                        heldArrivals.release();
+                        heldRelease.await();
+                      }
                       res.header("Content-Type", "application/json");
                       res.header(
                           "X-Backend-Saw-Client",

@@ -17,9 +17,13 @@ import org.openlgsp.core.LgspException;
 /**
  * Verifies an RFC 3161 token: it covers the expected SHA-256 digest, is signed by the certificate
  * it names (ESS signing-certificate attribute), and that certificate is a time-stamping certificate
- * chaining to a trust anchor and valid at the token's time.
+ * (critical extendedKeyUsage id-kp-timeStamping only, RFC 3161 §2.3) chaining to a trust anchor and
+ * valid at the token's time. A token that fails the last two is {@code timestamp.untrusted}; one
+ * that is malformed or covers another digest is {@code timestamp.invalid}.
  */
 public final class TimeStampVerifier {
+  private static final String EXTENDED_KEY_USAGE = "2.5.29.37";
+  private static final String TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
   private final Collection<X509Certificate> anchors;
 
   public TimeStampVerifier(Collection<X509Certificate> trustAnchors) {
@@ -57,6 +61,9 @@ public final class TimeStampVerifier {
       throw invalid(
           "the time-stamp token does not carry its signer's certificate; request it with certReq");
     }
+    // Before the signature check: Bouncy Castle's check also refuses a wrong usage, but with a
+    // message that would blame the signature.
+    requireTimeStampingUsage(signer);
     try {
       t.validate(new JcaSimpleSignerInfoVerifierBuilder().build(signer));
     } catch (Exception e) {
@@ -67,13 +74,66 @@ public final class TimeStampVerifier {
       new CertificateValidator(anchors, java.time.Clock.fixed(time, java.time.ZoneOffset.UTC))
           .validate(signer, certs, CertificateProfile.TIME_STAMPING);
     } catch (LgspException e) {
-      throw invalid("the TSA certificate is not acceptable: " + e.detail());
+      throw new LgspException(
+          ErrorCode.TIMESTAMP_UNTRUSTED,
+          "the TSA certificate "
+              + CertificateValidator.describe(signer)
+              + " is not trusted at the token's time "
+              + time
+              + ": "
+              + e.detail()
+              + ". If this TSA is meant to be trusted, add its CA certificate to the time-stamp"
+              + " trust anchors of this installation; otherwise use the built-in TSA");
     }
     try {
       return new Timestamp(t.getEncoded(), time, info.getSerialNumber(), sha256);
     } catch (java.io.IOException e) {
       throw invalid("the time-stamp token cannot be re-encoded");
     }
+  }
+
+  /**
+   * RFC 3161 §2.3: the TSA's certificate carries exactly one extendedKeyUsage, id-kp-timeStamping,
+   * and the extension is critical. Checked before the chain, so the message names the real fault.
+   */
+  private static void requireTimeStampingUsage(X509Certificate signer) {
+    List<String> usages;
+    try {
+      usages = signer.getExtendedKeyUsage();
+    } catch (java.security.cert.CertificateParsingException e) {
+      usages = null;
+    }
+    java.util.Set<String> critical = signer.getCriticalExtensionOIDs();
+    boolean isCritical = critical != null && critical.contains(EXTENDED_KEY_USAGE);
+    if (usages != null && usages.equals(List.of(TIME_STAMPING)) && isCritical) {
+      return;
+    }
+    String found =
+        usages == null
+            ? "no extendedKeyUsage"
+            : (isCritical ? "a critical" : "a non-critical")
+                + " extendedKeyUsage "
+                + usages.stream().map(TimeStampVerifier::purposeName).toList();
+    throw new LgspException(
+        ErrorCode.TIMESTAMP_UNTRUSTED,
+        "the TSA certificate "
+            + CertificateValidator.describe(signer)
+            + " has "
+            + found
+            + ", but RFC 3161 §2.3 requires a critical extendedKeyUsage with only id-kp-timeStamping;"
+            + " the TSA must sign with a certificate issued for time-stamping (built-in CA:"
+            + " `lgsp ca issue --profile time-stamping`)");
+  }
+
+  private static String purposeName(String oid) {
+    return switch (oid) {
+      case TIME_STAMPING -> "id-kp-timeStamping";
+      case "1.3.6.1.5.5.7.3.1" -> "id-kp-serverAuth";
+      case "1.3.6.1.5.5.7.3.2" -> "id-kp-clientAuth";
+      case "1.3.6.1.5.5.7.3.4" -> "id-kp-emailProtection";
+      case "1.3.6.1.5.5.7.3.9" -> "id-kp-OCSPSigning";
+      default -> oid;
+    };
   }
 
   private static LgspException invalid(String detail) {

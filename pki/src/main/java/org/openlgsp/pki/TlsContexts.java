@@ -5,31 +5,33 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /** TLS 1.3 contexts from in-memory credentials, trusting either pinned certificates or CA roots. */
 public final class TlsContexts {
-  private static final char[] EPHEMERAL = "in-memory".toCharArray();
-
   private TlsContexts() {}
 
   /** Presents {@code own} and trusts peers by {@code trust}. */
   public static SSLContext create(Credentials own, TrustManager trust) {
+    return create(new SwitchableKeyManager(own), trust);
+  }
+
+  /**
+   * Presents what {@code own} chooses at each handshake (a {@link SwitchableKeyManager} lets a node
+   * switch keys while running) and trusts peers by {@code trust}.
+   */
+  public static SSLContext create(X509ExtendedKeyManager own, TrustManager trust) {
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("own", own.key(), EPHEMERAL, own.chain().toArray(X509Certificate[]::new));
-      // SunX509 unwraps the key once here; the "PKIX" manager re-derives the PKCS#12 password key
-      // (PBKDF2) at every handshake, which profiling showed dominating new peer connections.
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
-      kmf.init(ks, EPHEMERAL);
+      // Our own key manager, not the JDK's "PKIX" one: that re-derives the in-memory PKCS#12
+      // password key (PBKDF2) at every handshake, and it cannot hold a PKCS#11 key.
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {trust}, new SecureRandom());
+      ctx.init(new KeyManager[] {own}, new TrustManager[] {trust}, new SecureRandom());
       return ctx;
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new PkiException("cannot build TLS context", e);
     }
   }

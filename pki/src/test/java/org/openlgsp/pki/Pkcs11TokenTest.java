@@ -142,6 +142,122 @@ class Pkcs11TokenTest {
         .contains("leaf.pem: OK");
   }
 
+  /** A TLS key made in the token, issued for {@code cn}, read back as a restarted node would. */
+  private Credentials tokenTlsKey(Pkcs11Token token, String alias, String cn) {
+    KeyPair pair = token.generateEcP256(alias);
+    CertificateRequest csr =
+        CertificateRequest.create(
+            pair.getPrivate(), pair.getPublic(), cn, "OpenLGSP", List.of("localhost"));
+    X509Certificate cert = pki.issuing.issue(csr, CertificateProfile.NODE_TLS, Duration.ofDays(1));
+    // The leaf alone: each test has its own CA, and the token links chains by subject name.
+    token.store(alias, pair.getPrivate(), List.of(cert));
+    Credentials stored =
+        Pkcs11Token.open(config, PIN.toCharArray()).credentials(alias).orElseThrow();
+    assertThat(stored.certificate()).isEqualTo(cert);
+    return stored;
+  }
+
+  private static void awaitPresented(List<Object> seen, Credentials expected)
+      throws InterruptedException {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (seen.isEmpty() || !seen.getLast().equals(expected.certificate())) {
+      assertThat(System.nanoTime()).as("handshakes presenting the new key").isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void tlsKeysInTheTokenRotateInARunningServerWithoutAFailedHandshake() throws Exception {
+    Pkcs11Token token = Pkcs11Token.open(config, PIN.toCharArray());
+    Credentials software =
+        pki.issuing.issueCredentials(
+            CertificateProfile.NODE_TLS, "gw", "o", List.of("localhost"), Duration.ofDays(1));
+    Credentials hsm1 = tokenTlsKey(token, "node-tls-1", "gw");
+    Credentials hsm2 = tokenTlsKey(token, "node-tls-2", "gw");
+    assertThat(hsm1.key().getEncoded()).as("a token key cannot be exported").isNull();
+    // The client's key is in the token too: both ends of mutual TLS sign inside it.
+    Credentials client = tokenTlsKey(token, "client-tls", "peer");
+    java.util.Set<String> serverPins = new java.util.HashSet<>();
+    for (Credentials c : List.of(software, hsm1, hsm2)) {
+      serverPins.add(org.openlgsp.core.Certificates.fingerprint(c.certificate()));
+    }
+    SwitchableKeyManager keys = new SwitchableKeyManager(software);
+    javax.net.ssl.SSLServerSocket server =
+        (javax.net.ssl.SSLServerSocket)
+            TlsContexts.create(
+                    keys,
+                    new PinnedTrustManager(
+                        () ->
+                            java.util.Set.of(
+                                org.openlgsp.core.Certificates.fingerprint(client.certificate()))))
+                .getServerSocketFactory()
+                .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    server.setNeedClientAuth(true);
+    Thread acceptor =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                      s.getInputStream().read();
+                      s.getOutputStream().write('k');
+                    } catch (IOException e) {
+                      // a closed server ends the loop; a failed handshake shows at the client
+                    }
+                  }
+                });
+    javax.net.ssl.SSLContext clientContext =
+        TlsContexts.create(client, new PinnedTrustManager(() -> serverPins));
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Object> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread traffic =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (running.get()) {
+                    try (javax.net.ssl.SSLSocket s =
+                        (javax.net.ssl.SSLSocket)
+                            clientContext
+                                .getSocketFactory()
+                                .createSocket("127.0.0.1", server.getLocalPort())) {
+                      s.getOutputStream().write('p');
+                      if (s.getInputStream().read() != 'k') {
+                        throw new IOException("no answer");
+                      }
+                      seen.add(s.getSession().getPeerCertificates()[0]);
+                    } catch (IOException e) {
+                      seen.add(e);
+                    }
+                  }
+                });
+    try {
+      awaitPresented(seen, software);
+      keys.use(hsm1); // software key → key in the token
+      awaitPresented(seen, hsm1);
+      keys.use(hsm2); // one token key → another
+      awaitPresented(seen, hsm2);
+      // A key with another key's certificate is refused; the server keeps presenting hsm2.
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> keys.use(new Credentials(hsm1.key(), hsm2.chain())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("does not belong to certificate");
+      int count = seen.size();
+      while (seen.size() < count + 5) {
+        Thread.sleep(20);
+      }
+    } finally {
+      running.set(false);
+      traffic.join();
+      server.close();
+      acceptor.join();
+    }
+    assertThat(seen).allSatisfy(o -> assertThat(o).isInstanceOf(X509Certificate.class));
+    assertThat(seen)
+        .contains(software.certificate(), hsm1.certificate(), hsm2.certificate())
+        .endsWith(hsm2.certificate());
+  }
+
   @Test
   void wrongPinIsRefusedWithAHint() {
     org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
 
 class TimeStampTest {
   @TempDir Path dir;
@@ -125,13 +127,77 @@ class TimeStampTest {
   }
 
   @Test
-  void tokenFromAnUntrustedTsaIsInvalid() {
+  void tokenFromATsaOutsideTheConfiguredTrustIsUntrusted() {
     Timestamp t = trust.tsa.stamp(Digests.sha256(new byte[] {1}));
     TestPki other = new TestPki();
-    assertCode(
-        () ->
-            new TimeStampVerifier(List.of(other.root.certificate())).verify(t.token(), t.digest()),
-        ErrorCode.TIMESTAMP_INVALID);
+    LgspException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            LgspException.class,
+            () ->
+                new TimeStampVerifier(List.of(other.root.certificate()))
+                    .verify(t.token(), t.digest()));
+    assertThat(e.code()).isEqualTo(ErrorCode.TIMESTAMP_UNTRUSTED);
+    assertThat(e.detail()).contains("add its CA certificate to the time-stamp trust anchors");
+  }
+
+  @Test
+  void forgedTokenHelperMakesTokensThatVerifyWithATimeStampingCertificate() throws Exception {
+    // Guards the two tests below: their tokens fail for the certificate, not for their make-up.
+    Credentials tsa = trust.issue(CertificateProfile.TIME_STAMPING, "Proper TSA");
+    byte[] digest = Digests.sha256(new byte[] {4});
+    byte[] token = ForgedTokens.token(tsa, trust.issuing.chain(), digest, Optional.empty());
+    new TimeStampVerifier(List.of(trust.root.certificate())).verify(token, digest);
+  }
+
+  @Test
+  void tokenSignedWithATlsCertificateIsRefusedOverHttpWithTimestampUntrusted() throws Exception {
+    // A real certificate from the trusted CA, but for TLS (serverAuth, clientAuth).
+    Credentials tls = trust.issue(CertificateProfile.NODE_TLS, "Wrong-usage TSA");
+    try (ForgedTokens.Server server = ForgedTokens.serve(tls, trust.issuing.chain())) {
+      TimeStampClient client =
+          new TimeStampClient(
+              server.url(), List.of(trust.root.certificate()), Duration.ofSeconds(5));
+      LgspException e =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              LgspException.class, () -> client.stamp(Digests.sha256(new byte[] {5})));
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMESTAMP_UNTRUSTED);
+      assertThat(e.detail())
+          .contains("a non-critical extendedKeyUsage [id-kp-serverAuth, id-kp-clientAuth]")
+          .contains(
+              "RFC 3161 §2.3 requires a critical extendedKeyUsage with only id-kp-timeStamping")
+          .contains("--profile time-stamping");
+    }
+  }
+
+  @Test
+  void timeStampingUsageThatIsNotCriticalIsUntrustedHereAndForOpenssl() throws Exception {
+    Credentials lax = ForgedTokens.nonCriticalTimeStampingCertificate(trust.issuing);
+    byte[] digest = Digests.sha256(new byte[] {6});
+    byte[] token = ForgedTokens.token(lax, trust.issuing.chain(), digest, Optional.empty());
+    LgspException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            LgspException.class,
+            () -> new TimeStampVerifier(List.of(trust.root.certificate())).verify(token, digest));
+    assertThat(e.code()).isEqualTo(ErrorCode.TIMESTAMP_UNTRUSTED);
+    assertThat(e.detail()).contains("a non-critical extendedKeyUsage [id-kp-timeStamping]");
+    // An independent verifier agrees.
+    OpenSsl.write(dir, "lax.der", token);
+    OpenSsl.Result r =
+        OpenSsl.run(
+            dir,
+            "ts",
+            "-verify",
+            "-token_in",
+            "-in",
+            "lax.der",
+            "-digest",
+            HexFormat.of().formatHex(digest),
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "issuing.pem");
+    assertThat(r.exit()).as(r.output()).isNotZero();
+    assertThat(r.output()).doesNotContain("Verification: OK");
   }
 
   @Test

@@ -120,6 +120,31 @@ public final class Registry {
         "signing certificate");
   }
 
+  /**
+   * Takes a member signing certificate out of the directory: the last step of a key rotation, once
+   * the member's gateway signs with the new key.
+   */
+  public void removeSigningCertificate(ClientId member, String fingerprint) {
+    removeCertificate(
+        "DELETE FROM registry_signing_cert WHERE member_id = ? AND fingerprint = ?",
+        member.toString(),
+        fingerprint,
+        "member " + member + " has no signing certificate " + fingerprint,
+        "signing certificate");
+  }
+
+  /** Deletes one certificate row by owner and fingerprint; not found when there is none. */
+  private void removeCertificate(
+      String delete, String owner, String fingerprint, String notFound, String what) {
+    change(
+        c -> {
+          if (update(c, delete, owner, fingerprint) == 0) {
+            throw notFound(notFound);
+          }
+        },
+        what);
+  }
+
   public void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
     requireAddress(address);
     for (X509Certificate cert : tlsCertificates) {
@@ -154,18 +179,11 @@ public final class Registry {
   }
 
   public void removeNodeTlsCertificate(NodeId id, String fingerprint) {
-    change(
-        c -> {
-          int n =
-              update(
-                  c,
-                  "DELETE FROM registry_node_tls_cert WHERE node_id = ? AND fingerprint = ?",
-                  id.toString(),
-                  fingerprint);
-          if (n == 0) {
-            throw notFound("node " + id + " has no TLS certificate " + fingerprint);
-          }
-        },
+    removeCertificate(
+        "DELETE FROM registry_node_tls_cert WHERE node_id = ? AND fingerprint = ?",
+        id.toString(),
+        fingerprint,
+        "node " + id + " has no TLS certificate " + fingerprint,
         "TLS certificate");
   }
 

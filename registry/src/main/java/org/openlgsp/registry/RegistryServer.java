@@ -128,6 +128,9 @@ public final class RegistryServer implements AutoCloseable {
         .post(
             "/api/v1/members/signing-certificates",
             admin("member.signing-certificate.add", this::addSigningCertificate))
+        .delete(
+            "/api/v1/members/signing-certificates",
+            admin("member.signing-certificate.remove", this::removeSigningCertificate))
         .post("/api/v1/nodes", admin("node.add", this::addNode))
         .get("/api/v1/nodes", admin("node.list", (req, res) -> json(res, 200, registry.nodes())))
         .post(
@@ -251,6 +254,12 @@ public final class RegistryServer implements AutoCloseable {
     X509Certificate cert = certificate(c.certificate());
     registry.addSigningCertificate(ClientId.parse(c.member()), cert);
     json(res, 201, Map.of("fingerprint", Certificates.fingerprint(cert)));
+  }
+
+  private void removeSigningCertificate(ServerRequest req, ServerResponse res) {
+    registry.removeSigningCertificate(
+        ClientId.parse(query(req, "member")), query(req, "fingerprint"));
+    res.status(Status.NO_CONTENT_204).send();
   }
 
   private void addNode(ServerRequest req, ServerResponse res) {

@@ -178,6 +178,37 @@ class RegistryTest {
   }
 
   @Test
+  void memberSigningCertificatesRotate() {
+    try (Database db = TestDatabases.sqlite(dir)) {
+      Registry r = registry(db);
+      populate(r);
+      var fresh = tls("mps-sign-2027", CertificateProfile.MEMBER_SIGNING);
+      r.addSigningCertificate(MPS, fresh);
+      String old =
+          r.members().stream()
+              .filter(m -> m.id().equals(MPS))
+              .findFirst()
+              .orElseThrow()
+              .signingCertificates()
+              .stream()
+              .map(org.openlgsp.core.Certificates::fromBase64)
+              .map(org.openlgsp.core.Certificates::fingerprint)
+              .filter(fp -> !fp.equals(org.openlgsp.core.Certificates.fingerprint(fresh)))
+              .findFirst()
+              .orElseThrow();
+      long before = r.serial();
+      r.removeSigningCertificate(MPS, old);
+      assertThat(r.serial()).isGreaterThan(before);
+      assertThat(
+              r.directory().member(MPS).orElseThrow().signingCertificates().stream()
+                  .map(org.openlgsp.core.Certificates::fromBase64)
+                  .toList())
+          .containsExactly(fresh);
+      assertCode(() -> r.removeSigningCertificate(MPS, old), ErrorCode.RESOURCE_NOT_FOUND);
+    }
+  }
+
+  @Test
   void nodeCertificatesRotate() {
     try (Database db = TestDatabases.sqlite(dir)) {
       Registry r = registry(db);

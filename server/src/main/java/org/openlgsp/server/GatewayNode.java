@@ -44,6 +44,7 @@ final class GatewayNode implements AutoCloseable {
   private final Credentials tls;
   private final Checkpoints checkpoints;
   private final Optional<LedgerHttp> ledgerApi;
+  private KeyFileWatcher keyFiles;
 
   private GatewayNode(
       Database database,
@@ -94,6 +95,7 @@ final class GatewayNode implements AutoCloseable {
         GatewayOptions.defaults(node)
             .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
             .withMaxBodyBytes(role.maxBodyBytes())
+            .withLimits(role.limits().admission())
             .withDirectoryGrace(role.directoryGrace());
     Database db = Database.open(resolveJdbc(baseDir, role.database()));
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
@@ -142,7 +144,35 @@ final class GatewayNode implements AutoCloseable {
                   role.host(),
                   ls.apiPort()));
     }
-    return new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+    GatewayNode started =
+        new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+    started.keyFiles = watchKeyFiles(role, baseDir, gateway).start(role.directoryRefresh());
+    return started;
+  }
+
+  /**
+   * Key rotation by file replacement: new TLS or signing key and certificate files are picked up as
+   * often as the directory is fetched, since peers need the new certificate in their directory
+   * anyway (docs/pki.md, "Rotation").
+   */
+  private static KeyFileWatcher watchKeyFiles(
+      NodeConfig.GatewayRole role, Path baseDir, Gateway gateway) {
+    KeyFileWatcher watcher =
+        new KeyFileWatcher()
+            .watch(
+                "node TLS key",
+                baseDir.resolve(role.tls().certificate()),
+                baseDir.resolve(role.tls().key()),
+                gateway::useNodeTls);
+    for (NodeConfig.MemberSigning s : role.signing()) {
+      ClientId member = ClientId.parse(s.member());
+      watcher.watch(
+          "signing key of " + member,
+          baseDir.resolve(s.certificate()),
+          baseDir.resolve(s.key()),
+          creds -> gateway.useSigningCredentials(member, creds));
+    }
+    return watcher;
   }
 
   private static GatewayFeatures features(
@@ -239,6 +269,7 @@ final class GatewayNode implements AutoCloseable {
 
   @Override
   public void close() {
+    keyFiles.close();
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     fetcher.close();

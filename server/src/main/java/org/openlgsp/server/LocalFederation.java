@@ -329,7 +329,8 @@ public final class LocalFederation implements AutoCloseable {
                     "pki/" + prefix + "-signing.key")),
             registryUrl(),
             List.of("pki/registry-signing.pem"),
-            Duration.ofSeconds(30),
+            // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
+            Duration.ofSeconds(2),
             Duration.ofHours(1),
             Duration.ofSeconds(60),
             10L * 1024 * 1024,
@@ -339,7 +340,8 @@ public final class LocalFederation implements AutoCloseable {
                 // No CA files: the gateways take the CAs from the directory's trust anchors.
                 ? new NodeConfig.RevocationSettings(
                     List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5))
-                : null));
+                : null,
+            null));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.gateway.AdmissionLimits;
 
 /**
  * A node's configuration file (YAML; JSON is valid YAML too). A node runs the registry role, the
@@ -192,8 +193,9 @@ record NodeConfig(
       Long maxBodyBytes,
       List<LocalSystemEntry> localSystems,
       LedgerSettings ledger,
-      RevocationSettings revocation) {
-    /** Without ledger settings (all defaults). */
+      RevocationSettings revocation,
+      LimitSettings limits) {
+    /** Without ledger, revocation and limit settings (all defaults). */
     GatewayRole(
         String node,
         String host,
@@ -227,6 +229,7 @@ record NodeConfig(
           maxBodyBytes,
           localSystems,
           null,
+          null,
           null);
     }
 
@@ -254,11 +257,36 @@ record NodeConfig(
       maxBodyBytes = maxBodyBytes == null ? 10L * 1024 * 1024 : maxBodyBytes;
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+      limits = limits == null ? new LimitSettings(null, null, null) : limits;
     }
 
     /** The OCSP settings, when revocation checking is configured. */
     java.util.Optional<RevocationSettings> revocationSettings() {
       return java.util.Optional.ofNullable(revocation);
+    }
+  }
+
+  /**
+   * How much work the gateway takes on at once; beyond it callers get {@code server.overloaded}.
+   *
+   * @param concurrentExchanges exchanges each endpoint works on at once (default 256)
+   * @param queueTimeout how long a further exchange waits for a slot (default 2 seconds)
+   * @param connectionsPerListener open connections each listener accepts (default 4096)
+   */
+  record LimitSettings(
+      Integer concurrentExchanges, Duration queueTimeout, Integer connectionsPerListener) {
+    LimitSettings {
+      AdmissionLimits d = AdmissionLimits.defaults();
+      concurrentExchanges =
+          concurrentExchanges == null ? d.concurrentExchanges() : concurrentExchanges;
+      queueTimeout = queueTimeout == null ? d.queueTimeout() : queueTimeout;
+      connectionsPerListener =
+          connectionsPerListener == null ? d.connectionsPerListener() : connectionsPerListener;
+      new AdmissionLimits(concurrentExchanges, queueTimeout, connectionsPerListener); // validates
+    }
+
+    AdmissionLimits admission() {
+      return new AdmissionLimits(concurrentExchanges, queueTimeout, connectionsPerListener);
     }
   }
 

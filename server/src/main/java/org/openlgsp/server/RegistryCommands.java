@@ -99,11 +99,93 @@ final class RegistryCommands {
     return 0;
   }
 
+  /** An add-...-certificate subcommand: publish a PEM certificate for one member or node. */
+  abstract static class CertificateAdder implements Callable<Integer> {
+    @Mixin Connection c;
+
+    @Parameters(index = "0", description = "Member or node id.")
+    String id;
+
+    @Option(names = "--certificate", required = true, paramLabel = "PEM")
+    Path certificate;
+
+    private final String path;
+    private final String owner;
+
+    CertificateAdder(String path, String owner) {
+      this.path = path;
+      this.owner = owner;
+    }
+
+    @Override
+    public Integer call() {
+      return print(c.client().post(path, Map.of(owner, id, "certificate", readFile(certificate))));
+    }
+  }
+
+  /** A remove-...-certificate subcommand: take one certificate of a member or node out. */
+  abstract static class CertificateRemover implements Callable<Integer> {
+    @Mixin Connection c;
+
+    @Parameters(index = "0", description = "Member or node id.")
+    String id;
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    CertificateRef certificate;
+
+    private final String path;
+    private final String owner;
+
+    CertificateRemover(String path, String owner) {
+      this.path = path;
+      this.owner = owner;
+    }
+
+    @Override
+    public Integer call() {
+      String fingerprint = certificate.fingerprint();
+      c.client()
+          .delete(path + "?" + owner + "=" + query(id) + "&fingerprint=" + query(fingerprint));
+      System.out.println("removed certificate " + fingerprint + " of " + id);
+      return 0;
+    }
+  }
+
+  /** Which certificate to remove: its PEM file or its SHA-256 fingerprint. */
+  static final class CertificateRef {
+    @Option(names = "--certificate", paramLabel = "PEM", description = "The certificate (PEM).")
+    Optional<Path> file;
+
+    @Option(
+        names = "--fingerprint",
+        paramLabel = "HEX",
+        description =
+            "SHA-256 of the certificate's DER, hex (as `lgsp registry member list` shows).")
+    Optional<String> hex;
+
+    String fingerprint() {
+      return hex.map(h -> h.strip().toLowerCase(java.util.Locale.ROOT))
+          .orElseGet(
+              () ->
+                  org.openlgsp.core.Certificates.fingerprint(
+                      org.openlgsp.pki.Pem.certificates(readFile(file.orElseThrow())).getFirst()));
+    }
+  }
+
+  static String query(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Command(
       name = "member",
       mixinStandardHelpOptions = true,
       description = "Agencies (members).",
-      subcommands = {Member.Add.class, Member.ListCmd.class, Member.AddSigningCertificate.class})
+      subcommands = {
+        Member.Add.class,
+        Member.ListCmd.class,
+        Member.AddSigningCertificate.class,
+        Member.RemoveSigningCertificate.class
+      })
   static final class Member {
     @Command(
         name = "add",
@@ -135,22 +217,21 @@ final class RegistryCommands {
         name = "add-signing-certificate",
         mixinStandardHelpOptions = true,
         description = "Add a member signing certificate (PEM file).")
-    static final class AddSigningCertificate implements Callable<Integer> {
-      @Mixin Connection c;
+    static final class AddSigningCertificate extends CertificateAdder {
+      AddSigningCertificate() {
+        super("/api/v1/members/signing-certificates", "member");
+      }
+    }
 
-      @Parameters(index = "0", description = "Member id.")
-      String id;
-
-      @Option(names = "--certificate", required = true, paramLabel = "PEM")
-      Path certificate;
-
-      @Override
-      public Integer call() {
-        return print(
-            c.client()
-                .post(
-                    "/api/v1/members/signing-certificates",
-                    Map.of("member", id, "certificate", readFile(certificate))));
+    @Command(
+        name = "remove-signing-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Remove a member signing certificate from the directory (the last step of a key"
+                + " rotation, once the gateway signs with the new key).")
+    static final class RemoveSigningCertificate extends CertificateRemover {
+      RemoveSigningCertificate() {
+        super("/api/v1/members/signing-certificates", "member");
       }
     }
   }
@@ -196,7 +277,12 @@ final class RegistryCommands {
       name = "node",
       mixinStandardHelpOptions = true,
       description = "Gateway nodes.",
-      subcommands = {Node.Add.class, Node.ListCmd.class})
+      subcommands = {
+        Node.Add.class,
+        Node.ListCmd.class,
+        Node.AddTlsCertificate.class,
+        Node.RemoveTlsCertificate.class
+      })
   static final class Node {
     @Command(
         name = "add",
@@ -237,6 +323,30 @@ final class RegistryCommands {
     static final class ListCmd extends Lister {
       ListCmd() {
         super("/api/v1/nodes");
+      }
+    }
+
+    @Command(
+        name = "add-tls-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Publish another TLS certificate for a node (the first step of a TLS key rotation:"
+                + " peers accept the old and the new one).")
+    static final class AddTlsCertificate extends CertificateAdder {
+      AddTlsCertificate() {
+        super("/api/v1/nodes/tls-certificates", "node");
+      }
+    }
+
+    @Command(
+        name = "remove-tls-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Remove a node TLS certificate from the directory (the last step of a TLS key"
+                + " rotation, once the node presents the new one); peers then refuse the old key.")
+    static final class RemoveTlsCertificate extends CertificateRemover {
+      RemoveTlsCertificate() {
+        super("/api/v1/nodes/tls-certificates", "node");
       }
     }
   }

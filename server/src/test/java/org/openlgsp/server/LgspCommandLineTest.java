@@ -94,7 +94,8 @@ class LgspCommandLineTest {
                   g.maxBodyBytes(),
                   g.localSystems(),
                   g.ledger(),
-                  g.revocation()));
+                  g.revocation(),
+                  g.limits()));
       copy.write(dir.resolve("second.yaml"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<AutoCloseable> running =

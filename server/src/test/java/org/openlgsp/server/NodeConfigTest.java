@@ -60,6 +60,20 @@ class NodeConfigTest {
   }
 
   @Test
+  void admissionLimitsGetDefaultsAndRefuseNonsense() throws Exception {
+    assertThat(NodeConfig.read(write(GATEWAY)).gateway().limits().admission())
+        .isEqualTo(org.openlgsp.gateway.AdmissionLimits.defaults());
+    NodeConfig c =
+        NodeConfig.read(
+            write(GATEWAY + "  limits: {concurrentExchanges: 64, queueTimeout: PT0.5S}\n"));
+    assertThat(c.gateway().limits().admission())
+        .isEqualTo(new org.openlgsp.gateway.AdmissionLimits(64, Duration.ofMillis(500), 4096));
+    assertThatThrownBy(
+            () -> NodeConfig.read(write(GATEWAY + "  limits: {concurrentExchanges: 0}\n")))
+        .hasMessageContaining("concurrentExchanges");
+  }
+
+  @Test
   void revocationMayTakeItsIssuersFromTheDirectoryAlone() throws Exception {
     NodeConfig c = NodeConfig.read(write(GATEWAY + "  revocation: {freshness: PT1M}\n"));
     assertThat(c.gateway().revocationSettings().orElseThrow().issuers()).isEmpty();

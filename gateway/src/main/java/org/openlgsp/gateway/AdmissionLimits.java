@@ -1,0 +1,42 @@
+package org.openlgsp.gateway;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How much work a gateway takes on at once, so that overload ends in quick, explicit refusals
+ * instead of a pile-up of connections, handshakes and timeouts that takes the node down.
+ *
+ * @param concurrentExchanges exchanges each endpoint (client-facing, peer-facing) works on at once
+ * @param queueTimeout how long a further exchange may wait for one of those slots before it is
+ *     refused with {@code server.overloaded}
+ * @param connectionsPerListener open connections each listener accepts; further ones are closed at
+ *     once, which keeps the process below its file-descriptor limit
+ */
+public record AdmissionLimits(
+    int concurrentExchanges, Duration queueTimeout, int connectionsPerListener) {
+
+  public AdmissionLimits {
+    if (concurrentExchanges < 1) {
+      throw new IllegalArgumentException(
+          "concurrentExchanges must be positive: " + concurrentExchanges);
+    }
+    Objects.requireNonNull(queueTimeout, "queueTimeout");
+    if (queueTimeout.isNegative()) {
+      throw new IllegalArgumentException("queueTimeout must not be negative");
+    }
+    if (connectionsPerListener < concurrentExchanges) {
+      throw new IllegalArgumentException(
+          "connectionsPerListener ("
+              + connectionsPerListener
+              + ") must be at least concurrentExchanges ("
+              + concurrentExchanges
+              + ")");
+    }
+  }
+
+  /** 256 exchanges per endpoint, 2 s queueing, 4,096 connections per listener. */
+  public static AdmissionLimits defaults() {
+    return new AdmissionLimits(256, Duration.ofSeconds(2), 4096);
+  }
+}

@@ -1,0 +1,93 @@
+package org.openlgsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+
+/** Overload ends in quick, explicit refusals that free up as soon as work completes. */
+class AdmissionTest {
+  static final String CITIZENS = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/";
+  static final AdmissionLimits ONE_AT_A_TIME = new AdmissionLimits(1, Duration.ofMillis(200), 64);
+
+  @TempDir Path dir;
+  TwoGateways net;
+
+  @AfterEach
+  void stop() {
+    if (net != null) {
+      net.heldRelease.countDown();
+      net.close();
+    }
+  }
+
+  @Test
+  void consumerGatewayAtItsLimitRefusesWithOverloadedAndRecoversWhenWorkCompletes()
+      throws Exception {
+    net = new TwoGateways(dir, ONE_AT_A_TIME, AdmissionLimits.defaults());
+    assertRefusedWhileOneIsHeldThenServed();
+    // shedding load wrote no ledger record: only the held call and the later one are recorded
+    assertThat(net.tnLedger.size()).isEqualTo(2);
+  }
+
+  @Test
+  void providerGatewayAtItsLimitRefusesWithASignedOverloadedAnswer() throws Exception {
+    net = new TwoGateways(dir, AdmissionLimits.defaults(), ONE_AT_A_TIME);
+    assertRefusedWhileOneIsHeldThenServed();
+  }
+
+  @Test
+  void limitsRejectNonsense() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new AdmissionLimits(0, Duration.ZERO, 10))
+        .hasMessageContaining("concurrentExchanges");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new AdmissionLimits(10, Duration.ofSeconds(-1), 10))
+        .hasMessageContaining("queueTimeout");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new AdmissionLimits(10, Duration.ZERO, 9))
+        .hasMessageContaining("connectionsPerListener");
+  }
+
+  private void assertRefusedWhileOneIsHeldThenServed() throws Exception {
+    String token = net.token();
+    CompletableFuture<HttpResponse<String>> held =
+        net.http.sendAsync(request(token, "held"), HttpResponse.BodyHandlers.ofString());
+    assertThat(net.heldArrivals.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+
+    HttpResponse<String> refused =
+        net.http.send(request(token, "079090001234"), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("X-Road-Error")).hasValue("Server.Overloaded");
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    Map<?, ?> problem = Json.mapper().readValue(refused.body(), Map.class);
+    assertThat(problem.get("code")).isEqualTo(ErrorCode.SERVER_OVERLOADED.code());
+
+    net.heldRelease.countDown();
+    assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    HttpResponse<String> after =
+        net.http.send(request(token, "079090001234"), HttpResponse.BodyHandlers.ofString());
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+  }
+
+  private HttpRequest request(String token, String citizen) {
+    return HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZENS + citizen))
+        .header("Authorization", "Bearer " + token)
+        .header("X-Road-Client", TwoGateways.PORTAL.toString())
+        .header("X-Road-Issue", "HS-2026-000123")
+        .GET()
+        .build();
+  }
+}
