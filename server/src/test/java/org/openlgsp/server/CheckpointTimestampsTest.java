@@ -103,7 +103,9 @@ class CheckpointTimestampsTest {
         LgspCommandLineTest.run(
             "ledger", "verify", export.toString(), "--tsa-cert", stranger.toString());
     assertThat(untrusted.exit()).isEqualTo(1);
-    assertThat(untrusted.out()).contains("does not chain to a trusted CA");
+    assertThat(untrusted.out())
+        .contains("timestamp.untrusted")
+        .contains("does not chain to a trusted CA");
     assertThat(
             LgspCommandLineTest.run("ledger", "verify", export.toString(), "--tsa-cert", ca).exit())
         .isZero();
