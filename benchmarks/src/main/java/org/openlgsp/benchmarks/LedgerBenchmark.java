@@ -46,6 +46,10 @@ public final class LedgerBenchmark {
   private static final List<String[]> ROWS = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("verify")) {
+      verifyOnly(args);
+      return;
+    }
     int appends = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int verifyRecords = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
     long treeLeaves = args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L;
@@ -66,7 +70,29 @@ public final class LedgerBenchmark {
     }
     verification(work, verifyRecords);
     proofs(work, treeLeaves);
+    printRows();
+  }
 
+  /**
+   * {@code verify [records] [runs] [workDir]}: only the verifier and its SHA-256 baseline, each run
+   * measuring both, for profiling the verifier without the slow append and proof set-ups.
+   */
+  private static void verifyOnly(String[] args) throws Exception {
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path work = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("lgsp-verify-bench");
+    byte[] sample = record("bench-000000000").canonical();
+    System.out.printf(
+        "verifier benchmark: %d records of %d bytes, %d runs, %d processors, in %s%n",
+        n, sample.length, runs, Runtime.getRuntime().availableProcessors(), work);
+    for (int run = 0; run < runs; run++) {
+      sha256Baseline(sample, n);
+      verification(work, n);
+    }
+    printRows();
+  }
+
+  private static void printRows() {
     System.out.println();
     System.out.printf("%-58s %16s %s%n", "measurement", "result", "unit");
     for (String[] r : ROWS) {
@@ -235,14 +261,26 @@ public final class LedgerBenchmark {
     Files.writeString(
         dir.resolve(String.format("checkpoints/%020d.note", n)),
         SignedNote.sign(new Checkpoint(key.name(), n, root).text(), key).format());
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     LedgerVerifier.Result r =
         LedgerVerifier.verify(dir, List.of(key.verifier()), List.of(), System.out::println);
     double s = (System.nanoTime() - t0) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpu0;
     if (!r.sound()) {
       throw new IllegalStateException("benchmark export did not verify: " + r.problems());
     }
     row("verifier: records recomputed and checked (from files)", n / s, "records/s");
+    // CPU time of all the process's threads: less sensitive than wall time to other load
+    ROWS.add(
+        new String[] {
+          "verifier: CPU time per record, all threads",
+          String.format("%,.0f", (double) cpu / n),
+          "ns/record"
+        });
   }
 
   /** Proof latency in a tree of {@code leaves} leaves built directly in the tree store. */

@@ -80,6 +80,26 @@ final class Frontier {
     return out;
   }
 
+  /**
+   * Adds a whole perfect subtree of {@code 2^level} leaves whose root is {@code hash}, when the
+   * size is a multiple of {@code 2^level} (so the subtree is one of the tree's own). Completed
+   * subtrees are not reported: this is for recomputing a tree, not for storing one.
+   */
+  void appendPerfect(byte[] hash, int level) {
+    if (level < 0 || level > 62 || (size & ((1L << level) - 1)) != 0) {
+      throw new IllegalArgumentException(
+          "a subtree of 2^" + level + " leaves cannot start at " + size);
+    }
+    byte[] current = hash;
+    long i = size >>> level;
+    while ((i & 1) == 1) {
+      current = Merkle.nodeHash(hashes.remove(hashes.size() - 1), current);
+      i >>>= 1;
+    }
+    hashes.add(current);
+    size += 1L << level;
+  }
+
   /** MTH of the whole tree. */
   byte[] root() {
     if (hashes.isEmpty()) {

@@ -1,21 +1,20 @@
 package org.openlgsp.ledger;
 
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.openlgsp.ledger.spi.TimestampChecker;
 
 /**
  * Recomputes a ledger export from scratch and checks it against its signed checkpoints (and any
@@ -39,7 +38,9 @@ public final class LedgerVerifier {
       int checkpoints,
       OptionalLong firstBadIndex,
       List<String> problems,
-      List<String> warnings) {
+      List<String> warnings,
+      int timestampsVerified,
+      Optional<Instant> latestTimestamp) {
     public Result {
       problems = List.copyOf(problems);
       warnings = List.copyOf(warnings);
@@ -50,6 +51,8 @@ public final class LedgerVerifier {
     final List<String> problems = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     long firstBad = -1;
+    int timestamps;
+    Instant latestTimestamp;
 
     void bad(long index, String problem) {
       problems.add(problem);
@@ -69,6 +72,21 @@ public final class LedgerVerifier {
    */
   public static Result verify(
       Path dir, List<NoteVerifier> keys, List<SignedNote> extra, Consumer<String> progress) {
+    return verify(dir, keys, extra, Optional.empty(), progress);
+  }
+
+  /**
+   * As {@link #verify(Path, List, List, Consumer)}, and with {@code timestamps} every checkpoint's
+   * RFC 3161 token ({@code checkpoints/<size>.tsr}) is checked against the checkpoint's text; a
+   * token that does not match or is not signed by a trusted TSA makes the export unsound. Without
+   * it, tokens are left unchecked (with a warning).
+   */
+  public static Result verify(
+      Path dir,
+      List<NoteVerifier> keys,
+      List<SignedNote> extra,
+      Optional<TimestampChecker> timestamps,
+      Consumer<String> progress) {
     Findings f = new Findings();
     List<NoteVerifier> trusted = new ArrayList<>(keys);
     if (trusted.isEmpty()) {
@@ -92,6 +110,7 @@ public final class LedgerVerifier {
       return result(f, 0, 0);
     }
     long records = recompute(dir, roots, f, progress, extraSizes);
+    checkTimestamps(dir, trusted, timestamps, f);
     return result(f, records, roots.size());
   }
 
@@ -102,7 +121,92 @@ public final class LedgerVerifier {
         checkpoints,
         f.firstBad < 0 ? OptionalLong.empty() : OptionalLong.of(f.firstBad),
         f.problems,
-        f.warnings);
+        f.warnings,
+        f.timestamps,
+        Optional.ofNullable(f.latestTimestamp));
+  }
+
+  /**
+   * Checks each checkpoint's time-stamp token against SHA-256 of that checkpoint's text. Only
+   * checkpoints signed by a trusted key count: a token over a forged checkpoint proves nothing.
+   * Checkpoints without a token (e.g. published while the TSA was unreachable) are covered by the
+   * next time-stamped one, since it commits to every earlier record.
+   */
+  private static void checkTimestamps(
+      Path dir, List<NoteVerifier> keys, Optional<TimestampChecker> checker, Findings f) {
+    Path folder = dir.resolve(ExportFiles.CHECKPOINTS);
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    List<Path> notes;
+    List<Path> tokens;
+    try (Stream<Path> files = Files.list(folder)) {
+      List<Path> all = files.sorted().toList();
+      notes = all.stream().filter(p -> p.toString().endsWith(".note")).toList();
+      tokens = all.stream().filter(p -> p.toString().endsWith(".tsr")).toList();
+    } catch (IOException e) {
+      f.problems.add("cannot list checkpoints: " + e.getMessage());
+      return;
+    }
+    if (checker.isEmpty()) {
+      if (!tokens.isEmpty()) {
+        f.warnings.add(
+            tokens.size()
+                + " checkpoint time-stamp tokens not checked; pass --tsa-cert to check them");
+      }
+      return;
+    }
+    int missing = 0;
+    for (Path notePath : notes) {
+      String name = notePath.getFileName().toString();
+      Path tokenPath = folder.resolve(name.substring(0, name.length() - 5) + ".tsr");
+      SignedNote note;
+      try {
+        note = SignedNote.parse(Files.readString(notePath));
+      } catch (IOException | IllegalArgumentException e) {
+        continue; // reported as malformed already
+      }
+      if (keys.stream().noneMatch(note::verifiedBy)) {
+        continue; // reported as unsigned already
+      }
+      if (!Files.exists(tokenPath)) {
+        missing++;
+        continue;
+      }
+      String what = "time-stamp token of checkpoint " + name;
+      try {
+        Instant t =
+            checker
+                .get()
+                .check(
+                    Files.readAllBytes(tokenPath),
+                    org.openlgsp.core.Digests.sha256(
+                        note.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        f.timestamps++;
+        if (f.latestTimestamp == null || t.isAfter(f.latestTimestamp)) {
+          f.latestTimestamp = t;
+        }
+      } catch (IOException e) {
+        f.problems.add(what + " is unreadable: " + e.getMessage());
+      } catch (RuntimeException e) {
+        f.problems.add(what + " does not verify: " + e.getMessage());
+      }
+    }
+    for (Path tokenPath : tokens) {
+      String name = tokenPath.getFileName().toString();
+      if (!Files.exists(folder.resolve(name.substring(0, name.length() - 4) + ".note"))) {
+        f.problems.add("time-stamp token " + name + " has no checkpoint beside it");
+      }
+    }
+    if (tokens.isEmpty() && !notes.isEmpty()) {
+      f.problems.add(
+          "a TSA certificate was given but no checkpoint in the export carries a time-stamp token");
+    } else if (missing > 0) {
+      f.warnings.add(
+          missing
+              + " checkpoints have no time-stamp token; the records they sign are time-stamped by"
+              + " the next checkpoint that has one");
+    }
   }
 
   /** Signature-checked checkpoint roots by size; a second root for one size is a fork. */
@@ -161,88 +265,57 @@ public final class LedgerVerifier {
     return roots;
   }
 
-  private static final int CHUNK = 8192;
-
-  /** Records read from {@code records.bin}, hashed in parallel a chunk at a time. */
-  private static final class Chunk {
-    final byte[][] records = new byte[CHUNK][];
-    final byte[][] leaves = new byte[CHUNK][];
-    int count;
-    String readProblem;
-
-    void hash() {
-      java.util.stream.IntStream.range(0, count)
-          .parallel()
-          .forEach(j -> leaves[j] = Merkle.leafHash(records[j]));
-    }
-  }
-
   private static long recompute(
       Path dir,
       TreeMap<Long, byte[]> roots,
       Findings f,
       Consumer<String> progress,
       java.util.Set<Long> extraSizes) {
-    Frontier fromRecords = Frontier.empty();
+    Rebuild tree = new Rebuild(dir, roots, f, extraSizes);
     List<Frontier.Node> sink = new NodeSink();
-    long lastGood = 0;
-    long firstLeafMismatch = -1;
     long total = roots.lastKey();
     long started = System.nanoTime();
-    byte[] stored = new byte[Merkle.HASH_SIZE];
     long i = 0;
-    try (DataInputStream records = open(dir.resolve(ExportFiles.RECORDS));
-        InputStream leaves = openOptional(dir.resolve(ExportFiles.LEAVES))) {
-      boolean leavesLeft = leaves != null;
+    try (ChunkReader chunks = new ChunkReader(dir)) {
       while (true) {
-        Chunk chunk = read(records, i);
-        chunk.hash();
-        for (int j = 0; j < chunk.count; j++) {
-          byte[] leaf = chunk.leaves[j];
-          fromRecords.append(leaf, sink);
-          if (leavesLeft && leaves.readNBytes(stored, 0, stored.length) == stored.length) {
-            if (firstLeafMismatch < 0 && !Arrays.equals(leaf, stored)) {
-              firstLeafMismatch = i;
-            }
-          } else {
-            leavesLeft = false;
+        RecordChunk chunk = chunks.next();
+        long end = chunk.first + chunk.count;
+        // a full, aligned chunk with no checkpoint inside is one perfect subtree: hashed whole
+        boolean subtree =
+            chunk.count == RecordChunk.SIZE
+                && chunk.first % RecordChunk.SIZE == 0
+                && roots.subMap(chunk.first, false, end, false).isEmpty();
+        chunk.hash(subtree);
+        if (subtree) {
+          tree.leafMismatch(chunk.firstMismatch);
+          tree.frontier.appendPerfect(chunk.root, RecordChunk.LEVEL);
+          i = end;
+          if (tree.failsAt(i)) {
+            return i;
           }
-          i++;
-          byte[] expected = roots.get(i);
-          if (expected != null) {
-            if (MessageDigest.isEqual(fromRecords.root(), expected)) {
-              lastGood = i;
-            } else {
-              Optional<byte[]> leavesRoot = leavesRoot(dir, i);
-              if (extraSizes.contains(i)
-                  && leavesRoot.isPresent()
-                  && MessageDigest.isEqual(leavesRoot.get(), fromRecords.root())) {
-                f.bad(
-                    lastGood,
-                    "forked checkpoint: the supplied checkpoint at size "
-                        + i
-                        + " is validly signed but contradicts this export, whose own checkpoints"
-                        + " verify; the log has shown two histories (first divergence at or after "
-                        + lastGood
-                        + ")");
-              } else {
-                mismatch(f, i, lastGood, expected, leavesRoot, firstLeafMismatch);
-              }
+        } else {
+          for (int j = 0; j < chunk.count; j++) {
+            if (chunk.first + j == chunk.firstMismatch) {
+              tree.leafMismatch(chunk.firstMismatch);
+            }
+            tree.frontier.append(chunk.leaf(j), sink);
+            i++;
+            if (tree.failsAt(i)) {
               return i;
             }
           }
-          if (i % PROGRESS_EVERY == 0) {
-            double seconds = (System.nanoTime() - started) / 1e9;
-            progress.accept(
-                String.format(
-                    "verified %,d of %,d signed records (%,.0f records/s)", i, total, i / seconds));
-          }
+        }
+        if (i / PROGRESS_EVERY > chunk.first / PROGRESS_EVERY) {
+          double seconds = (System.nanoTime() - started) / 1e9;
+          progress.accept(
+              String.format(
+                  "verified %,d of %,d signed records (%,.0f records/s)", i, total, i / seconds));
         }
         if (chunk.readProblem != null) {
           f.bad(i, chunk.readProblem);
           return i;
         }
-        if (chunk.count < CHUNK) {
+        if (chunk.last) {
           break;
         }
       }
@@ -269,31 +342,129 @@ public final class LedgerVerifier {
     return i;
   }
 
-  /** Reads up to a chunk of records; a damaged frame ends the chunk with a problem. */
-  private static Chunk read(DataInputStream records, long first) throws IOException {
-    Chunk c = new Chunk();
-    while (c.count < CHUNK) {
-      long index = first + c.count;
-      int length;
-      try {
-        length = records.readInt();
-      } catch (EOFException end) {
-        return c;
-      }
-      if (length < 0 || length > 4 * 1024 * 1024) {
-        c.readProblem = "record " + index + " has an impossible length " + length;
-        return c;
-      }
-      byte[] r = new byte[length];
-      try {
-        records.readFully(r);
-      } catch (EOFException cut) {
-        c.readProblem = "records.bin ends inside record " + index;
-        return c;
-      }
-      c.records[c.count++] = r;
+  /** The tree rebuilt from the records, checked against each checkpoint as its size is reached. */
+  private static final class Rebuild {
+    final Frontier frontier = Frontier.empty();
+    private final Path dir;
+    private final TreeMap<Long, byte[]> roots;
+    private final Findings f;
+    private final java.util.Set<Long> extraSizes;
+    private long lastGood;
+    private long firstLeafMismatch = -1;
+
+    Rebuild(Path dir, TreeMap<Long, byte[]> roots, Findings f, java.util.Set<Long> extraSizes) {
+      this.dir = dir;
+      this.roots = roots;
+      this.f = f;
+      this.extraSizes = extraSizes;
     }
-    return c;
+
+    /** A record (the first so far, if {@code index >= 0}) differs from its stored leaf hash. */
+    void leafMismatch(long index) {
+      if (firstLeafMismatch < 0) {
+        firstLeafMismatch = index;
+      }
+    }
+
+    /** Compares with the checkpoint at {@code size}, if any; true when it does not match. */
+    boolean failsAt(long size) throws IOException {
+      byte[] expected = roots.get(size);
+      if (expected == null) {
+        return false;
+      }
+      byte[] root = frontier.root();
+      if (MessageDigest.isEqual(root, expected)) {
+        lastGood = size;
+        return false;
+      }
+      Optional<byte[]> leavesRoot = leavesRoot(dir, size);
+      if (extraSizes.contains(size)
+          && leavesRoot.isPresent()
+          && MessageDigest.isEqual(leavesRoot.get(), root)) {
+        f.bad(
+            lastGood,
+            "forked checkpoint: the supplied checkpoint at size "
+                + size
+                + " is validly signed but contradicts this export, whose own checkpoints"
+                + " verify; the log has shown two histories (first divergence at or after "
+                + lastGood
+                + ")");
+      } else {
+        mismatch(f, size, lastGood, expected, leavesRoot, firstLeafMismatch);
+      }
+      return true;
+    }
+  }
+
+  /** Maps chunks ahead on another thread, so that parsing frames overlaps hashing. */
+  private static final class ChunkReader implements AutoCloseable {
+    private final java.util.concurrent.BlockingQueue<Object> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(2);
+    private final java.nio.channels.FileChannel records;
+    private final InputStream leaves;
+    private final Thread thread;
+
+    ChunkReader(Path dir) throws IOException {
+      records = java.nio.channels.FileChannel.open(dir.resolve(ExportFiles.RECORDS));
+      leaves = openOptional(dir.resolve(ExportFiles.LEAVES));
+      thread = Thread.ofPlatform().name("ledger-verify-reader").daemon(true).start(this::run);
+    }
+
+    private void run() {
+      try {
+        long first = 0;
+        long position = 0;
+        InputStream stored = leaves;
+        while (true) {
+          RecordChunk c = RecordChunk.read(records, position, stored, first);
+          if (c.storedShort()) {
+            stored = null; // the stored leaves ran out: compare no further
+          }
+          queue.put(c);
+          if (c.last) {
+            return;
+          }
+          first += c.count;
+          position = c.next;
+        }
+      } catch (IOException e) {
+        try {
+          queue.put(e);
+        } catch (InterruptedException closed) {
+          // the verifier has stopped reading
+        }
+      } catch (InterruptedException closed) {
+        // the verifier has stopped reading
+      }
+    }
+
+    RecordChunk next() throws IOException {
+      Object o;
+      try {
+        o = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while verifying");
+      }
+      if (o instanceof IOException e) {
+        throw e;
+      }
+      return (RecordChunk) o;
+    }
+
+    @Override
+    public void close() throws IOException {
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try (records;
+          InputStream l = leaves) {
+        // closed in this order
+      }
+    }
   }
 
   /** The root over the export's first {@code size} stored leaf hashes, if it has that many. */
@@ -344,10 +515,6 @@ public final class LedgerVerifier {
               + size
               + " and the tree's own hashes were altered too; first bad index is in that range");
     }
-  }
-
-  private static DataInputStream open(Path file) throws IOException {
-    return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20));
   }
 
   private static InputStream openOptional(Path file) throws IOException {

@@ -109,6 +109,7 @@ public final class Witness {
                     + knownSize
                     + ": the log has forked");
           }
+          SignedNote.Line cosignature = note.cosignature(key, clock.instant());
           try (PreparedStatement p =
               c.prepareStatement(
                   knownSize == 0 && !exists(c, cp.origin())
@@ -118,12 +119,29 @@ public final class Witness {
                           + " updated_at = ? WHERE origin = ?")) {
             p.setLong(1, cp.size());
             p.setBytes(2, cp.rootHash());
-            p.setString(3, note.format());
+            p.setString(3, note.with(cosignature).format()); // kept with this witness's word
             p.setLong(4, clock.millis());
             p.setString(5, cp.origin());
             p.executeUpdate();
           }
-          return note.cosignature(key, clock.instant());
+          return cosignature;
+        });
+  }
+
+  /** The latest checkpoint of {@code origin} this witness cosigned, with its cosignature. */
+  public java.util.Optional<SignedNote> latest(String origin) {
+    return Sql.read(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT note FROM ledger_witnessed WHERE origin = ?")) {
+            p.setString(1, origin);
+            try (ResultSet r = p.executeQuery()) {
+              return r.next()
+                  ? java.util.Optional.of(SignedNote.parse(r.getString(1)))
+                  : java.util.Optional.<SignedNote>empty();
+            }
+          }
         });
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openlgsp.core.Certificates;
@@ -47,7 +48,8 @@ public final class RegistryServer implements AutoCloseable {
       byte[] adminTokenSha256,
       String host,
       int port,
-      Optional<Enrolments> enrolments) {
+      Optional<Enrolments> enrolments,
+      Consumer<HttpRouting.Builder> moreRoutes) {
     this.registry = registry;
     this.enrolments = enrolments;
     this.adminTokenSha256 = adminTokenSha256.clone();
@@ -56,7 +58,7 @@ public final class RegistryServer implements AutoCloseable {
             .host(host)
             .port(port)
             .maxPayloadSize(MAX_BODY)
-            .routing(routing())
+            .routing(routing(moreRoutes))
             .build()
             .start();
   }
@@ -78,6 +80,20 @@ public final class RegistryServer implements AutoCloseable {
       String host,
       int port,
       Optional<Enrolments> enrolments) {
+    return start(registry, adminTokenSha256Hex, host, port, enrolments, routes -> {});
+  }
+
+  /**
+   * As above, with further routes served on the same listener (e.g. the checkpoint witness the
+   * server module adds); they handle their own authentication and errors.
+   */
+  public static RegistryServer start(
+      Registry registry,
+      String adminTokenSha256Hex,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments,
+      Consumer<HttpRouting.Builder> moreRoutes) {
     byte[] hash;
     try {
       hash = HexFormat.of().parseHex(adminTokenSha256Hex);
@@ -87,7 +103,7 @@ public final class RegistryServer implements AutoCloseable {
     if (hash.length != 32) {
       throw new IllegalArgumentException("admin token hash must be 32 bytes of SHA-256");
     }
-    return new RegistryServer(registry, hash, host, port, enrolments);
+    return new RegistryServer(registry, hash, host, port, enrolments, moreRoutes);
   }
 
   /** The hex SHA-256 of an admin token, as configuration stores it. */
@@ -99,8 +115,10 @@ public final class RegistryServer implements AutoCloseable {
     return server.port();
   }
 
-  private HttpRouting.Builder routing() {
-    return HttpRouting.builder()
+  private HttpRouting.Builder routing(Consumer<HttpRouting.Builder> moreRoutes) {
+    HttpRouting.Builder routing = HttpRouting.builder();
+    moreRoutes.accept(routing); // before the catch-all 404 below
+    return routing
         .get("/directory", this::directory)
         .get("/api/v1/openapi.json", this::openApiDocument)
         .post("/api/v1/members", admin("member.add", this::addMember))

@@ -68,6 +68,7 @@ final class DemoCommand implements Callable<Integer> {
       tampered(fed, ids.get(2));
       printLedger("Tây Ninh gateway ledger (consumer side)", fed.consumerNode().ledger());
       printLedger("Bộ Công an gateway ledger (provider side)", fed.providerNode().ledger());
+      printCheckpoint(fed);
       if (keepRunning) {
         waitForever(fed, ids.get(0));
       }
@@ -214,6 +215,37 @@ final class DemoCommand implements Callable<Integer> {
           r.path().length() > 40 ? r.path().substring(0, 40) + "…" : r.path(),
           org.openlgsp.core.Digests.hex(e.leafHash()).substring(0, 12));
     }
+  }
+
+  /**
+   * Publishes a checkpoint of the consumer's ledger now (normally every 10 s) and shows its proof
+   * of time (RFC 3161 token of the built-in TSA, verified) and the registry's cosignature.
+   */
+  private static void printCheckpoint(LocalFederation fed) {
+    org.openlgsp.ledger.StoredCheckpoint cp = fed.consumerNode().checkpoints().publish();
+    String time =
+        cp.timestampToken()
+            .map(
+                token ->
+                    "time-stamped by the built-in TSA at "
+                        + CheckpointTimestamps.checker(List.of(fed.tsaTrustAnchor()))
+                            .check(
+                                token,
+                                org.openlgsp.core.Digests.sha256(
+                                    cp.note().text().getBytes(StandardCharsets.UTF_8)))
+                        + " (RFC 3161 token verified)")
+            .orElse("NOT time-stamped (TSA unreachable)");
+    String cosigned =
+        fed.registryNode()
+            .witnessKey()
+            .flatMap(k -> cp.note().cosignedAt(k))
+            .map(t -> "cosigned by the registry's witness at " + t)
+            .orElse("NOT cosigned by the registry");
+    System.out.println();
+    System.out.printf(
+        "[ledger]    checkpoint of the Tây Ninh ledger at size %d, signed (Ed25519, C2SP signed"
+            + " note),%n            %s,%n            %s%n",
+        cp.size(), time, cosigned);
   }
 
   private static String abbreviate(String body) {

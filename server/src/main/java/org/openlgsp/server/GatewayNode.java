@@ -30,7 +30,6 @@ import org.openlgsp.ledger.NoteKey;
 import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.ledger.SubjectHasher;
 import org.openlgsp.ledger.Witness;
-import org.openlgsp.ledger.spi.Timestamper;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
@@ -111,7 +110,7 @@ final class GatewayNode implements AutoCloseable {
                 db,
                 ledger,
                 key,
-                Timestamper.none(),
+                CheckpointTimestamps.timestamper(ls, baseDir),
                 new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)

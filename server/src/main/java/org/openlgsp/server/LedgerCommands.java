@@ -248,6 +248,14 @@ final class LedgerCommands {
         description = "Further checkpoint notes to check (e.g. kept by a witness).")
     List<Path> checkpoints = new ArrayList<>();
 
+    @Option(
+        names = "--tsa-cert",
+        paramLabel = "FILE",
+        description =
+            "PEM certificate(s) of the time-stamp authority's CA: check every checkpoint's RFC 3161"
+                + " token (covers the checkpoint, signed by a TSA chaining to these).")
+    List<Path> tsaCerts = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
       if (dir.isPresent() == where.given()) {
@@ -264,17 +272,33 @@ final class LedgerCommands {
       for (Path p : checkpoints) {
         extra.add(SignedNote.parse(Files.readString(p)));
       }
+      Optional<org.openlgsp.ledger.spi.TimestampChecker> tsa =
+          tsaCerts.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  CheckpointTimestamps.checker(
+                      CheckpointTimestamps.certificates(
+                          Path.of(""), tsaCerts.stream().map(Path::toString).toList())));
       LedgerVerifier.Result r =
           LedgerVerifier.verify(
               folder,
               keys.stream().map(LedgerSource::parseKey).toList(),
               extra,
+              tsa,
               System.err::println);
       r.warnings().forEach(w -> System.out.println("warning: " + w));
       if (r.sound()) {
         System.out.printf(
-            "SOUND: %d records recomputed, %d checkpoints verified%n",
-            r.records(), r.checkpoints());
+            "SOUND: %d records recomputed, %d checkpoints verified%s%n",
+            r.records(),
+            r.checkpoints(),
+            tsa.isEmpty()
+                ? ""
+                : ", "
+                    + r.timestampsVerified()
+                    + " time-stamp tokens verified (latest "
+                    + r.latestTimestamp().map(Object::toString).orElse("-")
+                    + ")");
         return 0;
       }
       r.problems().forEach(p -> System.out.println("PROBLEM: " + p));

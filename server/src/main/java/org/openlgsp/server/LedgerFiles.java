@@ -51,7 +51,11 @@ final class LedgerFiles {
             s.witnessKey().isEmpty()
                 ? "ledger/" + node.toString().replace('/', '_') + ".witness.key"
                 : s.witnessKey());
-    String name = node + "/witness";
+    return witnessKey(file, node + "/witness");
+  }
+
+  /** A witness key in {@code file} named {@code name}, created on first use. */
+  static NoteKey witnessKey(Path file, String name) {
     if (!Files.exists(file)) {
       NoteKey key = NoteKey.generate(name, NoteKey.TYPE_COSIGNATURE);
       writeSecret(file, key.privateText() + "\n");

@@ -65,20 +65,7 @@ final class LedgerHttp implements AutoCloseable {
     this.tokenSha256 = java.util.HexFormat.of().parseHex(tokenSha256Hex);
     this.subjects = subjects;
     HttpRouting.Builder routing = HttpRouting.builder();
-    witness.ifPresent(
-        w ->
-            routing.post(
-                "/ledger/v1/witness/add-checkpoint",
-                (req, res) -> {
-                  try {
-                    WitnessHttp.serve(w, req, res);
-                  } catch (LgspException e) {
-                    problem(res, e);
-                  } catch (Exception e) {
-                    LOG.log(Level.WARNING, "witness failure", e);
-                    problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
-                  }
-                }));
+    witness.ifPresent(w -> WitnessHttp.routes(routing, w));
     routing
         .get("/ledger/v1/checkpoint", auth(this::checkpoint))
         .get("/ledger/v1/checkpoints", auth(this::checkpoints))
@@ -280,7 +267,7 @@ final class LedgerHttp implements AutoCloseable {
     res.send(Json.write(body));
   }
 
-  private static void problem(ServerResponse res, LgspException e) {
+  static void problem(ServerResponse res, LgspException e) {
     Problem p = e.toProblem();
     res.status(Status.create(e.code().httpStatus()));
     res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +181,11 @@ public final class LocalFederation implements AutoCloseable {
         "[backend]   sample population database (%d generated citizens) on http://127.0.0.1:%d/api%n",
         population.ids().size(), backend.port());
 
+    // The gateways' checkpoint keys exist before the registry starts, so it can witness both logs.
+    List<String> logs =
+        List.of(
+            LedgerFiles.checkpointKey(workDir, ledgerSettings(), TN_NODE).verifier().toString(),
+            LedgerFiles.checkpointKey(workDir, ledgerSettings(), MPS_NODE).verifier().toString());
     NodeConfig registryConfig =
         new NodeConfig(
             INSTANCE,
@@ -190,7 +196,8 @@ public final class LocalFederation implements AutoCloseable {
                 RegistryServer.hashToken(adminToken),
                 Duration.ofHours(1),
                 keys("registry-signing"),
-                null),
+                null,
+                new NodeConfig.RegistryWitness(null, logs)),
             null);
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
@@ -202,7 +209,8 @@ public final class LocalFederation implements AutoCloseable {
             java.util.Optional.of(ca.issuing()));
     running.add(registry);
     out.printf(
-        "[registry]  http://127.0.0.1:%d  (admin API /api/v1, signed directory /directory, SQLite)%n",
+        "[registry]  http://127.0.0.1:%d  (admin API /api/v1, signed directory /directory, SQLite;%n"
+            + "            witness of both gateways' ledger checkpoints)%n",
         registry.port());
     register(out);
 
@@ -327,13 +335,29 @@ public final class LocalFederation implements AutoCloseable {
             Duration.ofSeconds(60),
             10L * 1024 * 1024,
             systems,
-            null,
+            ledgerSettings(),
             revocationChecking
                 // No CA files: the gateways take the CAs from the directory's trust anchors.
                 ? new NodeConfig.RevocationSettings(
                     List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5))
                 : null,
             null));
+  }
+
+  /**
+   * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo
+   * root) and cosigned by the registry's witness.
+   */
+  private NodeConfig.LedgerSettings ledgerSettings() {
+    return NodeConfig.LedgerSettings.defaults()
+        .withWitnesses(
+            List.of(new NodeConfig.LedgerSettings.WitnessEntry("registry", registryUrl())))
+        .withTsa(ca.trustServicesUrl() + "/tsa", List.of("pki/ca.pem"));
+  }
+
+  /** The certificate the built-in TSA chains to. */
+  X509Certificate tsaTrustAnchor() {
+    return ca.rootCertificate();
   }
 
   private WebServer startBackend() {

@@ -88,7 +88,20 @@ record NodeConfig(
       String adminTokenSha256,
       Duration directoryValidity,
       KeyFiles signing,
-      CaSettings ca) {
+      CaSettings ca,
+      RegistryWitness witness) {
+    /** Without a witness. */
+    RegistryRole(
+        String host,
+        int port,
+        String database,
+        String adminTokenSha256,
+        Duration directoryValidity,
+        KeyFiles signing,
+        CaSettings ca) {
+      this(host, port, database, adminTokenSha256, directoryValidity, signing, ca, null);
+    }
+
     RegistryRole {
       host = host == null ? "127.0.0.1" : host;
       Objects.requireNonNull(database, "registry.database is required");
@@ -103,6 +116,29 @@ record NodeConfig(
     /** The built-in CA that issues approved enrolments, when configured. */
     Optional<CaSettings> caSettings() {
       return Optional.ofNullable(ca);
+    }
+
+    /** The checkpoint witness the registry runs, when configured. */
+    Optional<RegistryWitness> witnessSettings() {
+      return Optional.ofNullable(witness);
+    }
+  }
+
+  /**
+   * The registry as a witness of gateways' ledgers (docs/ledger.md).
+   *
+   * @param key the witness's cosignature key file (generated when missing; default {@code
+   *     ledger/registry.witness.key})
+   * @param logs the verifier keys ({@code name+id+key}, or files holding one) of the logs it
+   *     cosigns
+   */
+  record RegistryWitness(String key, List<String> logs) {
+    RegistryWitness {
+      key = key == null || key.isEmpty() ? "ledger/registry.witness.key" : key;
+      logs = logs == null ? List.of() : List.copyOf(logs);
+      if (logs.isEmpty()) {
+        throw new IllegalArgumentException("registry.witness.logs needs at least one log key");
+      }
     }
   }
 
@@ -280,8 +316,10 @@ record NodeConfig(
 
   /**
    * The verifiable ledger: checkpoint origin and signing key (generated on first start when the
-   * file is missing), cadence, the auditor API (off unless a port and a token hash are set), and
-   * the installation's secret for keyed hashes of data-subject IDs (generated when missing).
+   * file is missing), cadence, the auditor API (off unless a port and a token hash are set), the
+   * installation's secret for keyed hashes of data-subject IDs (generated when missing), witnesses,
+   * and the RFC 3161 TSA that time-stamps checkpoints ({@code tsaUrl}, trusted through the PEM
+   * files {@code tsaCertificates}).
    */
   record LedgerSettings(
       String origin,
@@ -293,7 +331,9 @@ record NodeConfig(
       String subjectKey,
       String witnessKey,
       List<String> witnessFor,
-      List<WitnessEntry> witnesses) {
+      List<WitnessEntry> witnesses,
+      String tsaUrl,
+      List<String> tsaCertificates) {
     /** A witness this node asks to cosign its checkpoints. */
     record WitnessEntry(String name, String url) {
       WitnessEntry {
@@ -320,6 +360,8 @@ record NodeConfig(
           subjectKey,
           null,
           null,
+          null,
+          null,
           null);
     }
 
@@ -343,10 +385,50 @@ record NodeConfig(
       if (!witnessFor.isEmpty() && apiPort < 0) {
         throw new IllegalArgumentException("ledger.witnessFor needs ledger.apiPort");
       }
+      tsaUrl = tsaUrl == null ? "" : tsaUrl; // "": checkpoints are not time-stamped
+      tsaCertificates = tsaCertificates == null ? List.of() : List.copyOf(tsaCertificates);
+      if (!tsaUrl.isEmpty() && !tsaUrl.startsWith("http://") && !tsaUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("ledger.tsaUrl must be an http(s):// URL");
+      }
+      if (!tsaUrl.isEmpty() && tsaCertificates.isEmpty()) {
+        throw new IllegalArgumentException(
+            "ledger.tsaUrl needs ledger.tsaCertificates (the CA certificates the TSA chains to)");
+      }
+    }
+
+    /** The RFC 3161 time-stamp authority that stamps checkpoints, when configured. */
+    Optional<String> tsa() {
+      return tsaUrl.isEmpty() ? Optional.empty() : Optional.of(tsaUrl);
     }
 
     static LedgerSettings defaults() {
       return new LedgerSettings(null, null, null, null, null, null, null);
+    }
+
+    /** These settings, with checkpoints time-stamped by the TSA at {@code url}. */
+    LedgerSettings withTsa(String url, List<String> certificates) {
+      return with(witnesses, url, certificates);
+    }
+
+    /** These settings, with checkpoints sent to {@code witnesses} for cosigning. */
+    LedgerSettings withWitnesses(List<WitnessEntry> witnesses) {
+      return with(witnesses, tsaUrl, tsaCertificates);
+    }
+
+    private LedgerSettings with(List<WitnessEntry> w, String url, List<String> certificates) {
+      return new LedgerSettings(
+          origin,
+          checkpointKey,
+          checkpointInterval,
+          checkpointEvery,
+          apiPort,
+          auditorTokenSha256,
+          subjectKey,
+          witnessKey,
+          witnessFor,
+          w,
+          url,
+          certificates);
     }
   }
 

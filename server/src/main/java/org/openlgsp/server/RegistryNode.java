@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.ledger.Witness;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
@@ -19,10 +22,16 @@ final class RegistryNode implements AutoCloseable {
   private final Registry registry;
   private final RegistryServer server;
   private final List<CaCommands.Opened> owned;
+  private final Optional<Witness> witness;
 
   private RegistryNode(
-      Database database, Registry registry, RegistryServer server, List<CaCommands.Opened> owned) {
+      Database database,
+      Registry registry,
+      RegistryServer server,
+      List<CaCommands.Opened> owned,
+      Optional<Witness> witness) {
     this.owned = owned;
+    this.witness = witness;
     this.database = database;
     this.registry = registry;
     this.server = server;
@@ -68,18 +77,54 @@ final class RegistryNode implements AutoCloseable {
                               .map(NodeConfig.CaSettings::validity)
                               .orElse(java.time.Duration.ofDays(365)),
                           Clock.systemUTC()));
+      Optional<Witness> witness = role.witnessSettings().map(w -> witness(base, db, instance, w));
       RegistryServer server =
           RegistryServer.start(
-              registry, role.adminTokenSha256(), role.host(), role.port(), enrolments);
+              registry,
+              role.adminTokenSha256(),
+              role.host(),
+              role.port(),
+              enrolments,
+              routes -> witness.ifPresent(w -> WitnessHttp.routes(routes, w)));
       out.printf(
-          "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1, storage %s)%n",
-          instance, role.host(), server.port(), db.describe());
-      return new RegistryNode(db, registry, server, owned);
+          "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
+              + " %s)%n",
+          instance,
+          role.host(),
+          server.port(),
+          witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
+          db.describe());
+      return new RegistryNode(db, registry, server, owned, witness);
     } catch (RuntimeException e) {
       owned.forEach(CaCommands.Opened::close);
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The registry's witness: cosigns checkpoints of the configured logs, keeping the latest one of
+   * each in the registry's database (table {@code ledger_witnessed}), and refuses a fork.
+   */
+  private static Witness witness(
+      Path base, Database db, String instance, NodeConfig.RegistryWitness settings) {
+    NoteKey key =
+        LedgerFiles.witnessKey(base.resolve(settings.key()), instance + "/registry/witness");
+    List<NoteVerifier> logs =
+        settings.logs().stream()
+            .map(
+                l -> {
+                  Path file = base.resolve(l); // a file beside the configuration, or the key text
+                  return LedgerSource.parseKey(
+                      java.nio.file.Files.isRegularFile(file) ? file.toString() : l);
+                })
+            .toList();
+    return new Witness(db, key, logs, Clock.systemUTC());
+  }
+
+  /** The witness's verifier key, when the registry runs one. */
+  Optional<NoteVerifier> witnessKey() {
+    return witness.map(Witness::verifier);
   }
 
   private static CaCommands.Opened openCa(Path base, NodeConfig.CaSettings settings) {

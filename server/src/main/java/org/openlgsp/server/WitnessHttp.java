@@ -2,6 +2,8 @@ package org.openlgsp.server;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.ledger.Checkpoints;
@@ -30,6 +34,7 @@ import org.openlgsp.ledger.Witness;
 final class WitnessHttp {
   static final String SIZE_TYPE = "text/x.tlog.size";
   static final int MAX_BODY = 64 * 1024;
+  private static final Logger LOG = Logger.getLogger(WitnessHttp.class.getName());
 
   private WitnessHttp() {}
 
@@ -37,6 +42,56 @@ final class WitnessHttp {
     StringBuilder b = new StringBuilder("old ").append(oldSize).append('\n');
     proof.forEach(h -> b.append(Base64.getEncoder().encodeToString(h)).append('\n'));
     return b.append('\n').append(note.format()).toString();
+  }
+
+  /**
+   * The witness's public routes (no bearer token: a log's signature is its credential, and what a
+   * witness has seen is public by design): {@code POST /ledger/v1/witness/add-checkpoint}, {@code
+   * GET /ledger/v1/witness/vkey} (its cosignature key) and {@code GET
+   * /ledger/v1/witness/checkpoint?origin=O} (the latest checkpoint of log O it cosigned, with that
+   * cosignature, for an auditor's {@code verify --checkpoint}).
+   */
+  static void routes(HttpRouting.Builder routing, Witness witness) {
+    routing
+        .post("/ledger/v1/witness/add-checkpoint", guarded((req, res) -> serve(witness, req, res)))
+        .get("/ledger/v1/witness/vkey", guarded((req, res) -> text(res, witness.verifier() + "\n")))
+        .get(
+            "/ledger/v1/witness/checkpoint",
+            guarded(
+                (req, res) -> {
+                  String origin = req.query().first("origin").orElse("");
+                  if (origin.isEmpty()) {
+                    throw new LgspException(
+                        ErrorCode.REQUEST_MALFORMED, "query parameter origin missing");
+                  }
+                  SignedNote note =
+                      witness
+                          .latest(origin)
+                          .orElseThrow(
+                              () ->
+                                  new LgspException(
+                                      ErrorCode.RESOURCE_NOT_FOUND,
+                                      "this witness has cosigned no checkpoint of " + origin));
+                  text(res, note.format());
+                }));
+  }
+
+  private static Handler guarded(Handler h) {
+    return (req, res) -> {
+      try {
+        h.handle(req, res);
+      } catch (LgspException e) {
+        LedgerHttp.problem(res, e);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "witness failure", e);
+        LedgerHttp.problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
+      }
+    };
+  }
+
+  private static void text(ServerResponse res, String body) {
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.send(body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Serves add-checkpoint for a local witness. */

@@ -21,7 +21,8 @@ import org.openlgsp.storage.Database;
 class LedgerCommandsTest {
   @TempDir Path dir;
 
-  private static HttpResponse<String> call(LocalFederation fed, String citizen, String issue)
+  /** A portal call through the consumer gateway; an empty {@code issue} sends no purpose. */
+  static HttpResponse<String> call(LocalFederation fed, String citizen, String issue)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(

@@ -55,7 +55,9 @@ class LgspCommandLineTest {
         .contains("genuine delivery → 200")
         .contains("\"code\":\"message.replayed\"")
         .contains("Tây Ninh gateway ledger (consumer side): 2 records")
-        .contains("Bộ Công an gateway ledger (provider side): 4 records");
+        .contains("Bộ Công an gateway ledger (provider side): 4 records")
+        .contains("(RFC 3161 token verified)")
+        .contains("cosigned by the registry's witness at");
     assertThat(dir.resolve("tay-ninh-gateway.yaml")).exists();
     assertThat(dir.resolve("pki/tn-tls.key")).exists();
     assertThat(r.out())
