@@ -81,9 +81,11 @@ public final class XmlSignatures {
               f.newSignatureMethod(method, null),
               List.of(ref));
       KeyInfoFactory kif = f.getKeyInfoFactory();
-      X509Data data =
-          kif.newX509Data(
-              List.of(key.certificate().getSubjectX500Principal().getName(), key.certificate()));
+      List<Object> x509 = new ArrayList<>();
+      x509.add(key.certificate().getSubjectX500Principal().getName());
+      x509.add(key.certificate());
+      x509.addAll(key.intermediates());
+      X509Data data = kif.newX509Data(x509);
       KeyInfo ki = kif.newKeyInfo(List.of(data));
       DOMSignContext ctx = new DOMSignContext(key.privateKey(), header);
       ctx.setDefaultNamespacePrefix("ds");
@@ -150,10 +152,12 @@ public final class XmlSignatures {
         digestOk = ok || ref.validate(ctx);
       }
       Optional<X509Certificate> signer = selector.certificate();
+      List<X509Certificate> others = selector.others();
       if (!ok) {
         return new SignatureCheck(
             true,
             signer,
+            others,
             List.of(
                 digestOk
                     ? "signature value does not match the signer's certificate"
@@ -163,7 +167,7 @@ public final class XmlSignatures {
       if (legacy) {
         LOG.warning("accepted a legacy RSA-SHA1 signed package");
       }
-      return new SignatureCheck(true, signer, List.of(), warnings);
+      return new SignatureCheck(true, signer, others, List.of(), warnings);
     } catch (MarshalException e) {
       return failed(List.of("Signature element is malformed"), warnings);
     } catch (XMLSignatureException e) {
@@ -235,7 +239,7 @@ public final class XmlSignatures {
   }
 
   private static SignatureCheck failed(List<String> problems, List<String> warnings) {
-    return new SignatureCheck(true, Optional.empty(), problems, warnings);
+    return new SignatureCheck(true, Optional.empty(), List.of(), problems, warnings);
   }
 
   private static String reason(Throwable e) {
@@ -283,12 +287,20 @@ public final class XmlSignatures {
     return renamed;
   }
 
-  /** Picks the key of the certificate in KeyInfo/X509Data and remembers the certificate. */
+  /**
+   * Picks the key of the end-entity certificate in KeyInfo/X509Data (the signer's) and remembers it
+   * and the further certificates (intermediate CAs, for the signer's chain).
+   */
   private static final class X509KeySelector extends javax.xml.crypto.KeySelector {
     private X509Certificate certificate;
+    private final List<X509Certificate> others = new ArrayList<>();
 
     Optional<X509Certificate> certificate() {
       return Optional.ofNullable(certificate);
+    }
+
+    List<X509Certificate> others() {
+      return List.copyOf(others);
     }
 
     @Override
@@ -298,18 +310,26 @@ public final class XmlSignatures {
         javax.xml.crypto.AlgorithmMethod method,
         javax.xml.crypto.XMLCryptoContext context)
         throws javax.xml.crypto.KeySelectorException {
+      List<X509Certificate> all = new ArrayList<>();
       if (keyInfo != null) {
         for (Object o : keyInfo.getContent()) {
           if (o instanceof X509Data data) {
             for (Object item : data.getContent()) {
-              if (item instanceof X509Certificate cert) {
-                certificate = cert;
-                PublicKey key = cert.getPublicKey();
-                return () -> key;
+              if (item instanceof X509Certificate cert && !all.contains(cert)) {
+                all.add(cert);
               }
             }
           }
         }
+      }
+      if (!all.isEmpty()) {
+        // The signer is the end-entity certificate; producers differ in where they put it.
+        certificate =
+            all.stream().filter(c -> c.getBasicConstraints() < 0).findFirst().orElse(all.get(0));
+        others.clear();
+        all.stream().filter(c -> !c.equals(certificate)).forEach(others::add);
+        PublicKey key = certificate.getPublicKey();
+        return () -> key;
       }
       throw new javax.xml.crypto.KeySelectorException("no X509Certificate in KeyInfo");
     }

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.pki.Pem;
 
 /**
  * A signed 100 MB package is accepted, verified and stored by an axis whose JVM has a 64 MiB heap:
@@ -31,6 +32,7 @@ class LargePackageHeapTest {
     doc = null;
     assertThat(Files.size(file)).isGreaterThan(100L * 1000 * 1000);
 
+    Path anchor = Files.writeString(dir.resolve("ca.pem"), Pem.write(TestKeys.CA.certificate()));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
@@ -40,7 +42,8 @@ class LargePackageHeapTest {
                 System.getProperty("java.class.path"),
                 LargePackageProbe.class.getName(),
                 file.toString(),
-                dir.resolve("data").toString())
+                dir.resolve("data").toString(),
+                anchor.toString())
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

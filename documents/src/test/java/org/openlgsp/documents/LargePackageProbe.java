@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
+import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
 
 /**
  * Run in a child JVM with a small heap: accepts the package file given as argument the way the axis
- * does (spool, stream-verify, validate, store), fetches it back, prints the peak heap.
+ * does (spool, stream-verify, check the signer against the CA in the third argument, validate,
+ * store), fetches it back, prints the peak heap.
  */
 public final class LargePackageProbe {
   private LargePackageProbe() {}
@@ -25,6 +27,8 @@ public final class LargePackageProbe {
             new DocumentAxis(
                 db,
                 AxisOptions.defaults(data.resolve("axis")),
+                SignerTrust.anchoredAt(
+                    Pem.certificates(Files.readString(Path.of(args[2]))), Clock.systemUTC()),
                 Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                 RemoteDelivery.NONE,
                 Clock.systemUTC());

@@ -144,6 +144,7 @@ class StreamingPackagesTest {
             new DocumentAxis(
                 db,
                 AxisOptions.defaults(dir.resolve("axis")).withStreamingThreshold(0),
+                TestKeys.trust(),
                 Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                 RemoteDelivery.NONE,
                 Clock.systemUTC())) {

@@ -84,7 +84,12 @@ final class EdocCommands implements Runnable {
     @Option(names = "--sign-key", paramLabel = "PEM", description = "Agency signing key (PEM)")
     Path signKey;
 
-    @Option(names = "--sign-cert", paramLabel = "PEM", description = "Its certificate (PEM)")
+    @Option(
+        names = "--sign-cert",
+        paramLabel = "PEM",
+        description =
+            "Its certificate (PEM), optionally followed by intermediate CA certificates, which go"
+                + " into KeyInfo so the axis can chain the signer to its trust anchors")
     Path signCert;
 
     @Parameters(paramLabel = "FILE", description = "The .edxml package")
@@ -98,8 +103,17 @@ final class EdocCommands implements Runnable {
           throw new LgspException(
               ErrorCode.REQUEST_MALFORMED, "--sign-key and --sign-cert go together");
         }
-        X509Certificate cert = Pem.certificates(Files.readString(signCert)).get(0);
-        SigningKey key = new SigningKey(Pem.privateKey(Files.readString(signKey)), cert);
+        List<X509Certificate> chain = Pem.certificates(Files.readString(signCert));
+        if (chain.isEmpty()) {
+          throw new LgspException(ErrorCode.REQUEST_MALFORMED, "no certificate in " + signCert);
+        }
+        // A self-signed root at the end is the axis's own anchor, not evidence: leave it out.
+        List<X509Certificate> intermediates =
+            chain.subList(1, chain.size()).stream()
+                .filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                .toList();
+        SigningKey key =
+            new SigningKey(Pem.privateKey(Files.readString(signKey)), chain.get(0), intermediates);
         byte[] signed = SignedPackages.sign(EdxmlCodec.parse(Files.readAllBytes(file)).pkg(), key);
         r = conn.client().send(signed);
       } else {
