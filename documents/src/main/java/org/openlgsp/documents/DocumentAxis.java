@@ -49,8 +49,8 @@ public final class DocumentAxis implements AutoCloseable {
       Set<AgencyCode> localAgencies,
       RemoteDelivery remote,
       Clock clock) {
-    this.store = new DocumentStore(db);
     this.options = Objects.requireNonNull(options, "options");
+    this.store = new DocumentStore(db, options.writeBatch());
     this.signers = Objects.requireNonNull(signers, "signers");
     this.local = Set.copyOf(localAgencies);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -403,6 +403,11 @@ public final class DocumentAxis implements AutoCloseable {
               statuses,
               store.actions(c, documentId, sender.value()));
         });
+  }
+
+  /** How many transactions the store's writer has committed (group commit: fewer than writes). */
+  public long commits() {
+    return store.commits();
   }
 
   /** Outbox entries by state ({@code pending}, {@code done}, {@code dead}). */

@@ -25,7 +25,7 @@ final class DocumentStore implements AutoCloseable {
   private final Database db;
   private final GroupCommit<Sql.Work<?>, Object> writes;
 
-  DocumentStore(Database db) {
+  DocumentStore(Database db, int writeBatch) {
     this.db = db;
     db.migrate("documents");
     this.writes =
@@ -33,7 +33,7 @@ final class DocumentStore implements AutoCloseable {
                 db,
                 "edoc-store",
                 // No lingering: while one batch commits, the next one gathers by itself.
-                new GroupCommit.Options(256, Duration.ZERO, 100_000),
+                new GroupCommit.Options(writeBatch, Duration.ZERO, 100_000),
                 (c, works) -> GroupCommit.isolated(c, works, (conn, w) -> w.run(conn)),
                 StorageException::new)
             .start();
@@ -57,6 +57,10 @@ final class DocumentStore implements AutoCloseable {
       }
       throw new StorageException("write failed", e.getCause());
     }
+  }
+
+  long commits() {
+    return writes.commits();
   }
 
   /** Writes what is queued, then stops the writer. */

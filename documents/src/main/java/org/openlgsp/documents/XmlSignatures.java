@@ -1,5 +1,6 @@
 package org.openlgsp.documents;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -59,17 +60,57 @@ public final class XmlSignatures {
   public static void sign(Document doc, SigningKey key) {
     Element header = header(doc);
     removeSignatures(header);
+    signInto(header, key, Optional.empty());
+  }
+
+  /**
+   * Signs a package file too large for a DOM: the reference digest is computed by streaming the
+   * file through the canonicaliser, the Signature is made on the package's skeleton (so SignedInfo
+   * is canonicalised in the package's real namespace context), and {@code signed} is the file with
+   * the Signature's bytes inserted at the end of {@code edXMLHeader} — every other byte unchanged.
+   * Heap use does not grow with attachment size.
+   *
+   * @throws IllegalArgumentException if the package is already signed
+   */
+  public static void signStreaming(Path unsigned, Path signed, SigningKey key) {
+    Document skeleton = StreamingPackages.skeleton(unsigned);
+    Element header = header(skeleton);
+    if (!signatures(header).isEmpty()) {
+      throw new IllegalArgumentException("the package is already signed");
+    }
+    byte[] digest;
+    try {
+      digest =
+          StreamingPackages.referenceDigest(
+              unsigned,
+              CanonicalizationMethod.EXCLUSIVE,
+              List.of(),
+              java.security.MessageDigest.getInstance("SHA-256"));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Element signature = signInto(header, key, Optional.of(digest));
+    StreamingPackages.insertAtHeaderEnd(unsigned, signed, SecureXml.serializeFragment(signature));
+  }
+
+  /**
+   * Appends an enveloped signature to {@code header}: one whole-document reference (enveloped +
+   * exclusive c14n, SHA-256), digested here unless {@code digest} is given.
+   */
+  private static Element signInto(Element header, SigningKey key, Optional<byte[]> digest) {
     try {
       XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
+      DigestMethod sha256 = f.newDigestMethod(DigestMethod.SHA256, null);
+      List<Transform> transforms =
+          List.of(
+              f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+              f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null));
+      // A given digest value marks the reference as digested: the JDK then signs without reading
+      // the (skeleton) document it is attached to.
       Reference ref =
-          f.newReference(
-              "",
-              f.newDigestMethod(DigestMethod.SHA256, null),
-              List.of(
-                  f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
-                  f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
-              null,
-              null);
+          digest.isPresent()
+              ? f.newReference("", sha256, transforms, null, null, digest.get())
+              : f.newReference("", sha256, transforms, null, null);
       String method =
           key.privateKey().getAlgorithm().equals("EC")
               ? SignatureMethod.ECDSA_SHA256
@@ -90,6 +131,7 @@ public final class XmlSignatures {
       DOMSignContext ctx = new DOMSignContext(key.privateKey(), header);
       ctx.setDefaultNamespacePrefix("ds");
       f.newXMLSignature(si, ki).sign(ctx);
+      return signatures(header).getLast();
     } catch (GeneralSecurityException | MarshalException | XMLSignatureException e) {
       throw new IllegalStateException("cannot sign the package", e);
     }

@@ -59,7 +59,8 @@ final class DocumentsNode implements AutoCloseable {
               role.retryBase(),
               role.retryMax(),
               role.maxAttempts(),
-              AxisOptions.DEFAULT_STREAMING_THRESHOLD);
+              AxisOptions.DEFAULT_STREAMING_THRESHOLD,
+              AxisOptions.DEFAULT_WRITE_BATCH);
       Set<AgencyCode> local =
           role.agencies().stream()
               .map(a -> AgencyCode.parse(a.code()))

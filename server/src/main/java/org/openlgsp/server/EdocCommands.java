@@ -17,10 +17,10 @@ import org.openlgsp.documents.InboxItem;
 import org.openlgsp.documents.InvalidPackageException;
 import org.openlgsp.documents.Packages;
 import org.openlgsp.documents.Receipt;
-import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.documents.StatusCode;
 import org.openlgsp.documents.StatusEntry;
+import org.openlgsp.documents.XmlSignatures;
 import org.openlgsp.pki.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,8 +114,14 @@ final class EdocCommands implements Runnable {
                 .toList();
         SigningKey key =
             new SigningKey(Pem.privateKey(Files.readString(signKey)), chain.get(0), intermediates);
-        byte[] signed = SignedPackages.sign(EdxmlCodec.parse(Files.readAllBytes(file)).pkg(), key);
-        r = conn.client().send(signed);
+        // Signed by streaming into a private temporary file: no DOM, so any size fits the heap.
+        Path signed = Files.createTempFile("lgsp-edoc-", ".edxml");
+        try {
+          XmlSignatures.signStreaming(file, signed, key);
+          r = conn.client().send(signed);
+        } finally {
+          Files.deleteIfExists(signed);
+        }
       } else {
         r = conn.client().send(file);
       }
