@@ -50,11 +50,11 @@ public final class DocumentAxis implements AutoCloseable {
       RemoteDelivery remote,
       Clock clock) {
     this.options = Objects.requireNonNull(options, "options");
-    this.store = new DocumentStore(db, options.writeBatch());
+    this.files = new PackageFiles(options.dataDir());
+    this.store = new DocumentStore(db, options.writeBatch(), files::syncFolder);
     this.signers = Objects.requireNonNull(signers, "signers");
     this.local = Set.copyOf(localAgencies);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.files = new PackageFiles(options.dataDir());
     files.clearTemporary();
     this.outbox = new Outbox(store, options, remote, clock);
   }
@@ -122,8 +122,8 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
     long now = clock.millis();
-    // The file is made durable before the (single-writer) transaction, so fsyncs of concurrent
-    // packages overlap instead of queueing behind the database lock.
+    // The file's contents were fsync'd while spooling (concurrent packages' fsyncs overlap); its
+    // name in the folder is made durable by the writer, once per batch, before the transaction.
     String id = UUID.randomUUID().toString();
     Path path = files.keep(spooled, id);
     boolean kept = false;

@@ -25,7 +25,11 @@ final class DocumentStore implements AutoCloseable {
   private final Database db;
   private final GroupCommit<Sql.Work<?>, Object> writes;
 
-  DocumentStore(Database db, int writeBatch) {
+  /**
+   * @param beforeCommit runs on the writer before each transaction (the package folder's fsync);
+   *     throwing fails the whole batch
+   */
+  DocumentStore(Database db, int writeBatch, Runnable beforeCommit) {
     this.db = db;
     db.migrate("documents");
     this.writes =
@@ -34,7 +38,10 @@ final class DocumentStore implements AutoCloseable {
                 "edoc-store",
                 // No lingering: while one batch commits, the next one gathers by itself.
                 new GroupCommit.Options(writeBatch, Duration.ZERO, 100_000),
-                (c, works) -> GroupCommit.isolated(c, works, (conn, w) -> w.run(conn)),
+                (c, works) -> {
+                  beforeCommit.run();
+                  return GroupCommit.isolated(c, works, (conn, w) -> w.run(conn));
+                },
                 StorageException::new)
             .start();
   }

@@ -117,7 +117,11 @@ final class EdocCommands implements Runnable {
         // Signed by streaming into a private temporary file: no DOM, so any size fits the heap.
         Path signed = Files.createTempFile("lgsp-edoc-", ".edxml");
         try {
-          XmlSignatures.signStreaming(file, signed, key);
+          try {
+            XmlSignatures.signStreaming(file, signed, key);
+          } catch (IllegalArgumentException e) {
+            throw new LgspException(ErrorCode.REQUEST_MALFORMED, file + ": " + e.getMessage());
+          }
           r = conn.client().send(signed);
         } finally {
           Files.deleteIfExists(signed);
