@@ -17,6 +17,7 @@ import org.openlgsp.documents.SigningKey;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.KeyPairs;
+import org.openlgsp.pki.Pem;
 import org.openlgsp.server.DocumentFederation;
 
 /**
@@ -41,6 +42,8 @@ public final class BuildLargePackage {
             List.of(),
             Duration.ofDays(1));
     write(file, mib, new SigningKey(pair.getPrivate(), cert));
+    // The axes must trust this CA to accept the package: DocumentBenchmark reads it from here.
+    Files.writeString(Path.of(file + ".ca.pem"), Pem.write(ca.certificate()));
     System.out.println("wrote " + Files.size(file) + " bytes to " + file);
   }
 

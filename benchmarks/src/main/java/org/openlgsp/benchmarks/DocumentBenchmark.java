@@ -1,6 +1,7 @@
 package org.openlgsp.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -12,28 +13,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.documents.AxisClient;
+import org.openlgsp.documents.AxisOptions;
+import org.openlgsp.documents.DocumentAxis;
 import org.openlgsp.documents.DocumentPackage;
 import org.openlgsp.documents.Packages;
+import org.openlgsp.documents.RemoteDelivery;
 import org.openlgsp.documents.SignedPackages;
+import org.openlgsp.documents.SignerTrust;
 import org.openlgsp.documents.SigningKey;
+import org.openlgsp.pki.Pem;
 import org.openlgsp.server.DocumentFederation;
+import org.openlgsp.storage.Database;
 
 /**
  * Document axis throughput: signed 50 KB documents per second end to end (province axis → its
  * gateway → Government Office gateway → its axis → the recipient's webhook), and MB/s for one large
  * attachment, each next to a baseline measured in the same run: the same bytes POSTed to a plain
- * HTTP sink that only drains them.
+ * HTTP sink that only drains them. Group commit is measured against commit-per-document on a lone
+ * axis in the same run, alternating, three rounds each.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
@@ -78,8 +88,15 @@ public final class DocumentBenchmark {
     sink.start();
     String sinkUrl = "http://127.0.0.1:" + sink.getAddress().getPort();
     HttpClient http = HttpClient.newHttpClient();
+    // A package built by BuildLargePackage was signed under that JVM's CA, written beside it.
+    Path prebuiltCa = Path.of(large + ".ca.pem");
+    List<java.security.cert.X509Certificate> extraAnchors =
+        largeMiB == 0 && Files.isRegularFile(prebuiltCa)
+            ? Pem.certificates(Files.readString(prebuiltCa))
+            : List.of();
     try (DocumentFederation fed =
-        DocumentFederation.start(work, DocumentFederation.Ports.ephemeral(), true, System.out)) {
+        DocumentFederation.start(
+            work, DocumentFederation.Ports.ephemeral(), true, System.out, extraAnchors)) {
       AxisClient province = new AxisClient(fed.provinceAxisUrl(), fed.provinceToken());
       AxisClient government = new AxisClient(fed.governmentAxisUrl(), fed.governmentToken());
       government.webhook(sinkUrl + "/webhook");
@@ -104,8 +121,6 @@ public final class DocumentBenchmark {
       double accepted = docs.size() / seconds(t1);
       awaitArrivals(arrived, docs.size());
       double endToEnd = docs.size() / seconds(t1);
-      docs = null;
-      warm = null;
 
       System.out.println();
       System.out.println("| 50 KB signed documents, " + workers + " workers | documents/s |");
@@ -119,6 +134,34 @@ public final class DocumentBenchmark {
           "| end to end: receipt → 2 gateways (signed exchange, 2 ledgers) → receiving axis stored → webhook | %.0f |%n",
           endToEnd);
 
+      System.out.println();
+      System.out.println(
+          "| sending axis alone (no gateway, outbox idle), same "
+              + Math.min(500, docs.size())
+              + " documents, "
+              + workers
+              + " workers | accepted documents/s | transactions |");
+      System.out.println("|---|---:|---:|");
+      List<byte[]> part = docs.subList(0, Math.min(500, docs.size()));
+      for (int round = 1; round <= 3; round++) {
+        for (int batch : new int[] {1, AxisOptions.DEFAULT_WRITE_BATCH}) {
+          long[] commits = new long[1];
+          double rate =
+              acceptLocally(
+                  part, workers, batch, fed, work.resolve("alone-" + round + "-" + batch), commits);
+          System.out.printf(
+              "| round %d, %s | %.0f | %d |%n",
+              round,
+              batch == 1
+                  ? "one commit per document (before)"
+                  : "group commit (writeBatch " + batch + ")",
+              rate,
+              commits[0]);
+        }
+      }
+      docs = null;
+      warm = null;
+      part = null;
       System.out.println();
       Path largeFile = prebuilt;
       if (largeMiB > 0) {
@@ -159,6 +202,41 @@ public final class DocumentBenchmark {
           ledgers[0], ledgers[1]);
     } finally {
       sink.stop(0);
+    }
+  }
+
+  /**
+   * Documents/s accepted by a lone axis on its own SQLite file: spool, parse, verify, check the
+   * signer, validate, fsync the file, commit, receipt — with at most {@code writeBatch} packages
+   * per transaction. {@code commits[0]} receives the number of transactions.
+   */
+  private static double acceptLocally(
+      List<byte[]> bodies,
+      int workers,
+      int writeBatch,
+      DocumentFederation fed,
+      Path dir,
+      long[] commits)
+      throws Exception {
+    List<java.security.cert.X509Certificate> anchors =
+        Pem.certificates(Files.readString(fed.workDir().resolve("pki/document-signers-ca.pem")));
+    try (Database db = Database.sqlite(dir.resolve("axis.db"));
+        DocumentAxis axis =
+            new DocumentAxis(
+                db,
+                AxisOptions.defaults(dir.resolve("files")).withWriteBatch(writeBatch),
+                SignerTrust.anchoredAt(anchors, Clock.systemUTC()).requiringSenderMatch(true),
+                Set.of(DocumentFederation.PROVINCE),
+                RemoteDelivery.NONE,
+                Clock.systemUTC())) {
+      long t = System.nanoTime();
+      run(
+          bodies,
+          workers,
+          b -> axis.submit(DocumentFederation.PROVINCE, new ByteArrayInputStream(b)));
+      double rate = bodies.size() / seconds(t);
+      commits[0] = axis.commits();
+      return rate;
     }
   }
 

@@ -8,7 +8,9 @@ import java.util.Objects;
  * How a document axis node runs: where package files live, the largest package accepted, whether
  * unsigned packages are refused, the outbox's retry schedule (exponential backoff from {@code
  * retryBase} up to {@code retryMax}, given up after {@code maxAttempts}), and the size above which
- * packages are read by streaming instead of as a DOM ({@code streamingThresholdBytes}).
+ * packages are read by streaming instead of as a DOM ({@code streamingThresholdBytes}), and how
+ * many writes at most share one transaction ({@code writeBatch}; 1 commits each package on its
+ * own).
  */
 public record AxisOptions(
     Path dataDir,
@@ -17,9 +19,11 @@ public record AxisOptions(
     Duration retryBase,
     Duration retryMax,
     int maxAttempts,
-    long streamingThresholdBytes) {
+    long streamingThresholdBytes,
+    int writeBatch) {
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 160L * 1024 * 1024;
   public static final long DEFAULT_STREAMING_THRESHOLD = 4L * 1024 * 1024;
+  public static final int DEFAULT_WRITE_BATCH = 256;
 
   public AxisOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -35,6 +39,9 @@ public record AxisOptions(
     if (streamingThresholdBytes < 0) {
       throw new IllegalArgumentException("streamingThresholdBytes must not be negative");
     }
+    if (writeBatch < 1 || writeBatch > 10_000) {
+      throw new IllegalArgumentException("writeBatch must be 1..10000");
+    }
   }
 
   public static AxisOptions defaults(Path dataDir) {
@@ -45,7 +52,8 @@ public record AxisOptions(
         Duration.ofSeconds(1),
         Duration.ofMinutes(10),
         50,
-        DEFAULT_STREAMING_THRESHOLD);
+        DEFAULT_STREAMING_THRESHOLD,
+        DEFAULT_WRITE_BATCH);
   }
 
   public AxisOptions withSignatureRequired(boolean required) {
@@ -56,23 +64,58 @@ public record AxisOptions(
         retryBase,
         retryMax,
         maxAttempts,
-        streamingThresholdBytes);
+        streamingThresholdBytes,
+        writeBatch);
   }
 
   public AxisOptions withRetry(Duration base, Duration max, int attempts) {
     return new AxisOptions(
-        dataDir, maxPackageBytes, signatureRequired, base, max, attempts, streamingThresholdBytes);
+        dataDir,
+        maxPackageBytes,
+        signatureRequired,
+        base,
+        max,
+        attempts,
+        streamingThresholdBytes,
+        writeBatch);
   }
 
   public AxisOptions withMaxPackageBytes(long max) {
     return new AxisOptions(
-        dataDir, max, signatureRequired, retryBase, retryMax, maxAttempts, streamingThresholdBytes);
+        dataDir,
+        max,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        streamingThresholdBytes,
+        writeBatch);
   }
 
   /** Packages larger than {@code bytes} are read by streaming (0: always). */
   public AxisOptions withStreamingThreshold(long bytes) {
     return new AxisOptions(
-        dataDir, maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts, bytes);
+        dataDir,
+        maxPackageBytes,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        bytes,
+        writeBatch);
+  }
+
+  /** At most {@code writes} writes per transaction (1: each package committed on its own). */
+  public AxisOptions withWriteBatch(int writes) {
+    return new AxisOptions(
+        dataDir,
+        maxPackageBytes,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        streamingThresholdBytes,
+        writes);
   }
 
   /** Delay before attempt {@code attempt + 1} after {@code attempt} failures. */

@@ -34,21 +34,27 @@ public final class DocumentAxis implements AutoCloseable {
   private final DocumentStore store;
   private final PackageFiles files;
   private final AxisOptions options;
+  private final SignerTrust signers;
   private final Set<AgencyCode> local;
   private final Clock clock;
   private final Outbox outbox;
 
+  /**
+   * @param signers whom signatures must come from: a signature that merely verifies is not enough
+   */
   public DocumentAxis(
       Database db,
       AxisOptions options,
+      SignerTrust signers,
       Set<AgencyCode> localAgencies,
       RemoteDelivery remote,
       Clock clock) {
-    this.store = new DocumentStore(db);
     this.options = Objects.requireNonNull(options, "options");
+    this.files = new PackageFiles(options.dataDir());
+    this.store = new DocumentStore(db, options.writeBatch(), files::syncFolder);
+    this.signers = Objects.requireNonNull(signers, "signers");
     this.local = Set.copyOf(localAgencies);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.files = new PackageFiles(options.dataDir());
     files.clearTemporary();
     this.outbox = new Outbox(store, options, remote, clock);
   }
@@ -98,6 +104,7 @@ public final class DocumentAxis implements AutoCloseable {
         signature = XmlSignatures.verify(parsed.dom());
       }
       boolean mustSign = options.signatureRequired() && pkg instanceof DocumentPackage;
+      signature = signers.check(signature, pkg.fromOrganId());
       Validation.require(pkg, signature, mustSign);
       String sender = pkg.fromOrganId().trim();
       if (!sender.equals(from.value()) && !(relayed && speaksFor(from, sender))) {
@@ -115,18 +122,19 @@ public final class DocumentAxis implements AutoCloseable {
 
   private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
     long now = clock.millis();
-    // The file is made durable before the (single-writer) transaction, so fsyncs of concurrent
-    // packages overlap instead of queueing behind the database lock.
+    // The file's contents were fsync'd while spooling (concurrent packages' fsyncs overlap); its
+    // name in the folder is made durable by the writer, once per batch, before the transaction.
     String id = UUID.randomUUID().toString();
     Path path = files.keep(spooled, id);
     boolean kept = false;
     try {
-      Receipt r =
-          Sql.inTransaction(store.db(), c -> storeIn(c, pkg, spooled, id, path, relayed, now));
+      // Group commit: the receipt waits for the transaction its package shares with others.
+      Receipt r = store.durably(c -> storeIn(c, pkg, spooled, id, path, relayed, now));
       kept = !r.duplicate();
       return r;
     } catch (StorageException e) {
-      // A concurrent twin won the unique dedupe key: answer as for any duplicate.
+      // Another writer on the same database (a second axis process on PostgreSQL) stored a twin
+      // first and won the unique dedupe key: answer as for any duplicate.
       Optional<DocumentStore.PackageRow> twin =
           Sql.read(store.db(), c -> store.packageByKey(c, dedupeKey(pkg)));
       if (twin.isPresent()) {
@@ -397,6 +405,11 @@ public final class DocumentAxis implements AutoCloseable {
         });
   }
 
+  /** How many transactions the store's writer has committed (group commit: fewer than writes). */
+  public long commits() {
+    return store.commits();
+  }
+
   /** Outbox entries by state ({@code pending}, {@code done}, {@code dead}). */
   public Map<String, Integer> outboxCounts() {
     return store.outboxCounts();
@@ -412,5 +425,6 @@ public final class DocumentAxis implements AutoCloseable {
   @Override
   public void close() {
     outbox.close();
+    store.close();
   }
 }

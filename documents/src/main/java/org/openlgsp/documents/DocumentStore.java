@@ -4,25 +4,76 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.openlgsp.storage.Database;
+import org.openlgsp.storage.GroupCommit;
 import org.openlgsp.storage.Sql;
+import org.openlgsp.storage.StorageException;
 
-/** The axis tables: packages, deliveries, statuses, outbox, webhooks (SQLite or PostgreSQL). */
-final class DocumentStore {
+/**
+ * The axis tables: packages, deliveries, statuses, outbox, webhooks (SQLite or PostgreSQL). Every
+ * write goes through one group-commit writer, so concurrent packages, acknowledgements and outbox
+ * results share a transaction and its fsync instead of queueing for one each.
+ */
+final class DocumentStore implements AutoCloseable {
   private final Database db;
+  private final GroupCommit<Sql.Work<?>, Object> writes;
 
-  DocumentStore(Database db) {
+  /**
+   * @param beforeCommit runs on the writer before each transaction (the package folder's fsync);
+   *     throwing fails the whole batch
+   */
+  DocumentStore(Database db, int writeBatch, Runnable beforeCommit) {
     this.db = db;
     db.migrate("documents");
+    this.writes =
+        new GroupCommit<Sql.Work<?>, Object>(
+                db,
+                "edoc-store",
+                // No lingering: while one batch commits, the next one gathers by itself.
+                new GroupCommit.Options(writeBatch, Duration.ZERO, 100_000),
+                (c, works) -> {
+                  beforeCommit.run();
+                  return GroupCommit.isolated(c, works, (conn, w) -> w.run(conn));
+                },
+                StorageException::new)
+            .start();
   }
 
   Database db() {
     return db;
+  }
+
+  /**
+   * Runs {@code work} in the writer's next transaction and returns once that committed; what {@code
+   * work} throws is thrown here, with nothing of it written.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T durably(Sql.Work<T> work) {
+    try {
+      return (T) writes.submit(work).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new StorageException("write failed", e.getCause());
+    }
+  }
+
+  long commits() {
+    return writes.commits();
+  }
+
+  /** Writes what is queued, then stops the writer. */
+  @Override
+  public void close() {
+    writes.close();
   }
 
   record PackageRow(
@@ -266,8 +317,7 @@ final class DocumentStore {
 
   /** Marks a local delivery acknowledged; false if there is no such delivery for the agency. */
   boolean acknowledge(String agency, String deliveryId, long now) {
-    return Sql.inTransaction(
-        db,
+    return durably(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -283,8 +333,7 @@ final class DocumentStore {
   }
 
   void setWebhook(String agency, Optional<String> url) {
-    Sql.inTransaction(
-        db,
+    durably(
         c -> {
           try (PreparedStatement del =
               c.prepareStatement("DELETE FROM edoc_webhook WHERE agency = ?")) {
@@ -347,8 +396,7 @@ final class DocumentStore {
 
   /** Records an outbox success and the delivery state it leads to. */
   void outboxDone(OutboxRow row, String deliveryState, long now) {
-    Sql.inTransaction(
-        db,
+    durably(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -370,8 +418,7 @@ final class DocumentStore {
   }
 
   void outboxFailed(OutboxRow row, String error, long nextAttempt, boolean giveUp) {
-    Sql.inTransaction(
-        db,
+    durably(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(

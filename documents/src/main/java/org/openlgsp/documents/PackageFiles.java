@@ -12,18 +12,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 
 /**
  * Package bytes on disk: bodies are spooled to a temporary file while hashed (never held whole in
- * memory), and made durable (fsync of file and folder) before the database row that points at them
- * commits.
+ * memory), and made durable before the database row that points at them commits — the file's
+ * contents by the request's own fsync, its name in the folder by one folder fsync per group commit
+ * ({@link #syncFolder}) instead of one per package.
  */
 final class PackageFiles {
   private final Path tmp;
   private final Path store;
+  // Set after a file is moved into the folder, cleared when the folder is next fsync'd.
+  private final AtomicBoolean folderChanged = new AtomicBoolean();
 
   PackageFiles(Path dataDir) {
     this.tmp = dataDir.resolve("tmp");
@@ -81,17 +85,35 @@ final class PackageFiles {
     return new Spooled(file, Digests.hex(sha.digest()), total);
   }
 
-  /** Moves a spooled file to its permanent, durable place. */
+  /**
+   * Moves a spooled (fsync'd) file to its permanent place. Its name is durable after the next
+   * {@link #syncFolder}, which the store runs before committing the row that points at it.
+   */
   Path keep(Spooled spooled, String packageId) {
     Path target = store.resolve(packageId + ".edxml");
     try {
       Files.move(spooled.file(), target, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel dir = FileChannel.open(store, StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      folderChanged.set(true);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store package " + packageId, e);
+    }
+  }
+
+  /**
+   * Makes every move done by {@link #keep} so far durable (one fsync of the folder), if there was
+   * any since the last call. A package's row is queued only after its move, so the group-commit
+   * writer calling this before each transaction covers all the files its batch points at.
+   */
+  void syncFolder() {
+    if (!folderChanged.getAndSet(false)) {
+      return;
+    }
+    try (FileChannel dir = FileChannel.open(store, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      folderChanged.set(true);
+      throw new UncheckedIOException("cannot make the package folder durable", e);
     }
   }
 

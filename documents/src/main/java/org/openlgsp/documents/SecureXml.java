@@ -114,7 +114,18 @@ final class SecureXml {
     return out.toByteArray();
   }
 
+  /** An element alone, UTF-8, no XML declaration (for insertion into a document's bytes). */
+  static byte[] serializeFragment(org.w3c.dom.Element element) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    transform(element, out, true);
+    return out.toByteArray();
+  }
+
   static void serialize(Document doc, OutputStream out) {
+    transform(doc, out, false);
+  }
+
+  private static void transform(org.w3c.dom.Node node, OutputStream out, boolean fragment) {
     try {
       TransformerFactory tf = TransformerFactory.newInstance();
       tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -122,7 +133,10 @@ final class SecureXml {
       tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
       Transformer t = tf.newTransformer();
       t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-      t.transform(new DOMSource(doc), new StreamResult(out));
+      if (fragment) {
+        t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+      }
+      t.transform(new DOMSource(node), new StreamResult(out));
     } catch (TransformerException e) {
       throw new IllegalStateException("cannot serialise XML", e);
     }

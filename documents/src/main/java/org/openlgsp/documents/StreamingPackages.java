@@ -5,8 +5,11 @@ import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -26,6 +29,7 @@ import org.apache.xml.security.stax.ext.stax.XMLSecStartElement;
 import org.apache.xml.security.stax.impl.transformer.canonicalizer.Canonicalizer20010315_Excl;
 import org.apache.xml.security.stax.impl.transformer.canonicalizer.Canonicalizer20010315_ExclOmitCommentsTransformer;
 import org.apache.xml.security.stax.impl.transformer.canonicalizer.Canonicalizer20010315_OmitCommentsTransformer;
+import org.codehaus.stax2.XMLStreamReader2;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.w3c.dom.Document;
@@ -254,6 +258,106 @@ final class StreamingPackages {
         parents.pop();
         path.removeLast();
       }
+    }
+  }
+
+  /**
+   * Writes {@code in} to {@code out} with {@code insert} placed just before the end tag of {@code
+   * edXML/edXMLEnvelope/edXMLHeader}; all other bytes are copied unchanged.
+   */
+  static void insertAtHeaderEnd(Path in, Path out, byte[] insert) {
+    long at = headerEndByteOffset(in);
+    try (FileChannel src = FileChannel.open(in, StandardOpenOption.READ);
+        FileChannel dst =
+            FileChannel.open(
+                out,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+      copy(src, 0, at, dst);
+      dst.write(java.nio.ByteBuffer.wrap(insert));
+      copy(src, at, src.size() - at, dst);
+      dst.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out, e);
+    }
+  }
+
+  private static void copy(FileChannel src, long from, long count, FileChannel dst)
+      throws IOException {
+    long done = 0;
+    while (done < count) {
+      done += src.transferTo(from + done, count - done, dst);
+    }
+  }
+
+  /** The byte offset of the {@code '<'} of edXMLHeader's end tag. */
+  private static long headerEndByteOffset(Path file) {
+    long chars = -1;
+    try (InputStream in = Files.newInputStream(file)) {
+      XMLStreamReader2 r = (XMLStreamReader2) FACTORY.createXMLStreamReader(in);
+      try {
+        int depth = 0;
+        boolean inEnvelope = false;
+        while (r.hasNext() && chars < 0) {
+          int event = r.next();
+          if (event == XMLStreamConstants.DTD) {
+            throw new LgspException(
+                ErrorCode.DOCUMENT_MALFORMED,
+                "package refused: DOCTYPE declarations are not allowed");
+          }
+          if (event == XMLStreamConstants.START_ELEMENT) {
+            depth++;
+            inEnvelope |= depth == 2 && r.getLocalName().equals("edXMLEnvelope");
+          } else if (event == XMLStreamConstants.END_ELEMENT) {
+            if (depth == 3 && inEnvelope && r.getLocalName().equals("edXMLHeader")) {
+              // Woodstox counts UTF-16 units of the input, not bytes.
+              chars = r.getLocationInfo().getStartingCharOffset();
+            }
+            if (depth == 2) {
+              inEnvelope = false;
+            }
+            depth--;
+          }
+        }
+      } finally {
+        r.close();
+      }
+    } catch (XMLStreamException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (chars < 0) {
+      throw new IllegalArgumentException("not an edXML package: no edXMLEnvelope/edXMLHeader");
+    }
+    return byteOffset(file, chars);
+  }
+
+  /** Where the {@code chars}-th UTF-16 unit of a UTF-8 file starts, checked to be an end tag. */
+  private static long byteOffset(Path file, long chars) {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      long bytes = 0;
+      long units = 0;
+      int b = in.read();
+      if (b == 0xEF) { // a byte order mark is not counted as input by the reader
+        in.skipNBytes(2);
+        bytes = 3;
+        b = in.read();
+      }
+      while (units < chars && b >= 0) {
+        int length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+        units += length == 4 ? 2 : 1;
+        bytes += length;
+        in.skipNBytes(length - 1);
+        b = in.read();
+      }
+      if (b != '<' || in.read() != '/') {
+        throw new IllegalStateException("edXMLHeader end tag not found where the parser saw it");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

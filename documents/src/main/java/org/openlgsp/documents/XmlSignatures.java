@@ -1,5 +1,6 @@
 package org.openlgsp.documents;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -59,17 +60,57 @@ public final class XmlSignatures {
   public static void sign(Document doc, SigningKey key) {
     Element header = header(doc);
     removeSignatures(header);
+    signInto(header, key, Optional.empty());
+  }
+
+  /**
+   * Signs a package file too large for a DOM: the reference digest is computed by streaming the
+   * file through the canonicaliser, the Signature is made on the package's skeleton (so SignedInfo
+   * is canonicalised in the package's real namespace context), and {@code signed} is the file with
+   * the Signature's bytes inserted at the end of {@code edXMLHeader} — every other byte unchanged.
+   * Heap use does not grow with attachment size.
+   *
+   * @throws IllegalArgumentException if the package is already signed
+   */
+  public static void signStreaming(Path unsigned, Path signed, SigningKey key) {
+    Document skeleton = StreamingPackages.skeleton(unsigned);
+    Element header = header(skeleton);
+    if (!signatures(header).isEmpty()) {
+      throw new IllegalArgumentException("the package is already signed");
+    }
+    byte[] digest;
+    try {
+      digest =
+          StreamingPackages.referenceDigest(
+              unsigned,
+              CanonicalizationMethod.EXCLUSIVE,
+              List.of(),
+              java.security.MessageDigest.getInstance("SHA-256"));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Element signature = signInto(header, key, Optional.of(digest));
+    StreamingPackages.insertAtHeaderEnd(unsigned, signed, SecureXml.serializeFragment(signature));
+  }
+
+  /**
+   * Appends an enveloped signature to {@code header}: one whole-document reference (enveloped +
+   * exclusive c14n, SHA-256), digested here unless {@code digest} is given.
+   */
+  private static Element signInto(Element header, SigningKey key, Optional<byte[]> digest) {
     try {
       XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
+      DigestMethod sha256 = f.newDigestMethod(DigestMethod.SHA256, null);
+      List<Transform> transforms =
+          List.of(
+              f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+              f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null));
+      // A given digest value marks the reference as digested: the JDK then signs without reading
+      // the (skeleton) document it is attached to.
       Reference ref =
-          f.newReference(
-              "",
-              f.newDigestMethod(DigestMethod.SHA256, null),
-              List.of(
-                  f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
-                  f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
-              null,
-              null);
+          digest.isPresent()
+              ? f.newReference("", sha256, transforms, null, null, digest.get())
+              : f.newReference("", sha256, transforms, null, null);
       String method =
           key.privateKey().getAlgorithm().equals("EC")
               ? SignatureMethod.ECDSA_SHA256
@@ -81,13 +122,16 @@ public final class XmlSignatures {
               f.newSignatureMethod(method, null),
               List.of(ref));
       KeyInfoFactory kif = f.getKeyInfoFactory();
-      X509Data data =
-          kif.newX509Data(
-              List.of(key.certificate().getSubjectX500Principal().getName(), key.certificate()));
+      List<Object> x509 = new ArrayList<>();
+      x509.add(key.certificate().getSubjectX500Principal().getName());
+      x509.add(key.certificate());
+      x509.addAll(key.intermediates());
+      X509Data data = kif.newX509Data(x509);
       KeyInfo ki = kif.newKeyInfo(List.of(data));
       DOMSignContext ctx = new DOMSignContext(key.privateKey(), header);
       ctx.setDefaultNamespacePrefix("ds");
       f.newXMLSignature(si, ki).sign(ctx);
+      return signatures(header).getLast();
     } catch (GeneralSecurityException | MarshalException | XMLSignatureException e) {
       throw new IllegalStateException("cannot sign the package", e);
     }
@@ -150,10 +194,12 @@ public final class XmlSignatures {
         digestOk = ok || ref.validate(ctx);
       }
       Optional<X509Certificate> signer = selector.certificate();
+      List<X509Certificate> others = selector.others();
       if (!ok) {
         return new SignatureCheck(
             true,
             signer,
+            others,
             List.of(
                 digestOk
                     ? "signature value does not match the signer's certificate"
@@ -163,7 +209,7 @@ public final class XmlSignatures {
       if (legacy) {
         LOG.warning("accepted a legacy RSA-SHA1 signed package");
       }
-      return new SignatureCheck(true, signer, List.of(), warnings);
+      return new SignatureCheck(true, signer, others, List.of(), warnings);
     } catch (MarshalException e) {
       return failed(List.of("Signature element is malformed"), warnings);
     } catch (XMLSignatureException e) {
@@ -235,7 +281,7 @@ public final class XmlSignatures {
   }
 
   private static SignatureCheck failed(List<String> problems, List<String> warnings) {
-    return new SignatureCheck(true, Optional.empty(), problems, warnings);
+    return new SignatureCheck(true, Optional.empty(), List.of(), problems, warnings);
   }
 
   private static String reason(Throwable e) {
@@ -283,12 +329,20 @@ public final class XmlSignatures {
     return renamed;
   }
 
-  /** Picks the key of the certificate in KeyInfo/X509Data and remembers the certificate. */
+  /**
+   * Picks the key of the end-entity certificate in KeyInfo/X509Data (the signer's) and remembers it
+   * and the further certificates (intermediate CAs, for the signer's chain).
+   */
   private static final class X509KeySelector extends javax.xml.crypto.KeySelector {
     private X509Certificate certificate;
+    private final List<X509Certificate> others = new ArrayList<>();
 
     Optional<X509Certificate> certificate() {
       return Optional.ofNullable(certificate);
+    }
+
+    List<X509Certificate> others() {
+      return List.copyOf(others);
     }
 
     @Override
@@ -298,18 +352,26 @@ public final class XmlSignatures {
         javax.xml.crypto.AlgorithmMethod method,
         javax.xml.crypto.XMLCryptoContext context)
         throws javax.xml.crypto.KeySelectorException {
+      List<X509Certificate> all = new ArrayList<>();
       if (keyInfo != null) {
         for (Object o : keyInfo.getContent()) {
           if (o instanceof X509Data data) {
             for (Object item : data.getContent()) {
-              if (item instanceof X509Certificate cert) {
-                certificate = cert;
-                PublicKey key = cert.getPublicKey();
-                return () -> key;
+              if (item instanceof X509Certificate cert && !all.contains(cert)) {
+                all.add(cert);
               }
             }
           }
         }
+      }
+      if (!all.isEmpty()) {
+        // The signer is the end-entity certificate; producers differ in where they put it.
+        certificate =
+            all.stream().filter(c -> c.getBasicConstraints() < 0).findFirst().orElse(all.get(0));
+        others.clear();
+        all.stream().filter(c -> !c.equals(certificate)).forEach(others::add);
+        PublicKey key = certificate.getPublicKey();
+        return () -> key;
       }
       throw new javax.xml.crypto.KeySelectorException("no X509Certificate in KeyInfo");
     }

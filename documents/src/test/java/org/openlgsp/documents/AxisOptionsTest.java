@@ -36,5 +36,8 @@ class AxisOptionsTest {
     assertThat(o.withStreamingThreshold(0).streamingThresholdBytes()).isZero();
     assertThatThrownBy(() -> o.withStreamingThreshold(-1))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThat(o.writeBatch()).isEqualTo(AxisOptions.DEFAULT_WRITE_BATCH);
+    assertThat(o.withWriteBatch(1).writeBatch()).isEqualTo(1);
+    assertThatThrownBy(() -> o.withWriteBatch(0)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -42,6 +42,7 @@ class AxisServerTest {
         new DocumentAxis(
                 db,
                 AxisOptions.defaults(dir.resolve("axis")).withMaxPackageBytes(256 * 1024),
+                TestKeys.trust(),
                 Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                 RemoteDelivery.NONE,
                 Clock.systemUTC())
@@ -147,6 +148,31 @@ class AxisServerTest {
         .contains("missing recipient")
         .contains("01.02.G22")
         .contains("not signed");
+
+    // A signature that verifies but whose signer no trust anchor vouches for, with a bad date.
+    DocumentPackage stranger = TestKeys.document("303");
+    stranger.header().dueDate = "2026/13/40";
+    org.openlgsp.pki.CertificateAuthority otherCa =
+        org.openlgsp.pki.CertificateAuthority.createRoot(
+            "Unknown CA", java.time.Duration.ofDays(1));
+    java.security.KeyPair pair = org.openlgsp.pki.KeyPairs.ecP256();
+    SigningKey foreign =
+        new SigningKey(
+            pair.getPrivate(),
+            otherCa.issue(
+                org.openlgsp.pki.CertificateProfile.MEMBER_SIGNING,
+                TestKeys.PROVINCE.value(),
+                "x",
+                pair.getPublic(),
+                java.util.List.of(),
+                java.time.Duration.ofDays(1)));
+    HttpResponse<byte[]> untrusted =
+        send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, SignedPackages.sign(stranger, foreign));
+    assertThat(untrusted.statusCode()).isEqualTo(422);
+    assertThat(json(untrusted).get("errors").toString())
+        .contains("DueDate")
+        .contains("certificate.issuer_unknown")
+        .contains("Unknown CA");
 
     HttpResponse<byte[]> xxe =
         send(

@@ -34,6 +34,7 @@ class ConcurrentSubmitTest {
             new DocumentAxis(
                     db,
                     AxisOptions.defaults(dir.resolve("axis")),
+                    TestKeys.trust(),
                     Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                     RemoteDelivery.NONE,
                     Clock.systemUTC())

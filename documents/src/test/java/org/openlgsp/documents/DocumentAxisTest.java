@@ -54,7 +54,9 @@ class DocumentAxisTest {
     AxisOptions o =
         AxisOptions.defaults(dir.resolve("axis"))
             .withRetry(Duration.ofMillis(20), Duration.ofMillis(200), 5);
-    return new DocumentAxis(db, o, Set.of(PROVINCE, DEPARTMENT), remote, Clock.systemUTC()).start();
+    return new DocumentAxis(
+            db, o, TestKeys.trust(), Set.of(PROVINCE, DEPARTMENT), remote, Clock.systemUTC())
+        .start();
   }
 
   static byte[] signed(EdxmlPackage pkg, SigningKey key) {

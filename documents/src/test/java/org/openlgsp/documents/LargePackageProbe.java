@@ -11,20 +11,25 @@ import java.util.Set;
 import org.openlgsp.storage.Database;
 
 /**
- * Run in a child JVM with a small heap: accepts the package file given as argument the way the axis
- * does (spool, stream-verify, validate, store), fetches it back, prints the peak heap.
+ * Run in a child JVM with a small heap: signs the unsigned package file given as argument by
+ * streaming (as a sender would), then accepts it the way the axis does (spool, stream-verify, check
+ * the signer, validate, store), fetches it back, prints the peak heap.
  */
 public final class LargePackageProbe {
   private LargePackageProbe() {}
 
   public static void main(String[] args) throws Exception {
-    Path file = Path.of(args[0]);
+    Path unsigned = Path.of(args[0]);
     Path data = Path.of(args[1]);
+    Path file = data.resolve("signed.edxml");
+    java.nio.file.Files.createDirectories(data);
+    XmlSignatures.signStreaming(unsigned, file, TestKeys.ec(TestKeys.PROVINCE.value()));
     try (Database db = Database.sqlite(data.resolve("axis.db"));
         DocumentAxis axis =
             new DocumentAxis(
                 db,
                 AxisOptions.defaults(data.resolve("axis")),
+                TestKeys.trust().requiringSenderMatch(true),
                 Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                 RemoteDelivery.NONE,
                 Clock.systemUTC());
@@ -39,8 +44,13 @@ public final class LargePackageProbe {
         }
       }
       System.out.printf(
-          "ACCEPTED %s size=%d stored=%d peakHeapMiB=%d maxHeapMiB=%d%n",
-          r.documentId(), item.size(), stored, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+          "ACCEPTED %s unsigned=%d size=%d stored=%d peakHeapMiB=%d maxHeapMiB=%d%n",
+          r.documentId(),
+          Files.size(unsigned),
+          item.size(),
+          stored,
+          peak >> 20,
+          Runtime.getRuntime().maxMemory() >> 20);
     }
   }
 }

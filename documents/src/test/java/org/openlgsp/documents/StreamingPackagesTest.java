@@ -53,6 +53,57 @@ class StreamingPackagesTest {
   }
 
   @Test
+  void aPackageSignedByStreamingVerifiesByDomByStreamingAndWithXmlsec1() throws Exception {
+    String unsigned =
+        new String(EdxmlCodec.write(withAttachment("410", 300_000)), StandardCharsets.UTF_8);
+    // Vietnamese text (multi-byte UTF-8) before the insertion point, and Windows line ends
+    assertThat(unsigned).contains("Nghệ An");
+    for (String variant : new String[] {unsigned, unsigned.replace("\n", "\r\n")}) {
+      for (SigningKey key : new SigningKey[] {TestKeys.rsa("UBND"), TestKeys.ec("UBND")}) {
+        Path in = write("unsigned.edxml", variant.getBytes(StandardCharsets.UTF_8));
+        Path out = dir.resolve("signed.edxml");
+
+        XmlSignatures.signStreaming(in, out, key);
+
+        SignatureCheck byStream = streamed(out);
+        assertThat(byStream.valid()).as(byStream.problems().toString()).isTrue();
+        assertThat(byStream.signer()).contains(key.certificate());
+        SignatureCheck byDom =
+            XmlSignatures.verify(EdxmlCodec.parse(Files.newInputStream(out)).dom());
+        assertThat(byDom.valid()).as(byDom.problems().toString()).isTrue();
+        // only the Signature was added: removing it gives back the unsigned bytes
+        String signed = Files.readString(out);
+        int from = signed.indexOf("<ds:Signature");
+        int to = signed.indexOf("</ds:Signature>") + "</ds:Signature>".length();
+        assertThat(signed.substring(0, from) + signed.substring(to)).isEqualTo(variant);
+        assertThat(signed.substring(to)).startsWith("</edXML:edXMLHeader>");
+      }
+    }
+    Path ca = write("ca.pem", org.openlgsp.pki.Pem.write(TestKeys.CA.certificate()).getBytes());
+    Process p =
+        new ProcessBuilder(
+                "xmlsec1",
+                "--verify",
+                "--trusted-pem",
+                ca.toString(),
+                dir.resolve("signed.edxml").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  @Test
+  void streamingSigningRefusesASignedPackage() throws Exception {
+    Path in = write("s.edxml", SignedPackages.sign(withAttachment("411", 1000), TestKeys.ec("x")));
+
+    assertThatThrownBy(
+            () -> XmlSignatures.signStreaming(in, dir.resolve("o.edxml"), TestKeys.ec("x")))
+        .hasMessageContaining("already signed");
+  }
+
+  @Test
   void skeletonBindsLikeTheDomButWithoutAttachmentContent() throws Exception {
     DocumentPackage original = withAttachment("402", 100_000);
     Path file = write("s.edxml", SignedPackages.sign(original, TestKeys.ec("UBND")));
@@ -144,6 +195,7 @@ class StreamingPackagesTest {
             new DocumentAxis(
                 db,
                 AxisOptions.defaults(dir.resolve("axis")).withStreamingThreshold(0),
+                TestKeys.trust(),
                 Set.of(TestKeys.PROVINCE, TestKeys.DEPARTMENT),
                 RemoteDelivery.NONE,
                 Clock.systemUTC())) {

@@ -107,7 +107,7 @@ class XmlSignaturesTest {
       Files.writeString(
           pem,
           "-----BEGIN CERTIFICATE-----\n"
-              + Base64.getMimeEncoder().encodeToString(key.certificate().getEncoded())
+              + Base64.getMimeEncoder().encodeToString(TestKeys.CA.certificate().getEncoded())
               + "\n-----END CERTIFICATE-----\n");
 
       Process p =

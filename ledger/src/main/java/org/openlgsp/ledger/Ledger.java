@@ -8,51 +8,61 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.storage.Database;
+import org.openlgsp.storage.GroupCommit;
 import org.openlgsp.storage.Sql;
 
 /**
- * A node's durable, append-only record of exchanges. One writer thread commits appends in groups:
- * one transaction (one fsync) per batch, not per record, and every caller is released only after
- * its batch committed. Indices are dense and follow commit order.
+ * A node's durable, append-only record of exchanges. One writer thread commits appends in groups
+ * ({@link GroupCommit}): one transaction (one fsync) per batch, not per record, and every caller is
+ * released only after its batch committed. Indices are dense and follow commit order.
  *
  * <p>Exactly one {@code Ledger} may write to a database at a time: the writer numbers records from
  * what it read at open.
  */
 public final class Ledger implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
-  private static final Pending STOP = new Pending(null, null);
 
   private final Database db;
-  private final LedgerOptions options;
-  private final BlockingQueue<Pending> queue;
-  private final Thread writer;
+  private final GroupCommit<ExchangeRecord, Long> writes;
   private final AtomicLong size;
-  private final AtomicLong commits = new AtomicLong();
   private final TreeStore tree;
   private volatile Frontier frontier;
-  private volatile boolean open = true;
-
-  private record Pending(ExchangeRecord record, CompletableFuture<Long> done) {}
+  // The tree after the batch being written; becomes the frontier once that batch committed.
+  private Frontier staged;
 
   private Ledger(Database db, LedgerOptions options, Frontier frontier) {
     this.db = db;
-    this.options = options;
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
     this.tree = new TreeStore(db);
     this.frontier = frontier;
     this.size = new AtomicLong(frontier.size());
-    this.writer = Thread.ofPlatform().name("ledger-writer").daemon().unstarted(this::run);
+    this.writes =
+        new GroupCommit<>(
+            db,
+            "ledger",
+            new GroupCommit.Options(
+                options.maxBatch(), options.maxDelay(), options.queueCapacity()),
+            new GroupCommit.Batch<>() {
+              @Override
+              public List<GroupCommit.Outcome<Long>> write(
+                  Connection c, List<ExchangeRecord> records) throws SQLException {
+                return insert(c, records);
+              }
+
+              @Override
+              public void committed(
+                  List<ExchangeRecord> records, List<GroupCommit.Outcome<Long>> outcomes) {
+                Ledger.this.frontier = staged;
+                size.addAndGet(records.size());
+              }
+            },
+            Ledger::unavailable);
   }
 
   public static Ledger open(Database db, LedgerOptions options) {
@@ -82,7 +92,7 @@ public final class Ledger implements AutoCloseable {
       frontier = backfill(db, frontier, size);
     }
     Ledger ledger = new Ledger(db, options, frontier);
-    ledger.writer.start();
+    ledger.writes.start();
     return ledger;
   }
 
@@ -226,15 +236,7 @@ public final class Ledger implements AutoCloseable {
 
   /** Queues an append; the future completes with the index once the record is committed. */
   public CompletableFuture<Long> appendAsync(ExchangeRecord record) {
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    if (!open) {
-      done.completeExceptionally(unavailable("ledger is closed", null));
-      return done;
-    }
-    if (!queue.offer(new Pending(record, done))) {
-      done.completeExceptionally(unavailable("ledger queue is full", null));
-    }
-    return done;
+    return writes.submit(record);
   }
 
   public long size() {
@@ -243,7 +245,7 @@ public final class Ledger implements AutoCloseable {
 
   /** How many transactions the writer has committed (group commit makes this far below size). */
   long commits() {
-    return commits.get();
+    return writes.commits();
   }
 
   public Optional<LedgerEntry> get(long index) {
@@ -308,91 +310,42 @@ public final class Ledger implements AutoCloseable {
     return result;
   }
 
-  private void run() {
-    List<Pending> batch = new ArrayList<>(options.maxBatch());
-    while (true) {
-      try {
-        Pending first = queue.take();
-        if (first == STOP) {
-          return;
-        }
-        batch.add(first);
-        long deadline = System.nanoTime() + options.maxDelay().toNanos();
-        boolean stop = false;
-        while (batch.size() < options.maxBatch()) {
-          Pending next =
-              queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if (next == null) {
-            break;
-          }
-          if (next == STOP) {
-            stop = true;
-            break;
-          }
-          batch.add(next);
-        }
-        commit(batch);
-        batch.clear();
-        if (stop) {
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private void commit(List<Pending> batch) {
+  /** Writes one batch of records (group commit: one transaction for all of them). */
+  private List<GroupCommit.Outcome<Long>> insert(Connection c, List<ExchangeRecord> records)
+      throws SQLException {
     long first = size.get();
     long now = System.currentTimeMillis();
     Frontier next = frontier.copy();
-    List<Frontier.Node> nodes = new ArrayList<>(batch.size() * 2 + 64);
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
-                  + " recorded_at, record, leaf_hash, subject_hash)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        long idx = first;
-        for (Pending pending : batch) {
-          ExchangeRecord r = pending.record();
-          p.setLong(1, idx++);
-          p.setString(2, r.messageId());
-          p.setString(3, r.side().name());
-          p.setString(4, r.client().toString());
-          p.setString(5, r.service().toString());
-          p.setInt(6, r.status());
-          p.setLong(7, now);
-          byte[] canonical = r.canonical();
-          byte[] leaf = Merkle.leafHash(canonical);
-          p.setBytes(8, canonical);
-          p.setBytes(9, leaf);
-          p.setString(10, r.subjectHash());
-          p.addBatch();
-          next.append(leaf, nodes);
-        }
-        p.executeBatch();
-        TreeStore.insert(c, nodes);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+    List<Frontier.Node> nodes = new ArrayList<>(records.size() * 2 + 64);
+    List<GroupCommit.Outcome<Long>> indices = new ArrayList<>(records.size());
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
+                + " recorded_at, record, leaf_hash, subject_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      long idx = first;
+      for (ExchangeRecord r : records) {
+        indices.add(new GroupCommit.Outcome.Done<>(idx));
+        p.setLong(1, idx++);
+        p.setString(2, r.messageId());
+        p.setString(3, r.side().name());
+        p.setString(4, r.client().toString());
+        p.setString(5, r.service().toString());
+        p.setInt(6, r.status());
+        p.setLong(7, now);
+        byte[] canonical = r.canonical();
+        byte[] leaf = Merkle.leafHash(canonical);
+        p.setBytes(8, canonical);
+        p.setBytes(9, leaf);
+        p.setString(10, r.subjectHash());
+        p.addBatch();
+        next.append(leaf, nodes);
       }
-    } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.SEVERE, "ledger batch of " + batch.size() + " records not committed", e);
-      LgspException failure = unavailable("exchange could not be recorded durably", e);
-      batch.forEach(pending -> pending.done().completeExceptionally(failure));
-      return;
+      p.executeBatch();
     }
-    frontier = next;
-    size.addAndGet(batch.size());
-    commits.incrementAndGet();
-    long idx = first;
-    for (Pending pending : batch) {
-      pending.done().complete(idx++);
-    }
+    TreeStore.insert(c, nodes);
+    staged = next;
+    return indices;
   }
 
   private static LgspException unavailable(String detail, Throwable cause) {
@@ -404,21 +357,6 @@ public final class Ledger implements AutoCloseable {
   /** Commits what is queued, then stops the writer; later appends fail. */
   @Override
   public void close() {
-    if (!open) {
-      return;
-    }
-    open = false;
-    try {
-      queue.put(STOP);
-      writer.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Pending left;
-    while ((left = queue.poll()) != null) {
-      if (left != STOP) {
-        left.done().completeExceptionally(unavailable("ledger is closed", null));
-      }
-    }
+    writes.close();
   }
 }

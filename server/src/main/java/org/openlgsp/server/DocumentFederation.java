@@ -93,9 +93,12 @@ public final class DocumentFederation implements AutoCloseable {
   private GatewayNode naGateway;
   private GatewayNode vpcpGateway;
 
-  private DocumentFederation(Path workDir, Ports ports) {
+  private final List<X509Certificate> extraSignerAnchors;
+
+  private DocumentFederation(Path workDir, Ports ports, List<X509Certificate> extraSignerAnchors) {
     this.workDir = workDir;
     this.ports = ports;
+    this.extraSignerAnchors = List.copyOf(extraSignerAnchors);
   }
 
   /**
@@ -105,7 +108,20 @@ public final class DocumentFederation implements AutoCloseable {
    */
   public static DocumentFederation start(
       Path workDir, Ports ports, boolean startGovernmentAxis, PrintStream out) {
-    DocumentFederation f = new DocumentFederation(workDir, ports);
+    return start(workDir, ports, startGovernmentAxis, out, List.of());
+  }
+
+  /**
+   * As above; both axes also accept document signers certified by {@code extraSignerAnchors} (the
+   * benchmark's package built in another JVM by another CA).
+   */
+  public static DocumentFederation start(
+      Path workDir,
+      Ports ports,
+      boolean startGovernmentAxis,
+      PrintStream out,
+      List<X509Certificate> extraSignerAnchors) {
+    DocumentFederation f = new DocumentFederation(workDir, ports, extraSignerAnchors);
     try {
       f.boot(startGovernmentAxis, out);
       return f;
@@ -141,6 +157,10 @@ public final class DocumentFederation implements AutoCloseable {
     vpcpKey = documentKey("vpcp-document", GOVERNMENT_OFFICE, "Văn phòng Chính phủ");
     String naSecret = secret();
     String vpcpSecret = secret();
+    // The CAs whose document-signing certificates the axes believe (documents.trustAnchors).
+    List<Object> anchors = new ArrayList<>(List.of(ca.certificate()));
+    anchors.addAll(extraSignerAnchors);
+    Files.writeString(workDir.resolve("pki/document-signers-ca.pem"), Pem.write(anchors.toArray()));
     writePrivate("na-axis.secret", naSecret);
     writePrivate("vpcp-axis.secret", vpcpSecret);
     out.printf(
@@ -330,7 +350,10 @@ public final class DocumentFederation implements AutoCloseable {
                 prefix + "-axis",
                 "pki/" + prefix + "-axis.secret",
                 "EDOC",
-                "edoc")));
+                "edoc"),
+            List.of("pki/document-signers-ca.pem"),
+            true,
+            null));
   }
 
   private Credentials tls(NodeId node, String org) {

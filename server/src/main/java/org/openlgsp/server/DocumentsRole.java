@@ -7,8 +7,11 @@ import org.openlgsp.core.AgencyCode;
 
 /**
  * The document axis role of a node: its HTTP listeners, store, limits, the agencies it serves (each
- * with the SHA-256 of its document system's bearer token) and how it reaches remote axis nodes
- * through its gateway.
+ * with the SHA-256 of its document system's bearer token), how it reaches remote axis nodes through
+ * its gateway, and whom it believes as signers: {@code trustAnchors} (PEM files of CA certificates
+ * signers must chain to; the signed directory's anchors are added when the node also runs a
+ * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
+ * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway).
  */
 record DocumentsRole(
     String host,
@@ -23,7 +26,10 @@ record DocumentsRole(
     Duration retryMax,
     Integer maxAttempts,
     List<Agency> agencies,
-    GatewayLink gateway) {
+    GatewayLink gateway,
+    List<String> trustAnchors,
+    Boolean signerMustMatchSender,
+    NodeConfig.RevocationSettings revocation) {
   DocumentsRole {
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
@@ -40,6 +46,13 @@ record DocumentsRole(
     if (agencies.isEmpty()) {
       throw new IllegalArgumentException("documents.agencies must name the agencies served");
     }
+    trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+    signerMustMatchSender = signerMustMatchSender != null && signerMustMatchSender;
+  }
+
+  /** OCSP checking of signers, when configured. */
+  java.util.Optional<NodeConfig.RevocationSettings> revocationSettings() {
+    return java.util.Optional.ofNullable(revocation);
   }
 
   /** An agency served by this axis and the hash of its document system's token. */

@@ -17,10 +17,10 @@ import org.openlgsp.documents.InboxItem;
 import org.openlgsp.documents.InvalidPackageException;
 import org.openlgsp.documents.Packages;
 import org.openlgsp.documents.Receipt;
-import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.documents.StatusCode;
 import org.openlgsp.documents.StatusEntry;
+import org.openlgsp.documents.XmlSignatures;
 import org.openlgsp.pki.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +84,12 @@ final class EdocCommands implements Runnable {
     @Option(names = "--sign-key", paramLabel = "PEM", description = "Agency signing key (PEM)")
     Path signKey;
 
-    @Option(names = "--sign-cert", paramLabel = "PEM", description = "Its certificate (PEM)")
+    @Option(
+        names = "--sign-cert",
+        paramLabel = "PEM",
+        description =
+            "Its certificate (PEM), optionally followed by intermediate CA certificates, which go"
+                + " into KeyInfo so the axis can chain the signer to its trust anchors")
     Path signCert;
 
     @Parameters(paramLabel = "FILE", description = "The .edxml package")
@@ -98,10 +103,29 @@ final class EdocCommands implements Runnable {
           throw new LgspException(
               ErrorCode.REQUEST_MALFORMED, "--sign-key and --sign-cert go together");
         }
-        X509Certificate cert = Pem.certificates(Files.readString(signCert)).get(0);
-        SigningKey key = new SigningKey(Pem.privateKey(Files.readString(signKey)), cert);
-        byte[] signed = SignedPackages.sign(EdxmlCodec.parse(Files.readAllBytes(file)).pkg(), key);
-        r = conn.client().send(signed);
+        List<X509Certificate> chain = Pem.certificates(Files.readString(signCert));
+        if (chain.isEmpty()) {
+          throw new LgspException(ErrorCode.REQUEST_MALFORMED, "no certificate in " + signCert);
+        }
+        // A self-signed root at the end is the axis's own anchor, not evidence: leave it out.
+        List<X509Certificate> intermediates =
+            chain.subList(1, chain.size()).stream()
+                .filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                .toList();
+        SigningKey key =
+            new SigningKey(Pem.privateKey(Files.readString(signKey)), chain.get(0), intermediates);
+        // Signed by streaming into a private temporary file: no DOM, so any size fits the heap.
+        Path signed = Files.createTempFile("lgsp-edoc-", ".edxml");
+        try {
+          try {
+            XmlSignatures.signStreaming(file, signed, key);
+          } catch (IllegalArgumentException e) {
+            throw new LgspException(ErrorCode.REQUEST_MALFORMED, file + ": " + e.getMessage());
+          }
+          r = conn.client().send(signed);
+        } finally {
+          Files.deleteIfExists(signed);
+        }
       } else {
         r = conn.client().send(file);
       }

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.openlgsp.gateway.DirectoryHolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +70,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       cfg.documentsRole()
           .ifPresent(
               d -> {
-                DocumentsNode node = DocumentsNode.start(d, base, Clock.systemUTC());
+                // A gateway in the same node lends the axis its directory's trust anchors.
+                Optional<DirectoryHolder> directory =
+                    running.stream()
+                        .filter(GatewayNode.class::isInstance)
+                        .map(n -> ((GatewayNode) n).directory())
+                        .findFirst();
+                DocumentsNode node = DocumentsNode.start(d, base, Clock.systemUTC(), directory);
                 running.add(node);
                 out.printf(
                     "documents axis: agencies' systems http://%s:%d/edoc/v1, relay from gateway"

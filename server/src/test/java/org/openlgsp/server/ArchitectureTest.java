@@ -31,7 +31,7 @@ class ArchitectureTest {
     "ledger, core storage",
     "registry, core storage pki",
     "gateway, core pki ledger storage",
-    "documents, core storage",
+    "documents, core storage pki",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
     java.util.List<String> all =

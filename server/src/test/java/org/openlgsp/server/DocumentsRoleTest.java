@@ -12,22 +12,23 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentsRoleTest {
   @TempDir Path dir;
 
-  @Test
-  void aDocumentsOnlyNodeReadsWithDefaults() throws Exception {
+  /** The documents role of a minimal node file, with {@code extra} settings (YAML lines). */
+  private DocumentsRole axisFile(String extra) throws Exception {
     Path file = dir.resolve("axis.yaml");
+    String settings = extra.lines().map(l -> "  " + l + "\n").reduce("", String::concat);
     Files.writeString(
         file,
-        """
-        instance: VN
-        documents:
-          database: jdbc:sqlite:data/axis.db
-          agencies:
-            - code: 000.00.00.H41
-              tokenSha256: %s
-        """
-            .formatted("a".repeat(64)));
+        "instance: VN\ndocuments:\n  database: jdbc:sqlite:data/axis.db\n"
+            + settings
+            + "  agencies:\n    - code: 000.00.00.H41\n      tokenSha256: "
+            + "a".repeat(64)
+            + "\n");
+    return NodeConfig.read(file).documentsRole().orElseThrow();
+  }
 
-    DocumentsRole d = NodeConfig.read(file).documentsRole().orElseThrow();
+  @Test
+  void aDocumentsOnlyNodeReadsWithDefaults() throws Exception {
+    DocumentsRole d = axisFile("");
 
     assertThat(d.port()).isEqualTo(8090);
     assertThat(d.relayHost()).isEqualTo("127.0.0.1");
@@ -39,6 +40,32 @@ class DocumentsRoleTest {
         .singleElement()
         .satisfies(a -> assertThat(a.name()).isEqualTo("000.00.00.H41"));
     assertThat(d.gateway()).isNull();
+    assertThat(d.trustAnchors()).isEmpty();
+    assertThat(d.signerMustMatchSender()).isFalse();
+    assertThat(d.revocationSettings()).isEmpty();
+  }
+
+  @Test
+  void anAxisWithoutTrustAnchorsDoesNotStart() throws Exception {
+    DocumentsRole d = axisFile("port: 0\n" + "relayPort: 0\n");
+
+    assertThatThrownBy(() -> DocumentsNode.start(d, dir, java.time.Clock.systemUTC()))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("documents.trustAnchors");
+  }
+
+  @Test
+  void signerSettingsAreRead() throws Exception {
+    DocumentsRole d =
+        axisFile(
+            "trustAnchors: [pki/ca.pem]\n"
+                + "signerMustMatchSender: true\n"
+                + "revocation:\n"
+                + "  freshness: PT2M\n");
+
+    assertThat(d.trustAnchors()).containsExactly("pki/ca.pem");
+    assertThat(d.signerMustMatchSender()).isTrue();
+    assertThat(d.revocationSettings().orElseThrow().freshness()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -68,7 +95,11 @@ class DocumentsRoleTest {
                     "axis",
                     "pki/axis.secret",
                     null,
-                    null)));
+                    null),
+                java.util.List.of("pki/signers-ca.pem"),
+                true,
+                new NodeConfig.RevocationSettings(
+                    java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))));
     cfg.write(dir.resolve("c.yaml"));
 
     assertThat(NodeConfig.read(dir.resolve("c.yaml"))).isEqualTo(cfg);
@@ -96,6 +127,9 @@ class DocumentsRoleTest {
                     null,
                     null,
                     java.util.List.of(),
+                    null,
+                    null,
+                    null,
                     null))
         .hasMessageContaining("agencies");
   }

@@ -1,0 +1,252 @@
+package org.openlgsp.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Group commit: callers queue durable writes, one writer thread runs the queued ones in a single
+ * transaction (one fsync for the batch instead of one per write) and completes each caller's future
+ * only after that transaction committed. Under load batches grow by themselves; a lone write waits
+ * at most {@code maxDelay} for company.
+ *
+ * @param <I> what a caller asks to write
+ * @param <R> what a caller learns once it is durable
+ */
+public final class GroupCommit<I, R> implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+  /**
+   * At most {@code maxBatch} writes per transaction, waiting at most {@code maxDelay} after the
+   * first for more; at most {@code queueCapacity} writes waiting.
+   */
+  public record Options(int maxBatch, Duration maxDelay, int queueCapacity) {
+    public Options {
+      if (maxBatch < 1 || maxBatch > 10_000) {
+        throw new IllegalArgumentException("maxBatch must be 1..10000");
+      }
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must not be negative");
+      }
+      if (queueCapacity < maxBatch) {
+        throw new IllegalArgumentException("queueCapacity must be at least maxBatch");
+      }
+    }
+  }
+
+  /** The writes of one batch, run by the writer inside its transaction. */
+  public interface Batch<I, R> {
+    /**
+     * Writes {@code items}, returning one outcome per item in the same order. Throwing fails (and
+     * rolls back) the whole batch; an item of its own can fail alone with {@link #isolated}.
+     */
+    List<Outcome<R>> write(Connection connection, List<I> items) throws SQLException;
+
+    /** Runs on the writer after the batch committed, before any caller is released. */
+    default void committed(List<I> items, List<Outcome<R>> outcomes) {}
+  }
+
+  /** What became of one queued write. */
+  public sealed interface Outcome<R> {
+    record Done<R>(R value) implements Outcome<R> {}
+
+    record Failed<R>(RuntimeException error) implements Outcome<R> {
+      public Failed {
+        Objects.requireNonNull(error, "error");
+      }
+    }
+  }
+
+  /** The work of one item, in the batch's transaction. */
+  @FunctionalInterface
+  public interface ItemWork<I, R> {
+    R write(Connection connection, I item) throws SQLException;
+  }
+
+  /** Builds the failure callers see: {@code detail}, with the cause when there is one. */
+  @FunctionalInterface
+  public interface Failure {
+    RuntimeException of(String detail, Throwable cause);
+  }
+
+  private record Pending<I, R>(I item, CompletableFuture<R> done) {}
+
+  private final Pending<I, R> stop = new Pending<>(null, null);
+  private final Database db;
+  private final String name;
+  private final Options options;
+  private final Batch<I, R> batch;
+  private final Failure failure;
+  private final BlockingQueue<Pending<I, R>> queue;
+  private final Thread writer;
+  private final AtomicLong commits = new AtomicLong();
+  private volatile boolean open = true;
+
+  /**
+   * @param name names the writer thread and messages, e.g. {@code ledger}
+   * @param failure how a write that was not (or will not be) committed is reported to its caller
+   */
+  public GroupCommit(
+      Database db, String name, Options options, Batch<I, R> batch, Failure failure) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.name = Objects.requireNonNull(name, "name");
+    this.options = Objects.requireNonNull(options, "options");
+    this.batch = Objects.requireNonNull(batch, "batch");
+    this.failure = Objects.requireNonNull(failure, "failure");
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
+    this.writer = Thread.ofPlatform().name(name + "-writer").daemon().unstarted(this::run);
+  }
+
+  /** Starts the writer. */
+  public GroupCommit<I, R> start() {
+    writer.start();
+    return this;
+  }
+
+  /** Queues a write; the future completes once it is committed, or with the write's failure. */
+  public CompletableFuture<R> submit(I item) {
+    CompletableFuture<R> done = new CompletableFuture<>();
+    if (!open) {
+      done.completeExceptionally(failure.of(name + " is closed", null));
+      return done;
+    }
+    // The queue's last slot is kept for close()'s stop marker.
+    if (queue.remainingCapacity() <= 1 || !queue.offer(new Pending<>(item, done))) {
+      done.completeExceptionally(failure.of(name + " queue is full", null));
+    }
+    return done;
+  }
+
+  /**
+   * Runs each item's work in a savepoint of the batch's transaction: an item that throws is rolled
+   * back and fails alone, the others still commit. For batches whose items are independent.
+   */
+  public static <I, R> List<Outcome<R>> isolated(
+      Connection connection, List<I> items, ItemWork<I, R> work) throws SQLException {
+    List<Outcome<R>> out = new ArrayList<>(items.size());
+    for (I item : items) {
+      Savepoint sp = connection.setSavepoint();
+      try {
+        R r = work.write(connection, item);
+        connection.releaseSavepoint(sp);
+        out.add(new Outcome.Done<>(r));
+      } catch (SQLException e) {
+        connection.rollback(sp);
+        out.add(new Outcome.Failed<>(new StorageException("write failed: " + e.getMessage(), e)));
+      } catch (RuntimeException e) {
+        connection.rollback(sp);
+        out.add(new Outcome.Failed<>(e));
+      }
+    }
+    return out;
+  }
+
+  /** How many transactions the writer has committed (far fewer than writes under load). */
+  public long commits() {
+    return commits.get();
+  }
+
+  private void run() {
+    List<Pending<I, R>> pending = new ArrayList<>(options.maxBatch());
+    while (true) {
+      try {
+        Pending<I, R> first = queue.take();
+        if (first == stop) {
+          return;
+        }
+        pending.add(first);
+        long deadline = System.nanoTime() + options.maxDelay().toNanos();
+        boolean stopping = false;
+        while (pending.size() < options.maxBatch()) {
+          Pending<I, R> next =
+              queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (next == null) {
+            break;
+          }
+          if (next == stop) {
+            stopping = true;
+            break;
+          }
+          pending.add(next);
+        }
+        commit(pending);
+        pending.clear();
+        if (stopping) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Pending<I, R>> pending) {
+    List<I> items = pending.stream().map(Pending::item).toList();
+    List<Outcome<R>> outcomes;
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try {
+        outcomes = batch.write(c, items);
+        if (outcomes.size() != items.size()) {
+          throw new IllegalStateException(
+              name + " batch returned " + outcomes.size() + " outcomes for " + items.size());
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.SEVERE, name + " batch of " + items.size() + " writes not committed", e);
+      RuntimeException f = failure.of(name + " could not write durably", e);
+      pending.forEach(p -> p.done().completeExceptionally(f));
+      return;
+    }
+    commits.incrementAndGet();
+    try {
+      batch.committed(items, outcomes);
+    } catch (RuntimeException e) {
+      // Durable already: callers are still told so; the hook's own failure is only logged.
+      LOG.log(Level.SEVERE, name + " after-commit step failed", e);
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      switch (outcomes.get(i)) {
+        case Outcome.Done<R> d -> pending.get(i).done().complete(d.value());
+        case Outcome.Failed<R> f -> pending.get(i).done().completeExceptionally(f.error());
+      }
+    }
+  }
+
+  /** Commits what is queued, then stops the writer; later writes fail. */
+  @Override
+  public void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    try {
+      queue.put(stop);
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Pending<I, R> left;
+    while ((left = queue.poll()) != null) {
+      if (left != stop) {
+        left.done().completeExceptionally(failure.of(name + " is closed", null));
+      }
+    }
+  }
+}
