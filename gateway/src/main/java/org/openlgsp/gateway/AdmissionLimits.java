@@ -35,6 +35,15 @@ public record AdmissionLimits(
     }
   }
 
+  /**
+   * File descriptors a gateway with {@code listeners} listeners may hold at these limits: every
+   * listener full, plus an outgoing connection (peer gateway or backend) per admitted exchange on
+   * each of the two endpoints, plus a margin for databases, spool files and the JVM itself.
+   */
+  public long fileDescriptorsNeeded(int listeners) {
+    return (long) listeners * connectionsPerListener + 2L * concurrentExchanges + 512;
+  }
+
   /** 256 exchanges per endpoint, 2 s queueing, 4,096 connections per listener. */
   public static AdmissionLimits defaults() {
     return new AdmissionLimits(256, Duration.ofSeconds(2), 4096);

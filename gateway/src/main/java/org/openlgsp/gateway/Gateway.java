@@ -46,6 +46,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls) {
     this.nodeTls = nodeTls;
     this.ctx = ctx;
+    warnIfFileDescriptorsShort(ctx.options());
     ConsumerEndpoint consumer = new ConsumerEndpoint(ctx);
     ProviderEndpoint provider = new ProviderEndpoint(ctx);
     GatewayOptions o = ctx.options();
@@ -236,6 +237,28 @@ public final class Gateway implements AutoCloseable {
         .any("/r1/*", consumer::exchange)
         .any("/r*", consumer::exchange)
         .any(Gateway::notFound);
+  }
+
+  /**
+   * A listener that runs out of file descriptors stops accepting for good, so say at start-up when
+   * the process limit is below what the configured limits can use.
+   */
+  private static void warnIfFileDescriptorsShort(GatewayOptions o) {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      long needed = o.limits().fileDescriptorsNeeded(o.clientHttpPort() < 0 ? 2 : 3);
+      long max = unix.getMaxFileDescriptorCount();
+      if (max < needed) {
+        java.util.logging.Logger.getLogger(Gateway.class.getName())
+            .warning(
+                "open-file limit "
+                    + max
+                    + " is below the "
+                    + needed
+                    + " the gateway's limits can use: raise it (ulimit -n, LimitNOFILE=) or lower"
+                    + " gateway.limits.connectionsPerListener");
+      }
+    }
   }
 
   private WebServer start(String host, int port, Optional<Tls> tls, HttpRouting.Builder routing) {

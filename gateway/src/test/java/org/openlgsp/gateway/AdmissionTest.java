@@ -60,6 +60,12 @@ class AdmissionTest {
         .hasMessageContaining("connectionsPerListener");
   }
 
+  @Test
+  void fileDescriptorBudgetCountsFullListenersOutgoingConnectionsAndAMargin() {
+    assertThat(new AdmissionLimits(256, Duration.ofSeconds(2), 4096).fileDescriptorsNeeded(3))
+        .isEqualTo(3 * 4096 + 2 * 256 + 512);
+  }
+
   private void assertRefusedWhileOneIsHeldThenServed() throws Exception {
     String token = net.token();
     CompletableFuture<HttpResponse<String>> held =
