@@ -106,6 +106,11 @@ final class KeysCommands {
       CertificateRequest csr;
       if (destination.token != null) {
         Pkcs11Token token = destination.token.open();
+        if (token.aliases().contains(destination.token.alias)) {
+          // The key under it may be in use by a running gateway; a new key gets a new alias.
+          throw new IllegalArgumentException(
+              "the token already holds '" + destination.token.alias + "'; not overwriting a key");
+        }
         KeyPair pair = token.generateEcP256(destination.token.alias);
         csr =
             CertificateRequest.create(
