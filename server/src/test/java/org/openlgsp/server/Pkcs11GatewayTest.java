@@ -29,8 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Json;
-import org.openlgsp.pki.CertificateRequest;
-import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.Pkcs11Token;
 import org.openlgsp.pki.SoftHsm;
@@ -105,9 +103,11 @@ class Pkcs11GatewayTest {
         // token (the gateway holds no other key for the member), and recorded the exchange.
         assertThat(provider.ledger().size()).isGreaterThan(providerRecords);
 
-        // Renewal: a new certificate for the same token key, stored by the operator while the
-        // gateway runs; the gateway switches to it by itself and keeps exchanging.
-        X509Certificate renewed = renewInToken(fed, "hsm-tls", pin, cli);
+        // Renewal: a new certificate for the same token key (lgsp keys csr --renew), stored by the
+        // operator while the gateway runs; the gateway switches to it by itself and keeps
+        // exchanging.
+        X509Certificate renewed = renewInToken(fed, "hsm-tls", cli);
+        assertThat(renewed.getPublicKey()).isEqualTo(tlsCert.getPublicKey());
         assertThat(renewed).isNotEqualTo(tlsCert);
         await(() -> tlsCertificates(provider).contains(renewed));
         await(() -> hsm.gateway().nodeTlsCertificate().equals(renewed));
@@ -167,6 +167,15 @@ class Pkcs11GatewayTest {
                 "tls", "x", dir.resolve("again.csr"), tokenArgs("awaiting")));
     assertThat(again.exit()).isNotZero();
     assertThat(again.err()).contains("already holds 'awaiting'");
+    LgspCommandLineTest.Run renewFile =
+        LgspCommandLineTest.run(
+            KeyRotationCommandsTest.csr(
+                "tls",
+                "x",
+                dir.resolve("file.csr"),
+                List.of("--key-out", dir.resolve("file.key").toString(), "--renew")));
+    assertThat(renewFile.exit()).isNotZero();
+    assertThat(renewFile.err()).contains("--renew is for keys in a token");
   }
 
   /** {@code lgsp keys csr} into the token, enrolment, {@code lgsp keys store-certificate}. */
@@ -183,22 +192,15 @@ class Pkcs11GatewayTest {
     return approveAndStore(fed, enrolmentKind, target, csr, alias, printed);
   }
 
-  /** A CSR from the token key already under {@code alias}, enrolled and stored with it. */
-  private X509Certificate renewInToken(
-      LocalFederation fed, String alias, String pin, List<String> printed) throws Exception {
-    Pkcs11Token operator = Pkcs11Token.open(token, pin.toCharArray());
-    Credentials current = operator.credentials(alias).orElseThrow();
-    CertificateRequest csr =
-        CertificateRequest.create(
-            current.key(),
-            current.certificate().getPublicKey(),
-            LocalFederation.TN_NODE.toString(),
-            "UBND tỉnh Tây Ninh",
-            List.of("127.0.0.1", "localhost"));
-    Path file = dir.resolve(alias + "-renewal.csr");
-    Files.writeString(file, csr.pem());
-    return approveAndStore(
-        fed, "node-tls", LocalFederation.TN_NODE.toString(), file, alias, printed);
+  /** {@code lgsp keys csr --renew}: a request for the key already under {@code alias}. */
+  private X509Certificate renewInToken(LocalFederation fed, String alias, List<String> printed)
+      throws Exception {
+    Path csr = dir.resolve(alias + "-renewal.csr");
+    List<String> args = new ArrayList<>(tokenArgs(alias));
+    args.add("--renew");
+    String target = LocalFederation.TN_NODE.toString();
+    printed.add(ok(KeyRotationCommandsTest.csr("tls", target, csr, args)).out());
+    return approveAndStore(fed, "node-tls", target, csr, alias, printed);
   }
 
   private X509Certificate approveAndStore(
