@@ -167,6 +167,19 @@ public final class Pkcs11Token {
     }
   }
 
+  /**
+   * Reads the token's list of keys and certificates again, so what another process stored since (a
+   * certificate from {@code lgsp keys store-certificate}) shows. The session stays logged in: no
+   * PIN is needed again, so none is kept.
+   */
+  public void refresh() {
+    try {
+      keyStore.load(null, null);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new PkiException("cannot read the token again", e);
+    }
+  }
+
   /** The key and chain stored under {@code alias}. */
   public Optional<Credentials> credentials(String alias) {
     try {

@@ -1,8 +1,6 @@
 package org.openlgsp.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,67 +10,20 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.Signatures;
 
-/**
- * Keys in a real PKCS#11 token: SoftHSM2, initialised here in a fresh folder. The surefire
- * configuration points SOFTHSM2_CONF at target/softhsm2/softhsm2.conf, written below.
- */
+/** Keys in a real PKCS#11 token: SoftHSM2, initialised in a fresh folder ({@link SoftHsm}). */
 class Pkcs11TokenTest {
-  static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
   static final String PIN = "4711-user";
   static Pkcs11Token.Config config;
   final TestPki pki = new TestPki();
 
   @BeforeAll
   static void initialiseToken() throws Exception {
-    boolean required = Boolean.parseBoolean(System.getProperty("lgsp.softhsm.required", "false"));
-    if (!Files.exists(LIBRARY)) {
-      if (required) {
-        fail("SoftHSM2 is required (lgsp.softhsm.required=true): apt-get install softhsm2");
-      }
-      assumeTrue(false, "SoftHSM2 not installed, skipping");
-    }
-    String confPath = System.getenv("SOFTHSM2_CONF");
-    assertThat(confPath).as("SOFTHSM2_CONF set by surefire").isNotBlank();
-    Path conf = Path.of(confPath);
-    Path tokens = conf.getParent().resolve("tokens-" + UUID.randomUUID());
-    Files.createDirectories(tokens);
-    Files.writeString(
-        conf,
-        "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    String out =
-        run(
-            conf,
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            "lgsp-test",
-            "--so-pin",
-            "4711-so",
-            "--pin",
-            PIN);
-    Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
-    assertThat(m.find()).as("slot in: " + out).isTrue();
-    config = new Pkcs11Token.Config(LIBRARY, Long.parseLong(m.group(1)));
-  }
-
-  static String run(Path conf, String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SOFTHSM2_CONF", conf.toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
+    config = SoftHsm.initialise(PIN);
   }
 
   @Test
@@ -264,5 +215,28 @@ class Pkcs11TokenTest {
             () -> Pkcs11Token.open(config, "0000".toCharArray()))
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("PIN");
+  }
+
+  @Test
+  void refreshShowsACertificateAnotherSessionStored() {
+    Pkcs11Token node = Pkcs11Token.open(config, PIN.toCharArray());
+    Pkcs11Token operator = Pkcs11Token.open(config, PIN.toCharArray());
+    KeyPair pair = operator.generateEcP256("renewed-later");
+    node.refresh();
+    Credentials placeholder = node.credentials("renewed-later").orElseThrow();
+    CertificateRequest csr =
+        CertificateRequest.create(
+            pair.getPrivate(), pair.getPublic(), "VN:GOV:000.00.00.G01", "o", List.of());
+    X509Certificate issued =
+        pki.issuing.issue(csr, CertificateProfile.MEMBER_SIGNING, Duration.ofDays(1));
+    operator.store("renewed-later", pair.getPrivate(), List.of(issued));
+
+    assertThat(node.credentials("renewed-later").orElseThrow().certificate())
+        .as("before refresh the node still sees what it read")
+        .isEqualTo(placeholder.certificate());
+    node.refresh();
+    Credentials now = node.credentials("renewed-later").orElseThrow();
+    assertThat(now.certificate()).isEqualTo(issued);
+    now.requireMatchingKey();
   }
 }

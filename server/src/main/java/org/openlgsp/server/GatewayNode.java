@@ -71,10 +71,13 @@ final class GatewayNode implements AutoCloseable {
 
   static GatewayNode start(NodeConfig.GatewayRole role, Path baseDir, Clock clock) {
     NodeId node = NodeId.parse(role.node());
-    Credentials tls = credentials(baseDir, role.tls().certificate(), role.tls().key());
+    NodeKeys keys = new NodeKeys(baseDir);
+    Credentials tls = keys.credentials("gateway.tls", role.tls());
     Map<ClientId, Credentials> signing = new HashMap<>();
     for (NodeConfig.MemberSigning s : role.signing()) {
-      signing.put(ClientId.parse(s.member()), credentials(baseDir, s.certificate(), s.key()));
+      signing.put(
+          ClientId.parse(s.member()),
+          keys.credentials("gateway.signing of " + s.member(), s.keys()));
     }
     List<X509Certificate> trust = new ArrayList<>();
     for (String file : role.directoryTrust()) {
@@ -146,30 +149,25 @@ final class GatewayNode implements AutoCloseable {
     }
     GatewayNode started =
         new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
-    started.keyFiles = watchKeyFiles(role, baseDir, gateway).start(role.directoryRefresh());
+    started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     return started;
   }
 
   /**
-   * Key rotation by file replacement: new TLS or signing key and certificate files are picked up as
-   * often as the directory is fetched, since peers need the new certificate in their directory
-   * anyway (docs/pki.md, "Rotation").
+   * Key rotation by file replacement (or a new chain stored with a token key): picked up as often
+   * as the directory is fetched, since peers need the new certificate in their directory anyway
+   * (docs/pki.md, "Rotation").
    */
   private static KeyFileWatcher watchKeyFiles(
-      NodeConfig.GatewayRole role, Path baseDir, Gateway gateway) {
+      NodeConfig.GatewayRole role, NodeKeys keys, Gateway gateway) {
     KeyFileWatcher watcher =
         new KeyFileWatcher()
-            .watch(
-                "node TLS key",
-                baseDir.resolve(role.tls().certificate()),
-                baseDir.resolve(role.tls().key()),
-                gateway::useNodeTls);
+            .watch("node TLS key", keys.source("gateway.tls", role.tls()), gateway::useNodeTls);
     for (NodeConfig.MemberSigning s : role.signing()) {
       ClientId member = ClientId.parse(s.member());
       watcher.watch(
           "signing key of " + member,
-          baseDir.resolve(s.certificate()),
-          baseDir.resolve(s.key()),
+          keys.source("gateway.signing of " + s.member(), s.keys()),
           creds -> gateway.useSigningCredentials(member, creds));
     }
     return watcher;

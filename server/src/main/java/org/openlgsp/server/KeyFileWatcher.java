@@ -20,7 +20,8 @@ import org.openlgsp.pki.Pem;
  * file (TLS or member signing): every period it compares the files' contents with what is
  * installed, and installs a pair that changed once the key proves to belong to the certificate.
  * Until then (for instance between replacing the key and replacing the certificate) the old pair
- * stays in use and the check repeats.
+ * stays in use and the check repeats. A key in a PKCS#11 token is watched the same way through its
+ * alias: a new chain stored there ({@code lgsp keys store-certificate}) is installed.
  */
 final class KeyFileWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KeyFileWatcher.class.getName());
@@ -29,27 +30,63 @@ final class KeyFileWatcher implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("lgsp-key-files").unstarted(r));
 
-  /** One certificate and key file pair and what to do with new contents. */
+  /** Where a key and its certificate chain are read from. */
+  interface Source {
+    /** Names the files or the token key, for log lines; never key material. */
+    String describe();
+
+    /** A digest of the current contents, or empty while they cannot be read. */
+    byte[] stamp();
+
+    /** The current key and chain. */
+    Credentials load() throws IOException;
+  }
+
+  /** A certificate file and a key file, both PEM. */
+  static Source files(Path certificate, Path key) {
+    return new Source() {
+      @Override
+      public String describe() {
+        return certificate + " and " + key;
+      }
+
+      @Override
+      public byte[] stamp() {
+        return KeyFileWatcher.stamp(certificate, key);
+      }
+
+      @Override
+      public Credentials load() throws IOException {
+        return new Credentials(
+            Pem.privateKey(Files.readString(key)), Pem.certificates(Files.readString(certificate)));
+      }
+    };
+  }
+
+  /** One key source and what to do with new contents. */
   private static final class Watched {
     final String label;
-    final Path certificate;
-    final Path key;
+    final Source source;
     final Consumer<Credentials> install;
     byte[] installed;
     byte[] refused = new byte[0];
 
-    Watched(String label, Path certificate, Path key, Consumer<Credentials> install) {
+    Watched(String label, Source source, Consumer<Credentials> install) {
       this.label = label;
-      this.certificate = certificate;
-      this.key = key;
+      this.source = source;
       this.install = install;
-      this.installed = stamp(certificate, key);
+      this.installed = source.stamp();
     }
   }
 
   /** Watches {@code certificate} and {@code key}, whose current contents are already in use. */
   KeyFileWatcher watch(String label, Path certificate, Path key, Consumer<Credentials> install) {
-    watched.add(new Watched(label, certificate, key, install));
+    return watch(label, files(certificate, key), install);
+  }
+
+  /** Watches {@code source}, whose current contents are already in use. */
+  KeyFileWatcher watch(String label, Source source, Consumer<Credentials> install) {
+    watched.add(new Watched(label, source, install));
     return this;
   }
 
@@ -71,27 +108,23 @@ final class KeyFileWatcher implements AutoCloseable {
   }
 
   private static void check(Watched w) {
-    byte[] now = stamp(w.certificate, w.key);
+    byte[] now = w.source.stamp();
     if (now.length == 0 || Arrays.equals(now, w.installed) || Arrays.equals(now, w.refused)) {
       return;
     }
     Credentials next;
     try {
-      next =
-          new Credentials(
-              Pem.privateKey(Files.readString(w.key)),
-              Pem.certificates(Files.readString(w.certificate)));
+      next = w.source.load();
       next.requireMatchingKey();
     } catch (IOException | RuntimeException e) {
-      // Said once per content, not at every check; the message names files, never key material.
+      // Said once per content, not at every check; the message names the source, never key
+      // material.
       w.refused = now;
       LOG.log(
           System.Logger.Level.WARNING,
-          "{0}: {1} and {2} are not a usable key and certificate yet ({3}); still using the"
-              + " previous ones",
+          "{0}: {1}: not a usable key and certificate yet ({2}); still using the previous ones",
           w.label,
-          w.certificate,
-          w.key,
+          w.source.describe(),
           e.getMessage());
       return;
     }

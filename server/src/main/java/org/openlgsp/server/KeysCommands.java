@@ -98,14 +98,47 @@ final class KeysCommands {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Destination destination;
 
+    @Option(
+        names = "--renew",
+        description =
+            "Token keys only: request a new certificate for the key already under --alias"
+                + " instead of generating a key (renewal; a running gateway takes the stored"
+                + " chain by itself).")
+    boolean renew;
+
     @Override
     public Integer call() throws IOException {
       if (!kind.equals("tls") && !kind.equals("signing")) {
         throw new IllegalArgumentException("--kind is tls or signing");
       }
       CertificateRequest csr;
-      if (destination.token != null) {
+      if (renew && destination.token == null) {
+        throw new IllegalArgumentException("--renew is for keys in a token (--pkcs11-library)");
+      }
+      if (renew) {
+        String alias = destination.token.alias;
+        Credentials existing =
+            destination
+                .token
+                .open()
+                .credentials(alias)
+                .orElseThrow(
+                    () -> new IllegalArgumentException("no key '" + alias + "' in the token"));
+        csr =
+            CertificateRequest.create(
+                existing.key(),
+                existing.certificate().getPublicKey(),
+                commonName,
+                organization,
+                names);
+        System.out.println("request for the key under '" + alias + "' in the token");
+      } else if (destination.token != null) {
         Pkcs11Token token = destination.token.open();
+        if (token.aliases().contains(destination.token.alias)) {
+          // The key under it may be in use by a running gateway; a new key gets a new alias.
+          throw new IllegalArgumentException(
+              "the token already holds '" + destination.token.alias + "'; not overwriting a key");
+        }
         KeyPair pair = token.generateEcP256(destination.token.alias);
         csr =
             CertificateRequest.create(

@@ -72,11 +72,64 @@ record NodeConfig(
     }
   }
 
-  /** A certificate file and its private key file, both PEM. */
-  record KeyFiles(String certificate, String key) {
-    KeyFiles {
-      Objects.requireNonNull(certificate, "certificate is required");
-      Objects.requireNonNull(key, "key is required");
+  /**
+   * Where a key is: a certificate file and its private key file, both PEM; or, for the gateway's
+   * keys, {@code pkcs11}, a key in a PKCS#11 token whose certificate chain is stored next to it
+   * ({@code lgsp keys store-certificate}). Which one is checked where the entry is used, so the
+   * message can name it.
+   */
+  record KeyFiles(String certificate, String key, Pkcs11Key pkcs11) {
+    KeyFiles(String certificate, String key) {
+      this(certificate, key, null);
+    }
+
+    /** The token key, when the entry names one. */
+    Optional<Pkcs11Key> token() {
+      return Optional.ofNullable(pkcs11);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming {@code where} unless the entry is exactly one of a
+     *     key file with its certificate file, or a token key
+     */
+    void requireOneSource(String where) {
+      if (pkcs11 == null && key == null) {
+        throw new IllegalArgumentException(
+            where + " needs key (a PEM file) or pkcs11 (a key in a token)");
+      }
+      if (pkcs11 != null && key != null) {
+        throw new IllegalArgumentException(where + " names key and pkcs11; give one of them");
+      }
+      if (pkcs11 == null && certificate == null) {
+        throw new IllegalArgumentException(where + ".certificate is required with a key file");
+      }
+      if (pkcs11 != null && certificate != null) {
+        throw new IllegalArgumentException(
+            where
+                + ".certificate must be left out with pkcs11: the chain is read from the token"
+                + " (lgsp keys store-certificate)");
+      }
+    }
+  }
+
+  /**
+   * A key inside a PKCS#11 token (HSM, smart card, SoftHSM2). The user PIN is never in this file:
+   * {@code pinEnv} names an environment variable holding it, or {@code pinFile} a file (relative to
+   * this file's folder) whose content is the PIN.
+   */
+  record Pkcs11Key(String library, Long slot, String alias, String pinEnv, String pinFile) {
+    Pkcs11Key {
+      Objects.requireNonNull(library, "pkcs11.library is required");
+      Objects.requireNonNull(slot, "pkcs11.slot is required");
+      Objects.requireNonNull(alias, "pkcs11.alias is required");
+      if (slot < 0) {
+        throw new IllegalArgumentException("pkcs11.slot must not be negative");
+      }
+      if ((pinEnv == null) == (pinFile == null)) {
+        throw new IllegalArgumentException(
+            "pkcs11 needs one of pinEnv (an environment variable) or pinFile (a file) holding the"
+                + " token's user PIN; the PIN itself never goes in the configuration");
+      }
     }
   }
 
@@ -111,6 +164,11 @@ record NodeConfig(
       }
       directoryValidity = directoryValidity == null ? Duration.ofHours(1) : directoryValidity;
       Objects.requireNonNull(signing, "registry.signing is required");
+      signing.requireOneSource("registry.signing");
+      if (signing.pkcs11() != null) {
+        throw new IllegalArgumentException(
+            "registry.signing: pkcs11 keys are supported for gateway.tls and gateway.signing");
+      }
     }
 
     /** The built-in CA that issues approved enrolments, when configured. */
@@ -142,12 +200,20 @@ record NodeConfig(
     }
   }
 
-  /** A member's signing key held by this gateway. */
-  record MemberSigning(String member, String certificate, String key) {
+  /** A member's signing key held by this gateway: PEM files or a PKCS#11 token key. */
+  record MemberSigning(String member, String certificate, String key, Pkcs11Key pkcs11) {
+    MemberSigning(String member, String certificate, String key) {
+      this(member, certificate, key, null);
+    }
+
     MemberSigning {
       Objects.requireNonNull(member, "signing.member is required");
-      Objects.requireNonNull(certificate, "signing.certificate is required");
-      Objects.requireNonNull(key, "signing.key is required");
+      // The parameters, not keys(): fields are assigned after this body.
+      new KeyFiles(certificate, key, pkcs11).requireOneSource("gateway.signing of " + member);
+    }
+
+    KeyFiles keys() {
+      return new KeyFiles(certificate, key, pkcs11);
     }
   }
 
@@ -241,6 +307,7 @@ record NodeConfig(
       peerPort = peerPort == null ? 5500 : peerPort;
       Objects.requireNonNull(database, "gateway.database is required");
       Objects.requireNonNull(tls, "gateway.tls is required");
+      tls.requireOneSource("gateway.tls");
       signing = signing == null ? List.of() : List.copyOf(signing);
       if (signing.isEmpty()) {
         throw new IllegalArgumentException("gateway.signing needs the node owner's signing key");

@@ -29,7 +29,6 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
-import org.openlgsp.core.Directory;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.PinnedTrustManager;
@@ -67,6 +66,7 @@ class KeyRotationCommandsTest {
       Files.writeString(dir.resolve("old-tls.pem"), Pem.write(oldTls.certificate()));
       ok(
           registry(
+              dir,
               fed,
               "node",
               "remove-tls-certificate",
@@ -90,6 +90,7 @@ class KeyRotationCommandsTest {
       int switchedSigning = traffic.count();
       ok(
           registry(
+              dir,
               fed,
               "member",
               "remove-signing-certificate",
@@ -119,7 +120,13 @@ class KeyRotationCommandsTest {
     Path key = dir.resolve("new-" + keyKind + ".key");
     Path csr = dir.resolve("new-" + keyKind + ".csr");
     Path pem = dir.resolve("new-" + keyKind + ".pem");
-    List<String> csrArgs =
+    ok(csr(keyKind, target, csr, List.of("--key-out", key.toString())));
+    return approve(dir, fed, enrolmentKind, target, csr, pem);
+  }
+
+  /** {@code lgsp keys csr} for {@code target}; {@code destination} says where the key goes. */
+  static String[] csr(String keyKind, String target, Path csr, List<String> destination) {
+    List<String> args =
         new ArrayList<>(
             List.of(
                 "keys",
@@ -130,16 +137,23 @@ class KeyRotationCommandsTest {
                 target,
                 "--org",
                 "UBND tỉnh Tây Ninh",
-                "--key-out",
-                key.toString(),
                 "--out",
                 csr.toString()));
+    args.addAll(destination);
     if (keyKind.equals("tls")) {
-      csrArgs.addAll(List.of("--san", "127.0.0.1", "--san", "localhost"));
+      args.addAll(List.of("--san", "127.0.0.1", "--san", "localhost"));
     }
-    ok(csrArgs.toArray(String[]::new));
+    return args.toArray(String[]::new);
+  }
+
+  /**
+   * Submits {@code csr} to the registry, approves it and writes the issued chain to {@code pem}.
+   */
+  static Path approve(
+      Path dir, LocalFederation fed, String enrolmentKind, String target, Path csr, Path pem) {
     String submitted =
         ok(registry(
+                dir,
                 fed,
                 "enrolment",
                 "submit",
@@ -152,11 +166,12 @@ class KeyRotationCommandsTest {
             .out();
     Matcher m = Pattern.compile("submitted enrolment (\\S+)").matcher(submitted);
     assertThat(m.find()).as(submitted).isTrue();
-    ok(registry(fed, "enrolment", "approve", m.group(1), "--out", pem.toString()));
+    ok(registry(dir, fed, "enrolment", "approve", m.group(1), "--out", pem.toString()));
     return pem;
   }
 
-  private String[] registry(LocalFederation fed, String... args) {
+  /** An {@code lgsp registry} command line against the federation's admin API. */
+  static String[] registry(Path dir, LocalFederation fed, String... args) {
     List<String> all = new ArrayList<>(List.of("registry"));
     all.addAll(List.of(args));
     all.addAll(
@@ -183,16 +198,18 @@ class KeyRotationCommandsTest {
         Pem.certificates(Files.readString(pki.resolve(name + ".pem"))));
   }
 
-  private static List<String> tlsCertificates(GatewayNode node) {
+  /** The Tây Ninh node's TLS certificates in the directory {@code node} holds. */
+  static List<X509Certificate> tlsCertificates(GatewayNode node) {
     return node.directory()
         .current()
         .flatMap(
             d -> d.nodes().stream().filter(n -> n.id().equals(LocalFederation.TN_NODE)).findFirst())
-        .map(Directory.Node::tlsCertificates)
+        .map(n -> n.tlsCertificates().stream().map(Certificates::fromBase64).toList())
         .orElse(List.of());
   }
 
-  private static List<X509Certificate> signingCertificates(GatewayNode node) {
+  /** Tây Ninh's signing certificates in the directory {@code node} holds. */
+  static List<X509Certificate> signingCertificates(GatewayNode node) {
     return node.directory()
         .current()
         .flatMap(d -> d.member(LocalFederation.TAY_NINH))
@@ -200,7 +217,7 @@ class KeyRotationCommandsTest {
         .orElse(List.of());
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
+  static void await(BooleanSupplier condition) throws InterruptedException {
     Instant end = Instant.now().plus(Duration.ofSeconds(30));
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(end)) {

@@ -73,31 +73,14 @@ class LgspCommandLineTest {
   void serveStartsAGatewayFromItsConfigurationFile() throws Exception {
     try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
       NodeConfig original = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"));
-      NodeConfig.GatewayRole g = original.gateway();
       LocalFederation.Ports fresh = LocalFederation.Ports.ephemeral();
       NodeConfig copy =
-          new NodeConfig(
-              original.instance(),
-              null,
-              new NodeConfig.GatewayRole(
-                  g.node(),
-                  g.host(),
-                  fresh.tnClientTls(),
-                  fresh.tnClientHttp(),
-                  fresh.tnPeer(),
-                  "jdbc:sqlite:data/second-instance.db",
-                  g.tls(),
-                  g.signing(),
-                  g.registryUrl(),
-                  g.directoryTrust(),
-                  g.directoryRefresh(),
-                  g.directoryGrace(),
-                  g.replayWindow(),
-                  g.maxBodyBytes(),
-                  g.localSystems(),
-                  g.ledger(),
-                  g.revocation(),
-                  g.limits()));
+          secondInstance(
+              original,
+              fresh,
+              "jdbc:sqlite:data/second-instance.db",
+              original.gateway().tls(),
+              original.gateway().signing());
       copy.write(dir.resolve("second.yaml"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<AutoCloseable> running =
@@ -151,6 +134,38 @@ class LgspCommandLineTest {
         ServeCommand.closeAll(running);
       }
     }
+  }
+
+  /** Another instance of the consumer gateway: its own ports, database and keys. */
+  static NodeConfig secondInstance(
+      NodeConfig original,
+      LocalFederation.Ports fresh,
+      String database,
+      NodeConfig.KeyFiles tls,
+      List<NodeConfig.MemberSigning> signing) {
+    NodeConfig.GatewayRole g = original.gateway();
+    return new NodeConfig(
+        original.instance(),
+        null,
+        new NodeConfig.GatewayRole(
+            g.node(),
+            g.host(),
+            fresh.tnClientTls(),
+            fresh.tnClientHttp(),
+            fresh.tnPeer(),
+            database,
+            tls,
+            signing,
+            g.registryUrl(),
+            g.directoryTrust(),
+            g.directoryRefresh(),
+            g.directoryGrace(),
+            g.replayWindow(),
+            g.maxBodyBytes(),
+            g.localSystems(),
+            g.ledger(),
+            g.revocation(),
+            g.limits()));
   }
 
   @Test

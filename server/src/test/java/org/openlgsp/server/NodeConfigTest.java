@@ -106,6 +106,115 @@ class NodeConfigTest {
         .hasMessageContaining("registryUrl");
   }
 
+  static final String TOKEN_KEYS =
+      GATEWAY
+          .replace(
+              "tls: {certificate: tls.pem, key: tls.key}",
+              "tls:\n    pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, slot: 123, alias:"
+                  + " node-tls, pinEnv: LGSP_PKCS11_PIN}")
+          .replace(
+              "{member: VN/GOV/000.00.00.H53, certificate: s.pem, key: s.key}",
+              "member: VN/GOV/000.00.00.H53\n      pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so,"
+                  + " slot: 123, alias: member-signing, pinFile: secrets/pkcs11.pin}");
+
+  @Test
+  void gatewayKeysMayBeInAPkcs11TokenWithThePinOutsideTheFile() throws Exception {
+    NodeConfig.GatewayRole g = NodeConfig.read(write(TOKEN_KEYS)).gateway();
+    NodeConfig.Pkcs11Key tls = g.tls().token().orElseThrow();
+    assertThat(tls)
+        .isEqualTo(
+            new NodeConfig.Pkcs11Key(
+                "/usr/lib/softhsm/libsofthsm2.so", 123L, "node-tls", "LGSP_PKCS11_PIN", null));
+    NodeConfig.Pkcs11Key signing = g.signing().getFirst().keys().token().orElseThrow();
+    assertThat(signing.alias()).isEqualTo("member-signing");
+    assertThat(signing.pinFile()).isEqualTo("secrets/pkcs11.pin");
+    assertThat(NodeConfig.read(write(GATEWAY)).gateway().tls().token()).isEmpty();
+  }
+
+  @Test
+  void eachKeyEntryIsExactlyOneOfAKeyFileOrATokenKey() throws Exception {
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(
+                        TOKEN_KEYS.replace(
+                            "alias: node-tls,", "alias: node-tls, certificate: x.pem,"))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("Unrecognized field \"certificate\"")
+        .hasMessageContaining("Pkcs11Key");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(
+                        TOKEN_KEYS.replace(
+                            "tls:\n    pkcs11:", "tls:\n    key: tls.key\n    pkcs11:"))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageEndingWith("gateway.tls names key and pkcs11; give one of them");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(
+                        TOKEN_KEYS.replace(
+                            "tls:\n    pkcs11:", "tls:\n    certificate: tls.pem\n    pkcs11:"))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("gateway.tls.certificate must be left out with pkcs11");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(GATEWAY.replace("certificate: s.pem, key: s.key", "certificate: s.pem"))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageEndingWith(
+            "gateway.signing of VN/GOV/000.00.00.H53 needs key (a PEM file) or pkcs11 (a key in a"
+                + " token)");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY.replace("certificate: tls.pem, ", ""))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageEndingWith("gateway.tls.certificate is required with a key file");
+  }
+
+  @Test
+  void aTokenKeyNamesWhereItsPinIsNeverThePinItself() throws Exception {
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(TOKEN_KEYS.replace("pinEnv: LGSP_PKCS11_PIN", "pin: \"1234\""))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("the PIN itself never goes in the configuration")
+        .hasMessageNotContaining("1234");
+    assertThatThrownBy(
+            () -> NodeConfig.read(write(TOKEN_KEYS.replace(", pinEnv: LGSP_PKCS11_PIN", ""))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("pkcs11 needs one of pinEnv")
+        .hasMessageContaining("never goes in the configuration");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(
+                        TOKEN_KEYS.replace(
+                            "pinEnv: LGSP_PKCS11_PIN", "pinEnv: LGSP_PKCS11_PIN, pinFile: p"))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("pkcs11 needs one of pinEnv");
+    assertThatThrownBy(() -> NodeConfig.read(write(TOKEN_KEYS.replace(" alias: node-tls,", ""))))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("pkcs11.alias is required");
+  }
+
+  @Test
+  void theRegistrySigningKeyStaysInFiles() {
+    assertThatThrownBy(
+            () ->
+                new NodeConfig.RegistryRole(
+                    null,
+                    7070,
+                    "jdbc:sqlite:r.db",
+                    "0".repeat(64),
+                    null,
+                    new NodeConfig.KeyFiles(
+                        null, null, new NodeConfig.Pkcs11Key("/lib.so", 1L, "a", "PIN", null)),
+                    null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registry.signing: pkcs11 keys are supported for gateway.tls");
+  }
+
   @Test
   void adminTokenMustBeAHash() throws Exception {
     String yaml =
