@@ -27,6 +27,7 @@ public final class DirectoryFetcher implements AutoCloseable {
             .baseUri(registryUrl)
             .followRedirects(false)
             .readTimeout(Duration.ofSeconds(10))
+            .connectionListener(new HandshakeTimeout(Duration.ofSeconds(10)))
             .build();
     this.holder = holder;
     this.interval = interval;

@@ -165,6 +165,7 @@ public final class Gateway implements AutoCloseable {
             new PeerClients(tlsKeys, directory, options.backendTimeout(), revocation),
             WebClient.builder()
                 .followRedirects(false)
+                .connectionListener(new HandshakeTimeout(options.backendTimeout()))
                 .connectionCacheSize(256)
                 .sendExpectContinue(false)
                 .build(),

@@ -87,6 +87,7 @@ final class PeerClients {
         .followRedirects(false)
         .readTimeout(timeout)
         .connectTimeout(Duration.ofSeconds(5))
+        .connectionListener(new HandshakeTimeout(timeout))
         .sendExpectContinue(false)
         .connectionCacheSize(256)
         .build();

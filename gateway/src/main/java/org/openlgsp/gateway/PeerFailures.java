@@ -21,6 +21,12 @@ final class PeerFailures {
       }
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
+      // before the TLS check: a handshake that timed out says nothing about trust
+      if (t instanceof SocketTimeoutException) {
+        return new LgspException(ErrorCode.PEER_UNREACHABLE, "provider gateway timed out", e);
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
         return new LgspException(
             ErrorCode.PEER_UNTRUSTED,
@@ -30,9 +36,6 @@ final class PeerFailures {
       if (t instanceof ConnectException) {
         return new LgspException(
             ErrorCode.PEER_UNREACHABLE, "provider gateway refused the connection", e);
-      }
-      if (t instanceof SocketTimeoutException) {
-        return new LgspException(ErrorCode.PEER_UNREACHABLE, "provider gateway timed out", e);
       }
     }
     return new LgspException(ErrorCode.PEER_UNREACHABLE, "provider gateway unreachable", e);
