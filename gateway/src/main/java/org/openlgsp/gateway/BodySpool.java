@@ -1,5 +1,6 @@
 package org.openlgsp.gateway;
 
+import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.OptionalLong;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -20,6 +22,18 @@ import org.openlgsp.core.LgspException;
  */
 final class BodySpool implements AutoCloseable {
   static final int MEMORY_THRESHOLD = 256 * 1024;
+  // Most bodies are a few hundred bytes, and the HTTP input stream allocates a buffer as large as
+  // each read asks for: start small, read in large chunks only once a body proves large.
+  private static final int FIRST_CHUNK = 2 * 1024;
+  private static final int LARGE_CHUNK = 32 * 1024;
+
+  /**
+   * How much of an oversized body is still read (and dropped) before the refusal is sent. Closing a
+   * connection the caller is still writing to resets it, and the reset destroys the refusal before
+   * the caller reads it; past this much, that is the caller's problem.
+   */
+  static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
   private static final BodySpool EMPTY =
       new BodySpool(new byte[0], null, 0, Digests.base64(Digests.sha256(new byte[0])));
 
@@ -46,15 +60,16 @@ final class BodySpool implements AutoCloseable {
   /** Reads {@code in} to its end; {@code tooLarge} names the error when the limit is passed. */
   static BodySpool read(InputStream in, long limit, ErrorCode tooLarge) {
     MessageDigest sha = Digests.sha256();
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(FIRST_CHUNK);
     OutputStream spill = null;
     Path file = null;
     long total = 0;
-    byte[] chunk = new byte[16 * 1024];
+    byte[] chunk = new byte[FIRST_CHUNK];
     try {
       for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
         total += n;
         if (total > limit) {
+          discard(in, DRAIN_LIMIT);
           throw new LgspException(tooLarge, "body exceeds the limit of " + limit + " bytes");
         }
         sha.update(chunk, 0, n);
@@ -68,6 +83,9 @@ final class BodySpool implements AutoCloseable {
           spill.write(chunk, 0, n);
         } else {
           buffer.write(chunk, 0, n);
+        }
+        if (n == chunk.length && chunk.length < LARGE_CHUNK) {
+          chunk = new byte[LARGE_CHUNK];
         }
       }
       if (spill != null) {
@@ -85,6 +103,41 @@ final class BodySpool implements AutoCloseable {
     return file == null
         ? new BodySpool(buffer.toByteArray(), null, total, digest)
         : new BodySpool(null, file, total, digest);
+  }
+
+  /** Refuses up front a body that declares ({@code Content-Length}) more than {@code limit}. */
+  static void requireDeclaredWithin(OptionalLong declared, long limit) {
+    if (declared.isPresent() && declared.getAsLong() > limit) {
+      throw new LgspException(
+          ErrorCode.REQUEST_TOO_LARGE,
+          "body of " + declared.getAsLong() + " bytes exceeds the limit of " + limit + " bytes");
+    }
+  }
+
+  /**
+   * Before a refusal: reads and drops what is left of the request body (up to {@link
+   * #DRAIN_LIMIT}), so the caller is not reset while still sending and does read the refusal.
+   */
+  static void discardUnread(ServerRequest req) {
+    try {
+      if (req.content().hasEntity() && !req.content().consumed()) {
+        discard(req.content().inputStream(), DRAIN_LIMIT);
+      }
+    } catch (RuntimeException e) {
+      // already read as far as it will be (e.g. by an oversized read); nothing more to drop
+    }
+  }
+
+  private static void discard(InputStream in, long atMost) {
+    byte[] sink = new byte[LARGE_CHUNK];
+    try {
+      long left = atMost;
+      for (int n = 0; left > 0 && n >= 0; left -= Math.max(n, 0)) {
+        n = in.read(sink, 0, (int) Math.min(sink.length, left));
+      }
+    } catch (IOException | RuntimeException e) {
+      // the caller stopped sending; the refusal goes out regardless
+    }
   }
 
   long length() {

@@ -40,6 +40,7 @@ final class ConsumerEndpoint {
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
     try {
+      BodySpool.requireDeclaredWithin(req.headers().contentLength(), ctx.options().maxBodyBytes());
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.path = target.pathAndQuery();
       ctx.directory().view().ifPresent(d -> PersonalData.fromTarget(d, target, facts));
@@ -76,6 +77,7 @@ final class ConsumerEndpoint {
       if (e.code() != ErrorCode.SERVER_OVERLOADED) { // shedding load must not add ledger writes
         recordRefusal(facts);
       }
+      BodySpool.discardUnread(req);
       Problems.send(res, e);
     }
   }

@@ -267,7 +267,9 @@ public final class Gateway implements AutoCloseable {
         WebServer.builder()
             .host(host)
             .port(port)
-            .maxPayloadSize(ctx.options().maxBodyBytes() + 1)
+            // Bodies up to the limit are the endpoints' to refuse (clearly, after draining them);
+            // Helidon cuts off only absurd declared sizes.
+            .maxPayloadSize(ctx.options().maxBodyBytes() + BodySpool.DRAIN_LIMIT)
             .maxTcpConnections(ctx.options().limits().connectionsPerListener())
             .routing(routing);
     tls.ifPresent(builder::tls);

@@ -134,6 +134,7 @@ final class ProviderEndpoint {
       }
       LgspException e = Problems.classify(t);
       facts.errorCode = e.code().code();
+      BodySpool.discardUnread(req);
       sendSignedProblem(res, e, requestHash, facts);
     } finally {
       slot.close();

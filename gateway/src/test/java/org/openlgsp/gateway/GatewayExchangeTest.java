@@ -316,8 +316,27 @@ class GatewayExchangeTest {
             .header("X-Road-Client", TwoGateways.PORTAL.toString())
             .POST(HttpRequest.BodyPublishers.ofByteArray(big))
             .build();
-    HttpResponse<String> r = net.http.send(req, HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(413);
+    for (int i = 0; i < 3; i++) { // the refusal must arrive every time, not only when lucky
+      HttpResponse<String> r = net.http.send(req, HttpResponse.BodyHandlers.ofString());
+      assertProblem(r, ErrorCode.REQUEST_TOO_LARGE);
+    }
+  }
+
+  @Test
+  void refusalBeforeALargeBodyIsReadStillReachesTheCaller() throws Exception {
+    byte[] big = new byte[8 * 1024 * 1024]; // within the limit, but never read: no token
+    for (int i = 0; i < 3; i++) {
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      net.clientHttp()
+                          + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/echo"))
+              .header("X-Road-Client", TwoGateways.PORTAL.toString())
+              .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+              .build();
+      HttpResponse<String> r = net.http.send(req, HttpResponse.BodyHandlers.ofString());
+      assertProblem(r, ErrorCode.CLIENT_UNAUTHENTICATED);
+    }
   }
 
   @Test
