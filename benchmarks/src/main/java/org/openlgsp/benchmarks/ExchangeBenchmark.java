@@ -21,7 +21,7 @@ import org.openlgsp.server.LocalFederation;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
- * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate] [all|closed|open]}
+ * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate] [all|closed|open|idle]}
  */
 public final class ExchangeBenchmark {
   private ExchangeBenchmark() {}
@@ -69,6 +69,17 @@ public final class ExchangeBenchmark {
       LoadDriver.closedLoop("warm-up gateway", viaGateway, workers, Duration.ofSeconds(8));
 
       List<LoadDriver.Result> results = new ArrayList<>();
+      if (only.equals("idle")) { // what the federation burns with no traffic at all
+        var os =
+            (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        Thread.sleep(duration.toMillis());
+        System.out.printf(
+            "idle for %d s: %.1f%% of one core%n",
+            duration.toSeconds(), (os.getProcessCpuTime() - cpu0) / 1e7 / duration.toSeconds());
+        return;
+      }
       if (only.equals("closed")) { // for profiling: only the closed loop through both gateways
         System.out.print(
             LoadDriver.table(
