@@ -50,6 +50,8 @@ final class ExchangeRecorder {
     String issue = "";
     String errorCode = "";
     String subject = "";
+    // position in the service's locator list of the locator that found the subject
+    int subjectRank = Integer.MAX_VALUE;
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();

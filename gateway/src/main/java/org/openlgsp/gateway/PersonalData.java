@@ -15,8 +15,9 @@ import org.openlgsp.core.LgspException;
 /**
  * Services that return personal data name where the data subject's ID sits ({@code query:NAME},
  * {@code path:N} for the N-th path segment after the service, {@code json:/POINTER} into a JSON
- * body). For those the gateway requires a purpose ({@code X-Road-Issue}), records a keyed hash of
- * the subject ID, and keeps the ID itself out of the recorded path.
+ * body; several, comma-separated, are tried in order). For those the gateway requires a purpose
+ * ({@code X-Road-Issue}), records a keyed hash of the subject ID, and keeps the ID itself out of
+ * the recorded path.
  */
 final class PersonalData {
   static final String PLACEHOLDER = "{subject}";
@@ -24,52 +25,91 @@ final class PersonalData {
 
   private PersonalData() {}
 
-  /** Takes the subject from the path or query and hides it in the recorded path. */
+  /**
+   * Takes the subject from the path or query and hides it in the recorded path: the first of the
+   * service's locators, in their order, that finds one.
+   */
   static void fromTarget(DirectoryView dir, R1Target target, ExchangeRecorder.Facts facts) {
-    String locator =
-        dir.service(target.service()).map(Directory.Service::subjectLocator).orElse("");
-    if (locator.startsWith("path:")) {
-      int n = Integer.parseInt(locator.substring(5));
-      String[] segments = target.path().split("/", -1); // [0] is the empty text before "/"
-      if (n >= 1 && n < segments.length && !segments[n].isEmpty()) {
-        facts.subject = decode(segments[n]);
-        segments[n] = PLACEHOLDER;
-        String path = String.join("/", segments);
-        facts.path = target.query().isEmpty() ? path : path + "?" + target.query();
+    List<String> locators = locators(dir, target);
+    for (int rank = 0; rank < locators.size() && facts.subject.isEmpty(); rank++) {
+      String locator = locators.get(rank);
+      if (locator.startsWith("path:")) {
+        fromPath(Integer.parseInt(locator.substring(5)), target, facts);
+      } else if (locator.startsWith("query:")) {
+        fromQuery(locator.substring(6), target, facts);
       }
-    } else if (locator.startsWith("query:")) {
-      String name = locator.substring(6);
-      List<String> parts = new ArrayList<>();
-      for (String pair : target.query().split("&", -1)) {
-        int eq = pair.indexOf('=');
-        String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-        if (eq > 0 && key.equals(name) && facts.subject.isEmpty()) {
-          facts.subject = decode(pair.substring(eq + 1));
-          parts.add(pair.substring(0, eq + 1) + PLACEHOLDER);
-        } else {
-          parts.add(pair);
-        }
+      if (!facts.subject.isEmpty()) {
+        facts.subjectRank = rank;
       }
-      facts.path = target.path() + (target.query().isEmpty() ? "" : "?" + String.join("&", parts));
     }
   }
 
-  /** Takes the subject from a JSON body, when the service locates it there. */
+  private static void fromPath(int n, R1Target target, ExchangeRecorder.Facts facts) {
+    String[] segments = target.path().split("/", -1); // [0] is the empty text before "/"
+    if (n >= 1 && n < segments.length && !segments[n].isEmpty()) {
+      facts.subject = decode(segments[n]);
+      segments[n] = PLACEHOLDER;
+      String path = String.join("/", segments);
+      facts.path = target.query().isEmpty() ? path : path + "?" + target.query();
+    }
+  }
+
+  private static void fromQuery(String name, R1Target target, ExchangeRecorder.Facts facts) {
+    List<String> parts = new ArrayList<>();
+    for (String pair : target.query().split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      if (eq > 0 && key.equals(name) && facts.subject.isEmpty()) {
+        facts.subject = decode(pair.substring(eq + 1));
+        parts.add(pair.substring(0, eq + 1) + PLACEHOLDER);
+      } else {
+        parts.add(pair);
+      }
+    }
+    if (!facts.subject.isEmpty()) {
+      facts.path = target.path() + "?" + String.join("&", parts);
+    }
+  }
+
+  /**
+   * Takes the subject from a JSON body when a body locator listed before the one that matched the
+   * path or query finds one (e.g. {@code json:/id,path:2}: the body's ID for {@code POST
+   * /citizens/verify}, the path's for {@code GET /citizens/{id}}).
+   */
   static void fromBody(
       DirectoryView dir, R1Target target, BodySpool body, ExchangeRecorder.Facts f) {
-    String locator =
-        dir.service(target.service()).map(Directory.Service::subjectLocator).orElse("");
-    if (!locator.startsWith("json:") || body.isEmpty() || body.length() > MAX_JSON) {
+    List<String> locators = locators(dir, target);
+    if (body.isEmpty() || body.length() > MAX_JSON) {
       return;
     }
-    try (InputStream in = body.open()) {
-      JsonNode node = Json.mapper().readTree(in).at(locator.substring(5));
-      if (node.isValueNode() && !node.asText().isEmpty()) {
-        f.subject = node.asText();
+    for (int rank = 0; rank < Math.min(locators.size(), f.subjectRank); rank++) {
+      String locator = locators.get(rank);
+      if (!locator.startsWith("json:")) {
+        continue;
       }
-    } catch (IOException | IllegalArgumentException e) {
-      // not JSON or not there: nothing to record; the backend judges the body
+      String found = jsonValue(body, locator.substring(5));
+      if (!found.isEmpty()) {
+        f.subject = found;
+        f.subjectRank = rank;
+        f.path = target.pathAndQuery(); // a path segment is no longer taken for the subject
+        return;
+      }
     }
+  }
+
+  private static String jsonValue(BodySpool body, String pointer) {
+    try (InputStream in = body.open()) {
+      JsonNode node = Json.mapper().readTree(in).at(pointer);
+      return node.isValueNode() ? node.asText() : "";
+    } catch (IOException | IllegalArgumentException e) {
+      return ""; // not JSON or not there: nothing to record; the backend judges the body
+    }
+  }
+
+  private static List<String> locators(DirectoryView dir, R1Target target) {
+    String declared =
+        dir.service(target.service()).map(Directory.Service::subjectLocator).orElse("");
+    return declared.isEmpty() ? List.of() : List.of(declared.split(","));
   }
 
   /** Refuses a call to a personal-data service that states no purpose. */

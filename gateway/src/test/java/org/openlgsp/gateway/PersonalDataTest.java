@@ -65,6 +65,30 @@ class PersonalDataTest {
   }
 
   @Test
+  void bodyLocatorListedFirstTakesTheSubjectFromTheBodyAndLeavesThePathAlone() throws Exception {
+    // the service declares json:/personalId,path:2 — POST /citizens/echo carries the ID in its body
+    HttpRequest post =
+        HttpRequest.newBuilder(
+                URI.create(
+                    net.clientHttp() + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/echo"))
+            .header("Authorization", "Bearer " + net.token())
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Issue", "HS-2026-000124")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"personalId\":\"" + ID + "\"}"))
+            .build();
+
+    HttpResponse<String> r = net.http.send(post, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    for (var ledger : List.of(net.tnLedger, net.mpsLedger)) {
+      LedgerEntry e = ledger.range(0, 10).get(0);
+      assertThat(e.record().subjectHash()).isEqualTo(TwoGateways.SUBJECTS.hash(ID));
+      assertThat(e.record().path()).isEqualTo("/citizens/echo");
+    }
+  }
+
+  @Test
   void callWithPurposeRecordsTheKeyedHashOnBothSidesAndNeverTheId() throws Exception {
     HttpResponse<String> r = get("HS-2026-000123");
 

@@ -211,7 +211,9 @@ final class TwoGateways implements AutoCloseable {
                 mpsCerts.stream().map(Certificates::base64).toList())),
         List.of(
             new Directory.Service(
-                CITIZENS, "http://127.0.0.1:" + backend.port() + "/api", "path:2")),
+                CITIZENS,
+                "http://127.0.0.1:" + backend.port() + "/api",
+                "json:/personalId,path:2")),
         grants);
   }
 

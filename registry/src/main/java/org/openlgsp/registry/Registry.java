@@ -42,8 +42,10 @@ import org.openlgsp.storage.StorageException;
 public final class Registry {
   static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+  private static final String ONE_LOCATOR =
+      "(query:[A-Za-z0-9_.-]{1,64}|path:[1-9][0-9]?|json:(/[^/,\\s]{1,64}){1,16})";
   private static final Pattern SUBJECT_LOCATOR =
-      Pattern.compile("|query:[A-Za-z0-9_.-]{1,64}|path:[1-9][0-9]?|json:(/[^/\\s]{1,64}){1,16}");
+      Pattern.compile("|" + ONE_LOCATOR + "(," + ONE_LOCATOR + "){0,3}");
   private static final Pattern PATH_SEGMENT =
       Pattern.compile("\\*\\*?|[A-Za-z0-9._~!$&'()+,;=:@%-]+");
   private static final int MAX_OPENAPI = 2 * 1024 * 1024;
@@ -213,7 +215,9 @@ public final class Registry {
       ServiceId id, String backendUrl, String subjectLocator, Optional<String> openApi) {
     requireBackendUrl(backendUrl);
     if (!SUBJECT_LOCATOR.matcher(subjectLocator).matches()) {
-      throw malformed("subject locator must be empty, query:NAME, path:N or json:/POINTER");
+      throw malformed(
+          "subject locator must be empty or up to four of query:NAME, path:N, json:/POINTER,"
+              + " comma-separated (tried in order)");
     }
     openApi.ifPresent(
         doc -> {

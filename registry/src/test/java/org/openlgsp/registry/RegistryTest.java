@@ -64,6 +64,29 @@ class RegistryTest {
         .certificate();
   }
 
+  @org.junit.jupiter.api.Test
+  void subjectLocatorsAreOneToFourKnownKindsTriedInOrder() {
+    try (Database db = TestDatabases.open("sqlite", dir)) {
+      Registry r = registry(db);
+      r.addMember(MPS, "Bộ Công an");
+      r.addNode(
+          MPS_NODE, "https://127.0.0.1:5501", List.of(tls("mps-gw", CertificateProfile.NODE_TLS)));
+      r.addSystem(POPULATION, "CSDL quốc gia về dân cư", MPS_NODE);
+      List<String> good = List.of("", "path:2", "json:/SoDinhDanh,path:2", "query:id,path:1");
+      for (int i = 0; i < good.size(); i++) {
+        ServiceId id = ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/service" + i);
+        r.addService(id, "http://127.0.0.1:9090/api", good.get(i), Optional.empty());
+      }
+      for (String bad :
+          List.of("path:0", "path:2,", "json:/a,json:/b,path:1,path:2,query:x", "file:/etc")) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> r.addService(CITIZENS, "http://127.0.0.1:9090/api", bad, Optional.empty()))
+            .as(bad)
+            .hasMessageContaining("subject locator");
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void publishedDirectoryVerifiesAndHoldsWhatWasRegistered(String kind) {

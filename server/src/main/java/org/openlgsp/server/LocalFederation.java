@@ -291,7 +291,8 @@ public final class LocalFederation implements AutoCloseable {
     admin.addSystem(PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString());
     admin.addSystem(
         POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString());
-    admin.addService(CITIZEN_SERVICE, backendUrl() + "/api", "path:2");
+    // GET /citizens/{id} names the citizen in the path; POST /citizens/verify in its body
+    admin.addService(CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2");
     admin.grant(PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*"));
     out.println(
         "[registry]  registered through the admin API: 2 agencies (000.00.00.H53 UBND tỉnh Tây Ninh, 000.00.00.G01 Bộ Công an),");

@@ -370,7 +370,9 @@ final class RegistryCommands {
       @Option(
           names = "--subject-locator",
           defaultValue = "",
-          description = "query:NAME, path:N or json:/POINTER for personal-data services.")
+          description =
+              "Personal-data services: where the subject's ID sits — query:NAME, path:N or"
+                  + " json:/POINTER; up to four, comma-separated, tried in order.")
       String subjectLocator;
 
       @Option(
