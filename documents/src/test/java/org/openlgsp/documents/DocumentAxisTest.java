@@ -17,7 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -223,6 +225,48 @@ class DocumentAxisTest {
         .isInstanceOfSatisfying(
             LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
     assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+  }
+
+  @Test
+  void aBodyThatBreaksOffIsTheRequestsFaultAndLeavesNothing() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    byte[] whole = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
+    // the HTTP server reports a client gone mid-body with its own unchecked exceptions
+    for (RuntimeException broken :
+        List.of(
+            new java.io.UncheckedIOException(new java.io.IOException("connection reset")),
+            new IllegalStateException("not enough data"))) {
+      java.io.InputStream body =
+          new java.io.FilterInputStream(in(whole)) {
+            int reads;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+              if (reads++ > 0) {
+                throw broken;
+              }
+              return super.read(b, off, Math.min(len, 1000));
+            }
+          };
+      assertThatThrownBy(() -> axis.submit(PROVINCE, body))
+          .isInstanceOfSatisfying(
+              LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_MALFORMED));
+    }
+    assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+    try (var left = Files.list(dir.resolve("axis"))) {
+      assertThat(left.flatMap(DocumentAxisTest::filesUnder)).isEmpty();
+    }
+  }
+
+  private static java.util.stream.Stream<Path> filesUnder(Path p) {
+    try {
+      return Files.isDirectory(p)
+          ? Files.list(p).flatMap(DocumentAxisTest::filesUnder)
+          : Stream.of(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @ParameterizedTest
