@@ -124,7 +124,7 @@ public final class AxisServer implements AutoCloseable {
         .get(BASE + "/inbox/{id}", guarded(this::fetch))
         .post(BASE + "/inbox/{id}/ack", guarded(this::ack))
         .get(BASE + "/history", guarded(this::history))
-        .put(BASE + "/webhook", guarded(this::setWebhook))
+        .put(BASE + "/webhook", guardedBody(this::setWebhook))
         .delete(BASE + "/webhook", guarded(this::deleteWebhook));
   }
 
@@ -204,11 +204,11 @@ public final class AxisServer implements AutoCloseable {
     json(res, 200, axis.history(caller, documentId, sender));
   }
 
-  private void setWebhook(ServerRequest req, ServerResponse res) {
+  private void setWebhook(ServerRequest req, ServerResponse res, InputStream body) {
     AgencyCode caller = authenticate(req);
     WebhookRequest w;
     try {
-      w = Json.read(req.content().inputStream().readNBytes(8192), WebhookRequest.class);
+      w = Json.read(body.readNBytes(8192), WebhookRequest.class);
     } catch (IOException | RuntimeException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "body must be {\"url\": \"...\"}");
     }
@@ -261,6 +261,7 @@ public final class AxisServer implements AutoCloseable {
     return req.query().get(name);
   }
 
+  /** For handlers that take no body (the stream guardedBody opens is only drained). */
   private static Handler guarded(Handler h) {
     return guardedBody((req, res, body) -> h.handle(req, res));
   }
