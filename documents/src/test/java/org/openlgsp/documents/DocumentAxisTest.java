@@ -228,6 +228,29 @@ class DocumentAxisTest {
   }
 
   @Test
+  void updateAndReplaceOfAKnownDocumentAreDeliveredAndRecordedInItsHistory() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("209");
+    axis.submit(PROVINCE, in(signed(doc, key)));
+    DocumentPackage update = TestKeys.document("209-CN");
+    Packages.actOn(update, BusinessType.UPDATE, doc.documentId(), "Sửa trích yếu");
+    DocumentPackage replace = TestKeys.document("209-TT");
+    Packages.actOn(replace, BusinessType.REPLACE, doc.documentId(), "Thay thế văn bản");
+
+    Receipt u = axis.submit(PROVINCE, in(signed(update, key)));
+    Receipt r = axis.submit(PROVINCE, in(signed(replace, key)));
+
+    assertThat(List.of(u.businessType(), r.businessType())).containsExactly("UPDATE", "REPLACE");
+    assertThat(axis.inbox(DEPARTMENT, 10))
+        .extracting(InboxItem::businessType)
+        .containsExactly("NEW", "UPDATE", "REPLACE");
+    assertThat(axis.history(DEPARTMENT, doc.documentId(), PROVINCE).actions())
+        .extracting(a -> a.businessType())
+        .containsExactly("UPDATE", "REPLACE");
+  }
+
+  @Test
   void aBodyThatBreaksOffIsTheRequestsFaultAndLeavesNothing() throws Exception {
     axis = open("sqlite", RemoteDelivery.NONE);
     byte[] whole = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
