@@ -251,6 +251,88 @@ class DocumentAxisTest {
   }
 
   @Test
+  void rejectionAndRefusedRecallTravelBackToTheSender() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("210");
+    axis.submit(PROVINCE, in(signed(doc, key)));
+
+    axis.submit(DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, StatusCode.REJECTED))));
+    axis.submit(PROVINCE, in(EdxmlCodec.write(status(doc, PROVINCE, StatusCode.RECALL_REQUESTED))));
+    axis.submit(
+        DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, StatusCode.RECALL_REFUSED))));
+
+    assertThat(axis.inbox(PROVINCE, 10))
+        .extracting(InboxItem::statusCode)
+        .containsExactly("02", "16");
+    DocumentHistory h = axis.history(PROVINCE, doc.documentId(), PROVINCE);
+    assertThat(h.statuses())
+        .extracting(StatusEntry::reporter, StatusEntry::statusCode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(DEPARTMENT.value(), "02"),
+            org.assertj.core.groups.Tuple.tuple(PROVINCE.value(), "13"),
+            org.assertj.core.groups.Tuple.tuple(DEPARTMENT.value(), "16"));
+    assertThat(h.recipients().get(DEPARTMENT.value()).latestStatus()).isEqualTo("16");
+  }
+
+  @Test
+  void forwardsPendingWhenTheSendingNodeStopsLeaveAfterItsRestart() throws Exception {
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              throw new IllegalStateException("peer unreachable");
+            });
+    DocumentPackage doc = TestKeys.document("211");
+    doc.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    axis.submit(PROVINCE, in(signed(doc, TestKeys.rsa("UBND"))));
+    waitFor(() -> axis.outboxCounts().getOrDefault("pending", 0) == 1);
+    axis.close();
+
+    List<AgencyCode> delivered = new CopyOnWriteArrayList<>();
+    axis = open("sqlite", (recipient, file) -> delivered.add(recipient));
+    waitFor(() -> !delivered.isEmpty());
+
+    assertThat(delivered).containsExactly(REMOTE);
+    assertThat(axis.outboxCounts()).containsEntry("done", 1).doesNotContainKey("pending");
+  }
+
+  @Test
+  void aSlowDestinationDoesNotHoldUpTheOthers() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              if (calls.incrementAndGet() == 1) {
+                // the first forward hangs, as a peer that accepts the connection and never answers
+                release.await();
+              }
+              delivered.add(Files.readString(file));
+            });
+    DocumentPackage slow = TestKeys.document("212");
+    slow.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    DocumentPackage next = TestKeys.document("213");
+    next.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    SigningKey key = TestKeys.rsa("UBND");
+
+    axis.submit(PROVINCE, in(signed(slow, key)));
+    waitFor(() -> calls.get() == 1);
+    axis.submit(PROVINCE, in(signed(next, key)));
+
+    try {
+      waitFor(() -> delivered.size() == 1);
+      assertThat(delivered.get(0)).contains(next.documentId());
+    } finally {
+      release.countDown();
+    }
+    waitFor(() -> delivered.size() == 2);
+    assertThat(delivered.get(1)).contains(slow.documentId());
+  }
+
+  @Test
   void aBodyThatBreaksOffIsTheRequestsFaultAndLeavesNothing() throws Exception {
     axis = open("sqlite", RemoteDelivery.NONE);
     byte[] whole = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
