@@ -34,6 +34,14 @@ final class Outbox implements AutoCloseable {
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Chains delivered at once, each holding a connection: without a bound, a burst opened hundreds
+   * of connections to one agency's webhook, more than a small HTTP server keeps (the JDK's closes
+   * idle ones beyond 200, and clients then saw their pooled connections reset).
+   */
+  static final int MAX_IN_FLIGHT = 32;
+
   private volatile boolean running;
   private Thread loop;
 
@@ -79,14 +87,17 @@ final class Outbox implements AutoCloseable {
       try {
         // Snapshot before reading: a key absent here was released after its chain's results were
         // committed, so the read below cannot return an entry that chain already delivered.
+        // A wake() from here on (a package accepted, a chain ended) leaves a permit for the wait.
+        signal.drainPermits();
         Set<String> busy = Set.copyOf(inFlight);
         List<List<DocumentStore.OutboxRow>> chains = dueChains(store.pending(256), busy);
-        if (chains.isEmpty()) {
+        if (chains.isEmpty() || busy.size() >= MAX_IN_FLIGHT) {
           signal.tryAcquire(200, TimeUnit.MILLISECONDS);
-          signal.drainPermits();
           continue;
         }
-        for (List<DocumentStore.OutboxRow> chain : chains) {
+        int room = MAX_IN_FLIGHT - busy.size();
+        for (List<DocumentStore.OutboxRow> chain :
+            chains.subList(0, Math.min(room, chains.size()))) {
           String key = chain.get(0).orderKey();
           inFlight.add(key);
           workers.submit(

@@ -220,6 +220,8 @@ class AxisServerTest {
       assertThat(send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, doc).statusCode())
           .isEqualTo(201);
       assertThat(pushed.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(doc);
+      // the sink has the body before the axis has recorded its answer
+      DocumentAxisTest.waitFor(() -> axis.outboxCounts().getOrDefault("done", 0) == 1);
 
       HttpResponse<byte[]> bad =
           send(

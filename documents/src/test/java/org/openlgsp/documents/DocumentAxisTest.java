@@ -333,6 +333,42 @@ class DocumentAxisTest {
   }
 
   @Test
+  void deliveriesInFlightAreBounded() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              most.accumulateAndGet(now.incrementAndGet(), Math::max);
+              try {
+                release.await();
+              } finally {
+                now.decrementAndGet();
+              }
+              done.incrementAndGet();
+            });
+    SigningKey key = TestKeys.ec("UBND");
+    int documents = Outbox.MAX_IN_FLIGHT + 8;
+    for (int i = 0; i < documents; i++) {
+      DocumentPackage d = TestKeys.document("214-" + i);
+      d.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+      axis.submit(PROVINCE, in(signed(d, key)));
+    }
+    try {
+      waitFor(() -> now.get() == Outbox.MAX_IN_FLIGHT);
+      Thread.sleep(300);
+      assertThat(now.get()).isEqualTo(Outbox.MAX_IN_FLIGHT);
+    } finally {
+      release.countDown();
+    }
+    waitFor(() -> done.get() == documents);
+    assertThat(most.get()).isEqualTo(Outbox.MAX_IN_FLIGHT);
+  }
+
+  @Test
   void aBodyThatBreaksOffIsTheRequestsFaultAndLeavesNothing() throws Exception {
     axis = open("sqlite", RemoteDelivery.NONE);
     byte[] whole = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
