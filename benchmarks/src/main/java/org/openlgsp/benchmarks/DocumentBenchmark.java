@@ -111,28 +111,34 @@ public final class DocumentBenchmark {
       awaitArrivals(arrived, warm.size());
       run(warm, workers, b -> post(http, sinkUrl + "/sink", b));
 
+      long c0 = cpuNanos();
       long t0 = System.nanoTime();
       run(docs, workers, b -> post(http, sinkUrl + "/sink", b));
       double baseline = docs.size() / seconds(t0);
+      double baselineCpu = (cpuNanos() - c0) / 1e6 / docs.size();
 
       arrived.set(0);
+      long c1 = cpuNanos();
       long t1 = System.nanoTime();
       run(docs, workers, b -> province.send(b));
       double accepted = docs.size() / seconds(t1);
       awaitArrivals(arrived, docs.size());
       double endToEnd = docs.size() / seconds(t1);
+      double endToEndCpu = (cpuNanos() - c1) / 1e6 / docs.size();
 
       System.out.println();
-      System.out.println("| 50 KB signed documents, " + workers + " workers | documents/s |");
-      System.out.println("|---|---:|");
+      System.out.println(
+          "| 50 KB signed documents, " + workers + " workers | documents/s | CPU ms/document |");
+      System.out.println("|---|---:|---:|");
       System.out.printf(
-          "| baseline: same bytes POSTed to a draining HTTP sink | %.0f |%n", baseline);
+          "| baseline: same bytes POSTed to a draining HTTP sink | %.0f | %.2f |%n",
+          baseline, baselineCpu);
       System.out.printf(
-          "| accepted by the sending axis (parsed, signature verified, validated, fsync'd, receipt) | %.0f |%n",
+          "| accepted by the sending axis (parsed, signature verified, validated, fsync'd, receipt) | %.0f | |%n",
           accepted);
       System.out.printf(
-          "| end to end: receipt → 2 gateways (signed exchange, 2 ledgers) → receiving axis stored → webhook | %.0f |%n",
-          endToEnd);
+          "| end to end: receipt → 2 gateways (signed exchange, 2 ledgers) → receiving axis stored → webhook | %.0f | %.2f |%n",
+          endToEnd, endToEndCpu);
 
       System.out.println();
       System.out.println(
@@ -140,23 +146,24 @@ public final class DocumentBenchmark {
               + Math.min(500, docs.size())
               + " documents, "
               + workers
-              + " workers | accepted documents/s | transactions |");
-      System.out.println("|---|---:|---:|");
+              + " workers | accepted documents/s | transactions | CPU ms/document |");
+      System.out.println("|---|---:|---:|---:|");
       List<byte[]> part = docs.subList(0, Math.min(500, docs.size()));
       for (int round = 1; round <= 3; round++) {
         for (int batch : new int[] {1, AxisOptions.DEFAULT_WRITE_BATCH}) {
-          long[] commits = new long[1];
+          long[] commits = new long[2];
           double rate =
               acceptLocally(
                   part, workers, batch, fed, work.resolve("alone-" + round + "-" + batch), commits);
           System.out.printf(
-              "| round %d, %s | %.0f | %d |%n",
+              "| round %d, %s | %.0f | %d | %.2f |%n",
               round,
               batch == 1
                   ? "one commit per document (before)"
                   : "group commit (writeBatch " + batch + ")",
               rate,
-              commits[0]);
+              commits[0],
+              commits[1] / 1e6 / part.size());
         }
       }
       docs = null;
@@ -208,7 +215,8 @@ public final class DocumentBenchmark {
   /**
    * Documents/s accepted by a lone axis on its own SQLite file: spool, parse, verify, check the
    * signer, validate, fsync the file, commit, receipt — with at most {@code writeBatch} packages
-   * per transaction. {@code commits[0]} receives the number of transactions.
+   * per transaction. {@code commits[0]} receives the number of transactions, {@code commits[1]} the
+   * process's CPU nanoseconds.
    */
   private static double acceptLocally(
       List<byte[]> bodies,
@@ -229,6 +237,7 @@ public final class DocumentBenchmark {
                 Set.of(DocumentFederation.PROVINCE),
                 RemoteDelivery.NONE,
                 Clock.systemUTC())) {
+      long c = cpuNanos();
       long t = System.nanoTime();
       run(
           bodies,
@@ -236,6 +245,7 @@ public final class DocumentBenchmark {
           b -> axis.submit(DocumentFederation.PROVINCE, new ByteArrayInputStream(b)));
       double rate = bodies.size() / seconds(t);
       commits[0] = axis.commits();
+      commits[1] = cpuNanos() - c;
       return rate;
     }
   }
@@ -330,6 +340,12 @@ public final class DocumentBenchmark {
       }
       Thread.sleep(5);
     }
+  }
+
+  /** CPU time of this whole process (all threads, GC and JIT included). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double seconds(long start) {

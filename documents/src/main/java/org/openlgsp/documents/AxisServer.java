@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,18 @@ public final class AxisServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AxisServer.class.getName());
   private static final String XROAD_CLIENT = "X-Road-Client";
 
+  /**
+   * How much of a refused body is read and discarded before answering. An HTTP/1.1 client that is
+   * still sending when the server answers and closes sees a reset instead of the answer; reading
+   * the rest lets it see the problem. Beyond this, the answer says {@code Connection: close}.
+   */
+  static final long DRAIN_BYTES = 16L * 1024 * 1024;
+
+  /** A handler that reads the request body, which it is given opened once. */
+  private interface BodyHandler {
+    void handle(ServerRequest req, ServerResponse res, InputStream body) throws Exception;
+  }
+
   private final DocumentAxis axis;
   private final Map<AgencyCode, byte[]> tokenHashes;
   private final WebServer client;
@@ -62,23 +75,17 @@ public final class AxisServer implements AutoCloseable {
           hashes.put(agency, h);
         });
     this.tokenHashes = Map.copyOf(hashes);
-    long maxPayload = axis.options().maxPackageBytes() + 64 * 1024;
+    // No payload limit in the server itself: its refusal is a bare 413 without problem+json; the
+    // package limit is enforced while spooling (and from Content-Length, before reading).
     this.client =
-        WebServer.builder()
-            .host(host)
-            .port(port)
-            .maxPayloadSize(maxPayload)
-            .routing(clientRouting())
-            .build()
-            .start();
+        WebServer.builder().host(host).port(port).routing(clientRouting()).build().start();
     this.relay =
         relayHost.map(
             h ->
                 WebServer.builder()
                     .host(h)
                     .port(relayPort)
-                    .maxPayloadSize(maxPayload)
-                    .routing(HttpRouting.builder().post(BASE + "/relay", guarded(this::relay)))
+                    .routing(HttpRouting.builder().post(BASE + "/relay", guardedBody(this::relay)))
                     .build()
                     .start());
   }
@@ -112,25 +119,35 @@ public final class AxisServer implements AutoCloseable {
 
   private HttpRouting.Builder clientRouting() {
     return HttpRouting.builder()
-        .post(BASE + "/packages", guarded(this::submit))
+        .post(BASE + "/packages", guardedBody(this::submit))
         .get(BASE + "/inbox", guarded(this::inbox))
         .get(BASE + "/inbox/{id}", guarded(this::fetch))
         .post(BASE + "/inbox/{id}/ack", guarded(this::ack))
         .get(BASE + "/history", guarded(this::history))
-        .put(BASE + "/webhook", guarded(this::setWebhook))
+        .put(BASE + "/webhook", guardedBody(this::setWebhook))
         .delete(BASE + "/webhook", guarded(this::deleteWebhook));
   }
 
   /** Body of {@code PUT /edoc/v1/webhook}. */
   record WebhookRequest(@JsonProperty("url") String url) {}
 
-  private void submit(ServerRequest req, ServerResponse res) {
+  private void submit(ServerRequest req, ServerResponse res, InputStream body) {
     AgencyCode caller = authenticate(req);
-    Receipt r = axis.submit(caller, req.content().inputStream());
+    refuseDeclaredOversize(req);
+    Receipt r = axis.submit(caller, body);
     json(res, r.duplicate() ? 200 : 201, r);
   }
 
-  private void relay(ServerRequest req, ServerResponse res) {
+  /** A declared length over the limit is refused before anything is read. */
+  private void refuseDeclaredOversize(ServerRequest req) {
+    long limit = axis.options().maxPackageBytes();
+    if (req.headers().contentLength().orElse(0) > limit) {
+      throw new LgspException(
+          ErrorCode.REQUEST_TOO_LARGE, "package exceeds the limit of " + limit + " bytes");
+    }
+  }
+
+  private void relay(ServerRequest req, ServerResponse res, InputStream body) {
     String header =
         req.headers()
             .first(HeaderNames.create(XROAD_CLIENT))
@@ -141,7 +158,8 @@ public final class AxisServer implements AutoCloseable {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED, "only agencies (member class GOV) relay documents");
     }
-    Receipt r = axis.relay(AgencyCode.parse(client.memberCode()), req.content().inputStream());
+    refuseDeclaredOversize(req);
+    Receipt r = axis.relay(AgencyCode.parse(client.memberCode()), body);
     json(res, r.duplicate() ? 200 : 201, r);
   }
 
@@ -186,11 +204,11 @@ public final class AxisServer implements AutoCloseable {
     json(res, 200, axis.history(caller, documentId, sender));
   }
 
-  private void setWebhook(ServerRequest req, ServerResponse res) {
+  private void setWebhook(ServerRequest req, ServerResponse res, InputStream body) {
     AgencyCode caller = authenticate(req);
     WebhookRequest w;
     try {
-      w = Json.read(req.content().inputStream().readNBytes(8192), WebhookRequest.class);
+      w = Json.read(body.readNBytes(8192), WebhookRequest.class);
     } catch (IOException | RuntimeException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "body must be {\"url\": \"...\"}");
     }
@@ -243,27 +261,52 @@ public final class AxisServer implements AutoCloseable {
     return req.query().get(name);
   }
 
+  /** For handlers that take no body (the stream guardedBody opens is only drained). */
   private static Handler guarded(Handler h) {
+    return guardedBody((req, res, body) -> h.handle(req, res));
+  }
+
+  /**
+   * Answers every failure as problem+json, after reading (up to {@link #DRAIN_BYTES}) what is left
+   * of the body so that the client, still sending, receives the answer; a connection with unread
+   * body left is closed, announced in the answer, so that no client reuses it.
+   */
+  private static Handler guardedBody(BodyHandler h) {
     return (req, res) -> {
+      InputStream body = req.content().inputStream();
       try {
-        h.handle(req, res);
+        h.handle(req, res, body);
       } catch (Throwable t) {
         LgspException e = classify(t);
-        // drain what the client sent so the connection can be reused
-        try {
-          req.content().consume();
-        } catch (RuntimeException ignored) {
-          // the body may already be consumed
-        }
         if (!res.isSent()) {
           Problem p = e.toProblem();
           res.status(Status.create(p.status()));
           res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
           res.header(HeaderNames.create("X-Road-Error"), e.code().xroadType());
+          if (!drained(body)) {
+            res.header(HeaderNames.CONNECTION, "close");
+          }
           res.send(p.toJsonBytes());
         }
       }
     };
+  }
+
+  /** Reads and discards the rest of the body; false if more than {@link #DRAIN_BYTES} remain. */
+  private static boolean drained(InputStream body) {
+    byte[] buffer = new byte[64 * 1024];
+    long read = 0;
+    try {
+      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+        read += n;
+        if (read > DRAIN_BYTES) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // the body could not be read to its end: the connection cannot be reused
+    }
   }
 
   private static LgspException classify(Throwable t) {

@@ -9,9 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -32,6 +33,15 @@ final class Outbox implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Chains delivered at once, each holding a connection: without a bound, a burst opened hundreds
+   * of connections to one agency's webhook, more than a small HTTP server keeps (the JDK's closes
+   * idle ones beyond 200, and clients then saw their pooled connections reset).
+   */
+  static final int MAX_IN_FLIGHT = 32;
+
   private volatile boolean running;
   private Thread loop;
 
@@ -66,21 +76,39 @@ final class Outbox implements AutoCloseable {
         java.util.UUID.randomUUID().toString().substring(0, 8));
   }
 
+  /**
+   * Takes due entries as they come: a chain of entries is handed to a worker and the next pass does
+   * not wait for it, so one slow destination (a webhook that hangs until its timeout, a 100 MB
+   * forward) does not hold up the others. A chain's order key stays in {@link #inFlight} until it
+   * ends; only this loop adds keys.
+   */
   private void run() {
     while (running) {
       try {
-        List<List<DocumentStore.OutboxRow>> chains = dueChains(store.pending(256));
-        if (chains.isEmpty()) {
+        // Snapshot before reading: a key absent here was released after its chain's results were
+        // committed, so the read below cannot return an entry that chain already delivered.
+        // A wake() from here on (a package accepted, a chain ended) leaves a permit for the wait.
+        signal.drainPermits();
+        Set<String> busy = Set.copyOf(inFlight);
+        List<List<DocumentStore.OutboxRow>> chains = dueChains(store.pending(256), busy);
+        if (chains.isEmpty() || busy.size() >= MAX_IN_FLIGHT) {
           signal.tryAcquire(200, TimeUnit.MILLISECONDS);
-          signal.drainPermits();
           continue;
         }
-        List<Future<?>> running = new ArrayList<>();
-        for (List<DocumentStore.OutboxRow> chain : chains) {
-          running.add(workers.submit(() -> deliverInOrder(chain)));
-        }
-        for (Future<?> f : running) {
-          f.get();
+        int room = MAX_IN_FLIGHT - busy.size();
+        for (List<DocumentStore.OutboxRow> chain :
+            chains.subList(0, Math.min(room, chains.size()))) {
+          String key = chain.get(0).orderKey();
+          inFlight.add(key);
+          workers.submit(
+              () -> {
+                try {
+                  deliverInOrder(chain);
+                } finally {
+                  inFlight.remove(key);
+                  wake();
+                }
+              });
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -97,12 +125,13 @@ final class Outbox implements AutoCloseable {
   /**
    * Entries for one destination about one document (a document, its statuses, its revoke) leave in
    * the order they were created: per group, the due entries up to the first one still waiting for
-   * its retry time. Groups proceed in parallel.
+   * its retry time; groups a worker is delivering are left to it. Groups proceed in parallel.
    */
-  private List<List<DocumentStore.OutboxRow>> dueChains(List<DocumentStore.OutboxRow> pending) {
+  private List<List<DocumentStore.OutboxRow>> dueChains(
+      List<DocumentStore.OutboxRow> pending, Set<String> busy) {
     long now = clock.millis();
     java.util.Map<String, List<DocumentStore.OutboxRow>> groups = new java.util.LinkedHashMap<>();
-    java.util.Set<String> blocked = new java.util.HashSet<>();
+    java.util.Set<String> blocked = new java.util.HashSet<>(busy);
     for (DocumentStore.OutboxRow row : pending) {
       if (blocked.contains(row.orderKey())) {
         continue;

@@ -60,7 +60,7 @@ final class PackageFiles {
     try (FileChannel ch =
             FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         OutputStream out = Channels.newOutputStream(ch)) {
-      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+      for (int n = read(in, chunk); n >= 0; n = read(in, chunk)) {
         total += n;
         if (total > limit) {
           throw new LgspException(
@@ -80,9 +80,24 @@ final class PackageFiles {
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "package body could not be read", e);
+      // writing or syncing our own file failed: the server's fault, not the request's
+      throw new UncheckedIOException("cannot spool a package", (IOException) e);
     }
     return new Spooled(file, Digests.hex(sha.digest()), total);
+  }
+
+  /**
+   * A body that cannot be read to its end (the client went away or sent a broken chunk) is the
+   * request's fault; the HTTP server reports that with its own unchecked exceptions.
+   */
+  private static int read(InputStream in, byte[] chunk) {
+    try {
+      return in.read(chunk);
+    } catch (LgspException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "package body could not be read", e);
+    }
   }
 
   /**

@@ -198,6 +198,53 @@ class AxisServerTest {
   }
 
   @Test
+  void webhookIsRegisteredAndRemovedOverHttp() throws Exception {
+    com.sun.net.httpserver.HttpServer sink =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.BlockingQueue<byte[]> pushed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    sink.createContext(
+        "/",
+        ex -> {
+          pushed.add(ex.getRequestBody().readAllBytes());
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    sink.start();
+    try {
+      String url = "http://127.0.0.1:" + sink.getAddress().getPort() + "/in";
+      byte[] body = ("{\"url\": \"" + url + "\"}").getBytes(StandardCharsets.UTF_8);
+      assertThat(send("PUT", "/edoc/v1/webhook", DEPARTMENT_TOKEN, body).statusCode())
+          .isEqualTo(204);
+      byte[] doc = DocumentAxisTest.signed(TestKeys.document("305"), key);
+      assertThat(send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, doc).statusCode())
+          .isEqualTo(201);
+      assertThat(pushed.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(doc);
+      // the sink has the body before the axis has recorded its answer
+      DocumentAxisTest.waitFor(() -> axis.outboxCounts().getOrDefault("done", 0) == 1);
+
+      HttpResponse<byte[]> bad =
+          send(
+              "PUT",
+              "/edoc/v1/webhook",
+              DEPARTMENT_TOKEN,
+              "{\"url\": \"ftp://x\"}".getBytes(StandardCharsets.UTF_8));
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(json(bad).get("code").asText()).isEqualTo("request.malformed");
+      assertThat(send("DELETE", "/edoc/v1/webhook", DEPARTMENT_TOKEN, null).statusCode())
+          .isEqualTo(204);
+      byte[] later = DocumentAxisTest.signed(TestKeys.document("306"), key);
+      assertThat(send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, later).statusCode())
+          .isEqualTo(201);
+      // a pushed delivery counts as acknowledged; the later one waits in the inbox instead
+      assertThat(axis.inbox(TestKeys.DEPARTMENT, 10)).hasSize(1);
+      assertThat(pushed.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+    } finally {
+      sink.stop(0);
+    }
+  }
+
+  @Test
   void relayListenerTakesPackagesFromTheSendingAgencyOnly() throws Exception {
     byte[] bytes = DocumentAxisTest.signed(TestKeys.document("304"), key);
     URI relay =

@@ -17,7 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -223,6 +225,189 @@ class DocumentAxisTest {
         .isInstanceOfSatisfying(
             LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
     assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+  }
+
+  @Test
+  void updateAndReplaceOfAKnownDocumentAreDeliveredAndRecordedInItsHistory() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("209");
+    axis.submit(PROVINCE, in(signed(doc, key)));
+    DocumentPackage update = TestKeys.document("209-CN");
+    Packages.actOn(update, BusinessType.UPDATE, doc.documentId(), "Sửa trích yếu");
+    DocumentPackage replace = TestKeys.document("209-TT");
+    Packages.actOn(replace, BusinessType.REPLACE, doc.documentId(), "Thay thế văn bản");
+
+    Receipt u = axis.submit(PROVINCE, in(signed(update, key)));
+    Receipt r = axis.submit(PROVINCE, in(signed(replace, key)));
+
+    assertThat(List.of(u.businessType(), r.businessType())).containsExactly("UPDATE", "REPLACE");
+    assertThat(axis.inbox(DEPARTMENT, 10))
+        .extracting(InboxItem::businessType)
+        .containsExactly("NEW", "UPDATE", "REPLACE");
+    assertThat(axis.history(DEPARTMENT, doc.documentId(), PROVINCE).actions())
+        .extracting(a -> a.businessType())
+        .containsExactly("UPDATE", "REPLACE");
+  }
+
+  @Test
+  void rejectionAndRefusedRecallTravelBackToTheSender() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("210");
+    axis.submit(PROVINCE, in(signed(doc, key)));
+
+    axis.submit(DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, StatusCode.REJECTED))));
+    axis.submit(PROVINCE, in(EdxmlCodec.write(status(doc, PROVINCE, StatusCode.RECALL_REQUESTED))));
+    axis.submit(
+        DEPARTMENT, in(EdxmlCodec.write(status(doc, DEPARTMENT, StatusCode.RECALL_REFUSED))));
+
+    assertThat(axis.inbox(PROVINCE, 10))
+        .extracting(InboxItem::statusCode)
+        .containsExactly("02", "16");
+    DocumentHistory h = axis.history(PROVINCE, doc.documentId(), PROVINCE);
+    assertThat(h.statuses())
+        .extracting(StatusEntry::reporter, StatusEntry::statusCode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(DEPARTMENT.value(), "02"),
+            org.assertj.core.groups.Tuple.tuple(PROVINCE.value(), "13"),
+            org.assertj.core.groups.Tuple.tuple(DEPARTMENT.value(), "16"));
+    assertThat(h.recipients().get(DEPARTMENT.value()).latestStatus()).isEqualTo("16");
+  }
+
+  @Test
+  void forwardsPendingWhenTheSendingNodeStopsLeaveAfterItsRestart() throws Exception {
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              throw new IllegalStateException("peer unreachable");
+            });
+    DocumentPackage doc = TestKeys.document("211");
+    doc.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    axis.submit(PROVINCE, in(signed(doc, TestKeys.rsa("UBND"))));
+    waitFor(() -> axis.outboxCounts().getOrDefault("pending", 0) == 1);
+    axis.close();
+
+    List<AgencyCode> delivered = new CopyOnWriteArrayList<>();
+    axis = open("sqlite", (recipient, file) -> delivered.add(recipient));
+    waitFor(() -> !delivered.isEmpty());
+
+    assertThat(delivered).containsExactly(REMOTE);
+    assertThat(axis.outboxCounts()).containsEntry("done", 1).doesNotContainKey("pending");
+  }
+
+  @Test
+  void aSlowDestinationDoesNotHoldUpTheOthers() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              if (calls.incrementAndGet() == 1) {
+                // the first forward hangs, as a peer that accepts the connection and never answers
+                release.await();
+              }
+              delivered.add(Files.readString(file));
+            });
+    DocumentPackage slow = TestKeys.document("212");
+    slow.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    DocumentPackage next = TestKeys.document("213");
+    next.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+    SigningKey key = TestKeys.rsa("UBND");
+
+    axis.submit(PROVINCE, in(signed(slow, key)));
+    waitFor(() -> calls.get() == 1);
+    axis.submit(PROVINCE, in(signed(next, key)));
+
+    try {
+      waitFor(() -> delivered.size() == 1);
+      assertThat(delivered.get(0)).contains(next.documentId());
+    } finally {
+      release.countDown();
+    }
+    waitFor(() -> delivered.size() == 2);
+    assertThat(delivered.get(1)).contains(slow.documentId());
+  }
+
+  @Test
+  void deliveriesInFlightAreBounded() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    axis =
+        open(
+            "sqlite",
+            (recipient, file) -> {
+              most.accumulateAndGet(now.incrementAndGet(), Math::max);
+              try {
+                release.await();
+              } finally {
+                now.decrementAndGet();
+              }
+              done.incrementAndGet();
+            });
+    SigningKey key = TestKeys.ec("UBND");
+    int documents = Outbox.MAX_IN_FLIGHT + 8;
+    for (int i = 0; i < documents; i++) {
+      DocumentPackage d = TestKeys.document("214-" + i);
+      d.header().to.add(new Edxml.Organization(REMOTE.value(), "Văn phòng Chính phủ"));
+      axis.submit(PROVINCE, in(signed(d, key)));
+    }
+    try {
+      waitFor(() -> now.get() == Outbox.MAX_IN_FLIGHT);
+      Thread.sleep(300);
+      assertThat(now.get()).isEqualTo(Outbox.MAX_IN_FLIGHT);
+    } finally {
+      release.countDown();
+    }
+    waitFor(() -> done.get() == documents);
+    assertThat(most.get()).isEqualTo(Outbox.MAX_IN_FLIGHT);
+  }
+
+  @Test
+  void aBodyThatBreaksOffIsTheRequestsFaultAndLeavesNothing() throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    byte[] whole = signed(TestKeys.document("208"), TestKeys.rsa("UBND"));
+    // the HTTP server reports a client gone mid-body with its own unchecked exceptions
+    for (RuntimeException broken :
+        List.of(
+            new java.io.UncheckedIOException(new java.io.IOException("connection reset")),
+            new IllegalStateException("not enough data"))) {
+      java.io.InputStream body =
+          new java.io.FilterInputStream(in(whole)) {
+            int reads;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+              if (reads++ > 0) {
+                throw broken;
+              }
+              return super.read(b, off, Math.min(len, 1000));
+            }
+          };
+      assertThatThrownBy(() -> axis.submit(PROVINCE, body))
+          .isInstanceOfSatisfying(
+              LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_MALFORMED));
+    }
+    assertThat(axis.inbox(DEPARTMENT, 10)).isEmpty();
+    try (var left = Files.list(dir.resolve("axis"))) {
+      assertThat(left.flatMap(DocumentAxisTest::filesUnder)).isEmpty();
+    }
+  }
+
+  private static java.util.stream.Stream<Path> filesUnder(Path p) {
+    try {
+      return Files.isDirectory(p)
+          ? Files.list(p).flatMap(DocumentAxisTest::filesUnder)
+          : Stream.of(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @ParameterizedTest

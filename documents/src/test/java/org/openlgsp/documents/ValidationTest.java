@@ -115,4 +115,15 @@ class ValidationTest {
             InvalidPackageException.class,
             e -> assertThat(e.problems()).containsExactly("Signature: the package is not signed"));
   }
+
+  @Test
+  void base64CharactersAreExactlyTheAlphabetPaddingAndLineBreaks() {
+    String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \n\r\t";
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      assertThat(Validation.isBase64((char) c)).as("U+%04X", c).isEqualTo(allowed.indexOf(c) >= 0);
+    }
+    assertThat(Validation.isBase64("QUJD\r\nREVG==")).isTrue();
+    assertThat(Validation.isBase64("QUJD-REVG")).isFalse();
+    assertThat(Validation.isBase64("QUJDĀ")).isFalse();
+  }
 }
