@@ -291,7 +291,8 @@ class DocumentAxisTest {
 
     List<AgencyCode> delivered = new CopyOnWriteArrayList<>();
     axis = open("sqlite", (recipient, file) -> delivered.add(recipient));
-    waitFor(() -> !delivered.isEmpty());
+    // the delivery is marked done after the peer took it: wait for the mark, not the hand-over
+    waitFor(() -> axis.outboxCounts().getOrDefault("done", 0) == 1);
 
     assertThat(delivered).containsExactly(REMOTE);
     assertThat(axis.outboxCounts()).containsEntry("done", 1).doesNotContainKey("pending");
