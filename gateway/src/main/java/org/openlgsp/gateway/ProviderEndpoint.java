@@ -109,6 +109,8 @@ final class ProviderEndpoint {
               req.content().inputStream(),
               ctx.options().maxBodyBytes(),
               ErrorCode.REQUEST_TOO_LARGE)) {
+        // Before any refusal, so a refused call is recorded for the subject its body names.
+        PersonalData.fromBody(dir, target, body, facts);
         if (!body.digest().equals(digest)) {
           throw new LgspException(
               ErrorCode.SIGNATURE_INVALID, "request body does not match its signed digest");
@@ -125,7 +127,6 @@ final class ProviderEndpoint {
               client + " has no grant for " + facts.method + " on " + service.id());
         }
         PersonalData.requirePurpose(service, facts);
-        PersonalData.fromBody(dir, target, body, facts);
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {

@@ -86,6 +86,20 @@ class PersonalDataTest {
       assertThat(e.record().subjectHash()).isEqualTo(TwoGateways.SUBJECTS.hash(ID));
       assertThat(e.record().path()).isEqualTo("/citizens/echo");
     }
+
+    // a replay of it is refused by the provider, and recorded for the same subject
+    net.http.send(
+        HttpRequest.newBuilder(post, (n, v) -> true).header("X-Road-Id", "fixed-id").build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> replayed =
+        net.http.send(
+            HttpRequest.newBuilder(post, (n, v) -> true).header("X-Road-Id", "fixed-id").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(409);
+    LedgerEntry refused = net.mpsLedger.range(0, 10).getLast();
+    assertThat(refused.record().errorCode()).isEqualTo("message.replayed");
+    assertThat(refused.record().subjectHash()).isEqualTo(TwoGateways.SUBJECTS.hash(ID));
+    assertThat(refused.record().path()).isEqualTo("/citizens/echo");
   }
 
   @Test
