@@ -84,7 +84,7 @@ public final class RevocationChecker {
     Instant now = clock.instant();
     String key = Certificates.fingerprint(certificate);
     RevocationStatus cached = cache.getIfPresent(key);
-    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+    if (cached != null && (!(cached instanceof RevocationStatus.Good) || young(cached, now))) {
       cached.requireGood(certificate, now, freshness);
       return;
     }
@@ -107,7 +107,7 @@ public final class RevocationChecker {
     Instant now = clock.instant();
     try {
       RevocationStatus s = current(own, Certificates.fingerprint(own), now);
-      return s.kind() == RevocationStatus.Kind.GOOD && s.freshAt(now, freshness)
+      return s instanceof RevocationStatus.Good && s.freshAt(now, freshness)
           ? Optional.of(s.response())
           : Optional.empty();
     } catch (LgspException e) {
@@ -118,7 +118,7 @@ public final class RevocationChecker {
   /** The cached answer when young enough, else a new one from the responder. */
   private RevocationStatus current(X509Certificate certificate, String key, Instant now) {
     RevocationStatus cached = cache.getIfPresent(key);
-    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+    if (cached != null && (!(cached instanceof RevocationStatus.Good) || young(cached, now))) {
       return cached;
     }
     // Whatever the responder said is what this check acts on, even when the cache keeps a newer
@@ -165,7 +165,7 @@ public final class RevocationChecker {
     try {
       RevocationStatus s =
           OcspVerifier.verify(der, certificate, issuerOf(certificate), Optional.empty(), now);
-      return s.kind() == RevocationStatus.Kind.GOOD && !s.freshAt(now, freshness)
+      return s instanceof RevocationStatus.Good && !s.freshAt(now, freshness)
           ? Optional.empty()
           : Optional.of(s);
     } catch (LgspException e) {
