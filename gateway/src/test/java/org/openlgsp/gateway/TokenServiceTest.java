@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openlgsp.core.ClientId;
@@ -13,7 +14,7 @@ import org.openlgsp.core.LgspException;
 class TokenServiceTest {
   static final ClientId PORTAL = ClientId.parse("VN/GOV/000.00.00.H53/DVC");
   static final Duration TTL = Duration.ofMinutes(5);
-  final ManualClock clock = new ManualClock(1_000_000);
+  final MutableClock clock = MutableClock.standingAt(Instant.ofEpochMilli(1_000_000));
   final TokenService tokens =
       new TokenService(List.of(LocalSystem.withSecret(PORTAL, "portal", "s3cret")), TTL, clock);
 
