@@ -98,9 +98,10 @@ public record Directory(
 
   /**
    * A service: the backend the provider's gateway forwards to, and, for services returning personal
-   * data, where the data subject's identifier sits in the request (empty when none).
+   * data, where the data subject's identifier sits in the request ({@link SubjectLocator#NONE} when
+   * none).
    */
-  public record Service(ServiceId id, String backendUrl, String subjectLocator) {
+  public record Service(ServiceId id, String backendUrl, SubjectLocator subjectLocator) {
     public Service {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(backendUrl, "backendUrl");
@@ -109,15 +110,23 @@ public record Directory(
         throw new IllegalArgumentException("backend URL must be http(s)://");
       }
     }
+
+    /**
+     * A service whose subject locator is in its text form.
+     *
+     * @throws LgspException {@code request.malformed} when {@code subjectLocator} is not one
+     */
+    public Service(ServiceId id, String backendUrl, String subjectLocator) {
+      this(id, backendUrl, SubjectLocator.parse(subjectLocator));
+    }
   }
 
   /**
    * Permission for a client system to call a service, optionally narrowed to HTTP methods and path
-   * patterns ({@code *} matches one path segment, a trailing {@code **} any rest). Empty lists mean
-   * every method or every path.
+   * patterns. Empty lists mean every method or every path.
    */
   public record Grant(
-      ClientId client, ServiceId service, List<String> methods, List<String> pathPatterns) {
+      ClientId client, ServiceId service, List<String> methods, List<PathPattern> pathPatterns) {
     public Grant {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(service, "service");

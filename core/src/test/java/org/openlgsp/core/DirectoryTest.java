@@ -28,7 +28,9 @@ class DirectoryTest {
         List.of(new Directory.SystemEntry(portal, "Cổng DVC", node)),
         List.of(new Directory.Node(node, "https://127.0.0.1:5500", List.of())),
         List.of(new Directory.Service(citizens, "http://127.0.0.1:9090/api", "path:2")),
-        List.of(new Directory.Grant(portal, citizens, List.of("GET"), List.of("/citizens/*"))));
+        List.of(
+            new Directory.Grant(
+                portal, citizens, List.of("GET"), List.of(PathPattern.parse("/citizens/*")))));
   }
 
   @Test
@@ -69,6 +71,24 @@ class DirectoryTest {
     assertInvalid(() -> byExpired.verify(List.of(expired), NOW), "not valid now");
 
     assertInvalid(() -> SignedDirectory.parse("{".getBytes(StandardCharsets.UTF_8)), "invalid");
+  }
+
+  @Test
+  void locatorsAndPatternsTravelInTheirTextForm() {
+    String json = Json.writeString(sample());
+    assertThat(json)
+        .contains("\"subjectLocator\":\"path:2\"")
+        .contains("\"pathPatterns\":[\"/citizens/*\"]");
+    assertThat(Json.read(json.getBytes(StandardCharsets.UTF_8), Directory.class))
+        .isEqualTo(sample());
+    String none = json.replace("\"path:2\"", "\"\"");
+    assertThat(Json.read(none.getBytes(StandardCharsets.UTF_8), Directory.class).services())
+        .singleElement()
+        .satisfies(s -> assertThat(s.subjectLocator()).isEqualTo(SubjectLocator.NONE));
+    String bad = json.replace("\"path:2\"", "\"path:0\"");
+    assertThatThrownBy(() -> Json.read(bad.getBytes(StandardCharsets.UTF_8), Directory.class))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_MALFORMED));
   }
 
   @Test

@@ -169,7 +169,7 @@ public final class Gateway implements AutoCloseable {
                 .connectionCacheSize(256)
                 .sendExpectContinue(false)
                 .build(),
-            new ReplayGuard(options.replayWindow()),
+            new ReplayGuard(options.replayWindow(), clock),
             new ExchangeRecorder(ledger, options.node(), subjects),
             clock,
             GatewayContext.fingerprintIndex(localSystems),

@@ -2,12 +2,9 @@ package org.openlgsp.gateway;
 
 import java.util.List;
 import org.openlgsp.core.Directory;
+import org.openlgsp.core.PathPattern;
 
-/**
- * Decides whether a grant admits a method and path. Patterns compare raw (still percent-encoded)
- * segments so an encoded slash can never widen a match; {@code *} is one segment, a final {@code
- * **} any rest.
- */
+/** Decides whether a grant admits a method and a raw (still percent-encoded) path. */
 final class GrantMatcher {
   private GrantMatcher() {}
 
@@ -28,31 +25,11 @@ final class GrantMatcher {
     if (g.pathPatterns().isEmpty()) {
       return true;
     }
-    String path = rawPath.isEmpty() ? "/" : rawPath;
-    for (String pattern : g.pathPatterns()) {
-      if (matches(pattern, path)) {
+    for (PathPattern pattern : g.pathPatterns()) {
+      if (pattern.matches(rawPath)) {
         return true;
       }
     }
     return false;
-  }
-
-  static boolean matches(String pattern, String path) {
-    String[] p = segments(pattern);
-    String[] s = segments(path);
-    for (int i = 0; i < p.length; i++) {
-      if (p[i].equals("**") && i == p.length - 1) {
-        return true;
-      }
-      if (i >= s.length || !(p[i].equals("*") || p[i].equals(s[i]))) {
-        return false;
-      }
-    }
-    return p.length == s.length;
-  }
-
-  private static String[] segments(String path) {
-    String trimmed = path.startsWith("/") ? path.substring(1) : path;
-    return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
+import org.openlgsp.core.PathPattern;
 import org.openlgsp.core.ServiceId;
 
 /**
@@ -55,7 +56,10 @@ final class MetaServices {
       if (onlyAllowed) {
         for (Directory.Grant g : view.grants(client, s.id())) {
           List<String> methods = g.methods().isEmpty() ? List.of("*") : g.methods();
-          List<String> paths = g.pathPatterns().isEmpty() ? List.of("/**") : g.pathPatterns();
+          List<String> paths =
+              g.pathPatterns().isEmpty()
+                  ? List.of("/**")
+                  : g.pathPatterns().stream().map(PathPattern::toString).toList();
           for (String m : methods) {
             for (String p : paths) {
               endpoints.add(Map.of("method", m, "path", p));

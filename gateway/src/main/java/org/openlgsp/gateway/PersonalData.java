@@ -11,13 +11,13 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.core.SubjectLocator;
 
 /**
- * Services that return personal data name where the data subject's ID sits ({@code query:NAME},
- * {@code path:N} for the N-th path segment after the service, {@code json:/POINTER} into a JSON
- * body; several, comma-separated, are tried in order). For those the gateway requires a purpose
- * ({@code X-Road-Issue}), records a keyed hash of the subject ID, and keeps the ID itself out of
- * the recorded path.
+ * Services that return personal data name where the data subject's ID sits (a {@link
+ * SubjectLocator}: query parameter, path segment or JSON pointer into the body, tried in order).
+ * For those the gateway requires a purpose ({@code X-Road-Issue}), records a keyed hash of the
+ * subject ID, and keeps the ID itself out of the recorded path.
  */
 final class PersonalData {
   static final String PLACEHOLDER = "{subject}";
@@ -30,13 +30,12 @@ final class PersonalData {
    * service's locators, in their order, that finds one.
    */
   static void fromTarget(DirectoryView dir, R1Target target, ExchangeRecorder.Facts facts) {
-    List<String> locators = locators(dir, target);
-    for (int rank = 0; rank < locators.size() && facts.subject.isEmpty(); rank++) {
-      String locator = locators.get(rank);
-      if (locator.startsWith("path:")) {
-        fromPath(Integer.parseInt(locator.substring(5)), target, facts);
-      } else if (locator.startsWith("query:")) {
-        fromQuery(locator.substring(6), target, facts);
+    List<SubjectLocator.Place> places = places(dir, target);
+    for (int rank = 0; rank < places.size() && facts.subject.isEmpty(); rank++) {
+      switch (places.get(rank)) {
+        case SubjectLocator.PathSegment p -> fromPath(p.index(), target, facts);
+        case SubjectLocator.QueryParameter q -> fromQuery(q.name(), target, facts);
+        case SubjectLocator.JsonPointer j -> {} // the body is read later, see fromBody
       }
       if (!facts.subject.isEmpty()) {
         facts.subjectRank = rank;
@@ -78,16 +77,15 @@ final class PersonalData {
    */
   static void fromBody(
       DirectoryView dir, R1Target target, BodySpool body, ExchangeRecorder.Facts f) {
-    List<String> locators = locators(dir, target);
+    List<SubjectLocator.Place> places = places(dir, target);
     if (body.isEmpty() || body.length() > MAX_JSON) {
       return;
     }
-    for (int rank = 0; rank < Math.min(locators.size(), f.subjectRank); rank++) {
-      String locator = locators.get(rank);
-      if (!locator.startsWith("json:")) {
+    for (int rank = 0; rank < Math.min(places.size(), f.subjectRank); rank++) {
+      if (!(places.get(rank) instanceof SubjectLocator.JsonPointer locator)) {
         continue;
       }
-      String found = jsonValue(body, locator.substring(5));
+      String found = jsonValue(body, locator.pointer());
       if (!found.isEmpty()) {
         f.subject = found;
         f.subjectRank = rank;
@@ -106,10 +104,8 @@ final class PersonalData {
     }
   }
 
-  private static List<String> locators(DirectoryView dir, R1Target target) {
-    String declared =
-        dir.service(target.service()).map(Directory.Service::subjectLocator).orElse("");
-    return declared.isEmpty() ? List.of() : List.of(declared.split(","));
+  private static List<SubjectLocator.Place> places(DirectoryView dir, R1Target target) {
+    return dir.service(target.service()).map(s -> s.subjectLocator().places()).orElse(List.of());
   }
 
   /** Refuses a call to a personal-data service that states no purpose. */

@@ -116,7 +116,7 @@ final class ProviderEndpoint {
               ErrorCode.SIGNATURE_INVALID, "request body does not match its signed digest");
         }
         // Only a wholly genuine message consumes its id, so a tampered copy cannot burn it.
-        if (!ctx.replay().firstUse(client.toString(), facts.messageId, now)) {
+        if (!ctx.replay().firstUse(client.toString(), facts.messageId)) {
           throw new LgspException(
               ErrorCode.MESSAGE_REPLAYED, "message id " + facts.messageId + " was already used");
         }

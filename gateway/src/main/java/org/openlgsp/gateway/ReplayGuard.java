@@ -1,44 +1,41 @@
 package org.openlgsp.gateway;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Remembers (client, message id) pairs for twice the accepted clock window: a message older than
  * the window is refused by time, a newer one by this memory, so a replay is caught either way.
+ *
+ * <p>The memory has no size cap on purpose: evicting an id before it expires would let its replay
+ * through. Only a message whose signature verified against a member's certificate in the directory
+ * consumes an id, so the memory grows with genuine traffic (rate times twice the window), not with
+ * what strangers send.
  */
 final class ReplayGuard {
-  private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
-  private final long retainMillis;
-  private final AtomicLong nextPurge = new AtomicLong();
+  private final Cache<String, Boolean> seen;
 
-  ReplayGuard(Duration window) {
-    this.retainMillis = window.toMillis() * 2;
+  ReplayGuard(Duration window, Clock clock) {
+    // The time check admits a message whose time is exactly one window off on either side, so a
+    // replay can come exactly twice the window after the first use; Caffeine forgets an entry once
+    // its age reaches the duration, so one more millisecond keeps that instant covered.
+    this.seen =
+        Caffeine.newBuilder()
+            .expireAfterWrite(window.multipliedBy(2).plusMillis(1))
+            .ticker(new ClockTicker(clock))
+            .build();
   }
 
   /** True the first time this client uses this message id; false for a replay. */
-  boolean firstUse(String client, String messageId, long nowMillis) {
-    purgeIfDue(nowMillis);
-    String key = client + '\n' + messageId;
-    Long previous = seen.putIfAbsent(key, nowMillis + retainMillis);
-    if (previous == null) {
-      return true;
-    }
-    if (previous < nowMillis) {
-      return seen.replace(key, previous, nowMillis + retainMillis);
-    }
-    return false;
+  boolean firstUse(String client, String messageId) {
+    return seen.asMap().putIfAbsent(client + '\n' + messageId, Boolean.TRUE) == null;
   }
 
-  int size() {
-    return seen.size();
-  }
-
-  private void purgeIfDue(long nowMillis) {
-    long due = nextPurge.get();
-    if (nowMillis >= due && nextPurge.compareAndSet(due, nowMillis + 1_000)) {
-      seen.values().removeIf(expiry -> expiry < nowMillis);
-    }
+  /** How many ids are remembered, after forgetting the expired ones. */
+  long size() {
+    seen.cleanUp();
+    return seen.estimatedSize();
   }
 }

@@ -1,5 +1,7 @@
 package org.openlgsp.gateway;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -7,7 +9,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
@@ -15,16 +16,13 @@ import org.openlgsp.core.LgspException;
 
 /**
  * OAuth2 client-credentials tokens for local systems (the flow Vietnamese LGSP clients use). Tokens
- * are 256-bit random strings; only their SHA-256 is held, with the system and expiry.
+ * are 256-bit random strings; only their SHA-256 is held, with the system, until they expire.
  */
 final class TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Collection<LocalSystem> systems;
   private final Duration ttl;
-  private final Clock clock;
-  private final ConcurrentHashMap<String, Issued> tokens = new ConcurrentHashMap<>();
-
-  private record Issued(ClientId system, long expiresAtMillis) {}
+  private final Cache<String, ClientId> tokens;
 
   /** What {@code POST /token} returns. */
   record Token(String accessToken, long expiresInSeconds) {}
@@ -32,7 +30,8 @@ final class TokenService {
   TokenService(Collection<LocalSystem> systems, Duration ttl, Clock clock) {
     this.systems = systems;
     this.ttl = ttl;
-    this.clock = clock;
+    this.tokens =
+        Caffeine.newBuilder().expireAfterWrite(ttl).ticker(new ClockTicker(clock)).build();
   }
 
   Token issue(String clientId, String clientSecret) {
@@ -54,27 +53,15 @@ final class TokenService {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    long now = clock.millis();
-    tokens.put(key(token), new Issued(match.id(), now + ttl.toMillis()));
-    purgeExpired(now);
+    tokens.put(key(token), match.id());
     return new Token(token, ttl.toSeconds());
   }
 
   Optional<ClientId> verify(String token) {
-    Issued issued = tokens.get(key(token));
-    if (issued == null || issued.expiresAtMillis() <= clock.millis()) {
-      return Optional.empty();
-    }
-    return Optional.of(issued.system());
+    return Optional.ofNullable(tokens.getIfPresent(key(token)));
   }
 
   private static String key(String token) {
     return Digests.hex(Digests.sha256(token.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private void purgeExpired(long now) {
-    if (tokens.size() > 10_000) {
-      tokens.values().removeIf(i -> i.expiresAtMillis() <= now);
-    }
   }
 }

@@ -2,6 +2,7 @@ package org.openlgsp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -369,8 +370,11 @@ class GatewayExchangeTest {
           .isEqualTo("HTTP/1.1 201");
       socket.setSoLinger(true, 0); // reset, as a crashed caller would
     }
-    Thread.sleep(500); // time for a (wrong) second record to appear
-
+    // The record was written before the answer; no (wrong) second one may follow it.
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> net.tnLedger.byMessageId(messageId).size() == 1);
     assertThat(net.tnLedger.byMessageId(messageId))
         .singleElement()
         .satisfies(e -> assertThat(e.record().status()).isEqualTo(201));

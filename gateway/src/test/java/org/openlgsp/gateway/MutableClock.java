@@ -6,10 +6,26 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** A clock tests can move, to reach directory expiry or message-time limits without waiting. */
 final class MutableClock extends Clock {
+  private final Supplier<Instant> base;
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+
+  /** The real time, plus whatever the test advances it by. */
+  MutableClock() {
+    this(Instant::now);
+  }
+
+  private MutableClock(Supplier<Instant> base) {
+    this.base = base;
+  }
+
+  /** A clock that stands at {@code start} until the test moves it, for exact boundaries. */
+  static MutableClock standingAt(Instant start) {
+    return new MutableClock(() -> start);
+  }
 
   void advance(Duration d) {
     offset.updateAndGet(o -> o.plus(d));
@@ -27,6 +43,6 @@ final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return Instant.now().plus(offset.get());
+    return base.get().plus(offset.get());
   }
 }

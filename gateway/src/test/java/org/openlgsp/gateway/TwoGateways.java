@@ -22,6 +22,7 @@ import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.PathPattern;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDirectory;
 import org.openlgsp.ledger.Ledger;
@@ -131,7 +132,8 @@ final class TwoGateways implements AutoCloseable {
     mpsTlsCertificates.add(mpsTls);
     backend = populationBackend();
     grants.add(
-        new Directory.Grant(PORTAL, CITIZENS, List.of("GET", "POST"), List.of("/citizens/*")));
+        new Directory.Grant(
+            PORTAL, CITIZENS, List.of("GET", "POST"), List.of(PathPattern.parse("/citizens/*"))));
     tnDirectory = new DirectoryHolder(List.of(directorySigner.certificate()), Duration.ZERO, clock);
     mpsDirectory =
         new DirectoryHolder(List.of(directorySigner.certificate()), Duration.ZERO, clock);

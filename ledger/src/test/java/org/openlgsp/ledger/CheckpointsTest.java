@@ -2,6 +2,7 @@ package org.openlgsp.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,11 +56,9 @@ class CheckpointsTest {
       for (int i = 0; i < 120; i++) {
         ledger.append(Records.sample("c-" + i));
       }
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (cps.latest().map(StoredCheckpoint::size).orElse(0L) < 120
-          && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cps.latest().map(StoredCheckpoint::size).orElse(0L) >= 120);
       StoredCheckpoint latest = cps.latest().orElseThrow();
       assertThat(latest.size()).isEqualTo(120);
       assertThat(latest.checkpoint().head()).isEqualTo(ledger.head());

@@ -29,18 +29,23 @@ public final class CrashChild {
             Clock.systemUTC())
         .start();
     System.out.println("READY");
+    List<Thread> appenders = new java.util.ArrayList<>();
     for (int t = 0; t < 32; t++) {
       int thread = t;
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                for (long i = 0; ; i++) {
-                  String id = "crash-" + thread + "-" + i;
-                  long idx = ledger.append(Records.sample(id));
-                  System.out.println("ACK " + idx + " " + id);
-                }
-              });
+      appenders.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (long i = 0; ; i++) {
+                      String id = "crash-" + thread + "-" + i;
+                      long idx = ledger.append(Records.sample(id));
+                      System.out.println("ACK " + idx + " " + id);
+                    }
+                  }));
     }
-    Thread.sleep(Long.MAX_VALUE);
+    // The appenders never finish: this keeps the JVM alive until the test kills it.
+    for (Thread appender : appenders) {
+      appender.join();
+    }
   }
 }

@@ -79,25 +79,18 @@ public final class OcspVerifier {
           Optional.ofNullable(single.getNextUpdate()).map(java.util.Date::toInstant);
       Object status = single.getCertStatus();
       if (status == null) {
-        return new RevocationStatus(
-            RevocationStatus.Kind.GOOD, thisUpdate, nextUpdate, Optional.empty(), der);
+        return new RevocationStatus.Good(thisUpdate, nextUpdate, der);
       }
       if (status instanceof RevokedStatus r) {
         RevocationReason reason =
             r.hasRevocationReason()
                 ? RevocationReason.fromCode(r.getRevocationReason())
                 : RevocationReason.UNSPECIFIED;
-        return new RevocationStatus(
-            RevocationStatus.Kind.REVOKED,
-            thisUpdate,
-            nextUpdate,
-            Optional.of(
-                new IssuedCertificate.Revocation(r.getRevocationTime().toInstant(), reason)),
-            der);
+        return new RevocationStatus.Revoked(
+            r.getRevocationTime().toInstant(), reason, thisUpdate, nextUpdate, der);
       }
       if (status instanceof UnknownStatus) {
-        return new RevocationStatus(
-            RevocationStatus.Kind.UNKNOWN, thisUpdate, nextUpdate, Optional.empty(), der);
+        return new RevocationStatus.Unknown(thisUpdate, nextUpdate, der);
       }
       throw invalid("the OCSP response has an unknown certificate status");
     } catch (LgspException e) {

@@ -1,5 +1,7 @@
 package org.openlgsp.pki;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -17,14 +18,19 @@ import org.openlgsp.core.LgspException;
  * answers are cached per certificate and refreshed once half the freshness window has passed; an
  * answer a peer attached to its message (a "staple") is used instead of calling the responder. So a
  * revoked certificate is refused at the latest one freshness window after its revocation.
+ *
+ * <p>A refresh runs inside the cache's per-key compute, so concurrent checks of one certificate
+ * make one responder call between them. Answers are kept by certificate fingerprint; the cap only
+ * bounds memory (the certificates checked are the directory's), and dropping an answer costs one
+ * more responder call, never a pass.
  */
 public final class RevocationChecker {
   private final java.util.function.Supplier<List<X509Certificate>> issuers;
   private final OcspClient client;
   private final Duration freshness;
   private final Clock clock;
-  private final ConcurrentHashMap<String, RevocationStatus> cache = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final Cache<String, RevocationStatus> cache =
+      Caffeine.newBuilder().maximumSize(10_000).build();
 
   /**
    * @param issuers the CA certificates that issue the federation's node and member certificates
@@ -77,8 +83,8 @@ public final class RevocationChecker {
   public void requireGood(X509Certificate certificate, Optional<byte[]> staple) {
     Instant now = clock.instant();
     String key = Certificates.fingerprint(certificate);
-    RevocationStatus cached = cache.get(key);
-    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+    RevocationStatus cached = cache.getIfPresent(key);
+    if (cached != null && (!(cached instanceof RevocationStatus.Good) || young(cached, now))) {
       cached.requireGood(certificate, now, freshness);
       return;
     }
@@ -101,7 +107,7 @@ public final class RevocationChecker {
     Instant now = clock.instant();
     try {
       RevocationStatus s = current(own, Certificates.fingerprint(own), now);
-      return s.kind() == RevocationStatus.Kind.GOOD && s.freshAt(now, freshness)
+      return s instanceof RevocationStatus.Good && s.freshAt(now, freshness)
           ? Optional.of(s.response())
           : Optional.empty();
     } catch (LgspException e) {
@@ -111,35 +117,46 @@ public final class RevocationChecker {
 
   /** The cached answer when young enough, else a new one from the responder. */
   private RevocationStatus current(X509Certificate certificate, String key, Instant now) {
-    RevocationStatus cached = cache.get(key);
-    if (cached != null && (cached.kind() != RevocationStatus.Kind.GOOD || young(cached, now))) {
+    RevocationStatus cached = cache.getIfPresent(key);
+    if (cached != null && (!(cached instanceof RevocationStatus.Good) || young(cached, now))) {
       return cached;
     }
-    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-      cached = cache.get(key);
-      if (cached != null && young(cached, now)) {
-        return cached;
+    // Whatever the responder said is what this check acts on, even when the cache keeps a newer
+    // answer; a failure thrown from the compute leaves the last answer in place.
+    RevocationStatus[] answer = new RevocationStatus[1];
+    cache
+        .asMap()
+        .compute(
+            key,
+            (k, last) -> {
+              answer[0] = refreshed(certificate, last, now);
+              return newer(last, answer[0]);
+            });
+    return answer[0];
+  }
+
+  private RevocationStatus refreshed(
+      X509Certificate certificate, RevocationStatus last, Instant now) {
+    if (last != null && young(last, now)) {
+      return last; // another check refreshed it meanwhile
+    }
+    try {
+      return client.status(certificate, issuerOf(certificate));
+    } catch (LgspException e) {
+      if (last == null) {
+        throw e;
       }
-      try {
-        RevocationStatus fetched = client.status(certificate, issuerOf(certificate));
-        remember(key, fetched);
-        return fetched;
-      } catch (LgspException e) {
-        if (cached == null) {
-          throw e;
-        }
-        if (cached.freshAt(now, freshness)) {
-          return cached; // the responder is down but the last answer still counts
-        }
-        throw new LgspException(
-            ErrorCode.OCSP_STALE,
-            "the last OCSP answer for "
-                + CertificateValidator.describe(certificate)
-                + " is older than "
-                + freshness
-                + " and no new one can be had: "
-                + e.detail());
+      if (last.freshAt(now, freshness)) {
+        return last; // the responder is down but the last answer still counts
       }
+      throw new LgspException(
+          ErrorCode.OCSP_STALE,
+          "the last OCSP answer for "
+              + CertificateValidator.describe(certificate)
+              + " is older than "
+              + freshness
+              + " and no new one can be had: "
+              + e.detail());
     }
   }
 
@@ -148,7 +165,7 @@ public final class RevocationChecker {
     try {
       RevocationStatus s =
           OcspVerifier.verify(der, certificate, issuerOf(certificate), Optional.empty(), now);
-      return s.kind() == RevocationStatus.Kind.GOOD && !s.freshAt(now, freshness)
+      return s instanceof RevocationStatus.Good && !s.freshAt(now, freshness)
           ? Optional.empty()
           : Optional.of(s);
     } catch (LgspException e) {
@@ -158,7 +175,11 @@ public final class RevocationChecker {
   }
 
   private void remember(String key, RevocationStatus s) {
-    cache.merge(key, s, (old, neu) -> neu.thisUpdate().isBefore(old.thisUpdate()) ? old : neu);
+    cache.asMap().merge(key, s, RevocationChecker::newer);
+  }
+
+  private static RevocationStatus newer(RevocationStatus old, RevocationStatus neu) {
+    return old != null && neu.thisUpdate().isBefore(old.thisUpdate()) ? old : neu;
   }
 
   private boolean young(RevocationStatus s, Instant now) {

@@ -9,40 +9,71 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 
 /**
- * A verified OCSP answer about one certificate, with the signed response it came from (so that a
- * gateway can pass it on to peers, who verify it themselves).
+ * A verified OCSP answer about one certificate — one of the three of RFC 6960 §2.2 — with the
+ * signed response it came from (so that a gateway can pass it on to peers, who verify it
+ * themselves).
  */
-public record RevocationStatus(
-    Kind kind,
-    Instant thisUpdate,
-    Optional<Instant> nextUpdate,
-    Optional<IssuedCertificate.Revocation> revocation,
-    byte[] response) {
+public sealed interface RevocationStatus {
 
-  /** The three answers of RFC 6960 §2.2. */
-  public enum Kind {
-    GOOD,
-    REVOKED,
-    UNKNOWN
+  /** When the responder vouched for the answer. */
+  Instant thisUpdate();
+
+  /** When the responder promises a newer answer, if it says. */
+  Optional<Instant> nextUpdate();
+
+  /** The DER-encoded OCSP response, a copy. */
+  byte[] response();
+
+  /** The certificate is not revoked. */
+  record Good(Instant thisUpdate, Optional<Instant> nextUpdate, byte[] response)
+      implements RevocationStatus {
+    public Good {
+      response = checked(thisUpdate, nextUpdate, response);
+    }
+
+    @Override
+    public byte[] response() {
+      return response.clone();
+    }
   }
 
-  public RevocationStatus {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(thisUpdate, "thisUpdate");
-    Objects.requireNonNull(nextUpdate, "nextUpdate");
-    Objects.requireNonNull(revocation, "revocation");
-    response = response.clone();
+  /** The certificate was revoked at {@code revokedAt} for {@code reason}. */
+  record Revoked(
+      Instant revokedAt,
+      RevocationReason reason,
+      Instant thisUpdate,
+      Optional<Instant> nextUpdate,
+      byte[] response)
+      implements RevocationStatus {
+    public Revoked {
+      Objects.requireNonNull(revokedAt, "revokedAt");
+      Objects.requireNonNull(reason, "reason");
+      response = checked(thisUpdate, nextUpdate, response);
+    }
+
+    @Override
+    public byte[] response() {
+      return response.clone();
+    }
   }
 
-  @Override
-  public byte[] response() {
-    return response.clone();
+  /** The responder does not know the certificate: its CA did not issue it. */
+  record Unknown(Instant thisUpdate, Optional<Instant> nextUpdate, byte[] response)
+      implements RevocationStatus {
+    public Unknown {
+      response = checked(thisUpdate, nextUpdate, response);
+    }
+
+    @Override
+    public byte[] response() {
+      return response.clone();
+    }
   }
 
   /** Whether the answer is young enough: within {@code freshness} and before its nextUpdate. */
-  public boolean freshAt(Instant now, Duration freshness) {
-    return !now.isAfter(thisUpdate.plus(freshness))
-        && nextUpdate.map(n -> !now.isAfter(n)).orElse(true);
+  default boolean freshAt(Instant now, Duration freshness) {
+    return !now.isAfter(thisUpdate().plus(freshness))
+        && nextUpdate().map(n -> !now.isAfter(n)).orElse(true);
   }
 
   /**
@@ -51,40 +82,45 @@ public record RevocationStatus(
    * @throws LgspException {@code certificate.revoked}, {@code certificate.issuer_unknown} (the CA
    *     does not know the certificate) or {@code ocsp.stale}
    */
-  public void requireGood(X509Certificate certificate, Instant now, Duration freshness) {
+  default void requireGood(X509Certificate certificate, Instant now, Duration freshness) {
     String who = CertificateValidator.describe(certificate);
-    switch (kind) {
-      case REVOKED -> {
-        IssuedCertificate.Revocation r = revocation.orElseThrow();
-        throw new LgspException(
-            ErrorCode.CERTIFICATE_REVOKED,
-            "certificate "
-                + who
-                + " was revoked at "
-                + r.at()
-                + " ("
-                + r.reason().label()
-                + "); its owner must enrol a new key and certificate");
-      }
-      case UNKNOWN ->
+    switch (this) {
+      case Revoked r ->
+          throw new LgspException(
+              ErrorCode.CERTIFICATE_REVOKED,
+              "certificate "
+                  + who
+                  + " was revoked at "
+                  + r.revokedAt()
+                  + " ("
+                  + r.reason().label()
+                  + "); its owner must enrol a new key and certificate");
+      case Unknown u ->
           throw new LgspException(
               ErrorCode.CERTIFICATE_ISSUER_UNKNOWN,
               "the issuing CA's OCSP responder does not know certificate "
                   + who
                   + "; it was not issued by that CA");
-      case GOOD -> {
+      case Good g -> {
         if (!freshAt(now, freshness)) {
           throw new LgspException(
               ErrorCode.OCSP_STALE,
               "the OCSP answer for "
                   + who
                   + " was produced at "
-                  + thisUpdate
+                  + thisUpdate()
                   + ", older than the freshness window of "
                   + freshness
                   + "; check that the OCSP responder is reachable and that clocks are in sync");
         }
       }
     }
+  }
+
+  /** Checks the parts every answer has; returns a private copy of the response. */
+  private static byte[] checked(Instant thisUpdate, Optional<Instant> nextUpdate, byte[] response) {
+    Objects.requireNonNull(thisUpdate, "thisUpdate");
+    Objects.requireNonNull(nextUpdate, "nextUpdate");
+    return response.clone();
   }
 }

@@ -119,12 +119,15 @@ class OcspResponderTest {
   @Test
   void clientVerifiesGoodThenRevoked() {
     RevocationStatus good = client.status(node.certificate(), trust.issuing.certificate());
-    assertThat(good.kind()).isEqualTo(RevocationStatus.Kind.GOOD);
+    assertThat(good).isInstanceOf(RevocationStatus.Good.class);
     good.requireGood(node.certificate(), Instant.now(), Duration.ofMinutes(5));
 
     trust.issuing.revoke(node.certificate().getSerialNumber(), RevocationReason.SUPERSEDED);
     RevocationStatus revoked = client.status(node.certificate(), trust.issuing.certificate());
-    assertThat(revoked.kind()).isEqualTo(RevocationStatus.Kind.REVOKED);
+    assertThat(revoked)
+        .isInstanceOfSatisfying(
+            RevocationStatus.Revoked.class,
+            r -> assertThat(r.reason()).isEqualTo(RevocationReason.SUPERSEDED));
     assertCode(
         () -> revoked.requireGood(node.certificate(), Instant.now(), Duration.ofMinutes(5)),
         ErrorCode.CERTIFICATE_REVOKED);
@@ -151,7 +154,7 @@ class OcspResponderTest {
             CertificateProfile.NODE_TLS, "x", "o", List.of(), Duration.ofDays(1));
     RevocationStatus s =
         client.status(trust.baseUrl + "/ocsp", stranger.certificate(), trust.issuing.certificate());
-    assertThat(s.kind()).isEqualTo(RevocationStatus.Kind.UNKNOWN);
+    assertThat(s).isInstanceOf(RevocationStatus.Unknown.class);
     assertCode(
         () -> s.requireGood(stranger.certificate(), Instant.now(), Duration.ofMinutes(5)),
         ErrorCode.CERTIFICATE_ISSUER_UNKNOWN);

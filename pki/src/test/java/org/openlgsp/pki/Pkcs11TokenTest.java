@@ -1,6 +1,7 @@
 package org.openlgsp.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,13 +109,10 @@ class Pkcs11TokenTest {
     return stored;
   }
 
-  private static void awaitPresented(List<Object> seen, Credentials expected)
-      throws InterruptedException {
-    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (seen.isEmpty() || !seen.getLast().equals(expected.certificate())) {
-      assertThat(System.nanoTime()).as("handshakes presenting the new key").isLessThan(end);
-      Thread.sleep(20);
-    }
+  private static void awaitPresented(List<Object> seen, Credentials expected) {
+    await("handshakes presenting the new key")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !seen.isEmpty() && seen.getLast().equals(expected.certificate()));
   }
 
   @Test
@@ -194,9 +192,7 @@ class Pkcs11TokenTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("does not belong to certificate");
       int count = seen.size();
-      while (seen.size() < count + 5) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= count + 5);
     } finally {
       running.set(false);
       traffic.join();

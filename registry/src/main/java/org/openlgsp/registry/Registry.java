@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
@@ -26,8 +25,10 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.PathPattern;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SubjectLocator;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.CertificateValidator;
 import org.openlgsp.storage.Database;
@@ -42,12 +43,6 @@ import org.openlgsp.storage.StorageException;
 public final class Registry {
   static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-  private static final String ONE_LOCATOR =
-      "(query:[A-Za-z0-9_.-]{1,64}|path:[1-9][0-9]?|json:(/[^/,\\s]{1,64}){1,16})";
-  private static final Pattern SUBJECT_LOCATOR =
-      Pattern.compile("|" + ONE_LOCATOR + "(," + ONE_LOCATOR + "){0,3}");
-  private static final Pattern PATH_SEGMENT =
-      Pattern.compile("\\*\\*?|[A-Za-z0-9._~!$&'()+,;=:@%-]+");
   private static final int MAX_OPENAPI = 2 * 1024 * 1024;
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -214,11 +209,7 @@ public final class Registry {
   public void addService(
       ServiceId id, String backendUrl, String subjectLocator, Optional<String> openApi) {
     requireBackendUrl(backendUrl);
-    if (!SUBJECT_LOCATOR.matcher(subjectLocator).matches()) {
-      throw malformed(
-          "subject locator must be empty or up to four of query:NAME, path:N, json:/POINTER,"
-              + " comma-separated (tried in order)");
-    }
+    SubjectLocator.parse(subjectLocator); // refuses a malformed one; the text is stored as is
     openApi.ifPresent(
         doc -> {
           if (doc.length() > MAX_OPENAPI) {
@@ -249,7 +240,7 @@ public final class Registry {
         throw malformed("unknown HTTP method '" + m + "'; use one of " + METHODS);
       }
     }
-    pathPatterns.forEach(Registry::requirePathPattern);
+    pathPatterns.forEach(PathPattern::parse); // refuses a malformed one
     String id = UUID.randomUUID().toString();
     change(
         c -> {
@@ -551,7 +542,7 @@ public final class Registry {
                     ClientId.parse(r.getString(2)),
                     ServiceId.parse(r.getString(3)),
                     strings(r.getString(4)),
-                    strings(r.getString(5)))));
+                    strings(r.getString(5)).stream().map(PathPattern::parse).toList())));
       }
     }
     return result;
@@ -705,27 +696,6 @@ public final class Registry {
       return new URI(value);
     } catch (URISyntaxException e) {
       throw malformed(what + " is not a valid URI");
-    }
-  }
-
-  static void requirePathPattern(String pattern) {
-    if (!pattern.startsWith("/") || pattern.length() > 512) {
-      throw malformed("path pattern '" + pattern + "' must start with / (at most 512 characters)");
-    }
-    String[] segments = pattern.substring(1).split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      String s = segments[i];
-      if (s.isEmpty() && segments.length == 1) {
-        continue;
-      }
-      if (!PATH_SEGMENT.matcher(s).matches() || (s.equals("**") && i != segments.length - 1)) {
-        throw malformed(
-            "path pattern '"
-                + pattern
-                + "': segment '"
-                + s
-                + "' is not allowed (use literal segments, * or a final **)");
-      }
     }
   }
 
