@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,30 +147,22 @@ public final class AxisServer implements AutoCloseable {
   }
 
   private List<Route> clientRoutes() {
-    List<Route> routes = new ArrayList<>();
-    routes.add(
-        agency(Route.post(BASE + "/packages")).audited("package.submit").handle(this::submit));
-    routes.add(
+    return List.of(
+        agency(Route.post(BASE + "/packages")).audited("package.submit").handle(this::submit),
         agency(Route.get(BASE + "/inbox"))
             .audit(Audit.notAudited("lists the caller's own inbox"))
-            .handle(this::inbox));
-    routes.add(
-        agency(Route.get(BASE + "/inbox/{id}")).audited("delivery.fetch").handle(this::fetch));
-    routes.add(
+            .handle(this::inbox),
+        agency(Route.get(BASE + "/inbox/{id}")).audited("delivery.fetch").handle(this::fetch),
         agency(Route.post(BASE + "/inbox/{id}/ack"))
             .audited("delivery.acknowledge")
-            .handle(this::ack));
-    routes.add(
+            .handle(this::ack),
         agency(Route.get(BASE + "/history"))
             .audit(Audit.notAudited("status history of documents the caller sent or received"))
-            .handle(this::history));
-    routes.add(
-        agency(Route.put(BASE + "/webhook")).audited("webhook.set").handle(this::setWebhook));
-    routes.add(
+            .handle(this::history),
+        agency(Route.put(BASE + "/webhook")).audited("webhook.set").handle(this::setWebhook),
         agency(Route.delete(BASE + "/webhook"))
             .audited("webhook.remove")
             .handle(this::deleteWebhook));
-    return routes;
   }
 
   private Route relayRoute() {
