@@ -2,42 +2,41 @@ package org.openlgsp.documents;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Set;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
-import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.Problem;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.DatabaseAuditLog;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.ProblemWriter;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditLog;
 
 /**
  * The axis's HTTP API. Agencies' document systems call the client listener with a bearer token
  * bound to their agency code; the relay listener takes packages from other axis nodes, as the local
- * gateway forwards them (its {@code X-Road-Client} member code is the sending agency).
+ * gateway forwards them (its {@code X-Road-Client} member code is the sending agency). Both are put
+ * together by the {@link Edge}.
  */
 public final class AxisServer implements AutoCloseable {
   static final String BASE = "/edoc/v1";
-  private static final Logger LOG = Logger.getLogger(AxisServer.class.getName());
+
+  /** The role of a local agency's document system; its token's name is its agency code. */
+  static final String AGENCY_ROLE = "edoc.agency";
+
   private static final String XROAD_CLIENT = "X-Road-Client";
 
   /**
@@ -47,51 +46,48 @@ public final class AxisServer implements AutoCloseable {
    */
   static final long DRAIN_BYTES = 16L * 1024 * 1024;
 
-  /** A handler that reads the request body, which it is given opened once. */
-  private interface BodyHandler {
-    void handle(ServerRequest req, ServerResponse res, InputStream body) throws Exception;
-  }
-
   private final DocumentAxis axis;
-  private final Map<AgencyCode, byte[]> tokenHashes;
+  private final Edge clientEdge;
+  private final Edge relayEdge;
   private final WebServer client;
   private final Optional<WebServer> relay;
 
   private AxisServer(
       DocumentAxis axis,
       Map<AgencyCode, String> tokenSha256Hex,
+      AuditLog audit,
       String host,
       int port,
       Optional<String> relayHost,
       int relayPort) {
     this.axis = axis;
-    Map<AgencyCode, byte[]> hashes = new LinkedHashMap<>();
-    tokenSha256Hex.forEach(
-        (agency, hex) -> {
-          byte[] h = HexFormat.of().parseHex(hex);
-          if (h.length != 32) {
-            throw new IllegalArgumentException("token hash of " + agency + " is not SHA-256");
-          }
-          hashes.put(agency, h);
-        });
-    this.tokenHashes = Map.copyOf(hashes);
-    // No payload limit in the server itself: its refusal is a bare 413 without problem+json; the
-    // package limit is enforced while spooling (and from Content-Length, before reading).
-    this.client =
-        WebServer.builder().host(host).port(port).routing(clientRouting()).build().start();
+    BearerTokens.Builder tokens = BearerTokens.builder(ErrorCode.TOKEN_INVALID);
+    tokenSha256Hex.forEach((agency, hex) -> tokens.token(agency.value(), hex, Set.of(AGENCY_ROLE)));
+    this.clientEdge =
+        Edge.builder()
+            .routes(clientRoutes())
+            .authenticator(tokens.build())
+            .auditLog(audit)
+            .errorWriter(ProblemWriter.withXRoadError())
+            .drainOnError(DRAIN_BYTES)
+            .build();
+    this.relayEdge =
+        Edge.builder()
+            .route(relayRoute())
+            .errorWriter(ProblemWriter.withXRoadError())
+            .drainOnError(DRAIN_BYTES)
+            .build();
+    // No payload limit in the server itself: the package limit is enforced while spooling (and
+    // from Content-Length, before reading), after authentication.
+    this.client = clientEdge.configure(WebServer.builder().host(host).port(port)).build().start();
     this.relay =
         relayHost.map(
-            h ->
-                WebServer.builder()
-                    .host(h)
-                    .port(relayPort)
-                    .routing(HttpRouting.builder().post(BASE + "/relay", guardedBody(this::relay)))
-                    .build()
-                    .start());
+            h -> relayEdge.configure(WebServer.builder().host(h).port(relayPort)).build().start());
   }
 
   /**
-   * Starts the client listener, and the relay listener when {@code relayHost} is given.
+   * Starts the client listener, and the relay listener when {@code relayHost} is given; audit rows
+   * go to table {@code edge_audit} of the axis's database.
    *
    * @param tokenSha256Hex per local agency, the hex SHA-256 of its system's bearer token
    */
@@ -102,11 +98,30 @@ public final class AxisServer implements AutoCloseable {
       int port,
       Optional<String> relayHost,
       int relayPort) {
-    return new AxisServer(axis, tokenSha256Hex, host, port, relayHost, relayPort);
+    return start(
+        axis,
+        tokenSha256Hex,
+        DatabaseAuditLog.open(axis.database()),
+        host,
+        port,
+        relayHost,
+        relayPort);
+  }
+
+  /** As above, with audit rows written to {@code audit}. */
+  public static AxisServer start(
+      DocumentAxis axis,
+      Map<AgencyCode, String> tokenSha256Hex,
+      AuditLog audit,
+      String host,
+      int port,
+      Optional<String> relayHost,
+      int relayPort) {
+    return new AxisServer(axis, tokenSha256Hex, audit, host, port, relayHost, relayPort);
   }
 
   public static String hashToken(String token) {
-    return Digests.hex(Digests.sha256(token.getBytes(StandardCharsets.UTF_8)));
+    return BearerTokens.hash(token);
   }
 
   public int port() {
@@ -117,39 +132,79 @@ public final class AxisServer implements AutoCloseable {
     return relay.map(WebServer::port);
   }
 
-  private HttpRouting.Builder clientRouting() {
-    return HttpRouting.builder()
-        .post(BASE + "/packages", guardedBody(this::submit))
-        .get(BASE + "/inbox", guarded(this::inbox))
-        .get(BASE + "/inbox/{id}", guarded(this::fetch))
-        .post(BASE + "/inbox/{id}/ack", guarded(this::ack))
-        .get(BASE + "/history", guarded(this::history))
-        .put(BASE + "/webhook", guardedBody(this::setWebhook))
-        .delete(BASE + "/webhook", guarded(this::deleteWebhook));
+  /** Every route of the client listener, as declared. */
+  public List<Route> routes() {
+    return clientEdge.routes();
+  }
+
+  /** Every route of the relay listener, as declared. */
+  public List<Route> relayRoutes() {
+    return relayEdge.routes();
+  }
+
+  private static Route.Builder agency(Route.Builder route) {
+    return route.roles(AGENCY_ROLE);
+  }
+
+  private List<Route> clientRoutes() {
+    return List.of(
+        agency(Route.post(BASE + "/packages")).audited("package.submit").handle(this::submit),
+        agency(Route.get(BASE + "/inbox"))
+            .audit(Audit.notAudited("lists the caller's own inbox"))
+            .handle(this::inbox),
+        agency(Route.get(BASE + "/inbox/{id}")).audited("delivery.fetch").handle(this::fetch),
+        agency(Route.post(BASE + "/inbox/{id}/ack"))
+            .audited("delivery.acknowledge")
+            .handle(this::ack),
+        agency(Route.get(BASE + "/history"))
+            .audit(Audit.notAudited("status history of documents the caller sent or received"))
+            .handle(this::history),
+        agency(Route.put(BASE + "/webhook")).audited("webhook.set").handle(this::setWebhook),
+        agency(Route.delete(BASE + "/webhook"))
+            .audited("webhook.remove")
+            .handle(this::deleteWebhook));
+  }
+
+  private Route relayRoute() {
+    return Route.post(BASE + "/relay")
+        .publicAccess(
+            "bound to the relay host, reached through the local gateway, which authenticated the"
+                + " sending node and names the sending agency in X-Road-Client")
+        .audit(
+            Audit.recordedElsewhere(
+                "both gateways record the exchange in their ledgers; the store keeps the package"
+                    + " with its sender"))
+        .handle(this::relay);
   }
 
   /** Body of {@code PUT /edoc/v1/webhook}. */
   record WebhookRequest(@JsonProperty("url") String url) {}
 
-  private void submit(ServerRequest req, ServerResponse res, InputStream body) {
-    AgencyCode caller = authenticate(req);
-    refuseDeclaredOversize(req);
-    Receipt r = axis.submit(caller, body);
-    json(res, r.duplicate() ? 200 : 201, r);
+  /** The authenticated agency: its token is named by its agency code. */
+  private static AgencyCode caller(Call c) {
+    return AgencyCode.parse(c.caller().actor());
+  }
+
+  private void submit(Call c) {
+    AgencyCode caller = caller(c);
+    refuseDeclaredOversize(c);
+    Receipt r = axis.submit(caller, c.body());
+    c.sendJson(r.duplicate() ? 200 : 201, r);
   }
 
   /** A declared length over the limit is refused before anything is read. */
-  private void refuseDeclaredOversize(ServerRequest req) {
+  private void refuseDeclaredOversize(Call c) {
     long limit = axis.options().maxPackageBytes();
-    if (req.headers().contentLength().orElse(0) > limit) {
+    if (c.request().headers().contentLength().orElse(0) > limit) {
       throw new LgspException(
           ErrorCode.REQUEST_TOO_LARGE, "package exceeds the limit of " + limit + " bytes");
     }
   }
 
-  private void relay(ServerRequest req, ServerResponse res, InputStream body) {
+  private void relay(Call c) {
     String header =
-        req.headers()
+        c.request()
+            .headers()
             .first(HeaderNames.create(XROAD_CLIENT))
             .orElseThrow(
                 () -> new LgspException(ErrorCode.HEADER_MISSING, "X-Road-Client is required"));
@@ -158,173 +213,64 @@ public final class AxisServer implements AutoCloseable {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED, "only agencies (member class GOV) relay documents");
     }
-    refuseDeclaredOversize(req);
-    Receipt r = axis.relay(AgencyCode.parse(client.memberCode()), body);
-    json(res, r.duplicate() ? 200 : 201, r);
+    refuseDeclaredOversize(c);
+    Receipt r = axis.relay(AgencyCode.parse(client.memberCode()), c.body());
+    c.sendJson(r.duplicate() ? 200 : 201, r);
   }
 
-  private void inbox(ServerRequest req, ServerResponse res) {
-    AgencyCode caller = authenticate(req);
+  private void inbox(Call c) {
     int limit = 100;
-    if (req.query().contains("limit")) {
+    if (c.request().query().contains("limit")) {
       try {
-        limit = Integer.parseInt(req.query().get("limit"));
+        limit = Integer.parseInt(c.request().query().get("limit"));
       } catch (NumberFormatException e) {
         throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be a number");
       }
     }
-    json(res, 200, axis.inbox(caller, limit));
+    c.sendJson(200, axis.inbox(caller(c), limit));
   }
 
-  private void fetch(ServerRequest req, ServerResponse res) {
-    AgencyCode caller = authenticate(req);
-    Path file = axis.fetch(caller, deliveryId(req));
-    try {
-      res.header(HeaderNames.CONTENT_TYPE, "application/xml");
-      res.header(HeaderNames.CONTENT_LENGTH, Long.toString(Files.size(file)));
-      try (OutputStream out = res.outputStream()) {
-        Files.copy(file, out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private void fetch(Call c) throws IOException {
+    Path file = axis.fetch(caller(c), c.uuidParameter("id", "delivery id"));
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/xml");
+    c.response().header(HeaderNames.CONTENT_LENGTH, Long.toString(Files.size(file)));
+    try (OutputStream out = c.response().outputStream()) {
+      Files.copy(file, out);
     }
   }
 
-  private void ack(ServerRequest req, ServerResponse res) {
-    AgencyCode caller = authenticate(req);
-    axis.acknowledge(caller, deliveryId(req));
-    res.status(Status.NO_CONTENT_204).send();
+  private void ack(Call c) {
+    axis.acknowledge(caller(c), c.uuidParameter("id", "delivery id"));
+    c.noContent();
   }
 
-  private void history(ServerRequest req, ServerResponse res) {
-    AgencyCode caller = authenticate(req);
-    String documentId = query(req, "documentId");
+  private void history(Call c) {
+    AgencyCode caller = caller(c);
+    String documentId = c.requiredQuery("documentId");
     AgencyCode sender =
-        req.query().contains("sender") ? AgencyCode.parse(req.query().get("sender")) : caller;
-    json(res, 200, axis.history(caller, documentId, sender));
+        c.request().query().contains("sender")
+            ? AgencyCode.parse(c.request().query().get("sender"))
+            : caller;
+    c.sendJson(200, axis.history(caller, documentId, sender));
   }
 
-  private void setWebhook(ServerRequest req, ServerResponse res, InputStream body) {
-    AgencyCode caller = authenticate(req);
+  private void setWebhook(Call c) {
     WebhookRequest w;
     try {
-      w = Json.read(body.readNBytes(8192), WebhookRequest.class);
+      w = Json.read(c.body().readNBytes(8192), WebhookRequest.class);
     } catch (IOException | RuntimeException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "body must be {\"url\": \"...\"}");
     }
     if (w.url() == null) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "url is required");
     }
-    axis.webhook(caller, Optional.of(w.url()));
-    res.status(Status.NO_CONTENT_204).send();
+    axis.webhook(caller(c), Optional.of(w.url()));
+    c.noContent();
   }
 
-  private void deleteWebhook(ServerRequest req, ServerResponse res) {
-    axis.webhook(authenticate(req), Optional.empty());
-    res.status(Status.NO_CONTENT_204).send();
-  }
-
-  private AgencyCode authenticate(ServerRequest req) {
-    String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new LgspException(ErrorCode.TOKEN_INVALID, "Authorization: Bearer token required");
-    }
-    byte[] presented = Digests.sha256(auth.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-    AgencyCode found = null;
-    for (Map.Entry<AgencyCode, byte[]> e : tokenHashes.entrySet()) {
-      // compare against every entry so timing does not reveal which one matched
-      if (Digests.constantTimeEquals(presented, e.getValue())) {
-        found = e.getKey();
-      }
-    }
-    if (found == null) {
-      throw new LgspException(ErrorCode.TOKEN_INVALID, "unknown token");
-    }
-    return found;
-  }
-
-  private static String deliveryId(ServerRequest req) {
-    String id = req.path().pathParameters().get("id");
-    try {
-      UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "delivery id must be a UUID");
-    }
-    return id;
-  }
-
-  private static String query(ServerRequest req, String name) {
-    if (!req.query().contains(name)) {
-      throw new LgspException(
-          ErrorCode.REQUEST_MALFORMED, "query parameter '" + name + "' is required");
-    }
-    return req.query().get(name);
-  }
-
-  /** For handlers that take no body (the stream guardedBody opens is only drained). */
-  private static Handler guarded(Handler h) {
-    return guardedBody((req, res, body) -> h.handle(req, res));
-  }
-
-  /**
-   * Answers every failure as problem+json, after reading (up to {@link #DRAIN_BYTES}) what is left
-   * of the body so that the client, still sending, receives the answer; a connection with unread
-   * body left is closed, announced in the answer, so that no client reuses it.
-   */
-  private static Handler guardedBody(BodyHandler h) {
-    return (req, res) -> {
-      InputStream body = req.content().inputStream();
-      try {
-        h.handle(req, res, body);
-      } catch (Throwable t) {
-        LgspException e = classify(t);
-        if (!res.isSent()) {
-          Problem p = e.toProblem();
-          res.status(Status.create(p.status()));
-          res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-          res.header(HeaderNames.create("X-Road-Error"), e.code().xroadType());
-          if (!drained(body)) {
-            res.header(HeaderNames.CONNECTION, "close");
-          }
-          res.send(p.toJsonBytes());
-        }
-      }
-    };
-  }
-
-  /** Reads and discards the rest of the body; false if more than {@link #DRAIN_BYTES} remain. */
-  private static boolean drained(InputStream body) {
-    byte[] buffer = new byte[64 * 1024];
-    long read = 0;
-    try {
-      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-        read += n;
-        if (read > DRAIN_BYTES) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false; // the body could not be read to its end: the connection cannot be reused
-    }
-  }
-
-  private static LgspException classify(Throwable t) {
-    if (t instanceof LgspException e) {
-      return e;
-    }
-    if (t instanceof IllegalArgumentException e) {
-      return new LgspException(ErrorCode.REQUEST_MALFORMED, "bad request");
-    }
-    String incident = UUID.randomUUID().toString();
-    LOG.log(Level.SEVERE, "document axis internal error, incident " + incident, t);
-    return new LgspException(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident);
-  }
-
-  private static void json(ServerResponse res, int status, Object body) {
-    res.status(Status.create(status));
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
-    res.send(Json.write(body));
+  private void deleteWebhook(Call c) {
+    axis.webhook(caller(c), Optional.empty());
+    c.noContent();
   }
 
   @Override

@@ -73,6 +73,11 @@ public final class DocumentAxis implements AutoCloseable {
     return options;
   }
 
+  /** The axis's database, where its HTTP listener keeps its audit rows too. */
+  Database database() {
+    return store.db();
+  }
+
   /** A package sent by a local agency's system, authenticated as {@code caller}. */
   public Receipt submit(AgencyCode caller, InputStream body) {
     requireLocal(caller);

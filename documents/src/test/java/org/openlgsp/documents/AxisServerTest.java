@@ -198,6 +198,23 @@ class AxisServerTest {
   }
 
   @Test
+  void stateChangesAreAuditedUnderTheAgencyAndUnknownPathsAreProblems() throws Exception {
+    byte[] bytes = DocumentAxisTest.signed(TestKeys.document("307"), key);
+    assertThat(send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, bytes).statusCode())
+        .isEqualTo(201);
+    assertThat(send("DELETE", "/edoc/v1/webhook", "wrong-token", null).statusCode()).isEqualTo(401);
+
+    assertThat(org.openlgsp.edge.DatabaseAuditLog.open(db).recent(10))
+        .extracting(e -> e.actor() + " " + e.action() + " " + e.outcome())
+        .containsExactly(
+            "unauthenticated webhook.remove token.invalid",
+            TestKeys.PROVINCE.value() + " package.submit ok");
+    HttpResponse<byte[]> unknown = send("GET", "/edoc/v1/nothing", PROVINCE_TOKEN, null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).get("code").asText()).isEqualTo("resource.not_found");
+  }
+
+  @Test
   void webhookIsRegisteredAndRemovedOverHttp() throws Exception {
     com.sun.net.httpserver.HttpServer sink =
         com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);

@@ -2,6 +2,8 @@ package org.openlgsp.registry;
 
 import java.util.List;
 import java.util.Objects;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
 
 /** JSON bodies of the admin API; each validates its shape, the registry validates meaning. */
 final class AdminRequests {
@@ -83,7 +85,7 @@ final class AdminRequests {
 
   private static void required(String value, String name) {
     if (Objects.requireNonNullElse(value, "").isBlank()) {
-      throw new IllegalArgumentException(name + " is required");
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, name + " is required");
     }
   }
 }

@@ -1,64 +1,67 @@
 package org.openlgsp.registry;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Set;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
-import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
-import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
-import org.openlgsp.core.Problem;
 import org.openlgsp.core.ServiceId;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.ProblemWriter;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditEvent;
+import org.openlgsp.edge.spi.Authenticator;
 import org.openlgsp.pki.Pem;
+import org.openlgsp.pki.PkiException;
 
 /**
  * The registry's HTTP face: the public signed directory at {@code GET /directory} and the admin API
- * under {@code /api/v1/}. Every admin route requires the admin bearer token and is audited,
- * accepted or refused; anything not mapped is a 404 problem.
+ * under {@code /api/v1/}, put together by the {@link Edge}. Every admin route requires the {@value
+ * #ADMIN_ROLE} role and is audited, accepted or refused; anything not declared is a 404 problem.
  */
 public final class RegistryServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(RegistryServer.class.getName());
+  /** The role every admin route requires. */
+  public static final String ADMIN_ROLE = "registry.admin";
+
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private final Registry registry;
-  private final byte[] adminTokenSha256;
   private final Optional<Enrolments> enrolments;
+  private final Edge edge;
   private final WebServer server;
 
   private RegistryServer(
       Registry registry,
-      byte[] adminTokenSha256,
+      Authenticator admins,
       String host,
       int port,
       Optional<Enrolments> enrolments,
-      Consumer<HttpRouting.Builder> moreRoutes) {
+      List<Route> moreRoutes) {
     this.registry = registry;
     this.enrolments = enrolments;
-    this.adminTokenSha256 = adminTokenSha256.clone();
+    this.edge =
+        Edge.builder()
+            .routes(moreRoutes)
+            .routes(declared())
+            .authenticator(admins)
+            .auditLog(this::audit)
+            .errorWriter(ProblemWriter.withXRoadError())
+            .build();
     this.server =
-        WebServer.builder()
-            .host(host)
-            .port(port)
-            .maxPayloadSize(MAX_BODY)
-            .routing(routing(moreRoutes))
+        edge.configure(WebServer.builder().host(host).port(port).maxPayloadSize(MAX_BODY))
             .build()
             .start();
   }
@@ -66,7 +69,8 @@ public final class RegistryServer implements AutoCloseable {
   /**
    * Starts the registry's HTTP listener.
    *
-   * @param adminTokenSha256Hex SHA-256 of the admin token, hex; the token itself is never stored
+   * @param adminTokenSha256Hex SHA-256 of the admin token, hex; the token itself is never stored.
+   *     Its audit actor is {@code admin}.
    */
   public static RegistryServer start(
       Registry registry, String adminTokenSha256Hex, String host, int port) {
@@ -80,12 +84,13 @@ public final class RegistryServer implements AutoCloseable {
       String host,
       int port,
       Optional<Enrolments> enrolments) {
-    return start(registry, adminTokenSha256Hex, host, port, enrolments, routes -> {});
+    return start(registry, adminTokenSha256Hex, host, port, enrolments, List.of());
   }
 
   /**
-   * As above, with further routes served on the same listener (e.g. the checkpoint witness the
-   * server module adds); they handle their own authentication and errors.
+   * As above, with further declared routes served on the same listener (e.g. the checkpoint witness
+   * the server module adds); the edge authenticates, audits and answers their failures like the
+   * registry's own.
    */
   public static RegistryServer start(
       Registry registry,
@@ -93,247 +98,241 @@ public final class RegistryServer implements AutoCloseable {
       String host,
       int port,
       Optional<Enrolments> enrolments,
-      Consumer<HttpRouting.Builder> moreRoutes) {
-    byte[] hash;
-    try {
-      hash = HexFormat.of().parseHex(adminTokenSha256Hex);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("admin token hash must be hex", e);
-    }
-    if (hash.length != 32) {
-      throw new IllegalArgumentException("admin token hash must be 32 bytes of SHA-256");
-    }
-    return new RegistryServer(registry, hash, host, port, enrolments, moreRoutes);
+      List<Route> moreRoutes) {
+    return start(registry, adminToken(adminTokenSha256Hex), host, port, enrolments, moreRoutes);
+  }
+
+  /**
+   * As above, with administrators authenticated by {@code admins} (e.g. several named tokens); a
+   * principal needs the {@value #ADMIN_ROLE} role.
+   */
+  public static RegistryServer start(
+      Registry registry,
+      Authenticator admins,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments,
+      List<Route> moreRoutes) {
+    return new RegistryServer(registry, admins, host, port, enrolments, moreRoutes);
+  }
+
+  /** The single configured admin token, audited as {@code admin}. */
+  private static Authenticator adminToken(String sha256Hex) {
+    return BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
+        .token("admin", sha256Hex, Set.of(ADMIN_ROLE))
+        .build();
   }
 
   /** The hex SHA-256 of an admin token, as configuration stores it. */
   public static String hashToken(String token) {
-    return Digests.hex(Digests.sha256(token.getBytes(StandardCharsets.UTF_8)));
+    return BearerTokens.hash(token);
   }
 
   public int port() {
     return server.port();
   }
 
-  private HttpRouting.Builder routing(Consumer<HttpRouting.Builder> moreRoutes) {
-    HttpRouting.Builder routing = HttpRouting.builder();
-    moreRoutes.accept(routing); // before the catch-all 404 below
-    return routing
-        .get("/directory", this::directory)
-        .get("/api/v1/openapi.json", this::openApiDocument)
-        .post("/api/v1/members", admin("member.add", this::addMember))
-        .get(
-            "/api/v1/members",
-            admin("member.list", (req, res) -> json(res, 200, registry.members())))
-        .post(
-            "/api/v1/members/signing-certificates",
-            admin("member.signing-certificate.add", this::addSigningCertificate))
-        .delete(
-            "/api/v1/members/signing-certificates",
-            admin("member.signing-certificate.remove", this::removeSigningCertificate))
-        .post("/api/v1/nodes", admin("node.add", this::addNode))
-        .get("/api/v1/nodes", admin("node.list", (req, res) -> json(res, 200, registry.nodes())))
-        .post(
-            "/api/v1/nodes/tls-certificates",
-            admin("node.tls-certificate.add", this::addNodeCertificate))
-        .delete(
-            "/api/v1/nodes/tls-certificates",
-            admin("node.tls-certificate.remove", this::removeNodeCertificate))
-        .post("/api/v1/systems", admin("system.add", this::addSystem))
-        .get(
-            "/api/v1/systems",
-            admin("system.list", (req, res) -> json(res, 200, registry.systems())))
-        .post("/api/v1/services", admin("service.add", this::addService))
-        .get(
-            "/api/v1/services",
-            admin("service.list", (req, res) -> json(res, 200, registry.services())))
-        .get("/api/v1/services/openapi", admin("service.openapi", this::serviceOpenApi))
-        .post("/api/v1/grants", admin("grant.add", this::addGrant))
-        .get("/api/v1/grants", admin("grant.list", (req, res) -> json(res, 200, registry.grants())))
-        .delete("/api/v1/grants/{id}", admin("grant.revoke", this::revokeGrant))
-        .get("/api/v1/audit", admin("audit.list", this::auditLog))
-        .post("/api/v1/trust-anchors", admin("trust-anchor.add", this::addTrustAnchor))
-        .get(
-            "/api/v1/trust-anchors",
-            admin(
-                "trust-anchor.list",
-                (req, res) ->
-                    json(
-                        res,
+  /** Every route this listener serves, as declared. */
+  public List<Route> routes() {
+    return edge.routes();
+  }
+
+  /** The registry's audit table keeps no source column: the source address ends the detail. */
+  private void audit(AuditEvent e) {
+    String from = "from " + e.source();
+    registry.audit(
+        e.actor(),
+        e.action(),
+        e.target(),
+        e.outcome(),
+        e.detail().isEmpty() ? from : e.detail() + " (" + from + ")");
+  }
+
+  private static Route.Builder admin(Route.Builder route, String action) {
+    return route.roles(ADMIN_ROLE).audited(action);
+  }
+
+  private List<Route> declared() {
+    return List.of(
+        Route.get("/directory")
+            .publicAccess("the directory is signed by the registry; gateways verify it")
+            .audit(Audit.notAudited("public signed document every gateway fetches each refresh"))
+            .handle(this::directory),
+        Route.get("/api/v1/openapi.json")
+            .publicAccess("describes the API; holds no data")
+            .audit(Audit.notAudited("static document"))
+            .handle(RegistryServer::openApiDocument),
+        admin(Route.post("/api/v1/members"), "member.add").handle(this::addMember),
+        admin(Route.get("/api/v1/members"), "member.list")
+            .handle(c -> c.sendJson(200, registry.members())),
+        admin(Route.post("/api/v1/members/signing-certificates"), "member.signing-certificate.add")
+            .handle(this::addSigningCertificate),
+        admin(
+                Route.delete("/api/v1/members/signing-certificates"),
+                "member.signing-certificate.remove")
+            .handle(this::removeSigningCertificate),
+        admin(Route.post("/api/v1/nodes"), "node.add").handle(this::addNode),
+        admin(Route.get("/api/v1/nodes"), "node.list")
+            .handle(c -> c.sendJson(200, registry.nodes())),
+        admin(Route.post("/api/v1/nodes/tls-certificates"), "node.tls-certificate.add")
+            .handle(this::addNodeCertificate),
+        admin(Route.delete("/api/v1/nodes/tls-certificates"), "node.tls-certificate.remove")
+            .handle(this::removeNodeCertificate),
+        admin(Route.post("/api/v1/systems"), "system.add").handle(this::addSystem),
+        admin(Route.get("/api/v1/systems"), "system.list")
+            .handle(c -> c.sendJson(200, registry.systems())),
+        admin(Route.post("/api/v1/services"), "service.add").handle(this::addService),
+        admin(Route.get("/api/v1/services"), "service.list")
+            .handle(c -> c.sendJson(200, registry.services())),
+        admin(Route.get("/api/v1/services/openapi"), "service.openapi")
+            .handle(this::serviceOpenApi),
+        admin(Route.post("/api/v1/grants"), "grant.add").handle(this::addGrant),
+        admin(Route.get("/api/v1/grants"), "grant.list")
+            .handle(c -> c.sendJson(200, registry.grants())),
+        admin(Route.delete("/api/v1/grants/{id}"), "grant.revoke").handle(this::revokeGrant),
+        admin(Route.get("/api/v1/audit"), "audit.list").handle(this::auditLog),
+        admin(Route.post("/api/v1/trust-anchors"), "trust-anchor.add").handle(this::addTrustAnchor),
+        admin(Route.get("/api/v1/trust-anchors"), "trust-anchor.list").handle(this::trustAnchors),
+        admin(Route.post("/api/v1/enrolments"), "enrolment.submit").handle(this::submitEnrolment),
+        admin(Route.get("/api/v1/enrolments"), "enrolment.list")
+            .handle(
+                c ->
+                    c.sendJson(
                         200,
-                        registry.trustAnchors().stream()
-                            .map(
-                                c ->
-                                    Map.of(
-                                        "subject",
-                                        c.getSubjectX500Principal().getName(),
-                                        "fingerprint",
-                                        Certificates.fingerprint(c)))
-                            .toList())))
-        .post("/api/v1/enrolments", admin("enrolment.submit", this::submitEnrolment))
-        .get(
-            "/api/v1/enrolments",
-            admin(
-                "enrolment.list",
-                (req, res) ->
-                    json(
-                        res,
-                        200,
-                        enrolments().list().stream().map(RegistryServer::enrolmentJson).toList())))
-        .post("/api/v1/enrolments/{id}/approve", admin("enrolment.approve", this::approveEnrolment))
-        .post("/api/v1/enrolments/{id}/reject", admin("enrolment.reject", this::rejectEnrolment))
-        .any(
-            (req, res) ->
-                problem(res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
+                        enrolments().list().stream().map(RegistryServer::enrolmentJson).toList())),
+        admin(Route.post("/api/v1/enrolments/{id}/approve"), "enrolment.approve")
+            .handle(this::approveEnrolment),
+        admin(Route.post("/api/v1/enrolments/{id}/reject"), "enrolment.reject")
+            .handle(this::rejectEnrolment));
   }
 
-  private void directory(ServerRequest req, ServerResponse res) {
-    try {
-      res.header(HeaderNames.CONTENT_TYPE, "application/json");
-      res.header(HeaderNames.CACHE_CONTROL, "no-store");
-      res.send(registry.publish().toJson());
-    } catch (Throwable t) {
-      problem(res, classify(t));
+  private void directory(Call c) {
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().send(registry.publish().toJson());
+  }
+
+  private static void openApiDocument(Call c) throws IOException {
+    try (InputStream in =
+        Objects.requireNonNull(
+            RegistryServer.class.getResourceAsStream("openapi.json"), "openapi.json")) {
+      c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+      c.response().send(in.readAllBytes());
     }
   }
 
-  private void openApiDocument(ServerRequest req, ServerResponse res) {
-    try (InputStream in = RegistryServer.class.getResourceAsStream("openapi.json")) {
-      res.header(HeaderNames.CONTENT_TYPE, "application/json");
-      res.send(in.readAllBytes());
-    } catch (IOException | NullPointerException e) {
-      problem(res, classify(e));
-    }
+  private void trustAnchors(Call c) {
+    c.sendJson(
+        200,
+        registry.trustAnchors().stream()
+            .map(
+                cert ->
+                    Map.of(
+                        "subject",
+                        cert.getSubjectX500Principal().getName(),
+                        "fingerprint",
+                        Certificates.fingerprint(cert)))
+            .toList());
   }
 
-  /** Wraps an admin route: authenticate, run, audit the outcome, render failures as problems. */
-  private Handler admin(String action, Handler handler) {
-    return (req, res) -> {
-      String target = "";
-      try {
-        authenticate(req);
-        handler.handle(req, res);
-        registry.audit("admin", action, auditTarget(req), "ok", "");
-      } catch (Throwable t) {
-        LgspException e = classify(t);
-        try {
-          registry.audit("admin", action, auditTarget(req), e.code().code(), e.detail());
-        } catch (RuntimeException auditFailure) {
-          LOG.log(Level.SEVERE, "audit log write failed", auditFailure);
-        }
-        problem(res, e);
-      }
-    };
-  }
-
-  private static String auditTarget(ServerRequest req) {
-    return req.path().rawPath()
-        + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
-  }
-
-  private void authenticate(ServerRequest req) {
-    String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new LgspException(
-          ErrorCode.ADMIN_UNAUTHENTICATED, "send Authorization: Bearer <admin token>");
-    }
-    byte[] presented = Digests.sha256(auth.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-    if (!Digests.constantTimeEquals(presented, adminTokenSha256)) {
-      throw new LgspException(ErrorCode.ADMIN_UNAUTHENTICATED, "admin token not accepted");
-    }
-  }
-
-  private void addMember(ServerRequest req, ServerResponse res) {
-    AdminRequests.Member m = body(req, AdminRequests.Member.class);
+  private void addMember(Call c) {
+    AdminRequests.Member m = c.json(AdminRequests.Member.class, MAX_BODY);
     registry.addMember(ClientId.parse(m.id()), m.name());
-    json(res, 201, Map.of("id", m.id()));
+    c.sendJson(201, Map.of("id", m.id()));
   }
 
-  private void addSigningCertificate(ServerRequest req, ServerResponse res) {
-    AdminRequests.SigningCertificate c = body(req, AdminRequests.SigningCertificate.class);
-    X509Certificate cert = certificate(c.certificate());
-    registry.addSigningCertificate(ClientId.parse(c.member()), cert);
-    json(res, 201, Map.of("fingerprint", Certificates.fingerprint(cert)));
+  private void addSigningCertificate(Call c) {
+    AdminRequests.SigningCertificate s = c.json(AdminRequests.SigningCertificate.class, MAX_BODY);
+    X509Certificate cert = certificate(s.certificate());
+    registry.addSigningCertificate(ClientId.parse(s.member()), cert);
+    c.sendJson(201, Map.of("fingerprint", Certificates.fingerprint(cert)));
   }
 
-  private void removeSigningCertificate(ServerRequest req, ServerResponse res) {
+  private void removeSigningCertificate(Call c) {
     registry.removeSigningCertificate(
-        ClientId.parse(query(req, "member")), query(req, "fingerprint"));
-    res.status(Status.NO_CONTENT_204).send();
+        ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
+    c.noContent();
   }
 
-  private void addNode(ServerRequest req, ServerResponse res) {
-    AdminRequests.Node n = body(req, AdminRequests.Node.class);
+  private void addNode(Call c) {
+    AdminRequests.Node n = c.json(AdminRequests.Node.class, MAX_BODY);
     List<X509Certificate> certs =
         n.tlsCertificates().stream().map(RegistryServer::certificate).toList();
     registry.addNode(NodeId.parse(n.id()), n.address(), certs);
-    json(res, 201, Map.of("id", n.id()));
+    c.sendJson(201, Map.of("id", n.id()));
   }
 
-  private void addNodeCertificate(ServerRequest req, ServerResponse res) {
-    AdminRequests.NodeCertificate c = body(req, AdminRequests.NodeCertificate.class);
-    X509Certificate cert = certificate(c.certificate());
-    registry.addNodeTlsCertificate(NodeId.parse(c.node()), cert);
-    json(res, 201, Map.of("fingerprint", Certificates.fingerprint(cert)));
+  private void addNodeCertificate(Call c) {
+    AdminRequests.NodeCertificate n = c.json(AdminRequests.NodeCertificate.class, MAX_BODY);
+    X509Certificate cert = certificate(n.certificate());
+    registry.addNodeTlsCertificate(NodeId.parse(n.node()), cert);
+    c.sendJson(201, Map.of("fingerprint", Certificates.fingerprint(cert)));
   }
 
-  private void removeNodeCertificate(ServerRequest req, ServerResponse res) {
-    registry.removeNodeTlsCertificate(NodeId.parse(query(req, "node")), query(req, "fingerprint"));
-    res.status(Status.NO_CONTENT_204).send();
+  private void removeNodeCertificate(Call c) {
+    registry.removeNodeTlsCertificate(
+        NodeId.parse(c.requiredQuery("node")), c.requiredQuery("fingerprint"));
+    c.noContent();
   }
 
-  private void addSystem(ServerRequest req, ServerResponse res) {
-    AdminRequests.SystemEntry s = body(req, AdminRequests.SystemEntry.class);
+  private void addSystem(Call c) {
+    AdminRequests.SystemEntry s = c.json(AdminRequests.SystemEntry.class, MAX_BODY);
     registry.addSystem(ClientId.parse(s.id()), s.name(), NodeId.parse(s.node()));
-    json(res, 201, Map.of("id", s.id()));
+    c.sendJson(201, Map.of("id", s.id()));
   }
 
-  private void addService(ServerRequest req, ServerResponse res) {
-    AdminRequests.Service s = body(req, AdminRequests.Service.class);
+  private void addService(Call c) {
+    AdminRequests.Service s = c.json(AdminRequests.Service.class, MAX_BODY);
     registry.addService(
         ServiceId.parse(s.id()),
         s.backendUrl(),
         s.subjectLocator(),
         Optional.ofNullable(s.openapi()));
-    json(res, 201, Map.of("id", s.id()));
+    c.sendJson(201, Map.of("id", s.id()));
   }
 
-  private void serviceOpenApi(ServerRequest req, ServerResponse res) {
+  private void serviceOpenApi(Call c) {
     String doc =
         registry
-            .openApi(ServiceId.parse(query(req, "id")))
+            .openApi(ServiceId.parse(c.requiredQuery("id")))
             .orElseThrow(
                 () ->
                     new LgspException(
                         ErrorCode.RESOURCE_NOT_FOUND, "the service has no OpenAPI document"));
-    res.header(
-        HeaderNames.CONTENT_TYPE,
-        doc.stripLeading().startsWith("{") ? "application/json" : "application/yaml");
-    res.send(doc);
+    c.response()
+        .header(
+            HeaderNames.CONTENT_TYPE,
+            doc.stripLeading().startsWith("{") ? "application/json" : "application/yaml");
+    c.response().send(doc);
   }
 
-  private void addGrant(ServerRequest req, ServerResponse res) {
-    AdminRequests.Grant g = body(req, AdminRequests.Grant.class);
+  private void addGrant(Call c) {
+    AdminRequests.Grant g = c.json(AdminRequests.Grant.class, MAX_BODY);
     String id =
         registry.grant(
             ClientId.parse(g.client()),
             ServiceId.parse(g.service()),
             g.methods(),
             g.pathPatterns());
-    json(res, 201, Map.of("id", id));
+    c.sendJson(201, Map.of("id", id));
   }
 
-  private void addTrustAnchor(ServerRequest req, ServerResponse res) {
-    AdminRequests.TrustAnchor a = body(req, AdminRequests.TrustAnchor.class);
-    List<X509Certificate> certs = Pem.certificates(a.certificate());
+  private void addTrustAnchor(Call c) {
+    AdminRequests.TrustAnchor a = c.json(AdminRequests.TrustAnchor.class, MAX_BODY);
+    List<X509Certificate> certs;
+    try {
+      certs = Pem.certificates(a.certificate());
+    } catch (PkiException e) {
+      certs = List.of();
+    }
     if (certs.isEmpty()) {
       throw new LgspException(
           ErrorCode.REQUEST_MALFORMED, "certificate must hold PEM certificates");
     }
-    for (X509Certificate c : certs) {
-      registry.addTrustAnchor(c);
+    for (X509Certificate cert : certs) {
+      registry.addTrustAnchor(cert);
     }
-    json(res, 201, Map.of("added", certs.size()));
+    c.sendJson(201, Map.of("added", certs.size()));
   }
 
   private Enrolments enrolments() {
@@ -357,22 +356,21 @@ public final class RegistryServer implements AutoCloseable {
     return m;
   }
 
-  private void submitEnrolment(ServerRequest req, ServerResponse res) {
-    AdminRequests.Enrolment e = body(req, AdminRequests.Enrolment.class);
+  private void submitEnrolment(Call c) {
+    AdminRequests.Enrolment e = c.json(AdminRequests.Enrolment.class, MAX_BODY);
     String id =
         enrolments()
             .submit(
                 Enrolments.Kind.fromLabel(e.kind()),
                 e.target(),
                 e.csr().getBytes(StandardCharsets.US_ASCII));
-    json(res, 201, Map.of("id", id, "status", "pending"));
+    c.sendJson(201, Map.of("id", id, "status", "pending"));
   }
 
-  private void approveEnrolment(ServerRequest req, ServerResponse res) {
-    String id = req.path().pathParameters().get("id");
+  private void approveEnrolment(Call c) {
+    String id = c.request().path().pathParameters().get("id");
     List<X509Certificate> chain = enrolments().approve(id);
-    json(
-        res,
+    c.sendJson(
         200,
         Map.of(
             "id",
@@ -385,28 +383,22 @@ public final class RegistryServer implements AutoCloseable {
             Pem.write(chain.toArray())));
   }
 
-  private void rejectEnrolment(ServerRequest req, ServerResponse res) {
-    String id = req.path().pathParameters().get("id");
-    enrolments().reject(id, body(req, AdminRequests.Rejection.class).reason());
-    json(res, 200, Map.of("id", id, "status", "rejected"));
+  private void rejectEnrolment(Call c) {
+    String id = c.request().path().pathParameters().get("id");
+    enrolments().reject(id, c.json(AdminRequests.Rejection.class, MAX_BODY).reason());
+    c.sendJson(200, Map.of("id", id, "status", "rejected"));
   }
 
-  private void revokeGrant(ServerRequest req, ServerResponse res) {
-    String id = req.path().pathParameters().get("id");
-    try {
-      UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "grant id must be a UUID");
-    }
-    registry.revokeGrant(id);
-    res.status(Status.NO_CONTENT_204).send();
+  private void revokeGrant(Call c) {
+    registry.revokeGrant(c.uuidParameter("id", "grant id"));
+    c.noContent();
   }
 
-  private void auditLog(ServerRequest req, ServerResponse res) {
+  private void auditLog(Call c) {
     int limit = 100;
-    if (req.query().contains("limit")) {
+    if (c.request().query().contains("limit")) {
       try {
-        limit = Integer.parseInt(req.query().get("limit"));
+        limit = Integer.parseInt(c.request().query().get("limit"));
       } catch (NumberFormatException e) {
         throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be a number");
       }
@@ -414,23 +406,7 @@ public final class RegistryServer implements AutoCloseable {
     if (limit < 1 || limit > 10_000) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be 1..10000");
     }
-    json(res, 200, registry.auditLog(limit));
-  }
-
-  private static String query(ServerRequest req, String name) {
-    if (!req.query().contains(name)) {
-      throw new LgspException(
-          ErrorCode.REQUEST_MALFORMED, "query parameter '" + name + "' is required");
-    }
-    return req.query().get(name);
-  }
-
-  private static <T> T body(ServerRequest req, Class<T> type) {
-    try {
-      return Json.read(req.content().inputStream().readNBytes(MAX_BODY), type);
-    } catch (IOException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "request body could not be read");
-    }
+    c.sendJson(200, registry.auditLog(limit));
   }
 
   /** A certificate given as PEM or as base64 DER. */
@@ -448,32 +424,6 @@ public final class RegistryServer implements AutoCloseable {
           ErrorCode.REQUEST_MALFORMED, "certificate PEM must hold exactly one certificate");
     }
     return Certificates.fromBase64(text.strip());
-  }
-
-  private static void json(ServerResponse res, int status, Object body) {
-    res.status(Status.create(status));
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
-    res.send(Json.write(body));
-  }
-
-  private static LgspException classify(Throwable t) {
-    if (t instanceof LgspException e) {
-      return e;
-    }
-    if (t instanceof IllegalArgumentException e) {
-      return new LgspException(ErrorCode.REQUEST_MALFORMED, e.getMessage());
-    }
-    String incident = UUID.randomUUID().toString();
-    LOG.log(Level.SEVERE, "registry internal error, incident " + incident, t);
-    return new LgspException(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident);
-  }
-
-  private static void problem(ServerResponse res, LgspException e) {
-    Problem p = e.toProblem();
-    res.status(Status.create(p.status()));
-    res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    res.header(HeaderNames.create("X-Road-Error"), e.code().xroadType());
-    res.send(p.toJsonBytes());
   }
 
   @Override

@@ -264,6 +264,36 @@ class RegistryServerTest {
   }
 
   @Test
+  void auditRowsNameTheTokensActorAndTheSource() throws Exception {
+    admin("POST", "/api/v1/members", Map.of("id", "VN/GOV/000.00.00.G01", "name", "Bộ Công an"));
+    call("GET", "/api/v1/members", null, "wrong");
+
+    List<Registry.AuditEntry> log = registry.auditLog(10);
+    assertThat(log)
+        .extracting(Registry.AuditEntry::actor)
+        .containsExactly("unauthenticated", "admin");
+    assertThat(log).allSatisfy(e -> assertThat(e.detail()).contains("from 127.0.0.1"));
+    assertThat(log.toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void inputThatDoesNotParseIs4xxAndOtherMethodsAre405() throws Exception {
+    assertProblem(
+        admin(
+            "POST",
+            "/api/v1/trust-anchors",
+            Map.of("certificate", "-----BEGIN CERTIFICATE-----\n!!")),
+        ErrorCode.REQUEST_MALFORMED);
+    HttpResponse<String> wrongType =
+        admin("POST", "/api/v1/members", "{\"id\": [1], \"name\": \"x\"}");
+    assertProblem(wrongType, ErrorCode.REQUEST_MALFORMED);
+    assertThat(wrongType.body()).contains("'id'").doesNotContain("java.").doesNotContain("Member");
+    HttpResponse<String> put = admin("PUT", "/api/v1/members", null);
+    assertProblem(put, ErrorCode.METHOD_NOT_ALLOWED);
+    assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+  }
+
+  @Test
   void openApiDocumentDescribesTheAdminApi() throws Exception {
     HttpResponse<String> r = call("GET", "/api/v1/openapi.json", null, null);
     assertThat(r.statusCode()).isEqualTo(200);

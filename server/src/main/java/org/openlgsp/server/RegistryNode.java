@@ -85,7 +85,7 @@ final class RegistryNode implements AutoCloseable {
               role.host(),
               role.port(),
               enrolments,
-              routes -> witness.ifPresent(w -> WitnessHttp.routes(routes, w)));
+              witness.map(WitnessHttp::routes).orElse(List.of()));
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
               + " %s)%n",

@@ -2,7 +2,6 @@ package org.openlgsp.server;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -16,10 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.SignedNote;
 import org.openlgsp.ledger.Witness;
@@ -34,7 +34,6 @@ import org.openlgsp.ledger.Witness;
 final class WitnessHttp {
   static final String SIZE_TYPE = "text/x.tlog.size";
   static final int MAX_BODY = 64 * 1024;
-  private static final Logger LOG = Logger.getLogger(WitnessHttp.class.getName());
 
   private WitnessHttp() {}
 
@@ -51,42 +50,44 @@ final class WitnessHttp {
    * /ledger/v1/witness/checkpoint?origin=O} (the latest checkpoint of log O it cosigned, with that
    * cosignature, for an auditor's {@code verify --checkpoint}).
    */
-  static void routes(HttpRouting.Builder routing, Witness witness) {
-    routing
-        .post("/ledger/v1/witness/add-checkpoint", guarded((req, res) -> serve(witness, req, res)))
-        .get("/ledger/v1/witness/vkey", guarded((req, res) -> text(res, witness.verifier() + "\n")))
-        .get(
-            "/ledger/v1/witness/checkpoint",
-            guarded(
-                (req, res) -> {
-                  String origin = req.query().first("origin").orElse("");
-                  if (origin.isEmpty()) {
-                    throw new LgspException(
-                        ErrorCode.REQUEST_MALFORMED, "query parameter origin missing");
-                  }
-                  SignedNote note =
-                      witness
-                          .latest(origin)
-                          .orElseThrow(
-                              () ->
-                                  new LgspException(
-                                      ErrorCode.RESOURCE_NOT_FOUND,
-                                      "this witness has cosigned no checkpoint of " + origin));
-                  text(res, note.format());
-                }));
+  static List<Route> routes(Witness witness) {
+    String open = "a log's signature is its credential; what a witness has seen is public";
+    return List.of(
+        Route.post("/ledger/v1/witness/add-checkpoint")
+            .publicAccess(open)
+            .audit(
+                Audit.recordedElsewhere(
+                    "the witness keeps the latest checkpoint it cosigned of each log"))
+            .handle(c -> serve(witness, c.request(), c.response())),
+        Route.get("/ledger/v1/witness/vkey")
+            .publicAccess(open)
+            .audit(Audit.notAudited("a public key"))
+            .handle(c -> text(c.response(), witness.verifier() + "\n")),
+        Route.get("/ledger/v1/witness/checkpoint")
+            .publicAccess(open)
+            .audit(Audit.notAudited("public cosigned checkpoints"))
+            .handle(c -> latest(witness, c.request(), c.response())));
   }
 
-  private static Handler guarded(Handler h) {
-    return (req, res) -> {
-      try {
-        h.handle(req, res);
-      } catch (LgspException e) {
-        LedgerHttp.problem(res, e);
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "witness failure", e);
-        LedgerHttp.problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
-      }
-    };
+  /** The same routes on a listener not on the edge yet (the ledger API's). */
+  static void routes(HttpRouting.Builder routing, Witness witness) {
+    Edge.builder().routes(routes(witness)).build().addTo(routing);
+  }
+
+  private static void latest(Witness witness, ServerRequest req, ServerResponse res) {
+    String origin = req.query().first("origin").orElse("");
+    if (origin.isEmpty()) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "query parameter origin missing");
+    }
+    SignedNote note =
+        witness
+            .latest(origin)
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.RESOURCE_NOT_FOUND,
+                        "this witness has cosigned no checkpoint of " + origin));
+    text(res, note.format());
   }
 
   private static void text(ServerResponse res, String body) {

@@ -1,0 +1,392 @@
+package org.openlgsp.edge;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.PathMatcher;
+import io.helidon.http.PathMatchers;
+import io.helidon.http.Status;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.spi.AuditEvent;
+import org.openlgsp.edge.spi.AuditLog;
+import org.openlgsp.edge.spi.Authenticator;
+import org.openlgsp.edge.spi.ErrorResponse;
+import org.openlgsp.edge.spi.ErrorWriter;
+
+/**
+ * One listener's HTTP edge: its declared routes, how callers authenticate, where audit rows go and
+ * how failures are written. {@link #configure} installs it on a Helidon listener, routed requests
+ * and Helidon's own refusals before routing alike, with a 404 for unknown paths and a 405 (with
+ * {@code Allow}) for a known path called with another method.
+ *
+ * <p>For each request to a route: a route open to roles authenticates the caller ({@link
+ * Authenticator}; its 401 code when that fails) and requires one of the roles ({@code
+ * admin.forbidden} otherwise); the handler runs; an audited route writes one row with the outcome,
+ * accepted or refused. Failed authentications write at most a bounded number of rows per minute
+ * (see {@link FailedAuthentications}).
+ */
+public final class Edge {
+  private static final Logger LOG = Logger.getLogger(Edge.class.getName());
+  private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
+  private final List<Route> routes;
+  private final List<PathMatcher> matchers;
+  private final Optional<Authenticator> authenticator;
+  private final Optional<AuditLog> auditLog;
+  private final ErrorWriter errorWriter;
+  private final long drainOnError;
+  private final FailedAuthentications failedAuthentications;
+  private final Clock clock;
+
+  private Edge(Builder b) {
+    this.routes = List.copyOf(b.routes);
+    this.matchers = routes.stream().map(r -> PathMatchers.create(r.path())).toList();
+    this.authenticator = Optional.ofNullable(b.authenticator);
+    this.auditLog = Optional.ofNullable(b.auditLog);
+    this.errorWriter = b.errorWriter;
+    this.drainOnError = b.drainOnError;
+    this.failedAuthentications =
+        new FailedAuthentications(b.failedAuthenticationsPerMinute, Duration.ofMinutes(1));
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The declared routes, in declaration order: what a test enumerates to check access and audit.
+   */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /**
+   * Installs the edge on a listener (or on a {@code WebServer} builder, which is its default
+   * listener): its routing and the writers of Helidon's refusals before routing.
+   */
+  public <B extends ListenerConfig.BuilderBase<B, ?>> B configure(B listener) {
+    return listener.routing(routing()).directHandlers(directHandlers());
+  }
+
+  /**
+   * Adds only the declared routes to rules a listener not yet on the edge builds itself. Such a
+   * listener keeps its own answers for unknown paths and for Helidon's refusals; prefer {@link
+   * #configure}.
+   */
+  public void addTo(HttpRules rules) {
+    routes.forEach(r -> rules.route(r.method(), r.path(), serve(r)));
+  }
+
+  private HttpRouting.Builder routing() {
+    HttpRouting.Builder routing = HttpRouting.builder();
+    addTo(routing);
+    routing.any(this::unmatched);
+    routing.error(
+        Throwable.class, (req, res, t) -> fail(req, res, Optional.empty(), Failures.map(t)));
+    return routing;
+  }
+
+  private DirectHandlers directHandlers() {
+    DirectHandlers.Builder handlers = DirectHandlers.builder();
+    DirectHandler handler = new RefusalWriter(errorWriter);
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+      handlers.addHandler(type, handler);
+    }
+    return handlers.build();
+  }
+
+  private io.helidon.webserver.http.Handler serve(Route route) {
+    return (req, res) -> {
+      Principal caller;
+      try {
+        caller = authenticate(route, req);
+      } catch (Throwable t) {
+        LgspException e = Failures.map(t);
+        refusedAuthentication(route, req, e);
+        fail(req, res, Optional.empty(), e);
+        return;
+      }
+      Call call = new Call(req, res, caller);
+      AuditRow row = new AuditRow(route, req, caller.actor());
+      // written before the answer leaves, so a caller that sees the answer finds the row
+      res.beforeSend(() -> row.write(outcomeOf(res.status()), ""));
+      try {
+        if (route.access() instanceof Access.Roles roles && !caller.holdsAnyOf(roles.names())) {
+          throw new LgspException(
+              ErrorCode.ADMIN_FORBIDDEN, "the caller holds none of the roles this route requires");
+        }
+        route.handler().handle(call);
+        row.write(AuditEvent.OK, "");
+      } catch (Throwable t) {
+        LgspException e = Failures.map(t);
+        row.write(e.code().code(), e.detail());
+        fail(req, res, call.openedBody(), e);
+      }
+    };
+  }
+
+  /** The outcome of an answer a handler sent itself: ok, or its status (e.g. a 409 it chose). */
+  private static String outcomeOf(Status status) {
+    return status.code() < 400 ? AuditEvent.OK : "http." + status.code();
+  }
+
+  /** The one audit row of a request, written by whichever comes first: the answer or a failure. */
+  private final class AuditRow {
+    private final Route route;
+    private final ServerRequest req;
+    private final String actor;
+    private boolean written;
+
+    AuditRow(Route route, ServerRequest req, String actor) {
+      this.route = route;
+      this.req = req;
+      this.actor = actor;
+    }
+
+    void write(String outcome, String detail) {
+      if (!written) {
+        written = true;
+        audit(route, req, actor, outcome, detail);
+      }
+    }
+  }
+
+  private Principal authenticate(Route route, ServerRequest req) {
+    return route.access() instanceof Access.Roles
+        ? authenticator.orElseThrow().authenticate(req)
+        : Principal.anonymous();
+  }
+
+  /** Bounded: see {@link FailedAuthentications}. */
+  private void refusedAuthentication(Route route, ServerRequest req, LgspException e) {
+    if (route.auditAction().isEmpty()) {
+      return;
+    }
+    FailedAuthentications.Verdict v = failedAuthentications.failure(clock.instant());
+    v.closed().ifPresent(this::writeSummary);
+    if (v.ownRow()) {
+      write(route, req, UNAUTHENTICATED_ACTOR, e.code().code(), e.detail());
+    }
+  }
+
+  private void audit(Route route, ServerRequest req, String actor, String outcome, String detail) {
+    if (route.auditAction().isEmpty()) {
+      return;
+    }
+    failedAuthentications.closed(clock.instant()).ifPresent(this::writeSummary);
+    write(route, req, actor, outcome, detail);
+  }
+
+  private void write(Route route, ServerRequest req, String actor, String outcome, String detail) {
+    try {
+      auditLog
+          .orElseThrow()
+          .record(
+              new AuditEvent(
+                  actor,
+                  route.auditAction().orElseThrow(),
+                  route.auditTarget().apply(req),
+                  outcome,
+                  detail,
+                  req.remotePeer().host(),
+                  clock.instant()));
+    } catch (RuntimeException failure) {
+      LOG.log(Level.SEVERE, "audit log write failed", failure);
+    }
+  }
+
+  private void writeSummary(FailedAuthentications.Summary s) {
+    try {
+      auditLog
+          .orElseThrow()
+          .record(
+              new AuditEvent(
+                  UNAUTHENTICATED_ACTOR,
+                  "authentication.failures",
+                  "",
+                  "suppressed",
+                  s.count()
+                      + " further failed authentications between "
+                      + s.from()
+                      + " and "
+                      + s.to()
+                      + " not audited one by one",
+                  "",
+                  clock.instant()));
+    } catch (RuntimeException failure) {
+      LOG.log(Level.SEVERE, "audit log write failed", failure);
+    }
+  }
+
+  /** No route for the path and method: 405 with the methods the path has, or 404. */
+  private void unmatched(ServerRequest req, ServerResponse res) {
+    Set<String> allowed = new TreeSet<>();
+    for (int i = 0; i < routes.size(); i++) {
+      if (matchers.get(i).match(req.path()).accepted()) {
+        allowed.add(routes.get(i).method().text());
+      }
+    }
+    if (allowed.isEmpty()) {
+      fail(
+          req,
+          res,
+          Optional.empty(),
+          new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint"));
+      return;
+    }
+    res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+    fail(
+        req,
+        res,
+        Optional.empty(),
+        new LgspException(
+            ErrorCode.METHOD_NOT_ALLOWED, "this path answers " + String.join(", ", allowed)));
+  }
+
+  /**
+   * Writes the failure unless the answer has already started (then there is nobody to tell). When
+   * the listener drains, what is left of the body is read first so that a client still sending sees
+   * the answer; a body too long to drain closes the connection, announced in the answer.
+   */
+  private void fail(
+      ServerRequest req, ServerResponse res, Optional<InputStream> opened, LgspException e) {
+    if (res.isSent()) {
+      LOG.log(Level.FINE, "failure after the answer was sent: " + e.code().code());
+      return;
+    }
+    ErrorResponse r = errorWriter.render(e);
+    res.status(Status.create(r.status()));
+    r.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+    if (drainOnError > 0 && !drained(req, opened)) {
+      res.header(HeaderNames.CONNECTION, "close");
+    }
+    res.send(r.body());
+  }
+
+  private boolean drained(ServerRequest req, Optional<InputStream> opened) {
+    byte[] buffer = new byte[64 * 1024];
+    long read = 0;
+    try {
+      InputStream body =
+          opened.isPresent()
+              ? opened.get()
+              : req.content().consumed()
+                  ? InputStream.nullInputStream()
+                  : req.content().inputStream();
+      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+        read += n;
+        if (read > drainOnError) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // the body could not be read to its end: the connection cannot be reused
+    }
+  }
+
+  /** Declares a listener's edge. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+    private Authenticator authenticator;
+    private AuditLog auditLog;
+    private ErrorWriter errorWriter = ProblemWriter.standard();
+    private long drainOnError;
+    private int failedAuthenticationsPerMinute = 20;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder route(Route route) {
+      routes.add(java.util.Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    public Builder routes(Collection<Route> more) {
+      more.forEach(this::route);
+      return this;
+    }
+
+    /** Required when a route is open to roles. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = java.util.Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Required when a route is audited. */
+    public Builder auditLog(AuditLog auditLog) {
+      this.auditLog = java.util.Objects.requireNonNull(auditLog, "auditLog");
+      return this;
+    }
+
+    /** The listener's error format; RFC 9457 problem details by default. */
+    public Builder errorWriter(ErrorWriter errorWriter) {
+      this.errorWriter = java.util.Objects.requireNonNull(errorWriter, "errorWriter");
+      return this;
+    }
+
+    /**
+     * Before answering a failure, read up to {@code bytes} of what is left of the request body (0,
+     * the default: do not). For listeners taking large bodies, whose clients would otherwise see a
+     * reset instead of the answer.
+     */
+    public Builder drainOnError(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes must be >= 0");
+      }
+      this.drainOnError = bytes;
+      return this;
+    }
+
+    /** How many failed authentications a minute get an audit row each (20 by default). */
+    public Builder failedAuthenticationsPerMinute(int rows) {
+      if (rows < 0) {
+        throw new IllegalArgumentException("rows must be >= 0");
+      }
+      this.failedAuthenticationsPerMinute = rows;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = java.util.Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Edge build() {
+      Set<String> seen = new HashSet<>();
+      for (Route r : routes) {
+        if (!seen.add(r.method().text() + " " + r.path())) {
+          throw new IllegalStateException(
+              "route declared twice: " + r.method().text() + " " + r.path());
+        }
+        if (r.access() instanceof Access.Roles && authenticator == null) {
+          throw new IllegalStateException(
+              r.path() + " is open to roles: configure an authenticator");
+        }
+        if (r.audit() instanceof Audit.Action && auditLog == null) {
+          throw new IllegalStateException(r.path() + " is audited: configure an audit log");
+        }
+      }
+      return new Edge(this);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.openlgsp.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.edge.Access;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.Route;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.TestDatabases;
+
+/** Every route of the registry's listener, as declared: who may call it and how it is audited. */
+class RegistryRoutesTest {
+  @TempDir Path dir;
+
+  @Test
+  void onlyTheDirectoryAndTheApiDocumentArePublicAndEveryAdminRouteIsAudited() {
+    try (Database db = TestDatabases.sqlite(dir);
+        RegistryServer server =
+            RegistryServer.start(
+                RegistryTest.registry(db), RegistryServer.hashToken("t"), "127.0.0.1", 0)) {
+      List<Route> routes = server.routes();
+
+      assertThat(routes)
+          .filteredOn(r -> r.access() instanceof Access.Public)
+          .extracting(r -> r.method().text() + " " + r.path())
+          .containsExactlyInAnyOrder("GET /directory", "GET /api/v1/openapi.json");
+      assertThat(routes)
+          .filteredOn(r -> !(r.access() instanceof Access.Public))
+          .hasSize(23)
+          .allSatisfy(
+              r -> {
+                assertThat(r.path()).startsWith("/api/v1/");
+                assertThat(r.access())
+                    .isEqualTo(new Access.Roles(java.util.Set.of(RegistryServer.ADMIN_ROLE)));
+                assertThat(r.audit()).isInstanceOf(Audit.Action.class);
+              });
+      assertThat(routes)
+          .filteredOn(Route::changesState)
+          .allSatisfy(r -> assertThat(r.audit()).isInstanceOf(Audit.Action.class));
+      assertThat(routes.stream().flatMap(r -> r.auditAction().stream()).distinct())
+          .as("action names are unique")
+          .hasSize(23);
+    }
+  }
+}
