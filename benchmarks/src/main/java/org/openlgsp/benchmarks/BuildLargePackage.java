@@ -18,7 +18,7 @@ import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.KeyPairs;
 import org.openlgsp.pki.Pem;
-import org.openlgsp.server.DocumentFederation;
+import org.openlgsp.testkit.DocumentFederation;
 
 /**
  * Writes a signed package from the province to the Government Office with one attachment of the

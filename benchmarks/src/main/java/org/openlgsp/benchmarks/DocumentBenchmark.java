@@ -35,8 +35,8 @@ import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.SignerTrust;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.pki.Pem;
-import org.openlgsp.server.DocumentFederation;
 import org.openlgsp.storage.Database;
+import org.openlgsp.testkit.DocumentFederation;
 
 /**
  * Document axis throughput: signed 50 KB documents per second end to end (province axis → its

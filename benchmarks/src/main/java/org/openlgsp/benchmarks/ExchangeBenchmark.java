@@ -13,7 +13,7 @@ import org.openlgsp.core.Signatures.Verifier;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
-import org.openlgsp.server.LocalFederation;
+import org.openlgsp.testkit.LocalFederation;
 
 /**
  * Full exchanges per second and latency through consumer gateway → provider gateway → backend, next

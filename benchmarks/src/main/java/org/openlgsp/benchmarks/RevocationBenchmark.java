@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.openlgsp.server.LocalFederation;
+import org.openlgsp.testkit.LocalFederation;
 
 /**
  * What OCSP checking costs per exchange: the same federation with gateways that check peers'
