@@ -25,7 +25,7 @@ import org.openlgsp.node.NodeConfig;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * Checkpoints of running gateways are time-stamped by the federation's TSA over HTTP (RFC 3161),
@@ -38,7 +38,7 @@ class CheckpointTimestampsTest {
   void checkpointsCarryVerifiedTokensAndVerifyCatchesBadOnes() throws Exception {
     Path export = dir.resolve("export");
     Instant before = Instant.now().minusSeconds(1);
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       assertThat(fed.lookUpCitizen(fed.citizenIds().get(0), "HS-1").statusCode()).isEqualTo(200);
       StoredCheckpoint first = fed.providerNode().checkpoints().publish();
       assertThat(fed.lookUpCitizen(fed.citizenIds().get(1), "HS-2").statusCode()).isEqualTo(200);

@@ -16,7 +16,7 @@ import org.openlgsp.documents.InboxItem;
 import org.openlgsp.documents.Packages;
 import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.testkit.DocumentExchangeWait;
-import org.openlgsp.testkit.DocumentFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * The receiving agency's axis runs in its own JVM ({@code lgsp serve}) and is killed with SIGKILL
@@ -55,8 +55,10 @@ class DocumentCrashTest {
 
   @Test
   void receivingNodeKilledMidDeliveryLosesNothing() throws Exception {
-    try (DocumentFederation fed =
-        DocumentFederation.start(dir, DocumentFederation.Ports.ephemeral(), false, System.out)) {
+    try (Federation fed =
+        Federation.start(
+            dir,
+            Federation.Options.documents().withGovernmentAxisElsewhere().withOut(System.out))) {
       Path config = fed.workDir().resolve("vpcp-axis.yaml");
       File log = dir.resolve("vpcp-axis.log").toFile();
       AxisClient province = new AxisClient(fed.provinceAxisUrl(), fed.provinceToken());
@@ -69,8 +71,8 @@ class DocumentCrashTest {
         byte[] filler = new byte[48 * 1024];
         for (int i = 0; i < total; i++) {
           DocumentPackage doc =
-              DocumentFederation.sampleDocument(
-                  String.valueOf(5000 + i), List.of(DocumentFederation.GOVERNMENT_OFFICE));
+              Federation.sampleDocument(
+                  String.valueOf(5000 + i), List.of(Federation.GOVERNMENT_OFFICE));
           Packages.attach(doc, "phu-luc.pdf", "application/pdf", filler);
           ids.add(doc.documentId());
           province.send(SignedPackages.sign(doc, fed.provinceKey()));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.documents.DocumentPackage;
 import org.openlgsp.documents.EdxmlCodec;
-import org.openlgsp.testkit.DocumentFederation;
+import org.openlgsp.testkit.Federation;
 
 /** {@code lgsp edoc ...} and {@code lgsp demo edoc} against running axis nodes. */
 class EdocCommandLineTest {
@@ -19,13 +19,11 @@ class EdocCommandLineTest {
 
   @Test
   void sendInboxGetStatusAndHistoryFromTheCommandLine() throws Exception {
-    try (DocumentFederation fed =
-        DocumentFederation.start(dir.resolve("fed"), DocumentFederation.Ports.ephemeral())) {
+    try (Federation fed = Federation.start(dir.resolve("fed"), Federation.Options.documents())) {
       Path provinceToken = Files.writeString(dir.resolve("province.token"), fed.provinceToken());
       Path departmentToken =
           Files.writeString(dir.resolve("department.token"), fed.departmentToken());
-      DocumentPackage doc =
-          DocumentFederation.sampleDocument("77", List.of(DocumentFederation.DEPARTMENT));
+      DocumentPackage doc = Federation.sampleDocument("77", List.of(Federation.DEPARTMENT));
       Path file = dir.resolve("cong-van.edxml");
       Files.write(file, EdxmlCodec.write(doc));
       Path pki = fed.workDir().resolve("pki");

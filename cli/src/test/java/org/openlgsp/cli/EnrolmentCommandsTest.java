@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeRoles;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * The whole enrolment path with the command line: CA set-up, a registry that enrols through it, a
@@ -70,7 +70,7 @@ class EnrolmentCommandsTest {
         "directory-signing",
         "--out",
         dir.resolve("registry.pem").toString());
-    int port = LocalFederation.Ports.ephemeral().registry();
+    int port = Federation.Ports.ephemeral().registry();
     Files.writeString(
         dir.resolve("registry.yaml"),
         "instance: VN\n"

@@ -34,7 +34,7 @@ import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.TlsContexts;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * What an operator runs to rotate keys, under traffic: new key and CSR ({@code lgsp keys csr}),
@@ -49,7 +49,7 @@ class KeyRotationCommandsTest {
   @Test
   void nodeTlsAndMemberSigningKeysRotateFromTheCommandLineWithoutAFailedExchange()
       throws Exception {
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       Files.writeString(dir.resolve("admin.token"), fed.adminToken());
       Path pki = dir.resolve("pki");
       Credentials oldTls = credentials(pki, "tn-tls");
@@ -59,7 +59,7 @@ class KeyRotationCommandsTest {
       Traffic traffic = new Traffic(fed, 2);
 
       // Node TLS key: key and CSR, enrolment, files replaced, old certificate removed.
-      Path tlsPem = enrol("tls", "node-tls", LocalFederation.TN_NODE.toString(), fed);
+      Path tlsPem = enrol("tls", "node-tls", Federation.TN_NODE.toString(), fed);
       X509Certificate newTls = Pem.certificates(Files.readString(tlsPem)).getFirst();
       await(() -> tlsCertificates(mps).size() == 2 && tlsCertificates(tn).size() == 2);
       install(dir.resolve("new-tls.key"), tlsPem, pki, "tn-tls");
@@ -72,21 +72,20 @@ class KeyRotationCommandsTest {
               fed,
               "node",
               "remove-tls-certificate",
-              LocalFederation.TN_NODE.toString(),
+              Federation.TN_NODE.toString(),
               "--certificate",
               dir.resolve("old-tls.pem").toString()));
       await(() -> tlsCertificates(mps).size() == 1);
 
       // Member signing key: the same steps; removal by fingerprint this time.
-      Path signingPem =
-          enrol("signing", "member-signing", LocalFederation.TAY_NINH.toString(), fed);
+      Path signingPem = enrol("signing", "member-signing", Federation.TAY_NINH.toString(), fed);
       X509Certificate newSigning = Pem.certificates(Files.readString(signingPem)).getFirst();
       await(() -> signingCertificates(mps).size() == 2);
       install(dir.resolve("new-signing.key"), signingPem, pki, "tn-signing");
       await(
           () ->
               tn.gateway()
-                  .signingCertificate(LocalFederation.TAY_NINH)
+                  .signingCertificate(Federation.TAY_NINH)
                   .orElseThrow()
                   .equals(newSigning));
       int switchedSigning = traffic.count();
@@ -96,7 +95,7 @@ class KeyRotationCommandsTest {
               fed,
               "member",
               "remove-signing-certificate",
-              LocalFederation.TAY_NINH.toString(),
+              Federation.TAY_NINH.toString(),
               "--fingerprint",
               Certificates.fingerprint(oldSigning.certificate())));
       await(() -> signingCertificates(mps).size() == 1);
@@ -117,7 +116,7 @@ class KeyRotationCommandsTest {
   }
 
   /** {@code lgsp keys csr}, then submission and approval; returns the issued chain's file. */
-  private Path enrol(String keyKind, String enrolmentKind, String target, LocalFederation fed)
+  private Path enrol(String keyKind, String enrolmentKind, String target, Federation fed)
       throws IOException {
     Path key = dir.resolve("new-" + keyKind + ".key");
     Path csr = dir.resolve("new-" + keyKind + ".csr");
@@ -152,7 +151,7 @@ class KeyRotationCommandsTest {
    * Submits {@code csr} to the registry, approves it and writes the issued chain to {@code pem}.
    */
   static Path approve(
-      Path dir, LocalFederation fed, String enrolmentKind, String target, Path csr, Path pem) {
+      Path dir, Federation fed, String enrolmentKind, String target, Path csr, Path pem) {
     String submitted =
         ok(registry(
                 dir,
@@ -173,7 +172,7 @@ class KeyRotationCommandsTest {
   }
 
   /** An {@code lgsp registry} command line against the federation's admin API. */
-  static String[] registry(Path dir, LocalFederation fed, String... args) {
+  static String[] registry(Path dir, Federation fed, String... args) {
     List<String> all = new ArrayList<>(List.of("registry"));
     all.addAll(List.of(args));
     all.addAll(
@@ -204,8 +203,7 @@ class KeyRotationCommandsTest {
   static List<X509Certificate> tlsCertificates(GatewayNode node) {
     return node.directory()
         .current()
-        .flatMap(
-            d -> d.nodes().stream().filter(n -> n.id().equals(LocalFederation.TN_NODE)).findFirst())
+        .flatMap(d -> d.nodes().stream().filter(n -> n.id().equals(Federation.TN_NODE)).findFirst())
         .map(n -> n.tlsCertificates().stream().map(Certificates::fromBase64).toList())
         .orElse(List.of());
   }
@@ -214,7 +212,7 @@ class KeyRotationCommandsTest {
   static List<X509Certificate> signingCertificates(GatewayNode node) {
     return node.directory()
         .current()
-        .flatMap(d -> d.member(LocalFederation.TAY_NINH))
+        .flatMap(d -> d.member(Federation.TAY_NINH))
         .map(m -> m.signingCertificates().stream().map(Certificates::fromBase64).toList())
         .orElse(List.of());
   }
@@ -257,7 +255,7 @@ class KeyRotationCommandsTest {
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
 
-    Traffic(LocalFederation fed, int n) {
+    Traffic(Federation fed, int n) {
       String token = fed.portalToken();
       HttpClient http = HttpClient.newHttpClient();
       for (int i = 0; i < n; i++) {
@@ -274,11 +272,11 @@ class KeyRotationCommandsTest {
                                           URI.create(
                                               fed.consumerHttpUrl()
                                                   + "/r1/"
-                                                  + LocalFederation.CITIZEN_SERVICE
+                                                  + Federation.CITIZEN_SERVICE
                                                   + "/citizens/"
                                                   + fed.citizenIds().getFirst()))
                                       .header("Authorization", "Bearer " + token)
-                                      .header("X-Road-Client", LocalFederation.PORTAL.toString())
+                                      .header("X-Road-Client", Federation.PORTAL.toString())
                                       .header("X-Road-Issue", "HS-2026-000123")
                                       .GET()
                                       .build(),

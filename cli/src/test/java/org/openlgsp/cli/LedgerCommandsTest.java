@@ -21,7 +21,7 @@ import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.LedgerFiles;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.storage.Database;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /** The ledger CLI and auditor API against a running local federation. */
 class LedgerCommandsTest {
@@ -30,7 +30,7 @@ class LedgerCommandsTest {
   /** A portal call through the consumer gateway; an empty {@code issue} sends no purpose. */
   @Test
   void checkpointRecordProveConsistencyExportVerifyAndSubjectAccess() throws Exception {
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       String citizen = fed.citizenIds().get(0);
       assertThat(fed.lookUpCitizen(citizen, "HS-2026-000123").statusCode()).isEqualTo(200);
       assertThat(fed.lookUpCitizen(fed.citizenIds().get(1), "HS-2026-000124").statusCode())
@@ -43,7 +43,7 @@ class LedgerCommandsTest {
 
       var cp = CommandRun.run("ledger", "checkpoint", "--config", config);
       assertThat(cp.exit()).as(cp.err()).isZero();
-      assertThat(cp.out()).startsWith(LocalFederation.MPS_NODE + "\n2\n").contains("\u2014 ");
+      assertThat(cp.out()).startsWith(Federation.MPS_NODE + "\n2\n").contains("\u2014 ");
 
       var record = CommandRun.run("ledger", "record", "--config", config, "--index", "0");
       assertThat(record.exit()).as(record.err()).isZero();
@@ -104,7 +104,7 @@ class LedgerCommandsTest {
             new LedgerHttp(
                 LedgerReader.open(db),
                 LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier(),
-                LocalFederation.sha256Hex("auditor-secret"),
+                Federation.sha256Hex("auditor-secret"),
                 new SubjectAccess(
                     LedgerReader.open(db),
                     LedgerFiles.subjectHasher(base, g.ledger()),
@@ -153,9 +153,9 @@ class LedgerCommandsTest {
           assertThat(access.get("agency")).isEqualTo("Bộ Công an");
           assertThat(access.get("officer")).isEqualTo("VN072090000001");
           assertThat(access.get("purpose")).isEqualTo("HS-2026-000123");
-          assertThat(access.get("system")).isEqualTo(LocalFederation.PORTAL.toString());
+          assertThat(access.get("system")).isEqualTo(Federation.PORTAL.toString());
           assertThat(((Map<?, ?>) access.get("proof")).get("checkpoint").toString())
-              .startsWith(LocalFederation.MPS_NODE + "\n2\n");
+              .startsWith(Federation.MPS_NODE + "\n2\n");
           assertThat(report.body()).doesNotContain(citizen);
 
           HttpResponse<String> page =

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeRoles;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /** The {@code lgsp} command line end to end: serve from configuration, registry admin. */
 class LgspCommandLineTest {
@@ -25,9 +25,9 @@ class LgspCommandLineTest {
 
   @Test
   void serveStartsAGatewayFromItsConfigurationFile() throws Exception {
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       NodeConfig original = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"));
-      LocalFederation.Ports fresh = LocalFederation.Ports.ephemeral();
+      Federation.Ports fresh = Federation.Ports.ephemeral();
       NodeConfig copy =
           secondInstance(
               original,
@@ -46,7 +46,7 @@ class LgspCommandLineTest {
         HttpResponse<String> tok =
             http.send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + fresh.tnClientHttp() + "/token"))
+                        URI.create("http://127.0.0.1:" + fresh.consumer().clientHttp() + "/token"))
                     .POST(
                         HttpRequest.BodyPublishers.ofString(
                             "grant_type=client_credentials&client_id=portal&client_secret="
@@ -67,13 +67,13 @@ class LgspCommandLineTest {
                 HttpRequest.newBuilder(
                         URI.create(
                             "http://127.0.0.1:"
-                                + fresh.tnClientHttp()
+                                + fresh.consumer().clientHttp()
                                 + "/r1/"
-                                + LocalFederation.CITIZEN_SERVICE
+                                + Federation.CITIZEN_SERVICE
                                 + "/citizens/"
                                 + fed.citizenIds().get(0)))
                     .header("Authorization", "Bearer " + secondToken)
-                    .header("X-Road-Client", LocalFederation.PORTAL.toString())
+                    .header("X-Road-Client", Federation.PORTAL.toString())
                     .header("X-Road-Issue", "HS-2026-000123")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -92,7 +92,7 @@ class LgspCommandLineTest {
   /** Another instance of the consumer gateway: its own ports, database and keys. */
   static NodeConfig secondInstance(
       NodeConfig original,
-      LocalFederation.Ports fresh,
+      Federation.Ports fresh,
       String database,
       NodeConfig.KeyFiles tls,
       List<NodeConfig.MemberSigning> signing) {
@@ -103,9 +103,9 @@ class LgspCommandLineTest {
         new NodeConfig.GatewayRole(
             g.node(),
             g.host(),
-            fresh.tnClientTls(),
-            fresh.tnClientHttp(),
-            fresh.tnPeer(),
+            fresh.consumer().clientTls(),
+            fresh.consumer().clientHttp(),
+            fresh.consumer().peer(),
             database,
             tls,
             signing,
@@ -123,7 +123,7 @@ class LgspCommandLineTest {
 
   @Test
   void registryCommandsTalkToTheAdminApi() {
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       String token = dir.resolve("pki/admin.token").toString();
       CommandRun members =
           CommandRun.run(
@@ -185,7 +185,6 @@ class LgspCommandLineTest {
   @ValueSource(
       strings = {
         "--help",
-        "demo --help",
         "serve --help",
         "registry --help",
         "registry member add --help",
@@ -209,7 +208,6 @@ class LgspCommandLineTest {
         "ledger consistency --help",
         "ledger export --help",
         "ledger verify --help",
-        "demo edoc --help",
         "edoc --help",
         "edoc send --help",
         "edoc inbox --help",

@@ -36,7 +36,7 @@ import org.openlgsp.node.NodeRoles;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.Pkcs11Token;
 import org.openlgsp.pki.SoftHsm;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * A gateway whose node TLS key and member signing key live in a real PKCS#11 token (SoftHSM2),
@@ -63,27 +63,22 @@ class Pkcs11GatewayTest {
       throws Exception {
     String pin = System.getenv(PIN_ENV);
     List<String> logs = captureLogs();
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       Files.writeString(dir.resolve("admin.token"), fed.adminToken());
       GatewayNode provider = fed.providerNode();
       List<String> cli = new ArrayList<>();
       X509Certificate tlsCert =
-          enrolInToken(fed, "tls", "node-tls", LocalFederation.TN_NODE.toString(), "hsm-tls", cli);
+          enrolInToken(fed, "tls", "node-tls", Federation.TN_NODE.toString(), "hsm-tls", cli);
       X509Certificate signingCert =
           enrolInToken(
-              fed,
-              "signing",
-              "member-signing",
-              LocalFederation.TAY_NINH.toString(),
-              "hsm-signing",
-              cli);
+              fed, "signing", "member-signing", Federation.TAY_NINH.toString(), "hsm-signing", cli);
       // The provider must know the new certificates before the token gateway calls it.
       await(
           () ->
               tlsCertificates(provider).contains(tlsCert)
                   && signingCertificates(provider).contains(signingCert));
 
-      LocalFederation.Ports fresh = LocalFederation.Ports.ephemeral();
+      Federation.Ports fresh = Federation.Ports.ephemeral();
       Path config = writeTokenConfig(fresh);
       String yaml = Files.readString(config);
       assertThat(yaml).contains("pinEnv: \"" + PIN_ENV + "\"").doesNotContain(pin);
@@ -93,15 +88,14 @@ class Pkcs11GatewayTest {
       try {
         GatewayNode hsm = (GatewayNode) running.getFirst();
         assertThat(hsm.gateway().nodeTlsCertificate()).isEqualTo(tlsCert);
-        assertThat(hsm.gateway().signingCertificate(LocalFederation.TAY_NINH))
-            .contains(signingCert);
+        assertThat(hsm.gateway().signingCertificate(Federation.TAY_NINH)).contains(signingCert);
         assertThat(hsm.tlsCredentials().key().getEncoded())
             .as("the TLS key is a token key: it cannot be exported")
             .isNull();
 
-        String bearer = bearer(fresh.tnClientHttp());
+        String bearer = bearer(fresh.consumer().clientHttp());
         long providerRecords = provider.ledger().size();
-        HttpResponse<String> r = citizen(fed, fresh.tnClientHttp(), bearer);
+        HttpResponse<String> r = citizen(fed, fresh.consumer().clientHttp(), bearer);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains(fed.citizenIds().getFirst());
         // The provider took mTLS from the token key and verified the request signed inside the
@@ -116,13 +110,13 @@ class Pkcs11GatewayTest {
         assertThat(renewed).isNotEqualTo(tlsCert);
         await(() -> tlsCertificates(provider).contains(renewed));
         await(() -> hsm.gateway().nodeTlsCertificate().equals(renewed));
-        HttpResponse<String> after = citizen(fed, fresh.tnClientHttp(), bearer);
+        HttpResponse<String> after = citizen(fed, fresh.consumer().clientHttp(), bearer);
         assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
       } finally {
         NodeRoles.closeAll(running);
       }
       String printed = out.toString(StandardCharsets.UTF_8) + String.join("\n", cli);
-      assertThat(printed).contains("gateway " + LocalFederation.TN_NODE);
+      assertThat(printed).contains("gateway " + Federation.TN_NODE);
       assertThat(printed).doesNotContain(pin);
       assertThat(String.join("\n", logs))
           .contains("node TLS key: switched to certificate")
@@ -148,7 +142,7 @@ class Pkcs11GatewayTest {
     ok(
         KeyRotationCommandsTest.csr(
             "tls",
-            LocalFederation.TN_NODE.toString(),
+            Federation.TN_NODE.toString(),
             dir.resolve("awaiting.csr"),
             tokenArgs("awaiting")));
     Files.writeString(dir.resolve("pin"), System.getenv(PIN_ENV) + "\n");
@@ -185,7 +179,7 @@ class Pkcs11GatewayTest {
 
   /** {@code lgsp keys csr} into the token, enrolment, {@code lgsp keys store-certificate}. */
   private X509Certificate enrolInToken(
-      LocalFederation fed,
+      Federation fed,
       String keyKind,
       String enrolmentKind,
       String target,
@@ -198,18 +192,18 @@ class Pkcs11GatewayTest {
   }
 
   /** {@code lgsp keys csr --renew}: a request for the key already under {@code alias}. */
-  private X509Certificate renewInToken(LocalFederation fed, String alias, List<String> printed)
+  private X509Certificate renewInToken(Federation fed, String alias, List<String> printed)
       throws Exception {
     Path csr = dir.resolve(alias + "-renewal.csr");
     List<String> args = new ArrayList<>(tokenArgs(alias));
     args.add("--renew");
-    String target = LocalFederation.TN_NODE.toString();
+    String target = Federation.TN_NODE.toString();
     printed.add(ok(KeyRotationCommandsTest.csr("tls", target, csr, args)).out());
     return approveAndStore(fed, "node-tls", target, csr, alias, printed);
   }
 
   private X509Certificate approveAndStore(
-      LocalFederation fed,
+      Federation fed,
       String enrolmentKind,
       String target,
       Path csr,
@@ -237,7 +231,7 @@ class Pkcs11GatewayTest {
   }
 
   /** The consumer gateway's configuration with both keys in the token, on fresh ports. */
-  private Path writeTokenConfig(LocalFederation.Ports fresh) {
+  private Path writeTokenConfig(Federation.Ports fresh) {
     NodeConfig original = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"));
     NodeConfig.Pkcs11Key tls =
         new NodeConfig.Pkcs11Key(
@@ -252,8 +246,7 @@ class Pkcs11GatewayTest {
             "jdbc:sqlite:data/hsm-gateway.db",
             new NodeConfig.KeyFiles(null, null, tls),
             List.of(
-                new NodeConfig.MemberSigning(
-                    LocalFederation.TAY_NINH.toString(), null, null, signing)));
+                new NodeConfig.MemberSigning(Federation.TAY_NINH.toString(), null, null, signing)));
     Path file = dir.resolve("hsm-gateway.yaml");
     copy.write(file);
     return file;
@@ -275,7 +268,7 @@ class Pkcs11GatewayTest {
     return (String) Json.mapper().readValue(tok.body(), Map.class).get("access_token");
   }
 
-  private static HttpResponse<String> citizen(LocalFederation fed, int httpPort, String bearer)
+  private static HttpResponse<String> citizen(Federation fed, int httpPort, String bearer)
       throws Exception {
     return HttpClient.newHttpClient()
         .send(
@@ -284,11 +277,11 @@ class Pkcs11GatewayTest {
                         "http://127.0.0.1:"
                             + httpPort
                             + "/r1/"
-                            + LocalFederation.CITIZEN_SERVICE
+                            + Federation.CITIZEN_SERVICE
                             + "/citizens/"
                             + fed.citizenIds().getFirst()))
                 .header("Authorization", "Bearer " + bearer)
-                .header("X-Road-Client", LocalFederation.PORTAL.toString())
+                .header("X-Road-Client", Federation.PORTAL.toString())
                 .header("X-Road-Issue", "HS-2026-000123")
                 .build(),
             HttpResponse.BodyHandlers.ofString());

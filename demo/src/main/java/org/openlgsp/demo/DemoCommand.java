@@ -20,7 +20,7 @@ import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.node.CheckpointTimestamps;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.TlsContexts;
-import org.openlgsp.testkit.LocalFederation;
+import org.openlgsp.testkit.Federation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,14 +56,15 @@ final class DemoCommand implements Callable<Integer> {
         "OpenLGSP demo: everything on 127.0.0.1, embedded SQLite storage in "
             + dir.toAbsolutePath());
     System.out.println();
-    LocalFederation.Ports ports =
-        keepRunning ? LocalFederation.Ports.fixed() : LocalFederation.Ports.ephemeral();
-    try (LocalFederation fed = LocalFederation.start(dir, ports, 200, System.out)) {
+    Federation.Ports ports = keepRunning ? Federation.Ports.fixed() : Federation.Ports.ephemeral();
+    try (Federation fed =
+        Federation.start(
+            dir, Federation.Options.exchange(200).withPorts(ports).withOut(System.out))) {
       System.out.println();
       String token = fed.portalToken();
       System.out.println(
           "[token]     "
-              + LocalFederation.PORTAL
+              + Federation.PORTAL
               + " authenticated with OAuth2 client credentials: POST /token → Bearer token (1 h)");
       List<String> ids = fed.citizenIds();
       allowed(fed, token, ids.get(0));
@@ -79,12 +80,12 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void allowed(LocalFederation fed, String token, String id) throws Exception {
-    String path = "/r1/" + LocalFederation.CITIZEN_SERVICE + "/citizens/" + id;
+  private void allowed(Federation fed, String token, String id) throws Exception {
+    String path = "/r1/" + Federation.CITIZEN_SERVICE + "/citizens/" + id;
     System.out.println();
     System.out.println(
         "1) ALLOWED  "
-            + LocalFederation.PORTAL
+            + Federation.PORTAL
             + " looks up a citizen in the national population database");
     System.out.println("   GET " + path);
     HttpResponse<String> r = callGateway(fed, token, path);
@@ -98,8 +99,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("   X-Road-Id " + r.headers().firstValue("X-Road-Id").orElse("?"));
   }
 
-  private void denied(LocalFederation fed, String token, String id) throws Exception {
-    String path = "/r1/" + LocalFederation.CITIZEN_SERVICE + "/households/" + id;
+  private void denied(Federation fed, String token, String id) throws Exception {
+    String path = "/r1/" + Federation.CITIZEN_SERVICE + "/households/" + id;
     System.out.println();
     System.out.println("2) DENIED   the same system asks for household data it holds no grant for");
     System.out.println("   GET " + path);
@@ -113,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
             + abbreviate(r.body()));
   }
 
-  private void tampered(LocalFederation fed, String id) throws Exception {
+  private void tampered(Federation fed, String id) throws Exception {
     System.out.println();
     System.out.println(
         "3) TAMPERED an attacker who stole the Tây Ninh node's TLS key (not its signing key) intercepts a");
@@ -126,8 +127,8 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> headers =
         ExchangeProtocol.signRequest(
             fed.consumerSigning().signer(),
-            LocalFederation.PORTAL,
-            LocalFederation.CITIZENS,
+            Federation.PORTAL,
+            Federation.CITIZENS,
             "POST",
             "/citizens/verify",
             messageId,
@@ -150,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         "   POST "
             + fed.providerPeerUrl()
             + "/r1/"
-            + LocalFederation.CITIZEN_SERVICE
+            + Federation.CITIZEN_SERVICE
             + "/citizens/verify (body altered)");
     System.out.println(
         "   → "
@@ -176,26 +177,26 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private HttpResponse<String> sendSigned(
-      LocalFederation fed, HttpClient client, Map<String, String> headers, byte[] body)
+      Federation fed, HttpClient client, Map<String, String> headers, byte[] body)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 URI.create(
                     fed.providerPeerUrl()
                         + "/r1/"
-                        + LocalFederation.CITIZEN_SERVICE
+                        + Federation.CITIZEN_SERVICE
                         + "/citizens/verify"))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  private HttpResponse<String> callGateway(LocalFederation fed, String token, String path)
+  private HttpResponse<String> callGateway(Federation fed, String token, String path)
       throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(fed.consumerHttpUrl() + path))
             .header("Authorization", "Bearer " + token)
-            .header("X-Road-Client", LocalFederation.PORTAL.toString())
+            .header("X-Road-Client", Federation.PORTAL.toString())
             .header("X-Road-UserId", "VN072090000001")
             .header("X-Road-Issue", "HS-2026-000123")
             .build(),
@@ -225,7 +226,7 @@ final class DemoCommand implements Callable<Integer> {
    * Publishes a checkpoint of the consumer's ledger now (normally every 10 s) and shows its proof
    * of time (RFC 3161 token of the built-in TSA, verified) and the registry's cosignature.
    */
-  private static void printCheckpoint(LocalFederation fed) {
+  private static void printCheckpoint(Federation fed) {
     org.openlgsp.ledger.StoredCheckpoint cp = fed.consumerNode().checkpoints().publish();
     String time =
         cp.timestampToken()
@@ -257,7 +258,7 @@ final class DemoCommand implements Callable<Integer> {
     return oneLine.length() > 150 ? oneLine.substring(0, 150) + "…" : oneLine;
   }
 
-  private static void waitForever(LocalFederation fed, String id) throws InterruptedException {
+  private static void waitForever(Federation fed, String id) throws InterruptedException {
     String token = fed.portalToken();
     System.out.println();
     System.out.println(
@@ -266,13 +267,13 @@ final class DemoCommand implements Callable<Integer> {
         "  curl -s -H 'Authorization: Bearer "
             + token
             + "' -H 'X-Road-Client: "
-            + LocalFederation.PORTAL
+            + Federation.PORTAL
             + "' -H 'X-Road-Issue: HS-2026-000123' \\");
     System.out.println(
         "       "
             + fed.consumerHttpUrl()
             + "/r1/"
-            + LocalFederation.CITIZEN_SERVICE
+            + Federation.CITIZEN_SERVICE
             + "/citizens/"
             + id);
     System.out.println(

@@ -16,7 +16,7 @@ import org.openlgsp.documents.Receipt;
 import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.StatusCode;
 import org.openlgsp.testkit.DocumentExchangeWait;
-import org.openlgsp.testkit.DocumentFederation;
+import org.openlgsp.testkit.Federation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,17 +45,17 @@ final class EdocDemoCommand implements Callable<Integer> {
     System.out.println(
         "OpenLGSP document axis demo, everything on 127.0.0.1, SQLite in " + dir.toAbsolutePath());
     System.out.println();
-    try (DocumentFederation fed =
-        DocumentFederation.start(dir, DocumentFederation.Ports.ephemeral(), true, System.out)) {
+    try (Federation fed =
+        Federation.start(dir, Federation.Options.documents().withOut(System.out))) {
       AxisClient province = new AxisClient(fed.provinceAxisUrl(), fed.provinceToken());
       AxisClient department = new AxisClient(fed.provinceAxisUrl(), fed.departmentToken());
       AxisClient government = new AxisClient(fed.governmentAxisUrl(), fed.governmentToken());
       DocumentPackage doc =
           Packages.document(
               new Packages.NewDocument(
-                  DocumentFederation.PROVINCE,
+                  Federation.PROVINCE,
                   "UBND tỉnh Nghệ An",
-                  List.of(DocumentFederation.DEPARTMENT, DocumentFederation.GOVERNMENT_OFFICE),
+                  List.of(Federation.DEPARTMENT, Federation.GOVERNMENT_OFFICE),
                   "2468",
                   "UBND-VX",
                   LocalDate.now(),
@@ -111,24 +111,20 @@ final class EdocDemoCommand implements Callable<Integer> {
               StatusCode.ASSIGNED,
               StatusCode.IN_PROGRESS,
               StatusCode.COMPLETED)) {
-        report(department, doc, DocumentFederation.DEPARTMENT, code);
-        report(government, doc, DocumentFederation.GOVERNMENT_OFFICE, code);
+        report(department, doc, Federation.DEPARTMENT, code);
+        report(government, doc, Federation.GOVERNMENT_OFFICE, code);
         await(province, doc.documentId(), code.code());
         System.out.println("   " + code.code() + " " + code.meaning());
       }
       // wait until both recipients' final status is in
       DocumentExchangeWait.until(
           () ->
-              province
-                  .history(doc.documentId(), DocumentFederation.PROVINCE)
-                  .recipients()
-                  .values()
-                  .stream()
+              province.history(doc.documentId(), Federation.PROVINCE).recipients().values().stream()
                   .allMatch(s -> s.latestStatus().equals("06")));
 
       System.out.println();
       System.out.println("4) HISTORY as the sender sees it (lgsp edoc history)");
-      EdocCommands.print(province.history(doc.documentId(), DocumentFederation.PROVINCE));
+      EdocCommands.print(province.history(doc.documentId(), Federation.PROVINCE));
       long[] ledgers = fed.ledgerSizes();
       System.out.println();
       System.out.printf(

@@ -5,12 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openlgsp.cli.CommandRun;
 import org.openlgsp.node.NodeConfig;
 
 /** {@code lgsp demo} and {@code lgsp demo edoc}, found by the command line through its SPI. */
 class DemoCommandTest {
   @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "demo --help", "demo edoc --help"})
+  void theDemoCommandsArePluggedIn(String args) {
+    CommandRun r = CommandRun.run(args.split(" "));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Usage: lgsp").contains("demo");
+  }
 
   @Test
   void demoRunsAllowedDeniedTamperedAndReplayedExchanges() {

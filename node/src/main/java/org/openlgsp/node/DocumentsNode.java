@@ -46,7 +46,7 @@ public final class DocumentsNode implements AutoCloseable {
    * @param directory the signed directory of a gateway running in the same node, whose trust
    *     anchors signers may also chain to
    */
-  public static DocumentsNode start(
+  static DocumentsNode start(
       DocumentsRole role, Path baseDir, Clock clock, Optional<DirectoryHolder> directory) {
     SignerTrust signers = signerTrust(role, baseDir, clock, directory);
     Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
@@ -138,15 +138,15 @@ public final class DocumentsNode implements AutoCloseable {
     return trust;
   }
 
-  public int port() {
+  int port() {
     return server.port();
   }
 
-  public int relayPort() {
+  int relayPort() {
     return server.relayPort().orElseThrow();
   }
 
-  public DocumentAxis axis() {
+  DocumentAxis axis() {
     return axis;
   }
 

@@ -201,7 +201,7 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   /** The port of the auditor API, when enabled. */
-  public Optional<Integer> ledgerApiPort() {
+  Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
   }
 

@@ -38,7 +38,7 @@ public final class LedgerFiles {
   }
 
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
-  public static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+  static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
     return baseDir.resolve(
         s.checkpointKey().isEmpty()
             ? "ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"
@@ -68,7 +68,7 @@ public final class LedgerFiles {
   }
 
   /** The witness (cosignature, type 0x04) key, created on first use. */
-  public static NoteKey witnessKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+  static NoteKey witnessKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
     Path file =
         baseDir.resolve(
             s.witnessKey().isEmpty()
@@ -78,7 +78,7 @@ public final class LedgerFiles {
   }
 
   /** A witness key in {@code file} named {@code name}, created on first use. */
-  public static NoteKey witnessKey(Path file, String name) {
+  static NoteKey witnessKey(Path file, String name) {
     if (!Files.exists(file)) {
       NoteKey key = NoteKey.generate(name, NoteKey.TYPE_COSIGNATURE);
       writeSecret(file, key.privateText() + "\n");

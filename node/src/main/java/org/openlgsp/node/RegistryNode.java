@@ -44,10 +44,17 @@ public final class RegistryNode implements AutoCloseable {
     return start(instance, role, base, out, Optional.empty());
   }
 
-  /**
-   * As above; {@code inProcessCa}, when given, issues approved enrolments instead of {@code ca}.
-   */
+  /** As above; {@code inProcessCa} issues approved enrolments instead of {@code ca}. */
   public static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      org.openlgsp.pki.CertificateAuthority inProcessCa) {
+    return start(instance, role, base, out, Optional.of(inProcessCa));
+  }
+
+  private static RegistryNode start(
       String instance,
       NodeConfig.RegistryRole role,
       Path base,

@@ -86,6 +86,17 @@ final class BuiltInCa implements AutoCloseable {
         profile == CertificateProfile.MEMBER_SIGNING
             || profile == CertificateProfile.DIRECTORY_SIGNING;
     KeyPair pair = signing ? KeyPairs.ed25519() : KeyPairs.ecP256();
+    return enrol(pair, profile, commonName, organization, subjectAltNames, validity);
+  }
+
+  /** As above, for a key of the holder's choosing. */
+  Credentials enrol(
+      KeyPair pair,
+      CertificateProfile profile,
+      String commonName,
+      String organization,
+      List<String> subjectAltNames,
+      Duration validity) {
     CertificateRequest csr =
         CertificateRequest.create(
             pair.getPrivate(), pair.getPublic(), commonName, organization, subjectAltNames);

@@ -27,14 +27,14 @@ import org.openlgsp.documents.StatusEntry;
  */
 class DocumentExchangeTest {
   @TempDir static Path dir;
-  static DocumentFederation fed;
+  static Federation fed;
   static AxisClient province;
   static AxisClient department;
   static AxisClient government;
 
   @BeforeAll
   static void start() {
-    fed = DocumentFederation.start(dir, DocumentFederation.Ports.ephemeral());
+    fed = Federation.start(dir, Federation.Options.documents());
     province = new AxisClient(fed.provinceAxisUrl(), fed.provinceToken());
     department = new AxisClient(fed.provinceAxisUrl(), fed.departmentToken());
     government = new AxisClient(fed.governmentAxisUrl(), fed.governmentToken());
@@ -65,14 +65,13 @@ class DocumentExchangeTest {
   void documentStatusesRecallAndDuplicateAcrossTwoGateways() throws Exception {
     long[] ledgersBefore = fed.ledgerSizes();
     DocumentPackage doc =
-        DocumentFederation.sampleDocument(
-            "1024", List.of(DocumentFederation.DEPARTMENT, DocumentFederation.GOVERNMENT_OFFICE));
+        Federation.sampleDocument(
+            "1024", List.of(Federation.DEPARTMENT, Federation.GOVERNMENT_OFFICE));
     byte[] signed = SignedPackages.sign(doc, fed.provinceKey());
 
     Receipt receipt = province.send(signed);
     assertThat(receipt.recipients())
-        .containsExactly(
-            DocumentFederation.DEPARTMENT.value(), DocumentFederation.GOVERNMENT_OFFICE.value());
+        .containsExactly(Federation.DEPARTMENT.value(), Federation.GOVERNMENT_OFFICE.value());
 
     // local recipient at once, remote one through both gateways
     InboxItem atDepartment = awaitInbox(department, doc.documentId(), "");
@@ -92,19 +91,19 @@ class DocumentExchangeTest {
           EdxmlCodec.write(
               Packages.status(
                   doc,
-                  DocumentFederation.GOVERNMENT_OFFICE,
+                  Federation.GOVERNMENT_OFFICE,
                   code,
                   code.meaning(),
                   "Văn thư VPCP",
                   Instant.now())));
       awaitInbox(province, doc.documentId(), code.code());
     }
-    DocumentHistory h = province.history(doc.documentId(), DocumentFederation.PROVINCE);
+    DocumentHistory h = province.history(doc.documentId(), Federation.PROVINCE);
     assertThat(h.statuses())
-        .filteredOn(s -> s.reporter().equals(DocumentFederation.GOVERNMENT_OFFICE.value()))
+        .filteredOn(s -> s.reporter().equals(Federation.GOVERNMENT_OFFICE.value()))
         .extracting(StatusEntry::statusCode)
         .containsExactly("01", "03", "04", "05", "06");
-    assertThat(h.recipients().get(DocumentFederation.GOVERNMENT_OFFICE.value()))
+    assertThat(h.recipients().get(Federation.GOVERNMENT_OFFICE.value()))
         .isEqualTo(new DocumentHistory.RecipientState("forwarded", "06"));
 
     // recall: the sender asks (13) and revokes, the Government Office agrees (15)
@@ -112,16 +111,15 @@ class DocumentExchangeTest {
         EdxmlCodec.write(
             Packages.status(
                 doc,
-                DocumentFederation.PROVINCE,
+                Federation.PROVINCE,
                 StatusCode.RECALL_REQUESTED,
                 "Ban hành nhầm",
                 "Văn thư",
                 Instant.now())));
     awaitInbox(government, doc.documentId(), "13");
     DocumentPackage revoke =
-        DocumentFederation.sampleDocument(
-            "1024-TH",
-            List.of(DocumentFederation.DEPARTMENT, DocumentFederation.GOVERNMENT_OFFICE));
+        Federation.sampleDocument(
+            "1024-TH", List.of(Federation.DEPARTMENT, Federation.GOVERNMENT_OFFICE));
     Packages.actOn(revoke, BusinessType.REVOKE, doc.documentId(), "Ban hành nhầm");
     province.send(SignedPackages.sign(revoke, fed.provinceKey()));
     DocumentExchangeWait.until(
@@ -130,17 +128,17 @@ class DocumentExchangeTest {
         EdxmlCodec.write(
             Packages.status(
                 doc,
-                DocumentFederation.GOVERNMENT_OFFICE,
+                Federation.GOVERNMENT_OFFICE,
                 StatusCode.RECALL_AGREED,
                 "Đồng ý thu hồi",
                 "Văn thư VPCP",
                 Instant.now())));
     awaitInbox(province, doc.documentId(), "15");
-    DocumentHistory after = province.history(doc.documentId(), DocumentFederation.PROVINCE);
+    DocumentHistory after = province.history(doc.documentId(), Federation.PROVINCE);
     assertThat(after.actions())
         .extracting(DocumentHistory.BusinessAction::businessType)
         .containsExactly("REVOKE");
-    assertThat(after.recipients().get(DocumentFederation.GOVERNMENT_OFFICE.value()).latestStatus())
+    assertThat(after.recipients().get(Federation.GOVERNMENT_OFFICE.value()).latestStatus())
         .isEqualTo("15");
 
     // the same package again is recognised, not delivered twice

@@ -57,9 +57,9 @@ class RegistryWitnessTest {
 
   @Test
   void registryCosignsConsistentCheckpointsAndRefusesAForkAcrossARestart() throws Exception {
-    String origin = LocalFederation.TN_NODE.toString();
+    String origin = Federation.TN_NODE.toString();
     NodeKeyAndLatest seen;
-    try (LocalFederation fed = LocalFederation.start(dir, LocalFederation.Ports.ephemeral(), 20)) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(20))) {
       String registry = fed.registryUrl();
       NoteVerifier witnessKey =
           NoteVerifier.parse(get(registry + "/ledger/v1/witness/vkey").strip());
@@ -117,7 +117,7 @@ class RegistryWitnessTest {
             role.witness());
     try (RegistryNode registry =
         RegistryNode.start(
-            LocalFederation.INSTANCE,
+            Federation.INSTANCE,
             again,
             dir,
             new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"))) {
@@ -147,6 +147,6 @@ class RegistryWitnessTest {
 
   private NoteKey logKey() {
     NodeConfig.GatewayRole g = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway();
-    return LedgerFiles.checkpointKey(dir, g.ledger(), LocalFederation.TN_NODE);
+    return LedgerFiles.checkpointKey(dir, g.ledger(), Federation.TN_NODE);
   }
 }
