@@ -30,12 +30,14 @@ public interface LedgerSource extends AutoCloseable {
   @Override
   void close();
 
-  /**
-   * Reads a gateway's ledger database directly (safe beside the running node); {@code key} verifies
-   * its checkpoints when the node's checkpoint key is at hand.
-   */
-  static LedgerSource local(Database db, Optional<NoteVerifier> key, SubjectHasher subjects) {
-    return new LocalLedgerSource(db, LedgerReader.open(db), key, subjects);
+  /** Reads a gateway's ledger database directly (safe beside the running node). */
+  static LedgerSource local(Database db, SubjectHasher subjects) {
+    return new LocalLedgerSource(db, LedgerReader.open(db), Optional.empty(), subjects);
+  }
+
+  /** As above, with the key that verifies the ledger's checkpoints. */
+  static LedgerSource local(Database db, NoteVerifier key, SubjectHasher subjects) {
+    return new LocalLedgerSource(db, LedgerReader.open(db), Optional.of(key), subjects);
   }
 
   /** The auditor API of a running node. */

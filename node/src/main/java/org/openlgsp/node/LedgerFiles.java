@@ -6,11 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Optional;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteKey;
-import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.ledger.SubjectHasher;
 import org.openlgsp.storage.Database;
 
@@ -29,12 +27,11 @@ public final class LedgerFiles {
             .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
     Path base = config.toAbsolutePath().getParent();
     NodeId node = NodeId.parse(g.node());
-    Optional<NoteVerifier> key = Optional.empty();
-    if (Files.exists(checkpointKeyFile(base, g.ledger(), node))) {
-      key = Optional.of(checkpointKey(base, g.ledger(), node).verifier());
-    }
+    SubjectHasher subjects = subjectHasher(base, g.ledger());
     Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()));
-    return LedgerSource.local(db, key, subjectHasher(base, g.ledger()));
+    return Files.exists(checkpointKeyFile(base, g.ledger(), node))
+        ? LedgerSource.local(db, checkpointKey(base, g.ledger(), node).verifier(), subjects)
+        : LedgerSource.local(db, subjects);
   }
 
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
