@@ -18,7 +18,7 @@ import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.KeyPairs;
 import org.openlgsp.pki.Pem;
-import org.openlgsp.server.DocumentFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * Writes a signed package from the province to the Government Office with one attachment of the
@@ -36,7 +36,7 @@ public final class BuildLargePackage {
     X509Certificate cert =
         ca.issue(
             CertificateProfile.MEMBER_SIGNING,
-            DocumentFederation.PROVINCE.value(),
+            Federation.PROVINCE.value(),
             "UBND tỉnh Nghệ An",
             pair.getPublic(),
             List.of(),
@@ -53,9 +53,9 @@ public final class BuildLargePackage {
     DocumentPackage big =
         Packages.document(
             new Packages.NewDocument(
-                DocumentFederation.PROVINCE,
+                Federation.PROVINCE,
                 "UBND tỉnh Nghệ An",
-                List.of(AgencyCode.parse(DocumentFederation.GOVERNMENT_OFFICE.value())),
+                List.of(AgencyCode.parse(Federation.GOVERNMENT_OFFICE.value())),
                 "9999999",
                 "UBND-BENCH",
                 LocalDate.now(),

@@ -35,8 +35,8 @@ import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.SignerTrust;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.pki.Pem;
-import org.openlgsp.server.DocumentFederation;
 import org.openlgsp.storage.Database;
+import org.openlgsp.testkit.Federation;
 
 /**
  * Document axis throughput: signed 50 KB documents per second end to end (province axis → its
@@ -94,9 +94,12 @@ public final class DocumentBenchmark {
         largeMiB == 0 && Files.isRegularFile(prebuiltCa)
             ? Pem.certificates(Files.readString(prebuiltCa))
             : List.of();
-    try (DocumentFederation fed =
-        DocumentFederation.start(
-            work, DocumentFederation.Ports.ephemeral(), true, System.out, extraAnchors)) {
+    try (Federation fed =
+        Federation.start(
+            work,
+            Federation.Options.documents()
+                .withOut(System.out)
+                .withExtraSignerAnchors(extraAnchors))) {
       AxisClient province = new AxisClient(fed.provinceAxisUrl(), fed.provinceToken());
       AxisClient government = new AxisClient(fed.governmentAxisUrl(), fed.governmentToken());
       government.webhook(sinkUrl + "/webhook");
@@ -219,12 +222,7 @@ public final class DocumentBenchmark {
    * process's CPU nanoseconds.
    */
   private static double acceptLocally(
-      List<byte[]> bodies,
-      int workers,
-      int writeBatch,
-      DocumentFederation fed,
-      Path dir,
-      long[] commits)
+      List<byte[]> bodies, int workers, int writeBatch, Federation fed, Path dir, long[] commits)
       throws Exception {
     List<java.security.cert.X509Certificate> anchors =
         Pem.certificates(Files.readString(fed.workDir().resolve("pki/document-signers-ca.pem")));
@@ -234,15 +232,12 @@ public final class DocumentBenchmark {
                 db,
                 AxisOptions.defaults(dir.resolve("files")).withWriteBatch(writeBatch),
                 SignerTrust.anchoredAt(anchors, Clock.systemUTC()).requiringSenderMatch(true),
-                Set.of(DocumentFederation.PROVINCE),
+                Set.of(Federation.PROVINCE),
                 RemoteDelivery.NONE,
                 Clock.systemUTC())) {
       long c = cpuNanos();
       long t = System.nanoTime();
-      run(
-          bodies,
-          workers,
-          b -> axis.submit(DocumentFederation.PROVINCE, new ByteArrayInputStream(b)));
+      run(bodies, workers, b -> axis.submit(Federation.PROVINCE, new ByteArrayInputStream(b)));
       double rate = bodies.size() / seconds(t);
       commits[0] = axis.commits();
       commits[1] = cpuNanos() - c;
@@ -253,9 +248,9 @@ public final class DocumentBenchmark {
   private static DocumentPackage document(SigningKey key, int number) {
     return Packages.document(
         new Packages.NewDocument(
-            DocumentFederation.PROVINCE,
+            Federation.PROVINCE,
             "UBND tỉnh Nghệ An",
-            List.of(AgencyCode.parse(DocumentFederation.GOVERNMENT_OFFICE.value())),
+            List.of(AgencyCode.parse(Federation.GOVERNMENT_OFFICE.value())),
             String.valueOf(number),
             "UBND-BENCH",
             LocalDate.now(),

@@ -13,7 +13,7 @@ import org.openlgsp.core.Signatures.Verifier;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
-import org.openlgsp.server.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * Full exchanges per second and latency through consumer gateway → provider gateway → backend, next
@@ -40,14 +40,12 @@ public final class ExchangeBenchmark {
         Runtime.version(),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    try (LocalFederation fed =
-        LocalFederation.start(work, LocalFederation.Ports.ephemeral(), 1000)) {
+    try (Federation fed = Federation.start(work, Federation.Options.exchange(1000))) {
       List<String> ids = fed.citizenIds();
       WebClient client =
           WebClient.builder().connectionCacheSize(workers * 2).followRedirects(false).build();
       String token = fed.portalToken();
-      String gateway =
-          fed.consumerHttpUrl() + "/r1/" + LocalFederation.CITIZEN_SERVICE + "/citizens/";
+      String gateway = fed.consumerHttpUrl() + "/r1/" + Federation.CITIZEN_SERVICE + "/citizens/";
       String direct = fed.backendUrl() + "/api/citizens/";
       LoadDriver.Call viaGateway =
           seq ->
@@ -57,7 +55,7 @@ public final class ExchangeBenchmark {
                       .header(io.helidon.http.HeaderNames.AUTHORIZATION, "Bearer " + token)
                       .header(
                           io.helidon.http.HeaderNames.create("X-Road-Client"),
-                          LocalFederation.PORTAL.toString())
+                          Federation.PORTAL.toString())
                       // the citizen service returns personal data: a purpose is required
                       .header(io.helidon.http.HeaderNames.create("X-Road-Issue"), "benchmark")
                       .request());
@@ -116,7 +114,7 @@ public final class ExchangeBenchmark {
       System.out.printf("%nadded p99 latency at %d/s: %.2f ms%n", rate, added);
       System.out.printf(
           "ledger records written: consumer %d, provider %d%n",
-          fed.consumerLedgerSize(), fed.providerLedgerSize());
+          fed.ledgerSizes()[0], fed.ledgerSizes()[1]);
     }
   }
 

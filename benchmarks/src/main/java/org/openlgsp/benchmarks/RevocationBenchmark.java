@@ -2,13 +2,11 @@ package org.openlgsp.benchmarks;
 
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.openlgsp.server.LocalFederation;
+import org.openlgsp.testkit.Federation;
 
 /**
  * What OCSP checking costs per exchange: the same federation with gateways that check peers'
@@ -30,19 +28,15 @@ public final class RevocationBenchmark {
         duration.toSeconds(), workers, Runtime.getRuntime().availableProcessors());
     List<LoadDriver.Result> results = new ArrayList<>();
     for (boolean ocsp : new boolean[] {false, true}) {
-      try (LocalFederation fed =
-          LocalFederation.start(
+      try (Federation fed =
+          Federation.start(
               Files.createTempDirectory("lgsp-bench"),
-              LocalFederation.Ports.ephemeral(),
-              1000,
-              new PrintStream(OutputStream.nullOutputStream()),
-              ocsp)) {
+              Federation.Options.exchange(1000).withRevocationChecking(ocsp))) {
         List<String> ids = fed.citizenIds();
         WebClient client =
             WebClient.builder().connectionCacheSize(workers * 2).followRedirects(false).build();
         String token = fed.portalToken();
-        String gateway =
-            fed.consumerHttpUrl() + "/r1/" + LocalFederation.CITIZEN_SERVICE + "/citizens/";
+        String gateway = fed.consumerHttpUrl() + "/r1/" + Federation.CITIZEN_SERVICE + "/citizens/";
         LoadDriver.Call call =
             seq ->
                 expect200(
@@ -51,7 +45,7 @@ public final class RevocationBenchmark {
                         .header(io.helidon.http.HeaderNames.AUTHORIZATION, "Bearer " + token)
                         .header(
                             io.helidon.http.HeaderNames.create("X-Road-Client"),
-                            LocalFederation.PORTAL.toString())
+                            Federation.PORTAL.toString())
                         .request());
         String name = ocsp ? "via 2 gateways, OCSP checked" : "via 2 gateways, no OCSP (baseline)";
         System.out.println(name + "…");

@@ -5,11 +5,11 @@ import org.openlgsp.core.ClientId;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
 
-/** Sample records for tests. */
-final class Records {
+/** Sample records for tests (shared with other modules' tests through the test jar). */
+public final class Records {
   private Records() {}
 
-  static ExchangeRecord sample(String messageId) {
+  public static ExchangeRecord sample(String messageId) {
     Instant t = Instant.parse("2026-11-22T10:15:30.123456789Z");
     return new ExchangeRecord(
         messageId,

@@ -1,0 +1,111 @@
+package org.openlgsp.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openlgsp.core.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lgsp registry enrolment ...}: certificate requests through the registry's admin API. */
+@Command(
+    name = "enrolment",
+    mixinStandardHelpOptions = true,
+    description =
+        "Enrol a node's TLS key or a member's signing key: submit its CSR, then approve (the"
+            + " built-in CA issues and the certificate is published in the directory) or reject.",
+    subcommands = {
+      EnrolmentCommands.Submit.class,
+      EnrolmentCommands.ListCmd.class,
+      EnrolmentCommands.Approve.class,
+      EnrolmentCommands.Reject.class
+    })
+final class EnrolmentCommands {
+  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a CSR.")
+  static final class Submit implements Callable<Integer> {
+    @Mixin RegistryCommands.Connection c;
+
+    @Option(names = "--kind", required = true, description = "node-tls or member-signing.")
+    String kind;
+
+    @Option(
+        names = "--target",
+        required = true,
+        description = "Node id or member id; the CSR's CN must be the same.")
+    String target;
+
+    @Option(names = "--csr", required = true, paramLabel = "FILE", description = "CSR (PEM).")
+    Path csr;
+
+    @Override
+    public Integer call() throws IOException {
+      String answer =
+          c.client()
+              .post(
+                  "/api/v1/enrolments",
+                  Map.of("kind", kind, "target", target, "csr", Files.readString(csr)));
+      System.out.println(
+          "submitted enrolment " + Json.mapper().readValue(answer, Map.class).get("id"));
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List enrolments.")
+  static final class ListCmd implements Callable<Integer> {
+    @Mixin RegistryCommands.Connection c;
+
+    @Override
+    public Integer call() {
+      System.out.println(c.client().get("/api/v1/enrolments"));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description = "Approve: issue the certificate, publish it, write the chain (PEM).")
+  static final class Approve implements Callable<Integer> {
+    @Mixin RegistryCommands.Connection c;
+
+    @Parameters(index = "0", description = "Enrolment id.")
+    String id;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Chain to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      Map<?, ?> answer =
+          Json.mapper()
+              .readValue(
+                  c.client().post("/api/v1/enrolments/" + id + "/approve", Map.of()), Map.class);
+      Files.writeString(out, (String) answer.get("certificate"));
+      System.out.println(
+          "approved " + id + ": certificate serial " + answer.get("serial") + " -> " + out);
+      return 0;
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a request.")
+  static final class Reject implements Callable<Integer> {
+    @Mixin RegistryCommands.Connection c;
+
+    @Parameters(index = "0", description = "Enrolment id.")
+    String id;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Override
+    public Integer call() {
+      c.client().post("/api/v1/enrolments/" + id + "/reject", Map.of("reason", reason));
+      System.out.println("rejected " + id);
+      return 0;
+    }
+  }
+}

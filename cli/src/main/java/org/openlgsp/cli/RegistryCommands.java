@@ -1,0 +1,493 @@
+package org.openlgsp.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.openlgsp.core.Json;
+import org.openlgsp.registry.RegistryClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lgsp registry ...}: administration through the registry's admin API. */
+@Command(
+    name = "registry",
+    mixinStandardHelpOptions = true,
+    description =
+        "Administer agencies, systems, nodes, services and grants through the registry's admin API.",
+    subcommands = {
+      RegistryCommands.Member.class,
+      RegistryCommands.SystemCmd.class,
+      RegistryCommands.Node.class,
+      RegistryCommands.Service.class,
+      RegistryCommands.Grant.class,
+      RegistryCommands.DirectoryCmd.class,
+      EnrolmentCommands.class,
+      TrustAnchorCommands.class
+    })
+final class RegistryCommands {
+  /** Where the registry is and how to authenticate. */
+  static final class Connection {
+    @Option(
+        names = "--url",
+        defaultValue = "http://127.0.0.1:7070",
+        description = "Registry URL (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(
+        names = "--token-file",
+        paramLabel = "FILE",
+        description = "File holding the admin token (else env LGSP_ADMIN_TOKEN).")
+    Optional<Path> tokenFile;
+
+    RegistryClient client() {
+      String token =
+          tokenFile
+              .map(Connection::read)
+              .orElseGet(() -> Optional.ofNullable(System.getenv("LGSP_ADMIN_TOKEN")).orElse(""));
+      if (token.isBlank()) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(new RegistryCommands()),
+            "give --token-file FILE or set LGSP_ADMIN_TOKEN");
+      }
+      return new RegistryClient(url, token.strip());
+    }
+
+    private static String read(Path p) {
+      try {
+        return Files.readString(p);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + p);
+      }
+    }
+  }
+
+  /** A {@code list} subcommand: GET one admin collection and print it. */
+  abstract static class Lister implements Callable<Integer> {
+    @Mixin Connection c;
+    private final String path;
+
+    Lister(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public Integer call() {
+      return print(c.client().get(path));
+    }
+  }
+
+  static String readFile(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + p);
+    }
+  }
+
+  static Integer print(String json) {
+    try {
+      Object tree = Json.mapper().readValue(json, Object.class);
+      System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+    } catch (IOException e) {
+      System.out.println(json);
+    }
+    return 0;
+  }
+
+  /** An add-...-certificate subcommand: publish a PEM certificate for one member or node. */
+  abstract static class CertificateAdder implements Callable<Integer> {
+    @Mixin Connection c;
+
+    @Parameters(index = "0", description = "Member or node id.")
+    String id;
+
+    @Option(names = "--certificate", required = true, paramLabel = "PEM")
+    Path certificate;
+
+    private final String path;
+    private final String owner;
+
+    CertificateAdder(String path, String owner) {
+      this.path = path;
+      this.owner = owner;
+    }
+
+    @Override
+    public Integer call() {
+      return print(c.client().post(path, Map.of(owner, id, "certificate", readFile(certificate))));
+    }
+  }
+
+  /** A remove-...-certificate subcommand: take one certificate of a member or node out. */
+  abstract static class CertificateRemover implements Callable<Integer> {
+    @Mixin Connection c;
+
+    @Parameters(index = "0", description = "Member or node id.")
+    String id;
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    CertificateRef certificate;
+
+    private final String path;
+    private final String owner;
+
+    CertificateRemover(String path, String owner) {
+      this.path = path;
+      this.owner = owner;
+    }
+
+    @Override
+    public Integer call() {
+      String fingerprint = certificate.fingerprint();
+      c.client()
+          .delete(path + "?" + owner + "=" + query(id) + "&fingerprint=" + query(fingerprint));
+      System.out.println("removed certificate " + fingerprint + " of " + id);
+      return 0;
+    }
+  }
+
+  /** Which certificate to remove: its PEM file or its SHA-256 fingerprint. */
+  static final class CertificateRef {
+    @Option(names = "--certificate", paramLabel = "PEM", description = "The certificate (PEM).")
+    Optional<Path> file;
+
+    @Option(
+        names = "--fingerprint",
+        paramLabel = "HEX",
+        description =
+            "SHA-256 of the certificate's DER, hex (as `lgsp registry member list` shows).")
+    Optional<String> hex;
+
+    String fingerprint() {
+      return hex.map(h -> h.strip().toLowerCase(java.util.Locale.ROOT))
+          .orElseGet(
+              () ->
+                  org.openlgsp.core.Certificates.fingerprint(
+                      org.openlgsp.pki.Pem.certificates(readFile(file.orElseThrow())).getFirst()));
+    }
+  }
+
+  static String query(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Command(
+      name = "member",
+      mixinStandardHelpOptions = true,
+      description = "Agencies (members).",
+      subcommands = {
+        Member.Add.class,
+        Member.ListCmd.class,
+        Member.AddSigningCertificate.class,
+        Member.RemoveSigningCertificate.class
+      })
+  static final class Member {
+    @Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = "Register an agency, e.g. VN/GOV/000.00.00.G22.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Member id INSTANCE/CLASS/CODE.")
+      String id;
+
+      @Option(names = "--name", required = true, description = "Agency name.")
+      String name;
+
+      @Override
+      public Integer call() {
+        return print(c.client().post("/api/v1/members", Map.of("id", id, "name", name)));
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List agencies.")
+    static final class ListCmd extends Lister {
+      ListCmd() {
+        super("/api/v1/members");
+      }
+    }
+
+    @Command(
+        name = "add-signing-certificate",
+        mixinStandardHelpOptions = true,
+        description = "Add a member signing certificate (PEM file).")
+    static final class AddSigningCertificate extends CertificateAdder {
+      AddSigningCertificate() {
+        super("/api/v1/members/signing-certificates", "member");
+      }
+    }
+
+    @Command(
+        name = "remove-signing-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Remove a member signing certificate from the directory (the last step of a key"
+                + " rotation, once the gateway signs with the new key).")
+    static final class RemoveSigningCertificate extends CertificateRemover {
+      RemoveSigningCertificate() {
+        super("/api/v1/members/signing-certificates", "member");
+      }
+    }
+  }
+
+  @Command(
+      name = "system",
+      mixinStandardHelpOptions = true,
+      description = "Information systems (subsystems).",
+      subcommands = {SystemCmd.Add.class, SystemCmd.ListCmd.class})
+  static final class SystemCmd {
+    @Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = "Register a system and the node that hosts it.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "System id INSTANCE/CLASS/CODE/SUBSYSTEM.")
+      String id;
+
+      @Option(names = "--name", required = true)
+      String name;
+
+      @Option(names = "--node", required = true, description = "Hosting node id.")
+      String node;
+
+      @Override
+      public Integer call() {
+        return print(
+            c.client().post("/api/v1/systems", Map.of("id", id, "name", name, "node", node)));
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List systems.")
+    static final class ListCmd extends Lister {
+      ListCmd() {
+        super("/api/v1/systems");
+      }
+    }
+  }
+
+  @Command(
+      name = "node",
+      mixinStandardHelpOptions = true,
+      description = "Gateway nodes.",
+      subcommands = {
+        Node.Add.class,
+        Node.ListCmd.class,
+        Node.AddTlsCertificate.class,
+        Node.RemoveTlsCertificate.class
+      })
+  static final class Node {
+    @Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = "Register a gateway node with its TLS certificate.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Node id INSTANCE/CLASS/CODE/NODECODE.")
+      String id;
+
+      @Option(
+          names = "--address",
+          required = true,
+          description = "https://HOST:PORT peers reach it at.")
+      String address;
+
+      @Option(names = "--tls-certificate", required = true, paramLabel = "PEM")
+      Path certificate;
+
+      @Override
+      public Integer call() {
+        return print(
+            c.client()
+                .post(
+                    "/api/v1/nodes",
+                    Map.of(
+                        "id",
+                        id,
+                        "address",
+                        address,
+                        "tlsCertificates",
+                        List.of(readFile(certificate)))));
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List nodes.")
+    static final class ListCmd extends Lister {
+      ListCmd() {
+        super("/api/v1/nodes");
+      }
+    }
+
+    @Command(
+        name = "add-tls-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Publish another TLS certificate for a node (the first step of a TLS key rotation:"
+                + " peers accept the old and the new one).")
+    static final class AddTlsCertificate extends CertificateAdder {
+      AddTlsCertificate() {
+        super("/api/v1/nodes/tls-certificates", "node");
+      }
+    }
+
+    @Command(
+        name = "remove-tls-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Remove a node TLS certificate from the directory (the last step of a TLS key"
+                + " rotation, once the node presents the new one); peers then refuse the old key.")
+    static final class RemoveTlsCertificate extends CertificateRemover {
+      RemoveTlsCertificate() {
+        super("/api/v1/nodes/tls-certificates", "node");
+      }
+    }
+  }
+
+  @Command(
+      name = "service",
+      mixinStandardHelpOptions = true,
+      description = "Services.",
+      subcommands = {Service.Add.class, Service.ListCmd.class})
+  static final class Service {
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a service.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE.")
+      String id;
+
+      @Option(names = "--backend-url", required = true)
+      String backendUrl;
+
+      @Option(
+          names = "--subject-locator",
+          defaultValue = "",
+          description =
+              "Personal-data services: where the subject's ID sits — query:NAME, path:N or"
+                  + " json:/POINTER; up to four, comma-separated, tried in order.")
+      String subjectLocator;
+
+      @Option(
+          names = "--openapi",
+          paramLabel = "FILE",
+          description = "OpenAPI document (JSON or YAML).")
+      Optional<Path> openapi;
+
+      @Override
+      public Integer call() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("id", id);
+        body.put("backendUrl", backendUrl);
+        body.put("subjectLocator", subjectLocator);
+        openapi.ifPresent(p -> body.put("openapi", readFile(p)));
+        return print(c.client().post("/api/v1/services", body));
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List services.")
+    static final class ListCmd extends Lister {
+      ListCmd() {
+        super("/api/v1/services");
+      }
+    }
+  }
+
+  @Command(
+      name = "grant",
+      mixinStandardHelpOptions = true,
+      description = "Access grants (deny by default).",
+      subcommands = {Grant.Add.class, Grant.ListCmd.class, Grant.Revoke.class})
+  static final class Grant {
+    @Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = "Allow a client system to call a service.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Option(names = "--client", required = true)
+      String client;
+
+      @Option(names = "--service", required = true)
+      String service;
+
+      @Option(names = "--method", description = "Allowed method (repeatable; none = all).")
+      List<String> methods = List.of();
+
+      @Option(
+          names = "--path",
+          description = "Allowed path pattern, e.g. /citizens/* (repeatable; none = all).")
+      List<String> paths = List.of();
+
+      @Override
+      public Integer call() {
+        System.out.println(c.client().grant(client, service, methods, paths));
+        return 0;
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List grants.")
+    static final class ListCmd extends Lister {
+      ListCmd() {
+        super("/api/v1/grants");
+      }
+    }
+
+    @Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        description = "Revoke a grant by id.")
+    static final class Revoke implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Grant id (UUID).")
+      String id;
+
+      @Override
+      public Integer call() {
+        c.client().delete("/api/v1/grants/" + id);
+        System.out.println("revoked " + id);
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "directory",
+      mixinStandardHelpOptions = true,
+      description =
+          "Fetch the signed directory and summarise it (no verification: gateways verify).")
+  static final class DirectoryCmd implements Callable<Integer> {
+    @Mixin Connection c;
+
+    @Override
+    public Integer call() {
+      String json = c.client().get("/directory");
+      org.openlgsp.core.SignedDirectory signed =
+          org.openlgsp.core.SignedDirectory.parse(
+              json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] payload = java.util.Base64.getDecoder().decode(signed.payload());
+      var d = Json.read(payload, org.openlgsp.core.Directory.class);
+      System.out.printf(
+          "directory %s serial %d, issued %s, expires %s, signed %s%n",
+          d.instance(), d.serial(), d.issuedAt(), d.expiresAt(), signed.algorithm());
+      System.out.printf(
+          "%d members, %d systems, %d nodes, %d services, %d grants%n",
+          d.members().size(),
+          d.systems().size(),
+          d.nodes().size(),
+          d.services().size(),
+          d.grants().size());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package org.openlgsp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Enrolment with the command line: CA set-up, key and CSR, issuance, revocation, CRL. */
+class CaCommandsTest {
+  @TempDir Path dir;
+  Path ca;
+  Path password;
+
+  @BeforeEach
+  void init() throws Exception {
+    ca = dir.resolve("ca");
+    password = Files.writeString(dir.resolve("ca.password"), "correct horse battery staple");
+    CommandRun r =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            ca.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Tây Ninh",
+            "--base-url",
+            "http://127.0.0.1:7080");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("[ca] root CA").contains("ready in");
+  }
+
+  private CommandRun ca(String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(args, 0, all, 0, 1);
+    all[1] = "--dir";
+    all[2] = ca.toString();
+    all[3] = "--password-file";
+    all[4] = password.toString();
+    System.arraycopy(args, 1, all, 5, args.length - 1);
+    String[] withCa = new String[all.length + 1];
+    withCa[0] = "ca";
+    System.arraycopy(all, 0, withCa, 1, all.length);
+    return CommandRun.run(withCa);
+  }
+
+  static String openssl(Path dir, String... args) throws Exception {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = "openssl";
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() + ":" + out;
+  }
+
+  @Test
+  void nodeEnrolsIsIssuedAndRevoked() throws Exception {
+    CommandRun csr =
+        CommandRun.run(
+            "keys",
+            "csr",
+            "--kind",
+            "tls",
+            "--cn",
+            "VN/GOV/000.00.00.H53/gw1",
+            "--org",
+            "UBND tỉnh Tây Ninh",
+            "--san",
+            "gw1.tayninh.gov.vn",
+            "--key-out",
+            dir.resolve("node.key").toString(),
+            "--out",
+            dir.resolve("node.csr").toString());
+    assertThat(csr.exit()).as(csr.err()).isZero();
+    assertThat(Files.getPosixFilePermissions(dir.resolve("node.key")).toString())
+        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+
+    CommandRun issued =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("node.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("node.pem").toString());
+    assertThat(issued.exit()).as(issued.err()).isZero();
+    Matcher m = Pattern.compile("serial ([0-9a-f]+)").matcher(issued.out());
+    assertThat(m.find()).isTrue();
+    String serial = m.group(1);
+    assertThat(
+            openssl(
+                dir,
+                "verify",
+                "-CAfile",
+                "ca/root.pem",
+                "-untrusted",
+                "ca/chain.pem",
+                "-purpose",
+                "sslserver",
+                "node.pem"))
+        .startsWith("0:")
+        .contains("node.pem: OK");
+
+    assertThat(ca("revoke", serial, "--reason", "key-compromise").out())
+        .contains("revoked " + serial);
+    assertThat(ca("list").out()).contains(serial).contains("REVOKED");
+    assertThat(ca("crl", "--out", dir.resolve("crl.der").toString()).exit()).isZero();
+    assertThat(
+            openssl(
+                dir,
+                "crl",
+                "-inform",
+                "DER",
+                "-in",
+                "crl.der",
+                "-CAfile",
+                "ca/chain.pem",
+                "-noout",
+                "-text"))
+        .startsWith("0:")
+        .contains("verify OK")
+        .contains("Key Compromise");
+
+    CommandRun again = ca("revoke", serial);
+    assertThat(again.exit()).isEqualTo(2);
+    assertThat(again.err()).contains("resource.conflict").contains("already revoked");
+  }
+
+  @Test
+  void malformedCsrIsRefusedWithItsCode() throws Exception {
+    Files.writeString(
+        dir.resolve("bad.csr"),
+        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n");
+    CommandRun r =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("bad.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("x.pem").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("csr.malformed").doesNotContain("Exception");
+  }
+
+  @Test
+  void signingKeyOfTheWrongTypeForTlsIsRefused() throws Exception {
+    CommandRun csr =
+        CommandRun.run(
+            "keys",
+            "csr",
+            "--kind",
+            "signing",
+            "--cn",
+            "VN/GOV/000.00.00.H53",
+            "--org",
+            "UBND",
+            "--key-out",
+            dir.resolve("m.key").toString(),
+            "--out",
+            dir.resolve("m.csr").toString());
+    assertThat(csr.exit()).isZero();
+    CommandRun r =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("m.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("x.pem").toString());
+    assertThat(r.err()).contains("csr.key_unsupported");
+    CommandRun ok =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("m.csr").toString(),
+            "--profile",
+            "member-signing",
+            "--out",
+            dir.resolve("m.pem").toString());
+    assertThat(ok.exit()).as(ok.err()).isZero();
+  }
+
+  @Test
+  void wrongPasswordSaysSo() throws Exception {
+    Path wrong = Files.writeString(dir.resolve("wrong"), "not the right password");
+    CommandRun r =
+        CommandRun.run("ca", "list", "--dir", ca.toString(), "--password-file", wrong.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("wrong password");
+  }
+}

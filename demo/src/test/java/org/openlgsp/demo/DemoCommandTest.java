@@ -1,0 +1,68 @@
+package org.openlgsp.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openlgsp.cli.CommandRun;
+import org.openlgsp.node.NodeConfig;
+
+/** {@code lgsp demo} and {@code lgsp demo edoc}, found by the command line through its SPI. */
+class DemoCommandTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "demo --help", "demo edoc --help"})
+  void theDemoCommandsArePluggedIn(String args) {
+    CommandRun r = CommandRun.run(args.split(" "));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Usage: lgsp").contains("demo");
+  }
+
+  @Test
+  void demoRunsAllowedDeniedTamperedAndReplayedExchanges() {
+    CommandRun r = CommandRun.run("demo", "--dir", dir.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("1) ALLOWED")
+        .containsPattern(
+            "GET /r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/\\d{12}\\n   → 200")
+        .contains("→ 403  X-Road-Error: Server.ServerProxy.AccessDenied")
+        .contains("\"code\":\"signature.invalid\"")
+        .contains("genuine delivery → 200")
+        .contains("\"code\":\"message.replayed\"")
+        .contains("Tây Ninh gateway ledger (consumer side): 2 records")
+        .contains("Bộ Công an gateway ledger (provider side): 4 records")
+        .contains("(RFC 3161 token verified)")
+        .contains("cosigned by the registry's witness at");
+    assertThat(dir.resolve("tay-ninh-gateway.yaml")).exists();
+    assertThat(dir.resolve("pki/tn-tls.key")).exists();
+    assertThat(r.out())
+        .contains("built-in CA (root + issuing CA)")
+        .contains("check peers' certificates by OCSP")
+        .contains(
+            "[enrolment] built-in CA chain imported as the directory's trust anchors; 4 keys");
+    assertThat(NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway().revocationSettings())
+        .isPresent();
+  }
+
+  @Test
+  void demoWalksADocumentThroughItsStatuses() {
+    CommandRun r = CommandRun.run("demo", "edoc", "--dir", dir.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("1) SEND")
+        .contains("duplicate=true")
+        .contains("Sở Nội vụ inbox")
+        .contains("Văn phòng Chính phủ inbox (other gateway")
+        .contains("01 arrived")
+        .contains("06 completed")
+        .contains("to 000.00.00.G22: delivery forwarded, latest status 06")
+        .contains("to 000.00.15.H41: delivery acknowledged, latest status 06");
+  }
+}

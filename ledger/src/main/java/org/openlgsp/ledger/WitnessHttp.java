@@ -1,0 +1,176 @@
+package org.openlgsp.ledger;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
+
+/**
+ * The witness protocol over HTTP, after C2SP tlog-witness: {@code POST
+ * /ledger/v1/witness/add-checkpoint} with body {@code "old <size>\n"}, one base64 consistency-proof
+ * hash per line, a blank line, then the signed checkpoint. 200 answers the cosignature line; 409
+ * with content type {@code text/x.tlog.size} answers the size the witness knows; a fork or a bad
+ * signature is a problem.
+ */
+public final class WitnessHttp {
+  static final String SIZE_TYPE = "text/x.tlog.size";
+  static final int MAX_BODY = 64 * 1024;
+
+  private WitnessHttp() {}
+
+  static String body(long oldSize, List<byte[]> proof, SignedNote note) {
+    StringBuilder b = new StringBuilder("old ").append(oldSize).append('\n');
+    proof.forEach(h -> b.append(Base64.getEncoder().encodeToString(h)).append('\n'));
+    return b.append('\n').append(note.format()).toString();
+  }
+
+  /**
+   * The witness's public routes (no bearer token: a log's signature is its credential, and what a
+   * witness has seen is public by design): {@code POST /ledger/v1/witness/add-checkpoint}, {@code
+   * GET /ledger/v1/witness/vkey} (its cosignature key) and {@code GET
+   * /ledger/v1/witness/checkpoint?origin=O} (the latest checkpoint of log O it cosigned, with that
+   * cosignature, for an auditor's {@code verify --checkpoint}).
+   */
+  public static List<Route> routes(Witness witness) {
+    String open = "a log's signature is its credential; what a witness has seen is public";
+    return List.of(
+        Route.post("/ledger/v1/witness/add-checkpoint")
+            .publicAccess(open)
+            .audit(
+                Audit.recordedElsewhere(
+                    "the witness keeps the latest checkpoint it cosigned of each log"))
+            .handle(c -> serve(witness, c.request(), c.response())),
+        Route.get("/ledger/v1/witness/vkey")
+            .publicAccess(open)
+            .audit(Audit.notAudited("a public key"))
+            .handle(c -> text(c.response(), witness.verifier() + "\n")),
+        Route.get("/ledger/v1/witness/checkpoint")
+            .publicAccess(open)
+            .audit(Audit.notAudited("public cosigned checkpoints"))
+            .handle(c -> latest(witness, c.request(), c.response())));
+  }
+
+  /** The same routes on a listener not on the edge yet (the ledger API's). */
+  static void routes(HttpRouting.Builder routing, Witness witness) {
+    Edge.builder().routes(routes(witness)).build().addTo(routing);
+  }
+
+  private static void latest(Witness witness, ServerRequest req, ServerResponse res) {
+    String origin = req.query().first("origin").orElse("");
+    if (origin.isEmpty()) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "query parameter origin missing");
+    }
+    SignedNote note =
+        witness
+            .latest(origin)
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.RESOURCE_NOT_FOUND,
+                        "this witness has cosigned no checkpoint of " + origin));
+    text(res, note.format());
+  }
+
+  private static void text(ServerResponse res, String body) {
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.send(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Serves add-checkpoint for a local witness. */
+  static void serve(Witness witness, ServerRequest req, ServerResponse res) throws IOException {
+    byte[] raw = req.content().inputStream().readNBytes(MAX_BODY + 1);
+    if (raw.length > MAX_BODY) {
+      throw new LgspException(ErrorCode.REQUEST_TOO_LARGE, "add-checkpoint body too large");
+    }
+    String text = new String(raw, StandardCharsets.UTF_8);
+    int blank = text.indexOf("\n\n");
+    if (!text.startsWith("old ") || blank < 0) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "expected old <size>, proof, checkpoint");
+    }
+    String[] head = text.substring(0, blank).split("\n");
+    long old = LedgerHttp.number(head[0].substring(4), "old size");
+    List<byte[]> proof = new ArrayList<>();
+    for (int i = 1; i < head.length; i++) {
+      try {
+        proof.add(Base64.getDecoder().decode(head[i]));
+      } catch (IllegalArgumentException e) {
+        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "proof line is not base64");
+      }
+    }
+    SignedNote note;
+    try {
+      note = SignedNote.parse(text.substring(blank + 2));
+    } catch (IllegalArgumentException e) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "checkpoint: " + e.getMessage());
+    }
+    try {
+      SignedNote.Line line = witness.cosign(old, proof, note);
+      String formatted = note.with(line).format();
+      res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      res.send(formatted.substring(formatted.lastIndexOf("\n\u2014 ") + 1));
+    } catch (Witness.StaleSize e) {
+      res.status(Status.CONFLICT_409);
+      res.header(HeaderNames.CONTENT_TYPE, SIZE_TYPE);
+      res.send(e.knownSize() + "\n");
+    }
+  }
+
+  /** Asks a remote witness. */
+  public static Checkpoints.WitnessClient client(String name, String url) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String endpoint =
+        (url.endsWith("/") ? url.substring(0, url.length() - 1) : url)
+            + "/ledger/v1/witness/add-checkpoint";
+    return new Checkpoints.WitnessClient() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public SignedNote.Line cosign(long oldSize, List<byte[]> proof, SignedNote note) {
+        HttpResponse<String> r;
+        try {
+          r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(endpoint))
+                      .timeout(Duration.ofSeconds(10))
+                      .POST(HttpRequest.BodyPublishers.ofString(body(oldSize, proof, note)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+          throw new IllegalStateException("witness " + name + " unreachable: " + e.getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted");
+        }
+        if (r.statusCode() == 409
+            && r.headers().firstValue("Content-Type").orElse("").startsWith(SIZE_TYPE)) {
+          throw new Witness.StaleSize(LedgerHttp.number(r.body().strip(), "witness size"));
+        }
+        if (r.statusCode() != 200) {
+          throw LedgerHttp.fromProblem(r.body().getBytes(StandardCharsets.UTF_8));
+        }
+        List<SignedNote.Line> lines = SignedNote.parse(note.text() + "\n" + r.body()).signatures();
+        return lines.get(lines.size() - 1);
+      }
+    };
+  }
+}

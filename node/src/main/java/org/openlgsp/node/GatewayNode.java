@@ -1,0 +1,286 @@
+package org.openlgsp.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.gateway.DirectoryFetcher;
+import org.openlgsp.gateway.DirectoryHolder;
+import org.openlgsp.gateway.Gateway;
+import org.openlgsp.gateway.GatewayFeatures;
+import org.openlgsp.gateway.GatewayOptions;
+import org.openlgsp.gateway.LocalSystem;
+import org.openlgsp.ledger.CheckpointPolicy;
+import org.openlgsp.ledger.Checkpoints;
+import org.openlgsp.ledger.Ledger;
+import org.openlgsp.ledger.LedgerHttp;
+import org.openlgsp.ledger.LedgerOptions;
+import org.openlgsp.ledger.LedgerReader;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.ledger.SubjectAccess;
+import org.openlgsp.ledger.SubjectHasher;
+import org.openlgsp.ledger.Witness;
+import org.openlgsp.ledger.WitnessHttp;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.Pem;
+import org.openlgsp.storage.Database;
+
+/** A gateway role assembled from configuration: storage, ledger, directory pull, listeners. */
+public final class GatewayNode implements AutoCloseable {
+  private final Database database;
+  private final Ledger ledger;
+  private final DirectoryHolder directory;
+  private final DirectoryFetcher fetcher;
+  private final Gateway gateway;
+  private final Credentials tls;
+  private final Checkpoints checkpoints;
+  private final Optional<LedgerHttp> ledgerApi;
+  private KeyFileWatcher keyFiles;
+
+  private GatewayNode(
+      Database database,
+      Ledger ledger,
+      DirectoryHolder directory,
+      DirectoryFetcher fetcher,
+      Gateway gateway,
+      Credentials tls,
+      Checkpoints checkpoints,
+      Optional<LedgerHttp> ledgerApi) {
+    this.database = database;
+    this.ledger = ledger;
+    this.directory = directory;
+    this.fetcher = fetcher;
+    this.gateway = gateway;
+    this.tls = tls;
+    this.checkpoints = checkpoints;
+    this.ledgerApi = ledgerApi;
+  }
+
+  public Credentials tlsCredentials() {
+    return tls;
+  }
+
+  public static GatewayNode start(NodeConfig.GatewayRole role, Path baseDir, Clock clock) {
+    NodeId node = NodeId.parse(role.node());
+    NodeKeys keys = new NodeKeys(baseDir);
+    Credentials tls = keys.credentials("gateway.tls", role.tls());
+    Map<ClientId, Credentials> signing = new HashMap<>();
+    for (NodeConfig.MemberSigning s : role.signing()) {
+      signing.put(
+          ClientId.parse(s.member()),
+          keys.credentials("gateway.signing of " + s.member(), s.keys()));
+    }
+    List<X509Certificate> trust = new ArrayList<>();
+    for (String file : role.directoryTrust()) {
+      trust.addAll(Pem.certificates(read(baseDir, file)));
+    }
+    List<LocalSystem> systems = new ArrayList<>();
+    for (NodeConfig.LocalSystemEntry e : role.localSystems()) {
+      Set<String> fingerprints = new HashSet<>();
+      for (String file : e.certificates()) {
+        Pem.certificates(read(baseDir, file))
+            .forEach(c -> fingerprints.add(Certificates.fingerprint(c)));
+      }
+      systems.add(
+          new LocalSystem(
+              ClientId.parse(e.id()), fingerprints, e.oauthClientId(), e.secretSha256()));
+    }
+    GatewayOptions options =
+        GatewayOptions.defaults(node)
+            .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
+            .withMaxBodyBytes(role.maxBodyBytes())
+            .withLimits(role.limits().admission())
+            .withDirectoryGrace(role.directoryGrace());
+    Database db = Database.open(resolveJdbc(baseDir, role.database()));
+    Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+    DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
+    DirectoryFetcher fetcher =
+        new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
+    NodeConfig.LedgerSettings ls = role.ledger();
+    NoteKey key = LedgerFiles.checkpointKey(baseDir, ls, node);
+    SubjectHasher subjects = LedgerFiles.subjectHasher(baseDir, ls);
+    Checkpoints checkpoints =
+        new Checkpoints(
+                db,
+                ledger,
+                key,
+                CheckpointTimestamps.timestamper(ls, baseDir),
+                new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
+                ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
+                clock)
+            .start();
+    Gateway gateway =
+        Gateway.start(
+            options,
+            tls,
+            signing,
+            systems,
+            holder,
+            ledger,
+            features(role, baseDir, holder, clock, subjects));
+    Optional<LedgerHttp> api = Optional.empty();
+    if (ls.apiPort() >= 0) {
+      api =
+          Optional.of(
+              new LedgerHttp(
+                  LedgerReader.open(db),
+                  key.verifier(),
+                  ls.auditorTokenSha256(),
+                  new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)),
+                  ls.witnessFor().isEmpty()
+                      ? Optional.empty()
+                      : Optional.of(
+                          new Witness(
+                              db,
+                              LedgerFiles.witnessKey(baseDir, ls, node),
+                              ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
+                              clock)),
+                  role.host(),
+                  ls.apiPort()));
+    }
+    GatewayNode started =
+        new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+    started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
+    return started;
+  }
+
+  /**
+   * Key rotation by file replacement (or a new chain stored with a token key): picked up as often
+   * as the directory is fetched, since peers need the new certificate in their directory anyway
+   * (docs/pki.md, "Rotation").
+   */
+  private static KeyFileWatcher watchKeyFiles(
+      NodeConfig.GatewayRole role, NodeKeys keys, Gateway gateway) {
+    KeyFileWatcher watcher =
+        new KeyFileWatcher()
+            .watch("node TLS key", keys.source("gateway.tls", role.tls()), gateway::useNodeTls);
+    for (NodeConfig.MemberSigning s : role.signing()) {
+      ClientId member = ClientId.parse(s.member());
+      watcher.watch(
+          "signing key of " + member,
+          keys.source("gateway.signing of " + s.member(), s.keys()),
+          creds -> gateway.useSigningCredentials(member, creds));
+    }
+    return watcher;
+  }
+
+  private static GatewayFeatures features(
+      NodeConfig.GatewayRole role,
+      Path baseDir,
+      DirectoryHolder holder,
+      Clock clock,
+      SubjectHasher subjects) {
+    GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
+    return role.revocationSettings()
+        .map(r -> features.withRevocation(revocationChecker(r, baseDir, holder, clock)))
+        .orElse(features);
+  }
+
+  private static java.util.function.Function<ClientId, String> agencyNames(DirectoryHolder d) {
+    return id ->
+        d.current()
+            .flatMap(dir -> dir.member(id))
+            .map(org.openlgsp.core.Directory.Member::name)
+            .orElse(id.toString());
+  }
+
+  public Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  /** The port of the auditor API, when enabled. */
+  Optional<Integer> ledgerApiPort() {
+    return ledgerApi.map(LedgerHttp::port);
+  }
+
+  private static org.openlgsp.pki.RevocationChecker revocationChecker(
+      NodeConfig.RevocationSettings settings,
+      Path baseDir,
+      DirectoryHolder directory,
+      Clock clock) {
+    List<X509Certificate> configured = new ArrayList<>();
+    for (String file : settings.issuers()) {
+      configured.addAll(Pem.certificates(read(baseDir, file)));
+    }
+    // Configured CA certificates plus the trust anchors of the current signed directory.
+    return new org.openlgsp.pki.RevocationChecker(
+        () -> {
+          List<X509Certificate> all = new ArrayList<>(configured);
+          directory
+              .current()
+              .ifPresent(d -> d.trustAnchors().forEach(a -> all.add(Certificates.fromBase64(a))));
+          return all;
+        },
+        new org.openlgsp.pki.OcspClient(settings.timeout(), clock),
+        settings.freshness(),
+        clock);
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public DirectoryHolder directory() {
+    return directory;
+  }
+
+  static Credentials credentials(Path baseDir, String certificateFile, String keyFile) {
+    List<X509Certificate> chain = Pem.certificates(read(baseDir, certificateFile));
+    return new Credentials(Pem.privateKey(read(baseDir, keyFile)), chain);
+  }
+
+  static String read(Path baseDir, String file) {
+    try {
+      return Files.readString(baseDir.resolve(file));
+    } catch (IOException e) {
+      throw new NodeConfig.ConfigException("cannot read " + baseDir.resolve(file));
+    }
+  }
+
+  /** SQLite file paths in the configuration are relative to the configuration's folder. */
+  public static String resolveJdbc(Path baseDir, String jdbcUrl) {
+    String prefix = "jdbc:sqlite:";
+    if (jdbcUrl.startsWith(prefix) && !Path.of(jdbcUrl.substring(prefix.length())).isAbsolute()) {
+      Path file = baseDir.resolve(jdbcUrl.substring(prefix.length())).toAbsolutePath();
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new NodeConfig.ConfigException("cannot create " + file.getParent());
+      }
+      return prefix + file;
+    }
+    return jdbcUrl;
+  }
+
+  @Override
+  public void close() {
+    keyFiles.close();
+    ledgerApi.ifPresent(LedgerHttp::close);
+    gateway.close();
+    fetcher.close();
+    checkpoints.close();
+    ledger.close();
+    try {
+      checkpoints.publish(); // sign what was recorded since the last checkpoint
+    } catch (RuntimeException e) {
+      System.err.println("final checkpoint not published: " + e.getMessage());
+    }
+    database.close();
+  }
+}

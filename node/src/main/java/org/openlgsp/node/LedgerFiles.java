@@ -1,0 +1,123 @@
+package org.openlgsp.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.ledger.LedgerSource;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.SubjectHasher;
+import org.openlgsp.storage.Database;
+
+/** The ledger's secret files: the checkpoint signing key and the subject-hash key. */
+public final class LedgerFiles {
+  private LedgerFiles() {}
+
+  /**
+   * The ledger of the gateway a node configuration describes, read from its database (safe beside
+   * the running node), with the checkpoint key when the node has made one.
+   */
+  public static LedgerSource source(Path config) {
+    NodeConfig cfg = NodeConfig.read(config);
+    NodeConfig.GatewayRole g =
+        cfg.gatewayRole()
+            .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
+    Path base = config.toAbsolutePath().getParent();
+    NodeId node = NodeId.parse(g.node());
+    SubjectHasher subjects = subjectHasher(base, g.ledger());
+    Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()));
+    return Files.exists(checkpointKeyFile(base, g.ledger(), node))
+        ? LedgerSource.local(db, checkpointKey(base, g.ledger(), node).verifier(), subjects)
+        : LedgerSource.local(db, subjects);
+  }
+
+  /** Reads the checkpoint key, creating it (named after the origin) on first start. */
+  static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    return baseDir.resolve(
+        s.checkpointKey().isEmpty()
+            ? "ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"
+            : s.checkpointKey());
+  }
+
+  public static NoteKey checkpointKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    Path file = checkpointKeyFile(baseDir, s, node);
+    String origin = s.origin().isEmpty() ? node.toString() : s.origin();
+    if (!Files.exists(file)) {
+      NoteKey key = NoteKey.generate(origin, NoteKey.TYPE_ED25519);
+      writeSecret(file, key.privateText() + "\n");
+      return key;
+    }
+    NoteKey key;
+    try {
+      key = NoteKey.parse(Files.readString(file));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read checkpoint key " + file + ": " + e.getMessage());
+    }
+    if (!key.name().equals(origin)) {
+      throw new NodeConfig.ConfigException(
+          "checkpoint key " + file + " is named " + key.name() + ", not the origin " + origin);
+    }
+    return key;
+  }
+
+  /** The witness (cosignature, type 0x04) key, created on first use. */
+  static NoteKey witnessKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
+    Path file =
+        baseDir.resolve(
+            s.witnessKey().isEmpty()
+                ? "ledger/" + node.toString().replace('/', '_') + ".witness.key"
+                : s.witnessKey());
+    return witnessKey(file, node + "/witness");
+  }
+
+  /** A witness key in {@code file} named {@code name}, created on first use. */
+  static NoteKey witnessKey(Path file, String name) {
+    if (!Files.exists(file)) {
+      NoteKey key = NoteKey.generate(name, NoteKey.TYPE_COSIGNATURE);
+      writeSecret(file, key.privateText() + "\n");
+      return key;
+    }
+    try {
+      return NoteKey.parse(Files.readString(file));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read witness key " + file + ": " + e.getMessage());
+    }
+  }
+
+  public static SubjectHasher subjectHasher(Path baseDir, NodeConfig.LedgerSettings s) {
+    Path file = baseDir.resolve(s.subjectKey());
+    if (!Files.exists(file)) {
+      byte[] secret = SubjectHasher.newSecret();
+      writeSecret(file, Base64.getEncoder().encodeToString(secret) + "\n");
+      return new SubjectHasher(secret);
+    }
+    try {
+      return new SubjectHasher(Base64.getDecoder().decode(Files.readString(file).strip()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read subject key " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void writeSecret(Path file, String text) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try {
+        // owner-only from the first byte: never readable by others, not even briefly
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
+      }
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new NodeConfig.ConfigException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package org.openlgsp.node;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openlgsp.gateway.DirectoryHolder;
+
+/** Starts and stops the roles a node configuration names. */
+public final class NodeRoles {
+  private NodeRoles() {}
+
+  /** Starts the configured roles, registry first; on failure stops what already started. */
+  public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    List<AutoCloseable> running = new ArrayList<>();
+    try {
+      cfg.registryRole()
+          .ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
+      cfg.gatewayRole()
+          .ifPresent(
+              g -> {
+                GatewayNode node = GatewayNode.start(g, base, Clock.systemUTC());
+                running.add(node);
+                out.printf(
+                    "gateway %s: clients https://%s:%d%s, peers https://%s:%d, directory %s%n",
+                    g.node(),
+                    g.host(),
+                    node.gateway().clientTlsPort(),
+                    node.gateway()
+                        .clientHttpPort()
+                        .map(p -> " and http://" + g.host() + ":" + p)
+                        .orElse(""),
+                    g.host(),
+                    node.gateway().peerPort(),
+                    node.directory()
+                        .current()
+                        .map(d -> "serial " + d.serial())
+                        .orElse("not yet loaded"));
+              });
+      cfg.documentsRole()
+          .ifPresent(
+              d -> {
+                // A gateway in the same node lends the axis its directory's trust anchors.
+                Optional<DirectoryHolder> directory =
+                    running.stream()
+                        .filter(GatewayNode.class::isInstance)
+                        .map(n -> ((GatewayNode) n).directory())
+                        .findFirst();
+                DocumentsNode node = DocumentsNode.start(d, base, Clock.systemUTC(), directory);
+                running.add(node);
+                out.printf(
+                    "documents axis: agencies' systems http://%s:%d/edoc/v1, relay from gateway"
+                        + " http://%s:%d/edoc/v1/relay, %d agencies%n",
+                    d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
+              });
+      return running;
+    } catch (RuntimeException e) {
+      closeAll(running);
+      throw e;
+    }
+  }
+
+  /** Stops what runs, last started first; a failure to stop one does not keep the rest up. */
+  public static void closeAll(List<AutoCloseable> running) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        System.err.println("while stopping: " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package org.openlgsp.node;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openlgsp.ledger.LedgerSource;
+import org.openlgsp.ledger.NoteKey;
+import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.ledger.Witness;
+import org.openlgsp.ledger.WitnessHttp;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.registry.Enrolments;
+import org.openlgsp.registry.Registry;
+import org.openlgsp.registry.RegistryOptions;
+import org.openlgsp.registry.RegistryServer;
+import org.openlgsp.storage.Database;
+
+/** The registry role assembled from configuration. */
+public final class RegistryNode implements AutoCloseable {
+  private final Database database;
+  private final Registry registry;
+  private final RegistryServer server;
+  private final List<CaFolder.Opened> owned;
+  private final Optional<Witness> witness;
+
+  private RegistryNode(
+      Database database,
+      Registry registry,
+      RegistryServer server,
+      List<CaFolder.Opened> owned,
+      Optional<Witness> witness) {
+    this.owned = owned;
+    this.witness = witness;
+    this.database = database;
+    this.registry = registry;
+    this.server = server;
+  }
+
+  public static RegistryNode start(
+      String instance, NodeConfig.RegistryRole role, Path base, PrintStream out) {
+    return start(instance, role, base, out, Optional.empty());
+  }
+
+  /** As above; {@code inProcessCa} issues approved enrolments instead of {@code ca}. */
+  public static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      org.openlgsp.pki.CertificateAuthority inProcessCa) {
+    return start(instance, role, base, out, Optional.of(inProcessCa));
+  }
+
+  private static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
+    Credentials signing =
+        GatewayNode.credentials(base, role.signing().certificate(), role.signing().key());
+    Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
+    List<CaFolder.Opened> owned = new ArrayList<>();
+    try {
+      Registry registry =
+          new Registry(
+              db,
+              new RegistryOptions(instance, role.directoryValidity()),
+              signing.signer(),
+              Clock.systemUTC());
+      Optional<CaFolder.Opened> ca = role.caSettings().map(settings -> openCa(base, settings));
+      ca.ifPresent(opened -> owned.add(opened));
+      Optional<Enrolments> enrolments =
+          ca.map(CaFolder.Opened::ca)
+              .or(() -> inProcessCa)
+              .map(
+                  authority ->
+                      new Enrolments(
+                          db,
+                          registry,
+                          authority,
+                          role.caSettings()
+                              .map(NodeConfig.CaSettings::validity)
+                              .orElse(java.time.Duration.ofDays(365)),
+                          Clock.systemUTC()));
+      Optional<Witness> witness = role.witnessSettings().map(w -> witness(base, db, instance, w));
+      RegistryServer server =
+          RegistryServer.start(
+              registry,
+              role.adminTokenSha256(),
+              role.host(),
+              role.port(),
+              enrolments,
+              witness.map(WitnessHttp::routes).orElse(List.of()));
+      out.printf(
+          "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
+              + " %s)%n",
+          instance,
+          role.host(),
+          server.port(),
+          witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
+          db.describe());
+      return new RegistryNode(db, registry, server, owned, witness);
+    } catch (RuntimeException e) {
+      owned.forEach(CaFolder.Opened::close);
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The registry's witness: cosigns checkpoints of the configured logs, keeping the latest one of
+   * each in the registry's database (table {@code ledger_witnessed}), and refuses a fork.
+   */
+  private static Witness witness(
+      Path base, Database db, String instance, NodeConfig.RegistryWitness settings) {
+    NoteKey key =
+        LedgerFiles.witnessKey(base.resolve(settings.key()), instance + "/registry/witness");
+    List<NoteVerifier> logs =
+        settings.logs().stream()
+            .map(
+                l -> {
+                  Path file = base.resolve(l); // a file beside the configuration, or the key text
+                  return LedgerSource.parseKey(
+                      java.nio.file.Files.isRegularFile(file) ? file.toString() : l);
+                })
+            .toList();
+    return new Witness(db, key, logs, Clock.systemUTC());
+  }
+
+  /** The witness's verifier key, when the registry runs one. */
+  public Optional<NoteVerifier> witnessKey() {
+    return witness.map(Witness::verifier);
+  }
+
+  private static CaFolder.Opened openCa(Path base, NodeConfig.CaSettings settings) {
+    Path passwordFile = base.resolve(settings.passwordFile());
+    String password;
+    try {
+      password = java.nio.file.Files.readString(passwordFile).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read registry.ca.passwordFile " + passwordFile);
+    }
+    return CaFolder.open(base.resolve(settings.dir()), password.toCharArray());
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    owned.forEach(CaFolder.Opened::close);
+    database.close();
+  }
+}

@@ -1,0 +1,897 @@
+package org.openlgsp.testkit;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.documents.AxisServer;
+import org.openlgsp.documents.DocumentPackage;
+import org.openlgsp.documents.Packages;
+import org.openlgsp.documents.SigningKey;
+import org.openlgsp.node.DocumentsNode;
+import org.openlgsp.node.DocumentsRole;
+import org.openlgsp.node.GatewayNode;
+import org.openlgsp.node.LedgerFiles;
+import org.openlgsp.node.NodeConfig;
+import org.openlgsp.node.NodeRoles;
+import org.openlgsp.node.RegistryNode;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateRequest;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.KeyPairs;
+import org.openlgsp.pki.Pem;
+import org.openlgsp.registry.RegistryClient;
+import org.openlgsp.registry.RegistryServer;
+
+/**
+ * A whole federation in one process on loopback, built the way operators build one: a development
+ * CA issues every certificate to keys their holders generated (enrolment through the registry's
+ * admin API), key files and node configurations are written to a work folder, the registry is
+ * filled through its admin API and witnesses both gateways' ledgers, and each gateway starts from
+ * its configuration file and pulls the signed directory.
+ *
+ * <p>Behind the two gateways runs one of two {@link Scenario}s: Tây Ninh's public-service portal
+ * calling the Ministry of Public Security's population database (a generated sample backend), or
+ * two document axes, the provincial LGSP of Nghệ An (its People's Committee and Department of Home
+ * Affairs) and the Government Office's. Used by the tests, the benchmarks and {@code lgsp demo}.
+ */
+public final class Federation implements AutoCloseable {
+  public static final String INSTANCE = "VN";
+  public static final ClientId TAY_NINH = ClientId.member(INSTANCE, "GOV", "000.00.00.H53");
+  public static final ClientId MPS = ClientId.member(INSTANCE, "GOV", "000.00.00.G01");
+  public static final ClientId PORTAL = ClientId.subsystem(INSTANCE, "GOV", "000.00.00.H53", "DVC");
+  public static final ClientId POPULATION_DB =
+      ClientId.subsystem(INSTANCE, "GOV", "000.00.00.G01", "CSDLQGDC");
+  public static final ServiceId CITIZENS = new ServiceId(POPULATION_DB, "citizens");
+  public static final String CITIZEN_SERVICE = CITIZENS.toString();
+  public static final NodeId TN_NODE = new NodeId(TAY_NINH, "gw1");
+  public static final NodeId MPS_NODE = new NodeId(MPS, "gw1");
+
+  public static final AgencyCode PROVINCE = AgencyCode.parse("000.00.00.H41");
+  public static final AgencyCode DEPARTMENT = AgencyCode.parse("000.00.15.H41");
+  public static final AgencyCode GOVERNMENT_OFFICE = AgencyCode.parse("000.00.00.G22");
+  static final ClientId NA_MEMBER = ClientId.member(INSTANCE, "GOV", PROVINCE.value());
+  static final ClientId VPCP_MEMBER = ClientId.member(INSTANCE, "GOV", GOVERNMENT_OFFICE.value());
+  static final ClientId NA_AXIS = ClientId.subsystem(INSTANCE, "GOV", PROVINCE.value(), "EDOC");
+  static final ClientId VPCP_AXIS =
+      ClientId.subsystem(INSTANCE, "GOV", GOVERNMENT_OFFICE.value(), "EDOC");
+  static final NodeId NA_NODE = new NodeId(NA_MEMBER, "gw1");
+  static final NodeId VPCP_NODE = new NodeId(VPCP_MEMBER, "gw1");
+  private static final Duration YEAR = Duration.ofDays(365);
+
+  /** What runs behind the two gateways. */
+  public enum Scenario {
+    /** Tây Ninh's portal (consumer side) reads the sample population database (provider side). */
+    EXCHANGE,
+    /** Nghệ An's document axis (consumer side) and the Government Office's (provider side). */
+    DOCUMENTS
+  }
+
+  /** Where one gateway's listeners, and the document axis behind it, bind. */
+  public record GatewayPorts(int clientHttp, int clientTls, int peer, int axis, int relay) {
+    static GatewayPorts ephemeral() {
+      return new GatewayPorts(free(), free(), free(), free(), free());
+    }
+  }
+
+  /** Where each listener binds. */
+  public record Ports(int registry, int backend, GatewayPorts consumer, GatewayPorts provider) {
+    public Ports {
+      Objects.requireNonNull(consumer, "consumer");
+      Objects.requireNonNull(provider, "provider");
+    }
+
+    /** The README's ports, for {@code lgsp demo --keep-running} (the axes' are free ones). */
+    public static Ports fixed() {
+      return new Ports(
+          7070,
+          9090,
+          new GatewayPorts(8080, 8443, 5500, free(), free()),
+          new GatewayPorts(-1, 8444, 5501, free(), free()));
+    }
+
+    /** Free ports chosen now, for tests and benchmarks that must not collide. */
+    public static Ports ephemeral() {
+      return new Ports(free(), free(), GatewayPorts.ephemeral(), GatewayPorts.ephemeral());
+    }
+  }
+
+  /**
+   * How to build the federation.
+   *
+   * @param citizens how many the sample population database holds ({@link Scenario#EXCHANGE})
+   * @param revocationChecking whether gateways check peers' certificates by OCSP
+   * @param startGovernmentAxis false only configures the Government Office's axis ({@code
+   *     vpcp-axis.yaml}), for a test to run it in another process ({@link Scenario#DOCUMENTS})
+   * @param extraSignerAnchors further CAs whose document signers the axes accept (the benchmark's
+   *     package built in another JVM by another CA)
+   * @param out receives a line per step
+   */
+  public record Options(
+      Scenario scenario,
+      Ports ports,
+      int citizens,
+      boolean revocationChecking,
+      boolean startGovernmentAxis,
+      List<X509Certificate> extraSignerAnchors,
+      PrintStream out) {
+    public Options {
+      Objects.requireNonNull(scenario, "scenario");
+      Objects.requireNonNull(ports, "ports");
+      extraSignerAnchors = List.copyOf(extraSignerAnchors);
+      Objects.requireNonNull(out, "out");
+    }
+
+    /** Portal and population database with {@code citizens} generated citizens, silently. */
+    public static Options exchange(int citizens) {
+      return new Options(
+          Scenario.EXCHANGE, Ports.ephemeral(), citizens, true, true, List.of(), silent());
+    }
+
+    /** Both document axes, silently; gateways without OCSP checks. */
+    public static Options documents() {
+      return new Options(
+          Scenario.DOCUMENTS, Ports.ephemeral(), 0, false, true, List.of(), silent());
+    }
+
+    public Options withPorts(Ports ports) {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out);
+    }
+
+    public Options withOut(PrintStream out) {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out);
+    }
+
+    public Options withRevocationChecking(boolean on) {
+      return new Options(
+          scenario, ports, citizens, on, startGovernmentAxis, extraSignerAnchors, out);
+    }
+
+    /** The Government Office's axis is configured but not started. */
+    public Options withGovernmentAxisElsewhere() {
+      return new Options(
+          scenario, ports, citizens, revocationChecking, false, extraSignerAnchors, out);
+    }
+
+    public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
+      return new Options(
+          scenario, ports, citizens, revocationChecking, startGovernmentAxis, anchors, out);
+    }
+
+    private static PrintStream silent() {
+      return new PrintStream(OutputStream.nullOutputStream());
+    }
+  }
+
+  /** One agency's gateway: file prefix, owner and configuration (and database) name. */
+  private record Side(
+      String prefix, ClientId owner, String organization, NodeId node, String name) {}
+
+  private final Path workDir;
+  private final Options options;
+  private final Ports ports;
+  private final Side consumerSide;
+  private final Side providerSide;
+  private final String adminToken = secret();
+  private final String portalSecret = secret();
+  private final String provinceToken = secret();
+  private final String departmentToken = secret();
+  private final String vpcpToken = secret();
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final BuiltInCa ca;
+  private final PopulationService population;
+  private Credentials consumerTls;
+  private Credentials consumerSigning;
+  private RegistryNode registry;
+  private GatewayNode consumer;
+  private GatewayNode provider;
+  private SigningKey provinceKey;
+  private SigningKey departmentKey;
+  private SigningKey vpcpKey;
+
+  private Federation(Path workDir, Options options, BuiltInCa ca) {
+    this.workDir = workDir;
+    this.options = options;
+    this.ports = options.ports();
+    this.ca = ca;
+    this.population = new PopulationService(options.citizens(), 20261122L);
+    boolean exchange = options.scenario() == Scenario.EXCHANGE;
+    this.consumerSide =
+        exchange
+            ? new Side("tn", TAY_NINH, "UBND tỉnh Tây Ninh", TN_NODE, "tay-ninh-gateway")
+            : new Side("na", NA_MEMBER, "UBND tỉnh Nghệ An", NA_NODE, "na-gateway");
+    this.providerSide =
+        exchange
+            ? new Side("mps", MPS, "Bộ Công an", MPS_NODE, "mps-gateway")
+            : new Side("vpcp", VPCP_MEMBER, "Văn phòng Chính phủ", VPCP_NODE, "vpcp-gateway");
+  }
+
+  /** Starts everything in {@code workDir}. */
+  public static Federation start(Path workDir, Options options) {
+    BuiltInCa ca;
+    try {
+      ca = BuiltInCa.start(workDir.resolve("data"), "OpenLGSP Demo", YEAR);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the demo CA: " + e.getMessage(), e);
+    }
+    Federation f;
+    try {
+      f = new Federation(workDir, options, ca);
+    } catch (RuntimeException e) {
+      ca.close();
+      throw e;
+    }
+    f.running.add(ca);
+    try {
+      f.boot();
+      return f;
+    } catch (IOException e) {
+      f.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  private boolean exchange() {
+    return options.scenario() == Scenario.EXCHANGE;
+  }
+
+  private void boot() throws IOException {
+    PrintStream out = options.out();
+    Files.createDirectories(workDir.resolve("pki"));
+    for (String db : List.of("registry", consumerSide.name(), providerSide.name())) {
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Files.deleteIfExists(workDir.resolve("data").resolve(db + ".db" + suffix));
+      }
+    }
+    writeCert("ca.pem", ca.rootCertificate());
+    writeCert("issuing-ca.pem", ca.issuingCertificate());
+    Credentials directory =
+        ca.enrol(
+            CertificateProfile.DIRECTORY_SIGNING,
+            "OpenLGSP registry " + INSTANCE,
+            "OpenLGSP",
+            List.of(),
+            YEAR);
+    writeCredentials("registry-signing", directory);
+    writeSecret("admin.token", adminToken);
+    if (exchange()) {
+      writeCredentials(
+          "portal-client",
+          ca.enrol(
+              CertificateProfile.SYSTEM_CLIENT,
+              PORTAL.toString(),
+              "UBND tỉnh Tây Ninh",
+              List.of(),
+              YEAR));
+      writeSecret("portal.secret", portalSecret);
+      out.printf(
+          "[pki]       built-in CA (root + issuing CA) in %s; OCSP, CRL and time-stamps on %s;%n"
+              + "            gateways check peers' certificates by OCSP%n",
+          workDir.resolve("pki"), ca.trustServicesUrl());
+      WebServer backend = startBackend();
+      running.add(backend::stop);
+      out.printf(
+          "[backend]   sample population database (%d generated citizens) on http://127.0.0.1:%d/api%n",
+          population.ids().size(), backend.port());
+    } else {
+      provinceKey = documentKey("province-document", PROVINCE, "UBND tỉnh Nghệ An");
+      departmentKey = documentKey("department-document", DEPARTMENT, "Sở Nội vụ tỉnh Nghệ An");
+      vpcpKey = documentKey("vpcp-document", GOVERNMENT_OFFICE, "Văn phòng Chính phủ");
+      // The CAs whose document-signing certificates the axes believe (documents.trustAnchors).
+      List<Object> anchors =
+          new ArrayList<>(List.of(ca.issuingCertificate(), ca.rootCertificate()));
+      anchors.addAll(options.extraSignerAnchors());
+      Files.writeString(
+          workDir.resolve("pki/document-signers-ca.pem"), Pem.write(anchors.toArray()));
+      out.printf(
+          "[pki]       development CA issued node, member and document-signing certificates into %s%n",
+          workDir.resolve("pki"));
+    }
+
+    startRegistry();
+    register(new RegistryClient(registryUrl(), adminToken));
+
+    NodeConfig consumerConfig = gatewayConfig(consumerSide, ports.consumer(), consumerSystems());
+    NodeConfig providerConfig =
+        gatewayConfig(
+            providerSide,
+            exchange() // the population database's gateway takes no local clients
+                ? new GatewayPorts(-1, ports.provider().clientTls(), ports.provider().peer(), 0, 0)
+                : ports.provider(),
+            providerSystems());
+    consumerConfig.write(workDir.resolve(consumerSide.name() + ".yaml"));
+    providerConfig.write(workDir.resolve(providerSide.name() + ".yaml"));
+    consumer = GatewayNode.start(consumerConfig.gateway(), workDir, Clock.systemUTC());
+    running.add(consumer);
+    provider = GatewayNode.start(providerConfig.gateway(), workDir, Clock.systemUTC());
+    running.add(provider);
+    if (exchange()) {
+      out.printf(
+          "[gateway]   Tây Ninh LGSP   %s  local systems http://127.0.0.1:%d and https://127.0.0.1:%d, peers https://127.0.0.1:%d%n",
+          TN_NODE,
+          ports.consumer().clientHttp(),
+          ports.consumer().clientTls(),
+          ports.consumer().peer());
+      out.printf(
+          "[gateway]   Bộ Công an      %s  peers https://127.0.0.1:%d → backend%n",
+          MPS_NODE, ports.provider().peer());
+      long serial = consumer.directory().current().orElseThrow().serial();
+      out.printf(
+          "[directory] both gateways pulled and verified directory serial %d (Ed25519, signed by %s)%n",
+          serial, directory.certificate().getSubjectX500Principal().getName());
+    } else {
+      out.printf(
+          "[gateway]   Nghệ An LGSP %s and Văn phòng Chính phủ %s (mTLS between them, signed exchanges, ledgers)%n",
+          NA_NODE, VPCP_NODE);
+      startAxes();
+    }
+  }
+
+  /** The registry, witnessing both gateways' logs and issuing approved enrolments in-process. */
+  private void startRegistry() {
+    // The gateways' checkpoint keys exist before the registry starts, so it can witness both logs.
+    List<String> logs =
+        List.of(
+            LedgerFiles.checkpointKey(workDir, ledgerSettings(), consumerSide.node())
+                .verifier()
+                .toString(),
+            LedgerFiles.checkpointKey(workDir, ledgerSettings(), providerSide.node())
+                .verifier()
+                .toString());
+    NodeConfig registryConfig =
+        new NodeConfig(
+            INSTANCE,
+            new NodeConfig.RegistryRole(
+                "127.0.0.1",
+                ports.registry(),
+                "jdbc:sqlite:data/registry.db",
+                RegistryServer.hashToken(adminToken),
+                Duration.ofHours(1),
+                keys("registry-signing"),
+                null,
+                new NodeConfig.RegistryWitness(null, logs)),
+            null);
+    registryConfig.write(workDir.resolve("registry.yaml"));
+    registry =
+        RegistryNode.start(
+            INSTANCE,
+            registryConfig.registry(),
+            workDir,
+            new PrintStream(OutputStream.nullOutputStream()),
+            ca.issuing());
+    running.add(registry);
+    if (exchange()) {
+      options
+          .out()
+          .printf(
+              "[registry]  http://127.0.0.1:%d  (admin API /api/v1, signed directory /directory,"
+                  + " SQLite;%n"
+                  + "            witness of both gateways' ledger checkpoints)%n",
+              registry.port());
+    }
+  }
+
+  private void register(RegistryClient admin) throws IOException {
+    admin.post(
+        "/api/v1/trust-anchors",
+        Map.of("certificate", Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
+    for (Side side : List.of(consumerSide, providerSide)) {
+      admin.addMember(side.owner().toString(), side.organization());
+    }
+    admin.post(
+        "/api/v1/nodes",
+        Map.of(
+            "id",
+            consumerSide.node().toString(),
+            "address",
+            "https://127.0.0.1:" + ports.consumer().peer()));
+    admin.post(
+        "/api/v1/nodes",
+        Map.of(
+            "id",
+            providerSide.node().toString(),
+            "address",
+            "https://127.0.0.1:" + ports.provider().peer()));
+    // Enrolment: each holder generates its key and CSR; the administrator approves; the CA issues
+    // and the certificate lands in the directory.
+    consumerSigning = enrol(admin, "member-signing", consumerSide.owner(), consumerSide);
+    Credentials providerSigning =
+        enrol(admin, "member-signing", providerSide.owner(), providerSide);
+    consumerTls = enrol(admin, "node-tls", consumerSide.node(), consumerSide);
+    Credentials providerTls = enrol(admin, "node-tls", providerSide.node(), providerSide);
+    writeCredentials(consumerSide.prefix() + "-tls", consumerTls);
+    writeCredentials(consumerSide.prefix() + "-signing", consumerSigning);
+    writeCredentials(providerSide.prefix() + "-tls", providerTls);
+    writeCredentials(providerSide.prefix() + "-signing", providerSigning);
+    if (exchange()) {
+      registerPopulationService(admin);
+    } else {
+      registerAxes(admin);
+    }
+  }
+
+  private void registerPopulationService(RegistryClient admin) {
+    PrintStream out = options.out();
+    out.println(
+        "[enrolment] built-in CA chain imported as the directory's trust anchors; 4 keys generated"
+            + " by their holders, CSRs submitted to the registry admin API, approved, issued by the"
+            + " built-in CA and published in the directory");
+    admin.addSystem(PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString());
+    admin.addSystem(
+        POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString());
+    // GET /citizens/{id} names the citizen in the path; POST /citizens/verify in its body
+    admin.addService(CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2");
+    admin.grant(PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*"));
+    out.println(
+        "[registry]  registered through the admin API: 2 agencies (000.00.00.H53 UBND tỉnh Tây Ninh, 000.00.00.G01 Bộ Công an),");
+    out.println(
+        "            their signing certificates, 2 gateway nodes, 2 systems, service "
+            + CITIZEN_SERVICE
+            + ",");
+    out.println("            grant " + PORTAL + " → citizens: GET, POST on /citizens/*");
+  }
+
+  private void registerAxes(RegistryClient admin) {
+    admin.addSystem(NA_AXIS.toString(), "Trục văn bản tỉnh Nghệ An", NA_NODE.toString());
+    admin.addSystem(VPCP_AXIS.toString(), "Trục liên thông văn bản quốc gia", VPCP_NODE.toString());
+    String naService = NA_AXIS + "/edoc";
+    String vpcpService = VPCP_AXIS + "/edoc";
+    admin.addService(naService, "http://127.0.0.1:" + ports.consumer().relay() + "/edoc/v1", "");
+    admin.addService(vpcpService, "http://127.0.0.1:" + ports.provider().relay() + "/edoc/v1", "");
+    admin.grant(NA_AXIS.toString(), vpcpService, List.of("POST"), List.of("/relay"));
+    admin.grant(VPCP_AXIS.toString(), naService, List.of("POST"), List.of("/relay"));
+    options
+        .out()
+        .printf(
+            "[registry]  http://127.0.0.1:%d  2 agencies, 2 gateway nodes, axis services %s and %s, grants POST /relay both ways%n",
+            ports.registry(), naService, vpcpService);
+  }
+
+  private List<NodeConfig.LocalSystemEntry> consumerSystems() throws IOException {
+    return exchange()
+        ? List.of(
+            new NodeConfig.LocalSystemEntry(
+                PORTAL.toString(),
+                "portal",
+                sha256Hex(portalSecret),
+                List.of("pki/portal-client.pem")))
+        : List.of(axisSystem(consumerSide, NA_AXIS));
+  }
+
+  private List<NodeConfig.LocalSystemEntry> providerSystems() throws IOException {
+    return exchange() ? List.of() : List.of(axisSystem(providerSide, VPCP_AXIS));
+  }
+
+  /** The axis authenticates to its gateway with a client secret kept beside the configuration. */
+  private NodeConfig.LocalSystemEntry axisSystem(Side side, ClientId axis) throws IOException {
+    String secret = secret();
+    writeSecret(side.prefix() + "-axis.secret", secret);
+    return new NodeConfig.LocalSystemEntry(
+        axis.toString(), side.prefix() + "-axis", sha256Hex(secret), List.of());
+  }
+
+  private NodeConfig gatewayConfig(
+      Side side, GatewayPorts listen, List<NodeConfig.LocalSystemEntry> systems) {
+    return new NodeConfig(
+        INSTANCE,
+        null,
+        new NodeConfig.GatewayRole(
+            side.node().toString(),
+            "127.0.0.1",
+            listen.clientTls(),
+            listen.clientHttp(),
+            listen.peer(),
+            "jdbc:sqlite:data/" + side.name() + ".db",
+            keys(side.prefix() + "-tls"),
+            List.of(
+                new NodeConfig.MemberSigning(
+                    side.owner().toString(),
+                    "pki/" + side.prefix() + "-signing.pem",
+                    "pki/" + side.prefix() + "-signing.key")),
+            registryUrl(),
+            List.of("pki/registry-signing.pem"),
+            // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
+            Duration.ofSeconds(2),
+            Duration.ofHours(1),
+            Duration.ofSeconds(60),
+            (exchange() ? 10L : 200L) * 1024 * 1024,
+            systems,
+            ledgerSettings(),
+            options.revocationChecking()
+                // No CA files: the gateways take the CAs from the directory's trust anchors.
+                ? new NodeConfig.RevocationSettings(
+                    List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5))
+                : null,
+            null));
+  }
+
+  /**
+   * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo
+   * root) and cosigned by the registry's witness.
+   */
+  private NodeConfig.LedgerSettings ledgerSettings() {
+    return NodeConfig.LedgerSettings.defaults()
+        .withWitnesses(
+            List.of(new NodeConfig.LedgerSettings.WitnessEntry("registry", registryUrl())))
+        .withTsa(ca.trustServicesUrl() + "/tsa", List.of("pki/ca.pem"));
+  }
+
+  private void startAxes() {
+    NodeConfig naAxisConfig =
+        axisConfig(
+            "na",
+            ports.consumer(),
+            NA_AXIS,
+            List.of(
+                new DocumentsRole.Agency(
+                    PROVINCE.value(), "UBND tỉnh Nghệ An", AxisServer.hashToken(provinceToken)),
+                new DocumentsRole.Agency(
+                    DEPARTMENT.value(),
+                    "Sở Nội vụ tỉnh Nghệ An",
+                    AxisServer.hashToken(departmentToken))));
+    NodeConfig vpcpAxisConfig =
+        axisConfig(
+            "vpcp",
+            ports.provider(),
+            VPCP_AXIS,
+            List.of(
+                new DocumentsRole.Agency(
+                    GOVERNMENT_OFFICE.value(),
+                    "Văn phòng Chính phủ",
+                    AxisServer.hashToken(vpcpToken))));
+    naAxisConfig.write(workDir.resolve("na-axis.yaml"));
+    vpcpAxisConfig.write(workDir.resolve("vpcp-axis.yaml"));
+    running.add(DocumentsNode.start(naAxisConfig.documents(), workDir, Clock.systemUTC()));
+    if (options.startGovernmentAxis()) {
+      running.add(DocumentsNode.start(vpcpAxisConfig.documents(), workDir, Clock.systemUTC()));
+    }
+    options
+        .out()
+        .printf(
+            "[axis]      Nghệ An document axis http://127.0.0.1:%d/edoc/v1 (UBND tỉnh %s, Sở Nội vụ %s)%n",
+            ports.consumer().axis(), PROVINCE, DEPARTMENT);
+    options
+        .out()
+        .printf(
+            "[axis]      Government Office axis http://127.0.0.1:%d/edoc/v1 (%s)%n",
+            ports.provider().axis(), GOVERNMENT_OFFICE);
+  }
+
+  private NodeConfig axisConfig(
+      String prefix, GatewayPorts listen, ClientId axis, List<DocumentsRole.Agency> agencies) {
+    return new NodeConfig(
+        INSTANCE,
+        null,
+        null,
+        new DocumentsRole(
+            "127.0.0.1",
+            listen.axis(),
+            "127.0.0.1",
+            listen.relay(),
+            "jdbc:sqlite:data/" + prefix + "-axis.db",
+            "data/" + prefix + "-axis",
+            160L * 1024 * 1024,
+            true,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            1000,
+            agencies,
+            new DocumentsRole.GatewayLink(
+                "http://127.0.0.1:" + listen.clientHttp(),
+                axis.toString(),
+                prefix + "-axis",
+                "pki/" + prefix + "-axis.secret",
+                "EDOC",
+                "edoc"),
+            List.of("pki/document-signers-ca.pem"),
+            true,
+            null));
+  }
+
+  /** An ECDSA document-signing key of an agency (edXML signatures are RSA or ECDSA). */
+  private SigningKey documentKey(String file, AgencyCode agency, String org) throws IOException {
+    KeyPair pair = KeyPairs.ecP256();
+    Credentials c =
+        ca.enrol(pair, CertificateProfile.MEMBER_SIGNING, agency.value(), org, List.of(), YEAR);
+    Files.writeString(workDir.resolve("pki/" + file + ".pem"), Pem.write(c.certificate()));
+    writePrivate(workDir.resolve("pki/" + file + ".key"), Pem.write(pair.getPrivate()));
+    return new SigningKey(pair.getPrivate(), c.certificate());
+  }
+
+  /** The holder generates its key and CSR, the administrator approves, the CA issues. */
+  private Credentials enrol(RegistryClient admin, String kind, Object target, Side holder) {
+    boolean tls = kind.equals("node-tls");
+    KeyPair key = tls ? KeyPairs.ecP256() : KeyPairs.ed25519();
+    CertificateRequest csr =
+        CertificateRequest.create(
+            key.getPrivate(),
+            key.getPublic(),
+            target.toString(),
+            holder.organization(),
+            tls ? List.of("localhost", "127.0.0.1") : List.of());
+    Map<?, ?> submitted =
+        Json.read(
+            admin
+                .post(
+                    "/api/v1/enrolments",
+                    Map.of("kind", kind, "target", target.toString(), "csr", csr.pem()))
+                .getBytes(StandardCharsets.UTF_8),
+            Map.class);
+    Map<?, ?> approved =
+        Json.read(
+            admin
+                .post("/api/v1/enrolments/" + submitted.get("id") + "/approve", Map.of())
+                .getBytes(StandardCharsets.UTF_8),
+            Map.class);
+    return new Credentials(
+        key.getPrivate(), Pem.certificates((String) approved.get("certificate")));
+  }
+
+  private WebServer startBackend() {
+    HttpRouting.Builder routing = HttpRouting.builder();
+    population.routing(routing);
+    return WebServer.builder()
+        .host("127.0.0.1")
+        .port(ports.backend())
+        .routing(routing)
+        .build()
+        .start();
+  }
+
+  /** A document from the People's Committee of Nghệ An, unsigned, numbered {@code number}. */
+  public static DocumentPackage sampleDocument(String number, List<AgencyCode> to) {
+    return Packages.document(
+        new Packages.NewDocument(
+            PROVINCE,
+            "UBND tỉnh Nghệ An",
+            to,
+            number,
+            "UBND-VX",
+            LocalDate.of(2026, 11, 23),
+            "V/v báo cáo tình hình triển khai dịch vụ công trực tuyến",
+            "Kính gửi Văn phòng Chính phủ và Sở Nội vụ",
+            "Nguyễn Văn Đệ"),
+        Instant.now());
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public Ports ports() {
+    return ports;
+  }
+
+  public String registryUrl() {
+    return "http://127.0.0.1:" + ports.registry();
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public RegistryNode registryNode() {
+    return registry;
+  }
+
+  /** Tây Ninh's (or Nghệ An's) gateway. */
+  public GatewayNode consumerNode() {
+    return consumer;
+  }
+
+  /** The Ministry of Public Security's (or the Government Office's) gateway. */
+  public GatewayNode providerNode() {
+    return provider;
+  }
+
+  /** The consumer node's TLS credentials: the demo's attacker is assumed to have stolen them. */
+  public Credentials consumerNodeTls() {
+    return consumerTls;
+  }
+
+  /** The consumer member's signing key, which its gateway holds and an attacker does not. */
+  public Credentials consumerSigning() {
+    return consumerSigning;
+  }
+
+  /** The certificate the built-in TSA chains to. */
+  public X509Certificate tsaTrustAnchor() {
+    return ca.rootCertificate();
+  }
+
+  /** Entries in the consumer and provider gateways' ledgers. */
+  public long[] ledgerSizes() {
+    return new long[] {consumer.ledger().size(), provider.ledger().size()};
+  }
+
+  public String backendUrl() {
+    return "http://127.0.0.1:" + ports.backend();
+  }
+
+  public String consumerHttpUrl() {
+    return "http://127.0.0.1:" + ports.consumer().clientHttp();
+  }
+
+  public String consumerTlsUrl() {
+    return "https://127.0.0.1:" + ports.consumer().clientTls();
+  }
+
+  public String providerPeerUrl() {
+    return "https://127.0.0.1:" + ports.provider().peer();
+  }
+
+  public List<String> citizenIds() {
+    return population.ids();
+  }
+
+  /** A bearer token for the portal system, from the consumer gateway's {@code POST /token}. */
+  public String portalToken() {
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(consumerHttpUrl() + "/token"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "grant_type=client_credentials&client_id=portal&client_secret="
+                                  + portalSecret))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(
+            "token endpoint answered " + r.statusCode() + ": " + r.body());
+      }
+      return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
+    } catch (IOException e) {
+      throw new IllegalStateException("token endpoint unreachable", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The portal looks up a citizen through the consumer gateway as officer VN072090000001, giving
+   * {@code issue} (the case file) when not empty.
+   */
+  public HttpResponse<String> lookUpCitizen(String citizen, String issue)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen))
+            .header("Authorization", "Bearer " + portalToken())
+            .header("X-Road-Client", PORTAL.toString())
+            .header("X-Road-UserId", "VN072090000001");
+    if (!issue.isEmpty()) {
+      b.header("X-Road-Issue", issue);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public String provinceAxisUrl() {
+    return "http://127.0.0.1:" + ports.consumer().axis();
+  }
+
+  public String governmentAxisUrl() {
+    return "http://127.0.0.1:" + ports.provider().axis();
+  }
+
+  public String provinceToken() {
+    return provinceToken;
+  }
+
+  public String departmentToken() {
+    return departmentToken;
+  }
+
+  public String governmentToken() {
+    return vpcpToken;
+  }
+
+  public SigningKey provinceKey() {
+    return provinceKey;
+  }
+
+  public SigningKey departmentKey() {
+    return departmentKey;
+  }
+
+  public SigningKey governmentKey() {
+    return vpcpKey;
+  }
+
+  private NodeConfig.KeyFiles keys(String name) {
+    return new NodeConfig.KeyFiles("pki/" + name + ".pem", "pki/" + name + ".key");
+  }
+
+  private void writeCredentials(String name, Credentials c) throws IOException {
+    Files.writeString(workDir.resolve("pki/" + name + ".pem"), Pem.write(c.chain().toArray()));
+    writePrivate(workDir.resolve("pki/" + name + ".key"), Pem.write(c.key()));
+  }
+
+  private void writeCert(String name, X509Certificate cert) throws IOException {
+    Files.writeString(workDir.resolve("pki/" + name), Pem.write(cert));
+  }
+
+  private void writeSecret(String name, String value) throws IOException {
+    writePrivate(workDir.resolve("pki/" + name), value + "\n");
+  }
+
+  private static void writePrivate(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content);
+  }
+
+  private static String secret() {
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  public static String sha256Hex(String s) {
+    return Digests.hex(Digests.sha256(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static int free() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    NodeRoles.closeAll(running);
+    running.clear();
+  }
+}
