@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
-import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.edge.Access;
@@ -150,26 +149,9 @@ class GatewayRoutesTest {
   void anUnexpectedFailureInAHandlerIs500InternalErrorWithoutATypeName() throws Exception {
     String token = net.token();
     // A directory entry no code path expects: the provider's node address is not a URI at all.
-    Directory d = net.directory(net.mpsTls.certificate());
-    List<Directory.Node> nodes =
-        d.nodes().stream()
-            .map(
-                n ->
-                    n.id().equals(TwoGateways.MPS_NODE)
-                        ? new Directory.Node(n.id(), "https://127.0.0.1 x:1", n.tlsCertificates())
-                        : n)
-            .toList();
     net.publish(
-        new Directory(
-            d.instance(),
-            d.serial(),
-            d.issuedAt(),
-            d.expiresAt(),
-            d.members(),
-            d.systems(),
-            nodes,
-            d.services(),
-            d.grants()));
+        ProviderProtocolTest.withMpsAddress(
+            net.directory(net.mpsTls.certificate()), "https://127.0.0.1 x:1"));
 
     HttpResponse<String> r = get(CITIZEN, token);
 

@@ -191,7 +191,7 @@ class ProviderProtocolTest {
     }
   }
 
-  private static Directory withMpsAddress(Directory d, String address) {
+  static Directory withMpsAddress(Directory d, String address) {
     var nodes =
         d.nodes().stream()
             .map(
