@@ -6,7 +6,6 @@ import io.helidon.http.Method;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,15 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.edge.Access;
 import org.openlgsp.edge.Audit;
 import org.openlgsp.edge.DatabaseAuditLog;
 import org.openlgsp.edge.Route;
-import org.openlgsp.pki.PinnedTrustManager;
-import org.openlgsp.pki.TlsContexts;
 
 /**
  * The gateway's listeners as the edge declares them: who may call each route, how each is audited,
@@ -129,19 +125,12 @@ class GatewayRoutesTest {
     assertProblem(deleteClients, 405, "request.method_not_allowed");
     assertThat(deleteClients.headers().firstValue("Allow")).hasValue("GET");
 
-    HttpClient asConsumerNode =
-        HttpClient.newBuilder()
-            .sslContext(
-                TlsContexts.create(
-                    net.tnTls,
-                    new PinnedTrustManager(
-                        () -> Set.of(Certificates.fingerprint(net.mpsTls.certificate())))))
-            .build();
     HttpResponse<String> peerUnknown =
-        asConsumerNode.send(
-            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + net.mps.peerPort() + "/x"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        net.asTayNinhNode()
+            .send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + net.mps.peerPort() + "/x"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertProblem(peerUnknown, 404, "resource.not_found");
   }
 
