@@ -41,8 +41,9 @@ import org.openlgsp.edge.spi.ErrorWriter;
  * <p>For each request to a route: a route open to roles authenticates the caller ({@link
  * Authenticator}; its 401 code when that fails) and requires one of the roles ({@code
  * admin.forbidden} otherwise); the handler runs; an audited route writes one row with the outcome,
- * accepted or refused. Failed authentications write at most a bounded number of rows per minute
- * (see {@link FailedAuthentications}).
+ * accepted or refused. Failed authentications — refused by the authenticator, or a 401 a handler
+ * throws after checking credentials itself — write at most a bounded number of rows per minute (see
+ * {@link FailedAuthentications}).
  */
 public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
@@ -138,7 +139,14 @@ public final class Edge {
         row.write(AuditEvent.OK, "");
       } catch (Throwable t) {
         LgspException e = Failures.map(t);
-        row.write(e.code().code(), e.detail());
+        if (e.code().httpStatus() == 401) {
+          // credentials a public route's handler checked itself (e.g. OAuth2 client credentials):
+          // a failed authentication like any other, so it is bounded the same way
+          row.skip();
+          refusedAuthentication(route, req, e);
+        } else {
+          row.write(e.code().code(), e.detail());
+        }
         fail(req, res, call.openedBody(), e);
       }
     };
@@ -160,6 +168,11 @@ public final class Edge {
       this.route = route;
       this.req = req;
       this.actor = actor;
+    }
+
+    /** No row after all: the request is counted as a failed authentication instead. */
+    void skip() {
+      written = true;
     }
 
     void write(String outcome, String detail) {

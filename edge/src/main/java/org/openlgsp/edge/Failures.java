@@ -17,14 +17,21 @@ import org.openlgsp.core.LgspException;
  * The one mapping from what a request can throw to what the caller sees. Only an {@link
  * LgspException}'s detail reaches the caller; every other message stays in the server's log, and
  * nothing unexpected is told apart from another beyond an incident id.
+ *
+ * <p>Public for handlers that must know the code of a failure before the edge writes it, e.g. to
+ * record a refusal durably or to sign it.
  */
-final class Failures {
+public final class Failures {
   private static final Logger LOG = Logger.getLogger(Failures.class.getName());
   private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_.$-]{1,64}");
 
   private Failures() {}
 
-  static LgspException map(Throwable t) {
+  /**
+   * The failure as the caller will see it: an {@link LgspException} as it is, anything unexpected
+   * {@code internal.error} with an incident id (logged here, once).
+   */
+  public static LgspException map(Throwable t) {
     if (t instanceof LgspException e) {
       return e;
     }

@@ -1,6 +1,5 @@
 package org.openlgsp.gateway;
 
-import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.OptionalLong;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Call;
 
 /**
  * A message body read once from the network while its SHA-256 is computed: kept in memory up to a
@@ -118,10 +118,10 @@ final class BodySpool implements AutoCloseable {
    * Before a refusal: reads and drops what is left of the request body (up to {@link
    * #DRAIN_LIMIT}), so the caller is not reset while still sending and does read the refusal.
    */
-  static void discardUnread(ServerRequest req) {
+  static void discardUnread(Call call) {
     try {
-      if (req.content().hasEntity() && !req.content().consumed()) {
-        discard(req.content().inputStream(), DRAIN_LIMIT);
+      if (call.request().content().hasEntity()) {
+        discard(call.body(), DRAIN_LIMIT);
       }
     } catch (RuntimeException e) {
       // already read as far as it will be (e.g. by an oversized read); nothing more to drop

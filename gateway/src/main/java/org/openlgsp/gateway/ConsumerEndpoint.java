@@ -8,7 +8,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,23 +18,34 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Failures;
 import org.openlgsp.ledger.Side;
 
 /**
- * The X-Road r1 endpoint local systems call: authenticates the system, checks the directory and the
- * grant, signs the request, sends it to the provider's gateway over mTLS, verifies the signed
- * response, records the exchange, then answers.
+ * The X-Road r1 endpoint local systems call: checks the target and that the system the edge
+ * authenticated is the one {@code X-Road-Client} names, checks the directory and the grant, signs
+ * the request, sends it to the provider's gateway over mTLS, verifies the signed response, records
+ * the exchange, then answers.
+ *
+ * <p>A refusal is recorded in the ledger once the exchange is identified (client, service, message
+ * id) and then thrown for the edge to write; an overload refusal is not recorded, so that shedding
+ * load adds no ledger writes.
  */
 final class ConsumerEndpoint {
   private final GatewayContext ctx;
+  private final LocalSystems systems;
   private final Admission admission;
 
-  ConsumerEndpoint(GatewayContext ctx) {
+  ConsumerEndpoint(GatewayContext ctx, LocalSystems systems) {
     this.ctx = ctx;
+    this.systems = systems;
     this.admission = new Admission(ctx.options().limits());
   }
 
-  void exchange(ServerRequest req, ServerResponse res) {
+  void exchange(Call call) {
+    ServerRequest req = call.request();
+    ServerResponse res = call.response();
     ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
@@ -45,7 +55,7 @@ final class ConsumerEndpoint {
       facts.path = target.pathAndQuery();
       ctx.directory().view().ifPresent(d -> PersonalData.fromTarget(d, target, facts));
       ClientId claimed = ClientId.parse(HeaderValues.required(req.headers(), Headers.XROAD_CLIENT));
-      ClientId system = authenticate(req);
+      ClientId system = systems.system(call.caller());
       if (!system.equals(claimed)) {
         throw new LgspException(
             ErrorCode.CLIENT_MISMATCH,
@@ -65,26 +75,25 @@ final class ConsumerEndpoint {
         return;
       }
       try (Admission.Slot slot = admission.enter()) {
-        call(req, res, target, facts);
+        call(call, target, facts);
       }
     } catch (Throwable t) {
-      if (Problems.abandoned(t)) {
+      if (ResponseAbandoned.is(t)) {
         return;
       }
-      LgspException e = Problems.classify(t);
+      LgspException e = Failures.map(t);
       facts.status = e.code().httpStatus();
       facts.errorCode = e.code().code();
       if (e.code() != ErrorCode.SERVER_OVERLOADED) { // shedding load must not add ledger writes
         recordRefusal(facts);
       }
-      BodySpool.discardUnread(req);
-      Problems.send(res, e);
+      throw e; // the edge drains what is left of the body and writes the problem
     }
   }
 
-  private void call(
-      ServerRequest req, ServerResponse res, R1Target target, ExchangeRecorder.Facts facts)
-      throws Exception {
+  private void call(Call call, R1Target target, ExchangeRecorder.Facts facts) throws Exception {
+    ServerRequest req = call.request();
+    ServerResponse res = call.response();
     DirectoryView dir = ctx.directory().require();
     Directory.Service service =
         dir.service(target.service())
@@ -109,10 +118,7 @@ final class ConsumerEndpoint {
                         ErrorCode.CLIENT_UNKNOWN,
                         "this gateway holds no signing key for member " + facts.client.memberId()));
     try (BodySpool body =
-        BodySpool.read(
-            req.content().inputStream(),
-            ctx.options().maxBodyBytes(),
-            ErrorCode.REQUEST_TOO_LARGE)) {
+        BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE)) {
       PersonalData.fromBody(dir, target, body, facts);
       long time = ctx.clock().millis();
       String contentType =
@@ -219,7 +225,7 @@ final class ConsumerEndpoint {
         res.header(Headers.XROAD_ERROR, signed.xroadError());
       }
       res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
-      Problems.writeBody(res, body);
+      ResponseAbandoned.writeBody(res, body);
     }
   }
 
@@ -236,42 +242,12 @@ final class ConsumerEndpoint {
   }
 
   /** {@code GET /listClients[?xRoadInstance=VN]}: members and subsystems of the directory. */
-  void listClients(ServerRequest req, ServerResponse res) {
-    try {
-      authenticate(req);
-      String instance =
-          req.query().contains("xRoadInstance") ? req.query().get("xRoadInstance") : "";
-      var body = MetaServices.listClients(ctx.directory().require().directory(), instance);
-      res.header(HeaderNames.CONTENT_TYPE, "application/json");
-      res.send(org.openlgsp.core.Json.write(body));
-    } catch (Throwable t) {
-      Problems.send(res, Problems.classify(t));
-    }
-  }
-
-  private ClientId authenticate(ServerRequest req) {
-    Optional<Certificate[]> certs =
-        req.isSecure() ? req.remotePeer().tlsCertificates() : Optional.empty();
-    if (certs.isPresent() && certs.get().length > 0) {
-      String fp = Certificates.fingerprint((X509Certificate) certs.get()[0]);
-      return ctx.systemByFingerprint(fp)
-          .orElseThrow(
-              () ->
-                  new LgspException(
-                      ErrorCode.CLIENT_UNAUTHENTICATED, "client certificate is not registered"));
-    }
-    String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return ctx.tokens()
-          .verify(auth.substring(7).trim())
-          .orElseThrow(
-              () ->
-                  new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired"));
-    }
-    throw new LgspException(
-        ErrorCode.CLIENT_UNAUTHENTICATED,
-        "present a registered TLS client certificate or an Authorization: Bearer token from POST"
-            + " /token");
+  void listClients(Call call) {
+    ServerRequest req = call.request();
+    String instance = req.query().contains("xRoadInstance") ? req.query().get("xRoadInstance") : "";
+    var body = MetaServices.listClients(ctx.directory().require().directory(), instance);
+    call.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    call.response().send(org.openlgsp.core.Json.write(body));
   }
 
   private void recordRefusal(ExchangeRecorder.Facts facts) {

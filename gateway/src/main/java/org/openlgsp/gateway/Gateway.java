@@ -2,28 +2,26 @@ package org.openlgsp.gateway;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
-import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
+import io.helidon.http.Method;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.openlgsp.core.ClientId;
-import org.openlgsp.core.ErrorCode;
-import org.openlgsp.core.Json;
-import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
+import org.openlgsp.edge.Access;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.DatabaseAuditLog;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Handler;
+import org.openlgsp.edge.ProblemWriter;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditLog;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.PinnedTrustManager;
@@ -33,26 +31,73 @@ import org.openlgsp.pki.TlsContexts;
 
 /**
  * A running gateway node: the client listeners local systems call (HTTPS with optional mTLS, and
- * optionally plain HTTP for bearer tokens) and the mTLS listener other gateways call.
+ * optionally plain HTTP for bearer tokens) and the mTLS listener other gateways call, each put
+ * together by an {@link Edge}.
+ *
+ * <p>Who may call what, as declared:
+ *
+ * <ul>
+ *   <li>Client listeners: the X-Road API ({@code /r1/...} exchanges and metaservices, {@code
+ *       /listClients}) is open to the role {@link LocalSystems#ROLE}, which the edge establishes
+ *       from a registered TLS client certificate or a bearer token before the handler runs. A
+ *       failed authentication was never recorded in the ledger (the exchange is not identified
+ *       yet), so it can be the edge's to refuse. Exchanges are recorded in the ledger, refusals
+ *       included once the exchange is identified; {@code POST /token} is public (it is itself the
+ *       authentication) and audited as {@code token.issue} in the gateway database's {@code
+ *       edge_audit}, failed attempts bounded like any failed authentication.
+ *   <li>Peer listener: public to the edge, because the transport authenticates: the TLS handshake
+ *       requires a client certificate pinned to the directory's node certificates. The provider
+ *       endpoint then maps the certificate to a directory node and answers every refusal signed and
+ *       recorded in the ledger, which an edge-level refusal could not be.
+ * </ul>
  */
 public final class Gateway implements AutoCloseable {
+  private static final List<Method> EXCHANGE_METHODS =
+      List.of(
+          Method.GET,
+          Method.HEAD,
+          Method.POST,
+          Method.PUT,
+          Method.PATCH,
+          Method.DELETE,
+          Method.OPTIONS);
   private final GatewayContext ctx;
   private final List<WebServer> servers = new ArrayList<>();
+  private final Edge clientEdge;
+  private final Edge peerEdge;
   private final WebServer clientTls;
   private final WebServer peer;
   private final Optional<WebServer> clientHttp;
   private final SwitchableKeyManager nodeTls;
 
-  private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls) {
+  private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls, AuditLog audit) {
     this.nodeTls = nodeTls;
     this.ctx = ctx;
     warnIfFileDescriptorsShort(ctx.options());
-    ConsumerEndpoint consumer = new ConsumerEndpoint(ctx);
-    ProviderEndpoint provider = new ProviderEndpoint(ctx);
+    LocalSystems systems =
+        new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens());
+    this.clientEdge =
+        Edge.builder()
+            .routes(
+                clientRoutes(new ConsumerEndpoint(ctx, systems), new TokenEndpoint(ctx.tokens())))
+            .authenticator(systems)
+            .auditLog(audit)
+            .errorWriter(ProblemWriter.withXRoadError())
+            .drainOnError(BodySpool.DRAIN_LIMIT)
+            .clock(ctx.clock())
+            .build();
+    this.peerEdge =
+        Edge.builder()
+            .routes(peerRoutes(new ProviderEndpoint(ctx)))
+            .errorWriter(ProblemWriter.withXRoadError())
+            .drainOnError(BodySpool.DRAIN_LIMIT)
+            .clock(ctx.clock())
+            .build();
     GatewayOptions o = ctx.options();
     Set<String> systemPins = ctx.systemsByFingerprint().keySet();
     this.clientTls =
         start(
+            clientEdge,
             o.host(),
             o.clientTlsPort(),
             Optional.of(
@@ -61,16 +106,15 @@ public final class Gateway implements AutoCloseable {
                         TlsContexts.create(nodeTls, new PinnedTrustManager(() -> systemPins)))
                     .clientAuth(TlsClientAuth.OPTIONAL)
                     .endpointIdentificationAlgorithm("NONE")
-                    .build()),
-            clientRouting(consumer));
+                    .build()));
     this.clientHttp =
         o.clientHttpPort() < 0
             ? Optional.empty()
-            : Optional.of(
-                start(o.host(), o.clientHttpPort(), Optional.empty(), clientRouting(consumer)));
+            : Optional.of(start(clientEdge, o.host(), o.clientHttpPort(), Optional.empty()));
     DirectoryHolder directory = ctx.directory();
     this.peer =
         start(
+            peerEdge,
             o.host(),
             o.peerPort(),
             Optional.of(
@@ -86,8 +130,7 @@ public final class Gateway implements AutoCloseable {
                                         .orElse(Set.of()))))
                     .clientAuth(TlsClientAuth.REQUIRED)
                     .endpointIdentificationAlgorithm("NONE")
-                    .build()),
-            HttpRouting.builder().any("/r1/*", provider::exchange).any(Gateway::notFound));
+                    .build()));
   }
 
   /**
@@ -174,7 +217,7 @@ public final class Gateway implements AutoCloseable {
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation);
-    return new Gateway(ctx, tlsKeys);
+    return new Gateway(ctx, tlsKeys, DatabaseAuditLog.open(ledger.database()));
   }
 
   /**
@@ -231,13 +274,72 @@ public final class Gateway implements AutoCloseable {
     return ctx.options();
   }
 
-  private HttpRouting.Builder clientRouting(ConsumerEndpoint consumer) {
-    return HttpRouting.builder()
-        .post("/token", this::token)
-        .get("/listClients", consumer::listClients)
-        .any("/r1/*", consumer::exchange)
-        .any("/r*", consumer::exchange)
-        .any(Gateway::notFound);
+  /** Every route of the client listeners, as declared. */
+  public List<Route> clientRoutes() {
+    return clientEdge.routes();
+  }
+
+  /** Every route of the peer listener, as declared. */
+  public List<Route> peerRoutes() {
+    return peerEdge.routes();
+  }
+
+  private static List<Route> clientRoutes(ConsumerEndpoint consumer, TokenEndpoint token) {
+    List<Route> routes = new ArrayList<>();
+    routes.add(
+        Route.post(TokenEndpoint.PATH)
+            .publicAccess(
+                "the request is the authentication: the handler checks the client"
+                    + " credentials, and a refusal counts as a failed authentication")
+            .audited("token.issue")
+            .auditTarget(TokenEndpoint::auditTarget)
+            .handle(token::issue));
+    routes.add(
+        Route.get("/listClients")
+            .roles(LocalSystems.ROLE)
+            .audit(Audit.notAudited("lists the members of the signed directory every node holds"))
+            .handle(consumer::listClients));
+    // "/r*", not "/r1/*": the handler answers other protocol versions (/r2/...) itself
+    for (Method m : EXCHANGE_METHODS) {
+      routes.add(
+          exchange(
+              m,
+              "/r*",
+              Access.roles(LocalSystems.ROLE),
+              "the exchange is recorded in the ledger, refusals too once the client, service and"
+                  + " message id are known; the metaservices answer from the signed directory",
+              consumer::exchange));
+    }
+    return routes;
+  }
+
+  private static List<Route> peerRoutes(ProviderEndpoint provider) {
+    return EXCHANGE_METHODS.stream()
+        .map(
+            m ->
+                exchange(
+                    m,
+                    "/r1/*",
+                    Access.publicAccess(
+                        "mutual TLS: the handshake requires a certificate pinned to the"
+                            + " directory's nodes; the handler maps it to its node and signs its"
+                            + " refusals"),
+                    "the exchange is recorded in the ledger, refusals too once the client, service"
+                        + " and message id are known",
+                    provider::exchange))
+        .toList();
+  }
+
+  private static Route exchange(
+      Method method, String path, Access access, String recordedWhere, Handler handler) {
+    return new Route(
+        method,
+        path,
+        access,
+        Audit.recordedElsewhere(recordedWhere),
+        false,
+        Route::pathAndQuery,
+        handler);
   }
 
   /**
@@ -262,7 +364,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private WebServer start(String host, int port, Optional<Tls> tls, HttpRouting.Builder routing) {
+  private WebServer start(Edge edge, String host, int port, Optional<Tls> tls) {
     var builder =
         WebServer.builder()
             .host(host)
@@ -270,72 +372,11 @@ public final class Gateway implements AutoCloseable {
             // Bodies up to the limit are the endpoints' to refuse (clearly, after draining them);
             // Helidon cuts off only absurd declared sizes.
             .maxPayloadSize(ctx.options().maxBodyBytes() + BodySpool.DRAIN_LIMIT)
-            .maxTcpConnections(ctx.options().limits().connectionsPerListener())
-            .routing(routing);
+            .maxTcpConnections(ctx.options().limits().connectionsPerListener());
     tls.ifPresent(builder::tls);
-    WebServer server = builder.build().start();
+    WebServer server = edge.configure(builder).build().start();
     servers.add(server);
     return server;
-  }
-
-  /** OAuth2 client-credentials grant (RFC 6749 §4.4), form body or HTTP Basic credentials. */
-  private void token(ServerRequest req, ServerResponse res) {
-    try {
-      byte[] raw = req.content().inputStream().readNBytes(8 * 1024);
-      UriQuery form = UriQuery.create(new String(raw, StandardCharsets.UTF_8));
-      String grant = form.contains("grant_type") ? form.get("grant_type") : "";
-      if (!"client_credentials".equals(grant)) {
-        throw new LgspException(
-            ErrorCode.REQUEST_MALFORMED, "grant_type must be client_credentials");
-      }
-      String[] basic = basicCredentials(req);
-      String id =
-          basic.length == 2 ? basic[0] : form.contains("client_id") ? form.get("client_id") : "";
-      String secret =
-          basic.length == 2
-              ? basic[1]
-              : form.contains("client_secret") ? form.get("client_secret") : "";
-      if (id.isEmpty() || secret.isEmpty()) {
-        throw new LgspException(
-            ErrorCode.TOKEN_INVALID, "client_id and client_secret are required");
-      }
-      TokenService.Token t = ctx.tokens().issue(id, secret);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("access_token", t.accessToken());
-      body.put("token_type", "Bearer");
-      body.put("expires_in", t.expiresInSeconds());
-      res.status(Status.OK_200);
-      res.header(HeaderNames.CONTENT_TYPE, "application/json");
-      res.header(HeaderNames.CACHE_CONTROL, "no-store");
-      res.send(Json.write(body));
-    } catch (Throwable t) {
-      Problems.send(res, Problems.classify(t));
-    }
-  }
-
-  private static String[] basicCredentials(ServerRequest req) {
-    String v = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (!v.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return new String[0];
-    }
-    try {
-      String decoded =
-          new String(
-              java.util.Base64.getDecoder().decode(v.substring(6).trim()), StandardCharsets.UTF_8);
-      int colon = decoded.indexOf(':');
-      return colon < 0
-          ? new String[0]
-          : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-    } catch (IllegalArgumentException e) {
-      throw new LgspException(ErrorCode.TOKEN_INVALID, "malformed Basic credentials");
-    }
-  }
-
-  private static void notFound(ServerRequest req, ServerResponse res) {
-    Problems.send(
-        res,
-        new LgspException(
-            ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint; X-Road calls go to /r1/{serviceId}"));
   }
 
   /** The systems this node serves, for diagnostics. */

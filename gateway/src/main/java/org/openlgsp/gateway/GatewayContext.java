@@ -35,8 +35,4 @@ record GatewayContext(
   Optional<MessageSigner> signer(ClientId member) {
     return Optional.ofNullable(signers.get(member));
   }
-
-  Optional<ClientId> systemByFingerprint(String fingerprint) {
-    return Optional.ofNullable(systemsByFingerprint.get(fingerprint));
-  }
 }

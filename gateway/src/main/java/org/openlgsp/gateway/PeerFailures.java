@@ -46,14 +46,19 @@ final class PeerFailures {
       return le;
     }
     return new LgspException(
-        ErrorCode.BACKEND_UNREACHABLE, "backend service did not answer: " + rootMessage(e), e);
+        ErrorCode.BACKEND_UNREACHABLE, "backend service did not answer: " + why(e), e);
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
+  /** What happened, in words: the caller never sees an exception's type or message. */
+  private static String why(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof ConnectException) {
+        return "connection refused";
+      }
     }
-    return t.getClass().getSimpleName();
+    return "connection failed";
   }
 }

@@ -21,12 +21,17 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Failures;
 import org.openlgsp.ledger.Side;
 
 /**
  * The endpoint other gateways call: verifies the peer, the signature, freshness and the grant,
  * calls the backend, then signs the response (bound to the request hash) and records the exchange.
- * Errors are signed too, so the consumer can tell a genuine refusal from a forgery.
+ * Errors are signed too, so the consumer can tell a genuine refusal from a forgery: every refusal
+ * is answered here, signed and (once the exchange is identified) recorded in the ledger. Only when
+ * even the signed refusal cannot be produced does a failure go to the edge, which writes it
+ * unsigned.
  */
 final class ProviderEndpoint {
   private final GatewayContext ctx;
@@ -37,7 +42,9 @@ final class ProviderEndpoint {
     this.admission = new Admission(ctx.options().limits());
   }
 
-  void exchange(ServerRequest req, ServerResponse res) {
+  void exchange(Call call) {
+    ServerRequest req = call.request();
+    ServerResponse res = call.response();
     ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
@@ -105,10 +112,7 @@ final class ProviderEndpoint {
       ctx.revocation().requireGood(peerCertificate(req), h, Headers.LGSP_OCSP_TLS);
       ctx.revocation().requireGood(signerCert, h, Headers.LGSP_OCSP_SIGNER);
       try (BodySpool body =
-          BodySpool.read(
-              req.content().inputStream(),
-              ctx.options().maxBodyBytes(),
-              ErrorCode.REQUEST_TOO_LARGE)) {
+          BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE)) {
         // Before any refusal, so a refused call is recorded for the subject its body names.
         PersonalData.fromBody(dir, target, body, facts);
         if (!body.digest().equals(digest)) {
@@ -130,12 +134,12 @@ final class ProviderEndpoint {
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {
-      if (Problems.abandoned(t)) {
+      if (ResponseAbandoned.is(t)) {
         return;
       }
-      LgspException e = Problems.classify(t);
+      LgspException e = Failures.map(t);
       facts.errorCode = e.code().code();
-      BodySpool.discardUnread(req);
+      BodySpool.discardUnread(call);
       sendSignedProblem(res, e, requestHash, facts);
     } finally {
       slot.close();
@@ -284,9 +288,9 @@ final class ProviderEndpoint {
           facts);
     } catch (Exception again) {
       // The signed problem could not be written either: if the body had started (the peer hung
-      // up), there is nothing left to send; otherwise fall back to an unsigned problem.
-      if (!Problems.abandoned(again)) {
-        Problems.send(res, Problems.classify(again));
+      // up), there is nothing left to send; otherwise the edge writes an unsigned problem.
+      if (!ResponseAbandoned.is(again)) {
+        throw Failures.map(again);
       }
     }
   }
@@ -348,7 +352,7 @@ final class ProviderEndpoint {
         .staple(ctx.peers().nodeTls().certificate())
         .ifPresent(s -> res.header(Headers.LGSP_OCSP_TLS, s));
     res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
-    Problems.writeBody(res, body);
+    ResponseAbandoned.writeBody(res, body);
   }
 
   private static void setIfPresent(ServerResponse res, io.helidon.http.HeaderName n, String v) {

@@ -24,8 +24,8 @@ final class TokenService {
   private final Duration ttl;
   private final Cache<String, ClientId> tokens;
 
-  /** What {@code POST /token} returns. */
-  record Token(String accessToken, long expiresInSeconds) {}
+  /** What {@code POST /token} returns, and the system it was issued to. */
+  record Token(String accessToken, long expiresInSeconds, ClientId system) {}
 
   TokenService(Collection<LocalSystem> systems, Duration ttl, Clock clock) {
     this.systems = systems;
@@ -54,7 +54,7 @@ final class TokenService {
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     tokens.put(key(token), match.id());
-    return new Token(token, ttl.toSeconds());
+    return new Token(token, ttl.toSeconds(), match.id());
   }
 
   Optional<ClientId> verify(String token) {

@@ -40,14 +40,7 @@ class ProviderProtocolTest {
   @BeforeEach
   void start() {
     net = new TwoGateways(dir);
-    asConsumerNode =
-        HttpClient.newBuilder()
-            .sslContext(
-                TlsContexts.create(
-                    net.tnTls,
-                    new PinnedTrustManager(
-                        () -> Set.of(Certificates.fingerprint(net.mpsTls.certificate())))))
-            .build();
+    asConsumerNode = net.asTayNinhNode();
   }
 
   @AfterEach
@@ -191,7 +184,7 @@ class ProviderProtocolTest {
     }
   }
 
-  private static Directory withMpsAddress(Directory d, String address) {
+  static Directory withMpsAddress(Directory d, String address) {
     var nodes =
         d.nodes().stream()
             .map(

@@ -325,6 +325,17 @@ final class TwoGateways implements AutoCloseable {
     return HttpClient.newBuilder().sslContext(ctx).build();
   }
 
+  /** An HTTP client presenting Tây Ninh's node certificate to MPS's peer listener. */
+  HttpClient asTayNinhNode() {
+    return HttpClient.newBuilder()
+        .sslContext(
+            TlsContexts.create(
+                tnTls,
+                new PinnedTrustManager(
+                    () -> Set.of(Certificates.fingerprint(mpsTls.certificate())))))
+        .build();
+  }
+
   @Override
   public void close() {
     tn.close();

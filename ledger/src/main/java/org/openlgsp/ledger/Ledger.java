@@ -126,6 +126,11 @@ public final class Ledger implements AutoCloseable {
     return f;
   }
 
+  /** The database the ledger writes to, which the node's other tables share (its audit log). */
+  public Database database() {
+    return db;
+  }
+
   /** A stored record's index and canonical bytes, undecoded. */
   public record Raw(long index, byte[] bytes) {}
 

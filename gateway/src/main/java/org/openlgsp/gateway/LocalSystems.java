@@ -1,0 +1,88 @@
+package org.openlgsp.gateway;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Principal;
+import org.openlgsp.edge.spi.Authenticator;
+
+/**
+ * Authenticates the local system calling a client listener: by its registered TLS client
+ * certificate, or else by a bearer token from {@code POST /token}. The principal is named by the
+ * system's identifier and made once per system, so authenticating an exchange allocates nothing
+ * beyond the certificate's fingerprint.
+ */
+final class LocalSystems implements Authenticator {
+  /** The role every local system holds: it may call the X-Road API of this gateway. */
+  static final String ROLE = "gateway.local-system";
+
+  private final Map<String, ClientId> byFingerprint;
+  private final TokenService tokens;
+  private final Map<ClientId, Principal> principals = new HashMap<>();
+  private final Map<String, ClientId> byActor = new HashMap<>();
+
+  LocalSystems(
+      List<LocalSystem> systems, Map<String, ClientId> byFingerprint, TokenService tokens) {
+    this.byFingerprint = byFingerprint;
+    this.tokens = tokens;
+    for (LocalSystem s : systems) {
+      Principal p = new Principal(s.id().toString(), Set.of(ROLE));
+      principals.put(s.id(), p);
+      byActor.put(p.actor(), s.id());
+    }
+  }
+
+  @Override
+  public Principal authenticate(ServerRequest req) {
+    ClientId system = identify(req);
+    Principal p = principals.get(system);
+    if (p == null) { // tokens and certificates name configured systems only
+      throw new IllegalStateException("not a configured local system: " + system);
+    }
+    return p;
+  }
+
+  /** The system a principal of this authenticator names. */
+  ClientId system(Principal caller) {
+    ClientId system = byActor.get(caller.actor());
+    if (system == null) {
+      throw new IllegalStateException("not a local system: " + caller.actor());
+    }
+    return system;
+  }
+
+  private ClientId identify(ServerRequest req) {
+    Optional<Certificate[]> certs =
+        req.isSecure() ? req.remotePeer().tlsCertificates() : Optional.empty();
+    if (certs.isPresent() && certs.get().length > 0) {
+      String fp = Certificates.fingerprint((X509Certificate) certs.get()[0]);
+      return Optional.ofNullable(byFingerprint.get(fp))
+          .orElseThrow(
+              () ->
+                  new LgspException(
+                      ErrorCode.CLIENT_UNAUTHENTICATED, "client certificate is not registered"));
+    }
+    String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return tokens
+          .verify(auth.substring(7).trim())
+          .orElseThrow(
+              () ->
+                  new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired"));
+    }
+    throw new LgspException(
+        ErrorCode.CLIENT_UNAUTHENTICATED,
+        "present a registered TLS client certificate or an Authorization: Bearer token from POST"
+            + " /token");
+  }
+}
