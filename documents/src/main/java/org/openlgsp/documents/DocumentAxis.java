@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -134,16 +133,16 @@ public final class DocumentAxis implements AutoCloseable {
     boolean kept = false;
     try {
       // Group commit: the receipt waits for the transaction its package shares with others.
-      Receipt r = store.durably(c -> storeIn(c, pkg, spooled, id, path, relayed, now));
+      Receipt r = store.durably(h -> storeIn(h, pkg, spooled, id, path, relayed, now));
       kept = !r.duplicate();
       return r;
     } catch (StorageException e) {
       // Another writer on the same database (a second axis process on PostgreSQL) stored a twin
       // first and won the unique dedupe key: answer as for any duplicate.
       Optional<DocumentStore.PackageRow> twin =
-          Sql.read(store.db(), c -> store.packageByKey(c, dedupeKey(pkg)));
+          Sql.read(store.db(), h -> store.packageByKey(h, dedupeKey(pkg)));
       if (twin.isPresent()) {
-        return Sql.read(store.db(), c -> duplicate(c, twin.get(), spooled.sha256()));
+        return Sql.read(store.db(), h -> duplicate(h, twin.get(), spooled.sha256()));
       }
       throw e;
     } finally {
@@ -154,18 +153,17 @@ public final class DocumentAxis implements AutoCloseable {
   }
 
   private Receipt storeIn(
-      Connection c,
+      Handle h,
       EdxmlPackage pkg,
       PackageFiles.Spooled spooled,
       String id,
       Path path,
       boolean relayed,
-      long now)
-      throws SQLException {
+      long now) {
     String key = dedupeKey(pkg);
-    Optional<DocumentStore.PackageRow> existing = store.packageByKey(c, key);
+    Optional<DocumentStore.PackageRow> existing = store.packageByKey(h, key);
     if (existing.isPresent()) {
-      return duplicate(c, existing.get(), spooled.sha256());
+      return duplicate(h, existing.get(), spooled.sha256());
     }
     List<String> recipients;
     String kind;
@@ -184,7 +182,7 @@ public final class DocumentAxis implements AutoCloseable {
         subject = d.subject();
         recipients = new ArrayList<>(new LinkedHashSet<>(trimmed(d.recipientIds())));
         if (d.businessType() != BusinessType.NEW
-            && store.documentPackage(c, target, d.fromOrganId().trim()).isEmpty()) {
+            && store.documentPackage(h, target, d.fromOrganId().trim()).isEmpty()) {
           throw new InvalidPackageException(
               List.of(
                   "Bussiness/DocumentId: no document "
@@ -202,7 +200,7 @@ public final class DocumentAxis implements AutoCloseable {
         String original = s.originalSenderId().trim();
         DocumentStore.PackageRow doc =
             store
-                .documentPackage(c, documentId, original)
+                .documentPackage(h, documentId, original)
                 .orElseThrow(
                     () ->
                         new LgspException(
@@ -210,7 +208,7 @@ public final class DocumentAxis implements AutoCloseable {
                             "status for a document this axis does not know"));
         String reporter = s.fromOrganId().trim();
         if (reporter.equals(original)) {
-          recipients = store.deliveries(c, doc.id()).stream().map(d -> d.recipient()).toList();
+          recipients = store.deliveries(h, doc.id()).stream().map(d -> d.recipient()).toList();
         } else {
           recipients = List.of(original);
         }
@@ -229,7 +227,7 @@ public final class DocumentAxis implements AutoCloseable {
           ErrorCode.ACCESS_DENIED, "none of the package's recipients is served by this axis");
     }
     store.insertPackage(
-        c,
+        h,
         new DocumentStore.PackageRow(
             id,
             key,
@@ -246,7 +244,7 @@ public final class DocumentAxis implements AutoCloseable {
             now));
     if (statusOf != null) {
       store.insertStatus(
-          c,
+          h,
           id,
           documentId,
           statusOf.originalSenderId().trim(),
@@ -260,7 +258,7 @@ public final class DocumentAxis implements AutoCloseable {
       String deliveryId = UUID.randomUUID().toString();
       boolean isLocal = local.stream().anyMatch(a -> a.value().equals(r));
       store.insertDelivery(
-          c,
+          h,
           deliveryId,
           id,
           r,
@@ -268,19 +266,18 @@ public final class DocumentAxis implements AutoCloseable {
           isLocal ? "inbox" : "forwarding",
           now);
       if (isLocal) {
-        Optional<String> hook = store.webhook(c, r);
+        Optional<String> hook = store.webhook(h, r);
         if (hook.isPresent()) {
-          store.insertOutbox(c, Outbox.nextId(now), deliveryId, "push", hook.get(), now);
+          store.insertOutbox(h, Outbox.nextId(now), deliveryId, "push", hook.get(), now);
         }
       } else {
-        store.insertOutbox(c, Outbox.nextId(now), deliveryId, "forward", r, now);
+        store.insertOutbox(h, Outbox.nextId(now), deliveryId, "forward", r, now);
       }
     }
     return new Receipt(id, kind, documentId, business, spooled.sha256(), now, routed, false);
   }
 
-  private Receipt duplicate(Connection c, DocumentStore.PackageRow row, String sha256)
-      throws SQLException {
+  private Receipt duplicate(Handle h, DocumentStore.PackageRow row, String sha256) {
     if (!row.sha256().equals(sha256)) {
       throw new LgspException(
           ErrorCode.RESOURCE_CONFLICT,
@@ -289,7 +286,7 @@ public final class DocumentAxis implements AutoCloseable {
               + " was already accepted");
     }
     List<String> recipients =
-        store.deliveries(c, row.id()).stream().map(d -> d.recipient()).toList();
+        store.deliveries(h, row.id()).stream().map(d -> d.recipient()).toList();
     return new Receipt(
         row.id(),
         row.kind(),
@@ -373,13 +370,13 @@ public final class DocumentAxis implements AutoCloseable {
     requireLocal(caller);
     return Sql.read(
         store.db(),
-        c -> {
+        h -> {
           DocumentStore.PackageRow doc =
               store
-                  .documentPackage(c, documentId, sender.value())
+                  .documentPackage(h, documentId, sender.value())
                   .orElseThrow(
                       () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "unknown document"));
-          List<DocumentStore.DeliveryRow> deliveries = store.deliveries(c, doc.id());
+          List<DocumentStore.DeliveryRow> deliveries = store.deliveries(h, doc.id());
           boolean allowed =
               caller.equals(sender)
                   || deliveries.stream().anyMatch(d -> d.recipient().equals(caller.value()));
@@ -387,7 +384,7 @@ public final class DocumentAxis implements AutoCloseable {
             throw new LgspException(
                 ErrorCode.ACCESS_DENIED, "only the sender and recipients see a document's history");
           }
-          List<StatusEntry> statuses = store.statuses(c, documentId, sender.value());
+          List<StatusEntry> statuses = store.statuses(h, documentId, sender.value());
           Map<String, DocumentHistory.RecipientState> recipients = new LinkedHashMap<>();
           Map<String, String> latest =
               statuses.stream()
@@ -406,7 +403,7 @@ public final class DocumentAxis implements AutoCloseable {
               doc.subject(),
               recipients,
               statuses,
-              store.actions(c, documentId, sender.value()));
+              store.actions(h, documentId, sender.value()));
         });
   }
 

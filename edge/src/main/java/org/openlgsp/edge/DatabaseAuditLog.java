@@ -1,9 +1,6 @@
 package org.openlgsp.edge;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.openlgsp.edge.spi.AuditEvent;
 import org.openlgsp.edge.spi.AuditLog;
@@ -34,50 +31,40 @@ public final class DatabaseAuditLog implements AuditLog {
   public void record(AuditEvent e) {
     Sql.inTransaction(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO edge_audit (at, actor, action, target, outcome, detail, source)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            p.setLong(1, e.at().toEpochMilli());
-            p.setString(2, e.actor());
-            p.setString(3, e.action());
-            p.setString(4, cut(e.target(), MAX_TARGET));
-            p.setString(5, e.outcome());
-            p.setString(6, cut(e.detail(), MAX_DETAIL));
-            p.setString(7, e.source());
-            return p.executeUpdate();
-          }
-        });
+        h ->
+            h.createUpdate(
+                    "INSERT INTO edge_audit (at, actor, action, target, outcome, detail, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .bind(0, e.at().toEpochMilli())
+                .bind(1, e.actor())
+                .bind(2, e.action())
+                .bind(3, cut(e.target(), MAX_TARGET))
+                .bind(4, e.outcome())
+                .bind(5, cut(e.detail(), MAX_DETAIL))
+                .bind(6, e.source())
+                .execute());
   }
 
   /** The latest {@code limit} rows, newest first. */
   public List<AuditEvent> recent(int limit) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT at, actor, action, target, outcome, detail, source FROM edge_audit"
-                      + " ORDER BY id DESC LIMIT ?")) {
-            p.setInt(1, limit);
-            List<AuditEvent> result = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                result.add(
-                    new AuditEvent(
-                        r.getString(2),
-                        r.getString(3),
-                        r.getString(4),
-                        r.getString(5),
-                        r.getString(6),
-                        r.getString(7),
-                        Instant.ofEpochMilli(r.getLong(1))));
-              }
-            }
-            return result;
-          }
-        });
+        h ->
+            h.createQuery(
+                    "SELECT at, actor, action, target, outcome, detail, source FROM edge_audit"
+                        + " ORDER BY id DESC LIMIT ?")
+                .bind(0, limit)
+                .map(
+                    (r, ctx) ->
+                        new AuditEvent(
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getString(5),
+                            r.getString(6),
+                            r.getString(7),
+                            Instant.ofEpochMilli(r.getLong(1))))
+                .list());
   }
 
   private static String cut(String s, int max) {

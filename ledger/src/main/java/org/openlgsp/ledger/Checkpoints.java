@@ -1,13 +1,9 @@
 package org.openlgsp.ledger;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 import org.openlgsp.core.Digests;
 import org.openlgsp.ledger.spi.Timestamper;
 import org.openlgsp.storage.Database;
@@ -30,6 +28,16 @@ import org.openlgsp.storage.Sql;
  */
 public final class Checkpoints implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Checkpoints.class.getName());
+  private static final RowMapper<StoredCheckpoint> STORED =
+      (r, ctx) -> {
+        SignedNote note = SignedNote.parse(r.getString(1));
+        byte[] token = r.getBytes(2);
+        return new StoredCheckpoint(
+            Checkpoint.parse(note.text()),
+            note,
+            Instant.ofEpochMilli(r.getLong(3)),
+            token == null || token.length == 0 ? Optional.empty() : Optional.of(token));
+      };
 
   private final Database db;
   private final Ledger ledger;
@@ -183,33 +191,27 @@ public final class Checkpoints implements AutoCloseable {
   private void insert(StoredCheckpoint s) {
     Sql.inTransaction(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO ledger_checkpoint (tree_size, root_hash, note, timestamp_token,"
-                      + " created_at) VALUES (?, ?, ?, ?, ?)")) {
-            p.setLong(1, s.size());
-            p.setBytes(2, s.checkpoint().rootHash());
-            p.setString(3, s.note().format());
-            p.setBytes(4, s.timestampToken().orElse(new byte[0]));
-            p.setLong(5, s.createdAt().toEpochMilli());
-            return p.executeUpdate();
-          }
-        });
+        h ->
+            h.createUpdate(
+                    "INSERT INTO ledger_checkpoint (tree_size, root_hash, note, timestamp_token,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(0, s.size())
+                .bind(1, s.checkpoint().rootHash())
+                .bind(2, s.note().format())
+                .bind(3, s.timestampToken().orElse(new byte[0]))
+                .bind(4, s.createdAt().toEpochMilli())
+                .execute());
   }
 
   /** Replaces the stored note of a checkpoint, e.g. with a cosignature added. */
   void updateNote(long size, SignedNote note) {
     Sql.inTransaction(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("UPDATE ledger_checkpoint SET note = ? WHERE tree_size = ?")) {
-            p.setString(1, note.format());
-            p.setLong(2, size);
-            return p.executeUpdate();
-          }
-        });
+        h ->
+            h.createUpdate("UPDATE ledger_checkpoint SET note = ? WHERE tree_size = ?")
+                .bind(0, note.format())
+                .bind(1, size)
+                .execute());
   }
 
   public Optional<StoredCheckpoint> latest() {
@@ -244,33 +246,15 @@ public final class Checkpoints implements AutoCloseable {
   static List<StoredCheckpoint> query(Database db, String tail, long value) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT note, timestamp_token, created_at FROM ledger_checkpoint " + tail)) {
-            if (tail.contains("?")) {
-              p.setLong(1, value);
-            }
-            return read(p);
+        h -> {
+          Query q =
+              h.createQuery(
+                  "SELECT note, timestamp_token, created_at FROM ledger_checkpoint " + tail);
+          if (tail.contains("?")) {
+            q.bind(0, value);
           }
+          return q.map(STORED).list();
         });
-  }
-
-  private static List<StoredCheckpoint> read(PreparedStatement p) throws SQLException {
-    List<StoredCheckpoint> out = new ArrayList<>();
-    try (ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        SignedNote note = SignedNote.parse(r.getString(1));
-        byte[] token = r.getBytes(2);
-        out.add(
-            new StoredCheckpoint(
-                Checkpoint.parse(note.text()),
-                note,
-                Instant.ofEpochMilli(r.getLong(3)),
-                token == null || token.length == 0 ? Optional.empty() : Optional.of(token)));
-      }
-    }
-    return out;
   }
 
   @Override

@@ -1,9 +1,5 @@
 package org.openlgsp.ledger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.storage.Database;
@@ -28,6 +27,15 @@ import org.openlgsp.storage.Sql;
  */
 public final class Ledger implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
+  private static final String ENTRY_COLUMNS = "SELECT idx, recorded_at, record, leaf_hash";
+  private static final RowMapper<LedgerEntry> ENTRY =
+      (r, ctx) ->
+          new LedgerEntry(
+              r.getLong(1),
+              Instant.ofEpochMilli(r.getLong(2)),
+              ExchangeRecord.decode(r.getBytes(3)),
+              r.getBytes(4));
+  private static final RowMapper<Raw> RAW = (r, ctx) -> new Raw(r.getLong(1), r.getBytes(2));
 
   private final Database db;
   private final GroupCommit<ExchangeRecord, Long> writes;
@@ -50,9 +58,8 @@ public final class Ledger implements AutoCloseable {
                 options.maxBatch(), options.maxDelay(), options.queueCapacity()),
             new GroupCommit.Batch<>() {
               @Override
-              public List<GroupCommit.Outcome<Long>> write(
-                  Connection c, List<ExchangeRecord> records) throws SQLException {
-                return insert(c, records);
+              public List<GroupCommit.Outcome<Long>> write(Handle h, List<ExchangeRecord> records) {
+                return insert(h, records);
               }
 
               @Override
@@ -70,17 +77,13 @@ public final class Ledger implements AutoCloseable {
     long size =
         Sql.read(
             db,
-            c -> {
-              try (ResultSet r =
-                  c.createStatement()
-                      .executeQuery(
-                          "SELECT COALESCE(MAX(idx) + 1, 0), (SELECT COALESCE(MAX(end_idx), 0)"
-                              + " FROM ledger_archive) FROM ledger_record")) {
-                r.next();
-                // archived records left the table but still count (retention)
-                return Math.max(r.getLong(1), r.getLong(2));
-              }
-            });
+            h ->
+                h.createQuery(
+                        "SELECT COALESCE(MAX(idx) + 1, 0), (SELECT COALESCE(MAX(end_idx), 0)"
+                            + " FROM ledger_archive) FROM ledger_record")
+                    // archived records left the table but still count (retention)
+                    .map((r, ctx) -> Math.max(r.getLong(1), r.getLong(2)))
+                    .one());
     TreeStore tree = new TreeStore(db);
     long leaves = Sql.read(db, TreeStore::leafCount);
     if (leaves > size) {
@@ -104,22 +107,15 @@ public final class Ledger implements AutoCloseable {
       long from = f.size();
       Sql.inTransaction(
           db,
-          c -> {
+          h -> {
             List<Frontier.Node> nodes = new ArrayList<>();
-            try (PreparedStatement p =
-                c.prepareStatement(
-                    "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT 10000")) {
-              p.setLong(1, from);
-              try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                  if (r.getLong(1) != f.size()) {
-                    throw new IllegalStateException("ledger record " + f.size() + " is missing");
-                  }
-                  f.append(Merkle.leafHash(r.getBytes(2)), nodes);
-                }
+            for (Raw r : rawRecords(h, from, 10_000)) {
+              if (r.index() != f.size()) {
+                throw new IllegalStateException("ledger record " + f.size() + " is missing");
               }
+              f.append(Merkle.leafHash(r.bytes()), nodes);
             }
-            TreeStore.insert(c, nodes);
+            TreeStore.insert(h, nodes);
             return null;
           });
     }
@@ -140,23 +136,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   static List<Raw> rawRecords(Database db, long fromInclusive, int limit) {
-    return Sql.read(
-        db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT ?")) {
-            p.setLong(1, fromInclusive);
-            p.setInt(2, limit);
-            List<Raw> out = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                out.add(new Raw(r.getLong(1), r.getBytes(2)));
-              }
-            }
-            return out;
-          }
-        });
+    return Sql.read(db, h -> rawRecords(h, fromInclusive, limit));
+  }
+
+  private static List<Raw> rawRecords(Handle h, long fromInclusive, int limit) {
+    return h.createQuery(
+            "SELECT idx, record FROM ledger_record WHERE idx >= ? ORDER BY idx LIMIT ?")
+        .bind(0, fromInclusive)
+        .bind(1, limit)
+        .map(RAW)
+        .list();
   }
 
   /** The tree's stored leaf hashes for indices {@code [from, to)}, in order. */
@@ -167,23 +156,18 @@ public final class Ledger implements AutoCloseable {
   static List<byte[]> leafHashes(Database db, long from, long to) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT id, hash FROM ledger_node WHERE id >= ? AND id < ? ORDER BY id")) {
-            p.setLong(1, 2 * from);
-            p.setLong(2, 2 * to);
-            List<byte[]> out = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                if ((r.getLong(1) & 1) == 0) {
-                  out.add(r.getBytes(2));
-                }
-              }
-            }
-            return out;
-          }
-        });
+        h ->
+            h.createQuery("SELECT id, hash FROM ledger_node WHERE id >= ? AND id < ? ORDER BY id")
+                .bind(0, 2 * from)
+                .bind(1, 2 * to)
+                .reduceResultSet(
+                    new ArrayList<byte[]>(),
+                    (leaves, r, ctx) -> {
+                      if ((r.getLong(1) & 1) == 0) { // even ids are leaves
+                        leaves.add(r.getBytes(2));
+                      }
+                      return leaves;
+                    }));
   }
 
   /** The current tree size and root hash; consistent with each other. */
@@ -265,15 +249,11 @@ public final class Ledger implements AutoCloseable {
   static List<LedgerEntry> byMessageId(Database db, String messageId) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT idx, recorded_at, record, leaf_hash FROM ledger_record WHERE message_id = ?"
-                      + " ORDER BY idx")) {
-            p.setString(1, messageId);
-            return entries(p);
-          }
-        });
+        h ->
+            h.createQuery(ENTRY_COLUMNS + " FROM ledger_record WHERE message_id = ? ORDER BY idx")
+                .bind(0, messageId)
+                .map(ENTRY)
+                .list());
   }
 
   public List<LedgerEntry> range(long fromInclusive, int limit) {
@@ -287,68 +267,46 @@ public final class Ledger implements AutoCloseable {
   static List<LedgerEntry> query(Database db, String where, long value, int limit) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT idx, recorded_at, record, leaf_hash FROM ledger_record "
-                      + where
-                      + " ORDER BY idx LIMIT ?")) {
-            p.setLong(1, value);
-            p.setInt(2, limit);
-            return entries(p);
-          }
-        });
-  }
-
-  private static List<LedgerEntry> entries(PreparedStatement p) throws SQLException {
-    List<LedgerEntry> result = new ArrayList<>();
-    try (ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        result.add(
-            new LedgerEntry(
-                r.getLong(1),
-                Instant.ofEpochMilli(r.getLong(2)),
-                ExchangeRecord.decode(r.getBytes(3)),
-                r.getBytes(4)));
-      }
-    }
-    return result;
+        h ->
+            h.createQuery(ENTRY_COLUMNS + " FROM ledger_record " + where + " ORDER BY idx LIMIT ?")
+                .bind(0, value)
+                .bind(1, limit)
+                .map(ENTRY)
+                .list());
   }
 
   /** Writes one batch of records (group commit: one transaction for all of them). */
-  private List<GroupCommit.Outcome<Long>> insert(Connection c, List<ExchangeRecord> records)
-      throws SQLException {
-    long first = size.get();
+  private List<GroupCommit.Outcome<Long>> insert(Handle h, List<ExchangeRecord> records) {
     long now = System.currentTimeMillis();
     Frontier next = frontier.copy();
     List<Frontier.Node> nodes = new ArrayList<>(records.size() * 2 + 64);
     List<GroupCommit.Outcome<Long>> indices = new ArrayList<>(records.size());
-    try (PreparedStatement p =
-        c.prepareStatement(
+    PreparedBatch batch =
+        h.prepareBatch(
             "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
                 + " recorded_at, record, leaf_hash, subject_hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      long idx = first;
-      for (ExchangeRecord r : records) {
-        indices.add(new GroupCommit.Outcome.Done<>(idx));
-        p.setLong(1, idx++);
-        p.setString(2, r.messageId());
-        p.setString(3, r.side().name());
-        p.setString(4, r.client().toString());
-        p.setString(5, r.service().toString());
-        p.setInt(6, r.status());
-        p.setLong(7, now);
-        byte[] canonical = r.canonical();
-        byte[] leaf = Merkle.leafHash(canonical);
-        p.setBytes(8, canonical);
-        p.setBytes(9, leaf);
-        p.setString(10, r.subjectHash());
-        p.addBatch();
-        next.append(leaf, nodes);
-      }
-      p.executeBatch();
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    long idx = size.get();
+    for (ExchangeRecord r : records) {
+      indices.add(new GroupCommit.Outcome.Done<>(idx));
+      byte[] canonical = r.canonical();
+      byte[] leaf = Merkle.leafHash(canonical);
+      batch
+          .bind(0, idx++)
+          .bind(1, r.messageId())
+          .bind(2, r.side().name())
+          .bind(3, r.client().toString())
+          .bind(4, r.service().toString())
+          .bind(5, r.status())
+          .bind(6, now)
+          .bind(7, canonical)
+          .bind(8, leaf)
+          .bind(9, r.subjectHash())
+          .add();
+      next.append(leaf, nodes);
     }
-    TreeStore.insert(c, nodes);
+    batch.execute();
+    TreeStore.insert(h, nodes);
     staged = next;
     return indices;
   }

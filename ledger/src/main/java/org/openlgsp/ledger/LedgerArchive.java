@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -97,33 +94,27 @@ public final class LedgerArchive {
       Segment segment = new Segment(first, upTo, file.toAbsolutePath(), sha);
       Sql.inTransaction(
           db,
-          c -> {
-            try (PreparedStatement p =
-                c.prepareStatement(
+          h -> {
+            h.createUpdate(
                     "INSERT INTO ledger_archive (first_idx, end_idx, file, sha256, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?)")) {
-              p.setLong(1, first);
-              p.setLong(2, upTo);
-              p.setString(3, segment.file().toString());
-              p.setString(4, sha);
-              p.setLong(5, System.currentTimeMillis());
-              p.executeUpdate();
-            }
-            try (PreparedStatement p =
-                c.prepareStatement(
+                        + " VALUES (?, ?, ?, ?, ?)")
+                .bind(0, first)
+                .bind(1, upTo)
+                .bind(2, segment.file().toString())
+                .bind(3, sha)
+                .bind(4, System.currentTimeMillis())
+                .execute();
+            h.createUpdate(
                     "INSERT INTO ledger_archived_subject (subject_hash, idx) SELECT subject_hash,"
                         + " idx FROM ledger_record WHERE idx >= ? AND idx < ? AND subject_hash <>"
-                        + " ''")) {
-              p.setLong(1, first);
-              p.setLong(2, upTo);
-              p.executeUpdate();
-            }
-            try (PreparedStatement p =
-                c.prepareStatement("DELETE FROM ledger_record WHERE idx >= ? AND idx < ?")) {
-              p.setLong(1, first);
-              p.setLong(2, upTo);
-              return p.executeUpdate();
-            }
+                        + " ''")
+                .bind(0, first)
+                .bind(1, upTo)
+                .execute();
+            return h.createUpdate("DELETE FROM ledger_record WHERE idx >= ? AND idx < ?")
+                .bind(0, first)
+                .bind(1, upTo)
+                .execute();
           });
       return Optional.of(segment);
     } catch (IOException e) {
@@ -161,19 +152,14 @@ public final class LedgerArchive {
   public static List<Segment> segments(Database db) {
     return Sql.read(
         db,
-        c -> {
-          List<Segment> out = new ArrayList<>();
-          try (ResultSet r =
-              c.createStatement()
-                  .executeQuery(
-                      "SELECT first_idx, end_idx, file, sha256 FROM ledger_archive ORDER BY first_idx")) {
-            while (r.next()) {
-              out.add(
-                  new Segment(r.getLong(1), r.getLong(2), Path.of(r.getString(3)), r.getString(4)));
-            }
-          }
-          return out;
-        });
+        h ->
+            h.createQuery(
+                    "SELECT first_idx, end_idx, file, sha256 FROM ledger_archive ORDER BY first_idx")
+                .map(
+                    (r, ctx) ->
+                        new Segment(
+                            r.getLong(1), r.getLong(2), Path.of(r.getString(3)), r.getString(4)))
+                .list());
   }
 
   /** Copies a segment's framed records to {@code out} (as in {@code records.bin}). */

@@ -67,23 +67,15 @@ public final class LedgerReader {
     }
     return Sql.read(
             db,
-            c -> {
-              try (java.sql.PreparedStatement p =
-                  c.prepareStatement(
-                      "SELECT idx FROM ledger_archived_subject WHERE subject_hash = ? UNION"
-                          + " SELECT idx FROM ledger_record WHERE subject_hash = ?"
-                          + " ORDER BY idx LIMIT 10000")) {
-                p.setString(1, subjectHash);
-                p.setString(2, subjectHash);
-                List<Long> found = new java.util.ArrayList<>();
-                try (java.sql.ResultSet r = p.executeQuery()) {
-                  while (r.next()) {
-                    found.add(r.getLong(1));
-                  }
-                }
-                return found;
-              }
-            })
+            h ->
+                h.createQuery(
+                        "SELECT idx FROM ledger_archived_subject WHERE subject_hash = ? UNION"
+                            + " SELECT idx FROM ledger_record WHERE subject_hash = ?"
+                            + " ORDER BY idx LIMIT 10000")
+                    .bind(0, subjectHash)
+                    .bind(1, subjectHash)
+                    .map((r, ctx) -> r.getLong(1))
+                    .list())
         .stream()
         .map(i -> get(i).orElseThrow())
         .filter(e -> e.record().subjectHash().equals(subjectHash))

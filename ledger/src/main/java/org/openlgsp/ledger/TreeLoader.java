@@ -30,8 +30,8 @@ public final class TreeLoader {
       }
       Sql.inTransaction(
           db,
-          c -> {
-            TreeStore.insert(c, nodes);
+          h -> {
+            TreeStore.insert(h, nodes);
             return null;
           });
       if (f.size() - lastReport >= 1_000_000) {

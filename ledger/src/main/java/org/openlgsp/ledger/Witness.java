@@ -1,11 +1,10 @@
 package org.openlgsp.ledger;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openlgsp.core.ErrorCode;
@@ -83,20 +82,14 @@ public final class Witness {
     }
     return Sql.inTransaction(
         db,
-        c -> {
-          long knownSize = 0;
-          byte[] knownRoot = Merkle.emptyRoot();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT tree_size, root_hash FROM ledger_witnessed WHERE origin = ?")) {
-            p.setString(1, cp.origin());
-            try (ResultSet r = p.executeQuery()) {
-              if (r.next()) {
-                knownSize = r.getLong(1);
-                knownRoot = r.getBytes(2);
-              }
-            }
-          }
+        h -> {
+          Optional<Cosigned> known =
+              h.createQuery("SELECT tree_size, root_hash FROM ledger_witnessed WHERE origin = ?")
+                  .bind(0, cp.origin())
+                  .map((r, ctx) -> new Cosigned(r.getLong(1), r.getBytes(2)))
+                  .findOne();
+          long knownSize = known.map(Cosigned::size).orElse(0L);
+          byte[] knownRoot = known.map(Cosigned::root).orElseGet(Merkle::emptyRoot);
           if (oldSize != knownSize || cp.size() < knownSize) {
             throw new StaleSize(knownSize);
           }
@@ -110,48 +103,33 @@ public final class Witness {
                     + ": the log has forked");
           }
           SignedNote.Line cosignature = note.cosignature(key, clock.instant());
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  knownSize == 0 && !exists(c, cp.origin())
+          h.createUpdate(
+                  known.isEmpty()
                       ? "INSERT INTO ledger_witnessed (tree_size, root_hash, note, updated_at,"
                           + " origin) VALUES (?, ?, ?, ?, ?)"
                       : "UPDATE ledger_witnessed SET tree_size = ?, root_hash = ?, note = ?,"
-                          + " updated_at = ? WHERE origin = ?")) {
-            p.setLong(1, cp.size());
-            p.setBytes(2, cp.rootHash());
-            p.setString(3, note.with(cosignature).format()); // kept with this witness's word
-            p.setLong(4, clock.millis());
-            p.setString(5, cp.origin());
-            p.executeUpdate();
-          }
+                          + " updated_at = ? WHERE origin = ?")
+              .bind(0, cp.size())
+              .bind(1, cp.rootHash())
+              .bind(2, note.with(cosignature).format()) // kept with this witness's word
+              .bind(3, clock.millis())
+              .bind(4, cp.origin())
+              .execute();
           return cosignature;
         });
   }
 
+  /** The size and root this witness last cosigned for a log, as stored. */
+  private record Cosigned(long size, byte[] root) {}
+
   /** The latest checkpoint of {@code origin} this witness cosigned, with its cosignature. */
-  public java.util.Optional<SignedNote> latest(String origin) {
+  public Optional<SignedNote> latest(String origin) {
     return Sql.read(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("SELECT note FROM ledger_witnessed WHERE origin = ?")) {
-            p.setString(1, origin);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next()
-                  ? java.util.Optional.of(SignedNote.parse(r.getString(1)))
-                  : java.util.Optional.<SignedNote>empty();
-            }
-          }
-        });
-  }
-
-  private static boolean exists(java.sql.Connection c, String origin) throws java.sql.SQLException {
-    try (PreparedStatement p =
-        c.prepareStatement("SELECT 1 FROM ledger_witnessed WHERE origin = ?")) {
-      p.setString(1, origin);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next();
-      }
-    }
+        h ->
+            h.createQuery("SELECT note FROM ledger_witnessed WHERE origin = ?")
+                .bind(0, origin)
+                .map((r, ctx) -> SignedNote.parse(r.getString(1)))
+                .findOne());
   }
 }

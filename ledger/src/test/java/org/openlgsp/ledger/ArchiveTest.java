@@ -39,12 +39,7 @@ class ArchiveTest {
 
   private static long rows(Database db) {
     return Sql.read(
-        db,
-        c -> {
-          var r = c.createStatement().executeQuery("SELECT COUNT(*) FROM ledger_record");
-          r.next();
-          return r.getLong(1);
-        });
+        db, h -> h.createQuery("SELECT COUNT(*) FROM ledger_record").mapTo(Long.class).one());
   }
 
   @ParameterizedTest

@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -226,13 +225,10 @@ class ExportVerifyTest {
   void editedRecordInDatabaseIsFound(String kind) {
     tamperDatabase(
         kind,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("UPDATE ledger_record SET record = ? WHERE idx = 150")) {
-            p.setBytes(1, Records.sample("forged").canonical());
-            return p.executeUpdate();
-          }
-        },
+        h ->
+            h.execute(
+                "UPDATE ledger_record SET record = ? WHERE idx = 150",
+                Records.sample("forged").canonical()),
         150,
         "record 150");
   }
@@ -241,10 +237,7 @@ class ExportVerifyTest {
   @ValueSource(strings = {"sqlite", "postgresql"})
   void deletedRecordInDatabaseIsFound(String kind) {
     tamperDatabase(
-        kind,
-        c -> c.createStatement().executeUpdate("DELETE FROM ledger_record WHERE idx = 150"),
-        150,
-        "record 150");
+        kind, h -> h.execute("DELETE FROM ledger_record WHERE idx = 150"), 150, "record 150");
   }
 
   @ParameterizedTest
@@ -252,11 +245,10 @@ class ExportVerifyTest {
   void reorderedRecordsInDatabaseAreFound(String kind) {
     tamperDatabase(
         kind,
-        c -> {
-          var s = c.createStatement();
-          s.executeUpdate("UPDATE ledger_record SET idx = -1 WHERE idx = 150");
-          s.executeUpdate("UPDATE ledger_record SET idx = 150 WHERE idx = 151");
-          return s.executeUpdate("UPDATE ledger_record SET idx = 151 WHERE idx = -1");
+        h -> {
+          h.execute("UPDATE ledger_record SET idx = -1 WHERE idx = 150");
+          h.execute("UPDATE ledger_record SET idx = 150 WHERE idx = 151");
+          return h.execute("UPDATE ledger_record SET idx = 151 WHERE idx = -1");
         },
         150,
         "record 150");
@@ -267,20 +259,15 @@ class ExportVerifyTest {
   void insertedRecordInDatabaseIsFound(String kind) {
     tamperDatabase(
         kind,
-        c -> {
-          c.createStatement()
-              .executeUpdate("UPDATE ledger_record SET idx = -idx - 1000 WHERE idx >= 150");
-          c.createStatement()
-              .executeUpdate("UPDATE ledger_record SET idx = -idx - 999 WHERE idx < -1000");
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id,"
-                      + " status, recorded_at, record, leaf_hash) SELECT 150, 'x', side,"
-                      + " client_id, service_id, status, recorded_at, ?, leaf_hash FROM"
-                      + " ledger_record WHERE idx = 149")) {
-            p.setBytes(1, Records.sample("inserted").canonical());
-            return p.executeUpdate();
-          }
+        h -> {
+          h.execute("UPDATE ledger_record SET idx = -idx - 1000 WHERE idx >= 150");
+          h.execute("UPDATE ledger_record SET idx = -idx - 999 WHERE idx < -1000");
+          return h.execute(
+              "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id,"
+                  + " status, recorded_at, record, leaf_hash) SELECT 150, 'x', side,"
+                  + " client_id, service_id, status, recorded_at, ?, leaf_hash FROM"
+                  + " ledger_record WHERE idx = 149",
+              Records.sample("inserted").canonical());
         },
         150,
         "record 150");
@@ -291,9 +278,9 @@ class ExportVerifyTest {
   void truncatedDatabaseIsFound(String kind) {
     tamperDatabase(
         kind,
-        c -> {
-          c.createStatement().executeUpdate("DELETE FROM ledger_record WHERE idx >= 250");
-          return c.createStatement().executeUpdate("DELETE FROM ledger_node WHERE id >= 500");
+        h -> {
+          h.execute("DELETE FROM ledger_record WHERE idx >= 250");
+          return h.execute("DELETE FROM ledger_node WHERE id >= 500");
         },
         250,
         "truncated");

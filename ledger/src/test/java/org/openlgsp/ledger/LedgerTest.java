@@ -114,7 +114,7 @@ class LedgerTest {
         Ledger ledger = Ledger.open(db, LedgerOptions.defaults())) {
       ledger.append(Records.sample("before"));
       org.openlgsp.storage.Sql.inTransaction(
-          db, c -> c.createStatement().executeUpdate("ALTER TABLE ledger_record RENAME TO gone"));
+          db, h -> h.execute("ALTER TABLE ledger_record RENAME TO gone"));
 
       assertThatThrownBy(() -> ledger.append(Records.sample("lost")))
           .isInstanceOf(LgspException.class)
@@ -123,7 +123,7 @@ class LedgerTest {
       assertThat(ledger.size()).isEqualTo(1);
 
       org.openlgsp.storage.Sql.inTransaction(
-          db, c -> c.createStatement().executeUpdate("ALTER TABLE gone RENAME TO ledger_record"));
+          db, h -> h.execute("ALTER TABLE gone RENAME TO ledger_record"));
       assertThat(ledger.append(Records.sample("after"))).isEqualTo(1);
     }
   }

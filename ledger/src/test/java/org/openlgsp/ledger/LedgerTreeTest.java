@@ -72,7 +72,7 @@ class LedgerTreeTest {
         }
       }
       // as left by a version without the tree: records only
-      Sql.inTransaction(db, c -> c.createStatement().executeUpdate("DELETE FROM ledger_node"));
+      Sql.inTransaction(db, h -> h.execute("DELETE FROM ledger_node"));
       try (Ledger ledger = Ledger.open(db, LedgerOptions.defaults())) {
         assertThat(ledger.head().rootHash()).isEqualTo(NaiveTree.mth(leaves));
         assertThat(ledger.inclusionProof(39, 40))

@@ -1,14 +1,13 @@
 package org.openlgsp.pki;
 
 import java.math.BigInteger;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
@@ -28,63 +27,54 @@ final class DatabaseCertificateStore implements CertificateStore {
   public boolean record(String issuer, IssuedCertificate c) {
     return Sql.inTransaction(
         db,
-        conn -> {
-          if (find(conn, issuer, c.serial()).isPresent()) {
+        h -> {
+          if (find(h, issuer, c.serial()).isPresent()) {
             return false;
           }
-          try (PreparedStatement s =
-              conn.prepareStatement(
+          h.createUpdate(
                   "INSERT INTO pki_certificate (issuer, serial, profile, subject, fingerprint, der,"
-                      + " not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, issuer);
-            s.setString(2, c.serialHex());
-            s.setString(3, c.profile().name());
-            s.setString(4, c.certificate().getSubjectX500Principal().getName());
-            s.setString(5, c.fingerprint());
-            s.setBytes(6, Certificates.der(c.certificate()));
-            s.setLong(7, c.certificate().getNotBefore().getTime());
-            s.setLong(8, c.certificate().getNotAfter().getTime());
-            s.setLong(9, c.issuedAt().toEpochMilli());
-            s.executeUpdate();
-          }
+                      + " not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .bind(0, issuer)
+              .bind(1, c.serialHex())
+              .bind(2, c.profile().name())
+              .bind(3, c.certificate().getSubjectX500Principal().getName())
+              .bind(4, c.fingerprint())
+              .bind(5, Certificates.der(c.certificate()))
+              .bind(6, c.certificate().getNotBefore().getTime())
+              .bind(7, c.certificate().getNotAfter().getTime())
+              .bind(8, c.issuedAt().toEpochMilli())
+              .execute();
           return true;
         });
   }
 
   @Override
   public Optional<IssuedCertificate> find(String issuer, BigInteger serial) {
-    return Sql.read(db, conn -> find(conn, issuer, serial));
+    return Sql.read(db, h -> find(h, issuer, serial));
   }
 
-  private static Optional<IssuedCertificate> find(Connection conn, String issuer, BigInteger serial)
-      throws SQLException {
-    try (PreparedStatement s =
-        conn.prepareStatement(
-            "SELECT " + COLUMNS + " FROM pki_certificate WHERE issuer = ? AND serial = ?")) {
-      s.setString(1, issuer);
-      s.setString(2, serial.toString(16));
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(row(r)) : Optional.empty();
-      }
-    }
+  private static Optional<IssuedCertificate> find(Handle h, String issuer, BigInteger serial) {
+    return h.createQuery(
+            "SELECT " + COLUMNS + " FROM pki_certificate WHERE issuer = ? AND serial = ?")
+        .bind(0, issuer)
+        .bind(1, serial.toString(16))
+        .map(DatabaseCertificateStore::row)
+        .findOne();
   }
 
   @Override
   public boolean revoke(String issuer, BigInteger serial, IssuedCertificate.Revocation revocation) {
     return Sql.inTransaction(
         db,
-        conn -> {
-          try (PreparedStatement s =
-              conn.prepareStatement(
-                  "UPDATE pki_certificate SET revoked_at = ?, revocation_reason = ?"
-                      + " WHERE issuer = ? AND serial = ? AND revoked_at IS NULL")) {
-            s.setLong(1, revocation.at().toEpochMilli());
-            s.setInt(2, revocation.reason().code());
-            s.setString(3, issuer);
-            s.setString(4, serial.toString(16));
-            return s.executeUpdate() == 1;
-          }
-        });
+        h ->
+            h.execute(
+                    "UPDATE pki_certificate SET revoked_at = ?, revocation_reason = ?"
+                        + " WHERE issuer = ? AND serial = ? AND revoked_at IS NULL",
+                    revocation.at().toEpochMilli(),
+                    revocation.reason().code(),
+                    issuer,
+                    serial.toString(16))
+                == 1);
   }
 
   @Override
@@ -113,60 +103,47 @@ final class DatabaseCertificateStore implements CertificateStore {
   private List<IssuedCertificate> query(String sql, String issuer, long after, int limit) {
     return Sql.read(
         db,
-        conn -> {
-          try (PreparedStatement s = conn.prepareStatement(sql)) {
-            s.setString(1, issuer);
-            s.setLong(2, after);
-            s.setMaxRows(limit);
-            List<IssuedCertificate> result = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-              while (r.next()) {
-                result.add(row(r));
-              }
-            }
-            return result;
-          }
-        });
+        h ->
+            h.createQuery(sql)
+                .bind(0, issuer)
+                .bind(1, after)
+                .setMaxRows(limit)
+                .map(DatabaseCertificateStore::row)
+                .list());
   }
 
   @Override
   public long nextCrlNumber(String issuer) {
+    String lock = db.dialect() == Database.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
     return Sql.inTransaction(
         db,
-        conn -> {
-          long next;
-          try (PreparedStatement s =
-              conn.prepareStatement(
-                  "SELECT last_number FROM pki_crl_number WHERE issuer = ?"
-                      + (db.dialect() == Database.Dialect.POSTGRESQL ? " FOR UPDATE" : ""))) {
-            s.setString(1, issuer);
-            try (ResultSet r = s.executeQuery()) {
-              next = r.next() ? r.getLong(1) + 1 : 1;
-            }
-          }
-          String sql =
+        h -> {
+          long next =
+              h.createQuery("SELECT last_number FROM pki_crl_number WHERE issuer = ?" + lock)
+                      .bind(0, issuer)
+                      .mapTo(Long.class)
+                      .findOne()
+                      .orElse(0L)
+                  + 1;
+          h.execute(
               next == 1
                   ? "INSERT INTO pki_crl_number (last_number, issuer) VALUES (?, ?)"
-                  : "UPDATE pki_crl_number SET last_number = ? WHERE issuer = ?";
-          try (PreparedStatement s = conn.prepareStatement(sql)) {
-            s.setLong(1, next);
-            s.setString(2, issuer);
-            s.executeUpdate();
-          }
+                  : "UPDATE pki_crl_number SET last_number = ? WHERE issuer = ?",
+              next,
+              issuer);
           return next;
         });
   }
 
-  private static IssuedCertificate row(ResultSet r) throws SQLException {
+  private static IssuedCertificate row(ResultSet r, StatementContext ctx) throws SQLException {
     long revokedAt = r.getLong("revoked_at");
-    boolean revoked = !r.wasNull();
     Optional<IssuedCertificate.Revocation> revocation =
-        revoked
-            ? Optional.of(
+        r.wasNull()
+            ? Optional.empty()
+            : Optional.of(
                 new IssuedCertificate.Revocation(
                     Instant.ofEpochMilli(revokedAt),
-                    RevocationReason.fromCode(r.getInt("revocation_reason"))))
-            : Optional.empty();
+                    RevocationReason.fromCode(r.getInt("revocation_reason"))));
     return new IssuedCertificate(
         new BigInteger(r.getString("serial"), 16),
         CertificateProfile.valueOf(r.getString("profile")),

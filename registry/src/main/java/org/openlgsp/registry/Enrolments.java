@@ -1,8 +1,6 @@
 package org.openlgsp.registry;
 
 import java.security.cert.X509Certificate;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,20 +114,16 @@ public final class Enrolments {
     String id = UUID.randomUUID().toString();
     Sql.inTransaction(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO enrolment_request (id, kind, target, csr, status, submitted_at,"
-                      + " detail) VALUES (?, ?, ?, ?, 'pending', ?, '')")) {
-            p.setString(1, id);
-            p.setString(2, kind.label());
-            p.setString(3, target);
-            p.setBytes(4, csr.der());
-            p.setLong(5, clock.millis());
-            p.executeUpdate();
-          }
-          return null;
-        });
+        h ->
+            h.createUpdate(
+                    "INSERT INTO enrolment_request (id, kind, target, csr, status, submitted_at,"
+                        + " detail) VALUES (?, ?, ?, ?, 'pending', ?, '')")
+                .bind(0, id)
+                .bind(1, kind.label())
+                .bind(2, target)
+                .bind(3, csr.der())
+                .bind(4, clock.millis())
+                .execute());
     return id;
   }
 
@@ -193,73 +187,67 @@ public final class Enrolments {
   public List<Enrolment> list() {
     return Sql.read(
         db,
-        c -> {
-          List<Enrolment> result = new ArrayList<>();
-          try (PreparedStatement p =
-                  c.prepareStatement(
-                      "SELECT id, kind, target, status, submitted_at, decided_at, detail,"
-                          + " certificate FROM enrolment_request ORDER BY submitted_at");
-              ResultSet r = p.executeQuery()) {
-            while (r.next()) {
-              long decided = r.getLong(6);
-              Optional<Instant> decidedAt =
-                  r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(decided));
-              byte[] der = r.getBytes(8);
-              result.add(
-                  new Enrolment(
-                      r.getString(1),
-                      r.getString(2),
-                      r.getString(3),
-                      r.getString(4),
-                      Instant.ofEpochMilli(r.getLong(5)),
-                      decidedAt,
-                      r.getString(7),
-                      Optional.ofNullable(der)
-                          .map(d -> Certificates.fromDer(d).getSerialNumber().toString(16))));
-            }
-          }
-          return result;
-        });
+        h ->
+            h.createQuery(
+                    "SELECT id, kind, target, status, submitted_at, decided_at, detail,"
+                        + " certificate FROM enrolment_request ORDER BY submitted_at")
+                .map(
+                    (r, ctx) -> {
+                      long decided = r.getLong(6);
+                      Optional<Instant> decidedAt =
+                          r.wasNull()
+                              ? Optional.empty()
+                              : Optional.of(Instant.ofEpochMilli(decided));
+                      return new Enrolment(
+                          r.getString(1),
+                          r.getString(2),
+                          r.getString(3),
+                          r.getString(4),
+                          Instant.ofEpochMilli(r.getLong(5)),
+                          decidedAt,
+                          r.getString(7),
+                          Optional.ofNullable(r.getBytes(8))
+                              .map(d -> Certificates.fromDer(d).getSerialNumber().toString(16)));
+                    })
+                .list());
   }
 
   private record Row(String kind, String target, byte[] csr, String status) {}
 
   private Row row(String id) {
     return Sql.read(
-        db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT kind, target, csr, status FROM enrolment_request WHERE id = ?")) {
-            p.setString(1, id);
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                throw new LgspException(
-                    ErrorCode.RESOURCE_NOT_FOUND, "no enrolment " + id + "; list them first");
-              }
-              return new Row(r.getString(1), r.getString(2), r.getBytes(3), r.getString(4));
-            }
-          }
-        });
+            db,
+            h ->
+                h.createQuery(
+                        "SELECT kind, target, csr, status FROM enrolment_request WHERE id = ?")
+                    .bind(0, id)
+                    .map(
+                        (r, ctx) ->
+                            new Row(r.getString(1), r.getString(2), r.getBytes(3), r.getString(4)))
+                    .findOne())
+        .orElseThrow(
+            () ->
+                new LgspException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "no enrolment " + id + "; list them first"));
   }
 
   private void decide(String id, String status, String detail, X509Certificate cert) {
     Sql.inTransaction(
         db,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "UPDATE enrolment_request SET status = ?, decided_at = ?, detail = ?,"
-                      + " certificate = ? WHERE id = ? AND status = 'pending'")) {
-            p.setString(1, status);
-            p.setLong(2, clock.millis());
-            p.setString(3, detail.length() > 500 ? detail.substring(0, 500) : detail);
-            p.setBytes(4, cert == null ? null : Certificates.der(cert));
-            p.setString(5, id);
-            if (p.executeUpdate() != 1) {
-              throw new LgspException(
-                  ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " was decided concurrently");
-            }
+        h -> {
+          int decided =
+              h.createUpdate(
+                      "UPDATE enrolment_request SET status = ?, decided_at = ?, detail = ?,"
+                          + " certificate = ? WHERE id = ? AND status = 'pending'")
+                  .bind(0, status)
+                  .bind(1, clock.millis())
+                  .bind(2, detail.length() > 500 ? detail.substring(0, 500) : detail)
+                  .bind(3, cert == null ? null : Certificates.der(cert))
+                  .bind(4, id)
+                  .execute();
+          if (decided != 1) {
+            throw new LgspException(
+                ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " was decided concurrently");
           }
           return null;
         });

@@ -1,27 +1,17 @@
 package org.openlgsp.registry;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
-import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
@@ -30,29 +20,24 @@ import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDirectory;
 import org.openlgsp.core.SubjectLocator;
 import org.openlgsp.pki.CertificateProfile;
-import org.openlgsp.pki.CertificateValidator;
 import org.openlgsp.storage.Database;
-import org.openlgsp.storage.Sql;
-import org.openlgsp.storage.StorageException;
 
 /**
- * The federation's source of truth and publisher of the signed directory. Every change bumps the
- * directory serial in the same transaction, so gateways can tell a newer directory from an older
- * one.
+ * The federation's source of truth and publisher of the signed directory. It checks what an
+ * administrator asks for, then hands it to the parts doing the work: the {@link Catalogue} of
+ * records (every change bumps the directory serial), the {@link CertificateChecks}, the {@link
+ * DirectoryPublisher} and the {@link AuditTrail}.
  */
 public final class Registry {
   static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final int MAX_OPENAPI = 2 * 1024 * 1024;
-  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
-  private final Database db;
   private final RegistryOptions options;
-  private final MessageSigner directorySigner;
-  private final Clock clock;
-  private volatile Published published;
-
-  private record Published(long serial, Instant signedAt, SignedDirectory directory) {}
+  private final Catalogue catalogue;
+  private final CertificateChecks certificates;
+  private final DirectoryPublisher publisher;
+  private final AuditTrail audit;
 
   /** A grant and the id it is administered by. */
   public record GrantEntry(String id, Directory.Grant grant) {}
@@ -69,12 +54,13 @@ public final class Registry {
 
   public Registry(
       Database db, RegistryOptions options, MessageSigner directorySigner, Clock clock) {
-    this.db = db;
     this.options = options;
-    this.directorySigner = directorySigner;
-    this.clock = clock;
     db.migrate("registry");
     db.migrate("anchors");
+    this.catalogue = new Catalogue(db, clock);
+    this.certificates = new CertificateChecks(catalogue::trustAnchors, clock);
+    this.publisher = new DirectoryPublisher(catalogue, options, directorySigner, clock);
+    this.audit = new AuditTrail(db, clock);
   }
 
   public RegistryOptions options() {
@@ -82,39 +68,20 @@ public final class Registry {
   }
 
   public X509Certificate directoryCertificate() {
-    return directorySigner.certificate();
+    return publisher.certificate();
   }
 
   public void addMember(ClientId id, String name) {
     requireMember(id);
     requireName(name);
     requireInstance(id);
-    change(
-        c ->
-            insert(
-                c,
-                "INSERT INTO registry_member (id, name, created_at) VALUES (?, ?, ?)",
-                id.toString(),
-                name,
-                now()),
-        "member " + id);
+    catalogue.addMember(id, name);
   }
 
   public void addSigningCertificate(ClientId member, X509Certificate certificate) {
     requireMember(member);
-    requireTrusted(certificate, CertificateProfile.MEMBER_SIGNING);
-    change(
-        c -> {
-          requireExists(c, "registry_member", member.toString(), "member");
-          insert(
-              c,
-              "INSERT INTO registry_signing_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
-              Certificates.fingerprint(certificate),
-              member.toString(),
-              Certificates.der(certificate),
-              now());
-        },
-        "signing certificate");
+    certificates.requireTrusted(certificate, CertificateProfile.MEMBER_SIGNING);
+    catalogue.addSigningCertificate(member, certificate);
   }
 
   /**
@@ -122,66 +89,25 @@ public final class Registry {
    * the member's gateway signs with the new key.
    */
   public void removeSigningCertificate(ClientId member, String fingerprint) {
-    removeCertificate(
-        "DELETE FROM registry_signing_cert WHERE member_id = ? AND fingerprint = ?",
-        member.toString(),
-        fingerprint,
-        "member " + member + " has no signing certificate " + fingerprint,
-        "signing certificate");
-  }
-
-  /** Deletes one certificate row by owner and fingerprint; not found when there is none. */
-  private void removeCertificate(
-      String delete, String owner, String fingerprint, String notFound, String what) {
-    change(
-        c -> {
-          if (update(c, delete, owner, fingerprint) == 0) {
-            throw notFound(notFound);
-          }
-        },
-        what);
+    catalogue.removeSigningCertificate(member, fingerprint);
   }
 
   public void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
     requireAddress(address);
     for (X509Certificate cert : tlsCertificates) {
-      requireTrusted(cert, CertificateProfile.NODE_TLS);
+      certificates.requireTrusted(cert, CertificateProfile.NODE_TLS);
     }
     requireInstance(id.owner());
-    change(
-        c -> {
-          requireExists(c, "registry_member", id.owner().toString(), "member");
-          insert(
-              c,
-              "INSERT INTO registry_node (id, owner_id, address, created_at) VALUES (?, ?, ?, ?)",
-              id.toString(),
-              id.owner().toString(),
-              address,
-              now());
-          for (X509Certificate cert : tlsCertificates) {
-            insertTls(c, id, cert);
-          }
-        },
-        "node " + id);
+    catalogue.addNode(id, address, tlsCertificates);
   }
 
   public void addNodeTlsCertificate(NodeId id, X509Certificate certificate) {
-    requireTrusted(certificate, CertificateProfile.NODE_TLS);
-    change(
-        c -> {
-          requireExists(c, "registry_node", id.toString(), "node");
-          insertTls(c, id, certificate);
-        },
-        "TLS certificate");
+    certificates.requireTrusted(certificate, CertificateProfile.NODE_TLS);
+    catalogue.addNodeTlsCertificate(id, certificate);
   }
 
   public void removeNodeTlsCertificate(NodeId id, String fingerprint) {
-    removeCertificate(
-        "DELETE FROM registry_node_tls_cert WHERE node_id = ? AND fingerprint = ?",
-        id.toString(),
-        fingerprint,
-        "node " + id + " has no TLS certificate " + fingerprint,
-        "TLS certificate");
+    catalogue.removeNodeTlsCertificate(id, fingerprint);
   }
 
   public void addSystem(ClientId id, String name, NodeId node) {
@@ -190,20 +116,7 @@ public final class Registry {
           ErrorCode.IDENTIFIER_INVALID, "a system id needs a subsystem code: " + id);
     }
     requireName(name);
-    change(
-        c -> {
-          requireExists(c, "registry_member", id.memberId().toString(), "member");
-          requireExists(c, "registry_node", node.toString(), "node");
-          insert(
-              c,
-              "INSERT INTO registry_system (id, member_id, name, node_id, created_at) VALUES (?, ?, ?, ?, ?)",
-              id.toString(),
-              id.memberId().toString(),
-              name,
-              node.toString(),
-              now());
-        },
-        "system " + id);
+    catalogue.addSystem(id, name, node);
   }
 
   public void addService(
@@ -216,20 +129,7 @@ public final class Registry {
             throw malformed("OpenAPI document larger than " + MAX_OPENAPI + " characters");
           }
         });
-    change(
-        c -> {
-          requireExists(c, "registry_system", id.provider().toString(), "provider system");
-          insert(
-              c,
-              "INSERT INTO registry_service (id, system_id, backend_url, subject_locator, openapi, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-              id.toString(),
-              id.provider().toString(),
-              backendUrl,
-              subjectLocator,
-              openApi.orElse(null),
-              now());
-        },
-        "service " + id);
+    catalogue.addService(id, backendUrl, subjectLocator, openApi);
   }
 
   /** Grants {@code client} access to {@code service}; returns the grant id. */
@@ -242,32 +142,12 @@ public final class Registry {
     }
     pathPatterns.forEach(PathPattern::parse); // refuses a malformed one
     String id = UUID.randomUUID().toString();
-    change(
-        c -> {
-          requireExists(c, "registry_system", client.toString(), "client system");
-          requireExists(c, "registry_service", service.toString(), "service");
-          insert(
-              c,
-              "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-              id,
-              client.toString(),
-              service.toString(),
-              Json.writeString(List.copyOf(methods)),
-              Json.writeString(List.copyOf(pathPatterns)),
-              now());
-        },
-        "grant");
+    catalogue.addGrant(id, client, service, methods, pathPatterns);
     return id;
   }
 
   public void revokeGrant(String grantId) {
-    change(
-        c -> {
-          if (update(c, "DELETE FROM registry_grant WHERE id = ?", grantId) == 0) {
-            throw notFound("no grant " + grantId);
-          }
-        },
-        "grant");
+    catalogue.revokeGrant(grantId);
   }
 
   /**
@@ -275,116 +155,45 @@ public final class Registry {
    * as a trust anchor: from then on, members' and nodes' certificates must chain to an anchor.
    */
   public void addTrustAnchor(X509Certificate ca) {
-    if (ca.getBasicConstraints() < 0 || ca.getKeyUsage() == null || !ca.getKeyUsage()[5]) {
-      throw new LgspException(
-          ErrorCode.CERTIFICATE_KEY_USAGE,
-          "'"
-              + ca.getSubjectX500Principal().getName()
-              + "' is not a CA certificate (basicConstraints CA and keyCertSign); import the CA's"
-              + " certificate, not one it issued");
-    }
-    CertificateValidator.requireUsable(
-        ca,
-        ca.getBasicConstraints() > 0
-            ? CertificateProfile.ROOT_CA
-            : CertificateProfile.INTERMEDIATE_CA,
-        clock.instant());
-    change(
-        c ->
-            insert(
-                c,
-                "INSERT INTO registry_trust_anchor (fingerprint, subject, der, added_at) VALUES (?, ?, ?, ?)",
-                Certificates.fingerprint(ca),
-                ca.getSubjectX500Principal().getName(),
-                Certificates.der(ca),
-                now()),
-        "trust anchor");
+    certificates.requireCa(ca);
+    catalogue.addTrustAnchor(ca);
   }
 
   public List<X509Certificate> trustAnchors() {
-    return read(this::trustAnchors);
-  }
-
-  private List<X509Certificate> trustAnchors(Connection c) throws SQLException {
-    List<X509Certificate> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery("SELECT der FROM registry_trust_anchor ORDER BY added_at, fingerprint")) {
-      while (r.next()) {
-        result.add(Certificates.fromDer(r.getBytes(1)));
-      }
-    }
-    return result;
-  }
-
-  /**
-   * A certificate must be usable for its purpose and, once trust anchors are imported, chain to one
-   * of them (the anchors may be issuing CAs, so the leaf alone suffices).
-   */
-  private void requireTrusted(X509Certificate certificate, CertificateProfile purpose) {
-    CertificateValidator.requireUsable(certificate, purpose, clock.instant());
-    List<X509Certificate> anchors = trustAnchors();
-    if (!anchors.isEmpty()) {
-      new CertificateValidator(anchors, clock).validate(List.of(certificate), purpose);
-    }
+    return catalogue.trustAnchors();
   }
 
   public List<Directory.Member> members() {
-    return read(this::members);
+    return catalogue.members();
   }
 
   public List<Directory.SystemEntry> systems() {
-    return read(this::systems);
+    return catalogue.systems();
   }
 
   public List<Directory.Node> nodes() {
-    return read(this::nodes);
+    return catalogue.nodes();
   }
 
   public List<Directory.Service> services() {
-    return read(this::services);
+    return catalogue.services();
   }
 
   public List<GrantEntry> grants() {
-    return read(this::grants);
+    return catalogue.grants();
   }
 
   public Optional<String> openApi(ServiceId id) {
-    return read(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("SELECT openapi FROM registry_service WHERE id = ?")) {
-            p.setString(1, id.toString());
-            try (ResultSet r = p.executeQuery()) {
-              if (!r.next()) {
-                throw notFound("no service " + id);
-              }
-              return Optional.ofNullable(r.getString(1));
-            }
-          }
-        });
+    return catalogue.openApi(id);
   }
 
   public long serial() {
-    return read(Registry::serial);
+    return catalogue.serial();
   }
 
   /** The directory as of now, unsigned. */
   public Directory directory() {
-    Instant now = clock.instant();
-    return read(
-        c ->
-            new Directory(
-                options.instance(),
-                serial(c),
-                now,
-                now.plus(options.directoryValidity()),
-                members(c),
-                systems(c),
-                nodes(c),
-                services(c),
-                grants(c).stream().map(GrantEntry::grant).toList(),
-                trustAnchors(c).stream().map(Certificates::base64).toList()));
+    return publisher.directory();
   }
 
   /**
@@ -392,260 +201,19 @@ public final class Registry {
    * polling gateways do not cost a signature each.
    */
   public SignedDirectory publish() {
-    Published p = published;
-    Instant now = clock.instant();
-    long serial = serial();
-    if (p == null
-        || p.serial() != serial
-        || now.isAfter(p.signedAt().plus(options.directoryValidity().dividedBy(10)))) {
-      p = new Published(serial, now, SignedDirectory.sign(directory(), directorySigner));
-      published = p;
-    }
-    return p.directory();
+    return publisher.publish();
   }
 
   /** Appends to the audit log (its own transaction, so refusals are recorded too). */
   public void audit(String actor, String action, String target, String outcome, String detail) {
-    Sql.inTransaction(
-        db,
-        c ->
-            insert(
-                c,
-                "INSERT INTO registry_audit (at, actor, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                now(),
-                actor,
-                action,
-                cut(target),
-                outcome,
-                cut(detail)));
+    audit.record(actor, action, target, outcome, detail);
   }
 
   public List<AuditEntry> auditLog(int limit) {
-    return read(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT id, at, actor, action, target, outcome, detail FROM registry_audit ORDER BY id DESC LIMIT ?")) {
-            p.setInt(1, limit);
-            List<AuditEntry> result = new ArrayList<>();
-            try (ResultSet r = p.executeQuery()) {
-              while (r.next()) {
-                result.add(
-                    new AuditEntry(
-                        r.getLong(1),
-                        Instant.ofEpochMilli(r.getLong(2)),
-                        r.getString(3),
-                        r.getString(4),
-                        r.getString(5),
-                        r.getString(6),
-                        r.getString(7)));
-              }
-            }
-            return result;
-          }
-        });
+    return audit.latest(limit);
   }
 
-  // ---- reading
-
-  private List<Directory.Member> members(Connection c) throws SQLException {
-    Map<String, List<String>> certs = new LinkedHashMap<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery(
-                "SELECT member_id, der FROM registry_signing_cert ORDER BY added_at, fingerprint")) {
-      while (r.next()) {
-        certs
-            .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
-            .add(java.util.Base64.getEncoder().encodeToString(r.getBytes(2)));
-      }
-    }
-    List<Directory.Member> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement().executeQuery("SELECT id, name FROM registry_member ORDER BY id")) {
-      while (r.next()) {
-        result.add(
-            new Directory.Member(
-                ClientId.parse(r.getString(1)),
-                r.getString(2),
-                certs.getOrDefault(r.getString(1), List.of())));
-      }
-    }
-    return result;
-  }
-
-  private List<Directory.SystemEntry> systems(Connection c) throws SQLException {
-    List<Directory.SystemEntry> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery("SELECT id, name, node_id FROM registry_system ORDER BY id")) {
-      while (r.next()) {
-        result.add(
-            new Directory.SystemEntry(
-                ClientId.parse(r.getString(1)), r.getString(2), NodeId.parse(r.getString(3))));
-      }
-    }
-    return result;
-  }
-
-  private List<Directory.Node> nodes(Connection c) throws SQLException {
-    Map<String, List<String>> certs = new LinkedHashMap<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery(
-                "SELECT node_id, der FROM registry_node_tls_cert ORDER BY added_at, fingerprint")) {
-      while (r.next()) {
-        certs
-            .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
-            .add(java.util.Base64.getEncoder().encodeToString(r.getBytes(2)));
-      }
-    }
-    List<Directory.Node> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement().executeQuery("SELECT id, address FROM registry_node ORDER BY id")) {
-      while (r.next()) {
-        result.add(
-            new Directory.Node(
-                NodeId.parse(r.getString(1)),
-                r.getString(2),
-                certs.getOrDefault(r.getString(1), List.of())));
-      }
-    }
-    return result;
-  }
-
-  private List<Directory.Service> services(Connection c) throws SQLException {
-    List<Directory.Service> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery(
-                "SELECT id, backend_url, subject_locator FROM registry_service ORDER BY id")) {
-      while (r.next()) {
-        result.add(
-            new Directory.Service(ServiceId.parse(r.getString(1)), r.getString(2), r.getString(3)));
-      }
-    }
-    return result;
-  }
-
-  private List<GrantEntry> grants(Connection c) throws SQLException {
-    List<GrantEntry> result = new ArrayList<>();
-    try (ResultSet r =
-        c.createStatement()
-            .executeQuery(
-                "SELECT id, client_id, service_id, methods, path_patterns FROM registry_grant ORDER BY client_id, service_id, id")) {
-      while (r.next()) {
-        result.add(
-            new GrantEntry(
-                r.getString(1),
-                new Directory.Grant(
-                    ClientId.parse(r.getString(2)),
-                    ServiceId.parse(r.getString(3)),
-                    strings(r.getString(4)),
-                    strings(r.getString(5)).stream().map(PathPattern::parse).toList())));
-      }
-    }
-    return result;
-  }
-
-  private static long serial(Connection c) throws SQLException {
-    try (ResultSet r =
-        c.createStatement().executeQuery("SELECT serial FROM registry_state WHERE singleton = 1")) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
-  private static List<String> strings(String json) {
-    try {
-      return Json.mapper().readValue(json, STRINGS);
-    } catch (java.io.IOException e) {
-      throw new StorageException("corrupt list in registry", e);
-    }
-  }
-
-  // ---- writing
-
-  /** A change to the registry. */
-  @FunctionalInterface
-  private interface Change {
-    void apply(Connection c) throws SQLException;
-  }
-
-  private void change(Change change, String what) {
-    try {
-      Sql.inTransaction(
-          db,
-          c -> {
-            change.apply(c);
-            update(c, "UPDATE registry_state SET serial = serial + 1 WHERE singleton = 1");
-            return null;
-          });
-    } catch (StorageException e) {
-      if (isUniqueViolation(e)) {
-        throw new LgspException(ErrorCode.RESOURCE_CONFLICT, what + " already exists");
-      }
-      throw e;
-    }
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s) {
-        String state = s.getSQLState() == null ? "" : s.getSQLState();
-        String msg = s.getMessage() == null ? "" : s.getMessage();
-        if (state.equals("23505")
-            || msg.contains("UNIQUE constraint")
-            || msg.contains("PRIMARY KEY")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private <T> T read(Sql.Work<T> work) {
-    return Sql.read(db, work);
-  }
-
-  private static void insertTls(Connection c, NodeId id, X509Certificate cert) throws SQLException {
-    insert(
-        c,
-        "INSERT INTO registry_node_tls_cert (fingerprint, node_id, der, added_at) VALUES (?, ?, ?, ?)",
-        Certificates.fingerprint(cert),
-        id.toString(),
-        Certificates.der(cert),
-        System.currentTimeMillis());
-  }
-
-  private static int insert(Connection c, String sql, Object... values) throws SQLException {
-    return update(c, sql, values);
-  }
-
-  private static int update(Connection c, String sql, Object... values) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        p.setObject(i + 1, values[i]);
-      }
-      return p.executeUpdate();
-    }
-  }
-
-  private static void requireExists(Connection c, String table, String id, String what)
-      throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
-      p.setString(1, id);
-      try (ResultSet r = p.executeQuery()) {
-        if (!r.next()) {
-          throw notFound(what + " " + id + " is not registered");
-        }
-      }
-    }
-  }
-
-  private long now() {
-    return clock.millis();
-  }
+  // ---- input checks
 
   private void requireInstance(ClientId id) {
     if (!id.instance().equals(options.instance())) {
@@ -699,15 +267,7 @@ public final class Registry {
     }
   }
 
-  private static String cut(String s) {
-    return s.length() > 1000 ? s.substring(0, 1000) : s;
-  }
-
   private static LgspException malformed(String detail) {
     return new LgspException(ErrorCode.REQUEST_MALFORMED, detail);
-  }
-
-  private static LgspException notFound(String detail) {
-    return new LgspException(ErrorCode.RESOURCE_NOT_FOUND, detail);
   }
 }

@@ -6,9 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -16,23 +23,47 @@ import org.sqlite.SQLiteDataSource;
  * A relational store chosen by JDBC URL: {@code jdbc:sqlite:FILE} (embedded default: WAL journal,
  * {@code synchronous=FULL}, so a committed transaction survives power loss) or {@code
  * jdbc:postgresql://...} (production). Each module migrates its own tables with its own Flyway
- * history, so modules can share one database without knowing each other.
+ * history, so modules can share one database without knowing each other. Statements run through
+ * {@link Sql} (Jdbi handles) or, on the group-commit write paths, {@link GroupCommit}.
  */
 public final class Database implements AutoCloseable {
   private final String url;
   private final Dialect dialect;
   private final HikariDataSource pool;
+  private final Jdbi jdbi;
 
   private Database(String url, Dialect dialect, HikariDataSource pool) {
     this.url = url;
     this.dialect = dialect;
     this.pool = pool;
+    this.jdbi = Jdbi.create(pool);
+    // Statements are plain SQL with ? parameters: no templating (SQL's own '<' stays SQL).
+    jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+    // Failure messages must not carry the values bound (personal data, keys) into logs.
+    jdbi.getConfig(StatementExceptions.class)
+        .setMessageRendering(StatementExceptions.MessageRendering.NONE);
   }
 
-  /** The SQL flavours we run on. */
+  /**
+   * The SQL flavours we run on. Migrations written once for both use the placeholders {@code
+   * ${blob}} (bytes), {@code ${int64_pk}} (a 64-bit integer primary key; SQLite's rowid) and {@code
+   * ${identity_pk}} (a 64-bit key the database numbers).
+   */
   public enum Dialect {
-    SQLITE,
-    POSTGRESQL
+    SQLITE("sqlite", "BLOB", "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+    POSTGRESQL(
+        "postgresql",
+        "BYTEA",
+        "BIGINT PRIMARY KEY",
+        "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+
+    private final String folder;
+    private final Map<String, String> placeholders;
+
+    Dialect(String folder, String blob, String int64Key, String identityKey) {
+      this.folder = folder;
+      this.placeholders = Map.of("blob", blob, "int64_pk", int64Key, "identity_pk", identityKey);
+    }
   }
 
   public static Database open(String jdbcUrl) {
@@ -91,22 +122,40 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Applies the migrations under {@code classpath:db/migration/MODULE/{common,sqlite|postgresql}},
-   * recording them in {@code lgsp_schema_MODULE}.
+   * Applies the migrations under {@code classpath:db/migration/MODULE/common} (written for both
+   * dialects, see {@link Dialect}) and {@code .../MODULE/sqlite} or {@code .../MODULE/postgresql}
+   * (only what differs), recording them in {@code lgsp_schema_MODULE}. Versions are unique across
+   * both folders.
    */
   public void migrate(String module) {
     if (!module.matches("[a-z]+")) {
       throw new IllegalArgumentException("module name must be lower-case letters");
     }
-    String flavour = dialect == Dialect.SQLITE ? "sqlite" : "postgresql";
-    Flyway.configure(Database.class.getClassLoader())
+    ClassLoader loader = Database.class.getClassLoader();
+    List<String> locations = new ArrayList<>();
+    for (String folder : List.of("common", dialect.folder)) {
+      String path = "db/migration/" + module + "/" + folder;
+      if (loader.getResource(path) != null) {
+        locations.add("classpath:" + path);
+      }
+    }
+    if (locations.isEmpty()) {
+      throw new IllegalArgumentException("no migrations for module " + module);
+    }
+    Flyway.configure(loader)
         .dataSource(pool)
         .table("lgsp_schema_" + module)
-        .locations("classpath:db/migration/" + module + "/" + flavour)
+        .locations(locations.toArray(String[]::new))
+        .placeholders(dialect.placeholders)
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .load()
         .migrate();
+  }
+
+  /** The Jdbi over this database's pool; reached through {@link Sql} and {@link GroupCommit}. */
+  Jdbi jdbi() {
+    return jdbi;
   }
 
   public DataSource dataSource() {

@@ -1,8 +1,5 @@
 package org.openlgsp.storage;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Group commit: callers queue durable writes, one writer thread runs the queued ones in a single
@@ -26,6 +25,7 @@ import java.util.logging.Logger;
  */
 public final class GroupCommit<I, R> implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+  private static final String ITEM = "item";
 
   /**
    * At most {@code maxBatch} writes per transaction, waiting at most {@code maxDelay} after the
@@ -51,7 +51,7 @@ public final class GroupCommit<I, R> implements AutoCloseable {
      * Writes {@code items}, returning one outcome per item in the same order. Throwing fails (and
      * rolls back) the whole batch; an item of its own can fail alone with {@link #isolated}.
      */
-    List<Outcome<R>> write(Connection connection, List<I> items) throws SQLException;
+    List<Outcome<R>> write(Handle handle, List<I> items);
 
     /** Runs on the writer after the batch committed, before any caller is released. */
     default void committed(List<I> items, List<Outcome<R>> outcomes) {}
@@ -71,7 +71,7 @@ public final class GroupCommit<I, R> implements AutoCloseable {
   /** The work of one item, in the batch's transaction. */
   @FunctionalInterface
   public interface ItemWork<I, R> {
-    R write(Connection connection, I item) throws SQLException;
+    R write(Handle handle, I item);
   }
 
   /** Builds the failure callers see: {@code detail}, with the cause when there is one. */
@@ -133,19 +133,19 @@ public final class GroupCommit<I, R> implements AutoCloseable {
    * back and fails alone, the others still commit. For batches whose items are independent.
    */
   public static <I, R> List<Outcome<R>> isolated(
-      Connection connection, List<I> items, ItemWork<I, R> work) throws SQLException {
+      Handle handle, List<I> items, ItemWork<I, R> work) {
     List<Outcome<R>> out = new ArrayList<>(items.size());
     for (I item : items) {
-      Savepoint sp = connection.setSavepoint();
+      handle.savepoint(ITEM);
       try {
-        R r = work.write(connection, item);
-        connection.releaseSavepoint(sp);
+        R r = work.write(handle, item);
+        handle.releaseSavepoint(ITEM);
         out.add(new Outcome.Done<>(r));
-      } catch (SQLException e) {
-        connection.rollback(sp);
-        out.add(new Outcome.Failed<>(new StorageException("write failed: " + e.getMessage(), e)));
+      } catch (JdbiException e) {
+        handle.rollbackToSavepoint(ITEM);
+        out.add(new Outcome.Failed<>(StorageException.of("write failed", e)));
       } catch (RuntimeException e) {
-        connection.rollback(sp);
+        handle.rollbackToSavepoint(ITEM);
         out.add(new Outcome.Failed<>(e));
       }
     }
@@ -195,22 +195,21 @@ public final class GroupCommit<I, R> implements AutoCloseable {
   private void commit(List<Pending<I, R>> pending) {
     List<I> items = pending.stream().map(Pending::item).toList();
     List<Outcome<R>> outcomes;
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        outcomes = batch.write(c, items);
-        if (outcomes.size() != items.size()) {
-          throw new IllegalStateException(
-              name + " batch returned " + outcomes.size() + " outcomes for " + items.size());
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.SEVERE, name + " batch of " + items.size() + " writes not committed", e);
-      RuntimeException f = failure.of(name + " could not write durably", e);
+    try (Handle h = db.jdbi().open()) {
+      outcomes =
+          h.inTransaction(
+              t -> {
+                List<Outcome<R>> written = batch.write(t, items);
+                if (written.size() != items.size()) {
+                  throw new IllegalStateException(
+                      name + " batch returned " + written.size() + " outcomes for " + items.size());
+                }
+                return written;
+              });
+    } catch (RuntimeException e) {
+      RuntimeException cause = e instanceof JdbiException j ? StorageException.of(name, j) : e;
+      LOG.log(Level.SEVERE, name + " batch of " + items.size() + " writes not committed", cause);
+      RuntimeException f = failure.of(name + " could not write durably", cause);
       pending.forEach(p -> p.done().completeExceptionally(f));
       return;
     }

@@ -1,39 +1,35 @@
 package org.openlgsp.storage;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
-/** Runs a unit of work in one transaction, committing on success and rolling back on failure. */
+/**
+ * Work on a {@link Database} through a Jdbi {@link Handle}: in one transaction, committed on
+ * success and rolled back on failure, or as a read. A database failure surfaces as a {@link
+ * StorageException}; what the work itself throws otherwise passes through unchanged.
+ */
 public final class Sql {
   private Sql() {}
 
-  /** Work done with a connection. */
+  /** Work done with a handle. */
   @FunctionalInterface
   public interface Work<T> {
-    T run(Connection connection) throws SQLException;
+    T run(Handle handle);
   }
 
   public static <T> T inTransaction(Database db, Work<T> work) {
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StorageException("database operation failed: " + e.getMessage(), e);
+    try (Handle h = db.jdbi().open()) {
+      return h.inTransaction(work::run);
+    } catch (JdbiException e) {
+      throw StorageException.of("database operation failed", e);
     }
   }
 
   public static <T> T read(Database db, Work<T> work) {
-    try (Connection c = db.connection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StorageException("database read failed: " + e.getMessage(), e);
+    try (Handle h = db.jdbi().open()) {
+      return work.run(h);
+    } catch (JdbiException e) {
+      throw StorageException.of("database read failed", e);
     }
   }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +30,7 @@ class GroupCommitTest {
 
   private void open(String kind, int maxBatch, int capacity) {
     db = TestDatabases.open(kind, dir);
-    Sql.inTransaction(
-        db, c -> c.createStatement().execute("CREATE TABLE item (name VARCHAR(64) PRIMARY KEY)"));
+    Sql.inTransaction(db, h -> h.execute("CREATE TABLE item (name VARCHAR(64) PRIMARY KEY)"));
     // Each item is inserted in its own savepoint; "bad" items throw after inserting.
     writer =
         new GroupCommit<String, String>(
@@ -45,11 +41,8 @@ class GroupCommitTest {
             StorageException::new);
   }
 
-  private static String insert(Connection c, String name) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO item (name) VALUES (?)")) {
-      p.setString(1, name);
-      p.executeUpdate();
-    }
+  private static String insert(Handle h, String name) {
+    h.execute("INSERT INTO item (name) VALUES (?)", name);
     if (name.startsWith("bad")) {
       throw new IllegalArgumentException("refused " + name);
     }
@@ -57,17 +50,7 @@ class GroupCommitTest {
   }
 
   private List<String> stored() {
-    return Sql.read(
-        db,
-        c -> {
-          List<String> out = new ArrayList<>();
-          try (ResultSet r = c.createStatement().executeQuery("SELECT name FROM item")) {
-            while (r.next()) {
-              out.add(r.getString(1));
-            }
-          }
-          return out;
-        });
+    return Sql.read(db, h -> h.createQuery("SELECT name FROM item").mapTo(String.class).list());
   }
 
   @ParameterizedTest
@@ -111,11 +94,10 @@ class GroupCommitTest {
                 new GroupCommit.Options(64, Duration.ofMillis(50), 100),
                 new GroupCommit.Batch<>() {
                   @Override
-                  public List<GroupCommit.Outcome<String>> write(Connection c, List<String> items)
-                      throws SQLException {
+                  public List<GroupCommit.Outcome<String>> write(Handle h, List<String> items) {
                     List<GroupCommit.Outcome<String>> out = new ArrayList<>();
                     for (String item : items) {
-                      out.add(new GroupCommit.Outcome.Done<>(insert(c, item)));
+                      out.add(new GroupCommit.Outcome.Done<>(insert(h, item)));
                     }
                     return out;
                   }
@@ -144,6 +126,25 @@ class GroupCommitTest {
     } finally {
       all.close();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void anIsolatedItemBreakingAKeyFailsAloneAsAUniqueViolation(String kind) {
+    open(kind, 64, 100);
+    writer.start();
+    assertThat(writer.submit("ok-a").join()).isEqualTo("stored ok-a");
+
+    CompletableFuture<String> twin = writer.submit("ok-a");
+    CompletableFuture<String> other = writer.submit("ok-b");
+
+    assertThatThrownBy(twin::join)
+        .cause()
+        .isInstanceOfSatisfying(
+            StorageException.class, e -> assertThat(e.isUniqueViolation()).isTrue())
+        .hasMessageStartingWith("write failed: ");
+    assertThat(other.join()).isEqualTo("stored ok-b");
+    assertThat(stored()).containsExactlyInAnyOrder("ok-a", "ok-b");
   }
 
   @ParameterizedTest

@@ -2,13 +2,13 @@ CREATE TABLE registry_member (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL);
 CREATE TABLE registry_signing_cert (
   fingerprint TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES registry_member(id),
-  der BYTEA NOT NULL, added_at BIGINT NOT NULL);
+  der ${blob} NOT NULL, added_at BIGINT NOT NULL);
 CREATE TABLE registry_node (
   id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES registry_member(id),
   address TEXT NOT NULL, created_at BIGINT NOT NULL);
 CREATE TABLE registry_node_tls_cert (
   fingerprint TEXT PRIMARY KEY, node_id TEXT NOT NULL REFERENCES registry_node(id),
-  der BYTEA NOT NULL, added_at BIGINT NOT NULL);
+  der ${blob} NOT NULL, added_at BIGINT NOT NULL);
 CREATE TABLE registry_system (
   id TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES registry_member(id), name TEXT NOT NULL,
   node_id TEXT NOT NULL REFERENCES registry_node(id), created_at BIGINT NOT NULL);
@@ -24,5 +24,5 @@ CREATE TABLE registry_state (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1), serial BIGINT NOT NULL);
 INSERT INTO registry_state (singleton, serial) VALUES (1, 1);
 CREATE TABLE registry_audit (
-  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL,
+  id ${identity_pk}, at BIGINT NOT NULL, actor TEXT NOT NULL,
   action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);

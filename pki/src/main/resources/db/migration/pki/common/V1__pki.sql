@@ -2,7 +2,7 @@
 -- survive restarts; the CRL and the OCSP responder are answered from this table.
 CREATE TABLE pki_certificate (
   issuer TEXT NOT NULL, serial TEXT NOT NULL, profile TEXT NOT NULL, subject TEXT NOT NULL,
-  fingerprint TEXT NOT NULL UNIQUE, der BYTEA NOT NULL, not_before BIGINT NOT NULL,
+  fingerprint TEXT NOT NULL UNIQUE, der ${blob} NOT NULL, not_before BIGINT NOT NULL,
   not_after BIGINT NOT NULL, issued_at BIGINT NOT NULL, revoked_at BIGINT,
   revocation_reason BIGINT, PRIMARY KEY (issuer, serial));
 CREATE INDEX pki_certificate_revoked ON pki_certificate (issuer, revoked_at);

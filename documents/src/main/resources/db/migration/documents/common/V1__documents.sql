@@ -31,7 +31,7 @@ CREATE TABLE edoc_delivery (
 CREATE INDEX edoc_delivery_inbox ON edoc_delivery (recipient, state, created_at);
 
 CREATE TABLE edoc_status (
-  seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  seq             ${identity_pk},
   package_id      TEXT NOT NULL REFERENCES edoc_package (id),
   document_id     TEXT NOT NULL,
   original_sender TEXT NOT NULL,

@@ -1,0 +1,411 @@
+package org.openlgsp.registry;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.PathPattern;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+import org.openlgsp.storage.StorageException;
+
+/**
+ * The registry's records: members and their signing certificates, nodes and their TLS certificates,
+ * systems, services, grants and trust anchors. Every change bumps the directory serial in the same
+ * transaction, so gateways can tell a newer directory from an older one. Takes inputs already
+ * checked by {@link Registry}; checks only what needs the stored state. Its tables are migrated as
+ * "registry" and "anchors".
+ */
+final class Catalogue {
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  private final Database db;
+  private final Clock clock;
+
+  /** Everything the directory is made of, read together. */
+  record Contents(
+      long serial,
+      List<Directory.Member> members,
+      List<Directory.SystemEntry> systems,
+      List<Directory.Node> nodes,
+      List<Directory.Service> services,
+      List<Registry.GrantEntry> grants,
+      List<X509Certificate> trustAnchors) {}
+
+  Catalogue(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  // ---- changes
+
+  void addMember(ClientId id, String name) {
+    change(
+        h ->
+            h.execute(
+                "INSERT INTO registry_member (id, name, created_at) VALUES (?, ?, ?)",
+                id.toString(),
+                name,
+                now()),
+        "member " + id);
+  }
+
+  void addSigningCertificate(ClientId member, X509Certificate certificate) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", member.toString(), "member");
+          h.execute(
+              "INSERT INTO registry_signing_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
+              Certificates.fingerprint(certificate),
+              member.toString(),
+              Certificates.der(certificate),
+              now());
+        },
+        "signing certificate");
+  }
+
+  void removeSigningCertificate(ClientId member, String fingerprint) {
+    removeCertificate(
+        "DELETE FROM registry_signing_cert WHERE member_id = ? AND fingerprint = ?",
+        member.toString(),
+        fingerprint,
+        "member " + member + " has no signing certificate " + fingerprint,
+        "signing certificate");
+  }
+
+  void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", id.owner().toString(), "member");
+          h.execute(
+              "INSERT INTO registry_node (id, owner_id, address, created_at) VALUES (?, ?, ?, ?)",
+              id.toString(),
+              id.owner().toString(),
+              address,
+              now());
+          for (X509Certificate cert : tlsCertificates) {
+            insertTls(h, id, cert);
+          }
+        },
+        "node " + id);
+  }
+
+  void addNodeTlsCertificate(NodeId id, X509Certificate certificate) {
+    change(
+        h -> {
+          requireExists(h, "registry_node", id.toString(), "node");
+          insertTls(h, id, certificate);
+        },
+        "TLS certificate");
+  }
+
+  void removeNodeTlsCertificate(NodeId id, String fingerprint) {
+    removeCertificate(
+        "DELETE FROM registry_node_tls_cert WHERE node_id = ? AND fingerprint = ?",
+        id.toString(),
+        fingerprint,
+        "node " + id + " has no TLS certificate " + fingerprint,
+        "TLS certificate");
+  }
+
+  void addSystem(ClientId id, String name, NodeId node) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", id.memberId().toString(), "member");
+          requireExists(h, "registry_node", node.toString(), "node");
+          h.execute(
+              "INSERT INTO registry_system (id, member_id, name, node_id, created_at) VALUES (?, ?, ?, ?, ?)",
+              id.toString(),
+              id.memberId().toString(),
+              name,
+              node.toString(),
+              now());
+        },
+        "system " + id);
+  }
+
+  void addService(
+      ServiceId id, String backendUrl, String subjectLocator, Optional<String> openApi) {
+    change(
+        h -> {
+          requireExists(h, "registry_system", id.provider().toString(), "provider system");
+          h.createUpdate(
+                  "INSERT INTO registry_service (id, system_id, backend_url, subject_locator, openapi, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+              .bind(0, id.toString())
+              .bind(1, id.provider().toString())
+              .bind(2, backendUrl)
+              .bind(3, subjectLocator)
+              .bind(4, openApi.orElse(null))
+              .bind(5, now())
+              .execute();
+        },
+        "service " + id);
+  }
+
+  void addGrant(
+      String id,
+      ClientId client,
+      ServiceId service,
+      List<String> methods,
+      List<String> pathPatterns) {
+    change(
+        h -> {
+          requireExists(h, "registry_system", client.toString(), "client system");
+          requireExists(h, "registry_service", service.toString(), "service");
+          h.execute(
+              "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+              id,
+              client.toString(),
+              service.toString(),
+              Json.writeString(List.copyOf(methods)),
+              Json.writeString(List.copyOf(pathPatterns)),
+              now());
+        },
+        "grant");
+  }
+
+  void revokeGrant(String grantId) {
+    change(
+        h -> {
+          if (h.execute("DELETE FROM registry_grant WHERE id = ?", grantId) == 0) {
+            throw notFound("no grant " + grantId);
+          }
+        },
+        "grant");
+  }
+
+  void addTrustAnchor(X509Certificate ca) {
+    change(
+        h ->
+            h.execute(
+                "INSERT INTO registry_trust_anchor (fingerprint, subject, der, added_at) VALUES (?, ?, ?, ?)",
+                Certificates.fingerprint(ca),
+                ca.getSubjectX500Principal().getName(),
+                Certificates.der(ca),
+                now()),
+        "trust anchor");
+  }
+
+  /** Deletes one certificate row by owner and fingerprint; not found when there is none. */
+  private void removeCertificate(
+      String delete, String owner, String fingerprint, String notFound, String what) {
+    change(
+        h -> {
+          if (h.execute(delete, owner, fingerprint) == 0) {
+            throw notFound(notFound);
+          }
+        },
+        what);
+  }
+
+  private void change(Consumer<Handle> change, String what) {
+    try {
+      Sql.inTransaction(
+          db,
+          h -> {
+            change.accept(h);
+            return h.execute("UPDATE registry_state SET serial = serial + 1 WHERE singleton = 1");
+          });
+    } catch (StorageException e) {
+      if (e.isUniqueViolation()) {
+        throw new LgspException(ErrorCode.RESOURCE_CONFLICT, what + " already exists");
+      }
+      throw e;
+    }
+  }
+
+  private static void insertTls(Handle h, NodeId id, X509Certificate cert) {
+    h.execute(
+        "INSERT INTO registry_node_tls_cert (fingerprint, node_id, der, added_at) VALUES (?, ?, ?, ?)",
+        Certificates.fingerprint(cert),
+        id.toString(),
+        Certificates.der(cert),
+        System.currentTimeMillis());
+  }
+
+  private static void requireExists(Handle h, String table, String id, String what) {
+    boolean found =
+        h.createQuery("SELECT 1 FROM " + table + " WHERE id = ?")
+            .bind(0, id)
+            .map((r, ctx) -> true)
+            .findFirst()
+            .isPresent();
+    if (!found) {
+      throw notFound(what + " " + id + " is not registered");
+    }
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  // ---- reads
+
+  Contents contents() {
+    return Sql.read(
+        db,
+        h ->
+            new Contents(
+                serial(h),
+                members(h),
+                systems(h),
+                nodes(h),
+                services(h),
+                grants(h),
+                trustAnchors(h)));
+  }
+
+  long serial() {
+    return Sql.read(db, Catalogue::serial);
+  }
+
+  List<X509Certificate> trustAnchors() {
+    return Sql.read(db, Catalogue::trustAnchors);
+  }
+
+  List<Directory.Member> members() {
+    return Sql.read(db, Catalogue::members);
+  }
+
+  List<Directory.SystemEntry> systems() {
+    return Sql.read(db, Catalogue::systems);
+  }
+
+  List<Directory.Node> nodes() {
+    return Sql.read(db, Catalogue::nodes);
+  }
+
+  List<Directory.Service> services() {
+    return Sql.read(db, Catalogue::services);
+  }
+
+  List<Registry.GrantEntry> grants() {
+    return Sql.read(db, Catalogue::grants);
+  }
+
+  Optional<String> openApi(ServiceId id) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery("SELECT openapi FROM registry_service WHERE id = ?")
+                .bind(0, id.toString())
+                // a service without a document is a row holding NULL, not a missing row
+                .map((r, ctx) -> Optional.ofNullable(r.getString(1)))
+                .findOne()
+                .orElseThrow(() -> notFound("no service " + id)));
+  }
+
+  private static long serial(Handle h) {
+    return h.createQuery("SELECT serial FROM registry_state WHERE singleton = 1")
+        .map((r, ctx) -> r.getLong(1))
+        .one();
+  }
+
+  private static List<X509Certificate> trustAnchors(Handle h) {
+    return h.createQuery("SELECT der FROM registry_trust_anchor ORDER BY added_at, fingerprint")
+        .map((r, ctx) -> Certificates.fromDer(r.getBytes(1)))
+        .list();
+  }
+
+  private static List<Directory.Member> members(Handle h) {
+    Map<String, List<String>> certs =
+        certificatesBy(
+            h, "SELECT member_id, der FROM registry_signing_cert ORDER BY added_at, fingerprint");
+    return h.createQuery("SELECT id, name FROM registry_member ORDER BY id")
+        .map(
+            (r, ctx) ->
+                new Directory.Member(
+                    ClientId.parse(r.getString(1)),
+                    r.getString(2),
+                    certs.getOrDefault(r.getString(1), List.of())))
+        .list();
+  }
+
+  private static List<Directory.SystemEntry> systems(Handle h) {
+    return h.createQuery("SELECT id, name, node_id FROM registry_system ORDER BY id")
+        .map(
+            (r, ctx) ->
+                new Directory.SystemEntry(
+                    ClientId.parse(r.getString(1)), r.getString(2), NodeId.parse(r.getString(3))))
+        .list();
+  }
+
+  private static List<Directory.Node> nodes(Handle h) {
+    Map<String, List<String>> certs =
+        certificatesBy(
+            h, "SELECT node_id, der FROM registry_node_tls_cert ORDER BY added_at, fingerprint");
+    return h.createQuery("SELECT id, address FROM registry_node ORDER BY id")
+        .map(
+            (r, ctx) ->
+                new Directory.Node(
+                    NodeId.parse(r.getString(1)),
+                    r.getString(2),
+                    certs.getOrDefault(r.getString(1), List.of())))
+        .list();
+  }
+
+  /** Base64 DER certificates grouped by owner id, in the query's order. */
+  private static Map<String, List<String>> certificatesBy(Handle h, String ownerAndDer) {
+    return h.createQuery(ownerAndDer)
+        .reduceResultSet(
+            new LinkedHashMap<String, List<String>>(),
+            (certs, r, ctx) -> {
+              certs
+                  .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+                  .add(Base64.getEncoder().encodeToString(r.getBytes(2)));
+              return certs;
+            });
+  }
+
+  private static List<Directory.Service> services(Handle h) {
+    return h.createQuery(
+            "SELECT id, backend_url, subject_locator FROM registry_service ORDER BY id")
+        .map(
+            (r, ctx) ->
+                new Directory.Service(
+                    ServiceId.parse(r.getString(1)), r.getString(2), r.getString(3)))
+        .list();
+  }
+
+  private static List<Registry.GrantEntry> grants(Handle h) {
+    return h.createQuery(
+            "SELECT id, client_id, service_id, methods, path_patterns FROM registry_grant ORDER BY client_id, service_id, id")
+        .map(
+            (r, ctx) ->
+                new Registry.GrantEntry(
+                    r.getString(1),
+                    new Directory.Grant(
+                        ClientId.parse(r.getString(2)),
+                        ServiceId.parse(r.getString(3)),
+                        strings(r.getString(4)),
+                        strings(r.getString(5)).stream().map(PathPattern::parse).toList())))
+        .list();
+  }
+
+  private static List<String> strings(String json) {
+    try {
+      return Json.mapper().readValue(json, STRINGS);
+    } catch (java.io.IOException e) {
+      throw new StorageException("corrupt list in registry", e);
+    }
+  }
+
+  private static LgspException notFound(String detail) {
+    return new LgspException(ErrorCode.RESOURCE_NOT_FOUND, detail);
+  }
+}

@@ -1,5 +1,0 @@
--- Certificate requests of nodes and members, waiting for the administrator's decision.
-CREATE TABLE enrolment_request (
-  id TEXT PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, csr BLOB NOT NULL,
-  status TEXT NOT NULL, submitted_at INTEGER NOT NULL, decided_at INTEGER,
-  detail TEXT NOT NULL, certificate BLOB);
