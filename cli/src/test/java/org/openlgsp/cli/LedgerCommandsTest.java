@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -169,16 +170,17 @@ class LedgerCommandsTest {
                     assertThat(e.target()).doesNotContain(citizen);
                   });
 
-          var liveSubject =
-              CommandRun.run(
-                  "ledger",
-                  "subject",
-                  "--url",
-                  url,
-                  "--token-file",
-                  token.toString(),
-                  "--personal-id",
-                  citizen);
+          String[] liveSubjectArgs = {
+            "ledger",
+            "subject",
+            "--url",
+            url,
+            "--token-file",
+            token.toString(),
+            "--personal-id",
+            citizen
+          };
+          var liveSubject = CommandRun.run(liveSubjectArgs);
           assertThat(liveSubject.exit()).as(liveSubject.err()).isZero();
           assertThat(liveSubject.out().strip()).isEqualTo(report.body());
 
@@ -194,17 +196,9 @@ class LedgerCommandsTest {
               .contains("Who accessed my data")
               .contains("HS-2026-000123")
               .contains("VN072090000001");
-          var livePage =
-              CommandRun.run(
-                  "ledger",
-                  "subject",
-                  "--url",
-                  url,
-                  "--token-file",
-                  token.toString(),
-                  "--personal-id",
-                  citizen,
-                  "--html");
+          String[] livePageArgs = Arrays.copyOf(liveSubjectArgs, liveSubjectArgs.length + 1);
+          livePageArgs[liveSubjectArgs.length] = "--html";
+          var livePage = CommandRun.run(livePageArgs);
           assertThat(livePage.out().strip()).isEqualTo(page.body());
           HttpResponse<String> bad =
               http.send(

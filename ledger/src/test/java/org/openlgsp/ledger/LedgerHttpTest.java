@@ -66,15 +66,17 @@ class LedgerHttpTest {
         Records.withSubject(
             Records.sample("m-2"), hasher.hash(CITIZEN))); // not yet in a checkpoint
     audit = DatabaseAuditLog.open(db);
-    api =
-        LedgerHttp.builder(
-                LedgerReader.open(db),
-                LOG_KEY.verifier(),
-                new SubjectAccess(LedgerReader.open(db), hasher, id -> "Sở Tư pháp"))
-            .auditorToken(BearerTokens.hash(TOKEN))
-            .auditLog(audit)
-            .start("127.0.0.1", 0);
+    api = api().start("127.0.0.1", 0);
     url = "http://127.0.0.1:" + api.port();
+  }
+
+  private LedgerHttp.Builder api() {
+    return LedgerHttp.builder(
+            LedgerReader.open(db),
+            LOG_KEY.verifier(),
+            new SubjectAccess(LedgerReader.open(db), hasher, id -> "Sở Tư pháp"))
+        .auditorToken(BearerTokens.hash(TOKEN))
+        .auditLog(audit);
   }
 
   @AfterEach
@@ -168,15 +170,7 @@ class LedgerHttpTest {
             NoteKey.generate("VN/GOV/000.00.00.G01/gw1/witness", NoteKey.TYPE_COSIGNATURE),
             List.of(LOG_KEY.verifier()),
             Clock.systemUTC());
-    try (LedgerHttp withWitness =
-        LedgerHttp.builder(
-                LedgerReader.open(db),
-                LOG_KEY.verifier(),
-                new SubjectAccess(LedgerReader.open(db), hasher, id -> ""))
-            .auditorToken(BearerTokens.hash(TOKEN))
-            .auditLog(audit)
-            .witness(witness)
-            .start("127.0.0.1", 0)) {
+    try (LedgerHttp withWitness = api().witness(witness).start("127.0.0.1", 0)) {
       assertThat(withWitness.routes())
           .filteredOn(r -> r.path().startsWith("/ledger/v1/witness/"))
           .hasSize(3)
