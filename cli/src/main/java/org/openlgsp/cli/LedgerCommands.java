@@ -6,17 +6,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.openlgsp.core.Json;
 import org.openlgsp.ledger.Checkpoint;
+import org.openlgsp.ledger.InclusionProof;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.LedgerVerifier;
 import org.openlgsp.ledger.Merkle;
 import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.ledger.SignedNote;
+import org.openlgsp.ledger.SubjectAccessReport;
 import org.openlgsp.node.CheckpointTimestamps;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.LedgerFiles;
@@ -159,24 +160,16 @@ final class LedgerCommands {
     Optional<String> key;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
       try (LedgerSource s = where.open()) {
-        Map<String, Object> proof =
-            (Map<String, Object>)
-                Json.read(
-                    Json.write(
-                        s.inclusion(
-                            index, size == null ? OptionalLong.empty() : OptionalLong.of(size))),
-                    Map.class);
+        InclusionProof proof =
+            s.inclusion(index, size == null ? OptionalLong.empty() : OptionalLong.of(size));
         printJson(proof);
         NoteVerifier trusted = key.map(LedgerSource::parseKey).or(s::key).orElseThrow();
-        SignedNote note = SignedNote.parse((String) proof.get("checkpoint"));
+        SignedNote note = SignedNote.parse(proof.checkpoint());
         Checkpoint cp = Checkpoint.parse(note.text());
-        List<byte[]> path =
-            ((List<String>) proof.get("path"))
-                .stream().map(p -> Base64.getDecoder().decode(p)).toList();
-        byte[] leaf = Base64.getDecoder().decode((String) proof.get("leafHash"));
+        List<byte[]> path = proof.path().stream().map(p -> Base64.getDecoder().decode(p)).toList();
+        byte[] leaf = Base64.getDecoder().decode(proof.leafHash());
         boolean ok =
             note.verifiedBy(trusted)
                 && Merkle.verifyInclusion(index, cp.size(), leaf, path, cp.rootHash());
@@ -384,8 +377,12 @@ final class LedgerCommands {
     @Override
     public Integer call() {
       try (LedgerSource s = where.open()) {
-        System.out.println(s.subjectReport(personalId, html));
-        return 0;
+        SubjectAccessReport report = s.subjectAccess(personalId);
+        if (html) {
+          System.out.println(report.html());
+          return 0;
+        }
+        return printJson(report);
       }
     }
   }

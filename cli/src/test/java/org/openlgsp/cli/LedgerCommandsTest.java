@@ -8,12 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.edge.spi.AuditEvent;
 import org.openlgsp.ledger.LedgerHttp;
 import org.openlgsp.ledger.LedgerReader;
 import org.openlgsp.ledger.SubjectAccess;
@@ -100,17 +103,18 @@ class LedgerCommandsTest {
       Path base = dir;
       NodeConfig.GatewayRole g = NodeConfig.read(Path.of(config)).gateway();
       try (Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()))) {
+        List<AuditEvent> audit = new CopyOnWriteArrayList<>();
         LedgerHttp api =
-            new LedgerHttp(
-                LedgerReader.open(db),
-                LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier(),
-                Federation.sha256Hex("auditor-secret"),
-                new SubjectAccess(
+            LedgerHttp.builder(
                     LedgerReader.open(db),
-                    LedgerFiles.subjectHasher(base, g.ledger()),
-                    id -> "Bộ Công an"),
-                "127.0.0.1",
-                0);
+                    LedgerFiles.checkpointKey(base, g.ledger(), NodeId.parse(g.node())).verifier(),
+                    new SubjectAccess(
+                        LedgerReader.open(db),
+                        LedgerFiles.subjectHasher(base, g.ledger()),
+                        id -> "Bộ Công an"))
+                .auditorToken(Federation.sha256Hex("auditor-secret"))
+                .auditLog(audit::add)
+                .start("127.0.0.1", 0);
         try {
           String url = "http://127.0.0.1:" + api.port();
           Path token = dir.resolve("auditor.token");
@@ -157,6 +161,28 @@ class LedgerCommandsTest {
           assertThat(((Map<?, ?>) access.get("proof")).get("checkpoint").toString())
               .startsWith(Federation.MPS_NODE + "\n2\n");
           assertThat(report.body()).doesNotContain(citizen);
+          assertThat(audit)
+              .filteredOn(e -> e.action().equals("ledger.subject-access"))
+              .singleElement()
+              .satisfies(
+                  e -> {
+                    assertThat(e.actor()).isEqualTo(LedgerHttp.AUDITOR);
+                    assertThat(e.target()).doesNotContain(citizen);
+                  });
+
+          String[] liveSubjectArgs = {
+            "ledger",
+            "subject",
+            "--url",
+            url,
+            "--token-file",
+            token.toString(),
+            "--personal-id",
+            citizen
+          };
+          var liveSubject = CommandRun.run(liveSubjectArgs);
+          assertThat(liveSubject.exit()).as(liveSubject.err()).isZero();
+          assertThat(liveSubject.out().strip()).isEqualTo(report.body());
 
           HttpResponse<String> page =
               http.send(
@@ -170,6 +196,10 @@ class LedgerCommandsTest {
               .contains("Who accessed my data")
               .contains("HS-2026-000123")
               .contains("VN072090000001");
+          String[] livePageArgs = Arrays.copyOf(liveSubjectArgs, liveSubjectArgs.length + 1);
+          livePageArgs[liveSubjectArgs.length] = "--html";
+          var livePage = CommandRun.run(livePageArgs);
+          assertThat(livePage.out().strip()).isEqualTo(page.body());
           HttpResponse<String> bad =
               http.send(
                   HttpRequest.newBuilder(URI.create(url + "/ledger/v1/subjects/12345/accesses"))

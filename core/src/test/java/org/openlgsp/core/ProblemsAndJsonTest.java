@@ -42,6 +42,29 @@ class ProblemsAndJsonTest {
   }
 
   @Test
+  void aClientRaisesAProblemAgainWithItsCodeAndDetail() {
+    LgspException e =
+        LgspException.fromProblem(
+            Problem.of(ErrorCode.ACCESS_DENIED, "no grant").toJsonBytes(), "unreadable");
+    assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
+    assertThat(e.detail()).isEqualTo("no grant");
+
+    LgspException unknown =
+        LgspException.fromProblem(
+            "{\"code\":\"no.such\"}".getBytes(StandardCharsets.UTF_8), "unreadable");
+    assertThat(unknown.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    assertThat(unknown.detail()).isEqualTo(ErrorCode.INTERNAL_ERROR.title());
+
+    for (String notAProblem : List.of("", "<html>bad gateway</html>", "[1]", "\"text\"")) {
+      LgspException e2 =
+          LgspException.fromProblem(
+              notAProblem.getBytes(StandardCharsets.UTF_8), "registry answered 502");
+      assertThat(e2.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+      assertThat(e2.detail()).isEqualTo("registry answered 502");
+    }
+  }
+
+  @Test
   void untrustedJsonFailuresAreMalformedRequests() {
     record Sample(String name, int count) {}
     for (String bad :

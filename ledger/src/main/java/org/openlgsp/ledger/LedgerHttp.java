@@ -1,155 +1,157 @@
 package org.openlgsp.ledger;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.openlgsp.core.Digests;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.openlgsp.core.ErrorCode;
-import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.PersonalId;
-import org.openlgsp.core.Problem;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditLog;
 
 /**
- * The auditor API of a gateway node's ledger, under {@code /ledger/v1}: checkpoints, records,
- * inclusion and consistency proofs, the raw export an offline verifier reads, and subject-access
- * reports. Every route needs {@code Authorization: Bearer <auditor token>}.
+ * The auditor API of a gateway node's ledger, under {@code /ledger/v1}, put together by the {@link
+ * Edge}: checkpoints, records, inclusion and consistency proofs, the raw export an offline verifier
+ * reads, and subject-access reports. Every route requires the {@value #AUDITOR_ROLE} role (the
+ * auditor's bearer token, audited as {@value #AUDITOR}); reads of record content and subject access
+ * are audited. A witness, when configured, serves its public routes on the same listener.
  */
 public final class LedgerHttp implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(LedgerHttp.class.getName());
+  /** The role every auditor route requires. */
+  public static final String AUDITOR_ROLE = "ledger.auditor";
+
+  /** The audit actor of the configured auditor token. */
+  public static final String AUDITOR = "auditor";
+
   static final int MAX_PAGE = 10_000;
+  private static final String SUBJECT = "personalId";
 
   private final LedgerReader reader;
   private final NoteVerifier key;
-  private final byte[] tokenSha256;
   private final SubjectAccess subjects;
+  private final Edge edge;
   private final WebServer server;
 
-  public LedgerHttp(
-      LedgerReader reader,
-      NoteVerifier key,
-      String tokenSha256Hex,
-      SubjectAccess subjects,
-      String host,
-      int port) {
-    this(reader, key, tokenSha256Hex, subjects, java.util.Optional.empty(), host, port);
+  private LedgerHttp(Builder b, String host, int port) {
+    this.reader = b.reader;
+    this.key = b.key;
+    this.subjects = b.subjects;
+    this.edge =
+        Edge.builder()
+            .routes(b.witness.map(WitnessHttp::routes).orElse(List.of()))
+            .routes(declared())
+            .authenticator(
+                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
+                    .token(AUDITOR, b.tokenSha256Hex, Set.of(AUDITOR_ROLE))
+                    .build())
+            .auditLog(b.auditLog)
+            .build();
+    this.server = edge.configure(WebServer.builder().host(host).port(port)).build().start();
   }
 
-  /** With a witness: other logs post their checkpoints to be cosigned (no bearer token). */
-  public LedgerHttp(
-      LedgerReader reader,
-      NoteVerifier key,
-      String tokenSha256Hex,
-      SubjectAccess subjects,
-      java.util.Optional<org.openlgsp.ledger.Witness> witness,
-      String host,
-      int port) {
-    this.reader = reader;
-    this.key = key;
-    this.tokenSha256 = java.util.HexFormat.of().parseHex(tokenSha256Hex);
-    this.subjects = subjects;
-    HttpRouting.Builder routing = HttpRouting.builder();
-    witness.ifPresent(w -> WitnessHttp.routes(routing, w));
-    routing
-        .get("/ledger/v1/checkpoint", auth(this::checkpoint))
-        .get("/ledger/v1/checkpoints", auth(this::checkpoints))
-        .get("/ledger/v1/vkey", auth((req, res) -> text(res, key + "\n")))
-        .get("/ledger/v1/records/{index}", auth(this::record))
-        .get("/ledger/v1/records", auth(this::recordsByMessageId))
-        .get("/ledger/v1/proofs/inclusion", auth(this::inclusion))
-        .get("/ledger/v1/proofs/consistency", auth(this::consistency))
-        .get("/ledger/v1/export/records", auth(this::exportRecords))
-        .get("/ledger/v1/export/leaves", auth(this::exportLeaves))
-        .get("/ledger/v1/export/segments", auth(this::segments))
-        .get("/ledger/v1/export/segments/{first}", auth(this::segment))
-        .get("/ledger/v1/subjects/{personalId}/accesses", auth(this::subjectAccess))
-        .any(
-            (req, res) ->
-                problem(res, new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such endpoint")));
-    this.server = WebServer.builder().host(host).port(port).routing(routing).build().start();
+  /**
+   * Starts declaring the API of the ledger {@code reader} reads, whose checkpoints {@code key}
+   * verifies.
+   */
+  public static Builder builder(LedgerReader reader, NoteVerifier key, SubjectAccess subjects) {
+    return new Builder(reader, key, subjects);
   }
 
   public int port() {
     return server.port();
   }
 
-  private Handler auth(Handler handler) {
-    return (req, res) -> {
-      try {
-        String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          throw new LgspException(
-              ErrorCode.ADMIN_UNAUTHENTICATED, "send Authorization: Bearer <auditor token>");
-        }
-        byte[] presented =
-            Digests.sha256(auth.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-        if (!Digests.constantTimeEquals(presented, tokenSha256)) {
-          throw new LgspException(ErrorCode.ADMIN_UNAUTHENTICATED, "auditor token not accepted");
-        }
-        handler.handle(req, res);
-      } catch (LgspException e) {
-        problem(res, e);
-      } catch (IllegalArgumentException e) {
-        problem(res, new LgspException(ErrorCode.REQUEST_MALFORMED, e.getMessage()));
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "ledger API failure", e);
-        problem(res, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error"));
-      }
-    };
+  /** Every route this listener serves, as declared. */
+  public List<Route> routes() {
+    return edge.routes();
   }
 
-  private void checkpoint(ServerRequest req, ServerResponse res) {
-    StoredCheckpoint c = reader.latestCheckpoint().orElseThrow(LedgerHttp::noCheckpoint);
-    text(res, c.note().format());
+  private static Route.Builder auditor(Route.Builder route) {
+    return route.roles(AUDITOR_ROLE);
   }
 
-  private void checkpoints(ServerRequest req, ServerResponse res) {
-    json(res, reader.checkpoints().stream().map(LedgerJson::checkpoint).toList());
+  private List<Route> declared() {
+    Audit signed = Audit.notAudited("signed checkpoints, public to the log's witnesses");
+    Audit hashes = Audit.notAudited("hashes only, no record content");
+    return List.of(
+        auditor(Route.get("/ledger/v1/checkpoint"))
+            .audit(signed)
+            .handle(c -> text(c, LedgerOps.latestCheckpoint(reader))),
+        auditor(Route.get("/ledger/v1/checkpoints"))
+            .audit(signed)
+            .handle(
+                c ->
+                    c.sendJson(
+                        200, reader.checkpoints().stream().map(CheckpointView::of).toList())),
+        auditor(Route.get("/ledger/v1/vkey"))
+            .audit(Audit.notAudited("a public key"))
+            .handle(c -> text(c, key + "\n")),
+        auditor(Route.get("/ledger/v1/records/{index}"))
+            .audited("ledger.record.read")
+            .handle(
+                c -> c.sendJson(200, LedgerOps.record(reader, pathNumber(c, "index", "index")))),
+        auditor(Route.get("/ledger/v1/records"))
+            .audited("ledger.record.find")
+            .handle(this::recordsByMessageId),
+        auditor(Route.get("/ledger/v1/proofs/inclusion")).audit(hashes).handle(this::inclusion),
+        auditor(Route.get("/ledger/v1/proofs/consistency")).audit(hashes).handle(this::consistency),
+        auditor(Route.get("/ledger/v1/export/records"))
+            .audited("ledger.export.records")
+            .handle(this::exportRecords),
+        auditor(Route.get("/ledger/v1/export/leaves")).audit(hashes).handle(this::exportLeaves),
+        auditor(Route.get("/ledger/v1/export/segments"))
+            .audit(Audit.notAudited("record ranges and digests of archived segments"))
+            .handle(
+                c ->
+                    c.sendJson(
+                        200, reader.archiveSegments().stream().map(SegmentView::of).toList())),
+        auditor(Route.get("/ledger/v1/export/segments/{first}"))
+            .audited("ledger.export.segment")
+            .handle(this::segment),
+        auditor(Route.get("/ledger/v1/subjects/{" + SUBJECT + "}/accesses"))
+            .audited("ledger.subject-access")
+            .personalData()
+            .auditTarget(req -> subjects.auditTarget(req.path().pathParameters().get(SUBJECT)))
+            .handle(this::subjectAccess));
   }
 
-  private void record(ServerRequest req, ServerResponse res) {
-    long index = number(req.path().pathParameters().get("index"), "index");
-    LedgerEntry e =
-        reader
-            .get(index)
-            .orElseThrow(
-                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no record " + index));
-    json(res, LedgerJson.entry(e));
-  }
-
-  private void recordsByMessageId(ServerRequest req, ServerResponse res) {
-    String id = req.query().contains("messageId") ? req.query().get("messageId") : "";
+  private void recordsByMessageId(Call c) {
+    String id = c.request().query().first("messageId").orElse("");
     if (id.isEmpty()) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "give ?messageId=");
     }
-    json(res, reader.byMessageId(id).stream().map(LedgerJson::entry).toList());
+    c.sendJson(200, LedgerOps.byMessageId(reader, id));
   }
 
-  private void inclusion(ServerRequest req, ServerResponse res) {
-    long index = number(query(req, "index"), "index");
-    json(res, LedgerOps.inclusion(reader, index, optionalNumber(req, "size")));
+  private void inclusion(Call c) {
+    long index = number(c.requiredQuery("index"), "index");
+    c.sendJson(200, LedgerOps.inclusion(reader, index, optionalNumber(c, "size")));
   }
 
-  private void consistency(ServerRequest req, ServerResponse res) {
-    long first = number(query(req, "first"), "first");
-    long second = number(query(req, "second"), "second");
-    json(res, LedgerJson.consistency(first, second, reader.consistencyProof(first, second)));
+  private void consistency(Call c) {
+    long first = number(c.requiredQuery("first"), "first");
+    long second = number(c.requiredQuery("second"), "second");
+    c.sendJson(200, LedgerOps.consistency(reader, first, second));
   }
 
-  private void exportRecords(ServerRequest req, ServerResponse res) throws IOException {
-    long from = number(query(req, "from"), "from");
-    int limit = (int) Math.min(MAX_PAGE, optionalNumber(req, "limit").orElse(MAX_PAGE));
+  private void exportRecords(Call c) throws IOException {
+    long from = number(c.requiredQuery("from"), "from");
+    int limit = (int) Math.min(MAX_PAGE, optionalNumber(c, "limit").orElse(MAX_PAGE));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     for (Ledger.Raw r : reader.rawRecords(from, limit)) {
@@ -157,73 +159,60 @@ public final class LedgerHttp implements AutoCloseable {
       out.writeInt(r.bytes().length);
       out.write(r.bytes());
     }
-    res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
-    res.send(bytes.toByteArray());
+    binary(c, "application/octet-stream", bytes.toByteArray());
   }
 
-  private void segments(ServerRequest req, ServerResponse res) {
-    json(
-        res,
-        reader.archiveSegments().stream()
-            .map(s -> java.util.Map.of("first", s.first(), "end", s.end(), "sha256", s.sha256()))
-            .toList());
-  }
-
-  /** A retention segment as archived: gzip of framed records. */
-  private void segment(ServerRequest req, ServerResponse res) throws IOException {
-    long first = number(req.path().pathParameters().get("first"), "first");
-    var s =
-        reader.archiveSegments().stream()
-            .filter(x -> x.first() == first)
-            .findFirst()
-            .orElseThrow(
-                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no segment at " + first));
-    res.header(HeaderNames.CONTENT_TYPE, "application/gzip");
-    try (var in = java.nio.file.Files.newInputStream(s.file());
-        var out = res.outputStream()) {
-      in.transferTo(out);
-    }
-  }
-
-  private void exportLeaves(ServerRequest req, ServerResponse res) {
-    long from = number(query(req, "from"), "from");
-    long to = Math.min(from + MAX_PAGE, number(query(req, "to"), "to"));
+  private void exportLeaves(Call c) {
+    long from = number(c.requiredQuery("from"), "from");
+    long to = Math.min(from + MAX_PAGE, number(c.requiredQuery("to"), "to"));
     List<byte[]> leaves = reader.leafHashes(from, Math.max(from, to));
     byte[] out = new byte[leaves.size() * 32];
     for (int i = 0; i < leaves.size(); i++) {
       System.arraycopy(leaves.get(i), 0, out, i * 32, 32);
     }
-    res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
-    res.send(out);
+    binary(c, "application/octet-stream", out);
   }
 
-  private void subjectAccess(ServerRequest req, ServerResponse res) {
-    PersonalId id = new PersonalId(req.path().pathParameters().get("personalId"));
-    SubjectAccess.Report report = subjects.report(id);
+  /** A retention segment as archived: gzip of framed records. */
+  private void segment(Call c) throws IOException {
+    long first = pathNumber(c, "first", "first");
+    LedgerArchive.Segment s =
+        reader.archiveSegments().stream()
+            .filter(x -> x.first() == first)
+            .findFirst()
+            .orElseThrow(
+                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no segment at " + first));
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/gzip");
+    try (InputStream in = Files.newInputStream(s.file());
+        OutputStream out = c.response().outputStream()) {
+      in.transferTo(out);
+    }
+  }
+
+  private void subjectAccess(Call c) {
+    PersonalId id = new PersonalId(c.request().path().pathParameters().get(SUBJECT));
+    SubjectAccessReport report = subjects.report(id);
     boolean html =
-        "html".equals(req.query().contains("format") ? req.query().get("format") : "")
-            || req.headers().first(HeaderNames.ACCEPT).orElse("").startsWith("text/html");
+        c.request().query().first("format").orElse("").equals("html")
+            || c.request().headers().first(HeaderNames.ACCEPT).orElse("").startsWith("text/html");
     if (html) {
-      res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-      res.send(report.html().getBytes(StandardCharsets.UTF_8));
+      binary(c, "text/html; charset=utf-8", report.html().getBytes(StandardCharsets.UTF_8));
     } else {
-      json(res, report.json());
+      c.sendJson(200, report);
     }
   }
 
-  private static String query(ServerRequest req, String name) {
-    if (!req.query().contains(name)) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "query parameter " + name + " missing");
-    }
-    return req.query().get(name);
+  private static long pathNumber(Call c, String name, String what) {
+    return number(c.request().path().pathParameters().get(name), what);
   }
 
-  private static java.util.OptionalLong optionalNumber(ServerRequest req, String name) {
-    return req.query().contains(name)
-        ? java.util.OptionalLong.of(number(req.query().get(name), name))
-        : java.util.OptionalLong.empty();
+  private static OptionalLong optionalNumber(Call c, String name) {
+    return c.request().query().contains(name)
+        ? OptionalLong.of(number(c.request().query().get(name), name))
+        : OptionalLong.empty();
   }
 
+  /** A whole number >= 0 the caller sent, or {@code request.malformed} naming {@code name}. */
   static long number(String text, String name) {
     try {
       long v = Long.parseLong(text);
@@ -236,41 +225,62 @@ public final class LedgerHttp implements AutoCloseable {
     }
   }
 
-  /** The exception a problem document from this API stands for (client side). */
-  static LgspException fromProblem(byte[] body) {
-    try {
-      java.util.Map<?, ?> p = Json.mapper().readValue(body, java.util.Map.class);
-      ErrorCode code =
-          ErrorCode.fromCode(String.valueOf(p.get("code"))).orElse(ErrorCode.INTERNAL_ERROR);
-      return new LgspException(code, String.valueOf(p.get("detail")));
-    } catch (IOException e) {
-      return new LgspException(ErrorCode.INTERNAL_ERROR, "unreadable answer from the server");
-    }
+  static void text(Call c, String body) {
+    binary(c, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
-  static LgspException noCheckpoint() {
-    return new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no checkpoint published yet");
-  }
-
-  private static void text(ServerResponse res, String body) {
-    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.send(body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void json(ServerResponse res, Object body) {
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
-    res.send(Json.write(body));
-  }
-
-  static void problem(ServerResponse res, LgspException e) {
-    Problem p = e.toProblem();
-    res.status(Status.create(e.code().httpStatus()));
-    res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    res.send(p.toJsonBytes());
+  private static void binary(Call c, String contentType, byte[] body) {
+    c.response().header(HeaderNames.CONTENT_TYPE, contentType);
+    c.response().send(body);
   }
 
   @Override
   public void close() {
     server.stop();
+  }
+
+  /** Declares the API; {@link #auditorToken} and {@link #auditLog} are required. */
+  public static final class Builder {
+    private final LedgerReader reader;
+    private final NoteVerifier key;
+    private final SubjectAccess subjects;
+    private String tokenSha256Hex;
+    private AuditLog auditLog;
+    private Optional<Witness> witness = Optional.empty();
+
+    private Builder(LedgerReader reader, NoteVerifier key, SubjectAccess subjects) {
+      this.reader = Objects.requireNonNull(reader, "reader");
+      this.key = Objects.requireNonNull(key, "key");
+      this.subjects = Objects.requireNonNull(subjects, "subjects");
+    }
+
+    /** The hex SHA-256 of the auditor's bearer token; the token itself is never held. */
+    public Builder auditorToken(String sha256Hex) {
+      this.tokenSha256Hex = Objects.requireNonNull(sha256Hex, "sha256Hex");
+      return this;
+    }
+
+    /** Where the audited routes write their rows. */
+    public Builder auditLog(AuditLog auditLog) {
+      this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
+      return this;
+    }
+
+    /**
+     * A witness whose public routes the listener serves too: other logs post their checkpoints to
+     * be cosigned (no bearer token, see {@link WitnessHttp#routes}).
+     */
+    public Builder witness(Witness witness) {
+      this.witness = Optional.of(witness);
+      return this;
+    }
+
+    /** Starts the listener on {@code host}:{@code port} (0: any free port). */
+    public LedgerHttp start(String host, int port) {
+      if (tokenSha256Hex == null || auditLog == null) {
+        throw new IllegalStateException("the ledger API needs an auditor token and an audit log");
+      }
+      return new LedgerHttp(this, host, port);
+    }
   }
 }

@@ -1,7 +1,6 @@
 package org.openlgsp.ledger;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -14,7 +13,7 @@ final class LedgerOps {
    * An inclusion proof against a published checkpoint: the one of {@code size} when given, else the
    * latest, so the proof can be checked with the checkpoint alone.
    */
-  static Map<String, Object> inclusion(LedgerReader reader, long index, OptionalLong size) {
+  static InclusionProof inclusion(LedgerReader reader, long index, OptionalLong size) {
     StoredCheckpoint cp =
         (size.isPresent() ? reader.checkpointAt(size.getAsLong()) : reader.latestCheckpoint())
             .orElseThrow(
@@ -31,12 +30,30 @@ final class LedgerOps {
     }
     List<byte[]> path = reader.inclusionProof(index, cp.size());
     byte[] leaf = reader.leafHashes(index, index + 1).get(0);
-    return LedgerJson.inclusion(index, cp.size(), leaf, path, cp);
+    return InclusionProof.of(index, cp.size(), leaf, path, cp);
   }
 
-  static LedgerEntry record(LedgerReader reader, long index) {
-    return reader
-        .get(index)
-        .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no record " + index));
+  static ConsistencyProof consistency(LedgerReader reader, long first, long second) {
+    return ConsistencyProof.of(first, second, reader.consistencyProof(first, second));
+  }
+
+  static EntryView record(LedgerReader reader, long index) {
+    return EntryView.of(
+        reader
+            .get(index)
+            .orElseThrow(
+                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no record " + index)));
+  }
+
+  static List<EntryView> byMessageId(LedgerReader reader, String messageId) {
+    return reader.byMessageId(messageId).stream().map(EntryView::of).toList();
+  }
+
+  static String latestCheckpoint(LedgerReader reader) {
+    return reader.latestCheckpoint().orElseThrow(LedgerOps::noCheckpoint).note().format();
+  }
+
+  static LgspException noCheckpoint() {
+    return new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no checkpoint published yet");
   }
 }

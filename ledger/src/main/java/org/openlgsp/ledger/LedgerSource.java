@@ -3,6 +3,7 @@ package org.openlgsp.ledger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -10,20 +11,22 @@ import org.openlgsp.storage.Database;
 
 /** Where the CLI reads a ledger: the node's database directly, or the node's auditor API. */
 public interface LedgerSource extends AutoCloseable {
+  /** The latest signed checkpoint, as a signed note. */
   String latestCheckpoint();
 
-  Object record(long index);
+  EntryView record(long index);
 
-  Object byMessageId(String messageId);
+  List<EntryView> byMessageId(String messageId);
 
-  Object inclusion(long index, OptionalLong size);
+  /** The inclusion proof of a record against the checkpoint of {@code size}, else the latest. */
+  InclusionProof inclusion(long index, OptionalLong size);
 
-  Object consistency(long first, long second);
+  ConsistencyProof consistency(long first, long second);
 
   Optional<NoteVerifier> key();
 
-  /** The subject-access report for a 12-digit personal ID: JSON, or the HTML page. */
-  String subjectReport(String personalId, boolean html);
+  /** The subject-access report for a 12-digit personal ID. */
+  SubjectAccessReport subjectAccess(String personalId);
 
   void export(Path dir, Consumer<String> progress);
 

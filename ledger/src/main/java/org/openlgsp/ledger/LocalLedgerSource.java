@@ -1,51 +1,47 @@
 package org.openlgsp.ledger;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.openlgsp.core.Json;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.PersonalId;
 import org.openlgsp.storage.Database;
 
 /** A ledger read from its database directly. */
 record LocalLedgerSource(
-    Database db,
-    LedgerReader reader,
-    Optional<NoteVerifier> key,
-    org.openlgsp.ledger.SubjectHasher subjects)
+    Database db, LedgerReader reader, Optional<NoteVerifier> key, SubjectHasher subjects)
     implements LedgerSource {
   @Override
-  public String subjectReport(String personalId, boolean html) {
-    SubjectAccess.Report r =
-        new SubjectAccess(reader, subjects, id -> id.toString())
-            .report(new org.openlgsp.core.PersonalId(personalId));
-    return html ? r.html() : new String(Json.write(r.json()), StandardCharsets.UTF_8);
+  public SubjectAccessReport subjectAccess(String personalId) {
+    return new SubjectAccess(reader, subjects, ClientId::toString)
+        .report(new PersonalId(personalId));
   }
 
   @Override
   public String latestCheckpoint() {
-    return reader.latestCheckpoint().orElseThrow(LedgerHttp::noCheckpoint).note().format();
+    return LedgerOps.latestCheckpoint(reader);
   }
 
   @Override
-  public Object record(long index) {
-    return LedgerJson.entry(LedgerOps.record(reader, index));
+  public EntryView record(long index) {
+    return LedgerOps.record(reader, index);
   }
 
   @Override
-  public Object byMessageId(String messageId) {
-    return reader.byMessageId(messageId).stream().map(LedgerJson::entry).toList();
+  public List<EntryView> byMessageId(String messageId) {
+    return LedgerOps.byMessageId(reader, messageId);
   }
 
   @Override
-  public Object inclusion(long index, OptionalLong size) {
+  public InclusionProof inclusion(long index, OptionalLong size) {
     return LedgerOps.inclusion(reader, index, size);
   }
 
   @Override
-  public Object consistency(long first, long second) {
-    return LedgerJson.consistency(first, second, reader.consistencyProof(first, second));
+  public ConsistencyProof consistency(long first, long second) {
+    return LedgerOps.consistency(reader, first, second);
   }
 
   @Override

@@ -2,14 +2,11 @@ package org.openlgsp.ledger;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.RuntimeUnknownHostException;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,7 @@ import java.util.List;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.edge.Audit;
-import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Call;
 import org.openlgsp.edge.Route;
 
 /**
@@ -55,24 +52,19 @@ public final class WitnessHttp {
             .audit(
                 Audit.recordedElsewhere(
                     "the witness keeps the latest checkpoint it cosigned of each log"))
-            .handle(c -> serve(witness, c.request(), c.response())),
+            .handle(c -> serve(witness, c)),
         Route.get("/ledger/v1/witness/vkey")
             .publicAccess(open)
             .audit(Audit.notAudited("a public key"))
-            .handle(c -> text(c.response(), witness.verifier() + "\n")),
+            .handle(c -> LedgerHttp.text(c, witness.verifier() + "\n")),
         Route.get("/ledger/v1/witness/checkpoint")
             .publicAccess(open)
             .audit(Audit.notAudited("public cosigned checkpoints"))
-            .handle(c -> latest(witness, c.request(), c.response())));
+            .handle(c -> latest(witness, c)));
   }
 
-  /** The same routes on a listener not on the edge yet (the ledger API's). */
-  static void routes(HttpRouting.Builder routing, Witness witness) {
-    Edge.builder().routes(routes(witness)).build().addTo(routing);
-  }
-
-  private static void latest(Witness witness, ServerRequest req, ServerResponse res) {
-    String origin = req.query().first("origin").orElse("");
+  private static void latest(Witness witness, Call c) {
+    String origin = c.request().query().first("origin").orElse("");
     if (origin.isEmpty()) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "query parameter origin missing");
     }
@@ -84,17 +76,12 @@ public final class WitnessHttp {
                     new LgspException(
                         ErrorCode.RESOURCE_NOT_FOUND,
                         "this witness has cosigned no checkpoint of " + origin));
-    text(res, note.format());
-  }
-
-  private static void text(ServerResponse res, String body) {
-    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    res.send(body.getBytes(StandardCharsets.UTF_8));
+    LedgerHttp.text(c, note.format());
   }
 
   /** Serves add-checkpoint for a local witness. */
-  static void serve(Witness witness, ServerRequest req, ServerResponse res) throws IOException {
-    byte[] raw = req.content().inputStream().readNBytes(MAX_BODY + 1);
+  private static void serve(Witness witness, Call c) throws IOException {
+    byte[] raw = c.body().readNBytes(MAX_BODY + 1);
     if (raw.length > MAX_BODY) {
       throw new LgspException(ErrorCode.REQUEST_TOO_LARGE, "add-checkpoint body too large");
     }
@@ -118,23 +105,31 @@ public final class WitnessHttp {
     try {
       note = SignedNote.parse(text.substring(blank + 2));
     } catch (IllegalArgumentException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "checkpoint: " + e.getMessage());
+      // the parser's message may quote the body: it is never passed on
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "checkpoint is not a signed note");
     }
     try {
       SignedNote.Line line = witness.cosign(old, proof, note);
       String formatted = note.with(line).format();
-      res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      res.send(formatted.substring(formatted.lastIndexOf("\n\u2014 ") + 1));
+      LedgerHttp.text(c, formatted.substring(formatted.lastIndexOf("\n\u2014 ") + 1));
     } catch (Witness.StaleSize e) {
-      res.status(Status.CONFLICT_409);
-      res.header(HeaderNames.CONTENT_TYPE, SIZE_TYPE);
-      res.send(e.knownSize() + "\n");
+      c.response().status(Status.CONFLICT_409);
+      c.response().header(HeaderNames.CONTENT_TYPE, SIZE_TYPE);
+      c.response().send(e.knownSize() + "\n");
     }
   }
 
-  /** Asks a remote witness. */
+  /**
+   * Asks a remote witness at {@code url} (its listener's base URL) to cosign: 5 s to connect, 10 s
+   * for each read of the answer.
+   */
   public static Checkpoints.WitnessClient client(String name, String url) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    WebClient http =
+        WebClient.builder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .readTimeout(Duration.ofSeconds(10))
+            .followRedirects(false)
+            .build();
     String endpoint =
         (url.endsWith("/") ? url.substring(0, url.length() - 1) : url)
             + "/ledger/v1/witness/add-checkpoint";
@@ -146,29 +141,28 @@ public final class WitnessHttp {
 
       @Override
       public SignedNote.Line cosign(long oldSize, List<byte[]> proof, SignedNote note) {
-        HttpResponse<String> r;
-        try {
-          r =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(endpoint))
-                      .timeout(Duration.ofSeconds(10))
-                      .POST(HttpRequest.BodyPublishers.ofString(body(oldSize, proof, note)))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        int status;
+        String type;
+        byte[] answer;
+        try (HttpClientResponse r =
+            http.post()
+                .uri(endpoint)
+                .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .submit(body(oldSize, proof, note).getBytes(StandardCharsets.UTF_8))) {
+          status = r.status().code();
+          type = r.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+          answer = r.entity().hasEntity() ? r.entity().as(byte[].class) : new byte[0];
+        } catch (UncheckedIOException | RuntimeUnknownHostException e) {
           throw new IllegalStateException("witness " + name + " unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted");
         }
-        if (r.statusCode() == 409
-            && r.headers().firstValue("Content-Type").orElse("").startsWith(SIZE_TYPE)) {
-          throw new Witness.StaleSize(LedgerHttp.number(r.body().strip(), "witness size"));
+        String text = new String(answer, StandardCharsets.UTF_8);
+        if (status == 409 && type.startsWith(SIZE_TYPE)) {
+          throw new Witness.StaleSize(LedgerHttp.number(text.strip(), "witness size"));
         }
-        if (r.statusCode() != 200) {
-          throw LedgerHttp.fromProblem(r.body().getBytes(StandardCharsets.UTF_8));
+        if (status != 200) {
+          throw LgspException.fromProblem(answer, "witness " + name + " answered " + status);
         }
-        List<SignedNote.Line> lines = SignedNote.parse(note.text() + "\n" + r.body()).signatures();
+        List<SignedNote.Line> lines = SignedNote.parse(note.text() + "\n" + text).signatures();
         return lines.get(lines.size() - 1);
       }
     };

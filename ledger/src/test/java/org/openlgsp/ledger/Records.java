@@ -31,4 +31,28 @@ public final class Records {
         "Hồ sơ HS-2026-000123",
         "");
   }
+
+  /** {@code r} about the data subject whose keyed hash is {@code subjectHash}. */
+  public static ExchangeRecord withSubject(ExchangeRecord r, String subjectHash) {
+    return new ExchangeRecord(
+        r.messageId(),
+        r.requestId(),
+        r.side(),
+        r.node(),
+        r.client(),
+        r.service(),
+        r.method(),
+        r.path(),
+        r.status(),
+        r.requestTime(),
+        r.responseTime(),
+        r.requestBodyDigest(),
+        r.responseBodyDigest(),
+        r.requestSignature(),
+        r.responseSignature(),
+        r.userId(),
+        r.issue(),
+        r.errorCode(),
+        subjectHash);
+  }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.ErrorCode;
@@ -31,15 +30,16 @@ class WitnessHttpTest {
       Witness witness =
           new Witness(witnessDb, witnessKey, List.of(logKey.verifier()), Clock.systemUTC());
       LedgerHttp http =
-          new LedgerHttp(
-              LedgerReader.open(witnessDb),
-              witnessKey.verifier(),
-              org.openlgsp.core.Digests.hex(org.openlgsp.core.Digests.sha256(new byte[] {'t'})),
-              new SubjectAccess(
-                  LedgerReader.open(witnessDb), new SubjectHasher(new byte[32]), id -> ""),
-              Optional.of(witness),
-              "127.0.0.1",
-              0);
+          LedgerHttp.builder(
+                  LedgerReader.open(witnessDb),
+                  witnessKey.verifier(),
+                  new SubjectAccess(
+                      LedgerReader.open(witnessDb), new SubjectHasher(new byte[32]), id -> ""))
+              .auditorToken(
+                  org.openlgsp.core.Digests.hex(org.openlgsp.core.Digests.sha256(new byte[] {'t'})))
+              .auditLog(e -> {})
+              .witness(witness)
+              .start("127.0.0.1", 0);
       try {
         Checkpoints.WitnessClient client =
             WitnessHttp.client("mps", "http://127.0.0.1:" + http.port());

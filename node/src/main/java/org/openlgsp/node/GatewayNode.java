@@ -15,6 +15,7 @@ import java.util.Set;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.edge.DatabaseAuditLog;
 import org.openlgsp.gateway.DirectoryFetcher;
 import org.openlgsp.gateway.DirectoryHolder;
 import org.openlgsp.gateway.Gateway;
@@ -132,23 +133,22 @@ public final class GatewayNode implements AutoCloseable {
             features(role, baseDir, holder, clock, subjects));
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort() >= 0) {
-      api =
-          Optional.of(
-              new LedgerHttp(
+      LedgerHttp.Builder b =
+          LedgerHttp.builder(
                   LedgerReader.open(db),
                   key.verifier(),
-                  ls.auditorTokenSha256(),
-                  new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)),
-                  ls.witnessFor().isEmpty()
-                      ? Optional.empty()
-                      : Optional.of(
-                          new Witness(
-                              db,
-                              LedgerFiles.witnessKey(baseDir, ls, node),
-                              ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
-                              clock)),
-                  role.host(),
-                  ls.apiPort()));
+                  new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)))
+              .auditorToken(ls.auditorTokenSha256())
+              .auditLog(DatabaseAuditLog.open(db));
+      if (!ls.witnessFor().isEmpty()) {
+        b.witness(
+            new Witness(
+                db,
+                LedgerFiles.witnessKey(baseDir, ls, node),
+                ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
+                clock));
+      }
+      api = Optional.of(b.start(role.host(), ls.apiPort()));
     }
     GatewayNode started =
         new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);

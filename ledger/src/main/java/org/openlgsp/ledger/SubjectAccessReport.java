@@ -1,0 +1,125 @@
+package org.openlgsp.ledger;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * "Who accessed my data": every recorded access to a data subject's records, each with its
+ * inclusion proof (or why there is none yet). The subject appears only masked; the report is the
+ * JSON of {@code GET /ledger/v1/subjects/{id}/accesses} and renders as the page a citizen reads.
+ */
+public record SubjectAccessReport(String subject, int accessCount, List<Access> accesses) {
+  public SubjectAccessReport {
+    Objects.requireNonNull(subject, "subject");
+    accesses = List.copyOf(accesses);
+    if (accessCount != accesses.size()) {
+      throw new IllegalArgumentException("accessCount must be the number of accesses");
+    }
+  }
+
+  SubjectAccessReport(String subject, List<Access> accesses) {
+    this(subject, accesses.size(), accesses);
+  }
+
+  /** One access: who (agency, system, officer), why (purpose), when, its outcome and its proof. */
+  public record Access(
+      long index,
+      Instant time,
+      String agency,
+      String agencyCode,
+      String system,
+      String service,
+      Side side,
+      String officer,
+      String purpose,
+      int status,
+      String leafHash,
+      Proof proof) {
+    public Access {
+      Objects.requireNonNull(time, "time");
+      Objects.requireNonNull(agency, "agency");
+      Objects.requireNonNull(agencyCode, "agencyCode");
+      Objects.requireNonNull(system, "system");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(side, "side");
+      Objects.requireNonNull(officer, "officer");
+      Objects.requireNonNull(purpose, "purpose");
+      Objects.requireNonNull(leafHash, "leafHash");
+      Objects.requireNonNull(proof, "proof");
+    }
+  }
+
+  /** An access's proof: its inclusion in a published checkpoint, or not yet. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION)
+  @JsonSubTypes({@JsonSubTypes.Type(InclusionProof.class), @JsonSubTypes.Type(Pending.class)})
+  public sealed interface Proof permits InclusionProof, Pending {}
+
+  /** Recorded, not yet covered by a published checkpoint. */
+  public record Pending(String pending) implements Proof {
+    static final Pending NOT_YET =
+        new Pending("recorded; not yet covered by a published checkpoint");
+
+    public Pending {
+      Objects.requireNonNull(pending, "pending");
+    }
+  }
+
+  /** The report as a page (Vietnamese and English). */
+  public String html() {
+    StringBuilder b = new StringBuilder();
+    b.append("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">")
+        .append("<title>Ai đã truy cập dữ liệu của tôi / Who accessed my data</title>")
+        .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
+        .append("td,th{border:1px solid #999;padding:.3em .6em;text-align:left}")
+        .append("code{font-size:.8em;word-break:break-all}</style></head><body>")
+        .append("<h1>Ai đã truy cập dữ liệu của tôi / Who accessed my data</h1>")
+        .append("<p>Số định danh / Personal ID: ")
+        .append(esc(subject))
+        .append(" — ")
+        .append(accesses.size())
+        .append(" lượt truy cập / accesses</p>")
+        .append("<table><tr><th>#</th><th>Thời gian / Time</th><th>Cơ quan / Agency</th>")
+        .append("<th>Hệ thống / System</th><th>Cán bộ / Officer</th>")
+        .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th><th>Bằng chứng / Proof</th>")
+        .append("</tr>");
+    for (Access a : accesses) {
+      b.append("<tr><td>")
+          .append(a.index())
+          .append("</td><td>")
+          .append(esc(a.time().toString()))
+          .append("</td><td>")
+          .append(esc(a.agency()))
+          .append("</td><td>")
+          .append(esc(a.system()))
+          .append("</td><td>")
+          .append(esc(a.officer()))
+          .append("</td><td>")
+          .append(esc(a.purpose()))
+          .append("</td><td>")
+          .append(a.status())
+          .append("</td><td>")
+          .append(
+              switch (a.proof()) {
+                case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
+                case Pending p -> esc(p.pending());
+              })
+          .append("</td></tr>");
+    }
+    b.append("</table><p>Each access is a record in the gateway's verifiable ledger. The JSON")
+        .append(" form of this report carries, for every access, its inclusion proof and the")
+        .append(" signed checkpoint; verify them with <code>lgsp ledger verify</code>.</p>")
+        .append("</body></html>");
+    return b.toString();
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
+}
