@@ -49,6 +49,7 @@ import org.openlgsp.pki.CertificateRequest;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.KeyPairs;
 import org.openlgsp.pki.Pem;
+import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.RegistryClient;
 import org.openlgsp.registry.RegistryServer;
 
@@ -418,26 +419,17 @@ public final class Federation implements AutoCloseable {
   }
 
   private void register(RegistryClient admin) throws IOException {
-    admin.post(
-        "/api/v1/trust-anchors",
-        Map.of("certificate", Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
+    admin.addTrustAnchors(
+        new AdminRequests.TrustAnchor(Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
     for (Side side : List.of(consumerSide, providerSide)) {
-      admin.addMember(side.owner().toString(), side.organization());
+      admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
     }
-    admin.post(
-        "/api/v1/nodes",
-        Map.of(
-            "id",
-            consumerSide.node().toString(),
-            "address",
-            "https://127.0.0.1:" + ports.consumer().peer()));
-    admin.post(
-        "/api/v1/nodes",
-        Map.of(
-            "id",
-            providerSide.node().toString(),
-            "address",
-            "https://127.0.0.1:" + ports.provider().peer()));
+    admin.addNode(
+        new AdminRequests.Node(
+            consumerSide.node().toString(), "https://127.0.0.1:" + ports.consumer().peer()));
+    admin.addNode(
+        new AdminRequests.Node(
+            providerSide.node().toString(), "https://127.0.0.1:" + ports.provider().peer()));
     // Enrolment: each holder generates its key and CSR; the administrator approves; the CA issues
     // and the certificate lands in the directory.
     consumerSigning = enrol(admin, "member-signing", consumerSide.owner(), consumerSide);
@@ -462,12 +454,19 @@ public final class Federation implements AutoCloseable {
         "[enrolment] built-in CA chain imported as the directory's trust anchors; 4 keys generated"
             + " by their holders, CSRs submitted to the registry admin API, approved, issued by the"
             + " built-in CA and published in the directory");
-    admin.addSystem(PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString());
     admin.addSystem(
-        POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString());
+        new AdminRequests.SystemEntry(
+            PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString()));
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString()));
     // GET /citizens/{id} names the citizen in the path; POST /citizens/verify in its body
-    admin.addService(CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2");
-    admin.grant(PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*"));
+    admin.addService(
+        new AdminRequests.Service(
+            CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2"));
+    admin.grant(
+        new AdminRequests.Grant(
+            PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*")));
     out.println(
         "[registry]  registered through the admin API: 2 agencies (000.00.00.H53 UBND tỉnh Tây Ninh, 000.00.00.G01 Bộ Công an),");
     out.println(
@@ -478,14 +477,26 @@ public final class Federation implements AutoCloseable {
   }
 
   private void registerAxes(RegistryClient admin) {
-    admin.addSystem(NA_AXIS.toString(), "Trục văn bản tỉnh Nghệ An", NA_NODE.toString());
-    admin.addSystem(VPCP_AXIS.toString(), "Trục liên thông văn bản quốc gia", VPCP_NODE.toString());
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            NA_AXIS.toString(), "Trục văn bản tỉnh Nghệ An", NA_NODE.toString()));
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            VPCP_AXIS.toString(), "Trục liên thông văn bản quốc gia", VPCP_NODE.toString()));
     String naService = NA_AXIS + "/edoc";
     String vpcpService = VPCP_AXIS + "/edoc";
-    admin.addService(naService, "http://127.0.0.1:" + ports.consumer().relay() + "/edoc/v1", "");
-    admin.addService(vpcpService, "http://127.0.0.1:" + ports.provider().relay() + "/edoc/v1", "");
-    admin.grant(NA_AXIS.toString(), vpcpService, List.of("POST"), List.of("/relay"));
-    admin.grant(VPCP_AXIS.toString(), naService, List.of("POST"), List.of("/relay"));
+    admin.addService(
+        new AdminRequests.Service(
+            naService, "http://127.0.0.1:" + ports.consumer().relay() + "/edoc/v1", ""));
+    admin.addService(
+        new AdminRequests.Service(
+            vpcpService, "http://127.0.0.1:" + ports.provider().relay() + "/edoc/v1", ""));
+    admin.grant(
+        new AdminRequests.Grant(
+            NA_AXIS.toString(), vpcpService, List.of("POST"), List.of("/relay")));
+    admin.grant(
+        new AdminRequests.Grant(
+            VPCP_AXIS.toString(), naService, List.of("POST"), List.of("/relay")));
     options
         .out()
         .printf(
@@ -655,22 +666,10 @@ public final class Federation implements AutoCloseable {
             target.toString(),
             holder.organization(),
             tls ? List.of("localhost", "127.0.0.1") : List.of());
-    Map<?, ?> submitted =
-        Json.read(
-            admin
-                .post(
-                    "/api/v1/enrolments",
-                    Map.of("kind", kind, "target", target.toString(), "csr", csr.pem()))
-                .getBytes(StandardCharsets.UTF_8),
-            Map.class);
-    Map<?, ?> approved =
-        Json.read(
-            admin
-                .post("/api/v1/enrolments/" + submitted.get("id") + "/approve", Map.of())
-                .getBytes(StandardCharsets.UTF_8),
-            Map.class);
+    String id =
+        admin.submitEnrolment(new AdminRequests.Enrolment(kind, target.toString(), csr.pem())).id();
     return new Credentials(
-        key.getPrivate(), Pem.certificates((String) approved.get("certificate")));
+        key.getPrivate(), Pem.certificates(admin.approveEnrolment(id).certificate()));
   }
 
   private WebServer startBackend() {
