@@ -1,5 +1,10 @@
 package org.openlgsp.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
@@ -7,10 +12,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
@@ -222,6 +222,7 @@ public final class Federation implements AutoCloseable {
   private final String departmentToken = secret();
   private final String vpcpToken = secret();
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final WebClient http = WebClient.builder().followRedirects(false).build();
   private final BuiltInCa ca;
   private final PopulationService population;
   private Credentials consumerTls;
@@ -771,47 +772,43 @@ public final class Federation implements AutoCloseable {
 
   /** A bearer token for the portal system, from the consumer gateway's {@code POST /token}. */
   public String portalToken() {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(consumerHttpUrl() + "/token"))
-                      .header("Content-Type", "application/x-www-form-urlencoded")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "grant_type=client_credentials&client_id=portal&client_secret="
-                                  + portalSecret))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
+    String form = "grant_type=client_credentials&client_id=portal&client_secret=" + portalSecret;
+    try (HttpClientResponse r =
+        http.post(consumerHttpUrl() + "/token")
+            .header(HeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .submit(form.getBytes(StandardCharsets.UTF_8))) {
+      String body = r.as(String.class);
+      if (r.status().code() != 200) {
         throw new IllegalStateException(
-            "token endpoint answered " + r.statusCode() + ": " + r.body());
+            "token endpoint answered " + r.status().code() + ": " + body);
       }
-      return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
-    } catch (IOException e) {
+      return Json.read(body.getBytes(StandardCharsets.UTF_8), JsonNode.class)
+          .path("access_token")
+          .asText();
+    } catch (UncheckedIOException e) {
       throw new IllegalStateException("token endpoint unreachable", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
+
+  /** A gateway's answer to the portal: its status and body. */
+  public record Reply(int statusCode, String body) {}
 
   /**
    * The portal looks up a citizen through the consumer gateway as officer VN072090000001, giving
    * {@code issue} (the case file) when not empty.
    */
-  public HttpResponse<String> lookUpCitizen(String citizen, String issue)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                URI.create(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen))
-            .header("Authorization", "Bearer " + portalToken())
-            .header("X-Road-Client", PORTAL.toString())
-            .header("X-Road-UserId", "VN072090000001");
+  public Reply lookUpCitizen(String citizen, String issue) {
+    HttpClientRequest request =
+        http.get(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen)
+            .header(HeaderNames.AUTHORIZATION, "Bearer " + portalToken())
+            .header(HeaderNames.create("X-Road-Client"), PORTAL.toString())
+            .header(HeaderNames.create("X-Road-UserId"), "VN072090000001");
     if (!issue.isEmpty()) {
-      b.header("X-Road-Issue", issue);
+      request.header(HeaderNames.create("X-Road-Issue"), issue);
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    try (HttpClientResponse r = request.request()) {
+      return new Reply(r.status().code(), r.as(String.class));
+    }
   }
 
   public String provinceAxisUrl() {
