@@ -59,6 +59,15 @@ final class DemoCommand implements Callable<Integer> {
       return headers.first(HeaderNames.create(name));
     }
 
+    /** Status, X-Road error type and the problem, on one line. */
+    String refusal() {
+      return statusCode
+          + "  X-Road-Error: "
+          + header("X-Road-Error").orElse("")
+          + "  "
+          + abbreviate(body);
+    }
+
     static Answer of(HttpClientResponse r) {
       try (r) {
         return new Answer(r.status().code(), r.as(String.class), r.headers());
@@ -121,13 +130,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("2) DENIED   the same system asks for household data it holds no grant for");
     System.out.println("   GET " + path);
     Answer r = callGateway(fed, token, path);
-    System.out.println(
-        "   → "
-            + r.statusCode()
-            + "  X-Road-Error: "
-            + r.header("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(r.body()));
+    System.out.println("   → " + r.refusal());
   }
 
   private void tampered(Federation fed, String id) throws Exception {
@@ -173,13 +176,7 @@ final class DemoCommand implements Callable<Integer> {
             + "/r1/"
             + Federation.CITIZEN_SERVICE
             + "/citizens/verify (body altered)");
-    System.out.println(
-        "   → "
-            + r.statusCode()
-            + "  X-Road-Error: "
-            + r.header("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(r.body()));
+    System.out.println("   → " + r.refusal());
     System.out.println();
     System.out.println(
         "4) REPLAYED the genuine request arrives once; the attacker then resends a copy of it");
@@ -187,13 +184,7 @@ final class DemoCommand implements Callable<Integer> {
     Answer again = sendSigned(fed, stolen, headers, original);
     System.out.println(
         "   genuine delivery → " + first.statusCode() + " " + abbreviate(first.body()));
-    System.out.println(
-        "   replayed copy    → "
-            + again.statusCode()
-            + "  X-Road-Error: "
-            + again.header("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(again.body()));
+    System.out.println("   replayed copy    → " + again.refusal());
   }
 
   private static Answer sendSigned(

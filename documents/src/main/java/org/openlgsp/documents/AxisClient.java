@@ -21,14 +21,7 @@ import org.openlgsp.core.LgspException;
 public final class AxisClient {
   private final String base;
   private final String token;
-  private final WebClient http =
-      WebClient.builder()
-          .connectTimeout(Duration.ofSeconds(10))
-          // a 100 MB package is streamed up and checked before the axis answers
-          .readTimeout(Duration.ofMinutes(10))
-          .followRedirects(false)
-          .sendExpectContinue(false)
-          .build();
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(10));
 
   public AxisClient(String axisUrl, String token) {
     String u = axisUrl.endsWith("/") ? axisUrl.substring(0, axisUrl.length() - 1) : axisUrl;
@@ -46,7 +39,7 @@ public final class AxisClient {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "no such file " + edxml);
     }
     return json(
-        call(request(Method.POST, "/packages"), r -> FileUpload.send(r, edxml)), Receipt.class);
+        call(request(Method.POST, "/packages"), r -> AxisHttp.sendFile(r, edxml)), Receipt.class);
   }
 
   public List<InboxItem> inbox(int limit) {

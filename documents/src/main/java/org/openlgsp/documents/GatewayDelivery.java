@@ -27,14 +27,8 @@ public final class GatewayDelivery implements RemoteDelivery {
   private final String secret;
   private final String subsystem;
   private final String service;
-  private final WebClient http =
-      WebClient.builder()
-          .connectTimeout(Duration.ofSeconds(10))
-          // the gateway answers once the package went through both gateways and the peer axis
-          .readTimeout(Duration.ofMinutes(10))
-          .followRedirects(false)
-          .sendExpectContinue(false)
-          .build();
+  // the gateway answers once the package went through both gateways and the peer axis
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(10));
   private volatile String token;
 
   /**
@@ -80,7 +74,7 @@ public final class GatewayDelivery implements RemoteDelivery {
 
   private Answer post(AgencyCode recipient, Path file, String bearer) throws IOException {
     try (HttpClientResponse res =
-        FileUpload.send(
+        AxisHttp.sendFile(
             http.post(gatewayUrl + "/r1/" + serviceFor(recipient) + "/relay")
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + bearer)
                 .header(HeaderNames.create("X-Road-Client"), client.encoded())

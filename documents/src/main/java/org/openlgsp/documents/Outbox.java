@@ -30,15 +30,7 @@ final class Outbox implements AutoCloseable {
   private final AxisOptions options;
   private final RemoteDelivery remote;
   private final Clock clock;
-  private final WebClient http =
-      WebClient.builder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .readTimeout(Duration.ofMinutes(5))
-          .followRedirects(false)
-          .sendExpectContinue(false)
-          // one kept-alive connection per delivery that may be in flight
-          .connectionCacheSize(MAX_IN_FLIGHT)
-          .build();
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(5));
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -187,7 +179,7 @@ final class Outbox implements AutoCloseable {
 
   private void push(String url, String deliveryId, Path file) throws Exception {
     try (HttpClientResponse res =
-        FileUpload.send(
+        AxisHttp.sendFile(
             http.post(url)
                 .header(HeaderNames.CONTENT_TYPE, "application/xml")
                 .header(DELIVERY_ID, deliveryId),
