@@ -3,9 +3,10 @@ package org.openlgsp.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openlgsp.core.Json;
+import org.openlgsp.registry.AdminRequests;
+import org.openlgsp.registry.AdminResponses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,13 +44,10 @@ final class EnrolmentCommands {
 
     @Override
     public Integer call() throws IOException {
-      String answer =
+      AdminResponses.EnrolmentState answer =
           c.client()
-              .post(
-                  "/api/v1/enrolments",
-                  Map.of("kind", kind, "target", target, "csr", Files.readString(csr)));
-      System.out.println(
-          "submitted enrolment " + Json.mapper().readValue(answer, Map.class).get("id"));
+              .submitEnrolment(new AdminRequests.Enrolment(kind, target, Files.readString(csr)));
+      System.out.println("submitted enrolment " + answer.id());
       return 0;
     }
   }
@@ -60,7 +58,7 @@ final class EnrolmentCommands {
 
     @Override
     public Integer call() {
-      System.out.println(c.client().get("/api/v1/enrolments"));
+      System.out.println(Json.writeString(c.client().enrolments()));
       return 0;
     }
   }
@@ -80,13 +78,10 @@ final class EnrolmentCommands {
 
     @Override
     public Integer call() throws IOException {
-      Map<?, ?> answer =
-          Json.mapper()
-              .readValue(
-                  c.client().post("/api/v1/enrolments/" + id + "/approve", Map.of()), Map.class);
-      Files.writeString(out, (String) answer.get("certificate"));
+      AdminResponses.EnrolmentApproved answer = c.client().approveEnrolment(id);
+      Files.writeString(out, answer.certificate());
       System.out.println(
-          "approved " + id + ": certificate serial " + answer.get("serial") + " -> " + out);
+          "approved " + id + ": certificate serial " + answer.serial() + " -> " + out);
       return 0;
     }
   }
@@ -103,7 +98,7 @@ final class EnrolmentCommands {
 
     @Override
     public Integer call() {
-      c.client().post("/api/v1/enrolments/" + id + "/reject", Map.of("reason", reason));
+      c.client().rejectEnrolment(id, new AdminRequests.Rejection(reason));
       System.out.println("rejected " + id);
       return 0;
     }

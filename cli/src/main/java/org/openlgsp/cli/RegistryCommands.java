@@ -1,13 +1,18 @@
 package org.openlgsp.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Json;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.registry.AdminRequests;
+import org.openlgsp.registry.AdminResponses;
 import org.openlgsp.registry.RegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,18 +72,18 @@ final class RegistryCommands {
     }
   }
 
-  /** A {@code list} subcommand: GET one admin collection and print it. */
+  /** A {@code list} subcommand: read one admin collection and print it. */
   abstract static class Lister implements Callable<Integer> {
     @Mixin Connection c;
-    private final String path;
+    private final Function<RegistryClient, List<?>> list;
 
-    Lister(String path) {
-      this.path = path;
+    Lister(Function<RegistryClient, List<?>> list) {
+      this.list = list;
     }
 
     @Override
     public Integer call() {
-      return print(c.client().get(path));
+      return print(list.apply(c.client()));
     }
   }
 
@@ -90,12 +95,12 @@ final class RegistryCommands {
     }
   }
 
-  static Integer print(String json) {
+  /** Prints an answer as the registry wrote it, indented. */
+  static Integer print(Object answer) {
     try {
-      Object tree = Json.mapper().readValue(json, Object.class);
-      System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree));
-    } catch (IOException e) {
-      System.out.println(json);
+      System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print the registry's answer", e);
     }
     return 0;
   }
@@ -110,17 +115,12 @@ final class RegistryCommands {
     @Option(names = "--certificate", required = true, paramLabel = "PEM")
     Path certificate;
 
-    private final String path;
-    private final String owner;
-
-    CertificateAdder(String path, String owner) {
-      this.path = path;
-      this.owner = owner;
-    }
+    /** Publishes the certificate (PEM) for the member or node {@code id}. */
+    abstract AdminResponses.CertificateAdded add(RegistryClient client, String id, String pem);
 
     @Override
     public Integer call() {
-      return print(c.client().post(path, Map.of(owner, id, "certificate", readFile(certificate))));
+      return print(add(c.client(), id, readFile(certificate)));
     }
   }
 
@@ -134,19 +134,13 @@ final class RegistryCommands {
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     CertificateRef certificate;
 
-    private final String path;
-    private final String owner;
-
-    CertificateRemover(String path, String owner) {
-      this.path = path;
-      this.owner = owner;
-    }
+    /** Removes the certificate with this fingerprint from the member or node {@code id}. */
+    abstract void remove(RegistryClient client, String id, String fingerprint);
 
     @Override
     public Integer call() {
       String fingerprint = certificate.fingerprint();
-      c.client()
-          .delete(path + "?" + owner + "=" + query(id) + "&fingerprint=" + query(fingerprint));
+      remove(c.client(), id, fingerprint);
       System.out.println("removed certificate " + fingerprint + " of " + id);
       return 0;
     }
@@ -171,10 +165,6 @@ final class RegistryCommands {
                   org.openlgsp.core.Certificates.fingerprint(
                       org.openlgsp.pki.Pem.certificates(readFile(file.orElseThrow())).getFirst()));
     }
-  }
-
-  static String query(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Command(
@@ -203,14 +193,14 @@ final class RegistryCommands {
 
       @Override
       public Integer call() {
-        return print(c.client().post("/api/v1/members", Map.of("id", id, "name", name)));
+        return print(c.client().addMember(new AdminRequests.Member(id, name)));
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List agencies.")
     static final class ListCmd extends Lister {
       ListCmd() {
-        super("/api/v1/members");
+        super(RegistryClient::members);
       }
     }
 
@@ -219,8 +209,9 @@ final class RegistryCommands {
         mixinStandardHelpOptions = true,
         description = "Add a member signing certificate (PEM file).")
     static final class AddSigningCertificate extends CertificateAdder {
-      AddSigningCertificate() {
-        super("/api/v1/members/signing-certificates", "member");
+      @Override
+      AdminResponses.CertificateAdded add(RegistryClient client, String id, String pem) {
+        return client.addSigningCertificate(new AdminRequests.SigningCertificate(id, pem));
       }
     }
 
@@ -231,8 +222,9 @@ final class RegistryCommands {
             "Remove a member signing certificate from the directory (the last step of a key"
                 + " rotation, once the gateway signs with the new key).")
     static final class RemoveSigningCertificate extends CertificateRemover {
-      RemoveSigningCertificate() {
-        super("/api/v1/members/signing-certificates", "member");
+      @Override
+      void remove(RegistryClient client, String id, String fingerprint) {
+        client.removeSigningCertificate(ClientId.parse(id), fingerprint);
       }
     }
   }
@@ -261,15 +253,14 @@ final class RegistryCommands {
 
       @Override
       public Integer call() {
-        return print(
-            c.client().post("/api/v1/systems", Map.of("id", id, "name", name, "node", node)));
+        return print(c.client().addSystem(new AdminRequests.SystemEntry(id, name, node)));
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List systems.")
     static final class ListCmd extends Lister {
       ListCmd() {
-        super("/api/v1/systems");
+        super(RegistryClient::systems);
       }
     }
   }
@@ -308,22 +299,14 @@ final class RegistryCommands {
       public Integer call() {
         return print(
             c.client()
-                .post(
-                    "/api/v1/nodes",
-                    Map.of(
-                        "id",
-                        id,
-                        "address",
-                        address,
-                        "tlsCertificates",
-                        List.of(readFile(certificate)))));
+                .addNode(new AdminRequests.Node(id, address, List.of(readFile(certificate)))));
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List nodes.")
     static final class ListCmd extends Lister {
       ListCmd() {
-        super("/api/v1/nodes");
+        super(RegistryClient::nodes);
       }
     }
 
@@ -334,8 +317,9 @@ final class RegistryCommands {
             "Publish another TLS certificate for a node (the first step of a TLS key rotation:"
                 + " peers accept the old and the new one).")
     static final class AddTlsCertificate extends CertificateAdder {
-      AddTlsCertificate() {
-        super("/api/v1/nodes/tls-certificates", "node");
+      @Override
+      AdminResponses.CertificateAdded add(RegistryClient client, String id, String pem) {
+        return client.addNodeTlsCertificate(new AdminRequests.NodeCertificate(id, pem));
       }
     }
 
@@ -346,8 +330,9 @@ final class RegistryCommands {
             "Remove a node TLS certificate from the directory (the last step of a TLS key"
                 + " rotation, once the node presents the new one); peers then refuse the old key.")
     static final class RemoveTlsCertificate extends CertificateRemover {
-      RemoveTlsCertificate() {
-        super("/api/v1/nodes/tls-certificates", "node");
+      @Override
+      void remove(RegistryClient client, String id, String fingerprint) {
+        client.removeNodeTlsCertificate(NodeId.parse(id), fingerprint);
       }
     }
   }
@@ -384,19 +369,18 @@ final class RegistryCommands {
 
       @Override
       public Integer call() {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("id", id);
-        body.put("backendUrl", backendUrl);
-        body.put("subjectLocator", subjectLocator);
-        openapi.ifPresent(p -> body.put("openapi", readFile(p)));
-        return print(c.client().post("/api/v1/services", body));
+        AdminRequests.Service service =
+            openapi
+                .map(p -> new AdminRequests.Service(id, backendUrl, subjectLocator, readFile(p)))
+                .orElseGet(() -> new AdminRequests.Service(id, backendUrl, subjectLocator));
+        return print(c.client().addService(service));
       }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List services.")
     static final class ListCmd extends Lister {
       ListCmd() {
-        super("/api/v1/services");
+        super(RegistryClient::services);
       }
     }
   }
@@ -430,7 +414,8 @@ final class RegistryCommands {
 
       @Override
       public Integer call() {
-        System.out.println(c.client().grant(client, service, methods, paths));
+        System.out.println(
+            c.client().grant(new AdminRequests.Grant(client, service, methods, paths)).id());
         return 0;
       }
     }
@@ -438,7 +423,7 @@ final class RegistryCommands {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List grants.")
     static final class ListCmd extends Lister {
       ListCmd() {
-        super("/api/v1/grants");
+        super(RegistryClient::grants);
       }
     }
 
@@ -454,7 +439,7 @@ final class RegistryCommands {
 
       @Override
       public Integer call() {
-        c.client().delete("/api/v1/grants/" + id);
+        c.client().revokeGrant(id);
         System.out.println("revoked " + id);
         return 0;
       }
@@ -471,10 +456,7 @@ final class RegistryCommands {
 
     @Override
     public Integer call() {
-      String json = c.client().get("/directory");
-      org.openlgsp.core.SignedDirectory signed =
-          org.openlgsp.core.SignedDirectory.parse(
-              json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      org.openlgsp.core.SignedDirectory signed = c.client().directory();
       byte[] payload = java.util.Base64.getDecoder().decode(signed.payload());
       var d = Json.read(payload, org.openlgsp.core.Directory.class);
       System.out.printf(

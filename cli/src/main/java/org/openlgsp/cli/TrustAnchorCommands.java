@@ -3,8 +3,9 @@ package org.openlgsp.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openlgsp.core.Json;
+import org.openlgsp.registry.AdminRequests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +34,9 @@ final class TrustAnchorCommands {
     @Override
     public Integer call() throws IOException {
       System.out.println(
-          c.client()
-              .post("/api/v1/trust-anchors", Map.of("certificate", Files.readString(certificate))));
+          Json.writeString(
+              c.client()
+                  .addTrustAnchors(new AdminRequests.TrustAnchor(Files.readString(certificate)))));
       return 0;
     }
   }
@@ -45,7 +47,7 @@ final class TrustAnchorCommands {
 
     @Override
     public Integer call() {
-      System.out.println(c.client().get("/api/v1/trust-anchors"));
+      System.out.println(Json.writeString(c.client().trustAnchors()));
       return 0;
     }
   }

@@ -1,9 +1,11 @@
 package org.openlgsp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +17,6 @@ import org.openlgsp.documents.DocumentPackage;
 import org.openlgsp.documents.InboxItem;
 import org.openlgsp.documents.Packages;
 import org.openlgsp.documents.SignedPackages;
-import org.openlgsp.testkit.DocumentExchangeWait;
 import org.openlgsp.testkit.Federation;
 
 /**
@@ -23,6 +24,9 @@ import org.openlgsp.testkit.Federation;
  * while documents are being delivered to it; after a restart every document arrives exactly once.
  */
 class DocumentCrashTest {
+  /** How long a delivery may take, the receiving JVM's start included. */
+  private static final Duration DELIVERY = Duration.ofSeconds(60);
+
   @TempDir Path dir;
 
   private Process startAxis(Path config, Path log) throws Exception {
@@ -41,16 +45,8 @@ class DocumentCrashTest {
         .start();
   }
 
-  private static void awaitUp(AxisClient client) throws Exception {
-    DocumentExchangeWait.until(
-        () -> {
-          try {
-            client.inbox(1);
-            return true;
-          } catch (RuntimeException e) {
-            return false;
-          }
-        });
+  private static void awaitUp(AxisClient client) {
+    await().atMost(DELIVERY).ignoreExceptions().untilAsserted(() -> client.inbox(1));
   }
 
   @Test
@@ -77,15 +73,19 @@ class DocumentCrashTest {
           ids.add(doc.documentId());
           province.send(SignedPackages.sign(doc, fed.provinceKey()));
           if (i == 8) {
-            DocumentExchangeWait.until(() -> !government.inbox(1000).isEmpty());
+            await().atMost(DELIVERY).until(() -> !government.inbox(1000).isEmpty());
             child.destroyForcibly(); // SIGKILL: no shutdown hook runs
             child.waitFor();
           }
         }
         child = startAxis(config, log.toPath());
         awaitUp(government);
-        DocumentExchangeWait.until(() -> government.inbox(1000).size() >= total);
-        Thread.sleep(1000); // a late duplicate would show up now
+        await().atMost(DELIVERY).until(() -> government.inbox(1000).size() >= total);
+        // a late duplicate would show up within a second
+        await()
+            .during(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> government.inbox(1000).size() == total);
 
         Map<String, Integer> copies = new HashMap<>();
         for (InboxItem item : government.inbox(1000)) {

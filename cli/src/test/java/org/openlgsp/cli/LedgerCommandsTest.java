@@ -38,7 +38,7 @@ class LedgerCommandsTest {
       assertThat(fed.lookUpCitizen(citizen, "HS-2026-000123").statusCode()).isEqualTo(200);
       assertThat(fed.lookUpCitizen(fed.citizenIds().get(1), "HS-2026-000124").statusCode())
           .isEqualTo(200);
-      HttpResponse<String> refused = fed.lookUpCitizen(citizen, "");
+      Federation.Reply refused = fed.lookUpCitizen(citizen, "");
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("purpose.missing");
       fed.providerNode().checkpoints().publish();

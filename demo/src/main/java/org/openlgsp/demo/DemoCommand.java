@@ -1,13 +1,16 @@
 package org.openlgsp.demo;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.ClientResponseHeaders;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -48,7 +51,29 @@ final class DemoCommand implements Callable<Integer> {
           "Work folder for keys, configuration and databases (default: ${DEFAULT-VALUE}).")
   Path dir = Path.of(".lgsp", "demo");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final WebClient http = WebClient.builder().followRedirects(false).build();
+
+  /** What a gateway answered: status, body and headers. */
+  private record Answer(int statusCode, String body, ClientResponseHeaders headers) {
+    Optional<String> header(String name) {
+      return headers.first(HeaderNames.create(name));
+    }
+
+    /** Status, X-Road error type and the problem, on one line. */
+    String refusal() {
+      return statusCode
+          + "  X-Road-Error: "
+          + header("X-Road-Error").orElse("")
+          + "  "
+          + abbreviate(body);
+    }
+
+    static Answer of(HttpClientResponse r) {
+      try (r) {
+        return new Answer(r.status().code(), r.as(String.class), r.headers());
+      }
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -88,15 +113,15 @@ final class DemoCommand implements Callable<Integer> {
             + Federation.PORTAL
             + " looks up a citizen in the national population database");
     System.out.println("   GET " + path);
-    HttpResponse<String> r = callGateway(fed, token, path);
+    Answer r = callGateway(fed, token, path);
     System.out.println("   → " + r.statusCode() + "  " + abbreviate(r.body()));
     System.out.println(
         "   request signed by Tây Ninh's member key (Ed25519), verified by the Bộ Công an gateway;");
     System.out.println(
         "   response signed by Bộ Công an's member key, bound to X-Road-Request-Hash "
-            + r.headers().firstValue("X-Road-Request-Hash").orElse("?").substring(0, 16)
+            + r.header("X-Road-Request-Hash").orElse("?").substring(0, 16)
             + "…, verified by the Tây Ninh gateway");
-    System.out.println("   X-Road-Id " + r.headers().firstValue("X-Road-Id").orElse("?"));
+    System.out.println("   X-Road-Id " + r.header("X-Road-Id").orElse("?"));
   }
 
   private void denied(Federation fed, String token, String id) throws Exception {
@@ -104,14 +129,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("2) DENIED   the same system asks for household data it holds no grant for");
     System.out.println("   GET " + path);
-    HttpResponse<String> r = callGateway(fed, token, path);
-    System.out.println(
-        "   → "
-            + r.statusCode()
-            + "  X-Road-Error: "
-            + r.headers().firstValue("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(r.body()));
+    Answer r = callGateway(fed, token, path);
+    System.out.println("   → " + r.refusal());
   }
 
   private void tampered(Federation fed, String id) throws Exception {
@@ -135,72 +154,56 @@ final class DemoCommand implements Callable<Integer> {
             original,
             System.currentTimeMillis(),
             "HS-2026-000123");
-    HttpClient stolen =
-        HttpClient.newBuilder()
-            .sslContext(
-                TlsContexts.create(
-                    fed.consumerNodeTls(),
-                    new PinnedTrustManager(
-                        () ->
-                            Set.of(
-                                Certificates.fingerprint(
-                                    fed.providerNode().tlsCredentials().certificate())))))
+    WebClient stolen =
+        WebClient.builder()
+            .tls(
+                Tls.builder()
+                    .sslContext(
+                        TlsContexts.create(
+                            fed.consumerNodeTls(),
+                            new PinnedTrustManager(
+                                () ->
+                                    Set.of(
+                                        Certificates.fingerprint(
+                                            fed.providerNode().tlsCredentials().certificate())))))
+                    .build())
+            .followRedirects(false)
             .build();
-    HttpResponse<String> r = sendSigned(fed, stolen, headers, forged);
+    Answer r = sendSigned(fed, stolen, headers, forged);
     System.out.println(
         "   POST "
             + fed.providerPeerUrl()
             + "/r1/"
             + Federation.CITIZEN_SERVICE
             + "/citizens/verify (body altered)");
-    System.out.println(
-        "   → "
-            + r.statusCode()
-            + "  X-Road-Error: "
-            + r.headers().firstValue("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(r.body()));
+    System.out.println("   → " + r.refusal());
     System.out.println();
     System.out.println(
         "4) REPLAYED the genuine request arrives once; the attacker then resends a copy of it");
-    HttpResponse<String> first = sendSigned(fed, stolen, headers, original);
-    HttpResponse<String> again = sendSigned(fed, stolen, headers, original);
+    Answer first = sendSigned(fed, stolen, headers, original);
+    Answer again = sendSigned(fed, stolen, headers, original);
     System.out.println(
         "   genuine delivery → " + first.statusCode() + " " + abbreviate(first.body()));
-    System.out.println(
-        "   replayed copy    → "
-            + again.statusCode()
-            + "  X-Road-Error: "
-            + again.headers().firstValue("X-Road-Error").orElse("")
-            + "  "
-            + abbreviate(again.body()));
+    System.out.println("   replayed copy    → " + again.refusal());
   }
 
-  private HttpResponse<String> sendSigned(
-      Federation fed, HttpClient client, Map<String, String> headers, byte[] body)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                URI.create(
-                    fed.providerPeerUrl()
-                        + "/r1/"
-                        + Federation.CITIZEN_SERVICE
-                        + "/citizens/verify"))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(b::header);
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  private static Answer sendSigned(
+      Federation fed, WebClient client, Map<String, String> headers, byte[] body) {
+    HttpClientRequest request =
+        client.post(
+            fed.providerPeerUrl() + "/r1/" + Federation.CITIZEN_SERVICE + "/citizens/verify");
+    headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
+    return Answer.of(request.submit(body));
   }
 
-  private HttpResponse<String> callGateway(Federation fed, String token, String path)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(fed.consumerHttpUrl() + path))
-            .header("Authorization", "Bearer " + token)
-            .header("X-Road-Client", Federation.PORTAL.toString())
-            .header("X-Road-UserId", "VN072090000001")
-            .header("X-Road-Issue", "HS-2026-000123")
-            .build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  private Answer callGateway(Federation fed, String token, String path) {
+    return Answer.of(
+        http.get(fed.consumerHttpUrl() + path)
+            .header(HeaderNames.AUTHORIZATION, "Bearer " + token)
+            .header(HeaderNames.create("X-Road-Client"), Federation.PORTAL.toString())
+            .header(HeaderNames.create("X-Road-UserId"), "VN072090000001")
+            .header(HeaderNames.create("X-Road-Issue"), "HS-2026-000123")
+            .request());
   }
 
   private static void printLedger(String title, Ledger ledger) {

@@ -1,14 +1,13 @@
 package org.openlgsp.documents;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +21,7 @@ import org.openlgsp.core.LgspException;
 public final class AxisClient {
   private final String base;
   private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(10));
 
   public AxisClient(String axisUrl, String token) {
     String u = axisUrl.endsWith("/") ? axisUrl.substring(0, axisUrl.length() - 1) : axisUrl;
@@ -32,21 +30,23 @@ public final class AxisClient {
   }
 
   public Receipt send(byte[] edxml) {
-    return json(
-        call("POST", "/packages", HttpRequest.BodyPublishers.ofByteArray(edxml)), Receipt.class);
+    return json(call(request(Method.POST, "/packages"), r -> r.submit(edxml)), Receipt.class);
   }
 
+  /** Sends a package file as it is read, never whole in memory. */
   public Receipt send(Path edxml) {
-    try {
-      return json(
-          call("POST", "/packages", HttpRequest.BodyPublishers.ofFile(edxml)), Receipt.class);
-    } catch (java.io.FileNotFoundException e) {
+    if (!Files.isRegularFile(edxml)) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "no such file " + edxml);
     }
+    return json(
+        call(request(Method.POST, "/packages"), r -> AxisHttp.sendFile(r, edxml)), Receipt.class);
   }
 
   public List<InboxItem> inbox(int limit) {
-    byte[] body = call("GET", "/inbox?limit=" + limit, HttpRequest.BodyPublishers.noBody());
+    byte[] body =
+        call(
+            request(Method.GET, "/inbox").queryParam("limit", Integer.toString(limit)),
+            HttpClientRequest::request);
     try {
       return Json.mapper().readValue(body, new TypeReference<List<InboxItem>>() {});
     } catch (IOException e) {
@@ -55,50 +55,49 @@ public final class AxisClient {
   }
 
   public byte[] fetch(String deliveryId) {
-    return call("GET", "/inbox/" + deliveryId, HttpRequest.BodyPublishers.noBody());
+    return call(request(Method.GET, "/inbox/" + deliveryId), HttpClientRequest::request);
   }
 
   public void acknowledge(String deliveryId) {
-    call("POST", "/inbox/" + deliveryId + "/ack", HttpRequest.BodyPublishers.noBody());
+    call(request(Method.POST, "/inbox/" + deliveryId + "/ack"), HttpClientRequest::request);
   }
 
   public DocumentHistory history(String documentId, AgencyCode sender) {
-    String q =
-        "?documentId="
-            + URLEncoder.encode(documentId, StandardCharsets.UTF_8)
-            + "&sender="
-            + sender.value();
-    return json(
-        call("GET", "/history" + q, HttpRequest.BodyPublishers.noBody()), DocumentHistory.class);
+    HttpClientRequest query =
+        request(Method.GET, "/history")
+            .queryParam("documentId", documentId)
+            .queryParam("sender", sender.value());
+    return json(call(query, HttpClientRequest::request), DocumentHistory.class);
   }
 
   public void webhook(String url) {
-    call("PUT", "/webhook", HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("url", url))));
+    call(request(Method.PUT, "/webhook"), r -> r.submit(Json.write(Map.of("url", url))));
   }
 
-  private byte[] call(String method, String path, HttpRequest.BodyPublisher body) {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofMinutes(10))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/xml")
-            .method(method, body)
-            .build();
-    try {
-      HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      byte[] bytes;
-      try (InputStream in = res.body()) {
-        bytes = in.readAllBytes();
-      }
-      if (res.statusCode() / 100 != 2) {
-        throw refusal(res.statusCode(), bytes);
+  private HttpClientRequest request(Method method, String path) {
+    return http.method(method)
+        .uri(base + path)
+        .header(HeaderNames.AUTHORIZATION, "Bearer " + token)
+        .header(HeaderNames.CONTENT_TYPE, "application/xml");
+  }
+
+  /** How a prepared request is sent: bodiless, with bytes, or with a file. */
+  private interface Send {
+    HttpClientResponse apply(HttpClientRequest request) throws IOException;
+  }
+
+  private byte[] call(HttpClientRequest request, Send send) {
+    try (HttpClientResponse res = send.apply(request)) {
+      byte[] bytes = res.inputStream().readAllBytes();
+      if (res.status().code() / 100 != 2) {
+        throw refusal(res.status().code(), bytes);
       }
       return bytes;
-    } catch (IOException e) {
+    } catch (LgspException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Helidon reports a refused connection, a timeout or a broken answer unchecked
       throw new LgspException(ErrorCode.BACKEND_UNREACHABLE, "axis unreachable at " + base, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LgspException(ErrorCode.BACKEND_UNREACHABLE, "interrupted");
     }
   }
 

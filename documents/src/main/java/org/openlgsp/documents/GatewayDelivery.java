@@ -1,12 +1,11 @@
 package org.openlgsp.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +27,8 @@ public final class GatewayDelivery implements RemoteDelivery {
   private final String secret;
   private final String subsystem;
   private final String service;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  // the gateway answers once the package went through both gateways and the peer axis
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(10));
   private volatile String token;
 
   /**
@@ -60,31 +59,32 @@ public final class GatewayDelivery implements RemoteDelivery {
 
   @Override
   public void deliver(AgencyCode recipient, Path packageFile) throws Exception {
-    HttpResponse<String> res = post(recipient, packageFile, currentToken());
-    if (res.statusCode() == 401) {
+    Answer res = post(recipient, packageFile, currentToken());
+    if (res.status() == 401) {
       token = null;
       res = post(recipient, packageFile, currentToken());
     }
-    if (res.statusCode() != 200 && res.statusCode() != 201) {
+    if (res.status() != 200 && res.status() != 201) {
       throw new IOException(
-          "axis of " + recipient + " answered HTTP " + res.statusCode() + ": " + brief(res.body()));
+          "axis of " + recipient + " answered HTTP " + res.status() + ": " + brief(res.body()));
     }
   }
 
-  private HttpResponse<String> post(AgencyCode recipient, Path file, String bearer)
-      throws IOException, InterruptedException {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(gatewayUrl + "/r1/" + serviceFor(recipient) + "/relay"))
-            .timeout(Duration.ofMinutes(10))
-            .header("Authorization", "Bearer " + bearer)
-            .header("X-Road-Client", client.encoded())
-            .header("Content-Type", "application/xml")
-            .POST(HttpRequest.BodyPublishers.ofFile(file))
-            .build();
-    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  private record Answer(int status, String body) {}
+
+  private Answer post(AgencyCode recipient, Path file, String bearer) throws IOException {
+    try (HttpClientResponse res =
+        AxisHttp.sendFile(
+            http.post(gatewayUrl + "/r1/" + serviceFor(recipient) + "/relay")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + bearer)
+                .header(HeaderNames.create("X-Road-Client"), client.encoded())
+                .header(HeaderNames.CONTENT_TYPE, "application/xml"),
+            file)) {
+      return new Answer(res.status().code(), res.as(String.class));
+    }
   }
 
-  private String currentToken() throws IOException, InterruptedException {
+  private String currentToken() throws IOException {
     String t = token;
     if (t != null) {
       return t;
@@ -94,18 +94,19 @@ public final class GatewayDelivery implements RemoteDelivery {
             + URLEncoder.encode(oauthClientId, StandardCharsets.UTF_8)
             + "&client_secret="
             + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-    HttpResponse<byte[]> res =
-        http.send(
-            HttpRequest.newBuilder(URI.create(gatewayUrl + "/token"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    if (res.statusCode() != 200) {
-      throw new IOException("gateway refused the axis's credentials: HTTP " + res.statusCode());
+    byte[] answer;
+    try (HttpClientResponse res =
+        http.post(gatewayUrl + "/token")
+            .readTimeout(Duration.ofSeconds(30))
+            .header(HeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .submit(form.getBytes(StandardCharsets.UTF_8))) {
+      if (res.status().code() != 200) {
+        throw new IOException(
+            "gateway refused the axis's credentials: HTTP " + res.status().code());
+      }
+      answer = res.as(byte[].class);
     }
-    t = Json.read(res.body(), JsonNode.class).get("access_token").asText();
+    t = Json.read(answer, JsonNode.class).get("access_token").asText();
     token = t;
     return t;
   }

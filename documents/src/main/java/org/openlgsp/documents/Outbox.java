@@ -1,9 +1,10 @@
 package org.openlgsp.documents;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +30,7 @@ final class Outbox implements AutoCloseable {
   private final AxisOptions options;
   private final RemoteDelivery remote;
   private final Clock clock;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final WebClient http = AxisHttp.client(Duration.ofMinutes(5));
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -41,6 +41,8 @@ final class Outbox implements AutoCloseable {
    * idle ones beyond 200, and clients then saw their pooled connections reset).
    */
   static final int MAX_IN_FLIGHT = 32;
+
+  private static final HeaderName DELIVERY_ID = HeaderNames.create("X-Lgsp-Delivery-Id");
 
   private volatile boolean running;
   private Thread loop;
@@ -176,16 +178,16 @@ final class Outbox implements AutoCloseable {
   }
 
   private void push(String url, String deliveryId, Path file) throws Exception {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofMinutes(5))
-            .header("Content-Type", "application/xml")
-            .header("X-Lgsp-Delivery-Id", deliveryId)
-            .POST(HttpRequest.BodyPublishers.ofFile(file))
-            .build();
-    HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-    if (res.statusCode() / 100 != 2) {
-      throw new IllegalStateException("webhook answered HTTP " + res.statusCode());
+    try (HttpClientResponse res =
+        AxisHttp.sendFile(
+            http.post(url)
+                .header(HeaderNames.CONTENT_TYPE, "application/xml")
+                .header(DELIVERY_ID, deliveryId),
+            file)) {
+      if (res.status().code() / 100 != 2) {
+        throw new IllegalStateException("webhook answered HTTP " + res.status().code());
+      }
+      res.inputStream().transferTo(OutputStream.nullOutputStream());
     }
   }
 
@@ -213,6 +215,6 @@ final class Outbox implements AutoCloseable {
       }
     }
     workers.shutdownNow();
-    http.close();
+    http.closeResource();
   }
 }

@@ -1,6 +1,7 @@
 package org.openlgsp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,10 +79,7 @@ class KeyFileWatcherTest {
             .watch("node TLS key", dir.resolve("tls.pem"), dir.resolve("tls.key"), installed::add)
             .start(Duration.ofMillis(50))) {
       write(second);
-      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (installed.isEmpty() && System.nanoTime() < end) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> !installed.isEmpty());
       assertThat(installed).hasSize(1);
       assertThat(installed.getFirst().certificate()).isEqualTo(second.certificate());
     }

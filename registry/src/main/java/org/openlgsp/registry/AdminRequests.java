@@ -1,81 +1,107 @@
 package org.openlgsp.registry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 
-/** JSON bodies of the admin API; each validates its shape, the registry validates meaning. */
-final class AdminRequests {
+/**
+ * Request bodies of the admin API, shared by {@link RegistryServer} and {@link RegistryClient};
+ * each validates its shape, the registry validates meaning.
+ */
+public final class AdminRequests {
   private AdminRequests() {}
 
-  record Enrolment(String kind, String target, String csr) {
-    Enrolment {
+  public record Enrolment(String kind, String target, String csr) {
+    public Enrolment {
       required(kind, "kind");
       required(target, "target");
       required(csr, "csr");
     }
   }
 
-  record TrustAnchor(String certificate) {
-    TrustAnchor {
+  public record TrustAnchor(String certificate) {
+    public TrustAnchor {
       required(certificate, "certificate");
     }
   }
 
-  record Rejection(String reason) {
-    Rejection {
+  public record Rejection(String reason) {
+    public Rejection {
       required(reason, "reason");
     }
   }
 
-  record Member(String id, String name) {
-    Member {
+  public record Member(String id, String name) {
+    public Member {
       required(id, "id");
       required(name, "name");
     }
   }
 
-  record SigningCertificate(String member, String certificate) {
-    SigningCertificate {
+  public record SigningCertificate(String member, String certificate) {
+    public SigningCertificate {
       required(member, "member");
       required(certificate, "certificate");
     }
   }
 
-  record Node(String id, String address, List<String> tlsCertificates) {
-    Node {
+  public record Node(String id, String address, List<String> tlsCertificates) {
+    public Node {
       required(id, "id");
       required(address, "address");
       tlsCertificates = tlsCertificates == null ? List.of() : List.copyOf(tlsCertificates);
     }
+
+    /** A node whose TLS certificates come later (enrolment, or an add-tls-certificate). */
+    public Node(String id, String address) {
+      this(id, address, List.of());
+    }
   }
 
-  record NodeCertificate(String node, String certificate) {
-    NodeCertificate {
+  public record NodeCertificate(String node, String certificate) {
+    public NodeCertificate {
       required(node, "node");
       required(certificate, "certificate");
     }
   }
 
-  record SystemEntry(String id, String name, String node) {
-    SystemEntry {
+  public record SystemEntry(String id, String name, String node) {
+    public SystemEntry {
       required(id, "id");
       required(name, "name");
       required(node, "node");
     }
   }
 
-  record Service(String id, String backendUrl, String subjectLocator, String openapi) {
-    Service {
+  /**
+   * A service; {@code openapi}, its OpenAPI document (JSON or YAML), is absent from the JSON when
+   * the service has none.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Service(String id, String backendUrl, String subjectLocator, String openapi) {
+    public Service {
       required(id, "id");
       required(backendUrl, "backendUrl");
       subjectLocator = subjectLocator == null ? "" : subjectLocator;
     }
+
+    /** A service without an OpenAPI document. */
+    public Service(String id, String backendUrl, String subjectLocator) {
+      this(id, backendUrl, subjectLocator, null);
+    }
+
+    /** The OpenAPI document, when the service has one. */
+    public Optional<String> openApiDocument() {
+      return Optional.ofNullable(openapi);
+    }
   }
 
-  record Grant(String client, String service, List<String> methods, List<String> pathPatterns) {
-    Grant {
+  public record Grant(
+      String client, String service, List<String> methods, List<String> pathPatterns) {
+    public Grant {
       required(client, "client");
       required(service, "service");
       methods = methods == null ? List.of() : List.copyOf(methods);

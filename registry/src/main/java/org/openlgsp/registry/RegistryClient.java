@@ -1,107 +1,206 @@
 package org.openlgsp.registry;
 
+import com.fasterxml.jackson.databind.JavaType;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.core.NodeId;
+import org.openlgsp.core.SignedDirectory;
 
-/** Calls the registry's admin API; a refusal comes back as the problem's code and detail. */
+/**
+ * Calls the registry's admin API with the bodies {@link RegistryServer} reads and returns the
+ * answers it writes ({@link AdminRequests}, {@link AdminResponses}); a refusal comes back as the
+ * problem's code and detail.
+ */
 public final class RegistryClient {
+  private static final String API = "/api/v1";
   private final String baseUrl;
   private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final WebClient http =
+      WebClient.builder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .readTimeout(Duration.ofSeconds(30))
+          .followRedirects(false)
+          .sendExpectContinue(false)
+          .build();
 
   public RegistryClient(String baseUrl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.token = token;
   }
 
-  public String post(String path, Map<String, ?> body) {
-    return send("POST", path, Json.writeString(body));
+  public AdminResponses.Created addMember(AdminRequests.Member member) {
+    return post("/members", member, AdminResponses.Created.class);
   }
 
-  public String get(String path) {
-    return send("GET", path, null);
+  public List<Directory.Member> members() {
+    return list("/members", Directory.Member.class);
   }
 
-  public String delete(String path) {
-    return send("DELETE", path, null);
+  public AdminResponses.CertificateAdded addSigningCertificate(
+      AdminRequests.SigningCertificate certificate) {
+    return post(
+        "/members/signing-certificates", certificate, AdminResponses.CertificateAdded.class);
   }
 
-  public void addMember(String id, String name) {
-    post("/api/v1/members", Map.of("id", id, "name", name));
+  public void removeSigningCertificate(ClientId member, String fingerprint) {
+    delete(
+        "/members/signing-certificates",
+        Map.of("member", member.toString(), "fingerprint", fingerprint));
   }
 
-  public void addSigningCertificate(String member, String pem) {
-    post("/api/v1/members/signing-certificates", Map.of("member", member, "certificate", pem));
+  public AdminResponses.Created addNode(AdminRequests.Node node) {
+    return post("/nodes", node, AdminResponses.Created.class);
   }
 
-  public void addNode(String id, String address, String tlsPem) {
-    post("/api/v1/nodes", Map.of("id", id, "address", address, "tlsCertificates", List.of(tlsPem)));
+  public List<Directory.Node> nodes() {
+    return list("/nodes", Directory.Node.class);
   }
 
-  public void addSystem(String id, String name, String node) {
-    post("/api/v1/systems", Map.of("id", id, "name", name, "node", node));
+  public AdminResponses.CertificateAdded addNodeTlsCertificate(
+      AdminRequests.NodeCertificate certificate) {
+    return post("/nodes/tls-certificates", certificate, AdminResponses.CertificateAdded.class);
   }
 
-  public void addService(String id, String backendUrl, String subjectLocator) {
-    post(
-        "/api/v1/services",
-        Map.of("id", id, "backendUrl", backendUrl, "subjectLocator", subjectLocator));
+  public void removeNodeTlsCertificate(NodeId node, String fingerprint) {
+    delete("/nodes/tls-certificates", Map.of("node", node.toString(), "fingerprint", fingerprint));
   }
 
-  public String grant(String client, String service, List<String> methods, List<String> paths) {
-    String body =
-        post(
-            "/api/v1/grants",
-            Map.of(
-                "client", client, "service", service, "methods", methods, "pathPatterns", paths));
-    return (String)
-        Json.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.class).get("id");
+  public AdminResponses.Created addSystem(AdminRequests.SystemEntry system) {
+    return post("/systems", system, AdminResponses.Created.class);
   }
 
-  private String send(String method, String path, String body) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+  public List<Directory.SystemEntry> systems() {
+    return list("/systems", Directory.SystemEntry.class);
+  }
+
+  public AdminResponses.Created addService(AdminRequests.Service service) {
+    return post("/services", service, AdminResponses.Created.class);
+  }
+
+  public List<Directory.Service> services() {
+    return list("/services", Directory.Service.class);
+  }
+
+  /** Grants access; the answer's id is the grant's, for {@link #revokeGrant}. */
+  public AdminResponses.Created grant(AdminRequests.Grant grant) {
+    return post("/grants", grant, AdminResponses.Created.class);
+  }
+
+  public List<Registry.GrantEntry> grants() {
+    return list("/grants", Registry.GrantEntry.class);
+  }
+
+  public void revokeGrant(String id) {
+    delete("/grants/" + id, Map.of());
+  }
+
+  /** The newest {@code limit} entries of the admin audit log. */
+  public List<Registry.AuditEntry> auditLog(int limit) {
+    return read(
+        exchange(Method.GET, API + "/audit", Map.of("limit", Integer.toString(limit)), null),
+        listOf(Registry.AuditEntry.class));
+  }
+
+  public AdminResponses.TrustAnchorsAdded addTrustAnchors(AdminRequests.TrustAnchor anchors) {
+    return post("/trust-anchors", anchors, AdminResponses.TrustAnchorsAdded.class);
+  }
+
+  public List<AdminResponses.TrustAnchor> trustAnchors() {
+    return list("/trust-anchors", AdminResponses.TrustAnchor.class);
+  }
+
+  public AdminResponses.EnrolmentState submitEnrolment(AdminRequests.Enrolment enrolment) {
+    return post("/enrolments", enrolment, AdminResponses.EnrolmentState.class);
+  }
+
+  public List<AdminResponses.EnrolmentView> enrolments() {
+    return list("/enrolments", AdminResponses.EnrolmentView.class);
+  }
+
+  public AdminResponses.EnrolmentApproved approveEnrolment(String id) {
+    return post("/enrolments/" + id + "/approve", Map.of(), AdminResponses.EnrolmentApproved.class);
+  }
+
+  public AdminResponses.EnrolmentState rejectEnrolment(String id, AdminRequests.Rejection why) {
+    return post("/enrolments/" + id + "/reject", why, AdminResponses.EnrolmentState.class);
+  }
+
+  /** The signed directory as published (not verified: gateways verify). */
+  public SignedDirectory directory() {
+    return SignedDirectory.parse(exchange(Method.GET, "/directory", Map.of(), null));
+  }
+
+  private <T> T post(String path, Object body, Class<T> answer) {
+    return read(
+        exchange(Method.POST, API + path, Map.of(), Json.write(body)),
+        Json.mapper().constructType(answer));
+  }
+
+  private <T> List<T> list(String path, Class<T> element) {
+    return read(exchange(Method.GET, API + path, Map.of(), null), listOf(element));
+  }
+
+  private void delete(String path, Map<String, String> query) {
+    exchange(Method.DELETE, API + path, query, null);
+  }
+
+  private static JavaType listOf(Class<?> element) {
+    return Json.mapper().getTypeFactory().constructCollectionType(List.class, element);
+  }
+
+  private <T> T read(byte[] body, JavaType type) {
     try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() >= 400) {
-        throw refusal(r);
-      }
-      return r.body();
-    } catch (IOException e) {
+      return Json.mapper().readValue(body, type);
+    } catch (IOException | IllegalArgumentException e) {
       throw new LgspException(
-          ErrorCode.PEER_UNREACHABLE, "registry " + baseUrl + " unreachable: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LgspException(ErrorCode.PEER_UNREACHABLE, "interrupted");
+          ErrorCode.INTERNAL_ERROR, "registry " + baseUrl + " sent an unreadable answer");
     }
   }
 
-  private static LgspException refusal(HttpResponse<String> r) {
+  /** One call; the answer's body when it is a success, else its refusal thrown. */
+  private byte[] exchange(Method method, String path, Map<String, String> query, byte[] body) {
+    HttpClientRequest request =
+        http.method(method)
+            .uri(baseUrl + path)
+            .header(HeaderNames.AUTHORIZATION, "Bearer " + token)
+            .contentType(MediaTypes.APPLICATION_JSON);
+    query.forEach(request::queryParam);
+    try (HttpClientResponse r = body == null ? request.request() : request.submit(body)) {
+      byte[] answer = r.entity().inputStream().readAllBytes();
+      if (r.status().code() >= 400) {
+        throw refusal(r.status().code(), answer);
+      }
+      return answer;
+    } catch (LgspException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Helidon reports a refused connection, a timeout or a broken answer as unchecked exceptions
+      throw new LgspException(
+          ErrorCode.PEER_UNREACHABLE, "registry " + baseUrl + " unreachable: " + e.getMessage());
+    }
+  }
+
+  private static LgspException refusal(int status, byte[] body) {
     try {
-      Map<?, ?> p = Json.mapper().readValue(r.body(), Map.class);
+      Map<?, ?> p = Json.mapper().readValue(body, Map.class);
       ErrorCode code =
           ErrorCode.fromCode(String.valueOf(p.get("code"))).orElse(ErrorCode.INTERNAL_ERROR);
       return new LgspException(code, String.valueOf(p.get("detail")));
     } catch (IOException e) {
-      return new LgspException(ErrorCode.INTERNAL_ERROR, "registry answered " + r.statusCode());
+      return new LgspException(ErrorCode.INTERNAL_ERROR, "registry answered " + status);
     }
   }
 }

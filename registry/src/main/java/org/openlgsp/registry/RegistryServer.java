@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -199,7 +198,9 @@ public final class RegistryServer implements AutoCloseable {
                 c ->
                     c.sendJson(
                         200,
-                        enrolments().list().stream().map(RegistryServer::enrolmentJson).toList())),
+                        enrolments().list().stream()
+                            .map(AdminResponses.EnrolmentView::of)
+                            .toList())),
         admin(Route.post("/api/v1/enrolments/{id}/approve"), "enrolment.approve")
             .handle(this::approveEnrolment),
         admin(Route.post("/api/v1/enrolments/{id}/reject"), "enrolment.reject")
@@ -227,25 +228,22 @@ public final class RegistryServer implements AutoCloseable {
         registry.trustAnchors().stream()
             .map(
                 cert ->
-                    Map.of(
-                        "subject",
-                        cert.getSubjectX500Principal().getName(),
-                        "fingerprint",
-                        Certificates.fingerprint(cert)))
+                    new AdminResponses.TrustAnchor(
+                        cert.getSubjectX500Principal().getName(), Certificates.fingerprint(cert)))
             .toList());
   }
 
   private void addMember(Call c) {
     AdminRequests.Member m = c.json(AdminRequests.Member.class, MAX_BODY);
     registry.addMember(ClientId.parse(m.id()), m.name());
-    c.sendJson(201, Map.of("id", m.id()));
+    c.sendJson(201, new AdminResponses.Created(m.id()));
   }
 
   private void addSigningCertificate(Call c) {
     AdminRequests.SigningCertificate s = c.json(AdminRequests.SigningCertificate.class, MAX_BODY);
     X509Certificate cert = certificate(s.certificate());
     registry.addSigningCertificate(ClientId.parse(s.member()), cert);
-    c.sendJson(201, Map.of("fingerprint", Certificates.fingerprint(cert)));
+    c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
   }
 
   private void removeSigningCertificate(Call c) {
@@ -259,14 +257,14 @@ public final class RegistryServer implements AutoCloseable {
     List<X509Certificate> certs =
         n.tlsCertificates().stream().map(RegistryServer::certificate).toList();
     registry.addNode(NodeId.parse(n.id()), n.address(), certs);
-    c.sendJson(201, Map.of("id", n.id()));
+    c.sendJson(201, new AdminResponses.Created(n.id()));
   }
 
   private void addNodeCertificate(Call c) {
     AdminRequests.NodeCertificate n = c.json(AdminRequests.NodeCertificate.class, MAX_BODY);
     X509Certificate cert = certificate(n.certificate());
     registry.addNodeTlsCertificate(NodeId.parse(n.node()), cert);
-    c.sendJson(201, Map.of("fingerprint", Certificates.fingerprint(cert)));
+    c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
   }
 
   private void removeNodeCertificate(Call c) {
@@ -278,17 +276,14 @@ public final class RegistryServer implements AutoCloseable {
   private void addSystem(Call c) {
     AdminRequests.SystemEntry s = c.json(AdminRequests.SystemEntry.class, MAX_BODY);
     registry.addSystem(ClientId.parse(s.id()), s.name(), NodeId.parse(s.node()));
-    c.sendJson(201, Map.of("id", s.id()));
+    c.sendJson(201, new AdminResponses.Created(s.id()));
   }
 
   private void addService(Call c) {
     AdminRequests.Service s = c.json(AdminRequests.Service.class, MAX_BODY);
     registry.addService(
-        ServiceId.parse(s.id()),
-        s.backendUrl(),
-        s.subjectLocator(),
-        Optional.ofNullable(s.openapi()));
-    c.sendJson(201, Map.of("id", s.id()));
+        ServiceId.parse(s.id()), s.backendUrl(), s.subjectLocator(), s.openApiDocument());
+    c.sendJson(201, new AdminResponses.Created(s.id()));
   }
 
   private void serviceOpenApi(Call c) {
@@ -314,7 +309,7 @@ public final class RegistryServer implements AutoCloseable {
             ServiceId.parse(g.service()),
             g.methods(),
             g.pathPatterns());
-    c.sendJson(201, Map.of("id", id));
+    c.sendJson(201, new AdminResponses.Created(id));
   }
 
   private void addTrustAnchor(Call c) {
@@ -332,7 +327,7 @@ public final class RegistryServer implements AutoCloseable {
     for (X509Certificate cert : certs) {
       registry.addTrustAnchor(cert);
     }
-    c.sendJson(201, Map.of("added", certs.size()));
+    c.sendJson(201, new AdminResponses.TrustAnchorsAdded(certs.size()));
   }
 
   private Enrolments enrolments() {
@@ -343,19 +338,6 @@ public final class RegistryServer implements AutoCloseable {
                 "this registry runs no built-in CA; configure registry.ca to enrol through it"));
   }
 
-  private static Map<String, Object> enrolmentJson(Enrolments.Enrolment e) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("id", e.id());
-    m.put("kind", e.kind());
-    m.put("target", e.target());
-    m.put("status", e.status());
-    m.put("submittedAt", e.submittedAt().toString());
-    e.decidedAt().ifPresent(t -> m.put("decidedAt", t.toString()));
-    m.put("detail", e.detail());
-    e.certificateSerial().ifPresent(serial -> m.put("serial", serial));
-    return m;
-  }
-
   private void submitEnrolment(Call c) {
     AdminRequests.Enrolment e = c.json(AdminRequests.Enrolment.class, MAX_BODY);
     String id =
@@ -364,7 +346,7 @@ public final class RegistryServer implements AutoCloseable {
                 Enrolments.Kind.fromLabel(e.kind()),
                 e.target(),
                 e.csr().getBytes(StandardCharsets.US_ASCII));
-    c.sendJson(201, Map.of("id", id, "status", "pending"));
+    c.sendJson(201, new AdminResponses.EnrolmentState(id, "pending"));
   }
 
   private void approveEnrolment(Call c) {
@@ -372,21 +354,17 @@ public final class RegistryServer implements AutoCloseable {
     List<X509Certificate> chain = enrolments().approve(id);
     c.sendJson(
         200,
-        Map.of(
-            "id",
+        new AdminResponses.EnrolmentApproved(
             id,
-            "status",
             "approved",
-            "serial",
             chain.getFirst().getSerialNumber().toString(16),
-            "certificate",
             Pem.write(chain.toArray())));
   }
 
   private void rejectEnrolment(Call c) {
     String id = c.request().path().pathParameters().get("id");
     enrolments().reject(id, c.json(AdminRequests.Rejection.class, MAX_BODY).reason());
-    c.sendJson(200, Map.of("id", id, "status", "rejected"));
+    c.sendJson(200, new AdminResponses.EnrolmentState(id, "rejected"));
   }
 
   private void revokeGrant(Call c) {

@@ -1,5 +1,10 @@
 package org.openlgsp.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
@@ -7,10 +12,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
@@ -49,6 +49,7 @@ import org.openlgsp.pki.CertificateRequest;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.KeyPairs;
 import org.openlgsp.pki.Pem;
+import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.RegistryClient;
 import org.openlgsp.registry.RegistryServer;
 
@@ -221,6 +222,7 @@ public final class Federation implements AutoCloseable {
   private final String departmentToken = secret();
   private final String vpcpToken = secret();
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final WebClient http = WebClient.builder().followRedirects(false).build();
   private final BuiltInCa ca;
   private final PopulationService population;
   private Credentials consumerTls;
@@ -418,26 +420,17 @@ public final class Federation implements AutoCloseable {
   }
 
   private void register(RegistryClient admin) throws IOException {
-    admin.post(
-        "/api/v1/trust-anchors",
-        Map.of("certificate", Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
+    admin.addTrustAnchors(
+        new AdminRequests.TrustAnchor(Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
     for (Side side : List.of(consumerSide, providerSide)) {
-      admin.addMember(side.owner().toString(), side.organization());
+      admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
     }
-    admin.post(
-        "/api/v1/nodes",
-        Map.of(
-            "id",
-            consumerSide.node().toString(),
-            "address",
-            "https://127.0.0.1:" + ports.consumer().peer()));
-    admin.post(
-        "/api/v1/nodes",
-        Map.of(
-            "id",
-            providerSide.node().toString(),
-            "address",
-            "https://127.0.0.1:" + ports.provider().peer()));
+    admin.addNode(
+        new AdminRequests.Node(
+            consumerSide.node().toString(), "https://127.0.0.1:" + ports.consumer().peer()));
+    admin.addNode(
+        new AdminRequests.Node(
+            providerSide.node().toString(), "https://127.0.0.1:" + ports.provider().peer()));
     // Enrolment: each holder generates its key and CSR; the administrator approves; the CA issues
     // and the certificate lands in the directory.
     consumerSigning = enrol(admin, "member-signing", consumerSide.owner(), consumerSide);
@@ -462,12 +455,19 @@ public final class Federation implements AutoCloseable {
         "[enrolment] built-in CA chain imported as the directory's trust anchors; 4 keys generated"
             + " by their holders, CSRs submitted to the registry admin API, approved, issued by the"
             + " built-in CA and published in the directory");
-    admin.addSystem(PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString());
     admin.addSystem(
-        POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString());
+        new AdminRequests.SystemEntry(
+            PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString()));
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString()));
     // GET /citizens/{id} names the citizen in the path; POST /citizens/verify in its body
-    admin.addService(CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2");
-    admin.grant(PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*"));
+    admin.addService(
+        new AdminRequests.Service(
+            CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2"));
+    admin.grant(
+        new AdminRequests.Grant(
+            PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*")));
     out.println(
         "[registry]  registered through the admin API: 2 agencies (000.00.00.H53 UBND tỉnh Tây Ninh, 000.00.00.G01 Bộ Công an),");
     out.println(
@@ -478,14 +478,26 @@ public final class Federation implements AutoCloseable {
   }
 
   private void registerAxes(RegistryClient admin) {
-    admin.addSystem(NA_AXIS.toString(), "Trục văn bản tỉnh Nghệ An", NA_NODE.toString());
-    admin.addSystem(VPCP_AXIS.toString(), "Trục liên thông văn bản quốc gia", VPCP_NODE.toString());
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            NA_AXIS.toString(), "Trục văn bản tỉnh Nghệ An", NA_NODE.toString()));
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            VPCP_AXIS.toString(), "Trục liên thông văn bản quốc gia", VPCP_NODE.toString()));
     String naService = NA_AXIS + "/edoc";
     String vpcpService = VPCP_AXIS + "/edoc";
-    admin.addService(naService, "http://127.0.0.1:" + ports.consumer().relay() + "/edoc/v1", "");
-    admin.addService(vpcpService, "http://127.0.0.1:" + ports.provider().relay() + "/edoc/v1", "");
-    admin.grant(NA_AXIS.toString(), vpcpService, List.of("POST"), List.of("/relay"));
-    admin.grant(VPCP_AXIS.toString(), naService, List.of("POST"), List.of("/relay"));
+    admin.addService(
+        new AdminRequests.Service(
+            naService, "http://127.0.0.1:" + ports.consumer().relay() + "/edoc/v1", ""));
+    admin.addService(
+        new AdminRequests.Service(
+            vpcpService, "http://127.0.0.1:" + ports.provider().relay() + "/edoc/v1", ""));
+    admin.grant(
+        new AdminRequests.Grant(
+            NA_AXIS.toString(), vpcpService, List.of("POST"), List.of("/relay")));
+    admin.grant(
+        new AdminRequests.Grant(
+            VPCP_AXIS.toString(), naService, List.of("POST"), List.of("/relay")));
     options
         .out()
         .printf(
@@ -655,22 +667,10 @@ public final class Federation implements AutoCloseable {
             target.toString(),
             holder.organization(),
             tls ? List.of("localhost", "127.0.0.1") : List.of());
-    Map<?, ?> submitted =
-        Json.read(
-            admin
-                .post(
-                    "/api/v1/enrolments",
-                    Map.of("kind", kind, "target", target.toString(), "csr", csr.pem()))
-                .getBytes(StandardCharsets.UTF_8),
-            Map.class);
-    Map<?, ?> approved =
-        Json.read(
-            admin
-                .post("/api/v1/enrolments/" + submitted.get("id") + "/approve", Map.of())
-                .getBytes(StandardCharsets.UTF_8),
-            Map.class);
+    String id =
+        admin.submitEnrolment(new AdminRequests.Enrolment(kind, target.toString(), csr.pem())).id();
     return new Credentials(
-        key.getPrivate(), Pem.certificates((String) approved.get("certificate")));
+        key.getPrivate(), Pem.certificates(admin.approveEnrolment(id).certificate()));
   }
 
   private WebServer startBackend() {
@@ -772,47 +772,43 @@ public final class Federation implements AutoCloseable {
 
   /** A bearer token for the portal system, from the consumer gateway's {@code POST /token}. */
   public String portalToken() {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(consumerHttpUrl() + "/token"))
-                      .header("Content-Type", "application/x-www-form-urlencoded")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "grant_type=client_credentials&client_id=portal&client_secret="
-                                  + portalSecret))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
+    String form = "grant_type=client_credentials&client_id=portal&client_secret=" + portalSecret;
+    try (HttpClientResponse r =
+        http.post(consumerHttpUrl() + "/token")
+            .header(HeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .submit(form.getBytes(StandardCharsets.UTF_8))) {
+      String body = r.as(String.class);
+      if (r.status().code() != 200) {
         throw new IllegalStateException(
-            "token endpoint answered " + r.statusCode() + ": " + r.body());
+            "token endpoint answered " + r.status().code() + ": " + body);
       }
-      return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
-    } catch (IOException e) {
+      return Json.read(body.getBytes(StandardCharsets.UTF_8), JsonNode.class)
+          .path("access_token")
+          .asText();
+    } catch (UncheckedIOException e) {
       throw new IllegalStateException("token endpoint unreachable", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
+
+  /** A gateway's answer to the portal: its status and body. */
+  public record Reply(int statusCode, String body) {}
 
   /**
    * The portal looks up a citizen through the consumer gateway as officer VN072090000001, giving
    * {@code issue} (the case file) when not empty.
    */
-  public HttpResponse<String> lookUpCitizen(String citizen, String issue)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                URI.create(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen))
-            .header("Authorization", "Bearer " + portalToken())
-            .header("X-Road-Client", PORTAL.toString())
-            .header("X-Road-UserId", "VN072090000001");
+  public Reply lookUpCitizen(String citizen, String issue) {
+    HttpClientRequest request =
+        http.get(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen)
+            .header(HeaderNames.AUTHORIZATION, "Bearer " + portalToken())
+            .header(HeaderNames.create("X-Road-Client"), PORTAL.toString())
+            .header(HeaderNames.create("X-Road-UserId"), "VN072090000001");
     if (!issue.isEmpty()) {
-      b.header("X-Road-Issue", issue);
+      request.header(HeaderNames.create("X-Road-Issue"), issue);
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    try (HttpClientResponse r = request.request()) {
+      return new Reply(r.status().code(), r.as(String.class));
+    }
   }
 
   public String provinceAxisUrl() {
