@@ -194,13 +194,6 @@ public final class RegistryClient {
   }
 
   private static LgspException refusal(int status, byte[] body) {
-    try {
-      Map<?, ?> p = Json.mapper().readValue(body, Map.class);
-      ErrorCode code =
-          ErrorCode.fromCode(String.valueOf(p.get("code"))).orElse(ErrorCode.INTERNAL_ERROR);
-      return new LgspException(code, String.valueOf(p.get("detail")));
-    } catch (IOException e) {
-      return new LgspException(ErrorCode.INTERNAL_ERROR, "registry answered " + status);
-    }
+    return LgspException.fromProblem(body, "registry answered " + status);
   }
 }
