@@ -21,7 +21,6 @@ import org.openlgsp.gateway.Gateway;
 import org.openlgsp.gateway.GatewayFeatures;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.gateway.LocalSystem;
-import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerHttp;
@@ -97,15 +96,10 @@ public final class GatewayNode implements AutoCloseable {
           new LocalSystem(
               ClientId.parse(e.id()), fingerprints, e.oauthClientId(), e.secretSha256()));
     }
-    GatewayOptions options =
-        GatewayOptions.defaults(node)
-            .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
-            .withMaxBodyBytes(role.maxBodyBytes())
-            .withLimits(role.limits().admission())
-            .withDirectoryGrace(role.directoryGrace());
+    GatewayOptions options = role.options();
     Database db = Database.open(resolveJdbc(baseDir, role.database()));
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
-    DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
+    DirectoryHolder holder = new DirectoryHolder(trust, options.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
     NodeConfig.LedgerSettings ls = role.ledger();
@@ -117,7 +111,7 @@ public final class GatewayNode implements AutoCloseable {
                 ledger,
                 key,
                 CheckpointTimestamps.timestamper(ls, baseDir),
-                new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
+                ls.policy(),
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
             .start();
@@ -131,13 +125,13 @@ public final class GatewayNode implements AutoCloseable {
             ledger,
             features(role, baseDir, holder, clock, subjects));
     Optional<LedgerHttp> api = Optional.empty();
-    if (ls.apiPort() >= 0) {
+    if (ls.apiPort().isPresent()) {
       api =
           Optional.of(
               new LedgerHttp(
                   LedgerReader.open(db),
                   key.verifier(),
-                  ls.auditorTokenSha256(),
+                  ls.auditorTokenSha256().orElseThrow(),
                   new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)),
                   ls.witnessFor().isEmpty()
                       ? Optional.empty()
@@ -147,8 +141,8 @@ public final class GatewayNode implements AutoCloseable {
                               LedgerFiles.witnessKey(baseDir, ls, node),
                               ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
                               clock)),
-                  role.host(),
-                  ls.apiPort()));
+                  options.host(),
+                  ls.apiPort().get()));
     }
     GatewayNode started =
         new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
@@ -183,7 +177,7 @@ public final class GatewayNode implements AutoCloseable {
       Clock clock,
       SubjectHasher subjects) {
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
-    return role.revocationSettings()
+    return role.revocation()
         .map(r -> features.withRevocation(revocationChecker(r, baseDir, holder, clock)))
         .orElse(features);
   }
