@@ -47,6 +47,7 @@ public final class GatewayNode implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final Optional<LedgerHttp> ledgerApi;
   private KeyFileWatcher keyFiles;
+  private boolean closed;
 
   private GatewayNode(
       Database database,
@@ -262,8 +263,13 @@ public final class GatewayNode implements AutoCloseable {
     return jdbcUrl;
   }
 
+  /** Stops the node; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     keyFiles.close();
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
