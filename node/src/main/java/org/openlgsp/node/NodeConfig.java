@@ -39,7 +39,7 @@ public record NodeConfig(
     Optional<RegistryRole> registry,
     Optional<GatewayRole> gateway,
     Optional<DocumentsRole> documents) {
-  private static final ObjectMapper YAML =
+  static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
           .registerModule(new Jdk8Module())
