@@ -333,7 +333,7 @@ final class LedgerCommands {
     public Integer call() {
       NodeConfig.GatewayRole g =
           NodeConfig.read(config)
-              .gatewayRole()
+              .gateway()
               .orElseThrow(() -> new IllegalArgumentException(config + " has no gateway role"));
       Path base = config.toAbsolutePath().getParent();
       try (org.openlgsp.storage.Database db =

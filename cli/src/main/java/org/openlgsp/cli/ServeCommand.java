@@ -3,12 +3,17 @@ package org.openlgsp.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.openlgsp.node.ConfigCheck;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeRoles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lgsp serve --config FILE}: runs a real node in the roles its configuration names. */
+/**
+ * {@code lgsp serve --config FILE}: runs a real node in the roles its configuration names; with
+ * {@code --check}, only checks the file and prints what would run (exit 0), or the first problem in
+ * one line (exit 2).
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -21,8 +26,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Node configuration (YAML). See README, section Configuration.")
   Path config;
 
+  @Option(
+      names = "--check",
+      description =
+          "Check the configuration (keys, values, the files it names, that keys load) and print"
+              + " the effective configuration with defaults filled in and secrets redacted; start"
+              + " nothing.")
+  boolean check;
+
   @Override
   public Integer call() throws Exception {
+    if (check) {
+      System.out.print(ConfigCheck.effectiveConfiguration(config));
+      System.out.println("configuration OK: " + config);
+      return 0;
+    }
     List<AutoCloseable> running =
         NodeRoles.start(NodeConfig.read(config), config.toAbsolutePath().getParent(), System.out);
     CountDownLatch stop = new CountDownLatch(1);

@@ -153,7 +153,7 @@ class CheckpointTimestampsTest {
   void aTsaUrlNeedsTrustedCertificates() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> NodeConfig.LedgerSettings.defaults().withTsa("http://127.0.0.1:1/tsa", List.of()))
-        .hasMessageContaining("ledger.tsaCertificates");
+        .hasMessageContaining("tsaUrl needs tsaCertificates");
   }
 
   private static String name(Path tsr) {

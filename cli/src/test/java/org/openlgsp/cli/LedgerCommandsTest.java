@@ -101,7 +101,7 @@ class LedgerCommandsTest {
 
       // the auditor API over the same database
       Path base = dir;
-      NodeConfig.GatewayRole g = NodeConfig.read(Path.of(config)).gateway();
+      NodeConfig.GatewayRole g = NodeConfig.read(Path.of(config)).gateway().orElseThrow();
       try (Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()))) {
         List<AuditEvent> audit = new CopyOnWriteArrayList<>();
         LedgerHttp api =

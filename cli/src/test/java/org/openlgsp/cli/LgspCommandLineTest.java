@@ -33,8 +33,8 @@ class LgspCommandLineTest {
               original,
               fresh,
               "jdbc:sqlite:data/second-instance.db",
-              original.gateway().tls(),
-              original.gateway().signing());
+              original.gateway().orElseThrow().tls(),
+              original.gateway().orElseThrow().signing());
       copy.write(dir.resolve("second.yaml"));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<AutoCloseable> running =
@@ -96,16 +96,15 @@ class LgspCommandLineTest {
       String database,
       NodeConfig.KeyFiles tls,
       List<NodeConfig.MemberSigning> signing) {
-    NodeConfig.GatewayRole g = original.gateway();
-    return new NodeConfig(
+    NodeConfig.GatewayRole g = original.gateway().orElseThrow();
+    return NodeConfig.gatewayOnly(
         original.instance(),
-        null,
         new NodeConfig.GatewayRole(
             g.node(),
             g.host(),
-            fresh.consumer().clientTls(),
-            fresh.consumer().clientHttp(),
-            fresh.consumer().peer(),
+            java.util.Optional.of(fresh.consumer().clientTls()),
+            java.util.Optional.of(fresh.consumer().clientHttp()),
+            java.util.Optional.of(fresh.consumer().peer()),
             database,
             tls,
             signing,
@@ -115,10 +114,10 @@ class LgspCommandLineTest {
             g.directoryGrace(),
             g.replayWindow(),
             g.maxBodyBytes(),
+            g.limits(),
             g.localSystems(),
-            g.ledger(),
             g.revocation(),
-            g.limits()));
+            g.ledger()));
   }
 
   @Test

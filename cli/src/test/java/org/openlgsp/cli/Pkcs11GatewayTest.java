@@ -130,10 +130,9 @@ class Pkcs11GatewayTest {
   void aMissingPinVariableOrAnAliasWithoutItsCertificateIsAClearStartError() throws Exception {
     NodeKeys keys = new NodeKeys(dir);
     NodeConfig.Pkcs11Key unset =
-        new NodeConfig.Pkcs11Key(
-            SoftHsm.LIBRARY.toString(), token.slot(), "x", "LGSP_TEST_UNSET_PIN", null);
-    assertThatThrownBy(
-            () -> keys.credentials("gateway.tls", new NodeConfig.KeyFiles(null, null, unset)))
+        NodeConfig.Pkcs11Key.pinFromEnvironment(
+            SoftHsm.LIBRARY.toString(), token.slot(), "x", "LGSP_TEST_UNSET_PIN");
+    assertThatThrownBy(() -> keys.credentials("gateway.tls", NodeConfig.KeyFiles.token(unset)))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessage(
             "gateway.tls: environment variable LGSP_TEST_UNSET_PIN (pkcs11.pinEnv) is not set");
@@ -147,16 +146,15 @@ class Pkcs11GatewayTest {
             tokenArgs("awaiting")));
     Files.writeString(dir.resolve("pin"), System.getenv(PIN_ENV) + "\n");
     NodeConfig.Pkcs11Key awaiting =
-        new NodeConfig.Pkcs11Key(SoftHsm.LIBRARY.toString(), token.slot(), "awaiting", null, "pin");
-    assertThatThrownBy(
-            () -> keys.credentials("gateway.tls", new NodeConfig.KeyFiles(null, null, awaiting)))
+        NodeConfig.Pkcs11Key.pinFromFile(
+            SoftHsm.LIBRARY.toString(), token.slot(), "awaiting", "pin");
+    assertThatThrownBy(() -> keys.credentials("gateway.tls", NodeConfig.KeyFiles.token(awaiting)))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageContaining("no issued certificate yet")
         .hasMessageContaining("lgsp keys store-certificate");
     NodeConfig.Pkcs11Key absent =
-        new NodeConfig.Pkcs11Key(SoftHsm.LIBRARY.toString(), token.slot(), "absent", null, "pin");
-    assertThatThrownBy(
-            () -> keys.credentials("gateway.tls", new NodeConfig.KeyFiles(null, null, absent)))
+        NodeConfig.Pkcs11Key.pinFromFile(SoftHsm.LIBRARY.toString(), token.slot(), "absent", "pin");
+    assertThatThrownBy(() -> keys.credentials("gateway.tls", NodeConfig.KeyFiles.token(absent)))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageContaining("no key 'absent'");
     // And `lgsp keys csr` will not replace a key a gateway may be using.
@@ -234,19 +232,18 @@ class Pkcs11GatewayTest {
   private Path writeTokenConfig(Federation.Ports fresh) {
     NodeConfig original = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"));
     NodeConfig.Pkcs11Key tls =
-        new NodeConfig.Pkcs11Key(
-            SoftHsm.LIBRARY.toString(), token.slot(), "hsm-tls", PIN_ENV, null);
+        NodeConfig.Pkcs11Key.pinFromEnvironment(
+            SoftHsm.LIBRARY.toString(), token.slot(), "hsm-tls", PIN_ENV);
     NodeConfig.Pkcs11Key signing =
-        new NodeConfig.Pkcs11Key(
-            SoftHsm.LIBRARY.toString(), token.slot(), "hsm-signing", PIN_ENV, null);
+        NodeConfig.Pkcs11Key.pinFromEnvironment(
+            SoftHsm.LIBRARY.toString(), token.slot(), "hsm-signing", PIN_ENV);
     NodeConfig copy =
         LgspCommandLineTest.secondInstance(
             original,
             fresh,
             "jdbc:sqlite:data/hsm-gateway.db",
-            new NodeConfig.KeyFiles(null, null, tls),
-            List.of(
-                new NodeConfig.MemberSigning(Federation.TAY_NINH.toString(), null, null, signing)));
+            NodeConfig.KeyFiles.token(tls),
+            List.of(NodeConfig.MemberSigning.token(Federation.TAY_NINH.toString(), signing)));
     Path file = dir.resolve("hsm-gateway.yaml");
     copy.write(file);
     return file;

@@ -46,7 +46,11 @@ class DemoCommandTest {
         .contains("check peers' certificates by OCSP")
         .contains(
             "[enrolment] built-in CA chain imported as the directory's trust anchors; 4 keys");
-    assertThat(NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway().revocationSettings())
+    assertThat(
+            NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml"))
+                .gateway()
+                .orElseThrow()
+                .revocation())
         .isPresent();
   }
 

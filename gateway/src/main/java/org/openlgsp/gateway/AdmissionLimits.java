@@ -1,5 +1,7 @@
 package org.openlgsp.gateway;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -42,6 +44,22 @@ public record AdmissionLimits(
    */
   public long fileDescriptorsNeeded(int listeners) {
     return (long) listeners * connectionsPerListener + 2L * concurrentExchanges + 512;
+  }
+
+  /**
+   * The limits a configuration file's {@code limits} section names; what it leaves out keeps its
+   * {@link #defaults() default}.
+   */
+  @JsonCreator
+  static AdmissionLimits configured(
+      @JsonProperty("concurrentExchanges") Integer concurrentExchanges,
+      @JsonProperty("queueTimeout") Duration queueTimeout,
+      @JsonProperty("connectionsPerListener") Integer connectionsPerListener) {
+    AdmissionLimits d = defaults();
+    return new AdmissionLimits(
+        concurrentExchanges == null ? d.concurrentExchanges() : concurrentExchanges,
+        queueTimeout == null ? d.queueTimeout() : queueTimeout,
+        connectionsPerListener == null ? d.connectionsPerListener() : connectionsPerListener);
   }
 
   /** 256 exchanges per endpoint, 2 s queueing, 4,096 connections per listener. */

@@ -10,7 +10,8 @@ import org.openlgsp.core.NodeId;
  * @param node this node's identifier in the directory
  * @param host address to bind, e.g. {@code 127.0.0.1}
  * @param clientTlsPort HTTPS port for local systems (mTLS or bearer token); 0 picks a free port
- * @param clientHttpPort plain-HTTP port for local systems (bearer token only); -1 disables it
+ * @param clientHttpPort plain-HTTP port for local systems (bearer token only); -1 disables it, 0
+ *     picks a free port
  * @param peerPort mTLS port for other gateways; 0 picks a free port
  * @param replayWindow how far a peer's clock may differ; message ids are remembered for twice this
  * @param directoryGrace how long past its expiry the last valid directory is still used
@@ -52,16 +53,17 @@ public record GatewayOptions(
   }
 
   /**
-   * Loopback, free ports, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s timeout,
-   * {@link AdmissionLimits#defaults()}.
+   * The documented defaults of a node's gateway: loopback, client HTTPS on 8443, no plain-HTTP
+   * listener, peers on 5500, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s
+   * timeout, {@link AdmissionLimits#defaults()}.
    */
   public static GatewayOptions defaults(NodeId node) {
     return new GatewayOptions(
         node,
         "127.0.0.1",
-        0,
+        8443,
         -1,
-        0,
+        5500,
         Duration.ofSeconds(60),
         Duration.ofHours(1),
         10L * 1024 * 1024,

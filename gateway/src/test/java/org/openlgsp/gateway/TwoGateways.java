@@ -147,8 +147,9 @@ final class TwoGateways implements AutoCloseable {
             .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
     LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
     GatewayOptions tnOptions =
-        GatewayOptions.defaults(TN_NODE).withClientHttpPort(0).withLimits(tnLimits);
-    GatewayOptions mpsOptions = GatewayOptions.defaults(MPS_NODE).withLimits(mpsLimits);
+        GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits);
+    GatewayOptions mpsOptions =
+        GatewayOptions.defaults(MPS_NODE).withPorts(0, -1, 0).withLimits(mpsLimits);
     tn =
         Gateway.start(
             tnOptions,

@@ -24,10 +24,10 @@ public final class CheckpointTimestamps {
 
   /** The configured TSA, or {@link Timestamper#none()} when {@code ledger.tsaUrl} is not set. */
   public static Timestamper timestamper(NodeConfig.LedgerSettings settings, Path baseDir) {
-    if (settings.tsa().isEmpty()) {
+    if (settings.tsaUrl().isEmpty()) {
       return Timestamper.none();
     }
-    String url = settings.tsa().get();
+    String url = settings.tsaUrl().get();
     List<X509Certificate> anchors = certificates(baseDir, settings.tsaCertificates());
     return timestamper(url, new TimeStampClient(url, anchors, TIMEOUT));
   }

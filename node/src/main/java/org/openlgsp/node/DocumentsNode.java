@@ -51,23 +51,14 @@ public final class DocumentsNode implements AutoCloseable {
     SignerTrust signers = signerTrust(role, baseDir, clock, directory);
     Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
     try {
-      AxisOptions options =
-          new AxisOptions(
-              baseDir.resolve(role.dataDir()),
-              role.maxPackageBytes(),
-              role.signatureRequired(),
-              role.retryBase(),
-              role.retryMax(),
-              role.maxAttempts(),
-              AxisOptions.DEFAULT_STREAMING_THRESHOLD,
-              AxisOptions.DEFAULT_WRITE_BATCH);
+      AxisOptions options = role.options(baseDir);
       Set<AgencyCode> local =
           role.agencies().stream()
               .map(a -> AgencyCode.parse(a.code()))
               .collect(Collectors.toUnmodifiableSet());
       RemoteDelivery remote = RemoteDelivery.NONE;
-      if (role.gateway() != null) {
-        DocumentsRole.GatewayLink g = role.gateway();
+      if (role.gateway().isPresent()) {
+        DocumentsRole.GatewayLink g = role.gateway().get();
         remote =
             new GatewayDelivery(
                 g.url(),
@@ -117,8 +108,8 @@ public final class DocumentsNode implements AutoCloseable {
         };
     SignerTrust trust =
         SignerTrust.anchoredAt(anchors, clock).requiringSenderMatch(role.signerMustMatchSender());
-    if (role.revocationSettings().isPresent()) {
-      NodeConfig.RevocationSettings r = role.revocationSettings().get();
+    if (role.revocation().isPresent()) {
+      NodeConfig.RevocationSettings r = role.revocation().get();
       List<X509Certificate> issuers = new ArrayList<>();
       for (String file : r.issuers()) {
         issuers.addAll(Pem.certificates(GatewayNode.read(baseDir, file)));

@@ -1,9 +1,12 @@
 package org.openlgsp.node;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.openlgsp.core.AgencyCode;
+import org.openlgsp.documents.AxisOptions;
 
 /**
  * The document axis role of a node: its HTTP listeners, store, limits, the agencies it serves (each
@@ -12,6 +15,10 @@ import org.openlgsp.core.AgencyCode;
  * signers must chain to; the signed directory's anchors are added when the node also runs a
  * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
  * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway).
+ *
+ * <p>The package limit, signature requirement and retry schedule default to {@link
+ * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
+ * ({@code data/documents}) default here.
  */
 public record DocumentsRole(
     String host,
@@ -20,49 +27,73 @@ public record DocumentsRole(
     Integer relayPort,
     String database,
     String dataDir,
-    Long maxPackageBytes,
-    Boolean signatureRequired,
-    Duration retryBase,
-    Duration retryMax,
-    Integer maxAttempts,
+    Optional<Long> maxPackageBytes,
+    Optional<Boolean> signatureRequired,
+    Optional<Duration> retryBase,
+    Optional<Duration> retryMax,
+    Optional<Integer> maxAttempts,
     List<Agency> agencies,
-    GatewayLink gateway,
+    Optional<GatewayLink> gateway,
     List<String> trustAnchors,
-    Boolean signerMustMatchSender,
-    NodeConfig.RevocationSettings revocation) {
+    boolean signerMustMatchSender,
+    Optional<NodeConfig.RevocationSettings> revocation) {
   public DocumentsRole {
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
     relayHost = relayHost == null ? "127.0.0.1" : relayHost;
     relayPort = relayPort == null ? 8091 : relayPort;
-    Objects.requireNonNull(database, "documents.database is required");
+    Objects.requireNonNull(database, "database is required");
     dataDir = dataDir == null ? "data/documents" : dataDir;
-    maxPackageBytes = maxPackageBytes == null ? 160L * 1024 * 1024 : maxPackageBytes;
-    signatureRequired = signatureRequired == null || signatureRequired;
-    retryBase = retryBase == null ? Duration.ofSeconds(1) : retryBase;
-    retryMax = retryMax == null ? Duration.ofMinutes(10) : retryMax;
-    maxAttempts = maxAttempts == null ? 50 : maxAttempts;
+    NodeConfig.present(maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts);
+    NodeConfig.present(gateway, revocation);
     agencies = agencies == null ? List.of() : List.copyOf(agencies);
     if (agencies.isEmpty()) {
-      throw new IllegalArgumentException("documents.agencies must name the agencies served");
+      throw new IllegalArgumentException("agencies must name the agencies served");
     }
     trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
-    signerMustMatchSender = signerMustMatchSender != null && signerMustMatchSender;
+    // the parameters, not options(): fields are assigned after this body
+    options(Path.of(dataDir), maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts);
   }
 
-  /** OCSP checking of signers, when configured. */
-  public java.util.Optional<NodeConfig.RevocationSettings> revocationSettings() {
-    return java.util.Optional.ofNullable(revocation);
+  /**
+   * The documents module's options of this role, its defaults where the file says nothing.
+   *
+   * @param baseDir the configuration's folder, which {@code dataDir} is relative to
+   */
+  public AxisOptions options(Path baseDir) {
+    return options(
+        baseDir.resolve(dataDir),
+        maxPackageBytes,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts);
+  }
+
+  private static AxisOptions options(
+      Path dataDir,
+      Optional<Long> maxPackageBytes,
+      Optional<Boolean> signatureRequired,
+      Optional<Duration> retryBase,
+      Optional<Duration> retryMax,
+      Optional<Integer> maxAttempts) {
+    AxisOptions d = AxisOptions.defaults(dataDir);
+    return d.withMaxPackageBytes(maxPackageBytes.orElse(d.maxPackageBytes()))
+        .withSignatureRequired(signatureRequired.orElse(d.signatureRequired()))
+        .withRetry(
+            retryBase.orElse(d.retryBase()),
+            retryMax.orElse(d.retryMax()),
+            maxAttempts.orElse(d.maxAttempts()));
   }
 
   /** An agency served by this axis and the hash of its document system's token. */
   public record Agency(String code, String name, String tokenSha256) {
     public Agency {
-      AgencyCode.parse(Objects.requireNonNull(code, "documents.agencies.code is required"));
+      AgencyCode.parse(Objects.requireNonNull(code, "code is required"));
       name = name == null ? code : name;
-      Objects.requireNonNull(tokenSha256, "documents.agencies.tokenSha256 is required");
+      Objects.requireNonNull(tokenSha256, "tokenSha256 is required");
       if (!tokenSha256.matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException("documents.agencies.tokenSha256 must be 64 hex digits");
+        throw new IllegalArgumentException("tokenSha256 must be 64 hex digits");
       }
     }
   }
@@ -79,10 +110,10 @@ public record DocumentsRole(
       String subsystem,
       String service) {
     public GatewayLink {
-      Objects.requireNonNull(url, "documents.gateway.url is required");
-      Objects.requireNonNull(client, "documents.gateway.client is required");
-      Objects.requireNonNull(oauthClientId, "documents.gateway.oauthClientId is required");
-      Objects.requireNonNull(secretFile, "documents.gateway.secretFile is required");
+      Objects.requireNonNull(url, "url is required");
+      Objects.requireNonNull(client, "client is required");
+      Objects.requireNonNull(oauthClientId, "oauthClientId is required");
+      Objects.requireNonNull(secretFile, "secretFile is required");
       subsystem = subsystem == null ? "EDOC" : subsystem;
       service = service == null ? "edoc" : service;
     }

@@ -22,7 +22,6 @@ import org.openlgsp.gateway.Gateway;
 import org.openlgsp.gateway.GatewayFeatures;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.gateway.LocalSystem;
-import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerHttp;
@@ -49,6 +48,7 @@ public final class GatewayNode implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final Optional<LedgerHttp> ledgerApi;
   private KeyFileWatcher keyFiles;
+  private boolean closed;
 
   private GatewayNode(
       Database database,
@@ -98,15 +98,10 @@ public final class GatewayNode implements AutoCloseable {
           new LocalSystem(
               ClientId.parse(e.id()), fingerprints, e.oauthClientId(), e.secretSha256()));
     }
-    GatewayOptions options =
-        GatewayOptions.defaults(node)
-            .withPorts(role.clientTlsPort(), role.clientHttpPort(), role.peerPort())
-            .withMaxBodyBytes(role.maxBodyBytes())
-            .withLimits(role.limits().admission())
-            .withDirectoryGrace(role.directoryGrace());
+    GatewayOptions options = role.options();
     Database db = Database.open(resolveJdbc(baseDir, role.database()));
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
-    DirectoryHolder holder = new DirectoryHolder(trust, role.directoryGrace(), clock);
+    DirectoryHolder holder = new DirectoryHolder(trust, options.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
     NodeConfig.LedgerSettings ls = role.ledger();
@@ -118,7 +113,7 @@ public final class GatewayNode implements AutoCloseable {
                 ledger,
                 key,
                 CheckpointTimestamps.timestamper(ls, baseDir),
-                new CheckpointPolicy(ls.checkpointInterval(), ls.checkpointEvery()),
+                ls.policy(),
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
             .start();
@@ -132,13 +127,13 @@ public final class GatewayNode implements AutoCloseable {
             ledger,
             features(role, baseDir, holder, clock, subjects));
     Optional<LedgerHttp> api = Optional.empty();
-    if (ls.apiPort() >= 0) {
+    if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
           LedgerHttp.builder(
                   LedgerReader.open(db),
                   key.verifier(),
                   new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)))
-              .auditorToken(ls.auditorTokenSha256())
+              .auditorToken(ls.auditorTokenSha256().orElseThrow())
               .auditLog(DatabaseAuditLog.open(db));
       if (!ls.witnessFor().isEmpty()) {
         b.witness(
@@ -148,7 +143,7 @@ public final class GatewayNode implements AutoCloseable {
                 ls.witnessFor().stream().map(NoteVerifier::parse).toList(),
                 clock));
       }
-      api = Optional.of(b.start(role.host(), ls.apiPort()));
+      api = Optional.of(b.start(options.host(), ls.apiPort().get()));
     }
     GatewayNode started =
         new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
@@ -183,7 +178,7 @@ public final class GatewayNode implements AutoCloseable {
       Clock clock,
       SubjectHasher subjects) {
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
-    return role.revocationSettings()
+    return role.revocation()
         .map(r -> features.withRevocation(revocationChecker(r, baseDir, holder, clock)))
         .orElse(features);
   }
@@ -268,8 +263,13 @@ public final class GatewayNode implements AutoCloseable {
     return jdbcUrl;
   }
 
+  /** Stops the node; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     keyFiles.close();
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();

@@ -23,7 +23,7 @@ public final class LedgerFiles {
   public static LedgerSource source(Path config) {
     NodeConfig cfg = NodeConfig.read(config);
     NodeConfig.GatewayRole g =
-        cfg.gatewayRole()
+        cfg.gateway()
             .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
     Path base = config.toAbsolutePath().getParent();
     NodeId node = NodeId.parse(g.node());
@@ -37,14 +37,13 @@ public final class LedgerFiles {
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
   static Path checkpointKeyFile(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
     return baseDir.resolve(
-        s.checkpointKey().isEmpty()
-            ? "ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"
-            : s.checkpointKey());
+        s.checkpointKey()
+            .orElse("ledger/" + node.toString().replace('/', '_') + ".checkpoint.key"));
   }
 
   public static NoteKey checkpointKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
     Path file = checkpointKeyFile(baseDir, s, node);
-    String origin = s.origin().isEmpty() ? node.toString() : s.origin();
+    String origin = s.origin().orElse(node.toString());
     if (!Files.exists(file)) {
       NoteKey key = NoteKey.generate(origin, NoteKey.TYPE_ED25519);
       writeSecret(file, key.privateText() + "\n");
@@ -68,9 +67,7 @@ public final class LedgerFiles {
   static NoteKey witnessKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
     Path file =
         baseDir.resolve(
-            s.witnessKey().isEmpty()
-                ? "ledger/" + node.toString().replace('/', '_') + ".witness.key"
-                : s.witnessKey());
+            s.witnessKey().orElse("ledger/" + node.toString().replace('/', '_') + ".witness.key"));
     return witnessKey(file, node + "/witness");
   }
 

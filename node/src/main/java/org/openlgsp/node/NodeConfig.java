@@ -1,9 +1,13 @@
 package org.openlgsp.node;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,101 +16,154 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.core.NodeId;
 import org.openlgsp.gateway.AdmissionLimits;
+import org.openlgsp.gateway.GatewayOptions;
+import org.openlgsp.ledger.CheckpointPolicy;
+import org.openlgsp.registry.RegistryOptions;
 
 /**
  * A node's configuration file (YAML; JSON is valid YAML too). A node runs the registry role, the
- * gateway role, or both. File paths are relative to the configuration file's folder.
+ * gateway role, the document axis role, or several. File paths are relative to the configuration
+ * file's folder.
+ *
+ * <p>A setting whose default belongs to a module (the gateway's ports and limits, the registry's
+ * directory validity, the ledger's checkpoint cadence, the axis's package and retry limits) is an
+ * {@link Optional} here and resolved onto that module's options record, whose defaults are the only
+ * ones; settings only a node has (file names, the registry's and axis's listeners) default here.
+ * Records validate when they are made, so a bad file stops at {@link #read} with the path of the
+ * offending key.
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record NodeConfig(
-    String instance, RegistryRole registry, GatewayRole gateway, DocumentsRole documents) {
-  private static final ObjectMapper YAML =
+    String instance,
+    Optional<RegistryRole> registry,
+    Optional<GatewayRole> gateway,
+    Optional<DocumentsRole> documents) {
+  static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .registerModule(new Jdk8Module())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
   public NodeConfig {
     Objects.requireNonNull(instance, "instance is required");
-    if (registry == null && gateway == null && documents == null) {
+    present(registry, gateway, documents);
+    if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty()) {
       throw new IllegalArgumentException(
           "configure at least one role: registry, gateway or documents");
     }
+    registry.ifPresent(r -> section("registry", () -> r.options(instance)));
   }
 
-  public NodeConfig(String instance, RegistryRole registry, GatewayRole gateway) {
-    this(instance, registry, gateway, null);
+  /** A node running only a registry. */
+  public static NodeConfig registryOnly(String instance, RegistryRole role) {
+    return new NodeConfig(instance, Optional.of(role), Optional.empty(), Optional.empty());
   }
 
-  public Optional<DocumentsRole> documentsRole() {
-    return Optional.ofNullable(documents);
+  /** A node running only a gateway. */
+  public static NodeConfig gatewayOnly(String instance, GatewayRole role) {
+    return new NodeConfig(instance, Optional.empty(), Optional.of(role), Optional.empty());
   }
 
-  public Optional<RegistryRole> registryRole() {
-    return Optional.ofNullable(registry);
+  /** A node running only a document axis. */
+  public static NodeConfig documentsOnly(String instance, DocumentsRole role) {
+    return new NodeConfig(instance, Optional.empty(), Optional.empty(), Optional.of(role));
   }
 
-  public Optional<GatewayRole> gatewayRole() {
-    return Optional.ofNullable(gateway);
-  }
-
+  /**
+   * Reads and checks a configuration file.
+   *
+   * @throws ConfigException naming the file and the offending key: unknown keys with the valid ones
+   *     at that level, values of the wrong type with the expected one, invalid values with why
+   */
   public static NodeConfig read(Path file) {
+    byte[] text;
     try {
-      return YAML.readValue(Files.readAllBytes(file), NodeConfig.class);
-    } catch (IOException | IllegalArgumentException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      throw new ConfigException(
-          "invalid configuration "
-              + file
-              + ": "
-              + cause.getMessage().lines().findFirst().orElse(""));
+      text = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration " + file);
+    }
+    try {
+      JsonNode tree = YAML.readTree(text);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        throw new ConfigException("invalid configuration " + file + ": the file is empty");
+      }
+      ConfigErrors.unknownKey(tree, NodeConfig.class, "")
+          .ifPresent(
+              unknown -> {
+                throw new ConfigException("invalid configuration " + file + ": " + unknown);
+              });
+      return YAML.treeToValue(tree, NodeConfig.class);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("invalid configuration " + file + ": " + ConfigErrors.describe(e));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration " + file);
     }
   }
 
   public void write(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      YAML.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+      Files.writeString(file, yaml());
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file + ": " + e.getMessage());
     }
   }
 
   /**
+   * This configuration as the YAML {@link #read} accepts; settings left to defaults are left out.
+   */
+  public String yaml() {
+    try {
+      return YAML.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("configuration not writable", e);
+    }
+  }
+
+  /**
    * Where a key is: a certificate file and its private key file, both PEM; or, for the gateway's
    * keys, {@code pkcs11}, a key in a PKCS#11 token whose certificate chain is stored next to it
-   * ({@code lgsp keys store-certificate}). Which one is checked where the entry is used, so the
-   * message can name it.
+   * ({@code lgsp keys store-certificate}). Exactly one of them.
    */
-  public record KeyFiles(String certificate, String key, Pkcs11Key pkcs11) {
-    public KeyFiles(String certificate, String key) {
-      this(certificate, key, null);
+  public record KeyFiles(
+      Optional<String> certificate, Optional<String> key, Optional<Pkcs11Key> pkcs11) {
+    public KeyFiles {
+      requireOneSource(certificate, key, pkcs11);
+    }
+
+    /** A PEM certificate (chain) file and its PEM private key file. */
+    public static KeyFiles pem(String certificate, String key) {
+      return new KeyFiles(Optional.of(certificate), Optional.of(key), Optional.empty());
+    }
+
+    /** A key in a PKCS#11 token. */
+    public static KeyFiles token(Pkcs11Key key) {
+      return new KeyFiles(Optional.empty(), Optional.empty(), Optional.of(key));
     }
 
     /** The token key, when the entry names one. */
     public Optional<Pkcs11Key> token() {
-      return Optional.ofNullable(pkcs11);
+      return pkcs11;
     }
 
-    /**
-     * @throws IllegalArgumentException naming {@code where} unless the entry is exactly one of a
-     *     key file with its certificate file, or a token key
-     */
-    public void requireOneSource(String where) {
-      if (pkcs11 == null && key == null) {
+    static void requireOneSource(
+        Optional<String> certificate, Optional<String> key, Optional<Pkcs11Key> pkcs11) {
+      present(certificate, key, pkcs11);
+      if (pkcs11.isEmpty() && key.isEmpty()) {
+        throw new IllegalArgumentException("needs key (a PEM file) or pkcs11 (a key in a token)");
+      }
+      if (pkcs11.isPresent() && key.isPresent()) {
+        throw new IllegalArgumentException("names key and pkcs11; give one of them");
+      }
+      if (pkcs11.isEmpty() && certificate.isEmpty()) {
+        throw new IllegalArgumentException("certificate is required with a key file");
+      }
+      if (pkcs11.isPresent() && certificate.isPresent()) {
         throw new IllegalArgumentException(
-            where + " needs key (a PEM file) or pkcs11 (a key in a token)");
-      }
-      if (pkcs11 != null && key != null) {
-        throw new IllegalArgumentException(where + " names key and pkcs11; give one of them");
-      }
-      if (pkcs11 == null && certificate == null) {
-        throw new IllegalArgumentException(where + ".certificate is required with a key file");
-      }
-      if (pkcs11 != null && certificate != null) {
-        throw new IllegalArgumentException(
-            where
-                + ".certificate must be left out with pkcs11: the chain is read from the token"
+            "certificate must be left out with pkcs11: the chain is read from the token"
                 + " (lgsp keys store-certificate)");
       }
     }
@@ -117,68 +174,68 @@ public record NodeConfig(
    * {@code pinEnv} names an environment variable holding it, or {@code pinFile} a file (relative to
    * this file's folder) whose content is the PIN.
    */
-  public record Pkcs11Key(String library, Long slot, String alias, String pinEnv, String pinFile) {
+  public record Pkcs11Key(
+      String library, Long slot, String alias, Optional<String> pinEnv, Optional<String> pinFile) {
     public Pkcs11Key {
-      Objects.requireNonNull(library, "pkcs11.library is required");
-      Objects.requireNonNull(slot, "pkcs11.slot is required");
-      Objects.requireNonNull(alias, "pkcs11.alias is required");
+      Objects.requireNonNull(library, "library is required");
+      Objects.requireNonNull(slot, "slot is required");
+      Objects.requireNonNull(alias, "alias is required");
+      present(pinEnv, pinFile);
       if (slot < 0) {
-        throw new IllegalArgumentException("pkcs11.slot must not be negative");
+        throw new IllegalArgumentException("slot must not be negative");
       }
-      if ((pinEnv == null) == (pinFile == null)) {
+      if (pinEnv.isPresent() == pinFile.isPresent()) {
         throw new IllegalArgumentException(
             "pkcs11 needs one of pinEnv (an environment variable) or pinFile (a file) holding the"
                 + " token's user PIN; the PIN itself never goes in the configuration");
       }
     }
+
+    /** A token key whose PIN is in the environment variable {@code pinEnv}. */
+    public static Pkcs11Key pinFromEnvironment(
+        String library, long slot, String alias, String pinEnv) {
+      return new Pkcs11Key(library, slot, alias, Optional.of(pinEnv), Optional.empty());
+    }
+
+    /** A token key whose PIN is the content of {@code pinFile}. */
+    public static Pkcs11Key pinFromFile(String library, long slot, String alias, String pinFile) {
+      return new Pkcs11Key(library, slot, alias, Optional.empty(), Optional.of(pinFile));
+    }
   }
 
-  /** The registry role. */
+  /**
+   * The registry role.
+   *
+   * @param directoryValidity default: {@link RegistryOptions#defaults}
+   */
   public record RegistryRole(
       String host,
       int port,
       String database,
       String adminTokenSha256,
-      Duration directoryValidity,
+      Optional<Duration> directoryValidity,
       KeyFiles signing,
-      CaSettings ca,
-      RegistryWitness witness) {
-    /** Without a witness. */
-    public RegistryRole(
-        String host,
-        int port,
-        String database,
-        String adminTokenSha256,
-        Duration directoryValidity,
-        KeyFiles signing,
-        CaSettings ca) {
-      this(host, port, database, adminTokenSha256, directoryValidity, signing, ca, null);
-    }
-
+      Optional<CaSettings> ca,
+      Optional<RegistryWitness> witness) {
     public RegistryRole {
       host = host == null ? "127.0.0.1" : host;
-      Objects.requireNonNull(database, "registry.database is required");
-      Objects.requireNonNull(adminTokenSha256, "registry.adminTokenSha256 is required");
+      Objects.requireNonNull(database, "database is required");
+      Objects.requireNonNull(adminTokenSha256, "adminTokenSha256 is required");
       if (!adminTokenSha256.matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException("registry.adminTokenSha256 must be 64 hex digits");
+        throw new IllegalArgumentException("adminTokenSha256 must be 64 hex digits");
       }
-      directoryValidity = directoryValidity == null ? Duration.ofHours(1) : directoryValidity;
-      Objects.requireNonNull(signing, "registry.signing is required");
-      signing.requireOneSource("registry.signing");
-      if (signing.pkcs11() != null) {
+      present(directoryValidity, ca, witness);
+      Objects.requireNonNull(signing, "signing is required");
+      if (signing.token().isPresent()) {
         throw new IllegalArgumentException(
-            "registry.signing: pkcs11 keys are supported for gateway.tls and gateway.signing");
+            "signing: pkcs11 keys are supported for gateway.tls and gateway.signing");
       }
     }
 
-    /** The built-in CA that issues approved enrolments, when configured. */
-    public Optional<CaSettings> caSettings() {
-      return Optional.ofNullable(ca);
-    }
-
-    /** The checkpoint witness the registry runs, when configured. */
-    public Optional<RegistryWitness> witnessSettings() {
-      return Optional.ofNullable(witness);
+    /** The registry module's options of this role, its defaults where the file says nothing. */
+    public RegistryOptions options(String instance) {
+      RegistryOptions defaults = RegistryOptions.defaults(instance);
+      return new RegistryOptions(instance, directoryValidity.orElse(defaults.directoryValidity()));
     }
   }
 
@@ -195,21 +252,31 @@ public record NodeConfig(
       key = key == null || key.isEmpty() ? "ledger/registry.witness.key" : key;
       logs = logs == null ? List.of() : List.copyOf(logs);
       if (logs.isEmpty()) {
-        throw new IllegalArgumentException("registry.witness.logs needs at least one log key");
+        throw new IllegalArgumentException("logs needs at least one log key");
       }
     }
   }
 
   /** A member's signing key held by this gateway: PEM files or a PKCS#11 token key. */
-  public record MemberSigning(String member, String certificate, String key, Pkcs11Key pkcs11) {
-    public MemberSigning(String member, String certificate, String key) {
-      this(member, certificate, key, null);
+  public record MemberSigning(
+      String member,
+      Optional<String> certificate,
+      Optional<String> key,
+      Optional<Pkcs11Key> pkcs11) {
+    public MemberSigning {
+      Objects.requireNonNull(member, "member is required");
+      KeyFiles.requireOneSource(certificate, key, pkcs11);
     }
 
-    public MemberSigning {
-      Objects.requireNonNull(member, "signing.member is required");
-      // The parameters, not keys(): fields are assigned after this body.
-      new KeyFiles(certificate, key, pkcs11).requireOneSource("gateway.signing of " + member);
+    /** The member's signing key in PEM files. */
+    public static MemberSigning pem(String member, String certificate, String key) {
+      KeyFiles files = KeyFiles.pem(certificate, key);
+      return new MemberSigning(member, files.certificate(), files.key(), files.pkcs11());
+    }
+
+    /** The member's signing key in a PKCS#11 token. */
+    public static MemberSigning token(String member, Pkcs11Key key) {
+      return new MemberSigning(member, Optional.empty(), Optional.empty(), Optional.of(key));
     }
 
     public KeyFiles keys() {
@@ -221,7 +288,7 @@ public record NodeConfig(
   public record LocalSystemEntry(
       String id, String oauthClientId, String secretSha256, List<String> certificates) {
     public LocalSystemEntry {
-      Objects.requireNonNull(id, "localSystems.id is required");
+      Objects.requireNonNull(id, "id is required");
       oauthClientId = oauthClientId == null ? "" : oauthClientId;
       secretSha256 = secretSha256 == null ? "" : secretSha256;
       certificates = certificates == null ? List.of() : List.copyOf(certificates);
@@ -231,129 +298,117 @@ public record NodeConfig(
   /**
    * The built-in CA the registry enrols through: a folder made by {@code lgsp ca init}.
    *
-   * @param validity how long approved certificates are valid (default one year, capped by profile)
+   * @param validity how long approved certificates are valid (default {@link #DEFAULT_VALIDITY},
+   *     capped by profile)
    */
   public record CaSettings(String dir, String passwordFile, Duration validity) {
+    /** One year. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+
     public CaSettings {
-      Objects.requireNonNull(dir, "registry.ca.dir is required");
-      Objects.requireNonNull(passwordFile, "registry.ca.passwordFile is required");
-      validity = validity == null ? Duration.ofDays(365) : validity;
+      Objects.requireNonNull(dir, "dir is required");
+      Objects.requireNonNull(passwordFile, "passwordFile is required");
+      validity = validity == null ? DEFAULT_VALIDITY : validity;
     }
   }
 
-  /** The gateway role. */
+  /**
+   * The gateway role. The listeners, body limit, replay window, directory grace and admission
+   * limits default to {@link GatewayOptions#defaults} and {@link AdmissionLimits#defaults}.
+   *
+   * @param directoryRefresh how often the directory is fetched and replaced key files are picked up
+   *     (default 30 seconds)
+   */
   public record GatewayRole(
       String node,
-      String host,
-      Integer clientTlsPort,
-      Integer clientHttpPort,
-      Integer peerPort,
+      Optional<String> host,
+      Optional<Integer> clientTlsPort,
+      Optional<Integer> clientHttpPort,
+      Optional<Integer> peerPort,
       String database,
       KeyFiles tls,
       List<MemberSigning> signing,
       String registryUrl,
       List<String> directoryTrust,
       Duration directoryRefresh,
-      Duration directoryGrace,
-      Duration replayWindow,
-      Long maxBodyBytes,
+      Optional<Duration> directoryGrace,
+      Optional<Duration> replayWindow,
+      Optional<Long> maxBodyBytes,
+      Optional<AdmissionLimits> limits,
       List<LocalSystemEntry> localSystems,
-      LedgerSettings ledger,
-      RevocationSettings revocation,
-      LimitSettings limits) {
-    /** Without ledger, revocation and limit settings (all defaults). */
-    public GatewayRole(
-        String node,
-        String host,
-        Integer clientTlsPort,
-        Integer clientHttpPort,
-        Integer peerPort,
-        String database,
-        KeyFiles tls,
-        List<MemberSigning> signing,
-        String registryUrl,
-        List<String> directoryTrust,
-        Duration directoryRefresh,
-        Duration directoryGrace,
-        Duration replayWindow,
-        Long maxBodyBytes,
-        List<LocalSystemEntry> localSystems) {
-      this(
+      Optional<RevocationSettings> revocation,
+      LedgerSettings ledger) {
+    public GatewayRole {
+      Objects.requireNonNull(node, "node is required");
+      present(host, clientTlsPort, clientHttpPort, peerPort);
+      present(directoryGrace, replayWindow, maxBodyBytes, limits, revocation);
+      Objects.requireNonNull(database, "database is required");
+      Objects.requireNonNull(tls, "tls is required");
+      signing = signing == null ? List.of() : List.copyOf(signing);
+      if (signing.isEmpty()) {
+        throw new IllegalArgumentException("signing needs the node owner's signing key");
+      }
+      Objects.requireNonNull(registryUrl, "registryUrl is required");
+      directoryTrust = directoryTrust == null ? List.of() : List.copyOf(directoryTrust);
+      if (directoryTrust.isEmpty()) {
+        throw new IllegalArgumentException("directoryTrust needs the registry's certificate");
+      }
+      directoryRefresh = directoryRefresh == null ? Duration.ofSeconds(30) : directoryRefresh;
+      if (directoryRefresh.isNegative() || directoryRefresh.isZero()) {
+        throw new IllegalArgumentException("directoryRefresh must be positive");
+      }
+      localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
+      ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+      // the parameters, not options(): fields are assigned after this body
+      options(
           node,
           host,
           clientTlsPort,
           clientHttpPort,
           peerPort,
-          database,
-          tls,
-          signing,
-          registryUrl,
-          directoryTrust,
-          directoryRefresh,
           directoryGrace,
           replayWindow,
           maxBodyBytes,
-          localSystems,
-          null,
-          null,
-          null);
+          limits);
     }
 
-    public GatewayRole {
-      Objects.requireNonNull(node, "gateway.node is required");
-      host = host == null ? "127.0.0.1" : host;
-      clientTlsPort = clientTlsPort == null ? 8443 : clientTlsPort;
-      clientHttpPort = clientHttpPort == null ? -1 : clientHttpPort;
-      peerPort = peerPort == null ? 5500 : peerPort;
-      Objects.requireNonNull(database, "gateway.database is required");
-      Objects.requireNonNull(tls, "gateway.tls is required");
-      tls.requireOneSource("gateway.tls");
-      signing = signing == null ? List.of() : List.copyOf(signing);
-      if (signing.isEmpty()) {
-        throw new IllegalArgumentException("gateway.signing needs the node owner's signing key");
-      }
-      Objects.requireNonNull(registryUrl, "gateway.registryUrl is required");
-      directoryTrust = directoryTrust == null ? List.of() : List.copyOf(directoryTrust);
-      if (directoryTrust.isEmpty()) {
-        throw new IllegalArgumentException(
-            "gateway.directoryTrust needs the registry's certificate");
-      }
-      directoryRefresh = directoryRefresh == null ? Duration.ofSeconds(30) : directoryRefresh;
-      directoryGrace = directoryGrace == null ? Duration.ofHours(1) : directoryGrace;
-      replayWindow = replayWindow == null ? Duration.ofSeconds(60) : replayWindow;
-      maxBodyBytes = maxBodyBytes == null ? 10L * 1024 * 1024 : maxBodyBytes;
-      localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
-      ledger = ledger == null ? LedgerSettings.defaults() : ledger;
-      limits = limits == null ? new LimitSettings(null, null, null) : limits;
+    /** The gateway module's options of this role, its defaults where the file says nothing. */
+    public GatewayOptions options() {
+      return options(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          directoryGrace,
+          replayWindow,
+          maxBodyBytes,
+          limits);
     }
 
-    /** The OCSP settings, when revocation checking is configured. */
-    public java.util.Optional<RevocationSettings> revocationSettings() {
-      return java.util.Optional.ofNullable(revocation);
-    }
-  }
-
-  /**
-   * How much work the gateway takes on at once; beyond it callers get {@code server.overloaded}.
-   *
-   * @param concurrentExchanges exchanges each endpoint works on at once (default 256)
-   * @param queueTimeout how long a further exchange waits for a slot (default 2 seconds)
-   * @param connectionsPerListener open connections each listener accepts (default 4096)
-   */
-  public record LimitSettings(
-      Integer concurrentExchanges, Duration queueTimeout, Integer connectionsPerListener) {
-    public LimitSettings {
-      AdmissionLimits d = AdmissionLimits.defaults();
-      concurrentExchanges =
-          concurrentExchanges == null ? d.concurrentExchanges() : concurrentExchanges;
-      queueTimeout = queueTimeout == null ? d.queueTimeout() : queueTimeout;
-      connectionsPerListener =
-          connectionsPerListener == null ? d.connectionsPerListener() : connectionsPerListener;
-      new AdmissionLimits(concurrentExchanges, queueTimeout, connectionsPerListener); // validates
-    }
-
-    public AdmissionLimits admission() {
-      return new AdmissionLimits(concurrentExchanges, queueTimeout, connectionsPerListener);
+    private static GatewayOptions options(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        Optional<Duration> directoryGrace,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits) {
+      GatewayOptions d = GatewayOptions.defaults(NodeId.parse(node));
+      return new GatewayOptions(
+          d.node(),
+          host.orElse(d.host()),
+          clientTlsPort.orElse(d.clientTlsPort()),
+          clientHttpPort.orElse(d.clientHttpPort()),
+          peerPort.orElse(d.peerPort()),
+          replayWindow.orElse(d.replayWindow()),
+          directoryGrace.orElse(d.directoryGrace()),
+          maxBodyBytes.orElse(d.maxBodyBytes()),
+          d.tokenTtl(),
+          d.backendTimeout(),
+          limits.orElse(d.limits()));
     }
   }
 
@@ -375,106 +430,100 @@ public record NodeConfig(
           || freshness.isZero()
           || timeout.isNegative()
           || timeout.isZero()) {
-        throw new IllegalArgumentException(
-            "gateway.revocation.freshness and timeout must be positive");
+        throw new IllegalArgumentException("freshness and timeout must be positive");
       }
     }
   }
 
   /**
-   * The verifiable ledger: checkpoint origin and signing key (generated on first start when the
-   * file is missing), cadence, the auditor API (off unless a port and a token hash are set), the
-   * installation's secret for keyed hashes of data-subject IDs (generated when missing), witnesses,
-   * and the RFC 3161 TSA that time-stamps checkpoints ({@code tsaUrl}, trusted through the PEM
-   * files {@code tsaCertificates}).
+   * The verifiable ledger: checkpoint origin (default: the node id) and signing key file (generated
+   * on first start when missing), cadence (default {@link CheckpointPolicy#defaults}), the auditor
+   * API (off unless a port and a token hash are set), the installation's secret for keyed hashes of
+   * data-subject IDs (generated when missing), witnesses, and the RFC 3161 TSA that time-stamps
+   * checkpoints ({@code tsaUrl}, trusted through the PEM files {@code tsaCertificates}).
    */
   public record LedgerSettings(
-      String origin,
-      String checkpointKey,
-      Duration checkpointInterval,
-      Long checkpointEvery,
-      Integer apiPort,
-      String auditorTokenSha256,
+      Optional<String> origin,
+      Optional<String> checkpointKey,
+      Optional<Duration> checkpointInterval,
+      Optional<Long> checkpointEvery,
+      Optional<Integer> apiPort,
+      Optional<String> auditorTokenSha256,
       String subjectKey,
-      String witnessKey,
+      Optional<String> witnessKey,
       List<String> witnessFor,
       List<WitnessEntry> witnesses,
-      String tsaUrl,
+      Optional<String> tsaUrl,
       List<String> tsaCertificates) {
     /** A witness this node asks to cosign its checkpoints. */
     public record WitnessEntry(String name, String url) {
       public WitnessEntry {
-        Objects.requireNonNull(name, "ledger.witnesses.name is required");
-        Objects.requireNonNull(url, "ledger.witnesses.url is required");
+        Objects.requireNonNull(name, "name is required");
+        Objects.requireNonNull(url, "url is required");
       }
-    }
-
-    public LedgerSettings(
-        String origin,
-        String checkpointKey,
-        Duration checkpointInterval,
-        Long checkpointEvery,
-        Integer apiPort,
-        String auditorTokenSha256,
-        String subjectKey) {
-      this(
-          origin,
-          checkpointKey,
-          checkpointInterval,
-          checkpointEvery,
-          apiPort,
-          auditorTokenSha256,
-          subjectKey,
-          null,
-          null,
-          null,
-          null,
-          null);
     }
 
     public LedgerSettings {
-      origin = origin == null ? "" : origin;
-      checkpointKey = checkpointKey == null ? "" : checkpointKey; // "": one file per node id
-      checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(10) : checkpointInterval;
-      checkpointEvery = checkpointEvery == null ? 10_000L : checkpointEvery;
-      apiPort = apiPort == null ? -1 : apiPort;
-      auditorTokenSha256 = auditorTokenSha256 == null ? "" : auditorTokenSha256;
-      if (!auditorTokenSha256.isEmpty() && !auditorTokenSha256.matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException("ledger.auditorTokenSha256 must be 64 hex digits");
+      present(origin, checkpointKey, checkpointInterval, checkpointEvery, apiPort);
+      present(auditorTokenSha256, witnessKey, tsaUrl);
+      if (auditorTokenSha256.isPresent() && !auditorTokenSha256.get().matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("auditorTokenSha256 must be 64 hex digits");
       }
-      if (apiPort >= 0 && auditorTokenSha256.isEmpty()) {
-        throw new IllegalArgumentException("ledger.apiPort needs ledger.auditorTokenSha256");
+      if (apiPort.isPresent() && (apiPort.get() < 0 || apiPort.get() > 65535)) {
+        throw new IllegalArgumentException("apiPort out of range: " + apiPort.get());
+      }
+      if (apiPort.isPresent() && auditorTokenSha256.isEmpty()) {
+        throw new IllegalArgumentException("apiPort needs auditorTokenSha256");
       }
       subjectKey = subjectKey == null ? "ledger/subject.key" : subjectKey;
-      witnessKey = witnessKey == null ? "" : witnessKey; // "": one file per node id
       witnessFor = witnessFor == null ? List.of() : List.copyOf(witnessFor);
       witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
-      if (!witnessFor.isEmpty() && apiPort < 0) {
-        throw new IllegalArgumentException("ledger.witnessFor needs ledger.apiPort");
+      if (!witnessFor.isEmpty() && apiPort.isEmpty()) {
+        throw new IllegalArgumentException("witnessFor needs apiPort");
       }
-      tsaUrl = tsaUrl == null ? "" : tsaUrl; // "": checkpoints are not time-stamped
       tsaCertificates = tsaCertificates == null ? List.of() : List.copyOf(tsaCertificates);
-      if (!tsaUrl.isEmpty() && !tsaUrl.startsWith("http://") && !tsaUrl.startsWith("https://")) {
-        throw new IllegalArgumentException("ledger.tsaUrl must be an http(s):// URL");
+      if (tsaUrl.isPresent()
+          && !tsaUrl.get().startsWith("http://")
+          && !tsaUrl.get().startsWith("https://")) {
+        throw new IllegalArgumentException("tsaUrl must be an http(s):// URL");
       }
-      if (!tsaUrl.isEmpty() && tsaCertificates.isEmpty()) {
+      if (tsaUrl.isPresent() && tsaCertificates.isEmpty()) {
         throw new IllegalArgumentException(
-            "ledger.tsaUrl needs ledger.tsaCertificates (the CA certificates the TSA chains to)");
+            "tsaUrl needs tsaCertificates (the CA certificates the TSA chains to)");
       }
+      policy(checkpointInterval, checkpointEvery); // validates the cadence
     }
 
-    /** The RFC 3161 time-stamp authority that stamps checkpoints, when configured. */
-    public Optional<String> tsa() {
-      return tsaUrl.isEmpty() ? Optional.empty() : Optional.of(tsaUrl);
-    }
-
+    /** All defaults: no auditor API, no witnesses, checkpoints not time-stamped. */
     public static LedgerSettings defaults() {
-      return new LedgerSettings(null, null, null, null, null, null, null);
+      return new LedgerSettings(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          null,
+          Optional.empty(),
+          List.of(),
+          List.of(),
+          Optional.empty(),
+          List.of());
+    }
+
+    /** When checkpoints are signed, the ledger module's defaults where the file says nothing. */
+    public CheckpointPolicy policy() {
+      return policy(checkpointInterval, checkpointEvery);
+    }
+
+    private static CheckpointPolicy policy(Optional<Duration> interval, Optional<Long> every) {
+      CheckpointPolicy d = CheckpointPolicy.defaults();
+      return new CheckpointPolicy(interval.orElse(d.interval()), every.orElse(d.everyRecords()));
     }
 
     /** These settings, with checkpoints time-stamped by the TSA at {@code url}. */
     public LedgerSettings withTsa(String url, List<String> certificates) {
-      return with(witnesses, url, certificates);
+      return with(witnesses, Optional.of(url), certificates);
     }
 
     /** These settings, with checkpoints sent to {@code witnesses} for cosigning. */
@@ -482,7 +531,27 @@ public record NodeConfig(
       return with(witnesses, tsaUrl, tsaCertificates);
     }
 
-    private LedgerSettings with(List<WitnessEntry> w, String url, List<String> certificates) {
+    /**
+     * These settings, with the auditor API on {@code port}, for the token hashing to {@code hash}.
+     */
+    public LedgerSettings withAuditorApi(int port, String tokenSha256) {
+      return new LedgerSettings(
+          origin,
+          checkpointKey,
+          checkpointInterval,
+          checkpointEvery,
+          Optional.of(port),
+          Optional.of(tokenSha256),
+          subjectKey,
+          witnessKey,
+          witnessFor,
+          witnesses,
+          tsaUrl,
+          tsaCertificates);
+    }
+
+    private LedgerSettings with(
+        List<WitnessEntry> w, Optional<String> url, List<String> certificates) {
       return new LedgerSettings(
           origin,
           checkpointKey,
@@ -505,6 +574,22 @@ public record NodeConfig(
 
     public ConfigException(String message) {
       super(message);
+    }
+  }
+
+  /** Optional settings are never null, only empty (Jackson makes an absent key empty). */
+  static void present(Optional<?>... settings) {
+    for (Optional<?> s : settings) {
+      Objects.requireNonNull(s, "an optional setting is Optional.empty(), never null");
+    }
+  }
+
+  /** Runs a module's validation of a section, naming the section in its message. */
+  private static void section(String name, Runnable validation) {
+    try {
+      validation.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
     }
   }
 }

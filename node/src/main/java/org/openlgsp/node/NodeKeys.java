@@ -31,7 +31,10 @@ public final class NodeKeys {
         entry
             .token()
             .map(k -> issued(where, token(where, k), k))
-            .orElseGet(() -> GatewayNode.credentials(baseDir, entry.certificate(), entry.key()));
+            .orElseGet(
+                () ->
+                    GatewayNode.credentials(
+                        baseDir, entry.certificate().orElseThrow(), entry.key().orElseThrow()));
     try {
       c.requireMatchingKey();
     } catch (IllegalArgumentException e) {
@@ -44,7 +47,8 @@ public final class NodeKeys {
   KeyFileWatcher.Source source(String where, NodeConfig.KeyFiles entry) {
     if (entry.token().isEmpty()) {
       return KeyFileWatcher.files(
-          baseDir.resolve(entry.certificate()), baseDir.resolve(entry.key()));
+          baseDir.resolve(entry.certificate().orElseThrow()),
+          baseDir.resolve(entry.key().orElseThrow()));
     }
     NodeConfig.Pkcs11Key key = entry.token().orElseThrow();
     Pkcs11Token token = token(where, key);
@@ -85,14 +89,15 @@ public final class NodeKeys {
   /** The user PIN, from the named environment variable or file; its value is never in a message. */
   char[] pin(String where, NodeConfig.Pkcs11Key key) {
     String pin;
-    if (key.pinEnv() != null) {
-      pin = System.getenv(key.pinEnv());
+    if (key.pinEnv().isPresent()) {
+      String variable = key.pinEnv().get();
+      pin = System.getenv(variable);
       if (pin == null || pin.isBlank()) {
         throw new NodeConfig.ConfigException(
-            where + ": environment variable " + key.pinEnv() + " (pkcs11.pinEnv) is not set");
+            where + ": environment variable " + variable + " (pkcs11.pinEnv) is not set");
       }
     } else {
-      Path file = baseDir.resolve(key.pinFile());
+      Path file = baseDir.resolve(key.pinFile().orElseThrow());
       try {
         pin = Files.readString(file);
       } catch (IOException e) {

@@ -15,30 +15,30 @@ public final class NodeRoles {
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
     List<AutoCloseable> running = new ArrayList<>();
     try {
-      cfg.registryRole()
-          .ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
-      cfg.gatewayRole()
+      cfg.registry().ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
+      cfg.gateway()
           .ifPresent(
               g -> {
                 GatewayNode node = GatewayNode.start(g, base, Clock.systemUTC());
                 running.add(node);
+                String host = node.gateway().options().host();
                 out.printf(
                     "gateway %s: clients https://%s:%d%s, peers https://%s:%d, directory %s%n",
                     g.node(),
-                    g.host(),
+                    host,
                     node.gateway().clientTlsPort(),
                     node.gateway()
                         .clientHttpPort()
-                        .map(p -> " and http://" + g.host() + ":" + p)
+                        .map(p -> " and http://" + host + ":" + p)
                         .orElse(""),
-                    g.host(),
+                    host,
                     node.gateway().peerPort(),
                     node.directory()
                         .current()
                         .map(d -> "serial " + d.serial())
                         .orElse("not yet loaded"));
               });
-      cfg.documentsRole()
+      cfg.documents()
           .ifPresent(
               d -> {
                 // A gateway in the same node lends the axis its directory's trust anchors.

@@ -14,7 +14,6 @@ import org.openlgsp.ledger.WitnessHttp;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
-import org.openlgsp.registry.RegistryOptions;
 import org.openlgsp.registry.RegistryServer;
 import org.openlgsp.storage.Database;
 
@@ -61,17 +60,14 @@ public final class RegistryNode implements AutoCloseable {
       PrintStream out,
       Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
     Credentials signing =
-        GatewayNode.credentials(base, role.signing().certificate(), role.signing().key());
+        GatewayNode.credentials(
+            base, role.signing().certificate().orElseThrow(), role.signing().key().orElseThrow());
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
     List<CaFolder.Opened> owned = new ArrayList<>();
     try {
       Registry registry =
-          new Registry(
-              db,
-              new RegistryOptions(instance, role.directoryValidity()),
-              signing.signer(),
-              Clock.systemUTC());
-      Optional<CaFolder.Opened> ca = role.caSettings().map(settings -> openCa(base, settings));
+          new Registry(db, role.options(instance), signing.signer(), Clock.systemUTC());
+      Optional<CaFolder.Opened> ca = role.ca().map(settings -> openCa(base, settings));
       ca.ifPresent(opened -> owned.add(opened));
       Optional<Enrolments> enrolments =
           ca.map(CaFolder.Opened::ca)
@@ -82,11 +78,11 @@ public final class RegistryNode implements AutoCloseable {
                           db,
                           registry,
                           authority,
-                          role.caSettings()
+                          role.ca()
                               .map(NodeConfig.CaSettings::validity)
-                              .orElse(java.time.Duration.ofDays(365)),
+                              .orElse(NodeConfig.CaSettings.DEFAULT_VALIDITY),
                           Clock.systemUTC()));
-      Optional<Witness> witness = role.witnessSettings().map(w -> witness(base, db, instance, w));
+      Optional<Witness> witness = role.witness().map(w -> witness(base, db, instance, w));
       RegistryServer server =
           RegistryServer.start(
               registry,

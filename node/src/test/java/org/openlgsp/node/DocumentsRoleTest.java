@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.documents.AxisOptions;
 
 class DocumentsRoleTest {
   @TempDir Path dir;
@@ -23,7 +25,7 @@ class DocumentsRoleTest {
             + "  agencies:\n    - code: 000.00.00.H41\n      tokenSha256: "
             + "a".repeat(64)
             + "\n");
-    return NodeConfig.read(file).documentsRole().orElseThrow();
+    return NodeConfig.read(file).documents().orElseThrow();
   }
 
   @Test
@@ -33,16 +35,36 @@ class DocumentsRoleTest {
     assertThat(d.port()).isEqualTo(8090);
     assertThat(d.relayHost()).isEqualTo("127.0.0.1");
     assertThat(d.relayPort()).isEqualTo(8091);
-    assertThat(d.signatureRequired()).isTrue();
-    assertThat(d.maxPackageBytes()).isEqualTo(160L * 1024 * 1024);
-    assertThat(d.retryBase()).isEqualTo(Duration.ofSeconds(1));
+    AxisOptions options = d.options(dir);
+    assertThat(options).isEqualTo(AxisOptions.defaults(dir.resolve("data/documents")));
+    assertThat(options.signatureRequired()).isTrue();
+    assertThat(options.maxPackageBytes()).isEqualTo(160L * 1024 * 1024);
+    assertThat(options.retryBase()).isEqualTo(Duration.ofSeconds(1));
     assertThat(d.agencies())
         .singleElement()
         .satisfies(a -> assertThat(a.name()).isEqualTo("000.00.00.H41"));
-    assertThat(d.gateway()).isNull();
+    assertThat(d.gateway()).isEmpty();
     assertThat(d.trustAnchors()).isEmpty();
     assertThat(d.signerMustMatchSender()).isFalse();
-    assertThat(d.revocationSettings()).isEmpty();
+    assertThat(d.revocation()).isEmpty();
+  }
+
+  @Test
+  void packageAndRetrySettingsReachTheAxisOptions() throws Exception {
+    AxisOptions o =
+        axisFile(
+                "maxPackageBytes: 2048\n"
+                    + "signatureRequired: false\n"
+                    + "retryBase: PT2S\n"
+                    + "maxAttempts: 3\n")
+            .options(dir);
+    assertThat(o.maxPackageBytes()).isEqualTo(2048);
+    assertThat(o.signatureRequired()).isFalse();
+    assertThat(o.retryBase()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.retryMax()).isEqualTo(AxisOptions.defaults(dir).retryMax());
+    assertThat(o.maxAttempts()).isEqualTo(3);
+    assertThatThrownBy(() -> axisFile("retryBase: PT1H\n"))
+        .hasMessageEndingWith("documents: need 0 < retryBase <= retryMax");
   }
 
   @Test
@@ -65,16 +87,14 @@ class DocumentsRoleTest {
 
     assertThat(d.trustAnchors()).containsExactly("pki/ca.pem");
     assertThat(d.signerMustMatchSender()).isTrue();
-    assertThat(d.revocationSettings().orElseThrow().freshness()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(d.revocation().orElseThrow().freshness()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
   void writtenConfigurationReadsBackEqual() {
     NodeConfig cfg =
-        new NodeConfig(
+        NodeConfig.documentsOnly(
             "VN",
-            null,
-            null,
             new DocumentsRole(
                 null,
                 9000,
@@ -82,28 +102,30 @@ class DocumentsRoleTest {
                 9001,
                 "jdbc:sqlite:x.db",
                 null,
-                1024L * 1024,
-                false,
-                null,
-                null,
-                3,
+                Optional.of(1024L * 1024),
+                Optional.of(false),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(3),
                 java.util.List.of(
                     new DocumentsRole.Agency("000.00.15.H41", "Sở Nội vụ", "b".repeat(64))),
-                new DocumentsRole.GatewayLink(
-                    "http://127.0.0.1:8080",
-                    "VN/GOV/000.00.00.H41/EDOC",
-                    "axis",
-                    "pki/axis.secret",
-                    null,
-                    null),
+                Optional.of(
+                    new DocumentsRole.GatewayLink(
+                        "http://127.0.0.1:8080",
+                        "VN/GOV/000.00.00.H41/EDOC",
+                        "axis",
+                        "pki/axis.secret",
+                        null,
+                        null)),
                 java.util.List.of("pki/signers-ca.pem"),
                 true,
-                new NodeConfig.RevocationSettings(
-                    java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))));
+                Optional.of(
+                    new NodeConfig.RevocationSettings(
+                        java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3)))));
     cfg.write(dir.resolve("c.yaml"));
 
     assertThat(NodeConfig.read(dir.resolve("c.yaml"))).isEqualTo(cfg);
-    assertThat(cfg.documents().gateway().subsystem()).isEqualTo("EDOC");
+    assertThat(cfg.documents().orElseThrow().gateway().orElseThrow().subsystem()).isEqualTo("EDOC");
   }
 
   @Test
@@ -121,16 +143,16 @@ class DocumentsRoleTest {
                     null,
                     "jdbc:sqlite:x",
                     null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
                     java.util.List.of(),
+                    Optional.empty(),
                     null,
-                    null,
-                    null,
-                    null))
+                    false,
+                    Optional.empty()))
         .hasMessageContaining("agencies");
   }
 }

@@ -9,22 +9,30 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.ledger.CheckpointPolicy;
 
 class LedgerSettingsTest {
   @TempDir Path dir;
 
   @Test
-  void defaultsAreSafeAndTheApiNeedsAToken() {
+  void defaultsAreSafeAndTheApiNeedsAToken() throws Exception {
     NodeConfig.LedgerSettings d = NodeConfig.LedgerSettings.defaults();
-    assertThat(d.apiPort()).isEqualTo(-1);
-    assertThat(d.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(d.checkpointEvery()).isEqualTo(10_000L);
-    assertThatThrownBy(
-            () -> new NodeConfig.LedgerSettings(null, null, null, null, 7443, null, null))
-        .hasMessageContaining("auditorTokenSha256");
-    assertThatThrownBy(
-            () -> new NodeConfig.LedgerSettings(null, null, null, null, null, "xyz", null))
-        .hasMessageContaining("64 hex");
+    assertThat(d.apiPort()).isEmpty();
+    assertThat(d.policy()).isEqualTo(CheckpointPolicy.defaults());
+    assertThat(d.tsaUrl()).isEmpty();
+    assertThatThrownBy(() -> settings("apiPort: 7443")).hasMessageEndingWith("auditorTokenSha256");
+    assertThatThrownBy(() -> settings("auditorTokenSha256: xyz")).hasMessageContaining("64 hex");
+    assertThat(settings("checkpointInterval: PT1S").policy())
+        .isEqualTo(new CheckpointPolicy(Duration.ofSeconds(1), 10_000));
+    assertThatThrownBy(() -> settings("checkpointInterval: PT0.01S"))
+        .hasMessageContaining("gateway.ledger: checkpoint interval must be at least 100 ms");
+  }
+
+  /** The ledger settings of a gateway file with {@code line} in its ledger section. */
+  private NodeConfig.LedgerSettings settings(String line) throws Exception {
+    Path file = dir.resolve("node.yaml");
+    Files.writeString(file, NodeConfigTest.GATEWAY + "  ledger: {" + line + "}\n");
+    return NodeConfig.read(file).gateway().orElseThrow().ledger();
   }
 
   @Test
@@ -42,10 +50,7 @@ class LedgerSettingsTest {
     assertThatThrownBy(
             () ->
                 LedgerFiles.checkpointKey(
-                    dir,
-                    new NodeConfig.LedgerSettings(
-                        "other.origin", file.toString(), null, null, null, null, null),
-                    node))
+                    dir, settings("origin: other.origin, checkpointKey: " + file), node))
         .hasMessageContaining("not the origin");
   }
 }

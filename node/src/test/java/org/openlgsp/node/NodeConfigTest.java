@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.gateway.AdmissionLimits;
+import org.openlgsp.gateway.GatewayOptions;
 
 class NodeConfigTest {
   @TempDir Path dir;
@@ -16,6 +20,10 @@ class NodeConfigTest {
     Path f = dir.resolve("node.yaml");
     Files.writeString(f, yaml);
     return f;
+  }
+
+  NodeConfig.GatewayRole gateway(String yaml) throws Exception {
+    return NodeConfig.read(write(yaml)).gateway().orElseThrow();
   }
 
   static final String GATEWAY =
@@ -34,50 +42,49 @@ class NodeConfigTest {
   @Test
   void gatewayRoleGetsDocumentedDefaults() throws Exception {
     NodeConfig c = NodeConfig.read(write(GATEWAY));
-    NodeConfig.GatewayRole g = c.gatewayRole().orElseThrow();
-    assertThat(c.registryRole()).isEmpty();
+    GatewayOptions g = c.gateway().orElseThrow().options();
+    assertThat(c.registry()).isEmpty();
+    assertThat(g.host()).isEqualTo("127.0.0.1");
     assertThat(g.clientTlsPort()).isEqualTo(8443);
     assertThat(g.clientHttpPort()).isEqualTo(-1);
     assertThat(g.peerPort()).isEqualTo(5500);
     assertThat(g.replayWindow()).isEqualTo(Duration.ofSeconds(60));
     assertThat(g.directoryGrace()).isEqualTo(Duration.ofHours(1));
     assertThat(g.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(c.gateway().orElseThrow().directoryRefresh()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void revocationCheckingIsOffUnlessConfiguredAndGetsDefaults() throws Exception {
-    assertThat(NodeConfig.read(write(GATEWAY)).gateway().revocationSettings()).isEmpty();
-    NodeConfig c = NodeConfig.read(write(GATEWAY + "  revocation: {issuers: [issuing-ca.pem]}\n"));
-    NodeConfig.RevocationSettings r = c.gateway().revocationSettings().orElseThrow();
+    assertThat(gateway(GATEWAY).revocation()).isEmpty();
+    NodeConfig.RevocationSettings r =
+        gateway(GATEWAY + "  revocation: {issuers: [issuing-ca.pem]}\n").revocation().orElseThrow();
     assertThat(r.issuers()).containsExactly("issuing-ca.pem");
     assertThat(r.freshness()).isEqualTo(Duration.ofMinutes(5));
     assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(5));
-    NodeConfig tuned =
-        NodeConfig.read(
-            write(
-                GATEWAY + "  revocation: {issuers: [ca.pem], freshness: PT30S, timeout: PT2S}\n"));
-    assertThat(tuned.gateway().revocation().freshness()).isEqualTo(Duration.ofSeconds(30));
+    NodeConfig.GatewayRole tuned =
+        gateway(GATEWAY + "  revocation: {issuers: [ca.pem], freshness: PT30S, timeout: PT2S}\n");
+    assertThat(tuned.revocation().orElseThrow().freshness()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void admissionLimitsGetDefaultsAndRefuseNonsense() throws Exception {
-    assertThat(NodeConfig.read(write(GATEWAY)).gateway().limits().admission())
-        .isEqualTo(org.openlgsp.gateway.AdmissionLimits.defaults());
-    NodeConfig c =
-        NodeConfig.read(
-            write(GATEWAY + "  limits: {concurrentExchanges: 64, queueTimeout: PT0.5S}\n"));
-    assertThat(c.gateway().limits().admission())
-        .isEqualTo(new org.openlgsp.gateway.AdmissionLimits(64, Duration.ofMillis(500), 4096));
+    assertThat(gateway(GATEWAY).options().limits()).isEqualTo(AdmissionLimits.defaults());
+    NodeConfig.GatewayRole c =
+        gateway(GATEWAY + "  limits: {concurrentExchanges: 64, queueTimeout: PT0.5S}\n");
+    assertThat(c.options().limits())
+        .isEqualTo(new AdmissionLimits(64, Duration.ofMillis(500), 4096));
     assertThatThrownBy(
             () -> NodeConfig.read(write(GATEWAY + "  limits: {concurrentExchanges: 0}\n")))
-        .hasMessageContaining("concurrentExchanges");
+        .hasMessageEndingWith("gateway.limits: concurrentExchanges must be positive: 0");
   }
 
   @Test
   void revocationMayTakeItsIssuersFromTheDirectoryAlone() throws Exception {
-    NodeConfig c = NodeConfig.read(write(GATEWAY + "  revocation: {freshness: PT1M}\n"));
-    assertThat(c.gateway().revocationSettings().orElseThrow().issuers()).isEmpty();
-    assertThat(c.gateway().revocation().freshness()).isEqualTo(Duration.ofMinutes(1));
+    NodeConfig.RevocationSettings r =
+        gateway(GATEWAY + "  revocation: {freshness: PT1M}\n").revocation().orElseThrow();
+    assertThat(r.issuers()).isEmpty();
+    assertThat(r.freshness()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
@@ -119,16 +126,16 @@ class NodeConfigTest {
 
   @Test
   void gatewayKeysMayBeInAPkcs11TokenWithThePinOutsideTheFile() throws Exception {
-    NodeConfig.GatewayRole g = NodeConfig.read(write(TOKEN_KEYS)).gateway();
+    NodeConfig.GatewayRole g = gateway(TOKEN_KEYS);
     NodeConfig.Pkcs11Key tls = g.tls().token().orElseThrow();
     assertThat(tls)
         .isEqualTo(
-            new NodeConfig.Pkcs11Key(
-                "/usr/lib/softhsm/libsofthsm2.so", 123L, "node-tls", "LGSP_PKCS11_PIN", null));
+            NodeConfig.Pkcs11Key.pinFromEnvironment(
+                "/usr/lib/softhsm/libsofthsm2.so", 123L, "node-tls", "LGSP_PKCS11_PIN"));
     NodeConfig.Pkcs11Key signing = g.signing().getFirst().keys().token().orElseThrow();
     assertThat(signing.alias()).isEqualTo("member-signing");
-    assertThat(signing.pinFile()).isEqualTo("secrets/pkcs11.pin");
-    assertThat(NodeConfig.read(write(GATEWAY)).gateway().tls().token()).isEmpty();
+    assertThat(signing.pinFile()).contains("secrets/pkcs11.pin");
+    assertThat(gateway(GATEWAY).tls().token()).isEmpty();
   }
 
   @Test
@@ -140,8 +147,9 @@ class NodeConfigTest {
                         TOKEN_KEYS.replace(
                             "alias: node-tls,", "alias: node-tls, certificate: x.pem,"))))
         .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageContaining("Unrecognized field \"certificate\"")
-        .hasMessageContaining("Pkcs11Key");
+        .hasMessageEndingWith(
+            "gateway.tls.pkcs11.certificate: unknown key; valid keys: library, slot, alias,"
+                + " pinEnv, pinFile");
     assertThatThrownBy(
             () ->
                 NodeConfig.read(
@@ -149,7 +157,7 @@ class NodeConfigTest {
                         TOKEN_KEYS.replace(
                             "tls:\n    pkcs11:", "tls:\n    key: tls.key\n    pkcs11:"))))
         .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageEndingWith("gateway.tls names key and pkcs11; give one of them");
+        .hasMessageEndingWith("gateway.tls: names key and pkcs11; give one of them");
     assertThatThrownBy(
             () ->
                 NodeConfig.read(
@@ -157,18 +165,17 @@ class NodeConfigTest {
                         TOKEN_KEYS.replace(
                             "tls:\n    pkcs11:", "tls:\n    certificate: tls.pem\n    pkcs11:"))))
         .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageContaining("gateway.tls.certificate must be left out with pkcs11");
+        .hasMessageContaining("gateway.tls: certificate must be left out with pkcs11");
     assertThatThrownBy(
             () ->
                 NodeConfig.read(
                     write(GATEWAY.replace("certificate: s.pem, key: s.key", "certificate: s.pem"))))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageEndingWith(
-            "gateway.signing of VN/GOV/000.00.00.H53 needs key (a PEM file) or pkcs11 (a key in a"
-                + " token)");
+            "gateway.signing[0]: needs key (a PEM file) or pkcs11 (a key in a token)");
     assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY.replace("certificate: tls.pem, ", ""))))
         .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageEndingWith("gateway.tls.certificate is required with a key file");
+        .hasMessageEndingWith("gateway.tls: certificate is required with a key file");
   }
 
   @Test
@@ -195,7 +202,7 @@ class NodeConfigTest {
         .hasMessageContaining("pkcs11 needs one of pinEnv");
     assertThatThrownBy(() -> NodeConfig.read(write(TOKEN_KEYS.replace(" alias: node-tls,", ""))))
         .isInstanceOf(NodeConfig.ConfigException.class)
-        .hasMessageContaining("pkcs11.alias is required");
+        .hasMessageEndingWith("gateway.tls.pkcs11: alias is required");
   }
 
   @Test
@@ -207,12 +214,13 @@ class NodeConfigTest {
                     7070,
                     "jdbc:sqlite:r.db",
                     "0".repeat(64),
-                    null,
-                    new NodeConfig.KeyFiles(
-                        null, null, new NodeConfig.Pkcs11Key("/lib.so", 1L, "a", "PIN", null)),
-                    null))
+                    Optional.empty(),
+                    NodeConfig.KeyFiles.token(
+                        NodeConfig.Pkcs11Key.pinFromEnvironment("/lib.so", 1L, "a", "PIN")),
+                    Optional.empty(),
+                    Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("registry.signing: pkcs11 keys are supported for gateway.tls");
+        .hasMessageContaining("signing: pkcs11 keys are supported for gateway.tls");
   }
 
   @Test
@@ -226,6 +234,92 @@ class NodeConfigTest {
           adminTokenSha256: secret
           signing: {certificate: a.pem, key: a.key}
         """;
-    assertThatThrownBy(() -> NodeConfig.read(write(yaml))).hasMessageContaining("64 hex digits");
+    assertThatThrownBy(() -> NodeConfig.read(write(yaml)))
+        .hasMessageEndingWith("registry: adminTokenSha256 must be 64 hex digits");
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithItsPathAndTheValidKeysAtThatLevel() throws Exception {
+    assertThatThrownBy(
+            () -> NodeConfig.read(write(GATEWAY + "  limits: {concurentExchanges: 8}\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageEndingWith(
+            "gateway.limits.concurentExchanges: unknown key; valid keys: concurrentExchanges,"
+                + " queueTimeout, connectionsPerListener");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "  replayWindw: PT5S\n")))
+        .hasMessageContaining("gateway.replayWindw: unknown key; valid keys: node, host,")
+        .hasMessageContaining(" replayWindow, ");
+    assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
+        .hasMessageEndingWith(
+            "instanse: unknown key; valid keys: instance, registry, gateway, documents");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesTheKeyAndTheExpectedType() throws Exception {
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "  peerPort: fifty\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageEndingWith("gateway.peerPort: expected a whole number");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "  replayWindow: 60 seconds\n")))
+        .hasMessageEndingWith("gateway.replayWindow: expected an ISO-8601 duration such as PT30S");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "  limits: [1, 2]\n")))
+        .hasMessageEndingWith("gateway.limits: expected a section of key: value lines");
+  }
+
+  @Test
+  void messagesCarryNoJavaTypeNames() throws Exception {
+    for (String bad :
+        List.of(
+            GATEWAY + "  colour: blue\n",
+            GATEWAY + "  peerPort: [1]\n",
+            GATEWAY + "  tls: plain\n",
+            GATEWAY.replace("  database: jdbc:sqlite:data/gw.db\n", ""),
+            GATEWAY + "  clientTlsPort: 70000\n",
+            GATEWAY + "  signing: {member: x}\n",
+            "instance: VN\ngateway: {node: [\n")) {
+      assertThatThrownBy(() -> NodeConfig.read(write(bad)))
+          .isInstanceOf(NodeConfig.ConfigException.class)
+          .hasMessageNotContaining("java.")
+          .hasMessageNotContaining("org.openlgsp")
+          .hasMessageNotContaining("NodeConfig$")
+          .hasMessageNotContaining("\n");
+    }
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "  clientTlsPort: 70000\n")))
+        .hasMessageEndingWith("gateway: clientTlsPort out of range: 70000");
+  }
+
+  @Test
+  void theDocumentedSamplesParse() throws Exception {
+    // the README's node.yaml and docs/documents.md's documents section, placeholders filled in
+    for (String sample : List.of(yamlBlock("../README.md", "instance: VN"), documentsSample())) {
+      String filled = sample.replaceAll("<[^>\n]*>", "a".repeat(64));
+      NodeConfig c = NodeConfig.read(write(filled));
+      assertThat(c.instance()).isEqualTo("VN");
+    }
+    NodeConfig readme =
+        NodeConfig.read(
+            write(
+                yamlBlock("../README.md", "instance: VN").replaceAll("<[^>\n]*>", "a".repeat(64))));
+    assertThat(readme.registry().orElseThrow().witness().orElseThrow().logs())
+        .containsExactly("certs/tn-gw1.vkey");
+    NodeConfig.GatewayRole g = readme.gateway().orElseThrow();
+    assertThat(g.options().clientHttpPort()).isEqualTo(8080);
+    assertThat(g.ledger().tsaUrl()).contains("http://127.0.0.1:7080/tsa");
+    assertThat(g.ledger().witnesses()).hasSize(1);
+  }
+
+  private static String documentsSample() throws Exception {
+    return yamlBlock("../docs/documents.md", "documents:");
+  }
+
+  /** The first fenced yaml block of {@code file} that contains {@code marker}. */
+  private static String yamlBlock(String file, String marker) throws Exception {
+    String text = Files.readString(Path.of(file));
+    for (String block : text.split("```yaml\n")) {
+      String body = block.substring(0, Math.max(0, block.indexOf("```")));
+      if (body.contains(marker)) {
+        return body;
+      }
+    }
+    throw new AssertionError("no yaml block with " + marker + " in " + file);
   }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
@@ -349,9 +350,11 @@ public final class Federation implements AutoCloseable {
             providerSystems());
     consumerConfig.write(workDir.resolve(consumerSide.name() + ".yaml"));
     providerConfig.write(workDir.resolve(providerSide.name() + ".yaml"));
-    consumer = GatewayNode.start(consumerConfig.gateway(), workDir, Clock.systemUTC());
+    consumer =
+        GatewayNode.start(consumerConfig.gateway().orElseThrow(), workDir, Clock.systemUTC());
     running.add(consumer);
-    provider = GatewayNode.start(providerConfig.gateway(), workDir, Clock.systemUTC());
+    provider =
+        GatewayNode.start(providerConfig.gateway().orElseThrow(), workDir, Clock.systemUTC());
     running.add(provider);
     if (exchange()) {
       out.printf(
@@ -387,23 +390,22 @@ public final class Federation implements AutoCloseable {
                 .verifier()
                 .toString());
     NodeConfig registryConfig =
-        new NodeConfig(
+        NodeConfig.registryOnly(
             INSTANCE,
             new NodeConfig.RegistryRole(
                 "127.0.0.1",
                 ports.registry(),
                 "jdbc:sqlite:data/registry.db",
                 RegistryServer.hashToken(adminToken),
-                Duration.ofHours(1),
+                Optional.of(Duration.ofHours(1)),
                 keys("registry-signing"),
-                null,
-                new NodeConfig.RegistryWitness(null, logs)),
-            null);
+                Optional.empty(),
+                Optional.of(new NodeConfig.RegistryWitness(null, logs))));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
             INSTANCE,
-            registryConfig.registry(),
+            registryConfig.registry().orElseThrow(),
             workDir,
             new PrintStream(OutputStream.nullOutputStream()),
             ca.issuing());
@@ -530,19 +532,18 @@ public final class Federation implements AutoCloseable {
 
   private NodeConfig gatewayConfig(
       Side side, GatewayPorts listen, List<NodeConfig.LocalSystemEntry> systems) {
-    return new NodeConfig(
+    return NodeConfig.gatewayOnly(
         INSTANCE,
-        null,
         new NodeConfig.GatewayRole(
             side.node().toString(),
-            "127.0.0.1",
-            listen.clientTls(),
-            listen.clientHttp(),
-            listen.peer(),
+            Optional.of("127.0.0.1"),
+            Optional.of(listen.clientTls()),
+            Optional.of(listen.clientHttp()),
+            Optional.of(listen.peer()),
             "jdbc:sqlite:data/" + side.name() + ".db",
             keys(side.prefix() + "-tls"),
             List.of(
-                new NodeConfig.MemberSigning(
+                NodeConfig.MemberSigning.pem(
                     side.owner().toString(),
                     "pki/" + side.prefix() + "-signing.pem",
                     "pki/" + side.prefix() + "-signing.key")),
@@ -550,17 +551,18 @@ public final class Federation implements AutoCloseable {
             List.of("pki/registry-signing.pem"),
             // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
             Duration.ofSeconds(2),
-            Duration.ofHours(1),
-            Duration.ofSeconds(60),
-            (exchange() ? 10L : 200L) * 1024 * 1024,
+            Optional.of(Duration.ofHours(1)),
+            Optional.of(Duration.ofSeconds(60)),
+            Optional.of((exchange() ? 10L : 200L) * 1024 * 1024),
+            Optional.empty(),
             systems,
-            ledgerSettings(),
             options.revocationChecking()
                 // No CA files: the gateways take the CAs from the directory's trust anchors.
-                ? new NodeConfig.RevocationSettings(
-                    List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5))
-                : null,
-            null));
+                ? Optional.of(
+                    new NodeConfig.RevocationSettings(
+                        List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5)))
+                : Optional.empty(),
+            ledgerSettings()));
   }
 
   /**
@@ -599,9 +601,12 @@ public final class Federation implements AutoCloseable {
                     AxisServer.hashToken(vpcpToken))));
     naAxisConfig.write(workDir.resolve("na-axis.yaml"));
     vpcpAxisConfig.write(workDir.resolve("vpcp-axis.yaml"));
-    running.add(DocumentsNode.start(naAxisConfig.documents(), workDir, Clock.systemUTC()));
+    running.add(
+        DocumentsNode.start(naAxisConfig.documents().orElseThrow(), workDir, Clock.systemUTC()));
     if (options.startGovernmentAxis()) {
-      running.add(DocumentsNode.start(vpcpAxisConfig.documents(), workDir, Clock.systemUTC()));
+      running.add(
+          DocumentsNode.start(
+              vpcpAxisConfig.documents().orElseThrow(), workDir, Clock.systemUTC()));
     }
     options
         .out()
@@ -617,10 +622,8 @@ public final class Federation implements AutoCloseable {
 
   private NodeConfig axisConfig(
       String prefix, GatewayPorts listen, ClientId axis, List<DocumentsRole.Agency> agencies) {
-    return new NodeConfig(
+    return NodeConfig.documentsOnly(
         INSTANCE,
-        null,
-        null,
         new DocumentsRole(
             "127.0.0.1",
             listen.axis(),
@@ -628,22 +631,23 @@ public final class Federation implements AutoCloseable {
             listen.relay(),
             "jdbc:sqlite:data/" + prefix + "-axis.db",
             "data/" + prefix + "-axis",
-            160L * 1024 * 1024,
-            true,
-            Duration.ofMillis(200),
-            Duration.ofSeconds(5),
-            1000,
+            Optional.of(160L * 1024 * 1024),
+            Optional.of(true),
+            Optional.of(Duration.ofMillis(200)),
+            Optional.of(Duration.ofSeconds(5)),
+            Optional.of(1000),
             agencies,
-            new DocumentsRole.GatewayLink(
-                "http://127.0.0.1:" + listen.clientHttp(),
-                axis.toString(),
-                prefix + "-axis",
-                "pki/" + prefix + "-axis.secret",
-                "EDOC",
-                "edoc"),
+            Optional.of(
+                new DocumentsRole.GatewayLink(
+                    "http://127.0.0.1:" + listen.clientHttp(),
+                    axis.toString(),
+                    prefix + "-axis",
+                    "pki/" + prefix + "-axis.secret",
+                    "EDOC",
+                    "edoc")),
             List.of("pki/document-signers-ca.pem"),
             true,
-            null));
+            Optional.empty()));
   }
 
   /** An ECDSA document-signing key of an agency (edXML signatures are RSA or ECDSA). */
@@ -844,7 +848,7 @@ public final class Federation implements AutoCloseable {
   }
 
   private NodeConfig.KeyFiles keys(String name) {
-    return new NodeConfig.KeyFiles("pki/" + name + ".pem", "pki/" + name + ".key");
+    return NodeConfig.KeyFiles.pem("pki/" + name + ".pem", "pki/" + name + ".key");
   }
 
   private void writeCredentials(String name, Credentials c) throws IOException {

@@ -104,7 +104,8 @@ class RegistryWitnessTest {
     }
 
     // restarted on its database, the registry still knows the log's latest checkpoint
-    NodeConfig.RegistryRole role = NodeConfig.read(dir.resolve("registry.yaml")).registry();
+    NodeConfig.RegistryRole role =
+        NodeConfig.read(dir.resolve("registry.yaml")).registry().orElseThrow();
     NodeConfig.RegistryRole again =
         new NodeConfig.RegistryRole(
             role.host(),
@@ -113,7 +114,7 @@ class RegistryWitnessTest {
             role.adminTokenSha256(),
             role.directoryValidity(),
             role.signing(),
-            null,
+            java.util.Optional.empty(),
             role.witness());
     try (RegistryNode registry =
         RegistryNode.start(
@@ -146,7 +147,8 @@ class RegistryWitnessTest {
   private record NodeKeyAndLatest(NoteVerifier witness, SignedNote latest) {}
 
   private NoteKey logKey() {
-    NodeConfig.GatewayRole g = NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway();
+    NodeConfig.GatewayRole g =
+        NodeConfig.read(dir.resolve("tay-ninh-gateway.yaml")).gateway().orElseThrow();
     return LedgerFiles.checkpointKey(dir, g.ledger(), Federation.TN_NODE);
   }
 }

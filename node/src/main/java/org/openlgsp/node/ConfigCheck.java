@@ -1,0 +1,202 @@
+package org.openlgsp.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openlgsp.documents.AxisOptions;
+import org.openlgsp.gateway.GatewayOptions;
+import org.openlgsp.ledger.CheckpointPolicy;
+import org.openlgsp.ledger.LedgerSource;
+import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.pki.Credentials;
+
+/**
+ * {@code lgsp serve --check}: a configuration is read as {@code serve} reads it, the files it names
+ * are read and the keys loaded (a key must belong to its certificate), and the configuration is
+ * given back with every default filled in and every secret hash redacted. Nothing is written: the
+ * ledger's key files that a first start generates are not made here.
+ */
+public final class ConfigCheck {
+  /** Hashes of bearer tokens and client secrets; the PIN sources are names and stay. */
+  private static final Set<String> SECRETS =
+      Set.of("adminTokenSha256", "auditorTokenSha256", "secretSha256", "tokenSha256");
+
+  private static final String REDACTED = "(redacted)";
+
+  private ConfigCheck() {}
+
+  /**
+   * @return the effective configuration as YAML, secrets redacted
+   * @throws NodeConfig.ConfigException naming the first problem
+   */
+  public static String effectiveConfiguration(Path file) {
+    NodeConfig config = NodeConfig.read(file);
+    Path base = file.toAbsolutePath().getParent();
+    config.registry().ifPresent(r -> checkRegistry(r, base));
+    config.gateway().ifPresent(g -> checkGateway(g, base));
+    config.documents().ifPresent(d -> checkDocuments(d, base));
+    try {
+      return NodeConfig.YAML.writeValueAsString(redacted(effective(config, base)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("configuration not writable", e);
+    }
+  }
+
+  private static void checkRegistry(NodeConfig.RegistryRole r, Path base) {
+    Credentials signing =
+        GatewayNode.credentials(
+            base, r.signing().certificate().orElseThrow(), r.signing().key().orElseThrow());
+    try {
+      signing.requireMatchingKey();
+    } catch (IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException("registry.signing: " + e.getMessage());
+    }
+    r.ca()
+        .ifPresent(
+            ca -> {
+              requireExists("registry.ca.dir", base.resolve(ca.dir()));
+              requireExists("registry.ca.passwordFile", base.resolve(ca.passwordFile()));
+            });
+    r.witness()
+        .ifPresent(
+            w -> {
+              for (int i = 0; i < w.logs().size(); i++) {
+                String log = w.logs().get(i);
+                Path f = base.resolve(log);
+                attempt(
+                    "registry.witness.logs[" + i + "]",
+                    () -> LedgerSource.parseKey(Files.isRegularFile(f) ? f.toString() : log));
+              }
+            });
+  }
+
+  private static void checkGateway(NodeConfig.GatewayRole g, Path base) {
+    NodeKeys keys = new NodeKeys(base);
+    keys.credentials("gateway.tls", g.tls());
+    for (int i = 0; i < g.signing().size(); i++) {
+      keys.credentials("gateway.signing[" + i + "]", g.signing().get(i).keys());
+    }
+    certificates("gateway.directoryTrust", base, g.directoryTrust());
+    for (int i = 0; i < g.localSystems().size(); i++) {
+      certificates(
+          "gateway.localSystems[" + i + "].certificates",
+          base,
+          g.localSystems().get(i).certificates());
+    }
+    g.revocation().ifPresent(r -> certificates("gateway.revocation.issuers", base, r.issuers()));
+    certificates("gateway.ledger.tsaCertificates", base, g.ledger().tsaCertificates());
+    for (int i = 0; i < g.ledger().witnessFor().size(); i++) {
+      String log = g.ledger().witnessFor().get(i);
+      attempt("gateway.ledger.witnessFor[" + i + "]", () -> NoteVerifier.parse(log));
+    }
+  }
+
+  private static void checkDocuments(DocumentsRole d, Path base) {
+    certificates("documents.trustAnchors", base, d.trustAnchors());
+    d.revocation().ifPresent(r -> certificates("documents.revocation.issuers", base, r.issuers()));
+    d.gateway()
+        .ifPresent(
+            link -> requireExists("documents.gateway.secretFile", base.resolve(link.secretFile())));
+  }
+
+  private static void certificates(String key, Path base, List<String> files) {
+    attempt(key, () -> CheckpointTimestamps.certificates(base, files));
+  }
+
+  private static void attempt(String key, Runnable check) {
+    try {
+      check.run();
+    } catch (NodeConfig.ConfigException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(key + ": " + e.getMessage());
+    }
+  }
+
+  private static void requireExists(String key, Path path) {
+    if (!Files.exists(path)) {
+      throw new NodeConfig.ConfigException(key + ": " + path + " does not exist");
+    }
+  }
+
+  /** The file's settings with the modules' defaults filled in, in the documented key order. */
+  private static JsonNode effective(NodeConfig config, Path base) {
+    ObjectNode root = NodeConfig.YAML.valueToTree(config);
+    config
+        .registry()
+        .ifPresent(
+            r -> {
+              ObjectNode n = (ObjectNode) root.get("registry");
+              n.set("directoryValidity", tree(r.options(config.instance()).directoryValidity()));
+              root.set("registry", ordered(n, NodeConfig.RegistryRole.class));
+            });
+    config
+        .gateway()
+        .ifPresent(
+            g -> {
+              ObjectNode n = (ObjectNode) root.get("gateway");
+              GatewayOptions o = g.options();
+              n.put("host", o.host());
+              n.put("clientTlsPort", o.clientTlsPort());
+              n.put("clientHttpPort", o.clientHttpPort());
+              n.put("peerPort", o.peerPort());
+              n.set("directoryGrace", tree(o.directoryGrace()));
+              n.set("replayWindow", tree(o.replayWindow()));
+              n.put("maxBodyBytes", o.maxBodyBytes());
+              n.set("limits", tree(o.limits()));
+              ObjectNode ledger = (ObjectNode) n.get("ledger");
+              CheckpointPolicy p = g.ledger().policy();
+              ledger.set("checkpointInterval", tree(p.interval()));
+              ledger.put("checkpointEvery", p.everyRecords());
+              n.set("ledger", ordered(ledger, NodeConfig.LedgerSettings.class));
+              root.set("gateway", ordered(n, NodeConfig.GatewayRole.class));
+            });
+    config
+        .documents()
+        .ifPresent(
+            d -> {
+              ObjectNode n = (ObjectNode) root.get("documents");
+              AxisOptions o = d.options(base);
+              n.put("maxPackageBytes", o.maxPackageBytes());
+              n.put("signatureRequired", o.signatureRequired());
+              n.set("retryBase", tree(o.retryBase()));
+              n.set("retryMax", tree(o.retryMax()));
+              n.put("maxAttempts", o.maxAttempts());
+              root.set("documents", ordered(n, DocumentsRole.class));
+            });
+    return root;
+  }
+
+  private static JsonNode tree(Object value) {
+    return NodeConfig.YAML.valueToTree(value);
+  }
+
+  private static ObjectNode ordered(ObjectNode n, Class<? extends Record> type) {
+    ObjectNode out = NodeConfig.YAML.createObjectNode();
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (n.has(c.getName())) {
+        out.set(c.getName(), n.get(c.getName()));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode redacted(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        if (SECRETS.contains(field.getKey()) && field.getValue().isTextual()) {
+          field.setValue(object.textNode(REDACTED));
+        } else {
+          redacted(field.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(ConfigCheck::redacted);
+    }
+    return node;
+  }
+}

@@ -1,0 +1,120 @@
+package org.openlgsp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Digests;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.Pem;
+
+/** What a gateway node's file says about its listeners reaches the running node. */
+class GatewayNodeSettingsTest {
+  @TempDir Path dir;
+
+  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
+
+  @Test
+  void everyGatewayListenerBindsToTheConfiguredHostAndNoOther() throws Exception {
+    Path file =
+        config(
+            "  host: 127.0.0.2\n"
+                + "  clientTlsPort: 0\n"
+                + "  clientHttpPort: 0\n"
+                + "  peerPort: 0\n"
+                + "  ledger: {apiPort: 0, auditorTokenSha256: "
+                + Digests.hex(Digests.sha256("auditor".getBytes()))
+                + "}\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      List<Integer> ports =
+          List.of(
+              node.gateway().clientTlsPort(),
+              node.gateway().clientHttpPort().orElseThrow(),
+              node.gateway().peerPort(),
+              node.ledgerApiPort().orElseThrow());
+      for (int port : ports) {
+        assertThat(accepts("127.0.0.2", port)).as("127.0.0.2:%d", port).isTrue();
+        assertThat(accepts("127.0.0.1", port)).as("127.0.0.1:%d", port).isFalse();
+      }
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.2:"
+                                  + node.gateway().clientHttpPort().orElseThrow()
+                                  + "/token"))
+                      .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(401); // a gateway answering, refusing a stranger
+    }
+  }
+
+  @Test
+  void withoutAHostTheListenersStayOnLoopback() throws Exception {
+    Path file = config("  clientTlsPort: 0\n  peerPort: 0\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      assertThat(accepts("127.0.0.1", node.gateway().peerPort())).isTrue();
+      assertThat(accepts("127.0.0.2", node.gateway().peerPort())).isFalse();
+      assertThat(node.gateway().clientHttpPort()).isEmpty();
+    }
+  }
+
+  private static boolean accepts(String host, int port) throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000);
+      return true;
+    } catch (ConnectException refused) {
+      return false;
+    }
+  }
+
+  /** A gateway file with its keys written beside it, plus {@code settings} (gateway lines). */
+  private Path config(String settings) throws Exception {
+    write(
+        "tls",
+        ca.issueCredentials(
+            CertificateProfile.NODE_TLS, "gw1", "Test", List.of("localhost"), Duration.ofHours(1)));
+    write(
+        "signing",
+        ca.issueCredentials(
+            CertificateProfile.MEMBER_SIGNING,
+            "VN/GOV/000.00.00.H53",
+            "Test",
+            List.of(),
+            Duration.ofHours(1)));
+    Files.writeString(dir.resolve("registry.pem"), Pem.write(ca.certificate()));
+    Path file = dir.resolve("node.yaml");
+    Files.writeString(
+        file,
+        NodeConfigTest.GATEWAY
+                .replace("certificate: s.pem", "certificate: signing.pem")
+                .replace("key: s.key", "key: signing.key")
+                .replace("http://127.0.0.1:7070", "http://127.0.0.1:1")
+            + settings);
+    return file;
+  }
+
+  private void write(String name, Credentials c) throws Exception {
+    Files.writeString(dir.resolve(name + ".pem"), Pem.write(c.chain().toArray()));
+    Files.writeString(dir.resolve(name + ".key"), Pem.write(c.key()));
+  }
+}
