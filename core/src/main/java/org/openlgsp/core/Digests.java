@@ -13,7 +13,7 @@ public final class Digests {
     return digest("SHA-256");
   }
 
-  public static MessageDigest sha512() {
+  static MessageDigest sha512() {
     return digest("SHA-512");
   }
 

@@ -23,7 +23,7 @@ public final class EdxmlCodec {
   /** A package with the DOM it came from (its signature is verified on the DOM). */
   public record Parsed(EdxmlPackage pkg, Document dom) {}
 
-  public static Parsed parse(InputStream in) {
+  static Parsed parse(InputStream in) {
     Document dom = SecureXml.parse(in);
     return new Parsed(bind(dom), dom);
   }
@@ -78,7 +78,7 @@ public final class EdxmlCodec {
   }
 
   /** The package as a DOM, ready to be signed. */
-  public static Document toDom(EdxmlPackage pkg) {
+  static Document toDom(EdxmlPackage pkg) {
     return SecureXml.parse(new ByteArrayInputStream(write(pkg)));
   }
 

@@ -17,7 +17,7 @@ public final class InvalidPackageException extends LgspException {
     this.problems = List.copyOf(problems);
   }
 
-  public List<String> problems() {
+  List<String> problems() {
     return problems;
   }
 

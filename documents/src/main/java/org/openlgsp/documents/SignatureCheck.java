@@ -11,7 +11,7 @@ import java.util.Optional;
  * certificates KeyInfo carried (intermediate CAs); {@code warnings} flag accepted but weak forms
  * (legacy RSA-SHA1, signature outside its namespace).
  */
-public record SignatureCheck(
+record SignatureCheck(
     boolean present,
     Optional<X509Certificate> signer,
     List<X509Certificate> others,

@@ -13,7 +13,7 @@ import org.openlgsp.core.AgencyCode;
  * Checks a package against QCVN 102 rules and collects every problem, so a sender fixes them all at
  * once. Problems name the element and never echo long input.
  */
-public final class Validation {
+final class Validation {
   private static final int MAX_ID = 256;
 
   private Validation() {}

@@ -57,7 +57,7 @@ public final class XmlSignatures {
   private XmlSignatures() {}
 
   /** Signs a package DOM in place, replacing any signature it carried. */
-  public static void sign(Document doc, SigningKey key) {
+  static void sign(Document doc, SigningKey key) {
     Element header = header(doc);
     removeSignatures(header);
     signInto(header, key, Optional.empty());
@@ -138,7 +138,7 @@ public final class XmlSignatures {
   }
 
   /** Verifies the package's signature against the certificate it carries. */
-  public static SignatureCheck verify(Document doc) {
+  static SignatureCheck verify(Document doc) {
     return verify(doc, Optional.empty());
   }
 

@@ -19,12 +19,12 @@ public record Principal(String actor, Set<String> roles) {
   }
 
   /** The caller of a public route: nobody in particular, no roles. */
-  public static Principal anonymous() {
+  static Principal anonymous() {
     return ANONYMOUS;
   }
 
   /** True when the principal holds at least one of {@code required}. */
-  public boolean holdsAnyOf(Set<String> required) {
+  boolean holdsAnyOf(Set<String> required) {
     return required.stream().anyMatch(roles::contains);
   }
 }

@@ -22,7 +22,7 @@ public final class ProblemWriter implements ErrorWriter {
   }
 
   /** Problem details only. */
-  public static ProblemWriter standard() {
+  static ProblemWriter standard() {
     return STANDARD;
   }
 

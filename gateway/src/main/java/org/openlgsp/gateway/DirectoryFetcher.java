@@ -42,7 +42,7 @@ public final class DirectoryFetcher implements AutoCloseable {
   }
 
   /** One fetch; true when a directory was installed. */
-  public boolean fetchOnce() {
+  boolean fetchOnce() {
     try (HttpClientResponse r = client.get("/directory").request()) {
       if (r.status().code() != 200) {
         LOG.warning("registry answered " + r.status().code() + " for /directory");

@@ -37,7 +37,7 @@ public final class DirectoryHolder {
    * Verifies and installs {@code signed}. Returns the installed directory, or throws {@code
    * directory.invalid} (bad signature, untrusted signer, older serial) leaving the current one.
    */
-  public Directory accept(SignedDirectory signed) {
+  Directory accept(SignedDirectory signed) {
     Directory d = signed.verify(trusted, clock.instant());
     DirectoryView next = new DirectoryView(d);
     DirectoryView prev;

@@ -20,7 +20,7 @@ public final class ExchangeProtocol {
    * Headers of a request signed by {@code signer} over {@code body}; send them with method {@code
    * method} to {@code /r1/{service}{path}} on the provider's peer port.
    */
-  public static Map<String, String> signRequest(
+  static Map<String, String> signRequest(
       MessageSigner signer,
       ClientId client,
       ServiceId service,

@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
    *
    * @param memberSigning signing credentials of each member whose systems this gateway serves
    */
-  public static Gateway start(
+  static Gateway start(
       GatewayOptions options,
       Credentials nodeTls,
       Map<ClientId, Credentials> memberSigning,
@@ -153,7 +153,7 @@ public final class Gateway implements AutoCloseable {
    * Starts a gateway that checks the OCSP status of peers' TLS and signing certificates with {@code
    * revocation} and attaches fresh answers for its own certificates to what it signs.
    */
-  public static Gateway start(
+  static Gateway start(
       GatewayOptions options,
       Credentials nodeTls,
       Map<ClientId, Credentials> memberSigning,
@@ -270,17 +270,17 @@ public final class Gateway implements AutoCloseable {
     return peer.port();
   }
 
-  public GatewayOptions options() {
+  GatewayOptions options() {
     return ctx.options();
   }
 
   /** Every route of the client listeners, as declared. */
-  public List<Route> clientRoutes() {
+  List<Route> clientRoutes() {
     return clientEdge.routes();
   }
 
   /** Every route of the peer listener, as declared. */
-  public List<Route> peerRoutes() {
+  List<Route> peerRoutes() {
     return peerEdge.routes();
   }
 
@@ -380,7 +380,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** The systems this node serves, for diagnostics. */
-  public String describeSystems() {
+  String describeSystems() {
     return ctx.systems().stream().map(s -> s.id().toString()).collect(Collectors.joining(", "));
   }
 

@@ -92,11 +92,11 @@ public final class Checkpoints implements AutoCloseable {
   }
 
   /** The origin line, which is also the signing key's name. */
-  public String origin() {
+  String origin() {
     return key.name();
   }
 
-  public NoteVerifier verifier() {
+  NoteVerifier verifier() {
     return key.verifier();
   }
 
@@ -214,27 +214,27 @@ public final class Checkpoints implements AutoCloseable {
                 .execute());
   }
 
-  public Optional<StoredCheckpoint> latest() {
+  Optional<StoredCheckpoint> latest() {
     return query("ORDER BY tree_size DESC LIMIT 1", -1).stream().findFirst();
   }
 
   /** The checkpoint of exactly this size, if one was published. */
-  public Optional<StoredCheckpoint> atSize(long size) {
+  Optional<StoredCheckpoint> atSize(long size) {
     return query("WHERE tree_size = ?", size).stream().findFirst();
   }
 
   /** The smallest checkpoint covering record {@code index}, if one was published. */
-  public Optional<StoredCheckpoint> covering(long index) {
+  Optional<StoredCheckpoint> covering(long index) {
     return query("WHERE tree_size > ? ORDER BY tree_size LIMIT 1", index).stream().findFirst();
   }
 
   /** Every published checkpoint, oldest first. */
-  public List<StoredCheckpoint> all() {
+  List<StoredCheckpoint> all() {
     return query("ORDER BY tree_size", -1);
   }
 
   /** Every checkpoint stored in a ledger database, oldest first, without needing the key. */
-  public static List<StoredCheckpoint> readAll(Database db) {
+  static List<StoredCheckpoint> readAll(Database db) {
     db.migrate("ledger");
     return query(db, "ORDER BY tree_size", -1);
   }

@@ -131,7 +131,7 @@ public final class Ledger implements AutoCloseable {
   public record Raw(long index, byte[] bytes) {}
 
   /** Canonical record bytes in index order from {@code fromInclusive}, as stored. */
-  public List<Raw> rawRecords(long fromInclusive, int limit) {
+  List<Raw> rawRecords(long fromInclusive, int limit) {
     return rawRecords(db, fromInclusive, limit);
   }
 
@@ -149,7 +149,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** The tree's stored leaf hashes for indices {@code [from, to)}, in order. */
-  public List<byte[]> leafHashes(long from, long to) {
+  List<byte[]> leafHashes(long from, long to) {
     return leafHashes(db, from, to);
   }
 
@@ -177,13 +177,13 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** The root hash the tree had at {@code treeSize} records. */
-  public TreeHead headAt(long treeSize) {
+  TreeHead headAt(long treeSize) {
     requireSize(treeSize);
     return new TreeHead(treeSize, Merkle.root(tree, treeSize));
   }
 
   /** The audit path of record {@code index} in the tree of {@code treeSize} records. */
-  public List<byte[]> inclusionProof(long index, long treeSize) {
+  List<byte[]> inclusionProof(long index, long treeSize) {
     requireSize(treeSize);
     if (index < 0 || index >= treeSize) {
       throw new LgspException(
@@ -224,7 +224,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** Queues an append; the future completes with the index once the record is committed. */
-  public CompletableFuture<Long> appendAsync(ExchangeRecord record) {
+  CompletableFuture<Long> appendAsync(ExchangeRecord record) {
     return writes.submit(record);
   }
 

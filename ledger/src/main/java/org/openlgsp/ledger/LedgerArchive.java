@@ -149,7 +149,7 @@ public final class LedgerArchive {
   }
 
   /** The archived segments, oldest first. */
-  public static List<Segment> segments(Database db) {
+  static List<Segment> segments(Database db) {
     return Sql.read(
         db,
         h ->

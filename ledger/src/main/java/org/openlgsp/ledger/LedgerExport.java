@@ -21,7 +21,7 @@ import org.openlgsp.storage.Sql;
  * time-stamp token ({@code checkpoints/}) and the log's verifier key when known. Writes what is
  * stored, without judging it: a damaged ledger exports as damaged, for the verifier to find.
  */
-public final class LedgerExport {
+final class LedgerExport {
   private static final int CHUNK = 10_000;
 
   private LedgerExport() {}

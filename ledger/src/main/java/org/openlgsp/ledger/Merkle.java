@@ -31,7 +31,7 @@ public final class Merkle {
   private Merkle() {}
 
   /** MTH({}) = SHA-256 of nothing. */
-  public static byte[] emptyRoot() {
+  static byte[] emptyRoot() {
     return Digests.sha256(new byte[0]);
   }
 

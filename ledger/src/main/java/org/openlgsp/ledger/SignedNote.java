@@ -78,7 +78,7 @@ public record SignedNote(String text, List<Line> signatures) {
   }
 
   /** A tlog-cosignature/v1 line by a witness key, made at {@code time}. */
-  public Line cosignature(NoteKey witness, Instant time) {
+  Line cosignature(NoteKey witness, Instant time) {
     if (witness.type() != NoteKey.TYPE_COSIGNATURE) {
       throw new IllegalArgumentException("cosignatures need a type 0x04 key");
     }

@@ -68,7 +68,7 @@ public final class Witness {
    * @throws LgspException {@code checkpoint.unverified} for an unknown log or a bad signature,
    *     {@code checkpoint.inconsistent} for a fork or a rollback
    */
-  public synchronized SignedNote.Line cosign(long oldSize, List<byte[]> proof, SignedNote note) {
+  synchronized SignedNote.Line cosign(long oldSize, List<byte[]> proof, SignedNote note) {
     Checkpoint cp;
     try {
       cp = Checkpoint.parse(note.text());
@@ -123,7 +123,7 @@ public final class Witness {
   private record Cosigned(long size, byte[] root) {}
 
   /** The latest checkpoint of {@code origin} this witness cosigned, with its cosignature. */
-  public Optional<SignedNote> latest(String origin) {
+  Optional<SignedNote> latest(String origin) {
     return Sql.read(
         db,
         h ->

@@ -106,7 +106,7 @@ public final class CertificateAuthority {
   }
 
   /** A CA over existing credentials whose records live in memory (development, tests). */
-  public static CertificateAuthority of(Credentials credentials) {
+  static CertificateAuthority of(Credentials credentials) {
     return new CertificateAuthority(
         credentials, new MemoryCertificateStore(), Publication.none(), Clock.systemUTC());
   }
@@ -253,7 +253,7 @@ public final class CertificateAuthority {
   }
 
   /** The record of a certificate this CA issued. */
-  public Optional<IssuedCertificate> find(BigInteger serial) {
+  Optional<IssuedCertificate> find(BigInteger serial) {
     return store.find(issuerId, serial);
   }
 

@@ -32,7 +32,7 @@ public final class OcspClient {
   }
 
   /** The OCSP responder URL from the certificate's authority information access extension. */
-  public static Optional<String> responderUrl(X509Certificate certificate) {
+  static Optional<String> responderUrl(X509Certificate certificate) {
     byte[] ext = certificate.getExtensionValue(Extension.authorityInfoAccess.getId());
     if (ext == null) {
       return Optional.empty();
@@ -50,7 +50,7 @@ public final class OcspClient {
   }
 
   /** Queries the responder named in the certificate. */
-  public RevocationStatus status(X509Certificate certificate, X509Certificate issuer) {
+  RevocationStatus status(X509Certificate certificate, X509Certificate issuer) {
     String url =
         responderUrl(certificate)
             .orElseThrow(
@@ -63,7 +63,7 @@ public final class OcspClient {
     return status(url, certificate, issuer);
   }
 
-  public RevocationStatus status(String url, X509Certificate certificate, X509Certificate issuer) {
+  RevocationStatus status(String url, X509Certificate certificate, X509Certificate issuer) {
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     byte[] request;

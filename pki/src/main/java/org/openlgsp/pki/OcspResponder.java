@@ -82,7 +82,7 @@ public final class OcspResponder {
     return new OcspResponder(ca, creds, validity);
   }
 
-  public X509Certificate certificate() {
+  X509Certificate certificate() {
     return responder.certificate();
   }
 
@@ -92,7 +92,7 @@ public final class OcspResponder {
   }
 
   /** Answers a DER-encoded OCSPRequest with a DER-encoded OCSPResponse; never throws. */
-  public byte[] respond(byte[] requestDer) {
+  byte[] respond(byte[] requestDer) {
     try {
       OCSPReq request;
       try {

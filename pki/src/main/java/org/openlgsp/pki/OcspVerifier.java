@@ -26,7 +26,7 @@ import org.openlgsp.core.LgspException;
  * Verifies an OCSP response about a certificate: signed by its issuer or by a responder the issuer
  * delegated to (id-kp-OCSPSigning), about that very certificate, and not from the future.
  */
-public final class OcspVerifier {
+final class OcspVerifier {
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private OcspVerifier() {}

@@ -113,12 +113,12 @@ public final class Pkcs11Token {
     }
   }
 
-  public Provider provider() {
+  Provider provider() {
     return provider;
   }
 
   /** Generates an EC P-256 key pair inside the token. */
-  public KeyPair generateEcP256() {
+  KeyPair generateEcP256() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC", provider);
       g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -198,7 +198,7 @@ public final class Pkcs11Token {
   }
 
   /** A signer whose key stays in the token. */
-  public Optional<MessageSigner> signer(String alias) {
+  Optional<MessageSigner> signer(String alias) {
     return credentials(alias).map(c -> Signatures.jca(c.key(), c.certificate()));
   }
 

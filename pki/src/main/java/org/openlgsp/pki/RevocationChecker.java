@@ -69,7 +69,7 @@ public final class RevocationChecker {
     return () -> copy;
   }
 
-  public Duration freshness() {
+  Duration freshness() {
     return freshness;
   }
 

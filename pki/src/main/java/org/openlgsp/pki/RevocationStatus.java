@@ -13,7 +13,7 @@ import org.openlgsp.core.LgspException;
  * signed response it came from (so that a gateway can pass it on to peers, who verify it
  * themselves).
  */
-public sealed interface RevocationStatus {
+sealed interface RevocationStatus {
 
   /** When the responder vouched for the answer. */
   Instant thisUpdate();

@@ -82,7 +82,7 @@ public final class TimeStampAuthority implements Timestamper {
     return new TimeStampAuthority(creds, DEFAULT_POLICY, clock);
   }
 
-  public X509Certificate certificate() {
+  X509Certificate certificate() {
     return credentials.certificate();
   }
 
@@ -91,12 +91,12 @@ public final class TimeStampAuthority implements Timestamper {
     return credentials;
   }
 
-  public List<X509Certificate> chain() {
+  List<X509Certificate> chain() {
     return credentials.chain();
   }
 
   /** Answers a DER TimeStampReq with a DER TimeStampResp (granted or rejected); never throws. */
-  public byte[] respond(byte[] requestDer) {
+  byte[] respond(byte[] requestDer) {
     try {
       TimeStampRequest request;
       try {

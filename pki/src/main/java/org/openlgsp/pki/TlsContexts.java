@@ -37,7 +37,7 @@ public final class TlsContexts {
   }
 
   /** A client context without own credentials that trusts certificates issued by {@code roots}. */
-  public static SSLContext trustingRoots(Collection<X509Certificate> roots) {
+  static SSLContext trustingRoots(Collection<X509Certificate> roots) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
       ctx.init(null, new TrustManager[] {rootTrust(roots)}, new SecureRandom());
@@ -48,7 +48,7 @@ public final class TlsContexts {
   }
 
   /** Standard PKIX path validation up to the given roots (no revocation checking here). */
-  public static TrustManager rootTrust(Collection<X509Certificate> roots) {
+  static TrustManager rootTrust(Collection<X509Certificate> roots) {
     try {
       KeyStore ts = KeyStore.getInstance("PKCS12");
       ts.load(null, null);

@@ -158,7 +158,7 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
-  public DataSource dataSource() {
+  DataSource dataSource() {
     return pool;
   }
 
