@@ -270,7 +270,7 @@ public final class Gateway implements AutoCloseable {
     return peer.port();
   }
 
-  GatewayOptions options() {
+  public GatewayOptions options() {
     return ctx.options();
   }
 

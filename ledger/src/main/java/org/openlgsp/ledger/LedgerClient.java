@@ -33,7 +33,7 @@ import org.openlgsp.core.PersonalId;
  * token; answers are read into the records the API writes, and a refusal comes back as the
  * problem's code and detail. 5 s to connect, 2 minutes for each read (an export page is large).
  */
-public final class LedgerClient implements LedgerSource {
+final class LedgerClient implements LedgerSource {
   private static final int PAGE = 10_000;
   private final String base;
   private final String token;

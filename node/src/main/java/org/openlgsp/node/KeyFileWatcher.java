@@ -23,7 +23,7 @@ import org.openlgsp.pki.Pem;
  * stays in use and the check repeats. A key in a PKCS#11 token is watched the same way through its
  * alias: a new chain stored there ({@code lgsp keys store-certificate}) is installed.
  */
-public final class KeyFileWatcher implements AutoCloseable {
+final class KeyFileWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KeyFileWatcher.class.getName());
   private final List<Watched> watched = new ArrayList<>();
   private final ScheduledExecutorService timer =
