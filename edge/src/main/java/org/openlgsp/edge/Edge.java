@@ -128,8 +128,10 @@ public final class Edge {
       }
       Call call = new Call(req, res, caller);
       AuditRow row = new AuditRow(route, req, caller.actor());
-      // written before the answer leaves, so a caller that sees the answer finds the row
-      res.beforeSend(() -> row.write(outcomeOf(res.status()), ""));
+      if (route.auditAction().isPresent()) { // not on the exchange path: the ledger records those
+        // written before the answer leaves, so a caller that sees the answer finds the row
+        res.beforeSend(() -> row.write(outcomeOf(res.status()), ""));
+      }
       try {
         if (route.access() instanceof Access.Roles roles && !caller.holdsAnyOf(roles.names())) {
           throw new LgspException(
