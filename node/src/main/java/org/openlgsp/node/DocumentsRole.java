@@ -86,11 +86,13 @@ public record DocumentsRole(
             maxAttempts.orElse(d.maxAttempts()));
   }
 
-  /** An agency served by this axis and the hash of its document system's token. */
-  public record Agency(String code, String name, String tokenSha256) {
+  /**
+   * An agency served by this axis and the hash of its document system's token. (Its name is the
+   * registry's business: an axis has no use for one, so there is no key for it.)
+   */
+  public record Agency(String code, String tokenSha256) {
     public Agency {
       AgencyCode.parse(Objects.requireNonNull(code, "code is required"));
-      name = name == null ? code : name;
       Objects.requireNonNull(tokenSha256, "tokenSha256 is required");
       if (!tokenSha256.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("tokenSha256 must be 64 hex digits");

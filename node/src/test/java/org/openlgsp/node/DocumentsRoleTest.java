@@ -42,11 +42,26 @@ class DocumentsRoleTest {
     assertThat(options.retryBase()).isEqualTo(Duration.ofSeconds(1));
     assertThat(d.agencies())
         .singleElement()
-        .satisfies(a -> assertThat(a.name()).isEqualTo("000.00.00.H41"));
+        .satisfies(a -> assertThat(a.code()).isEqualTo("000.00.00.H41"));
     assertThat(d.gateway()).isEmpty();
     assertThat(d.trustAnchors()).isEmpty();
     assertThat(d.signerMustMatchSender()).isFalse();
     assertThat(d.revocation()).isEmpty();
+  }
+
+  @Test
+  void anAgencyNameIsRefusedSinceNothingWouldUseIt() throws Exception {
+    Path file = dir.resolve("axis.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\ndocuments:\n  database: jdbc:sqlite:data/axis.db\n"
+            + "  agencies:\n    - code: 000.00.00.H41\n      name: UBND tỉnh Nghệ An\n"
+            + "      tokenSha256: "
+            + "a".repeat(64)
+            + "\n");
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("name")
+        .hasMessageContaining("tokenSha256");
   }
 
   @Test
@@ -107,8 +122,7 @@ class DocumentsRoleTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.of(3),
-                java.util.List.of(
-                    new DocumentsRole.Agency("000.00.15.H41", "Sở Nội vụ", "b".repeat(64))),
+                java.util.List.of(new DocumentsRole.Agency("000.00.15.H41", "b".repeat(64))),
                 Optional.of(
                     new DocumentsRole.GatewayLink(
                         "http://127.0.0.1:8080",
@@ -130,9 +144,9 @@ class DocumentsRoleTest {
 
   @Test
   void badAgencyEntriesAreRefused() {
-    assertThatThrownBy(() -> new DocumentsRole.Agency("01.02.G22", null, "a".repeat(64)))
+    assertThatThrownBy(() -> new DocumentsRole.Agency("01.02.G22", "a".repeat(64)))
         .hasMessageContaining("Decision 20/2020");
-    assertThatThrownBy(() -> new DocumentsRole.Agency("000.00.00.G22", null, "not-hex"))
+    assertThatThrownBy(() -> new DocumentsRole.Agency("000.00.00.G22", "not-hex"))
         .hasMessageContaining("64 hex");
     assertThatThrownBy(
             () ->

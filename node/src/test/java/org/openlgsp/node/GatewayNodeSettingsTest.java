@@ -78,6 +78,43 @@ class GatewayNodeSettingsTest {
     }
   }
 
+  @Test
+  void aConnectionBeyondConnectionsPerListenerIsNotServed() throws Exception {
+    Path file =
+        config(
+            "  clientTlsPort: 0\n  clientHttpPort: 0\n  peerPort: 0\n"
+                + "  limits: {concurrentExchanges: 1, connectionsPerListener: 1}\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      assertThat(secondConnectionServed(node.gateway().clientHttpPort().orElseThrow())).isFalse();
+    }
+    Files.delete(dir.resolve("node.yaml"));
+    file = config("  clientTlsPort: 0\n  clientHttpPort: 0\n  peerPort: 0\n"); // default 4096
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      assertThat(secondConnectionServed(node.gateway().clientHttpPort().orElseThrow())).isTrue();
+    }
+  }
+
+  /**
+   * With one idle connection held open to {@code port}, whether a request on a second connection
+   * gets an answer within three seconds.
+   */
+  private static boolean secondConnectionServed(int port) throws Exception {
+    try (Socket first = new Socket("127.0.0.1", port);
+        Socket second = new Socket("127.0.0.1", port)) {
+      second.setSoTimeout(3000);
+      second.getOutputStream().write("GET /nowhere HTTP/1.1\r\nHost: gateway\r\n\r\n".getBytes());
+      try {
+        return new String(second.getInputStream().readNBytes(9)).equals("HTTP/1.1 ");
+      } catch (java.net.SocketTimeoutException waiting) {
+        return false;
+      } catch (java.net.SocketException reset) {
+        return false;
+      }
+    }
+  }
+
   private static boolean accepts(String host, int port) throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);

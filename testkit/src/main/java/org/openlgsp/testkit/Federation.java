@@ -585,12 +585,9 @@ public final class Federation implements AutoCloseable {
             ports.consumer(),
             NA_AXIS,
             List.of(
+                new DocumentsRole.Agency(PROVINCE.value(), AxisServer.hashToken(provinceToken)),
                 new DocumentsRole.Agency(
-                    PROVINCE.value(), "UBND tỉnh Nghệ An", AxisServer.hashToken(provinceToken)),
-                new DocumentsRole.Agency(
-                    DEPARTMENT.value(),
-                    "Sở Nội vụ tỉnh Nghệ An",
-                    AxisServer.hashToken(departmentToken))));
+                    DEPARTMENT.value(), AxisServer.hashToken(departmentToken))));
     NodeConfig vpcpAxisConfig =
         axisConfig(
             "vpcp",
@@ -598,9 +595,7 @@ public final class Federation implements AutoCloseable {
             VPCP_AXIS,
             List.of(
                 new DocumentsRole.Agency(
-                    GOVERNMENT_OFFICE.value(),
-                    "Văn phòng Chính phủ",
-                    AxisServer.hashToken(vpcpToken))));
+                    GOVERNMENT_OFFICE.value(), AxisServer.hashToken(vpcpToken))));
     naAxisConfig.write(workDir.resolve("na-axis.yaml"));
     vpcpAxisConfig.write(workDir.resolve("vpcp-axis.yaml"));
     running.add(
