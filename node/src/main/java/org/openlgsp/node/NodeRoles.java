@@ -54,11 +54,35 @@ public final class NodeRoles {
                         + " http://%s:%d/edoc/v1/relay, %d agencies%n",
                     d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
               });
+      cfg.management()
+          .ifPresent(
+              m -> {
+                List<HealthCheck> checks = healthChecks(running);
+                ManagementServer server = ManagementServer.start(m, () -> checks);
+                running.add(server);
+                out.printf(
+                    "management: http://%s:%d/health/live and /health/ready (%d checks)%n",
+                    m.host(), server.port(), checks.size());
+              });
       return running;
     } catch (RuntimeException e) {
       closeAll(running);
       throw e;
     }
+  }
+
+  /** The readiness checks of the roles in {@code running}, in the order they started. */
+  static List<HealthCheck> healthChecks(List<AutoCloseable> running) {
+    List<HealthCheck> checks = new ArrayList<>();
+    for (AutoCloseable role : running) {
+      switch (role) {
+        case RegistryNode r -> checks.addAll(r.healthChecks());
+        case GatewayNode g -> checks.addAll(g.healthChecks());
+        case DocumentsNode d -> checks.addAll(d.healthChecks());
+        default -> {}
+      }
+    }
+    return List.copyOf(checks);
   }
 
   /** Stops what runs, last started first; a failure to stop one does not keep the rest up. */
