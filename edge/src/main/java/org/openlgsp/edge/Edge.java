@@ -48,6 +48,7 @@ import org.openlgsp.edge.spi.ErrorWriter;
 public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
   private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
+  private static volatile Optional<Duration> drainOnStop = Optional.empty();
   private final List<Route> routes;
   private final List<PathMatcher> matchers;
   private final Optional<Authenticator> authenticator;
@@ -85,7 +86,22 @@ public final class Edge {
    * listener): its routing and the writers of Helidon's refusals before routing.
    */
   public <B extends ListenerConfig.BuilderBase<B, ?>> B configure(B listener) {
+    drainOnStop.ifPresent(listener::shutdownGracePeriod);
     return listener.routing(routing()).directHandlers(directHandlers());
+  }
+
+  /**
+   * How long every listener configured from now on in this process lets requests in flight finish
+   * when it is stopped: stopping closes its socket at once (new connections are refused) and idle
+   * connections, then waits up to {@code timeout} for the requests being served. A node sets it
+   * once from {@code shutdown.drainTimeout} before it starts its roles; unset, Helidon's short
+   * default applies.
+   */
+  public static void drainOnStop(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative");
+    }
+    drainOnStop = Optional.of(timeout);
   }
 
   /**

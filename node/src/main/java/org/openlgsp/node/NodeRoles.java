@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openlgsp.edge.Edge;
 import org.openlgsp.gateway.DirectoryHolder;
 
 /** Starts and stops the roles a node configuration names. */
@@ -13,6 +14,8 @@ public final class NodeRoles {
 
   /** Starts the configured roles, registry first; on failure stops what already started. */
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    // every listener started below drains for this long when stopped (Edge.configure applies it)
+    Edge.drainOnStop(cfg.shutdown().drainTimeout());
     List<AutoCloseable> running = new ArrayList<>();
     try {
       cfg.registry().ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
@@ -85,7 +88,11 @@ public final class NodeRoles {
     return List.copyOf(checks);
   }
 
-  /** Stops what runs, last started first; a failure to stop one does not keep the rest up. */
+  /**
+   * Stops what runs, last started first (the management listener first, so probes see the node go);
+   * each role stops accepting, drains its requests in flight and then closes its ledger and
+   * database. A failure to stop one does not keep the rest up.
+   */
   public static void closeAll(List<AutoCloseable> running) {
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
