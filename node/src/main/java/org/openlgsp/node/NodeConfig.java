@@ -152,33 +152,38 @@ public record NodeConfig(
   }
 
   /**
-   * The node's log output on standard error.
+   * The node's log output (standard error, or the handlers a {@code java.util.logging}
+   * configuration file names).
    *
    * @param format {@code text} (default: readable lines) or {@code json} (one JSON object a line)
    * @param level the level of the project's own loggers ({@code org.openlgsp}), a {@link
-   *     java.util.logging.Level} name (default INFO; FINE adds a line per answered request)
+   *     java.util.logging.Level} name; FINE adds a line per answered request. Unset: the logging
+   *     configuration's (the command line shows warnings and errors).
    */
-  public record Logging(String format, String level) {
+  public record Logging(String format, Optional<String> level) {
     public static final String TEXT = "text";
     public static final String JSON = "json";
 
     public Logging {
       format = format == null ? TEXT : format;
-      level = level == null ? "INFO" : level;
+      present(level);
       if (!format.equals(TEXT) && !format.equals(JSON)) {
         throw new IllegalArgumentException("format must be text or json, not " + format);
       }
-      try {
-        java.util.logging.Level.parse(level);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "level must be one of SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, not "
-                + level);
-      }
+      level.ifPresent(
+          l -> {
+            try {
+              java.util.logging.Level.parse(l);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "level must be one of SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, not "
+                      + l);
+            }
+          });
     }
 
     public static Logging defaults() {
-      return new Logging(null, null);
+      return new Logging(null, Optional.empty());
     }
 
     public boolean json() {

@@ -14,6 +14,7 @@ public final class NodeRoles {
 
   /** Starts the configured roles, registry first; on failure stops what already started. */
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    NodeLogging.apply(cfg.logging());
     // every listener started below drains for this long when stopped (Edge.configure applies it)
     Edge.drainOnStop(cfg.shutdown().drainTimeout());
     List<AutoCloseable> running = new ArrayList<>();

@@ -251,7 +251,8 @@ class NodeConfigTest {
         .hasMessageContaining(" replayWindow, ");
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
-            "instanse: unknown key; valid keys: instance, registry, gateway, documents");
+            "instanse: unknown key; valid keys: instance, registry, gateway, documents, management,"
+                + " shutdown, logging");
   }
 
   @Test
