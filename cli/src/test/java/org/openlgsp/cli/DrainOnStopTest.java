@@ -41,7 +41,7 @@ class DrainOnStopTest {
       Path config = fed.workDir().resolve("tay-ninh-gateway.yaml");
       Files.writeString(config, Files.readString(config) + "shutdown: {drainTimeout: PT30S}\n");
       Path log = dir.resolve("consumer.log");
-      Process child = serve(config, log);
+      Process child = ServeProcess.start(config, log);
       try {
         int port = fed.ports().consumer().clientHttp();
         await().atMost(Duration.ofSeconds(60)).until(() -> accepts(port));
@@ -112,22 +112,6 @@ class DrainOnStopTest {
     if (exchange.isDone()) {
       throw new AssertionError("the exchange did not wait on the backend: " + exchange.get());
     }
-  }
-
-  private static Process serve(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx128m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.openlgsp.cli.Lgsp",
-            "serve",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
   }
 
   private static boolean accepts(int port) {

@@ -78,7 +78,7 @@ class GatewayNodeSettingsTest {
     }
   }
 
-  private static boolean accepts(String host, int port) throws Exception {
+  static boolean accepts(String host, int port) throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);
       return true;

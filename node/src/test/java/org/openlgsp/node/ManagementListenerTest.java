@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,9 +36,7 @@ class ManagementListenerTest {
       int port = managementPort(running);
       assertThat(get("127.0.0.1", port, "/health/live").statusCode()).isEqualTo(200);
 
-      HttpResponse<String> ready = get("127.0.0.1", port, "/health/ready");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      JsonNode body = new ObjectMapper().readTree(ready.body());
+      JsonNode body = ready("127.0.0.1", port, 503);
       assertThat(body.get("status").asText()).isEqualTo("not ready");
       assertThat(body.get("failing"))
           .extracting(JsonNode::asText)
@@ -63,25 +58,45 @@ class ManagementListenerTest {
     List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
     try {
       int port = managementPort(running);
-      HttpResponse<String> ready = get("127.0.0.2", port, "/health/ready");
-      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-      JsonNode body = new ObjectMapper().readTree(ready.body());
+      JsonNode body = ready("127.0.0.2", port, 200);
       assertThat(body.get("status").asText()).isEqualTo("ready");
       assertThat(names(body)).containsExactly("registry.database", "registry.signing");
-      assertThat(accepts("127.0.0.1", port)).as("bound to the configured host only").isFalse();
+      assertThat(GatewayNodeSettingsTest.accepts("127.0.0.1", port))
+          .as("bound to the configured host only")
+          .isFalse();
 
       running.stream()
           .filter(RegistryNode.class::isInstance)
           .map(r -> ((RegistryNode) r).database())
           .forEach(org.openlgsp.storage.Database::close);
 
-      ready = get("127.0.0.2", port, "/health/ready");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      body = new ObjectMapper().readTree(ready.body());
+      body = ready("127.0.0.2", port, 503);
       assertThat(body.get("failing"))
           .extracting(JsonNode::asText)
           .containsExactly("registry.database");
       assertThat(get("127.0.0.2", port, "/health/live").statusCode()).isEqualTo(200);
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void withRevocationConfiguredAGatewayWithoutAFreshOcspAnswerIsNotReadyNamingTheOcspCheck()
+      throws Exception {
+    // the test CA's certificates name no OCSP responder: no answer can be had
+    Path file =
+        GatewayNodeSettingsTest.config(
+            dir,
+            ca,
+            "  revocation: {issuers: [registry.pem], timeout: PT1S}\nmanagement: {port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      JsonNode body = ready("127.0.0.1", managementPort(running), 503);
+      assertThat(body.get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("gateway.directory", "gateway.ocsp");
+      assertThat(check(body, "gateway.ocsp").get("detail").asText())
+          .contains("no fresh OCSP answer for the node's TLS certificate");
     } finally {
       NodeRoles.closeAll(running);
     }
@@ -160,20 +175,17 @@ class ManagementListenerTest {
     return names;
   }
 
+  private static JsonNode ready(String host, int port, int status) throws Exception {
+    HttpResponse<String> answer = get(host, port, "/health/ready");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    return new ObjectMapper().readTree(answer.body());
+  }
+
   private static HttpResponse<String> get(String host, int port, String path) throws Exception {
     try (HttpClient client = HttpClient.newHttpClient()) {
       return client.send(
           HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).build(),
           HttpResponse.BodyHandlers.ofString());
-    }
-  }
-
-  private static boolean accepts(String host, int port) throws Exception {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 2000);
-      return true;
-    } catch (ConnectException refused) {
-      return false;
     }
   }
 }
