@@ -3,6 +3,7 @@ package org.openlgsp.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openlgsp.node.ConfigCheck;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeRoles;
@@ -41,18 +42,48 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       System.out.println("configuration OK: " + config);
       return 0;
     }
+    NodeConfig cfg = NodeConfig.read(config);
     List<AutoCloseable> running =
-        NodeRoles.start(NodeConfig.read(config), config.toAbsolutePath().getParent(), System.out);
+        NodeRoles.start(cfg, config.toAbsolutePath().getParent(), System.out);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  NodeRoles.closeAll(running);
-                  stop.countDown();
-                }));
-    System.out.println("node running; stop with Ctrl-C");
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stopNode =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            System.out.println(
+                "stopping: refusing new connections, draining requests in flight (up to "
+                    + cfg.shutdown().drainTimeout()
+                    + "), flushing the ledger");
+            NodeRoles.closeAll(running);
+            System.out.println("node stopped");
+          }
+        };
+    // SIGTERM (and Ctrl-C) drain and exit 0; any other way out of the JVM still stops the node.
+    boolean handled = onSignals(stop::countDown, "TERM", "INT");
+    Runtime.getRuntime().addShutdownHook(new Thread(stopNode, "lgsp-stop"));
+    System.out.println(
+        "node running; stop with SIGTERM or Ctrl-C"
+            + (handled ? "" : " (signals not catchable here: the JVM exits with 143)"));
     stop.await();
+    stopNode.run();
     return 0;
+  }
+
+  /**
+   * Routes the named signals to {@code action} instead of the JVM's default (run the shutdown hooks
+   * and exit 128+signal), so that a drained stop ends with exit code 0. False when the JVM does not
+   * let a signal be caught (e.g. started with -Xrs); the shutdown hook then stops the node.
+   */
+  @SuppressWarnings("restriction")
+  private static boolean onSignals(Runnable action, String... names) {
+    boolean all = true;
+    for (String name : names) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+      } catch (IllegalArgumentException unavailable) {
+        all = false;
+      }
+    }
+    return all;
   }
 }

@@ -30,19 +30,7 @@ class DocumentCrashTest {
   @TempDir Path dir;
 
   private Process startAxis(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx128m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.openlgsp.cli.Lgsp",
-            "serve",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    return ServeProcess.start(config, log);
   }
 
   private static void awaitUp(AxisClient client) {

@@ -48,6 +48,7 @@ import org.openlgsp.edge.spi.ErrorWriter;
 public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
   private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
+  private static volatile Optional<Duration> drainOnStop = Optional.empty();
   private final List<Route> routes;
   private final List<PathMatcher> matchers;
   private final Optional<Authenticator> authenticator;
@@ -85,7 +86,22 @@ public final class Edge {
    * listener): its routing and the writers of Helidon's refusals before routing.
    */
   public <B extends ListenerConfig.BuilderBase<B, ?>> B configure(B listener) {
+    drainOnStop.ifPresent(listener::shutdownGracePeriod);
     return listener.routing(routing()).directHandlers(directHandlers());
+  }
+
+  /**
+   * How long every listener configured from now on in this process lets requests in flight finish
+   * when it is stopped: stopping closes its socket at once (new connections are refused) and idle
+   * connections, then waits up to {@code timeout} for the requests being served. A node sets it
+   * once from {@code shutdown.drainTimeout} before it starts its roles; unset, Helidon's short
+   * default applies.
+   */
+  public static void drainOnStop(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative");
+    }
+    drainOnStop = Optional.of(timeout);
   }
 
   /**
@@ -117,41 +133,65 @@ public final class Edge {
 
   private io.helidon.webserver.http.Handler serve(Route route) {
     return (req, res) -> {
-      Principal caller;
+      long started = System.nanoTime();
+      String requestId =
+          RequestLog.begin(req.headers().first(HeaderNames.create(RequestLog.HEADER)));
+      res.header(HeaderNames.create(RequestLog.HEADER), requestId);
       try {
-        caller = authenticate(route, req);
-      } catch (Throwable t) {
-        LgspException e = Failures.map(t);
-        refusedAuthentication(route, req, e);
-        fail(req, res, Optional.empty(), e);
-        return;
-      }
-      Call call = new Call(req, res, caller);
-      AuditRow row = new AuditRow(route, req, caller.actor());
-      if (route.auditAction().isPresent()) { // not on the exchange path: the ledger records those
-        // written before the answer leaves, so a caller that sees the answer finds the row
-        res.beforeSend(() -> row.write(outcomeOf(res.status()), ""));
-      }
-      try {
-        if (route.access() instanceof Access.Roles roles && !caller.holdsAnyOf(roles.names())) {
-          throw new LgspException(
-              ErrorCode.ADMIN_FORBIDDEN, "the caller holds none of the roles this route requires");
+        serve(route, req, res);
+      } finally {
+        if (LOG.isLoggable(Level.FINE)) {
+          // the route's template, never the path: paths can carry personal IDs
+          LOG.fine(
+              route.method().text()
+                  + " "
+                  + route.path()
+                  + " answered "
+                  + res.status().code()
+                  + " in "
+                  + (System.nanoTime() - started) / 1_000_000
+                  + " ms");
         }
-        route.handler().handle(call);
-        row.write(AuditEvent.OK, "");
-      } catch (Throwable t) {
-        LgspException e = Failures.map(t);
-        if (e.code().httpStatus() == 401) {
-          // credentials a public route's handler checked itself (e.g. OAuth2 client credentials):
-          // a failed authentication like any other, so it is bounded the same way
-          row.skip();
-          refusedAuthentication(route, req, e);
-        } else {
-          row.write(e.code().code(), e.detail());
-        }
-        fail(req, res, call.openedBody(), e);
+        RequestLog.end();
       }
     };
+  }
+
+  private void serve(Route route, ServerRequest req, ServerResponse res) {
+    Principal caller;
+    try {
+      caller = authenticate(route, req);
+    } catch (Throwable t) {
+      LgspException e = Failures.map(t);
+      refusedAuthentication(route, req, e);
+      fail(req, res, Optional.empty(), e);
+      return;
+    }
+    Call call = new Call(req, res, caller);
+    AuditRow row = new AuditRow(route, req, caller.actor());
+    if (route.auditAction().isPresent()) { // not on the exchange path: the ledger records those
+      // written before the answer leaves, so a caller that sees the answer finds the row
+      res.beforeSend(() -> row.write(outcomeOf(res.status()), ""));
+    }
+    try {
+      if (route.access() instanceof Access.Roles roles && !caller.holdsAnyOf(roles.names())) {
+        throw new LgspException(
+            ErrorCode.ADMIN_FORBIDDEN, "the caller holds none of the roles this route requires");
+      }
+      route.handler().handle(call);
+      row.write(AuditEvent.OK, "");
+    } catch (Throwable t) {
+      LgspException e = Failures.map(t);
+      if (e.code().httpStatus() == 401) {
+        // credentials a public route's handler checked itself (e.g. OAuth2 client credentials):
+        // a failed authentication like any other, so it is bounded the same way
+        row.skip();
+        refusedAuthentication(route, req, e);
+      } else {
+        row.write(e.code().code(), e.detail());
+      }
+      fail(req, res, call.openedBody(), e);
+    }
   }
 
   /** The outcome of an answer a handler sent itself: ok, or its status (e.g. a 409 it chose). */

@@ -67,6 +67,7 @@ final class ConsumerEndpoint {
       if (facts.messageId.isEmpty()) {
         facts.messageId = UUID.randomUUID().toString();
       }
+      org.openlgsp.edge.RequestLog.messageId(facts.messageId);
       facts.requestId = UUID.randomUUID().toString();
       facts.userId = HeaderValues.optional(req.headers(), Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(req.headers(), Headers.XROAD_ISSUE);

@@ -384,8 +384,21 @@ public final class Gateway implements AutoCloseable {
     return ctx.systems().stream().map(s -> s.id().toString()).collect(Collectors.joining(", "));
   }
 
+  /**
+   * Stops every listener at once: all refuse new connections from the same moment and drain the
+   * requests in flight in parallel (each up to the edge's drain period).
+   */
   @Override
   public void close() {
-    servers.forEach(WebServer::stop);
+    List<Thread> stopping =
+        servers.stream().map(s -> Thread.ofVirtual().name("stop-listener").start(s::stop)).toList();
+    for (Thread t : stopping) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

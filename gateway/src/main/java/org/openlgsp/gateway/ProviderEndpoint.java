@@ -72,6 +72,7 @@ final class ProviderEndpoint {
       }
       facts.client = client;
       facts.messageId = HeaderValues.required(h, Headers.XROAD_ID);
+      org.openlgsp.edge.RequestLog.messageId(facts.messageId);
       facts.requestId = HeaderValues.required(h, Headers.XROAD_REQUEST_ID);
       facts.userId = HeaderValues.optional(h, Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);

@@ -317,6 +317,14 @@ public final class Ledger implements AutoCloseable {
         : new LgspException(ErrorCode.LEDGER_UNAVAILABLE, detail, cause);
   }
 
+  /**
+   * Why an append now would fail, if it would (writer closed or stopped, queue full); empty while
+   * the writer is healthy. For the node's readiness check.
+   */
+  public Optional<String> writerTrouble() {
+    return writes.trouble();
+  }
+
   /** Commits what is queued, then stops the writer; later appends fail. */
   @Override
   public void close() {

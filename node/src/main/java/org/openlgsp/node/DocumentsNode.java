@@ -129,6 +129,15 @@ public final class DocumentsNode implements AutoCloseable {
     return trust;
   }
 
+  /** The axis's readiness check: its database. */
+  List<HealthCheck> healthChecks() {
+    return List.of(HealthCheck.database("documents", database));
+  }
+
+  Database database() {
+    return database;
+  }
+
   int port() {
     return server.port();
   }

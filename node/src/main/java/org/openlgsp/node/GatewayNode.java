@@ -47,6 +47,9 @@ public final class GatewayNode implements AutoCloseable {
   private final Credentials tls;
   private final Checkpoints checkpoints;
   private final Optional<LedgerHttp> ledgerApi;
+  private final List<ClientId> members;
+  private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
+  private final Clock clock;
   private KeyFileWatcher keyFiles;
   private boolean closed;
 
@@ -58,7 +61,13 @@ public final class GatewayNode implements AutoCloseable {
       Gateway gateway,
       Credentials tls,
       Checkpoints checkpoints,
-      Optional<LedgerHttp> ledgerApi) {
+      Optional<LedgerHttp> ledgerApi,
+      List<ClientId> members,
+      Optional<org.openlgsp.pki.RevocationChecker> revocation,
+      Clock clock) {
+    this.clock = clock;
+    this.members = List.copyOf(members);
+    this.revocation = revocation;
     this.database = database;
     this.ledger = ledger;
     this.directory = directory;
@@ -122,6 +131,9 @@ public final class GatewayNode implements AutoCloseable {
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
             .start();
+    Optional<org.openlgsp.pki.RevocationChecker> revocation =
+        role.revocation().map(r -> revocationChecker(r, baseDir, holder, clock));
+    GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
     Gateway gateway =
         Gateway.start(
             options,
@@ -130,7 +142,7 @@ public final class GatewayNode implements AutoCloseable {
             systems,
             holder,
             ledger,
-            features(role, baseDir, holder, clock, subjects));
+            revocation.map(features::withRevocation).orElse(features));
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
@@ -151,7 +163,18 @@ public final class GatewayNode implements AutoCloseable {
       api = Optional.of(b.start(options.host(), ls.apiPort().get()));
     }
     GatewayNode started =
-        new GatewayNode(db, ledger, holder, fetcher, gateway, tls, checkpoints, api);
+        new GatewayNode(
+            db,
+            ledger,
+            holder,
+            fetcher,
+            gateway,
+            tls,
+            checkpoints,
+            api,
+            List.copyOf(signing.keySet()),
+            revocation,
+            clock);
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     return started;
   }
@@ -176,24 +199,79 @@ public final class GatewayNode implements AutoCloseable {
     return watcher;
   }
 
-  private static GatewayFeatures features(
-      NodeConfig.GatewayRole role,
-      Path baseDir,
-      DirectoryHolder holder,
-      Clock clock,
-      SubjectHasher subjects) {
-    GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
-    return role.revocation()
-        .map(r -> features.withRevocation(revocationChecker(r, baseDir, holder, clock)))
-        .orElse(features);
-  }
-
   private static java.util.function.Function<ClientId, String> agencyNames(DirectoryHolder d) {
     return id ->
         d.current()
             .flatMap(dir -> dir.member(id))
             .map(org.openlgsp.core.Directory.Member::name)
             .orElse(id.toString());
+  }
+
+  /**
+   * The gateway's readiness checks: a usable signed directory, the database, the node's TLS and
+   * members' signing certificates, a fresh OCSP answer for the node's TLS certificate (when
+   * revocation checking is configured), the ledger writer.
+   */
+  List<HealthCheck> healthChecks() {
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(new HealthCheck("gateway.directory", this::directoryHealth));
+    checks.add(HealthCheck.database("gateway", database));
+    checks.add(new HealthCheck("gateway.keys", this::keysHealth));
+    revocation.ifPresent(r -> checks.add(new HealthCheck("gateway.ocsp", () -> ocspHealth(r))));
+    checks.add(
+        new HealthCheck(
+            "gateway.ledger",
+            () -> {
+              ledger
+                  .writerTrouble()
+                  .ifPresent(
+                      t -> {
+                        throw new IllegalStateException(t);
+                      });
+              return "writer running, " + ledger.size() + " records";
+            }));
+    return checks;
+  }
+
+  private String directoryHealth() {
+    org.openlgsp.core.Directory d =
+        directory
+            .current()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no valid signed directory loaded yet (is the registry reachable?)"));
+    if (!d.usableAt(clock.instant(), gateway.options().directoryGrace())) {
+      throw new IllegalStateException(
+          "directory serial " + d.serial() + " expired and no newer one could be loaded");
+    }
+    return "directory serial " + d.serial();
+  }
+
+  private String keysHealth() {
+    StringBuilder found =
+        new StringBuilder(HealthCheck.validNow("node TLS", gateway.nodeTlsCertificate()));
+    for (ClientId member : members) {
+      X509Certificate c =
+          gateway
+              .signingCertificate(member)
+              .orElseThrow(() -> new IllegalStateException("no signing key for " + member));
+      found.append("; ").append(HealthCheck.validNow("signing " + member, c));
+    }
+    return found.toString();
+  }
+
+  private String ocspHealth(org.openlgsp.pki.RevocationChecker checker) {
+    if (checker.staple(gateway.nodeTlsCertificate()).isEmpty()) {
+      throw new IllegalStateException(
+          "no fresh OCSP answer for the node's TLS certificate (responder unreachable, or its"
+              + " answers older than the freshness allowed)");
+    }
+    return "fresh OCSP answer for the node's TLS certificate";
+  }
+
+  Database database() {
+    return database;
   }
 
   public Checkpoints checkpoints() {

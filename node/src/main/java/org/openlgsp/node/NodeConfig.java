@@ -38,7 +38,10 @@ public record NodeConfig(
     String instance,
     Optional<RegistryRole> registry,
     Optional<GatewayRole> gateway,
-    Optional<DocumentsRole> documents) {
+    Optional<DocumentsRole> documents,
+    Optional<Management> management,
+    Shutdown shutdown,
+    Logging logging) {
   static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -49,7 +52,9 @@ public record NodeConfig(
 
   public NodeConfig {
     Objects.requireNonNull(instance, "instance is required");
-    present(registry, gateway, documents);
+    present(registry, gateway, documents, management);
+    shutdown = shutdown == null ? Shutdown.defaults() : shutdown;
+    logging = logging == null ? Logging.defaults() : logging;
     if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty()) {
       throw new IllegalArgumentException(
           "configure at least one role: registry, gateway or documents");
@@ -59,17 +64,131 @@ public record NodeConfig(
 
   /** A node running only a registry. */
   public static NodeConfig registryOnly(String instance, RegistryRole role) {
-    return new NodeConfig(instance, Optional.of(role), Optional.empty(), Optional.empty());
+    return new NodeConfig(
+        instance,
+        Optional.of(role),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        null,
+        null);
   }
 
   /** A node running only a gateway. */
   public static NodeConfig gatewayOnly(String instance, GatewayRole role) {
-    return new NodeConfig(instance, Optional.empty(), Optional.of(role), Optional.empty());
+    return new NodeConfig(
+        instance,
+        Optional.empty(),
+        Optional.of(role),
+        Optional.empty(),
+        Optional.empty(),
+        null,
+        null);
   }
 
   /** A node running only a document axis. */
   public static NodeConfig documentsOnly(String instance, DocumentsRole role) {
-    return new NodeConfig(instance, Optional.empty(), Optional.empty(), Optional.of(role));
+    return new NodeConfig(
+        instance,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(role),
+        Optional.empty(),
+        null,
+        null);
+  }
+
+  /** This configuration with the management listener on {@code host:port}. */
+  public NodeConfig withManagement(String host, int port) {
+    return new NodeConfig(
+        instance,
+        registry,
+        gateway,
+        documents,
+        Optional.of(new Management(host, port)),
+        shutdown,
+        logging);
+  }
+
+  /**
+   * The management listener: {@code GET /health/live} and {@code GET /health/ready},
+   * unauthenticated (they say only which check fails), on its own port so that it can stay inside
+   * the operator's network. Off unless configured.
+   *
+   * @param host the address to bind (default 127.0.0.1)
+   * @param port the port (0: any free one)
+   */
+  public record Management(String host, Integer port) {
+    public Management {
+      host = host == null ? "127.0.0.1" : host;
+      Objects.requireNonNull(port, "port is required");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+    }
+  }
+
+  /**
+   * How the node stops on SIGTERM (or Ctrl-C): every listener stops accepting connections, requests
+   * in flight get up to {@code drainTimeout} to finish, then the ledger is flushed and the process
+   * exits 0.
+   *
+   * @param drainTimeout default {@link #DEFAULT_DRAIN_TIMEOUT}
+   */
+  public record Shutdown(Duration drainTimeout) {
+    /** 20 seconds: within the usual 30 s an orchestrator waits before SIGKILL. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    public Shutdown {
+      drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+      if (drainTimeout.isNegative()) {
+        throw new IllegalArgumentException("drainTimeout must not be negative");
+      }
+    }
+
+    public static Shutdown defaults() {
+      return new Shutdown(null);
+    }
+  }
+
+  /**
+   * The node's log output (standard error, or the handlers a {@code java.util.logging}
+   * configuration file names).
+   *
+   * @param format {@code text} (default: readable lines) or {@code json} (one JSON object a line)
+   * @param level the level of the project's own loggers ({@code org.openlgsp}), a {@link
+   *     java.util.logging.Level} name; FINE adds a line per answered request. Unset: the logging
+   *     configuration's (the command line shows warnings and errors).
+   */
+  public record Logging(String format, Optional<String> level) {
+    public static final String TEXT = "text";
+    public static final String JSON = "json";
+
+    public Logging {
+      format = format == null ? TEXT : format;
+      present(level);
+      if (!format.equals(TEXT) && !format.equals(JSON)) {
+        throw new IllegalArgumentException("format must be text or json, not " + format);
+      }
+      level.ifPresent(
+          l -> {
+            try {
+              java.util.logging.Level.parse(l);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "level must be one of SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, not "
+                      + l);
+            }
+          });
+    }
+
+    public static Logging defaults() {
+      return new Logging(null, Optional.empty());
+    }
+
+    public boolean json() {
+      return format.equals(JSON);
+    }
   }
 
   /**

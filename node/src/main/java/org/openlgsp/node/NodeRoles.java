@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openlgsp.edge.Edge;
 import org.openlgsp.gateway.DirectoryHolder;
 
 /** Starts and stops the roles a node configuration names. */
@@ -13,6 +14,9 @@ public final class NodeRoles {
 
   /** Starts the configured roles, registry first; on failure stops what already started. */
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    NodeLogging.apply(cfg.logging());
+    // every listener started below drains for this long when stopped (Edge.configure applies it)
+    Edge.drainOnStop(cfg.shutdown().drainTimeout());
     List<AutoCloseable> running = new ArrayList<>();
     try {
       cfg.registry().ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
@@ -54,6 +58,16 @@ public final class NodeRoles {
                         + " http://%s:%d/edoc/v1/relay, %d agencies%n",
                     d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
               });
+      cfg.management()
+          .ifPresent(
+              m -> {
+                List<HealthCheck> checks = healthChecks(running);
+                ManagementServer server = ManagementServer.start(m, () -> checks);
+                running.add(server);
+                out.printf(
+                    "management: http://%s:%d/health/live and /health/ready (%d checks)%n",
+                    m.host(), server.port(), checks.size());
+              });
       return running;
     } catch (RuntimeException e) {
       closeAll(running);
@@ -61,7 +75,25 @@ public final class NodeRoles {
     }
   }
 
-  /** Stops what runs, last started first; a failure to stop one does not keep the rest up. */
+  /** The readiness checks of the roles in {@code running}, in the order they started. */
+  static List<HealthCheck> healthChecks(List<AutoCloseable> running) {
+    List<HealthCheck> checks = new ArrayList<>();
+    for (AutoCloseable role : running) {
+      switch (role) {
+        case RegistryNode r -> checks.addAll(r.healthChecks());
+        case GatewayNode g -> checks.addAll(g.healthChecks());
+        case DocumentsNode d -> checks.addAll(d.healthChecks());
+        default -> {}
+      }
+    }
+    return List.copyOf(checks);
+  }
+
+  /**
+   * Stops what runs, last started first (the management listener first, so probes see the node go);
+   * each role stops accepting, drains its requests in flight and then closes its ledger and
+   * database. A failure to stop one does not keep the rest up.
+   */
   public static void closeAll(List<AutoCloseable> running) {
     for (int i = running.size() - 1; i >= 0; i--) {
       try {

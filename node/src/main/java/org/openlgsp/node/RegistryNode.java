@@ -24,13 +24,16 @@ public final class RegistryNode implements AutoCloseable {
   private final RegistryServer server;
   private final List<CaFolder.Opened> owned;
   private final Optional<Witness> witness;
+  private final Credentials signing;
 
   private RegistryNode(
+      Credentials signing,
       Database database,
       Registry registry,
       RegistryServer server,
       List<CaFolder.Opened> owned,
       Optional<Witness> witness) {
+    this.signing = signing;
     this.owned = owned;
     this.witness = witness;
     this.database = database;
@@ -99,7 +102,7 @@ public final class RegistryNode implements AutoCloseable {
           server.port(),
           witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
           db.describe());
-      return new RegistryNode(db, registry, server, owned, witness);
+      return new RegistryNode(signing, db, registry, server, owned, witness);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
       db.close();
@@ -141,6 +144,19 @@ public final class RegistryNode implements AutoCloseable {
       throw new IllegalArgumentException("cannot read registry.ca.passwordFile " + passwordFile);
     }
     return CaFolder.open(base.resolve(settings.dir()), password.toCharArray());
+  }
+
+  /** The registry's readiness checks: its database and its directory-signing certificate. */
+  List<HealthCheck> healthChecks() {
+    return List.of(
+        HealthCheck.database("registry", database),
+        new HealthCheck(
+            "registry.signing",
+            () -> HealthCheck.validNow("directory signing", signing.chain().getFirst())));
+  }
+
+  Database database() {
+    return database;
   }
 
   public Registry registry() {

@@ -115,7 +115,7 @@ class GatewayNodeSettingsTest {
     }
   }
 
-  private static boolean accepts(String host, int port) throws Exception {
+  static boolean accepts(String host, int port) throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);
       return true;
@@ -124,13 +124,23 @@ class GatewayNodeSettingsTest {
     }
   }
 
-  /** A gateway file with its keys written beside it, plus {@code settings} (gateway lines). */
   private Path config(String settings) throws Exception {
+    return config(dir, ca, settings);
+  }
+
+  /**
+   * A gateway file in {@code dir} with its keys (issued by {@code ca}) written beside it, plus
+   * {@code settings} (gateway lines, or top-level ones when not indented); its registry is
+   * unreachable.
+   */
+  static Path config(Path dir, CertificateAuthority ca, String settings) throws Exception {
     write(
+        dir,
         "tls",
         ca.issueCredentials(
             CertificateProfile.NODE_TLS, "gw1", "Test", List.of("localhost"), Duration.ofHours(1)));
     write(
+        dir,
         "signing",
         ca.issueCredentials(
             CertificateProfile.MEMBER_SIGNING,
@@ -150,7 +160,7 @@ class GatewayNodeSettingsTest {
     return file;
   }
 
-  private void write(String name, Credentials c) throws Exception {
+  static void write(Path dir, String name, Credentials c) throws Exception {
     Files.writeString(dir.resolve(name + ".pem"), Pem.write(c.chain().toArray()));
     Files.writeString(dir.resolve(name + ".key"), Pem.write(c.key()));
   }

@@ -40,6 +40,41 @@ class NodeConfigTest {
       """;
 
   @Test
+  void operationsSectionsDefaultToNoManagementListenerTwentySecondsOfDrainAndTextLogs()
+      throws Exception {
+    NodeConfig c = NodeConfig.read(write(GATEWAY));
+    assertThat(c.management()).isEmpty();
+    assertThat(c.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.logging().json()).isFalse();
+    assertThat(c.logging().level()).isEmpty();
+    NodeConfig set =
+        NodeConfig.read(
+            write(
+                GATEWAY
+                    + "management: {port: 9100}\nshutdown: {drainTimeout: PT5S}\n"
+                    + "logging: {format: json, level: FINE}\n"));
+    assertThat(set.management().orElseThrow().host()).isEqualTo("127.0.0.1");
+    assertThat(set.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(set.logging().json()).isTrue();
+  }
+
+  @Test
+  void badOperationsSettingsAreRefusedNamingTheKey() throws Exception {
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "management: {host: 0.0.0.0}\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("management")
+        .hasMessageContaining("port is required");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "shutdown: {drainTimeout: -PT1S}\n")))
+        .hasMessageContaining("drainTimeout must not be negative");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "logging: {format: xml}\n")))
+        .hasMessageContaining("format must be text or json, not xml");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "logging: {level: LOUD}\n")))
+        .hasMessageContaining("level must be one of");
+    assertThatThrownBy(() -> NodeConfig.read(write(GATEWAY + "logging: {formt: json}\n")))
+        .hasMessageContaining("logging.formt: unknown key; valid keys: format, level");
+  }
+
+  @Test
   void gatewayRoleGetsDocumentedDefaults() throws Exception {
     NodeConfig c = NodeConfig.read(write(GATEWAY));
     GatewayOptions g = c.gateway().orElseThrow().options();
@@ -251,7 +286,8 @@ class NodeConfigTest {
         .hasMessageContaining(" replayWindow, ");
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
-            "instanse: unknown key; valid keys: instance, registry, gateway, documents");
+            "instanse: unknown key; valid keys: instance, registry, gateway, documents, management,"
+                + " shutdown, logging");
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +151,23 @@ public final class GroupCommit<I, R> implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Why a write submitted now would fail, if it would: the writer is closed or its thread has
+   * stopped, or the queue is full. Empty while the writer is healthy.
+   */
+  public Optional<String> trouble() {
+    if (!open) {
+      return Optional.of(name + " is closed");
+    }
+    if (!writer.isAlive()) {
+      return Optional.of(name + " writer thread has stopped");
+    }
+    if (queue.remainingCapacity() <= 1) {
+      return Optional.of(name + " queue is full");
+    }
+    return Optional.empty();
   }
 
   /** How many transactions the writer has committed (far fewer than writes under load). */

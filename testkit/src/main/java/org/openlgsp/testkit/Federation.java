@@ -751,6 +751,16 @@ public final class Federation implements AutoCloseable {
     return new long[] {consumer.ledger().size(), provider.ledger().size()};
   }
 
+  /** The sample population database answers each citizen lookup only after {@code delay}. */
+  public void delayBackend(Duration delay) {
+    population.delayLookups(delay);
+  }
+
+  /** How many citizen lookups the backend is answering now. */
+  public int backendLookupsInProgress() {
+    return population.lookupsInProgress();
+  }
+
   public String backendUrl() {
     return "http://127.0.0.1:" + ports.backend();
   }

@@ -34,6 +34,9 @@ final class PopulationService {
   };
 
   private final Map<String, Map<String, Object>> citizens = new LinkedHashMap<>();
+  private volatile java.time.Duration lookupDelay = java.time.Duration.ZERO;
+  private final java.util.concurrent.atomic.AtomicInteger lookupsInProgress =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   PopulationService(int count, long seed) {
     Random r = new Random(seed);
@@ -54,7 +57,26 @@ final class PopulationService {
         .get("/api/health", (req, res) -> res.send("{\"status\":\"UP\"}"));
   }
 
-  private void lookup(ServerRequest req, ServerResponse res) {
+  /** Each lookup from now on takes {@code delay} before it answers: a slow backend. */
+  void delayLookups(java.time.Duration delay) {
+    this.lookupDelay = delay;
+  }
+
+  int lookupsInProgress() {
+    return lookupsInProgress.get();
+  }
+
+  private void lookup(ServerRequest req, ServerResponse res) throws InterruptedException {
+    lookupsInProgress.incrementAndGet();
+    try {
+      Thread.sleep(lookupDelay); // the slow backend a drain test needs, zero otherwise
+      answer(req, res);
+    } finally {
+      lookupsInProgress.decrementAndGet();
+    }
+  }
+
+  private void answer(ServerRequest req, ServerResponse res) {
     String id = req.path().pathParameters().get("id");
     if (!PersonalId.isValid(id)) {
       problem(res, ErrorCode.REQUEST_MALFORMED, "SoDinhDanh must have 12 digits");

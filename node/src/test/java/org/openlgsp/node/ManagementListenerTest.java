@@ -1,0 +1,191 @@
+package org.openlgsp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Digests;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+
+/** The management listener of node.yaml: liveness and readiness over real sockets. */
+class ManagementListenerTest {
+  @TempDir Path dir;
+
+  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
+  final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+  @Test
+  void aGatewayWhoseRegistryIsUnreachableIsLiveButNotReadyNamingTheDirectoryCheck()
+      throws Exception {
+    Path file = GatewayNodeSettingsTest.config(dir, ca, "management: {port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      int port = managementPort(running);
+      assertThat(get("127.0.0.1", port, "/health/live").statusCode()).isEqualTo(200);
+
+      JsonNode body = ready("127.0.0.1", port, 503);
+      assertThat(body.get("status").asText()).isEqualTo("not ready");
+      assertThat(body.get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("gateway.directory");
+      assertThat(check(body, "gateway.directory").get("detail").asText())
+          .contains("no valid signed directory");
+      for (String ok : List.of("gateway.database", "gateway.keys", "gateway.ledger")) {
+        assertThat(check(body, ok).get("ok").asBoolean()).as(ok).isTrue();
+      }
+      assertThat(names(body)).doesNotContain("gateway.ocsp"); // no revocation configured
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void aRegistryWhoseDatabaseIsClosedIsNotReadyNamingTheDatabaseCheck() throws Exception {
+    Path file = registryConfig("management: {host: 127.0.0.2, port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      int port = managementPort(running);
+      JsonNode body = ready("127.0.0.2", port, 200);
+      assertThat(body.get("status").asText()).isEqualTo("ready");
+      assertThat(names(body)).containsExactly("registry.database", "registry.signing");
+      assertThat(GatewayNodeSettingsTest.accepts("127.0.0.1", port))
+          .as("bound to the configured host only")
+          .isFalse();
+
+      running.stream()
+          .filter(RegistryNode.class::isInstance)
+          .map(r -> ((RegistryNode) r).database())
+          .forEach(org.openlgsp.storage.Database::close);
+
+      body = ready("127.0.0.2", port, 503);
+      assertThat(body.get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("registry.database");
+      assertThat(get("127.0.0.2", port, "/health/live").statusCode()).isEqualTo(200);
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void withRevocationConfiguredAGatewayWithoutAFreshOcspAnswerIsNotReadyNamingTheOcspCheck()
+      throws Exception {
+    // the test CA's certificates name no OCSP responder: no answer can be had
+    Path file =
+        GatewayNodeSettingsTest.config(
+            dir,
+            ca,
+            "  revocation: {issuers: [registry.pem], timeout: PT1S}\nmanagement: {port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      JsonNode body = ready("127.0.0.1", managementPort(running), 503);
+      assertThat(body.get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("gateway.directory", "gateway.ocsp");
+      assertThat(check(body, "gateway.ocsp").get("detail").asText())
+          .contains("no fresh OCSP answer for the node's TLS certificate");
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void theManagementListenerAnswersThroughTheEdge() throws Exception {
+    Path file = registryConfig("management: {port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      int port = managementPort(running);
+      HttpResponse<String> unknown = get("127.0.0.1", port, "/health/other");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void withoutAManagementSectionNoManagementListenerRuns() throws Exception {
+    Path file = registryConfig("");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      assertThat(running).noneMatch(ManagementServer.class::isInstance);
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  private Path registryConfig(String extra) throws Exception {
+    GatewayNodeSettingsTest.write(
+        dir,
+        "registry-signing",
+        ca.issueCredentials(
+            CertificateProfile.DIRECTORY_SIGNING,
+            "registry",
+            "Test",
+            List.of(),
+            Duration.ofHours(1)));
+    Path file = dir.resolve("registry.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\n"
+            + "registry:\n"
+            + "  port: 0\n"
+            + "  database: jdbc:sqlite:data/registry.db\n"
+            + "  adminTokenSha256: "
+            + Digests.hex(Digests.sha256("admin".getBytes()))
+            + "\n"
+            + "  signing: {certificate: registry-signing.pem, key: registry-signing.key}\n"
+            + extra);
+    return file;
+  }
+
+  private static int managementPort(List<AutoCloseable> running) {
+    return running.stream()
+        .filter(ManagementServer.class::isInstance)
+        .map(m -> ((ManagementServer) m).port())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static JsonNode check(JsonNode body, String name) {
+    for (JsonNode c : body.get("checks")) {
+      if (c.get("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no check " + name + " in " + body);
+  }
+
+  private static List<String> names(JsonNode body) {
+    List<String> names = new ArrayList<>();
+    body.get("checks").forEach(c -> names.add(c.get("name").asText()));
+    return names;
+  }
+
+  private static JsonNode ready(String host, int port, int status) throws Exception {
+    HttpResponse<String> answer = get(host, port, "/health/ready");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    return new ObjectMapper().readTree(answer.body());
+  }
+
+  private static HttpResponse<String> get(String host, int port, String path) throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(
+          HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+}
