@@ -60,8 +60,15 @@ final class Distribution {
    */
   Result run(List<String> prefix, Map<String, String> env, Duration timeout, String... args)
       throws IOException, InterruptedException {
+    return runIn(home, prefix, env, timeout, args);
+  }
+
+  /** {@link #run} in the folder {@code cwd} (a host's own folder). */
+  Result runIn(
+      Path cwd, List<String> prefix, Map<String, String> env, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile(home, "command-", ".out");
-    Process p = builder(prefix, env, args).redirectOutput(log.toFile()).start();
+    Process p = builder(cwd, prefix, env, args).redirectOutput(log.toFile()).start();
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new AssertionError(
@@ -80,25 +87,35 @@ final class Distribution {
   /** {@link #run} that must exit 0; returns what it printed. */
   String ok(List<String> prefix, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    Result r = run(prefix, env, Duration.ofSeconds(60), args);
+    return okIn(home, prefix, env, args);
+  }
+
+  /** {@link #ok} in the folder {@code cwd}. */
+  String okIn(Path cwd, List<String> prefix, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Result r = runIn(cwd, prefix, env, Duration.ofSeconds(60), args);
     assertThat(r.exit()).as("bin/lgsp " + String.join(" ", args) + "\n" + r.out()).isZero();
     return r.out();
   }
 
-  /** Starts a long-running {@code bin/lgsp} (a node), its output going to {@code log}. */
-  Process start(List<String> prefix, Map<String, String> env, Path log, String... args)
+  /**
+   * Starts a long-running {@code bin/lgsp} (a node) in {@code cwd}, its output going to {@code
+   * log}.
+   */
+  Process start(Path cwd, List<String> prefix, Map<String, String> env, Path log, String... args)
       throws IOException {
-    return builder(prefix, env, args)
+    return builder(cwd, prefix, env, args)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
   }
 
-  private ProcessBuilder builder(List<String> prefix, Map<String, String> env, String... args) {
+  private ProcessBuilder builder(
+      Path cwd, List<String> prefix, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(prefix);
     command.add(home.resolve("bin/lgsp").toString());
     command.addAll(List.of(args));
     ProcessBuilder b =
-        new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
     // the distribution picks its JDK itself, as on a host with only a JDK installed
     b.environment().remove("JAVA_HOME");
     b.environment().remove("CLASSPATH");
