@@ -95,6 +95,18 @@ final class RegistryCommands {
     }
   }
 
+  /**
+   * The certificate a PEM file names: its first one, so that a chain as {@code lgsp ca issue} and
+   * {@code lgsp registry enrolment approve} write it (leaf first) can be given as it is.
+   */
+  static String leafCertificate(Path p) {
+    List<java.security.cert.X509Certificate> chain = org.openlgsp.pki.Pem.certificates(readFile(p));
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("no certificate in " + p);
+    }
+    return org.openlgsp.pki.Pem.write(chain.getFirst());
+  }
+
   /** Prints an answer as the registry wrote it, indented. */
   static Integer print(Object answer) {
     try {
@@ -120,7 +132,7 @@ final class RegistryCommands {
 
     @Override
     public Integer call() {
-      return print(add(c.client(), id, readFile(certificate)));
+      return print(add(c.client(), id, leafCertificate(certificate)));
     }
   }
 
@@ -299,7 +311,8 @@ final class RegistryCommands {
       public Integer call() {
         return print(
             c.client()
-                .addNode(new AdminRequests.Node(id, address, List.of(readFile(certificate)))));
+                .addNode(
+                    new AdminRequests.Node(id, address, List.of(leafCertificate(certificate)))));
       }
     }
 

@@ -6,7 +6,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -240,7 +239,7 @@ public final class Federation implements AutoCloseable {
     this.options = options;
     this.ports = options.ports();
     this.ca = ca;
-    this.population = new PopulationService(options.citizens(), 20261122L);
+    this.population = new PopulationService(options.citizens(), PopulationService.SEED);
     boolean exchange = options.scenario() == Scenario.EXCHANGE;
     this.consumerSide =
         exchange
@@ -675,14 +674,7 @@ public final class Federation implements AutoCloseable {
   }
 
   private WebServer startBackend() {
-    HttpRouting.Builder routing = HttpRouting.builder();
-    population.routing(routing);
-    return WebServer.builder()
-        .host("127.0.0.1")
-        .port(ports.backend())
-        .routing(routing)
-        .build()
-        .start();
+    return population.serve("127.0.0.1", ports.backend());
   }
 
   /** A document from the People's Committee of Nghệ An, unsigned, numbered {@code number}. */

@@ -1,6 +1,7 @@
 package org.openlgsp.testkit;
 
 import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,9 +21,10 @@ import org.openlgsp.core.Problem;
 /**
  * A sample of the national population database (CSDL quốc gia về dân cư) for the demo: generated
  * citizens with structurally valid 12-digit personal IDs, field names as in the C06 citizen lookup
- * (TraCuuThongTinCongDan) and the existence check (XacThucThongTinCongDan).
+ * (TraCuuThongTinCongDan) and the existence check (XacThucThongTinCongDan). Runs inside {@link
+ * Federation} and on its own as {@code lgsp demo backend} (a backend host of a real deployment).
  */
-final class PopulationService {
+public final class PopulationService {
   private static final String[] FAMILY = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng"};
   private static final String[] MIDDLE_M = {"Văn", "Hữu", "Đức", "Minh", "Quốc"};
   private static final String[] MIDDLE_F = {"Thị", "Ngọc", "Thu", "Thanh", "Kim"};
@@ -38,7 +40,11 @@ final class PopulationService {
   private final java.util.concurrent.atomic.AtomicInteger lookupsInProgress =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  PopulationService(int count, long seed) {
+  /** The demo's and the federation's population: the same citizens for the same seed. */
+  public static final long SEED = 20261122L;
+
+  /** {@code count} generated citizens, the same ones for the same {@code seed}. */
+  public PopulationService(int count, long seed) {
     Random r = new Random(seed);
     while (citizens.size() < count) {
       Map<String, Object> c = generate(r);
@@ -46,8 +52,18 @@ final class PopulationService {
     }
   }
 
-  List<String> ids() {
+  /** The citizens' personal IDs, in generation order. */
+  public List<String> ids() {
     return new ArrayList<>(citizens.keySet());
+  }
+
+  /**
+   * Serves {@code /api/citizens/...} and {@code /api/health} on {@code host:port} (0 = any port).
+   */
+  public WebServer serve(String host, int port) {
+    HttpRouting.Builder routing = HttpRouting.builder();
+    routing(routing);
+    return WebServer.builder().host(host).port(port).routing(routing).build().start();
   }
 
   void routing(HttpRouting.Builder routing) {
