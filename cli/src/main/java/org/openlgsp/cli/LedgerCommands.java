@@ -254,8 +254,28 @@ final class LedgerCommands {
                 + " token (covers the checkpoint, signed by a TSA chaining to these).")
     List<Path> tsaCerts = new ArrayList<>();
 
+    @Option(
+        names = "--witness",
+        paramLabel = "KEY",
+        description =
+            "Trusted witness key (C2SP tlog-cosignature, type 0x04: name+id+key, or a file);"
+                + " repeatable.")
+    List<String> witnesses = new ArrayList<>();
+
+    @Option(
+        names = "--min-cosignatures",
+        paramLabel = "N",
+        description =
+            "How many of the --witness keys must have cosigned the latest checkpoint (default: 1"
+                + " when a witness is given, else 0).")
+    Optional<Integer> minCosignatures = Optional.empty();
+
     @Override
     public Integer call() throws IOException {
+      List<NoteVerifier> witnessKeys = witnesses.stream().map(LedgerSource::parseKey).toList();
+      LedgerVerifier.Witnesses required =
+          new LedgerVerifier.Witnesses(
+              witnessKeys, minCosignatures.orElse(witnessKeys.isEmpty() ? 0 : 1));
       if (dir.isPresent() == where.given()) {
         throw new IllegalArgumentException("give an export folder or one of --config/--url");
       }
@@ -283,13 +303,17 @@ final class LedgerCommands {
               keys.stream().map(LedgerSource::parseKey).toList(),
               extra,
               tsa,
+              required,
               System.err::println);
       r.warnings().forEach(w -> System.out.println("warning: " + w));
       if (r.sound()) {
         System.out.printf(
-            "SOUND: %d records recomputed, %d checkpoints verified%s%n",
+            "SOUND: %d records recomputed, %d checkpoints verified%s%s%n",
             r.records(),
             r.checkpoints(),
+            required.keys().isEmpty()
+                ? ""
+                : ", latest cosigned by " + r.cosignatures() + " trusted witnesses",
             tsa.isEmpty()
                 ? ""
                 : ", "

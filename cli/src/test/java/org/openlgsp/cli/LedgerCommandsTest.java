@@ -81,6 +81,29 @@ class LedgerCommandsTest {
       var verify = CommandRun.run("ledger", "verify", export.toString());
       assertThat(verify.exit()).as(verify.out()).isZero();
       assertThat(verify.out()).contains("SOUND: 2 records");
+      // the registry witnessed the checkpoint: an auditor requiring its cosignature gets it ...
+      String registryWitness = fed.registryNode().witnessKey().orElseThrow().toString();
+      var witnessed =
+          CommandRun.run(
+              "ledger",
+              "verify",
+              export.toString(),
+              "--witness",
+              registryWitness,
+              "--min-cosignatures",
+              "1");
+      assertThat(witnessed.exit()).as(witnessed.out()).isZero();
+      assertThat(witnessed.out()).contains("latest cosigned by 1 trusted witnesses");
+      // ... and one requiring a witness that never saw this log refuses the export
+      String stranger =
+          org.openlgsp.ledger.NoteKey.generate(
+                  "elsewhere.test/witness", org.openlgsp.ledger.NoteKey.TYPE_COSIGNATURE)
+              .verifier()
+              .toString();
+      var unwitnessed =
+          CommandRun.run("ledger", "verify", export.toString(), "--witness", stranger);
+      assertThat(unwitnessed.exit()).as(unwitnessed.out()).isEqualTo(1);
+      assertThat(unwitnessed.out()).contains("required witness cosignatures");
 
       var archived =
           CommandRun.run(

@@ -31,7 +31,10 @@ public final class LedgerVerifier {
 
   private LedgerVerifier() {}
 
-  /** The verdict. {@code firstBadIndex} is set whenever {@code sound} is false because of data. */
+  /**
+   * The verdict. {@code firstBadIndex} is set whenever {@code sound} is false because of data.
+   * {@code cosignatures} counts the pinned witnesses that validly cosigned the latest checkpoint.
+   */
   public record Result(
       boolean sound,
       long records,
@@ -40,10 +43,53 @@ public final class LedgerVerifier {
       List<String> problems,
       List<String> warnings,
       int timestampsVerified,
-      Optional<Instant> latestTimestamp) {
+      Optional<Instant> latestTimestamp,
+      int cosignatures) {
     public Result {
       problems = List.copyOf(problems);
       warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * The witnesses an auditor trusts (C2SP tlog-cosignature keys, type 0x04) and how many of them
+   * must have cosigned the latest checkpoint. A witness cosigns a checkpoint only when it is
+   * consistent with every earlier one it cosigned for that origin, so a log that rolled back, was
+   * truncated and re-signed, or forked cannot show {@code minimum} cosignatures on the result
+   * unless that many witnesses collude.
+   */
+  public record Witnesses(List<NoteVerifier> keys, int minimum) {
+    public Witnesses {
+      keys = List.copyOf(keys);
+      if (keys.stream().anyMatch(k -> k.type() != NoteKey.TYPE_COSIGNATURE)) {
+        throw new IllegalArgumentException(
+            "a witness key must be a cosignature key (type 0x04, C2SP tlog-cosignature)");
+      }
+      if (keys.stream().map(NoteVerifier::name).distinct().count() != keys.size()) {
+        throw new IllegalArgumentException("two witness keys share a name");
+      }
+      if (minimum < 0 || minimum > keys.size()) {
+        throw new IllegalArgumentException(
+            "minimum cosignatures must be between 0 and the number of witness keys ("
+                + keys.size()
+                + ")");
+      }
+    }
+
+    /** No witness required (the log's own signature is all that is checked). */
+    public static Witnesses none() {
+      return new Witnesses(List.of(), 0);
+    }
+
+    /** The pinned witnesses whose valid cosignature the note carries. */
+    java.util.Set<String> cosigners(SignedNote note) {
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      for (NoteVerifier w : keys) {
+        if (note.cosignedAt(w).isPresent()) {
+          names.add(w.name());
+        }
+      }
+      return names;
     }
   }
 
@@ -53,6 +99,7 @@ public final class LedgerVerifier {
     long firstBad = -1;
     int timestamps;
     Instant latestTimestamp;
+    int cosignatures;
 
     void bad(long index, String problem) {
       problems.add(problem);
@@ -87,6 +134,21 @@ public final class LedgerVerifier {
       List<SignedNote> extra,
       Optional<TimestampChecker> timestamps,
       Consumer<String> progress) {
+    return verify(dir, keys, extra, timestamps, Witnesses.none(), progress);
+  }
+
+  /**
+   * As {@link #verify(Path, List, List, Optional, Consumer)}, and the latest checkpoint (of the
+   * export or of {@code extra}) must carry valid cosignatures by at least {@code
+   * witnesses.minimum()} of the pinned witnesses.
+   */
+  public static Result verify(
+      Path dir,
+      List<NoteVerifier> keys,
+      List<SignedNote> extra,
+      Optional<TimestampChecker> timestamps,
+      Witnesses witnesses,
+      Consumer<String> progress) {
     Findings f = new Findings();
     List<NoteVerifier> trusted = new ArrayList<>(keys);
     if (trusted.isEmpty()) {
@@ -104,11 +166,14 @@ public final class LedgerVerifier {
       f.warnings.add("log key taken from the export itself; pin it with --key for a real audit");
     }
     java.util.Set<Long> extraSizes = new java.util.HashSet<>();
-    TreeMap<Long, byte[]> roots = checkpoints(dir, trusted, extra, f, extraSizes);
+    TreeMap<Long, java.util.Set<String>> cosigned = new TreeMap<>();
+    TreeMap<Long, byte[]> roots =
+        checkpoints(dir, trusted, extra, witnesses, f, extraSizes, cosigned);
     if (roots.isEmpty()) {
       f.problems.add("no verifiable checkpoint in the export");
       return result(f, 0, 0);
     }
+    checkCosignatures(roots.lastKey(), cosigned, witnesses, f);
     long records = recompute(dir, roots, f, progress, extraSizes);
     checkTimestamps(dir, trusted, timestamps, f);
     return result(f, records, roots.size());
@@ -123,7 +188,67 @@ public final class LedgerVerifier {
         f.problems,
         f.warnings,
         f.timestamps,
-        Optional.ofNullable(f.latestTimestamp));
+        Optional.ofNullable(f.latestTimestamp),
+        f.cosignatures);
+  }
+
+  /**
+   * The latest checkpoint must be cosigned by {@code minimum} pinned witnesses. Earlier ones need
+   * not be (a witness may have been unreachable): the records they cover are covered by the latest
+   * one too, whose root this verifier recomputes from the records.
+   */
+  private static void checkCosignatures(
+      long latest, TreeMap<Long, java.util.Set<String>> cosigned, Witnesses w, Findings f) {
+    f.cosignatures = cosigned.getOrDefault(latest, java.util.Set.of()).size();
+    if (w.minimum() == 0) {
+      if (!w.keys().isEmpty() && f.cosignatures == 0) {
+        f.warnings.add("the latest checkpoint (size " + latest + ") has no witness cosignature");
+      }
+      return;
+    }
+    if (f.cosignatures >= w.minimum()) {
+      return;
+    }
+    long witnessed = 0;
+    for (var e : cosigned.descendingMap().entrySet()) {
+      if (e.getValue().size() >= w.minimum()) {
+        witnessed = e.getKey();
+        break;
+      }
+    }
+    f.bad(
+        witnessed,
+        "the latest checkpoint (size "
+            + latest
+            + ") carries "
+            + f.cosignatures
+            + " of the "
+            + w.minimum()
+            + " required witness cosignatures: nothing shows this history is the one the"
+            + " witnesses saw (a rollback, a truncated export re-signed by the operator, or a fork"
+            + " look exactly like this); "
+            + (witnessed == 0
+                ? "no checkpoint in the export is sufficiently cosigned"
+                : "the latest sufficiently cosigned checkpoint is at size " + witnessed));
+  }
+
+  /** The {@code origin} line of the export's manifest, when it names one. */
+  private static Optional<String> manifestOrigin(Path dir, Findings f) {
+    Path manifest = dir.resolve(ExportFiles.MANIFEST);
+    if (!Files.exists(manifest)) {
+      f.warnings.add("the export has no " + ExportFiles.MANIFEST + "; its origin is not checked");
+      return Optional.empty();
+    }
+    try {
+      for (String line : Files.readAllLines(manifest)) {
+        if (line.startsWith("origin ") && line.length() > "origin ".length()) {
+          return Optional.of(line.substring("origin ".length()));
+        }
+      }
+    } catch (IOException e) {
+      f.problems.add(ExportFiles.MANIFEST + " is unreadable: " + e.getMessage());
+    }
+    return Optional.empty();
   }
 
   /**
@@ -209,13 +334,20 @@ public final class LedgerVerifier {
     }
   }
 
-  /** Signature-checked checkpoint roots by size; a second root for one size is a fork. */
+  /**
+   * Signature-checked checkpoint roots by size; a second root for one size is a fork. A checkpoint
+   * counts only when its origin line is the name of the trusted key that signed it and the origin
+   * the export's manifest declares: a log key's signature vouches for its own log only.
+   */
   private static TreeMap<Long, byte[]> checkpoints(
       Path dir,
       List<NoteVerifier> keys,
       List<SignedNote> extra,
+      Witnesses witnesses,
       Findings f,
-      java.util.Set<Long> extraSizes) {
+      java.util.Set<Long> extraSizes,
+      TreeMap<Long, java.util.Set<String>> cosigned) {
+    Optional<String> declared = manifestOrigin(dir, f);
     List<SignedNote> notes = new ArrayList<>();
     Path folder = dir.resolve(ExportFiles.CHECKPOINTS);
     if (Files.isDirectory(folder)) {
@@ -242,8 +374,32 @@ public final class LedgerVerifier {
         f.problems.add("not a checkpoint: " + e.getMessage());
         continue;
       }
-      if (keys.stream().noneMatch(note::verifiedBy)) {
+      Optional<NoteVerifier> signer = keys.stream().filter(note::verifiedBy).findFirst();
+      if (signer.isEmpty()) {
         f.bad(-1, "checkpoint at size " + cp.size() + " has no valid signature by a trusted key");
+        continue;
+      }
+      if (!cp.origin().equals(signer.get().name())) {
+        f.bad(
+            -1,
+            "checkpoint at size "
+                + cp.size()
+                + " claims origin "
+                + cp.origin()
+                + " but is signed by the key of "
+                + signer.get().name()
+                + ": a log key vouches for its own origin only");
+        continue;
+      }
+      if (declared.isPresent() && !declared.get().equals(cp.origin())) {
+        f.bad(
+            -1,
+            "checkpoint at size "
+                + cp.size()
+                + " claims origin "
+                + cp.origin()
+                + " but the export's manifest declares "
+                + declared.get());
         continue;
       }
       if (origin != null && !origin.equals(cp.origin())) {
@@ -260,6 +416,10 @@ public final class LedgerVerifier {
             "forked checkpoint: two validly signed checkpoints of size "
                 + cp.size()
                 + " with different roots");
+      } else { // cosignatures count for the root they sign, never for another of the same size
+        cosigned
+            .computeIfAbsent(cp.size(), k -> new java.util.TreeSet<>())
+            .addAll(witnesses.cosigners(note));
       }
     }
     return roots;

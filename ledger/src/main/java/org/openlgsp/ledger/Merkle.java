@@ -113,6 +113,9 @@ public final class Merkle {
     if (index < 0 || index >= size || path.size() > MAX_PROOF) {
       return false;
     }
+    if (!hashSized(leafHash) || !hashSized(root) || !path.stream().allMatch(Merkle::hashSized)) {
+      return false; // as transparency-dev/merkle: a hash of another length proves nothing
+    }
     long fn = index;
     long sn = size - 1;
     byte[] r = leafHash;
@@ -136,8 +139,11 @@ public final class Merkle {
   }
 
   /**
-   * RFC 9162 §2.1.4.2, extended as usual to {@code first == second} (equal roots, empty proof) and
-   * {@code first == 0} (anything, empty proof).
+   * RFC 9162 §2.1.4.2, extended as the transparency-dev reference verifier does to {@code first ==
+   * second} (equal roots, empty proof). A proof from the empty tree ({@code first == 0 < second})
+   * is refused: it would prove nothing, and the reference verifier answers "consistency proof from
+   * empty tree is meaningless". Callers that trust a first checkpoint on first sight (a witness at
+   * first contact) must say so themselves instead of calling this.
    */
   public static boolean verifyConsistency(
       long first, long second, byte[] firstHash, byte[] secondHash, List<byte[]> proof) {
@@ -146,13 +152,15 @@ public final class Merkle {
     if (first < 0 || first > second || proof.size() > MAX_PROOF) {
       return false;
     }
+    if (!hashSized(firstHash)
+        || !hashSized(secondHash)
+        || !proof.stream().allMatch(Merkle::hashSized)) {
+      return false;
+    }
     if (first == second) {
       return proof.isEmpty() && MessageDigest.isEqual(firstHash, secondHash);
     }
-    if (first == 0) {
-      return proof.isEmpty() && MessageDigest.isEqual(firstHash, emptyRoot());
-    }
-    if (proof.isEmpty()) {
+    if (first == 0 || proof.isEmpty()) {
       return false;
     }
     List<byte[]> path = new ArrayList<>(proof);
@@ -185,6 +193,10 @@ public final class Merkle {
       sn >>>= 1;
     }
     return sn == 0 && MessageDigest.isEqual(fr, firstHash) && MessageDigest.isEqual(sr, secondHash);
+  }
+
+  private static boolean hashSized(byte[] hash) {
+    return hash != null && hash.length == HASH_SIZE;
   }
 
   /** Largest power of two strictly smaller than n (n > 1). */

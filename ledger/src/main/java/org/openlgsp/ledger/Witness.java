@@ -93,7 +93,13 @@ public final class Witness {
           if (oldSize != knownSize || cp.size() < knownSize) {
             throw new StaleSize(knownSize);
           }
-          if (!Merkle.verifyConsistency(knownSize, cp.size(), knownRoot, cp.rootHash(), proof)) {
+          // first contact (C2SP tlog-witness: old size 0 comes with an empty proof): the first
+          // checkpoint is taken on trust; from then on every one must extend it
+          boolean consistent =
+              knownSize == 0
+                  ? proof.isEmpty()
+                  : Merkle.verifyConsistency(knownSize, cp.size(), knownRoot, cp.rootHash(), proof);
+          if (!consistent) {
             throw new LgspException(
                 ErrorCode.CHECKPOINT_INCONSISTENT,
                 "checkpoint at size "

@@ -122,7 +122,7 @@ class MerkleTest {
         }
         assertThat(Merkle.verifyConsistency(m, n, first, second, proof))
             .as("%d..%d", m, n)
-            .isTrue();
+            .isEqualTo(m > 0);
         if (m > 0 && m < n) {
           byte[] forked = first.clone();
           forked[0] ^= 1;
@@ -182,5 +182,50 @@ class MerkleTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(Merkle.verifyInclusion(0, 0, leaf("x"), List.of(), Merkle.emptyRoot())).isFalse();
     assertThat(Merkle.verifyConsistency(-1, 5, leaf("x"), leaf("y"), List.of())).isFalse();
+  }
+
+  @Test
+  void consistencyFromTheEmptyTreeIsRefusedAsTheReferenceVerifierDoes() {
+    // transparency-dev/merkle proof.RootFromConsistencyProof: "consistency proof from empty tree
+    // is meaningless" -- whatever the roots and the proof
+    List<byte[]> all = leaves(5);
+    byte[] root = NaiveTree.mth(all);
+    assertThat(Merkle.verifyConsistency(0, 5, Merkle.emptyRoot(), root, List.of())).isFalse();
+    assertThat(Merkle.verifyConsistency(0, 5, root, root, List.of())).isFalse();
+    assertThat(Merkle.verifyConsistency(0, 5, Merkle.emptyRoot(), root, List.of(root))).isFalse();
+    // equal sizes still need equal roots and an empty proof, also at size 0
+    assertThat(Merkle.verifyConsistency(0, 0, Merkle.emptyRoot(), Merkle.emptyRoot(), List.of()))
+        .isTrue();
+    assertThat(Merkle.verifyConsistency(5, 5, root, root, List.of(root))).isFalse();
+  }
+
+  @Test
+  void hashesOfTheWrongLengthAreRefused() {
+    List<byte[]> all = leaves(8);
+    NaiveTree.Incremental t = incremental(all);
+    byte[] root = NaiveTree.mth(all);
+    List<byte[]> path = Merkle.inclusionPath(t, 3, 8);
+    assertThat(Merkle.verifyInclusion(3, 8, all.get(3), path, root)).isTrue();
+    byte[] longLeaf = java.util.Arrays.copyOf(all.get(3), 33);
+    assertThat(Merkle.verifyInclusion(3, 8, longLeaf, path, root)).isFalse();
+    assertThat(Merkle.verifyInclusion(3, 8, new byte[0], path, root)).isFalse();
+    assertThat(Merkle.verifyInclusion(3, 8, all.get(3), path, java.util.Arrays.copyOf(root, 31)))
+        .isFalse();
+    List<byte[]> shortStep = new ArrayList<>(path);
+    shortStep.set(1, java.util.Arrays.copyOf(path.get(1), 16));
+    assertThat(Merkle.verifyInclusion(3, 8, all.get(3), shortStep, root)).isFalse();
+    // a one-leaf tree: no path, the leaf hash is the root; a 31-byte "hash" must not pass
+    byte[] one = NaiveTree.mth(all.subList(0, 1));
+    assertThat(Merkle.verifyInclusion(0, 1, one, List.of(), one)).isTrue();
+    byte[] cut = java.util.Arrays.copyOf(one, 31);
+    assertThat(Merkle.verifyInclusion(0, 1, cut, List.of(), cut)).isFalse();
+    // consistency: equal sizes compare roots only, but both must still be hashes
+    assertThat(Merkle.verifyConsistency(4, 4, cut, cut, List.of())).isFalse();
+    List<byte[]> proof = Merkle.consistencyProof(t, 3, 8);
+    byte[] first = NaiveTree.mth(all.subList(0, 3));
+    assertThat(Merkle.verifyConsistency(3, 8, first, root, proof)).isTrue();
+    List<byte[]> stretched = new ArrayList<>(proof);
+    stretched.set(0, java.util.Arrays.copyOf(proof.get(0), 64));
+    assertThat(Merkle.verifyConsistency(3, 8, first, root, stretched)).isFalse();
   }
 }

@@ -63,11 +63,33 @@ class SignedNoteTest {
             () ->
                 Checkpoint.parse("log\n010\n" + new TreeHead(0, new byte[32]).rootBase64() + "\n"))
         .hasMessageContaining("leading zeros");
-    assertThatThrownBy(
-            () ->
-                Checkpoint.parse(
-                    "log\n10\n" + new TreeHead(0, new byte[32]).rootBase64() + "\nextra\n"))
+    String root = new TreeHead(0, new byte[32]).rootBase64();
+    // C2SP tlog-checkpoint: extension lines are non-empty; the three mandatory lines stay mandatory
+    assertThatThrownBy(() -> Checkpoint.parse("log\n10\n" + root + "\n\nextra\n"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Checkpoint.parse("log\n10\n")).hasMessageContaining("root lines");
+    assertThatThrownBy(() -> Checkpoint.parse("log\n10\n" + root + "\nextra"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Checkpoint("log", 10, new byte[32], java.util.List.of("")))
+        .hasMessageContaining("extension");
+  }
+
+  @Test
+  void checkpointExtensionLinesAreParsedKeptAndSigned() {
+    NoteKey key = NoteKey.generate("sum.example.org", NoteKey.TYPE_ED25519);
+    String root = new TreeHead(0, Merkle.leafHash(new byte[] {7})).rootBase64();
+    String body = "sum.example.org\n42\n" + root + "\ntime 1700000000\nrekor-shard 2\n";
+    SignedNote note = SignedNote.parse(SignedNote.sign(body, key).format());
+    Checkpoint cp = Checkpoint.parse(note.text());
+    assertThat(cp.origin()).isEqualTo("sum.example.org");
+    assertThat(cp.size()).isEqualTo(42);
+    assertThat(cp.extensions()).containsExactly("time 1700000000", "rekor-shard 2");
+    assertThat(cp.text()).isEqualTo(body);
+    assertThat(note.verifiedBy(key.verifier())).isTrue();
+    // the extension lines are part of the signed text and of the checkpoint's identity
+    assertThat(cp).isNotEqualTo(new Checkpoint("sum.example.org", 42, cp.rootHash()));
+    SignedNote edited = SignedNote.parse(note.format().replace("shard 2", "shard 3"));
+    assertThat(edited.verifiedBy(key.verifier())).isFalse();
   }
 
   @Test
