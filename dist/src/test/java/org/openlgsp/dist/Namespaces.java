@@ -25,11 +25,6 @@ final class Namespaces implements AutoCloseable {
     this.hosts = hosts;
   }
 
-  /** Whether this process may create namespaces: root and {@code ip} present. */
-  static boolean available() {
-    return "root".equals(System.getProperty("user.name")) && Peer.onPath("ip");
-  }
-
   /** Deletes stale namespaces and links, then builds {@code hosts} hosts on a fresh bridge. */
   static Namespaces create(int hosts) throws IOException, InterruptedException {
     deleteStale();

@@ -37,6 +37,8 @@ import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.TlsContexts;
 import org.openlgsp.testkit.Federation;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
 
 /**
  * A deployment across six hosts (Linux network namespaces, 10.77.0.1–6), set up only with the
@@ -67,11 +69,8 @@ class SeparateHostsTest {
   private final List<Process> nodes = new ArrayList<>();
 
   @Test
+  @RequiresPeer(Peer.NETNS)
   void exchangesAndADocumentCrossSixHostsSetUpWithTheCommandLineOfTheArchive() throws Exception {
-    Peer.require(
-        "netns",
-        Namespaces.available(),
-        "network namespaces need root and `ip` (iproute2); run as root, e.g. in .ci/run");
     dist = Distribution.unpack(dir);
     hosts = Namespaces.create(6);
     try {
