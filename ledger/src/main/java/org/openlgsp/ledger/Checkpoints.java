@@ -123,6 +123,23 @@ public final class Checkpoints implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code head} extends {@code prev}. Every tree extends the empty one, which the Merkle
+   * verifier (like transparency-dev's) will not prove; a size-0 checkpoint must still carry the
+   * empty tree's root.
+   */
+  private boolean extendsPublished(Checkpoint prev, TreeHead head) {
+    if (prev.size() == 0) {
+      return java.security.MessageDigest.isEqual(prev.rootHash(), Merkle.emptyRoot());
+    }
+    return Merkle.verifyConsistency(
+        prev.size(),
+        head.size(),
+        prev.rootHash(),
+        head.rootHash(),
+        ledger.consistencyProof(prev.size(), head.size()));
+  }
+
   /** Signs and stores a checkpoint of the current tree unless the latest one already covers it. */
   public synchronized StoredCheckpoint publish() {
     TreeHead head = ledger.head();
@@ -132,13 +149,7 @@ public final class Checkpoints implements AutoCloseable {
     }
     if (last.isPresent()) {
       Checkpoint prev = last.get().checkpoint();
-      if (prev.size() > head.size()
-          || !Merkle.verifyConsistency(
-              prev.size(),
-              head.size(),
-              prev.rootHash(),
-              head.rootHash(),
-              ledger.consistencyProof(prev.size(), head.size()))) {
+      if (prev.size() > head.size() || !extendsPublished(prev, head)) {
         throw new IllegalStateException(
             "ledger tree at "
                 + head.size()
