@@ -3,6 +3,10 @@ package org.openlgsp.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,20 +21,34 @@ import java.util.concurrent.TimeUnit;
  */
 final class Namespaces implements AutoCloseable {
   static final String PREFIX = "lgspsh";
+
+  /**
+   * Held while a set of hosts exists: every run uses the same addresses, so two test JVMs on one
+   * machine (two checkouts) take turns, and only what a dead run left is ever deleted as stale.
+   */
+  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "lgsp-netns.lock");
+
   private final String name;
   private final int hosts;
+  private final FileChannel lockFile;
+  private final FileLock lock;
 
-  private Namespaces(String name, int hosts) {
+  private Namespaces(String name, int hosts, FileChannel lockFile, FileLock lock) {
     this.name = name;
     this.hosts = hosts;
+    this.lockFile = lockFile;
+    this.lock = lock;
   }
 
   /** Deletes stale namespaces and links, then builds {@code hosts} hosts on a fresh bridge. */
   static Namespaces create(int hosts) throws IOException, InterruptedException {
+    FileChannel lockFile =
+        FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockFile.lock(); // the kernel drops it when its process dies
     deleteStale();
     String name =
         PREFIX + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-    Namespaces n = new Namespaces(name, hosts);
+    Namespaces n = new Namespaces(name, hosts, lockFile, lock);
     try {
       ip("link", "add", n.bridge(), "type", "bridge");
       ip("addr", "add", "10.77.0.254/24", "dev", n.bridge());
@@ -85,6 +103,8 @@ final class Namespaces implements AutoCloseable {
       quietly("ip", "netns", "delete", namespace(h));
     }
     quietly("ip", "link", "delete", bridge());
+    lock.release();
+    lockFile.close();
   }
 
   private static void deleteStale() throws IOException, InterruptedException {

@@ -245,8 +245,8 @@ class SeparateHostsTest {
           signerMustMatchSender: true
           revocation: {freshness: PT1M}
           agencies:
-            - {code: 000.00.00.H41, name: UBND tỉnh Nghệ An, tokenSha256: %s}
-            - {code: 000.00.15.H41, name: Sở Nội vụ tỉnh Nghệ An, tokenSha256: %s}
+            - {code: 000.00.00.H41, tokenSha256: %s}   # UBND tỉnh Nghệ An
+            - {code: 000.00.15.H41, tokenSha256: %s}   # Sở Nội vụ tỉnh Nghệ An
         """
             .formatted(sha256(provinceToken), sha256(departmentToken)));
     start(6, "serve", "-c", "axis.yaml");
