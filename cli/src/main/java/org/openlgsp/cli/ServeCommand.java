@@ -41,8 +41,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       System.out.println("configuration OK: " + config);
       return 0;
     }
-    List<AutoCloseable> running =
-        NodeRoles.start(NodeConfig.read(config), config.toAbsolutePath().getParent(), System.out);
+    NodeConfig node = NodeConfig.read(config);
+    List<AutoCloseable> running;
+    try {
+      running = NodeRoles.start(node, config.toAbsolutePath().getParent(), System.out);
+    } catch (NodeConfig.ConfigException | IllegalStateException e) {
+      // a key that does not load, a port in use...: one line naming the file it comes from
+      throw new IllegalStateException(config + ": " + e.getMessage());
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
