@@ -43,8 +43,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       return 0;
     }
     NodeConfig cfg = NodeConfig.read(config);
-    List<AutoCloseable> running =
-        NodeRoles.start(cfg, config.toAbsolutePath().getParent(), System.out);
+    List<AutoCloseable> running;
+    try {
+      running = NodeRoles.start(cfg, config.toAbsolutePath().getParent(), System.out);
+    } catch (NodeConfig.ConfigException | IllegalStateException e) {
+      // a key that does not load, a port in use...: one line naming the file it comes from
+      throw new IllegalStateException(config + ": " + e.getMessage());
+    }
     CountDownLatch stop = new CountDownLatch(1);
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stopNode =

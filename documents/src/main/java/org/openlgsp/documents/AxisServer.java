@@ -79,10 +79,10 @@ public final class AxisServer implements AutoCloseable {
             .build();
     // No payload limit in the server itself: the package limit is enforced while spooling (and
     // from Content-Length, before reading), after authentication.
-    this.client = clientEdge.configure(WebServer.builder().host(host).port(port)).build().start();
+    this.client = Edge.start(clientEdge.configure(WebServer.builder().host(host).port(port)));
     this.relay =
         relayHost.map(
-            h -> relayEdge.configure(WebServer.builder().host(h).port(relayPort)).build().start());
+            h -> Edge.start(relayEdge.configure(WebServer.builder().host(h).port(relayPort))));
   }
 
   /**

@@ -6,6 +6,8 @@ import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
 import io.helidon.http.Status;
 import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
@@ -13,6 +15,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +106,34 @@ public final class Edge {
       throw new IllegalArgumentException("timeout must not be negative");
     }
     drainOnStop = Optional.of(timeout);
+  }
+
+  /**
+   * Builds and starts a server whose listeners the edge configured. Helidon only logs a listener
+   * that cannot bind and leaves the server stopped; this throws instead, naming the address and,
+   * when it is taken, saying so.
+   *
+   * @throws IllegalStateException "cannot listen on 127.0.0.1:8080 (Address already in use); ..."
+   */
+  public static WebServer start(WebServerConfig.Builder server) {
+    WebServer started = server.build().start();
+    if (started.isRunning()) {
+      return started;
+    }
+    String address = server.host() + ":" + server.port();
+    String why;
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(server.host(), server.port()));
+      why = "the listener did not start";
+    } catch (IOException e) {
+      why = e.getMessage();
+    }
+    throw new IllegalStateException(
+        "cannot listen on "
+            + address
+            + " ("
+            + why
+            + "); stop what listens there or choose another port in the configuration");
   }
 
   /**

@@ -374,7 +374,7 @@ public final class Gateway implements AutoCloseable {
             .maxPayloadSize(ctx.options().maxBodyBytes() + BodySpool.DRAIN_LIMIT)
             .maxTcpConnections(ctx.options().limits().connectionsPerListener());
     tls.ifPresent(builder::tls);
-    WebServer server = edge.configure(builder).build().start();
+    WebServer server = Edge.start(edge.configure(builder));
     servers.add(server);
     return server;
   }

@@ -61,7 +61,7 @@ public final class LedgerHttp implements AutoCloseable {
                     .build())
             .auditLog(b.auditLog)
             .build();
-    this.server = edge.configure(WebServer.builder().host(host).port(port)).build().start();
+    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(port)));
   }
 
   /**

@@ -160,6 +160,17 @@ final class ConfigErrors {
     return "another kind of value";
   }
 
+  /** Why a file named in the configuration could not be read, in a few words. */
+  static String reason(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
+  }
+
   private static String where(JsonLocation location) {
     return location == null || location.getLineNr() < 1
         ? ""

@@ -319,15 +319,35 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   static Credentials credentials(Path baseDir, String certificateFile, String keyFile) {
-    List<X509Certificate> chain = Pem.certificates(read(baseDir, certificateFile));
-    return new Credentials(Pem.privateKey(read(baseDir, keyFile)), chain);
+    List<X509Certificate> chain =
+        parsed(baseDir, certificateFile, Pem::certificates, "a PEM certificate chain");
+    return new Credentials(parsed(baseDir, keyFile, Pem::privateKey, "the PEM private key"), chain);
+  }
+
+  /** {@code file} read and parsed; a file that does not parse is named with what it should hold. */
+  private static <T> T parsed(
+      Path baseDir, String file, java.util.function.Function<String, T> parse, String expected) {
+    String text = read(baseDir, file);
+    try {
+      return parse.apply(text);
+    } catch (RuntimeException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot use "
+              + baseDir.resolve(file)
+              + " ("
+              + e.getMessage()
+              + "); the configuration must name "
+              + expected
+              + " there");
+    }
   }
 
   static String read(Path baseDir, String file) {
     try {
       return Files.readString(baseDir.resolve(file));
     } catch (IOException e) {
-      throw new NodeConfig.ConfigException("cannot read " + baseDir.resolve(file));
+      throw new NodeConfig.ConfigException(
+          "cannot read " + baseDir.resolve(file) + ": " + ConfigErrors.reason(e));
     }
   }
 

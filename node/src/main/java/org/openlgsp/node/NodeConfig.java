@@ -202,7 +202,12 @@ public record NodeConfig(
     try {
       text = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration " + file);
+      throw new ConfigException(
+          "cannot read configuration "
+              + file
+              + ": "
+              + ConfigErrors.reason(e)
+              + "; give the path of a node configuration file (README, section Configuration)");
     }
     try {
       JsonNode tree = YAML.readTree(text);

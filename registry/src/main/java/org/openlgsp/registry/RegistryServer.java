@@ -60,9 +60,8 @@ public final class RegistryServer implements AutoCloseable {
             .errorWriter(ProblemWriter.withXRoadError())
             .build();
     this.server =
-        edge.configure(WebServer.builder().host(host).port(port).maxPayloadSize(MAX_BODY))
-            .build()
-            .start();
+        Edge.start(
+            edge.configure(WebServer.builder().host(host).port(port).maxPayloadSize(MAX_BODY)));
   }
 
   /**

@@ -59,7 +59,10 @@ public final class PeerSkipReport implements TestExecutionListener {
     out.flush();
   }
 
-  /** "N tests skipped because peers are missing: ..." or empty when none was. */
+  /**
+   * "N tests skipped because peers are missing: ..." or empty when none was. ASCII only: on a
+   * machine without a UTF-8 locale the test JVM's stdout would print a dash as "?".
+   */
   synchronized Optional<String> summary() {
     if (skipped.isEmpty()) {
       return Optional.empty();
@@ -72,7 +75,7 @@ public final class PeerSkipReport implements TestExecutionListener {
             + skipped.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "))
-            + " — run .ci/run or set -Dlgsp.<peer>.required=true");
+            + "; run .ci/run or set -Dlgsp.<peer>.required=true");
   }
 
   private synchronized void record(TestIdentifier id, String reason) {

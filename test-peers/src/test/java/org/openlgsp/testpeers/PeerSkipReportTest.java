@@ -100,7 +100,7 @@ class PeerSkipReportTest {
                 + " -Dlgsp.postgres.url at one) or set -Dlgsp.postgres.required=true to fail"
                 + " instead): PeerSkipReportTest$FindsPostgresDown.connects",
             "4 tests skipped because peers are missing: xmlsec1 (2), openssl (1), postgres (1)"
-                + " — run .ci/run or set -Dlgsp.<peer>.required=true");
+                + "; run .ci/run or set -Dlgsp.<peer>.required=true");
     assertThat(printed().lines().toList().getLast()).startsWith("4 tests skipped");
   }
 
