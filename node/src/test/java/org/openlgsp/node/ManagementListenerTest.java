@@ -103,6 +103,39 @@ class ManagementListenerTest {
   }
 
   @Test
+  void aDocumentAxisIsReadyUntilItsDatabaseCloses() throws Exception {
+    Files.writeString(dir.resolve("signers.pem"), org.openlgsp.pki.Pem.write(ca.certificate()));
+    Path file = dir.resolve("axis.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\n"
+            + "documents:\n"
+            + "  database: jdbc:sqlite:data/axis.db\n"
+            + "  port: 0\n"
+            + "  relayPort: 0\n"
+            + "  trustAnchors: [signers.pem]\n"
+            + "  agencies:\n"
+            + "    - {code: 000.00.00.H41, tokenSha256: "
+            + "a".repeat(64)
+            + "}\n"
+            + "management: {port: 0}\n");
+    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
+    try {
+      int port = managementPort(running);
+      assertThat(names(ready("127.0.0.1", port, 200))).containsExactly("documents.database");
+      running.stream()
+          .filter(DocumentsNode.class::isInstance)
+          .map(d -> ((DocumentsNode) d).database())
+          .forEach(org.openlgsp.storage.Database::close);
+      assertThat(ready("127.0.0.1", port, 503).get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("documents.database");
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
   void theManagementListenerAnswersThroughTheEdge() throws Exception {
     Path file = registryConfig("management: {port: 0}\n");
     List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
