@@ -31,9 +31,8 @@ class ManagementListenerTest {
   void aGatewayWhoseRegistryIsUnreachableIsLiveButNotReadyNamingTheDirectoryCheck()
       throws Exception {
     Path file = GatewayNodeSettingsTest.config(dir, ca, "management: {port: 0}\n");
-    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      int port = managementPort(running);
+    try (Node node = start(file)) {
+      int port = node.managementPort();
       assertThat(get("127.0.0.1", port, "/health/live").statusCode()).isEqualTo(200);
 
       JsonNode body = ready("127.0.0.1", port, 503);
@@ -47,17 +46,14 @@ class ManagementListenerTest {
         assertThat(check(body, ok).get("ok").asBoolean()).as(ok).isTrue();
       }
       assertThat(names(body)).doesNotContain("gateway.ocsp"); // no revocation configured
-    } finally {
-      NodeRoles.closeAll(running);
     }
   }
 
   @Test
   void aRegistryWhoseDatabaseIsClosedIsNotReadyNamingTheDatabaseCheck() throws Exception {
     Path file = registryConfig("management: {host: 127.0.0.2, port: 0}\n");
-    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      int port = managementPort(running);
+    try (Node node = start(file)) {
+      int port = node.managementPort();
       JsonNode body = ready("127.0.0.2", port, 200);
       assertThat(body.get("status").asText()).isEqualTo("ready");
       assertThat(names(body)).containsExactly("registry.database", "registry.signing");
@@ -65,7 +61,7 @@ class ManagementListenerTest {
           .as("bound to the configured host only")
           .isFalse();
 
-      running.stream()
+      node.roles().stream()
           .filter(RegistryNode.class::isInstance)
           .map(r -> ((RegistryNode) r).database())
           .forEach(org.openlgsp.storage.Database::close);
@@ -75,8 +71,6 @@ class ManagementListenerTest {
           .extracting(JsonNode::asText)
           .containsExactly("registry.database");
       assertThat(get("127.0.0.2", port, "/health/live").statusCode()).isEqualTo(200);
-    } finally {
-      NodeRoles.closeAll(running);
     }
   }
 
@@ -89,41 +83,62 @@ class ManagementListenerTest {
             dir,
             ca,
             "  revocation: {issuers: [registry.pem], timeout: PT1S}\nmanagement: {port: 0}\n");
-    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      JsonNode body = ready("127.0.0.1", managementPort(running), 503);
+    try (Node node = start(file)) {
+      JsonNode body = ready("127.0.0.1", node.managementPort(), 503);
       assertThat(body.get("failing"))
           .extracting(JsonNode::asText)
           .containsExactly("gateway.directory", "gateway.ocsp");
       assertThat(check(body, "gateway.ocsp").get("detail").asText())
           .contains("no fresh OCSP answer for the node's TLS certificate");
-    } finally {
-      NodeRoles.closeAll(running);
+    }
+  }
+
+  @Test
+  void aDocumentAxisIsReadyUntilItsDatabaseCloses() throws Exception {
+    Files.writeString(dir.resolve("signers.pem"), org.openlgsp.pki.Pem.write(ca.certificate()));
+    Path file = dir.resolve("axis.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\n"
+            + "documents:\n"
+            + "  database: jdbc:sqlite:data/axis.db\n"
+            + "  port: 0\n"
+            + "  relayPort: 0\n"
+            + "  trustAnchors: [signers.pem]\n"
+            + "  agencies:\n"
+            + "    - {code: 000.00.00.H41, tokenSha256: "
+            + "a".repeat(64)
+            + "}\n"
+            + "management: {port: 0}\n");
+    try (Node node = start(file)) {
+      int port = node.managementPort();
+      assertThat(names(ready("127.0.0.1", port, 200))).containsExactly("documents.database");
+      node.roles().stream()
+          .filter(DocumentsNode.class::isInstance)
+          .map(d -> ((DocumentsNode) d).database())
+          .forEach(org.openlgsp.storage.Database::close);
+      assertThat(ready("127.0.0.1", port, 503).get("failing"))
+          .extracting(JsonNode::asText)
+          .containsExactly("documents.database");
     }
   }
 
   @Test
   void theManagementListenerAnswersThroughTheEdge() throws Exception {
     Path file = registryConfig("management: {port: 0}\n");
-    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      int port = managementPort(running);
+    try (Node node = start(file)) {
+      int port = node.managementPort();
       HttpResponse<String> unknown = get("127.0.0.1", port, "/health/other");
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    } finally {
-      NodeRoles.closeAll(running);
     }
   }
 
   @Test
   void withoutAManagementSectionNoManagementListenerRuns() throws Exception {
     Path file = registryConfig("");
-    List<AutoCloseable> running = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      assertThat(running).noneMatch(ManagementServer.class::isInstance);
-    } finally {
-      NodeRoles.closeAll(running);
+    try (Node node = start(file)) {
+      assertThat(node.roles()).noneMatch(ManagementServer.class::isInstance);
     }
   }
 
@@ -152,12 +167,24 @@ class ManagementListenerTest {
     return file;
   }
 
-  private static int managementPort(List<AutoCloseable> running) {
-    return running.stream()
-        .filter(ManagementServer.class::isInstance)
-        .map(m -> ((ManagementServer) m).port())
-        .findFirst()
-        .orElseThrow();
+  /** A node started from a file; closing it stops its roles. */
+  private record Node(List<AutoCloseable> roles) implements AutoCloseable {
+    int managementPort() {
+      return roles.stream()
+          .filter(ManagementServer.class::isInstance)
+          .map(m -> ((ManagementServer) m).port())
+          .findFirst()
+          .orElseThrow();
+    }
+
+    @Override
+    public void close() {
+      NodeRoles.closeAll(roles);
+    }
+  }
+
+  private Node start(Path file) {
+    return new Node(NodeRoles.start(NodeConfig.read(file), dir, quiet));
   }
 
   private static JsonNode check(JsonNode body, String name) {
