@@ -76,6 +76,12 @@ class GatewayNodeSettingsTest {
         GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
       assertThat(accepts("127.0.0.1", node.gateway().peerPort())).isTrue();
       assertThat(accepts("127.0.0.2", node.gateway().peerPort())).isFalse();
+      assertThat(node.gateway().clientHttpPort()).isEmpty(); // the default: -1, no listener
+    }
+    Files.delete(dir.resolve("node.yaml"));
+    Path off = config("  clientTlsPort: 0\n  clientHttpPort: -1\n  peerPort: 0\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(off).gateway().orElseThrow(), dir, Clock.systemUTC())) {
       assertThat(node.gateway().clientHttpPort()).isEmpty();
     }
   }
