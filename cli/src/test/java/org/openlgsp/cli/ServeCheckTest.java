@@ -30,6 +30,10 @@ class ServeCheckTest {
           .contains("secretSha256: \"(redacted)\"")
           .doesNotContain(secretHash)
           .endsWith("configuration OK: " + gateway + System.lineSeparator());
+      Files.writeString(
+          gateway, Files.readString(gateway).replaceFirst("\n  directoryCache: .*\n", "\n"));
+      assertThat(CommandRun.run("serve", "--check", "-c", gateway.toString()).out())
+          .contains("directoryCache: \"data/directory.cache\""); // the default, filled in
       CommandRun registry =
           CommandRun.run("serve", "--check", "-c", dir.resolve("registry.yaml").toString());
       assertThat(registry.exit()).as(registry.err()).isZero();

@@ -8,13 +8,16 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/** A clock tests can move, to reach directory expiry or message-time limits without waiting. */
-final class MutableClock extends Clock {
+/**
+ * A clock tests can move, to reach directory expiry or message-time limits without waiting. Public
+ * in this module's test jar for the tests of the modules above that run gateways (testkit).
+ */
+public final class MutableClock extends Clock {
   private final Supplier<Instant> base;
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
   /** The real time, plus whatever the test advances it by. */
-  MutableClock() {
+  public MutableClock() {
     this(Instant::now);
   }
 
@@ -27,7 +30,7 @@ final class MutableClock extends Clock {
     return new MutableClock(() -> start);
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     offset.updateAndGet(o -> o.plus(d));
   }
 

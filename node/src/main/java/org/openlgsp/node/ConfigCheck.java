@@ -145,6 +145,7 @@ public final class ConfigCheck {
               n.put("clientHttpPort", o.clientHttpPort());
               n.put("peerPort", o.peerPort());
               n.set("directoryGrace", tree(o.directoryGrace()));
+              n.put("directoryCache", o.directoryCache().toString());
               n.set("replayWindow", tree(o.replayWindow()));
               n.put("maxBodyBytes", o.maxBodyBytes());
               n.set("limits", tree(o.limits()));

@@ -2,7 +2,6 @@ package org.openlgsp.node;
 
 import io.helidon.webserver.WebServer;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.openlgsp.edge.Audit;
 import org.openlgsp.edge.Edge;
@@ -22,6 +21,9 @@ final class ManagementServer implements AutoCloseable {
   }
 
   /** The answer of {@code /health/ready}. */
+  /** What {@code /health/live} answers. */
+  record Live(String status) {}
+
   record Readiness(String status, List<String> failing, List<HealthCheck.Result> checks) {}
 
   static ManagementServer start(
@@ -32,7 +34,7 @@ final class ManagementServer implements AutoCloseable {
                 Route.get("/health/live")
                     .publicAccess("a liveness probe: says only that the process serves")
                     .audit(Audit.notAudited("probed every few seconds; reads nothing"))
-                    .handle(call -> call.sendJson(200, Map.of("status", "live"))))
+                    .handle(call -> call.sendJson(200, new Live("live"))))
             .route(
                 Route.get("/health/ready")
                     .publicAccess(
@@ -46,9 +48,7 @@ final class ManagementServer implements AutoCloseable {
                         }))
             .build();
     WebServer server =
-        edge.configure(WebServer.builder().host(settings.host()).port(settings.port()))
-            .build()
-            .start();
+        Edge.start(edge.configure(WebServer.builder().host(settings.host()).port(settings.port())));
     return new ManagementServer(server);
   }
 

@@ -2,6 +2,8 @@ package org.openlgsp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,7 +24,7 @@ import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 
-/** What a gateway node's file says about its listeners reaches the running node. */
+/** What a node's file says about its listeners reaches the running node (gateway and registry). */
 class GatewayNodeSettingsTest {
   @TempDir Path dir;
 
@@ -74,6 +76,12 @@ class GatewayNodeSettingsTest {
         GatewayNode.start(NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC())) {
       assertThat(accepts("127.0.0.1", node.gateway().peerPort())).isTrue();
       assertThat(accepts("127.0.0.2", node.gateway().peerPort())).isFalse();
+      assertThat(node.gateway().clientHttpPort()).isEmpty(); // the default: -1, no listener
+    }
+    Files.delete(dir.resolve("node.yaml"));
+    Path off = config("  clientTlsPort: 0\n  clientHttpPort: -1\n  peerPort: 0\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(off).gateway().orElseThrow(), dir, Clock.systemUTC())) {
       assertThat(node.gateway().clientHttpPort()).isEmpty();
     }
   }
@@ -112,6 +120,39 @@ class GatewayNodeSettingsTest {
       } catch (java.net.SocketException reset) {
         return false;
       }
+    }
+  }
+
+  @Test
+  void theRegistryListensOnItsConfiguredHostAndNoOther() throws Exception {
+    write(
+        "registry-signing",
+        ca.issueCredentials(
+            CertificateProfile.DIRECTORY_SIGNING,
+            "OpenLGSP registry VN",
+            "Test",
+            List.of(),
+            Duration.ofHours(1)));
+    Path file = dir.resolve("registry.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\n"
+            + "registry:\n"
+            + "  host: 127.0.0.2\n"
+            + "  port: 0\n"
+            + "  database: jdbc:sqlite:data/registry.db\n"
+            + "  adminTokenSha256: "
+            + Digests.hex(Digests.sha256("admin".getBytes()))
+            + "\n"
+            + "  signing: {certificate: registry-signing.pem, key: registry-signing.key}\n");
+    try (RegistryNode registry =
+        RegistryNode.start(
+            "VN",
+            NodeConfig.read(file).registry().orElseThrow(),
+            dir,
+            new PrintStream(OutputStream.nullOutputStream()))) {
+      assertThat(accepts("127.0.0.2", registry.port())).isTrue();
+      assertThat(accepts("127.0.0.1", registry.port())).isFalse();
     }
   }
 

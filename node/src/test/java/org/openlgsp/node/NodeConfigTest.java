@@ -85,6 +85,7 @@ class NodeConfigTest {
     assertThat(g.peerPort()).isEqualTo(5500);
     assertThat(g.replayWindow()).isEqualTo(Duration.ofSeconds(60));
     assertThat(g.directoryGrace()).isEqualTo(Duration.ofHours(1));
+    assertThat(g.directoryCache()).isEqualTo(Path.of("data/directory.cache"));
     assertThat(g.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(c.gateway().orElseThrow().directoryRefresh()).isEqualTo(Duration.ofSeconds(30));
   }

@@ -10,14 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -29,6 +24,7 @@ import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.gateway.MutableClock;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.pki.CertificateAuthority;
@@ -53,7 +49,7 @@ class GatewayDirectoryCacheTest {
   static final Federation.Options OPTIONS =
       Federation.Options.exchange(3).withRevocationChecking(false);
 
-  final ShiftableClock clock = new ShiftableClock();
+  final MutableClock clock = new MutableClock();
   final List<String> cacheLog = new CopyOnWriteArrayList<>();
   final Logger cacheLogger = Logger.getLogger("org.openlgsp.gateway.DirectoryCache");
   final Handler handler =
@@ -248,29 +244,5 @@ class GatewayDirectoryCacheTest {
   private static Federation.Reply lookUp(Federation fed, String citizen) {
     Federation.Reply r = fed.lookUpCitizen(citizen, "HS-2026-000123");
     return r.body().contains("peer.unreachable") ? fed.lookUpCitizen(citizen, "HS-2026-000123") : r;
-  }
-
-  /** The real time plus what the test moved it by, shared by the gateways it restarts. */
-  static final class ShiftableClock extends Clock {
-    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
-
-    void advance(Duration d) {
-      offset.updateAndGet(o -> o.plus(d));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset.get());
-    }
   }
 }
