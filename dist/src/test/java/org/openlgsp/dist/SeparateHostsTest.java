@@ -71,7 +71,8 @@ class SeparateHostsTest {
     Peer.require(
         "netns",
         Namespaces.available(),
-        "network namespaces need root and `ip` (iproute2); run as root, e.g. in .ci/run");
+        "cannot create network namespaces (needs root with CAP_SYS_ADMIN and `ip` from iproute2;"
+            + " .ci/run runs as root)");
     dist = Distribution.unpack(dir);
     hosts = Namespaces.create(6);
     try {
