@@ -1,5 +1,6 @@
 package org.openlgsp.benchmarks;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,9 @@ final class LoadDriver {
       double seconds,
       Histogram latency,
       Map<String, Long> failureKinds,
-      long cpuNanos) {
+      long cpuNanos,
+      long allocatedBytes,
+      long contextSwitches) {
     double perSecond() {
       return calls / seconds;
     }
@@ -41,6 +44,19 @@ final class LoadDriver {
     /** Process CPU time (all threads, every component in this JVM) per successful call. */
     double cpuMicrosPerCall() {
       return calls == 0 ? 0 : cpuNanos / 1000.0 / calls;
+    }
+
+    /**
+     * Heap bytes allocated by every thread in this JVM per successful call: unlike CPU time it does
+     * not move when other processes load the machine, so two builds compare on it reliably.
+     */
+    double kilobytesPerCall() {
+      return calls == 0 ? 0 : allocatedBytes / 1024.0 / calls;
+    }
+
+    /** Context switches of every thread in this JVM per successful call (Linux; else 0). */
+    double switchesPerCall() {
+      return calls == 0 ? 0 : (double) contextSwitches / calls;
     }
 
     double p(double percentile) {
@@ -56,6 +72,8 @@ final class LoadDriver {
     long end = System.nanoTime() + duration.toNanos();
     long started = System.nanoTime();
     long cpuStart = processCpuNanos();
+    long allocStart = allocatedBytes();
+    long switchStart = contextSwitches();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       threads.add(
@@ -76,7 +94,7 @@ final class LoadDriver {
     for (Thread t : threads) {
       t.join();
     }
-    return result(name, recorder, failures, started, cpuStart);
+    return result(name, recorder, failures, started, cpuStart, allocStart, switchStart);
   }
 
   static Result openLoop(String name, Call call, int ratePerSecond, Duration duration)
@@ -87,6 +105,8 @@ final class LoadDriver {
     long total = duration.toSeconds() * ratePerSecond;
     long start = System.nanoTime() + 10_000_000;
     long cpuStart = processCpuNanos();
+    long allocStart = allocatedBytes();
+    long switchStart = contextSwitches();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < total; i++) {
         long scheduled = start + i * intervalNanos;
@@ -106,11 +126,17 @@ final class LoadDriver {
             });
       }
     }
-    return result(name, recorder, failures, start, cpuStart);
+    return result(name, recorder, failures, start, cpuStart, allocStart, switchStart);
   }
 
   private static Result result(
-      String name, Recorder recorder, Failures failures, long startNanos, long cpuStart) {
+      String name,
+      Recorder recorder,
+      Failures failures,
+      long startNanos,
+      long cpuStart,
+      long allocStart,
+      long switchStart) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     Histogram h = recorder.getIntervalHistogram();
     return new Result(
@@ -120,7 +146,35 @@ final class LoadDriver {
         seconds,
         h,
         failures.kinds(),
-        processCpuNanos() - cpuStart);
+        processCpuNanos() - cpuStart,
+        allocatedBytes() - allocStart,
+        contextSwitches() - switchStart);
+  }
+
+  /** Voluntary and involuntary switches summed over the live threads of this process. */
+  private static long contextSwitches() {
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      return tasks.mapToLong(LoadDriver::switchesOf).sum();
+    } catch (java.io.IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static long switchesOf(java.nio.file.Path task) {
+    try {
+      return java.nio.file.Files.readAllLines(task.resolve("status")).stream()
+          .filter(l -> l.contains("ctxt_switches:"))
+          .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+          .sum();
+    } catch (java.io.IOException e) {
+      return 0; // the thread ended between listing and reading
+    }
+  }
+
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean)
+            java.lang.management.ManagementFactory.getThreadMXBean())
+        .getTotalThreadAllocatedBytes();
   }
 
   private static long processCpuNanos() {
@@ -156,7 +210,7 @@ final class LoadDriver {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
-            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s |%n",
+            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s | %9s | %9s |%n",
             "scenario",
             "calls/s",
             "failures",
@@ -164,15 +218,17 @@ final class LoadDriver {
             "p90 ms",
             "p99 ms",
             "max ms",
-            "CPU µs/call"));
+            "CPU µs/call",
+            "alloc KB/call",
+            "switches/call"));
     b.append("|")
         .append("-".repeat(46))
         .append(
-            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|\n");
+            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|----------:|----------:|\n");
     for (Result r : results) {
       b.append(
           String.format(
-              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f |%n",
+              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f | %9.1f | %9.1f |%n",
               r.name(),
               r.perSecond(),
               r.failures(),
@@ -180,7 +236,9 @@ final class LoadDriver {
               r.p(90),
               r.p(99),
               r.latency().getMaxValue() / 1000.0,
-              r.cpuMicrosPerCall()));
+              r.cpuMicrosPerCall(),
+              r.kilobytesPerCall(),
+              r.switchesPerCall()));
     }
     for (Result r : results) {
       r.failureKinds()

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.Peers;
 
 /** Enrolment with the command line: CA set-up, key and CSR, issuance, revocation, CRL. */
 class CaCommandsTest {
@@ -53,6 +55,7 @@ class CaCommandsTest {
   }
 
   static String openssl(Path dir, String... args) throws Exception {
+    Peers.require(Peer.OPENSSL);
     String[] cmd = new String[args.length + 1];
     cmd[0] = "openssl";
     System.arraycopy(args, 0, cmd, 1, args.length);

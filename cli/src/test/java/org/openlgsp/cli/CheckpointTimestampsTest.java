@@ -1,7 +1,6 @@
 package org.openlgsp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +25,8 @@ import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
 import org.openlgsp.testkit.Federation;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.Peers;
 
 /**
  * Checkpoints of running gateways are time-stamped by the federation's TSA over HTTP (RFC 3161),
@@ -173,13 +174,7 @@ class CheckpointTimestampsTest {
 
   /** OpenSSL's RFC 3161 verifier accepts the token for the checkpoint text it covers. */
   private void opensslVerifies(Path export, Path tsr) throws Exception {
-    boolean available;
-    try {
-      available = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (java.io.IOException e) {
-      available = false;
-    }
-    assumeThat(available).as("openssl on PATH").isTrue();
+    Peers.require(Peer.OPENSSL);
     Path note = export.resolve("checkpoints").resolve(name(tsr) + ".note");
     String text = Files.readString(note);
     Path data = dir.resolve("checkpoint.txt");

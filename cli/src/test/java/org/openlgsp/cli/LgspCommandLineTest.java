@@ -112,6 +112,7 @@ class LgspCommandLineTest {
             g.directoryTrust(),
             g.directoryRefresh(),
             g.directoryGrace(),
+            g.directoryCache(),
             g.replayWindow(),
             g.maxBodyBytes(),
             g.limits(),

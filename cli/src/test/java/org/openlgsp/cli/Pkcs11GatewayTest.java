@@ -37,6 +37,8 @@ import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.Pkcs11Token;
 import org.openlgsp.pki.SoftHsm;
 import org.openlgsp.testkit.Federation;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
 
 /**
  * A gateway whose node TLS key and member signing key live in a real PKCS#11 token (SoftHSM2),
@@ -46,6 +48,7 @@ import org.openlgsp.testkit.Federation;
  * messages with the provider gateway and takes a renewed certificate stored in the token while
  * running.
  */
+@RequiresPeer(Peer.SOFTHSM)
 class Pkcs11GatewayTest {
   /** Set for the test JVM by the surefire configuration, like an operator's environment. */
   static final String PIN_ENV = "LGSP_PKCS11_PIN";

@@ -101,6 +101,7 @@ class ArchitectureTest {
     "cli, core storage edge pki ledger registry gateway documents node",
     "testkit, core storage edge pki ledger registry gateway documents node",
     "demo, core storage edge pki ledger registry gateway documents node cli testkit",
+    "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
     java.util.List<String> all =
@@ -117,7 +118,8 @@ class ArchitectureTest {
             "cli",
             "testkit",
             "demo",
-            "benchmarks");
+            "benchmarks",
+            "testpeers");
     java.util.Set<String> ok = new java.util.HashSet<>(java.util.List.of(allowed.split(" ")));
     ok.add(module);
     String[] forbidden =
@@ -134,7 +136,10 @@ class ArchitectureTest {
         .check(classes);
   }
 
-  /** The production runtime (core to cli) carries no fixture, demo or benchmark code. */
+  /**
+   * The production runtime (core to cli) carries no fixture, demo, benchmark or test-peers code;
+   * nothing but tests use test-peers (its module is a test-scoped dependency).
+   */
   @Test
   void runtimeModulesDoNotUseTheTestKitOrTheDemo() {
     noClasses()
@@ -143,7 +148,18 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
+            "org.openlgsp.testkit..",
+            "org.openlgsp.demo..",
+            "org.openlgsp.benchmarks..",
+            "org.openlgsp.testpeers..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
             "org.openlgsp.testkit..", "org.openlgsp.demo..", "org.openlgsp.benchmarks..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.openlgsp.testpeers..")
         .check(classes);
   }
 
@@ -236,7 +252,8 @@ class ArchitectureTest {
     org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.openlgsp.gateway"))
         .isTrue();
     for (String module :
-        java.util.List.of("edge", "registry", "node", "cli", "testkit", "demo", "benchmarks")) {
+        java.util.List.of(
+            "edge", "registry", "node", "cli", "testkit", "demo", "benchmarks", "testpeers")) {
       org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.openlgsp." + module))
           .as(module)
           .isTrue();

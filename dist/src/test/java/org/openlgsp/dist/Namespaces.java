@@ -25,24 +25,6 @@ final class Namespaces implements AutoCloseable {
     this.hosts = hosts;
   }
 
-  /**
-   * Whether this process may create namespaces: {@code ip} present and a probe namespace can be
-   * added (root with CAP_SYS_ADMIN; a container without it cannot).
-   */
-  static boolean available() throws IOException, InterruptedException {
-    if (!Peer.onPath("ip")) {
-      return false;
-    }
-    String probe = PREFIX + "probe" + ProcessHandle.current().pid();
-    Process p = new ProcessBuilder("ip", "netns", "add", probe).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    boolean created = p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    if (created) {
-      quietly("ip", "netns", "delete", probe);
-    }
-    return created;
-  }
-
   /** Deletes stale namespaces and links, then builds {@code hosts} hosts on a fresh bridge. */
   static Namespaces create(int hosts) throws IOException, InterruptedException {
     deleteStale();

@@ -37,6 +37,8 @@ import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.TlsContexts;
 import org.openlgsp.testkit.Federation;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
 
 /**
  * A deployment across six hosts (Linux network namespaces, 10.77.0.1–6), set up only with the
@@ -67,12 +69,8 @@ class SeparateHostsTest {
   private final List<Process> nodes = new ArrayList<>();
 
   @Test
+  @RequiresPeer(Peer.NETNS)
   void exchangesAndADocumentCrossSixHostsSetUpWithTheCommandLineOfTheArchive() throws Exception {
-    Peer.require(
-        "netns",
-        Namespaces.available(),
-        "cannot create network namespaces (needs root with CAP_SYS_ADMIN and `ip` from iproute2;"
-            + " .ci/run runs as root)");
     dist = Distribution.unpack(dir);
     hosts = Namespaces.create(6);
     try {

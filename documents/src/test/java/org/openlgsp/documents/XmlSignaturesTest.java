@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
 import org.w3c.dom.Document;
 
 class XmlSignaturesTest {
@@ -99,6 +101,7 @@ class XmlSignaturesTest {
   }
 
   @Test
+  @RequiresPeer(Peer.XMLSEC1)
   void ourSignatureVerifiesWithXmlsec1(@TempDir Path dir) throws Exception {
     for (SigningKey key : new SigningKey[] {TestKeys.rsa("UBND"), TestKeys.ec("So")}) {
       Path file = dir.resolve("signed-" + key.privateKey().getAlgorithm() + ".edxml");

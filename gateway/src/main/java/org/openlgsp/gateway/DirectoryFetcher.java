@@ -2,6 +2,7 @@ package org.openlgsp.gateway;
 
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,17 +12,25 @@ import org.openlgsp.core.SignedDirectory;
 
 /**
  * Pulls the signed directory from the registry at a fixed interval into a {@link DirectoryHolder}.
- * A failed fetch or an invalid directory is logged and the last valid one stays in force.
+ * A failed fetch or an invalid directory is logged and the last valid one stays in force. Each
+ * newly installed directory is kept on disk as served, and at start-up the kept one is verified
+ * again and used until the first successful fetch (so a gateway restarted while the registry is
+ * down keeps serving until that directory's expiry plus grace).
  */
 public final class DirectoryFetcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DirectoryFetcher.class.getName());
   private final WebClient client;
   private final DirectoryHolder holder;
   private final Duration interval;
+  private final DirectoryCache cache;
   private final Thread thread;
   private volatile boolean running = true;
 
-  public DirectoryFetcher(String registryUrl, DirectoryHolder holder, Duration interval) {
+  /**
+   * @param cacheFile where the last valid signed directory is kept across restarts
+   */
+  public DirectoryFetcher(
+      String registryUrl, DirectoryHolder holder, Duration interval, Path cacheFile) {
     this.client =
         WebClient.builder()
             .baseUri(registryUrl)
@@ -31,11 +40,16 @@ public final class DirectoryFetcher implements AutoCloseable {
             .build();
     this.holder = holder;
     this.interval = interval;
+    this.cache = new DirectoryCache(cacheFile);
     this.thread = Thread.ofVirtual().name("directory-fetcher").unstarted(this::loop);
   }
 
-  /** Fetches once now (so a starting gateway has a directory), then keeps polling in background. */
+  /**
+   * Installs the cached directory if it still verifies, fetches once now (so a starting gateway has
+   * a directory), then keeps polling in background.
+   */
   public DirectoryFetcher start() {
+    cache.load(holder);
     fetchOnce();
     thread.start();
     return this;
@@ -48,8 +62,10 @@ public final class DirectoryFetcher implements AutoCloseable {
         LOG.warning("registry answered " + r.status().code() + " for /directory");
         return false;
       }
-      Directory d = holder.accept(SignedDirectory.parse(r.entity().as(byte[].class)));
+      byte[] signed = r.entity().as(byte[].class);
+      Directory d = holder.accept(SignedDirectory.parse(signed));
       LOG.fine(() -> "directory serial " + d.serial() + " installed");
+      cache.store(signed);
       return true;
     } catch (LgspException e) {
       LOG.warning("directory rejected: " + e.detail());

@@ -3,6 +3,7 @@ package org.openlgsp.gateway;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -35,10 +36,17 @@ public final class DirectoryHolder {
 
   /**
    * Verifies and installs {@code signed}. Returns the installed directory, or throws {@code
-   * directory.invalid} (bad signature, untrusted signer, older serial) leaving the current one.
+   * directory.invalid} (bad signature, untrusted signer, older serial) or {@code directory.expired}
+   * (past its expiry plus the grace period) leaving the current one.
    */
   Directory accept(SignedDirectory signed) {
-    Directory d = signed.verify(trusted, clock.instant());
+    Instant now = clock.instant();
+    Directory d = signed.verify(trusted, now);
+    if (!d.usableAt(now, grace)) {
+      throw new LgspException(
+          ErrorCode.DIRECTORY_EXPIRED,
+          "directory serial " + d.serial() + " expired at " + d.expiresAt() + ", past its grace");
+    }
     DirectoryView next = new DirectoryView(d);
     DirectoryView prev;
     do {

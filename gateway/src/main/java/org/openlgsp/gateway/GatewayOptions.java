@@ -1,5 +1,6 @@
 package org.openlgsp.gateway;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.openlgsp.core.NodeId;
@@ -15,6 +16,8 @@ import org.openlgsp.core.NodeId;
  * @param peerPort mTLS port for other gateways; 0 picks a free port
  * @param replayWindow how far a peer's clock may differ; message ids are remembered for twice this
  * @param directoryGrace how long past its expiry the last valid directory is still used
+ * @param directoryCache file keeping the last valid signed directory across restarts; a node
+ *     resolves a relative path against its configuration's folder
  * @param maxBodyBytes largest request or response body accepted
  * @param tokenTtl lifetime of bearer tokens issued by {@code POST /token}
  * @param backendTimeout read timeout towards backends and peer gateways
@@ -28,6 +31,7 @@ public record GatewayOptions(
     int peerPort,
     Duration replayWindow,
     Duration directoryGrace,
+    Path directoryCache,
     long maxBodyBytes,
     Duration tokenTtl,
     Duration backendTimeout,
@@ -45,6 +49,7 @@ public record GatewayOptions(
     if (directoryGrace.isNegative()) {
       throw new IllegalArgumentException("directoryGrace must not be negative");
     }
+    Objects.requireNonNull(directoryCache, "directoryCache");
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
@@ -54,8 +59,9 @@ public record GatewayOptions(
 
   /**
    * The documented defaults of a node's gateway: loopback, client HTTPS on 8443, no plain-HTTP
-   * listener, peers on 5500, 60 s replay window, 1 h grace, 10 MiB bodies, 1 h tokens, 30 s
-   * timeout, {@link AdmissionLimits#defaults()}.
+   * listener, peers on 5500, 60 s replay window, 1 h grace, directory cached in {@code
+   * data/directory.cache}, 10 MiB bodies, 1 h tokens, 30 s timeout, {@link
+   * AdmissionLimits#defaults()}.
    */
   public static GatewayOptions defaults(NodeId node) {
     return new GatewayOptions(
@@ -66,6 +72,7 @@ public record GatewayOptions(
         5500,
         Duration.ofSeconds(60),
         Duration.ofHours(1),
+        Path.of("data", "directory.cache"),
         10L * 1024 * 1024,
         Duration.ofHours(1),
         Duration.ofSeconds(30),
@@ -81,6 +88,7 @@ public record GatewayOptions(
         peerPort,
         replayWindow,
         directoryGrace,
+        directoryCache,
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
@@ -96,6 +104,7 @@ public record GatewayOptions(
         peer,
         replayWindow,
         directoryGrace,
+        directoryCache,
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
@@ -111,6 +120,7 @@ public record GatewayOptions(
         peerPort,
         replayWindow,
         directoryGrace,
+        directoryCache,
         bytes,
         tokenTtl,
         backendTimeout,
@@ -126,6 +136,7 @@ public record GatewayOptions(
         peerPort,
         replayWindow,
         grace,
+        directoryCache,
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
@@ -141,6 +152,7 @@ public record GatewayOptions(
         peerPort,
         replayWindow,
         directoryGrace,
+        directoryCache,
         maxBodyBytes,
         tokenTtl,
         backendTimeout,

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -260,6 +261,31 @@ class GatewayExchangeTest {
         SignedDirectory.sign(
             withSerial(net.directory(net.mpsTls.certificate()), 1), net.directorySigner.signer());
     assertThatThrownBy(() -> net.tnDirectory.accept(stale)).hasMessageContaining("older");
+  }
+
+  @Test
+  void aNewerDirectoryAlreadyPastExpiryPlusGraceIsRefusedAndTheCurrentOneKept() {
+    Directory current = net.tnDirectory.current().orElseThrow();
+    Directory fresh = net.directory(net.mpsTls.certificate());
+    Instant now = net.clock.instant();
+    Directory expired =
+        new Directory(
+            fresh.instance(),
+            fresh.serial() + 10,
+            now.minus(Duration.ofHours(2)),
+            now.minus(Duration.ofSeconds(1)),
+            fresh.members(),
+            fresh.systems(),
+            fresh.nodes(),
+            fresh.services(),
+            fresh.grants());
+
+    assertThatThrownBy(
+            () ->
+                net.tnDirectory.accept(SignedDirectory.sign(expired, net.directorySigner.signer())))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DIRECTORY_EXPIRED));
+    assertThat(net.tnDirectory.current()).contains(current);
   }
 
   private static Directory withSerial(Directory d, long serial) {

@@ -103,7 +103,12 @@ public final class GatewayNode implements AutoCloseable {
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
     DirectoryHolder holder = new DirectoryHolder(trust, options.directoryGrace(), clock);
     DirectoryFetcher fetcher =
-        new DirectoryFetcher(role.registryUrl(), holder, role.directoryRefresh()).start();
+        new DirectoryFetcher(
+                role.registryUrl(),
+                holder,
+                role.directoryRefresh(),
+                baseDir.resolve(options.directoryCache()))
+            .start();
     NodeConfig.LedgerSettings ls = role.ledger();
     NoteKey key = LedgerFiles.checkpointKey(baseDir, ls, node);
     SubjectHasher subjects = LedgerFiles.subjectHasher(baseDir, ls);

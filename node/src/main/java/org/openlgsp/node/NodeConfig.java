@@ -318,6 +318,8 @@ public record NodeConfig(
    *
    * @param directoryRefresh how often the directory is fetched and replaced key files are picked up
    *     (default 30 seconds)
+   * @param directoryCache file keeping the last valid signed directory across restarts, relative to
+   *     the configuration's folder (default {@link GatewayOptions#defaults})
    */
   public record GatewayRole(
       String node,
@@ -332,6 +334,7 @@ public record NodeConfig(
       List<String> directoryTrust,
       Duration directoryRefresh,
       Optional<Duration> directoryGrace,
+      Optional<String> directoryCache,
       Optional<Duration> replayWindow,
       Optional<Long> maxBodyBytes,
       Optional<AdmissionLimits> limits,
@@ -341,7 +344,10 @@ public record NodeConfig(
     public GatewayRole {
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);
-      present(directoryGrace, replayWindow, maxBodyBytes, limits, revocation);
+      present(directoryGrace, directoryCache, replayWindow, maxBodyBytes, limits, revocation);
+      if (directoryCache.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("directoryCache must name a file");
+      }
       Objects.requireNonNull(database, "database is required");
       Objects.requireNonNull(tls, "tls is required");
       signing = signing == null ? List.of() : List.copyOf(signing);
@@ -367,6 +373,7 @@ public record NodeConfig(
           clientHttpPort,
           peerPort,
           directoryGrace,
+          directoryCache,
           replayWindow,
           maxBodyBytes,
           limits);
@@ -381,6 +388,7 @@ public record NodeConfig(
           clientHttpPort,
           peerPort,
           directoryGrace,
+          directoryCache,
           replayWindow,
           maxBodyBytes,
           limits);
@@ -393,6 +401,7 @@ public record NodeConfig(
         Optional<Integer> clientHttpPort,
         Optional<Integer> peerPort,
         Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
         Optional<Duration> replayWindow,
         Optional<Long> maxBodyBytes,
         Optional<AdmissionLimits> limits) {
@@ -405,6 +414,7 @@ public record NodeConfig(
           peerPort.orElse(d.peerPort()),
           replayWindow.orElse(d.replayWindow()),
           directoryGrace.orElse(d.directoryGrace()),
+          directoryCache.map(Path::of).orElse(d.directoryCache()),
           maxBodyBytes.orElse(d.maxBodyBytes()),
           d.tokenTtl(),
           d.backendTimeout(),

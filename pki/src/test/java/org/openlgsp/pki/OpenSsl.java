@@ -7,8 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.Peers;
 
-/** Runs the openssl command line: the independent peer that checks what our PKI produces. */
+/**
+ * Runs the openssl command line: the independent peer that checks what our PKI produces. Without
+ * openssl the calling test skips (or fails with {@code -Dlgsp.openssl.required=true}).
+ */
 final class OpenSsl {
   private OpenSsl() {}
 
@@ -22,6 +27,7 @@ final class OpenSsl {
   }
 
   static Result run(Path workDir, String... args) {
+    Peers.require(Peer.OPENSSL);
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));

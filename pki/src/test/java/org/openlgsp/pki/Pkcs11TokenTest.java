@@ -15,8 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.Signatures;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
 
 /** Keys in a real PKCS#11 token: SoftHSM2, initialised in a fresh folder ({@link SoftHsm}). */
+@RequiresPeer(Peer.SOFTHSM)
 class Pkcs11TokenTest {
   static final String PIN = "4711-user";
   static Pkcs11Token.Config config;

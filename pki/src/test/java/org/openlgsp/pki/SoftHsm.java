@@ -1,8 +1,6 @@
 package org.openlgsp.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.Peers;
 
 /**
  * A real SoftHSM2 token for tests, initialised in a fresh folder. SoftHSM2 reads SOFTHSM2_CONF when
@@ -26,12 +26,9 @@ public final class SoftHsm {
 
   /** Initialises a token with user PIN {@code pin} and returns where it is. */
   public static Pkcs11Token.Config initialise(String pin) throws IOException, InterruptedException {
-    boolean required = Boolean.parseBoolean(System.getProperty("lgsp.softhsm.required", "false"));
+    Peers.require(Peer.SOFTHSM);
     if (!Files.exists(LIBRARY)) {
-      if (required) {
-        fail("SoftHSM2 is required (lgsp.softhsm.required=true): apt-get install softhsm2");
-      }
-      assumeTrue(false, "SoftHSM2 not installed, skipping");
+      Peers.missing(Peer.SOFTHSM, "has no PKCS#11 library at " + LIBRARY);
     }
     String confPath = System.getenv("SOFTHSM2_CONF");
     assertThat(confPath).as("SOFTHSM2_CONF set by surefire").isNotBlank();

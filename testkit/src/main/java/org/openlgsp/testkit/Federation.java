@@ -551,6 +551,8 @@ public final class Federation implements AutoCloseable {
             // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
             Duration.ofSeconds(2),
             Optional.of(Duration.ofHours(1)),
+            // Both gateways' files share the work folder, so each keeps its own copy.
+            Optional.of("data/" + side.name() + "-directory.cache"),
             Optional.of(Duration.ofSeconds(60)),
             Optional.of((exchange() ? 10L : 200L) * 1024 * 1024),
             Optional.empty(),
