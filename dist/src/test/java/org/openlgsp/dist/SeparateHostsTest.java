@@ -138,12 +138,14 @@ class SeparateHostsTest {
     admin("member", "add", MPS, "--name", "Bộ Công an");
 
     // 3. hosts 3 and 4, the gateways: TLS and member signing keys, issued on host 1, published
+    String gw1Serial = "";
     for (int h : List.of(3, 4)) {
       String member = h == 3 ? TN : MPS;
       String node = h == 3 ? GW1 : GW2;
       csr(h, "tls", node, "node-tls", "--san", Namespaces.address(h));
       csr(h, "signing", member, "signing");
-      issue(h, "node-tls", "node-tls");
+      String serial = issue(h, "node-tls", "node-tls");
+      gw1Serial = h == 3 ? serial : gw1Serial;
       issue(h, "signing", "member-signing");
       Files.copy(h1.resolve("ca/chain.pem"), host(h).resolve("ca-chain.pem"));
       Files.copy(h2.resolve("registry-signing.pem"), host(h).resolve("registry-signing.pem"));
@@ -204,7 +206,7 @@ class SeparateHostsTest {
             directoryTrust: [registry-signing.pem]
             directoryRefresh: PT2S
             localSystems: %s
-            revocation: {freshness: PT1M}
+            revocation: {freshness: PT6S}
             ledger:
               checkpointInterval: PT2S
               tsaUrl: http://10.77.0.1:7080/tsa
@@ -318,6 +320,25 @@ class SeparateHostsTest {
     assertThat(
             EdxmlCodec.parse(Files.readAllBytes(h5.resolve("received.edxml"))).pkg().fromOrganId())
         .isEqualTo("000.00.00.H41");
+
+    // host 1 revokes gateway 3's TLS certificate: OCSP says so, and the exchange is refused
+    run(
+        1,
+        "ca",
+        "revoke",
+        gw1Serial,
+        "--reason",
+        "key-compromise",
+        "--dir",
+        "ca",
+        "--password-file",
+        "ca.password");
+    Answer refused =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> lookUp(token, "/citizens/" + citizen), a -> a.status() != 200);
+    assertThat(refused.body()).contains("certificate.revoked");
   }
 
   /**
@@ -459,23 +480,28 @@ class SeparateHostsTest {
   }
 
   /** The CA on host 1 issues; the chain goes back to the key holder's host {@code h}. */
-  private void issue(int h, String file, String profile) throws IOException, InterruptedException {
+  private String issue(int h, String file, String profile)
+      throws IOException, InterruptedException {
     String onCa = "h" + h + "-" + file;
-    run(
-        1,
-        "ca",
-        "issue",
-        "--dir",
-        "ca",
-        "--password-file",
-        "ca.password",
-        "--csr",
-        onCa + ".csr",
-        "--profile",
-        profile,
-        "--out",
-        onCa + ".pem");
+    String issued =
+        run(
+            1,
+            "ca",
+            "issue",
+            "--dir",
+            "ca",
+            "--password-file",
+            "ca.password",
+            "--csr",
+            onCa + ".csr",
+            "--profile",
+            profile,
+            "--out",
+            onCa + ".pem");
     Files.move(host(1).resolve(onCa + ".pem"), host(h).resolve(file + ".pem"));
+    Matcher serial = Pattern.compile("certificate serial ([0-9a-f]+)").matcher(issued);
+    assertThat(serial.find()).as(issued).isTrue();
+    return serial.group(1);
   }
 
   private Path start(int h, String... args) throws IOException {
