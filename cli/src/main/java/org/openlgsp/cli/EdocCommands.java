@@ -233,8 +233,18 @@ public final class EdocCommands implements Runnable {
     @Option(names = "--code", required = true, description = "Two-digit status code")
     String code;
 
-    @Option(names = "--description", defaultValue = "", description = "Free text")
+    @Option(
+        names = "--description",
+        defaultValue = "",
+        description = "Free text (default: the code's Vietnamese description)")
     String description;
+
+    @Option(
+        names = "--from-name",
+        defaultValue = "",
+        description =
+            "Your agency's name for From/OrganName and OrganizationInCharge (default: the code)")
+    String fromName;
 
     @Option(names = "--staff", defaultValue = "Văn thư", description = "Handling clerk")
     String staff;
@@ -253,8 +263,9 @@ public final class EdocCommands implements Runnable {
                   documentId,
                   AgencyCode.parse(sender),
                   AgencyCode.parse(from),
+                  fromName,
                   status,
-                  description.isEmpty() ? status.meaning() : description,
+                  description,
                   staff,
                   Instant.now()));
       printReceipt(conn.client().send(pkg));

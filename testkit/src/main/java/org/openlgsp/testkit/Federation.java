@@ -26,6 +26,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.openlgsp.core.AgencyCode;
@@ -81,6 +82,14 @@ public final class Federation implements AutoCloseable {
   public static final AgencyCode PROVINCE = AgencyCode.parse("000.00.00.H41");
   public static final AgencyCode DEPARTMENT = AgencyCode.parse("000.00.15.H41");
   public static final AgencyCode GOVERNMENT_OFFICE = AgencyCode.parse("000.00.00.G22");
+
+  /** The agencies' names, as the axes' agency lists (documents.agencies[].name) carry them. */
+  public static final Map<AgencyCode, String> AGENCY_NAMES =
+      Map.of(
+          PROVINCE, "UBND tỉnh Nghệ An",
+          DEPARTMENT, "Sở Nội vụ tỉnh Nghệ An",
+          GOVERNMENT_OFFICE, "Văn phòng Chính phủ");
+
   static final ClientId NA_MEMBER = ClientId.member(INSTANCE, "GOV", PROVINCE.value());
   static final ClientId VPCP_MEMBER = ClientId.member(INSTANCE, "GOV", GOVERNMENT_OFFICE.value());
   static final ClientId NA_AXIS = ClientId.subsystem(INSTANCE, "GOV", PROVINCE.value(), "EDOC");
@@ -584,10 +593,12 @@ public final class Federation implements AutoCloseable {
             NA_AXIS,
             List.of(
                 new DocumentsRole.Agency(
-                    PROVINCE.value(), "UBND tỉnh Nghệ An", AxisServer.hashToken(provinceToken)),
+                    PROVINCE.value(),
+                    AGENCY_NAMES.get(PROVINCE),
+                    AxisServer.hashToken(provinceToken)),
                 new DocumentsRole.Agency(
                     DEPARTMENT.value(),
-                    "Sở Nội vụ tỉnh Nghệ An",
+                    AGENCY_NAMES.get(DEPARTMENT),
                     AxisServer.hashToken(departmentToken))));
     NodeConfig vpcpAxisConfig =
         axisConfig(
@@ -597,7 +608,7 @@ public final class Federation implements AutoCloseable {
             List.of(
                 new DocumentsRole.Agency(
                     GOVERNMENT_OFFICE.value(),
-                    "Văn phòng Chính phủ",
+                    AGENCY_NAMES.get(GOVERNMENT_OFFICE),
                     AxisServer.hashToken(vpcpToken))));
     naAxisConfig.write(workDir.resolve("na-axis.yaml"));
     vpcpAxisConfig.write(workDir.resolve("vpcp-axis.yaml"));
@@ -700,7 +711,8 @@ public final class Federation implements AutoCloseable {
             LocalDate.of(2026, 11, 23),
             "V/v báo cáo tình hình triển khai dịch vụ công trực tuyến",
             "Kính gửi Văn phòng Chính phủ và Sở Nội vụ",
-            "Nguyễn Văn Đệ"),
+            "Nguyễn Văn Đệ",
+            AGENCY_NAMES),
         Instant.now());
   }
 
