@@ -20,6 +20,7 @@ import org.openlgsp.documents.Receipt;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.documents.StatusCode;
 import org.openlgsp.documents.StatusEntry;
+import org.openlgsp.documents.ValidationWarning;
 import org.openlgsp.documents.XmlSignatures;
 import org.openlgsp.pki.Pem;
 import picocli.CommandLine.Command;
@@ -144,6 +145,9 @@ public final class EdocCommands implements Runnable {
         String.join(", ", r.recipients()),
         r.packageId(),
         r.sha256());
+    for (ValidationWarning w : r.warnings()) {
+      System.out.printf("  tolerated: %s (%s)%n", w, w.kind());
+    }
   }
 
   @Command(
