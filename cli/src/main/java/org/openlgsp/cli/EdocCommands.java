@@ -20,6 +20,7 @@ import org.openlgsp.documents.Receipt;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.documents.StatusCode;
 import org.openlgsp.documents.StatusEntry;
+import org.openlgsp.documents.ValidationWarning;
 import org.openlgsp.documents.XmlSignatures;
 import org.openlgsp.pki.Pem;
 import picocli.CommandLine.Command;
@@ -144,6 +145,9 @@ public final class EdocCommands implements Runnable {
         String.join(", ", r.recipients()),
         r.packageId(),
         r.sha256());
+    for (ValidationWarning w : r.warnings()) {
+      System.out.printf("  tolerated: %s (%s)%n", w, w.kind());
+    }
   }
 
   @Command(
@@ -233,8 +237,18 @@ public final class EdocCommands implements Runnable {
     @Option(names = "--code", required = true, description = "Two-digit status code")
     String code;
 
-    @Option(names = "--description", defaultValue = "", description = "Free text")
+    @Option(
+        names = "--description",
+        defaultValue = "",
+        description = "Free text (default: the code's Vietnamese description)")
     String description;
+
+    @Option(
+        names = "--from-name",
+        defaultValue = "",
+        description =
+            "Your agency's name for From/OrganName and OrganizationInCharge (default: the code)")
+    String fromName;
 
     @Option(names = "--staff", defaultValue = "Văn thư", description = "Handling clerk")
     String staff;
@@ -253,8 +267,9 @@ public final class EdocCommands implements Runnable {
                   documentId,
                   AgencyCode.parse(sender),
                   AgencyCode.parse(from),
+                  fromName,
                   status,
-                  description.isEmpty() ? status.meaning() : description,
+                  description,
                   staff,
                   Instant.now()));
       printReceipt(conn.client().send(pkg));

@@ -24,6 +24,7 @@ class EdocCommandLineTest {
       Path departmentToken =
           Files.writeString(dir.resolve("department.token"), fed.departmentToken());
       DocumentPackage doc = Federation.sampleDocument("77", List.of(Federation.DEPARTMENT));
+      doc.header().dueDate = "2026/11/01"; // before its promulgation: tolerated, and said so
       Path file = dir.resolve("cong-van.edxml");
       Files.write(file, EdxmlCodec.write(doc));
       Path pki = fed.workDir().resolve("pki");
@@ -55,7 +56,10 @@ class EdocCommandLineTest {
               pki.resolve("province-document.pem").toString(),
               file.toString());
       assertThat(sent.exit()).as(sent.err()).isZero();
-      assertThat(sent.out()).contains("accepted: document " + doc.documentId());
+      assertThat(sent.out())
+          .contains("accepted: document " + doc.documentId())
+          .contains(
+              "tolerated: DueDate: before the promulgation date (DUE_DATE_BEFORE_PROMULGATION)");
 
       CommandRun inbox =
           CommandRun.run(

@@ -61,7 +61,8 @@ final class EdocDemoCommand implements Callable<Integer> {
                   LocalDate.now(),
                   "V/v triển khai kết nối trục liên thông văn bản",
                   "Đề nghị Sở Nội vụ chủ trì, phối hợp triển khai; báo cáo Văn phòng Chính phủ.",
-                  "Lê Hồng Vinh"),
+                  "Lê Hồng Vinh",
+                  Federation.AGENCY_NAMES),
               Instant.now());
       Packages.attach(
           doc,
@@ -138,7 +139,7 @@ final class EdocDemoCommand implements Callable<Integer> {
       AxisClient client, DocumentPackage doc, AgencyCode from, StatusCode code) {
     client.send(
         EdxmlCodec.write(
-            Packages.status(doc, from, code, code.meaning(), "Văn thư", Instant.now())));
+            Packages.status(doc, from, code, code.description(), "Văn thư", Instant.now())));
   }
 
   private static InboxItem await(AxisClient client, String documentId, String status)

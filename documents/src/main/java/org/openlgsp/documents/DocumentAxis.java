@@ -30,6 +30,8 @@ import org.openlgsp.storage.StorageException;
  * axis nodes through a persistent outbox, and keeps each document's status history.
  */
 public final class DocumentAxis implements AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(DocumentAxis.class.getName());
   private final DocumentStore store;
   private final PackageFiles files;
   private final AxisOptions options;
@@ -109,7 +111,7 @@ public final class DocumentAxis implements AutoCloseable {
       }
       boolean mustSign = options.signatureRequired() && pkg instanceof DocumentPackage;
       signature = signers.check(signature, pkg.fromOrganId());
-      Validation.require(pkg, signature, mustSign);
+      List<ValidationWarning> warnings = Validation.require(pkg, signature, mustSign);
       String sender = pkg.fromOrganId().trim();
       if (!sender.equals(from.value()) && !(relayed && speaksFor(from, sender))) {
         throw new LgspException(
@@ -119,6 +121,19 @@ public final class DocumentAxis implements AutoCloseable {
       Receipt r = store(pkg, spooled, relayed);
       if (!r.duplicate()) {
         outbox.wake();
+        if (!warnings.isEmpty()) {
+          // kinds and element names only: values may carry names of people or documents
+          LOG.info(
+              "package "
+                  + r.packageId()
+                  + " from "
+                  + sender
+                  + " accepted with tolerated deviations: "
+                  + warnings.stream()
+                      .map(w -> w.kind() + " at " + w.element())
+                      .collect(Collectors.joining(", ")));
+        }
+        return r.withWarnings(warnings);
       }
       return r;
     }

@@ -154,8 +154,13 @@ public final class Edxml {
     public List<String> appendixes;
   }
 
-  /** The document replied to (item 1.12), or the document a status reports on. */
-  @XmlType(propOrder = {"organId", "code", "promulgationDate", "documentId"})
+  /**
+   * The document replied to (item 1.12), or the document a status reports on. Written in the order
+   * every real package has (OrganId, Code, DocumentId, PromulgationDate), which sequence-based
+   * parsers of other systems expect; read in any order. An empty {@code <ResponseFor/>} counts as
+   * none ({@link Validation#isEmpty}).
+   */
+  @XmlType(propOrder = {"organId", "code", "documentId", "promulgationDate"})
   public static final class ResponseFor {
     @XmlElement(name = "OrganId")
     public String organId;
@@ -170,8 +175,8 @@ public final class Edxml {
     public String documentId;
   }
 
-  /** The handling clerk (item 2.2.5, and status packages). */
-  @XmlType(propOrder = {"department", "staff", "mobile", "email"})
+  /** The handling clerk (item 2.2.5, and status packages), written in the real samples' order. */
+  @XmlType(propOrder = {"department", "staff", "email", "mobile"})
   public static final class StaffInfo {
     @XmlElement(name = "Department")
     public String department;

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.openlgsp.core.AgencyCode;
 
@@ -18,7 +19,11 @@ public final class Packages {
 
   private Packages() {}
 
-  /** The essentials of a new official document. */
+  /**
+   * The essentials of a new official document. {@code names} gives the recipients' names (from the
+   * axis's agency list or the registry's directory) for their OrganName; a recipient without one is
+   * named by its code.
+   */
   public record NewDocument(
       AgencyCode from,
       String fromName,
@@ -28,8 +33,33 @@ public final class Packages {
       LocalDate promulgated,
       String subject,
       String content,
-      String signer) {
+      String signer,
+      Map<AgencyCode, String> names) {
+    public NewDocument(
+        AgencyCode from,
+        String fromName,
+        List<AgencyCode> to,
+        String codeNumber,
+        String codeNotation,
+        LocalDate promulgated,
+        String subject,
+        String content,
+        String signer) {
+      this(
+          from,
+          fromName,
+          to,
+          codeNumber,
+          codeNotation,
+          promulgated,
+          subject,
+          content,
+          signer,
+          Map.of());
+    }
+
     public NewDocument {
+      names = Map.copyOf(names);
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(fromName, "fromName");
       to = List.copyOf(to);
@@ -52,7 +82,7 @@ public final class Packages {
     Edxml.DocumentHeader h = root.envelope.header.messageHeader;
     h.from = new Edxml.Organization(d.from().value(), d.fromName());
     for (AgencyCode to : d.to()) {
-      h.to.add(new Edxml.Organization(to.value(), to.value()));
+      h.to.add(new Edxml.Organization(to.value(), d.names().getOrDefault(to, to.value())));
     }
     h.documentId = d.documentId();
     h.code = new Edxml.Code();
@@ -122,7 +152,12 @@ public final class Packages {
     }
   }
 
-  /** A status message from {@code reporter} about {@code original}. */
+  /**
+   * A status message from {@code reporter} about {@code original}, the reporter named as the
+   * original's sender named it in its To list (an OrganName that is more than the code); otherwise
+   * by its code — pass the name with {@link #status(DocumentPackage, AgencyCode, String,
+   * StatusCode, String, String, Instant)} when the caller knows it.
+   */
   public static StatusPackage status(
       DocumentPackage original,
       AgencyCode reporter,
@@ -130,9 +165,28 @@ public final class Packages {
       String description,
       String staff,
       Instant now) {
+    String name =
+        original.header().to.stream()
+            .filter(o -> reporter.value().equals(Objects.toString(o.organId, "").trim()))
+            .map(o -> Objects.toString(o.organName, "").trim())
+            .filter(n -> !n.isEmpty() && !n.equals(reporter.value()))
+            .findFirst()
+            .orElse(reporter.value());
+    return status(original, reporter, name, code, description, staff, now);
+  }
+
+  /** A status message from {@code reporter} (named {@code reporterName}) about {@code original}. */
+  public static StatusPackage status(
+      DocumentPackage original,
+      AgencyCode reporter,
+      String reporterName,
+      StatusCode code,
+      String description,
+      String staff,
+      Instant now) {
     Edxml.StatusRoot root = new Edxml.StatusRoot();
     Edxml.StatusHeader h = root.envelope.header.messageHeader;
-    h.from = new Edxml.Organization(reporter.value(), reporter.value());
+    h.from = new Edxml.Organization(reporter.value(), named(reporter, reporterName));
     h.responseFor = new Edxml.ResponseFor();
     h.responseFor.organId = original.fromOrganId();
     Edxml.DocumentHeader oh = original.header();
@@ -143,32 +197,40 @@ public final class Packages {
     h.staffInfo = new Edxml.StaffInfo();
     h.staffInfo.staff = staff;
     h.statusCode = code.code();
-    h.description = description;
+    h.description = description == null || description.isBlank() ? code.description() : description;
     h.timestamp = TIMESTAMP.format(now.atZone(VIETNAM));
     return new StatusPackage(root);
   }
 
-  /** A status message about a document known only by its id and sender (the CLI's case). */
+  /**
+   * A status message about a document known only by its id and sender (the CLI's case); an empty
+   * {@code reporterName} names the reporter by its code.
+   */
   public static StatusPackage status(
       String documentId,
       AgencyCode originalSender,
       AgencyCode reporter,
+      String reporterName,
       StatusCode code,
       String description,
       String staff,
       Instant now) {
     Edxml.StatusRoot root = new Edxml.StatusRoot();
     Edxml.StatusHeader h = root.envelope.header.messageHeader;
-    h.from = new Edxml.Organization(reporter.value(), reporter.value());
+    h.from = new Edxml.Organization(reporter.value(), named(reporter, reporterName));
     h.responseFor = new Edxml.ResponseFor();
     h.responseFor.organId = originalSender.value();
     h.responseFor.documentId = documentId;
     h.staffInfo = new Edxml.StaffInfo();
     h.staffInfo.staff = staff;
     h.statusCode = code.code();
-    h.description = description;
+    h.description = description == null || description.isBlank() ? code.description() : description;
     h.timestamp = TIMESTAMP.format(now.atZone(VIETNAM));
     return new StatusPackage(root);
+  }
+
+  private static String named(AgencyCode agency, String name) {
+    return name == null || name.isBlank() ? agency.value() : name.strip();
   }
 
   static byte[] utf8(String s) {

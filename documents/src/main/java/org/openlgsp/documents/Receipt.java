@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a sender gets once its package is stored durably: the axis id of the package, the document
  * it concerns and where it goes. {@code duplicate} is true when the same package had already been
- * accepted (the original receipt is returned).
+ * accepted (the original receipt is returned). {@code warnings} are the deviations from QCVN 102
+ * the axis tolerated in this package (empty on a duplicate's receipt: they are not stored).
  */
 public record Receipt(
     String packageId,
@@ -15,8 +16,37 @@ public record Receipt(
     String sha256,
     long receivedAt,
     List<String> recipients,
-    boolean duplicate) {
+    boolean duplicate,
+    List<ValidationWarning> warnings) {
   public Receipt {
     recipients = List.copyOf(recipients);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings); // absent from older axes
+  }
+
+  /** A receipt without warnings. */
+  public Receipt(
+      String packageId,
+      String kind,
+      String documentId,
+      String businessType,
+      String sha256,
+      long receivedAt,
+      List<String> recipients,
+      boolean duplicate) {
+    this(
+        packageId,
+        kind,
+        documentId,
+        businessType,
+        sha256,
+        receivedAt,
+        recipients,
+        duplicate,
+        List.of());
+  }
+
+  Receipt withWarnings(List<ValidationWarning> more) {
+    return new Receipt(
+        packageId, kind, documentId, businessType, sha256, receivedAt, recipients, duplicate, more);
   }
 }

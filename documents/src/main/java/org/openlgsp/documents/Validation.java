@@ -18,30 +18,66 @@ final class Validation {
 
   private Validation() {}
 
-  /** Refuses the package with all its problems, signature ones included. */
-  public static void require(
+  /** What a package's check found: problems refuse it, warnings are tolerated deviations. */
+  record Result(List<String> problems, List<ValidationWarning> warnings) {
+    Result {
+      problems = List.copyOf(problems);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** Problems and warnings collected while checking one package. */
+  private static final class Findings {
+    final List<String> out = new ArrayList<>();
+    final List<ValidationWarning> warnings = new ArrayList<>();
+
+    void warn(ValidationWarning.Kind kind, String element, String detail) {
+      warnings.add(new ValidationWarning(kind, element, detail));
+    }
+  }
+
+  /**
+   * Refuses the package with all its problems, signature ones included; otherwise returns the
+   * deviations it tolerated (signature ones included).
+   */
+  public static List<ValidationWarning> require(
       EdxmlPackage pkg, SignatureCheck signature, boolean signatureRequired) {
-    List<String> problems = problems(pkg);
+    Result r = check(pkg);
+    List<String> problems = new ArrayList<>(r.problems());
+    List<ValidationWarning> warnings = new ArrayList<>(r.warnings());
     if (signature.present()) {
       problems.addAll(signature.problems());
+      signature
+          .warnings()
+          .forEach(
+              w ->
+                  warnings.add(
+                      new ValidationWarning(
+                          ValidationWarning.Kind.SIGNATURE_FORM, "Signature", w)));
     } else if (signatureRequired) {
       problems.add("Signature: the package is not signed");
     }
     if (!problems.isEmpty()) {
       throw new InvalidPackageException(problems);
     }
+    return List.copyOf(warnings);
   }
 
   public static List<String> problems(EdxmlPackage pkg) {
-    List<String> out = new ArrayList<>();
-    switch (pkg) {
-      case DocumentPackage d -> document(d, out);
-      case StatusPackage s -> status(s, out);
-    }
-    return out;
+    return check(pkg).problems();
   }
 
-  private static void document(DocumentPackage d, List<String> out) {
+  static Result check(EdxmlPackage pkg) {
+    Findings f = new Findings();
+    switch (pkg) {
+      case DocumentPackage d -> document(d, f);
+      case StatusPackage s -> status(s, f.out);
+    }
+    return new Result(f.out, f.warnings);
+  }
+
+  private static void document(DocumentPackage d, Findings f) {
+    List<String> out = f.out;
     Edxml.DocumentHeader h = d.header();
     organ("From", h.from, out);
     if (h.to.isEmpty()) {
@@ -74,7 +110,12 @@ final class Validation {
     if (h.dueDate != null && !h.dueDate.isBlank()) {
       LocalDate due = date("DueDate", h.dueDate, out);
       if (due != null && promulgated != null && due.isBefore(promulgated)) {
-        out.add("DueDate: before the promulgation date");
+        // occurs in real traffic (the VXP SDK's own edoc_new sample): a deadline is advice to
+        // the recipient's clerk, not something the axis acts on
+        f.warn(
+            ValidationWarning.Kind.DUE_DATE_BEFORE_PROMULGATION,
+            "DueDate",
+            "before the promulgation date");
       }
     }
     if (h.otherInfo != null) {
@@ -83,23 +124,48 @@ final class Validation {
     integer("SteeringType", h.steeringType, 0, 2, false, out);
     for (int i = 0; i < h.responseFor.size(); i++) {
       Edxml.ResponseFor r = h.responseFor.get(i);
+      if (isEmpty(r)) {
+        continue; // an empty <ResponseFor/> occurs in real documents: it replies to nothing
+      }
       agency("ResponseFor[" + (i + 1) + "]/OrganId", r.organId, out);
       if (!blank(r.promulgationDate)) {
         date("ResponseFor[" + (i + 1) + "]/PromulgationDate", r.promulgationDate, out);
       }
     }
-    trace(d, out);
+    trace(d, f);
     attachments(d, out);
   }
 
-  private static void trace(DocumentPackage d, List<String> out) {
+  /** A ResponseFor without any content: the same as none. */
+  static boolean isEmpty(Edxml.ResponseFor r) {
+    return r == null
+        || (blank(r.organId) && blank(r.code) && blank(r.documentId) && blank(r.promulgationDate));
+  }
+
+  private static void trace(DocumentPackage d, Findings f) {
+    List<String> out = f.out;
     Edxml.TraceHeaderList t = d.root().envelope.header.traceHeaderList;
     if (t == null) {
+      // QCVN 102's text was not available to check whether it is mandatory; every real document
+      // carries one, but nothing in this package is ambiguous without it: a new document.
+      f.warn(
+          ValidationWarning.Kind.TRACE_HEADER_LIST_MISSING,
+          "TraceHeaderList",
+          "missing; read as a new document (business type 0)");
       return;
     }
     for (int i = 0; i < t.traceHeaders.size(); i++) {
       Edxml.TraceHeader th = t.traceHeaders.get(i);
-      agency("TraceHeader[" + (i + 1) + "]/OrganId", th.organId, out);
+      String where = "TraceHeader[" + (i + 1) + "]/OrganId";
+      if (blank(th.organId)) {
+        out.add(where + ": missing");
+      } else if (!AgencyCode.isValid(th.organId.trim())) {
+        // written by the axes the package crossed, not by its sender, and never used to route
+        f.warn(
+            ValidationWarning.Kind.TRACE_ORGAN_ID_FORM,
+            where,
+            "'" + printable(th.organId) + "' is not a Decision 20/2020 code NNN.NN.NN.XNN");
+      }
       timestamp("TraceHeader[" + (i + 1) + "]/Timestamp", th.timestamp, out);
     }
     if (t.business == null) {
@@ -109,6 +175,14 @@ final class Validation {
     var bt = BusinessType.fromCode(type);
     if (bt.isEmpty()) {
       out.add("Bussiness/BussinessDocType: '" + printable(type) + "' is not 0, 1, 2 or 3");
+    } else if (bt.get() == BusinessType.REVOKE
+        && d.targetDocumentId().equals(d.documentId())
+        && blank(t.business.documentId)) {
+      // VXP SDK packages and agencies' systems name the revoked document in MessageHeader only
+      f.warn(
+          ValidationWarning.Kind.REVOKE_TARGET_IN_MESSAGE_HEADER,
+          "Bussiness/DocumentId",
+          "missing; the revoke acts on MessageHeader/DocumentId");
     } else if (bt.get() != BusinessType.NEW
         && d.targetDocumentId().equals(d.documentId())
         && blank(t.business.documentId)) {
@@ -154,7 +228,7 @@ final class Validation {
   private static void status(StatusPackage s, List<String> out) {
     Edxml.StatusHeader h = s.header();
     organ("From", h.from, out);
-    if (h.responseFor == null) {
+    if (isEmpty(h.responseFor)) {
       out.add("ResponseFor: missing (which document does this status report on?)");
     } else {
       agency("ResponseFor/OrganId", h.responseFor.organId, out);

@@ -211,7 +211,8 @@ public final class XmlSignatures {
       }
       return new SignatureCheck(true, signer, others, List.of(), warnings);
     } catch (MarshalException e) {
-      return failed(List.of("Signature element is malformed"), warnings);
+      return failed(
+          List.of(undecodableCertificate(sig).orElse("Signature element is malformed")), warnings);
     } catch (XMLSignatureException e) {
       return failed(List.of("signature could not be verified: " + reason(e)), warnings);
     }
@@ -278,6 +279,36 @@ public final class XmlSignatures {
       problems.add("signature must be enveloped");
     }
     return problems;
+  }
+
+  /**
+   * Why KeyInfo's certificate could not be read, when that is why the Signature element could not
+   * be (the JDK reports both as one MarshalException). Real packages carry truncated placeholders
+   * such as {@code MIIFqTCCBJG}.
+   */
+  private static Optional<String> undecodableCertificate(Element sig) {
+    var certs = sig.getElementsByTagNameNS(DSIG, "X509Certificate");
+    for (int i = 0; i < certs.getLength(); i++) {
+      String text = certs.item(i).getTextContent().replaceAll("\\s", "");
+      String where = "Signature KeyInfo/X509Data/X509Certificate[" + (i + 1) + "]";
+      byte[] der;
+      try {
+        der = java.util.Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        return Optional.of(where + ": the signer's certificate is not base64");
+      }
+      try {
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(der));
+      } catch (java.security.cert.CertificateException e) {
+        return Optional.of(
+            where
+                + ": the signer's certificate cannot be decoded as an X.509 certificate ("
+                + der.length
+                + " bytes)");
+      }
+    }
+    return Optional.empty();
   }
 
   private static SignatureCheck failed(List<String> problems, List<String> warnings) {

@@ -88,6 +88,24 @@ class AxisServerTest {
   }
 
   @Test
+  void toleratedDeviationsAreListedInTheReceipt() throws Exception {
+    DocumentPackage doc = TestKeys.document("302");
+    doc.header().dueDate = "2026/11/01"; // before its promulgation on 2026/11/23
+    HttpResponse<byte[]> sent =
+        send("POST", "/edoc/v1/packages", PROVINCE_TOKEN, DocumentAxisTest.signed(doc, key));
+    assertThat(sent.statusCode()).isEqualTo(201);
+    JsonNode warnings = json(sent).get("warnings");
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).get("kind").asText()).isEqualTo("DUE_DATE_BEFORE_PROMULGATION");
+    assertThat(warnings.get(0).get("element").asText()).isEqualTo("DueDate");
+    // and a client reads them back as typed warnings
+    Receipt r = Json.read(sent.body(), Receipt.class);
+    assertThat(r.warnings())
+        .extracting(ValidationWarning::kind)
+        .containsExactly(ValidationWarning.Kind.DUE_DATE_BEFORE_PROMULGATION);
+  }
+
+  @Test
   void sendPullAcknowledgeAndHistoryOverHttp() throws Exception {
     DocumentPackage doc = TestKeys.document("301");
     byte[] bytes = DocumentAxisTest.signed(doc, key);

@@ -225,6 +225,47 @@ class DocumentAxisTest {
             e -> assertThat(e.problems()).singleElement().asString().contains("no document"));
   }
 
+  @Test
+  void aRevokeNamingItsDocumentOnlyInMessageHeaderIsDeliveredAndItsReceiptCarriesTheWarning()
+      throws Exception {
+    axis = open("sqlite", RemoteDelivery.NONE);
+    SigningKey key = TestKeys.rsa("UBND");
+    DocumentPackage doc = TestKeys.document("209");
+    Receipt original = axis.submit(PROVINCE, in(signed(doc, key)));
+    assertThat(original.warnings()).isEmpty();
+
+    // as the VXP SDK writes it: business type 1, the revoked document's id in MessageHeader only
+    DocumentPackage revoke = TestKeys.document("209");
+    revoke.business().orElseThrow().bussinessDocType = BusinessType.REVOKE.code();
+    revoke.business().orElseThrow().bussinessDocReason = "Ban hành nhầm";
+    byte[] revokeBytes = signed(revoke, key);
+    Receipt r = axis.submit(PROVINCE, in(revokeBytes));
+
+    assertThat(r.businessType()).isEqualTo("REVOKE");
+    assertThat(r.duplicate()).isFalse();
+    assertThat(r.warnings())
+        .extracting(ValidationWarning::kind)
+        .containsExactly(ValidationWarning.Kind.REVOKE_TARGET_IN_MESSAGE_HEADER);
+    assertThat(axis.history(PROVINCE, doc.documentId(), PROVINCE).actions())
+        .singleElement()
+        .satisfies(a -> assertThat(a.businessType()).isEqualTo("REVOKE"));
+    assertThat(axis.inbox(DEPARTMENT, 10))
+        .extracting(InboxItem::businessType)
+        .containsExactly("NEW", "REVOKE");
+    // resent, it is the same package: the original receipt, whose warnings were not kept
+    Receipt again = axis.submit(PROVINCE, in(revokeBytes));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.warnings()).isEmpty();
+
+    // a revoke of a document this sender never sent is still refused
+    DocumentPackage unknown = TestKeys.document("210");
+    unknown.business().orElseThrow().bussinessDocType = BusinessType.REVOKE.code();
+    assertThatThrownBy(() -> axis.submit(PROVINCE, in(signed(unknown, key))))
+        .isInstanceOfSatisfying(
+            InvalidPackageException.class,
+            e -> assertThat(e.problems()).singleElement().asString().contains("no document"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void invalidAndForeignPackagesAreRefused(String kind) throws Exception {

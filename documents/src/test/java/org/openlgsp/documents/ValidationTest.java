@@ -65,15 +65,15 @@ class ValidationTest {
   }
 
   @Test
-  void revokeWithoutTargetAndAttachmentMismatchAreListed() {
+  void updateWithoutTargetAndAttachmentMismatchAreListed() {
     DocumentPackage d = TestKeys.document("4");
     Packages.attach(d, "a.pdf", "application/pdf", new byte[] {1, 2, 3});
     d.root().envelope.body.manifest.references.get(0).contentId = "cid:other";
-    d.root().envelope.header.traceHeaderList.business.bussinessDocType = "1";
+    d.root().envelope.header.traceHeaderList.business.bussinessDocType = "2";
 
     assertThat(Validation.problems(d))
         .containsExactlyInAnyOrder(
-            "Bussiness/DocumentId: a revoke must name the document it acts on",
+            "Bussiness/DocumentId: a update must name the document it acts on",
             "Manifest: Reference cid:other has no attachment",
             "Attachment cid:1: not listed in the manifest");
   }

@@ -379,27 +379,19 @@ public final class LedgerVerifier {
         f.bad(-1, "checkpoint at size " + cp.size() + " has no valid signature by a trusted key");
         continue;
       }
-      if (!cp.origin().equals(signer.get().name())) {
+      String bound =
+          !cp.origin().equals(signer.get().name())
+              ? "is signed by the key of "
+                  + signer.get().name()
+                  + ": a log key vouches for its own origin only"
+              : declared
+                  .filter(d -> !d.equals(cp.origin()))
+                  .map(d -> "the export's manifest declares " + d)
+                  .orElse("");
+      if (!bound.isEmpty()) {
         f.bad(
             -1,
-            "checkpoint at size "
-                + cp.size()
-                + " claims origin "
-                + cp.origin()
-                + " but is signed by the key of "
-                + signer.get().name()
-                + ": a log key vouches for its own origin only");
-        continue;
-      }
-      if (declared.isPresent() && !declared.get().equals(cp.origin())) {
-        f.bad(
-            -1,
-            "checkpoint at size "
-                + cp.size()
-                + " claims origin "
-                + cp.origin()
-                + " but the export's manifest declares "
-                + declared.get());
+            "checkpoint at size " + cp.size() + " claims origin " + cp.origin() + " but " + bound);
         continue;
       }
       if (origin != null && !origin.equals(cp.origin())) {

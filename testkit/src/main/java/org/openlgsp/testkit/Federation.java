@@ -25,6 +25,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.openlgsp.core.AgencyCode;
@@ -80,6 +81,16 @@ public final class Federation implements AutoCloseable {
   public static final AgencyCode PROVINCE = AgencyCode.parse("000.00.00.H41");
   public static final AgencyCode DEPARTMENT = AgencyCode.parse("000.00.15.H41");
   public static final AgencyCode GOVERNMENT_OFFICE = AgencyCode.parse("000.00.00.G22");
+
+  /**
+   * The agencies' names, as their documents name them (the status packages they write reuse them).
+   */
+  public static final Map<AgencyCode, String> AGENCY_NAMES =
+      Map.of(
+          PROVINCE, "UBND tỉnh Nghệ An",
+          DEPARTMENT, "Sở Nội vụ tỉnh Nghệ An",
+          GOVERNMENT_OFFICE, "Văn phòng Chính phủ");
+
   static final ClientId NA_MEMBER = ClientId.member(INSTANCE, "GOV", PROVINCE.value());
   static final ClientId VPCP_MEMBER = ClientId.member(INSTANCE, "GOV", GOVERNMENT_OFFICE.value());
   static final ClientId NA_AXIS = ClientId.subsystem(INSTANCE, "GOV", PROVINCE.value(), "EDOC");
@@ -689,7 +700,8 @@ public final class Federation implements AutoCloseable {
             LocalDate.of(2026, 11, 23),
             "V/v báo cáo tình hình triển khai dịch vụ công trực tuyến",
             "Kính gửi Văn phòng Chính phủ và Sở Nội vụ",
-            "Nguyễn Văn Đệ"),
+            "Nguyễn Văn Đệ",
+            AGENCY_NAMES),
         Instant.now());
   }
 
