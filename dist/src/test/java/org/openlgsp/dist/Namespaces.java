@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 final class Namespaces implements AutoCloseable {
   static final String PREFIX = "lgspsh";
 
+  /** The bridge's address: the root namespace (the test itself) as the hosts reach it. */
+  static final String BRIDGE = "10.77.0.254";
+
   /**
    * Held while a set of hosts exists: every run uses the same addresses, so two test JVMs on one
    * machine (two checkouts) take turns, and only what a dead run left is ever deleted as stale.
@@ -51,7 +54,7 @@ final class Namespaces implements AutoCloseable {
     Namespaces n = new Namespaces(name, hosts, lockFile, lock);
     try {
       ip("link", "add", n.bridge(), "type", "bridge");
-      ip("addr", "add", "10.77.0.254/24", "dev", n.bridge());
+      ip("addr", "add", BRIDGE + "/24", "dev", n.bridge());
       ip("link", "set", n.bridge(), "up");
       for (int h = 1; h <= hosts; h++) {
         String ns = n.namespace(h);

@@ -12,15 +12,22 @@ import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,7 @@ import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.PinnedTrustManager;
 import org.openlgsp.pki.TlsContexts;
+import org.openlgsp.storage.TestDatabases;
 import org.openlgsp.testkit.Federation;
 import org.openlgsp.testpeers.Peer;
 import org.openlgsp.testpeers.RequiresPeer;
@@ -60,6 +68,10 @@ class SeparateHostsTest {
   private static final String ADMIN_TOKEN = "admin-token-" + UUID.randomUUID();
   private static final String PORTAL_SECRET = "portal-secret-" + UUID.randomUUID();
   private static final Map<String, String> QUICK = Map.of("LGSP_JAVA_OPTS", Distribution.QUICK_JVM);
+
+  /** Port of the bridge address forwarded to the PostgreSQL server (see {@link TcpForwarder}). */
+  private static final int DATABASE_PORT = 15432;
+
   private static final Map<String, String> NODE =
       Map.of("LGSP_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
 
@@ -70,13 +82,83 @@ class SeparateHostsTest {
 
   @Test
   @RequiresPeer(Peer.NETNS)
-  void exchangesAndADocumentCrossSixHostsSetUpWithTheCommandLineOfTheArchive() throws Exception {
+  void exchangesAndADocumentCrossSixHostsAndAGatewayRestartedWhileTheRegistryIsDownKeepsServing()
+      throws Exception {
     dist = Distribution.unpack(dir);
-    hosts = Namespaces.create(6);
+    onHosts(
+        6,
+        () -> {
+          Deployment d = deploy(Databases.SQLITE, true);
+          Path h3 = host(3), h4 = host(4), h5 = host(5);
+          String citizen = citizen(d.backendLog());
+          allowedAndDenied(citizen);
+          replayIsRefusedByTheProviderGateway(h3, h4, citizen);
+          checkpointsAreTimeStamped();
+          aDocumentCrossesTheAxis(h5);
+          aGatewayRestartedWhileTheRegistryIsDownServesOnItsCachedDirectory(d, citizen);
+          revokingTheConsumerGatewaysCertificateRefusesItsExchanges(d, citizen);
+        });
+  }
+
+  /**
+   * The same deployment with the registry (host 2) and gateway 3 on PostgreSQL, each in a fresh
+   * schema, without the document axis: the allowed and the denied exchange. The machine's server
+   * listens on 127.0.0.1 of the root namespace, which no host reaches; the test forwards the bridge
+   * address's port 15432 to it (a real deployment names its database host instead).
+   */
+  @Test
+  @RequiresPeer({Peer.NETNS, Peer.POSTGRES})
+  void exchangesCrossHostsWithTheRegistryAndAGatewayOnPostgresql() throws Exception {
+    dist = Distribution.unpack(dir);
+    String registrySchema = TestDatabases.postgresSchema();
+    String gatewaySchema = TestDatabases.postgresSchema();
+    onHosts(
+        5,
+        () -> {
+          URI server = URI.create(TestDatabases.postgresUrl().substring("jdbc:".length()));
+          try (TcpForwarder database =
+              TcpForwarder.start(
+                  new InetSocketAddress(Namespaces.BRIDGE, DATABASE_PORT),
+                  new InetSocketAddress(server.getHost(), port(server)))) {
+            Deployment d =
+                deploy(
+                    new Databases(
+                        onDatabaseHost(server, registrySchema),
+                        onDatabaseHost(server, gatewaySchema)),
+                    false);
+            allowedAndDenied(citizen(d.backendLog()));
+            assertThat(tables(registrySchema)).as("the registry's tables").isNotEmpty();
+            assertThat(tables(gatewaySchema)).as("gateway 3's tables").isNotEmpty();
+            assertThat(host(2).resolve("data/registry.db")).doesNotExist();
+            assertThat(host(3).resolve("data/gateway.db")).doesNotExist();
+          }
+        });
+  }
+
+  /** The JDBC URLs of the registry's and gateway 3's databases. */
+  private record Databases(String registry, String gateway3) {
+    static final Databases SQLITE =
+        new Databases("jdbc:sqlite:data/registry.db", "jdbc:sqlite:data/gateway.db");
+  }
+
+  /** What {@link #deploy} started and issued that later steps use. */
+  private record Deployment(Node registry, Node gateway3, Path backendLog, String gateway3Serial) {}
+
+  /** A running node: its process ({@code bin/lgsp serve ...}, pid of the JVM) and its log. */
+  private record Node(Process process, Path log) {}
+
+  /** Steps run on a set of hosts. */
+  private interface Steps {
+    void run() throws Exception;
+  }
+
+  /** Builds {@code count} hosts, runs {@code steps}, prints the logs on failure, removes all. */
+  private void onHosts(int count, Steps steps) throws Exception {
+    hosts = Namespaces.create(count);
     try {
-      deploy();
+      steps.run();
     } catch (Throwable t) {
-      printLogs();
+      printLogs(count);
       throw t;
     } finally {
       stopNodes();
@@ -84,8 +166,12 @@ class SeparateHostsTest {
     }
   }
 
-  private void deploy() throws Exception {
-    Path h1 = host(1), h2 = host(2), h3 = host(3), h4 = host(4), h5 = host(5), h6 = host(6);
+  /**
+   * Sets up hosts 1 to 5 (and 6, the document axis, when {@code axis}) with the command line, in
+   * the README's order, and waits for gateway 3's client port.
+   */
+  private Deployment deploy(Databases databases, boolean axis) throws Exception {
+    Path h1 = host(1), h2 = host(2), h5 = host(5);
 
     // 1. host 1, the CA: create it, serve OCSP, CRL and time-stamps
     Files.writeString(h1.resolve("ca.password"), "correct horse battery staple");
@@ -126,12 +212,12 @@ class SeparateHostsTest {
         registry:
           host: 10.77.0.2
           port: 7070
-          database: jdbc:sqlite:data/registry.db
+          database: %s
           adminTokenSha256: %s
           signing: {certificate: registry-signing.pem, key: registry-signing.key}
         """
-            .formatted(sha256(ADMIN_TOKEN)));
-    start(2, "serve", "-c", "registry.yaml");
+            .formatted(databases.registry(), sha256(ADMIN_TOKEN)));
+    Node registry = start(2, "serve", "-c", "registry.yaml");
     awaitPort(2, 7070);
     admin("trust-anchor", "add", "--certificate", "ca-chain.pem");
     admin("member", "add", TN, "--name", "UBND tỉnh Tây Ninh");
@@ -185,9 +271,10 @@ class SeparateHostsTest {
         "GET",
         "--path",
         "/citizens/*");
-    Path backendLog = start(5, "demo", "backend", "--host", "10.77.0.5", "--port", "9090");
+    Path backendLog = start(5, "demo", "backend", "--host", "10.77.0.5", "--port", "9090").log();
 
     // 5. the gateways: OCSP checking of peers, checkpoints time-stamped by the CA on host 1
+    Node gateway3 = null;
     for (int h : List.of(3, 4)) {
       Files.writeString(
           host(h).resolve("gateway.yaml"),
@@ -198,7 +285,7 @@ class SeparateHostsTest {
             host: %s
             clientHttpPort: %d
             peerPort: 5500
-            database: jdbc:sqlite:data/gateway.db
+            database: %s
             tls: {certificate: node-tls.pem, key: node-tls.key}
             signing:
               - {member: %s, certificate: signing.pem, key: signing.key}
@@ -211,20 +298,31 @@ class SeparateHostsTest {
               checkpointInterval: PT2S
               tsaUrl: http://10.77.0.1:7080/tsa
               tsaCertificates: [ca-chain.pem]
+          logging: {level: INFO}
           """
               .formatted(
                   h == 3 ? GW1 : GW2,
                   Namespaces.address(h),
                   h == 3 ? 8080 : -1,
+                  h == 3 ? databases.gateway3() : "jdbc:sqlite:data/gateway.db",
                   h == 3 ? TN : MPS,
                   h == 3
                       ? "[{id: %s, oauthClientId: portal, secretSha256: %s, certificates: []}]"
                           .formatted(PORTAL, sha256(PORTAL_SECRET))
                       : "[]"));
-      start(h, "serve", "-c", "gateway.yaml");
+      Node gateway = start(h, "serve", "-c", "gateway.yaml");
+      gateway3 = h == 3 ? gateway : gateway3;
     }
 
-    // 6. host 6, the document axis of two agencies; a signer key for the province, from host 1
+    if (axis) {
+      deployTheDocumentAxis(h1, h5, host(6));
+    }
+    awaitPort(3, 8080);
+    return new Deployment(registry, gateway3, backendLog, gw1Serial);
+  }
+
+  /** 6. host 6, the document axis of two agencies; a signer key for the province, from host 1. */
+  private void deployTheDocumentAxis(Path h1, Path h5, Path h6) throws Exception {
     csr(5, "tls", "000.00.00.H41", "province-document");
     issue(5, "province-document", "member-signing");
     Files.copy(h1.resolve("ca/chain.pem"), h6.resolve("ca-chain.pem"));
@@ -252,10 +350,21 @@ class SeparateHostsTest {
         """
             .formatted(sha256(provinceToken), sha256(departmentToken)));
     start(6, "serve", "-c", "axis.yaml");
+  }
 
-    // the exchanges: the portal (here, the test) calls gateway 3
-    awaitPort(3, 8080);
-    String citizen = citizen(backendLog);
+  /** The portal (here, the test) calls gateway 3: allowed, then denied. */
+  private void allowedAndDenied(String citizen) {
+    String token = allowed(citizen);
+    Answer denied = lookUp(token, "/households/" + citizen);
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.body()).contains("access.denied");
+  }
+
+  /**
+   * The portal gets a token from gateway 3 and looks {@code citizen} up: 200 once the gateway has a
+   * directory and fresh OCSP answers. Returns the token.
+   */
+  private String allowed(String citizen) {
     String token = portalToken();
     Answer allowed =
         await()
@@ -264,12 +373,12 @@ class SeparateHostsTest {
             .until(() -> lookUp(token, "/citizens/" + citizen), a -> a.status() != 503);
     assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
     assertThat(allowed.body()).contains(citizen);
-    Answer denied = lookUp(token, "/households/" + citizen);
-    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
-    assertThat(denied.body()).contains("access.denied");
-    replayIsRefusedByTheProviderGateway(h3, h4, citizen);
+    return token;
+  }
 
-    // a checkpoint of gateway 3's ledger, time-stamped by host 1's TSA, verified offline
+  /** A checkpoint of gateway 3's ledger, time-stamped by host 1's TSA, verified offline. */
+  private void checkpointsAreTimeStamped() {
+    Path h3 = dir.resolve("h3");
     await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofSeconds(3))
@@ -280,8 +389,10 @@ class SeparateHostsTest {
               String verified = run(3, "ledger", "verify", "audit", "--tsa-cert", "ca-chain.pem");
               assertThat(verified).containsPattern("[1-9]\\d* time-stamp tokens? verified");
             });
+  }
 
-    // a document from the province's system to the department's, both on host 5, through host 6
+  /** A document from the province's system to the department's, both on host 5, through host 6. */
+  private void aDocumentCrossesTheAxis(Path h5) throws Exception {
     awaitPort(6, 8090);
     Path document = h5.resolve("cong-van.edxml");
     var doc = Federation.sampleDocument("77", List.of(Federation.DEPARTMENT));
@@ -320,13 +431,39 @@ class SeparateHostsTest {
     assertThat(
             EdxmlCodec.parse(Files.readAllBytes(h5.resolve("received.edxml"))).pkg().fromOrganId())
         .isEqualTo("000.00.00.H41");
+  }
 
-    // host 1 revokes gateway 3's TLS certificate: OCSP says so, and the exchange is refused
+  /**
+   * Host 2's registry stops (SIGTERM), then host 3's gateway is stopped and started again with the
+   * same configuration: it cannot fetch a directory, so it installs the one it kept on disk ({@code
+   * gateway.directoryCache}, by default {@code data/directory.cache}) after verifying it again, and
+   * the portal's exchange still goes through (until that directory's expiry plus {@code
+   * directoryGrace}).
+   */
+  private void aGatewayRestartedWhileTheRegistryIsDownServesOnItsCachedDirectory(
+      Deployment d, String citizen) throws Exception {
+    Path cache = host(3).resolve("data/directory.cache");
+    assertThat(cache).as("the gateway's directory cache").isRegularFile().isNotEmptyFile();
+    stop(d.registry());
+    assertThat(portOpen(2, 7070)).as("the registry is down").isFalse();
+    stop(d.gateway3());
+    Node restarted = start(3, "serve", "-c", "gateway.yaml");
+    awaitPort(3, 8080);
+    assertThat(Files.readString(restarted.log()))
+        .containsPattern("directory serial \\d+ loaded from the cache .*directory\\.cache")
+        .contains("registry unreachable");
+    allowed(citizen); // with a new token: tokens live in the gateway's memory
+  }
+
+  /** Host 1 revokes gateway 3's TLS certificate: OCSP says so, and the exchange is refused. */
+  private void revokingTheConsumerGatewaysCertificateRefusesItsExchanges(
+      Deployment d, String citizen) throws Exception {
+    String token = portalToken();
     run(
         1,
         "ca",
         "revoke",
-        gw1Serial,
+        d.gateway3Serial(),
         "--reason",
         "key-compromise",
         "--dir",
@@ -504,25 +641,65 @@ class SeparateHostsTest {
     return serial.group(1);
   }
 
-  private Path start(int h, String... args) throws IOException {
+  private Node start(int h, String... args) throws IOException {
     Path log = host(h).resolve("node-" + nodes.size() + ".log");
-    nodes.add(dist.start(host(h), hosts.on(h), NODE, log, args));
-    return log;
+    Process p = dist.start(host(h), hosts.on(h), NODE, log, args);
+    nodes.add(p);
+    return new Node(p, log);
   }
 
-  private void awaitPort(int h, int port) {
+  /** SIGTERM ({@code ip netns exec} and {@code bin/lgsp} exec the JVM): it drains and exits 0. */
+  private static void stop(Node node) throws InterruptedException {
+    node.process().destroy();
+    assertThat(node.process().waitFor(40, TimeUnit.SECONDS)).as("stopped within 40 s").isTrue();
+    assertThat(node.process().exitValue()).as("exit code after SIGTERM").isZero();
+  }
+
+  private static void awaitPort(int h, int port) {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(Namespaces.address(h), port), 500);
-                return true;
-              } catch (IOException e) {
-                return false;
-              }
-            });
+        .until(() -> portOpen(h, port));
+  }
+
+  private static boolean portOpen(int h, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(Namespaces.address(h), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code jdbc:postgresql://BRIDGE:15432/DB?...&currentSchema=SCHEMA}: the server, as hosts see
+   * it.
+   */
+  private static String onDatabaseHost(URI server, String schema) {
+    String query = server.getRawQuery() == null ? "" : server.getRawQuery() + "&";
+    return "jdbc:postgresql://%s:%d%s?%scurrentSchema=%s"
+        .formatted(Namespaces.BRIDGE, DATABASE_PORT, server.getRawPath(), query, schema);
+  }
+
+  private static int port(URI server) {
+    return server.getPort() == -1 ? 5432 : server.getPort();
+  }
+
+  /** The tables in {@code schema}, read directly (not through the forwarder). */
+  private static List<String> tables(String schema) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(TestDatabases.postgresUrl());
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
+      q.setString(1, schema);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          names.add(r.getString(1));
+        }
+      }
+    }
+    return names;
   }
 
   private void stopNodes() throws InterruptedException {
@@ -530,14 +707,14 @@ class SeparateHostsTest {
       p.destroy();
     }
     for (Process p : nodes) {
-      if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     }
   }
 
-  private void printLogs() throws IOException {
-    for (int h = 1; h <= 6; h++) {
+  private void printLogs(int count) throws IOException {
+    for (int h = 1; h <= count; h++) {
       try (var files = Files.list(host(h))) {
         for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
           List<String> lines = Files.readAllLines(log);

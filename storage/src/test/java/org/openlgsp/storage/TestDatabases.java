@@ -23,19 +23,31 @@ public final class TestDatabases {
 
   /** A database in a new, empty schema; closing it does not drop the schema (inspect after). */
   public static Database postgres() {
-    String base =
-        System.getProperty(
-            "lgsp.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    String base = postgresUrl();
+    String separator = base.contains("?") ? "&" : "?";
+    return Database.open(base + separator + "currentSchema=" + postgresSchema());
+  }
+
+  /** The server tests use: {@code lgsp.postgres.url}, by default the local one. */
+  public static String postgresUrl() {
+    return System.getProperty(
+        "lgsp.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+  }
+
+  /**
+   * Creates a new, empty schema on {@link #postgresUrl()} and returns its name ({@code
+   * lgsp_test_...}); skips the test (or fails it when required) if the server does not answer.
+   */
+  public static String postgresSchema() {
     String schema = "lgsp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    try (Connection c = DriverManager.getConnection(base);
+    try (Connection c = DriverManager.getConnection(postgresUrl());
         Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       // the driver's first sentence, e.g. "Connection to 127.0.0.1:5432 refused"
       Peers.missing(Peer.POSTGRES, "unreachable (" + e.getMessage().split("\\. ")[0] + ")");
     }
-    String separator = base.contains("?") ? "&" : "?";
-    return Database.open(base + separator + "currentSchema=" + schema);
+    return schema;
   }
 
   public static Database open(String kind, Path folder) {
