@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
     this.ctx = ctx;
     warnIfFileDescriptorsShort(ctx.options());
     LocalSystems systems =
-        new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens());
+        new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens(), ctx.revocation());
     this.clientEdge =
         Edge.builder()
             .routes(
