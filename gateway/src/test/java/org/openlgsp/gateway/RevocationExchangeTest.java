@@ -96,15 +96,20 @@ class RevocationExchangeTest {
   record Outcome(Instant sent, int status, String code) {}
 
   Outcome call() throws Exception {
+    return send(
+        net.http,
+        HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
+            .header("Authorization", "Bearer " + token)
+            .header("X-Road-Client", TwoGateways.PORTAL.toString()));
+  }
+
+  /** Sends a GET with the issue header (citizens is a personal-data service); its outcome. */
+  private static Outcome send(java.net.http.HttpClient client, HttpRequest.Builder request)
+      throws Exception {
     Instant sent = Instant.now();
     HttpResponse<String> r =
-        net.http.send(
-            HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
-                .header("Authorization", "Bearer " + token)
-                .header("X-Road-Client", TwoGateways.PORTAL.toString())
-                .header("X-Road-Issue", "HS-2026-000123") // citizens is a personal-data service
-                .GET()
-                .build(),
+        client.send(
+            request.header("X-Road-Issue", "HS-2026-000123").GET().build(),
             HttpResponse.BodyHandlers.ofString());
     String code =
         r.statusCode() == 200
@@ -214,20 +219,10 @@ class RevocationExchangeTest {
   private Outcome overMutualTls(
       java.net.http.HttpClient client, String path, org.openlgsp.core.ClientId system)
       throws Exception {
-    Instant sent = Instant.now();
-    HttpResponse<String> r =
-        client.send(
-            HttpRequest.newBuilder(URI.create(net.clientTls() + path))
-                .header("X-Road-Client", system.toString())
-                .header("X-Road-Issue", "HS-2026-000123")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    String code =
-        r.statusCode() == 200
-            ? ""
-            : String.valueOf(Json.mapper().readValue(r.body(), Map.class).get("code"));
-    return new Outcome(sent, r.statusCode(), code);
+    return send(
+        client,
+        HttpRequest.newBuilder(URI.create(net.clientTls() + path))
+            .header("X-Road-Client", system.toString()));
   }
 
   @Test
