@@ -68,6 +68,17 @@ class TlsParametersTest {
   }
 
   @Test
+  void aTls12ClientReadyToRenegotiateIsRefusedBeforeItCouldTry() throws Exception {
+    // renegotiation exists only up to TLS 1.2; a client asking for 1.2 with legacy renegotiation
+    // allowed gets no session to renegotiate in
+    for (int port : List.of(net.tn.clientTlsPort(), net.mps.peerPort())) {
+      Handshake h = sClient(port, net.tnTls, "-tls1_2", "-legacy_renegotiation");
+      assertThat(h.established()).as("port %d: %s", port, h.output()).isFalse();
+      assertThat(h.output()).containsIgnoringCase("protocol version");
+    }
+  }
+
+  @Test
   void cbcSuitesAreRefusedWhateverTheVersion() throws Exception {
     // the CBC suites the JDK would otherwise negotiate under TLS 1.2 (testssl: LUCKY13)
     String cbc =
