@@ -86,7 +86,9 @@ final class TrustListener implements AutoCloseable {
         s = server.accept();
       } catch (IOException e) {
         if (!closed) {
+          // e.g. out of file descriptors: back off instead of spinning on the failure
           LOG.log(Level.WARNING, "trust services: accept failed", e);
+          java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
         }
         continue;
       }
@@ -106,6 +108,7 @@ final class TrustListener implements AutoCloseable {
       OutputStream out = s.getOutputStream();
       if (!admitted) {
         write(out, "HTTP/1.1", problem(busy()));
+        drainBriefly(s);
         return;
       }
       exchange(s.getInputStream(), out);
@@ -190,6 +193,21 @@ final class TrustListener implements AutoCloseable {
               new LgspException(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident));
     }
     write(out, version, answer);
+  }
+
+  /**
+   * Reads (and drops) what the refused client sent, for a second at most, so that closing does not
+   * reset the connection before the client has read the 503.
+   */
+  private void drainBriefly(Socket s) throws IOException {
+    s.shutdownOutput();
+    s.setSoTimeout((int) Math.min(1000, Math.max(1, exchangeTimeout.toMillis())));
+    InputStream in = s.getInputStream();
+    byte[] sink = new byte[4096];
+    int total = 0;
+    while (total < MAX_HEAD && in.read(sink) >= 0) {
+      total += sink.length;
+    }
   }
 
   /** The request line and header lines, or null when the client closed before the blank line. */
