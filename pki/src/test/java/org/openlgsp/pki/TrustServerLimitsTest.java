@@ -73,7 +73,8 @@ class TrustServerLimitsTest {
 
   @Test
   void connectionsBeyondTheLimitAreAnswered503UntilSlotsFreeUp() throws Exception {
-    trust = new TrustFixture(dir, o -> o.withLimits(TIMEOUT, 5));
+    // a longer timeout here: the five must still hold their slots when the sixth arrives
+    trust = new TrustFixture(dir, o -> o.withLimits(Duration.ofSeconds(5), 5));
     for (int i = 0; i < 5; i++) {
       Socket s = connect();
       s.getOutputStream().write('G');
@@ -84,7 +85,7 @@ class TrustServerLimitsTest {
 
     // the stalled five time out; then the listener serves again
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(get(connect(), "/ca")).startsWith("HTTP/1.1 200 "));
   }
 
