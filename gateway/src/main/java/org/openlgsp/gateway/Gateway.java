@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
     this.ctx = ctx;
     warnIfFileDescriptorsShort(ctx.options());
     LocalSystems systems =
-        new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens());
+        new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens(), ctx.revocation());
     this.clientEdge =
         Edge.builder()
             .routes(
@@ -101,12 +101,9 @@ public final class Gateway implements AutoCloseable {
             o.host(),
             o.clientTlsPort(),
             Optional.of(
-                Tls.builder()
-                    .sslContext(
-                        TlsContexts.create(nodeTls, new PinnedTrustManager(() -> systemPins)))
-                    .clientAuth(TlsClientAuth.OPTIONAL)
-                    .endpointIdentificationAlgorithm("NONE")
-                    .build()));
+                TlsPolicy.server(
+                    TlsContexts.create(nodeTls, new PinnedTrustManager(() -> systemPins)),
+                    TlsClientAuth.OPTIONAL)));
     this.clientHttp =
         o.clientHttpPort() < 0
             ? Optional.empty()
@@ -118,19 +115,16 @@ public final class Gateway implements AutoCloseable {
             o.host(),
             o.peerPort(),
             Optional.of(
-                Tls.builder()
-                    .sslContext(
-                        TlsContexts.create(
-                            nodeTls,
-                            new PinnedTrustManager(
-                                () ->
-                                    directory
-                                        .view()
-                                        .map(DirectoryView::allNodeFingerprints)
-                                        .orElse(Set.of()))))
-                    .clientAuth(TlsClientAuth.REQUIRED)
-                    .endpointIdentificationAlgorithm("NONE")
-                    .build()));
+                TlsPolicy.server(
+                    TlsContexts.create(
+                        nodeTls,
+                        new PinnedTrustManager(
+                            () ->
+                                directory
+                                    .view()
+                                    .map(DirectoryView::allNodeFingerprints)
+                                    .orElse(Set.of()))),
+                    TlsClientAuth.REQUIRED)));
   }
 
   /**

@@ -21,6 +21,12 @@ import org.openlgsp.edge.spi.Authenticator;
  * certificate, or else by a bearer token from {@code POST /token}. The principal is named by the
  * system's identifier and made once per system, so authenticating an exchange allocates nothing
  * beyond the certificate's fingerprint.
+ *
+ * <p>With OCSP checking on, a registered client certificate must also be known good at every
+ * request, as peers' certificates are (fail closed, answers cached within the freshness window):
+ * checking per request rather than at the handshake also catches keep-alive connections opened
+ * before the revocation. The refusal is {@code certificate.revoked}, {@code ocsp.stale}, {@code
+ * ocsp.unavailable} or {@code certificate.issuer_unknown}.
  */
 final class LocalSystems implements Authenticator {
   /** The role every local system holds: it may call the X-Road API of this gateway. */
@@ -28,13 +34,18 @@ final class LocalSystems implements Authenticator {
 
   private final Map<String, ClientId> byFingerprint;
   private final TokenService tokens;
+  private final Revocation revocation;
   private final Map<ClientId, Principal> principals = new HashMap<>();
   private final Map<String, ClientId> byActor = new HashMap<>();
 
   LocalSystems(
-      List<LocalSystem> systems, Map<String, ClientId> byFingerprint, TokenService tokens) {
+      List<LocalSystem> systems,
+      Map<String, ClientId> byFingerprint,
+      TokenService tokens,
+      Revocation revocation) {
     this.byFingerprint = byFingerprint;
     this.tokens = tokens;
+    this.revocation = revocation;
     for (LocalSystem s : systems) {
       Principal p = new Principal(s.id().toString(), Set.of(ROLE));
       principals.put(s.id(), p);
@@ -65,12 +76,16 @@ final class LocalSystems implements Authenticator {
     Optional<Certificate[]> certs =
         req.isSecure() ? req.remotePeer().tlsCertificates() : Optional.empty();
     if (certs.isPresent() && certs.get().length > 0) {
-      String fp = Certificates.fingerprint((X509Certificate) certs.get()[0]);
-      return Optional.ofNullable(byFingerprint.get(fp))
-          .orElseThrow(
-              () ->
-                  new LgspException(
-                      ErrorCode.CLIENT_UNAUTHENTICATED, "client certificate is not registered"));
+      X509Certificate cert = (X509Certificate) certs.get()[0];
+      ClientId system =
+          Optional.ofNullable(byFingerprint.get(Certificates.fingerprint(cert)))
+              .orElseThrow(
+                  () ->
+                      new LgspException(
+                          ErrorCode.CLIENT_UNAUTHENTICATED,
+                          "client certificate is not registered"));
+      revocation.requireGood(cert);
+      return system;
     }
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
     if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {

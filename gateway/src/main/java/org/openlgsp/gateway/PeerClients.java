@@ -73,14 +73,11 @@ final class PeerClients {
     NodeId id = node.id();
     var trust = new PinnedTrustManager(() -> pins(id));
     Tls tls =
-        Tls.builder()
-            .sslContext(
-                TlsContexts.create(
-                    nodeTls,
-                    new RecordingTrustManager(
-                        revocation.wrap(trust), cert -> presented.put(id, cert))))
-            .endpointIdentificationAlgorithm("NONE")
-            .build();
+        TlsPolicy.client(
+            TlsContexts.create(
+                nodeTls,
+                new RecordingTrustManager(
+                    revocation.wrap(trust), cert -> presented.put(id, cert))));
     return WebClient.builder()
         .baseUri(node.address())
         .tls(tls)

@@ -42,6 +42,15 @@ final class Revocation {
     checker.get().requireGood(certificate, decode(headers, staple));
   }
 
+  /**
+   * Refuses a certificate that is revoked or of unknown status when no staple can come with it (a
+   * local system's TLS client certificate): the responder is asked, answers cached per freshness
+   * window.
+   */
+  void requireGood(X509Certificate certificate) {
+    checker.ifPresent(c -> c.requireGood(certificate, Optional.empty()));
+  }
+
   /** The staple to attach for one of our own certificates, base64. */
   Optional<String> staple(X509Certificate own) {
     return checker.flatMap(c -> c.staple(own)).map(b -> Base64.getEncoder().encodeToString(b));

@@ -96,15 +96,20 @@ class RevocationExchangeTest {
   record Outcome(Instant sent, int status, String code) {}
 
   Outcome call() throws Exception {
+    return send(
+        net.http,
+        HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
+            .header("Authorization", "Bearer " + token)
+            .header("X-Road-Client", TwoGateways.PORTAL.toString()));
+  }
+
+  /** Sends a GET with the issue header (citizens is a personal-data service); its outcome. */
+  private static Outcome send(java.net.http.HttpClient client, HttpRequest.Builder request)
+      throws Exception {
     Instant sent = Instant.now();
     HttpResponse<String> r =
-        net.http.send(
-            HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
-                .header("Authorization", "Bearer " + token)
-                .header("X-Road-Client", TwoGateways.PORTAL.toString())
-                .header("X-Road-Issue", "HS-2026-000123") // citizens is a personal-data service
-                .GET()
-                .build(),
+        client.send(
+            request.header("X-Road-Issue", "HS-2026-000123").GET().build(),
             HttpResponse.BodyHandlers.ofString());
     String code =
         r.statusCode() == 200
@@ -175,6 +180,49 @@ class RevocationExchangeTest {
     Instant[] revokedAt = new Instant[1];
     List<Outcome> outcomes = trafficRevoking(net.mpsTls, 20, revokedAt);
     assertRefusedWithinOneWindow(outcomes, revokedAt[0]);
+  }
+
+  @Test
+  void aRevokedLocalSystemCertificateIsRefusedAtItsNextCallAndAnUnrevokedOneStillWorks()
+      throws Exception {
+    java.net.http.HttpClient portal = net.mtlsClient(net.portalClientCert);
+    java.net.http.HttpClient other = net.mtlsClient(net.otherClientCert);
+    assertThat(overMutualTls(portal, CITIZEN, TwoGateways.PORTAL).status()).isEqualTo(200);
+    assertThat(overMutualTls(other, "/listClients", TwoGateways.OTHER_SYSTEM).status())
+        .isEqualTo(200);
+
+    issuing.revoke(
+        net.portalClientCert.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    pkiClock.advance(FRESHNESS.plusSeconds(1)); // the cached "good" no longer counts
+
+    // the same client, likely on its keep-alive connection from before the revocation
+    Outcome refused = overMutualTls(portal, CITIZEN, TwoGateways.PORTAL);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.code()).isEqualTo("certificate.revoked");
+    Outcome listing = overMutualTls(portal, "/listClients", TwoGateways.PORTAL);
+    assertThat(listing.code()).isEqualTo("certificate.revoked");
+    assertThat(overMutualTls(other, "/listClients", TwoGateways.OTHER_SYSTEM).status())
+        .isEqualTo(200);
+    // the revoked certificate is refused, not the system: its bearer token still works
+    assertThat(call().status()).isEqualTo(200);
+  }
+
+  @Test
+  void aLocalSystemCertificateWhoseStatusCannotBeHadIsRefused() throws Exception {
+    java.net.http.HttpClient portal = net.mtlsClient(net.portalClientCert);
+    trust.close(); // the responder is gone before the gateway ever asked about this certificate
+    Outcome o = overMutualTls(portal, "/listClients", TwoGateways.PORTAL);
+    assertThat(o.status()).isEqualTo(503);
+    assertThat(o.code()).isEqualTo("ocsp.unavailable");
+  }
+
+  private Outcome overMutualTls(
+      java.net.http.HttpClient client, String path, org.openlgsp.core.ClientId system)
+      throws Exception {
+    return send(
+        client,
+        HttpRequest.newBuilder(URI.create(net.clientTls() + path))
+            .header("X-Road-Client", system.toString()));
   }
 
   @Test

@@ -63,6 +63,7 @@ final class TwoGateways implements AutoCloseable {
   final Credentials tnSigning;
   final Credentials mpsSigning;
   final Credentials portalClientCert;
+  final Credentials otherClientCert;
   final DirectoryHolder tnDirectory;
   final DirectoryHolder mpsDirectory;
   final Database tnDb;
@@ -127,6 +128,7 @@ final class TwoGateways implements AutoCloseable {
     tnSigning = creds(CertificateProfile.MEMBER_SIGNING, TAY_NINH.toString());
     mpsSigning = creds(CertificateProfile.MEMBER_SIGNING, MPS.toString());
     portalClientCert = creds(CertificateProfile.SYSTEM_CLIENT, PORTAL.toString());
+    otherClientCert = creds(CertificateProfile.SYSTEM_CLIENT, OTHER_SYSTEM.toString());
     tnSigningCertificates.add(tnSigning);
     tnTlsCertificates.add(tnTls);
     mpsTlsCertificates.add(mpsTls);
@@ -145,7 +147,9 @@ final class TwoGateways implements AutoCloseable {
     LocalSystem portal =
         LocalSystem.withSecret(PORTAL, "portal", PORTAL_SECRET)
             .withCertificate(Certificates.fingerprint(portalClientCert.certificate()));
-    LocalSystem other = LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET);
+    LocalSystem other =
+        LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET)
+            .withCertificate(Certificates.fingerprint(otherClientCert.certificate()));
     GatewayOptions tnOptions =
         GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits);
     GatewayOptions mpsOptions =
@@ -319,9 +323,14 @@ final class TwoGateways implements AutoCloseable {
 
   /** An HTTP client presenting the portal's TLS client certificate and pinning the gateway's. */
   HttpClient mtlsClient() {
+    return mtlsClient(portalClientCert);
+  }
+
+  /** An HTTP client presenting {@code systemCert} and pinning the gateway's certificate. */
+  HttpClient mtlsClient(Credentials systemCert) {
     SSLContext ctx =
         TlsContexts.create(
-            portalClientCert,
+            systemCert,
             new PinnedTrustManager(() -> Set.of(Certificates.fingerprint(tnTls.certificate()))));
     return HttpClient.newBuilder().sslContext(ctx).build();
   }

@@ -5,14 +5,29 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
-/** TLS 1.3 contexts from in-memory credentials, trusting either pinned certificates or CA roots. */
+/**
+ * TLS 1.3 contexts from in-memory credentials, trusting either pinned certificates or CA roots.
+ *
+ * <p>{@code SSLContext.getInstance("TLSv1.3")} does not restrict what is negotiated (a server
+ * context so made still speaks TLS 1.2 with CBC suites): every listener and client must also set
+ * {@link #PROTOCOLS} and {@link #CIPHER_SUITES} (the gateway's {@code TlsPolicy}). TLS 1.3 has no
+ * renegotiation, so with these parameters client-initiated renegotiation cannot happen.
+ */
 public final class TlsContexts {
+  /** The only protocol version OpenLGSP speaks, on every listener and towards peers. */
+  public static final List<String> PROTOCOLS = List.of("TLSv1.3");
+
+  /** The TLS 1.3 AEAD suites (RFC 8446 §9.1); the client's order of preference decides. */
+  public static final List<String> CIPHER_SUITES =
+      List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
   private TlsContexts() {}
 
   /** Presents {@code own} and trusts peers by {@code trust}. */

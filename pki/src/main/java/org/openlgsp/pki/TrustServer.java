@@ -1,11 +1,5 @@
 package org.openlgsp.pki;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CRLException;
@@ -14,13 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.Problem;
 
 /**
  * The trust services over HTTP, as relying parties expect them: {@code POST /ocsp} and {@code GET
@@ -28,19 +17,18 @@ import org.openlgsp.core.Problem;
  * chain, PEM) and, when a TSA runs here, {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal
  * for these: every answer is signed.
  *
- * <p>This listener is the JDK's HTTP server, not Helidon: OCSP and TSA clients in the field
- * (OpenSSL 3.0's {@code ocsp} and {@code ts} among them) speak HTTP/1.0, which Helidon 4 refuses
- * with 505.
+ * <p>This listener is a small HTTP/1.x server of its own ({@link TrustListener}), not Helidon: OCSP
+ * and TSA clients in the field (OpenSSL 3.0's {@code ocsp} and {@code ts} among them) speak
+ * HTTP/1.0, which Helidon 4 refuses with 505. Gateways fail closed when OCSP is unreachable, so the
+ * listener bounds what one client can hold: each connection's exchange must complete within {@link
+ * Options#exchangeTimeout()}, and at most {@link Options#maxConnections()} are open at once.
  */
 public final class TrustServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(TrustServer.class.getName());
-  private static final int MAX_REQUEST = 64 * 1024;
   private final CertificateAuthority ca;
   private final OcspResponder ocsp;
   private final Optional<TimeStampAuthority> tsa;
   private final Options options;
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final TrustListener server;
   private volatile CachedCrl crl;
 
   private record CachedCrl(Instant producedAt, byte[] der) {}
@@ -48,8 +36,23 @@ public final class TrustServer implements AutoCloseable {
   /**
    * @param crlValidity the CRL's nextUpdate distance
    * @param crlRefresh how often a new CRL is signed (so revocations show up within this time)
+   * @param exchangeTimeout how long a connection may take from being accepted to its answer sent
+   *     (request line, headers, body, answer); it is closed then, complete or not
+   * @param maxConnections connections open at once; further ones are answered 503 and closed
    */
-  public record Options(String host, int port, Duration crlValidity, Duration crlRefresh) {
+  public record Options(
+      String host,
+      int port,
+      Duration crlValidity,
+      Duration crlRefresh,
+      Duration exchangeTimeout,
+      int maxConnections) {
+    /** Default exchange timeout: ample for a DER request on a slow link, short for a stall. */
+    public static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default connection limit. */
+    public static final int MAX_CONNECTIONS = 256;
+
     public Options {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port out of range");
@@ -57,10 +60,29 @@ public final class TrustServer implements AutoCloseable {
       if (crlRefresh.compareTo(crlValidity) >= 0) {
         throw new IllegalArgumentException("the CRL must be refreshed before it expires");
       }
+      if (exchangeTimeout.isNegative()
+          || exchangeTimeout.isZero()
+          || exchangeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException(
+            "exchangeTimeout must be positive and at most 5 minutes");
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1");
+      }
+    }
+
+    /** With the default exchange timeout and connection limit. */
+    public Options(String host, int port, Duration crlValidity, Duration crlRefresh) {
+      this(host, port, crlValidity, crlRefresh, EXCHANGE_TIMEOUT, MAX_CONNECTIONS);
     }
 
     public static Options defaults(String host, int port) {
       return new Options(host, port, Duration.ofHours(24), Duration.ofMinutes(1));
+    }
+
+    /** These options with another exchange timeout and connection limit. */
+    public Options withLimits(Duration exchangeTimeout, int maxConnections) {
+      return new Options(host, port, crlValidity, crlRefresh, exchangeTimeout, maxConnections);
     }
   }
 
@@ -73,15 +95,13 @@ public final class TrustServer implements AutoCloseable {
     this.ocsp = ocsp;
     this.tsa = tsa;
     this.options = options;
-    try {
-      this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
-    } catch (IOException e) {
-      throw new PkiException(
-          "cannot listen on " + options.host() + ":" + options.port() + " for trust services", e);
-    }
-    server.createContext("/", this::dispatch);
-    server.setExecutor(executor);
-    server.start();
+    this.server =
+        new TrustListener(
+            options.host(),
+            options.port(),
+            options.exchangeTimeout(),
+            options.maxConnections(),
+            this::route);
   }
 
   public static TrustServer start(
@@ -93,7 +113,7 @@ public final class TrustServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The base URL to publish ({@link Publication#at(String)}). */
@@ -101,46 +121,34 @@ public final class TrustServer implements AutoCloseable {
     return "http://" + options.host() + ":" + port();
   }
 
-  private void dispatch(HttpExchange ex) {
-    try {
-      route(ex);
-    } catch (LgspException e) {
-      problem(ex, e);
-    } catch (IOException | RuntimeException e) {
-      String incident = java.util.UUID.randomUUID().toString();
-      LOG.log(Level.SEVERE, "trust services: internal error, incident " + incident, e);
-      problem(
-          ex, new LgspException(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident));
-    } finally {
-      ex.close();
+  private TrustListener.Answer route(String method, String rawTarget, byte[] body) {
+    String path = rawTarget.split("\\?", 2)[0];
+    if (path.startsWith("http://") || path.startsWith("https://")) { // absolute form (RFC 9112)
+      int slash = path.indexOf('/', path.indexOf("//") + 2);
+      path = slash < 0 ? "/" : path.substring(slash);
     }
+    if (path.equals("/ocsp") && method.equals("POST")) {
+      return ok("application/ocsp-response", ocsp.respond(body));
+    } else if (path.startsWith("/ocsp/") && method.equals("GET")) {
+      return ok("application/ocsp-response", ocsp.respond(fromGet(path.substring(6))));
+    } else if (path.equals("/crl") && method.equals("GET")) {
+      return ok("application/pkix-crl", currentCrl());
+    } else if (path.equals("/ca") && method.equals("GET")) {
+      return ok(
+          "application/pem-certificate-chain",
+          Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII));
+    } else if (path.equals("/tsa") && method.equals("POST") && tsa.isPresent()) {
+      return ok("application/timestamp-reply", tsa.get().respond(body));
+    }
+    throw new LgspException(
+        ErrorCode.RESOURCE_NOT_FOUND,
+        "no such endpoint; trust services are POST /ocsp, GET /ocsp/{request}, GET /crl,"
+            + " GET /ca"
+            + (tsa.isPresent() ? " and POST /tsa" : ""));
   }
 
-  private void route(HttpExchange ex) throws IOException {
-    {
-      String method = ex.getRequestMethod();
-      String path = ex.getRequestURI().getRawPath();
-      if (path.equals("/ocsp") && method.equals("POST")) {
-        send(ex, "application/ocsp-response", ocsp.respond(read(ex)));
-      } else if (path.startsWith("/ocsp/") && method.equals("GET")) {
-        send(ex, "application/ocsp-response", ocsp.respond(fromGet(path.substring(6))));
-      } else if (path.equals("/crl") && method.equals("GET")) {
-        send(ex, "application/pkix-crl", currentCrl());
-      } else if (path.equals("/ca") && method.equals("GET")) {
-        send(
-            ex,
-            "application/pem-certificate-chain",
-            Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII));
-      } else if (path.equals("/tsa") && method.equals("POST") && tsa.isPresent()) {
-        send(ex, "application/timestamp-reply", tsa.get().respond(read(ex)));
-      } else {
-        throw new LgspException(
-            ErrorCode.RESOURCE_NOT_FOUND,
-            "no such endpoint; trust services are POST /ocsp, GET /ocsp/{request}, GET /crl,"
-                + " GET /ca"
-                + (tsa.isPresent() ? " and POST /tsa" : ""));
-      }
-    }
+  private static TrustListener.Answer ok(String contentType, byte[] body) {
+    return new TrustListener.Answer(200, contentType, body);
   }
 
   private static byte[] fromGet(String encoded) {
@@ -174,42 +182,8 @@ public final class TrustServer implements AutoCloseable {
     return c.der();
   }
 
-  private static byte[] read(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_REQUEST + 1);
-      if (body.length > MAX_REQUEST) {
-        throw new LgspException(ErrorCode.REQUEST_TOO_LARGE, "requests are at most 64 KiB");
-      }
-      return body;
-    }
-  }
-
-  private static void send(HttpExchange ex, String contentType, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    ex.sendResponseHeaders(200, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  private static void problem(HttpExchange ex, LgspException e) {
-    Problem p = e.toProblem();
-    byte[] body = p.toJsonBytes();
-    try {
-      ex.getResponseHeaders().set("Content-Type", Problem.MEDIA_TYPE);
-      ex.sendResponseHeaders(p.status(), body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    } catch (IOException ignored) {
-      // The client went away; nothing left to tell it.
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdown();
+    server.close();
   }
 }

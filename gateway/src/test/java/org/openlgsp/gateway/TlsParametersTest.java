@@ -1,0 +1,140 @@
+package org.openlgsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.pki.Pem;
+import org.openlgsp.pki.TlsContexts;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
+
+/**
+ * What the gateway's TLS listeners serve, seen by OpenSSL's {@code s_client} as an independent
+ * peer: TLS 1.3 with the three AEAD suites of docs/pki.md and nothing else — a TLS 1.2 client (and
+ * with it every CBC suite and any renegotiation) is refused on the client and the peer port.
+ */
+@RequiresPeer(Peer.OPENSSL)
+class TlsParametersTest {
+  @TempDir Path dir;
+  TwoGateways net;
+
+  @BeforeEach
+  void start() {
+    net = new TwoGateways(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    net.close();
+  }
+
+  record Handshake(boolean established, String output) {
+    String protocol() {
+      return line("Protocol version: ");
+    }
+
+    String suite() {
+      return line("Ciphersuite: ");
+    }
+
+    private String line(String prefix) {
+      return output
+          .lines()
+          .filter(l -> l.startsWith(prefix))
+          .map(l -> l.substring(prefix.length()).trim())
+          .findFirst()
+          .orElse("");
+    }
+  }
+
+  @Test
+  void tls12ClientsAreRefusedOnTheClientAndThePeerPort() throws Exception {
+    for (int port : List.of(net.tn.clientTlsPort(), net.mps.peerPort())) {
+      Handshake h = sClient(port, net.tnTls, "-tls1_2");
+      assertThat(h.established()).as("TLS 1.2 on port %d: %s", port, h.output()).isFalse();
+      assertThat(h.output()).containsIgnoringCase("protocol version");
+    }
+  }
+
+  @Test
+  void aTls12ClientReadyToRenegotiateIsRefusedBeforeItCouldTry() throws Exception {
+    // renegotiation exists only up to TLS 1.2; a client asking for 1.2 with legacy renegotiation
+    // allowed gets no session to renegotiate in
+    for (int port : List.of(net.tn.clientTlsPort(), net.mps.peerPort())) {
+      Handshake h = sClient(port, net.tnTls, "-tls1_2", "-legacy_renegotiation");
+      assertThat(h.established()).as("port %d: %s", port, h.output()).isFalse();
+      assertThat(h.output()).containsIgnoringCase("protocol version");
+    }
+  }
+
+  @Test
+  void cbcSuitesAreRefusedWhateverTheVersion() throws Exception {
+    // the CBC suites the JDK would otherwise negotiate under TLS 1.2 (testssl: LUCKY13)
+    String cbc =
+        "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256"
+            + ":ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA";
+    for (int port : List.of(net.tn.clientTlsPort(), net.mps.peerPort())) {
+      Handshake h = sClient(port, net.tnTls, "-no_tls1_3", "-cipher", cbc);
+      assertThat(h.established()).as("CBC on port %d: %s", port, h.output()).isFalse();
+    }
+  }
+
+  @Test
+  void tls13WithEachDocumentedSuiteAndARegisteredCertificateIsAccepted() throws Exception {
+    for (String suite : TlsContexts.CIPHER_SUITES) {
+      Handshake client =
+          sClient(net.tn.clientTlsPort(), net.portalClientCert, "-tls1_3", "-ciphersuites", suite);
+      assertThat(client.established()).as(client.output()).isTrue();
+      assertThat(client.protocol()).isEqualTo("TLSv1.3");
+      assertThat(client.suite()).isEqualTo(suite);
+      Handshake peer = sClient(net.mps.peerPort(), net.tnTls, "-tls1_3", "-ciphersuites", suite);
+      assertThat(peer.established()).as(peer.output()).isTrue();
+      assertThat(peer.suite()).isEqualTo(suite);
+    }
+  }
+
+  /** One handshake by {@code openssl s_client -brief} presenting {@code own}; stdin is empty. */
+  Handshake sClient(int port, Credentials own, String... options) throws IOException {
+    Path cert = Files.createTempFile(dir, "cert", ".pem");
+    Path key = Files.createTempFile(dir, "key", ".pem");
+    Files.writeString(cert, Pem.write(own.certificate()));
+    Files.writeString(key, Pem.write(own.key()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "s_client",
+                "-brief",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-cert",
+                cert.toString(),
+                "-key",
+                key.toString()));
+    cmd.addAll(List.of(options));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    try {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("openssl s_client did not finish: " + cmd);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Handshake(out.contains("CONNECTION ESTABLISHED"), out);
+  }
+}
