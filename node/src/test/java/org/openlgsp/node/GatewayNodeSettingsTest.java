@@ -126,6 +126,7 @@ class GatewayNodeSettingsTest {
   @Test
   void theRegistryListensOnItsConfiguredHostAndNoOther() throws Exception {
     write(
+        dir,
         "registry-signing",
         ca.issueCredentials(
             CertificateProfile.DIRECTORY_SIGNING,
