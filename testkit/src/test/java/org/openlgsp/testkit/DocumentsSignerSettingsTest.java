@@ -40,7 +40,9 @@ import org.openlgsp.storage.Database;
  * {@code documents.trustAnchors}, {@code signerMustMatchSender} and {@code revocation} reach the
  * running document axis: the same signed packages from the People's Committee of Nghệ An are taken
  * or refused as the file says — a signer from a CA outside the anchors, a signer of another agency
- * (only when the signer must match the sender), a revoked signer (only with OCSP checking).
+ * (only when the signer must match the sender), a revoked signer (only with OCSP checking); and
+ * {@code revocation.issuers}, {@code timeout} and {@code freshness} decide which CAs the responder
+ * is asked about, how long a hung one is waited for, and how old an answer may be.
  */
 class DocumentsSignerSettingsTest {
   @TempDir Path dir;
@@ -48,13 +50,13 @@ class DocumentsSignerSettingsTest {
   final String token = "province-token";
   Database caDb;
   TrustServer ocsp;
+  CertificateAuthority root;
   CertificateAuthority issuing;
 
   /** The agencies' CA: a root and an issuing CA whose certificates name its OCSP responder. */
   @BeforeEach
   void pki() throws IOException {
-    CertificateAuthority root =
-        CertificateAuthority.createRoot("Agency Root CA", Duration.ofDays(10));
+    root = CertificateAuthority.createRoot("Agency Root CA", Duration.ofDays(10));
     Credentials ca =
         root.issueCredentials(
             CertificateProfile.INTERMEDIATE_CA,
@@ -75,6 +77,8 @@ class DocumentsSignerSettingsTest {
             TrustServer.Options.defaults("127.0.0.1", port));
     Files.writeString(
         dir.resolve("agency-ca.pem"), Pem.write(issuing.certificate(), root.certificate()));
+    Files.writeString(dir.resolve("agency-root.pem"), Pem.write(root.certificate()));
+    Files.writeString(dir.resolve("agency-issuing.pem"), Pem.write(issuing.certificate()));
     Files.writeString(
         dir.resolve("other-ca.pem"),
         Pem.write(CertificateAuthority.createRoot("Other CA", Duration.ofDays(1)).certificate()));
@@ -139,6 +143,88 @@ class DocumentsSignerSettingsTest {
   }
 
   /**
+   * Anchored at the root only (the issuing CA travels in the signature's KeyInfo), the axis knows
+   * no CA to ask the responder about the signer: refused with {@code certificate.issuer_unknown},
+   * unless {@code revocation.issuers} names the issuing CA.
+   */
+  @Test
+  void revocationIssuersAreTheCasTheAxisAsksAboutBesidesItsAnchors() throws Exception {
+    SigningKey province = key(issuing, Federation.PROVINCE);
+    int port = freePort();
+
+    try (DocumentsNode axis =
+        start(port, "trustAnchors: [agency-root.pem]\n  revocation: {freshness: PT5M}")) {
+      assertThat(send(port, "31", province)).contains("certificate.issuer_unknown");
+    }
+    try (DocumentsNode axis =
+        start(
+            port,
+            "trustAnchors: [agency-root.pem]\n"
+                + "  revocation: {issuers: [agency-issuing.pem], freshness: PT5M}")) {
+      assertThat(send(port, "32", province)).isEqualTo("taken");
+    }
+  }
+
+  /**
+   * A signer whose CA's OCSP responder takes connections and never answers: the package is refused
+   * with {@code ocsp.unavailable} once {@code revocation.timeout} has passed, not before.
+   */
+  @Test
+  void revocationTimeoutIsHowLongTheAxisWaitsForAHungResponder() throws Exception {
+    try (ServerSocket hung = new ServerSocket(0);
+        Database hungDb = Database.sqlite(dir.resolve("hung-ca.db"))) {
+      CertificateAuthority hungCa =
+          CertificateAuthority.of(
+              root.issueCredentials(
+                  CertificateProfile.INTERMEDIATE_CA,
+                  "Hung Issuing CA",
+                  "OpenLGSP",
+                  List.of(),
+                  Duration.ofDays(5)),
+              hungDb,
+              Publication.at("http://127.0.0.1:" + hung.getLocalPort()),
+              Clock.systemUTC());
+      Files.writeString(dir.resolve("hung-issuing.pem"), Pem.write(hungCa.certificate()));
+      SigningKey province = key(hungCa, Federation.PROVINCE);
+      int port = freePort();
+      String anchors =
+          "trustAnchors: [agency-root.pem]\n  revocation: {issuers: [hung-issuing.pem], ";
+
+      try (DocumentsNode axis = start(port, anchors + "timeout: PT1S}")) {
+        long started = System.nanoTime();
+        assertThat(send(port, "41", province)).contains("ocsp.unavailable");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+            .isLessThan(Duration.ofSeconds(6));
+      }
+      try (DocumentsNode axis = start(port, anchors + "timeout: PT6S}")) {
+        long started = System.nanoTime();
+        assertThat(send(port, "42", province)).contains("ocsp.unavailable");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+      }
+    }
+  }
+
+  /**
+   * With the axis's clock 40 s ahead, every OCSP answer is 40 s old to it: good enough under the
+   * default freshness, stale ({@code ocsp.stale}) under {@code revocation.freshness: PT20S}.
+   */
+  @Test
+  void revocationFreshnessDecidesHowOldAnOcspAnswerMayBe() throws Exception {
+    Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(40));
+    int port = freePort();
+    String anchors = "trustAnchors: [agency-ca.pem]\n  revocation: ";
+
+    try (DocumentsNode axis = start(port, anchors + "{timeout: PT5S}", ahead)) {
+      assertThat(send(port, "51", key(issuing, Federation.PROVINCE))).isEqualTo("taken");
+    }
+    try (DocumentsNode axis = start(port, anchors + "{freshness: PT20S}", ahead)) {
+      assertThat(send(port, "52", key(issuing, Federation.PROVINCE))).contains("ocsp.stale");
+    }
+  }
+
+  /**
    * The province sends document {@code number} to the department, signed by {@code key}: "taken",
    * or the refusal's problem document.
    */
@@ -170,6 +256,10 @@ class DocumentsSignerSettingsTest {
 
   /** A documents-only node from its file, with {@code settings} (documents lines) added. */
   private DocumentsNode start(int port, String settings) throws IOException {
+    return start(port, settings, Clock.systemUTC());
+  }
+
+  private DocumentsNode start(int port, String settings, Clock clock) throws IOException {
     Path file = dir.resolve("axis.yaml");
     Files.writeString(
         file,
@@ -194,8 +284,7 @@ class DocumentsSignerSettingsTest {
             + ", tokenSha256: "
             + AxisServer.hashToken("department-token")
             + "}\n");
-    return DocumentsNode.start(
-        NodeConfig.read(file).documents().orElseThrow(), dir, Clock.systemUTC());
+    return DocumentsNode.start(NodeConfig.read(file).documents().orElseThrow(), dir, clock);
   }
 
   private static int freePort() throws IOException {
