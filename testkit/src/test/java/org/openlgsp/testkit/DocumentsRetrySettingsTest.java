@@ -3,8 +3,6 @@ package org.openlgsp.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,11 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.documents.AxisClient;
-import org.openlgsp.documents.AxisServer;
 import org.openlgsp.documents.EdxmlCodec;
 import org.openlgsp.gateway.MutableClock;
 import org.openlgsp.node.DocumentsNode;
-import org.openlgsp.node.NodeConfig;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.Pem;
 
@@ -39,40 +35,24 @@ class DocumentsRetrySettingsTest {
 
   @Test
   void attemptsFollowRetryBaseUpToRetryMaxAndStopAtMaxAttempts() throws Exception {
-    int port = freePort();
+    int port = AxisFiles.freePort();
     Files.writeString(
         dir.resolve("agency-ca.pem"),
         Pem.write(CertificateAuthority.createRoot("Agency CA", Duration.ofDays(1)).certificate()));
     Files.writeString(dir.resolve("axis.secret"), "axis-secret\n");
-    Path file = dir.resolve("axis.yaml");
-    Files.writeString(
-        file,
-        "instance: VN\n"
-            + "documents:\n"
-            + "  port: "
-            + port
-            + "\n  relayPort: "
-            + freePort()
-            + "\n  database: jdbc:sqlite:data/axis.db\n"
-            + "  trustAnchors: [agency-ca.pem]\n"
+    String settings =
+        "trustAnchors: [agency-ca.pem]\n"
             + "  signatureRequired: false\n"
             + "  retryBase: PT10S\n"
             + "  retryMax: PT40S\n"
             + "  maxAttempts: 5\n"
             + "  gateway: {url: \"http://127.0.0.1:"
-            + freePort() // nothing listens: the gateway is down
+            + AxisFiles.freePort() // nothing listens: the gateway is down
             + "\", client: "
             + Federation.NA_AXIS
-            + ", oauthClientId: na-axis, secretFile: axis.secret}\n"
-            + "  agencies:\n"
-            + "    - {code: "
-            + Federation.PROVINCE.value()
-            + ", tokenSha256: "
-            + AxisServer.hashToken(token)
-            + "}\n");
+            + ", oauthClientId: na-axis, secretFile: axis.secret}";
     MutableClock clock = new MutableClock();
-    try (DocumentsNode axis =
-        DocumentsNode.start(NodeConfig.read(file).documents().orElseThrow(), dir, clock)) {
+    try (DocumentsNode axis = AxisFiles.start(dir, port, token, settings, clock)) {
       byte[] pkg =
           EdxmlCodec.write(Federation.sampleDocument("31", List.of(Federation.GOVERNMENT_OFFICE)));
       long before = clock.millis();
@@ -154,11 +134,5 @@ class DocumentsRetrySettingsTest {
 
   private Connection database() throws SQLException {
     return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/axis.db"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -20,11 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.documents.AxisClient;
-import org.openlgsp.documents.AxisServer;
 import org.openlgsp.documents.SignedPackages;
 import org.openlgsp.documents.SigningKey;
 import org.openlgsp.node.DocumentsNode;
-import org.openlgsp.node.NodeConfig;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
@@ -260,36 +258,10 @@ class DocumentsSignerSettingsTest {
   }
 
   private DocumentsNode start(int port, String settings, Clock clock) throws IOException {
-    Path file = dir.resolve("axis.yaml");
-    Files.writeString(
-        file,
-        "instance: VN\n"
-            + "documents:\n"
-            + "  port: "
-            + port
-            + "\n  relayPort: "
-            + freePort()
-            + "\n  database: jdbc:sqlite:data/axis.db\n"
-            + "  "
-            + settings
-            + "\n"
-            + "  agencies:\n"
-            + "    - {code: "
-            + Federation.PROVINCE.value()
-            + ", tokenSha256: "
-            + AxisServer.hashToken(token)
-            + "}\n"
-            + "    - {code: "
-            + Federation.DEPARTMENT.value()
-            + ", tokenSha256: "
-            + AxisServer.hashToken("department-token")
-            + "}\n");
-    return DocumentsNode.start(NodeConfig.read(file).documents().orElseThrow(), dir, clock);
+    return AxisFiles.start(dir, port, token, settings, clock);
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return AxisFiles.freePort();
   }
 }

@@ -72,7 +72,8 @@ class GatewayWitnessSettingsTest {
           written.replace(
               "\n    witnessFor: []\n", api + "    witnessFor: [\"" + tayNinhKey + "\"]\n"));
       try (GatewayNode provider = start(file)) {
-        NoteVerifier witness = NoteVerifier.parse(body(url + "/ledger/v1/witness/vkey").strip());
+        NoteVerifier witness =
+            NoteVerifier.parse(RegistryWitnessTest.get(url + "/ledger/v1/witness/vkey").strip());
         SignedNote.Line line = WitnessHttp.client("mps", url).cosign(0, List.of(), tayNinh.note());
         SignedNote cosigned = tayNinh.note().with(line);
         assertThat(cosigned.verifiedBy(witness)).isTrue();
@@ -93,16 +94,6 @@ class GatewayWitnessSettingsTest {
     return HttpClient.newHttpClient()
         .send(b.build(), HttpResponse.BodyHandlers.discarding())
         .statusCode();
-  }
-
-  private static String body(String url) throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
   }
 
   private static int freePort() throws Exception {
