@@ -206,7 +206,7 @@ public final class RevocationChecker {
             + CertificateValidator.describe(certificate)
             + " was issued by "
             + certificate.getIssuerX500Principal().getName()
-            + ", which is not a CA this gateway checks revocation with; add the CA as a trust"
-            + " anchor");
+            + ", which is not a CA this node checks revocation with; add the CA as a trust"
+            + " anchor or to revocation.issuers");
   }
 }

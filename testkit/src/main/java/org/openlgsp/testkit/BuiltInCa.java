@@ -32,6 +32,7 @@ final class BuiltInCa implements AutoCloseable {
   private final CertificateAuthority issuing;
   private final Database db;
   private final TrustServer server;
+  private boolean serving = true;
 
   private BuiltInCa(
       CertificateAuthority root, CertificateAuthority issuing, Database db, TrustServer server) {
@@ -129,9 +130,17 @@ final class BuiltInCa implements AutoCloseable {
     }
   }
 
+  /** Stops the trust services (OCSP, CRL, TSA); their port is then free. */
+  synchronized void stopServices() {
+    if (serving) {
+      serving = false;
+      server.close();
+    }
+  }
+
   @Override
   public void close() {
-    server.close();
+    stopServices();
     db.close();
   }
 }

@@ -142,6 +142,9 @@ public final class Federation implements AutoCloseable {
    *
    * @param citizens how many the sample population database holds ({@link Scenario#EXCHANGE})
    * @param revocationChecking whether gateways check peers' certificates by OCSP
+   * @param anchorsInDirectory whether the CA chain is imported as the directory's trust anchors;
+   *     without them the registry publishes any usable certificate and a gateway checking
+   *     revocation knows the issuing CA only from {@code gateway.revocation.issuers}
    * @param startGovernmentAxis false only configures the Government Office's axis ({@code
    *     vpcp-axis.yaml}), for a test to run it in another process ({@link Scenario#DOCUMENTS})
    * @param extraSignerAnchors further CAs whose document signers the axes accept (the benchmark's
@@ -153,6 +156,7 @@ public final class Federation implements AutoCloseable {
       Ports ports,
       int citizens,
       boolean revocationChecking,
+      boolean anchorsInDirectory,
       boolean startGovernmentAxis,
       List<X509Certificate> extraSignerAnchors,
       PrintStream out) {
@@ -166,13 +170,13 @@ public final class Federation implements AutoCloseable {
     /** Portal and population database with {@code citizens} generated citizens, silently. */
     public static Options exchange(int citizens) {
       return new Options(
-          Scenario.EXCHANGE, Ports.ephemeral(), citizens, true, true, List.of(), silent());
+          Scenario.EXCHANGE, Ports.ephemeral(), citizens, true, true, true, List.of(), silent());
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
     public static Options documents() {
       return new Options(
-          Scenario.DOCUMENTS, Ports.ephemeral(), 0, false, true, List.of(), silent());
+          Scenario.DOCUMENTS, Ports.ephemeral(), 0, false, true, true, List.of(), silent());
     }
 
     public Options withPorts(Ports ports) {
@@ -181,6 +185,7 @@ public final class Federation implements AutoCloseable {
           ports,
           citizens,
           revocationChecking,
+          anchorsInDirectory,
           startGovernmentAxis,
           extraSignerAnchors,
           out);
@@ -192,6 +197,7 @@ public final class Federation implements AutoCloseable {
           ports,
           citizens,
           revocationChecking,
+          anchorsInDirectory,
           startGovernmentAxis,
           extraSignerAnchors,
           out);
@@ -199,18 +205,52 @@ public final class Federation implements AutoCloseable {
 
     public Options withRevocationChecking(boolean on) {
       return new Options(
-          scenario, ports, citizens, on, startGovernmentAxis, extraSignerAnchors, out);
+          scenario,
+          ports,
+          citizens,
+          on,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out);
+    }
+
+    /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
+    public Options withoutAnchorsInDirectory() {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          false,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out);
     }
 
     /** The Government Office's axis is configured but not started. */
     public Options withGovernmentAxisElsewhere() {
       return new Options(
-          scenario, ports, citizens, revocationChecking, false, extraSignerAnchors, out);
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          false,
+          extraSignerAnchors,
+          out);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
       return new Options(
-          scenario, ports, citizens, revocationChecking, startGovernmentAxis, anchors, out);
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          anchors,
+          out);
     }
 
     private static PrintStream silent() {
@@ -432,8 +472,10 @@ public final class Federation implements AutoCloseable {
   }
 
   private void register(RegistryClient admin) throws IOException {
-    admin.addTrustAnchors(
-        new AdminRequests.TrustAnchor(Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
+    if (options.anchorsInDirectory()) {
+      admin.addTrustAnchors(
+          new AdminRequests.TrustAnchor(Pem.write(ca.issuingCertificate(), ca.rootCertificate())));
+    }
     for (Side side : List.of(consumerSide, providerSide)) {
       admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
     }
@@ -748,6 +790,21 @@ public final class Federation implements AutoCloseable {
   /** The certificate the built-in TSA chains to. */
   public X509Certificate tsaTrustAnchor() {
     return ca.rootCertificate();
+  }
+
+  /**
+   * Stops the CA's trust services (OCSP, CRL, TSA) and holds their port with a listener that takes
+   * connections and never answers, as a hung responder does, until the returned listener or the
+   * federation closes (then connections to the port are refused).
+   */
+  public ServerSocket silenceTrustServices() throws IOException {
+    ca.stopServices();
+    int port = java.net.URI.create(ca.trustServicesUrl()).getPort();
+    ServerSocket silent = new ServerSocket();
+    silent.setReuseAddress(true);
+    silent.bind(new java.net.InetSocketAddress("127.0.0.1", port), 50);
+    running.add(silent);
+    return silent;
   }
 
   /** Entries in the consumer and provider gateways' ledgers. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.documents.AxisClient;
-import org.openlgsp.documents.AxisServer;
 import org.openlgsp.documents.EdxmlCodec;
 import org.openlgsp.node.DocumentsNode;
-import org.openlgsp.node.NodeConfig;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.Pem;
 
@@ -66,38 +63,16 @@ class DocumentsAxisSettingsTest {
     }
   }
 
-  /** A documents-only node from its file, with {@code settings} (documents lines) added. */
   private DocumentsNode start(int port, String settings) throws IOException {
-    Path file = dir.resolve("axis.yaml");
-    Files.writeString(
-        file,
-        "instance: VN\n"
-            + "documents:\n"
-            + "  port: "
-            + port
-            + "\n  relayPort: "
-            + freePort()
-            + "\n  database: jdbc:sqlite:data/axis.db\n"
-            + "  trustAnchors: [agency-ca.pem]\n"
-            + (settings.isEmpty() ? "" : "  " + settings + "\n")
-            + "  agencies:\n"
-            + "    - {code: "
-            + Federation.PROVINCE.value()
-            + ", tokenSha256: "
-            + AxisServer.hashToken(token)
-            + "}\n"
-            + "    - {code: "
-            + Federation.DEPARTMENT.value()
-            + ", tokenSha256: "
-            + AxisServer.hashToken("department-token")
-            + "}\n");
-    return DocumentsNode.start(
-        NodeConfig.read(file).documents().orElseThrow(), dir, Clock.systemUTC());
+    return AxisFiles.start(
+        dir,
+        port,
+        token,
+        "trustAnchors: [agency-ca.pem]" + (settings.isEmpty() ? "" : "\n  " + settings),
+        Clock.systemUTC());
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return AxisFiles.freePort();
   }
 }

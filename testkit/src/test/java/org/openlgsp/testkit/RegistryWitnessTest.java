@@ -38,7 +38,8 @@ import org.openlgsp.storage.Database;
 class RegistryWitnessTest {
   @TempDir Path dir;
 
-  private static String get(String url) throws Exception {
+  /** The body of a 200 answer to GET {@code url}. */
+  static String get(String url) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
