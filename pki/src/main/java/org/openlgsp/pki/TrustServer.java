@@ -49,11 +49,12 @@ public final class TrustServer implements AutoCloseable {
   static final int MAX_BODY = 64 * 1024;
 
   /**
-   * The JDK HTTP server's settings this listener relies on (JDK 21 and later; {@code
-   * sun.net.httpserver.ServerConfig}), set as system properties when this class initialises unless
-   * the operator set them (e.g. {@code -Dsun.net.httpserver.maxReqTime=20}). The JDK reads them
-   * once, when the first HTTP server of the process is created, and applies them to every HTTP
-   * server of the process:
+   * The JDK HTTP server's settings this listener relies on ({@code
+   * sun.net.httpserver.ServerConfig}; checked against the JDK 25 sources and tested on JDK 25 by
+   * {@code TrustServerLimitsTest}: an older JDK may lack some, and ignores what it lacks), set as
+   * system properties when this class initialises unless the operator set them (e.g. {@code
+   * -Dsun.net.httpserver.maxReqTime=20}). The JDK reads them once, when the first HTTP server of
+   * the process is created, and applies them to every HTTP server of the process:
    *
    * <ul>
    *   <li>{@code sun.net.httpserver.maxReqTime}, seconds: from the first byte of a request to its
