@@ -94,7 +94,10 @@ public final class TrustServer implements AutoCloseable {
     return Collections.unmodifiableMap(limits);
   }
 
-  /** The value in force in this process of one of {@link #JDK_SERVER_LIMITS}. */
+  /**
+   * The value this process has for one of {@link #JDK_SERVER_LIMITS}; the JDK server uses it if it
+   * was set before the process's first JDK HTTP server was created.
+   */
   static long jdkServerLimit(String property) {
     return Long.parseLong(System.getProperty(property, JDK_SERVER_LIMITS.get(property)).trim());
   }
