@@ -21,11 +21,6 @@ final class TrustFixture implements AutoCloseable {
   final String baseUrl;
 
   TrustFixture(Path dir) {
-    this(dir, o -> o);
-  }
-
-  /** With the trust server's options changed by {@code options} (e.g. shorter limits). */
-  TrustFixture(Path dir, java.util.function.UnaryOperator<TrustServer.Options> options) {
     int port = freePort();
     baseUrl = "http://127.0.0.1:" + port;
     db = TestDatabases.sqlite(dir);
@@ -41,10 +36,7 @@ final class TrustFixture implements AutoCloseable {
     tsa = TimeStampAuthority.create(issuing, Clock.systemUTC());
     server =
         TrustServer.start(
-            issuing,
-            responder,
-            Optional.of(tsa),
-            options.apply(TrustServer.Options.defaults("127.0.0.1", port)));
+            issuing, responder, Optional.of(tsa), TrustServer.Options.defaults("127.0.0.1", port));
   }
 
   Credentials issue(CertificateProfile profile, String cn) {
