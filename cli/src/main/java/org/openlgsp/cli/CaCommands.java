@@ -123,6 +123,30 @@ final class CaCommands {
         description = "JDBC URL of the CA records (default: jdbc:sqlite:DIR/ca.db).")
     Optional<String> database;
 
+    @Option(
+        names = "--tsa-policy",
+        paramLabel = "OID",
+        description =
+            "TSA policy written into tokens for requests naming none (default: "
+                + TimeStampAuthority.DEFAULT_POLICY
+                + ").")
+    Optional<String> tsaPolicy;
+
+    @Option(
+        names = "--tsa-accept-policy",
+        paramLabel = "OID",
+        description =
+            "A further TSA policy a request may name (repeatable); requests naming any other are"
+                + " rejected with unacceptedPolicy.")
+    List<String> tsaAcceptedPolicies = new ArrayList<>();
+
+    @Option(
+        names = "--tsa-accuracy",
+        paramLabel = "DURATION",
+        description =
+            "Accuracy written into every time-stamp token, 1 microsecond to PT1S (default: PT1S).")
+    Optional<Duration> tsaAccuracy;
+
     @Override
     public Integer call() throws IOException {
       Path dir = folder.dir;
@@ -133,8 +157,17 @@ final class CaCommands {
         throw new IllegalArgumentException("a CA already exists in " + dir.toAbsolutePath());
       }
       char[] password = folder.password();
+      Properties p = new Properties();
+      p.setProperty("baseUrl", baseUrl);
+      tsaPolicy.ifPresent(oid -> p.setProperty("tsaPolicy", oid));
+      if (!tsaAcceptedPolicies.isEmpty()) {
+        p.setProperty("tsaAcceptedPolicies", String.join(",", tsaAcceptedPolicies));
+      }
+      tsaAccuracy.ifPresent(a -> p.setProperty("tsaAccuracy", a.toString()));
+      CaFolder.tsaSettings(p); // refuses bad values before anything is written
       Files.createDirectories(dir);
       String jdbc = database.orElse("jdbc:sqlite:" + dir.resolve("ca.db").toAbsolutePath());
+      p.setProperty("database", jdbc);
       Publication publication = Publication.at(baseUrl);
       CertificateAuthority root =
           CertificateAuthority.createRoot(name + " Root CA", Duration.ofDays(20 * 365));
@@ -163,9 +196,6 @@ final class CaCommands {
         KeyStores.write(dir.resolve(CaFolder.TSA), tsa.credentials(), password);
         System.out.println("[ca] OCSP responder and time-stamp authority certificates issued");
       }
-      Properties p = new Properties();
-      p.setProperty("database", jdbc);
-      p.setProperty("baseUrl", baseUrl);
       try (var out = Files.newBufferedWriter(dir.resolve(CaFolder.SETTINGS))) {
         p.store(out, "OpenLGSP built-in CA");
       }
@@ -370,7 +400,7 @@ final class CaCommands {
                   Optional.of(
                       new TimeStampAuthority(
                           KeyStores.read(folder.dir.resolve(CaFolder.TSA), password),
-                          TimeStampAuthority.DEFAULT_POLICY,
+                          CaFolder.tsaSettings(folder.settings()),
                           Clock.systemUTC())),
                   TrustServer.Options.defaults(host, port))) {
         System.out.println("[ca] trust services on " + server.baseUrl() + " (/ocsp /crl /ca /tsa)");

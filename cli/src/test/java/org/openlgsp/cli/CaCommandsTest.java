@@ -204,4 +204,85 @@ class CaCommandsTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("wrong password");
   }
+
+  @Test
+  void tsaPolicyAcceptedPoliciesAndAccuracyFromInitAreWhatServeGrantsWith() throws Exception {
+    Path other = dir.resolve("ca2");
+    CommandRun r =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-policy",
+            "2.25.7",
+            "--tsa-accept-policy",
+            "2.25.8",
+            "--tsa-accept-policy",
+            "2.25.9",
+            "--tsa-accuracy",
+            "PT0.25S");
+    assertThat(r.exit()).as(r.err()).isZero();
+    java.util.Properties settings = org.openlgsp.node.CaFolder.settings(other);
+    org.openlgsp.pki.TimeStampAuthority.Settings tsa =
+        org.openlgsp.node.CaFolder.tsaSettings(settings);
+    assertThat(tsa.policy()).isEqualTo("2.25.7");
+    assertThat(tsa.acceptedPolicies()).containsExactlyInAnyOrder("2.25.7", "2.25.8", "2.25.9");
+    assertThat(tsa.accuracy()).isEqualTo(java.time.Duration.ofMillis(250));
+    // The token `ca serve` signs carries them.
+    var authority =
+        new org.openlgsp.pki.TimeStampAuthority(
+            org.openlgsp.pki.KeyStores.read(
+                other.resolve(org.openlgsp.node.CaFolder.TSA),
+                "correct horse battery staple".toCharArray()),
+            tsa,
+            java.time.Clock.systemUTC());
+    var info =
+        new org.bouncycastle.tsp.TimeStampToken(
+                new org.bouncycastle.cms.CMSSignedData(authority.stamp(new byte[32]).token()))
+            .getTimeStampInfo();
+    assertThat(info.getPolicy().getId()).isEqualTo("2.25.7");
+    assertThat(info.getGenTimeAccuracy().getMillis()).isEqualTo(250);
+    // Defaults when the keys are absent.
+    assertThat(org.openlgsp.node.CaFolder.tsaSettings(org.openlgsp.node.CaFolder.settings(ca)))
+        .isEqualTo(org.openlgsp.pki.TimeStampAuthority.Settings.defaults());
+  }
+
+  @Test
+  void tsaAccuracyOutsideOneSecondIsRefusedBeforeAnythingIsWritten() {
+    Path other = dir.resolve("ca3");
+    CommandRun r =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-accuracy",
+            "PT5S");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("between one microsecond and one second");
+    assertThat(Files.exists(other)).isFalse();
+    CommandRun bad =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-accept-policy",
+            "not.an.oid");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("not an object identifier");
+  }
 }

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.KeyStores;
 import org.openlgsp.pki.Publication;
+import org.openlgsp.pki.TimeStampAuthority;
 import org.openlgsp.storage.Database;
 
 /**
@@ -35,6 +41,29 @@ public final class CaFolder {
           "no CA in " + dir.toAbsolutePath() + "; create one with `lgsp ca init`");
     }
     return p;
+  }
+
+  /**
+   * The time-stamp authority's settings from the folder's {@code tsaPolicy}, {@code
+   * tsaAcceptedPolicies} (comma-separated OIDs) and {@code tsaAccuracy} (ISO-8601 duration); each
+   * absent key takes its {@link TimeStampAuthority.Settings#defaults() default}.
+   */
+  public static TimeStampAuthority.Settings tsaSettings(Properties settings) {
+    TimeStampAuthority.Settings d = TimeStampAuthority.Settings.defaults();
+    String accepted = settings.getProperty("tsaAcceptedPolicies", "").strip();
+    try {
+      return new TimeStampAuthority.Settings(
+          settings.getProperty("tsaPolicy", d.policy()).strip(),
+          accepted.isEmpty()
+              ? Set.of()
+              : Arrays.stream(accepted.split(",")).map(String::strip).collect(Collectors.toSet()),
+          Duration.parse(settings.getProperty("tsaAccuracy", d.accuracy().toString()).strip()));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          SETTINGS + ": tsaAccuracy must be an ISO-8601 duration such as PT1S or PT0.5S");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(SETTINGS + ": " + e.getMessage());
+    }
   }
 
   /** Opens the issuing CA in {@code dir} over its records; close it to close the database. */
