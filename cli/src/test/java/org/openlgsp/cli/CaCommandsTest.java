@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.testpeers.Peer;
@@ -16,14 +16,16 @@ import org.openlgsp.testpeers.Peers;
 
 /** Enrolment with the command line: CA set-up, key and CSR, issuance, revocation, CRL. */
 class CaCommandsTest {
+  // One CA for the whole class: each `ca init` writes four PKCS#12 files at 600,000 PBKDF2 rounds.
+  @TempDir static Path shared;
+  static Path ca;
+  static Path password;
   @TempDir Path dir;
-  Path ca;
-  Path password;
 
-  @BeforeEach
-  void init() throws Exception {
-    ca = dir.resolve("ca");
-    password = Files.writeString(dir.resolve("ca.password"), "correct horse battery staple");
+  @BeforeAll
+  static void init() throws Exception {
+    ca = shared.resolve("ca");
+    password = Files.writeString(shared.resolve("ca.password"), "correct horse battery staple");
     CommandRun r =
         CommandRun.run(
             "ca",
@@ -40,7 +42,7 @@ class CaCommandsTest {
     assertThat(r.out()).contains("[ca] root CA").contains("ready in");
   }
 
-  private CommandRun ca(String... args) {
+  private static CommandRun ca(String... args) {
     String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, 1);
     all[1] = "--dir";
@@ -84,6 +86,7 @@ class CaCommandsTest {
             "--out",
             dir.resolve("node.csr").toString());
     assertThat(csr.exit()).as(csr.err()).isZero();
+    // created owner-only, whatever the umask (not chmod-ed afterwards)
     assertThat(Files.getPosixFilePermissions(dir.resolve("node.key")).toString())
         .isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
@@ -105,9 +108,9 @@ class CaCommandsTest {
                 dir,
                 "verify",
                 "-CAfile",
-                "ca/root.pem",
+                ca.resolve("root.pem").toString(),
                 "-untrusted",
-                "ca/chain.pem",
+                ca.resolve("chain.pem").toString(),
                 "-purpose",
                 "sslserver",
                 "node.pem"))
@@ -127,7 +130,7 @@ class CaCommandsTest {
                 "-in",
                 "crl.der",
                 "-CAfile",
-                "ca/chain.pem",
+                ca.resolve("chain.pem").toString(),
                 "-noout",
                 "-text"))
         .startsWith("0:")

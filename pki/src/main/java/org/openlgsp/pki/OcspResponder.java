@@ -135,7 +135,13 @@ public final class OcspResponder {
     return issued
         .get()
         .revocation()
-        .<CertificateStatus>map(r -> new RevokedStatus(Date.from(r.at()), r.reason().code()))
+        .<CertificateStatus>map(
+            r ->
+                // As in the CRL (RFC 5280 §5.3.1): the reason is left out rather than
+                // "unspecified".
+                r.reason() == RevocationReason.UNSPECIFIED
+                    ? new RevokedStatus(Date.from(r.at()))
+                    : new RevokedStatus(Date.from(r.at()), r.reason().code()))
         .orElse(CertificateStatus.GOOD);
   }
 
