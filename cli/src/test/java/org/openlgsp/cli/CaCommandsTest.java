@@ -288,4 +288,88 @@ class CaCommandsTest {
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("not an object identifier");
   }
+
+  @Test
+  void rootRecordsPersistAndTheIssuingCaIsRevokedInTheRootCrlAndOcsp() throws Exception {
+    char[] pw = "correct horse battery staple".toCharArray();
+    java.math.BigInteger issuingSerial;
+    try (var o = org.openlgsp.node.CaFolder.open(ca, pw)) {
+      issuingSerial = o.ca().certificate().getSerialNumber();
+    }
+    // The root's records live in the database: it lists the issuing CA and its own responder.
+    CommandRun listed = ca("list", "--root");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out())
+        .contains(issuingSerial.toString(16))
+        .contains("intermediate-ca")
+        .contains("ocsp-signing");
+    assertThat(ca("issue", "--root", "--csr", "x", "--profile", "node-tls", "--out", "y").err())
+        .contains("the root certifies only the issuing CA");
+
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // What `lgsp ca serve` runs: one OCSP URL for leaves and for the issuing CA, the root CRL.
+    try (var o = org.openlgsp.node.CaFolder.open(ca, pw);
+        var server =
+            org.openlgsp.pki.TrustServer.start(
+                o.ca(),
+                org.openlgsp.node.CaFolder.responder(ca, pw, o, java.time.Duration.ofMinutes(10)),
+                java.util.Optional.empty(),
+                java.util.Optional.of(org.openlgsp.node.CaFolder.rootCrl(ca)),
+                org.openlgsp.pki.TrustServer.Options.defaults("127.0.0.1", port))) {
+      Files.writeString(
+          dir.resolve("issuing.pem"), org.openlgsp.pki.Pem.write(o.ca().certificate()));
+      String url = "http://127.0.0.1:" + port;
+      assertThat(ocspIssuing(url)).startsWith("0:").contains("issuing.pem: good");
+
+      CommandRun revoked =
+          ca("revoke", "--root", issuingSerial.toString(16), "--reason", "ca-compromise");
+      assertThat(revoked.exit()).as(revoked.err()).isZero();
+      assertThat(ocspIssuing(url))
+          .startsWith("0:")
+          .contains("issuing.pem: revoked")
+          .contains("Reason: cACompromise");
+      java.net.http.HttpResponse<byte[]> crl =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/root.crl"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      Files.write(dir.resolve("root.crl"), crl.body());
+      assertThat(
+              openssl(
+                  dir,
+                  "crl",
+                  "-inform",
+                  "DER",
+                  "-in",
+                  "root.crl",
+                  "-CAfile",
+                  ca.resolve("root.pem").toString(),
+                  "-noout",
+                  "-text"))
+          .startsWith("0:")
+          .contains("verify OK")
+          .contains(
+              "Serial Number: " + issuingSerial.toString(16).toUpperCase(java.util.Locale.ROOT))
+          .contains("CA Compromise");
+    }
+  }
+
+  private String ocspIssuing(String url) throws Exception {
+    return openssl(
+        dir,
+        "ocsp",
+        "-issuer",
+        ca.resolve("root.pem").toString(),
+        "-cert",
+        "issuing.pem",
+        "-url",
+        url + "/ocsp",
+        "-CAfile",
+        ca.resolve("root.pem").toString(),
+        "-resp_text");
+  }
 }

@@ -227,7 +227,7 @@ public final class CertificateAuthority {
               serial,
               now.minus(BACKDATE),
               notAfter,
-              profile.isCa() ? Publication.none() : publication);
+              publication);
       if (store.record(
           issuerId, new IssuedCertificate(serial, profile, cert, now, Optional.empty()))) {
         return cert;
@@ -392,15 +392,28 @@ public final class CertificateAuthority {
         // RFC 6960 §4.2.2.2.1: relying parties need not check the responder's own status.
         b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
       }
-      if (publication.ocspUrl().isPresent()) {
+      List<AccessDescription> access = new ArrayList<>();
+      publication
+          .ocspUrl()
+          .ifPresent(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_ocsp,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+      publication
+          .caIssuersUrl()
+          .ifPresent(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_caIssuers,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+      if (!access.isEmpty()) {
         b.addExtension(
             Extension.authorityInfoAccess,
             false,
-            new AuthorityInformationAccess(
-                new AccessDescription(
-                    AccessDescription.id_ad_ocsp,
-                    new GeneralName(
-                        GeneralName.uniformResourceIdentifier, publication.ocspUrl().get()))));
+            new AuthorityInformationAccess(access.toArray(AccessDescription[]::new)));
       }
       if (publication.crlUrl().isPresent()) {
         GeneralNames where =

@@ -25,8 +25,9 @@ import org.openlgsp.core.Problem;
 /**
  * The trust services over HTTP, as relying parties expect them: {@code POST /ocsp} and {@code GET
  * /ocsp/{base64}} (RFC 6960 appendix A), {@code GET /crl} (DER, RFC 5280), {@code GET /ca} (the CA
- * chain, PEM) and, when a TSA runs here, {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal
- * for these: every answer is signed.
+ * chain, PEM), {@code GET /ca.cer} and {@code GET /root.cer} (DER, the caIssuers of issued
+ * certificates), {@code GET /root.crl} (the root's CRL, when given) and, when a TSA runs here,
+ * {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal for these: every answer is signed.
  *
  * <p>This listener is the JDK's HTTP server, not Helidon: OCSP and TSA clients in the field
  * (OpenSSL 3.0's {@code ocsp} and {@code ts} among them) speak HTTP/1.0, which Helidon 4 refuses
@@ -38,6 +39,7 @@ public final class TrustServer implements AutoCloseable {
   private final CertificateAuthority ca;
   private final OcspResponder ocsp;
   private final Optional<TimeStampAuthority> tsa;
+  private final Optional<java.util.function.Supplier<byte[]>> rootCrl;
   private final Options options;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -68,10 +70,12 @@ public final class TrustServer implements AutoCloseable {
       CertificateAuthority ca,
       OcspResponder ocsp,
       Optional<TimeStampAuthority> tsa,
+      Optional<java.util.function.Supplier<byte[]>> rootCrl,
       Options options) {
     this.ca = ca;
     this.ocsp = ocsp;
     this.tsa = tsa;
+    this.rootCrl = rootCrl;
     this.options = options;
     try {
       this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
@@ -89,7 +93,21 @@ public final class TrustServer implements AutoCloseable {
       OcspResponder ocsp,
       Optional<TimeStampAuthority> tsa,
       Options options) {
-    return new TrustServer(ca, ocsp, tsa, options);
+    return new TrustServer(ca, ocsp, tsa, Optional.empty(), options);
+  }
+
+  /**
+   * As {@link #start(CertificateAuthority, OcspResponder, Optional, Options)}, also serving the
+   * root's CRL ({@code GET /root.crl}, DER, signed offline by the root: {@code rootCrl} gives the
+   * current one).
+   */
+  public static TrustServer start(
+      CertificateAuthority ca,
+      OcspResponder ocsp,
+      Optional<TimeStampAuthority> tsa,
+      Optional<java.util.function.Supplier<byte[]>> rootCrl,
+      Options options) {
+    return new TrustServer(ca, ocsp, tsa, rootCrl, options);
   }
 
   public int port() {
@@ -131,15 +149,31 @@ public final class TrustServer implements AutoCloseable {
             ex,
             "application/pem-certificate-chain",
             Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII));
+      } else if (path.equals("/ca.cer") && method.equals("GET")) {
+        // caIssuers (RFC 5280 §4.2.2.1): one DER certificate
+        send(ex, "application/pkix-cert", der(ca.certificate()));
+      } else if (path.equals("/root.cer") && method.equals("GET")) {
+        send(ex, "application/pkix-cert", der(ca.chain().getLast()));
+      } else if (path.equals("/root.crl") && method.equals("GET") && rootCrl.isPresent()) {
+        send(ex, "application/pkix-crl", rootCrl.get().get());
       } else if (path.equals("/tsa") && method.equals("POST") && tsa.isPresent()) {
         send(ex, "application/timestamp-reply", tsa.get().respond(read(ex)));
       } else {
         throw new LgspException(
             ErrorCode.RESOURCE_NOT_FOUND,
             "no such endpoint; trust services are POST /ocsp, GET /ocsp/{request}, GET /crl,"
-                + " GET /ca"
+                + (rootCrl.isPresent() ? " GET /root.crl," : "")
+                + " GET /ca, GET /ca.cer, GET /root.cer"
                 + (tsa.isPresent() ? " and POST /tsa" : ""));
       }
+    }
+  }
+
+  private static byte[] der(java.security.cert.X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new PkiException("cannot encode certificate", e);
     }
   }
 
