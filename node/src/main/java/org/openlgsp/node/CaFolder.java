@@ -83,11 +83,7 @@ public final class CaFolder {
 
   /** Opens the issuing CA in {@code dir} over its records; close it to close the database. */
   public static Opened open(Path dir, char[] password) {
-    Properties s = settings(dir);
-    Credentials issuing = KeyStores.read(dir.resolve(ISSUING), password);
-    Database db = Database.open(s.getProperty("database"));
-    Publication publication = Publication.at(s.getProperty("baseUrl"));
-    return new Opened(db, CertificateAuthority.of(issuing, db, publication, Clock.systemUTC()), s);
+    return open(dir, ISSUING, password, Publication::at);
   }
 
   /**
@@ -95,11 +91,22 @@ public final class CaFolder {
    * sign its CRL) over the same records database.
    */
   public static Opened openRoot(Path dir, char[] password) {
+    return open(dir, ROOT, password, Publication::root);
+  }
+
+  private static Opened open(
+      Path dir,
+      String keyStore,
+      char[] password,
+      java.util.function.Function<String, Publication> publication) {
     Properties s = settings(dir);
-    Credentials root = KeyStores.read(dir.resolve(ROOT), password);
+    Credentials credentials = KeyStores.read(dir.resolve(keyStore), password);
     Database db = Database.open(s.getProperty("database"));
-    Publication publication = Publication.root(s.getProperty("baseUrl"));
-    return new Opened(db, CertificateAuthority.of(root, db, publication, Clock.systemUTC()), s);
+    return new Opened(
+        db,
+        CertificateAuthority.of(
+            credentials, db, publication.apply(s.getProperty("baseUrl")), Clock.systemUTC()),
+        s);
   }
 
   /** Signs the root's CRL with the opened root and stores it as {@link #ROOT_CRL}. */

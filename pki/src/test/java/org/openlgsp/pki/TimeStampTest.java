@@ -253,6 +253,22 @@ class TimeStampTest {
     return Files.readAllBytes(dir.resolve(name));
   }
 
+  /** openssl ts -verify of {@code name}.tsr against the query {@code name}.tsq. */
+  private OpenSsl.Result verifyReply(String name) {
+    return OpenSsl.run(
+        dir,
+        "ts",
+        "-verify",
+        "-queryfile",
+        name + ".tsq",
+        "-in",
+        name + ".tsr",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "issuing.pem");
+  }
+
   private String replyText(String name, byte[] reply) {
     OpenSsl.write(dir, name, reply);
     return OpenSsl.run(dir, "ts", "-reply", "-in", name, "-text").requireSuccess().output();
@@ -280,20 +296,7 @@ class TimeStampTest {
     assertThat(replyText("second.tsr", reply))
         .contains("Status: Granted")
         .contains("Policy OID: " + SECOND_POLICY);
-    OpenSsl.Result v =
-        OpenSsl.run(
-            dir,
-            "ts",
-            "-verify",
-            "-queryfile",
-            "second.tsq",
-            "-in",
-            "second.tsr",
-            "-CAfile",
-            "root.pem",
-            "-untrusted",
-            "issuing.pem");
-    assertThat(v.output()).contains("Verification: OK");
+    assertThat(verifyReply("second").output()).contains("Verification: OK");
     // A request naming no policy gets the default one.
     assertThat(replyText("none.tsr", tsa.respond(query("none.tsq", Optional.empty()))))
         .contains("Policy OID: " + TimeStampAuthority.DEFAULT_POLICY);
@@ -321,20 +324,7 @@ class TimeStampTest {
         .contains("Failure info: unspecified")
         .doesNotContain("the requested TSA policy is not supported")
         .doesNotContain("unrecognized or unsupported algorithm");
-    OpenSsl.Result v =
-        OpenSsl.run(
-            dir,
-            "ts",
-            "-verify",
-            "-queryfile",
-            "good.tsq",
-            "-in",
-            "good.tsr",
-            "-CAfile",
-            "root.pem",
-            "-untrusted",
-            "issuing.pem");
-    assertThat(v.output()).contains("Verification: OK");
+    assertThat(verifyReply("good").output()).contains("Verification: OK");
   }
 
   @Test
