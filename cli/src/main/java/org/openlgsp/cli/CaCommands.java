@@ -79,13 +79,20 @@ final class CaCommands {
       return p.strip().toCharArray();
     }
 
+    @Option(
+        names = "--root",
+        description =
+            "Act as the root CA (root.p12, brought online): list, revoke the issuing CA, sign the"
+                + " root CRL.")
+    boolean root;
+
     Properties settings() {
       return CaFolder.settings(dir);
     }
 
-    /** Opens the issuing CA over its records database; close the database after use. */
+    /** Opens the issuing (or with --root the root) CA over its records; close after use. */
     CaFolder.Opened open() {
-      return CaFolder.open(dir, password());
+      return root ? CaFolder.openRoot(dir, password()) : CaFolder.open(dir, password());
     }
 
     private static String read(Path p) {
@@ -123,6 +130,30 @@ final class CaCommands {
         description = "JDBC URL of the CA records (default: jdbc:sqlite:DIR/ca.db).")
     Optional<String> database;
 
+    @Option(
+        names = "--tsa-policy",
+        paramLabel = "OID",
+        description =
+            "TSA policy written into tokens for requests naming none (default: "
+                + TimeStampAuthority.DEFAULT_POLICY
+                + ").")
+    Optional<String> tsaPolicy;
+
+    @Option(
+        names = "--tsa-accept-policy",
+        paramLabel = "OID",
+        description =
+            "A further TSA policy a request may name (repeatable); requests naming any other are"
+                + " rejected with unacceptedPolicy.")
+    List<String> tsaAcceptedPolicies = new ArrayList<>();
+
+    @Option(
+        names = "--tsa-accuracy",
+        paramLabel = "DURATION",
+        description =
+            "Accuracy written into every time-stamp token, 1 microsecond to PT1S (default: PT1S).")
+    Optional<Duration> tsaAccuracy;
+
     @Override
     public Integer call() throws IOException {
       Path dir = folder.dir;
@@ -133,39 +164,56 @@ final class CaCommands {
         throw new IllegalArgumentException("a CA already exists in " + dir.toAbsolutePath());
       }
       char[] password = folder.password();
+      Properties p = new Properties();
+      p.setProperty("baseUrl", baseUrl);
+      tsaPolicy.ifPresent(oid -> p.setProperty("tsaPolicy", oid));
+      if (!tsaAcceptedPolicies.isEmpty()) {
+        p.setProperty("tsaAcceptedPolicies", String.join(",", tsaAcceptedPolicies));
+      }
+      tsaAccuracy.ifPresent(a -> p.setProperty("tsaAccuracy", a.toString()));
+      CaFolder.tsaSettings(p); // refuses bad values before anything is written
       Files.createDirectories(dir);
       String jdbc = database.orElse("jdbc:sqlite:" + dir.resolve("ca.db").toAbsolutePath());
-      Publication publication = Publication.at(baseUrl);
-      CertificateAuthority root =
+      p.setProperty("database", jdbc);
+      CertificateAuthority selfSigned =
           CertificateAuthority.createRoot(name + " Root CA", Duration.ofDays(20 * 365));
-      Credentials issuingCreds =
-          root.issueCredentials(
-              CertificateProfile.INTERMEDIATE_CA,
-              name + " Issuing CA",
-              name,
-              List.of(),
-              Duration.ofDays(10 * 365));
-      KeyStores.write(dir.resolve(CaFolder.ROOT), root.credentials(), password);
-      KeyStores.write(dir.resolve(CaFolder.ISSUING), issuingCreds, password);
-      Files.writeString(dir.resolve("root.pem"), Pem.write(root.certificate()));
-      Files.writeString(dir.resolve("chain.pem"), Pem.write(issuingCreds.chain().toArray()));
-      System.out.println("[ca] root CA       " + root.certificate().getSubjectX500Principal());
-      System.out.println(
-          "[ca] issuing CA    " + issuingCreds.certificate().getSubjectX500Principal());
       try (Database db = Database.open(jdbc)) {
+        // The root keeps its records (the issuing CA, its OCSP responder) in the database too,
+        // so the issuing CA can be revoked, and publishes a CRL and OCSP for it.
+        CertificateAuthority root =
+            CertificateAuthority.of(
+                selfSigned.credentials(), db, Publication.root(baseUrl), Clock.systemUTC());
+        Credentials issuingCreds =
+            root.issueCredentials(
+                CertificateProfile.INTERMEDIATE_CA,
+                name + " Issuing CA",
+                name,
+                List.of(),
+                Duration.ofDays(10 * 365));
+        KeyStores.write(dir.resolve(CaFolder.ROOT), root.credentials(), password);
+        KeyStores.write(dir.resolve(CaFolder.ISSUING), issuingCreds, password);
+        KeyStores.write(
+            dir.resolve(CaFolder.ROOT_OCSP),
+            OcspResponder.create(root, Duration.ofMinutes(10)).credentials(),
+            password);
+        CaFolder.publishRootCrl(dir, root, CaFolder.ROOT_CRL_VALIDITY);
+        Files.writeString(dir.resolve("root.pem"), Pem.write(root.certificate()));
+        Files.writeString(dir.resolve("chain.pem"), Pem.write(issuingCreds.chain().toArray()));
+        System.out.println("[ca] root CA       " + root.certificate().getSubjectX500Principal());
+        System.out.println(
+            "[ca] issuing CA    " + issuingCreds.certificate().getSubjectX500Principal());
         CertificateAuthority issuing =
-            CertificateAuthority.of(issuingCreds, db, publication, Clock.systemUTC());
+            CertificateAuthority.of(issuingCreds, db, Publication.at(baseUrl), Clock.systemUTC());
         KeyStores.write(
             dir.resolve(CaFolder.OCSP),
             OcspResponder.create(issuing, Duration.ofMinutes(10)).credentials(),
             password);
         TimeStampAuthority tsa = TimeStampAuthority.create(issuing, Clock.systemUTC());
         KeyStores.write(dir.resolve(CaFolder.TSA), tsa.credentials(), password);
-        System.out.println("[ca] OCSP responder and time-stamp authority certificates issued");
+        System.out.println(
+            "[ca] OCSP responders (root's and issuing CA's), root CRL and time-stamp authority"
+                + " certificate issued");
       }
-      Properties p = new Properties();
-      p.setProperty("database", jdbc);
-      p.setProperty("baseUrl", baseUrl);
       try (var out = Files.newBufferedWriter(dir.resolve(CaFolder.SETTINGS))) {
         p.store(out, "OpenLGSP built-in CA");
       }
@@ -211,6 +259,10 @@ final class CaCommands {
 
     @Override
     public Integer call() throws IOException {
+      if (folder.root) {
+        throw new IllegalArgumentException(
+            "the root certifies only the issuing CA (at `ca init`); issue without --root");
+      }
       CertificateProfile p =
           CertificateProfile.fromLabel(profile)
               .filter(x -> !x.name().endsWith("_CA"))
@@ -265,6 +317,9 @@ final class CaCommands {
       }
       try (CaFolder.Opened o = folder.open()) {
         IssuedCertificate c = o.ca().revoke(s, r);
+        if (folder.root) {
+          CaFolder.publishRootCrl(folder.dir, o.ca(), CaFolder.ROOT_CRL_VALIDITY);
+        }
         System.out.printf(
             "revoked %s (%s) at %s; OCSP answers so now, the next CRL lists it%n",
             c.serialHex(),
@@ -318,13 +373,19 @@ final class CaCommands {
     @Option(
         names = "--validity",
         defaultValue = "P1D",
-        description = "Until nextUpdate (default: ${DEFAULT-VALUE}).")
+        description =
+            "Until nextUpdate (default: ${DEFAULT-VALUE}); with --root, the root CRL is also"
+                + " stored in the CA folder, where `ca serve` serves it at /root.crl (give it"
+                + " e.g. P30D and re-sign it before).")
     Duration validity;
 
     @Override
     public Integer call() throws Exception {
       try (CaFolder.Opened o = folder.open()) {
-        var crl = o.ca().crl(validity);
+        var crl =
+            folder.root
+                ? CaFolder.publishRootCrl(folder.dir, o.ca(), validity)
+                : o.ca().crl(validity);
         Files.write(out, crl.getEncoded());
         System.out.printf(
             "CRL with %d revoked certificate(s), next update %s -> %s%n",
@@ -358,22 +419,27 @@ final class CaCommands {
 
     @Override
     public Integer call() throws InterruptedException {
+      if (folder.root) {
+        throw new IllegalArgumentException(
+            "trust services run with the issuing CA; the root stays offline (no --root)");
+      }
       char[] password = folder.password();
       try (CaFolder.Opened o = folder.open();
           TrustServer server =
               TrustServer.start(
                   o.ca(),
-                  new OcspResponder(
-                      o.ca(),
-                      KeyStores.read(folder.dir.resolve(CaFolder.OCSP), password),
-                      Duration.ofMinutes(10)),
+                  CaFolder.responder(folder.dir, password, o, Duration.ofMinutes(10)),
                   Optional.of(
                       new TimeStampAuthority(
                           KeyStores.read(folder.dir.resolve(CaFolder.TSA), password),
-                          TimeStampAuthority.DEFAULT_POLICY,
+                          CaFolder.tsaSettings(folder.settings()),
                           Clock.systemUTC())),
+                  Optional.of(CaFolder.rootCrl(folder.dir)),
                   TrustServer.Options.defaults(host, port))) {
-        System.out.println("[ca] trust services on " + server.baseUrl() + " (/ocsp /crl /ca /tsa)");
+        System.out.println(
+            "[ca] trust services on "
+                + server.baseUrl()
+                + " (/ocsp /crl /root.crl /ca /ca.cer /root.cer /tsa)");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();

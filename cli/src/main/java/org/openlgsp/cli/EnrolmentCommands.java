@@ -3,8 +3,11 @@ package org.openlgsp.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
 import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.AdminResponses;
 import picocli.CommandLine.Command;
@@ -76,9 +79,39 @@ final class EnrolmentCommands {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Chain to write.")
     Path out;
 
+    @Option(
+        names = "--names",
+        split = ",",
+        paramLabel = "NAME",
+        description =
+            "The DNS names and IP addresses you approve (comma-separated or repeated); the"
+                + " registry refuses when the request asks for others. Without it, the names the"
+                + " request asks for are shown and approved.")
+    List<String> names; // null when the option is absent (picocli)
+
     @Override
     public Integer call() throws IOException {
-      AdminResponses.EnrolmentApproved answer = c.client().approveEnrolment(id);
+      var client = c.client();
+      AdminResponses.EnrolmentView request =
+          client.enrolments().stream()
+              .filter(e -> e.id().equals(id))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new LgspException(
+                          ErrorCode.RESOURCE_NOT_FOUND,
+                          "no enrolment " + id + "; list them first"));
+      System.out.println(
+          "enrolment "
+              + id
+              + ": "
+              + request.kind()
+              + " for "
+              + request.target()
+              + ", names: "
+              + (request.names().isEmpty() ? "(none)" : String.join(", ", request.names())));
+      AdminResponses.EnrolmentApproved answer =
+          names != null ? client.approveEnrolment(id, names) : client.approveEnrolment(id);
       Files.writeString(out, answer.certificate());
       System.out.println(
           "approved " + id + ": certificate serial " + answer.serial() + " -> " + out);

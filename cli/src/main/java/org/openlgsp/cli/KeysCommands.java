@@ -164,11 +164,13 @@ final class KeysCommands {
     private static void writeKey(Path file, PrivateKey key) throws IOException {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Files.createFile(file);
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not POSIX: the folder's permissions protect it
+        // owner-only from the first byte, whatever the umask: never readable by others
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file); // the folder's permissions protect it
       }
       Files.writeString(file, Pem.write(key));
     }

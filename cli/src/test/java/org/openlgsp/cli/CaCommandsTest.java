@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.testpeers.Peer;
@@ -16,14 +16,16 @@ import org.openlgsp.testpeers.Peers;
 
 /** Enrolment with the command line: CA set-up, key and CSR, issuance, revocation, CRL. */
 class CaCommandsTest {
+  // One CA for the whole class: each `ca init` writes four PKCS#12 files at 600,000 PBKDF2 rounds.
+  @TempDir static Path shared;
+  static Path ca;
+  static Path password;
   @TempDir Path dir;
-  Path ca;
-  Path password;
 
-  @BeforeEach
-  void init() throws Exception {
-    ca = dir.resolve("ca");
-    password = Files.writeString(dir.resolve("ca.password"), "correct horse battery staple");
+  @BeforeAll
+  static void init() throws Exception {
+    ca = shared.resolve("ca");
+    password = Files.writeString(shared.resolve("ca.password"), "correct horse battery staple");
     CommandRun r =
         CommandRun.run(
             "ca",
@@ -40,7 +42,7 @@ class CaCommandsTest {
     assertThat(r.out()).contains("[ca] root CA").contains("ready in");
   }
 
-  private CommandRun ca(String... args) {
+  private static CommandRun ca(String... args) {
     String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, 1);
     all[1] = "--dir";
@@ -84,6 +86,7 @@ class CaCommandsTest {
             "--out",
             dir.resolve("node.csr").toString());
     assertThat(csr.exit()).as(csr.err()).isZero();
+    // created owner-only, whatever the umask (not chmod-ed afterwards)
     assertThat(Files.getPosixFilePermissions(dir.resolve("node.key")).toString())
         .isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
@@ -105,9 +108,9 @@ class CaCommandsTest {
                 dir,
                 "verify",
                 "-CAfile",
-                "ca/root.pem",
+                ca.resolve("root.pem").toString(),
                 "-untrusted",
-                "ca/chain.pem",
+                ca.resolve("chain.pem").toString(),
                 "-purpose",
                 "sslserver",
                 "node.pem"))
@@ -127,7 +130,7 @@ class CaCommandsTest {
                 "-in",
                 "crl.der",
                 "-CAfile",
-                "ca/chain.pem",
+                ca.resolve("chain.pem").toString(),
                 "-noout",
                 "-text"))
         .startsWith("0:")
@@ -203,5 +206,170 @@ class CaCommandsTest {
         CommandRun.run("ca", "list", "--dir", ca.toString(), "--password-file", wrong.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("wrong password");
+  }
+
+  @Test
+  void tsaPolicyAcceptedPoliciesAndAccuracyFromInitAreWhatServeGrantsWith() throws Exception {
+    Path other = dir.resolve("ca2");
+    CommandRun r =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-policy",
+            "2.25.7",
+            "--tsa-accept-policy",
+            "2.25.8",
+            "--tsa-accept-policy",
+            "2.25.9",
+            "--tsa-accuracy",
+            "PT0.25S");
+    assertThat(r.exit()).as(r.err()).isZero();
+    java.util.Properties settings = org.openlgsp.node.CaFolder.settings(other);
+    org.openlgsp.pki.TimeStampAuthority.Settings tsa =
+        org.openlgsp.node.CaFolder.tsaSettings(settings);
+    assertThat(tsa.policy()).isEqualTo("2.25.7");
+    assertThat(tsa.acceptedPolicies()).containsExactlyInAnyOrder("2.25.7", "2.25.8", "2.25.9");
+    assertThat(tsa.accuracy()).isEqualTo(java.time.Duration.ofMillis(250));
+    // The token `ca serve` signs carries them.
+    var authority =
+        new org.openlgsp.pki.TimeStampAuthority(
+            org.openlgsp.pki.KeyStores.read(
+                other.resolve(org.openlgsp.node.CaFolder.TSA),
+                "correct horse battery staple".toCharArray()),
+            tsa,
+            java.time.Clock.systemUTC());
+    var info =
+        new org.bouncycastle.tsp.TimeStampToken(
+                new org.bouncycastle.cms.CMSSignedData(authority.stamp(new byte[32]).token()))
+            .getTimeStampInfo();
+    assertThat(info.getPolicy().getId()).isEqualTo("2.25.7");
+    assertThat(info.getGenTimeAccuracy().getMillis()).isEqualTo(250);
+    // Defaults when the keys are absent.
+    assertThat(org.openlgsp.node.CaFolder.tsaSettings(org.openlgsp.node.CaFolder.settings(ca)))
+        .isEqualTo(org.openlgsp.pki.TimeStampAuthority.Settings.defaults());
+  }
+
+  @Test
+  void tsaAccuracyOutsideOneSecondIsRefusedBeforeAnythingIsWritten() {
+    Path other = dir.resolve("ca3");
+    CommandRun r =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-accuracy",
+            "PT5S");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("between one microsecond and one second");
+    assertThat(Files.exists(other)).isFalse();
+    CommandRun bad =
+        CommandRun.run(
+            "ca",
+            "init",
+            "--dir",
+            other.toString(),
+            "--password-file",
+            password.toString(),
+            "--name",
+            "LGSP Test",
+            "--tsa-accept-policy",
+            "not.an.oid");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("not an object identifier");
+  }
+
+  @Test
+  void rootRecordsPersistAndTheIssuingCaIsRevokedInTheRootCrlAndOcsp() throws Exception {
+    char[] pw = "correct horse battery staple".toCharArray();
+    java.math.BigInteger issuingSerial;
+    try (var o = org.openlgsp.node.CaFolder.open(ca, pw)) {
+      issuingSerial = o.ca().certificate().getSerialNumber();
+    }
+    // The root's records live in the database: it lists the issuing CA and its own responder.
+    CommandRun listed = ca("list", "--root");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out())
+        .contains(issuingSerial.toString(16))
+        .contains("intermediate-ca")
+        .contains("ocsp-signing");
+    assertThat(ca("issue", "--root", "--csr", "x", "--profile", "node-tls", "--out", "y").err())
+        .contains("the root certifies only the issuing CA");
+
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // What `lgsp ca serve` runs: one OCSP URL for leaves and for the issuing CA, the root CRL.
+    try (var o = org.openlgsp.node.CaFolder.open(ca, pw);
+        var server =
+            org.openlgsp.pki.TrustServer.start(
+                o.ca(),
+                org.openlgsp.node.CaFolder.responder(ca, pw, o, java.time.Duration.ofMinutes(10)),
+                java.util.Optional.empty(),
+                java.util.Optional.of(org.openlgsp.node.CaFolder.rootCrl(ca)),
+                org.openlgsp.pki.TrustServer.Options.defaults("127.0.0.1", port))) {
+      Files.writeString(
+          dir.resolve("issuing.pem"), org.openlgsp.pki.Pem.write(o.ca().certificate()));
+      String url = "http://127.0.0.1:" + port;
+      assertThat(ocspIssuing(url)).startsWith("0:").contains("issuing.pem: good");
+
+      CommandRun revoked =
+          ca("revoke", "--root", issuingSerial.toString(16), "--reason", "ca-compromise");
+      assertThat(revoked.exit()).as(revoked.err()).isZero();
+      assertThat(ocspIssuing(url))
+          .startsWith("0:")
+          .contains("issuing.pem: revoked")
+          .contains("Reason: cACompromise");
+      java.net.http.HttpResponse<byte[]> crl =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/root.crl"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      Files.write(dir.resolve("root.crl"), crl.body());
+      assertThat(
+              openssl(
+                  dir,
+                  "crl",
+                  "-inform",
+                  "DER",
+                  "-in",
+                  "root.crl",
+                  "-CAfile",
+                  ca.resolve("root.pem").toString(),
+                  "-noout",
+                  "-text"))
+          .startsWith("0:")
+          .contains("verify OK")
+          .contains(
+              "Serial Number: " + issuingSerial.toString(16).toUpperCase(java.util.Locale.ROOT))
+          .contains("CA Compromise");
+    }
+  }
+
+  private String ocspIssuing(String url) throws Exception {
+    return openssl(
+        dir,
+        "ocsp",
+        "-issuer",
+        ca.resolve("root.pem").toString(),
+        "-cert",
+        "issuing.pem",
+        "-url",
+        url + "/ocsp",
+        "-CAfile",
+        ca.resolve("root.pem").toString(),
+        "-resp_text");
   }
 }

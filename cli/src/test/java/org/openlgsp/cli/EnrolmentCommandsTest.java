@@ -149,17 +149,22 @@ class EnrolmentCommandsTest {
       assertThat(m.find()).isTrue();
       assertThat(ok("registry", "enrolment", "list", "--url", url, "--token-file", token).out())
           .contains("pending");
-      ok(
-          "registry",
-          "enrolment",
-          "approve",
-          m.group(1),
-          "--out",
-          dir.resolve("member.pem").toString(),
-          "--url",
-          url,
-          "--token-file",
-          token);
+      CommandRun approved =
+          ok(
+              "registry",
+              "enrolment",
+              "approve",
+              m.group(1),
+              "--out",
+              dir.resolve("member.pem").toString(),
+              "--url",
+              url,
+              "--token-file",
+              token);
+      // The administrator sees what is approved.
+      assertThat(approved.out())
+          .contains("member-signing for VN/GOV/000.00.00.H53, names: (none)")
+          .contains("approved " + m.group(1));
       assertThat(
               CaCommandsTest.openssl(
                   dir,

@@ -15,15 +15,14 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLNumber;
@@ -35,6 +34,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -94,7 +94,7 @@ public final class CertificateAuthority {
             pair.getPublic(),
             CertificateProfile.ROOT_CA,
             List.of(),
-            BigInteger.ONE,
+            serial(),
             now.minus(BACKDATE),
             now.plus(validity),
             Publication.none());
@@ -164,6 +164,14 @@ public final class CertificateAuthority {
     return issue(profile, request.subject(), request.publicKey(), names, validity);
   }
 
+  /**
+   * A positive serial of 127 random bits (RFC 5280 §4.1.2.2 allows 20 octets; CA/B Forum asks for
+   * at least 64 bits of CSPRNG output), never 0 or 1.
+   */
+  private static BigInteger serial() {
+    return new BigInteger(127, RANDOM).add(BigInteger.TWO);
+  }
+
   /** Issues a certificate for {@code subjectKey}; DNS names and IP addresses go in the SAN. */
   public X509Certificate issue(
       CertificateProfile profile,
@@ -198,6 +206,7 @@ public final class CertificateAuthority {
     if (validity.isNegative() || validity.isZero()) {
       throw new IllegalArgumentException("validity must be positive");
     }
+    SubjectAltNames.requireValid(subjectAltNames);
     Instant now = clock.instant();
     Instant notAfter =
         min(
@@ -205,7 +214,7 @@ public final class CertificateAuthority {
             certificate().getNotAfter().toInstant());
     X500Name issuer = X500Name.getInstance(certificate().getSubjectX500Principal().getEncoded());
     for (int attempt = 0; ; attempt++) {
-      BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.TWO);
+      BigInteger serial = serial();
       X509Certificate cert =
           build(
               issuer,
@@ -218,7 +227,7 @@ public final class CertificateAuthority {
               serial,
               now.minus(BACKDATE),
               notAfter,
-              profile.isCa() ? Publication.none() : publication);
+              publication);
       if (store.record(
           issuerId, new IssuedCertificate(serial, profile, cert, now, Optional.empty()))) {
         return cert;
@@ -297,9 +306,7 @@ public final class CertificateAuthority {
         b.addCRLEntry(c.serial(), Date.from(r.at()), r.reason().code());
       }
       b.addExtension(
-          Extension.authorityKeyIdentifier,
-          false,
-          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate()));
+          Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(certificate()));
       b.addExtension(
           Extension.cRLNumber,
           false,
@@ -364,7 +371,7 @@ public final class CertificateAuthority {
           profile.isCa()
               ? new BasicConstraints(profile.pathLength())
               : new BasicConstraints(false));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage()));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage(profile, subjectKey)));
       if (!profile.extendedKeyUsages().isEmpty()) {
         b.addExtension(
             Extension.extendedKeyUsage,
@@ -375,26 +382,38 @@ public final class CertificateAuthority {
           Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
       if (issuerCert.isPresent()) {
         b.addExtension(
-            Extension.authorityKeyIdentifier,
-            false,
-            utils.createAuthorityKeyIdentifier(issuerCert.get()));
+            Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuerCert.get()));
       }
       if (!subjectAltNames.isEmpty()) {
-        b.addExtension(Extension.subjectAlternativeName, false, altNames(subjectAltNames));
+        b.addExtension(
+            Extension.subjectAlternativeName, false, SubjectAltNames.sequence(subjectAltNames));
       }
       if (profile == CertificateProfile.OCSP_SIGNING) {
         // RFC 6960 §4.2.2.2.1: relying parties need not check the responder's own status.
         b.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
       }
-      if (publication.ocspUrl().isPresent()) {
+      List<AccessDescription> access = new ArrayList<>();
+      publication
+          .ocspUrl()
+          .ifPresent(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_ocsp,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+      publication
+          .caIssuersUrl()
+          .ifPresent(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_caIssuers,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+      if (!access.isEmpty()) {
         b.addExtension(
             Extension.authorityInfoAccess,
             false,
-            new AuthorityInformationAccess(
-                new AccessDescription(
-                    AccessDescription.id_ad_ocsp,
-                    new GeneralName(
-                        GeneralName.uniformResourceIdentifier, publication.ocspUrl().get()))));
+            new AuthorityInformationAccess(access.toArray(AccessDescription[]::new)));
       }
       if (publication.crlUrl().isPresent()) {
         GeneralNames where =
@@ -409,25 +428,38 @@ public final class CertificateAuthority {
                 }));
       }
       return Certificates.fromDer(b.build(signer(issuerKey)).getEncoded());
-    } catch (OperatorCreationException
-        | java.io.IOException
-        | java.security.cert.CertificateEncodingException e) {
+    } catch (OperatorCreationException | java.io.IOException e) {
       throw new PkiException("cannot issue certificate for " + subject, e);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new PkiException("SHA-1 unavailable for key identifiers", e);
     }
   }
 
-  private static DERSequence altNames(List<String> names) {
-    ASN1Encodable[] entries =
-        names.stream()
-            .map(
-                n ->
-                    n.matches("[0-9.]+|.*:.*")
-                        ? new GeneralName(GeneralName.iPAddress, n)
-                        : new GeneralName(GeneralName.dNSName, n))
-            .toArray(ASN1Encodable[]::new);
-    return new DERSequence(entries);
+  /**
+   * The key usage bits of {@code profile} for this key: keyAgreement only for EC keys (RFC 3279
+   * §2.3.1: an RSA key's usage does not include keyAgreement; ECDHE signs anyway).
+   */
+  static int keyUsage(CertificateProfile profile, PublicKey subjectKey) {
+    int bits = profile.keyUsage();
+    return "EC".equals(subjectKey.getAlgorithm()) ? bits : bits & ~KeyUsage.keyAgreement;
+  }
+
+  /**
+   * The authority key identifier: the issuer's subject key identifier alone (RFC 5280 §4.2.1.1),
+   * not its name and serial, which would tie every certificate to one issuer certificate and break
+   * a re-issued CA certificate for the same key.
+   */
+  static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate issuer)
+      throws java.security.NoSuchAlgorithmException, java.io.IOException {
+    byte[] ext = issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+    byte[] keyId =
+        ext != null
+            ? SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(ext))
+                .getKeyIdentifier()
+            : new JcaX509ExtensionUtils()
+                .createSubjectKeyIdentifier(issuer.getPublicKey())
+                .getKeyIdentifier();
+    return new AuthorityKeyIdentifier(keyId);
   }
 
   private static Instant min(Instant a, Instant b) {

@@ -17,7 +17,10 @@ public enum CertificateProfile {
   ROOT_CA(KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), false, 1, Keys.CA, 20 * 365),
   /** The issuing (intermediate) CA: signs leaf certificates and CRLs. Path length 0. */
   INTERMEDIATE_CA(KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), false, 0, Keys.CA, 10 * 365),
-  /** A gateway node's TLS certificate: it is a server to peers and a client of them. */
+  /**
+   * A gateway node's TLS certificate: it is a server to peers and a client of them. keyAgreement is
+   * written for EC keys only (RFC 3279: not for RSA), see CertificateAuthority#keyUsage.
+   */
   NODE_TLS(
       KeyUsage.digitalSignature | KeyUsage.keyAgreement,
       List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth),
@@ -49,7 +52,7 @@ public enum CertificateProfile {
       -1,
       Keys.SIGNING,
       2 * 365),
-  /** A TLS server certificate for a registry or admin endpoint. */
+  /** A TLS server certificate for a registry or admin endpoint (keyAgreement for EC keys only). */
   SERVER_TLS(
       KeyUsage.digitalSignature | KeyUsage.keyAgreement,
       List.of(KeyPurposeId.id_kp_serverAuth),

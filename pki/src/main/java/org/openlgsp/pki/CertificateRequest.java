@@ -67,14 +67,7 @@ public final class CertificateRequest {
     var builder =
         new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(subject, publicKey);
     if (!subjectAltNames.isEmpty()) {
-      GeneralName[] names =
-          subjectAltNames.stream()
-              .map(
-                  n ->
-                      n.matches("[0-9.]+|.*:.*")
-                          ? new GeneralName(GeneralName.iPAddress, n)
-                          : new GeneralName(GeneralName.dNSName, n))
-              .toArray(GeneralName[]::new);
+      GeneralName[] names = SubjectAltNames.generalNames(subjectAltNames);
       try {
         var ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
         ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
@@ -178,8 +171,11 @@ public final class CertificateRequest {
         }
         for (GeneralName n : sans.getNames()) {
           switch (n.getTagNo()) {
-            case GeneralName.dNSName ->
-                names.add(DERIA5String.getInstance(n.getName()).getString());
+            case GeneralName.dNSName -> {
+              String dns = DERIA5String.getInstance(n.getName()).getString();
+              SubjectAltNames.requireDnsName(dns);
+              names.add(dns);
+            }
             case GeneralName.iPAddress -> names.add(ip(ASN1OctetString.getInstance(n.getName())));
             default ->
                 throw malformed(

@@ -34,7 +34,11 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class OcspResponder {
   private static final int MAX_REQUESTS = 32;
-  private final CertificateAuthority ca;
+  private final X509Certificate caCertificate;
+  private final java.util.function.Function<java.math.BigInteger, Optional<IssuedCertificate>>
+      records;
+  private final java.time.Clock clock;
+  private final List<OcspResponder> others;
   private final Credentials responder;
   private final Duration validity;
   private final X509CertificateHolder caHolder;
@@ -46,20 +50,33 @@ public final class OcspResponder {
    *     long at most
    */
   public OcspResponder(CertificateAuthority ca, Credentials responder, Duration validity) {
+    this(ca.certificate(), ca::find, ca.clock(), responder, validity, List.of());
+  }
+
+  private OcspResponder(
+      X509Certificate caCertificate,
+      java.util.function.Function<java.math.BigInteger, Optional<IssuedCertificate>> records,
+      java.time.Clock clock,
+      Credentials responder,
+      Duration validity,
+      List<OcspResponder> others) {
     if (!CertificateProfile.OCSP_SIGNING.permits(responder.certificate())
         || !responder
             .certificate()
             .getIssuerX500Principal()
-            .equals(ca.certificate().getSubjectX500Principal())) {
+            .equals(caCertificate.getSubjectX500Principal())) {
       throw new PkiException(
           "the responder needs an ocsp-signing certificate issued by "
-              + ca.certificate().getSubjectX500Principal());
+              + caCertificate.getSubjectX500Principal());
     }
-    this.ca = ca;
+    this.caCertificate = caCertificate;
+    this.records = records;
+    this.clock = clock;
+    this.others = List.copyOf(others);
     this.responder = responder;
     this.validity = validity;
     try {
-      this.caHolder = new JcaX509CertificateHolder(ca.certificate());
+      this.caHolder = new JcaX509CertificateHolder(caCertificate);
       this.responderChain =
           new X509CertificateHolder[] {
             new JcaX509CertificateHolder(responder.certificate()), caHolder
@@ -80,6 +97,38 @@ public final class OcspResponder {
             List.of(),
             CertificateProfile.OCSP_SIGNING.maxValidity());
     return new OcspResponder(ca, creds, validity);
+  }
+
+  /**
+   * A responder for a CA whose key is not here (an offline root): it answers from the CA's records
+   * in {@code db}, signing with a responder certificate that CA delegated.
+   */
+  public static OcspResponder forRecords(
+      X509Certificate caCertificate,
+      org.openlgsp.storage.Database db,
+      Credentials responder,
+      Duration validity,
+      java.time.Clock clock) {
+    CertificateStore store = new DatabaseCertificateStore(db);
+    String issuerId = org.openlgsp.core.Certificates.fingerprint(caCertificate);
+    return new OcspResponder(
+        caCertificate,
+        serial -> store.find(issuerId, serial),
+        clock,
+        responder,
+        validity,
+        List.of());
+  }
+
+  /**
+   * This responder, also answering for the CA of {@code other} (requests are answered by the
+   * responder of the CA their first certificate names): one URL for the issuing CA's certificates
+   * and for the issuing CA itself.
+   */
+  public OcspResponder alsoFor(OcspResponder other) {
+    List<OcspResponder> all = new java.util.ArrayList<>(others);
+    all.add(other);
+    return new OcspResponder(caCertificate, records, clock, responder, validity, all);
   }
 
   X509Certificate certificate() {
@@ -104,7 +153,13 @@ public final class OcspResponder {
       if (list.length == 0 || list.length > MAX_REQUESTS) {
         return status(OCSPRespBuilder.MALFORMED_REQUEST);
       }
-      Instant now = ca.clock().instant();
+      for (OcspResponder other : others) {
+        if (!list[0].getCertID().matchesIssuer(caHolder, digests)
+            && list[0].getCertID().matchesIssuer(other.caHolder, other.digests)) {
+          return other.respond(requestDer);
+        }
+      }
+      Instant now = clock.instant();
       BasicOCSPRespBuilder b =
           new JcaBasicOCSPRespBuilder(
               responder.certificate().getPublicKey(), digests.get(CertificateID.HASH_SHA1));
@@ -128,14 +183,20 @@ public final class OcspResponder {
     if (!id.matchesIssuer(caHolder, digests)) {
       return new UnknownStatus();
     }
-    Optional<IssuedCertificate> issued = ca.find(id.getSerialNumber());
+    Optional<IssuedCertificate> issued = records.apply(id.getSerialNumber());
     if (issued.isEmpty()) {
       return new UnknownStatus();
     }
     return issued
         .get()
         .revocation()
-        .<CertificateStatus>map(r -> new RevokedStatus(Date.from(r.at()), r.reason().code()))
+        .<CertificateStatus>map(
+            r ->
+                // As in the CRL (RFC 5280 §5.3.1): the reason is left out rather than
+                // "unspecified".
+                r.reason() == RevocationReason.UNSPECIFIED
+                    ? new RevokedStatus(Date.from(r.at()))
+                    : new RevokedStatus(Date.from(r.at()), r.reason().code()))
         .orElse(CertificateStatus.GOOD);
   }
 

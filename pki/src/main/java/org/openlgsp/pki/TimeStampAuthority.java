@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -39,16 +40,66 @@ public final class TimeStampAuthority implements Timestamper {
   private static final Set<ASN1ObjectIdentifier> DIGESTS =
       Set.of(TSPAlgorithms.SHA256, TSPAlgorithms.SHA384, TSPAlgorithms.SHA512);
   private final Credentials credentials;
-  private final TimeStampResponseGenerator responses;
+  private final Settings settings;
   private final Clock clock;
 
-  public TimeStampAuthority(Credentials credentials, String policyOid, Clock clock) {
+  /**
+   * What the TSA grants. {@code policy} goes into tokens for requests naming no policy; a request
+   * naming a {@code reqPolicy} outside {@code acceptedPolicies} (which always holds {@code policy})
+   * is rejected with failInfo unacceptedPolicy (RFC 3161 §2.4.2). {@code accuracy} is written into
+   * every token (ETSI EN 319 422 §5.2); ETSI EN 319 421 asks a TSA to keep within one second of
+   * UTC, so it lies between one microsecond and one second.
+   */
+  public record Settings(String policy, Set<String> acceptedPolicies, Duration accuracy) {
+    public static final Duration DEFAULT_ACCURACY = Duration.ofSeconds(1);
+    private static final Duration MICROSECOND = Duration.ofNanos(1000);
+
+    public Settings {
+      requireOid(policy);
+      acceptedPolicies.forEach(Settings::requireOid);
+      Set<String> all = new java.util.TreeSet<>(acceptedPolicies);
+      all.add(policy);
+      acceptedPolicies = Set.copyOf(all);
+      if (accuracy.compareTo(MICROSECOND) < 0 || accuracy.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException(
+            "TSA accuracy must lie between one microsecond and one second (ETSI EN 319 421), got "
+                + accuracy);
+      }
+      if (accuracy.toNanos() % 1000 != 0) {
+        throw new IllegalArgumentException(
+            "TSA accuracy is written in whole microseconds, got " + accuracy);
+      }
+    }
+
+    /** The {@link #DEFAULT_POLICY}, accepted alone, with one second's accuracy. */
+    public static Settings defaults() {
+      return new Settings(DEFAULT_POLICY, Set.of(), DEFAULT_ACCURACY);
+    }
+
+    private static void requireOid(String oid) {
+      if (oid == null || ASN1ObjectIdentifier.tryFromID(oid) == null) {
+        throw new IllegalArgumentException("not an object identifier: " + oid);
+      }
+    }
+  }
+
+  public TimeStampAuthority(Credentials credentials, Settings settings, Clock clock) {
     if (!CertificateProfile.TIME_STAMPING.permits(credentials.certificate())) {
       throw new PkiException(
           "a TSA needs a time-stamping certificate (critical extended key usage timeStamping)");
     }
     this.credentials = credentials;
+    this.settings = settings;
     this.clock = clock;
+    responses(); // fails now, not at the first request, when the key cannot sign
+  }
+
+  /**
+   * A response generator for one request. Bouncy Castle's generator keeps the failInfo bits of a
+   * rejected request and writes them into every later reply, and its signer is not thread-safe: so
+   * nothing of it is shared between requests.
+   */
+  private TimeStampResponseGenerator responses() {
     try {
       var signerInfo =
           new JcaSimpleSignerInfoGeneratorBuilder()
@@ -61,13 +112,24 @@ public final class TimeStampAuthority implements Timestamper {
                   .get(
                       new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
                           NISTObjectIdentifiers.id_sha256)),
-              new ASN1ObjectIdentifier(policyOid));
+              new ASN1ObjectIdentifier(settings.policy()));
       tokens.addCertificates(new JcaCertStore(credentials.chain()));
       tokens.setResolution(TimeStampTokenGenerator.R_MILLISECONDS);
-      this.responses = new TimeStampResponseGenerator(tokens, DIGESTS);
+      long micros = settings.accuracy().toNanos() / 1000;
+      tokens.setAccuracySeconds((int) (micros / 1_000_000));
+      tokens.setAccuracyMillis((int) (micros / 1000 % 1000));
+      tokens.setAccuracyMicros((int) (micros % 1000));
+      Set<ASN1ObjectIdentifier> policies = new java.util.HashSet<>();
+      settings.acceptedPolicies().forEach(p -> policies.add(new ASN1ObjectIdentifier(p)));
+      return new TimeStampResponseGenerator(tokens, DIGESTS, policies);
     } catch (Exception e) {
       throw new PkiException("cannot set up the time-stamp authority", e);
     }
+  }
+
+  /** The policy OIDs, default policy and accuracy this TSA grants with. */
+  public Settings settings() {
+    return settings;
   }
 
   /** A TSA whose certificate {@code ca} issues now, for a fresh EC key. */
@@ -79,7 +141,7 @@ public final class TimeStampAuthority implements Timestamper {
             "OpenLGSP",
             List.of(),
             CertificateProfile.TIME_STAMPING.maxValidity());
-    return new TimeStampAuthority(creds, DEFAULT_POLICY, clock);
+    return new TimeStampAuthority(creds, Settings.defaults(), clock);
   }
 
   X509Certificate certificate() {
@@ -102,12 +164,12 @@ public final class TimeStampAuthority implements Timestamper {
       try {
         request = new TimeStampRequest(requestDer);
       } catch (IOException | RuntimeException e) {
-        return responses
+        return responses()
             .generateFailResponse(
                 PKIStatus.REJECTION, PKIFailureInfo.badDataFormat, "not a TimeStampReq")
             .getEncoded();
       }
-      return responses.generate(request, serial(), Date.from(clock.instant())).getEncoded();
+      return responses().generate(request, serial(), Date.from(clock.instant())).getEncoded();
     } catch (TSPException | IOException e) {
       throw new PkiException("cannot encode time-stamp response", e);
     }
@@ -118,7 +180,7 @@ public final class TimeStampAuthority implements Timestamper {
     TimeStampRequest request = request(sha256, true);
     try {
       TimeStampResponse response =
-          responses.generateGrantedResponse(request, serial(), Date.from(clock.instant()));
+          responses().generateGrantedResponse(request, serial(), Date.from(clock.instant()));
       TimeStampToken token = response.getTimeStampToken();
       return new Timestamp(
           token.getEncoded(),

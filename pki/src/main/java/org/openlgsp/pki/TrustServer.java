@@ -29,8 +29,9 @@ import org.openlgsp.core.Problem;
 /**
  * The trust services over HTTP, as relying parties expect them: {@code POST /ocsp} and {@code GET
  * /ocsp/{base64}} (RFC 6960 appendix A), {@code GET /crl} (DER, RFC 5280), {@code GET /ca} (the CA
- * chain, PEM) and, when a TSA runs here, {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal
- * for these: every answer is signed.
+ * chain, PEM), {@code GET /ca.cer} and {@code GET /root.cer} (DER, the caIssuers of issued
+ * certificates), {@code GET /root.crl} (the root's CRL, when given) and, when a TSA runs here,
+ * {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal for these: every answer is signed.
  *
  * <p>This listener is the JDK's HTTP server ({@code jdk.httpserver}), not Helidon: OCSP and TSA
  * clients in the field (OpenSSL 3.0's {@code ocsp} and {@code ts} among them) speak HTTP/1.0, which
@@ -105,6 +106,7 @@ public final class TrustServer implements AutoCloseable {
   private final CertificateAuthority ca;
   private final OcspResponder ocsp;
   private final Optional<TimeStampAuthority> tsa;
+  private final Optional<java.util.function.Supplier<byte[]>> rootCrl;
   private final Options options;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -135,10 +137,12 @@ public final class TrustServer implements AutoCloseable {
       CertificateAuthority ca,
       OcspResponder ocsp,
       Optional<TimeStampAuthority> tsa,
+      Optional<java.util.function.Supplier<byte[]>> rootCrl,
       Options options) {
     this.ca = ca;
     this.ocsp = ocsp;
     this.tsa = tsa;
+    this.rootCrl = rootCrl;
     this.options = options;
     try {
       this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
@@ -157,7 +161,21 @@ public final class TrustServer implements AutoCloseable {
       OcspResponder ocsp,
       Optional<TimeStampAuthority> tsa,
       Options options) {
-    return new TrustServer(ca, ocsp, tsa, options);
+    return new TrustServer(ca, ocsp, tsa, Optional.empty(), options);
+  }
+
+  /**
+   * As {@link #start(CertificateAuthority, OcspResponder, Optional, Options)}, also serving the
+   * root's CRL ({@code GET /root.crl}, DER, signed offline by the root: {@code rootCrl} gives the
+   * current one).
+   */
+  public static TrustServer start(
+      CertificateAuthority ca,
+      OcspResponder ocsp,
+      Optional<TimeStampAuthority> tsa,
+      Optional<java.util.function.Supplier<byte[]>> rootCrl,
+      Options options) {
+    return new TrustServer(ca, ocsp, tsa, rootCrl, options);
   }
 
   public int port() {
@@ -207,13 +225,21 @@ public final class TrustServer implements AutoCloseable {
       return ok(
           "application/pem-certificate-chain",
           Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII));
+    } else if (path.equals("/ca.cer") && method.equals("GET")) {
+      // caIssuers (RFC 5280 §4.2.2.1): one DER certificate
+      return ok("application/pkix-cert", der(ca.certificate()));
+    } else if (path.equals("/root.cer") && method.equals("GET")) {
+      return ok("application/pkix-cert", der(ca.chain().getLast()));
+    } else if (path.equals("/root.crl") && method.equals("GET") && rootCrl.isPresent()) {
+      return ok("application/pkix-crl", rootCrl.get().get());
     } else if (path.equals("/tsa") && method.equals("POST") && tsa.isPresent()) {
       return ok("application/timestamp-reply", tsa.get().respond(body(ex)));
     }
     throw new LgspException(
         ErrorCode.RESOURCE_NOT_FOUND,
         "no such endpoint; trust services are POST /ocsp, GET /ocsp/{request}, GET /crl,"
-            + " GET /ca"
+            + (rootCrl.isPresent() ? " GET /root.crl," : "")
+            + " GET /ca, GET /ca.cer, GET /root.cer"
             + (tsa.isPresent() ? " and POST /tsa" : ""));
   }
 
@@ -265,6 +291,14 @@ public final class TrustServer implements AutoCloseable {
     ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(a.body());
+    }
+  }
+
+  private static byte[] der(java.security.cert.X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new PkiException("cannot encode certificate", e);
     }
   }
 

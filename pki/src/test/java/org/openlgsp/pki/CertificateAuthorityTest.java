@@ -199,4 +199,148 @@ class CertificateAuthorityTest {
         .isInstanceOf(LgspException.class)
         .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(code));
   }
+
+  /** A CSR whose SAN holds exactly these dNSName strings, as any tool could send. */
+  private static byte[] rawCsr(KeyPair key, String... dnsNames) throws Exception {
+    var builder =
+        new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+            new org.bouncycastle.asn1.x500.X500Name("CN=VN:GOV:000.00.00.G01/gw1,O=Test,C=VN"),
+            key.getPublic());
+    var ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+    ext.addExtension(
+        org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+        false,
+        new org.bouncycastle.asn1.x509.GeneralNames(
+            java.util.Arrays.stream(dnsNames)
+                .map(
+                    n ->
+                        new org.bouncycastle.asn1.x509.GeneralName(
+                            org.bouncycastle.asn1.x509.GeneralName.dNSName, n))
+                .toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+    builder.addAttribute(
+        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+        ext.generate());
+    return builder.build(CertificateAuthority.signer(key.getPrivate())).getEncoded();
+  }
+
+  @Test
+  void csrWithANameOutsideThePreferredSyntaxIsRefused() throws Exception {
+    byte[] csr = rawCsr(KeyPairs.ecP256(), "gw.mps.gov.vn", "bad name!");
+    assertThatThrownBy(() -> CertificateRequest.parse(csr))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CSR_MALFORMED))
+        .hasMessageContaining("'bad name!' is not in the preferred name syntax");
+    for (String bad :
+        List.of(
+            "-gw.mps.gov.vn",
+            "gw-.mps.gov.vn",
+            "gw..gov.vn",
+            "gw.gov.vn.",
+            "gw_1.gov.vn",
+            "a".repeat(64) + ".gov.vn",
+            "cổng.gov.vn")) {
+      assertThatThrownBy(() -> CertificateRequest.parse(rawCsr(KeyPairs.ecP256(), bad)))
+          .as(bad)
+          .isInstanceOf(LgspException.class);
+    }
+    // Internationalised names as A-labels, digits leading a label (RFC 1123) are fine.
+    assertThat(
+            CertificateRequest.parse(
+                    rawCsr(KeyPairs.ecP256(), "xn--cng-ipa.gov.vn", "1gw.tayninh.gov.vn"))
+                .subjectAltNames())
+        .containsExactly("xn--cng-ipa.gov.vn", "1gw.tayninh.gov.vn");
+  }
+
+  @Test
+  void dnsNameThatLooksLikeAnIpAddressIsRefusedNotTurnedIntoAnIpAddress() throws Exception {
+    byte[] csr = rawCsr(KeyPairs.ecP256(), "10.0.0.7");
+    assertThatThrownBy(() -> CertificateRequest.parse(csr))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("looks like an IP address");
+    // An iPAddress entry, asked for as such, is certified as an iPAddress.
+    X509Certificate leaf =
+        issueFromCsr(CertificateProfile.NODE_TLS, KeyPairs.ecP256(), List.of("10.0.0.7", "::1"));
+    assertThat(leaf.getSubjectAlternativeNames())
+        .extracting(l -> (Object) l.get(0))
+        .containsOnly((Object) org.bouncycastle.asn1.x509.GeneralName.iPAddress);
+  }
+
+  @Test
+  void wildcardNamesAreRefusedByEveryProfile() throws Exception {
+    byte[] csr = rawCsr(KeyPairs.ecP256(), "*.mps.gov.vn");
+    assertThatThrownBy(() -> CertificateRequest.parse(csr))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("wildcard name '*.mps.gov.vn' is not certified");
+    KeyPair key = KeyPairs.ecP256();
+    for (CertificateProfile p :
+        List.of(
+            CertificateProfile.NODE_TLS,
+            CertificateProfile.SERVER_TLS,
+            CertificateProfile.SYSTEM_CLIENT)) {
+      assertThatThrownBy(
+              () ->
+                  pki.issuing.issue(
+                      p, "gw", "Test", key.getPublic(), List.of("*.gov.vn"), TestPki.YEAR))
+          .as(p.label())
+          .hasMessageContaining("wildcard");
+    }
+    assertThatThrownBy(
+            () ->
+                CertificateRequest.create(
+                    key.getPrivate(), key.getPublic(), "gw", "Test", List.of("bad name!")))
+        .hasMessageContaining("preferred name syntax");
+  }
+
+  @Test
+  void rootSerialHasAtLeast64RandomBits() {
+    var a = CertificateAuthority.createRoot("A", TestPki.YEAR).certificate().getSerialNumber();
+    var b = CertificateAuthority.createRoot("B", TestPki.YEAR).certificate().getSerialNumber();
+    assertThat(a.bitLength()).isGreaterThanOrEqualTo(64);
+    assertThat(a.signum()).isPositive();
+    assertThat(a).isNotEqualTo(b);
+    assertThat(pki.root.certificate().getSerialNumber()).isNotEqualTo(java.math.BigInteger.ONE);
+  }
+
+  @Test
+  void rsaTlsCertificatesGetNoKeyAgreementEcOnesDo() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    X509Certificate rsa = issueFromCsr(CertificateProfile.NODE_TLS, g.generateKeyPair(), List.of());
+    X509Certificate ec = issueFromCsr(CertificateProfile.NODE_TLS, KeyPairs.ecP256(), List.of());
+    assertThat(rsa.getKeyUsage()[0]).as("digitalSignature").isTrue();
+    assertThat(rsa.getKeyUsage()[4]).as("keyAgreement").isFalse();
+    assertThat(ec.getKeyUsage()[4]).as("keyAgreement").isTrue();
+    assertThat(CertificateProfile.NODE_TLS.permits(rsa)).isTrue();
+    OpenSsl.write(dir, "rsa.pem", Pem.write(rsa));
+    String text =
+        OpenSsl.run(dir, "x509", "-in", "rsa.pem", "-noout", "-ext", "keyUsage")
+            .requireSuccess()
+            .output();
+    assertThat(text).contains("Digital Signature").doesNotContain("Key Agreement");
+    assertThat(verify(rsa, "sslserver").requireSuccess().output()).contains("leaf.pem: OK");
+  }
+
+  @Test
+  void authorityKeyIdentifierCarriesTheKeyIdentifierOnly() throws Exception {
+    X509Certificate leaf = issueFromCsr(CertificateProfile.NODE_TLS, KeyPairs.ecP256(), List.of());
+    for (byte[] ext :
+        List.of(
+            leaf.getExtensionValue("2.5.29.35"),
+            pki.issuing.certificate().getExtensionValue("2.5.29.35"),
+            pki.issuing.crl(Duration.ofHours(1)).getExtensionValue("2.5.29.35"))) {
+      var aki =
+          org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(
+              org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils.parseExtensionValue(ext));
+      assertThat(aki.getKeyIdentifierObject()).isNotNull();
+      assertThat(aki.getAuthorityCertIssuer()).isNull();
+      assertThat(aki.getAuthorityCertSerialNumber()).isNull();
+    }
+    OpenSsl.write(dir, "leaf.pem", Pem.write(leaf));
+    assertThat(
+            OpenSsl.run(dir, "x509", "-in", "leaf.pem", "-noout", "-ext", "authorityKeyIdentifier")
+                .requireSuccess()
+                .output())
+        .doesNotContain("DirName")
+        .doesNotContain("serial");
+  }
 }

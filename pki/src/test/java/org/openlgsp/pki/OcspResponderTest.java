@@ -77,6 +77,30 @@ class OcspResponderTest {
   }
 
   @Test
+  void unspecifiedReasonIsLeftOutOfTheAnswerAsTheCrlLeavesItOut() throws Exception {
+    trust.issuing.revoke(node.certificate().getSerialNumber(), RevocationReason.UNSPECIFIED);
+    OpenSsl.Result r = opensslOcsp().requireSuccess();
+    assertThat(r.output())
+        .contains("Response verify OK")
+        .contains("leaf.pem: revoked")
+        .doesNotContain("Reason:")
+        .doesNotContain("unspecified");
+    OpenSsl.write(dir, "crl.der", trust.issuing.crl(Duration.ofHours(1)).getEncoded());
+    assertThat(
+            OpenSsl.run(dir, "crl", "-inform", "DER", "-in", "crl.der", "-noout", "-text")
+                .requireSuccess()
+                .output())
+        .contains(
+            "Serial Number: " + node.certificate().getSerialNumber().toString(16).toUpperCase())
+        .doesNotContain("CRL Reason Code");
+    assertThat(
+            client.status(trust.baseUrl + "/ocsp", node.certificate(), trust.issuing.certificate()))
+        .isInstanceOfSatisfying(
+            RevocationStatus.Revoked.class,
+            x -> assertThat(x.reason()).isEqualTo(RevocationReason.UNSPECIFIED));
+  }
+
+  @Test
   void opensslRequestFileAnsweredOverGetIsVerifiedByOpenssl() throws Exception {
     OpenSsl.run(
             dir,

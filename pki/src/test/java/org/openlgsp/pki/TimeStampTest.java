@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.cmp.PKIFailureInfo;
+import org.bouncycastle.asn1.cmp.PKIStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -220,8 +223,150 @@ class TimeStampTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 new TimeStampAuthority(
-                    tls, TimeStampAuthority.DEFAULT_POLICY, java.time.Clock.systemUTC()))
+                    tls, TimeStampAuthority.Settings.defaults(), java.time.Clock.systemUTC()))
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("time-stamping certificate");
+  }
+
+  static final String OTHER_POLICY = "1.2.3.4.5";
+  static final String SECOND_POLICY = "2.25.1";
+
+  private TimeStampAuthority tsa(Set<String> accepted, Duration accuracy) {
+    return new TimeStampAuthority(
+        trust.tsa.credentials(),
+        new TimeStampAuthority.Settings(TimeStampAuthority.DEFAULT_POLICY, accepted, accuracy),
+        java.time.Clock.systemUTC());
+  }
+
+  /** An openssl query for {@code data.txt}, asking for {@code policy} when given. */
+  private byte[] query(String name, Optional<String> policy) throws Exception {
+    Files.writeString(dir.resolve("data.txt"), "a batch of exchange records");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("ts", "-query", "-data", "data.txt", "-sha256", "-cert", "-out", name));
+    policy.ifPresent(
+        p -> {
+          args.add("-tspolicy");
+          args.add(p);
+        });
+    OpenSsl.run(dir, args.toArray(String[]::new)).requireSuccess();
+    return Files.readAllBytes(dir.resolve(name));
+  }
+
+  /** openssl ts -verify of {@code name}.tsr against the query {@code name}.tsq. */
+  private OpenSsl.Result verifyReply(String name) {
+    return OpenSsl.run(
+        dir,
+        "ts",
+        "-verify",
+        "-queryfile",
+        name + ".tsq",
+        "-in",
+        name + ".tsr",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "issuing.pem");
+  }
+
+  private String replyText(String name, byte[] reply) {
+    OpenSsl.write(dir, name, reply);
+    return OpenSsl.run(dir, "ts", "-reply", "-in", name, "-text").requireSuccess().output();
+  }
+
+  @Test
+  void requestNamingAPolicyNotAcceptedIsRejectedWithUnacceptedPolicy() throws Exception {
+    TimeStampAuthority tsa = tsa(Set.of(), TimeStampAuthority.Settings.DEFAULT_ACCURACY);
+    byte[] reply = tsa.respond(query("other.tsq", Optional.of(OTHER_POLICY)));
+    var response = new org.bouncycastle.tsp.TimeStampResponse(reply);
+    assertThat(response.getStatus()).isEqualTo(PKIStatus.REJECTION);
+    assertThat(response.getFailInfo().intValue()).isEqualTo(PKIFailureInfo.unacceptedPolicy);
+    assertThat(response.getTimeStampToken()).isNull();
+    assertThat(replyText("other.tsr", reply))
+        .contains("Status: Rejected")
+        .contains("the requested TSA policy is not supported by the TSA")
+        .contains("TST info:\nNot included.");
+  }
+
+  @Test
+  void requestNamingAnAcceptedSecondPolicyGetsItInTheToken() throws Exception {
+    TimeStampAuthority tsa =
+        tsa(Set.of(SECOND_POLICY), TimeStampAuthority.Settings.DEFAULT_ACCURACY);
+    byte[] reply = tsa.respond(query("second.tsq", Optional.of(SECOND_POLICY)));
+    assertThat(replyText("second.tsr", reply))
+        .contains("Status: Granted")
+        .contains("Policy OID: " + SECOND_POLICY);
+    assertThat(verifyReply("second").output()).contains("Verification: OK");
+    // A request naming no policy gets the default one.
+    assertThat(replyText("none.tsr", tsa.respond(query("none.tsq", Optional.empty()))))
+        .contains("Policy OID: " + TimeStampAuthority.DEFAULT_POLICY);
+  }
+
+  @Test
+  void aRejectedRequestLeavesNoFailInfoInTheNextGrantedReply() throws Exception {
+    TimeStampAuthority tsa = tsa(Set.of(), TimeStampAuthority.Settings.DEFAULT_ACCURACY);
+    byte[] rejected = tsa.respond(query("other.tsq", Optional.of(OTHER_POLICY)));
+    assertThat(new org.bouncycastle.tsp.TimeStampResponse(rejected).getStatus())
+        .isEqualTo(PKIStatus.REJECTION);
+    // A request with a SHA-1 imprint is refused too (badAlg), on the same TSA.
+    byte[] sha1 =
+        new org.bouncycastle.tsp.TimeStampRequestGenerator()
+            .generate(org.bouncycastle.tsp.TSPAlgorithms.SHA1, new byte[20])
+            .getEncoded();
+    assertThat(new org.bouncycastle.tsp.TimeStampResponse(tsa.respond(sha1)).getFailInfo())
+        .isNotNull();
+    byte[] granted = tsa.respond(query("good.tsq", Optional.empty()));
+    var response = new org.bouncycastle.tsp.TimeStampResponse(granted);
+    assertThat(response.getStatus()).isEqualTo(PKIStatus.GRANTED);
+    assertThat(response.getFailInfo()).isNull();
+    assertThat(replyText("good.tsr", granted))
+        .contains("Status: Granted")
+        .contains("Failure info: unspecified")
+        .doesNotContain("the requested TSA policy is not supported")
+        .doesNotContain("unrecognized or unsupported algorithm");
+    assertThat(verifyReply("good").output()).contains("Verification: OK");
+  }
+
+  @Test
+  void configuredAccuracyIsWrittenIntoEveryToken() throws Exception {
+    TimeStampAuthority tsa = tsa(Set.of(), Duration.ofMillis(1500).minusSeconds(1).plusNanos(7000));
+    byte[] reply = tsa.respond(query("acc.tsq", Optional.empty()));
+    assertThat(replyText("acc.tsr", reply))
+        .contains("Accuracy: unspecified seconds, 0x01F4 millis, 0x07 micros");
+    Timestamp t = tsa.stamp(Digests.sha256(new byte[] {7}));
+    var info =
+        new org.bouncycastle.tsp.TimeStampToken(new org.bouncycastle.cms.CMSSignedData(t.token()))
+            .getTimeStampInfo();
+    assertThat(info.getGenTimeAccuracy().getMillis()).isEqualTo(500);
+    assertThat(info.getGenTimeAccuracy().getMicros()).isEqualTo(7);
+    // The default is one second.
+    assertThat(replyText("def.tsr", trust.tsa.respond(query("def.tsq", Optional.empty()))))
+        .contains("Accuracy: 0x01 seconds");
+  }
+
+  @Test
+  void settingsRefuseWhatATsaCannotHonestlyDeclare() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TimeStampAuthority.Settings(
+                    TimeStampAuthority.DEFAULT_POLICY, Set.of(), Duration.ofSeconds(2)))
+        .hasMessageContaining("between one microsecond and one second");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TimeStampAuthority.Settings(
+                    TimeStampAuthority.DEFAULT_POLICY, Set.of(), Duration.ZERO))
+        .hasMessageContaining("between one microsecond and one second");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TimeStampAuthority.Settings(
+                    "not-an-oid", Set.of(), TimeStampAuthority.Settings.DEFAULT_ACCURACY))
+        .hasMessageContaining("not an object identifier");
+    assertThat(
+            new TimeStampAuthority.Settings(
+                    TimeStampAuthority.DEFAULT_POLICY,
+                    Set.of(SECOND_POLICY),
+                    TimeStampAuthority.Settings.DEFAULT_ACCURACY)
+                .acceptedPolicies())
+        .containsExactlyInAnyOrder(TimeStampAuthority.DEFAULT_POLICY, SECOND_POLICY);
   }
 }

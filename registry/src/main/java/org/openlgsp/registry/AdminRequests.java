@@ -28,6 +28,21 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * An approval; {@code names}, when given, must be exactly the names the request asks for (the
+   * administrator approves what was shown). Absent or null: approve whatever it asks for.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Approval(List<String> names) {
+    public Approval {
+      names = names == null ? null : List.copyOf(names);
+    }
+
+    public Optional<List<String>> expectedNames() {
+      return Optional.ofNullable(names);
+    }
+  }
+
   public record Rejection(String reason) {
     public Rejection {
       required(reason, "reason");

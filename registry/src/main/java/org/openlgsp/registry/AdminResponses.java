@@ -2,6 +2,7 @@ package org.openlgsp.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,6 +67,7 @@ public final class AdminResponses {
       String id,
       String kind,
       String target,
+      List<String> names,
       String status,
       Instant submittedAt,
       Instant decidedAt,
@@ -75,6 +77,7 @@ public final class AdminResponses {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(target, "target");
+      names = names == null ? List.of() : List.copyOf(names);
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(submittedAt, "submittedAt");
       Objects.requireNonNull(detail, "detail");
@@ -85,6 +88,7 @@ public final class AdminResponses {
           e.id(),
           e.kind(),
           e.target(),
+          e.names(),
           e.status(),
           e.submittedAt(),
           e.decidedAt().orElse(null),

@@ -32,6 +32,7 @@ public final class Enrolments {
   private final CertificateAuthority ca;
   private final Duration validity;
   private final Clock clock;
+  private static final int MAX_NAMES = 20;
 
   /** What is being enrolled. */
   public enum Kind {
@@ -59,11 +60,15 @@ public final class Enrolments {
     }
   }
 
-  /** A request and its state: {@code pending}, {@code approved} or {@code rejected}. */
+  /**
+   * A request and its state: {@code pending}, {@code approved} or {@code rejected}; {@code names}
+   * are the DNS names and IP addresses the CSR asks to be certified, for the administrator to see.
+   */
   public record Enrolment(
       String id,
       String kind,
       String target,
+      List<String> names,
       String status,
       Instant submittedAt,
       Optional<Instant> decidedAt,
@@ -71,6 +76,7 @@ public final class Enrolments {
       Optional<String> certificateSerial) {
     public Enrolment {
       Objects.requireNonNull(id, "id");
+      names = List.copyOf(names);
     }
   }
 
@@ -110,6 +116,7 @@ public final class Enrolments {
               + "'; create the CSR with --cn "
               + target);
     }
+    requireNames(kind, csr);
     requireRegistered(kind, target);
     String id = UUID.randomUUID().toString();
     Sql.inTransaction(
@@ -125,6 +132,34 @@ public final class Enrolments {
                 .bind(4, clock.millis())
                 .execute());
     return id;
+  }
+
+  /**
+   * The names a CSR asks for, beyond their syntax (checked when it is parsed): a signing
+   * certificate carries none, a node's at most a few, each once.
+   */
+  private static void requireNames(Kind kind, CertificateRequest csr) {
+    List<String> names = csr.subjectAltNames();
+    if (kind == Kind.MEMBER_SIGNING && !names.isEmpty()) {
+      throw new LgspException(
+          ErrorCode.CSR_MALFORMED,
+          "a member-signing certificate carries no DNS or IP names, the CSR asks for "
+              + names
+              + "; create it without --san");
+    }
+    if (names.size() > MAX_NAMES) {
+      throw new LgspException(
+          ErrorCode.CSR_MALFORMED,
+          "the CSR asks for "
+              + names.size()
+              + " names; a node certificate carries at most "
+              + MAX_NAMES);
+    }
+    if (names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).distinct().count()
+        != names.size()) {
+      throw new LgspException(
+          ErrorCode.CSR_MALFORMED, "the CSR names " + names + " with repeats; name each once");
+    }
   }
 
   private void requireRegistered(Kind kind, String target) {
@@ -151,13 +186,34 @@ public final class Enrolments {
 
   /** Issues the certificate and publishes it in the directory; returns the chain, leaf first. */
   public List<X509Certificate> approve(String id) {
+    return approve(id, Optional.empty());
+  }
+
+  /**
+   * As {@link #approve(String)}, when {@code names} (if given) are exactly the names the request
+   * asks for (in any order and case): the administrator approves names seen, not whatever the CSR
+   * holds.
+   */
+  public List<X509Certificate> approve(String id, Optional<List<String>> names) {
     Row row = row(id);
     if (!row.status.equals("pending")) {
       throw new LgspException(
           ErrorCode.RESOURCE_CONFLICT, "enrolment " + id + " is already " + row.status);
     }
     Kind kind = Kind.fromLabel(row.kind);
-    X509Certificate cert = ca.issue(CertificateRequest.parse(row.csr), kind.profile, validity);
+    CertificateRequest csr = CertificateRequest.parse(row.csr);
+    if (names.isPresent() && !lower(names.get()).equals(lower(csr.subjectAltNames()))) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT,
+          "enrolment "
+              + id
+              + " asks for the names "
+              + csr.subjectAltNames()
+              + ", not "
+              + names.get()
+              + "; approve what it asks for or reject it");
+    }
+    X509Certificate cert = ca.issue(csr, kind.profile, validity);
     try {
       switch (kind) {
         case NODE_TLS -> registry.addNodeTlsCertificate(NodeId.parse(row.target), cert);
@@ -175,6 +231,12 @@ public final class Enrolments {
     return chain;
   }
 
+  private static java.util.Set<String> lower(List<String> names) {
+    return names.stream()
+        .map(n -> n.strip().toLowerCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   public void reject(String id, String reason) {
     Row row = row(id);
     if (!row.status.equals("pending")) {
@@ -190,7 +252,7 @@ public final class Enrolments {
         h ->
             h.createQuery(
                     "SELECT id, kind, target, status, submitted_at, decided_at, detail,"
-                        + " certificate FROM enrolment_request ORDER BY submitted_at")
+                        + " certificate, csr FROM enrolment_request ORDER BY submitted_at")
                 .map(
                     (r, ctx) -> {
                       long decided = r.getLong(6);
@@ -202,6 +264,7 @@ public final class Enrolments {
                           r.getString(1),
                           r.getString(2),
                           r.getString(3),
+                          CertificateRequest.parse(r.getBytes(9)).subjectAltNames(),
                           r.getString(4),
                           Instant.ofEpochMilli(r.getLong(5)),
                           decidedAt,

@@ -134,6 +134,14 @@ public final class RegistryClient {
     return post("/enrolments/" + id + "/approve", Map.of(), AdminResponses.EnrolmentApproved.class);
   }
 
+  /** Approves when the request asks for exactly {@code names}; else 409 and nothing is issued. */
+  public AdminResponses.EnrolmentApproved approveEnrolment(String id, List<String> names) {
+    return post(
+        "/enrolments/" + id + "/approve",
+        new AdminRequests.Approval(names),
+        AdminResponses.EnrolmentApproved.class);
+  }
+
   public AdminResponses.EnrolmentState rejectEnrolment(String id, AdminRequests.Rejection why) {
     return post("/enrolments/" + id + "/reject", why, AdminResponses.EnrolmentState.class);
   }

@@ -350,7 +350,11 @@ public final class RegistryServer implements AutoCloseable {
 
   private void approveEnrolment(Call c) {
     String id = c.request().path().pathParameters().get("id");
-    List<X509Certificate> chain = enrolments().approve(id);
+    Optional<List<String>> names =
+        c.request().content().hasEntity()
+            ? c.json(AdminRequests.Approval.class, MAX_BODY).expectedNames()
+            : Optional.empty();
+    List<X509Certificate> chain = enrolments().approve(id, names);
     c.sendJson(
         200,
         new AdminResponses.EnrolmentApproved(

@@ -213,4 +213,94 @@ class EnrolmentTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite"})
+  void theAdministratorSeesTheRequestedNamesAndApprovesOnlyThose(String kind) throws Exception {
+    CertificateAuthority root = CertificateAuthority.createRoot("Root", Duration.ofDays(30));
+    try (Database db = TestDatabases.open(kind, dir)) {
+      Registry registry = RegistryTest.registry(db);
+      RegistryTest.populate(registry);
+      Enrolments enrolments =
+          new Enrolments(db, registry, root, Duration.ofDays(10), Clock.systemUTC());
+      try (RegistryServer server =
+          RegistryServer.start(
+              registry, RegistryServer.hashToken(TOKEN), "127.0.0.1", 0, Optional.of(enrolments))) {
+        String node = RegistryTest.TN_NODE.toString();
+        KeyPair key = KeyPairs.ecP256();
+        String csr =
+            CertificateRequest.create(
+                    key.getPrivate(),
+                    key.getPublic(),
+                    node,
+                    "Agency",
+                    List.of("gw1.tayninh.gov.vn", "10.0.0.7"))
+                .pem();
+        String id =
+            (String)
+                json(admin(
+                        server,
+                        "POST",
+                        "/api/v1/enrolments",
+                        Map.of("kind", "node-tls", "target", node, "csr", csr)))
+                    .get("id");
+        var listed =
+            Json.mapper()
+                .readValue(
+                    admin(server, "GET", "/api/v1/enrolments", null).body(),
+                    AdminResponses.EnrolmentView[].class);
+        assertThat(listed).hasSize(1);
+        assertThat(listed[0].names()).containsExactly("gw1.tayninh.gov.vn", "10.0.0.7");
+
+        // Approving other names than those asked for issues nothing.
+        long serialBefore = registry.serial();
+        HttpResponse<String> wrong =
+            admin(
+                server,
+                "POST",
+                "/api/v1/enrolments/" + id + "/approve",
+                Map.of("names", List.of("gw1.tayninh.gov.vn")));
+        assertProblem(wrong, ErrorCode.RESOURCE_CONFLICT);
+        assertThat(wrong.body()).contains("asks for the names [gw1.tayninh.gov.vn, 10.0.0.7]");
+        assertThat(root.list(10)).isEmpty();
+        assertThat(registry.serial()).isEqualTo(serialBefore);
+
+        HttpResponse<String> approved =
+            admin(
+                server,
+                "POST",
+                "/api/v1/enrolments/" + id + "/approve",
+                Map.of("names", List.of("10.0.0.7", "GW1.tayninh.gov.vn")));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        X509Certificate leaf =
+            Pem.certificates((String) json(approved).get("certificate")).getFirst();
+        assertThat(leaf.getSubjectAlternativeNames())
+            .extracting(l -> (Object) l.get(1))
+            .containsExactly("gw1.tayninh.gov.vn", "10.0.0.7");
+
+        // A member-signing request with names is refused at submission.
+        String member = RegistryTest.TN.toString();
+        KeyPair signing = KeyPairs.ed25519();
+        assertProblem(
+            admin(
+                server,
+                "POST",
+                "/api/v1/enrolments",
+                Map.of(
+                    "kind",
+                    "member-signing",
+                    "target",
+                    member,
+                    "csr",
+                    CertificateRequest.create(
+                            signing.getPrivate(),
+                            signing.getPublic(),
+                            member,
+                            "Agency",
+                            List.of("tayninh.gov.vn"))
+                        .pem())),
+            ErrorCode.CSR_MALFORMED);
+      }
+    }
+  }
 }

@@ -47,29 +47,50 @@ final class BuiltInCa implements AutoCloseable {
       Files.deleteIfExists(dataDir.resolve("ca.db" + suffix));
     }
     int port = freePort();
-    CertificateAuthority root = CertificateAuthority.createRoot(name + " Root CA", validity);
-    Credentials issuingCreds =
-        root.issueCredentials(
-            CertificateProfile.INTERMEDIATE_CA,
-            name + " Issuing CA",
-            "OpenLGSP",
-            List.of(),
-            validity);
+    String base = "http://127.0.0.1:" + port;
+    CertificateAuthority selfSigned = CertificateAuthority.createRoot(name + " Root CA", validity);
     Database db = Database.sqlite(dataDir.resolve("ca.db"));
     try {
-      CertificateAuthority issuing =
+      // As `lgsp ca init` sets it up: the root keeps its records and publishes a CRL and OCSP for
+      // the issuing CA, so the whole path can be checked.
+      CertificateAuthority root =
           CertificateAuthority.of(
-              issuingCreds, db, Publication.at("http://127.0.0.1:" + port), Clock.systemUTC());
+              selfSigned.credentials(), db, Publication.root(base), Clock.systemUTC());
+      Credentials issuingCreds =
+          root.issueCredentials(
+              CertificateProfile.INTERMEDIATE_CA,
+              name + " Issuing CA",
+              "OpenLGSP",
+              List.of(),
+              validity);
+      CertificateAuthority issuing =
+          CertificateAuthority.of(issuingCreds, db, Publication.at(base), Clock.systemUTC());
+      OcspResponder rootResponder =
+          OcspResponder.forRecords(
+              root.certificate(),
+              db,
+              OcspResponder.create(root, Duration.ofMinutes(10)).credentials(),
+              Duration.ofMinutes(10),
+              Clock.systemUTC());
       TrustServer server =
           TrustServer.start(
               issuing,
-              OcspResponder.create(issuing, Duration.ofMinutes(10)),
+              OcspResponder.create(issuing, Duration.ofMinutes(10)).alsoFor(rootResponder),
               Optional.of(TimeStampAuthority.create(issuing, Clock.systemUTC())),
+              Optional.of(() -> rootCrl(root)),
               TrustServer.Options.defaults("127.0.0.1", port));
       return new BuiltInCa(root, issuing, db, server);
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  private static byte[] rootCrl(CertificateAuthority root) {
+    try {
+      return root.crl(Duration.ofDays(30)).getEncoded();
+    } catch (java.security.cert.CRLException e) {
+      throw new IllegalStateException("cannot encode the root CRL", e);
     }
   }
 
