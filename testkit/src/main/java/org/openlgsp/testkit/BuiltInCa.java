@@ -1,7 +1,6 @@
 package org.openlgsp.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -145,10 +144,8 @@ final class BuiltInCa implements AutoCloseable {
     return server.baseUrl();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return Federation.free();
   }
 
   /** Stops the trust services (OCSP, CRL, TSA); their port is then free. */

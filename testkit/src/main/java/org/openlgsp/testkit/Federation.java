@@ -949,12 +949,25 @@ public final class Federation implements AutoCloseable {
     return Digests.hex(Digests.sha256(s.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static int free() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
+  /**
+   * A port that is free now, to be bound later by a node started from a configuration file. Chosen
+   * below the kernel's ephemeral range (32768 and up on Linux), so that no listener bound to port 0
+   * and no outgoing connection — in this JVM or another test run on the machine — can take it in
+   * between; only another run picking the same one of ~12,000 ports at once could.
+   */
+  static int free() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException("no free port", new IOException("200 ports in use"));
   }
 
   @Override
