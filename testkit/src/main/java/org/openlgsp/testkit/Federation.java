@@ -765,6 +765,11 @@ public final class Federation implements AutoCloseable {
     return population.lookupsInProgress();
   }
 
+  /** How many citizen lookups the backend has been asked for since it started. */
+  public long backendLookups() {
+    return population.lookupsStarted();
+  }
+
   public String backendUrl() {
     return "http://127.0.0.1:" + ports.backend();
   }
