@@ -94,9 +94,6 @@ final class ProviderEndpoint {
               time,
               digest);
       requestHash = input.hash();
-      // Admitted only once the request hash is known, so even the refusal is a signed answer
-      // the consumer can verify.
-      slot = admission.enter();
       facts.requestDigest = digest;
       facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);
       long now = ctx.clock().millis();
@@ -134,6 +131,10 @@ final class ProviderEndpoint {
               client + " has no grant for " + facts.method + " on " + service.id());
         }
         PersonalData.requirePurpose(service, facts);
+        // A slot only for the backend call: reading a (slow) body and the checks hold none, so
+        // slow clients cannot take every slot (the edge closes them). The request hash is known,
+        // so even this refusal is a signed answer the consumer can verify.
+        slot = admission.enter();
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {
