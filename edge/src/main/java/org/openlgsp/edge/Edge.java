@@ -408,7 +408,7 @@ public final class Edge {
               ? opened.get()
               : req.content().consumed()
                   ? InputStream.nullInputStream()
-                  : req.content().inputStream();
+                  : slowClients.watch(req.content().inputStream());
       for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
         read += n;
         if (read > drainOnError) {
