@@ -3,20 +3,15 @@ package org.openlgsp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -26,8 +21,6 @@ import org.openlgsp.core.Certificates;
 import org.openlgsp.gateway.ExchangeProtocol;
 import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.ledger.LedgerReader;
-import org.openlgsp.pki.PinnedTrustManager;
-import org.openlgsp.pki.TlsContexts;
 import org.openlgsp.storage.Database;
 import org.openlgsp.testkit.Federation;
 
@@ -48,17 +41,7 @@ class ReplayAfterKillTest {
       Path config = fed.workDir().resolve("mps-gateway.yaml");
       Path log = dir.resolve("provider.log");
       int port = fed.ports().provider().peer();
-      WebClient stolenTls =
-          WebClient.builder()
-              .tls(
-                  Tls.builder()
-                      .sslContext(
-                          TlsContexts.create(
-                              fed.consumerNodeTls(),
-                              new PinnedTrustManager(() -> Set.of(providerTls))))
-                      .build())
-              .followRedirects(false)
-              .build();
+      WebClient stolenTls = fed.peerClientWithConsumerTls(providerTls);
       String citizen = fed.citizenIds().getFirst();
       String messageId = UUID.randomUUID().toString();
 
@@ -67,7 +50,7 @@ class ReplayAfterKillTest {
       long lookupsBefore;
       Map<String, String> captured;
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> accepts(port));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServeProcess.accepts(port));
         lookupsBefore = fed.backendLookups();
         // Dated 30 s ahead (the window is 60 s either side), so the copy is still fresh after the
         // restart and only the replay memory can refuse it.
@@ -93,7 +76,7 @@ class ReplayAfterKillTest {
       Process second = ServeProcess.start(config, log);
       Answer replayed;
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> accepts(port));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServeProcess.accepts(port));
         replayed = send(fed, stolenTls, captured, citizen);
       } finally {
         second.destroyForcibly();
@@ -129,15 +112,6 @@ class ReplayAfterKillTest {
     headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
     try (HttpClientResponse r = request.request()) {
       return new Answer(r.status().code(), r.as(String.class));
-    }
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

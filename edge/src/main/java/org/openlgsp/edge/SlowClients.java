@@ -152,10 +152,9 @@ final class SlowClients implements Http1ConnectionListener {
       }
     }
 
-    private void begin() throws IOException {
-      if (Thread.interrupted()) {
-        throw new IOException("request body closed: the client sent it too slowly");
-      }
+    // Never clears the thread's interrupt status: an interrupted virtual thread's next socket
+    // operation closes the connection, which a stopping listener relies on too.
+    private void begin() {
       readSince = System.nanoTime();
       reader = Thread.currentThread();
       bodies.add(this);
