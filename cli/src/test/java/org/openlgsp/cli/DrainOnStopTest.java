@@ -3,9 +3,6 @@ package org.openlgsp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +41,7 @@ class DrainOnStopTest {
       Process child = ServeProcess.start(config, log);
       try {
         int port = fed.ports().consumer().clientHttp();
-        await().atMost(Duration.ofSeconds(60)).until(() -> accepts(port));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServeProcess.accepts(port));
         fed.delayBackend(BACKEND_DELAY);
         String citizen = fed.citizenIds().getFirst();
         CompletableFuture<Federation.Reply> exchange =
@@ -53,7 +50,7 @@ class DrainOnStopTest {
 
         child.destroy(); // SIGTERM
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> !accepts(port));
+        await().atMost(Duration.ofSeconds(3)).until(() -> !ServeProcess.accepts(port));
         assertThat(exchange).as("still in flight when new connections are refused").isNotDone();
         Federation.Reply reply = exchange.get(30, TimeUnit.SECONDS);
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
@@ -111,17 +108,6 @@ class DrainOnStopTest {
         .until(() -> exchange.isDone() || fed.backendLookupsInProgress() == 1);
     if (exchange.isDone()) {
       throw new AssertionError("the exchange did not wait on the backend: " + exchange.get());
-    }
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (ConnectException refused) {
-      return false;
-    } catch (java.io.IOException e) {
-      return false;
     }
   }
 }

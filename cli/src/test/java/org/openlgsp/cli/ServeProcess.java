@@ -22,4 +22,14 @@ final class ServeProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
   }
+
+  /** Whether something accepts connections on {@code port} of the loopback address now. */
+  static boolean accepts(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package org.openlgsp.demo;
 
-import io.helidon.common.tls.Tls;
 import io.helidon.http.ClientResponseHeaders;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +19,6 @@ import org.openlgsp.gateway.ExchangeProtocol;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.node.CheckpointTimestamps;
-import org.openlgsp.pki.PinnedTrustManager;
-import org.openlgsp.pki.TlsContexts;
 import org.openlgsp.testkit.Federation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -155,20 +151,8 @@ final class DemoCommand implements Callable<Integer> {
             System.currentTimeMillis(),
             "HS-2026-000123");
     WebClient stolen =
-        WebClient.builder()
-            .tls(
-                Tls.builder()
-                    .sslContext(
-                        TlsContexts.create(
-                            fed.consumerNodeTls(),
-                            new PinnedTrustManager(
-                                () ->
-                                    Set.of(
-                                        Certificates.fingerprint(
-                                            fed.providerNode().tlsCredentials().certificate())))))
-                    .build())
-            .followRedirects(false)
-            .build();
+        fed.peerClientWithConsumerTls(
+            Certificates.fingerprint(fed.providerNode().tlsCredentials().certificate()));
     Answer r = sendSigned(fed, stolen, headers, forged);
     System.out.println(
         "   POST "

@@ -17,9 +17,11 @@ public final class Call {
   private final ServerRequest request;
   private final ServerResponse response;
   private final Principal caller;
+  private final SlowClients slowClients;
   private InputStream body;
 
-  Call(ServerRequest request, ServerResponse response, Principal caller) {
+  Call(ServerRequest request, ServerResponse response, Principal caller, SlowClients slowClients) {
+    this.slowClients = slowClients;
     this.request = request;
     this.response = response;
     this.caller = caller;
@@ -44,7 +46,7 @@ public final class Call {
    */
   public InputStream body() {
     if (body == null) {
-      body = request.content().inputStream();
+      body = slowClients.watch(request.content().inputStream());
     }
     return body;
   }

@@ -53,6 +53,7 @@ public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
   private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
   private static volatile Optional<Duration> drainOnStop = Optional.empty();
+  private static volatile SlowClients slowClients = new SlowClients(ReadLimits.defaults());
   private final List<Route> routes;
   private final List<PathMatcher> matchers;
   private final Optional<Authenticator> authenticator;
@@ -91,7 +92,36 @@ public final class Edge {
    */
   public <B extends ListenerConfig.BuilderBase<B, ?>> B configure(B listener) {
     drainOnStop.ifPresent(listener::shutdownGracePeriod);
-    return listener.routing(routing()).directHandlers(directHandlers());
+    SlowClients slow = slowClients;
+    Duration idle = slow.limits().idleTimeout();
+    return listener
+        .idleConnectionTimeout(idle)
+        .idleConnectionPeriod(
+            idle.dividedBy(4).compareTo(Duration.ofMillis(100)) < 0
+                ? Duration.ofMillis(100)
+                : idle.dividedBy(4))
+        .protocolsDiscoverServices(false)
+        .addProtocol(
+            io.helidon.webserver.http1.Http1Config.builder()
+                .addReceiveListener(slow)
+                .addSendListener(slow)
+                .build())
+        .routing(routing())
+        .directHandlers(directHandlers());
+  }
+
+  /**
+   * The read limits of every listener configured from now on in this process (docs/protocol.md,
+   * "Slow clients"); {@link ReadLimits#defaults()} until set. A node sets it once from {@code
+   * edge.readLimits} before it starts its roles.
+   */
+  public static void readLimits(ReadLimits limits) {
+    slowClients = new SlowClients(java.util.Objects.requireNonNull(limits, "limits"));
+  }
+
+  /** How many connections the current read limits closed for being slow, in this process. */
+  public static long slowConnectionsClosed() {
+    return slowClients.closedConnections();
   }
 
   /**
@@ -199,7 +229,7 @@ public final class Edge {
       fail(req, res, Optional.empty(), e);
       return;
     }
-    Call call = new Call(req, res, caller);
+    Call call = new Call(req, res, caller, slowClients);
     AuditRow row = new AuditRow(route, req, caller.actor());
     if (route.auditAction().isPresent()) { // not on the exchange path: the ledger records those
       // written before the answer leaves, so a caller that sees the answer finds the row
@@ -378,7 +408,7 @@ public final class Edge {
               ? opened.get()
               : req.content().consumed()
                   ? InputStream.nullInputStream()
-                  : req.content().inputStream();
+                  : slowClients.watch(req.content().inputStream());
       for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
         read += n;
         if (read > drainOnError) {

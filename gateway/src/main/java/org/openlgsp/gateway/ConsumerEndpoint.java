@@ -75,9 +75,7 @@ final class ConsumerEndpoint {
         answerMetaService(res, target, facts);
         return;
       }
-      try (Admission.Slot slot = admission.enter()) {
-        call(call, target, facts);
-      }
+      call(call, target, facts);
     } catch (Throwable t) {
       if (ResponseAbandoned.is(t)) {
         return;
@@ -119,7 +117,10 @@ final class ConsumerEndpoint {
                         ErrorCode.CLIENT_UNKNOWN,
                         "this gateway holds no signing key for member " + facts.client.memberId()));
     try (BodySpool body =
-        BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE)) {
+            BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE);
+        // A slot only once the body is in: a slow client holds none while it sends (the edge
+        // closes it when too slow), so slow bodies cannot take every slot.
+        Admission.Slot slot = admission.enter()) {
       PersonalData.fromBody(dir, target, body, facts);
       long time = ctx.clock().millis();
       String contentType =

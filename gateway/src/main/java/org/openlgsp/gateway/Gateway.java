@@ -206,7 +206,7 @@ public final class Gateway implements AutoCloseable {
                 .connectionCacheSize(256)
                 .sendExpectContinue(false)
                 .build(),
-            new ReplayGuard(options.replayWindow(), clock),
+            ReplayGuard.durable(options.replayWindow(), clock, ledger.database()),
             new ExchangeRecorder(ledger, options.node(), subjects),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
@@ -394,5 +394,7 @@ public final class Gateway implements AutoCloseable {
         return;
       }
     }
+    // After the listeners: no request in flight still waits for its nonce to be recorded.
+    ctx.replay().close();
   }
 }

@@ -73,7 +73,7 @@ final class ProviderEndpoint {
       facts.client = client;
       facts.messageId = HeaderValues.required(h, Headers.XROAD_ID);
       org.openlgsp.edge.RequestLog.messageId(facts.messageId);
-      facts.requestId = HeaderValues.required(h, Headers.XROAD_REQUEST_ID);
+      facts.requestId = nonce(HeaderValues.required(h, Headers.XROAD_REQUEST_ID));
       facts.userId = HeaderValues.optional(h, Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);
       long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
@@ -94,9 +94,6 @@ final class ProviderEndpoint {
               time,
               digest);
       requestHash = input.hash();
-      // Admitted only once the request hash is known, so even the refusal is a signed answer
-      // the consumer can verify.
-      slot = admission.enter();
       facts.requestDigest = digest;
       facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);
       long now = ctx.clock().millis();
@@ -121,9 +118,11 @@ final class ProviderEndpoint {
               ErrorCode.SIGNATURE_INVALID, "request body does not match its signed digest");
         }
         // Only a wholly genuine message consumes its id, so a tampered copy cannot burn it.
-        if (!ctx.replay().firstUse(client.toString(), facts.messageId)) {
+        // Keyed on the consumer gateway's signed nonce, not the client's reusable X-Road-Id.
+        if (!ctx.replay().firstUse(client.toString(), facts.requestId)) {
           throw new LgspException(
-              ErrorCode.MESSAGE_REPLAYED, "message id " + facts.messageId + " was already used");
+              ErrorCode.MESSAGE_REPLAYED,
+              "request id " + facts.requestId + " was already used by " + client);
         }
         Directory.Service service = localService(dir, target);
         if (!GrantMatcher.admits(dir.grants(client, service.id()), facts.method, target.path())) {
@@ -132,6 +131,10 @@ final class ProviderEndpoint {
               client + " has no grant for " + facts.method + " on " + service.id());
         }
         PersonalData.requirePurpose(service, facts);
+        // A slot only for the backend call: reading a (slow) body and the checks hold none, so
+        // slow clients cannot take every slot (the edge closes them). The request hash is known,
+        // so even this refusal is a signed answer the consumer can verify.
+        slot = admission.enter();
         forward(req, res, service, target, body, requestHash, facts);
       }
     } catch (Throwable t) {
@@ -146,6 +149,22 @@ final class ProviderEndpoint {
       slot.close();
     }
   }
+
+  /**
+   * The replay nonce: the consumer gateway's {@code X-Road-Request-Id}, a random UUID it signs. Its
+   * canonical form is required, so one nonce has one spelling in the replay memory.
+   */
+  private static String nonce(String requestId) {
+    if (!UUID_FORM.matcher(requestId).matches()) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "X-Road-Request-Id must be a lower-case UUID");
+    }
+    return requestId;
+  }
+
+  private static final java.util.regex.Pattern UUID_FORM =
+      java.util.regex.Pattern.compile(
+          "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private static X509Certificate peerCertificate(ServerRequest req) {
     Certificate[] certs = req.remotePeer().tlsCertificates().orElse(new Certificate[0]);

@@ -4,41 +4,149 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.jdbi.v3.core.Handle;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.GroupCommit;
 
 /**
- * Remembers (client, message id) pairs for twice the accepted clock window: a message older than
- * the window is refused by time, a newer one by this memory, so a replay is caught either way.
+ * Remembers (client, nonce) pairs for twice the accepted clock window: a message older than the
+ * window is refused by time, a newer one by this memory, so a replay is caught either way. The
+ * nonce is the consumer gateway's {@code X-Road-Request-Id}, a random UUID covered by its
+ * signature; the client's own {@code X-Road-Id} may be reused, as in X-Road.
+ *
+ * <p>With a database the memory is durable and shared: a pair is accepted only once its row in
+ * {@code gateway_replay} has committed (insert-if-absent is the atomic check), so a replay is
+ * refused after a crash and restart, and by every instance of a node sharing the database. Inserts
+ * are group-committed (one transaction for every request waiting, each caller released only after
+ * the commit), and expired rows are purged by the same writer. The in-process cache stays in front
+ * as a fast path: a replay it still holds is refused without touching the database.
  *
  * <p>The memory has no size cap on purpose: evicting an id before it expires would let its replay
  * through. Only a message whose signature verified against a member's certificate in the directory
  * consumes an id, so the memory grows with genuine traffic (rate times twice the window), not with
  * what strangers send.
  */
-final class ReplayGuard {
-  private final Cache<String, Boolean> seen;
+final class ReplayGuard implements AutoCloseable {
+  private record Use(String client, String nonce, long now) {}
 
+  private final Cache<String, Boolean> seen;
+  private final Clock clock;
+  private final long retentionMillis;
+  private final Optional<GroupCommit<Use, Boolean>> durable;
+  private long lastPurge = Long.MIN_VALUE;
+
+  /** A memory of this process only (tests and tools without a database). */
   ReplayGuard(Duration window, Clock clock) {
+    this(window, clock, Optional.empty());
+  }
+
+  /** A memory kept in {@code db} (migrated here), shared by every gateway using it. */
+  static ReplayGuard durable(Duration window, Clock clock, Database db) {
+    db.migrate("gateway");
+    return new ReplayGuard(window, clock, Optional.of(db));
+  }
+
+  private ReplayGuard(Duration window, Clock clock, Optional<Database> db) {
+    this.clock = clock;
     // The time check admits a message whose time is exactly one window off on either side, so a
     // replay can come exactly twice the window after the first use; Caffeine forgets an entry once
     // its age reaches the duration, so one more millisecond keeps that instant covered.
+    this.retentionMillis = window.multipliedBy(2).plusMillis(1).toMillis();
     this.seen =
         Caffeine.newBuilder()
-            .expireAfterWrite(window.multipliedBy(2).plusMillis(1))
+            .expireAfterWrite(Duration.ofMillis(retentionMillis))
             .ticker(new ClockTicker(clock))
             // Maintenance on the calling thread: scheduled on the common pool, every write woke a
             // worker (measured: ~20 % more CPU per exchange in ExchangeBenchmark).
             .executor(Runnable::run)
             .build();
+    this.durable =
+        db.map(
+            d ->
+                new GroupCommit<Use, Boolean>(
+                        d,
+                        "replay",
+                        // No wait for company: while one batch commits the next one gathers.
+                        new GroupCommit.Options(512, Duration.ZERO, 65_536),
+                        new GroupCommit.Batch<>() {
+                          @Override
+                          public List<GroupCommit.Outcome<Boolean>> write(
+                              Handle h, List<Use> uses) {
+                            purgeNowAndThen(h);
+                            return GroupCommit.isolated(h, uses, ReplayGuard.this::insert);
+                          }
+                        },
+                        ReplayGuard::unavailable)
+                    .start());
   }
 
-  /** True the first time this client uses this message id; false for a replay. */
-  boolean firstUse(String client, String messageId) {
-    return seen.asMap().putIfAbsent(client + '\n' + messageId, Boolean.TRUE) == null;
+  /**
+   * True the first time this client uses this nonce (durably recorded once a database is used);
+   * false for a replay.
+   *
+   * @throws LgspException {@code ledger.unavailable} when the database cannot record the use: the
+   *     request is then refused, never served unrecorded
+   */
+  boolean firstUse(String client, String nonce) {
+    String key = client + '\n' + nonce;
+    if (seen.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+      return false;
+    }
+    if (durable.isEmpty()) {
+      return true;
+    }
+    try {
+      return durable.get().submit(new Use(client, nonce, clock.millis())).join();
+    } catch (CompletionException e) {
+      // Not recorded: forget it here too, so the genuine message can be retried.
+      seen.invalidate(key);
+      throw e.getCause() instanceof RuntimeException r ? r : unavailable("replay memory", e);
+    }
   }
 
-  /** How many ids are remembered, after forgetting the expired ones. */
+  /** How many ids this process remembers, after forgetting the expired ones. */
   long size() {
     seen.cleanUp();
     return seen.estimatedSize();
+  }
+
+  // Inserts the pair, or takes over an expired row of it; no row changes when it is still live.
+  private boolean insert(Handle h, Use use) {
+    return h.createUpdate(
+                "INSERT INTO gateway_replay (client, nonce, expires_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (client, nonce) DO UPDATE SET expires_at = excluded.expires_at"
+                    + " WHERE gateway_replay.expires_at <= ?")
+            .bind(0, use.client())
+            .bind(1, use.nonce())
+            .bind(2, use.now() + retentionMillis)
+            .bind(3, use.now())
+            .execute()
+        == 1;
+  }
+
+  // Runs on the writer thread only; at most once per retention period.
+  private void purgeNowAndThen(Handle h) {
+    long now = clock.millis();
+    if (lastPurge != Long.MIN_VALUE && now - lastPurge < retentionMillis) {
+      return;
+    }
+    lastPurge = now;
+    h.createUpdate("DELETE FROM gateway_replay WHERE expires_at <= ?").bind(0, now).execute();
+  }
+
+  private static LgspException unavailable(String detail, Throwable cause) {
+    return cause == null
+        ? new LgspException(ErrorCode.LEDGER_UNAVAILABLE, detail)
+        : new LgspException(ErrorCode.LEDGER_UNAVAILABLE, detail, cause);
+  }
+
+  @Override
+  public void close() {
+    durable.ifPresent(GroupCommit::close);
   }
 }

@@ -73,6 +73,13 @@ class ProviderProtocolTest {
             signedBody,
             time,
             "HS-2026-000123");
+    return sendSigned(method, actualPath, actualBody, headers);
+  }
+
+  /** Sends {@code headers} exactly as given: a captured request, replayed. */
+  HttpResponse<String> sendSigned(
+      String method, String actualPath, byte[] actualBody, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder req =
         HttpRequest.newBuilder(
                 URI.create(
@@ -93,13 +100,49 @@ class ProviderProtocolTest {
     assertThat(r.headers().firstValue("X-Lgsp-Signature")).as("refusals are signed").isPresent();
   }
 
+  Map<String, String> signedGet(String messageId, long time) {
+    return ExchangeProtocol.signRequest(
+        net.tnSigning.signer(),
+        TwoGateways.PORTAL,
+        TwoGateways.CITIZENS,
+        "GET",
+        "/citizens/1",
+        messageId,
+        new byte[0],
+        time,
+        "HS-2026-000123");
+  }
+
   @Test
   void correctlySignedRequestIsServedOnceAndItsReplayRefused() throws Exception {
-    long now = net.clock.millis();
-    HttpResponse<String> first = sendGet("m-1", now, net.tnSigning.signer());
+    Map<String, String> captured = signedGet("m-1", net.clock.millis());
+    HttpResponse<String> first = sendSigned("GET", "/citizens/1", new byte[0], captured);
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 
-    assertCode(sendGet("m-1", now, net.tnSigning.signer()), ErrorCode.MESSAGE_REPLAYED);
+    assertCode(sendSigned("GET", "/citizens/1", new byte[0], captured), ErrorCode.MESSAGE_REPLAYED);
+  }
+
+  @Test
+  void aReusedXRoadIdWithTheGatewaysFreshNonceIsServedAsInXRoad() throws Exception {
+    long now = net.clock.millis();
+    HttpResponse<String> first = sendGet("client-correlation-id", now, net.tnSigning.signer());
+    HttpResponse<String> second = sendGet("client-correlation-id", now, net.tnSigning.signer());
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aRequestIdThatIsNotACanonicalUuidIsRefusedAsMalformed() throws Exception {
+    Map<String, String> headers =
+        new java.util.LinkedHashMap<>(signedGet("m-2", net.clock.millis()));
+    headers.put(
+        "X-Road-Request-Id", headers.get("X-Road-Request-Id").toUpperCase(java.util.Locale.ROOT));
+
+    HttpResponse<String> r = sendSigned("GET", "/citizens/1", new byte[0], headers);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("request.malformed");
   }
 
   @Test

@@ -782,6 +782,25 @@ public final class Federation implements AutoCloseable {
     return consumerTls;
   }
 
+  /**
+   * A client of the provider's peer port presenting the consumer node's TLS identity (as an
+   * attacker holding its stolen key would), trusting only the provider node's certificate {@code
+   * providerTlsFingerprint} (taken while the provider node runs in this process).
+   */
+  public WebClient peerClientWithConsumerTls(String providerTlsFingerprint) {
+    return WebClient.builder()
+        .tls(
+            io.helidon.common.tls.Tls.builder()
+                .sslContext(
+                    org.openlgsp.pki.TlsContexts.create(
+                        consumerTls,
+                        new org.openlgsp.pki.PinnedTrustManager(
+                            () -> java.util.Set.of(providerTlsFingerprint))))
+                .build())
+        .followRedirects(false)
+        .build();
+  }
+
   /** The consumer member's signing key, which its gateway holds and an attacker does not. */
   public Credentials consumerSigning() {
     return consumerSigning;
@@ -820,6 +839,11 @@ public final class Federation implements AutoCloseable {
   /** How many citizen lookups the backend is answering now. */
   public int backendLookupsInProgress() {
     return population.lookupsInProgress();
+  }
+
+  /** How many citizen lookups the backend has been asked for since it started. */
+  public long backendLookups() {
+    return population.lookupsStarted();
   }
 
   public String backendUrl() {

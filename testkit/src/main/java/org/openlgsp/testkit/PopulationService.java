@@ -39,6 +39,8 @@ public final class PopulationService {
   private volatile java.time.Duration lookupDelay = java.time.Duration.ZERO;
   private final java.util.concurrent.atomic.AtomicInteger lookupsInProgress =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong lookupsStarted =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** The demo's and the federation's population: the same citizens for the same seed. */
   public static final long SEED = 20261122L;
@@ -82,8 +84,13 @@ public final class PopulationService {
     return lookupsInProgress.get();
   }
 
+  long lookupsStarted() {
+    return lookupsStarted.get();
+  }
+
   private void lookup(ServerRequest req, ServerResponse res) throws InterruptedException {
     lookupsInProgress.incrementAndGet();
+    lookupsStarted.incrementAndGet();
     try {
       Thread.sleep(lookupDelay); // the slow backend a drain test needs, zero otherwise
       answer(req, res);
