@@ -36,7 +36,8 @@ final class LoadDriver {
       Map<String, Long> failureKinds,
       long cpuNanos,
       long allocatedBytes,
-      long contextSwitches) {
+      long contextSwitches,
+      long syscalls) {
     double perSecond() {
       return calls / seconds;
     }
@@ -59,6 +60,11 @@ final class LoadDriver {
       return calls == 0 ? 0 : (double) contextSwitches / calls;
     }
 
+    /** read- and write-type system calls of this process per successful call (Linux; else 0). */
+    double syscallsPerCall() {
+      return calls == 0 ? 0 : (double) syscalls / calls;
+    }
+
     double p(double percentile) {
       return latency.getValueAtPercentile(percentile) / 1000.0;
     }
@@ -74,6 +80,7 @@ final class LoadDriver {
     long cpuStart = processCpuNanos();
     long allocStart = allocatedBytes();
     long switchStart = contextSwitches();
+    long syscallStart = ioSyscalls();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       threads.add(
@@ -94,7 +101,8 @@ final class LoadDriver {
     for (Thread t : threads) {
       t.join();
     }
-    return result(name, recorder, failures, started, cpuStart, allocStart, switchStart);
+    return result(
+        name, recorder, failures, started, cpuStart, allocStart, switchStart, syscallStart);
   }
 
   static Result openLoop(String name, Call call, int ratePerSecond, Duration duration)
@@ -107,6 +115,7 @@ final class LoadDriver {
     long cpuStart = processCpuNanos();
     long allocStart = allocatedBytes();
     long switchStart = contextSwitches();
+    long syscallStart = ioSyscalls();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < total; i++) {
         long scheduled = start + i * intervalNanos;
@@ -126,7 +135,7 @@ final class LoadDriver {
             });
       }
     }
-    return result(name, recorder, failures, start, cpuStart, allocStart, switchStart);
+    return result(name, recorder, failures, start, cpuStart, allocStart, switchStart, syscallStart);
   }
 
   private static Result result(
@@ -136,7 +145,8 @@ final class LoadDriver {
       long startNanos,
       long cpuStart,
       long allocStart,
-      long switchStart) {
+      long switchStart,
+      long syscallStart) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     Histogram h = recorder.getIntervalHistogram();
     return new Result(
@@ -148,7 +158,20 @@ final class LoadDriver {
         failures.kinds(),
         processCpuNanos() - cpuStart,
         allocatedBytes() - allocStart,
-        contextSwitches() - switchStart);
+        contextSwitches() - switchStart,
+        ioSyscalls() - syscallStart);
+  }
+
+  /** syscr + syscw of /proc/self/io: reads and writes of files, sockets and pipes. */
+  private static long ioSyscalls() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/io")).stream()
+          .filter(l -> l.startsWith("syscr:") || l.startsWith("syscw:"))
+          .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+          .sum();
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   /** Voluntary and involuntary switches summed over the live threads of this process. */
@@ -210,7 +233,7 @@ final class LoadDriver {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
-            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s | %9s | %9s |%n",
+            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s | %9s | %9s | %9s |%n",
             "scenario",
             "calls/s",
             "failures",
@@ -220,15 +243,16 @@ final class LoadDriver {
             "max ms",
             "CPU µs/call",
             "alloc KB/call",
-            "switches/call"));
+            "switches/call",
+            "I/O syscalls/call"));
     b.append("|")
         .append("-".repeat(46))
         .append(
-            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|----------:|----------:|\n");
+            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|----------:|----------:|----------:|\n");
     for (Result r : results) {
       b.append(
           String.format(
-              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f | %9.1f | %9.1f |%n",
+              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f | %9.1f | %9.1f | %9.1f |%n",
               r.name(),
               r.perSecond(),
               r.failures(),
@@ -238,7 +262,8 @@ final class LoadDriver {
               r.latency().getMaxValue() / 1000.0,
               r.cpuMicrosPerCall(),
               r.kilobytesPerCall(),
-              r.switchesPerCall()));
+              r.switchesPerCall(),
+              r.syscallsPerCall()));
     }
     for (Result r : results) {
       r.failureKinds()
