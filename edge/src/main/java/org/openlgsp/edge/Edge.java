@@ -112,10 +112,10 @@ public final class Edge {
 
   /**
    * The read limits of every listener configured from now on in this process (docs/protocol.md,
-   * "Slow clients"); {@link ReadLimits#defaults()} until set. A node sets it once from {@code
-   * edge.readLimits} before it starts its roles.
+   * "Slow clients"); {@link ReadLimits#defaults()} until set. Nodes run on the defaults, which are
+   * not configuration keys; this package's tests lower them to keep slow-client tests short.
    */
-  public static void readLimits(ReadLimits limits) {
+  static void readLimits(ReadLimits limits) {
     slowClients = new SlowClients(java.util.Objects.requireNonNull(limits, "limits"));
   }
 

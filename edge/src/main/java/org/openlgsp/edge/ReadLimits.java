@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param idleTimeout how long a connection may stay open without starting a request (a new one, or
  *     the next on a kept-alive connection)
  */
-public record ReadLimits(
+record ReadLimits(
     Duration headerTimeout,
     Duration bodyStallTimeout,
     long bodyMinBytesPerSecond,
