@@ -202,6 +202,8 @@ public final class Gateway implements AutoCloseable {
             new PeerClients(tlsKeys, directory, options.backendTimeout(), revocation),
             WebClient.builder()
                 .followRedirects(false)
+                // backends are reached directly; with a proxy set, Helidon adds Proxy-Connection
+                .proxy(io.helidon.webclient.api.Proxy.noProxy())
                 .connectionListener(new HandshakeTimeout(options.backendTimeout()))
                 .connectionCacheSize(256)
                 .sendExpectContinue(false)

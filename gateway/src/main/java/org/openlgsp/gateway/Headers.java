@@ -23,7 +23,10 @@ final class Headers {
   static final HeaderName LGSP_OCSP_SIGNER = HeaderNames.create("X-Lgsp-Ocsp-Signer");
   static final HeaderName LGSP_OCSP_TLS = HeaderNames.create("X-Lgsp-Ocsp-Tls");
 
-  /** Never forwarded: hop-by-hop, origin-leaking, recomputed, or ours to set. */
+  /**
+   * Never forwarded: hop-by-hop, origin-leaking, recomputed, or ours to set; and method overrides,
+   * which many backend frameworks honour and which would widen a grant limited to some methods.
+   */
   private static final Set<String> NOT_FORWARDED =
       Set.of(
           "connection",
@@ -40,7 +43,13 @@ final class Headers {
           "expect",
           "content-length",
           "authorization",
-          "date");
+          "date",
+          "proxy-connection",
+          "http2-settings",
+          "x-helidon-cn",
+          "x-http-method-override",
+          "x-http-method",
+          "x-method-override");
 
   private Headers() {}
 

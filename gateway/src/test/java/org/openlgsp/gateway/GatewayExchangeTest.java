@@ -67,6 +67,41 @@ class GatewayExchangeTest {
   }
 
   @Test
+  void methodOverridesAndForeignHopHeadersNeverReachTheBackend() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    net.clientHttp()
+                        + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/headers"))
+            .GET()
+            .header("Authorization", "Bearer " + net.token())
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Issue", "HS-2026-000123")
+            .header("X-HTTP-Method-Override", "DELETE")
+            .header("X-HTTP-Method", "DELETE")
+            .header("X-Method-Override", "DELETE")
+            .header("Proxy-Connection", "keep-alive")
+            .header("X-Agency-Trace", "kept")
+            .build();
+    HttpResponse<String> r = net.http.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> seen =
+        Json.mapper()
+            .readValue(
+                r.body(), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    assertThat(seen)
+        .contains("x-agency-trace")
+        .doesNotContain(
+            "x-http-method-override",
+            "x-http-method",
+            "x-method-override",
+            "proxy-connection",
+            "x-helidon-cn",
+            "authorization");
+  }
+
+  @Test
   void allowedCallWithBearerTokenReachesBackendAndIsRecordedOnBothSides() throws Exception {
     HttpResponse<String> r =
         get(net.clientHttp(), citizenPath, net.token(), TwoGateways.PORTAL.toString());

@@ -260,6 +260,16 @@ final class TwoGateways implements AutoCloseable {
                     "/api/citizens/{id}",
                     (req, res) -> {
                       String id = req.path().pathParameters().get("id");
+                      if (id.equals("headers")) { // what reached the backend, for tests
+                        res.header("Content-Type", "application/json");
+                        res.send(
+                            Json.write(
+                                req.headers().stream()
+                                    .map(h -> h.name().toLowerCase(java.util.Locale.ROOT))
+                                    .sorted()
+                                    .toList()));
+                        return;
+                      }
                       if (id.equals("held")) {
                         heldArrivals.release();
                         heldRelease.await();
