@@ -20,9 +20,9 @@ public final class Packages {
   private Packages() {}
 
   /**
-   * The essentials of a new official document. {@code names} gives the recipients' names (from the
-   * axis's agency list or the registry's directory) for their OrganName; a recipient without one is
-   * named by its code.
+   * The essentials of a new official document. {@code names} gives the recipients' names, as the
+   * sending agency knows them (the axis holds no names), for their OrganName; a recipient without
+   * one is named by its code.
    */
   public record NewDocument(
       AgencyCode from,
