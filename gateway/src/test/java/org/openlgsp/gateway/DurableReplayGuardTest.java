@@ -1,6 +1,7 @@
 package org.openlgsp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.TestDatabases;
@@ -38,6 +41,20 @@ class DurableReplayGuardTest {
         assertThat(after.firstUse("other-client", "n-1")).isTrue();
         assertThat(after.firstUse("c", "n-2")).isTrue();
       }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aUseTheDatabaseCannotRecordIsRefusedAsLedgerUnavailableAndNotRemembered() {
+    try (Database db = TestDatabases.open("sqlite", dir);
+        ReplayGuard guard = ReplayGuard.durable(WINDOW, clock, db)) {
+      Sql.inTransaction(db, h -> h.execute("DROP TABLE gateway_replay"));
+
+      assertThatThrownBy(() -> guard.firstUse("c", "n-1"))
+          .isInstanceOfSatisfying(
+              LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.LEDGER_UNAVAILABLE));
+      assertThat(guard.size()).as("the genuine message may be retried").isZero();
     }
   }
 
