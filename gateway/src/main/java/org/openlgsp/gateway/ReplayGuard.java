@@ -78,7 +78,7 @@ final class ReplayGuard implements AutoCloseable {
                           public List<GroupCommit.Outcome<Boolean>> write(
                               Handle h, List<Use> uses) {
                             purgeNowAndThen(h);
-                            return GroupCommit.isolated(h, uses, ReplayGuard.this::insert);
+                            return inKeyOrder(h, uses);
                           }
                         },
                         ReplayGuard::unavailable)
@@ -113,6 +113,29 @@ final class ReplayGuard implements AutoCloseable {
   long size() {
     seen.cleanUp();
     return seen.estimatedSize();
+  }
+
+  /**
+   * Inserts a batch in (client, nonce) order and answers in the batch's order. Two instances
+   * sharing a database write their batches concurrently; taken in different orders, two batches
+   * holding some of the same nonces deadlocked on PostgreSQL (seen in CI).
+   */
+  private List<GroupCommit.Outcome<Boolean>> inKeyOrder(Handle h, List<Use> uses) {
+    List<Integer> order =
+        java.util.stream.IntStream.range(0, uses.size())
+            .boxed()
+            .sorted(
+                java.util.Comparator.comparing((Integer i) -> uses.get(i).client())
+                    .thenComparing(i -> uses.get(i).nonce()))
+            .toList();
+    List<GroupCommit.Outcome<Boolean>> done =
+        GroupCommit.isolated(h, order.stream().map(uses::get).toList(), this::insert);
+    List<GroupCommit.Outcome<Boolean>> answers =
+        new java.util.ArrayList<>(java.util.Collections.nCopies(uses.size(), null));
+    for (int k = 0; k < order.size(); k++) {
+      answers.set(order.get(k), done.get(k));
+    }
+    return answers;
   }
 
   // Inserts the pair, or takes over an expired row of it; no row changes when it is still live.
