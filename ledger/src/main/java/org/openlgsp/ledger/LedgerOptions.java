@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Group commit tuning: at most {@code maxBatch} records per transaction, waiting at most {@code
  * maxDelay} after the first one for more to arrive; at most {@code queueCapacity} records waiting.
+ * With {@code maxDelay} zero the writer never waits: a lone record commits at once and whatever
+ * arrives during a commit's fsync forms the next batch.
  */
 public record LedgerOptions(int maxBatch, Duration maxDelay, int queueCapacity) {
   public LedgerOptions {
@@ -21,8 +23,11 @@ public record LedgerOptions(int maxBatch, Duration maxDelay, int queueCapacity) 
     }
   }
 
-  /** 512 records, 2 ms, 100,000 waiting. */
+  /**
+   * 512 records, no waiting, 100,000 waiting. Waiting for company only added latency: under load
+   * the queue fills during each fsync anyway (BENCHMARKS.md, group commit).
+   */
   public static LedgerOptions defaults() {
-    return new LedgerOptions(512, Duration.ofMillis(2), 100_000);
+    return new LedgerOptions(512, Duration.ZERO, 100_000);
   }
 }

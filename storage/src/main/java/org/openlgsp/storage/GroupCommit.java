@@ -18,8 +18,9 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * Group commit: callers queue durable writes, one writer thread runs the queued ones in a single
  * transaction (one fsync for the batch instead of one per write) and completes each caller's future
- * only after that transaction committed. Under load batches grow by themselves; a lone write waits
- * at most {@code maxDelay} for company.
+ * only after that transaction committed. Under load batches grow by themselves: what arrives during
+ * one transaction's fsync forms the next batch. A lone write waits at most {@code maxDelay} for
+ * company, so with {@code maxDelay} zero it commits at once.
  *
  * @param <I> what a caller asks to write
  * @param <R> what a caller learns once it is durable
