@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -176,7 +177,7 @@ public final class Checkpoints implements AutoCloseable {
     StoredCheckpoint stored = new StoredCheckpoint(cp, note, clock.instant(), token);
     insert(stored);
     if (token.isPresent()) {
-      lastTimestamped = Optional.of(stored.createdAt());
+      lastTimestamped = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
     }
     int cosignatures = 0;
     for (WitnessClient w : witnesses) {
@@ -189,7 +190,7 @@ public final class Checkpoints implements AutoCloseable {
       }
     }
     if (!witnesses.isEmpty() && cosignatures == witnesses.size()) {
-      lastCosigned = Optional.of(stored.createdAt());
+      lastCosigned = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
     }
     return stored;
   }
@@ -246,9 +247,10 @@ public final class Checkpoints implements AutoCloseable {
   }
 
   /**
-   * What monitoring watches (docs/ops.md): when the newest checkpoint was published, when one was
-   * last time-stamped and last cosigned by every witness since this process started, and how often
-   * the TSA or a witness failed. A time-stamper that is off counts no failure.
+   * What monitoring watches (docs/ops.md), in milliseconds as stored: when the newest checkpoint
+   * was published, when one was last time-stamped and last cosigned by every witness since this
+   * process started, and how often the TSA or a witness failed. A time-stamper that is off counts
+   * no failure.
    */
   public record Health(
       Optional<Instant> published,
