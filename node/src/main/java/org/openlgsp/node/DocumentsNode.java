@@ -151,7 +151,7 @@ public final class DocumentsNode implements AutoCloseable {
   }
 
   /** Registers the axis's meters (docs/ops.md). */
-  void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
     NodeMeters.documents(registry, axis);
   }
 
