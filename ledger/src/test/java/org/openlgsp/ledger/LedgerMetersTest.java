@@ -78,7 +78,10 @@ class LedgerMetersTest {
       Witness witness = new Witness(witnessDb, wk, List.of(LOG_KEY.verifier()), Clock.systemUTC());
       Checkpoints cps =
           checkpoints(
-              db, ledger, workingTsa(), List.of(Checkpoints.WitnessClient.local("w", witness)));
+              db,
+              ledger,
+              CheckpointsTest.fakeTsa(),
+              List.of(Checkpoints.WitnessClient.local("w", witness)));
       ledger.append(Records.sample("x"));
       java.time.Instant published =
           cps.publish().createdAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -96,20 +99,6 @@ class LedgerMetersTest {
       Database db, Ledger ledger, Timestamper tsa, List<Checkpoints.WitnessClient> witnesses) {
     return new Checkpoints(
         db, ledger, LOG_KEY, tsa, CheckpointPolicy.defaults(), witnesses, Clock.systemUTC());
-  }
-
-  private static Timestamper workingTsa() {
-    return new Timestamper() {
-      @Override
-      public String name() {
-        return "working";
-      }
-
-      @Override
-      public Optional<byte[]> timestamp(byte[] digest) {
-        return Optional.of(digest.clone());
-      }
-    };
   }
 
   private static Timestamper failingTsa() {

@@ -2,7 +2,6 @@ package org.openlgsp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,15 +27,13 @@ class MetricsEndpointTest {
   @TempDir Path dir;
 
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
-  final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
   final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void aGatewayNodeServesItsMetersInThePrometheusTextFormat() throws Exception {
     Path file = gatewayConfig("management: {port: 0}\n");
-    List<AutoCloseable> roles = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
-      HttpResponse<String> res = scrape(managementPort(roles), "");
+    try (ManagementListenerTest.Node node = ManagementListenerTest.start(file, dir)) {
+      HttpResponse<String> res = scrape(node.managementPort(), "");
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(res.headers().firstValue("Content-Type"))
           .hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -60,67 +56,47 @@ class MetricsEndpointTest {
               body, "lgsp_certificate_expiry_seconds\\{holder=\"[^\"]+\",role=\"gateway_tls\"\\}");
       assertThat(tls).isBetween(3000.0, 3600.0);
       assertThat(body).contains("role=\"gateway_signing\"");
-    } finally {
-      NodeRoles.closeAll(roles);
     }
   }
 
   @Test
   void aScraperAskingForOpenMetricsGetsOpenMetrics() throws Exception {
     Path file = gatewayConfig("management: {port: 0}\n");
-    List<AutoCloseable> roles = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
+    try (ManagementListenerTest.Node node = ManagementListenerTest.start(file, dir)) {
       HttpResponse<String> res =
           scrape(
-              managementPort(roles),
+              node.managementPort(),
               "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5");
       assertThat(res.headers().firstValue("Content-Type"))
           .hasValue("application/openmetrics-text; version=1.0.0; charset=utf-8");
       assertThat(res.body()).endsWith("# EOF\n");
-    } finally {
-      NodeRoles.closeAll(roles);
     }
   }
 
   @Test
   void onlyGetIsAnsweredOnMetrics() throws Exception {
     Path file = gatewayConfig("management: {port: 0}\n");
-    List<AutoCloseable> roles = NodeRoles.start(NodeConfig.read(file), dir, quiet);
-    try {
+    try (ManagementListenerTest.Node node = ManagementListenerTest.start(file, dir)) {
       HttpResponse<String> res =
           http.send(
               HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + managementPort(roles) + "/metrics"))
+                      URI.create("http://127.0.0.1:" + node.managementPort() + "/metrics"))
                   .POST(HttpRequest.BodyPublishers.ofString("x"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(res.statusCode()).isIn(404, 405);
       assertThat(res.body()).doesNotContain("jvm_");
-    } finally {
-      NodeRoles.closeAll(roles);
     }
   }
 
   @Test
   @RequiresPeer(Peer.PROMTOOL)
   void promtoolAcceptsWhatAGatewayAndADocumentAxisNodeServe() throws Exception {
-    Files.writeString(dir.resolve("signers.pem"), org.openlgsp.pki.Pem.write(ca.certificate()));
     Path gateway = gatewayConfig("");
-    String axis =
-        "documents:\n"
-            + "  database: jdbc:sqlite:data/axis.db\n"
-            + "  port: 0\n"
-            + "  relayPort: 0\n"
-            + "  trustAnchors: [signers.pem]\n"
-            + "  agencies:\n"
-            + "    - {code: 000.00.00.H41, tokenSha256: "
-            + "a".repeat(64)
-            + "}\n"
-            + "management: {port: 0}\n";
-    Files.writeString(gateway, Files.readString(gateway) + axis);
-    List<AutoCloseable> roles = NodeRoles.start(NodeConfig.read(gateway), dir, quiet);
-    try {
-      String body = scrape(managementPort(roles), "").body();
+    Files.writeString(
+        gateway, Files.readString(gateway) + ManagementListenerTest.axisSection(dir, ca));
+    try (ManagementListenerTest.Node node = ManagementListenerTest.start(gateway, dir)) {
+      String body = scrape(node.managementPort(), "").body();
       assertThat(body)
           .contains("lgsp_documents_outbox{state=\"pending\"} 0.0")
           .contains("lgsp_documents_delivery_retries_total 0.0");
@@ -134,14 +110,12 @@ class MetricsEndpointTest {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("promtool check metrics said: %s", out).isZero();
-    } finally {
-      NodeRoles.closeAll(roles);
     }
   }
 
   /** A gateway whose registry is unreachable, on free ports, with {@code extra} appended. */
   private Path gatewayConfig(String extra) throws Exception {
-    return GatewayNodeSettingsTest.config(dir, ca, "  clientTlsPort: 0\n  peerPort: 0\n" + extra);
+    return GatewayNodeSettingsTest.config(dir, ca, ManagementListenerTest.FREE_PORTS + extra);
   }
 
   private HttpResponse<String> scrape(int port, String accept) throws Exception {
@@ -157,13 +131,5 @@ class MetricsEndpointTest {
     Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(body);
     assertThat(m.find()).as("series %s in%n%s", series, body).isTrue();
     return Double.parseDouble(m.group(1));
-  }
-
-  private static int managementPort(List<AutoCloseable> roles) {
-    return roles.stream()
-        .filter(ManagementServer.class::isInstance)
-        .map(m -> ((ManagementServer) m).port())
-        .findFirst()
-        .orElseThrow();
   }
 }
