@@ -18,9 +18,9 @@ public final class NodeRoles {
     // every listener started below drains for this long when stopped (Edge.configure applies it)
     Edge.drainOnStop(cfg.shutdown().drainTimeout());
     List<AutoCloseable> running = new ArrayList<>();
-    // One registry for the process, closed last; /metrics renders it.
+    // One registry for the process, rendered by /metrics; listed after the roles (callers find
+    // the roles in start order from the first), so closeAll detaches it first.
     NodeMetrics metrics = new NodeMetrics();
-    running.add(metrics);
     try {
       cfg.registry()
           .ifPresent(
@@ -80,9 +80,11 @@ public final class NodeRoles {
                         + " /metrics%n",
                     m.host(), server.port(), checks.size());
               });
+      running.add(metrics);
       return running;
     } catch (RuntimeException e) {
       closeAll(running);
+      metrics.close();
       throw e;
     }
   }
