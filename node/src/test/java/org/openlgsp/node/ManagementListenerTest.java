@@ -126,6 +126,25 @@ class ManagementListenerTest {
   }
 
   @Test
+  void aRegistryNodeServesItsDirectorySigningCertificatesRemainingValidityOnMetrics()
+      throws Exception {
+    Path file = registryConfig("management: {port: 0}\n");
+    try (Node node = start(file)) {
+      HttpResponse<String> metrics = get("127.0.0.1", node.managementPort(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?m)^lgsp_certificate_expiry_seconds\\{holder=\"VN\",role=\"registry_signing\"\\}"
+                      + " (\\S+)$")
+              .matcher(metrics.body());
+      assertThat(m.find()).as(metrics.body()).isTrue();
+      // issued for an hour by registryConfig
+      assertThat(Double.parseDouble(m.group(1))).isBetween(3000.0, 3600.0);
+      assertThat(metrics.body()).doesNotContain("lgsp_ledger_").doesNotContain("lgsp_admission_");
+    }
+  }
+
+  @Test
   void withoutAManagementSectionNoManagementListenerRuns() throws Exception {
     Path file = registryConfig("");
     try (Node node = start(file)) {
