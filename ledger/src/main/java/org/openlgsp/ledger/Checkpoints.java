@@ -52,6 +52,7 @@ public final class Checkpoints implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong witnessFailures =
       new java.util.concurrent.atomic.AtomicLong();
+  private volatile Optional<Instant> lastPublished = Optional.empty();
   private volatile Optional<Instant> lastTimestamped = Optional.empty();
   private volatile Optional<Instant> lastCosigned = Optional.empty();
   private ScheduledExecutorService scheduler;
@@ -176,6 +177,7 @@ public final class Checkpoints implements AutoCloseable {
     }
     StoredCheckpoint stored = new StoredCheckpoint(cp, note, clock.instant(), token);
     insert(stored);
+    lastPublished = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
     if (token.isPresent()) {
       lastTimestamped = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
     }
@@ -266,10 +268,14 @@ public final class Checkpoints implements AutoCloseable {
     }
   }
 
-  /** The checkpoints' health now; reads the newest checkpoint's time from the database. */
+  /**
+   * The checkpoints' health now. Until this process publishes, the newest checkpoint's time is read
+   * from the database (a previous run's); afterwards it is known without a query.
+   */
   public Health health() {
+    Optional<Instant> published = lastPublished;
     return new Health(
-        latest().map(StoredCheckpoint::createdAt),
+        published.isPresent() ? published : latest().map(StoredCheckpoint::createdAt),
         lastTimestamped,
         lastCosigned,
         witnesses.size(),
