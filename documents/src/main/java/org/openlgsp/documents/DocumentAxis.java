@@ -427,6 +427,16 @@ public final class DocumentAxis implements AutoCloseable {
     return store.commits();
   }
 
+  /**
+   * Outbox delivery attempts that failed since start, each retried with backoff until {@code
+   * maxAttempts}; and of those, deliveries given up (now {@code dead}).
+   */
+  public record DeliveryFailures(long failedAttempts, long givenUp) {}
+
+  public DeliveryFailures deliveryFailures() {
+    return new DeliveryFailures(outbox.failedAttempts(), outbox.givenUp());
+  }
+
   /** Outbox entries by state ({@code pending}, {@code done}, {@code dead}). */
   public Map<String, Integer> outboxCounts() {
     return store.outboxCounts();

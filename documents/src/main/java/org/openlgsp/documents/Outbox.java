@@ -34,6 +34,10 @@ final class Outbox implements AutoCloseable {
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong failedAttempts =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong givenUp =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Chains delivered at once, each holding a connection: without a bound, a burst opened hundreds
@@ -173,8 +177,22 @@ final class Outbox implements AutoCloseable {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.fine(() -> row.kind() + " " + row.id() + " failed (attempt " + attempts + "): " + why);
       store.outboxFailed(row, why, next, giveUp);
+      failedAttempts.incrementAndGet();
+      if (giveUp) {
+        givenUp.incrementAndGet();
+      }
       return giveUp;
     }
+  }
+
+  /** Delivery attempts that failed since start (each is retried later or given up). */
+  long failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  /** Deliveries given up (marked dead) since start after their last attempt failed. */
+  long givenUp() {
+    return givenUp.get();
   }
 
   private void push(String url, String deliveryId, Path file) throws Exception {

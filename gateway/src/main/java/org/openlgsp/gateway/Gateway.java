@@ -69,6 +69,8 @@ public final class Gateway implements AutoCloseable {
   private final WebServer peer;
   private final Optional<WebServer> clientHttp;
   private final SwitchableKeyManager nodeTls;
+  private final Admission consumerAdmission;
+  private final Admission providerAdmission;
 
   private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls, AuditLog audit) {
     this.nodeTls = nodeTls;
@@ -76,10 +78,13 @@ public final class Gateway implements AutoCloseable {
     warnIfFileDescriptorsShort(ctx.options());
     LocalSystems systems =
         new LocalSystems(ctx.systems(), ctx.systemsByFingerprint(), ctx.tokens(), ctx.revocation());
+    ConsumerEndpoint consumer = new ConsumerEndpoint(ctx, systems);
+    ProviderEndpoint provider = new ProviderEndpoint(ctx);
+    this.consumerAdmission = consumer.admission();
+    this.providerAdmission = provider.admission();
     this.clientEdge =
         Edge.builder()
-            .routes(
-                clientRoutes(new ConsumerEndpoint(ctx, systems), new TokenEndpoint(ctx.tokens())))
+            .routes(clientRoutes(consumer, new TokenEndpoint(ctx.tokens())))
             .authenticator(systems)
             .auditLog(audit)
             .errorWriter(ProblemWriter.withXRoadError())
@@ -88,7 +93,7 @@ public final class Gateway implements AutoCloseable {
             .build();
     this.peerEdge =
         Edge.builder()
-            .routes(peerRoutes(new ProviderEndpoint(ctx)))
+            .routes(peerRoutes(provider))
             .errorWriter(ProblemWriter.withXRoadError())
             .drainOnError(BodySpool.DRAIN_LIMIT)
             .clock(ctx.clock())
@@ -264,6 +269,15 @@ public final class Gateway implements AutoCloseable {
 
   public int peerPort() {
     return peer.port();
+  }
+
+  /**
+   * Registers the gateway's own meters (docs/ops.md): admission of both endpoints ({@code
+   * side="consumer"} for the client-facing one, {@code "provider"} for the peer-facing one).
+   */
+  public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    consumerAdmission.bindTo(registry, "consumer");
+    providerAdmission.bindTo(registry, "provider");
   }
 
   public GatewayOptions options() {

@@ -42,6 +42,11 @@ final class ProviderEndpoint {
     this.admission = new Admission(ctx.options().limits());
   }
 
+  /** For the admission meters (Gateway#bindTo). */
+  Admission admission() {
+    return admission;
+  }
+
   void exchange(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();

@@ -48,6 +48,42 @@ class AdmissionTest {
   }
 
   @Test
+  void slotsInUseAndRefusalsShowInTheAdmissionMetersOfTheirSide() throws Exception {
+    net = new TwoGateways(dir, ONE_AT_A_TIME, AdmissionLimits.defaults());
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    net.tn.bindTo(meters);
+    String token = net.token();
+    CompletableFuture<HttpResponse<String>> held =
+        net.http.sendAsync(request(token, "held"), HttpResponse.BodyHandlers.ofString());
+    assertThat(net.heldArrivals.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(gauge(meters, "lgsp.admission.in.use", "consumer")).isEqualTo(1);
+    assertThat(gauge(meters, "lgsp.admission.limit", "consumer")).isEqualTo(1);
+
+    HttpResponse<String> refused =
+        net.http.send(request(token, "079090001234"), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refusals(meters, "consumer")).isEqualTo(1);
+    assertThat(refusals(meters, "provider")).isZero();
+
+    net.heldRelease.countDown();
+    assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> gauge(meters, "lgsp.admission.in.use", "consumer") == 0);
+    assertThat(gauge(meters, "lgsp.admission.waiting", "consumer")).isZero();
+  }
+
+  private static double gauge(
+      io.micrometer.core.instrument.MeterRegistry meters, String name, String side) {
+    return meters.get(name).tag("side", side).gauge().value();
+  }
+
+  private static double refusals(io.micrometer.core.instrument.MeterRegistry meters, String side) {
+    return meters.get("lgsp.admission.refusals").tag("side", side).functionCounter().count();
+  }
+
+  @Test
   void limitsRejectNonsense() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new AdmissionLimits(0, Duration.ZERO, 10))

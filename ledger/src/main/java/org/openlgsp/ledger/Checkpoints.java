@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,13 @@ public final class Checkpoints implements AutoCloseable {
   private final List<WitnessClient> witnesses;
   private final Clock clock;
   private final Map<String, Long> witnessSizes = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong timestampFailures =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong witnessFailures =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile Optional<Instant> lastPublished = Optional.empty();
+  private volatile Optional<Instant> lastTimestamped = Optional.empty();
+  private volatile Optional<Instant> lastCosigned = Optional.empty();
   private ScheduledExecutorService scheduler;
 
   /** Something that cosigns checkpoints: a {@link Witness} in this process or over HTTP. */
@@ -164,12 +172,27 @@ public final class Checkpoints implements AutoCloseable {
     try {
       token = timestamper.timestamp(Digests.sha256(cp.text().getBytes(StandardCharsets.UTF_8)));
     } catch (RuntimeException e) {
+      timestampFailures.incrementAndGet();
       LOG.log(Level.WARNING, "time-stamping checkpoint " + cp.size() + " failed", e);
     }
     StoredCheckpoint stored = new StoredCheckpoint(cp, note, clock.instant(), token);
     insert(stored);
+    lastPublished = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
+    if (token.isPresent()) {
+      lastTimestamped = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
+    }
+    int cosignatures = 0;
     for (WitnessClient w : witnesses) {
+      StoredCheckpoint before = stored;
       stored = askWitness(w, stored);
+      if (stored != before) {
+        cosignatures++;
+      } else {
+        witnessFailures.incrementAndGet();
+      }
+    }
+    if (!witnesses.isEmpty() && cosignatures == witnesses.size()) {
+      lastCosigned = Optional.of(stored.createdAt().truncatedTo(ChronoUnit.MILLIS));
     }
     return stored;
   }
@@ -223,6 +246,41 @@ public final class Checkpoints implements AutoCloseable {
                 .bind(0, note.format())
                 .bind(1, size)
                 .execute());
+  }
+
+  /**
+   * What monitoring watches (docs/ops.md), in milliseconds as stored: when the newest checkpoint
+   * was published, when one was last time-stamped and last cosigned by every witness since this
+   * process started, and how often the TSA or a witness failed. A time-stamper that is off counts
+   * no failure.
+   */
+  public record Health(
+      Optional<Instant> published,
+      Optional<Instant> timestamped,
+      Optional<Instant> cosigned,
+      int witnesses,
+      long timestampFailures,
+      long witnessFailures) {
+    public Health {
+      java.util.Objects.requireNonNull(published, "published");
+      java.util.Objects.requireNonNull(timestamped, "timestamped");
+      java.util.Objects.requireNonNull(cosigned, "cosigned");
+    }
+  }
+
+  /**
+   * The checkpoints' health now. Until this process publishes, the newest checkpoint's time is read
+   * from the database (a previous run's); afterwards it is known without a query.
+   */
+  public Health health() {
+    Optional<Instant> published = lastPublished;
+    return new Health(
+        published.isPresent() ? published : latest().map(StoredCheckpoint::createdAt),
+        lastTimestamped,
+        lastCosigned,
+        witnesses.size(),
+        timestampFailures.get(),
+        witnessFailures.get());
   }
 
   Optional<StoredCheckpoint> latest() {

@@ -232,6 +232,18 @@ public final class Ledger implements AutoCloseable {
     return size.get();
   }
 
+  /**
+   * Registers the ledger writer's meters: {@code lgsp.ledger.append} (latency until durable),
+   * {@code lgsp.ledger.batch.size}, {@code lgsp.ledger.queue.depth} and {@code .capacity}, and
+   * {@code lgsp.ledger.records} (its size).
+   */
+  public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    writes.bindTo(registry, "lgsp.ledger");
+    io.micrometer.core.instrument.Gauge.builder("lgsp.ledger.records", size::get)
+        .description("records in the ledger")
+        .register(registry);
+  }
+
   /** How many transactions the writer has committed (group commit makes this far below size). */
   long commits() {
     return writes.commits();

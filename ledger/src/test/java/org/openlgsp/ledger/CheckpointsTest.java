@@ -24,7 +24,8 @@ class CheckpointsTest {
 
   private static final NoteKey LOG_KEY = NoteKey.generate("lgsp.test/gw1", NoteKey.TYPE_ED25519);
 
-  private static Timestamper fakeTsa() {
+  /** A TSA that always answers (its token: the digest itself). */
+  static Timestamper fakeTsa() {
     return new Timestamper() {
       @Override
       public String name() {

@@ -150,6 +150,11 @@ public final class DocumentsNode implements AutoCloseable {
     return axis;
   }
 
+  /** Registers the axis's meters (docs/ops.md). */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    NodeMeters.documents(registry, axis);
+  }
+
   @Override
   public void close() {
     server.close();

@@ -51,6 +51,7 @@ public final class GatewayNode implements AutoCloseable {
   private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
   private final Clock clock;
   private KeyFileWatcher keyFiles;
+  private io.micrometer.core.instrument.MeterRegistry meters;
   private boolean closed;
 
   private GatewayNode(
@@ -82,7 +83,18 @@ public final class GatewayNode implements AutoCloseable {
     return tls;
   }
 
+  /** As below, with a registry of its own that no one scrapes (tests read it through meters()). */
   public static GatewayNode start(NodeConfig.GatewayRole role, Path baseDir, Clock clock) {
+    return start(
+        role, baseDir, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** Starts the role and registers its meters in {@code meters} (docs/ops.md). */
+  public static GatewayNode start(
+      NodeConfig.GatewayRole role,
+      Path baseDir,
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     NodeId node = NodeId.parse(role.node());
     NodeKeys keys = new NodeKeys(baseDir);
     Credentials tls = keys.credentials("gateway.tls", role.tls());
@@ -176,6 +188,8 @@ public final class GatewayNode implements AutoCloseable {
             revocation,
             clock);
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
+    started.meters = meters;
+    NodeMeters.gateway(meters, started, started.members, revocation, clock);
     return started;
   }
 
@@ -308,6 +322,11 @@ public final class GatewayNode implements AutoCloseable {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** The node's meter registry, where per-exchange meters belong too. */
+  public io.micrometer.core.instrument.MeterRegistry meters() {
+    return meters;
   }
 
   public Ledger ledger() {

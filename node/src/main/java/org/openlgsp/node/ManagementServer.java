@@ -1,5 +1,7 @@
 package org.openlgsp.node;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import java.util.List;
 import java.util.function.Supplier;
@@ -11,7 +13,13 @@ import org.openlgsp.edge.Route;
  * The management listener ({@code management:} in node.yaml): {@code GET /health/live} answers 200
  * while the process serves; {@code GET /health/ready} runs the readiness checks of every role the
  * node runs and answers 200 when all pass, 503 otherwise, listing each check as {@code {name, ok,
- * detail}} and naming the failing ones in {@code failing}.
+ * detail}} and naming the failing ones in {@code failing}; {@code GET /metrics} answers the node's
+ * meters in the Prometheus text format (OpenMetrics when the scraper asks for it).
+ *
+ * <p>All three are unauthenticated, like the health probes of X-Road's operational monitoring: the
+ * listener binds to 127.0.0.1 unless told otherwise and is meant for the operator's network only
+ * (docs/ops.md). The meters carry counts, times and configured identifiers, never message content
+ * or personal data.
  */
 final class ManagementServer implements AutoCloseable {
   private final WebServer server;
@@ -20,14 +28,14 @@ final class ManagementServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** The answer of {@code /health/ready}. */
   /** What {@code /health/live} answers. */
   record Live(String status) {}
 
+  /** The answer of {@code /health/ready}. */
   record Readiness(String status, List<String> failing, List<HealthCheck.Result> checks) {}
 
   static ManagementServer start(
-      NodeConfig.Management settings, Supplier<List<HealthCheck>> checks) {
+      NodeConfig.Management settings, Supplier<List<HealthCheck>> checks, NodeMetrics metrics) {
     Edge edge =
         Edge.builder()
             .route(
@@ -45,6 +53,21 @@ final class ManagementServer implements AutoCloseable {
                         call -> {
                           Readiness r = readiness(checks.get());
                           call.sendJson(r.failing().isEmpty() ? 200 : 503, r);
+                        }))
+            .route(
+                Route.get("/metrics")
+                    .publicAccess(
+                        "a Prometheus scrape on the operator's network: counts, times and"
+                            + " configured identifiers, no message content, no personal data")
+                    .audit(Audit.notAudited("scraped every few seconds; reads nothing"))
+                    .handle(
+                        call -> {
+                          NodeMetrics.Scrape scrape =
+                              metrics.scrape(
+                                  call.request().headers().first(HeaderNames.ACCEPT).orElse(""));
+                          call.response().status(Status.OK_200);
+                          call.response().header(HeaderNames.CONTENT_TYPE, scrape.contentType());
+                          call.response().send(scrape.body());
                         }))
             .build();
     WebServer server =

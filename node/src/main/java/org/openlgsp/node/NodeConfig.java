@@ -111,9 +111,10 @@ public record NodeConfig(
   }
 
   /**
-   * The management listener: {@code GET /health/live} and {@code GET /health/ready},
-   * unauthenticated (they say only which check fails), on its own port so that it can stay inside
-   * the operator's network. Off unless configured.
+   * The management listener: {@code GET /health/live}, {@code GET /health/ready} and {@code GET
+   * /metrics} (Prometheus), unauthenticated (they say only which check fails, and counts and
+   * times), on its own port so that it can stay inside the operator's network. Off unless
+   * configured.
    *
    * @param host the address to bind (default 127.0.0.1)
    * @param port the port (0: any free one)

@@ -18,12 +18,22 @@ public final class NodeRoles {
     // every listener started below drains for this long when stopped (Edge.configure applies it)
     Edge.drainOnStop(cfg.shutdown().drainTimeout());
     List<AutoCloseable> running = new ArrayList<>();
+    // One registry for the process, rendered by /metrics; listed after the roles (callers find
+    // the roles in start order from the first), so closeAll detaches it first.
+    NodeMetrics metrics = new NodeMetrics();
     try {
-      cfg.registry().ifPresent(r -> running.add(RegistryNode.start(cfg.instance(), r, base, out)));
+      cfg.registry()
+          .ifPresent(
+              r -> {
+                RegistryNode node = RegistryNode.start(cfg.instance(), r, base, out);
+                running.add(node);
+                node.bindMetrics(metrics.registry(), cfg.instance());
+              });
       cfg.gateway()
           .ifPresent(
               g -> {
-                GatewayNode node = GatewayNode.start(g, base, Clock.systemUTC());
+                GatewayNode node =
+                    GatewayNode.start(g, base, Clock.systemUTC(), metrics.registry());
                 running.add(node);
                 String host = node.gateway().options().host();
                 out.printf(
@@ -53,6 +63,7 @@ public final class NodeRoles {
                         .findFirst();
                 DocumentsNode node = DocumentsNode.start(d, base, Clock.systemUTC(), directory);
                 running.add(node);
+                node.bindMetrics(metrics.registry());
                 out.printf(
                     "documents axis: agencies' systems http://%s:%d/edoc/v1, relay from gateway"
                         + " http://%s:%d/edoc/v1/relay, %d agencies%n",
@@ -62,15 +73,18 @@ public final class NodeRoles {
           .ifPresent(
               m -> {
                 List<HealthCheck> checks = healthChecks(running);
-                ManagementServer server = ManagementServer.start(m, () -> checks);
+                ManagementServer server = ManagementServer.start(m, () -> checks, metrics);
                 running.add(server);
                 out.printf(
-                    "management: http://%s:%d/health/live and /health/ready (%d checks)%n",
+                    "management: http://%s:%d/health/live, /health/ready (%d checks) and"
+                        + " /metrics%n",
                     m.host(), server.port(), checks.size());
               });
+      running.add(metrics);
       return running;
     } catch (RuntimeException e) {
       closeAll(running);
+      metrics.close();
       throw e;
     }
   }

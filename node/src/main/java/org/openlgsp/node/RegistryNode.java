@@ -146,6 +146,11 @@ public final class RegistryNode implements AutoCloseable {
     return CaFolder.open(base.resolve(settings.dir()), password.toCharArray());
   }
 
+  /** Registers the registry's meters: its directory-signing certificate's expiry. */
+  void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry, String instance) {
+    NodeMeters.registry(registry, signing.chain().getFirst(), instance);
+  }
+
   /** The registry's readiness checks: its database and its directory-signing certificate. */
   List<HealthCheck> healthChecks() {
     return List.of(

@@ -22,6 +22,9 @@ import org.openlgsp.pki.CertificateProfile;
 
 /** The management listener of node.yaml: liveness and readiness over real sockets. */
 class ManagementListenerTest {
+  /** The gateway's listeners on free ports: the defaults (8443...) may be taken on the machine. */
+  static final String FREE_PORTS = "  clientTlsPort: 0\n  peerPort: 0\n";
+
   @TempDir Path dir;
 
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
@@ -30,7 +33,7 @@ class ManagementListenerTest {
   @Test
   void aGatewayWhoseRegistryIsUnreachableIsLiveButNotReadyNamingTheDirectoryCheck()
       throws Exception {
-    Path file = GatewayNodeSettingsTest.config(dir, ca, "management: {port: 0}\n");
+    Path file = GatewayNodeSettingsTest.config(dir, ca, FREE_PORTS + "management: {port: 0}\n");
     try (Node node = start(file)) {
       int port = node.managementPort();
       assertThat(get("127.0.0.1", port, "/health/live").statusCode()).isEqualTo(200);
@@ -82,7 +85,8 @@ class ManagementListenerTest {
         GatewayNodeSettingsTest.config(
             dir,
             ca,
-            "  revocation: {issuers: [registry.pem], timeout: PT1S}\nmanagement: {port: 0}\n");
+            FREE_PORTS
+                + "  revocation: {issuers: [registry.pem], timeout: PT1S}\nmanagement: {port: 0}\n");
     try (Node node = start(file)) {
       JsonNode body = ready("127.0.0.1", node.managementPort(), 503);
       assertThat(body.get("failing"))
@@ -95,21 +99,8 @@ class ManagementListenerTest {
 
   @Test
   void aDocumentAxisIsReadyUntilItsDatabaseCloses() throws Exception {
-    Files.writeString(dir.resolve("signers.pem"), org.openlgsp.pki.Pem.write(ca.certificate()));
     Path file = dir.resolve("axis.yaml");
-    Files.writeString(
-        file,
-        "instance: VN\n"
-            + "documents:\n"
-            + "  database: jdbc:sqlite:data/axis.db\n"
-            + "  port: 0\n"
-            + "  relayPort: 0\n"
-            + "  trustAnchors: [signers.pem]\n"
-            + "  agencies:\n"
-            + "    - {code: 000.00.00.H41, tokenSha256: "
-            + "a".repeat(64)
-            + "}\n"
-            + "management: {port: 0}\n");
+    Files.writeString(file, "instance: VN\n" + axisSection(dir, ca));
     try (Node node = start(file)) {
       int port = node.managementPort();
       assertThat(names(ready("127.0.0.1", port, 200))).containsExactly("documents.database");
@@ -135,11 +126,45 @@ class ManagementListenerTest {
   }
 
   @Test
+  void aRegistryNodeServesItsDirectorySigningCertificatesRemainingValidityOnMetrics()
+      throws Exception {
+    Path file = registryConfig("management: {port: 0}\n");
+    try (Node node = start(file)) {
+      HttpResponse<String> metrics = get("127.0.0.1", node.managementPort(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?m)^lgsp_certificate_expiry_seconds\\{holder=\"VN\",role=\"registry_signing\"\\}"
+                      + " (\\S+)$")
+              .matcher(metrics.body());
+      assertThat(m.find()).as(metrics.body()).isTrue();
+      // issued for an hour by registryConfig
+      assertThat(Double.parseDouble(m.group(1))).isBetween(3000.0, 3600.0);
+      assertThat(metrics.body()).doesNotContain("lgsp_ledger_").doesNotContain("lgsp_admission_");
+    }
+  }
+
+  @Test
   void withoutAManagementSectionNoManagementListenerRuns() throws Exception {
     Path file = registryConfig("");
     try (Node node = start(file)) {
       assertThat(node.roles()).noneMatch(ManagementServer.class::isInstance);
     }
+  }
+
+  /** A document axis on free ports trusting {@code ca}, with a management listener. */
+  static String axisSection(Path dir, CertificateAuthority ca) throws Exception {
+    Files.writeString(dir.resolve("signers.pem"), org.openlgsp.pki.Pem.write(ca.certificate()));
+    return "documents:\n"
+        + "  database: jdbc:sqlite:data/axis.db\n"
+        + "  port: 0\n"
+        + "  relayPort: 0\n"
+        + "  trustAnchors: [signers.pem]\n"
+        + "  agencies:\n"
+        + "    - {code: 000.00.00.H41, tokenSha256: "
+        + "a".repeat(64)
+        + "}\n"
+        + "management: {port: 0}\n";
   }
 
   private Path registryConfig(String extra) throws Exception {
@@ -168,7 +193,7 @@ class ManagementListenerTest {
   }
 
   /** A node started from a file; closing it stops its roles. */
-  private record Node(List<AutoCloseable> roles) implements AutoCloseable {
+  record Node(List<AutoCloseable> roles) implements AutoCloseable {
     int managementPort() {
       return roles.stream()
           .filter(ManagementServer.class::isInstance)
@@ -184,6 +209,12 @@ class ManagementListenerTest {
   }
 
   private Node start(Path file) {
+    return start(file, dir);
+  }
+
+  /** The node {@code file} configures, started with {@code dir} as its base, its output dropped. */
+  static Node start(Path file, Path dir) {
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     return new Node(NodeRoles.start(NodeConfig.read(file), dir, quiet));
   }
 

@@ -118,6 +118,16 @@ public final class RevocationChecker {
     }
   }
 
+  /**
+   * When the OCSP answer this checker holds for {@code certificate} was produced (its thisUpdate),
+   * without asking the responder: what monitoring shows as the answer's age. Empty when none is
+   * held.
+   */
+  public Optional<Instant> answerTime(X509Certificate certificate) {
+    return Optional.ofNullable(cache.getIfPresent(Certificates.fingerprint(certificate)))
+        .map(RevocationStatus::thisUpdate);
+  }
+
   /** The cached answer when young enough, else a new one from the responder. */
   private RevocationStatus current(X509Certificate certificate, String key, Instant now) {
     RevocationStatus cached = cache.getIfPresent(key);

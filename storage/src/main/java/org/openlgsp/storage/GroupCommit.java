@@ -1,5 +1,9 @@
 package org.openlgsp.storage;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,9 +86,13 @@ public final class GroupCommit<I, R> implements AutoCloseable {
     RuntimeException of(String detail, Throwable cause);
   }
 
-  private record Pending<I, R>(I item, CompletableFuture<R> done) {}
+  private record Pending<I, R>(I item, CompletableFuture<R> done, long queuedNanos) {}
 
-  private final Pending<I, R> stop = new Pending<>(null, null);
+  /** The meters of {@link #bindTo}; absent until bound, so an unmonitored writer pays nothing. */
+  private record Meters(Timer append, DistributionSummary batchSize) {}
+
+  private final Pending<I, R> stop = new Pending<>(null, null, 0);
+  private volatile Optional<Meters> meters = Optional.empty();
   private final Database db;
   private final String name;
   private final Options options;
@@ -124,7 +132,8 @@ public final class GroupCommit<I, R> implements AutoCloseable {
       return done;
     }
     // The queue's last slot is kept for close()'s stop marker.
-    if (queue.remainingCapacity() <= 1 || !queue.offer(new Pending<>(item, done))) {
+    if (queue.remainingCapacity() <= 1
+        || !queue.offer(new Pending<>(item, done, System.nanoTime()))) {
       done.completeExceptionally(failure.of(name + " queue is full", null));
     }
     return done;
@@ -169,6 +178,32 @@ public final class GroupCommit<I, R> implements AutoCloseable {
       return Optional.of(name + " queue is full");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Registers this writer's meters under {@code prefix} (e.g. {@code lgsp.ledger}): {@code .append}
+   * (timer: from submit until committed, histogram buckets for p99), {@code .batch.size} (writes
+   * per transaction), {@code .queue.depth} and {@code .queue.capacity} (gauges).
+   */
+  public void bindTo(MeterRegistry registry, String prefix) {
+    Gauge.builder(prefix + ".queue.depth", queue::size)
+        .description("writes waiting for the " + name + " writer")
+        .register(registry);
+    Gauge.builder(prefix + ".queue.capacity", options::queueCapacity)
+        .description("writes the " + name + " queue holds before refusing")
+        .register(registry);
+    meters =
+        Optional.of(
+            new Meters(
+                Timer.builder(prefix + ".append")
+                    .description("time from submitting a write until it is durably committed")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry),
+                DistributionSummary.builder(prefix + ".batch.size")
+                    .description("writes committed together in one transaction")
+                    .register(registry)));
   }
 
   /** How many transactions the writer has committed (far fewer than writes under load). */
@@ -233,6 +268,12 @@ public final class GroupCommit<I, R> implements AutoCloseable {
       return;
     }
     commits.incrementAndGet();
+    meters.ifPresent(
+        m -> {
+          long now = System.nanoTime();
+          m.batchSize().record(pending.size());
+          pending.forEach(p -> m.append().record(now - p.queuedNanos(), TimeUnit.NANOSECONDS));
+        });
     try {
       batch.committed(items, outcomes);
     } catch (RuntimeException e) {

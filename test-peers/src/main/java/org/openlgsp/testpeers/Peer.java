@@ -14,6 +14,11 @@ public enum Peer {
   XMLSEC1("xmlsec1", "install it", List.of("xmlsec1"), List.of("--version")),
   NETNS("netns", "run as root with iproute2 installed", List.of("ip"), List.of("-V")),
   SYSTEMD_ANALYZE("systemd", "install it", List.of("systemd-analyze"), List.of("--version")),
+  PROMTOOL(
+      "promtool",
+      "install it (Debian's prometheus package)",
+      List.of("promtool"),
+      List.of("--version")),
   CHROMIUM(
       "chromium",
       "install it",

@@ -172,6 +172,7 @@ class PeersTest {
             "lgsp.xmlsec1.required",
             "lgsp.netns.required",
             "lgsp.systemd.required",
+            "lgsp.promtool.required",
             "lgsp.chromium.required");
   }
 }

@@ -53,6 +53,9 @@ class DocumentsRetrySettingsTest {
             + ", oauthClientId: na-axis, secretFile: axis.secret}";
     MutableClock clock = new MutableClock();
     try (DocumentsNode axis = AxisFiles.start(dir, port, token, settings, clock)) {
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      axis.bindMetrics(meters);
       byte[] pkg =
           EdxmlCodec.write(Federation.sampleDocument("31", List.of(Federation.GOVERNMENT_OFFICE)));
       long before = clock.millis();
@@ -83,6 +86,14 @@ class DocumentsRetrySettingsTest {
       assertThat(last.state()).isEqualTo("dead");
       assertThat(last.lastError()).isNotEmpty();
       assertThat(deliveryState()).isEqualTo("failed");
+      // the meters (docs/ops.md) saw every failed attempt and the delivery given up
+      assertThat(meters.get("lgsp.documents.delivery.retries").functionCounter().count())
+          .isEqualTo(5);
+      assertThat(meters.get("lgsp.documents.delivery.dead").functionCounter().count()).isEqualTo(1);
+      assertThat(meters.get("lgsp.documents.outbox").tag("state", "dead").gauge().value())
+          .isEqualTo(1);
+      assertThat(meters.get("lgsp.documents.outbox").tag("state", "pending").gauge().value())
+          .isZero();
 
       clock.advance(Duration.ofHours(1)); // long past any retry time: no sixth attempt
       await()
