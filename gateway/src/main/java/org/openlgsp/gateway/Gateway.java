@@ -292,7 +292,9 @@ public final class Gateway implements AutoCloseable {
             .handle(token::issue));
     routes.add(
         Route.get("/listClients")
-            .roles(LocalSystems.ROLE)
+            .publicAccess(
+                "as in X-Road, listClients needs no client credentials: it lists what every"
+                    + " node's signed directory holds")
             .audit(Audit.notAudited("lists the members of the signed directory every node holds"))
             .handle(consumer::listClients));
     // "/r*", not "/r1/*": the handler answers other protocol versions (/r2/...) itself

@@ -88,6 +88,9 @@ final class TwoGateways implements AutoCloseable {
 
   List<Directory.Grant> grants = new ArrayList<>();
 
+  /** The OpenAPI document the directory lists for {@link #CITIZENS} (empty: none). */
+  String citizensOpenApi = "";
+
   TwoGateways(Path dir) {
     this(dir, CertificateAuthority.createRoot("Test Root", YEAR), Optional.empty());
   }
@@ -220,7 +223,8 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Service(
                 CITIZENS,
                 "http://127.0.0.1:" + backend.port() + "/api",
-                "json:/personalId,path:2")),
+                org.openlgsp.core.SubjectLocator.parse("json:/personalId,path:2"),
+                citizensOpenApi)),
         grants);
   }
 
