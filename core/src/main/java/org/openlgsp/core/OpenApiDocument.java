@@ -51,7 +51,7 @@ public final class OpenApiDocument {
    * Reads {@code text} as JSON, else as YAML.
    *
    * @throws LgspException {@code request.malformed} when it is neither, is not an OpenAPI 3
-   *     document, or has no {@code paths} object
+   *     document, or its {@code paths} is not an object
    */
   public static OpenApiDocument parse(String text) {
     JsonNode tree;
@@ -73,8 +73,9 @@ public final class OpenApiDocument {
     if (version == null || !version.isTextual() || !version.textValue().startsWith("3.")) {
       throw malformed("the OpenAPI document must declare openapi: 3.x");
     }
-    if (!tree.path("paths").isObject()) {
-      throw malformed("the OpenAPI document has no paths object");
+    JsonNode paths = tree.get("paths"); // optional since OpenAPI 3.1
+    if (paths != null && !paths.isObject()) {
+      throw malformed("the OpenAPI document's paths must be an object");
     }
     return new OpenApiDocument(tree, json);
   }
@@ -87,7 +88,7 @@ public final class OpenApiDocument {
   /** Every operation, in document order. */
   public List<Endpoint> endpoints() {
     List<Endpoint> out = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = tree.get("paths").fields();
+    for (Iterator<Map.Entry<String, JsonNode>> paths = tree.path("paths").fields();
         paths.hasNext(); ) {
       Map.Entry<String, JsonNode> path = paths.next();
       if (!path.getValue().isObject()) {
