@@ -49,7 +49,8 @@ class GatewayRoutesTest {
   }
 
   @Test
-  void clientRoutesNeedALocalSystemExceptTheTokenGrantAndListClientsAndEveryStateChangeIsAccountedFor() {
+  void
+      clientRoutesNeedALocalSystemExceptTheTokenGrantAndListClientsAndEveryStateChangeIsAccountedFor() {
     List<Route> routes = net.tn.clientRoutes();
     assertThat(routes) // as in X-Road, listClients is open to any caller
         .filteredOn(r -> r.path().equals("/listClients"))

@@ -118,12 +118,33 @@ final class TwoGateways implements AutoCloseable {
         mpsLimits);
   }
 
+  /** Gateways whose consumer serves Tây Ninh's two systems as {@code systems} changes them. */
+  TwoGateways(Path dir, java.util.function.UnaryOperator<List<LocalSystem>> systems) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        systems);
+  }
+
   private TwoGateways(
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
       AdmissionLimits mpsLimits) {
+    this(dir, ca, revocation, tnLimits, mpsLimits, java.util.function.UnaryOperator.identity());
+  }
+
+  private TwoGateways(
+      Path dir,
+      CertificateAuthority ca,
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation,
+      AdmissionLimits tnLimits,
+      AdmissionLimits mpsLimits,
+      java.util.function.UnaryOperator<List<LocalSystem>> systems) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -162,7 +183,7 @@ final class TwoGateways implements AutoCloseable {
             tnOptions,
             tnTls,
             Map.of(TAY_NINH, tnSigning),
-            List.of(portal, other),
+            systems.apply(List.of(portal, other)),
             tnDirectory,
             tnLedger,
             features(revocation));
