@@ -34,7 +34,7 @@ import org.openlgsp.ledger.Side;
  */
 final class ConsumerEndpoint {
   private static final String JSON_UTF8 = "application/json; charset=utf-8";
-  private static final String EMPTY_BODY_DIGEST =
+  private static final String EMPTY_BODY =
       org.openlgsp.core.Digests.base64(org.openlgsp.core.Digests.sha256(new byte[0]));
   private final GatewayContext ctx;
   private final LocalSystems systems;
@@ -126,23 +126,8 @@ final class ConsumerEndpoint {
         Admission.Slot slot = admission.enter()) {
       PersonalData.fromBody(dir, target, body, facts);
       long time = ctx.clock().millis();
-      String contentType =
-          req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
       SigningInput.Request input =
-          new SigningInput.Request(
-              facts.method,
-              target.serviceEncoded(),
-              target.path(),
-              target.query(),
-              facts.client.toString(),
-              facts.messageId,
-              facts.requestId,
-              facts.userId,
-              facts.issue,
-              HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY),
-              contentType,
-              time,
-              body.digest());
+          SigningInput.Request.of(facts, target, req.headers(), time, body.digest());
       facts.requestDigest = body.digest();
       facts.requestSignature = Digests.base64(signer.sign(input.bytes()));
       HttpClientRequest out =
@@ -261,20 +246,7 @@ final class ConsumerEndpoint {
       contentType = JSON_UTF8;
     }
     SigningInput.Request input =
-        new SigningInput.Request(
-            facts.method,
-            target.serviceEncoded(),
-            target.path(),
-            target.query(),
-            facts.client.toString(),
-            facts.messageId,
-            facts.requestId,
-            facts.userId,
-            facts.issue,
-            HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY),
-            "",
-            ctx.clock().millis(),
-            EMPTY_BODY_DIGEST);
+        SigningInput.Request.of(facts, target, req.headers(), ctx.clock().millis(), EMPTY_BODY);
     res.header(HeaderNames.CONTENT_TYPE, contentType);
     res.header(Headers.XROAD_CLIENT, facts.client.toString());
     res.header(Headers.XROAD_SERVICE, target.service().toString());
