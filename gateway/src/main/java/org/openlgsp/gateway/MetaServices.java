@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -213,21 +212,21 @@ final class MetaServices {
                     ErrorCode.RESOURCE_NOT_FOUND, "service " + id + " has no OpenAPI document"));
   }
 
+  /** The {@code serviceCode} query parameter, its name matched ignoring case as X-Road does. */
   private static String serviceCode(String rawQuery) {
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      if (name.equalsIgnoreCase("serviceCode") && eq >= 0) {
-        String value;
-        try {
-          value = java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          throw malformed("serviceCode is not percent-encoded correctly");
-        }
-        if (!value.isEmpty()) {
-          return value;
+    try {
+      io.helidon.common.uri.UriQuery query = io.helidon.common.uri.UriQuery.create(rawQuery);
+      for (String name : query.names()) {
+        if (name.equalsIgnoreCase("serviceCode")) {
+          for (String value : query.all(name)) {
+            if (!value.isEmpty()) {
+              return value;
+            }
+          }
         }
       }
+    } catch (IllegalArgumentException e) {
+      throw malformed("the query is not percent-encoded correctly");
     }
     throw malformed("getOpenAPI needs the query parameter serviceCode");
   }

@@ -243,6 +243,16 @@ class MetaServicesTest {
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(missing.body()).contains("serviceCode");
 
+    HttpResponse<String> empty = call(PROVIDER + "getOpenAPI?serviceCode=&x=1", portal, Map.of());
+    assertThat(empty.statusCode()).isEqualTo(400);
+    HttpResponse<String> badCode =
+        call(PROVIDER + "getOpenAPI?serviceCode=a%2Fb", portal, Map.of());
+    assertThat(badCode.statusCode()).as(badCode.body()).isEqualTo(400);
+    assertThat(badCode.body()).contains("identifier.invalid");
+    HttpResponse<String> anyCase =
+        call(PROVIDER + "getOpenAPI?SERVICECODE=nosuch", portal, Map.of());
+    assertThat(anyCase.body()).contains("service.unknown"); // the name is matched ignoring case
+
     HttpResponse<String> unknown =
         call(PROVIDER + "getOpenAPI?serviceCode=nosuch", portal, Map.of());
     assertThat(unknown.statusCode()).isEqualTo(404);
