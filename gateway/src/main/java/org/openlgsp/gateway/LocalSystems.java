@@ -93,18 +93,23 @@ final class LocalSystems implements Authenticator {
       return system;
     }
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return tokens
-          .verify(auth.substring(7).trim())
-          .orElseThrow(
-              () ->
-                  new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired"));
+    boolean bearer = auth.regionMatches(true, 0, "Bearer ", 0, 7);
+    if (bearer) {
+      Optional<ClientId> byToken = tokens.verify(auth.substring(7).trim());
+      if (byToken.isPresent()) {
+        return byToken.get();
+      }
     }
+    // A bearer token that is not this gateway's may be meant for the provider (a JWT the client
+    // sends end to end), so it does not stop a system that calls from its listed address.
     if (!req.isSecure() && !sourceNetworks.isEmpty()) {
       Optional<ClientId> bySource = bySourceAddress(req);
       if (bySource.isPresent()) {
         return bySource.get();
       }
+    }
+    if (bearer) {
+      throw new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired");
     }
     throw new LgspException(
         ErrorCode.CLIENT_UNAUTHENTICATED,

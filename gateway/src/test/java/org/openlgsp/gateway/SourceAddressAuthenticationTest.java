@@ -65,6 +65,17 @@ class SourceAddressAuthenticationTest {
     // the exchange is the portal's, in the ledger as on the wire
     assertThat(r.headers().firstValue("X-Road-Client")).hasValue(TwoGateways.PORTAL.toString());
 
+    HttpResponse<String> withForeignToken = // e.g. a JWT the client means for the provider
+        net.http.send(
+            HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
+                .header("X-Road-Client", TwoGateways.PORTAL.toString())
+                .header("X-Road-UserId", "VN079090001111")
+                .header("X-Road-Issue", "HS-2026-000123")
+                .header("Authorization", "Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(withForeignToken.statusCode()).as(withForeignToken.body()).isEqualTo(200);
+
     HttpResponse<String> asOther =
         call(net.clientHttp(), CITIZEN, TwoGateways.OTHER_SYSTEM.toString());
     assertThat(asOther.statusCode()).as(asOther.body()).isEqualTo(401);
@@ -87,6 +98,15 @@ class SourceAddressAuthenticationTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(200);
+    HttpResponse<String> foreignToken =
+        net.http.send(
+            HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
+                .header("X-Road-Client", TwoGateways.PORTAL.toString())
+                .header("Authorization", "Bearer not-ours")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(foreignToken.statusCode()).isEqualTo(401);
+    assertThat(foreignToken.body()).contains("token.invalid"); // as before, outside the list
   }
 
   @Test
