@@ -95,6 +95,7 @@ class MetaServicesTest {
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("text/xml; charset=utf-8");
+    validateAgainstPrMetaSchema(r.body());
     Element root = parseHardened(r.body()).getDocumentElement();
     assertThat(root.getNamespaceURI()).isEqualTo(XROAD);
     assertThat(root.getLocalName()).isEqualTo("clientList");
@@ -139,6 +140,7 @@ class MetaServicesTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(wildcard.headers().firstValue("Content-Type")).hasValue("text/xml; charset=utf-8");
+    validateAgainstPrMetaSchema(wildcard.body());
     assertThat(
             parseHardened(wildcard.body())
                 .getDocumentElement()
@@ -273,6 +275,37 @@ class MetaServicesTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  /**
+   * Validates against PR-META's clientList schema (test resources): elements, their order,
+   * namespaces and the objectType values. The schemas are local files; nothing else is fetched.
+   */
+  static void validateAgainstPrMetaSchema(String xml) throws Exception {
+    javax.xml.validation.SchemaFactory f =
+        javax.xml.validation.SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+    f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+    f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file");
+    javax.xml.validation.Validator v =
+        f.newSchema(MetaServicesTest.class.getResource("/xroad/clientList.xsd")).newValidator();
+    v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    v.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    v.validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(xml)));
+  }
+
+  @Test
+  void theSchemaCheckRefusesAClientListThatIsNotPrMetas() {
+    String wrongNamespace = "<clientList xmlns=\"http://example.org/x\"><member/></clientList>";
+    String idWithoutType =
+        "<ns2:clientList xmlns:ns1=\"http://x-road.eu/xsd/identifiers\""
+            + " xmlns:ns2=\"http://x-road.eu/xsd/xroad.xsd\"><ns2:member><ns2:id>"
+            + "<ns1:xRoadInstance>VN</ns1:xRoadInstance><ns1:memberClass>GOV</ns1:memberClass>"
+            + "<ns1:memberCode>G01</ns1:memberCode></ns2:id></ns2:member></ns2:clientList>";
+    for (String xml : List.of(wrongNamespace, idWithoutType)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> validateAgainstPrMetaSchema(xml))
+          .isInstanceOf(org.xml.sax.SAXException.class);
+    }
   }
 
   /** Parses as a hostile document would be parsed: no DTDs, no external entities. */
