@@ -31,8 +31,8 @@ import org.openlgsp.pki.TlsContexts;
 
 /**
  * A running gateway node: the client listeners local systems call (HTTPS with optional mTLS, and
- * optionally plain HTTP for bearer tokens) and the mTLS listener other gateways call, each put
- * together by an {@link Edge}.
+ * optionally plain HTTP for bearer tokens and listed source addresses) and the mTLS listener other
+ * gateways call, each put together by an {@link Edge}.
  *
  * <p>Who may call what, as declared:
  *
