@@ -95,6 +95,23 @@ public record GatewayOptions(
         limits);
   }
 
+  /** These options listening on {@code address} ({@code ::} for every IPv6 and IPv4 address). */
+  public GatewayOptions withHost(String address) {
+    return new GatewayOptions(
+        node,
+        address,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        directoryCache,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        limits);
+  }
+
   public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
     return new GatewayOptions(
         node,

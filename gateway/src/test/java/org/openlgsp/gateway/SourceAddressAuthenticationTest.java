@@ -44,6 +44,44 @@ class SourceAddressAuthenticationTest {
     net = new TwoGateways(dir, systems);
   }
 
+  @Test
+  void anIpv6NetworkAdmitsCallsFromItsAddressesAndNotFromIpv4() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ipv6LoopbackUsable(), "IPv6 loopback (::1) is not available on this machine");
+    UnaryOperator<List<LocalSystem>> systems =
+        list ->
+            list.stream()
+                .map(
+                    s ->
+                        s.id().equals(TwoGateways.PORTAL)
+                            ? s.withSourceNetwork(SourceNetwork.parse("::1/128"))
+                            : s.withSourceNetwork(SourceNetwork.parse("127.0.0.1")))
+                .toList();
+    net = new TwoGateways(dir, systems, o -> o.withHost("::")); // both address families
+    String overIpv6 = "http://[::1]:" + net.tn.clientHttpPort().orElseThrow();
+
+    HttpResponse<String> portal = call(overIpv6, CITIZEN, TwoGateways.PORTAL.toString());
+    assertThat(portal.statusCode()).as(portal.body()).isEqualTo(200);
+    HttpResponse<String> portalOverIpv4 =
+        call(net.clientHttp(), CITIZEN, TwoGateways.PORTAL.toString());
+    assertThat(portalOverIpv4.statusCode()).isEqualTo(401);
+    HttpResponse<String> otherOverIpv6 =
+        call(overIpv6, ALLOWED, TwoGateways.OTHER_SYSTEM.toString());
+    assertThat(otherOverIpv6.statusCode()).isEqualTo(401);
+    HttpResponse<String> otherOverIpv4 =
+        call(net.clientHttp(), ALLOWED, TwoGateways.OTHER_SYSTEM.toString());
+    assertThat(otherOverIpv4.statusCode()).as(otherOverIpv4.body()).isEqualTo(200);
+  }
+
+  private static boolean ipv6LoopbackUsable() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   HttpResponse<String> call(String base, String path, String client) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))

@@ -120,13 +120,22 @@ final class TwoGateways implements AutoCloseable {
 
   /** Gateways whose consumer serves Tây Ninh's two systems as {@code systems} changes them. */
   TwoGateways(Path dir, java.util.function.UnaryOperator<List<LocalSystem>> systems) {
+    this(dir, systems, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, the consumer listening as {@code tnOptions} changes its options. */
+  TwoGateways(
+      Path dir,
+      java.util.function.UnaryOperator<List<LocalSystem>> systems,
+      java.util.function.UnaryOperator<GatewayOptions> tnOptions) {
     this(
         dir,
         CertificateAuthority.createRoot("Test Root", YEAR),
         Optional.empty(),
         AdmissionLimits.defaults(),
         AdmissionLimits.defaults(),
-        systems);
+        systems,
+        tnOptions);
   }
 
   private TwoGateways(
@@ -135,7 +144,14 @@ final class TwoGateways implements AutoCloseable {
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
       AdmissionLimits mpsLimits) {
-    this(dir, ca, revocation, tnLimits, mpsLimits, java.util.function.UnaryOperator.identity());
+    this(
+        dir,
+        ca,
+        revocation,
+        tnLimits,
+        mpsLimits,
+        java.util.function.UnaryOperator.identity(),
+        java.util.function.UnaryOperator.identity());
   }
 
   private TwoGateways(
@@ -144,7 +160,8 @@ final class TwoGateways implements AutoCloseable {
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
       AdmissionLimits mpsLimits,
-      java.util.function.UnaryOperator<List<LocalSystem>> systems) {
+      java.util.function.UnaryOperator<List<LocalSystem>> systems,
+      java.util.function.UnaryOperator<GatewayOptions> tnOptionsChange) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -175,7 +192,8 @@ final class TwoGateways implements AutoCloseable {
         LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET)
             .withCertificate(Certificates.fingerprint(otherClientCert.certificate()));
     GatewayOptions tnOptions =
-        GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits);
+        tnOptionsChange.apply(
+            GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits));
     GatewayOptions mpsOptions =
         GatewayOptions.defaults(MPS_NODE).withPorts(0, -1, 0).withLimits(mpsLimits);
     tn =
