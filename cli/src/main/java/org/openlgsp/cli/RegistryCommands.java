@@ -377,7 +377,9 @@ final class RegistryCommands {
       @Option(
           names = "--openapi",
           paramLabel = "FILE",
-          description = "OpenAPI document (JSON or YAML).")
+          description =
+              "OpenAPI 3 document (JSON or YAML); gateways answer getOpenAPI and listMethods"
+                  + " from it.")
       Optional<Path> openapi;
 
       @Override

@@ -99,9 +99,17 @@ public record Directory(
   /**
    * A service: the backend the provider's gateway forwards to, and, for services returning personal
    * data, where the data subject's identifier sits in the request ({@link SubjectLocator#NONE} when
-   * none).
+   * none), and its OpenAPI document ({@code openApi}, empty when none).
    */
-  public record Service(ServiceId id, String backendUrl, SubjectLocator subjectLocator) {
+  public record Service(
+      ServiceId id,
+      String backendUrl,
+      SubjectLocator subjectLocator,
+      // Left out of the JSON when empty, so directories without documents stay readable by
+      // gateways that predate the field (they refuse unknown properties).
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String openApi) {
     public Service {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(backendUrl, "backendUrl");
@@ -109,6 +117,20 @@ public record Directory(
       if (!backendUrl.startsWith("http://") && !backendUrl.startsWith("https://")) {
         throw new IllegalArgumentException("backend URL must be http(s)://");
       }
+      openApi = openApi == null ? "" : openApi; // absent in directories without a document
+    }
+
+    /** A service without an OpenAPI document. */
+    public Service(ServiceId id, String backendUrl, SubjectLocator subjectLocator) {
+      this(id, backendUrl, subjectLocator, "");
+    }
+
+    /**
+     * The service's OpenAPI document (JSON or YAML) as registered, which the metaservices {@code
+     * getOpenAPI} and {@code listMethods} answer from.
+     */
+    public Optional<String> openApiDocument() {
+      return openApi.isEmpty() ? Optional.empty() : Optional.of(openApi);
     }
 
     /**
@@ -117,7 +139,7 @@ public record Directory(
      * @throws LgspException {@code request.malformed} when {@code subjectLocator} is not one
      */
     public Service(ServiceId id, String backendUrl, String subjectLocator) {
-      this(id, backendUrl, SubjectLocator.parse(subjectLocator));
+      this(id, backendUrl, SubjectLocator.parse(subjectLocator), "");
     }
   }
 

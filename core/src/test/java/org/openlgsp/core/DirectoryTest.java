@@ -34,6 +34,24 @@ class DirectoryTest {
   }
 
   @Test
+  void aServiceWithoutADocumentIsWrittenWithoutTheFieldSoOlderGatewaysStillReadIt() {
+    ServiceId citizens = ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
+    String without = Json.writeString(new Directory.Service(citizens, "http://h/api", "path:2"));
+    assertThat(without).doesNotContain("openApi");
+    Directory.Service read =
+        Json.read(without.getBytes(StandardCharsets.UTF_8), Directory.Service.class);
+    assertThat(read.openApiDocument()).isEmpty();
+
+    Directory.Service with =
+        new Directory.Service(
+            citizens, "http://h/api", SubjectLocator.parse("path:2"), "openapi: 3.0.0\n");
+    String written = Json.writeString(with);
+    assertThat(written).contains("\"openApi\":\"openapi: 3.0.0\\n\"");
+    assertThat(Json.read(written.getBytes(StandardCharsets.UTF_8), Directory.Service.class))
+        .isEqualTo(with);
+  }
+
+  @Test
   void signedDirectoryVerifiesAgainstItsTrustedSigner() throws Exception {
     KeyPair pair = TestKeys.ed25519();
     X509Certificate cert = TestKeys.selfSigned(pair);

@@ -263,12 +263,7 @@ final class DemoCommand implements Callable<Integer> {
             + Federation.CITIZEN_SERVICE
             + "/citizens/"
             + id);
-    System.out.println(
-        "  curl -s -H 'Authorization: Bearer "
-            + token
-            + "' "
-            + fed.consumerHttpUrl()
-            + "/listClients");
+    System.out.println("  curl -s " + fed.consumerHttpUrl() + "/listClients");
     System.out.println("  curl -s " + fed.registryUrl() + "/directory");
     System.out.println(
         "  curl -s -H \"Authorization: Bearer $(cat "

@@ -33,6 +33,9 @@ import org.openlgsp.ledger.Side;
  * load adds no ledger writes.
  */
 final class ConsumerEndpoint {
+  private static final String JSON_UTF8 = "application/json; charset=utf-8";
+  private static final String EMPTY_BODY =
+      org.openlgsp.core.Digests.base64(org.openlgsp.core.Digests.sha256(new byte[0]));
   private final GatewayContext ctx;
   private final LocalSystems systems;
   private final Admission admission;
@@ -76,8 +79,8 @@ final class ConsumerEndpoint {
       facts.requestId = UUID.randomUUID().toString();
       facts.userId = HeaderValues.optional(req.headers(), Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(req.headers(), Headers.XROAD_ISSUE);
-      if (MetaServices.isMetaService(target)) {
-        answerMetaService(res, target, facts);
+      if (MetaServices.isMetaService(facts.method, target)) {
+        answerMetaService(req, res, target, facts);
         return;
       }
       call(call, target, facts);
@@ -128,23 +131,8 @@ final class ConsumerEndpoint {
         Admission.Slot slot = admission.enter()) {
       PersonalData.fromBody(dir, target, body, facts);
       long time = ctx.clock().millis();
-      String contentType =
-          req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
       SigningInput.Request input =
-          new SigningInput.Request(
-              facts.method,
-              target.serviceEncoded(),
-              target.path(),
-              target.query(),
-              facts.client.toString(),
-              facts.messageId,
-              facts.requestId,
-              facts.userId,
-              facts.issue,
-              HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY),
-              contentType,
-              time,
-              body.digest());
+          SigningInput.Request.of(facts, target, req.headers(), time, body.digest());
       facts.requestDigest = body.digest();
       facts.requestSignature = Digests.base64(signer.sign(input.bytes()));
       HttpClientRequest out =
@@ -236,25 +224,68 @@ final class ConsumerEndpoint {
     }
   }
 
+  /**
+   * Answers a metaservice from the signed directory, with the correlation headers an exchange's
+   * answer carries. No provider is involved, so nothing is signed: {@code X-Road-Request-Hash} is
+   * the hash of the request fields as they would have been signed.
+   */
   private void answerMetaService(
-      ServerResponse res, R1Target target, ExchangeRecorder.Facts facts) {
+      ServerRequest req, ServerResponse res, R1Target target, ExchangeRecorder.Facts facts) {
     DirectoryView dir = ctx.directory().require();
-    boolean allowedOnly = target.service().serviceCode().equals("allowedMethods");
-    var body = MetaServices.methods(dir, target.service().provider(), facts.client, allowedOnly);
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    ClientId provider = target.service().provider();
+    if (dir.system(provider).isEmpty()) {
+      throw unknownService(target, "names a provider that is not in the directory");
+    }
+    String code = target.service().serviceCode();
+    byte[] body;
+    String contentType;
+    if (code.equals(MetaServices.GET_OPENAPI)) {
+      var doc = MetaServices.openApi(dir, provider, target.query());
+      body = doc.anonymised().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      contentType = doc.isJson() ? JSON_UTF8 : "text/yaml; charset=utf-8";
+    } else {
+      boolean allowedOnly = code.equals(MetaServices.ALLOWED_METHODS);
+      body =
+          org.openlgsp.core.Json.write(
+              MetaServices.methods(dir, provider, facts.client, allowedOnly));
+      contentType = JSON_UTF8;
+    }
+    SigningInput.Request input =
+        SigningInput.Request.of(facts, target, req.headers(), ctx.clock().millis(), EMPTY_BODY);
+    res.header(HeaderNames.CONTENT_TYPE, contentType);
     res.header(Headers.XROAD_CLIENT, facts.client.toString());
     res.header(Headers.XROAD_SERVICE, target.service().toString());
     res.header(Headers.XROAD_ID, facts.messageId);
-    res.send(org.openlgsp.core.Json.write(body));
+    res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
+    res.header(Headers.XROAD_REQUEST_HASH, input.hash());
+    res.send(body);
   }
 
-  /** {@code GET /listClients[?xRoadInstance=VN]}: members and subsystems of the directory. */
+  /**
+   * {@code GET /listClients[?xRoadInstance=VN]}: members and subsystems of the instance (this
+   * directory's when none is named), as PR-META's XML {@code clientList}, or JSON when the client
+   * accepts {@code application/json} (as X-Road, quality values are not weighed).
+   */
   void listClients(Call call) {
     ServerRequest req = call.request();
-    String instance = req.query().contains("xRoadInstance") ? req.query().get("xRoadInstance") : "";
-    var body = MetaServices.listClients(ctx.directory().require().directory(), instance);
-    call.response().header(HeaderNames.CONTENT_TYPE, "application/json");
-    call.response().send(org.openlgsp.core.Json.write(body));
+    org.openlgsp.core.Directory d = ctx.directory().require().directory();
+    String instance =
+        req.query().contains("xRoadInstance") ? req.query().get("xRoadInstance").trim() : "";
+    var list = MetaServices.listClients(d, instance.isEmpty() ? d.instance() : instance);
+    boolean json =
+        req.headers().acceptedTypes().stream()
+            .anyMatch(
+                t ->
+                    t.test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)
+                        && !t.isWildcardType()
+                        && !t.isWildcardSubtype());
+    if (json) {
+      call.response().header(HeaderNames.CONTENT_TYPE, JSON_UTF8);
+      call.response().send(org.openlgsp.core.Json.write(list));
+    } else {
+      call.response().header(HeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
+      call.response().send(MetaServices.clientListXml(list));
+    }
   }
 
   private void recordRefusal(ExchangeRecorder.Facts facts) {

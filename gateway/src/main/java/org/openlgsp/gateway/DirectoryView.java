@@ -12,6 +12,7 @@ import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.OpenApiDocument;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.Signatures;
 
@@ -28,6 +29,9 @@ final class DirectoryView {
   private final Map<NodeId, Set<String>> tlsFingerprintsByNode = new HashMap<>();
   private final Map<String, SigningKey> signingKeys = new HashMap<>();
   private final Map<String, List<Directory.Grant>> grants = new HashMap<>();
+  // Parsed on first use: most directories are installed many times before anyone asks.
+  private final Map<ServiceId, Optional<OpenApiDocument>> openApi =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A member's signing certificate with its ready verifier. */
   record SigningKey(ClientId member, X509Certificate certificate, Signatures.Verifier verifier) {}
@@ -101,6 +105,28 @@ final class DirectoryView {
 
   List<Directory.Grant> grants(ClientId client, ServiceId service) {
     return grants.getOrDefault(key(client, service), List.of());
+  }
+
+  /**
+   * The service's OpenAPI document, if it has one. The registry refuses documents it cannot read;
+   * one that is unreadable anyway counts as none, so the service is still listed (as REST).
+   */
+  Optional<OpenApiDocument> openApi(ServiceId id) {
+    return openApi.computeIfAbsent(
+        id,
+        k ->
+            service(k)
+                .flatMap(Directory.Service::openApiDocument)
+                .flatMap(
+                    text -> {
+                      try {
+                        return Optional.of(OpenApiDocument.parse(text));
+                      } catch (org.openlgsp.core.LgspException e) {
+                        java.util.logging.Logger.getLogger(DirectoryView.class.getName())
+                            .warning("OpenAPI document of " + k + " is unreadable: " + e.detail());
+                        return Optional.empty();
+                      }
+                    }));
   }
 
   private static String key(ClientId client, ServiceId service) {

@@ -31,8 +31,8 @@ import org.openlgsp.pki.TlsContexts;
 
 /**
  * A running gateway node: the client listeners local systems call (HTTPS with optional mTLS, and
- * optionally plain HTTP for bearer tokens) and the mTLS listener other gateways call, each put
- * together by an {@link Edge}.
+ * optionally plain HTTP for bearer tokens and listed source addresses) and the mTLS listener other
+ * gateways call, each put together by an {@link Edge}.
  *
  * <p>Who may call what, as declared:
  *
@@ -306,7 +306,9 @@ public final class Gateway implements AutoCloseable {
             .handle(token::issue));
     routes.add(
         Route.get("/listClients")
-            .roles(LocalSystems.ROLE)
+            .publicAccess(
+                "as in X-Road, listClients needs no client credentials: it lists what every"
+                    + " node's signed directory holds")
             .audit(Audit.notAudited("lists the members of the signed directory every node holds"))
             .handle(consumer::listClients));
     // "/r*", not "/r1/*": the handler answers other protocol versions (/r2/...) itself

@@ -11,8 +11,8 @@ import org.openlgsp.core.NodeId;
  * @param node this node's identifier in the directory
  * @param host address to bind, e.g. {@code 127.0.0.1}
  * @param clientTlsPort HTTPS port for local systems (mTLS or bearer token); 0 picks a free port
- * @param clientHttpPort plain-HTTP port for local systems (bearer token only); -1 disables it, 0
- *     picks a free port
+ * @param clientHttpPort plain-HTTP port for local systems (bearer token, or a listed source
+ *     address); -1 disables it, 0 picks a free port
  * @param peerPort mTLS port for other gateways; 0 picks a free port
  * @param replayWindow how far a peer's clock may differ; message ids are remembered for twice this
  * @param directoryGrace how long past its expiry the last valid directory is still used
@@ -85,6 +85,23 @@ public record GatewayOptions(
         host,
         clientTlsPort,
         port,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        directoryCache,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        limits);
+  }
+
+  /** These options listening on {@code address} ({@code ::} for every IPv6 and IPv4 address). */
+  public GatewayOptions withHost(String address) {
+    return new GatewayOptions(
+        node,
+        address,
+        clientTlsPort,
+        clientHttpPort,
         peerPort,
         replayWindow,
         directoryGrace,

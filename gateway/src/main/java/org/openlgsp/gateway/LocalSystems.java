@@ -18,9 +18,10 @@ import org.openlgsp.edge.spi.Authenticator;
 
 /**
  * Authenticates the local system calling a client listener: by its registered TLS client
- * certificate, or else by a bearer token from {@code POST /token}. The principal is named by the
- * system's identifier and made once per system, so authenticating an exchange allocates nothing
- * beyond the certificate's fingerprint.
+ * certificate, or else by a bearer token from {@code POST /token}, or else, on the plain-HTTP port
+ * only and for systems that list source networks, by the address the call comes from. The principal
+ * is named by the system's identifier and made once per system, so authenticating an exchange
+ * allocates nothing beyond the certificate's fingerprint.
  *
  * <p>With OCSP checking on, a registered client certificate must also be known good at every
  * request, as peers' certificates are (fail closed, answers cached within the freshness window):
@@ -37,6 +38,7 @@ final class LocalSystems implements Authenticator {
   private final Revocation revocation;
   private final Map<ClientId, Principal> principals = new HashMap<>();
   private final Map<String, ClientId> byActor = new HashMap<>();
+  private final Map<ClientId, java.util.Set<SourceNetwork>> sourceNetworks = new HashMap<>();
 
   LocalSystems(
       List<LocalSystem> systems,
@@ -50,6 +52,9 @@ final class LocalSystems implements Authenticator {
       Principal p = new Principal(s.id().toString(), Set.of(ROLE));
       principals.put(s.id(), p);
       byActor.put(p.actor(), s.id());
+      if (!s.sourceNetworks().isEmpty()) {
+        sourceNetworks.put(s.id(), s.sourceNetworks());
+      }
     }
   }
 
@@ -88,16 +93,67 @@ final class LocalSystems implements Authenticator {
       return system;
     }
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return tokens
-          .verify(auth.substring(7).trim())
-          .orElseThrow(
-              () ->
-                  new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired"));
+    boolean bearer = auth.regionMatches(true, 0, "Bearer ", 0, 7);
+    if (bearer) {
+      Optional<ClientId> byToken = tokens.verify(auth.substring(7).trim());
+      if (byToken.isPresent()) {
+        return byToken.get();
+      }
+    }
+    // A bearer token that is not this gateway's may be meant for the provider (a JWT the client
+    // sends end to end), so it does not stop a system that calls from its listed address.
+    if (!req.isSecure() && !sourceNetworks.isEmpty()) {
+      Optional<ClientId> bySource = bySourceAddress(req);
+      if (bySource.isPresent()) {
+        return bySource.get();
+      }
+    }
+    if (bearer) {
+      throw new LgspException(ErrorCode.TOKEN_INVALID, "bearer token is unknown or expired");
     }
     throw new LgspException(
         ErrorCode.CLIENT_UNAUTHENTICATED,
         "present a registered TLS client certificate or an Authorization: Bearer token from POST"
             + " /token");
+  }
+
+  /**
+   * X-Road's plain-HTTP connection type: a call to the plain-HTTP port from a network a system
+   * lists is that system. Several systems may list the same address (X-Road hosts several
+   * subsystems on one information-system server): {@code X-Road-Client} picks one of those the
+   * address admits, and never a system whose list does not hold the address.
+   */
+  private Optional<ClientId> bySourceAddress(ServerRequest req) {
+    if (!(req.remotePeer().address() instanceof java.net.InetSocketAddress socket)
+        || socket.getAddress() == null) {
+      return Optional.empty();
+    }
+    java.net.InetAddress from = socket.getAddress();
+    List<ClientId> admitted =
+        sourceNetworks.entrySet().stream()
+            .filter(e -> e.getValue().stream().anyMatch(n -> n.contains(from)))
+            .map(Map.Entry::getKey)
+            .toList();
+    if (admitted.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> claimed = req.headers().first(Headers.XROAD_CLIENT);
+    if (claimed.isEmpty()) {
+      if (admitted.size() == 1) {
+        return Optional.of(admitted.getFirst());
+      }
+      throw new LgspException(
+          ErrorCode.CLIENT_UNAUTHENTICATED,
+          "several systems call from this address: name one in X-Road-Client");
+    }
+    ClientId named = ClientId.parse(claimed.get().strip());
+    if (admitted.contains(named)) {
+      return Optional.of(named);
+    }
+    throw new LgspException(
+        ErrorCode.CLIENT_UNAUTHENTICATED,
+        "X-Road-Client "
+            + named
+            + " may not call from this address without a certificate or token");
   }
 }

@@ -83,21 +83,7 @@ final class ProviderEndpoint {
       facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);
       long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
       String digest = HeaderValues.required(h, Headers.LGSP_BODY_DIGEST);
-      SigningInput.Request input =
-          new SigningInput.Request(
-              facts.method,
-              target.serviceEncoded(),
-              target.path(),
-              target.query(),
-              client.toString(),
-              facts.messageId,
-              facts.requestId,
-              facts.userId,
-              facts.issue,
-              HeaderValues.optional(h, Headers.XROAD_REPRESENTED_PARTY),
-              h.contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
-              time,
-              digest);
+      SigningInput.Request input = SigningInput.Request.of(facts, target, h, time, digest);
       requestHash = input.hash();
       facts.requestDigest = digest;
       facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);

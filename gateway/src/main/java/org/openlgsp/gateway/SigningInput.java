@@ -44,6 +44,32 @@ final class SigningInput {
           bodyDigest);
     }
 
+    /**
+     * The consumer's request as the exchange so far identified it ({@code facts}), with the
+     * represented party and content type the client sent in {@code headers}.
+     */
+    static Request of(
+        ExchangeRecorder.Facts facts,
+        R1Target target,
+        io.helidon.http.Headers headers,
+        long timeMillis,
+        String bodyDigest) {
+      return new Request(
+          facts.method,
+          target.serviceEncoded(),
+          target.path(),
+          target.query(),
+          facts.client.toString(),
+          facts.messageId,
+          facts.requestId,
+          facts.userId,
+          facts.issue,
+          HeaderValues.optional(headers, Headers.XROAD_REPRESENTED_PARTY),
+          headers.contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
+          timeMillis,
+          bodyDigest);
+    }
+
     /** {@code X-Road-Request-Hash}: base64 SHA-512 of the signing input. */
     String hash() {
       return Digests.base64(Digests.sha512(bytes()));

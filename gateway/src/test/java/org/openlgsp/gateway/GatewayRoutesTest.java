@@ -49,10 +49,15 @@ class GatewayRoutesTest {
   }
 
   @Test
-  void clientRoutesNeedALocalSystemExceptTheTokenGrantAndEveryStateChangeIsAccountedFor() {
+  void
+      clientRoutesNeedALocalSystemExceptTheTokenGrantAndListClientsAndEveryStateChangeIsAccountedFor() {
     List<Route> routes = net.tn.clientRoutes();
+    assertThat(routes) // as in X-Road, listClients is open to any caller
+        .filteredOn(r -> r.path().equals("/listClients"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.access()).isInstanceOf(Access.Public.class));
     assertThat(routes)
-        .filteredOn(r -> !r.path().equals("/token"))
+        .filteredOn(r -> !r.path().equals("/token") && !r.path().equals("/listClients"))
         .isNotEmpty()
         .allSatisfy(
             r -> assertThat(r.access()).isEqualTo(new Access.Roles(Set.of(LocalSystems.ROLE))));

@@ -37,6 +37,9 @@ import org.openlgsp.storage.TestDatabases;
  * the other's certificates with a short freshness window while traffic flows.
  */
 class RevocationExchangeTest {
+  /** A metaservice: authenticated like an exchange, and answered without the provider. */
+  static final String LIST_METHODS = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/listMethods";
+
   static final Duration FRESHNESS = Duration.ofSeconds(2);
   static final String CITIZEN = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/079090001234";
   @TempDir Path dir;
@@ -188,7 +191,7 @@ class RevocationExchangeTest {
     java.net.http.HttpClient portal = net.mtlsClient(net.portalClientCert);
     java.net.http.HttpClient other = net.mtlsClient(net.otherClientCert);
     assertThat(overMutualTls(portal, CITIZEN, TwoGateways.PORTAL).status()).isEqualTo(200);
-    assertThat(overMutualTls(other, "/listClients", TwoGateways.OTHER_SYSTEM).status())
+    assertThat(overMutualTls(other, LIST_METHODS, TwoGateways.OTHER_SYSTEM).status())
         .isEqualTo(200);
 
     issuing.revoke(
@@ -199,9 +202,9 @@ class RevocationExchangeTest {
     Outcome refused = overMutualTls(portal, CITIZEN, TwoGateways.PORTAL);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.code()).isEqualTo("certificate.revoked");
-    Outcome listing = overMutualTls(portal, "/listClients", TwoGateways.PORTAL);
+    Outcome listing = overMutualTls(portal, LIST_METHODS, TwoGateways.PORTAL);
     assertThat(listing.code()).isEqualTo("certificate.revoked");
-    assertThat(overMutualTls(other, "/listClients", TwoGateways.OTHER_SYSTEM).status())
+    assertThat(overMutualTls(other, LIST_METHODS, TwoGateways.OTHER_SYSTEM).status())
         .isEqualTo(200);
     // the revoked certificate is refused, not the system: its bearer token still works
     assertThat(call().status()).isEqualTo(200);
@@ -211,7 +214,7 @@ class RevocationExchangeTest {
   void aLocalSystemCertificateWhoseStatusCannotBeHadIsRefused() throws Exception {
     java.net.http.HttpClient portal = net.mtlsClient(net.portalClientCert);
     trust.close(); // the responder is gone before the gateway ever asked about this certificate
-    Outcome o = overMutualTls(portal, "/listClients", TwoGateways.PORTAL);
+    Outcome o = overMutualTls(portal, LIST_METHODS, TwoGateways.PORTAL);
     assertThat(o.status()).isEqualTo(503);
     assertThat(o.code()).isEqualTo("ocsp.unavailable");
   }

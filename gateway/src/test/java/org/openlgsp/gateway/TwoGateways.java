@@ -88,6 +88,9 @@ final class TwoGateways implements AutoCloseable {
 
   List<Directory.Grant> grants = new ArrayList<>();
 
+  /** The OpenAPI document the directory lists for {@link #CITIZENS} (empty: none). */
+  String citizensOpenApi = "";
+
   TwoGateways(Path dir) {
     this(dir, CertificateAuthority.createRoot("Test Root", YEAR), Optional.empty());
   }
@@ -115,12 +118,50 @@ final class TwoGateways implements AutoCloseable {
         mpsLimits);
   }
 
+  /** Gateways whose consumer serves Tây Ninh's two systems as {@code systems} changes them. */
+  TwoGateways(Path dir, java.util.function.UnaryOperator<List<LocalSystem>> systems) {
+    this(dir, systems, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, the consumer listening as {@code tnOptions} changes its options. */
+  TwoGateways(
+      Path dir,
+      java.util.function.UnaryOperator<List<LocalSystem>> systems,
+      java.util.function.UnaryOperator<GatewayOptions> tnOptions) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        systems,
+        tnOptions);
+  }
+
   private TwoGateways(
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
       AdmissionLimits mpsLimits) {
+    this(
+        dir,
+        ca,
+        revocation,
+        tnLimits,
+        mpsLimits,
+        java.util.function.UnaryOperator.identity(),
+        java.util.function.UnaryOperator.identity());
+  }
+
+  private TwoGateways(
+      Path dir,
+      CertificateAuthority ca,
+      Optional<java.util.function.Supplier<RevocationChecker>> revocation,
+      AdmissionLimits tnLimits,
+      AdmissionLimits mpsLimits,
+      java.util.function.UnaryOperator<List<LocalSystem>> systems,
+      java.util.function.UnaryOperator<GatewayOptions> tnOptionsChange) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -151,7 +192,8 @@ final class TwoGateways implements AutoCloseable {
         LocalSystem.withSecret(OTHER_SYSTEM, "other", OTHER_SECRET)
             .withCertificate(Certificates.fingerprint(otherClientCert.certificate()));
     GatewayOptions tnOptions =
-        GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits);
+        tnOptionsChange.apply(
+            GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits));
     GatewayOptions mpsOptions =
         GatewayOptions.defaults(MPS_NODE).withPorts(0, -1, 0).withLimits(mpsLimits);
     tn =
@@ -159,7 +201,7 @@ final class TwoGateways implements AutoCloseable {
             tnOptions,
             tnTls,
             Map.of(TAY_NINH, tnSigning),
-            List.of(portal, other),
+            systems.apply(List.of(portal, other)),
             tnDirectory,
             tnLedger,
             features(revocation));
@@ -220,7 +262,8 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Service(
                 CITIZENS,
                 "http://127.0.0.1:" + backend.port() + "/api",
-                "json:/personalId,path:2")),
+                org.openlgsp.core.SubjectLocator.parse("json:/personalId,path:2"),
+                citizensOpenApi)),
         grants);
   }
 

@@ -117,7 +117,11 @@ public final class GatewayNode implements AutoCloseable {
       }
       systems.add(
           new LocalSystem(
-              ClientId.parse(e.id()), fingerprints, e.oauthClientId(), e.secretSha256()));
+              ClientId.parse(e.id()),
+              fingerprints,
+              e.oauthClientId(),
+              e.secretSha256(),
+              e.sourceNetworks()));
     }
     GatewayOptions options = role.options();
     Database db = Database.open(resolveJdbc(baseDir, role.database()));

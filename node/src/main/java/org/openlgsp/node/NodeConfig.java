@@ -409,14 +409,44 @@ public record NodeConfig(
     }
   }
 
-  /** A local system and its credentials (the secret itself is never in the file). */
+  /**
+   * A local system and its credentials (the secret itself is never in the file). {@code
+   * sourceAddresses}: IPv4/IPv6 addresses or CIDR networks from which a call to the plain-HTTP
+   * client port is this system without a certificate or token (X-Road's plain-HTTP connection type;
+   * weaker than both, off when empty, the default).
+   */
   public record LocalSystemEntry(
-      String id, String oauthClientId, String secretSha256, List<String> certificates) {
+      String id,
+      String oauthClientId,
+      String secretSha256,
+      List<String> certificates,
+      List<String> sourceAddresses) {
     public LocalSystemEntry {
       Objects.requireNonNull(id, "id is required");
       oauthClientId = oauthClientId == null ? "" : oauthClientId;
       secretSha256 = secretSha256 == null ? "" : secretSha256;
       certificates = certificates == null ? List.of() : List.copyOf(certificates);
+      sourceAddresses = sourceAddresses == null ? List.of() : List.copyOf(sourceAddresses);
+      for (int i = 0; i < sourceAddresses.size(); i++) {
+        try {
+          org.openlgsp.gateway.SourceNetwork.parse(sourceAddresses.get(i));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("sourceAddresses[" + i + "]: " + e.getMessage());
+        }
+      }
+    }
+
+    /** An entry without source addresses. */
+    public LocalSystemEntry(
+        String id, String oauthClientId, String secretSha256, List<String> certificates) {
+      this(id, oauthClientId, secretSha256, certificates, List.of());
+    }
+
+    /** The parsed {@code sourceAddresses}. */
+    public java.util.Set<org.openlgsp.gateway.SourceNetwork> sourceNetworks() {
+      return sourceAddresses.stream()
+          .map(org.openlgsp.gateway.SourceNetwork::parse)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
   }
 

@@ -374,11 +374,15 @@ final class Catalogue {
 
   private static List<Directory.Service> services(Handle h) {
     return h.createQuery(
-            "SELECT id, backend_url, subject_locator FROM registry_service ORDER BY id")
+            "SELECT id, backend_url, subject_locator, openapi FROM registry_service ORDER BY id")
         .map(
             (r, ctx) ->
                 new Directory.Service(
-                    ServiceId.parse(r.getString(1)), r.getString(2), r.getString(3)))
+                    ServiceId.parse(r.getString(1)),
+                    r.getString(2),
+                    org.openlgsp.core.SubjectLocator.parse(r.getString(3)),
+                    // published signed, so every gateway answers getOpenAPI without the registry
+                    Optional.ofNullable(r.getString(4)).orElse("")))
         .list();
   }
 

@@ -128,6 +128,8 @@ public final class Registry {
           if (doc.length() > MAX_OPENAPI) {
             throw malformed("OpenAPI document larger than " + MAX_OPENAPI + " characters");
           }
+          // Gateways list its endpoints (listMethods): refuse here what they could not read.
+          org.openlgsp.core.OpenApiDocument.parse(doc);
         });
     catalogue.addService(id, backendUrl, subjectLocator, openApi);
   }

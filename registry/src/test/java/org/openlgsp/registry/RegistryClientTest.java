@@ -104,7 +104,10 @@ class RegistryClientTest {
             RegistryTest.PORTAL.toString(), "Cổng", RegistryTest.TN_NODE.toString()));
     client.addService(
         new AdminRequests.Service(
-            RegistryTest.CITIZENS.toString(), "http://127.0.0.1:9090/api", "path:2", "{}"));
+            RegistryTest.CITIZENS.toString(),
+            "http://127.0.0.1:9090/api",
+            "path:2",
+            "{\"openapi\":\"3.0.0\"}"));
     String grant =
         client
             .grant(

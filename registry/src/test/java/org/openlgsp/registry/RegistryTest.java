@@ -112,6 +112,26 @@ class RegistryTest {
               });
       assertThat(r.grants()).extracting(Registry.GrantEntry::id).containsExactly(grantId);
       assertThat(r.openApi(CITIZENS)).contains("{\"openapi\":\"3.1.0\"}");
+      // published signed, so gateways answer getOpenAPI and listMethods without the registry
+      assertThat(d.service(CITIZENS).orElseThrow().openApiDocument())
+          .contains("{\"openapi\":\"3.1.0\"}");
+    }
+  }
+
+  @Test
+  void aServiceDocumentThatIsNotOpenApi3IsRefused() {
+    try (Database db = TestDatabases.open("sqlite", dir)) {
+      Registry r = registry(db);
+      populate(r);
+      for (String doc : List.of("swagger: '2.0'\npaths: {}", "- a\n- list", "{not json", "")) {
+        ServiceId other = new ServiceId(POPULATION, "other");
+        assertThatThrownBy(
+                () -> r.addService(other, "http://127.0.0.1:9090/x", "path:2", Optional.of(doc)))
+            .as(doc)
+            .isInstanceOfSatisfying(
+                LgspException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_MALFORMED));
+      }
     }
   }
 
