@@ -53,6 +53,7 @@ final class ProviderEndpoint {
     try {
       DirectoryView dir = ctx.directory().require();
       NodeId peer = peerNode(req, dir);
+      facts.peer = peer;
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.path = target.pathAndQuery();
       PersonalData.fromTarget(dir, target, facts);
@@ -76,6 +77,7 @@ final class ProviderEndpoint {
       facts.requestId = nonce(HeaderValues.required(h, Headers.XROAD_REQUEST_ID));
       facts.userId = HeaderValues.optional(h, Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);
+      facts.representedParty = HeaderValues.optional(h, Headers.XROAD_REPRESENTED_PARTY);
       long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
       String digest = HeaderValues.required(h, Headers.LGSP_BODY_DIGEST);
       SigningInput.Request input =
@@ -111,6 +113,7 @@ final class ProviderEndpoint {
       ctx.revocation().requireGood(signerCert, h, Headers.LGSP_OCSP_SIGNER);
       try (BodySpool body =
           BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE)) {
+        facts.requestSize = body.length();
         // Before any refusal, so a refused call is recorded for the subject its body names.
         PersonalData.fromBody(dir, target, body, facts);
         if (!body.digest().equals(digest)) {
@@ -263,10 +266,12 @@ final class ProviderEndpoint {
       out.header(Headers.XROAD_ISSUE, facts.issue);
     }
     out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
+    facts.requestOutTime = ctx.clock().instant();
     try (HttpClientResponse in = callBackend(out, body);
         BodySpool answer =
             BodySpool.read(
                 in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.BACKEND_UNREACHABLE)) {
+      facts.responseInTime = ctx.clock().instant();
       List<Header> headers = new java.util.ArrayList<>();
       for (Header h : in.headers()) {
         if (Headers.forwarded(h.name())) {
@@ -339,6 +344,7 @@ final class ProviderEndpoint {
             xroadError);
     String signature = Digests.base64(signer.sign(input.bytes()));
     facts.status = status;
+    facts.responseSize = body.length();
     facts.responseDigest = body.digest();
     facts.responseSignature = signature;
     if (facts.identified()) {
