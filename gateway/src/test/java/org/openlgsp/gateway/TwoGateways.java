@@ -100,7 +100,14 @@ final class TwoGateways implements AutoCloseable {
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
-    this(dir, ca, revocation, AdmissionLimits.defaults(), AdmissionLimits.defaults());
+    this(
+        dir,
+        ca,
+        revocation,
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        List.of(),
+        List.of());
   }
 
   /**
@@ -112,7 +119,24 @@ final class TwoGateways implements AutoCloseable {
         CertificateAuthority.createRoot("Test Root", YEAR),
         Optional.empty(),
         tnLimits,
-        mpsLimits);
+        mpsLimits,
+        List.of(),
+        List.of());
+  }
+
+  /** Gateways that tell {@code tnObservers} and {@code mpsObservers} of each recorded exchange. */
+  TwoGateways(
+      Path dir,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        tnObservers,
+        mpsObservers);
   }
 
   private TwoGateways(
@@ -120,7 +144,9 @@ final class TwoGateways implements AutoCloseable {
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
-      AdmissionLimits mpsLimits) {
+      AdmissionLimits mpsLimits,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -162,7 +188,7 @@ final class TwoGateways implements AutoCloseable {
             List.of(portal, other),
             tnDirectory,
             tnLedger,
-            features(revocation));
+            observed(features(revocation), tnObservers));
     mps =
         Gateway.start(
             mpsOptions,
@@ -171,7 +197,7 @@ final class TwoGateways implements AutoCloseable {
             List.of(),
             mpsDirectory,
             mpsLedger,
-            features(revocation));
+            observed(features(revocation), mpsObservers));
     publish(directory(mpsTls.certificate()));
   }
 
@@ -228,6 +254,14 @@ final class TwoGateways implements AutoCloseable {
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
     GatewayFeatures features = GatewayFeatures.none().withSubjects(SUBJECTS);
     return revocation.map(r -> features.withRevocation(r.get())).orElse(features);
+  }
+
+  private static GatewayFeatures observed(
+      GatewayFeatures features, List<org.openlgsp.gateway.spi.ExchangeObserver> observers) {
+    for (var o : observers) {
+      features = features.withObserver(o);
+    }
+    return features;
   }
 
   void publish(Directory d) {
