@@ -27,6 +27,7 @@ record OperationalQuery(
     int limit,
     long after) {
 
+  static final int DEFAULT_LIMIT = 1_000;
   static final Set<String> PARAMETERS =
       Set.of("from", "to", "client", "service", "outcome", "side", "limit", "after", "format");
 
@@ -53,7 +54,8 @@ record OperationalQuery(
    * The query the parameters of a request state: {@code from} and {@code to} (ISO-8601 instants,
    * required), {@code client}, {@code service} (encoded identifiers), {@code outcome} ({@code
    * success|refused|failed}), {@code side} ({@code client|producer}), {@code limit} (1 to {@code
-   * maxLimit}, default 1,000), {@code after}. Anything else is refused.
+   * maxLimit}, default 1,000 or {@code maxLimit} if lower), {@code after}. Anything else is
+   * refused.
    */
   static OperationalQuery parse(Map<String, String> p, int maxLimit) {
     for (String name : p.keySet()) {
@@ -65,7 +67,8 @@ record OperationalQuery(
     }
     Instant from = instant(p, "from");
     Instant to = instant(p, "to");
-    int limit = (int) number(p.getOrDefault("limit", "1000"), "limit", maxLimit);
+    String defaultLimit = Integer.toString(Math.min(DEFAULT_LIMIT, maxLimit));
+    int limit = (int) number(p.getOrDefault("limit", defaultLimit), "limit", maxLimit);
     long after = number(p.getOrDefault("after", "0"), "after", Long.MAX_VALUE);
     return new OperationalQuery(
         from,
