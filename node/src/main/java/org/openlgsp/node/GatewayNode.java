@@ -1,5 +1,6 @@
 package org.openlgsp.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.openlgsp.gateway.Gateway;
 import org.openlgsp.gateway.GatewayFeatures;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.gateway.LocalSystem;
+import org.openlgsp.gateway.spi.ExchangeObserver;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerHttp;
@@ -33,6 +35,7 @@ import org.openlgsp.ledger.SubjectAccess;
 import org.openlgsp.ledger.SubjectHasher;
 import org.openlgsp.ledger.Witness;
 import org.openlgsp.ledger.WitnessHttp;
+import org.openlgsp.monitoring.Monitoring;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
@@ -50,6 +53,7 @@ public final class GatewayNode implements AutoCloseable {
   private final List<ClientId> members;
   private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
   private final Clock clock;
+  private final Monitoring monitoring;
   private KeyFileWatcher keyFiles;
   private boolean closed;
 
@@ -64,8 +68,10 @@ public final class GatewayNode implements AutoCloseable {
       Optional<LedgerHttp> ledgerApi,
       List<ClientId> members,
       Optional<org.openlgsp.pki.RevocationChecker> revocation,
+      Monitoring monitoring,
       Clock clock) {
     this.clock = clock;
+    this.monitoring = monitoring;
     this.members = List.copyOf(members);
     this.revocation = revocation;
     this.database = database;
@@ -82,7 +88,17 @@ public final class GatewayNode implements AutoCloseable {
     return tls;
   }
 
+  /**
+   * Starts the role with its exchange metrics in Micrometer's global registry: a stand-in until the
+   * node hands every role the registry its {@code /metrics} endpoint serves.
+   */
   public static GatewayNode start(NodeConfig.GatewayRole role, Path baseDir, Clock clock) {
+    return start(role, baseDir, clock, io.micrometer.core.instrument.Metrics.globalRegistry);
+  }
+
+  /** Starts the role; its per-exchange metrics go to {@code registry}. */
+  public static GatewayNode start(
+      NodeConfig.GatewayRole role, Path baseDir, Clock clock, MeterRegistry registry) {
     NodeId node = NodeId.parse(role.node());
     NodeKeys keys = new NodeKeys(baseDir);
     Credentials tls = keys.credentials("gateway.tls", role.tls());
@@ -134,15 +150,30 @@ public final class GatewayNode implements AutoCloseable {
     Optional<org.openlgsp.pki.RevocationChecker> revocation =
         role.revocation().map(r -> revocationChecker(r, baseDir, holder, clock));
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
-    Gateway gateway =
-        Gateway.start(
-            options,
-            tls,
-            signing,
-            systems,
-            holder,
-            ledger,
-            revocation.map(features::withRevocation).orElse(features));
+    // Before the gateway, so no exchange goes unobserved; on the gateway's database, its own
+    // tables.
+    Monitoring monitoring =
+        Monitoring.start(
+            db, role.monitoringOptions(), registry, holder::current, options.host(), clock);
+    for (ExchangeObserver o : monitoring.observers()) {
+      features = features.withObserver(o);
+    }
+    GatewayFeatures observed = features;
+    Gateway gateway;
+    try {
+      gateway =
+          Gateway.start(
+              options,
+              tls,
+              signing,
+              systems,
+              holder,
+              ledger,
+              revocation.map(observed::withRevocation).orElse(observed));
+    } catch (RuntimeException e) {
+      monitoring.close();
+      throw e;
+    }
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
@@ -174,6 +205,7 @@ public final class GatewayNode implements AutoCloseable {
             api,
             List.copyOf(signing.keySet()),
             revocation,
+            monitoring,
             clock);
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     return started;
@@ -278,6 +310,11 @@ public final class GatewayNode implements AutoCloseable {
     return checkpoints;
   }
 
+  /** The operational monitoring: its query API's port, its counters. */
+  Monitoring monitoring() {
+    return monitoring;
+  }
+
   /** The port of the auditor API, when enabled. */
   Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
@@ -376,6 +413,7 @@ public final class GatewayNode implements AutoCloseable {
     keyFiles.close();
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
+    monitoring.close(); // after the gateway: what its last exchanges queued is written
     fetcher.close();
     checkpoints.close();
     ledger.close();
