@@ -162,10 +162,13 @@ final class ExchangeRecorder {
     boolean consumer = side == Side.CONSUMER;
     Instant requestIn = f.requestTime;
     Instant responseOut = responseTime.isBefore(requestIn) ? requestIn : responseTime;
+    // Sent on but no answer (a timeout, a reset): the wait was the peer's or backend's, not ours.
     Duration outside =
-        f.requestOutTime != null && f.responseInTime != null
-            ? nonNegative(Duration.between(f.requestOutTime, f.responseInTime))
-            : Duration.ZERO;
+        f.requestOutTime == null
+            ? Duration.ZERO
+            : nonNegative(
+                Duration.between(
+                    f.requestOutTime, f.responseInTime != null ? f.responseInTime : responseOut));
     Duration total = Duration.between(requestIn, responseOut);
     Duration inGateway = nonNegative(total.minus(outside));
     String self = address(node);
