@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -45,7 +48,11 @@ final class MonitoringHttp implements AutoCloseable {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .serializationInclusion(JsonInclude.Include.NON_ABSENT)
           .build();
-  private static final CsvMapper CSV = CsvMapper.builder().addModule(new Jdk8Module()).build();
+  private static final CsvMapper CSV =
+      CsvMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(new SimpleModule().addSerializer(String.class, new SpreadsheetSafeText()))
+          .build();
   private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(OperationalRecord.class).withHeader();
 
   private final Monitoring monitoring;
@@ -136,6 +143,25 @@ final class MonitoringHttp implements AutoCloseable {
         g.writeNumberField("next", last[0]); // the cursor: after=<next> for the next page
       }
       g.writeEndObject();
+    }
+  }
+
+  /**
+   * Text a caller chose (user ID, issue, path) can start like a spreadsheet formula; such a cell
+   * gets a leading apostrophe, so opening the export runs nothing (OWASP "CSV injection").
+   */
+  static final class SpreadsheetSafeText extends StdSerializer<String> {
+    private static final long serialVersionUID = 1L;
+
+    SpreadsheetSafeText() {
+      super(String.class);
+    }
+
+    @Override
+    public void serialize(String value, JsonGenerator g, SerializerProvider provider)
+        throws IOException {
+      boolean formula = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0;
+      g.writeString(formula ? "'" + value : value);
     }
   }
 

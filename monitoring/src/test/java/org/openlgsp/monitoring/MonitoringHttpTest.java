@@ -174,6 +174,47 @@ class MonitoringHttpTest {
   }
 
   @Test
+  void csvQuotesWhatNeedsQuotingAndDefusesFormulasACallerSent() throws Exception {
+    monitoring
+        .store()
+        .insert(
+            List.of(
+                OperationalRecord.of(
+                    Observations.sentBy(
+                        T0.plusSeconds(30),
+                        "=HYPERLINK(\"http://evil.example\",\"x\")",
+                        "HS-1, \"urgent\"\nline two"))));
+
+    HttpResponse<String> r =
+        get("/monitoring/v1/records?from=2026-12-01T08:00:30Z&to=2026-12-01T08:00:31Z&format=csv");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<Map<String, String>> rows = new ArrayList<>();
+    try (MappingIterator<Map<String, String>> it =
+        new CsvMapper()
+            .readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(r.body())) {
+      it.forEachRemaining(rows::add);
+    }
+    assertThat(rows).hasSize(1);
+    assertThat(rows.getFirst().get("messageUserId"))
+        .isEqualTo("'=HYPERLINK(\"http://evil.example\",\"x\")");
+    assertThat(rows.getFirst().get("messageIssue")).isEqualTo("HS-1, \"urgent\"\nline two");
+    // JSON is not for spreadsheets: the value as sent
+    assertThat(
+            Json.mapper()
+                .readTree(
+                    get("/monitoring/v1/records?from=2026-12-01T08:00:30Z&to=2026-12-01T08:00:31Z")
+                        .body())
+                .get("records")
+                .get(0)
+                .get("messageUserId")
+                .asText())
+        .startsWith("=HYPERLINK");
+  }
+
+  @Test
   void badQueriesAreClear400sWithStableCodes() throws Exception {
     Map<String, String> cases =
         Map.of(

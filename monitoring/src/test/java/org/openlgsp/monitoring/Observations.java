@@ -31,6 +31,47 @@ final class Observations {
     return of(at, client, service, 1, 0, 120, code, status, SecurityServerType.CLIENT);
   }
 
+  /** A successful exchange whose caller sent {@code userId} and {@code issue}. */
+  static ExchangeObservation sentBy(Instant at, String userId, String issue) {
+    ExchangeObservation o = success(at, PORTAL, CITIZENS, 5, 1, 1);
+    return new ExchangeObservation(
+        o.monitoringDataTs(),
+        o.securityServerInternalIp(),
+        o.securityServerType(),
+        o.requestInTs(),
+        o.requestOutTs(),
+        o.responseInTs(),
+        o.responseOutTs(),
+        o.client(),
+        o.service(),
+        o.serviceVersion(),
+        o.restMethod(),
+        o.restPath(),
+        o.representedParty(),
+        o.messageId(),
+        userId,
+        issue,
+        o.messageProtocolVersion(),
+        o.clientSecurityServerAddress(),
+        o.serviceSecurityServerAddress(),
+        o.requestSize(),
+        o.responseSize(),
+        o.succeeded(),
+        o.serviceType(),
+        o.faultCode(),
+        o.faultString(),
+        o.statusCode(),
+        o.xRoadVersion(),
+        o.errorCode(),
+        issue,
+        userId,
+        o.subjectHash(),
+        o.ledgerIndex(),
+        o.gatewayTime(),
+        o.peerTime(),
+        o.backendTime());
+  }
+
   static ExchangeObservation of(
       Instant at,
       ClientId client,
