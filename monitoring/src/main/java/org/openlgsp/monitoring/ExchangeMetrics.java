@@ -4,8 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.openlgsp.core.Directory;
@@ -35,6 +38,10 @@ final class ExchangeMetrics implements ExchangeObserver {
   private final MeterRegistry registry;
   private final Supplier<Optional<Directory>> directory;
   private volatile Known known = new Known(-1, Set.of(), Set.of());
+  // Meters looked up once per label set (bounded by the label rule), not built per exchange.
+  private final Map<List<String>, Counter> exchanges = new ConcurrentHashMap<>();
+  private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> bytes = new ConcurrentHashMap<>();
 
   private record Known(long serial, Set<String> clients, Set<String> services) {}
 
@@ -52,14 +59,26 @@ final class ExchangeMetrics implements ExchangeObserver {
     Known k = known();
     String client = o.client().encoded();
     String service = o.service().encoded();
-    Counter.builder("lgsp.exchanges")
-        .description("Exchanges a gateway recorded, by client, service, outcome and error code")
-        .tag("side", side)
-        .tag("client", k.clients().contains(client) ? client : OTHER)
-        .tag("service", k.services().contains(service) ? service : OTHER)
-        .tag("outcome", o.outcome().label())
-        .tag("code", code(o.errorCode()))
-        .register(registry)
+    List<String> labels =
+        List.of(
+            side,
+            k.clients().contains(client) ? client : OTHER,
+            k.services().contains(service) ? service : OTHER,
+            o.outcome().label(),
+            code(o.errorCode()));
+    exchanges
+        .computeIfAbsent(
+            labels,
+            l ->
+                Counter.builder("lgsp.exchanges")
+                    .description(
+                        "Exchanges a gateway recorded, by client, service, outcome and error code")
+                    .tag("side", l.get(0))
+                    .tag("client", l.get(1))
+                    .tag("service", l.get(2))
+                    .tag("outcome", l.get(3))
+                    .tag("code", l.get(4))
+                    .register(registry))
         .increment();
     time(side, "total", o.totalTime());
     time(side, "gateway", o.gatewayTime());
@@ -80,22 +99,32 @@ final class ExchangeMetrics implements ExchangeObserver {
   }
 
   private void time(String side, String phase, Duration d) {
-    Timer.builder("lgsp.exchange.duration")
-        .description("Time of an exchange: total, in this gateway, waiting for the peer or backend")
-        .tag("side", side)
-        .tag("phase", phase)
-        .publishPercentileHistogram()
-        .register(registry)
+    timers
+        .computeIfAbsent(
+            List.of(side, phase),
+            l ->
+                Timer.builder("lgsp.exchange.duration")
+                    .description(
+                        "Time of an exchange: total, in this gateway, waiting for the peer or"
+                            + " backend")
+                    .tag("side", l.get(0))
+                    .tag("phase", l.get(1))
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record(d);
   }
 
   private void bytes(String side, String direction, long n) {
-    Counter.builder("lgsp.exchange.bytes")
-        .description("Body bytes of exchanges: in = requests, out = responses")
-        .baseUnit("bytes")
-        .tag("side", side)
-        .tag("direction", direction)
-        .register(registry)
+    bytes
+        .computeIfAbsent(
+            List.of(side, direction),
+            l ->
+                Counter.builder("lgsp.exchange.bytes")
+                    .description("Body bytes of exchanges: in = requests, out = responses")
+                    .baseUnit("bytes")
+                    .tag("side", l.get(0))
+                    .tag("direction", l.get(1))
+                    .register(registry))
         .increment(n);
   }
 
