@@ -264,6 +264,22 @@ class MonitoringSettingsTest {
   }
 
   @Test
+  void serveCheckFillsInTheMonitoringDefaultsAndRedactsTheApiToken() throws Exception {
+    Path file =
+        GatewayNodeSettingsTest.config(dir, ca, "  monitoring: {retention: P7D, " + API + "}\n");
+
+    String effective = ConfigCheck.effectiveConfiguration(file);
+
+    assertThat(effective)
+        .contains("monitoring:")
+        .contains("retention: \"PT168H\"") // P7D, as java.time writes it
+        .contains("queueSize: 10000")
+        .contains("purgeInterval: \"PT1H\"")
+        .contains("apiTokenSha256: \"(redacted)\"")
+        .doesNotContain(HASH);
+  }
+
+  @Test
   void unknownOrOutOfRangeMonitoringKeysAreRefusedNamingThem() throws Exception {
     assertThatThrownBy(() -> start("colour: blue"))
         .isInstanceOf(NodeConfig.ConfigException.class)
