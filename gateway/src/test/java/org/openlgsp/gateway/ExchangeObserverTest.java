@@ -118,6 +118,33 @@ class ExchangeObserverTest {
   }
 
   @Test
+  void aRefusalByTheProviderIsObservedOnBothSidesWithTheProvidersCode() throws Exception {
+    net = new TwoGateways(dir, List.of(consumer::add), List.of(provider::add));
+    // only the provider's directory loses the grant: the consumer sends, the provider refuses
+    net.grants.clear();
+    net.mpsDirectory.accept(
+        org.openlgsp.core.SignedDirectory.sign(
+            net.directory(net.mpsTls.certificate()), net.directorySigner.signer()));
+
+    HttpResponse<String> r = get(net.token());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.size() == 1 && provider.size() == 1);
+    ExchangeObservation c = consumer.getFirst();
+    ExchangeObservation p = provider.getFirst();
+    for (ExchangeObservation o : List.of(c, p)) {
+      assertThat(o.errorCode()).isEqualTo("access.denied");
+      assertThat(o.faultCode()).isEqualTo("Server.ServerProxy.AccessDenied");
+      assertThat(o.outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(o.statusCode()).isEqualTo(403);
+    }
+    assertThat(c.requestOutTs()).isPresent(); // it went to the provider ...
+    assertThat(c.responseInTs()).isPresent(); // ... and came back signed
+    assertThat(p.requestOutTs()).isEmpty(); // the backend was never called
+    assertThat(p.responseSize()).isPositive(); // the signed problem
+  }
+
+  @Test
   void anObserverThatThrowsNeitherFailsTheExchangeNorSilencesTheOthers() throws Exception {
     ExchangeObserver failing =
         o -> {
