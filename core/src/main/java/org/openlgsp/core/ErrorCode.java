@@ -124,6 +124,15 @@ public enum ErrorCode {
       "document.invalid", 422, "Client.InvalidBody", "Document package failed validation"),
   DOCUMENT_UNSUPPORTED(
       "document.unsupported", 415, "Client.InvalidBody", "Not an edXML document or status package"),
+  // Operational monitoring query API (module monitoring).
+  QUERY_RANGE_INVALID(
+      "query.range_invalid",
+      400,
+      "Client.BadRequest",
+      "Time range missing, unreadable or inverted"),
+  QUERY_PAGE_INVALID(
+      "query.page_invalid", 400, "Client.BadRequest", "Page size or cursor out of range"),
+  QUERY_FILTER_INVALID("query.filter_invalid", 400, "Client.BadRequest", "Unknown query filter"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

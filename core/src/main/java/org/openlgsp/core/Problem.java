@@ -25,7 +25,8 @@ public record Problem(
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(detail, "detail");
     Objects.requireNonNull(code, "code");
-    errors = List.copyOf(errors);
+    // absent when read back: toJsonBytes leaves an empty list out
+    errors = errors == null ? List.of() : List.copyOf(errors);
   }
 
   public static Problem of(ErrorCode code, String detail) {

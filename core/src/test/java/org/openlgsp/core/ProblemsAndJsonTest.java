@@ -42,6 +42,14 @@ class ProblemsAndJsonTest {
   }
 
   @Test
+  void aProblemReadsBackAsWrittenWithOrWithoutItsErrorList() {
+    Problem single = Problem.of(ErrorCode.ACCESS_DENIED, "no grant");
+    Problem many = Problem.of(ErrorCode.DOCUMENT_INVALID, "two", List.of("a", "b"));
+    assertThat(Json.read(single.toJsonBytes(), Problem.class)).isEqualTo(single);
+    assertThat(Json.read(many.toJsonBytes(), Problem.class)).isEqualTo(many);
+  }
+
+  @Test
   void aClientRaisesAProblemAgainWithItsCodeAndDetail() {
     LgspException e =
         LgspException.fromProblem(

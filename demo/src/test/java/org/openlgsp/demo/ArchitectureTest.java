@@ -28,7 +28,17 @@ class ArchitectureTest {
   static JavaClasses classes;
 
   static final String[] RUNTIME = {
-    "core", "storage", "edge", "pki", "ledger", "registry", "gateway", "documents", "node", "cli"
+    "core",
+    "storage",
+    "edge",
+    "pki",
+    "ledger",
+    "registry",
+    "gateway",
+    "monitoring",
+    "documents",
+    "node",
+    "cli"
   };
 
   /**
@@ -96,11 +106,12 @@ class ArchitectureTest {
     "ledger, core storage edge",
     "registry, core storage edge pki",
     "gateway, core storage edge pki ledger",
+    "monitoring, core storage edge gateway",
     "documents, core storage edge pki",
-    "node, core storage edge pki ledger registry gateway documents",
-    "cli, core storage edge pki ledger registry gateway documents node",
-    "testkit, core storage edge pki ledger registry gateway documents node",
-    "demo, core storage edge pki ledger registry gateway documents node cli testkit",
+    "node, core storage edge pki ledger registry gateway monitoring documents",
+    "cli, core storage edge pki ledger registry gateway monitoring documents node",
+    "testkit, core storage edge pki ledger registry gateway monitoring documents node",
+    "demo, core storage edge pki ledger registry gateway monitoring documents node cli testkit",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -113,6 +124,7 @@ class ArchitectureTest {
             "ledger",
             "registry",
             "gateway",
+            "monitoring",
             "documents",
             "node",
             "cli",
@@ -160,6 +172,25 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.openlgsp.testpeers..")
+        .check(classes);
+  }
+
+  /**
+   * Monitoring sees a gateway only through its observer SPI, so the gateway's internals stay free
+   * to change.
+   */
+  @Test
+  void monitoringUsesOnlyTheGatewaysSpi() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.openlgsp.monitoring..")
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "are gateway classes outside org.openlgsp.gateway.spi",
+                (JavaClass c) ->
+                    c.getPackageName().startsWith("org.openlgsp.gateway")
+                        && !c.getPackageName().equals("org.openlgsp.gateway.spi")))
         .check(classes);
   }
 

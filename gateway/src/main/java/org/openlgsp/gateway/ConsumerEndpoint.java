@@ -79,6 +79,8 @@ final class ConsumerEndpoint {
       facts.requestId = UUID.randomUUID().toString();
       facts.userId = HeaderValues.optional(req.headers(), Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(req.headers(), Headers.XROAD_ISSUE);
+      facts.representedParty =
+          HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY);
       if (MetaServices.isMetaService(facts.method, target)) {
         answerMetaService(req, res, target, facts);
         return;
@@ -111,6 +113,7 @@ final class ConsumerEndpoint {
     Directory.Node node =
         dir.node(provider.node())
             .orElseThrow(() -> unknownService(target, "is hosted by an unknown node"));
+    facts.peer = node.id();
     if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
@@ -159,6 +162,8 @@ final class ConsumerEndpoint {
           .staple(ctx.peers().nodeTls().certificate())
           .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
+      facts.requestSize = body.length();
+      facts.requestOutTime = ctx.clock().instant();
       try (HttpClientResponse in = send(out, body)) {
         relay(in, res, dir, service, node, input, facts);
       }
@@ -192,6 +197,8 @@ final class ConsumerEndpoint {
     try (BodySpool body =
         BodySpool.read(
             in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.RESPONSE_INVALID)) {
+      facts.responseInTime = ctx.clock().instant();
+      facts.responseSize = body.length();
       SignedResponse signed = SignedResponse.verify(in, body, input, dir, service, node, facts);
       ctx.revocation().requireGood(signed.signer(), in.headers(), Headers.LGSP_OCSP_SIGNER);
       // Keep-alive connections outlive the handshake check: re-check the provider's TLS

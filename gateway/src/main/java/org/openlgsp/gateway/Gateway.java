@@ -214,7 +214,8 @@ public final class Gateway implements AutoCloseable {
                 .sendExpectContinue(false)
                 .build(),
             ReplayGuard.durable(options.replayWindow(), clock, ledger.database()),
-            new ExchangeRecorder(ledger, options.node(), subjects),
+            new ExchangeRecorder(
+                ledger, options.node(), subjects, features.observers(), Optional.of(directory)),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation);

@@ -1,29 +1,42 @@
 package org.openlgsp.gateway;
 
+import java.util.List;
 import java.util.Optional;
+import org.openlgsp.gateway.spi.ExchangeObserver;
 import org.openlgsp.ledger.SubjectHasher;
 import org.openlgsp.pki.RevocationChecker;
 
 /**
  * What a gateway does beyond the core exchange: OCSP checking of peers (and stapling of its own
- * status), and recording keyed hashes of data subjects' IDs for personal-data services.
+ * status), recording keyed hashes of data subjects' IDs for personal-data services, and telling
+ * observers (operational monitoring, metrics) about each recorded exchange.
  */
 public record GatewayFeatures(
-    Optional<RevocationChecker> revocation, Optional<SubjectHasher> subjects) {
+    Optional<RevocationChecker> revocation,
+    Optional<SubjectHasher> subjects,
+    List<ExchangeObserver> observers) {
   public GatewayFeatures {
     java.util.Objects.requireNonNull(revocation, "revocation");
     java.util.Objects.requireNonNull(subjects, "subjects");
+    observers = List.copyOf(observers);
   }
 
   public static GatewayFeatures none() {
-    return new GatewayFeatures(Optional.empty(), Optional.empty());
+    return new GatewayFeatures(Optional.empty(), Optional.empty(), List.of());
   }
 
   public GatewayFeatures withRevocation(RevocationChecker checker) {
-    return new GatewayFeatures(Optional.of(checker), subjects);
+    return new GatewayFeatures(Optional.of(checker), subjects, observers);
   }
 
   public GatewayFeatures withSubjects(SubjectHasher hasher) {
-    return new GatewayFeatures(revocation, Optional.of(hasher));
+    return new GatewayFeatures(revocation, Optional.of(hasher), observers);
+  }
+
+  /** Adds an observer, told of each exchange after its ledger write. */
+  public GatewayFeatures withObserver(ExchangeObserver observer) {
+    List<ExchangeObserver> more = new java.util.ArrayList<>(observers);
+    more.add(observer);
+    return new GatewayFeatures(revocation, subjects, more);
   }
 }

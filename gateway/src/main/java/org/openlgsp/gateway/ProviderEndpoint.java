@@ -58,6 +58,7 @@ final class ProviderEndpoint {
     try {
       DirectoryView dir = ctx.directory().require();
       NodeId peer = peerNode(req, dir);
+      facts.peer = peer;
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.path = target.pathAndQuery();
       PersonalData.fromTarget(dir, target, facts);
@@ -81,6 +82,7 @@ final class ProviderEndpoint {
       facts.requestId = nonce(HeaderValues.required(h, Headers.XROAD_REQUEST_ID));
       facts.userId = HeaderValues.optional(h, Headers.XROAD_USER_ID);
       facts.issue = HeaderValues.optional(h, Headers.XROAD_ISSUE);
+      facts.representedParty = HeaderValues.optional(h, Headers.XROAD_REPRESENTED_PARTY);
       long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
       String digest = HeaderValues.required(h, Headers.LGSP_BODY_DIGEST);
       SigningInput.Request input = SigningInput.Request.of(facts, target, h, time, digest);
@@ -102,6 +104,7 @@ final class ProviderEndpoint {
       ctx.revocation().requireGood(signerCert, h, Headers.LGSP_OCSP_SIGNER);
       try (BodySpool body =
           BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE)) {
+        facts.requestSize = body.length();
         // Before any refusal, so a refused call is recorded for the subject its body names.
         PersonalData.fromBody(dir, target, body, facts);
         if (!body.digest().equals(digest)) {
@@ -254,10 +257,12 @@ final class ProviderEndpoint {
       out.header(Headers.XROAD_ISSUE, facts.issue);
     }
     out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
+    facts.requestOutTime = ctx.clock().instant();
     try (HttpClientResponse in = callBackend(out, body);
         BodySpool answer =
             BodySpool.read(
                 in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.BACKEND_UNREACHABLE)) {
+      facts.responseInTime = ctx.clock().instant();
       List<Header> headers = new java.util.ArrayList<>();
       for (Header h : in.headers()) {
         if (Headers.forwarded(h.name())) {
@@ -330,6 +335,7 @@ final class ProviderEndpoint {
             xroadError);
     String signature = Digests.base64(signer.sign(input.bytes()));
     facts.status = status;
+    facts.responseSize = body.length();
     facts.responseDigest = body.digest();
     facts.responseSignature = signature;
     if (facts.identified()) {

@@ -103,7 +103,14 @@ final class TwoGateways implements AutoCloseable {
       Path dir,
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
-    this(dir, ca, revocation, AdmissionLimits.defaults(), AdmissionLimits.defaults());
+    this(
+        dir,
+        ca,
+        revocation,
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        List.of(),
+        List.of());
   }
 
   /**
@@ -115,7 +122,24 @@ final class TwoGateways implements AutoCloseable {
         CertificateAuthority.createRoot("Test Root", YEAR),
         Optional.empty(),
         tnLimits,
-        mpsLimits);
+        mpsLimits,
+        List.of(),
+        List.of());
+  }
+
+  /** Gateways that tell {@code tnObservers} and {@code mpsObservers} of each recorded exchange. */
+  TwoGateways(
+      Path dir,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        tnObservers,
+        mpsObservers);
   }
 
   /** Gateways whose consumer serves Tây Ninh's two systems as {@code systems} changes them. */
@@ -135,7 +159,9 @@ final class TwoGateways implements AutoCloseable {
         AdmissionLimits.defaults(),
         AdmissionLimits.defaults(),
         systems,
-        tnOptions);
+        tnOptions,
+        List.of(),
+        List.of());
   }
 
   private TwoGateways(
@@ -143,7 +169,9 @@ final class TwoGateways implements AutoCloseable {
       CertificateAuthority ca,
       Optional<java.util.function.Supplier<RevocationChecker>> revocation,
       AdmissionLimits tnLimits,
-      AdmissionLimits mpsLimits) {
+      AdmissionLimits mpsLimits,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
     this(
         dir,
         ca,
@@ -151,7 +179,9 @@ final class TwoGateways implements AutoCloseable {
         tnLimits,
         mpsLimits,
         java.util.function.UnaryOperator.identity(),
-        java.util.function.UnaryOperator.identity());
+        java.util.function.UnaryOperator.identity(),
+        tnObservers,
+        mpsObservers);
   }
 
   private TwoGateways(
@@ -161,7 +191,9 @@ final class TwoGateways implements AutoCloseable {
       AdmissionLimits tnLimits,
       AdmissionLimits mpsLimits,
       java.util.function.UnaryOperator<List<LocalSystem>> systems,
-      java.util.function.UnaryOperator<GatewayOptions> tnOptionsChange) {
+      java.util.function.UnaryOperator<GatewayOptions> tnOptionsChange,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
     this.ca = ca;
     directorySigner = creds(CertificateProfile.DIRECTORY_SIGNING, "registry");
     tnTls = creds(CertificateProfile.NODE_TLS, TN_NODE.toString());
@@ -204,7 +236,7 @@ final class TwoGateways implements AutoCloseable {
             systems.apply(List.of(portal, other)),
             tnDirectory,
             tnLedger,
-            features(revocation));
+            observed(features(revocation), tnObservers));
     mps =
         Gateway.start(
             mpsOptions,
@@ -213,7 +245,7 @@ final class TwoGateways implements AutoCloseable {
             List.of(),
             mpsDirectory,
             mpsLedger,
-            features(revocation));
+            observed(features(revocation), mpsObservers));
     publish(directory(mpsTls.certificate()));
   }
 
@@ -271,6 +303,14 @@ final class TwoGateways implements AutoCloseable {
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
     GatewayFeatures features = GatewayFeatures.none().withSubjects(SUBJECTS);
     return revocation.map(r -> features.withRevocation(r.get())).orElse(features);
+  }
+
+  private static GatewayFeatures observed(
+      GatewayFeatures features, List<org.openlgsp.gateway.spi.ExchangeObserver> observers) {
+    for (var o : observers) {
+      features = features.withObserver(o);
+    }
+    return features;
   }
 
   void publish(Directory d) {

@@ -14,6 +14,7 @@ import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteVerifier;
+import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.pki.Credentials;
 
 /**
@@ -25,7 +26,12 @@ import org.openlgsp.pki.Credentials;
 public final class ConfigCheck {
   /** Hashes of bearer tokens and client secrets; the PIN sources are names and stay. */
   private static final Set<String> SECRETS =
-      Set.of("adminTokenSha256", "auditorTokenSha256", "secretSha256", "tokenSha256");
+      Set.of(
+          "adminTokenSha256",
+          "auditorTokenSha256",
+          "secretSha256",
+          "tokenSha256",
+          "apiTokenSha256");
 
   private static final String REDACTED = "(redacted)";
 
@@ -154,6 +160,7 @@ public final class ConfigCheck {
               ledger.set("checkpointInterval", tree(p.interval()));
               ledger.put("checkpointEvery", p.everyRecords());
               n.set("ledger", ordered(ledger, NodeConfig.LedgerSettings.class));
+              n.set("monitoring", monitoring(n.get("monitoring"), g.monitoringOptions()));
               root.set("gateway", ordered(n, NodeConfig.GatewayRole.class));
             });
     config
@@ -170,6 +177,18 @@ public final class ConfigCheck {
               root.set("documents", ordered(n, DocumentsRole.class));
             });
     return root;
+  }
+
+  private static JsonNode monitoring(JsonNode given, MonitoringOptions m) {
+    ObjectNode n = given instanceof ObjectNode o ? o : NodeConfig.YAML.createObjectNode();
+    n.put("enabled", m.enabled());
+    n.put("queueSize", m.queueSize());
+    n.put("batchSize", m.batchSize());
+    n.set("retention", tree(m.retention()));
+    n.set("purgeInterval", tree(m.purgeInterval()));
+    n.set("healthPeriod", tree(m.healthPeriod()));
+    n.put("maxPageSize", m.maxPageSize());
+    return ordered(n, NodeConfig.MonitoringSettings.class);
   }
 
   private static JsonNode tree(Object value) {

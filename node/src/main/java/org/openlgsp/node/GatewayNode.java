@@ -22,6 +22,7 @@ import org.openlgsp.gateway.Gateway;
 import org.openlgsp.gateway.GatewayFeatures;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.gateway.LocalSystem;
+import org.openlgsp.gateway.spi.ExchangeObserver;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerHttp;
@@ -33,6 +34,7 @@ import org.openlgsp.ledger.SubjectAccess;
 import org.openlgsp.ledger.SubjectHasher;
 import org.openlgsp.ledger.Witness;
 import org.openlgsp.ledger.WitnessHttp;
+import org.openlgsp.monitoring.Monitoring;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
@@ -50,6 +52,7 @@ public final class GatewayNode implements AutoCloseable {
   private final List<ClientId> members;
   private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
   private final Clock clock;
+  private final Monitoring monitoring;
   private KeyFileWatcher keyFiles;
   private io.micrometer.core.instrument.MeterRegistry meters;
   private boolean closed;
@@ -65,8 +68,10 @@ public final class GatewayNode implements AutoCloseable {
       Optional<LedgerHttp> ledgerApi,
       List<ClientId> members,
       Optional<org.openlgsp.pki.RevocationChecker> revocation,
+      Monitoring monitoring,
       Clock clock) {
     this.clock = clock;
+    this.monitoring = monitoring;
     this.members = List.copyOf(members);
     this.revocation = revocation;
     this.database = database;
@@ -150,15 +155,30 @@ public final class GatewayNode implements AutoCloseable {
     Optional<org.openlgsp.pki.RevocationChecker> revocation =
         role.revocation().map(r -> revocationChecker(r, baseDir, holder, clock));
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
-    Gateway gateway =
-        Gateway.start(
-            options,
-            tls,
-            signing,
-            systems,
-            holder,
-            ledger,
-            revocation.map(features::withRevocation).orElse(features));
+    // Before the gateway, so no exchange goes unobserved; on the gateway's database, its own
+    // tables.
+    Monitoring monitoring =
+        Monitoring.start(
+            db, role.monitoringOptions(), meters, holder::current, options.host(), clock);
+    for (ExchangeObserver o : monitoring.observers()) {
+      features = features.withObserver(o);
+    }
+    GatewayFeatures observed = features;
+    Gateway gateway;
+    try {
+      gateway =
+          Gateway.start(
+              options,
+              tls,
+              signing,
+              systems,
+              holder,
+              ledger,
+              revocation.map(observed::withRevocation).orElse(observed));
+    } catch (RuntimeException e) {
+      monitoring.close();
+      throw e;
+    }
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
@@ -190,6 +210,7 @@ public final class GatewayNode implements AutoCloseable {
             api,
             List.copyOf(signing.keySet()),
             revocation,
+            monitoring,
             clock);
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     started.meters = meters;
@@ -296,6 +317,11 @@ public final class GatewayNode implements AutoCloseable {
     return checkpoints;
   }
 
+  /** The operational monitoring: its query API's port, its counters. */
+  Monitoring monitoring() {
+    return monitoring;
+  }
+
   /** The port of the auditor API, when enabled. */
   Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
@@ -399,6 +425,7 @@ public final class GatewayNode implements AutoCloseable {
     keyFiles.close();
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
+    monitoring.close(); // after the gateway: what its last exchanges queued is written
     fetcher.close();
     checkpoints.close();
     ledger.close();

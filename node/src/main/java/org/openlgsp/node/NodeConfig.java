@@ -20,6 +20,7 @@ import org.openlgsp.core.NodeId;
 import org.openlgsp.gateway.AdmissionLimits;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
+import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.registry.RegistryOptions;
 
 /**
@@ -495,7 +496,52 @@ public record NodeConfig(
       Optional<AdmissionLimits> limits,
       List<LocalSystemEntry> localSystems,
       Optional<RevocationSettings> revocation,
-      LedgerSettings ledger) {
+      LedgerSettings ledger,
+      Optional<MonitoringSettings> monitoring) {
+    /** A gateway role with the default operational monitoring. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          Optional.empty());
+    }
+
     public GatewayRole {
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);
@@ -520,6 +566,7 @@ public record NodeConfig(
       }
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+      monitoring = monitoring == null ? Optional.empty() : monitoring;
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -532,6 +579,13 @@ public record NodeConfig(
           replayWindow,
           maxBodyBytes,
           limits);
+    }
+
+    /**
+     * The operational monitoring of this role, the module's defaults where the file says nothing.
+     */
+    public MonitoringOptions monitoringOptions() {
+      return monitoring.map(MonitoringSettings::options).orElseGet(MonitoringOptions::defaults);
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
@@ -574,6 +628,76 @@ public record NodeConfig(
           d.tokenTtl(),
           d.backendTimeout(),
           limits.orElse(d.limits()));
+    }
+  }
+
+  /**
+   * Operational monitoring of the gateway's exchanges (docs/monitoring.md); each key left out takes
+   * {@link MonitoringOptions#defaults}.
+   */
+  public record MonitoringSettings(
+      Optional<Boolean> enabled,
+      Optional<Integer> queueSize,
+      Optional<Integer> batchSize,
+      Optional<Duration> retention,
+      Optional<Duration> purgeInterval,
+      Optional<Duration> healthPeriod,
+      Optional<Integer> maxPageSize,
+      Optional<Integer> apiPort,
+      Optional<String> apiTokenSha256) {
+    public MonitoringSettings {
+      present(enabled, queueSize, batchSize, retention, purgeInterval);
+      present(healthPeriod, maxPageSize, apiPort, apiTokenSha256);
+      section(
+          "monitoring",
+          () ->
+              options(
+                  enabled,
+                  queueSize,
+                  batchSize,
+                  retention,
+                  purgeInterval,
+                  healthPeriod,
+                  maxPageSize,
+                  apiPort,
+                  apiTokenSha256));
+    }
+
+    /** The monitoring module's options, its defaults where the file says nothing. */
+    public MonitoringOptions options() {
+      return options(
+          enabled,
+          queueSize,
+          batchSize,
+          retention,
+          purgeInterval,
+          healthPeriod,
+          maxPageSize,
+          apiPort,
+          apiTokenSha256);
+    }
+
+    private static MonitoringOptions options(
+        Optional<Boolean> enabled,
+        Optional<Integer> queueSize,
+        Optional<Integer> batchSize,
+        Optional<Duration> retention,
+        Optional<Duration> purgeInterval,
+        Optional<Duration> healthPeriod,
+        Optional<Integer> maxPageSize,
+        Optional<Integer> apiPort,
+        Optional<String> apiTokenSha256) {
+      MonitoringOptions d = MonitoringOptions.defaults();
+      return new MonitoringOptions(
+          enabled.orElse(d.enabled()),
+          queueSize.orElse(d.queueSize()),
+          batchSize.orElse(d.batchSize()),
+          retention.orElse(d.retention()),
+          purgeInterval.orElse(d.purgeInterval()),
+          healthPeriod.orElse(d.healthPeriod()),
+          maxPageSize.orElse(d.maxPageSize()),
+          apiPort,
+          apiTokenSha256);
     }
   }
 

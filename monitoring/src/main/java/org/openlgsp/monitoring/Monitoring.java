@@ -1,0 +1,161 @@
+package org.openlgsp.monitoring;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openlgsp.core.Directory;
+import org.openlgsp.edge.DatabaseAuditLog;
+import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.storage.Database;
+
+/**
+ * A gateway's operational monitoring (docs/monitoring.md): the per-exchange metrics, and when
+ * enabled the operational records (asynchronous writer, store, retention purge, health data, and
+ * the query API when it has a port). Give {@link #observers()} to the gateway.
+ */
+public final class Monitoring implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Monitoring.class.getName());
+  private final MonitoringOptions options;
+  private final Clock clock;
+  private final Instant started;
+  private final List<ExchangeObserver> observers = new ArrayList<>();
+  private final Optional<OperationalStore> store;
+  private final Optional<OperationalRecordWriter> writer;
+  private final Optional<ScheduledExecutorService> purger;
+  private Optional<MonitoringHttp> api = Optional.empty();
+
+  private Monitoring(
+      Database db,
+      MonitoringOptions options,
+      MeterRegistry registry,
+      Supplier<Optional<Directory>> directory,
+      Clock clock) {
+    this.options = options;
+    this.clock = clock;
+    this.started = clock.instant();
+    observers.add(new ExchangeMetrics(registry, directory));
+    if (!options.enabled()) {
+      store = Optional.empty();
+      writer = Optional.empty();
+      purger = Optional.empty();
+      return;
+    }
+    OperationalStore s = new OperationalStore(db);
+    OperationalRecordWriter w =
+        new OperationalRecordWriter(s::insert, options.queueSize(), options.batchSize());
+    store = Optional.of(s);
+    writer = Optional.of(w);
+    observers.add(w);
+    FunctionCounter.builder("lgsp.opmon.dropped", w, OperationalRecordWriter::dropped)
+        .description("Operational records dropped because the writer's queue was full")
+        .register(registry);
+    FunctionCounter.builder("lgsp.opmon.lost", w, OperationalRecordWriter::lost)
+        .description("Operational records the database did not take")
+        .register(registry);
+    Gauge.builder("lgsp.opmon.queue.depth", w, OperationalRecordWriter::queued)
+        .description("Operational records waiting to be written")
+        .register(registry);
+    ScheduledExecutorService p =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("opmon-purge").unstarted(r));
+    long every = options.purgeInterval().toMillis();
+    p.scheduleWithFixedDelay(this::purgeQuietly, 0, every, TimeUnit.MILLISECONDS);
+    purger = Optional.of(p);
+  }
+
+  /**
+   * Starts monitoring on {@code db} (its own tables, Flyway history {@code monitoring}); {@code
+   * directory} supplies the current signed directory, whose identifiers may be metric labels.
+   */
+  public static Monitoring start(
+      Database db,
+      MonitoringOptions options,
+      MeterRegistry registry,
+      Supplier<Optional<Directory>> directory,
+      String host,
+      Clock clock) {
+    Monitoring m = new Monitoring(db, options, registry, directory, clock);
+    try {
+      if (options.apiPort().isPresent()) {
+        m.api =
+            Optional.of(
+                new MonitoringHttp(
+                    m,
+                    options.maxPageSize(),
+                    host,
+                    options.apiPort().get(),
+                    options.apiTokenSha256().orElseThrow(),
+                    DatabaseAuditLog.open(db)));
+      }
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    return m;
+  }
+
+  /** The observers to give the gateway: metrics, and the record writer when enabled. */
+  public List<ExchangeObserver> observers() {
+    return List.copyOf(observers);
+  }
+
+  /** The query API's port, when it runs. */
+  public Optional<Integer> apiPort() {
+    return api.map(MonitoringHttp::port);
+  }
+
+  /** Operational records dropped because the queue was full. */
+  public long dropped() {
+    return writer.map(OperationalRecordWriter::dropped).orElse(0L);
+  }
+
+  /** Deletes the records older than the retention; returns how many. */
+  public int purge() {
+    return store.map(s -> s.purge(clock.instant().minus(options.retention()))).orElse(0);
+  }
+
+  private void purgeQuietly() {
+    try {
+      purge();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "operational records not purged: " + e.getMessage());
+    }
+  }
+
+  OperationalStore store() {
+    return store.orElseThrow(
+        () -> new IllegalStateException("operational records are not enabled"));
+  }
+
+  HealthData health() {
+    Instant now = clock.instant();
+    Instant periodStart = now.minus(options.healthPeriod());
+    return new HealthData(
+        started, options.healthPeriod().toSeconds(), periodStart, store().health(periodStart));
+  }
+
+  MonitoringHttp.Status status() {
+    OperationalRecordWriter w = writer.orElseThrow();
+    return new MonitoringHttp.Status(
+        w.queued(), w.written(), w.dropped(), w.lost(), store().count());
+  }
+
+  /** Stops the API and the purge, then writes what is queued. */
+  @Override
+  public void close() {
+    api.ifPresent(MonitoringHttp::close);
+    purger.ifPresent(ScheduledExecutorService::shutdownNow);
+    writer.ifPresent(OperationalRecordWriter::close);
+  }
+}

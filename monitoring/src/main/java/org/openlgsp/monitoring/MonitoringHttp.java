@@ -1,0 +1,193 @@
+package org.openlgsp.monitoring;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditLog;
+
+/**
+ * The operational monitoring query API on its own listener (docs/monitoring.md, "Query API"), for
+ * the bearer token of the role {@value #ROLE}: records (JSON or CSV, streamed, paged by cursor),
+ * health data per service, and the writer's own counters.
+ */
+final class MonitoringHttp implements AutoCloseable {
+  static final String ROLE = "monitoring.reader";
+  static final String RECORDS = "/monitoring/v1/records";
+  static final String HEALTH = "/monitoring/v1/health";
+  static final String STATUS = "/monitoring/v1/status";
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+          .build();
+  private static final CsvMapper CSV =
+      CsvMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(new SimpleModule().addSerializer(String.class, new SpreadsheetSafeText()))
+          .build();
+  private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(OperationalRecord.class).withHeader();
+
+  private final Monitoring monitoring;
+  private final int maxPage;
+  private final Edge edge;
+  private final WebServer server;
+
+  /** What {@value #STATUS} answers. */
+  record Status(long queued, long written, long dropped, long lost, long stored) {}
+
+  MonitoringHttp(
+      Monitoring monitoring,
+      int maxPage,
+      String host,
+      int port,
+      String tokenSha256,
+      AuditLog audit) {
+    this.monitoring = monitoring;
+    this.maxPage = maxPage;
+    this.edge =
+        Edge.builder()
+            .routes(routes())
+            .authenticator(
+                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
+                    .token("monitoring", tokenSha256, Set.of(ROLE))
+                    .build())
+            .auditLog(audit)
+            .build();
+    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(port)));
+  }
+
+  private List<Route> routes() {
+    return List.of(
+        Route.get(RECORDS).roles(ROLE).audited("monitoring.records.read").handle(this::records),
+        Route.get(HEALTH)
+            .roles(ROLE)
+            .audit(Audit.notAudited("counts and timings per service, no record"))
+            .handle(c -> send(c, "application/json", monitoring.health())),
+        Route.get(STATUS)
+            .roles(ROLE)
+            .audit(Audit.notAudited("the writer's counters"))
+            .handle(c -> send(c, "application/json", monitoring.status())));
+  }
+
+  private void records(Call c) throws IOException {
+    Map<String, String> params = new HashMap<>();
+    for (String name : c.request().query().names()) {
+      List<String> values = c.request().query().all(name);
+      if (values.size() != 1) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
+      }
+      params.put(name, values.getFirst());
+    }
+    String format = params.getOrDefault("format", "json");
+    if (!format.equals("json") && !format.equals("csv")) {
+      throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'format' must be json or csv");
+    }
+    OperationalQuery q = OperationalQuery.parse(params, maxPage);
+    if (format.equals("csv")) {
+      c.response().header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+      try (OutputStream out = c.response().outputStream();
+          SequenceWriter rows = CSV.writer(CSV_SCHEMA).writeValues(out)) {
+        monitoring.store().query(q, r -> write(rows, r));
+      }
+      return;
+    }
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    try (OutputStream out = c.response().outputStream();
+        JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("records");
+      long[] last = {0};
+      int n =
+          monitoring
+              .store()
+              .query(
+                  q,
+                  r -> {
+                    last[0] = r.id();
+                    try {
+                      JSON.writeValue(g, r);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+      g.writeEndArray();
+      if (n == q.limit()) {
+        g.writeNumberField("next", last[0]); // the cursor: after=<next> for the next page
+      }
+      g.writeEndObject();
+    }
+  }
+
+  /**
+   * Text a caller chose (user ID, issue, path) can start like a spreadsheet formula; such a cell
+   * gets a leading apostrophe, so opening the export runs nothing (OWASP "CSV injection").
+   */
+  static final class SpreadsheetSafeText extends StdSerializer<String> {
+    private static final long serialVersionUID = 1L;
+
+    SpreadsheetSafeText() {
+      super(String.class);
+    }
+
+    @Override
+    public void serialize(String value, JsonGenerator g, SerializerProvider provider)
+        throws IOException {
+      boolean formula = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0;
+      g.writeString(formula ? "'" + value : value);
+    }
+  }
+
+  private static void write(SequenceWriter rows, OperationalRecord r) {
+    try {
+      rows.write(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void send(Call c, String type, Object value) throws IOException {
+    c.response().header(HeaderNames.CONTENT_TYPE, type);
+    c.response().send(JSON.writeValueAsBytes(value));
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  List<Route> declaredRoutes() {
+    return edge.routes();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

@@ -1,0 +1,171 @@
+package org.openlgsp.monitoring;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.OptionalLong;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.gateway.spi.ExchangeObservation;
+
+/**
+ * One stored operational record as the query API answers it (JSON object or CSV row): X-Road's
+ * PR-OPMON field names, times in epoch milliseconds like X-Road's, then OpenLGSP's own fields. The
+ * identifier parts of client and service are split as in X-Road; {@code clientId} and {@code
+ * serviceId} are the encoded forms the filters take.
+ */
+@JsonPropertyOrder({
+  "id",
+  "monitoringDataTs",
+  "securityServerInternalIp",
+  "securityServerType",
+  "requestInTs",
+  "requestOutTs",
+  "responseInTs",
+  "responseOutTs",
+  "clientId",
+  "clientXRoadInstance",
+  "clientMemberClass",
+  "clientMemberCode",
+  "clientSubsystemCode",
+  "serviceId",
+  "serviceXRoadInstance",
+  "serviceMemberClass",
+  "serviceMemberCode",
+  "serviceSubsystemCode",
+  "serviceCode",
+  "serviceVersion",
+  "restMethod",
+  "restPath",
+  "representedParty",
+  "messageId",
+  "messageUserId",
+  "messageIssue",
+  "messageProtocolVersion",
+  "clientSecurityServerAddress",
+  "serviceSecurityServerAddress",
+  "requestSize",
+  "responseSize",
+  "succeeded",
+  "serviceType",
+  "faultCode",
+  "faultString",
+  "statusCode",
+  "xRoadVersion",
+  "outcome",
+  "errorCode",
+  "purpose",
+  "officer",
+  "subjectHash",
+  "ledgerIndex",
+  "totalDuration",
+  "gatewayDuration",
+  "peerDuration",
+  "backendDuration"
+})
+record OperationalRecord(
+    long id,
+    long monitoringDataTs,
+    String securityServerInternalIp,
+    String securityServerType,
+    long requestInTs,
+    OptionalLong requestOutTs,
+    OptionalLong responseInTs,
+    long responseOutTs,
+    String clientId,
+    String clientXRoadInstance,
+    String clientMemberClass,
+    String clientMemberCode,
+    String clientSubsystemCode,
+    String serviceId,
+    String serviceXRoadInstance,
+    String serviceMemberClass,
+    String serviceMemberCode,
+    String serviceSubsystemCode,
+    String serviceCode,
+    String serviceVersion,
+    String restMethod,
+    String restPath,
+    String representedParty,
+    String messageId,
+    String messageUserId,
+    String messageIssue,
+    String messageProtocolVersion,
+    String clientSecurityServerAddress,
+    String serviceSecurityServerAddress,
+    long requestSize,
+    long responseSize,
+    boolean succeeded,
+    String serviceType,
+    String faultCode,
+    String faultString,
+    int statusCode,
+    String xRoadVersion,
+    String outcome,
+    String errorCode,
+    String purpose,
+    String officer,
+    String subjectHash,
+    long ledgerIndex,
+    long totalDuration,
+    long gatewayDuration,
+    long peerDuration,
+    long backendDuration) {
+
+  /** The row an observation becomes ({@code id} 0 until stored). */
+  static OperationalRecord of(ExchangeObservation o) {
+    ClientId c = o.client();
+    ServiceId s = o.service();
+    ClientId p = s.provider();
+    return new OperationalRecord(
+        0,
+        o.monitoringDataTs().toEpochMilli(),
+        o.securityServerInternalIp(),
+        o.securityServerType().xroadName(),
+        o.requestInTs().toEpochMilli(),
+        millis(o.requestOutTs()),
+        millis(o.responseInTs()),
+        o.responseOutTs().toEpochMilli(),
+        c.encoded(),
+        c.instance(),
+        c.memberClass(),
+        c.memberCode(),
+        c.subsystem().orElse(""),
+        s.encoded(),
+        p.instance(),
+        p.memberClass(),
+        p.memberCode(),
+        p.subsystem().orElse(""),
+        s.serviceCode(),
+        o.serviceVersion(),
+        o.restMethod(),
+        o.restPath(),
+        o.representedParty(),
+        o.messageId(),
+        o.messageUserId(),
+        o.messageIssue(),
+        o.messageProtocolVersion(),
+        o.clientSecurityServerAddress(),
+        o.serviceSecurityServerAddress(),
+        o.requestSize(),
+        o.responseSize(),
+        o.succeeded(),
+        o.serviceType(),
+        o.faultCode(),
+        o.faultString(),
+        o.statusCode(),
+        o.xRoadVersion(),
+        o.outcome().label(),
+        o.errorCode(),
+        o.purpose(),
+        o.officer(),
+        o.subjectHash(),
+        o.ledgerIndex(),
+        o.totalTime().toMillis(),
+        o.gatewayTime().toMillis(),
+        o.peerTime().toMillis(),
+        o.backendTime().toMillis());
+  }
+
+  private static OptionalLong millis(java.util.Optional<java.time.Instant> t) {
+    return t.map(i -> OptionalLong.of(i.toEpochMilli())).orElse(OptionalLong.empty());
+  }
+}

@@ -1,0 +1,298 @@
+package org.openlgsp.monitoring;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.openlgsp.storage.Database;
+import org.openlgsp.storage.Sql;
+
+/**
+ * The operational records in the database (table {@code opmon_record}, Flyway history {@code
+ * monitoring}).
+ */
+final class OperationalStore {
+  private static final String COLUMNS =
+      "monitoring_data_ts, security_server_internal_ip, security_server_type, request_in_ts,"
+          + " request_out_ts, response_in_ts, response_out_ts, client_id, client_xroad_instance,"
+          + " client_member_class, client_member_code, client_subsystem_code, service_id,"
+          + " service_xroad_instance, service_member_class, service_member_code,"
+          + " service_subsystem_code, service_code, service_version, rest_method, rest_path,"
+          + " represented_party, message_id, message_user_id, message_issue,"
+          + " message_protocol_version, client_ss_address, service_ss_address, request_size,"
+          + " response_size, succeeded, service_type, fault_code, fault_string, status_code,"
+          + " xroad_version, outcome, error_code, purpose, officer, subject_hash, ledger_index,"
+          + " total_ms, gateway_ms, peer_ms, backend_ms";
+  private static final int COUNT = COLUMNS.split(",").length;
+  private static final String INSERT =
+      "INSERT INTO opmon_record ("
+          + COLUMNS
+          + ") VALUES ("
+          + String.join(", ", java.util.Collections.nCopies(COUNT, "?"))
+          + ")";
+
+  private final Database db;
+
+  OperationalStore(Database db) {
+    this.db = db;
+    db.migrate("monitoring");
+  }
+
+  /** Stores {@code records} in one transaction. */
+  void insert(List<OperationalRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Sql.inTransaction(
+        db,
+        h -> {
+          PreparedBatch batch = h.prepareBatch(INSERT);
+          for (OperationalRecord r : records) {
+            bind(batch, r);
+            batch.add();
+          }
+          return batch.execute();
+        });
+  }
+
+  private static void bind(PreparedBatch b, OperationalRecord r) {
+    Object[] v = {
+      r.monitoringDataTs(),
+      r.securityServerInternalIp(),
+      r.securityServerType(),
+      r.requestInTs(),
+      boxed(r.requestOutTs()),
+      boxed(r.responseInTs()),
+      r.responseOutTs(),
+      r.clientId(),
+      r.clientXRoadInstance(),
+      r.clientMemberClass(),
+      r.clientMemberCode(),
+      r.clientSubsystemCode(),
+      r.serviceId(),
+      r.serviceXRoadInstance(),
+      r.serviceMemberClass(),
+      r.serviceMemberCode(),
+      r.serviceSubsystemCode(),
+      r.serviceCode(),
+      r.serviceVersion(),
+      r.restMethod(),
+      r.restPath(),
+      r.representedParty(),
+      r.messageId(),
+      r.messageUserId(),
+      r.messageIssue(),
+      r.messageProtocolVersion(),
+      r.clientSecurityServerAddress(),
+      r.serviceSecurityServerAddress(),
+      r.requestSize(),
+      r.responseSize(),
+      r.succeeded() ? 1 : 0,
+      r.serviceType(),
+      r.faultCode(),
+      r.faultString(),
+      r.statusCode(),
+      r.xRoadVersion(),
+      r.outcome(),
+      r.errorCode(),
+      r.purpose(),
+      r.officer(),
+      r.subjectHash(),
+      r.ledgerIndex(),
+      r.totalDuration(),
+      r.gatewayDuration(),
+      r.peerDuration(),
+      r.backendDuration()
+    };
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] == null) {
+        b.bindNull(i, java.sql.Types.BIGINT);
+      } else {
+        b.bind(i, v[i]);
+      }
+    }
+  }
+
+  private static Long boxed(OptionalLong v) {
+    return v.isPresent() ? v.getAsLong() : null;
+  }
+
+  /**
+   * Hands the records {@code q} selects to {@code sink} in id order as they are read (at most
+   * {@code q.limit()} of them); returns how many.
+   */
+  int query(OperationalQuery q, Consumer<OperationalRecord> sink) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT id, "
+                + COLUMNS
+                + " FROM opmon_record WHERE monitoring_data_ts >= ? AND monitoring_data_ts < ?"
+                + " AND id > ?");
+    List<Object> args = new ArrayList<>(List.of(q.from().toEpochMilli(), q.to().toEpochMilli()));
+    args.add(q.after());
+    q.client().ifPresent(c -> and(sql, args, "client_id", c.encoded()));
+    q.service().ifPresent(s -> and(sql, args, "service_id", s.encoded()));
+    q.outcome().ifPresent(o -> and(sql, args, "outcome", o.label()));
+    q.side().ifPresent(s -> and(sql, args, "security_server_type", s.xroadName()));
+    sql.append(" ORDER BY id LIMIT ?");
+    args.add(q.limit());
+    return Sql.read(
+        db,
+        h -> {
+          Query query = h.createQuery(sql.toString());
+          for (int i = 0; i < args.size(); i++) {
+            query.bind(i, args.get(i));
+          }
+          int[] n = {0};
+          query
+              .map((rs, ctx) -> row(rs))
+              .forEach(
+                  r -> {
+                    n[0]++;
+                    sink.accept(r);
+                  });
+          return n[0];
+        });
+  }
+
+  private static void and(StringBuilder sql, List<Object> args, String column, Object value) {
+    sql.append(" AND ").append(column).append(" = ?");
+    args.add(value);
+  }
+
+  private static OperationalRecord row(ResultSet rs) throws SQLException {
+    int c = 1;
+    return new OperationalRecord(
+        rs.getLong(c++),
+        rs.getLong(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getLong(c++),
+        optional(rs, c++),
+        optional(rs, c++),
+        rs.getLong(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getLong(c++),
+        rs.getLong(c++),
+        rs.getInt(c++) == 1,
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getInt(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getString(c++),
+        rs.getLong(c++),
+        rs.getLong(c++),
+        rs.getLong(c++),
+        rs.getLong(c++),
+        rs.getLong(c));
+  }
+
+  private static OptionalLong optional(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+  }
+
+  /** Deletes the records observed before {@code cutoff}; returns how many. */
+  int purge(Instant cutoff) {
+    return Sql.inTransaction(
+        db,
+        h ->
+            h.createUpdate("DELETE FROM opmon_record WHERE monitoring_data_ts < ?")
+                .bind(0, cutoff.toEpochMilli())
+                .execute());
+  }
+
+  long count() {
+    return Sql.read(
+        db, h -> h.createQuery("SELECT COUNT(*) FROM opmon_record").mapTo(Long.class).one());
+  }
+
+  /**
+   * Per service and side: the last success and failure among the records kept, and counts,
+   * durations and sizes of the records observed since {@code periodStart}.
+   */
+  List<HealthData.ServiceHealth> health(Instant periodStart) {
+    String inPeriod = "monitoring_data_ts >= " + periodStart.toEpochMilli();
+    String ok = "succeeded = 1 AND " + inPeriod;
+    String sql =
+        "SELECT service_id, security_server_type,"
+            + " MAX(CASE WHEN succeeded = 1 THEN monitoring_data_ts END),"
+            + " MAX(CASE WHEN succeeded = 0 THEN monitoring_data_ts END),"
+            + " SUM(CASE WHEN "
+            + ok
+            + " THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN succeeded = 0 AND "
+            + inPeriod
+            + " THEN 1 ELSE 0 END),"
+            + stats("total_ms", ok)
+            + ","
+            + stats("request_size", ok)
+            + ","
+            + stats("response_size", ok)
+            + " FROM opmon_record GROUP BY service_id, security_server_type"
+            + " ORDER BY service_id, security_server_type";
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(sql)
+                .map(
+                    (rs, ctx) -> {
+                      long successes = rs.getLong(5);
+                      return new HealthData.ServiceHealth(
+                          rs.getString(1),
+                          rs.getString(2),
+                          instant(rs, 3),
+                          instant(rs, 4),
+                          successes,
+                          rs.getLong(6),
+                          HealthData.Stats.of(successes, rs, 7),
+                          HealthData.Stats.of(successes, rs, 11),
+                          HealthData.Stats.of(successes, rs, 15));
+                    })
+                .list());
+  }
+
+  /** MIN, SUM, MAX and sum of squares of {@code column} over the rows {@code where} holds for. */
+  private static String stats(String column, String where) {
+    String v = "CASE WHEN " + where + " THEN " + column + " END";
+    String d = "CASE WHEN " + where + " THEN CAST(" + column + " AS DOUBLE PRECISION) END";
+    return " MIN(" + v + "), SUM(" + d + "), MAX(" + v + "), SUM(" + d + " * " + d + ")";
+  }
+
+  private static java.util.Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Instant.ofEpochMilli(v));
+  }
+}
