@@ -20,6 +20,7 @@ import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.edge.Call;
 import org.openlgsp.edge.Failures;
+import org.openlgsp.edge.spi.ErrorResponse;
 import org.openlgsp.ledger.Side;
 
 /**
@@ -146,8 +147,9 @@ final class ConsumerEndpoint {
           ctx.peers()
               .client(node)
               .method(Method.create(facts.method))
-              .uri(node.address() + "/r1/" + target.serviceEncoded() + target.pathAndQuery())
-              .skipUriEncoding(true);
+              .uri(
+                  ExactUri.of(
+                      node.address(), "/r1/" + target.serviceEncoded() + target.pathAndQuery()));
       copyForwarded(req, out);
       out.header(Headers.XROAD_CLIENT, facts.client.toString());
       out.header(Headers.XROAD_ID, facts.messageId);
@@ -167,7 +169,15 @@ final class ConsumerEndpoint {
           .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       try (HttpClientResponse in = send(out, body)) {
-        relay(in, res, dir, service, node, input, facts);
+        relay(
+            in,
+            res,
+            dir,
+            service,
+            node,
+            input,
+            facts,
+            String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
       }
     }
   }
@@ -194,7 +204,8 @@ final class ConsumerEndpoint {
       Directory.Service service,
       Directory.Node node,
       SigningInput.Request input,
-      ExchangeRecorder.Facts facts)
+      ExchangeRecorder.Facts facts,
+      String accept)
       throws Exception {
     try (BodySpool body =
         BodySpool.read(
@@ -212,10 +223,15 @@ final class ConsumerEndpoint {
       facts.responseSignature = signed.signature();
       facts.errorCode = signed.xroadError().isEmpty() ? "" : signed.errorCode();
       ctx.recorder().write(Side.CONSUMER, facts, ctx.clock().instant());
-      res.status(Status.create(facts.status));
-      for (Header h : in.headers()) {
-        if (Headers.forwarded(h.name())) {
-          res.header(h);
+      Optional<ErrorResponse> translated = translatedError(signed, accept);
+      res.status(Status.create(translated.map(ErrorResponse::status).orElse(facts.status)));
+      if (translated.isPresent()) {
+        translated.get().headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+      } else {
+        for (Header h : in.headers()) {
+          if (Headers.forwarded(h.name())) {
+            res.header(h);
+          }
         }
       }
       res.header(Headers.XROAD_CLIENT, facts.client.toString());
@@ -226,9 +242,31 @@ final class ConsumerEndpoint {
       if (!signed.xroadError().isEmpty()) {
         res.header(Headers.XROAD_ERROR, signed.xroadError());
       }
+      if (translated.isPresent()) {
+        byte[] answer = translated.get().body();
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(answer.length));
+        res.send(answer);
+        return;
+      }
       res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       ResponseAbandoned.writeBody(res, body);
     }
+  }
+
+  /**
+   * A refusal the provider gateway signed travels as problem details (what the ledger's digest
+   * covers); the client gets it in the format it asked for, like the consumer's own refusals.
+   */
+  private static Optional<ErrorResponse> translatedError(SignedResponse signed, String accept) {
+    if (signed.xroadError().isEmpty() || signed.errorCode().isEmpty()) {
+      return Optional.empty();
+    }
+    XRoadErrors.Format format = XRoadErrors.format(accept);
+    if (format == XRoadErrors.Format.PROBLEM) {
+      return Optional.empty(); // the provider's problem as signed, with its status
+    }
+    ErrorCode code = ErrorCode.fromCode(signed.errorCode()).orElseThrow();
+    return Optional.of(XRoadErrors.render(new LgspException(code, signed.errorDetail()), format));
   }
 
   private void answerMetaService(

@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 clientRoutes(new ConsumerEndpoint(ctx, systems), new TokenEndpoint(ctx.tokens())))
             .authenticator(systems)
             .auditLog(audit)
-            .errorWriter(ProblemWriter.withXRoadError())
+            .errorWriter(XRoadErrors.INSTANCE)
             .drainOnError(BodySpool.DRAIN_LIMIT)
             .clock(ctx.clock())
             .build();

@@ -237,15 +237,10 @@ final class ProviderEndpoint {
       String requestHash,
       ExchangeRecorder.Facts facts)
       throws Exception {
-    String base = service.backendUrl();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
     HttpClientRequest out =
         ctx.backends()
             .method(Method.create(facts.method))
-            .uri(base + target.pathAndQuery())
-            .skipUriEncoding(true)
+            .uri(ExactUri.of(service.backendUrl(), target.pathAndQuery()))
             .followRedirects(false)
             .readTimeout(ctx.options().backendTimeout());
     for (Header h : req.headers()) {
