@@ -1,5 +1,7 @@
 package org.openlgsp.gateway;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -18,6 +20,7 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
+import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.Call;
 import org.openlgsp.edge.Failures;
 import org.openlgsp.edge.spi.ErrorResponse;
@@ -104,6 +107,9 @@ final class ConsumerEndpoint {
     Directory.Node node =
         dir.node(provider.node())
             .orElseThrow(() -> unknownService(target, "is hosted by an unknown node"));
+    requireSecurityServer(req, dir, node, target);
+    String representedParty =
+        representedParty(HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY));
     if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
@@ -137,7 +143,7 @@ final class ConsumerEndpoint {
               facts.requestId,
               facts.userId,
               facts.issue,
-              HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY),
+              representedParty,
               contentType,
               time,
               body.digest());
@@ -151,6 +157,7 @@ final class ConsumerEndpoint {
                   ExactUri.of(
                       node.address(), "/r1/" + target.serviceEncoded() + target.pathAndQuery()));
       copyForwarded(req, out);
+      callersOwnAuthorization(req).ifPresent(a -> out.header(HeaderNames.AUTHORIZATION, a));
       out.header(Headers.XROAD_CLIENT, facts.client.toString());
       out.header(Headers.XROAD_ID, facts.messageId);
       out.header(Headers.XROAD_REQUEST_ID, facts.requestId);
@@ -299,6 +306,88 @@ final class ConsumerEndpoint {
     } catch (LgspException ignored) {
       // the refusal still reaches the client; the ledger outage is reported by its own health
     }
+  }
+
+  /**
+   * {@code X-Road-Security-Server} (PR-REST 4.3): X-Road sends the request to the named server and
+   * refuses a name it cannot find or that does not serve the service. Here each provider system is
+   * served by one node, so the header can only confirm that node; any other is refused.
+   */
+  private static void requireSecurityServer(
+      ServerRequest req, DirectoryView dir, Directory.Node node, R1Target target) {
+    String named = HeaderValues.optional(req.headers(), Headers.XROAD_SECURITY_SERVER);
+    if (named.isEmpty()) {
+      return;
+    }
+    String[] parts = named.split("/", -1);
+    NodeId server;
+    try {
+      if (parts.length != 4) {
+        throw new IllegalArgumentException("not 4 parts");
+      }
+      server = NodeId.parse(named);
+    } catch (RuntimeException e) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "X-Road-Security-Server must be INSTANCE/MEMBERCLASS/MEMBERCODE/SERVERCODE");
+    }
+    if (dir.node(server).isEmpty()) {
+      throw new LgspException(
+          ErrorCode.SECURITY_SERVER_INVALID,
+          "security server " + server + " is not in the directory");
+    }
+    if (!server.equals(node.id())) {
+      throw new LgspException(
+          ErrorCode.SECURITY_SERVER_INVALID,
+          "security server " + server + " does not serve service " + target.service());
+    }
+  }
+
+  /**
+   * {@code X-Road-Represented-Party} (PR-REST 4.3): {@code [MEMBERCLASS/]MEMBERCODE}, each part
+   * percent-encoded UTF-8; signed and passed to the provider and its backend as sent.
+   */
+  static String representedParty(String value) {
+    if (value.isEmpty()) {
+      return value;
+    }
+    String[] parts = value.split("/", -1);
+    boolean wellFormed = parts.length <= 2;
+    for (String part : parts) {
+      wellFormed &= !part.isBlank() && decodes(part);
+    }
+    if (!wellFormed) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "X-Road-Represented-Party must be [MEMBERCLASS/]MEMBERCODE, each part percent-encoded");
+    }
+    return value;
+  }
+
+  private static boolean decodes(String part) {
+    try {
+      String decoded = java.net.URLDecoder.decode(part.replace("+", "%2B"), UTF_8);
+      return !decoded.isBlank() && decoded.chars().noneMatch(Character::isISOControl);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The caller's own {@code Authorization} (e.g. a JWT for the provider's backend, which X-Road
+   * passes unmodified: PR-REST 4.7), unless it is a bearer token of this gateway, which
+   * authenticated the caller and must not leave it.
+   */
+  private Optional<String> callersOwnAuthorization(ServerRequest req) {
+    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      return Optional.empty();
+    }
+    String auth = req.headers().get(HeaderNames.AUTHORIZATION).get();
+    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        && ctx.tokens().verify(auth.substring(7).trim()).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(auth);
   }
 
   private static void copyForwarded(ServerRequest req, HttpClientRequest out) {

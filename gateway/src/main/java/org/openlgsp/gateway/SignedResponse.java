@@ -92,11 +92,22 @@ record SignedResponse(
       return Optional.empty();
     }
     try {
-      return Optional.of(Json.read(body.bytes(), Problem.class));
-    } catch (LgspException | IllegalStateException e) {
+      ProblemFields p = Json.mapper().readValue(body.bytes(), ProblemFields.class);
+      return p.code() == null
+          ? Optional.empty()
+          : Optional.of(Problem.of(ErrorCode.fromCode(p.code()).orElseThrow(), safe(p.detail())));
+    } catch (java.io.IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
+
+  private static String safe(String detail) {
+    return detail == null ? "" : detail;
+  }
+
+  /** The two fields of a signed problem the consumer reads; the rest may vary. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  record ProblemFields(String code, String detail) {}
 
   private static String header(io.helidon.http.Headers h, io.helidon.http.HeaderName name) {
     String v = optional(h, name);
