@@ -135,7 +135,7 @@ class NodeLoggingTest {
                   .header("X-Road-UserId", PERSONAL_ID)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(answer.statusCode()).isEqualTo(401);
+      assertThat(answer.statusCode()).isEqualTo(400); // X-Road's status for a client's fault
       assertThat(answer.headers().firstValue("X-Request-Id")).hasValue(requestId);
     }
   }
