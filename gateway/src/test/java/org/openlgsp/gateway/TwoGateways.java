@@ -302,6 +302,11 @@ final class TwoGateways implements AutoCloseable {
                           req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
                       res.header("Content-Type", "application/json");
                       res.header("X-Mirror", "seen");
+                      if (req.path().rawPath().endsWith("/head-as-http-says")) {
+                        res.header("Content-Length", "1234");
+                        res.send();
+                        return;
+                      }
                       res.send(
                           Json.write(
                               Map.of(
