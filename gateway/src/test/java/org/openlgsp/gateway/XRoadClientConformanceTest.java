@@ -200,6 +200,14 @@ class XRoadClientConformanceTest {
     HttpResponse<String> json = call("GET", SERVICE + "/mirror/a");
     assertXRoadJsonError(json, ErrorCode.BACKEND_UNREACHABLE);
     assertThat(json.headers().firstValue("X-Road-Request-Hash")).isPresent();
+    // both ledgers hold the refusal under its code (the consumer's read from the signed problem)
+    String messageId = json.headers().firstValue("X-Road-Id").orElseThrow();
+    assertThat(net.tnLedger.byMessageId(messageId))
+        .singleElement()
+        .satisfies(e -> assertThat(e.record().errorCode()).isEqualTo("backend.unreachable"));
+    assertThat(net.mpsLedger.byMessageId(messageId))
+        .singleElement()
+        .satisfies(e -> assertThat(e.record().errorCode()).isEqualTo("backend.unreachable"));
 
     HttpResponse<String> xml = call("GET", SERVICE + "/mirror/a", "Accept", "text/xml");
     assertThat(xml.statusCode()).isEqualTo(500);
