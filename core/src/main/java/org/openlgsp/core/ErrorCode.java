@@ -25,6 +25,11 @@ public enum ErrorCode {
       "X-Road-Client does not match the authenticated system"),
   CLIENT_UNKNOWN("client.unknown", 403, "Server.ServerProxy.UnknownMember", "Unknown client"),
   SERVICE_UNKNOWN("service.unknown", 404, "Server.ClientProxy.UnknownService", "Unknown service"),
+  SECURITY_SERVER_INVALID(
+      "security_server.invalid",
+      400,
+      "Server.ClientProxy.InvalidSecurityServer",
+      "X-Road-Security-Server names no gateway serving the service"),
   ACCESS_DENIED("access.denied", 403, "Server.ServerProxy.AccessDenied", "Access denied"),
   SIGNATURE_INVALID(
       "signature.invalid", 403, "Server.ServerProxy.InvalidSignature", "Invalid request signature"),

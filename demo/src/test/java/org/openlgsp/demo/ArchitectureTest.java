@@ -65,10 +65,6 @@ class ArchitectureTest {
               "what Packages.actOn takes and DocumentPackage.businessType returns; testkit's"
                   + " tests name it"),
           Map.entry(
-              "org.openlgsp.edge.spi.ErrorWriter",
-              "service interface: a listener's error format, given to Edge"),
-          Map.entry("org.openlgsp.edge.spi.ErrorResponse", "what an ErrorWriter returns"),
-          Map.entry(
               "org.openlgsp.node.NodeKeys",
               "cli's PKCS#11 gateway test loads token keys with it as a node does"),
           Map.entry(

@@ -31,7 +31,7 @@ class DemoCommandTest {
         .contains("1) ALLOWED")
         .containsPattern(
             "GET /r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/\\d{12}\\n   → 200")
-        .contains("→ 403  X-Road-Error: Server.ServerProxy.AccessDenied")
+        .contains("→ 500  X-Road-Error: Server.ServerProxy.AccessDenied")
         .contains("\"code\":\"signature.invalid\"")
         .contains("genuine delivery → 200")
         .contains("\"code\":\"message.replayed\"")

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 
 /**
@@ -60,7 +61,9 @@ public final class GatewayDelivery implements RemoteDelivery {
   @Override
   public void deliver(AgencyCode recipient, Path packageFile) throws Exception {
     Answer res = post(recipient, packageFile, currentToken());
-    if (res.status() == 401) {
+    // The gateway refuses an expired token in X-Road's format (400, this X-Road-Error), or as 401
+    // problem details; either way a fresh token is worth one more try.
+    if (res.status() == 401 || res.xroadError().equals(ErrorCode.TOKEN_INVALID.xroadType())) {
       token = null;
       res = post(recipient, packageFile, currentToken());
     }
@@ -70,7 +73,7 @@ public final class GatewayDelivery implements RemoteDelivery {
     }
   }
 
-  private record Answer(int status, String body) {}
+  private record Answer(int status, String xroadError, String body) {}
 
   private Answer post(AgencyCode recipient, Path file, String bearer) throws IOException {
     try (HttpClientResponse res =
@@ -80,7 +83,10 @@ public final class GatewayDelivery implements RemoteDelivery {
                 .header(HeaderNames.create("X-Road-Client"), client.encoded())
                 .header(HeaderNames.CONTENT_TYPE, "application/xml"),
             file)) {
-      return new Answer(res.status().code(), res.as(String.class));
+      return new Answer(
+          res.status().code(),
+          res.headers().first(HeaderNames.create("X-Road-Error")).orElse(""),
+          res.as(String.class));
     }
   }
 

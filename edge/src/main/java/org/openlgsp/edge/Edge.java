@@ -390,13 +390,20 @@ public final class Edge {
       LOG.log(Level.FINE, "failure after the answer was sent: " + e.code().code());
       return;
     }
-    ErrorResponse r = errorWriter.render(e);
+    ErrorResponse r = errorWriter.render(e, req.path().rawPath(), accept(req.headers()));
     res.status(Status.create(r.status()));
     r.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
     if (drainOnError > 0 && !drained(req, opened)) {
       res.header(HeaderNames.CONNECTION, "close");
     }
     res.send(r.body());
+  }
+
+  /** The request's {@code Accept} values joined by commas, {@code ""} without one. */
+  static String accept(io.helidon.http.Headers headers) {
+    return headers.contains(HeaderNames.ACCEPT)
+        ? String.join(",", headers.get(HeaderNames.ACCEPT).allValues())
+        : "";
   }
 
   private boolean drained(ServerRequest req, Optional<InputStream> opened) {

@@ -28,7 +28,7 @@ final class RefusalWriter implements DirectHandler {
       Status defaultStatus,
       ServerResponseHeaders headers,
       Throwable thrown) {
-    return answer(Failures.fromStatus(defaultStatus.code(), thrown), headers);
+    return answer(Failures.fromStatus(defaultStatus.code(), thrown), request, headers);
   }
 
   @Override
@@ -40,11 +40,27 @@ final class RefusalWriter implements DirectHandler {
       String message) {
     return answer(
         Failures.fromStatus(defaultStatus.code(), new IllegalStateException(eventType.name())),
+        request,
         headers);
   }
 
-  private TransportResponse answer(LgspException failure, ServerResponseHeaders headers) {
-    ErrorResponse r = errorWriter.render(failure);
+  private TransportResponse answer(
+      LgspException failure, TransportRequest request, ServerResponseHeaders headers) {
+    String accept;
+    String path;
+    try {
+      accept = Edge.accept(request.headers());
+    } catch (RuntimeException unreadable) { // the refusal may be about the headers themselves
+      accept = "";
+    }
+    try {
+      path = java.util.Objects.requireNonNullElse(request.path(), "");
+      int query = path.indexOf('?');
+      path = query < 0 ? path : path.substring(0, query);
+    } catch (RuntimeException unreadable) {
+      path = "";
+    }
+    ErrorResponse r = errorWriter.render(failure, path, accept);
     TransportResponse.Builder b =
         TransportResponse.builder().status(Status.create(r.status())).headers(headers);
     r.headers().forEach((name, value) -> b.header(HeaderNames.create(name), value));

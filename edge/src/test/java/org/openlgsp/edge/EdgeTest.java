@@ -277,6 +277,56 @@ class EdgeTest {
   }
 
   @Test
+  void aRequestAwareWriterSeesThePathAndTheAcceptOfRoutedAndRefusedRequests() throws Exception {
+    org.openlgsp.edge.spi.ErrorWriter writer =
+        new org.openlgsp.edge.spi.ErrorWriter() {
+          @Override
+          public org.openlgsp.edge.spi.ErrorResponse render(LgspException failure) {
+            return render(failure, "", "");
+          }
+
+          @Override
+          public org.openlgsp.edge.spi.ErrorResponse render(
+              LgspException failure, String path, String accept) {
+            return new org.openlgsp.edge.spi.ErrorResponse(
+                418,
+                Map.of("Content-Type", "text/plain"),
+                (path + " " + accept).getBytes(StandardCharsets.UTF_8));
+          }
+        };
+    start(
+        Edge.builder()
+            .routes(routes())
+            .authenticator(tokens())
+            .auditLog(audit::add)
+            .errorWriter(writer)
+            .clock(clock));
+
+    HttpResponse<String> routed =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/nowhere"))
+                .header("Accept", "text/xml")
+                .header("Accept", "application/json;q=0.5")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(routed.statusCode()).isEqualTo(418);
+    assertThat(routed.body()).isEqualTo("/nowhere text/xml,application/json;q=0.5");
+
+    RawAnswer refused =
+        raw(
+            "POST /things?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/xml\r\n"
+                + "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}");
+    assertThat(refused.status()).isEqualTo(418);
+    assertThat(refused.body()).isEqualTo("/things application/xml");
+    // the default of the three-argument variant keeps single-format writers as they were
+    assertThat(
+            ProblemWriter.withXRoadError()
+                .render(new LgspException(ErrorCode.REQUEST_MALFORMED, "x"), "/p", "text/xml")
+                .headers())
+        .containsEntry("Content-Type", "application/problem+json");
+  }
+
+  @Test
   void aBodyOverTheListenersLimitIsAProblem() throws Exception {
     Edge edge =
         Edge.builder().routes(routes()).authenticator(tokens()).auditLog(audit::add).build();

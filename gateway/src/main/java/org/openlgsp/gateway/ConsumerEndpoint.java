@@ -1,5 +1,7 @@
 package org.openlgsp.gateway;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -18,8 +20,10 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
+import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.Call;
 import org.openlgsp.edge.Failures;
+import org.openlgsp.edge.spi.ErrorResponse;
 import org.openlgsp.ledger.Side;
 
 /**
@@ -114,6 +118,9 @@ final class ConsumerEndpoint {
         dir.node(provider.node())
             .orElseThrow(() -> unknownService(target, "is hosted by an unknown node"));
     facts.peer = node.id();
+    requireSecurityServer(req, dir, node, target);
+    // refused here when malformed; the signing input reads the header as sent
+    representedParty(HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY));
     if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
@@ -142,9 +149,11 @@ final class ConsumerEndpoint {
           ctx.peers()
               .client(node)
               .method(Method.create(facts.method))
-              .uri(node.address() + "/r1/" + target.serviceEncoded() + target.pathAndQuery())
-              .skipUriEncoding(true);
+              .uri(
+                  ExactUri.of(
+                      node.address(), "/r1/" + target.serviceEncoded() + target.pathAndQuery()));
       copyForwarded(req, out);
+      callersOwnAuthorization(req).ifPresent(a -> out.header(HeaderNames.AUTHORIZATION, a));
       out.header(Headers.XROAD_CLIENT, facts.client.toString());
       out.header(Headers.XROAD_ID, facts.messageId);
       out.header(Headers.XROAD_REQUEST_ID, facts.requestId);
@@ -165,7 +174,15 @@ final class ConsumerEndpoint {
       facts.requestSize = body.length();
       facts.requestOutTime = ctx.clock().instant();
       try (HttpClientResponse in = send(out, body)) {
-        relay(in, res, dir, service, node, input, facts);
+        relay(
+            in,
+            res,
+            dir,
+            service,
+            node,
+            input,
+            facts,
+            String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
       }
     }
   }
@@ -192,7 +209,8 @@ final class ConsumerEndpoint {
       Directory.Service service,
       Directory.Node node,
       SigningInput.Request input,
-      ExchangeRecorder.Facts facts)
+      ExchangeRecorder.Facts facts,
+      String accept)
       throws Exception {
     try (BodySpool body =
         BodySpool.read(
@@ -212,10 +230,15 @@ final class ConsumerEndpoint {
       facts.responseSignature = signed.signature();
       facts.errorCode = signed.xroadError().isEmpty() ? "" : signed.errorCode();
       ctx.recorder().write(Side.CONSUMER, facts, ctx.clock().instant());
-      res.status(Status.create(facts.status));
-      for (Header h : in.headers()) {
-        if (Headers.forwarded(h.name())) {
-          res.header(h);
+      Optional<ErrorResponse> translated = translatedError(signed, accept);
+      res.status(Status.create(translated.map(ErrorResponse::status).orElse(facts.status)));
+      if (translated.isPresent()) {
+        translated.get().headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+      } else {
+        for (Header h : in.headers()) {
+          if (Headers.forwarded(h.name())) {
+            res.header(h);
+          }
         }
       }
       res.header(Headers.XROAD_CLIENT, facts.client.toString());
@@ -226,9 +249,31 @@ final class ConsumerEndpoint {
       if (!signed.xroadError().isEmpty()) {
         res.header(Headers.XROAD_ERROR, signed.xroadError());
       }
+      if (translated.isPresent()) {
+        byte[] answer = translated.get().body();
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(answer.length));
+        res.send(answer);
+        return;
+      }
       res.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       ResponseAbandoned.writeBody(res, body);
     }
+  }
+
+  /**
+   * A refusal the provider gateway signed travels as problem details (what the ledger's digest
+   * covers); the client gets it in the format it asked for, like the consumer's own refusals.
+   */
+  private static Optional<ErrorResponse> translatedError(SignedResponse signed, String accept) {
+    if (signed.xroadError().isEmpty() || signed.errorCode().isEmpty()) {
+      return Optional.empty();
+    }
+    XRoadErrors.Format format = XRoadErrors.format(accept);
+    if (format == XRoadErrors.Format.PROBLEM) {
+      return Optional.empty(); // the provider's problem as signed, with its status
+    }
+    ErrorCode code = ErrorCode.fromCode(signed.errorCode()).orElseThrow();
+    return Optional.of(XRoadErrors.render(new LgspException(code, signed.errorDetail()), format));
   }
 
   /**
@@ -304,6 +349,88 @@ final class ConsumerEndpoint {
     } catch (LgspException ignored) {
       // the refusal still reaches the client; the ledger outage is reported by its own health
     }
+  }
+
+  /**
+   * {@code X-Road-Security-Server} (PR-REST 4.3): X-Road sends the request to the named server and
+   * refuses a name it cannot find or that does not serve the service. Here each provider system is
+   * served by one node, so the header can only confirm that node; any other is refused.
+   */
+  private static void requireSecurityServer(
+      ServerRequest req, DirectoryView dir, Directory.Node node, R1Target target) {
+    String named = HeaderValues.optional(req.headers(), Headers.XROAD_SECURITY_SERVER);
+    if (named.isEmpty()) {
+      return;
+    }
+    String[] parts = named.split("/", -1);
+    NodeId server;
+    try {
+      if (parts.length != 4) {
+        throw new IllegalArgumentException("not 4 parts");
+      }
+      server = NodeId.parse(named);
+    } catch (RuntimeException e) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "X-Road-Security-Server must be INSTANCE/MEMBERCLASS/MEMBERCODE/SERVERCODE");
+    }
+    if (dir.node(server).isEmpty()) {
+      throw new LgspException(
+          ErrorCode.SECURITY_SERVER_INVALID,
+          "security server " + server + " is not in the directory");
+    }
+    if (!server.equals(node.id())) {
+      throw new LgspException(
+          ErrorCode.SECURITY_SERVER_INVALID,
+          "security server " + server + " does not serve service " + target.service());
+    }
+  }
+
+  /**
+   * {@code X-Road-Represented-Party} (PR-REST 4.3): {@code [MEMBERCLASS/]MEMBERCODE}, each part
+   * percent-encoded UTF-8; signed and passed to the provider and its backend as sent.
+   */
+  static String representedParty(String value) {
+    if (value.isEmpty()) {
+      return value;
+    }
+    String[] parts = value.split("/", -1);
+    boolean wellFormed = parts.length <= 2;
+    for (String part : parts) {
+      wellFormed &= !part.isBlank() && decodes(part);
+    }
+    if (!wellFormed) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED,
+          "X-Road-Represented-Party must be [MEMBERCLASS/]MEMBERCODE, each part percent-encoded");
+    }
+    return value;
+  }
+
+  private static boolean decodes(String part) {
+    try {
+      String decoded = java.net.URLDecoder.decode(part.replace("+", "%2B"), UTF_8);
+      return !decoded.isBlank() && decoded.chars().noneMatch(Character::isISOControl);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The caller's own {@code Authorization} (e.g. a JWT for the provider's backend, which X-Road
+   * passes unmodified: PR-REST 4.7), unless it is a bearer token of this gateway, which
+   * authenticated the caller and must not leave it.
+   */
+  private Optional<String> callersOwnAuthorization(ServerRequest req) {
+    if (!req.headers().contains(HeaderNames.AUTHORIZATION)) {
+      return Optional.empty();
+    }
+    String auth = req.headers().get(HeaderNames.AUTHORIZATION).get();
+    if (auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        && ctx.tokens().verify(auth.substring(7).trim()).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(auth);
   }
 
   private static void copyForwarded(ServerRequest req, HttpClientRequest out) {

@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
             .routes(clientRoutes(consumer, new TokenEndpoint(ctx.tokens())))
             .authenticator(systems)
             .auditLog(audit)
-            .errorWriter(ProblemWriter.withXRoadError())
+            .errorWriter(XRoadErrors.INSTANCE)
             .drainOnError(BodySpool.DRAIN_LIMIT)
             .clock(ctx.clock())
             .build();

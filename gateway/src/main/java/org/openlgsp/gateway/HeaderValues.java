@@ -25,9 +25,18 @@ final class HeaderValues {
           name.defaultCase() + " is longer than " + MAX_LENGTH + " characters");
     }
     for (int i = 0; i < v.length(); i++) {
-      if (Character.isISOControl(v.charAt(i))) {
+      char c = v.charAt(i);
+      if (Character.isISOControl(c) && c != '\t') {
         throw new LgspException(
             ErrorCode.REQUEST_MALFORMED, name.defaultCase() + " contains control characters");
+      }
+      // HTTP carries no charset for header values: a byte above 0x7e reaches the provider and the
+      // backend as something else (or '?'), so it is refused rather than changed in transit.
+      // X-Road percent-encodes UTF-8 in its identifier headers (PR-REST 4.3).
+      if (c > 0x7e) {
+        throw new LgspException(
+            ErrorCode.REQUEST_MALFORMED,
+            name.defaultCase() + " must be ASCII: percent-encode other characters as UTF-8");
       }
     }
     return v;

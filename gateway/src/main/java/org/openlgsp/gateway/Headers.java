@@ -14,6 +14,7 @@ final class Headers {
   static final HeaderName XROAD_USER_ID = HeaderNames.create("X-Road-UserId");
   static final HeaderName XROAD_ISSUE = HeaderNames.create("X-Road-Issue");
   static final HeaderName XROAD_REPRESENTED_PARTY = HeaderNames.create("X-Road-Represented-Party");
+  static final HeaderName XROAD_SECURITY_SERVER = HeaderNames.create("X-Road-Security-Server");
   static final HeaderName XROAD_REQUEST_HASH = HeaderNames.create("X-Road-Request-Hash");
   static final HeaderName XROAD_ERROR = HeaderNames.create("X-Road-Error");
   static final HeaderName LGSP_TIME = HeaderNames.create("X-Lgsp-Time");

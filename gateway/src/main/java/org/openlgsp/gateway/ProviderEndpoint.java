@@ -231,15 +231,10 @@ final class ProviderEndpoint {
       String requestHash,
       ExchangeRecorder.Facts facts)
       throws Exception {
-    String base = service.backendUrl();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
     HttpClientRequest out =
         ctx.backends()
             .method(Method.create(facts.method))
-            .uri(base + target.pathAndQuery())
-            .skipUriEncoding(true)
+            .uri(ExactUri.of(service.backendUrl(), target.pathAndQuery()))
             .followRedirects(false)
             .readTimeout(ctx.options().backendTimeout());
     for (Header h : req.headers()) {
@@ -256,12 +251,26 @@ final class ProviderEndpoint {
     if (!facts.issue.isEmpty()) {
       out.header(Headers.XROAD_ISSUE, facts.issue);
     }
+    String representedParty = HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY);
+    if (!representedParty.isEmpty()) {
+      out.header(Headers.XROAD_REPRESENTED_PARTY, representedParty);
+    }
+    // the consumer gateway passes a caller's own credentials only, never its own tokens
+    req.headers()
+        .first(HeaderNames.AUTHORIZATION)
+        .ifPresent(a -> out.header(HeaderNames.AUTHORIZATION, a));
     out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
     facts.requestOutTime = ctx.clock().instant();
     try (HttpClientResponse in = callBackend(out, body);
+        // A HEAD answer has no body, even when a backend sends one anyway: what follows its
+        // header section on the connection is not passed on (RFC 9110, 9.3.2).
         BodySpool answer =
-            BodySpool.read(
-                in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.BACKEND_UNREACHABLE)) {
+            facts.method.equals("HEAD")
+                ? BodySpool.of(new byte[0])
+                : BodySpool.read(
+                    in.inputStream(),
+                    ctx.options().maxBodyBytes(),
+                    ErrorCode.BACKEND_UNREACHABLE)) {
       facts.responseInTime = ctx.clock().instant();
       List<Header> headers = new java.util.ArrayList<>();
       for (Header h : in.headers()) {

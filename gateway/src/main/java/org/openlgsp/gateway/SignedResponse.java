@@ -15,7 +15,11 @@ import org.openlgsp.core.Problem;
 
 /** A provider response the consumer gateway has verified end to end (docs/protocol.md). */
 record SignedResponse(
-    String signature, String xroadError, String errorCode, X509Certificate signer) {
+    String signature,
+    String xroadError,
+    String errorCode,
+    String errorDetail,
+    X509Certificate signer) {
 
   static SignedResponse verify(
       HttpClientResponse in,
@@ -72,21 +76,38 @@ record SignedResponse(
       throw invalid("response body does not match its signed digest");
     }
     // Only an error answer carries a problem body worth reading.
-    String code = xroadError.isEmpty() ? "" : problemCode(body).orElse("");
-    return new SignedResponse(signature, xroadError, code, key.certificate());
+    Optional<Problem> problem = xroadError.isEmpty() ? Optional.empty() : problem(body);
+    String code =
+        problem.flatMap(p -> ErrorCode.fromCode(p.code())).map(ErrorCode::code).orElse("");
+    return new SignedResponse(
+        signature,
+        xroadError,
+        code,
+        code.isEmpty() ? "" : problem.orElseThrow().detail(),
+        key.certificate());
   }
 
-  private static Optional<String> problemCode(BodySpool body) {
+  private static Optional<Problem> problem(BodySpool body) {
     if (body.length() > 64 * 1024) {
       return Optional.empty();
     }
     try {
-      Problem p = Json.read(body.bytes(), Problem.class);
-      return ErrorCode.fromCode(p.code()).map(ErrorCode::code);
-    } catch (LgspException | IllegalStateException e) {
+      ProblemFields p = Json.mapper().readValue(body.bytes(), ProblemFields.class);
+      return p.code() == null
+          ? Optional.empty()
+          : Optional.of(Problem.of(ErrorCode.fromCode(p.code()).orElseThrow(), safe(p.detail())));
+    } catch (java.io.IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
+
+  private static String safe(String detail) {
+    return detail == null ? "" : detail;
+  }
+
+  /** The two fields of a signed problem the consumer reads; the rest may vary. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  record ProblemFields(String code, String detail) {}
 
   private static String header(io.helidon.http.Headers h, io.helidon.http.HeaderName name) {
     String v = optional(h, name);

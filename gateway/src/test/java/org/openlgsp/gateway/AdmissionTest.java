@@ -126,6 +126,7 @@ class AdmissionTest {
 
   private HttpRequest request(String token, String citizen) {
     return HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZENS + citizen))
+        .header("Accept", "application/problem+json") // OpenLGSP statuses and codes
         .header("Authorization", "Bearer " + token)
         .header("X-Road-Client", TwoGateways.PORTAL.toString())
         .header("X-Road-Issue", "HS-2026-000123")

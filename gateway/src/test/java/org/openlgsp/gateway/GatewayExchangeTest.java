@@ -55,7 +55,21 @@ class GatewayExchangeTest {
     return net.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void assertProblem(HttpResponse<String> r, ErrorCode code) throws Exception {
+  /** What r1 answers by default: X-Road's JSON error (PR-REST 4.6), 400 or 500, and the code. */
+  static void assertProblem(HttpResponse<String> r, ErrorCode code) throws Exception {
+    assertThat(r.statusCode())
+        .as(r.body())
+        .isEqualTo(code.xroadType().startsWith("Client.") ? 400 : 500);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    assertThat(r.headers().firstValue("X-Road-Error")).hasValue(code.xroadType());
+    Map<?, ?> error = Json.mapper().readValue(r.body(), Map.class);
+    assertThat(error.get("type")).isEqualTo(code.xroadType());
+    assertThat(error.get("code")).isEqualTo(code.code());
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  /** RFC 9457 problem details: /token, and r1 on {@code Accept: application/problem+json}. */
+  static void assertProblemDetails(HttpResponse<String> r, ErrorCode code) throws Exception {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(code.httpStatus());
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(r.headers().firstValue("X-Road-Error")).hasValue(code.xroadType());
@@ -234,7 +248,7 @@ class GatewayExchangeTest {
                         "grant_type=client_credentials&client_id=portal&client_secret=wrong"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertProblem(r, ErrorCode.TOKEN_INVALID);
+    assertProblemDetails(r, ErrorCode.TOKEN_INVALID);
   }
 
   @Test
@@ -376,11 +390,12 @@ class GatewayExchangeTest {
                     net.clientHttp() + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/echo"))
             .header("Authorization", "Bearer " + net.token())
             .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("Accept", "application/problem+json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(big))
             .build();
     for (int i = 0; i < 3; i++) { // the refusal must arrive every time, not only when lucky
       HttpResponse<String> r = net.http.send(req, HttpResponse.BodyHandlers.ofString());
-      assertProblem(r, ErrorCode.REQUEST_TOO_LARGE);
+      assertProblemDetails(r, ErrorCode.REQUEST_TOO_LARGE);
     }
   }
 

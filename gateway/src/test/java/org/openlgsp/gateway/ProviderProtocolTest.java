@@ -214,6 +214,7 @@ class ProviderProtocolTest {
           net.http.send(
               HttpRequest.newBuilder(
                       URI.create(net.clientHttp() + "/r1/" + SERVICE + "/citizens/079090001234"))
+                  .header("Accept", "application/problem+json") // OpenLGSP statuses and codes
                   .header("Authorization", "Bearer " + net.token())
                   .header("X-Road-Client", TwoGateways.PORTAL.toString())
                   .header("X-Road-Issue", "HS-2026-000123")

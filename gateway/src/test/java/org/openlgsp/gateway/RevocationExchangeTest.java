@@ -102,6 +102,7 @@ class RevocationExchangeTest {
     return send(
         net.http,
         HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
+            .header("Accept", "application/problem+json") // OpenLGSP statuses and codes
             .header("Authorization", "Bearer " + token)
             .header("X-Road-Client", TwoGateways.PORTAL.toString()));
   }
@@ -225,6 +226,7 @@ class RevocationExchangeTest {
     return send(
         client,
         HttpRequest.newBuilder(URI.create(net.clientTls() + path))
+            .header("Accept", "application/problem+json") // OpenLGSP statuses and codes
             .header("X-Road-Client", system.toString()));
   }
 

@@ -371,6 +371,34 @@ final class TwoGateways implements AutoCloseable {
                                   "birthYear",
                                   1990)));
                     })
+                .any(
+                    "/api/mirror/*",
+                    (req, res) -> { // what reached the backend, with values, for X-Road tests
+                      Map<String, String> headers = new java.util.TreeMap<>();
+                      req.headers()
+                          .forEach(
+                              h ->
+                                  headers.put(
+                                      h.name().toLowerCase(java.util.Locale.ROOT),
+                                      String.join(",", h.allValues())));
+                      byte[] body =
+                          req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+                      res.header("Content-Type", "application/json");
+                      res.header("X-Mirror", "seen");
+                      if (req.path().rawPath().endsWith("/head-as-http-says")) {
+                        res.header("Content-Length", "1234");
+                        res.send();
+                        return;
+                      }
+                      res.send(
+                          Json.write(
+                              Map.of(
+                                  "method", req.prologue().method().text(),
+                                  "path", req.path().rawPath(),
+                                  "query", req.query().rawValue(),
+                                  "headers", headers,
+                                  "bodyLength", body.length)));
+                    })
                 .post(
                     "/api/citizens/echo",
                     (req, res) -> {

@@ -70,7 +70,7 @@ class NodeLoggingTest {
     assertThat(answered.get("level").asText()).isEqualTo("FINE");
     assertThat(answered.get("logger").asText()).isEqualTo("org.openlgsp.edge.Edge");
     assertThat(answered.get("timestamp").asText()).isNotEmpty();
-    assertThat(answered.get("message").asText()).contains("answered 401");
+    assertThat(answered.get("message").asText()).contains("answered 400");
     assertThat(text()).doesNotContain(TOKEN).doesNotContain(PIN).doesNotContain(PERSONAL_ID);
   }
 
@@ -79,7 +79,7 @@ class NodeLoggingTest {
     int port = start("logging: {level: FINE}\n");
     send(port, "req-text-1");
     await().atMost(Duration.ofSeconds(10)).until(() -> text().contains("answered"));
-    assertThat(text()).contains("answered 401").doesNotStartWith("{");
+    assertThat(text()).contains("answered 400").doesNotStartWith("{");
     assertThat(text()).doesNotContain(TOKEN).doesNotContain(PIN).doesNotContain(PERSONAL_ID);
   }
 
@@ -135,7 +135,7 @@ class NodeLoggingTest {
                   .header("X-Road-UserId", PERSONAL_ID)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(answer.statusCode()).isEqualTo(401);
+      assertThat(answer.statusCode()).isEqualTo(400); // X-Road's status for a client's fault
       assertThat(answer.headers().firstValue("X-Request-Id")).hasValue(requestId);
     }
   }

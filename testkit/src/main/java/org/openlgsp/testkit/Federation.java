@@ -897,6 +897,8 @@ public final class Federation implements AutoCloseable {
     HttpClientRequest request =
         http.get(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen)
             .header(HeaderNames.AUTHORIZATION, "Bearer " + portalToken())
+            // refusals as problem details, so callers can check OpenLGSP's statuses and codes
+            .header(HeaderNames.ACCEPT, "application/problem+json")
             .header(HeaderNames.create("X-Road-Client"), PORTAL.toString())
             .header(HeaderNames.create("X-Road-UserId"), "VN072090000001");
     if (!issue.isEmpty()) {

@@ -62,6 +62,7 @@ class GatewayBodyLimitTest {
                             + Federation.CITIZEN_SERVICE
                             + "/citizens/verify"))
                 .header("Authorization", "Bearer " + fed.portalToken())
+                .header("Accept", "application/problem+json") // OpenLGSP's 413
                 .header("X-Road-Client", Federation.PORTAL.toString())
                 .header("X-Road-UserId", "VN072090000001")
                 .header("X-Road-Issue", "HS-2026-000123")

@@ -11,4 +11,15 @@ import org.openlgsp.core.LgspException;
 public interface ErrorWriter {
   /** The answer for {@code failure}, whose detail is already safe to show the caller. */
   ErrorResponse render(LgspException failure);
+
+  /**
+   * The answer for {@code failure} to a request for {@code path} (raw, without the query; {@code
+   * ""} when the request line could not be read) whose {@code Accept} header values, joined by
+   * commas, are {@code accept} ({@code ""} when it sent none). A listener whose clients choose
+   * their error format (the gateway's X-Road r1 API) overrides this; by default the format does not
+   * depend on the request.
+   */
+  default ErrorResponse render(LgspException failure, String path, String accept) {
+    return render(failure);
+  }
 }
