@@ -26,7 +26,7 @@ public enum ErrorCode {
   CLIENT_UNKNOWN("client.unknown", 403, "Server.ServerProxy.UnknownMember", "Unknown client"),
   SERVICE_UNKNOWN("service.unknown", 404, "Server.ClientProxy.UnknownService", "Unknown service"),
   SECURITY_SERVER_INVALID(
-      "security_server.invalid",
+      "request.security_server_invalid",
       400,
       "Server.ClientProxy.InvalidSecurityServer",
       "X-Road-Security-Server names no gateway serving the service"),
