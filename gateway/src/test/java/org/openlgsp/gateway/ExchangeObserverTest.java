@@ -35,6 +35,8 @@ class ExchangeObserverTest {
   HttpResponse<String> get(String token) throws Exception {
     return net.http.send(
         HttpRequest.newBuilder(URI.create(net.clientHttp() + PATH + "?detail=full"))
+            .header("Accept", "application/problem+json") // OpenLGSP statuses.header("Accept",
+            // "application/problem+json") // OpenLGSP statuses
             .header("Authorization", "Bearer " + token)
             .header("X-Road-Client", TwoGateways.PORTAL.toString())
             .header("X-Road-Id", "msg-1")

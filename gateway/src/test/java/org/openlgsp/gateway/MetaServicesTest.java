@@ -66,6 +66,8 @@ class MetaServicesTest {
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(net.clientHttp() + path))
+            .header("Accept", "application/problem+json") // OpenLGSP statuses.header("Accept",
+            // "application/problem+json") // OpenLGSP statuses
             .header("Authorization", "Bearer " + net.token());
     if (client != null) {
       b.header("X-Road-Client", client);
@@ -271,6 +273,8 @@ class MetaServicesTest {
     HttpResponse<String> r =
         net.http.send(
             HttpRequest.newBuilder(URI.create(net.clientHttp() + PROVIDER + "listMethods"))
+                .header("Accept", "application/problem+json") // OpenLGSP statuses.header("Accept",
+                // "application/problem+json") // OpenLGSP statuses
                 .header("X-Road-Client", TwoGateways.PORTAL.toString())
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -85,6 +85,8 @@ class SourceAddressAuthenticationTest {
   HttpResponse<String> call(String base, String path, String client) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
+            .header("Accept", "application/problem+json") // OpenLGSP statuses.header("Accept",
+            // "application/problem+json") // OpenLGSP statuses
             .header("X-Road-UserId", "VN079090001111")
             .header("X-Road-Issue", "HS-2026-000123");
     if (client != null) {
@@ -143,7 +145,8 @@ class SourceAddressAuthenticationTest {
                 .header("Authorization", "Bearer not-ours")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(foreignToken.statusCode()).isEqualTo(401);
+    // X-Road's format (no Accept): a Client.* type is 400
+    assertThat(foreignToken.statusCode()).isEqualTo(400);
     assertThat(foreignToken.body()).contains("token.invalid"); // as before, outside the list
   }
 
@@ -167,8 +170,10 @@ class SourceAddressAuthenticationTest {
                 .header("X-Road-Client", TwoGateways.PORTAL.toString())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
-    assertThat(r.body()).contains("client.unauthenticated");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400); // X-Road's status for Client.*
+    assertThat(r.body())
+        .contains("client.unauthenticated")
+        .contains("Client.SslAuthenticationFailed");
   }
 
   @Test
