@@ -277,6 +277,37 @@ class EdgeTest {
   }
 
   @Test
+  void badlyFramedBodiesAndTheJsonNullAre400NotIncidents() throws Exception {
+    start();
+    String host = "Host: 127.0.0.1\r\nAuthorization: Bearer " + ALICE + "\r\n";
+    for (String request :
+        List.of(
+            // a chunk size that is not hexadecimal: Helidon's decoder throws NumberFormatException
+            "POST /things HTTP/1.1\r\n"
+                + host
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            // a transfer coding Helidon does not implement: its default answer is an empty 501
+            "POST /things HTTP/1.1\r\n"
+                + host
+                + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            // JSON null binds to no object at all, so no compact constructor can refuse it
+            "POST /things HTTP/1.1\r\n" + host + "Content-Length: 4\r\n\r\nnull")) {
+      RawAnswer a = raw(request);
+      assertThat(a.status()).as(a.toString()).isEqualTo(400);
+      assertThat(a.headers())
+          .as(a.toString())
+          .containsIgnoringCase("content-type: application/problem+json");
+      assertThat(Json.mapper().readValue(a.body(), Map.class).get("code"))
+          .as(a.toString())
+          .isEqualTo("request.malformed");
+      assertThat(a.body())
+          .doesNotContain("java")
+          .doesNotContain("Exception")
+          .doesNotContain("Thing");
+    }
+  }
+
+  @Test
   void aBodyOverTheListenersLimitIsAProblem() throws Exception {
     Edge edge =
         Edge.builder().routes(routes()).authenticator(tokens()).auditLog(audit::add).build();
