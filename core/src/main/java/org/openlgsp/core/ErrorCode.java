@@ -7,6 +7,11 @@ package org.openlgsp.core;
 public enum ErrorCode {
   REQUEST_MALFORMED("request.malformed", 400, "Client.BadRequest", "Malformed request"),
   REQUEST_TOO_LARGE("request.too_large", 413, "Client.InvalidBody", "Request body too large"),
+  PATH_UNSAFE(
+      "request.path_unsafe",
+      400,
+      "Client.BadRequest",
+      "Service path could reach another resource than the one granted"),
   IDENTIFIER_INVALID(
       "identifier.invalid", 400, "Client.InvalidClientIdentifier", "Invalid identifier"),
   PROTOCOL_UNSUPPORTED(

@@ -47,14 +47,14 @@ record R1Target(ServiceId service, String serviceEncoded, String path, String qu
     return query.isEmpty() ? path : path + "?" + query;
   }
 
+  /**
+   * Raw characters first (a client must percent-encode), then what the decoded segments could mean
+   * to a backend ({@link PathSegments}): both sides refuse the same paths before any grant is
+   * matched, so the path forwarded is the one the grant admitted.
+   */
   private static void checkPath(String path) {
-    for (String segment : path.split("/", -1)) {
-      String s = segment.toLowerCase(java.util.Locale.ROOT).replace("%2e", ".");
-      if (s.equals(".") || s.equals("..")) {
-        throw malformed("dot segments are not allowed in the service path");
-      }
-    }
     requireVisibleAscii("service path", path);
+    org.openlgsp.core.PathSegments.decode(path);
   }
 
   private static void checkQuery(String query) {
