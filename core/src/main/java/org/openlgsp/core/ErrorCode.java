@@ -70,6 +70,11 @@ public enum ErrorCode {
       "ledger.unavailable", 503, "Server.ServerProxy.DatabaseError", "Ledger unavailable"),
   ADMIN_UNAUTHENTICATED(
       "admin.unauthenticated", 401, "Client.Unauthorized", "Administrator not authenticated"),
+  AUTHENTICATION_THROTTLED(
+      "authentication.throttled",
+      429,
+      "Client.TooManyRequests",
+      "Too many failed authentications from this address"),
   ADMIN_FORBIDDEN("admin.forbidden", 403, "Client.AccessDenied", "Administrator not allowed"),
   RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),

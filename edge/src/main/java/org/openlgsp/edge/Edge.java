@@ -61,6 +61,7 @@ public final class Edge {
   private final ErrorWriter errorWriter;
   private final long drainOnError;
   private final FailedAuthentications failedAuthentications;
+  private final SourceThrottle throttle;
   private final Clock clock;
 
   private Edge(Builder b) {
@@ -73,6 +74,7 @@ public final class Edge {
     this.failedAuthentications =
         new FailedAuthentications(b.failedAuthenticationsPerMinute, Duration.ofMinutes(1));
     this.clock = b.clock;
+    this.throttle = new SourceThrottle(b.authenticationLimits, b.clock);
   }
 
   public static Builder builder() {
@@ -220,6 +222,25 @@ public final class Edge {
   }
 
   private void serve(Route route, ServerRequest req, ServerResponse res) {
+    String source = req.remotePeer().host();
+    if (checksCredentials(route)) {
+      Optional<Duration> wait = throttle.waitFor(source);
+      if (wait.isPresent()) {
+        // no audit row: the failures that led here were counted, this is not another guess
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+        fail(
+            req,
+            res,
+            Optional.empty(),
+            new LgspException(
+                ErrorCode.AUTHENTICATION_THROTTLED,
+                "too many failed authentications from this address; retry after "
+                    + seconds
+                    + " s"));
+        return;
+      }
+    }
     Principal caller;
     try {
       caller = authenticate(route, req);
@@ -293,8 +314,22 @@ public final class Edge {
         : Principal.anonymous();
   }
 
-  /** Bounded: see {@link FailedAuthentications}. */
+  /**
+   * Routes where a caller can guess credentials: open to roles, or audited public routes whose
+   * handler checks credentials itself (a 401 from it counts as a failed authentication).
+   */
+  private static boolean checksCredentials(Route route) {
+    return route.access() instanceof Access.Roles || route.auditAction().isPresent();
+  }
+
+  /**
+   * Counted per source ({@link SourceThrottle}); audit rows bounded ({@link
+   * FailedAuthentications}).
+   */
   private void refusedAuthentication(Route route, ServerRequest req, LgspException e) {
+    if (checksCredentials(route)) {
+      throttle.failed(req.remotePeer().host());
+    }
     if (route.auditAction().isEmpty()) {
       return;
     }
@@ -429,6 +464,7 @@ public final class Edge {
     private ErrorWriter errorWriter = ProblemWriter.standard();
     private long drainOnError;
     private int failedAuthenticationsPerMinute = 20;
+    private AuthenticationLimits authenticationLimits = AuthenticationLimits.defaults();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -480,6 +516,12 @@ public final class Edge {
         throw new IllegalArgumentException("rows must be >= 0");
       }
       this.failedAuthenticationsPerMinute = rows;
+      return this;
+    }
+
+    /** Failed authentications per source before 429 ({@link AuthenticationLimits#defaults()}). */
+    public Builder authenticationLimits(AuthenticationLimits limits) {
+      this.authenticationLimits = java.util.Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -385,6 +385,61 @@ class EdgeTest {
   }
 
   @Test
+  void aSourceGuessingTokensIsThrottledWith429WhileAnotherSourceIsNot() throws Exception {
+    start(
+        Edge.builder()
+            .routes(routes())
+            .authenticator(tokens())
+            .auditLog(audit::add)
+            .errorWriter(ProblemWriter.withXRoadError())
+            .authenticationLimits(new AuthenticationLimits(5, Duration.ofSeconds(30)))
+            .clock(clock));
+    for (int i = 0; i < 5; i++) {
+      assertThat(call("GET", "/things", null, "guess-" + i).statusCode()).isEqualTo(401);
+    }
+    int rowsAfterGuesses = audit.size();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r = call("POST", "/things", "{\"name\":\"a\"}", "guess-more-" + i);
+      assertProblem(r, ErrorCode.AUTHENTICATION_THROTTLED);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+    }
+    // the right token from the throttled address waits too; the public route does not
+    assertProblem(call("GET", "/things", null, ALICE), ErrorCode.AUTHENTICATION_THROTTLED);
+    assertThat(call("GET", "/hello", null, null).statusCode()).isEqualTo(200);
+    assertThat(audit).hasSize(rowsAfterGuesses); // throttled calls write nothing
+
+    HttpClient elsewhere =
+        HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+    HttpResponse<String> other =
+        elsewhere.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/things"))
+                .header("Authorization", "Bearer " + ALICE)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(call("GET", "/things", null, ALICE).headers().firstValue("Retry-After"))
+        .hasValue("20");
+    clock.advance(Duration.ofSeconds(21));
+    assertThat(call("GET", "/things", null, ALICE).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withNoFailuresAllowedPerSourceThereIsNoThrottling() throws Exception {
+    start(
+        Edge.builder()
+            .routes(routes())
+            .authenticator(tokens())
+            .auditLog(audit::add)
+            .authenticationLimits(new AuthenticationLimits(0, Duration.ofMinutes(1))));
+    for (int i = 0; i < 30; i++) {
+      assertThat(call("GET", "/things", null, "guess-" + i).statusCode()).isEqualTo(401);
+    }
+    assertThat(call("GET", "/things", null, ALICE).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aFailingAuditLogDoesNotChangeTheAnswer() throws Exception {
     start(
         Edge.builder()
