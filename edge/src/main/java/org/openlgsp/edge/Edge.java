@@ -53,6 +53,8 @@ public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
   private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
   private static volatile Optional<Duration> drainOnStop = Optional.empty();
+  private static volatile AuthenticationLimits nodeAuthenticationLimits =
+      AuthenticationLimits.defaults();
   private static volatile SlowClients slowClients = new SlowClients(ReadLimits.defaults());
   private final List<Route> routes;
   private final List<PathMatcher> matchers;
@@ -74,7 +76,9 @@ public final class Edge {
     this.failedAuthentications =
         new FailedAuthentications(b.failedAuthenticationsPerMinute, Duration.ofMinutes(1));
     this.clock = b.clock;
-    this.throttle = new SourceThrottle(b.authenticationLimits, b.clock);
+    this.throttle =
+        new SourceThrottle(
+            Optional.ofNullable(b.authenticationLimits).orElse(nodeAuthenticationLimits), b.clock);
   }
 
   public static Builder builder() {
@@ -138,6 +142,15 @@ public final class Edge {
       throw new IllegalArgumentException("timeout must not be negative");
     }
     drainOnStop = Optional.of(timeout);
+  }
+
+  /**
+   * The failed-authentication limits of every edge built from now on in this process whose builder
+   * sets none; {@link AuthenticationLimits#defaults()} until set. A node sets them once from its
+   * {@code authentication} section before it starts its roles.
+   */
+  public static void authenticationLimits(AuthenticationLimits limits) {
+    nodeAuthenticationLimits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
   /**
@@ -464,7 +477,7 @@ public final class Edge {
     private ErrorWriter errorWriter = ProblemWriter.standard();
     private long drainOnError;
     private int failedAuthenticationsPerMinute = 20;
-    private AuthenticationLimits authenticationLimits = AuthenticationLimits.defaults();
+    private AuthenticationLimits authenticationLimits; // unset: the node's
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -519,7 +532,10 @@ public final class Edge {
       return this;
     }
 
-    /** Failed authentications per source before 429 ({@link AuthenticationLimits#defaults()}). */
+    /**
+     * Failed authentications per source before 429; unset, the node's ({@link
+     * #authenticationLimits(AuthenticationLimits)}).
+     */
     public Builder authenticationLimits(AuthenticationLimits limits) {
       this.authenticationLimits = java.util.Objects.requireNonNull(limits, "limits");
       return this;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.edge.AuthenticationLimits;
 import org.openlgsp.gateway.AdmissionLimits;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
@@ -41,7 +42,8 @@ public record NodeConfig(
     Optional<DocumentsRole> documents,
     Optional<Management> management,
     Shutdown shutdown,
-    Logging logging) {
+    Logging logging,
+    Authentication authentication) {
   static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -55,6 +57,7 @@ public record NodeConfig(
     present(registry, gateway, documents, management);
     shutdown = shutdown == null ? Shutdown.defaults() : shutdown;
     logging = logging == null ? Logging.defaults() : logging;
+    authentication = authentication == null ? Authentication.defaults() : authentication;
     if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty()) {
       throw new IllegalArgumentException(
           "configure at least one role: registry, gateway or documents");
@@ -71,6 +74,7 @@ public record NodeConfig(
         Optional.empty(),
         Optional.empty(),
         null,
+        null,
         null);
   }
 
@@ -82,6 +86,7 @@ public record NodeConfig(
         Optional.of(role),
         Optional.empty(),
         Optional.empty(),
+        null,
         null,
         null);
   }
@@ -95,6 +100,7 @@ public record NodeConfig(
         Optional.of(role),
         Optional.empty(),
         null,
+        null,
         null);
   }
 
@@ -107,7 +113,8 @@ public record NodeConfig(
         documents,
         Optional.of(new Management(host, port)),
         shutdown,
-        logging);
+        logging,
+        authentication);
   }
 
   /**
@@ -125,6 +132,38 @@ public record NodeConfig(
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port out of range: " + port);
       }
+    }
+  }
+
+  /**
+   * Guessing credentials: after {@code failuresPerSource} failed authentications from one address
+   * within {@code window}, every listener of the node answers that address's calls needing
+   * credentials ({@code POST /token}, admin and auditor tokens) with 429 {@code
+   * authentication.throttled} and {@code Retry-After} until the window ends. Defaults: {@link
+   * AuthenticationLimits#defaults()}.
+   *
+   * @param failuresPerSource default 10; 0 turns throttling off
+   * @param window default one minute
+   */
+  public record Authentication(Integer failuresPerSource, Duration window) {
+    public Authentication {
+      AuthenticationLimits d = AuthenticationLimits.defaults();
+      failuresPerSource = failuresPerSource == null ? d.failuresPerSource() : failuresPerSource;
+      window = window == null ? d.window() : window;
+      limits(failuresPerSource, window); // validates
+    }
+
+    public static Authentication defaults() {
+      return new Authentication(null, null);
+    }
+
+    /** As the edge takes them. */
+    public AuthenticationLimits limits() {
+      return limits(failuresPerSource, window);
+    }
+
+    private static AuthenticationLimits limits(int failures, Duration window) {
+      return new AuthenticationLimits(failures, window);
     }
   }
 
