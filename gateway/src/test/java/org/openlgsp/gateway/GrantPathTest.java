@@ -101,7 +101,9 @@ class GrantPathTest {
             + token
             + "\r\nX-Road-Client: "
             + TwoGateways.PORTAL
-            + "\r\nX-Road-Issue: HS-2026-000123\r\n\r\n";
+            + "\r\nX-Road-Issue: HS-2026-000123\r\n"
+            // OpenLGSP's statuses whatever the default r1 error format
+            + "Accept: application/problem+json\r\n\r\n";
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
