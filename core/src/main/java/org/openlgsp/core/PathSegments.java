@@ -43,6 +43,29 @@ public final class PathSegments {
     return List.copyOf(out);
   }
 
+  /** Whether {@code rawPath} is safe in the sense above; a malformed one is not. */
+  public static boolean isSafe(String rawPath) {
+    try {
+      decode(rawPath);
+      return true;
+    } catch (LgspException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Refuses only what is malformed (a percent-encoding that is not one, bytes that are not UTF-8),
+   * for a path that may still be unsafe: what a service taking raw paths gets.
+   *
+   * @throws LgspException {@code request.malformed}
+   */
+  public static void requireWellFormed(String rawPath) {
+    String trimmed = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+    for (String raw : trimmed.split("/", -1)) {
+      percentDecode(raw);
+    }
+  }
+
   private static void requireSafe(String s) {
     String beforeParameters = s.indexOf(';') >= 0 ? s.substring(0, s.indexOf(';')) : s;
     if (beforeParameters.equals(".") || beforeParameters.equals("..")) {

@@ -48,13 +48,13 @@ record R1Target(ServiceId service, String serviceEncoded, String path, String qu
   }
 
   /**
-   * Raw characters first (a client must percent-encode), then what the decoded segments could mean
-   * to a backend ({@link PathSegments}): both sides refuse the same paths before any grant is
-   * matched, so the path forwarded is the one the grant admitted.
+   * Raw characters (a client must percent-encode) and well-formed percent-encoding; what the
+   * decoded segments could mean to a backend is the grant matcher's question ({@link
+   * GrantMatcher}), as a service may take such paths.
    */
   private static void checkPath(String path) {
     requireVisibleAscii("service path", path);
-    org.openlgsp.core.PathSegments.decode(path);
+    org.openlgsp.core.PathSegments.requireWellFormed(path);
   }
 
   private static void checkQuery(String query) {

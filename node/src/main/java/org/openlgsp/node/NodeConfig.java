@@ -503,7 +503,8 @@ public record NodeConfig(
       Optional<AdmissionLimits> limits,
       List<LocalSystemEntry> localSystems,
       Optional<RevocationSettings> revocation,
-      LedgerSettings ledger) {
+      LedgerSettings ledger,
+      List<String> rawPathServices) {
     public GatewayRole {
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);
@@ -528,6 +529,7 @@ public record NodeConfig(
       }
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
+      rawPathServices = rawPathServices == null ? List.of() : List.copyOf(rawPathServices);
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -539,7 +541,52 @@ public record NodeConfig(
           directoryCache,
           replayWindow,
           maxBodyBytes,
-          limits);
+          limits,
+          rawPathServices);
+    }
+
+    /** A role whose services all have their paths checked (no {@code rawPathServices}). */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          List.of());
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
@@ -554,7 +601,8 @@ public record NodeConfig(
           directoryCache,
           replayWindow,
           maxBodyBytes,
-          limits);
+          limits,
+          rawPathServices);
     }
 
     private static GatewayOptions options(
@@ -567,8 +615,20 @@ public record NodeConfig(
         Optional<String> directoryCache,
         Optional<Duration> replayWindow,
         Optional<Long> maxBodyBytes,
-        Optional<AdmissionLimits> limits) {
+        Optional<AdmissionLimits> limits,
+        List<String> rawPathServices) {
       GatewayOptions d = GatewayOptions.defaults(NodeId.parse(node));
+      java.util.Set<org.openlgsp.core.ServiceId> raw = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < rawPathServices.size(); i++) {
+        try {
+          raw.add(org.openlgsp.core.ServiceId.parse(rawPathServices.get(i)));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "rawPathServices["
+                  + i
+                  + "] is not a service id (INSTANCE/CLASS/MEMBER/SUBSYSTEM/CODE)");
+        }
+      }
       return new GatewayOptions(
           d.node(),
           host.orElse(d.host()),
@@ -581,7 +641,8 @@ public record NodeConfig(
           maxBodyBytes.orElse(d.maxBodyBytes()),
           d.tokenTtl(),
           d.backendTimeout(),
-          limits.orElse(d.limits()));
+          limits.orElse(d.limits()),
+          raw);
     }
   }
 
