@@ -118,7 +118,8 @@ class LgspCommandLineTest {
             g.limits(),
             g.localSystems(),
             g.revocation(),
-            g.ledger()));
+            g.ledger(),
+            g.rawPathServices()));
   }
 
   @Test

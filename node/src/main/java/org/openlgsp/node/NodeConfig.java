@@ -483,6 +483,8 @@ public record NodeConfig(
    *     (default 30 seconds)
    * @param directoryCache file keeping the last valid signed directory across restarts, relative to
    *     the configuration's folder (default {@link GatewayOptions#defaults})
+   * @param rawPathServices ids of services hosted here whose backends take paths otherwise refused
+   *     as {@code request.path_unsafe} ({@link GatewayOptions#rawPathServices}; default none)
    */
   public record GatewayRole(
       String node,
@@ -543,50 +545,6 @@ public record NodeConfig(
           maxBodyBytes,
           limits,
           rawPathServices);
-    }
-
-    /** A role whose services all have their paths checked (no {@code rawPathServices}). */
-    public GatewayRole(
-        String node,
-        Optional<String> host,
-        Optional<Integer> clientTlsPort,
-        Optional<Integer> clientHttpPort,
-        Optional<Integer> peerPort,
-        String database,
-        KeyFiles tls,
-        List<MemberSigning> signing,
-        String registryUrl,
-        List<String> directoryTrust,
-        Duration directoryRefresh,
-        Optional<Duration> directoryGrace,
-        Optional<String> directoryCache,
-        Optional<Duration> replayWindow,
-        Optional<Long> maxBodyBytes,
-        Optional<AdmissionLimits> limits,
-        List<LocalSystemEntry> localSystems,
-        Optional<RevocationSettings> revocation,
-        LedgerSettings ledger) {
-      this(
-          node,
-          host,
-          clientTlsPort,
-          clientHttpPort,
-          peerPort,
-          database,
-          tls,
-          signing,
-          registryUrl,
-          directoryTrust,
-          directoryRefresh,
-          directoryGrace,
-          directoryCache,
-          replayWindow,
-          maxBodyBytes,
-          limits,
-          localSystems,
-          revocation,
-          ledger,
-          List.of());
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
