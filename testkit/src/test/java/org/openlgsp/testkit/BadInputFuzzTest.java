@@ -232,6 +232,43 @@ class BadInputFuzzTest {
                 "null"));
       }
     }
+    // certificates that are not: empty, not base64, base64 of no DER, a CSR in place of one
+    List<String> notCertificates =
+        List.of(
+            "",
+            "AAAA",
+            "!!!!",
+            "-----BEGIN CERTIFICATE-----\\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\\n!!!!\\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\\nMAA=\\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE REQUEST-----\\nMAA=\\n-----END CERTIFICATE REQUEST-----",
+            "-----BEGIN CERTIFICATE-----");
+    for (String cert : notCertificates) {
+      for (String[] route :
+          List.of(
+              new String[] {"/api/v1/trust-anchors", "{\"certificate\": \"" + cert + "\"}"},
+              new String[] {
+                "/api/v1/members/signing-certificates",
+                "{\"member\": \"VN/GOV/000.00.00.G01\", \"certificate\": \"" + cert + "\"}"
+              },
+              new String[] {
+                "/api/v1/nodes/tls-certificates",
+                "{\"node\": \"VN/GOV/000.00.00.G01/gw1\", \"certificate\": \"" + cert + "\"}"
+              },
+              new String[] {
+                "/api/v1/enrolments",
+                "{\"kind\": \"node-tls\", \"target\": \"x\", \"csr\": \"" + cert + "\"}"
+              })) {
+        cases.add(
+            raw(
+                "admin certificate " + route[0],
+                registry,
+                "POST " + route[0] + " HTTP/1.1",
+                List.of(admin, "Content-Type: application/json"),
+                route[1]));
+      }
+    }
     for (int port : List.of(consumer, registry)) {
       for (String line :
           List.of(
