@@ -103,8 +103,7 @@ final class ConsumerEndpoint {
     Directory.Node node =
         dir.node(provider.node())
             .orElseThrow(() -> unknownService(target, "is hosted by an unknown node"));
-    if (!GrantMatcher.admits(
-        dir.grants(facts.client, service.id()), facts.method, target.path(), true)) {
+    if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
           facts.client + " has no grant for " + facts.method + " on " + service.id());

@@ -18,6 +18,14 @@ final class GrantMatcher {
   private GrantMatcher() {}
 
   /**
+   * As the consumer gateway asks: it cannot see which services the provider lets take raw paths, so
+   * an unsafe path under a grant without path patterns is left to the provider to refuse.
+   */
+  static boolean admits(List<Directory.Grant> grants, String method, String rawPath) {
+    return admits(grants, method, rawPath, true);
+  }
+
+  /**
    * @param rawPaths whether the service takes unsafe paths: on the provider, its gateway's {@code
    *     rawPathServices}; on the consumer, which cannot know, true (the provider decides)
    * @throws LgspException {@code request.path_unsafe} as above
