@@ -118,8 +118,7 @@ class LgspCommandLineTest {
             g.limits(),
             g.localSystems(),
             g.revocation(),
-            g.ledger(),
-            g.rawPathServices()));
+            g.ledger()));
   }
 
   @Test

@@ -616,8 +616,7 @@ public final class Federation implements AutoCloseable {
                     new NodeConfig.RevocationSettings(
                         List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5)))
                 : Optional.empty(),
-            ledgerSettings(),
-            List.of()));
+            ledgerSettings()));
   }
 
   /**
