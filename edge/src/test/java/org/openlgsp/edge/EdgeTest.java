@@ -94,13 +94,17 @@ class EdgeTest {
   }
 
   void start() {
-    start(
-        Edge.builder()
-            .routes(routes())
-            .authenticator(tokens())
-            .auditLog(audit::add)
-            .errorWriter(ProblemWriter.withXRoadError())
-            .clock(clock));
+    start(standard());
+  }
+
+  /** The test's edge: its routes, tokens, audit list, X-Road-Error header and movable clock. */
+  Edge.Builder standard() {
+    return Edge.builder()
+        .routes(routes())
+        .authenticator(tokens())
+        .auditLog(audit::add)
+        .errorWriter(ProblemWriter.withXRoadError())
+        .clock(clock);
   }
 
   @AfterEach
@@ -386,14 +390,7 @@ class EdgeTest {
 
   @Test
   void aSourceGuessingTokensIsThrottledWith429WhileAnotherSourceIsNot() throws Exception {
-    start(
-        Edge.builder()
-            .routes(routes())
-            .authenticator(tokens())
-            .auditLog(audit::add)
-            .errorWriter(ProblemWriter.withXRoadError())
-            .authenticationLimits(new AuthenticationLimits(5, Duration.ofSeconds(30)))
-            .clock(clock));
+    start(standard().authenticationLimits(new AuthenticationLimits(5, Duration.ofSeconds(30))));
     for (int i = 0; i < 5; i++) {
       assertThat(call("GET", "/things", null, "guess-" + i).statusCode()).isEqualTo(401);
     }
