@@ -201,7 +201,8 @@ class BadInputFuzzTest {
   }
 
   private List<Case> fixedCases(int consumer, int registry) {
-    String auth = "Authorization: Bearer " + token + "\r\nX-Road-Client: " + Federation.PORTAL;
+    String auth = "Authorization: Bearer " + token;
+    String client = "X-Road-Client: " + Federation.PORTAL;
     String admin = "Authorization: Bearer " + fed.adminToken();
     List<Case> cases = new ArrayList<>();
     for (String ct : List.of(";;;=", "", "a/b; c", "\u0001")) {
@@ -210,7 +211,7 @@ class BadInputFuzzTest {
               "r1 content-type " + ct,
               consumer,
               "POST " + SERVICE + "/citizens/verify HTTP/1.1",
-              List.of(auth, "Content-Type: " + ct),
+              List.of(auth, client, "X-Road-Issue: HS-2026-000123", "Content-Type: " + ct),
               "{}"));
     }
     cases.add(
