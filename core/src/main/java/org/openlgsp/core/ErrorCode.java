@@ -7,6 +7,11 @@ package org.openlgsp.core;
 public enum ErrorCode {
   REQUEST_MALFORMED("request.malformed", 400, "Client.BadRequest", "Malformed request"),
   REQUEST_TOO_LARGE("request.too_large", 413, "Client.InvalidBody", "Request body too large"),
+  PATH_UNSAFE(
+      "request.path_unsafe",
+      400,
+      "Client.BadRequest",
+      "Service path could reach another resource than the one granted"),
   IDENTIFIER_INVALID(
       "identifier.invalid", 400, "Client.InvalidClientIdentifier", "Invalid identifier"),
   PROTOCOL_UNSUPPORTED(
@@ -70,6 +75,11 @@ public enum ErrorCode {
       "ledger.unavailable", 503, "Server.ServerProxy.DatabaseError", "Ledger unavailable"),
   ADMIN_UNAUTHENTICATED(
       "admin.unauthenticated", 401, "Client.Unauthorized", "Administrator not authenticated"),
+  AUTHENTICATION_THROTTLED(
+      "authentication.throttled",
+      429,
+      "Client.TooManyRequests",
+      "Too many failed authentications from this address"),
   ADMIN_FORBIDDEN("admin.forbidden", 403, "Client.AccessDenied", "Administrator not allowed"),
   RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),

@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * A path a grant admits, below the service: literal segments, {@code *} for any one segment and a
- * final {@code **} for any rest. Paths are compared raw (still percent-encoded) segment by segment,
- * so an encoded slash can never widen a match. {@code /} alone (no segments) admits only the
- * service's root.
+ * final {@code **} for any rest. Paths are compared segment by segment after decoding each once
+ * ({@link PathSegments}), so {@code %63itizens} is {@code citizens}; a path {@link PathSegments}
+ * refuses (encoded slash, dot-segment, double encoding...) matches no pattern, and {@code *} never
+ * matches an empty segment. {@code /} alone (no segments) admits only the service's root.
  */
 public record PathPattern(List<String> segments) {
   private static final int MAX_LENGTH = 512;
@@ -51,22 +52,35 @@ public record PathPattern(List<String> segments) {
 
   /** Whether {@code rawPath} (below the service, still percent-encoded) is admitted. */
   public boolean matches(String rawPath) {
-    String[] path = split(rawPath);
-    for (int i = 0; i < segments.size(); i++) {
-      String p = segments.get(i);
-      if (p.equals("**") && i == segments.size() - 1) {
+    List<String> path;
+    List<String> literal;
+    try {
+      path = PathSegments.decode(rawPath);
+      literal = segments.stream().map(PathPattern::decodedLiteral).toList();
+    } catch (LgspException unsafeOrMalformed) {
+      return false;
+    }
+    for (int i = 0; i < literal.size(); i++) {
+      String p = literal.get(i);
+      if (p.equals("**") && i == literal.size() - 1) {
         return true;
       }
-      if (i >= path.length || !(p.equals("*") || p.equals(path[i]))) {
+      if (i >= path.size()) {
+        return false;
+      }
+      boolean admitted = p.equals("*") ? !path.get(i).isEmpty() : p.equals(path.get(i));
+      if (!admitted) {
         return false;
       }
     }
-    return segments.size() == path.length;
+    return literal.size() == path.size();
   }
 
-  private static String[] split(String path) {
-    String trimmed = path.startsWith("/") ? path.substring(1) : path;
-    return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+  /** A pattern segment as a path segment is compared: wildcards as they are, literals decoded. */
+  private static String decodedLiteral(String segment) {
+    return segment.equals("*") || segment.equals("**")
+        ? segment
+        : PathSegments.decode("/" + segment).getFirst();
   }
 
   @JsonValue

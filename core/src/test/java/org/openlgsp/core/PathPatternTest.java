@@ -53,8 +53,19 @@ class PathPatternTest {
     "/*, /, false",
     "/, /, true",
     "/, '', true",
+    "/citizens/*, /citizens/, false",
+    "/citizens/*/cards, /citizens//cards, false",
+    "/citizens/*, /%63itizens/1, true",
+    "/citizens/*, /citizens/..%2fhouseholds, false",
+    "/citizens/*, /citizens/%2e%2e%2fhouseholds, false",
+    "/citizens/*, /citizens/%252e%252e%252fhouseholds, false",
+    "/citizens/*, /citizens/..%5chouseholds, false",
+    "/citizens/*, /citizens/a%00, false",
+    "/citizens/**, /citizens/%2e%2e/households, false",
+    "/citizens/**, /citizens/..;/households, false",
+    "/citizens/*, /citizens/%zz, false",
   })
-  void patternsMatchWholeRawSegments(String pattern, String path, boolean expected) {
+  void patternsMatchWholeDecodedSegments(String pattern, String path, boolean expected) {
     assertThat(PathPattern.parse(pattern).matches(path)).isEqualTo(expected);
   }
 }

@@ -261,7 +261,7 @@ public final class AxisServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "body must be {\"url\": \"...\"}");
     }
-    if (w.url() == null) {
+    if (w == null || w.url() == null) { // the JSON null binds to no object at all
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "url is required");
     }
     axis.webhook(caller(c), Optional.of(w.url()));

@@ -266,6 +266,11 @@ class AxisServerTest {
               "{\"url\": \"ftp://x\"}".getBytes(StandardCharsets.UTF_8));
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(json(bad).get("code").asText()).isEqualTo("request.malformed");
+      HttpResponse<byte[]> none =
+          send(
+              "PUT", "/edoc/v1/webhook", DEPARTMENT_TOKEN, "null".getBytes(StandardCharsets.UTF_8));
+      assertThat(none.statusCode()).isEqualTo(400); // the JSON null: no object, not a 500
+      assertThat(json(none).get("code").asText()).isEqualTo("request.malformed");
       assertThat(send("DELETE", "/edoc/v1/webhook", DEPARTMENT_TOKEN, null).statusCode())
           .isEqualTo(204);
       byte[] later = DocumentAxisTest.signed(TestKeys.document("306"), key);

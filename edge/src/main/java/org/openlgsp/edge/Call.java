@@ -71,11 +71,16 @@ public final class Call {
       throw new LgspException(
           ErrorCode.REQUEST_TOO_LARGE, "request body exceeds " + maxBytes + " bytes");
     }
+    T value;
     try {
-      return Json.mapper().readValue(raw, type);
+      value = Json.mapper().readValue(raw, type);
     } catch (IOException e) {
       throw Failures.fromJson(e);
     }
+    if (value == null) { // the body `null`, or an empty one: no object to validate
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "request body must be a JSON object");
+    }
+    return value;
   }
 
   /** A query parameter the route requires: {@code request.malformed} when it is absent. */

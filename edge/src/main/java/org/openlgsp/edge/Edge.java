@@ -53,6 +53,8 @@ public final class Edge {
   private static final Logger LOG = Logger.getLogger(Edge.class.getName());
   private static final String UNAUTHENTICATED_ACTOR = "unauthenticated";
   private static volatile Optional<Duration> drainOnStop = Optional.empty();
+  private static volatile AuthenticationLimits nodeAuthenticationLimits =
+      AuthenticationLimits.defaults();
   private static volatile SlowClients slowClients = new SlowClients(ReadLimits.defaults());
   private final List<Route> routes;
   private final List<PathMatcher> matchers;
@@ -61,6 +63,7 @@ public final class Edge {
   private final ErrorWriter errorWriter;
   private final long drainOnError;
   private final FailedAuthentications failedAuthentications;
+  private final SourceThrottle throttle;
   private final Clock clock;
 
   private Edge(Builder b) {
@@ -73,6 +76,9 @@ public final class Edge {
     this.failedAuthentications =
         new FailedAuthentications(b.failedAuthenticationsPerMinute, Duration.ofMinutes(1));
     this.clock = b.clock;
+    this.throttle =
+        new SourceThrottle(
+            Optional.ofNullable(b.authenticationLimits).orElse(nodeAuthenticationLimits), b.clock);
   }
 
   public static Builder builder() {
@@ -136,6 +142,15 @@ public final class Edge {
       throw new IllegalArgumentException("timeout must not be negative");
     }
     drainOnStop = Optional.of(timeout);
+  }
+
+  /**
+   * The failed-authentication limits of every edge built from now on in this process whose builder
+   * sets none; {@link AuthenticationLimits#defaults()} until set. A node sets them once from its
+   * {@code authentication} section before it starts its roles.
+   */
+  public static void authenticationLimits(AuthenticationLimits limits) {
+    nodeAuthenticationLimits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
   /**
@@ -220,6 +235,25 @@ public final class Edge {
   }
 
   private void serve(Route route, ServerRequest req, ServerResponse res) {
+    String source = req.remotePeer().host();
+    if (checksCredentials(route)) {
+      Optional<Duration> wait = throttle.waitFor(source);
+      if (wait.isPresent()) {
+        // no audit row: the failures that led here were counted, this is not another guess
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+        fail(
+            req,
+            res,
+            Optional.empty(),
+            new LgspException(
+                ErrorCode.AUTHENTICATION_THROTTLED,
+                "too many failed authentications from this address; retry after "
+                    + seconds
+                    + " s"));
+        return;
+      }
+    }
     Principal caller;
     try {
       caller = authenticate(route, req);
@@ -293,8 +327,22 @@ public final class Edge {
         : Principal.anonymous();
   }
 
-  /** Bounded: see {@link FailedAuthentications}. */
+  /**
+   * Routes where a caller can guess credentials: open to roles, or audited public routes whose
+   * handler checks credentials itself (a 401 from it counts as a failed authentication).
+   */
+  private static boolean checksCredentials(Route route) {
+    return route.access() instanceof Access.Roles || route.auditAction().isPresent();
+  }
+
+  /**
+   * Counted per source ({@link SourceThrottle}); audit rows bounded ({@link
+   * FailedAuthentications}).
+   */
   private void refusedAuthentication(Route route, ServerRequest req, LgspException e) {
+    if (checksCredentials(route)) {
+      throttle.failed(req.remotePeer().host());
+    }
     if (route.auditAction().isEmpty()) {
       return;
     }
@@ -436,6 +484,7 @@ public final class Edge {
     private ErrorWriter errorWriter = ProblemWriter.standard();
     private long drainOnError;
     private int failedAuthenticationsPerMinute = 20;
+    private AuthenticationLimits authenticationLimits; // unset: the node's
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -487,6 +536,15 @@ public final class Edge {
         throw new IllegalArgumentException("rows must be >= 0");
       }
       this.failedAuthenticationsPerMinute = rows;
+      return this;
+    }
+
+    /**
+     * Failed authentications per source before 429; unset, the node's ({@link
+     * #authenticationLimits(AuthenticationLimits)}).
+     */
+    public Builder authenticationLimits(AuthenticationLimits limits) {
+      this.authenticationLimits = java.util.Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -57,6 +57,9 @@ public final class Failures {
       case 431 ->
           new LgspException(ErrorCode.REQUEST_TOO_LARGE, "request header section too large");
       case 505 -> new LgspException(ErrorCode.REQUEST_MALFORMED, "HTTP version not supported");
+      // Helidon's 501 is for a Transfer-Encoding it does not implement (e.g. "gzip, chunked"):
+      // what the client sent, so a 400 like any other framing it got wrong
+      case 501 -> new LgspException(ErrorCode.REQUEST_MALFORMED, "transfer encoding not supported");
       default ->
           status < 500
               ? new LgspException(ErrorCode.REQUEST_MALFORMED, "request could not be parsed")

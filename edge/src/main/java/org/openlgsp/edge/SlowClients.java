@@ -135,6 +135,8 @@ final class SlowClients implements Http1ConnectionListener {
         int b = super.read();
         end(b < 0 ? 0 : 1);
         return b;
+      } catch (RuntimeException e) {
+        throw unreadable(e);
       } finally {
         reader = null;
       }
@@ -147,9 +149,27 @@ final class SlowClients implements Http1ConnectionListener {
         int n = super.read(buf, off, len);
         end(Math.max(0, n));
         return n;
+      } catch (RuntimeException e) {
+        throw unreadable(e);
       } finally {
         reader = null;
       }
+    }
+
+    /**
+     * Helidon's body decoder throws unchecked exceptions for a body the client framed wrongly (a
+     * chunk size that is not hexadecimal: {@code NumberFormatException}): the client's fault, not
+     * an incident. Our own refusals (e.g. a limit) pass as they are.
+     */
+    private RuntimeException unreadable(RuntimeException e) {
+      if (e instanceof org.openlgsp.core.LgspException
+          || e instanceof io.helidon.http.HttpException
+          || e instanceof io.helidon.http.RequestException) {
+        return e;
+      }
+      return new org.openlgsp.core.LgspException(
+          org.openlgsp.core.ErrorCode.REQUEST_MALFORMED,
+          "request body could not be read (malformed chunked encoding)");
     }
 
     // Never clears the thread's interrupt status: an interrupted virtual thread's next socket

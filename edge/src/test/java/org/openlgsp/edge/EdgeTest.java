@@ -94,13 +94,17 @@ class EdgeTest {
   }
 
   void start() {
-    start(
-        Edge.builder()
-            .routes(routes())
-            .authenticator(tokens())
-            .auditLog(audit::add)
-            .errorWriter(ProblemWriter.withXRoadError())
-            .clock(clock));
+    start(standard());
+  }
+
+  /** The test's edge: its routes, tokens, audit list, X-Road-Error header and movable clock. */
+  Edge.Builder standard() {
+    return Edge.builder()
+        .routes(routes())
+        .authenticator(tokens())
+        .auditLog(audit::add)
+        .errorWriter(ProblemWriter.withXRoadError())
+        .clock(clock);
   }
 
   @AfterEach
@@ -327,6 +331,37 @@ class EdgeTest {
   }
 
   @Test
+  void badlyFramedBodiesAndTheJsonNullAre400NotIncidents() throws Exception {
+    start();
+    String host = "Host: 127.0.0.1\r\nAuthorization: Bearer " + ALICE + "\r\n";
+    for (String request :
+        List.of(
+            // a chunk size that is not hexadecimal: Helidon's decoder throws NumberFormatException
+            "POST /things HTTP/1.1\r\n"
+                + host
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            // a transfer coding Helidon does not implement: its default answer is an empty 501
+            "POST /things HTTP/1.1\r\n"
+                + host
+                + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            // JSON null binds to no object at all, so no compact constructor can refuse it
+            "POST /things HTTP/1.1\r\n" + host + "Content-Length: 4\r\n\r\nnull")) {
+      RawAnswer a = raw(request);
+      assertThat(a.status()).as(a.toString()).isEqualTo(400);
+      assertThat(a.headers())
+          .as(a.toString())
+          .containsIgnoringCase("content-type: application/problem+json");
+      assertThat(Json.mapper().readValue(a.body(), Map.class).get("code"))
+          .as(a.toString())
+          .isEqualTo("request.malformed");
+      assertThat(a.body())
+          .doesNotContain("java")
+          .doesNotContain("Exception")
+          .doesNotContain("Thing");
+    }
+  }
+
+  @Test
   void aBodyOverTheListenersLimitIsAProblem() throws Exception {
     Edge edge =
         Edge.builder().routes(routes()).authenticator(tokens()).auditLog(audit::add).build();
@@ -401,6 +436,54 @@ class EdgeTest {
     assertThat(audit.get(3).action()).isEqualTo("authentication.failures");
     assertThat(audit.get(3).detail()).startsWith("7 further failed authentications");
     assertThat(audit.get(4).actor()).isEqualTo("alice");
+  }
+
+  @Test
+  void aSourceGuessingTokensIsThrottledWith429WhileAnotherSourceIsNot() throws Exception {
+    start(standard().authenticationLimits(new AuthenticationLimits(5, Duration.ofSeconds(30))));
+    for (int i = 0; i < 5; i++) {
+      assertThat(call("GET", "/things", null, "guess-" + i).statusCode()).isEqualTo(401);
+    }
+    int rowsAfterGuesses = audit.size();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r = call("POST", "/things", "{\"name\":\"a\"}", "guess-more-" + i);
+      assertProblem(r, ErrorCode.AUTHENTICATION_THROTTLED);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+    }
+    // the right token from the throttled address waits too; the public route does not
+    assertProblem(call("GET", "/things", null, ALICE), ErrorCode.AUTHENTICATION_THROTTLED);
+    assertThat(call("GET", "/hello", null, null).statusCode()).isEqualTo(200);
+    assertThat(audit).hasSize(rowsAfterGuesses); // throttled calls write nothing
+
+    HttpClient elsewhere =
+        HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+    HttpResponse<String> other =
+        elsewhere.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/things"))
+                .header("Authorization", "Bearer " + ALICE)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(call("GET", "/things", null, ALICE).headers().firstValue("Retry-After"))
+        .hasValue("20");
+    clock.advance(Duration.ofSeconds(21));
+    assertThat(call("GET", "/things", null, ALICE).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withNoFailuresAllowedPerSourceThereIsNoThrottling() throws Exception {
+    start(
+        Edge.builder()
+            .routes(routes())
+            .authenticator(tokens())
+            .auditLog(audit::add)
+            .authenticationLimits(new AuthenticationLimits(0, Duration.ofMinutes(1))));
+    for (int i = 0; i < 30; i++) {
+      assertThat(call("GET", "/things", null, "guess-" + i).statusCode()).isEqualTo(401);
+    }
+    assertThat(call("GET", "/things", null, ALICE).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -22,6 +22,10 @@ import org.openlgsp.core.NodeId;
  * @param tokenTtl lifetime of bearer tokens issued by {@code POST /token}
  * @param backendTimeout read timeout towards backends and peer gateways
  * @param limits how much work the gateway takes on at once
+ * @param rawPathServices services hosted here whose backends take paths the gateway otherwise
+ *     refuses as {@code request.path_unsafe} (encoded {@code /} or {@code \}, dot-segments, control
+ *     characters, double encoding), when a grant without path patterns admits the call; none by
+ *     default
  */
 public record GatewayOptions(
     NodeId node,
@@ -35,10 +39,12 @@ public record GatewayOptions(
     long maxBodyBytes,
     Duration tokenTtl,
     Duration backendTimeout,
-    AdmissionLimits limits) {
+    AdmissionLimits limits,
+    java.util.Set<org.openlgsp.core.ServiceId> rawPathServices) {
 
   public GatewayOptions {
     Objects.requireNonNull(limits, "limits");
+    rawPathServices = java.util.Set.copyOf(rawPathServices);
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(host, "host");
     requirePort("clientTlsPort", clientTlsPort, false);
@@ -76,7 +82,8 @@ public record GatewayOptions(
         10L * 1024 * 1024,
         Duration.ofHours(1),
         Duration.ofSeconds(30),
-        AdmissionLimits.defaults());
+        AdmissionLimits.defaults(),
+        java.util.Set.of());
   }
 
   public GatewayOptions withClientHttpPort(int port) {
@@ -92,7 +99,8 @@ public record GatewayOptions(
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        limits);
+        limits,
+        rawPathServices);
   }
 
   /** These options listening on {@code address} ({@code ::} for every IPv6 and IPv4 address). */
@@ -109,7 +117,8 @@ public record GatewayOptions(
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        limits);
+        limits,
+        rawPathServices);
   }
 
   public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
@@ -125,7 +134,8 @@ public record GatewayOptions(
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        limits);
+        limits,
+        rawPathServices);
   }
 
   public GatewayOptions withMaxBodyBytes(long bytes) {
@@ -141,7 +151,8 @@ public record GatewayOptions(
         bytes,
         tokenTtl,
         backendTimeout,
-        limits);
+        limits,
+        rawPathServices);
   }
 
   public GatewayOptions withDirectoryGrace(Duration grace) {
@@ -157,7 +168,8 @@ public record GatewayOptions(
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        limits);
+        limits,
+        rawPathServices);
   }
 
   public GatewayOptions withLimits(AdmissionLimits newLimits) {
@@ -173,7 +185,25 @@ public record GatewayOptions(
         maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        newLimits);
+        newLimits,
+        rawPathServices);
+  }
+
+  public GatewayOptions withRawPathServices(java.util.Set<org.openlgsp.core.ServiceId> services) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        directoryCache,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        limits,
+        services);
   }
 
   private static void requirePort(String name, int port, boolean mayBeDisabled) {

@@ -119,7 +119,11 @@ final class ProviderEndpoint {
               "request id " + facts.requestId + " was already used by " + client);
         }
         Directory.Service service = localService(dir, target);
-        if (!GrantMatcher.admits(dir.grants(client, service.id()), facts.method, target.path())) {
+        if (!GrantMatcher.admits(
+            dir.grants(client, service.id()),
+            facts.method,
+            target.path(),
+            ctx.options().rawPathServices().contains(service.id()))) {
           throw new LgspException(
               ErrorCode.ACCESS_DENIED,
               client + " has no grant for " + facts.method + " on " + service.id());

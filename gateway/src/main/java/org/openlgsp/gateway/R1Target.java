@@ -47,14 +47,14 @@ record R1Target(ServiceId service, String serviceEncoded, String path, String qu
     return query.isEmpty() ? path : path + "?" + query;
   }
 
+  /**
+   * Raw characters (a client must percent-encode) and well-formed percent-encoding; what the
+   * decoded segments could mean to a backend is the grant matcher's question ({@link
+   * GrantMatcher}), as a service may take such paths.
+   */
   private static void checkPath(String path) {
-    for (String segment : path.split("/", -1)) {
-      String s = segment.toLowerCase(java.util.Locale.ROOT).replace("%2e", ".");
-      if (s.equals(".") || s.equals("..")) {
-        throw malformed("dot segments are not allowed in the service path");
-      }
-    }
     requireVisibleAscii("service path", path);
+    org.openlgsp.core.PathSegments.requireWellFormed(path);
   }
 
   private static void checkQuery(String query) {

@@ -373,7 +373,7 @@ class GatewayExchangeTest {
             "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/%2e%2e/admin",
             token,
             client),
-        ErrorCode.REQUEST_MALFORMED);
+        ErrorCode.PATH_UNSAFE);
     assertProblem(
         get(net.clientHttp(), "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/unknown/x", token, client),
         ErrorCode.SERVICE_UNKNOWN);

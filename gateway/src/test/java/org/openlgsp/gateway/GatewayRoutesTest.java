@@ -6,6 +6,7 @@ import io.helidon.http.Method;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -160,14 +161,35 @@ class GatewayRoutesTest {
   @Test
   void tokenGrantsAreAuditedUnderTheSystemAndFailedAttemptsAreBounded() throws Exception {
     net.token();
+    // from three addresses, as each is throttled after 10 failures (a 429 writes no row)
     for (int i = 0; i < 23; i++) {
       HttpResponse<String> r =
-          send(
-              "POST",
-              net.clientHttp() + "/token",
-              "grant_type=client_credentials&client_id=portal&client_secret=guess-" + i);
+          HttpClient.newBuilder()
+              .localAddress(java.net.InetAddress.getByName("127.0.0." + (2 + i / 10)))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(net.clientHttp() + "/token"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "grant_type=client_credentials&client_id=portal&client_secret=guess-"
+                                  + i))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertProblem(r, 401, "token.invalid");
     }
+    assertProblem(
+        HttpClient.newBuilder()
+            .localAddress(java.net.InetAddress.getByName("127.0.0.2"))
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(net.clientHttp() + "/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()),
+        429,
+        "authentication.throttled");
     net.clock.advance(Duration.ofSeconds(61));
     net.token();
 

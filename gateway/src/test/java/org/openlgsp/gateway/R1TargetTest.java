@@ -32,8 +32,8 @@ class R1TargetTest {
     "/rest/VN/GOV/000.00.00.G01/S/s, REQUEST_MALFORMED",
     "/r1/VN/GOV/000.00.00.G01/S, IDENTIFIER_INVALID",
     "/r1/VN/GOV/bad/S/s, IDENTIFIER_INVALID",
-    "/r1/VN/GOV/000.00.00.G01/S/s/../x, REQUEST_MALFORMED",
-    "/r1/VN/GOV/000.00.00.G01/S/s/%2E%2E/x, REQUEST_MALFORMED",
+    "/r1/VN/GOV/000.00.00.G01/S/s/a/%zz, REQUEST_MALFORMED",
+    "/r1/VN/GOV/000.00.00.G01/S/s/a/%c3%28, REQUEST_MALFORMED",
     "/r1/VN/GOV//S/s, IDENTIFIER_INVALID",
   })
   void refusesWithThePreciseCode(String path, ErrorCode code) {

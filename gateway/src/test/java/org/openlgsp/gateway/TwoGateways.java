@@ -333,12 +333,24 @@ final class TwoGateways implements AutoCloseable {
 
   final java.util.concurrent.Semaphore heldArrivals = new java.util.concurrent.Semaphore(0);
 
+  /** Every raw path (and query) the backend was asked for, in order: what reached it at all. */
+  final List<String> backendTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private WebServer populationBackend() {
     return WebServer.builder()
         .host("127.0.0.1")
         .port(0)
         .routing(
             HttpRouting.builder()
+                .addFilter(
+                    (chain, req, res) -> {
+                      backendTargets.add(
+                          req.path().rawPath()
+                              + (req.query().rawValue().isEmpty()
+                                  ? ""
+                                  : "?" + req.query().rawValue()));
+                      chain.proceed();
+                    })
                 .get(
                     "/api/citizens/{id}",
                     (req, res) -> {

@@ -115,9 +115,13 @@ class LedgerHttpTest {
 
   @Test
   void aWrongTokenIs401AndItsAuditRowsAreBounded() throws Exception {
+    // from three addresses: each may fail 10 times before it is throttled (429, no row)
     for (int i = 0; i < 25; i++) {
       HttpResponse<String> refused =
-          get("/ledger/v1/subjects/" + CITIZEN + "/accesses", "guess-" + i);
+          get(
+              from("127.0.0." + (2 + i / 10)),
+              "/ledger/v1/subjects/" + CITIZEN + "/accesses",
+              "guess-" + i);
       assertThat(refused.statusCode()).isEqualTo(401);
       assertThat(refused.body()).contains("admin.unauthenticated").doesNotContain("guess-");
     }
@@ -131,6 +135,15 @@ class LedgerHttpTest {
               assertThat(r.target()).doesNotContain(CITIZEN);
             });
     assertThat(get("/ledger/v1/checkpoint", "").statusCode()).isEqualTo(401);
+    HttpResponse<String> throttled = get(from("127.0.0.2"), "/ledger/v1/checkpoint", "guess");
+    assertThat(throttled.statusCode()).isEqualTo(429);
+    assertThat(throttled.body()).contains("authentication.throttled");
+    assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+    assertThat(audit.recent(100)).hasSize(20);
+  }
+
+  private static HttpClient from(String address) throws Exception {
+    return HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(address)).build();
   }
 
   @Test
@@ -245,6 +258,10 @@ class LedgerHttpTest {
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
+    return get(http, path, token);
+  }
+
+  private HttpResponse<String> get(HttpClient http, String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
     if (!token.isEmpty()) {
       b.header("Authorization", "Bearer " + token);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.edge.AuthenticationLimits;
 import org.openlgsp.gateway.AdmissionLimits;
 import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
@@ -42,7 +43,8 @@ public record NodeConfig(
     Optional<DocumentsRole> documents,
     Optional<Management> management,
     Shutdown shutdown,
-    Logging logging) {
+    Logging logging,
+    Authentication authentication) {
   static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -56,6 +58,7 @@ public record NodeConfig(
     present(registry, gateway, documents, management);
     shutdown = shutdown == null ? Shutdown.defaults() : shutdown;
     logging = logging == null ? Logging.defaults() : logging;
+    authentication = authentication == null ? Authentication.defaults() : authentication;
     if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty()) {
       throw new IllegalArgumentException(
           "configure at least one role: registry, gateway or documents");
@@ -72,6 +75,7 @@ public record NodeConfig(
         Optional.empty(),
         Optional.empty(),
         null,
+        null,
         null);
   }
 
@@ -83,6 +87,7 @@ public record NodeConfig(
         Optional.of(role),
         Optional.empty(),
         Optional.empty(),
+        null,
         null,
         null);
   }
@@ -96,6 +101,7 @@ public record NodeConfig(
         Optional.of(role),
         Optional.empty(),
         null,
+        null,
         null);
   }
 
@@ -108,7 +114,8 @@ public record NodeConfig(
         documents,
         Optional.of(new Management(host, port)),
         shutdown,
-        logging);
+        logging,
+        authentication);
   }
 
   /**
@@ -127,6 +134,38 @@ public record NodeConfig(
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port out of range: " + port);
       }
+    }
+  }
+
+  /**
+   * Guessing credentials: after {@code failuresPerSource} failed authentications from one address
+   * within {@code window}, every listener of the node answers that address's calls needing
+   * credentials ({@code POST /token}, admin and auditor tokens) with 429 {@code
+   * authentication.throttled} and {@code Retry-After} until the window ends. Defaults: {@link
+   * AuthenticationLimits#defaults()}.
+   *
+   * @param failuresPerSource default 10; 0 turns throttling off
+   * @param window default one minute
+   */
+  public record Authentication(Integer failuresPerSource, Duration window) {
+    public Authentication {
+      AuthenticationLimits d = AuthenticationLimits.defaults();
+      failuresPerSource = failuresPerSource == null ? d.failuresPerSource() : failuresPerSource;
+      window = window == null ? d.window() : window;
+      limits(failuresPerSource, window); // validates
+    }
+
+    public static Authentication defaults() {
+      return new Authentication(null, null);
+    }
+
+    /** As the edge takes them. */
+    public AuthenticationLimits limits() {
+      return limits(failuresPerSource, window);
+    }
+
+    private static AuthenticationLimits limits(int failures, Duration window) {
+      return new AuthenticationLimits(failures, window);
     }
   }
 
@@ -476,6 +515,8 @@ public record NodeConfig(
    *     (default 30 seconds)
    * @param directoryCache file keeping the last valid signed directory across restarts, relative to
    *     the configuration's folder (default {@link GatewayOptions#defaults})
+   * @param rawPathServices ids of services hosted here whose backends take paths otherwise refused
+   *     as {@code request.path_unsafe} ({@link GatewayOptions#rawPathServices}; default none)
    */
   public record GatewayRole(
       String node,
@@ -497,8 +538,9 @@ public record NodeConfig(
       List<LocalSystemEntry> localSystems,
       Optional<RevocationSettings> revocation,
       LedgerSettings ledger,
-      Optional<MonitoringSettings> monitoring) {
-    /** A gateway role with the default operational monitoring. */
+      Optional<MonitoringSettings> monitoring,
+      List<String> rawPathServices) {
+    /** A gateway role with the default operational monitoring and every service's paths checked. */
     public GatewayRole(
         String node,
         Optional<String> host,
@@ -539,7 +581,8 @@ public record NodeConfig(
           localSystems,
           revocation,
           ledger,
-          Optional.empty());
+          Optional.empty(),
+          List.of());
     }
 
     public GatewayRole {
@@ -567,6 +610,7 @@ public record NodeConfig(
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
       monitoring = monitoring == null ? Optional.empty() : monitoring;
+      rawPathServices = rawPathServices == null ? List.of() : List.copyOf(rawPathServices);
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -578,7 +622,8 @@ public record NodeConfig(
           directoryCache,
           replayWindow,
           maxBodyBytes,
-          limits);
+          limits,
+          rawPathServices);
     }
 
     /**
@@ -600,7 +645,8 @@ public record NodeConfig(
           directoryCache,
           replayWindow,
           maxBodyBytes,
-          limits);
+          limits,
+          rawPathServices);
     }
 
     private static GatewayOptions options(
@@ -613,8 +659,20 @@ public record NodeConfig(
         Optional<String> directoryCache,
         Optional<Duration> replayWindow,
         Optional<Long> maxBodyBytes,
-        Optional<AdmissionLimits> limits) {
+        Optional<AdmissionLimits> limits,
+        List<String> rawPathServices) {
       GatewayOptions d = GatewayOptions.defaults(NodeId.parse(node));
+      java.util.Set<org.openlgsp.core.ServiceId> raw = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < rawPathServices.size(); i++) {
+        try {
+          raw.add(org.openlgsp.core.ServiceId.parse(rawPathServices.get(i)));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "rawPathServices["
+                  + i
+                  + "] is not a service id (INSTANCE/CLASS/MEMBER/SUBSYSTEM/CODE)");
+        }
+      }
       return new GatewayOptions(
           d.node(),
           host.orElse(d.host()),
@@ -627,7 +685,8 @@ public record NodeConfig(
           maxBodyBytes.orElse(d.maxBodyBytes()),
           d.tokenTtl(),
           d.backendTimeout(),
-          limits.orElse(d.limits()));
+          limits.orElse(d.limits()),
+          raw);
     }
   }
 

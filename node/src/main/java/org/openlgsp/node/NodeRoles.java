@@ -17,6 +17,8 @@ public final class NodeRoles {
     NodeLogging.apply(cfg.logging());
     // every listener started below drains for this long when stopped (Edge.configure applies it)
     Edge.drainOnStop(cfg.shutdown().drainTimeout());
+    // and counts failed authentications per source with these limits
+    Edge.authenticationLimits(cfg.authentication().limits());
     List<AutoCloseable> running = new ArrayList<>();
     // One registry for the process, rendered by /metrics; listed after the roles (callers find
     // the roles in start order from the first), so closeAll detaches it first.

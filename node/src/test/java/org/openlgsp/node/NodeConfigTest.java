@@ -288,7 +288,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
             "instanse: unknown key; valid keys: instance, registry, gateway, documents, management,"
-                + " shutdown, logging");
+                + " shutdown, logging, authentication");
   }
 
   @Test

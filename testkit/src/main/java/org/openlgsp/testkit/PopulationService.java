@@ -117,13 +117,19 @@ public final class PopulationService {
   /** Body {@code {"SoDinhDanh": "...", "HoVaTen": "..."}} → {@code {"TonTai": true|false}}. */
   private void verify(ServerRequest req, ServerResponse res) {
     try {
-      VerifyRequest v = Json.read(req.content().as(byte[].class), VerifyRequest.class);
+      byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+      VerifyRequest v = body.length == 0 ? null : Json.read(body, VerifyRequest.class);
+      if (v == null) { // no body, or the JSON null: a client's mistake like any other
+        throw new LgspException(
+            ErrorCode.REQUEST_MALFORMED, "body must be {\"SoDinhDanh\": ..., \"HoVaTen\": ...}");
+      }
       Map<String, Object> c = citizens.get(v.SoDinhDanh());
       boolean exists = c != null && fullName(c).equalsIgnoreCase(v.HoVaTen().trim());
       res.header("Content-Type", "application/json");
       res.send(Json.write(Map.of("TonTai", exists)));
     } catch (LgspException e) {
-      problem(res, e.code(), e.detail());
+      // Json.read's detail names the request type and Jackson's wording: not for callers
+      problem(res, e.code(), "body must be {\"SoDinhDanh\": ..., \"HoVaTen\": ...}");
     }
   }
 
