@@ -90,6 +90,7 @@ class GatewayLocalSystemSourceAddressesTest {
                 .header("X-Road-Client", Federation.PORTAL.toString())
                 .header("X-Road-UserId", "VN072090000001")
                 .header("X-Road-Issue", "HS-2026-000123")
+                .header("Accept", "application/problem+json") // OpenLGSP's statuses
                 .build(),
             HttpResponse.BodyHandlers.ofString());
   }
