@@ -1,5 +1,6 @@
 package org.openlgsp.statistics;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
@@ -98,21 +99,22 @@ final class MonthlyReport {
     model.put("generated", generated.truncatedTo(ChronoUnit.SECONDS).toString());
     model.put(
         "total",
-        d.total()
-            .orElseGet(
-                () ->
-                    Figures.of(
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        new Bucket())));
-    model.put("byAgency", d.byAgency());
-    model.put("byService", d.byService());
-    model.put("topAgenciesByVolume", d.topAgenciesByVolume());
-    model.put("topServicesByVolume", d.topServicesByVolume());
-    model.put("topAgenciesByErrors", d.topAgenciesByErrors());
-    model.put("topServicesByErrors", d.topServicesByErrors());
+        view(
+            d.total()
+                .orElseGet(
+                    () ->
+                        Figures.of(
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            new Bucket()))));
+    model.put("byAgency", view(d.byAgency()));
+    model.put("byService", view(d.byService()));
+    model.put("topAgenciesByVolume", view(d.topAgenciesByVolume()));
+    model.put("topServicesByVolume", view(d.topServicesByVolume()));
+    model.put("topAgenciesByErrors", view(d.topAgenciesByErrors()));
+    model.put("topServicesByErrors", view(d.topServicesByErrors()));
     try {
       Template t = FREEMARKER.getTemplate("report.ftlh", lang.locale);
       StringWriter out = new StringWriter();
@@ -123,6 +125,16 @@ final class MonthlyReport {
     } catch (TemplateException e) {
       throw new IllegalStateException("the report template failed: " + e.getMessage(), e);
     }
+  }
+
+  // The template sees plain maps (as the API's JSON names them): records of this package are not
+  // public, so FreeMarker's bean wrapper would not show their accessors.
+  private static Map<String, Object> view(Figures f) {
+    return StatisticsHttp.JSON.convertValue(f, new TypeReference<Map<String, Object>>() {});
+  }
+
+  private static List<Map<String, Object>> view(List<Figures> rows) {
+    return rows.stream().map(MonthlyReport::view).toList();
   }
 
   static byte[] pdf(String html) {
