@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.registry.RegistryOptions;
+import org.openlgsp.statistics.StatisticsOptions;
 
 /**
  * A node's configuration file (YAML; JSON is valid YAML too). A node runs the registry role, the
@@ -466,7 +468,54 @@ public record NodeConfig(
       List<LocalSystemEntry> localSystems,
       Optional<RevocationSettings> revocation,
       LedgerSettings ledger,
-      Optional<MonitoringSettings> monitoring) {
+      Optional<MonitoringSettings> monitoring,
+      Optional<StatisticsSettings> statistics) {
+    /** A gateway role with the default statistics. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          Optional.empty());
+    }
+
     /** A gateway role with the default operational monitoring. */
     public GatewayRole(
         String node,
@@ -508,6 +557,7 @@ public record NodeConfig(
           localSystems,
           revocation,
           ledger,
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -536,6 +586,7 @@ public record NodeConfig(
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
       monitoring = monitoring == null ? Optional.empty() : monitoring;
+      statistics = statistics == null ? Optional.empty() : statistics;
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -555,6 +606,11 @@ public record NodeConfig(
      */
     public MonitoringOptions monitoringOptions() {
       return monitoring.map(MonitoringSettings::options).orElseGet(MonitoringOptions::defaults);
+    }
+
+    /** The statistics of this role, the module's defaults where the file says nothing. */
+    public StatisticsOptions statisticsOptions() {
+      return statistics.map(StatisticsSettings::options).orElseGet(StatisticsOptions::defaults);
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
@@ -665,6 +721,64 @@ public record NodeConfig(
           purgeInterval.orElse(d.purgeInterval()),
           healthPeriod.orElse(d.healthPeriod()),
           maxPageSize.orElse(d.maxPageSize()),
+          apiPort,
+          apiTokenSha256);
+    }
+  }
+
+  /**
+   * Statistics of the gateway's exchanges (docs/statistics.md); each key left out takes {@link
+   * StatisticsOptions#defaults}.
+   */
+  public record StatisticsSettings(
+      Optional<Boolean> enabled,
+      Optional<Integer> queueSize,
+      Optional<Integer> batchSize,
+      Optional<Duration> flushInterval,
+      Optional<ZoneId> zone,
+      Optional<Duration> maxRange,
+      Optional<Integer> apiPort,
+      Optional<String> apiTokenSha256) {
+    public StatisticsSettings {
+      present(enabled, queueSize, batchSize, flushInterval);
+      present(zone, maxRange, apiPort, apiTokenSha256);
+      section(
+          "statistics",
+          () ->
+              options(
+                  enabled,
+                  queueSize,
+                  batchSize,
+                  flushInterval,
+                  zone,
+                  maxRange,
+                  apiPort,
+                  apiTokenSha256));
+    }
+
+    /** The statistics module's options, its defaults where the file says nothing. */
+    public StatisticsOptions options() {
+      return options(
+          enabled, queueSize, batchSize, flushInterval, zone, maxRange, apiPort, apiTokenSha256);
+    }
+
+    private static StatisticsOptions options(
+        Optional<Boolean> enabled,
+        Optional<Integer> queueSize,
+        Optional<Integer> batchSize,
+        Optional<Duration> flushInterval,
+        Optional<ZoneId> zone,
+        Optional<Duration> maxRange,
+        Optional<Integer> apiPort,
+        Optional<String> apiTokenSha256) {
+      StatisticsOptions d = StatisticsOptions.defaults();
+      return new StatisticsOptions(
+          enabled.orElse(d.enabled()),
+          queueSize.orElse(d.queueSize()),
+          batchSize.orElse(d.batchSize()),
+          flushInterval.orElse(d.flushInterval()),
+          zone.orElse(d.zone()),
+          maxRange.orElse(d.maxRange()),
           apiPort,
           apiTokenSha256);
     }
