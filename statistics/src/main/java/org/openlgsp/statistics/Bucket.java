@@ -3,7 +3,6 @@ package org.openlgsp.statistics;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,7 +23,16 @@ final class Bucket {
   long bytesIn;
   long bytesOut;
   final Map<String, Long> errors = new TreeMap<>();
-  Histogram latency = new Histogram(HIGHEST_MS, DIGITS);
+  final Histogram latency;
+
+  Bucket() {
+    this(new Histogram(HIGHEST_MS, DIGITS));
+  }
+
+  /** A bucket whose latencies are {@code latency} (a stored histogram, decoded). */
+  Bucket(Histogram latency) {
+    this.latency = latency;
+  }
 
   void add(Bucket other) {
     calls += other.calls;
@@ -43,7 +51,7 @@ final class Bucket {
 
   byte[] latencyBytes() {
     ByteBuffer b = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-    int n = latency.encodeIntoCompressedByteBuffer(b);
+    int n = latency.encodeIntoByteBuffer(b);
     byte[] out = new byte[n];
     b.flip();
     b.get(out);
@@ -56,8 +64,8 @@ final class Bucket {
 
   static Histogram decode(byte[] encoded) {
     try {
-      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), HIGHEST_MS);
-    } catch (DataFormatException e) {
+      return Histogram.decodeFromByteBuffer(ByteBuffer.wrap(encoded), HIGHEST_MS);
+    } catch (RuntimeException e) {
       throw new IllegalStateException("a stored latency histogram is unreadable", e);
     }
   }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,37 +117,64 @@ public final class Statistics implements AutoCloseable {
 
   /** The figures of the query's range, one row per group, in group order. */
   List<Figures> figures(StatsQuery q) {
+    return figures(q, List.of(q.groupBy())).getFirst();
+  }
+
+  /**
+   * The figures of the query's range for each of {@code groupings}, in one read of the buckets (the
+   * monthly report needs three).
+   */
+  List<List<Figures>> figures(StatsQuery q, List<List<Grouping>> groupings) {
     q.within(options.maxRange());
-    Map<List<String>, Bucket> groups = new HashMap<>();
+    // Each bucket read is added once, to its group by every dimension any grouping asks for; the
+    // groupings are then added up from those few groups (merging is exact, so the order is free).
+    List<Grouping> finest = groupings.stream().flatMap(List::stream).distinct().sorted().toList();
+    Map<List<String>, Bucket> fine = new HashMap<>();
     ZoneId zone = options.zone();
-    Map<Long, String> periods = new HashMap<>();
+    Map<Long, Map<Grouping, String>> periods = new HashMap<>();
     store()
         .read(
             q.from().toEpochMilli(),
             q.to().toEpochMilli(),
             (k, b) -> {
-              List<String> key = new ArrayList<>(q.groupBy().size());
-              for (Grouping g : q.groupBy()) {
+              List<String> key = new ArrayList<>(finest.size());
+              for (Grouping g : finest) {
                 key.add(
                     switch (g) {
                       case AGENCY -> k.agency();
                       case SYSTEM -> k.system();
                       case SERVICE -> k.service();
                       case HOUR, DAY, MONTH ->
-                          periods.computeIfAbsent(k.hour(), h -> period(h, g, zone));
+                          periods
+                              .computeIfAbsent(k.hour(), h -> new EnumMap<>(Grouping.class))
+                              .computeIfAbsent(g, x -> period(k.hour(), x, zone));
                     });
               }
-              Bucket sum = groups.get(key);
+              Bucket sum = fine.get(key);
               if (sum == null) {
-                groups.put(key, b);
+                fine.put(key, b); // read fresh for this call: it can be the sum
               } else {
                 sum.add(b);
               }
             });
-    List<Figures> rows = new ArrayList<>(groups.size());
-    groups.forEach((key, b) -> rows.add(row(q.groupBy(), key, b)));
-    rows.sort(Comparator.comparing(Statistics::sortKey));
-    return rows;
+    List<List<Figures>> out = new ArrayList<>();
+    for (List<Grouping> by : groupings) {
+      int[] at = by.stream().mapToInt(finest::indexOf).toArray();
+      Map<List<String>, Bucket> groups = new HashMap<>();
+      fine.forEach(
+          (key, b) -> {
+            List<String> k = new ArrayList<>(at.length);
+            for (int i : at) {
+              k.add(key.get(i));
+            }
+            groups.computeIfAbsent(k, x -> new Bucket()).add(b);
+          });
+      List<Figures> rows = new ArrayList<>(groups.size());
+      groups.forEach((key, b) -> rows.add(row(by, key, b)));
+      rows.sort(Comparator.comparing(Statistics::sortKey));
+      out.add(rows);
+    }
+    return out;
   }
 
   private static String sortKey(Figures f) {
@@ -224,9 +252,13 @@ public final class Statistics implements AutoCloseable {
     ZoneId zone = options.zone();
     Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
-    List<Figures> byAgency = figures(new StatsQuery(from, to, List.of(Grouping.AGENCY)));
-    List<Figures> byService = figures(new StatsQuery(from, to, List.of(Grouping.SERVICE)));
-    List<Figures> total = figures(new StatsQuery(from, to, List.of()));
+    List<List<Figures>> all =
+        figures(
+            new StatsQuery(from, to, List.of()),
+            List.of(List.of(), List.of(Grouping.AGENCY), List.of(Grouping.SERVICE)));
+    List<Figures> total = all.get(0);
+    List<Figures> byAgency = all.get(1);
+    List<Figures> byService = all.get(2);
     return new MonthlyReport.Data(
         month,
         zone,

@@ -137,17 +137,14 @@ final class StatisticsStore {
                             rs.getString(3),
                             rs.getString(4),
                             rs.getString(5));
-                    Bucket b = new Bucket();
+                    byte[] latency = rs.getBytes(12);
+                    Bucket b = latency == null ? new Bucket() : new Bucket(Bucket.decode(latency));
                     b.calls = rs.getLong(6);
                     b.successes = rs.getLong(7);
                     b.refused = rs.getLong(8);
                     b.failed = rs.getLong(9);
                     b.bytesIn = rs.getLong(10);
                     b.bytesOut = rs.getLong(11);
-                    byte[] latency = rs.getBytes(12);
-                    if (latency != null) {
-                      b.latency = Bucket.decode(latency);
-                    }
                     Map<String, Long> e =
                         errors.get(new BucketKey(k.hour(), k.side(), "", k.system(), k.service()));
                     if (e != null) {

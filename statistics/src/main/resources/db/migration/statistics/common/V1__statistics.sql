@@ -1,5 +1,5 @@
 -- Hour buckets of the exchanges a gateway observed (docs/statistics.md). hour: epoch ms of the UTC hour's start.
--- latency: HdrHistogram of total times (ms), compressed, so hours merge into days and months exactly.
+-- latency: HdrHistogram of total times (ms) in its V2 byte encoding, so hours merge into days and months exactly.
 CREATE TABLE stats_hour (
   hour        BIGINT  NOT NULL,
   side        TEXT    NOT NULL,
