@@ -33,7 +33,7 @@ import org.openlgsp.storage.Database;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
- * org.openlgsp.benchmarks.StatisticsBenchmark [records] [folder]}
+ * org.openlgsp.benchmarks.StatisticsBenchmark [records] [folder] [reuse]}
  */
 public final class StatisticsBenchmark {
   private static final String TOKEN = "statistics-benchmark-token-0123456789";
@@ -86,7 +86,8 @@ public final class StatisticsBenchmark {
               .toMillis();
       SplittableRandom random = new SplittableRandom(14);
       long t0 = System.nanoTime();
-      for (long n = 0; n < records; n++) {
+      boolean reuse = args.length > 2 && args[2].equals("reuse"); // buckets stored by a run before
+      for (long n = 0; n < (reuse ? 0 : records); n++) {
         // in time order, as a gateway observes them
         Instant at = start.plusMillis(n * monthMillis / records);
         int s = random.nextInt(systems.length);
@@ -106,7 +107,7 @@ public final class StatisticsBenchmark {
           }
         }
       }
-      while (counted(http, base) < records) {
+      while (!reuse && counted(http, base) < records) {
         Thread.sleep(50);
       }
       double feedSeconds = (System.nanoTime() - t0) / 1e9;

@@ -83,6 +83,18 @@ final class StatsCommands {
     }
   }
 
+  /** The range asked: whole hours. */
+  static final class Range {
+    @Option(
+        names = "--from",
+        required = true,
+        description = "Start, ISO-8601 instant (whole hour).")
+    Instant from;
+
+    @Option(names = "--to", required = true, description = "End (excluded), ISO-8601 instant.")
+    Instant to;
+  }
+
   /** Where an answer goes: a file, or standard output. */
   static final class Output {
     @Option(
@@ -146,14 +158,7 @@ final class StatsCommands {
     @Mixin Api api;
     @Mixin Output output;
 
-    @Option(
-        names = "--from",
-        required = true,
-        description = "Start, ISO-8601 instant (whole hour).")
-    Instant from;
-
-    @Option(names = "--to", required = true, description = "End (excluded), ISO-8601 instant.")
-    Instant to;
+    @Mixin Range range;
 
     @Option(
         names = "--group-by",
@@ -173,9 +178,9 @@ final class StatsCommands {
           List.of(groups.split(",")).stream()
               .anyMatch(g -> g.equals("hour") || g.equals("day") || g.equals("month"));
       List<Instant[]> chunks =
-          byPeriod && Duration.between(from, to).compareTo(Duration.ofDays(31)) > 0
-              ? months(from, to, zone(c))
-              : List.<Instant[]>of(new Instant[] {from, to});
+          byPeriod && Duration.between(range.from, range.to).compareTo(Duration.ofDays(31)) > 0
+              ? months(range.from, range.to, zone(c))
+              : List.<Instant[]>of(new Instant[] {range.from, range.to});
       List<byte[]> answers = new ArrayList<>();
       PrintWriter err = spec.commandLine().getErr();
       long started = System.nanoTime();
@@ -199,7 +204,7 @@ final class StatsCommands {
             "stats: %d queries in %d ms%n",
             chunks.size(), Duration.ofNanos(System.nanoTime() - started).toMillis());
       }
-      output.write(fmt.equals("csv") ? joinCsv(answers) : joinJson(answers, from, to));
+      output.write(fmt.equals("csv") ? joinCsv(answers) : joinJson(answers, range.from, range.to));
       return 0;
     }
 
@@ -261,14 +266,7 @@ final class StatsCommands {
     @Mixin Api api;
     @Mixin Output output;
 
-    @Option(
-        names = "--from",
-        required = true,
-        description = "Start, ISO-8601 instant (whole hour).")
-    Instant from;
-
-    @Option(names = "--to", required = true, description = "End (excluded), ISO-8601 instant.")
-    Instant to;
+    @Mixin Range range;
 
     @Option(names = "--by", description = "agency (default), system or service.")
     Optional<String> by;
@@ -285,8 +283,8 @@ final class StatsCommands {
     @Override
     public Integer call() throws IOException {
       Map<String, String> q = new LinkedHashMap<>();
-      q.put("from", from.toString());
-      q.put("to", to.toString());
+      q.put("from", range.from.toString());
+      q.put("to", range.to.toString());
       by.ifPresent(v -> q.put("by", v));
       order.ifPresent(v -> q.put("order", v));
       limit.ifPresent(v -> q.put("limit", v.toString()));

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 
@@ -52,21 +53,20 @@ final class StatisticsStore {
         .bind(4, k.service())
         .execute();
     Optional<byte[]> stored =
-        h.createQuery("SELECT latency FROM stats_hour WHERE " + KEY + lockSuffix)
-            .bind(0, k.hour())
-            .bind(1, k.side())
-            .bind(2, k.system())
-            .bind(3, k.service())
+        key(h.createQuery("SELECT latency FROM stats_hour WHERE " + KEY + lockSuffix), 0, k)
             .map((rs, ctx) -> Optional.ofNullable(rs.getBytes(1)))
             .one();
     Bucket merged = new Bucket();
     stored.ifPresent(merged::addLatency);
     merged.latency.add(b.latency);
-    h.createUpdate(
-            "UPDATE stats_hour SET calls = calls + ?, successes = successes + ?, refused = refused"
-                + " + ?, failed = failed + ?, bytes_in = bytes_in + ?, bytes_out = bytes_out + ?,"
-                + " latency = ? WHERE "
-                + KEY)
+    key(
+            h.createUpdate(
+                "UPDATE stats_hour SET calls = calls + ?, successes = successes + ?, refused = refused"
+                    + " + ?, failed = failed + ?, bytes_in = bytes_in + ?, bytes_out = bytes_out + ?,"
+                    + " latency = ? WHERE "
+                    + KEY),
+            7,
+            k)
         .bind(0, b.calls)
         .bind(1, b.successes)
         .bind(2, b.refused)
@@ -74,24 +74,28 @@ final class StatisticsStore {
         .bind(4, b.bytesIn)
         .bind(5, b.bytesOut)
         .bind(6, merged.latencyBytes())
-        .bind(7, k.hour())
-        .bind(8, k.side())
-        .bind(9, k.system())
-        .bind(10, k.service())
         .execute();
     for (Map.Entry<String, Long> e : b.errors.entrySet()) {
-      h.createUpdate(
-              "INSERT INTO stats_hour_error (hour, side, client_id, service_id, error_code, calls)"
-                  + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, side, client_id, service_id,"
-                  + " error_code) DO UPDATE SET calls = stats_hour_error.calls + excluded.calls")
-          .bind(0, k.hour())
-          .bind(1, k.side())
-          .bind(2, k.system())
-          .bind(3, k.service())
+      key(
+              h.createUpdate(
+                  "INSERT INTO stats_hour_error (hour, side, client_id, service_id, error_code, calls)"
+                      + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, side, client_id, service_id,"
+                      + " error_code) DO UPDATE SET calls = stats_hour_error.calls + excluded.calls"),
+              0,
+              k)
           .bind(4, e.getKey())
           .bind(5, e.getValue())
           .execute();
     }
+  }
+
+  /** Binds the key's hour, side, system and service from parameter {@code first} on. */
+  private static <S extends SqlStatement<S>> S key(S statement, int first, BucketKey k) {
+    return statement
+        .bind(first, k.hour())
+        .bind(first + 1, k.side())
+        .bind(first + 2, k.system())
+        .bind(first + 3, k.service());
   }
 
   /**
