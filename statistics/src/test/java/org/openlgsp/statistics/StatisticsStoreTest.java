@@ -83,6 +83,60 @@ class StatisticsStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void twoWritersAddingToTheSameBucketsAtOnceLoseNothing(String kind) throws Exception {
+    try (Database db = TestDatabases.open(kind, dir);
+        Statistics s =
+            Statistics.start(db, StatisticsOptions.defaults(), new SimpleMeterRegistry(), "gw")) {
+      // as two gateway instances sharing one database: both upsert the same hours at once
+      StatisticsStore first = new StatisticsStore(db);
+      StatisticsStore second = new StatisticsStore(db);
+      int flushes = 15;
+      Runnable[] writers = new Runnable[2];
+      for (int w = 0; w < 2; w++) {
+        StatisticsStore store = w == 0 ? first : second;
+        long ms = w == 0 ? 10 : 700;
+        writers[w] =
+            () -> {
+              for (int f = 0; f < flushes; f++) {
+                Map<BucketKey, Bucket> buckets = new HashMap<>();
+                for (int h = 0; h < 3; h++) {
+                  Aggregator.fold(
+                      buckets,
+                      Observations.success(
+                          DAY.plusSeconds(3600L * h + 60),
+                          Observations.PORTAL,
+                          Observations.CITIZENS,
+                          ms,
+                          1,
+                          1));
+                  Aggregator.fold(
+                      buckets,
+                      Observations.refusal(
+                          DAY.plusSeconds(3600L * h + 60),
+                          Observations.PORTAL,
+                          Observations.CITIZENS,
+                          ms));
+                }
+                store.add(buckets);
+              }
+            };
+      }
+      Thread a = Thread.ofPlatform().start(writers[0]);
+      Thread b = Thread.ofPlatform().start(writers[1]);
+      a.join(30_000);
+      b.join(30_000);
+
+      Figures f = figures(s, Grouping.DAY).getFirst();
+      assertThat(f.calls()).isEqualTo(2L * flushes * 3 * 2);
+      assertThat(f.errors()).containsEntry("access.denied", 2L * flushes * 3);
+      // both writers' latencies are in the merged histograms: half 10 ms, half 700 ms
+      assertThat(f.latencyP50()).isEqualTo(10);
+      assertThat(f.latencyMax()).isBetween(700L, 707L);
+    }
+  }
+
   private static List<Figures> figures(Statistics s, Grouping g) {
     return s.figures(new StatsQuery(DAY, DAY.plusSeconds(86_400), List.of(g)));
   }
