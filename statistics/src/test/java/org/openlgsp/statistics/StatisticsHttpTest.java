@@ -234,4 +234,12 @@ class StatisticsHttpTest {
         .contains("Errors by code")
         .contains("VN/GOV/000.00.00.G02/DATDAI/parcels");
   }
+
+  @Test
+  void aMonthWithoutExchangesStillHasItsReportSayingSo() throws Exception {
+    HttpResponse<byte[]> r = get("/statistics/v1/report?month=2026-09&lang=vi", Optional.of(TOKEN));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String html = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(html).contains("tháng 2026-09").contains("Không có").doesNotContain("000.00.00.H53");
+  }
 }
