@@ -161,7 +161,8 @@ public final class GatewayNode implements AutoCloseable {
             db, role.monitoringOptions(), registry, holder::current, options.host(), clock);
     Statistics statistics;
     try {
-      statistics = Statistics.start(db, role.statisticsOptions(), registry, options.host());
+      statistics =
+          Statistics.start(db, role.statisticsOptions(), registry, options.host(), node.encoded());
     } catch (RuntimeException e) {
       monitoring.close();
       throw e;

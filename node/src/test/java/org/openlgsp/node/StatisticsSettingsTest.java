@@ -91,6 +91,11 @@ class StatisticsSettingsTest {
     }
     try (GatewayNode node = start(API)) {
       assertThat(get(node, "/statistics/v1/status").statusCode()).isEqualTo(200);
+      // the monthly report names the gateway node
+      assertThat(get(node, "/statistics/v1/report?month=2026-11&lang=en").body())
+          .contains(
+              "Gateway: "
+                  + NodeConfig.read(dir.resolve("node.yaml")).gateway().orElseThrow().node());
       HttpResponse<String> wrong =
           http.send(
               HttpRequest.newBuilder(
@@ -183,6 +188,8 @@ class StatisticsSettingsTest {
       HttpResponse<String> three = get(node, "/statistics/v1/figures?" + DAYS);
       assertThat(three.statusCode()).isEqualTo(400);
       assertThat(three.body()).contains("query.range_invalid").contains("2 days");
+      // the monthly report is a month whatever maxRange says
+      assertThat(get(node, "/statistics/v1/report?month=2026-11").statusCode()).isEqualTo(200);
     }
     try (GatewayNode node = start(API)) { // 400 days by default
       String year = "from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z";

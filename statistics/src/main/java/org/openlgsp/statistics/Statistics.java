@@ -28,14 +28,15 @@ import org.openlgsp.storage.Database;
  */
 public final class Statistics implements AutoCloseable {
   private final StatisticsOptions options;
-  private final String host;
+  private final String gateway;
   private final Optional<StatisticsStore> store;
   private final Optional<Aggregator> aggregator;
   private Optional<StatisticsHttp> api = Optional.empty();
 
-  private Statistics(Database db, StatisticsOptions options, MeterRegistry registry, String host) {
+  private Statistics(
+      Database db, StatisticsOptions options, MeterRegistry registry, String gateway) {
     this.options = options;
-    this.host = host;
+    this.gateway = gateway;
     if (!options.enabled()) {
       store = Optional.empty();
       aggregator = Optional.empty();
@@ -57,10 +58,22 @@ public final class Statistics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Starts statistics on {@code db} (its own tables, Flyway history {@code statistics}). */
+  /**
+   * Starts statistics on {@code db} (its own tables, Flyway history {@code statistics}); the API,
+   * when configured, listens on {@code host}, and reports name the gateway by its host.
+   */
   public static Statistics start(
       Database db, StatisticsOptions options, MeterRegistry registry, String host) {
-    Statistics s = new Statistics(db, options, registry, host);
+    return start(db, options, registry, host, host);
+  }
+
+  /**
+   * As {@link #start(Database, StatisticsOptions, MeterRegistry, String)}; reports name {@code
+   * gateway}.
+   */
+  public static Statistics start(
+      Database db, StatisticsOptions options, MeterRegistry registry, String host, String gateway) {
+    Statistics s = new Statistics(db, options, registry, gateway);
     try {
       if (options.apiPort().isPresent()) {
         s.api =
@@ -94,9 +107,9 @@ public final class Statistics implements AutoCloseable {
     return aggregator.map(Aggregator::dropped).orElse(0L);
   }
 
-  /** The gateway named on reports: its host. */
+  /** The gateway named on reports. */
   String gateway() {
-    return host;
+    return gateway;
   }
 
   StatisticsOptions options() {
@@ -117,7 +130,7 @@ public final class Statistics implements AutoCloseable {
 
   /** The figures of the query's range, one row per group, in group order. */
   List<Figures> figures(StatsQuery q) {
-    return figures(q, List.of(q.groupBy())).getFirst();
+    return figures(q.within(options.maxRange()), List.of(q.groupBy())).getFirst();
   }
 
   /**
@@ -125,7 +138,6 @@ public final class Statistics implements AutoCloseable {
    * monthly report needs three).
    */
   List<List<Figures>> figures(StatsQuery q, List<List<Grouping>> groupings) {
-    q.within(options.maxRange());
     // Each bucket read is added once, to its group by every dimension any grouping asks for; the
     // groupings are then added up from those few groups (merging is exact, so the order is free).
     List<Grouping> finest = groupings.stream().flatMap(List::stream).distinct().sorted().toList();
@@ -247,7 +259,10 @@ public final class Statistics implements AutoCloseable {
         .toList();
   }
 
-  /** The month's report (its range is the month in the configured zone). */
+  /**
+   * The month's report (its range is the month in the configured zone; a month is asked whatever
+   * {@code maxRange} says, so a short one does not forbid reports).
+   */
   MonthlyReport.Data report(YearMonth month) {
     ZoneId zone = options.zone();
     Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
