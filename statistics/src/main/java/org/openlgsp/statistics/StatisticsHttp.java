@@ -50,7 +50,9 @@ final class StatisticsHttp implements AutoCloseable {
           .addModule(new Jdk8Module())
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_ABSENT, JsonInclude.Include.USE_DEFAULTS))
           .build();
   private static final CsvMapper CSV = CsvMapper.builder().addModule(new Jdk8Module()).build();
   private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(CsvRow.class).withHeader();
