@@ -21,6 +21,7 @@ public final class Lgsp implements Runnable {
           KeysCommands.class,
           LedgerCommands.class,
           EdocCommands.class,
+          StatsCommands.class,
           CommandLine.HelpCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

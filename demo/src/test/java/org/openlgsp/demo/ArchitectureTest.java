@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Module dependencies point one way, towards core, and each runtime module makes public only what
@@ -36,6 +37,7 @@ class ArchitectureTest {
     "registry",
     "gateway",
     "monitoring",
+    "statistics",
     "documents",
     "node",
     "cli"
@@ -103,11 +105,12 @@ class ArchitectureTest {
     "registry, core storage edge pki",
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
+    "statistics, core storage edge gateway",
     "documents, core storage edge pki",
-    "node, core storage edge pki ledger registry gateway monitoring documents",
-    "cli, core storage edge pki ledger registry gateway monitoring documents node",
-    "testkit, core storage edge pki ledger registry gateway monitoring documents node",
-    "demo, core storage edge pki ledger registry gateway monitoring documents node cli testkit",
+    "node, core storage edge pki ledger registry gateway monitoring statistics documents",
+    "cli, core storage edge pki ledger registry gateway monitoring statistics documents node",
+    "testkit, core storage edge pki ledger registry gateway monitoring statistics documents node",
+    "demo, core storage edge pki ledger registry gateway monitoring statistics documents node cli testkit",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -121,6 +124,7 @@ class ArchitectureTest {
             "registry",
             "gateway",
             "monitoring",
+            "statistics",
             "documents",
             "node",
             "cli",
@@ -172,14 +176,15 @@ class ArchitectureTest {
   }
 
   /**
-   * Monitoring sees a gateway only through its observer SPI, so the gateway's internals stay free
-   * to change.
+   * Monitoring and statistics see a gateway only through its observer SPI, so the gateway's
+   * internals stay free to change.
    */
-  @Test
-  void monitoringUsesOnlyTheGatewaysSpi() {
+  @ParameterizedTest(name = "{0} uses only the gateway's spi")
+  @ValueSource(strings = {"monitoring", "statistics"})
+  void observersUseOnlyTheGatewaysSpi(String module) {
     noClasses()
         .that()
-        .resideInAPackage("org.openlgsp.monitoring..")
+        .resideInAPackage("org.openlgsp." + module + "..")
         .should()
         .dependOnClassesThat(
             com.tngtech.archunit.base.DescribedPredicate.describe(

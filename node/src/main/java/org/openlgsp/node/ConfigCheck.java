@@ -16,6 +16,7 @@ import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.statistics.StatisticsOptions;
 
 /**
  * {@code lgsp serve --check}: a configuration is read as {@code serve} reads it, the files it names
@@ -161,6 +162,7 @@ public final class ConfigCheck {
               ledger.put("checkpointEvery", p.everyRecords());
               n.set("ledger", ordered(ledger, NodeConfig.LedgerSettings.class));
               n.set("monitoring", monitoring(n.get("monitoring"), g.monitoringOptions()));
+              n.set("statistics", statistics(n.get("statistics"), g.statisticsOptions()));
               root.set("gateway", ordered(n, NodeConfig.GatewayRole.class));
             });
     config
@@ -189,6 +191,17 @@ public final class ConfigCheck {
     n.set("healthPeriod", tree(m.healthPeriod()));
     n.put("maxPageSize", m.maxPageSize());
     return ordered(n, NodeConfig.MonitoringSettings.class);
+  }
+
+  private static JsonNode statistics(JsonNode given, StatisticsOptions s) {
+    ObjectNode n = given instanceof ObjectNode o ? o : NodeConfig.YAML.createObjectNode();
+    n.put("enabled", s.enabled());
+    n.put("queueSize", s.queueSize());
+    n.put("batchSize", s.batchSize());
+    n.set("flushInterval", tree(s.flushInterval()));
+    n.put("zone", s.zone().getId());
+    n.set("maxRange", tree(s.maxRange()));
+    return ordered(n, NodeConfig.StatisticsSettings.class);
   }
 
   private static JsonNode tree(Object value) {

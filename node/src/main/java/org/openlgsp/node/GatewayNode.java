@@ -37,6 +37,7 @@ import org.openlgsp.ledger.WitnessHttp;
 import org.openlgsp.monitoring.Monitoring;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.Pem;
+import org.openlgsp.statistics.Statistics;
 import org.openlgsp.storage.Database;
 
 /** A gateway role assembled from configuration: storage, ledger, directory pull, listeners. */
@@ -53,6 +54,7 @@ public final class GatewayNode implements AutoCloseable {
   private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
   private final Clock clock;
   private final Monitoring monitoring;
+  private final Statistics statistics;
   private KeyFileWatcher keyFiles;
   private io.micrometer.core.instrument.MeterRegistry meters;
   private boolean closed;
@@ -69,9 +71,11 @@ public final class GatewayNode implements AutoCloseable {
       List<ClientId> members,
       Optional<org.openlgsp.pki.RevocationChecker> revocation,
       Monitoring monitoring,
+      Statistics statistics,
       Clock clock) {
     this.clock = clock;
     this.monitoring = monitoring;
+    this.statistics = statistics;
     this.members = List.copyOf(members);
     this.revocation = revocation;
     this.database = database;
@@ -160,7 +164,18 @@ public final class GatewayNode implements AutoCloseable {
     Monitoring monitoring =
         Monitoring.start(
             db, role.monitoringOptions(), meters, holder::current, options.host(), clock);
+    Statistics statistics;
+    try {
+      statistics =
+          Statistics.start(db, role.statisticsOptions(), meters, options.host(), node.encoded());
+    } catch (RuntimeException e) {
+      monitoring.close();
+      throw e;
+    }
     for (ExchangeObserver o : monitoring.observers()) {
+      features = features.withObserver(o);
+    }
+    for (ExchangeObserver o : statistics.observers()) {
       features = features.withObserver(o);
     }
     GatewayFeatures observed = features;
@@ -176,6 +191,7 @@ public final class GatewayNode implements AutoCloseable {
               ledger,
               revocation.map(observed::withRevocation).orElse(observed));
     } catch (RuntimeException e) {
+      statistics.close();
       monitoring.close();
       throw e;
     }
@@ -211,6 +227,7 @@ public final class GatewayNode implements AutoCloseable {
             List.copyOf(signing.keySet()),
             revocation,
             monitoring,
+            statistics,
             clock);
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     started.meters = meters;
@@ -315,6 +332,11 @@ public final class GatewayNode implements AutoCloseable {
 
   public Checkpoints checkpoints() {
     return checkpoints;
+  }
+
+  /** The statistics: their API's port, their counters. */
+  Statistics statistics() {
+    return statistics;
   }
 
   /** The operational monitoring: its query API's port, its counters. */
@@ -426,6 +448,7 @@ public final class GatewayNode implements AutoCloseable {
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     monitoring.close(); // after the gateway: what its last exchanges queued is written
+    statistics.close(); // likewise: the last buckets are written
     fetcher.close();
     checkpoints.close();
     ledger.close();

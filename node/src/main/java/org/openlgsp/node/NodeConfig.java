@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.openlgsp.gateway.GatewayOptions;
 import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.registry.RegistryOptions;
+import org.openlgsp.statistics.StatisticsOptions;
 
 /**
  * A node's configuration file (YAML; JSON is valid YAML too). A node runs the registry role, the
@@ -539,8 +541,12 @@ public record NodeConfig(
       Optional<RevocationSettings> revocation,
       LedgerSettings ledger,
       Optional<MonitoringSettings> monitoring,
-      List<String> rawPathServices) {
-    /** A gateway role with the default operational monitoring and every service's paths checked. */
+      List<String> rawPathServices,
+      Optional<StatisticsSettings> statistics) {
+    /**
+     * A gateway role with the default operational monitoring and statistics and every service's
+     * paths checked.
+     */
     public GatewayRole(
         String node,
         Optional<String> host,
@@ -582,7 +588,8 @@ public record NodeConfig(
           revocation,
           ledger,
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
 
     public GatewayRole {
@@ -611,6 +618,7 @@ public record NodeConfig(
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
       monitoring = monitoring == null ? Optional.empty() : monitoring;
       rawPathServices = rawPathServices == null ? List.of() : List.copyOf(rawPathServices);
+      statistics = statistics == null ? Optional.empty() : statistics;
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -631,6 +639,11 @@ public record NodeConfig(
      */
     public MonitoringOptions monitoringOptions() {
       return monitoring.map(MonitoringSettings::options).orElseGet(MonitoringOptions::defaults);
+    }
+
+    /** The statistics of this role, the module's defaults where the file says nothing. */
+    public StatisticsOptions statisticsOptions() {
+      return statistics.map(StatisticsSettings::options).orElseGet(StatisticsOptions::defaults);
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
@@ -755,6 +768,64 @@ public record NodeConfig(
           purgeInterval.orElse(d.purgeInterval()),
           healthPeriod.orElse(d.healthPeriod()),
           maxPageSize.orElse(d.maxPageSize()),
+          apiPort,
+          apiTokenSha256);
+    }
+  }
+
+  /**
+   * Statistics of the gateway's exchanges (docs/statistics.md); each key left out takes {@link
+   * StatisticsOptions#defaults}.
+   */
+  public record StatisticsSettings(
+      Optional<Boolean> enabled,
+      Optional<Integer> queueSize,
+      Optional<Integer> batchSize,
+      Optional<Duration> flushInterval,
+      Optional<ZoneId> zone,
+      Optional<Duration> maxRange,
+      Optional<Integer> apiPort,
+      Optional<String> apiTokenSha256) {
+    public StatisticsSettings {
+      present(enabled, queueSize, batchSize, flushInterval);
+      present(zone, maxRange, apiPort, apiTokenSha256);
+      section(
+          "statistics",
+          () ->
+              options(
+                  enabled,
+                  queueSize,
+                  batchSize,
+                  flushInterval,
+                  zone,
+                  maxRange,
+                  apiPort,
+                  apiTokenSha256));
+    }
+
+    /** The statistics module's options, its defaults where the file says nothing. */
+    public StatisticsOptions options() {
+      return options(
+          enabled, queueSize, batchSize, flushInterval, zone, maxRange, apiPort, apiTokenSha256);
+    }
+
+    private static StatisticsOptions options(
+        Optional<Boolean> enabled,
+        Optional<Integer> queueSize,
+        Optional<Integer> batchSize,
+        Optional<Duration> flushInterval,
+        Optional<ZoneId> zone,
+        Optional<Duration> maxRange,
+        Optional<Integer> apiPort,
+        Optional<String> apiTokenSha256) {
+      StatisticsOptions d = StatisticsOptions.defaults();
+      return new StatisticsOptions(
+          enabled.orElse(d.enabled()),
+          queueSize.orElse(d.queueSize()),
+          batchSize.orElse(d.batchSize()),
+          flushInterval.orElse(d.flushInterval()),
+          zone.orElse(d.zone()),
+          maxRange.orElse(d.maxRange()),
           apiPort,
           apiTokenSha256);
     }
