@@ -1,0 +1,131 @@
+package org.openlgsp.alerts;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openlgsp.edge.DatabaseAuditLog;
+import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.storage.Database;
+
+/**
+ * A gateway's security monitoring (docs/alerts.md): the rules over its exchanges and the node's
+ * state, the alert store, delivery, and the API when it has a port. Give {@link #observer()} to the
+ * gateway.
+ */
+public final class Alerts implements AutoCloseable {
+  private final AlertStore store;
+  private final Dispatcher dispatcher;
+  private final RuleEngine engine;
+  private Optional<AlertsHttp> api = Optional.empty();
+
+  private Alerts(
+      Database db,
+      AlertsOptions options,
+      AlertRules rules,
+      NodeSignals signals,
+      String host,
+      Clock clock) {
+    store = new AlertStore(db);
+    List<Channel> channels = new ArrayList<>();
+    for (AlertsOptions.Webhook w : options.webhooks()) {
+      channels.add(new Channel.Webhook(w, clock));
+    }
+    options.smtp().ifPresent(s -> channels.add(new Channel.Mail(s)));
+    options.syslog().ifPresent(s -> channels.add(new Channel.Syslog(s, hostName(host))));
+    dispatcher = new Dispatcher(channels, options.delivery());
+    Alerter alerter = new Alerter(store, dispatcher, options.suppression(), clock);
+    engine =
+        new RuleEngine(rules, options.queueSize(), options.pollInterval(), signals, alerter, clock);
+  }
+
+  /**
+   * Starts security monitoring on {@code db} (its own table, Flyway history {@code alerts}); the
+   * rules file, relative to {@code base}, is read first, and a malformed one stops the start with
+   * an {@link IllegalArgumentException} naming the rule and key.
+   */
+  public static Alerts start(
+      Database db,
+      AlertsOptions options,
+      Path base,
+      NodeSignals signals,
+      String host,
+      Clock clock) {
+    AlertRules rules =
+        options
+            .rulesFile()
+            .map(f -> AlertRules.load(base.resolve(f)))
+            .orElseGet(AlertRules::defaults);
+    return start(db, options, rules, signals, host, clock);
+  }
+
+  static Alerts start(
+      Database db,
+      AlertsOptions options,
+      AlertRules rules,
+      NodeSignals signals,
+      String host,
+      Clock clock) {
+    Alerts a = new Alerts(db, options, rules, signals, host, clock);
+    try {
+      if (options.api().isPresent()) {
+        a.api =
+            Optional.of(
+                new AlertsHttp(
+                    a.store, options.api().get(), host, DatabaseAuditLog.open(db), clock));
+      }
+    } catch (RuntimeException e) {
+      a.close();
+      throw e;
+    }
+    return a;
+  }
+
+  /** The observer to give the gateway. */
+  public ExchangeObserver observer() {
+    return engine;
+  }
+
+  /** The API's port, when it runs. */
+  public Optional<Integer> apiPort() {
+    return api.map(AlertsHttp::port);
+  }
+
+  /** Observations dropped because the rules' queue was full. */
+  public long dropped() {
+    return engine.dropped();
+  }
+
+  /** Asks the rules over the node's state now, besides the regular polls. */
+  public void poll() {
+    engine.poll();
+  }
+
+  AlertStore store() {
+    return store;
+  }
+
+  RuleEngine engine() {
+    return engine;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private static String hostName(String host) {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return host;
+    }
+  }
+
+  @Override
+  public void close() {
+    api.ifPresent(AlertsHttp::close);
+    engine.close();
+    dispatcher.close();
+  }
+}
