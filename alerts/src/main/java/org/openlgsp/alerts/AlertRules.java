@@ -82,6 +82,9 @@ public record AlertRules(
   }
 
   static AlertRules parse(byte[] yaml, String name) {
+    if (new String(yaml, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      return defaults();
+    }
     try {
       AlertRules r = YAML.readValue(yaml, AlertRules.class);
       return r == null ? defaults() : r;
@@ -99,8 +102,13 @@ public record AlertRules(
       String why = rootMessage(e);
       throw new IllegalArgumentException(
           "rules file " + name + ": " + (rule.isEmpty() ? "" : rule + key + ": ") + why);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new IllegalArgumentException(
+          "rules file " + name + ": not YAML" + line + " (" + firstLine(e) + ")");
     } catch (IOException e) {
-      throw new IllegalArgumentException("rules file " + name + " is not YAML: " + firstLine(e));
+      throw new IllegalArgumentException(
+          "rules file " + name + ": not YAML (" + firstLine(e) + ")");
     }
   }
 
@@ -115,15 +123,39 @@ public record AlertRules(
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    if (t instanceof IllegalArgumentException && t != e) {
+    if (t instanceof IllegalArgumentException && !(t instanceof java.time.DateTimeException)) {
       return t.getMessage();
     }
-    // Jackson's own text names Java types; keep its first sentence only
-    String m = firstLine(e);
-    int at = m.indexOf(" at [");
-    return "value not acceptable ("
-        + (at > 0 ? m.substring(0, at) : m).replaceAll("`[^`]*`", "a value")
-        + ")";
+    // Jackson's own text names Java types: say what was expected instead
+    Class<?> type =
+        e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                && m.getTargetType() != null
+            ? m.getTargetType()
+            : Object.class;
+    return "must be " + expected(type);
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == Duration.class) {
+      return "an ISO-8601 duration such as PT5M";
+    } else if (type == LocalTime.class) {
+      return "a time of day such as 07:00";
+    } else if (ZoneId.class.isAssignableFrom(type)) {
+      return "a time zone such as Asia/Ho_Chi_Minh";
+    } else if (type == Severity.class) {
+      return "one of LOW, MEDIUM, HIGH, CRITICAL";
+    } else if (type == DayOfWeek.class) {
+      return "a day such as MONDAY";
+    } else if (type == Integer.class || type == int.class || type == Double.class) {
+      return "a number";
+    } else if (type == Boolean.class) {
+      return "true or false";
+    } else if (List.class.isAssignableFrom(type) || Set.class.isAssignableFrom(type)) {
+      return "a list";
+    } else if (type.isRecord()) {
+      return "a section of keys";
+    }
+    return "a value of the documented kind";
   }
 
   private static String firstLine(Exception e) {
