@@ -37,7 +37,14 @@ public final class Alerts implements AutoCloseable {
     dispatcher = new Dispatcher(channels, options.delivery());
     Alerter alerter = new Alerter(store, dispatcher, options.suppression(), clock);
     engine =
-        new RuleEngine(rules, options.queueSize(), options.pollInterval(), signals, alerter, clock);
+        new RuleEngine(
+            options.enabled(),
+            rules,
+            options.queueSize(),
+            options.pollInterval(),
+            signals,
+            alerter,
+            clock);
   }
 
   /**

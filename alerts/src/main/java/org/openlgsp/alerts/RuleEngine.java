@@ -34,6 +34,7 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
   private volatile boolean running = true;
 
   RuleEngine(
+      boolean enabled,
       AlertRules rules,
       int queueSize,
       java.time.Duration pollInterval,
@@ -41,8 +42,8 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
       Alerter alerter,
       Clock clock) {
     this.queue = new ArrayBlockingQueue<>(queueSize);
-    this.streamRules = StreamRule.of(rules, clock.instant());
-    this.stateRules = StateRule.of(rules);
+    this.streamRules = enabled ? StreamRule.of(rules, clock.instant()) : List.of();
+    this.stateRules = enabled ? StateRule.of(rules) : List.of();
     this.signals = signals;
     this.alerter = alerter;
     this.clock = clock;

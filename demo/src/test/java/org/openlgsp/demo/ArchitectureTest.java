@@ -36,6 +36,7 @@ class ArchitectureTest {
     "registry",
     "gateway",
     "monitoring",
+    "alerts",
     "documents",
     "node",
     "cli"
@@ -49,6 +50,9 @@ class ArchitectureTest {
   static final Map<String, String> PUBLIC_WITHOUT_USE_ELSEWHERE =
       Map.ofEntries(
           Map.entry("org.openlgsp.cli.Lgsp", "the command line's main class"),
+          Map.entry(
+              "org.openlgsp.alerts.Severity",
+              "in the signatures of AlertsOptions and AlertRules, which node binds"),
           Map.entry(
               "org.openlgsp.core.SignatureAlgorithm",
               "in the signatures of SignedDirectory and MessageSigner"),
@@ -107,11 +111,13 @@ class ArchitectureTest {
     "registry, core storage edge pki",
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
+    "alerts, core storage edge gateway",
     "documents, core storage edge pki",
-    "node, core storage edge pki ledger registry gateway monitoring documents",
-    "cli, core storage edge pki ledger registry gateway monitoring documents node",
-    "testkit, core storage edge pki ledger registry gateway monitoring documents node",
-    "demo, core storage edge pki ledger registry gateway monitoring documents node cli testkit",
+    "node, core storage edge pki ledger registry gateway monitoring alerts documents",
+    "cli, core storage edge pki ledger registry gateway monitoring alerts documents node",
+    "testkit, core storage edge pki ledger registry gateway monitoring alerts documents node",
+    "demo, core storage edge pki ledger registry gateway monitoring alerts documents node cli"
+        + " testkit",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -125,6 +131,7 @@ class ArchitectureTest {
             "registry",
             "gateway",
             "monitoring",
+            "alerts",
             "documents",
             "node",
             "cli",
@@ -180,10 +187,10 @@ class ArchitectureTest {
    * to change.
    */
   @Test
-  void monitoringUsesOnlyTheGatewaysSpi() {
+  void monitoringAndAlertsUseOnlyTheGatewaysSpi() {
     noClasses()
         .that()
-        .resideInAPackage("org.openlgsp.monitoring..")
+        .resideInAnyPackage("org.openlgsp.monitoring..", "org.openlgsp.alerts..")
         .should()
         .dependOnClassesThat(
             com.tngtech.archunit.base.DescribedPredicate.describe(

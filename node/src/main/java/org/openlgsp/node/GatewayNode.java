@@ -54,6 +54,8 @@ public final class GatewayNode implements AutoCloseable {
   private final Optional<org.openlgsp.pki.RevocationChecker> revocation;
   private final Clock clock;
   private final Monitoring monitoring;
+  // set once started, before the node is handed out
+  private org.openlgsp.alerts.Alerts alerts;
   private KeyFileWatcher keyFiles;
   private boolean closed;
 
@@ -158,6 +160,23 @@ public final class GatewayNode implements AutoCloseable {
     for (ExchangeObserver o : monitoring.observers()) {
       features = features.withObserver(o);
     }
+    org.openlgsp.alerts.Alerts alerts;
+    try {
+      alerts =
+          org.openlgsp.alerts.Alerts.start(
+              db,
+              role.alertsOptions(),
+              baseDir,
+              signals(tls, signing, holder, checkpoints),
+              options.host(),
+              clock);
+    } catch (RuntimeException e) {
+      monitoring.close();
+      throw e;
+    }
+    if (role.alertsOptions().enabled()) {
+      features = features.withObserver(alerts.observer());
+    }
     GatewayFeatures observed = features;
     Gateway gateway;
     try {
@@ -171,6 +190,7 @@ public final class GatewayNode implements AutoCloseable {
               ledger,
               revocation.map(observed::withRevocation).orElse(observed));
     } catch (RuntimeException e) {
+      alerts.close();
       monitoring.close();
       throw e;
     }
@@ -207,6 +227,7 @@ public final class GatewayNode implements AutoCloseable {
             revocation,
             monitoring,
             clock);
+    started.alerts = alerts;
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     return started;
   }
@@ -308,6 +329,47 @@ public final class GatewayNode implements AutoCloseable {
 
   public Checkpoints checkpoints() {
     return checkpoints;
+  }
+
+  /**
+   * What the alert rules over the node's state watch: the TLS and signing certificates as loaded at
+   * start, the directory held, the ledger's latest checkpoint. The node counts no TSA or OCSP
+   * failures yet; the rule still sees exchanges refused for them.
+   */
+  private static org.openlgsp.alerts.NodeSignals signals(
+      Credentials tls,
+      Map<ClientId, Credentials> signing,
+      DirectoryHolder holder,
+      Checkpoints checkpoints) {
+    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new java.util.ArrayList<>();
+    certs.add(
+        new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+            "tls", tls.certificate().getNotAfter().toInstant()));
+    signing.forEach(
+        (member, c) ->
+            certs.add(
+                new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+                    "signing " + member.encoded(), c.certificate().getNotAfter().toInstant())));
+    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> fixed = List.copyOf(certs);
+    return org.openlgsp.alerts.NodeSignals.none()
+        .withCertificates(() -> fixed)
+        .withDirectoryValidUntil(() -> holder.current().map(org.openlgsp.core.Directory::expiresAt))
+        .withLatestCheckpoint(
+            () ->
+                checkpoints
+                    .latestPublished()
+                    .map(
+                        c ->
+                            new org.openlgsp.alerts.NodeSignals.CheckpointStatus(
+                                c.size(),
+                                c.createdAt(),
+                                Math.max(0, c.note().signatures().size() - 1),
+                                c.timestampToken().isPresent())));
+  }
+
+  /** The security alerts: their API's port. */
+  org.openlgsp.alerts.Alerts alerts() {
+    return alerts;
   }
 
   /** The operational monitoring: its query API's port, its counters. */
@@ -414,6 +476,9 @@ public final class GatewayNode implements AutoCloseable {
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     monitoring.close(); // after the gateway: what its last exchanges queued is written
+    if (alerts != null) {
+      alerts.close();
+    }
     fetcher.close();
     checkpoints.close();
     ledger.close();

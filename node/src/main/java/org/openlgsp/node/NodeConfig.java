@@ -466,7 +466,54 @@ public record NodeConfig(
       List<LocalSystemEntry> localSystems,
       Optional<RevocationSettings> revocation,
       LedgerSettings ledger,
-      Optional<MonitoringSettings> monitoring) {
+      Optional<MonitoringSettings> monitoring,
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+    /** A gateway role with the default security alerts. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          Optional.empty());
+    }
+
     /** A gateway role with the default operational monitoring. */
     public GatewayRole(
         String node,
@@ -536,6 +583,7 @@ public record NodeConfig(
       localSystems = localSystems == null ? List.of() : List.copyOf(localSystems);
       ledger = ledger == null ? LedgerSettings.defaults() : ledger;
       monitoring = monitoring == null ? Optional.empty() : monitoring;
+      alerts = alerts == null ? Optional.empty() : alerts;
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -555,6 +603,11 @@ public record NodeConfig(
      */
     public MonitoringOptions monitoringOptions() {
       return monitoring.map(MonitoringSettings::options).orElseGet(MonitoringOptions::defaults);
+    }
+
+    /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+    public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+      return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */
