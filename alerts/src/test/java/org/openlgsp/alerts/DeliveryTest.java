@@ -252,8 +252,8 @@ class DeliveryTest {
         .containsEntry("start", "" + Samples.AT.minusSeconds(30).toEpochMilli())
         .containsEntry("cnt", "3")
         .containsEntry("cs1", "7,8,9")
-        .containsEntry("cs2", "VN:GOV:000.00.00.H53:DVC")
-        .containsEntry("cs3", "client:VN:GOV:000.00.00.H53:DVC;count.access.denied:3");
+        .containsEntry("cs2", "VN/GOV/000.00.00.H53/DVC")
+        .containsEntry("cs3", "client:VN/GOV/000.00.00.H53/DVC;count.access.denied:3");
   }
 
   @Test

@@ -16,14 +16,14 @@ final class Samples {
         new Raised(
             "refusalBurst",
             Severity.HIGH,
-            "VN:GOV:000.00.00.H53:DVC",
+            "VN/GOV/000.00.00.H53/DVC",
             "3 refusals | a=b \\ c\nfor Cổng dịch vụ công",
             new Evidence(
                 AT.minusSeconds(30),
                 AT,
                 3,
                 List.of(7L, 8L, 9L),
-                Map.of("client", "VN:GOV:000.00.00.H53:DVC", "count.access.denied", "3"))),
+                Map.of("client", "VN/GOV/000.00.00.H53/DVC", "count.access.denied", "3"))),
         AT);
   }
 }
