@@ -167,32 +167,28 @@ sealed interface StreamRule {
         return Optional.empty();
       }
       String key = o.client().encoded() + " " + o.officer();
-      Deque<Window.Event> d = window.add(key, event(o, o.subjectHash()));
-      if (d.size() < cfg.threshold()) {
-        return Optional.empty();
-      }
-      Evidence ev =
-          Window.evidence(
-              d,
-              d.size(),
-              facts(
-                  "client",
-                  o.client().encoded(),
-                  "officer",
-                  o.officer(),
-                  "threshold",
-                  "" + cfg.threshold()));
-      window.clear(key);
-      return Optional.of(
-          new Raised(
-              NAME,
-              cfg.severity(),
-              key,
-              d.size()
-                  + " personal-data exchanges outside working hours by "
-                  + o.client().encoded()
-                  + (o.officer().isEmpty() ? "" : " for officer " + o.officer()),
-              ev));
+      return window
+          .addUntil(key, event(o, o.subjectHash()), cfg.threshold())
+          .map(
+              d ->
+                  new Raised(
+                      NAME,
+                      cfg.severity(),
+                      key,
+                      d.size()
+                          + " personal-data exchanges outside working hours by "
+                          + o.client().encoded()
+                          + (o.officer().isEmpty() ? "" : " for officer " + o.officer()),
+                      Window.evidence(
+                          d,
+                          d.size(),
+                          facts(
+                              "client",
+                              o.client().encoded(),
+                              "officer",
+                              o.officer(),
+                              "threshold",
+                              "" + cfg.threshold()))));
     }
   }
 
@@ -266,23 +262,20 @@ sealed interface StreamRule {
         return Optional.empty();
       }
       String key = o.client().encoded();
-      Deque<Window.Event> d = window.add(key, event(o, o.errorCode()));
-      if (d.size() < cfg.threshold()) {
-        return Optional.empty();
-      }
+      return window.addUntil(key, event(o, o.errorCode()), cfg.threshold()).map(d -> burst(key, d));
+    }
+
+    private Raised burst(String key, Deque<Window.Event> d) {
       Map<String, Long> byCode = new java.util.TreeMap<>();
       d.forEach(e -> byCode.merge(e.value(), 1L, Long::sum));
       Map<String, String> f = facts("client", key, "threshold", "" + cfg.threshold());
       byCode.forEach((c, n) -> f.put("count." + c, "" + n));
-      Evidence ev = Window.evidence(d, d.size(), f);
-      window.clear(key);
-      return Optional.of(
-          new Raised(
-              NAME,
-              cfg.severity(),
-              key,
-              d.size() + " refusals " + byCode.keySet() + " for client " + key,
-              ev));
+      return new Raised(
+          NAME,
+          cfg.severity(),
+          key,
+          d.size() + " refusals " + byCode.keySet() + " for client " + key,
+          Window.evidence(d, d.size(), f));
     }
   }
 
@@ -363,11 +356,15 @@ sealed interface StreamRule {
         return Optional.empty();
       }
       String key = o.service().encoded();
-      Deque<Window.Event> d =
-          window.add(key, event(o, o.totalTime().toMillis() + "/" + o.backendTime().toMillis()));
-      if (d.size() < cfg.count()) {
-        return Optional.empty();
-      }
+      return window
+          .addUntil(
+              key,
+              event(o, o.totalTime().toMillis() + "/" + o.backendTime().toMillis()),
+              cfg.count())
+          .map(d -> slow(key, d));
+    }
+
+    private Raised slow(String key, Deque<Window.Event> d) {
       long maxTotal = 0;
       long maxBackend = 0;
       for (Window.Event e : d) {
@@ -375,7 +372,11 @@ sealed interface StreamRule {
         maxTotal = Math.max(maxTotal, Long.parseLong(t[0]));
         maxBackend = Math.max(maxBackend, Long.parseLong(t[1]));
       }
-      Evidence ev =
+      return new Raised(
+          NAME,
+          cfg.severity(),
+          key,
+          d.size() + " slow exchanges of " + key + " (slowest " + maxTotal + " ms)",
           Window.evidence(
               d,
               d.size(),
@@ -389,15 +390,7 @@ sealed interface StreamRule {
                   "responseTimeLimitMs",
                   "" + cfg.responseTime().toMillis(),
                   "backendTimeLimitMs",
-                  "" + cfg.backendTime().toMillis()));
-      window.clear(key);
-      return Optional.of(
-          new Raised(
-              NAME,
-              cfg.severity(),
-              key,
-              d.size() + " slow exchanges of " + key + " (slowest " + maxTotal + " ms)",
-              ev));
+                  "" + cfg.backendTime().toMillis())));
     }
   }
 
@@ -420,19 +413,17 @@ sealed interface StreamRule {
       if (service.isEmpty()) {
         return Optional.empty();
       }
-      Deque<Window.Event> d = window.add(service, event(o, o.errorCode()));
-      if (d.size() < cfg.threshold()) {
-        return Optional.empty();
-      }
-      Evidence ev = Window.evidence(d, d.size(), facts("service", service, "source", "exchanges"));
-      window.clear(service);
-      return Optional.of(
-          new Raised(
-              StateRule.TRUST_SERVICES,
-              cfg.severity(),
-              service,
-              d.size() + " exchanges refused because " + service + " failed",
-              ev));
+      return window
+          .addUntil(service, event(o, o.errorCode()), cfg.threshold())
+          .map(
+              d ->
+                  new Raised(
+                      StateRule.TRUST_SERVICES,
+                      cfg.severity(),
+                      service,
+                      d.size() + " exchanges refused because " + service + " failed",
+                      Window.evidence(
+                          d, d.size(), facts("service", service, "source", "exchanges"))));
     }
   }
 }

@@ -55,6 +55,19 @@ final class Window {
     }
   }
 
+  /**
+   * Adds an event; once the key has {@code threshold} events in the window, answers them and
+   * forgets them, so the next finding needs a full window again.
+   */
+  java.util.Optional<Deque<Event>> addUntil(String key, Event e, int threshold) {
+    Deque<Event> d = add(key, e);
+    if (d.size() < threshold) {
+      return java.util.Optional.empty();
+    }
+    events.remove(key);
+    return java.util.Optional.of(d);
+  }
+
   /** Forgets the key's events, so the next finding needs a full window again. */
   void clear(String key) {
     events.remove(key);

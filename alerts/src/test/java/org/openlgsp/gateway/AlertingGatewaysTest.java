@@ -301,12 +301,12 @@ class AlertingGatewaysTest {
 
   @Test
   void requestsFarAboveTheClientsOwnBaselineRaiseASpike() throws Exception {
-    start("requestSpike: {window: PT2S, baselineWindows: 2, factor: 3, minRequests: 8}\n");
-    nextWindow(2000);
+    start("requestSpike: {window: PT1S, baselineWindows: 2, factor: 3, minRequests: 8}\n");
+    nextWindow(1000);
     assertThat(exchange(citizen(1))).isEqualTo(200); // the client's baseline: one a window
-    nextWindow(2000);
+    nextWindow(1000);
     assertThat(exchange(citizen(1))).isEqualTo(200);
-    nextWindow(2000);
+    nextWindow(1000);
     burst(10);
     AlertsProbe.Seen a = raised("requestSpike").getFirst();
     assertThat(a.count()).isEqualTo(9);
@@ -315,12 +315,12 @@ class AlertingGatewaysTest {
 
   @Test
   void aClientBusyAtItsUsualLevelIsNoSpike() throws Exception {
-    start("requestSpike: {window: PT2S, baselineWindows: 2, factor: 3, minRequests: 8}\n");
-    nextWindow(2000);
+    start("requestSpike: {window: PT1S, baselineWindows: 2, factor: 3, minRequests: 8}\n");
+    nextWindow(1000);
     burst(10);
-    nextWindow(2000);
+    nextWindow(1000);
     burst(10);
-    nextWindow(2000);
+    nextWindow(1000);
     burst(10);
     assertThat(settled()).isEmpty();
   }
