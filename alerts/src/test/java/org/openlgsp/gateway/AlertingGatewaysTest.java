@@ -335,4 +335,15 @@ class AlertingGatewaysTest {
     assertThat(found).hasSize(1);
     assertThat(found.getFirst().occurrences()).isEqualTo(3);
   }
+
+  @Test
+  void anAlertStoreThatFailsNeverFailsAnExchange() throws Exception {
+    start("subjectEnumeration: {distinctSubjects: 2, window: PT1M}\n");
+    db.close(); // every alert write fails from now on
+    for (int i = 0; i < 4; i++) {
+      assertThat(exchange(citizen(i))).isEqualTo(200);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> AlertsProbe.processed(alerts) == sent);
+    assertThat(alerts.dropped()).isZero();
+  }
 }
