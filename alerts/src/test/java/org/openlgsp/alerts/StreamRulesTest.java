@@ -21,6 +21,48 @@ class StreamRulesTest {
   static final ServiceId CITIZENS =
       new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
 
+  /** A successful exchange. */
+  static ExchangeObservation succeeded(Instant at, long index) {
+    ExchangeObservation r = refused(at, ErrorCode.ACCESS_DENIED, index);
+    return new ExchangeObservation(
+        r.monitoringDataTs(),
+        r.securityServerInternalIp(),
+        r.securityServerType(),
+        r.requestInTs(),
+        r.requestOutTs(),
+        r.responseInTs(),
+        r.responseOutTs(),
+        r.client(),
+        r.service(),
+        r.serviceVersion(),
+        r.restMethod(),
+        r.restPath(),
+        r.representedParty(),
+        r.messageId(),
+        r.messageUserId(),
+        r.messageIssue(),
+        r.messageProtocolVersion(),
+        r.clientSecurityServerAddress(),
+        r.serviceSecurityServerAddress(),
+        r.requestSize(),
+        120,
+        true,
+        r.serviceType(),
+        "",
+        "",
+        200,
+        r.xRoadVersion(),
+        "",
+        r.purpose(),
+        r.officer(),
+        r.subjectHash(),
+        r.ledgerIndex(),
+        r.gatewayTime(),
+        r.peerTime(),
+        r.backendTime(),
+        r.sourceAddress());
+  }
+
   static ExchangeObservation refused(Instant at, ErrorCode code, long index) {
     return new ExchangeObservation(
         at,
