@@ -154,8 +154,13 @@ public record AlertsOptions(
   public record Webhook(URI url, String secret, Duration timeout, Severity minSeverity) {
     public Webhook {
       Objects.requireNonNull(url, "url is required");
-      if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
-        throw new IllegalArgumentException("url must be http or https");
+      // alerts name clients, officers and addresses: plain HTTP only to a receiver on this host
+      boolean loopback =
+          "http".equals(url.getScheme())
+              && java.util.Set.of("127.0.0.1", "localhost", "[::1]").contains(url.getHost());
+      if (!"https".equals(url.getScheme()) && !loopback) {
+        throw new IllegalArgumentException(
+            "url must be https (http only to 127.0.0.1 or localhost)");
       }
       Objects.requireNonNull(secret, "secret is required");
       if (secret.length() < 16) {

@@ -5,7 +5,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,9 @@ import org.openlgsp.gateway.spi.ExchangeObservation;
 
 /** A rule over the exchanges a gateway observes, fed one observation at a time on one thread. */
 sealed interface StreamRule {
+  /** Most clients a rule keeps per-client state for; the least recently seen go first. */
+  int MAX_CLIENTS = 100_000;
+
   /** What this observation, with those before it, makes the rule find. */
   Optional<Raised> observe(ExchangeObservation o);
 
@@ -62,7 +64,9 @@ sealed interface StreamRule {
   final class RequestSpike implements StreamRule {
     static final String NAME = "requestSpike";
     private final AlertRules.RequestSpike cfg;
-    private final Map<String, Buckets> clients = new HashMap<>();
+    // clients are authenticated, but a bound keeps a misbehaving federation from costing memory
+    private final com.github.benmanes.caffeine.cache.Cache<String, Buckets> clients =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(MAX_CLIENTS).build();
 
     private static final class Buckets {
       long bucket;
@@ -79,12 +83,14 @@ sealed interface StreamRule {
     public Optional<Raised> observe(ExchangeObservation o) {
       long width = cfg.window().toMillis();
       long bucket = o.requestInTs().toEpochMilli() / width;
-      Buckets b = clients.get(o.client().encoded());
-      if (b == null) {
-        b = new Buckets();
-        b.bucket = bucket;
-        clients.put(o.client().encoded(), b);
-      }
+      Buckets b =
+          clients.get(
+              o.client().encoded(),
+              k -> {
+                Buckets n = new Buckets();
+                n.bucket = bucket;
+                return n;
+              });
       if (bucket > b.bucket) {
         b.history.addLast(b.count);
         for (long skipped = b.bucket + 1;
@@ -285,7 +291,8 @@ sealed interface StreamRule {
     static final int MAX_ADDRESSES = 1000;
     private final AlertRules.NewSourceAddress cfg;
     private final Instant learnUntil;
-    private final Map<String, Set<String>> seen = new HashMap<>();
+    private final com.github.benmanes.caffeine.cache.Cache<String, Set<String>> seen =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(MAX_CLIENTS).build();
 
     NewSource(AlertRules.NewSourceAddress cfg, Instant started) {
       this.cfg = cfg;
@@ -298,7 +305,7 @@ sealed interface StreamRule {
         return Optional.empty();
       }
       String key = o.client().encoded();
-      Set<String> known = seen.get(key);
+      Set<String> known = seen.getIfPresent(key);
       if (known == null) {
         seen.put(key, new HashSet<>(Set.of(o.sourceAddress())));
         return Optional.empty();
