@@ -58,13 +58,22 @@ public record NodeSignals(
     }
   }
 
-  /** The latest checkpoint: its tree size, when it was made, its cosignatures, its time-stamp. */
+  /**
+   * The latest checkpoint: its tree size, when it was made, its cosignatures and time-stamp, and
+   * how many witnesses and whether a TSA the node is configured with (a node configured without
+   * them is not alerted for their absence).
+   */
   public record CheckpointStatus(
-      long size, Instant createdAt, int cosignatures, boolean timestamped) {
+      long size,
+      Instant createdAt,
+      int cosignatures,
+      int witnesses,
+      boolean timestamped,
+      boolean timestampAuthority) {
     public CheckpointStatus {
       Objects.requireNonNull(createdAt, "createdAt");
-      if (size < 0 || cosignatures < 0) {
-        throw new IllegalArgumentException("size and cosignatures are >= 0");
+      if (size < 0 || cosignatures < 0 || witnesses < 0) {
+        throw new IllegalArgumentException("size, cosignatures and witnesses are >= 0");
       }
     }
   }

@@ -138,11 +138,11 @@ sealed interface StateRule {
         return List.of(); // witnesses and the TSA get their time
       }
       List<String> missing = new ArrayList<>();
-      if (c.cosignatures() < cfg.minCosignatures()) {
-        missing.add(
-            "cosigned by " + c.cosignatures() + " of " + cfg.minCosignatures() + " witnesses");
+      int expected = Math.min(cfg.minCosignatures(), c.witnesses());
+      if (c.cosignatures() < expected) {
+        missing.add("cosigned by " + c.cosignatures() + " of " + expected + " witnesses");
       }
-      if (cfg.requireTimestamp() && !c.timestamped()) {
+      if (cfg.requireTimestamp() && c.timestampAuthority() && !c.timestamped()) {
         missing.add("not time-stamped");
       }
       if (missing.isEmpty()) {

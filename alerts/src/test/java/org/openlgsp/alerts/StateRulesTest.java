@@ -95,7 +95,9 @@ class StateRulesTest {
                 r,
                 NodeSignals.none()
                     .withLatestCheckpoint(
-                        () -> Optional.of(new NodeSignals.CheckpointStatus(12, old, 0, false)))))
+                        () ->
+                            Optional.of(
+                                new NodeSignals.CheckpointStatus(12, old, 0, 2, false, true)))))
         .singleElement()
         .satisfies(
             x -> {
@@ -107,10 +109,27 @@ class StateRulesTest {
                 r,
                 NodeSignals.none()
                     .withLatestCheckpoint(
-                        () -> Optional.of(new NodeSignals.CheckpointStatus(12, old, 1, false)))))
+                        () ->
+                            Optional.of(
+                                new NodeSignals.CheckpointStatus(12, old, 1, 2, false, true)))))
         .singleElement()
         .satisfies(
             x -> assertThat(x.summary()).doesNotContain("cosigned").contains("not time-stamped"));
+  }
+
+  @Test
+  void aNodeConfiguredWithoutWitnessesOrTsaIsNotAlertedForThem() {
+    StateRule r = new StateRule.CheckpointWitnessing(rules.checkpointWitnessing());
+    Instant old = NOW.minus(Duration.ofMinutes(10));
+    assertThat(
+            poll(
+                r,
+                NodeSignals.none()
+                    .withLatestCheckpoint(
+                        () ->
+                            Optional.of(
+                                new NodeSignals.CheckpointStatus(12, old, 0, 0, false, false)))))
+        .isEmpty();
   }
 
   @Test
@@ -122,7 +141,9 @@ class StateRulesTest {
                 r,
                 NodeSignals.none()
                     .withLatestCheckpoint(
-                        () -> Optional.of(new NodeSignals.CheckpointStatus(12, old, 2, true)))))
+                        () ->
+                            Optional.of(
+                                new NodeSignals.CheckpointStatus(12, old, 2, 2, true, true)))))
         .isEmpty();
     assertThat(
             poll(
@@ -132,7 +153,7 @@ class StateRulesTest {
                         () ->
                             Optional.of(
                                 new NodeSignals.CheckpointStatus(
-                                    12, NOW.minusSeconds(10), 0, false)))))
+                                    12, NOW.minusSeconds(10), 0, 2, false, true)))))
         .isEmpty();
   }
 

@@ -139,12 +139,14 @@ public final class GatewayNode implements AutoCloseable {
     NodeConfig.LedgerSettings ls = role.ledger();
     NoteKey key = LedgerFiles.checkpointKey(baseDir, ls, node);
     SubjectHasher subjects = LedgerFiles.subjectHasher(baseDir, ls);
+    java.util.concurrent.atomic.AtomicLong tsaFailures =
+        new java.util.concurrent.atomic.AtomicLong();
     Checkpoints checkpoints =
         new Checkpoints(
                 db,
                 ledger,
                 key,
-                CheckpointTimestamps.timestamper(ls, baseDir),
+                counted(CheckpointTimestamps.timestamper(ls, baseDir), tsaFailures),
                 ls.policy(),
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
@@ -167,7 +169,14 @@ public final class GatewayNode implements AutoCloseable {
               db,
               role.alertsOptions(),
               baseDir,
-              signals(tls, signing, holder, checkpoints),
+              signals(
+                  tls,
+                  signing,
+                  holder,
+                  checkpoints,
+                  ls.witnesses().size(),
+                  ls.tsaUrl().isPresent(),
+                  tsaFailures),
               options.host(),
               clock);
     } catch (RuntimeException e) {
@@ -340,7 +349,10 @@ public final class GatewayNode implements AutoCloseable {
       Credentials tls,
       Map<ClientId, Credentials> signing,
       DirectoryHolder holder,
-      Checkpoints checkpoints) {
+      Checkpoints checkpoints,
+      int witnesses,
+      boolean timestampAuthority,
+      java.util.concurrent.atomic.AtomicLong tsaFailures) {
     List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new java.util.ArrayList<>();
     certs.add(
         new org.openlgsp.alerts.NodeSignals.CertificateValidity(
@@ -364,7 +376,32 @@ public final class GatewayNode implements AutoCloseable {
                                 c.size(),
                                 c.createdAt(),
                                 Math.max(0, c.note().signatures().size() - 1),
-                                c.timestampToken().isPresent())));
+                                witnesses,
+                                c.timestampToken().isPresent(),
+                                timestampAuthority)))
+        .withTrustServiceFailures(
+            () -> new org.openlgsp.alerts.NodeSignals.FailureCounts(tsaFailures.get(), 0));
+  }
+
+  /** {@code tsa}, counting its failures for the alert rule on trust services. */
+  private static org.openlgsp.ledger.spi.Timestamper counted(
+      org.openlgsp.ledger.spi.Timestamper tsa, java.util.concurrent.atomic.AtomicLong failures) {
+    return new org.openlgsp.ledger.spi.Timestamper() {
+      @Override
+      public String name() {
+        return tsa.name();
+      }
+
+      @Override
+      public Optional<byte[]> timestamp(byte[] sha256Digest) {
+        try {
+          return tsa.timestamp(sha256Digest);
+        } catch (RuntimeException e) {
+          failures.incrementAndGet();
+          throw e;
+        }
+      }
+    };
   }
 
   /** The security alerts: their API's port. */

@@ -253,4 +253,45 @@ class AlertsSettingsTest {
         .contains("(redacted)")
         .contains("suppression");
   }
+
+  @Test
+  void aTimeStampAuthorityThatFailsRaisesTrustServiceFailuresAndNoWitnessIsNotAlerted()
+      throws Exception {
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // nothing listens there once closed
+    }
+    Files.writeString(
+        dir.resolve("rules.yaml"),
+        "trustServiceFailures: {threshold: 1}\ncheckpointWitnessing: {grace: PT0.1S}\n");
+    Files.deleteIfExists(dir.resolve("node.yaml"));
+    Path f =
+        GatewayNodeSettingsTest.config(
+            dir,
+            ca,
+            "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-tsa.db\n"
+                + "  ledger: {tsaUrl: 'http://127.0.0.1:"
+                + closed
+                + "/tsa', tsaCertificates: [registry.pem]}\n"
+                + "  alerts: {rulesFile: rules.yaml, pollInterval: PT0.1S, "
+                + API
+                + "}\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(f).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      node.checkpoints().publish(); // the TSA is asked and fails; the checkpoint is kept
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> alerts(node, "?rule=trustServiceFailures").size() == 1);
+      JsonNode a = alerts(node, "?rule=trustServiceFailures").get(0);
+      assertThat(a.get("key").asText()).isEqualTo("timestamp");
+      // not time-stamped though a TSA is configured: raised; no witness configured: not asked for
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> alerts(node, "?rule=checkpointWitnessing").size() == 1);
+      assertThat(alerts(node, "?rule=checkpointWitnessing").get(0).get("summary").asText())
+          .contains("not time-stamped")
+          .doesNotContain("cosigned");
+    }
+  }
 }
