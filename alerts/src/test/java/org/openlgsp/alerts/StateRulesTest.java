@@ -22,6 +22,21 @@ class StateRulesTest {
     return rule.poll(s, NOW);
   }
 
+  /** What {@code rule} finds about this latest checkpoint. */
+  List<Raised> checkpoint(
+      StateRule rule,
+      long size,
+      Instant createdAt,
+      int cosignatures,
+      int witnesses,
+      boolean timestamped,
+      boolean tsa) {
+    NodeSignals.CheckpointStatus c =
+        new NodeSignals.CheckpointStatus(
+            size, createdAt, cosignatures, witnesses, timestamped, tsa);
+    return poll(rule, NodeSignals.none().withLatestCheckpoint(() -> Optional.of(c)));
+  }
+
   @Test
   void certificatesCloseToExpiryAreRaisedCriticalWhenVeryClose() {
     StateRule r = new StateRule.CertificateExpiry(rules.certificateExpiry());
@@ -90,28 +105,14 @@ class StateRulesTest {
   void aCheckpointNotCosignedOrNotTimeStampedAfterItsGraceIsRaised() {
     StateRule r = new StateRule.CheckpointWitnessing(rules.checkpointWitnessing());
     Instant old = NOW.minus(Duration.ofMinutes(10));
-    assertThat(
-            poll(
-                r,
-                NodeSignals.none()
-                    .withLatestCheckpoint(
-                        () ->
-                            Optional.of(
-                                new NodeSignals.CheckpointStatus(12, old, 0, 2, false, true)))))
+    assertThat(checkpoint(r, 12, old, 0, 2, false, true))
         .singleElement()
         .satisfies(
             x -> {
               assertThat(x.summary()).contains("cosigned by 0 of 1").contains("not time-stamped");
               assertThat(x.evidence().ledgerIndexes()).containsExactly(11L);
             });
-    assertThat(
-            poll(
-                r,
-                NodeSignals.none()
-                    .withLatestCheckpoint(
-                        () ->
-                            Optional.of(
-                                new NodeSignals.CheckpointStatus(12, old, 1, 2, false, true)))))
+    assertThat(checkpoint(r, 12, old, 1, 2, false, true))
         .singleElement()
         .satisfies(
             x -> assertThat(x.summary()).doesNotContain("cosigned").contains("not time-stamped"));
@@ -121,40 +122,15 @@ class StateRulesTest {
   void aNodeConfiguredWithoutWitnessesOrTsaIsNotAlertedForThem() {
     StateRule r = new StateRule.CheckpointWitnessing(rules.checkpointWitnessing());
     Instant old = NOW.minus(Duration.ofMinutes(10));
-    assertThat(
-            poll(
-                r,
-                NodeSignals.none()
-                    .withLatestCheckpoint(
-                        () ->
-                            Optional.of(
-                                new NodeSignals.CheckpointStatus(12, old, 0, 0, false, false)))))
-        .isEmpty();
+    assertThat(checkpoint(r, 12, old, 0, 0, false, false)).isEmpty();
   }
 
   @Test
   void aWitnessedTimeStampedOrStillFreshCheckpointIsQuiet() {
     StateRule r = new StateRule.CheckpointWitnessing(rules.checkpointWitnessing());
     Instant old = NOW.minus(Duration.ofMinutes(10));
-    assertThat(
-            poll(
-                r,
-                NodeSignals.none()
-                    .withLatestCheckpoint(
-                        () ->
-                            Optional.of(
-                                new NodeSignals.CheckpointStatus(12, old, 2, 2, true, true)))))
-        .isEmpty();
-    assertThat(
-            poll(
-                r,
-                NodeSignals.none()
-                    .withLatestCheckpoint(
-                        () ->
-                            Optional.of(
-                                new NodeSignals.CheckpointStatus(
-                                    12, NOW.minusSeconds(10), 0, 2, false, true)))))
-        .isEmpty();
+    assertThat(checkpoint(r, 12, old, 2, 2, true, true)).isEmpty();
+    assertThat(checkpoint(r, 12, NOW.minusSeconds(10), 0, 2, false, true)).isEmpty();
   }
 
   @Test
