@@ -24,15 +24,16 @@ public final class Alerts implements AutoCloseable {
       Database db,
       AlertsOptions options,
       AlertRules rules,
+      Path base,
       NodeSignals signals,
       String host,
       Clock clock) {
     store = new AlertStore(db);
     List<Channel> channels = new ArrayList<>();
     for (AlertsOptions.Webhook w : options.webhooks()) {
-      channels.add(new Channel.Webhook(w, clock));
+      channels.add(new Channel.Webhook(w, w.key(base), clock));
     }
-    options.smtp().ifPresent(s -> channels.add(new Channel.Mail(s)));
+    options.smtp().ifPresent(s -> channels.add(new Channel.Mail(s, s.password(base))));
     options.syslog().ifPresent(s -> channels.add(new Channel.Syslog(s, hostName(host))));
     dispatcher = new Dispatcher(channels, options.delivery());
     Alerter alerter = new Alerter(store, dispatcher, options.suppression(), clock);
@@ -64,7 +65,7 @@ public final class Alerts implements AutoCloseable {
             .rulesFile()
             .map(f -> AlertRules.load(base.resolve(f)))
             .orElseGet(AlertRules::defaults);
-    return start(db, options, rules, signals, host, clock);
+    return start(db, options, rules, base, signals, host, clock);
   }
 
   static Alerts start(
@@ -74,7 +75,18 @@ public final class Alerts implements AutoCloseable {
       NodeSignals signals,
       String host,
       Clock clock) {
-    Alerts a = new Alerts(db, options, rules, signals, host, clock);
+    return start(db, options, rules, Path.of("."), signals, host, clock);
+  }
+
+  private static Alerts start(
+      Database db,
+      AlertsOptions options,
+      AlertRules rules,
+      Path base,
+      NodeSignals signals,
+      String host,
+      Clock clock) {
+    Alerts a = new Alerts(db, options, rules, base, signals, host, clock);
     try {
       if (options.api().isPresent()) {
         a.api =

@@ -149,9 +149,15 @@ public record AlertsOptions(
 
   /**
    * A webhook: each alert POSTed as JSON with the header {@code X-LGSP-Signature: t=<unix
-   * seconds>,v1=<hex HMAC-SHA256 of "t.body" under secret>}.
+   * seconds>,v1=<hex HMAC-SHA256 of "t.body" under the secret>}. The secret is given inline or,
+   * better, in {@code secretFile} (relative to node.yaml's folder), exactly one of them.
    */
-  public record Webhook(URI url, String secret, Duration timeout, Severity minSeverity) {
+  public record Webhook(
+      URI url,
+      Optional<String> secret,
+      Optional<String> secretFile,
+      Duration timeout,
+      Severity minSeverity) {
     public Webhook {
       Objects.requireNonNull(url, "url is required");
       // alerts name clients, officers and addresses: plain HTTP only to a receiver on this host
@@ -162,12 +168,31 @@ public record AlertsOptions(
         throw new IllegalArgumentException(
             "url must be https (http only to 127.0.0.1 or localhost)");
       }
-      Objects.requireNonNull(secret, "secret is required");
+      secret = secret == null ? Optional.empty() : secret;
+      secretFile = secretFile == null ? Optional.empty() : secretFile;
+      if (secret.isPresent() == secretFile.isPresent()) {
+        throw new IllegalArgumentException("give exactly one of secret and secretFile");
+      }
+      secret.ifPresent(Webhook::strong);
+      timeout = positive(timeout, Duration.ofSeconds(5), "timeout");
+      minSeverity = minSeverity == null ? Severity.LOW : minSeverity;
+    }
+
+    /** A webhook with its secret inline. */
+    public static Webhook of(URI url, String secret) {
+      return new Webhook(url, Optional.of(secret), Optional.empty(), null, null);
+    }
+
+    private static String strong(String secret) {
       if (secret.length() < 16) {
         throw new IllegalArgumentException("secret must be at least 16 characters");
       }
-      timeout = positive(timeout, Duration.ofSeconds(5), "timeout");
-      minSeverity = minSeverity == null ? Severity.LOW : minSeverity;
+      return secret;
+    }
+
+    /** The HMAC key, read from {@code secretFile} (relative to {@code base}) when given so. */
+    String key(java.nio.file.Path base) {
+      return secret.orElseGet(() -> strong(read(base, secretFile.orElseThrow(), "secretFile")));
     }
 
     @Override
@@ -176,7 +201,10 @@ public record AlertsOptions(
     }
   }
 
-  /** E-mail through an SMTP server; {@code startTls} requires the upgrade. */
+  /**
+   * E-mail through an SMTP server; {@code startTls} requires the upgrade. A password goes with
+   * {@code username}, inline or in {@code passwordFile} (relative to node.yaml's folder).
+   */
   public record Smtp(
       String host,
       Integer port,
@@ -184,6 +212,7 @@ public record AlertsOptions(
       List<String> to,
       Optional<String> username,
       Optional<String> password,
+      Optional<String> passwordFile,
       Boolean startTls,
       Duration timeout,
       Severity minSeverity) {
@@ -200,17 +229,49 @@ public record AlertsOptions(
       to = List.copyOf(to);
       username = username == null ? Optional.empty() : username;
       password = password == null ? Optional.empty() : password;
-      if (username.isPresent() != password.isPresent()) {
-        throw new IllegalArgumentException("username and password go together");
+      passwordFile = passwordFile == null ? Optional.empty() : passwordFile;
+      if (password.isPresent() && passwordFile.isPresent()) {
+        throw new IllegalArgumentException("give password or passwordFile, not both");
+      }
+      if (username.isPresent() != (password.isPresent() || passwordFile.isPresent())) {
+        throw new IllegalArgumentException("username and a password go together");
       }
       startTls = startTls != null && startTls;
       timeout = positive(timeout, Duration.ofSeconds(10), "timeout");
       minSeverity = minSeverity == null ? Severity.MEDIUM : minSeverity;
     }
 
+    /** A server without authentication. */
+    public static Smtp of(String host, int port, String from, List<String> to) {
+      return new Smtp(
+          host,
+          port,
+          from,
+          to,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          null,
+          null,
+          null);
+    }
+
+    /** The password, read from {@code passwordFile} (relative to {@code base}) when given so. */
+    Optional<String> password(java.nio.file.Path base) {
+      return password.or(() -> passwordFile.map(f -> read(base, f, "passwordFile")));
+    }
+
     @Override
     public String toString() {
       return "Smtp[host=" + host + ", port=" + port + ", password=(redacted)]";
+    }
+  }
+
+  private static String read(java.nio.file.Path base, String file, String key) {
+    try {
+      return java.nio.file.Files.readString(base.resolve(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(key + " " + file + " cannot be read");
     }
   }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Properties;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,11 +37,13 @@ sealed interface Channel {
   final class Webhook implements Channel {
     static final String SIGNATURE = "X-LGSP-Signature";
     private final AlertsOptions.Webhook target;
+    private final String secret;
     private final HttpClient http;
     private final Clock clock;
 
-    Webhook(AlertsOptions.Webhook target, Clock clock) {
+    Webhook(AlertsOptions.Webhook target, String secret, Clock clock) {
       this.target = target;
+      this.secret = secret;
       this.clock = clock;
       this.http =
           HttpClient.newBuilder()
@@ -79,7 +82,7 @@ sealed interface Channel {
               .timeout(target.timeout())
               .header("Content-Type", "application/json")
               .header("X-LGSP-Alert-Id", Long.toString(a.id()))
-              .header(SIGNATURE, signature(target.secret(), clock.instant().getEpochSecond(), body))
+              .header(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), body))
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
       try {
@@ -99,7 +102,7 @@ sealed interface Channel {
     private final AlertsOptions.Smtp target;
     private final Session session;
 
-    Mail(AlertsOptions.Smtp target) {
+    Mail(AlertsOptions.Smtp target, Optional<String> password) {
       this.target = target;
       Properties p = new Properties();
       p.put("mail.smtp.host", target.host());
@@ -115,14 +118,14 @@ sealed interface Channel {
       if (target.username().isPresent()) {
         p.put("mail.smtp.auth", "true");
         String user = target.username().get();
-        String password = target.password().orElseThrow();
+        String secret = password.orElseThrow();
         session =
             Session.getInstance(
                 p,
                 new jakarta.mail.Authenticator() {
                   @Override
                   protected PasswordAuthentication getPasswordAuthentication() {
-                    return new PasswordAuthentication(user, password);
+                    return new PasswordAuthentication(user, secret);
                   }
                 });
       } else {

@@ -51,12 +51,10 @@ class AlertLatencyTest {
                 AlertsOptions.defaults()
                     .withWebhooks(
                         List.of(
-                            new AlertsOptions.Webhook(
+                            AlertsOptions.Webhook.of(
                                 URI.create(
                                     "http://127.0.0.1:" + server.getAddress().getPort() + "/hook"),
-                                "webhook-secret-0123456789",
-                                null,
-                                null))),
+                                "webhook-secret-0123456789"))),
                 AlertRules.defaults(),
                 NodeSignals.none(),
                 "127.0.0.1",

@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -83,11 +84,10 @@ class DeliveryTest {
         new Dispatcher(
             List.of(
                 new Channel.Webhook(
-                    new AlertsOptions.Webhook(
+                    AlertsOptions.Webhook.of(
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"),
-                        SECRET,
-                        null,
-                        null),
+                        SECRET),
+                    SECRET,
                     Clock.systemUTC())),
             new AlertsOptions.Delivery(3, Duration.ofMillis(50), Duration.ofMillis(100)))) {
       d.deliver(Samples.alert(42));
@@ -129,11 +129,10 @@ class DeliveryTest {
         new Dispatcher(
             List.of(
                 new Channel.Webhook(
-                    new AlertsOptions.Webhook(
+                    AlertsOptions.Webhook.of(
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"),
-                        SECRET,
-                        null,
-                        null),
+                        SECRET),
+                    SECRET,
                     Clock.systemUTC())),
             policy)) {
       d.deliver(Samples.alert(1));
@@ -153,16 +152,12 @@ class DeliveryTest {
     try {
       Channel.Mail mail =
           new Channel.Mail(
-              new AlertsOptions.Smtp(
+              AlertsOptions.Smtp.of(
                   "127.0.0.1",
                   smtp.getSmtp().getPort(),
                   "lgsp@tayninh.gov.vn",
-                  List.of("soc@tayninh.gov.vn", "duty@tayninh.gov.vn"),
-                  null,
-                  null,
-                  null,
-                  null,
-                  null));
+                  List.of("soc@tayninh.gov.vn", "duty@tayninh.gov.vn")),
+              Optional.empty());
       mail.send(Samples.alert(42));
       assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
       MimeMessage m = smtp.getReceivedMessages()[0];
@@ -187,8 +182,8 @@ class DeliveryTest {
     }
     Channel.Mail mail =
         new Channel.Mail(
-            new AlertsOptions.Smtp(
-                "127.0.0.1", port, "lgsp@x.vn", List.of("soc@x.vn"), null, null, null, null, null));
+            AlertsOptions.Smtp.of("127.0.0.1", port, "lgsp@x.vn", List.of("soc@x.vn")),
+            Optional.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> mail.send(Samples.alert(1)))
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("mail not sent");

@@ -142,13 +142,18 @@ class AlertsSettingsTest {
 
   @Test
   void webhooksAndDeliveryGetEachAlertSignedRetriedAtMostMaxAttempts() throws Exception {
+    Files.writeString(dir.resolve("hook.secret"), "webhook-secret-from-a-file-0123\n");
     AtomicInteger calls = new AtomicInteger();
+    AtomicInteger verified = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/hook",
         x -> {
-          x.getRequestBody().readAllBytes();
-          assertThat(x.getRequestHeaders().getFirst("X-LGSP-Signature")).startsWith("t=");
+          byte[] body = x.getRequestBody().readAllBytes();
+          String sig = x.getRequestHeaders().getFirst("X-LGSP-Signature");
+          if (sig.equals(hmac("webhook-secret-from-a-file-0123", sig, body))) {
+            verified.incrementAndGet();
+          }
           calls.incrementAndGet();
           x.sendResponseHeaders(500, -1);
           x.close();
@@ -158,13 +163,31 @@ class AlertsSettingsTest {
         start(
             "webhooks: [{url: 'http://127.0.0.1:"
                 + server.getAddress().getPort()
-                + "/hook', secret: webhook-secret-0123456789}],"
+                + "/hook', secretFile: hook.secret}],"
                 + " delivery: {maxAttempts: 2, backoff: PT0.05S}")) {
       await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 4); // 2 alerts x 2
       await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
       assertThat(calls.get()).isEqualTo(4);
+      assertThat(verified.get()).isEqualTo(4); // signed with the key in secretFile
     } finally {
       server.stop(0);
+    }
+  }
+
+  /**
+   * The header a sender with {@code secret} would put on {@code body} at the time {@code sig} has.
+   */
+  static String hmac(String secret, String sig, byte[] body) {
+    try {
+      String t = sig.substring(2, sig.indexOf(','));
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+      return "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -229,6 +252,8 @@ class AlertsSettingsTest {
           "webhooks: [{url: 'ftp://x', secret: webhook-secret-0123456789}]",
           "webhooks: [{url: 'https://x', secret: short}]",
           "webhooks: [{url: 'http://soc.example/hook', secret: webhook-secret-0123456789}]",
+          "webhooks: [{url: 'https://soc.example/hook'}]",
+          "smtp: {host: x, from: a@b.vn, to: [c@b.vn], username: u}",
           "smtp: {host: x, from: a@b.vn}",
           "syslog: {host: x, transport: QUIC}",
           "api: {port: 0, readerTokenSha256: abc, operatorTokenSha256: abc}",
