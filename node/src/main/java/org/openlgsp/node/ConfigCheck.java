@@ -102,6 +102,15 @@ public final class ConfigCheck {
     }
     g.revocation().ifPresent(r -> certificates("gateway.revocation.issuers", base, r.issuers()));
     certificates("gateway.ledger.tsaCertificates", base, g.ledger().tsaCertificates());
+    List<org.openlgsp.alerts.AlertsOptions.Webhook> hooks = g.alertsOptions().webhooks();
+    for (int i = 0; i < hooks.size(); i++) {
+      String key = "gateway.alerts.webhooks[" + i + "].secretFile";
+      hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
+    }
+    g.alertsOptions()
+        .smtp()
+        .flatMap(org.openlgsp.alerts.AlertsOptions.Smtp::passwordFile)
+        .ifPresent(f -> requireExists("gateway.alerts.smtp.passwordFile", base.resolve(f)));
     g.alertsOptions()
         .rulesFile()
         .ifPresent(

@@ -273,6 +273,10 @@ class AlertsSettingsTest {
                 + " "
                 + API);
     String effective = ConfigCheck.effectiveConfiguration(f);
+    Path missing =
+        file("webhooks: [{url: 'https://soc.example/hook', secretFile: nowhere.secret}]");
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(missing))
+        .hasMessageContaining("gateway.alerts.webhooks[0].secretFile");
     assertThat(effective)
         .doesNotContain("webhook-secret-0123456789", "hunter2-pass", hash(READER), hash(OPERATOR))
         .contains("(redacted)")
