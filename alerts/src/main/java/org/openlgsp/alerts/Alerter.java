@@ -20,6 +20,8 @@ final class Alerter {
   private final Duration suppression;
   private final Clock clock;
   private final Map<String, Raising> recent = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong raised =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private record Raising(long id, Instant at) {}
 
@@ -28,6 +30,10 @@ final class Alerter {
     this.dispatcher = dispatcher;
     this.suppression = suppression;
     this.clock = clock;
+  }
+
+  long raised() {
+    return raised.get();
   }
 
   synchronized void raise(Raised r) {
@@ -40,6 +46,7 @@ final class Alerter {
         return;
       }
       Alert a = store.insert(r, now);
+      raised.incrementAndGet();
       recent.put(key, new Raising(a.id(), now));
       if (recent.size() > 10_000) {
         recent.values().removeIf(x -> !now.isBefore(x.at().plus(suppression)));

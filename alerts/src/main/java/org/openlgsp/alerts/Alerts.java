@@ -18,6 +18,7 @@ public final class Alerts implements AutoCloseable {
   private final AlertStore store;
   private final Dispatcher dispatcher;
   private final RuleEngine engine;
+  private final Alerter alerter;
   private Optional<AlertsHttp> api = Optional.empty();
 
   private Alerts(
@@ -36,7 +37,7 @@ public final class Alerts implements AutoCloseable {
     options.smtp().ifPresent(s -> channels.add(new Channel.Mail(s, s.password(base))));
     options.syslog().ifPresent(s -> channels.add(new Channel.Syslog(s, hostName(host))));
     dispatcher = new Dispatcher(channels, options.delivery());
-    Alerter alerter = new Alerter(store, dispatcher, options.suppression(), clock);
+    alerter = new Alerter(store, dispatcher, options.suppression(), clock);
     engine =
         new RuleEngine(
             options.enabled(),
@@ -114,6 +115,31 @@ public final class Alerts implements AutoCloseable {
   /** Observations dropped because the rules' queue was full. */
   public long dropped() {
     return engine.dropped();
+  }
+
+  /**
+   * Shows this module's counters in {@code registry}: observations dropped on a full queue ({@code
+   * lgsp.alerts.dropped}), alerts raised ({@code lgsp.alerts.raised}, new ones, not repeats),
+   * deliveries made and given up ({@code lgsp.alerts.delivered}, {@code
+   * lgsp.alerts.delivery.failed}).
+   */
+  public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lgsp.alerts.dropped", engine, RuleEngine::dropped)
+        .description("Observations the alert rules dropped because their queue was full")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lgsp.alerts.raised", alerter, Alerter::raised)
+        .description("Alerts raised (repeats within the suppression window not counted)")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lgsp.alerts.delivered", dispatcher, Dispatcher::delivered)
+        .description("Alert deliveries that reached their channel")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lgsp.alerts.delivery.failed", dispatcher, Dispatcher::failed)
+        .description("Alert deliveries given up after their last attempt, or dropped")
+        .register(registry);
   }
 
   /** Asks the rules over the node's state now, besides the regular polls. */

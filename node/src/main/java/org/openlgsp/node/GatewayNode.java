@@ -183,6 +183,7 @@ public final class GatewayNode implements AutoCloseable {
       monitoring.close();
       throw e;
     }
+    alerts.registerMetrics(registry);
     if (role.alertsOptions().enabled()) {
       features = features.withObserver(alerts.observer());
     }

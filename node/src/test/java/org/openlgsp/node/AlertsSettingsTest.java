@@ -228,11 +228,24 @@ class AlertsSettingsTest {
 
   @Test
   void queueSizeBoundsWhatWaitsForTheRules() throws Exception {
-    try (GatewayNode node = start("queueSize: 1")) {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (GatewayNode node =
+        GatewayNode.start(
+            NodeConfig.read(file("queueSize: 1")).gateway().orElseThrow(),
+            dir,
+            Clock.systemUTC(),
+            registry)) {
       for (int i = 0; i < 2000; i++) {
         node.alerts().observer().observed(MonitoringSettingsTest.observed(Instant.now()));
       }
       assertThat(node.alerts().dropped()).isPositive();
+      assertThat(registry.get("lgsp.alerts.dropped").functionCounter().count())
+          .isEqualTo(node.alerts().dropped());
+      // the node's own certificates: two alerts raised at the first poll
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> registry.get("lgsp.alerts.raised").functionCounter().count() == 2);
     }
     try (GatewayNode node = start("")) {
       for (int i = 0; i < 2000; i++) {
