@@ -49,9 +49,12 @@ class AlertingGatewaysTest {
   Alerts alerts;
   int sent;
 
+  static String token;
+
   @BeforeAll
-  static void gateways() {
+  static void gateways() throws Exception {
     net = new TwoGateways(shared, List.of(o -> current.get().observed(o)), List.of());
+    token = net.token(); // one token for all: a burst must not wait for a token per request
   }
 
   @AfterAll
@@ -90,7 +93,7 @@ class AlertingGatewaysTest {
 
   HttpRequest request(String id, String officer) throws Exception {
     return HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZENS + id))
-        .header("Authorization", "Bearer " + net.token())
+        .header("Authorization", "Bearer " + token)
         .header("X-Road-Client", TwoGateways.PORTAL.toString())
         .header("X-Road-Issue", "HS-2026-000123")
         .header("X-Road-UserId", officer)
