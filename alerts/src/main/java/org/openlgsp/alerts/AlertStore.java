@@ -57,6 +57,16 @@ final class AlertStore {
                 .execute());
   }
 
+  /** Deletes the alerts resolved before {@code cutoff}; returns how many. */
+  int purgeResolvedBefore(Instant cutoff) {
+    return Sql.inTransaction(
+        db,
+        h ->
+            h.createUpdate("DELETE FROM alert WHERE state = 'RESOLVED' AND resolved_at < ?")
+                .bind(0, cutoff.toEpochMilli())
+                .execute());
+  }
+
   Optional<Alert> get(long id) {
     return Sql.read(
         db,

@@ -19,6 +19,7 @@ public final class Alerts implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final RuleEngine engine;
   private final Alerter alerter;
+  private final java.util.concurrent.ScheduledExecutorService purger;
   private Optional<AlertsHttp> api = Optional.empty();
 
   private Alerts(
@@ -38,6 +39,16 @@ public final class Alerts implements AutoCloseable {
     options.syslog().ifPresent(s -> channels.add(new Channel.Syslog(s, hostName(host))));
     dispatcher = new Dispatcher(channels, options.delivery());
     alerter = new Alerter(store, dispatcher, options.suppression(), clock);
+    // resolved alerts leave after the retention, checked as often as that or hourly
+    purger =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("alerts-purge").unstarted(r));
+    long every = Math.min(options.retention().toMillis(), java.time.Duration.ofHours(1).toMillis());
+    purger.scheduleWithFixedDelay(
+        () -> purge(options.retention(), clock),
+        every,
+        every,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     engine =
         new RuleEngine(
             options.enabled(),
@@ -159,6 +170,15 @@ public final class Alerts implements AutoCloseable {
     return dispatcher;
   }
 
+  private void purge(java.time.Duration retention, Clock clock) {
+    try {
+      store.purgeResolvedBefore(clock.instant().minus(retention));
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(Alerts.class.getName())
+          .warning("resolved alerts not purged: " + e.getMessage());
+    }
+  }
+
   private static String hostName(String host) {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
@@ -170,6 +190,7 @@ public final class Alerts implements AutoCloseable {
   @Override
   public void close() {
     api.ifPresent(AlertsHttp::close);
+    purger.shutdownNow();
     engine.close();
     dispatcher.close();
   }

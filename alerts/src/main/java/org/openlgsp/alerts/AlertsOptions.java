@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param smtp e-mail
  * @param syslog RFC 5424 messages with CEF payloads
  * @param api the alert API's listener, none for no API
+ * @param retention how long a resolved alert is kept after it was resolved
  */
 public record AlertsOptions(
     Boolean enabled,
@@ -31,7 +32,8 @@ public record AlertsOptions(
     List<Webhook> webhooks,
     Optional<Smtp> smtp,
     Optional<Syslog> syslog,
-    Optional<Api> api) {
+    Optional<Api> api,
+    Duration retention) {
   public AlertsOptions {
     enabled = enabled == null || enabled;
     rulesFile = rulesFile == null ? Optional.empty() : rulesFile;
@@ -46,16 +48,27 @@ public record AlertsOptions(
     smtp = smtp == null ? Optional.empty() : smtp;
     syslog = syslog == null ? Optional.empty() : syslog;
     api = api == null ? Optional.empty() : api;
+    retention = positive(retention, Duration.ofDays(365), "retention");
   }
 
   /** Rules on with their defaults, nothing delivered but to the store, no API. */
   public static AlertsOptions defaults() {
-    return new AlertsOptions(null, null, null, null, null, null, null, null, null, null);
+    return new AlertsOptions(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public AlertsOptions withWebhooks(List<Webhook> w) {
     return new AlertsOptions(
-        enabled, rulesFile, suppression, queueSize, pollInterval, delivery, w, smtp, syslog, api);
+        enabled,
+        rulesFile,
+        suppression,
+        queueSize,
+        pollInterval,
+        delivery,
+        w,
+        smtp,
+        syslog,
+        api,
+        retention);
   }
 
   public AlertsOptions withSmtp(Smtp s) {
@@ -69,7 +82,8 @@ public record AlertsOptions(
         webhooks,
         Optional.of(s),
         syslog,
-        api);
+        api,
+        retention);
   }
 
   public AlertsOptions withSyslog(Syslog s) {
@@ -83,7 +97,8 @@ public record AlertsOptions(
         webhooks,
         smtp,
         Optional.of(s),
-        api);
+        api,
+        retention);
   }
 
   public AlertsOptions withApi(Api a) {
@@ -97,17 +112,38 @@ public record AlertsOptions(
         webhooks,
         smtp,
         syslog,
-        Optional.of(a));
+        Optional.of(a),
+        retention);
   }
 
   public AlertsOptions withSuppression(Duration d) {
     return new AlertsOptions(
-        enabled, rulesFile, d, queueSize, pollInterval, delivery, webhooks, smtp, syslog, api);
+        enabled,
+        rulesFile,
+        d,
+        queueSize,
+        pollInterval,
+        delivery,
+        webhooks,
+        smtp,
+        syslog,
+        api,
+        retention);
   }
 
   public AlertsOptions withPollInterval(Duration d) {
     return new AlertsOptions(
-        enabled, rulesFile, suppression, queueSize, d, delivery, webhooks, smtp, syslog, api);
+        enabled,
+        rulesFile,
+        suppression,
+        queueSize,
+        d,
+        delivery,
+        webhooks,
+        smtp,
+        syslog,
+        api,
+        retention);
   }
 
   public AlertsOptions withRulesFile(String file) {
@@ -121,12 +157,23 @@ public record AlertsOptions(
         webhooks,
         smtp,
         syslog,
-        api);
+        api,
+        retention);
   }
 
   public AlertsOptions withDelivery(Delivery d) {
     return new AlertsOptions(
-        enabled, rulesFile, suppression, queueSize, pollInterval, d, webhooks, smtp, syslog, api);
+        enabled,
+        rulesFile,
+        suppression,
+        queueSize,
+        pollInterval,
+        d,
+        webhooks,
+        smtp,
+        syslog,
+        api,
+        retention);
   }
 
   /**

@@ -336,4 +336,36 @@ class AlertsSettingsTest {
           .doesNotContain("cosigned");
     }
   }
+
+  @Test
+  void retentionIsHowLongAResolvedAlertIsKept() throws Exception {
+    for (String retention : new String[] {"retention: PT0.3S, ", ""}) {
+      try (GatewayNode node = start(retention + API)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "").size() == 2);
+        long id = alerts(node, "").get(0).get("id").asLong();
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + node.alerts().apiPort().orElseThrow()
+                                + "/alerts/v1/alerts/"
+                                + id
+                                + "/resolve"))
+                    .header("Authorization", "Bearer " + OPERATOR)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        if (retention.isEmpty()) {
+          // a year by default: still there after the short retention's purge would have run
+          await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+          assertThat(alerts(node, "")).hasSize(2);
+        } else {
+          await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "").size() == 1);
+          assertThat(alerts(node, "").get(0).get("state").asText()).isEqualTo("OPEN");
+        }
+      }
+    }
+  }
 }
