@@ -71,36 +71,6 @@ public record AlertsOptions(
         retention);
   }
 
-  public AlertsOptions withSmtp(Smtp s) {
-    return new AlertsOptions(
-        enabled,
-        rulesFile,
-        suppression,
-        queueSize,
-        pollInterval,
-        delivery,
-        webhooks,
-        Optional.of(s),
-        syslog,
-        api,
-        retention);
-  }
-
-  public AlertsOptions withSyslog(Syslog s) {
-    return new AlertsOptions(
-        enabled,
-        rulesFile,
-        suppression,
-        queueSize,
-        pollInterval,
-        delivery,
-        webhooks,
-        smtp,
-        Optional.of(s),
-        api,
-        retention);
-  }
-
   public AlertsOptions withApi(Api a) {
     return new AlertsOptions(
         enabled,
@@ -116,36 +86,6 @@ public record AlertsOptions(
         retention);
   }
 
-  public AlertsOptions withSuppression(Duration d) {
-    return new AlertsOptions(
-        enabled,
-        rulesFile,
-        d,
-        queueSize,
-        pollInterval,
-        delivery,
-        webhooks,
-        smtp,
-        syslog,
-        api,
-        retention);
-  }
-
-  public AlertsOptions withPollInterval(Duration d) {
-    return new AlertsOptions(
-        enabled,
-        rulesFile,
-        suppression,
-        queueSize,
-        d,
-        delivery,
-        webhooks,
-        smtp,
-        syslog,
-        api,
-        retention);
-  }
-
   public AlertsOptions withRulesFile(String file) {
     return new AlertsOptions(
         enabled,
@@ -154,21 +94,6 @@ public record AlertsOptions(
         queueSize,
         pollInterval,
         delivery,
-        webhooks,
-        smtp,
-        syslog,
-        api,
-        retention);
-  }
-
-  public AlertsOptions withDelivery(Delivery d) {
-    return new AlertsOptions(
-        enabled,
-        rulesFile,
-        suppression,
-        queueSize,
-        pollInterval,
-        d,
         webhooks,
         smtp,
         syslog,
