@@ -38,6 +38,7 @@ class ArchitectureTest {
     "gateway",
     "monitoring",
     "statistics",
+    "alerts",
     "documents",
     "node",
     "cli"
@@ -51,6 +52,9 @@ class ArchitectureTest {
   static final Map<String, String> PUBLIC_WITHOUT_USE_ELSEWHERE =
       Map.ofEntries(
           Map.entry("org.openlgsp.cli.Lgsp", "the command line's main class"),
+          Map.entry(
+              "org.openlgsp.alerts.Severity",
+              "in the signatures of AlertsOptions and AlertRules, which node binds"),
           Map.entry(
               "org.openlgsp.core.SignatureAlgorithm",
               "in the signatures of SignedDirectory and MessageSigner"),
@@ -106,11 +110,14 @@ class ArchitectureTest {
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
     "statistics, core storage edge gateway",
+    "alerts, core storage edge gateway",
     "documents, core storage edge pki",
-    "node, core storage edge pki ledger registry gateway monitoring statistics documents",
-    "cli, core storage edge pki ledger registry gateway monitoring statistics documents node",
-    "testkit, core storage edge pki ledger registry gateway monitoring statistics documents node",
-    "demo, core storage edge pki ledger registry gateway monitoring statistics documents node cli testkit",
+    "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents",
+    "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents node",
+    "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+        + " node",
+    "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents node"
+        + " cli testkit",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -125,6 +132,7 @@ class ArchitectureTest {
             "gateway",
             "monitoring",
             "statistics",
+            "alerts",
             "documents",
             "node",
             "cli",
@@ -176,11 +184,11 @@ class ArchitectureTest {
   }
 
   /**
-   * Monitoring and statistics see a gateway only through its observer SPI, so the gateway's
+   * Monitoring, statistics and alerts see a gateway only through its observer SPI, so the gateway's
    * internals stay free to change.
    */
   @ParameterizedTest(name = "{0} uses only the gateway's spi")
-  @ValueSource(strings = {"monitoring", "statistics"})
+  @ValueSource(strings = {"monitoring", "statistics", "alerts"})
   void observersUseOnlyTheGatewaysSpi(String module) {
     noClasses()
         .that()

@@ -61,6 +61,7 @@ final class ConsumerEndpoint {
     ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
+    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
     try {
       BodySpool.requireDeclaredWithin(req.headers().contentLength(), ctx.options().maxBodyBytes());
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());

@@ -86,6 +86,7 @@ final class ExchangeRecorder {
     long responseSize;
     String representedParty = "";
     NodeId peer;
+    String sourceAddress = "";
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();
@@ -212,7 +213,16 @@ final class ExchangeRecorder {
         index,
         inGateway,
         consumer ? outside : Duration.ZERO,
-        consumer ? Duration.ZERO : outside);
+        consumer ? Duration.ZERO : outside,
+        f.sourceAddress);
+  }
+
+  /** The IP address a request came from, empty if the listener does not say. */
+  static String sourceAddress(io.helidon.webserver.http.ServerRequest req) {
+    return req.remotePeer().address() instanceof java.net.InetSocketAddress a
+            && a.getAddress() != null
+        ? a.getAddress().getHostAddress()
+        : "";
   }
 
   private static Duration nonNegative(Duration d) {

@@ -53,6 +53,7 @@ final class ProviderEndpoint {
     ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
     facts.requestTime = ctx.clock().instant();
     facts.method = req.prologue().method().text();
+    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
     String requestHash = "";
     Admission.Slot slot = Admission.Slot.NONE;
     try {

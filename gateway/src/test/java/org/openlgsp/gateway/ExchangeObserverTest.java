@@ -88,6 +88,8 @@ class ExchangeObserverTest {
           .isEqualTo("https://127.0.0.1:" + net.tn.peerPort());
       assertThat(o.serviceSecurityServerAddress())
           .isEqualTo("https://127.0.0.1:" + net.mps.peerPort());
+      // the portal called the consumer, the consumer gateway the provider: both from loopback
+      assertThat(o.sourceAddress()).isEqualTo("127.0.0.1");
       // the ID is in the path and the body: neither reaches an observer
       assertThat(o.toString()).doesNotContain(CITIZEN).doesNotContain("detail=full");
     }

@@ -283,6 +283,11 @@ public final class Checkpoints implements AutoCloseable {
         witnessFailures.get());
   }
 
+  /** The latest published checkpoint, with the cosignatures it has gathered so far. */
+  public Optional<StoredCheckpoint> latestPublished() {
+    return latest();
+  }
+
   Optional<StoredCheckpoint> latest() {
     return query("ORDER BY tree_size DESC LIMIT 1", -1).stream().findFirst();
   }

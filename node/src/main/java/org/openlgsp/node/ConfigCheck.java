@@ -32,7 +32,12 @@ public final class ConfigCheck {
           "auditorTokenSha256",
           "secretSha256",
           "tokenSha256",
-          "apiTokenSha256");
+          "apiTokenSha256",
+          // gateway.alerts: the webhooks' HMAC keys, the SMTP password, the API's token hashes
+          "secret",
+          "password",
+          "readerTokenSha256",
+          "operatorTokenSha256");
 
   private static final String REDACTED = "(redacted)";
 
@@ -98,6 +103,22 @@ public final class ConfigCheck {
     }
     g.revocation().ifPresent(r -> certificates("gateway.revocation.issuers", base, r.issuers()));
     certificates("gateway.ledger.tsaCertificates", base, g.ledger().tsaCertificates());
+    List<org.openlgsp.alerts.AlertsOptions.Webhook> hooks = g.alertsOptions().webhooks();
+    for (int i = 0; i < hooks.size(); i++) {
+      String key = "gateway.alerts.webhooks[" + i + "].secretFile";
+      hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
+    }
+    g.alertsOptions()
+        .smtp()
+        .flatMap(org.openlgsp.alerts.AlertsOptions.Smtp::passwordFile)
+        .ifPresent(f -> requireExists("gateway.alerts.smtp.passwordFile", base.resolve(f)));
+    g.alertsOptions()
+        .rulesFile()
+        .ifPresent(
+            f ->
+                attempt(
+                    "gateway.alerts.rulesFile",
+                    () -> org.openlgsp.alerts.AlertRules.load(base.resolve(f))));
     for (int i = 0; i < g.ledger().witnessFor().size(); i++) {
       String log = g.ledger().witnessFor().get(i);
       attempt("gateway.ledger.witnessFor[" + i + "]", () -> NoteVerifier.parse(log));

@@ -55,6 +55,8 @@ public final class GatewayNode implements AutoCloseable {
   private final Clock clock;
   private final Monitoring monitoring;
   private final Statistics statistics;
+  // set once started, before the node is handed out
+  private org.openlgsp.alerts.Alerts alerts;
   private KeyFileWatcher keyFiles;
   private io.micrometer.core.instrument.MeterRegistry meters;
   private boolean closed;
@@ -146,12 +148,14 @@ public final class GatewayNode implements AutoCloseable {
     NodeConfig.LedgerSettings ls = role.ledger();
     NoteKey key = LedgerFiles.checkpointKey(baseDir, ls, node);
     SubjectHasher subjects = LedgerFiles.subjectHasher(baseDir, ls);
+    java.util.concurrent.atomic.AtomicLong tsaFailures =
+        new java.util.concurrent.atomic.AtomicLong();
     Checkpoints checkpoints =
         new Checkpoints(
                 db,
                 ledger,
                 key,
-                CheckpointTimestamps.timestamper(ls, baseDir),
+                counted(CheckpointTimestamps.timestamper(ls, baseDir), tsaFailures),
                 ls.policy(),
                 ls.witnesses().stream().map(w -> WitnessHttp.client(w.name(), w.url())).toList(),
                 clock)
@@ -178,6 +182,32 @@ public final class GatewayNode implements AutoCloseable {
     for (ExchangeObserver o : statistics.observers()) {
       features = features.withObserver(o);
     }
+    org.openlgsp.alerts.Alerts alerts;
+    try {
+      alerts =
+          org.openlgsp.alerts.Alerts.start(
+              db,
+              role.alertsOptions(),
+              baseDir,
+              signals(
+                  tls,
+                  signing,
+                  holder,
+                  checkpoints,
+                  ls.witnesses().size(),
+                  ls.tsaUrl().isPresent(),
+                  tsaFailures),
+              options.host(),
+              clock);
+    } catch (RuntimeException e) {
+      statistics.close();
+      monitoring.close();
+      throw e;
+    }
+    alerts.registerMetrics(meters);
+    if (role.alertsOptions().enabled()) {
+      features = features.withObserver(alerts.observer());
+    }
     GatewayFeatures observed = features;
     Gateway gateway;
     try {
@@ -191,6 +221,7 @@ public final class GatewayNode implements AutoCloseable {
               ledger,
               revocation.map(observed::withRevocation).orElse(observed));
     } catch (RuntimeException e) {
+      alerts.close();
       statistics.close();
       monitoring.close();
       throw e;
@@ -229,6 +260,7 @@ public final class GatewayNode implements AutoCloseable {
             monitoring,
             statistics,
             clock);
+    started.alerts = alerts;
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     started.meters = meters;
     NodeMeters.gateway(meters, started, started.members, revocation, clock);
@@ -337,6 +369,75 @@ public final class GatewayNode implements AutoCloseable {
   /** The statistics: their API's port, their counters. */
   Statistics statistics() {
     return statistics;
+  }
+
+  /**
+   * What the alert rules over the node's state watch: the TLS and signing certificates as loaded at
+   * start, the directory held, the ledger's latest checkpoint. The node counts no TSA or OCSP
+   * failures yet; the rule still sees exchanges refused for them.
+   */
+  private static org.openlgsp.alerts.NodeSignals signals(
+      Credentials tls,
+      Map<ClientId, Credentials> signing,
+      DirectoryHolder holder,
+      Checkpoints checkpoints,
+      int witnesses,
+      boolean timestampAuthority,
+      java.util.concurrent.atomic.AtomicLong tsaFailures) {
+    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new java.util.ArrayList<>();
+    certs.add(
+        new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+            "tls", tls.certificate().getNotAfter().toInstant()));
+    signing.forEach(
+        (member, c) ->
+            certs.add(
+                new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+                    "signing " + member.encoded(), c.certificate().getNotAfter().toInstant())));
+    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> fixed = List.copyOf(certs);
+    return org.openlgsp.alerts.NodeSignals.none()
+        .withCertificates(() -> fixed)
+        .withDirectoryValidUntil(() -> holder.current().map(org.openlgsp.core.Directory::expiresAt))
+        .withLatestCheckpoint(
+            () ->
+                checkpoints
+                    .latestPublished()
+                    .map(
+                        c ->
+                            new org.openlgsp.alerts.NodeSignals.CheckpointStatus(
+                                c.size(),
+                                c.createdAt(),
+                                Math.max(0, c.note().signatures().size() - 1),
+                                witnesses,
+                                c.timestampToken().isPresent(),
+                                timestampAuthority)))
+        .withTrustServiceFailures(
+            () -> new org.openlgsp.alerts.NodeSignals.FailureCounts(tsaFailures.get(), 0));
+  }
+
+  /** {@code tsa}, counting its failures for the alert rule on trust services. */
+  private static org.openlgsp.ledger.spi.Timestamper counted(
+      org.openlgsp.ledger.spi.Timestamper tsa, java.util.concurrent.atomic.AtomicLong failures) {
+    return new org.openlgsp.ledger.spi.Timestamper() {
+      @Override
+      public String name() {
+        return tsa.name();
+      }
+
+      @Override
+      public Optional<byte[]> timestamp(byte[] sha256Digest) {
+        try {
+          return tsa.timestamp(sha256Digest);
+        } catch (RuntimeException e) {
+          failures.incrementAndGet();
+          throw e;
+        }
+      }
+    };
+  }
+
+  /** The security alerts: their API's port. */
+  org.openlgsp.alerts.Alerts alerts() {
+    return alerts;
   }
 
   /** The operational monitoring: its query API's port, its counters. */
@@ -449,6 +550,9 @@ public final class GatewayNode implements AutoCloseable {
     gateway.close();
     monitoring.close(); // after the gateway: what its last exchanges queued is written
     statistics.close(); // likewise: the last buckets are written
+    if (alerts != null) {
+      alerts.close();
+    }
     fetcher.close();
     checkpoints.close();
     ledger.close();

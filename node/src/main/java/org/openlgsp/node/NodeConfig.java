@@ -542,10 +542,11 @@ public record NodeConfig(
       LedgerSettings ledger,
       Optional<MonitoringSettings> monitoring,
       List<String> rawPathServices,
-      Optional<StatisticsSettings> statistics) {
+      Optional<StatisticsSettings> statistics,
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
     /**
-     * A gateway role with the default operational monitoring and statistics and every service's
-     * paths checked.
+     * A gateway role with the default operational monitoring, statistics and alerts and every
+     * service's paths checked.
      */
     public GatewayRole(
         String node,
@@ -589,6 +590,7 @@ public record NodeConfig(
           ledger,
           Optional.empty(),
           List.of(),
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -619,6 +621,7 @@ public record NodeConfig(
       monitoring = monitoring == null ? Optional.empty() : monitoring;
       rawPathServices = rawPathServices == null ? List.of() : List.copyOf(rawPathServices);
       statistics = statistics == null ? Optional.empty() : statistics;
+      alerts = alerts == null ? Optional.empty() : alerts;
       // the parameters, not options(): fields are assigned after this body
       options(
           node,
@@ -644,6 +647,11 @@ public record NodeConfig(
     /** The statistics of this role, the module's defaults where the file says nothing. */
     public StatisticsOptions statisticsOptions() {
       return statistics.map(StatisticsSettings::options).orElseGet(StatisticsOptions::defaults);
+    }
+
+    /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+    public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+      return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
     }
 
     /** The gateway module's options of this role, its defaults where the file says nothing. */

@@ -36,6 +36,9 @@ import org.openlgsp.core.ServiceId;
  * @param gatewayTime time spent in this gateway (total less peer and backend)
  * @param peerTime time waiting for the provider's gateway (consumer side), else zero
  * @param backendTime time waiting for the backend (provider side), else zero
+ * @param sourceAddress the IP address the request came from on this gateway's listener (the client
+ *     system's on the consumer side, the consumer gateway's on the provider side), empty if not
+ *     known
  */
 public record ExchangeObservation(
     Instant monitoringDataTs,
@@ -72,7 +75,8 @@ public record ExchangeObservation(
     long ledgerIndex,
     Duration gatewayTime,
     Duration peerTime,
-    Duration backendTime) {
+    Duration backendTime,
+    String sourceAddress) {
 
   /** Which side of the exchange the observing gateway was, as X-Road names it. */
   public enum SecurityServerType {
@@ -141,6 +145,7 @@ public record ExchangeObservation(
     Objects.requireNonNull(gatewayTime, "gatewayTime");
     Objects.requireNonNull(peerTime, "peerTime");
     Objects.requireNonNull(backendTime, "backendTime");
+    Objects.requireNonNull(sourceAddress, "sourceAddress");
     if (messageId.isEmpty()) {
       throw new IllegalArgumentException("messageId is required");
     }
@@ -162,6 +167,82 @@ public record ExchangeObservation(
     if (gatewayTime.isNegative() || peerTime.isNegative() || backendTime.isNegative()) {
       throw new IllegalArgumentException("times spent are >= 0");
     }
+  }
+
+  /** An observation whose source address is not known. */
+  public ExchangeObservation(
+      Instant monitoringDataTs,
+      String securityServerInternalIp,
+      SecurityServerType securityServerType,
+      Instant requestInTs,
+      Optional<Instant> requestOutTs,
+      Optional<Instant> responseInTs,
+      Instant responseOutTs,
+      ClientId client,
+      ServiceId service,
+      String serviceVersion,
+      String restMethod,
+      String restPath,
+      String representedParty,
+      String messageId,
+      String messageUserId,
+      String messageIssue,
+      String messageProtocolVersion,
+      String clientSecurityServerAddress,
+      String serviceSecurityServerAddress,
+      long requestSize,
+      long responseSize,
+      boolean succeeded,
+      String serviceType,
+      String faultCode,
+      String faultString,
+      int statusCode,
+      String xRoadVersion,
+      String errorCode,
+      String purpose,
+      String officer,
+      String subjectHash,
+      long ledgerIndex,
+      Duration gatewayTime,
+      Duration peerTime,
+      Duration backendTime) {
+    this(
+        monitoringDataTs,
+        securityServerInternalIp,
+        securityServerType,
+        requestInTs,
+        requestOutTs,
+        responseInTs,
+        responseOutTs,
+        client,
+        service,
+        serviceVersion,
+        restMethod,
+        restPath,
+        representedParty,
+        messageId,
+        messageUserId,
+        messageIssue,
+        messageProtocolVersion,
+        clientSecurityServerAddress,
+        serviceSecurityServerAddress,
+        requestSize,
+        responseSize,
+        succeeded,
+        serviceType,
+        faultCode,
+        faultString,
+        statusCode,
+        xRoadVersion,
+        errorCode,
+        purpose,
+        officer,
+        subjectHash,
+        ledgerIndex,
+        gatewayTime,
+        peerTime,
+        backendTime,
+        "");
   }
 
   /** Success, or a refusal (4xx) or failure (5xx) by its HTTP status. */

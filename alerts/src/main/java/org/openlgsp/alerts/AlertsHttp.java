@@ -1,0 +1,141 @@
+package org.openlgsp.alerts;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
+import org.openlgsp.edge.spi.AuditLog;
+
+/**
+ * The alert API on its own listener (docs/alerts.md "API"): list and read for {@value #READER};
+ * acknowledge and resolve, recording who and when, for {@value #OPERATOR}, audited by the edge.
+ */
+final class AlertsHttp implements AutoCloseable {
+  static final String READER = "alerts.reader";
+  static final String OPERATOR = "alerts.operator";
+  static final String ALERTS = "/alerts/v1/alerts";
+  private final AlertStore store;
+  private final int maxPage;
+  private final Clock clock;
+  private final Edge edge;
+  private final WebServer server;
+
+  /** A page of alerts, newest first; {@code next} is the {@code before} of the next page. */
+  record Page(List<Alert> alerts, java.util.Optional<Long> next) {}
+
+  AlertsHttp(AlertStore store, AlertsOptions.Api api, String host, AuditLog audit, Clock clock) {
+    this.store = store;
+    this.maxPage = api.maxPageSize();
+    this.clock = clock;
+    this.edge =
+        Edge.builder()
+            .routes(routes())
+            .authenticator(
+                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
+                    .token("alerts-reader", api.readerTokenSha256(), Set.of(READER))
+                    .token("alerts-operator", api.operatorTokenSha256(), Set.of(READER, OPERATOR))
+                    .build())
+            .auditLog(audit)
+            .build();
+    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(api.port())));
+  }
+
+  private List<Route> routes() {
+    return List.of(
+        Route.get(ALERTS)
+            .roles(READER)
+            .audit(Audit.notAudited("alerts carry no personal data"))
+            .handle(this::list),
+        Route.get(ALERTS + "/{id}")
+            .roles(READER)
+            .audit(Audit.notAudited("alerts carry no personal data"))
+            .handle(c -> c.sendJson(200, find(c))),
+        Route.post(ALERTS + "/{id}/acknowledge")
+            .roles(OPERATOR)
+            .audited("alerts.acknowledge")
+            .handle(c -> change(c, Alert.State.ACKNOWLEDGED, List.of(Alert.State.OPEN))),
+        Route.post(ALERTS + "/{id}/resolve")
+            .roles(OPERATOR)
+            .audited("alerts.resolve")
+            .handle(
+                c ->
+                    change(
+                        c,
+                        Alert.State.RESOLVED,
+                        List.of(Alert.State.OPEN, Alert.State.ACKNOWLEDGED))));
+  }
+
+  private void list(Call c) {
+    Map<String, String> params = new HashMap<>();
+    for (String name : c.request().query().names()) {
+      List<String> values = c.request().query().all(name);
+      if (values.size() != 1) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
+      }
+      params.put(name, values.getFirst());
+    }
+    AlertQuery q = AlertQuery.parse(params, maxPage);
+    List<Alert> alerts = store.list(q);
+    java.util.Optional<Long> next =
+        alerts.size() == q.limit()
+            ? java.util.Optional.of(alerts.getLast().id())
+            : java.util.Optional.empty();
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    c.response().send(Codec.bytes(new Page(alerts, next)));
+  }
+
+  private long id(Call c) {
+    String v = c.request().path().pathParameters().get("id");
+    try {
+      long id = Long.parseLong(v);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new LgspException(ErrorCode.REQUEST_MALFORMED, "alert id must be a positive number");
+  }
+
+  private Alert find(Call c) {
+    long id = id(c);
+    return store
+        .get(id)
+        .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no alert " + id));
+  }
+
+  private void change(Call c, Alert.State to, List<Alert.State> from) {
+    Alert a = find(c);
+    Alert.Action by = new Alert.Action(c.caller().actor(), clock.instant());
+    if (store.transition(a.id(), to, by, from) == 0) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT,
+          "alert " + a.id() + " is " + a.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    c.response().send(Codec.bytes(store.get(a.id()).orElseThrow()));
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  List<Route> declaredRoutes() {
+    return edge.routes();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

@@ -1,0 +1,149 @@
+package org.openlgsp.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.gateway.spi.ExchangeObservation;
+
+/**
+ * Edges of the stream rules that real traffic cannot reach on demand: exchanges refused because
+ * OCSP or the TSA failed, and windows that slide past old events.
+ */
+class StreamRulesTest {
+  static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
+  static final ServiceId CITIZENS =
+      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+
+  /** A successful exchange. */
+  static ExchangeObservation succeeded(Instant at, long index) {
+    ExchangeObservation r = refused(at, ErrorCode.ACCESS_DENIED, index);
+    return new ExchangeObservation(
+        r.monitoringDataTs(),
+        r.securityServerInternalIp(),
+        r.securityServerType(),
+        r.requestInTs(),
+        r.requestOutTs(),
+        r.responseInTs(),
+        r.responseOutTs(),
+        r.client(),
+        r.service(),
+        r.serviceVersion(),
+        r.restMethod(),
+        r.restPath(),
+        r.representedParty(),
+        r.messageId(),
+        r.messageUserId(),
+        r.messageIssue(),
+        r.messageProtocolVersion(),
+        r.clientSecurityServerAddress(),
+        r.serviceSecurityServerAddress(),
+        r.requestSize(),
+        120,
+        true,
+        r.serviceType(),
+        "",
+        "",
+        200,
+        r.xRoadVersion(),
+        "",
+        r.purpose(),
+        r.officer(),
+        r.subjectHash(),
+        r.ledgerIndex(),
+        r.gatewayTime(),
+        r.peerTime(),
+        r.backendTime(),
+        r.sourceAddress());
+  }
+
+  static ExchangeObservation refused(Instant at, ErrorCode code, long index) {
+    return new ExchangeObservation(
+        at,
+        "10.0.0.3",
+        ExchangeObservation.SecurityServerType.CLIENT,
+        at,
+        Optional.empty(),
+        Optional.empty(),
+        at.plusMillis(5),
+        PORTAL,
+        CITIZENS,
+        "",
+        "GET",
+        "/citizens/{subject}",
+        "",
+        "msg-" + index,
+        "",
+        "",
+        "1",
+        "",
+        "",
+        0,
+        0,
+        false,
+        "REST",
+        code.xroadType(),
+        code.title(),
+        code.httpStatus(),
+        "",
+        code.code(),
+        "",
+        "",
+        "",
+        index,
+        Duration.ofMillis(5),
+        Duration.ZERO,
+        Duration.ZERO,
+        "10.0.0.9");
+  }
+
+  final AlertRules rules = AlertRules.defaults();
+
+  @Test
+  void exchangesRefusedBecauseOcspFailedRaiseTrustServiceFailures() {
+    StreamRule r = new StreamRule.TrustRefusals(rules.trustServiceFailures());
+    assertThat(r.observe(refused(T0, ErrorCode.OCSP_UNAVAILABLE, 1))).isEmpty();
+    assertThat(r.observe(refused(T0.plusSeconds(1), ErrorCode.TIMESTAMP_UNAVAILABLE, 2))).isEmpty();
+    assertThat(r.observe(refused(T0.plusSeconds(2), ErrorCode.OCSP_INVALID, 3))).isEmpty();
+    Optional<Raised> found = r.observe(refused(T0.plusSeconds(3), ErrorCode.OCSP_STALE, 4));
+    assertThat(found)
+        .hasValueSatisfying(
+            x -> {
+              assertThat(x.rule()).isEqualTo("trustServiceFailures");
+              assertThat(x.key()).isEqualTo("ocsp");
+              assertThat(x.evidence().ledgerIndexes()).containsExactly(1L, 3L, 4L);
+              assertThat(x.evidence().from()).isEqualTo(T0);
+            });
+  }
+
+  @Test
+  void otherRefusalsAreNoTrustServiceFailure() {
+    StreamRule r = new StreamRule.TrustRefusals(rules.trustServiceFailures());
+    for (int i = 0; i < 10; i++) {
+      assertThat(r.observe(refused(T0.plusSeconds(i), ErrorCode.ACCESS_DENIED, i))).isEmpty();
+    }
+  }
+
+  @Test
+  void refusalsSpreadWiderThanTheWindowAreNoBurst() {
+    StreamRule r =
+        new StreamRule.RefusalBurst(
+            new AlertRules.RefusalBurst(null, null, Duration.ofMinutes(1), 3, null));
+    // two refusals, then one more every 40 s: never three within a minute
+    assertThat(r.observe(refused(T0, ErrorCode.SIGNATURE_INVALID, 1))).isEmpty();
+    for (int i = 1; i <= 5; i++) {
+      assertThat(r.observe(refused(T0.plusSeconds(40L * i), ErrorCode.SIGNATURE_INVALID, i + 1)))
+          .isEmpty();
+    }
+    // and three within a minute are
+    assertThat(r.observe(refused(T0.plusSeconds(201), ErrorCode.MESSAGE_REPLAYED, 9)))
+        .hasValueSatisfying(
+            x -> assertThat(x.evidence().facts()).containsEntry("count.message.replayed", "1"));
+  }
+}
