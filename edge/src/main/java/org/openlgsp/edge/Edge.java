@@ -2,9 +2,11 @@ package org.openlgsp.edge;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -192,11 +194,30 @@ public final class Edge {
 
   private HttpRouting.Builder routing() {
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(Edge::closeWhenAsked);
     addTo(routing);
     routing.any(this::unmatched);
     routing.error(
         Throwable.class, (req, res, t) -> fail(req, res, Optional.empty(), Failures.map(t)));
     return routing;
+  }
+
+  /**
+   * Helidon 4 marks an answer {@code Connection: close} when the request (or the answer) asks for
+   * it, then keeps reading the connection until the client closes it or the idle timeout: a client
+   * that waits for the server's close, as HTTP/1.0-style clients do, would hang that long. The
+   * connection is closed once such an answer has been sent.
+   */
+  private static void closeWhenAsked(
+      io.helidon.webserver.http.FilterChain chain,
+      io.helidon.webserver.http.RoutingRequest req,
+      io.helidon.webserver.http.RoutingResponse res) {
+    chain.proceed();
+    if (res.isSent()
+        && (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+            || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE))) {
+      throw new CloseConnectionException("the request or its answer asked to close the connection");
+    }
   }
 
   private DirectHandlers directHandlers() {
