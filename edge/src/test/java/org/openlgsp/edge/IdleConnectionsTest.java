@@ -18,13 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Connections that send nothing, or stop inside their request line, are closed by the server within
- * the idle timeout; a request asking {@code Connection: close} is closed right after its answer.
+ * the idle timeout; a request asking {@code Connection: close}, an HTTP/1.0 request and a request
+ * whose body cannot be read to its end are closed right after their answer.
  */
 class IdleConnectionsTest {
   static final ReadLimits LIMITS =
@@ -34,31 +34,56 @@ class IdleConnectionsTest {
   WebServer server;
   final List<Socket> sockets = new ArrayList<>();
 
-  @BeforeEach
-  void start() {
+  void start(boolean http10) {
     Edge.readLimits(LIMITS);
-    Edge edge =
+    Edge.Builder edge =
         Edge.builder()
             .route(
                 Route.get("/hello")
                     .publicAccess("test")
                     .audit(Audit.notAudited("test"))
                     .handle(c -> c.sendJson(200, Map.of("hello", "world"))))
-            .build();
-    server = edge.configure(WebServer.builder().host("127.0.0.1").port(0)).build().start();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    for (Socket s : sockets) {
-      s.close();
+            .route(
+                Route.post("/upload")
+                    .publicAccess("test")
+                    .audit(Audit.recordedElsewhere("nowhere: a test upload"))
+                    .handle(
+                        c -> {
+                          try {
+                            c.sendJson(200, Map.of("bytes", c.body().readAllBytes().length));
+                          } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                          }
+                        }));
+    if (http10) {
+      edge.acceptHttp10();
     }
-    server.stop();
-    Edge.readLimits(ReadLimits.defaults());
+    server = edge.build().configure(WebServer.builder().host("127.0.0.1").port(0)).build().start();
   }
 
-  @Test
-  void silentConnectionsAndPartialRequestLinesAreClosedWithinTheIdleTimeout() throws Exception {
+  @ParameterizedTest(name = "HTTP/1.0 accepted: {0}")
+  @ValueSource(booleans = {false, true})
+  void aBadlyFramedBodyIsAnsweredAndItsConnectionClosed(boolean http10) throws Exception {
+    start(http10);
+    Socket s = connect();
+    s.setSoTimeout(5_000);
+    s.getOutputStream()
+        .write(
+            ("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "zz\r\nabc\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    long t0 = System.nanoTime();
+    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"request.malformed\"");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(900));
+  }
+
+  /** Also on a listener accepting HTTP/1.0, whose connection selector is the edge's own. */
+  @ParameterizedTest(name = "HTTP/1.0 accepted: {0}")
+  @ValueSource(booleans = {false, true})
+  void silentConnectionsAndPartialRequestLinesAreClosedWithinTheIdleTimeout(boolean http10)
+      throws Exception {
+    start(http10);
     HttpClient http = HttpClient.newHttpClient();
     assertThat(hello(http).statusCode()).isEqualTo(200); // warm: the measured call is not the first
     List<Socket> silent = new ArrayList<>();
@@ -88,8 +113,10 @@ class IdleConnectionsTest {
             });
   }
 
-  @Test
-  void connectionCloseIsHonouredRightAfterTheAnswer() throws Exception {
+  @ParameterizedTest(name = "HTTP/1.0 accepted: {0}")
+  @ValueSource(booleans = {false, true})
+  void connectionCloseIsHonouredRightAfterTheAnswer(boolean http10) throws Exception {
+    start(http10);
     Socket s = connect();
     s.setSoTimeout(5_000);
     s.getOutputStream()
@@ -100,6 +127,30 @@ class IdleConnectionsTest {
     String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     assertThat(answer).startsWith("HTTP/1.1 200 ").contains("\"hello\":\"world\"");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(900));
+  }
+
+  @ParameterizedTest(name = "HTTP/1.0 accepted: {0}")
+  @ValueSource(booleans = {false, true})
+  void http10IsAnsweredAndClosedOnlyWhereAccepted(boolean http10) throws Exception {
+    start(http10);
+    Socket s = connect();
+    s.setSoTimeout(5_000);
+    s.getOutputStream().write("GET /hello HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    long t0 = System.nanoTime();
+    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(900));
+    if (http10) {
+      assertThat(answer)
+          .startsWith("HTTP/1.1 200 ")
+          .containsIgnoringCase("connection: close\r\n")
+          .contains("\"hello\":\"world\"");
+    } else {
+      // Helidon 4.5 refuses the version outright (400), in the listener's error format
+      assertThat(answer)
+          .startsWith("HTTP/1.1 400 ")
+          .containsIgnoringCase("content-type: application/problem+json")
+          .contains("\"code\":\"request.malformed\"");
+    }
   }
 
   private HttpResponse<String> hello(HttpClient http) throws Exception {
