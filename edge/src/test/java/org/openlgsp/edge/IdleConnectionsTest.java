@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,25 +35,7 @@ class IdleConnectionsTest {
 
   void start(boolean http10) {
     Edge.readLimits(LIMITS);
-    Edge.Builder edge =
-        Edge.builder()
-            .route(
-                Route.get("/hello")
-                    .publicAccess("test")
-                    .audit(Audit.notAudited("test"))
-                    .handle(c -> c.sendJson(200, Map.of("hello", "world"))))
-            .route(
-                Route.post("/upload")
-                    .publicAccess("test")
-                    .audit(Audit.recordedElsewhere("nowhere: a test upload"))
-                    .handle(
-                        c -> {
-                          try {
-                            c.sendJson(200, Map.of("bytes", c.body().readAllBytes().length));
-                          } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                          }
-                        }));
+    Edge.Builder edge = Edge.builder().routes(SlowClientsTest.routes());
     if (http10) {
       edge.acceptHttp10();
     }
