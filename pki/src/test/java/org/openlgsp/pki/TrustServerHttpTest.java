@@ -81,6 +81,26 @@ class TrustServerHttpTest {
   }
 
   @Test
+  void aLongHttp10UrlIsRefusedWithAProblem() throws Exception {
+    assertProblem(exchange("GET /ocsp/" + "A".repeat(20_000) + " HTTP/1.0\r\n\r\n"));
+  }
+
+  /** The request line arrives in pieces: it is recognised as HTTP/1.0 once it is complete. */
+  @Test
+  void anHttp10RequestLineSentInPiecesIsAnswered() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", trust.server.port())) {
+      s.setSoTimeout(5_000);
+      for (String piece : new String[] {"GET /c", "a HTTP/1", ".0\r", "\n\r\n"}) {
+        s.getOutputStream().write(piece.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        Thread.sleep(50); // separate TCP segments, as a slow client sends them
+      }
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 200 ").contains("-----BEGIN CERTIFICATE-----");
+    }
+  }
+
+  @Test
   void http10RequestsAreAnsweredAndTheConnectionClosed() throws Exception {
     String answer = exchange("GET /ca HTTP/1.0\r\n\r\n");
     // answered in the server's version, HTTP/1.1 (RFC 9110 §2.5), then closed
