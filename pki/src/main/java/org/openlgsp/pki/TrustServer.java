@@ -28,7 +28,7 @@ import org.openlgsp.edge.Route;
  * certificates), {@code GET /root.crl} (the root's CRL, when given) and, when a TSA runs here,
  * {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal for these: every answer is signed.
  *
- * <p>A Helidon listener on the edge like every other (docs/pki.md, "Trust services over HTTP"): one
+ * <p>A Helidon listener on the edge like every other (docs/pki.md, "Revocation: CRL and OCSP"): one
  * error format (problem+json with a stable code, also for what Helidon's parser refuses), the
  * edge's read limits for slow and silent clients. It also accepts HTTP/1.0 requests ({@link
  * Edge.Builder#acceptHttp10()}): OCSP and time-stamp clients in the field, OpenSSL 3.0's {@code
