@@ -104,7 +104,7 @@ class ArchitectureTest {
     "core, ''",
     "storage, core",
     "edge, core storage",
-    "pki, core storage",
+    "pki, core storage edge",
     "ledger, core storage edge",
     "registry, core storage edge pki",
     "gateway, core storage edge pki ledger",

@@ -2,9 +2,11 @@ package org.openlgsp.edge;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -65,8 +67,10 @@ public final class Edge {
   private final FailedAuthentications failedAuthentications;
   private final SourceThrottle throttle;
   private final Clock clock;
+  private final boolean acceptHttp10;
 
   private Edge(Builder b) {
+    this.acceptHttp10 = b.acceptHttp10;
     this.routes = List.copyOf(b.routes);
     this.matchers = routes.stream().map(r -> PathMatchers.create(r.path())).toList();
     this.authenticator = Optional.ofNullable(b.authenticator);
@@ -100,20 +104,26 @@ public final class Edge {
     drainOnStop.ifPresent(listener::shutdownGracePeriod);
     SlowClients slow = slowClients;
     Duration idle = slow.limits().idleTimeout();
-    return listener
+    listener
         .idleConnectionTimeout(idle)
         .idleConnectionPeriod(
             idle.dividedBy(4).compareTo(Duration.ofMillis(100)) < 0
                 ? Duration.ofMillis(100)
                 : idle.dividedBy(4))
-        .protocolsDiscoverServices(false)
-        .addProtocol(
-            io.helidon.webserver.http1.Http1Config.builder()
-                .addReceiveListener(slow)
-                .addSendListener(slow)
-                .build())
-        .routing(routing())
-        .directHandlers(directHandlers());
+        .protocolsDiscoverServices(false);
+    io.helidon.webserver.http1.Http1Config http1 =
+        io.helidon.webserver.http1.Http1Config.builder()
+            .addReceiveListener(slow)
+            .addSendListener(slow)
+            // an HTTP/1.0 request need not name its host (RFC 9112 §3.2)
+            .validateRequestHostHeader(!acceptHttp10)
+            .build();
+    if (acceptHttp10) {
+      listener.protocols(List.of()).addConnectionSelector(new Http10Requests(http1));
+    } else {
+      listener.addProtocol(http1);
+    }
+    return listener.routing(routing()).directHandlers(directHandlers());
   }
 
   /**
@@ -192,11 +202,30 @@ public final class Edge {
 
   private HttpRouting.Builder routing() {
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(Edge::closeWhenAsked);
     addTo(routing);
     routing.any(this::unmatched);
     routing.error(
         Throwable.class, (req, res, t) -> fail(req, res, Optional.empty(), Failures.map(t)));
     return routing;
+  }
+
+  /**
+   * Helidon 4 marks an answer {@code Connection: close} when the request (or the answer) asks for
+   * it, then keeps reading the connection until the client closes it or the idle timeout: a client
+   * that waits for the server's close, as HTTP/1.0-style clients do, would hang that long. The
+   * connection is closed once such an answer has been sent.
+   */
+  private static void closeWhenAsked(
+      io.helidon.webserver.http.FilterChain chain,
+      io.helidon.webserver.http.RoutingRequest req,
+      io.helidon.webserver.http.RoutingResponse res) {
+    chain.proceed();
+    if (res.isSent()
+        && (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+            || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE))) {
+      throw new CloseConnectionException("the request or its answer asked to close the connection");
+    }
   }
 
   private DirectHandlers directHandlers() {
@@ -441,7 +470,8 @@ public final class Edge {
     ErrorResponse r = errorWriter.render(e, req.path().rawPath(), accept(req.headers()));
     res.status(Status.create(r.status()));
     r.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
-    if (drainOnError > 0 && !drained(req, opened)) {
+    if (drainOnError > 0 ? !drained(req, opened) : opened.isPresent() && !consumed(req)) {
+      // what is left of the body cannot be told from a next request: close after the answer
       res.header(HeaderNames.CONNECTION, "close");
     }
     res.send(r.body());
@@ -452,6 +482,14 @@ public final class Edge {
     return headers.contains(HeaderNames.ACCEPT)
         ? String.join(",", headers.get(HeaderNames.ACCEPT).allValues())
         : "";
+  }
+
+  private static boolean consumed(ServerRequest req) {
+    try {
+      return req.content().consumed();
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
   }
 
   private boolean drained(ServerRequest req, Optional<InputStream> opened) {
@@ -486,8 +524,19 @@ public final class Edge {
     private int failedAuthenticationsPerMinute = 20;
     private AuthenticationLimits authenticationLimits; // unset: the node's
     private Clock clock = Clock.systemUTC();
+    private boolean acceptHttp10;
 
     private Builder() {}
+
+    /**
+     * Also accept HTTP/1.0 requests (answered in HTTP/1.1, the connection closed after the answer;
+     * no {@code Host} header required): for listeners whose clients in the field speak only
+     * HTTP/1.0, such as OCSP and time-stamp clients. Other listeners refuse HTTP/1.0 with 505.
+     */
+    public Builder acceptHttp10() {
+      this.acceptHttp10 = true;
+      return this;
+    }
 
     public Builder route(Route route) {
       routes.add(java.util.Objects.requireNonNull(route, "route"));

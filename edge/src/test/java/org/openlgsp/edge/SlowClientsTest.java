@@ -45,27 +45,30 @@ class SlowClientsTest {
   @BeforeEach
   void start() {
     Edge.readLimits(LIMITS);
-    Edge edge =
-        Edge.builder()
-            .routes(
-                List.of(
-                    Route.get("/hello")
-                        .publicAccess("test")
-                        .audit(Audit.notAudited("test"))
-                        .handle(c -> c.sendJson(200, Map.of("hello", "world"))),
-                    Route.post("/upload")
-                        .publicAccess("test")
-                        .audit(Audit.recordedElsewhere("nowhere: a test upload"))
-                        .handle(
-                            c -> {
-                              try {
-                                c.sendJson(200, Map.of("bytes", c.body().readAllBytes().length));
-                              } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                              }
-                            })))
-            .build();
+    Edge edge = Edge.builder().routes(routes()).build();
     server = edge.configure(WebServer.builder().host("127.0.0.1").port(0)).build().start();
+  }
+
+  /**
+   * {@code GET /hello} answers a small JSON; {@code POST /upload} reads the body, says its size.
+   */
+  static List<Route> routes() {
+    return List.of(
+        Route.get("/hello")
+            .publicAccess("test")
+            .audit(Audit.notAudited("test"))
+            .handle(c -> c.sendJson(200, Map.of("hello", "world"))),
+        Route.post("/upload")
+            .publicAccess("test")
+            .audit(Audit.recordedElsewhere("nowhere: a test upload"))
+            .handle(
+                c -> {
+                  try {
+                    c.sendJson(200, Map.of("bytes", c.body().readAllBytes().length));
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }));
   }
 
   @AfterEach

@@ -123,6 +123,36 @@ class GatewayRoutesTest {
     }
   }
 
+  /**
+   * A raw client asking {@code Connection: close} that waits for the server's close (without
+   * closing its own side) gets it right after the answer, not at its own socket timeout.
+   */
+  @Test
+  void connectionCloseOnTheR1ListenerClosesRightAfterTheAnswer() throws Exception {
+    int port = net.tn.clientHttpPort().orElseThrow();
+    String token = net.token();
+    for (String auth : List.of("", "Authorization: Bearer " + token + "\r\n")) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+            .write(
+                ("GET "
+                        + CITIZEN
+                        + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + auth
+                        + "X-Road-Client: "
+                        + TwoGateways.PORTAL
+                        + "\r\nX-Road-Issue: HS-2026-000123\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        long t0 = System.nanoTime();
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(answer).as(answer).startsWith(auth.isEmpty() ? "HTTP/1.1 4" : "HTTP/1.1 200 ");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+      }
+    }
+  }
+
   @Test
   void unknownPathsAre404AndOtherMethods405InTheGatewaysFormat() throws Exception {
     String token = net.token();

@@ -1,30 +1,25 @@
 package org.openlgsp.pki;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.Problem;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.Edge;
+import org.openlgsp.edge.Route;
 
 /**
  * The trust services over HTTP, as relying parties expect them: {@code POST /ocsp} and {@code GET
@@ -33,83 +28,26 @@ import org.openlgsp.core.Problem;
  * certificates), {@code GET /root.crl} (the root's CRL, when given) and, when a TSA runs here,
  * {@code POST /tsa} (RFC 3161 §3.4). Plain HTTP is normal for these: every answer is signed.
  *
- * <p>This listener is the JDK's HTTP server ({@code jdk.httpserver}), not Helidon: OCSP and TSA
- * clients in the field (OpenSSL 3.0's {@code ocsp} and {@code ts} among them) speak HTTP/1.0, which
- * Helidon 4 refuses with 505. Gateways fail closed when OCSP is unreachable, so the listener bounds
- * what one client can hold, with the JDK server's own settings ({@link #JDK_SERVER_LIMITS}): a
- * request (line, headers, body) must arrive within 10 s, a silent connection is closed after 10 s,
- * at most 256 connections are open at once. Those settings are system properties the JDK reads once
- * per process, when its first HTTP server is created: they are process-wide, which suits the
- * dedicated {@code lgsp ca serve} process. Each answer closes its connection; a body above 64 KiB
- * is refused with 413; errors are {@code application/problem+json}.
+ * <p>A Helidon listener on the edge like every other (docs/pki.md, "Revocation: CRL and OCSP"): one
+ * error format (problem+json with a stable code, also for what Helidon's parser refuses), the
+ * edge's read limits for slow and silent clients. It also accepts HTTP/1.0 requests ({@link
+ * Edge.Builder#acceptHttp10()}): OCSP and time-stamp clients in the field, OpenSSL 3.0's {@code
+ * ocsp} and {@code ts} among them, speak only HTTP/1.0. A body above 64 KiB is refused with 413; at
+ * most 256 connections are open at once.
  */
 public final class TrustServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(TrustServer.class.getName());
-
   /** Request bodies (OCSP and time-stamp requests) are at most this long. */
   static final int MAX_BODY = 64 * 1024;
 
-  /**
-   * The JDK HTTP server's settings this listener relies on ({@code
-   * sun.net.httpserver.ServerConfig}; checked against the JDK 25 sources and tested on JDK 25 by
-   * {@code TrustServerLimitsTest}: an older JDK may lack some, and ignores what it lacks), set as
-   * system properties when this class initialises unless the operator set them (e.g. {@code
-   * -Dsun.net.httpserver.maxReqTime=20}). The JDK reads them once, when the first HTTP server of
-   * the process is created, and applies them to every HTTP server of the process:
-   *
-   * <ul>
-   *   <li>{@code sun.net.httpserver.maxReqTime}, seconds: from the first byte of a request to its
-   *       last (request line, headers and body); a connection still in its request after that is
-   *       closed, so a client sending a partial request line holds it this long at most;
-   *   <li>{@code sun.net.httpserver.maxRspTime}, seconds: from the request read to the answer sent;
-   *   <li>{@code sun.net.httpserver.idleInterval}, seconds: a connection that sends nothing is
-   *       closed after the smaller of this and {@code maxReqTime};
-   *   <li>{@code sun.net.httpserver.clockTick}, milliseconds: how often idle connections are looked
-   *       for (the JDK's default, 10 s, would double the time a silent client holds one);
-   *   <li>{@code jdk.httpserver.maxConnections}: connections open at once; the JDK closes one more
-   *       as soon as it accepts it, without an answer;
-   *   <li>{@code sun.net.httpserver.maxReqHeaders} and {@code maxReqHeaderSize} (bytes): a request
-   *       head beyond them is refused.
-   * </ul>
-   */
-  static final Map<String, String> JDK_SERVER_LIMITS = jdkServerLimits();
-
-  static {
-    JDK_SERVER_LIMITS.forEach(
-        (property, value) -> {
-          if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-          }
-        });
-  }
-
-  private static Map<String, String> jdkServerLimits() {
-    Map<String, String> limits = new LinkedHashMap<>();
-    limits.put("sun.net.httpserver.maxReqTime", "10");
-    limits.put("sun.net.httpserver.maxRspTime", "10");
-    limits.put("sun.net.httpserver.idleInterval", "10");
-    limits.put("sun.net.httpserver.clockTick", "1000");
-    limits.put("jdk.httpserver.maxConnections", "256");
-    limits.put("sun.net.httpserver.maxReqHeaders", "64");
-    limits.put("sun.net.httpserver.maxReqHeaderSize", "16384");
-    return Collections.unmodifiableMap(limits);
-  }
-
-  /**
-   * The value this process has for one of {@link #JDK_SERVER_LIMITS}; the JDK server uses it if it
-   * was set before the process's first JDK HTTP server was created.
-   */
-  static long jdkServerLimit(String property) {
-    return Long.parseLong(System.getProperty(property, JDK_SERVER_LIMITS.get(property)).trim());
-  }
+  /** Connections open at once: gateways fail closed when OCSP is unreachable, so it is bounded. */
+  static final int MAX_CONNECTIONS = 256;
 
   private final CertificateAuthority ca;
   private final OcspResponder ocsp;
   private final Optional<TimeStampAuthority> tsa;
   private final Optional<java.util.function.Supplier<byte[]>> rootCrl;
   private final Options options;
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final WebServer server;
   private volatile CachedCrl crl;
 
   private record CachedCrl(Instant producedAt, byte[] der) {}
@@ -144,16 +82,20 @@ public final class TrustServer implements AutoCloseable {
     this.tsa = tsa;
     this.rootCrl = rootCrl;
     this.options = options;
+    Edge edge = Edge.builder().routes(routes()).acceptHttp10().build();
     try {
-      this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
-    } catch (IOException e) {
-      executor.close();
+      this.server =
+          Edge.start(
+              edge.configure(
+                  WebServer.builder()
+                      .host(options.host())
+                      .port(options.port())
+                      .maxPayloadSize(MAX_BODY)
+                      .maxTcpConnections(MAX_CONNECTIONS)));
+    } catch (IllegalStateException e) {
       throw new PkiException(
           "cannot listen on " + options.host() + ":" + options.port() + " for trust services", e);
     }
-    server.createContext("/", this::dispatch);
-    server.setExecutor(executor);
-    server.start();
   }
 
   public static TrustServer start(
@@ -179,7 +121,7 @@ public final class TrustServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The base URL to publish ({@link Publication#at(String)}). */
@@ -187,111 +129,94 @@ public final class TrustServer implements AutoCloseable {
     return "http://" + options.host() + ":" + port();
   }
 
-  private record Answer(int status, String contentType, byte[] body) {}
-
-  private void dispatch(HttpExchange ex) {
-    try (ex) {
-      Answer answer;
-      try {
-        answer = route(ex);
-      } catch (LgspException e) {
-        answer = problem(e);
-      } catch (IOException e) {
-        return; // the client went away, or the JDK server closed a request past its time
-      } catch (RuntimeException e) {
-        String incident = UUID.randomUUID().toString();
-        LOG.log(Level.SEVERE, "trust services: internal error, incident " + incident, e);
-        answer =
-            problem(
-                new LgspException(
-                    ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident));
-      }
-      send(ex, answer);
-    } catch (IOException e) {
-      // the client went away while the answer was written: nothing to do
-    }
-  }
-
-  private Answer route(HttpExchange ex) throws IOException {
-    String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getRawPath();
-    if (path.equals("/ocsp") && method.equals("POST")) {
-      return ok("application/ocsp-response", ocsp.respond(body(ex)));
-    } else if (path.startsWith("/ocsp/") && method.equals("GET")) {
-      return ok("application/ocsp-response", ocsp.respond(fromGet(path.substring(6))));
-    } else if (path.equals("/crl") && method.equals("GET")) {
-      return ok("application/pkix-crl", currentCrl());
-    } else if (path.equals("/ca") && method.equals("GET")) {
-      return ok(
-          "application/pem-certificate-chain",
-          Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII));
-    } else if (path.equals("/ca.cer") && method.equals("GET")) {
-      // caIssuers (RFC 5280 §4.2.2.1): one DER certificate
-      return ok("application/pkix-cert", der(ca.certificate()));
-    } else if (path.equals("/root.cer") && method.equals("GET")) {
-      return ok("application/pkix-cert", der(ca.chain().getLast()));
-    } else if (path.equals("/root.crl") && method.equals("GET") && rootCrl.isPresent()) {
-      return ok("application/pkix-crl", rootCrl.get().get());
-    } else if (path.equals("/tsa") && method.equals("POST") && tsa.isPresent()) {
-      return ok("application/timestamp-reply", tsa.get().respond(body(ex)));
-    }
-    throw new LgspException(
-        ErrorCode.RESOURCE_NOT_FOUND,
-        "no such endpoint; trust services are POST /ocsp, GET /ocsp/{request}, GET /crl,"
-            + (rootCrl.isPresent() ? " GET /root.crl," : "")
-            + " GET /ca, GET /ca.cer, GET /root.cer"
-            + (tsa.isPresent() ? " and POST /tsa" : ""));
+  private List<Route> routes() {
+    String open = "trust services are public: every answer is signed";
+    // POSTs here read and sign; they change no state an audit row would record
+    Audit reads =
+        Audit.recordedElsewhere("nowhere: a signed answer to a status or time-stamp query");
+    Audit fetches = Audit.notAudited("public, signed trust material");
+    List<Route> routes = new ArrayList<>();
+    routes.add(
+        Route.post("/ocsp")
+            .publicAccess(open)
+            .audit(reads)
+            .handle(c -> send(c, "application/ocsp-response", ocsp.respond(body(c)))));
+    routes.add(
+        Route.get("/ocsp/{+request}")
+            .publicAccess(open)
+            .audit(fetches)
+            .handle(
+                c ->
+                    send(
+                        c,
+                        "application/ocsp-response",
+                        ocsp.respond(
+                            fromGet(c.request().path().rawPath().substring("/ocsp/".length()))))));
+    routes.add(
+        Route.get("/crl")
+            .publicAccess(open)
+            .audit(fetches)
+            .handle(c -> send(c, "application/pkix-crl", currentCrl())));
+    routes.add(
+        Route.get("/ca")
+            .publicAccess(open)
+            .audit(fetches)
+            .handle(
+                c ->
+                    send(
+                        c,
+                        "application/pem-certificate-chain",
+                        Pem.write(ca.chain().toArray()).getBytes(StandardCharsets.US_ASCII))));
+    // caIssuers (RFC 5280 §4.2.2.1): one DER certificate
+    routes.add(
+        Route.get("/ca.cer")
+            .publicAccess(open)
+            .audit(fetches)
+            .handle(c -> send(c, "application/pkix-cert", der(ca.certificate()))));
+    routes.add(
+        Route.get("/root.cer")
+            .publicAccess(open)
+            .audit(fetches)
+            .handle(c -> send(c, "application/pkix-cert", der(ca.chain().getLast()))));
+    rootCrl.ifPresent(
+        crl ->
+            routes.add(
+                Route.get("/root.crl")
+                    .publicAccess(open)
+                    .audit(fetches)
+                    .handle(c -> send(c, "application/pkix-crl", crl.get()))));
+    tsa.ifPresent(
+        t ->
+            routes.add(
+                Route.post("/tsa")
+                    .publicAccess(open)
+                    .audit(reads)
+                    .handle(c -> send(c, "application/timestamp-reply", t.respond(body(c))))));
+    return routes;
   }
 
   /**
-   * The request body, at most {@link #MAX_BODY} bytes: a larger declared length is refused before
-   * reading (the JDK server has checked that {@code Content-Length} is a non-negative number), a
-   * chunked body is read one byte beyond the limit at most.
+   * The request body, at most {@link #MAX_BODY} bytes: Helidon refuses a larger declared length
+   * before the handler runs; a chunked body is read one byte beyond the limit at most.
    */
-  private static byte[] body(HttpExchange ex) throws IOException {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && declaredLength(declared) > MAX_BODY) {
-      throw tooLarge();
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY + 1);
+  private static byte[] body(Call c) {
+    // not closed here: closing Helidon's entity stream reads what is left of a body, which for a
+    // badly framed one waits for bytes that never come; the edge deals with the rest
+    try {
+      byte[] body = c.body().readNBytes(MAX_BODY + 1);
       if (body.length > MAX_BODY) {
-        throw tooLarge();
+        throw new LgspException(ErrorCode.REQUEST_TOO_LARGE, "requests are at most 64 KiB");
       }
       return body;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static long declaredLength(String declared) {
-    try {
-      return Long.parseLong(declared.trim());
-    } catch (NumberFormatException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "Content-Length is not a number");
-    }
-  }
-
-  private static LgspException tooLarge() {
-    return new LgspException(ErrorCode.REQUEST_TOO_LARGE, "requests are at most 64 KiB");
-  }
-
-  private static Answer ok(String contentType, byte[] body) {
-    return new Answer(200, contentType, body);
-  }
-
-  private static Answer problem(LgspException e) {
-    Problem p = e.toProblem();
-    return new Answer(p.status(), Problem.MEDIA_TYPE, p.toJsonBytes());
-  }
-
-  /** Writes the answer and closes the connection after it: one request per connection. */
-  private static void send(HttpExchange ex, Answer a) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", a.contentType());
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    ex.getResponseHeaders().set("Connection", "close");
-    ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(a.body());
-    }
+  private static void send(Call c, String contentType, byte[] body) {
+    c.response().header(HeaderNames.CONTENT_TYPE, contentType);
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().send(body);
   }
 
   private static byte[] der(java.security.cert.X509Certificate c) {
@@ -335,7 +260,6 @@ public final class TrustServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.close();
+    server.stop();
   }
 }
