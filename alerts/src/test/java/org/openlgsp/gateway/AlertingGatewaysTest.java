@@ -97,6 +97,7 @@ class AlertingGatewaysTest {
         .header("X-Road-Client", TwoGateways.PORTAL.toString())
         .header("X-Road-Issue", "HS-2026-000123")
         .header("X-Road-UserId", officer)
+        .header("Accept", "application/problem+json") // OpenLGSP's statuses
         .GET()
         .build();
   }
@@ -214,6 +215,7 @@ class AlertingGatewaysTest {
                 .header("Authorization", "Bearer " + net.token())
                 .header("X-Road-Client", TwoGateways.OTHER_SYSTEM.toString())
                 .header("X-Road-Issue", "HS-2026-000123")
+                .header("Accept", "application/problem+json")
                 .build(),
             HttpResponse.BodyHandlers.discarding());
     assertThat(mismatch.statusCode()).isEqualTo(403);
