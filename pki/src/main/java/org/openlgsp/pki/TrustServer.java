@@ -48,6 +48,8 @@ public final class TrustServer implements AutoCloseable {
   private final Optional<java.util.function.Supplier<byte[]>> rootCrl;
   private final Options options;
   private final WebServer server;
+  // kept: Helidon reports -1 once stopped, and the URL stays what was published
+  private final int port;
   private volatile CachedCrl crl;
 
   private record CachedCrl(Instant producedAt, byte[] der) {}
@@ -96,6 +98,7 @@ public final class TrustServer implements AutoCloseable {
       throw new PkiException(
           "cannot listen on " + options.host() + ":" + options.port() + " for trust services", e);
     }
+    this.port = server.port();
   }
 
   public static TrustServer start(
@@ -121,7 +124,7 @@ public final class TrustServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.port();
+    return port;
   }
 
   /** The base URL to publish ({@link Publication#at(String)}). */
