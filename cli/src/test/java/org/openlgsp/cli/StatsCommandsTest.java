@@ -131,7 +131,8 @@ class StatsCommandsTest {
         1,
         Duration.ofMillis(20),
         Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO,
+        "");
   }
 
   @Test

@@ -69,7 +69,8 @@ final class Observations {
         o.ledgerIndex(),
         o.gatewayTime(),
         o.peerTime(),
-        o.backendTime());
+        o.backendTime(),
+        "");
   }
 
   static ExchangeObservation of(
@@ -119,6 +120,7 @@ final class Observations {
         42,
         Duration.ofMillis(Math.min(millis, 2)),
         ok ? Duration.ofMillis(Math.max(0, millis - 2)) : Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO,
+        "");
   }
 }

@@ -96,7 +96,8 @@ class MonitoringSettingsTest {
         1,
         Duration.ofMillis(10),
         Duration.ofMillis(10),
-        Duration.ZERO);
+        Duration.ZERO,
+        "");
   }
 
   static void feed(GatewayNode node, ExchangeObservation o) {

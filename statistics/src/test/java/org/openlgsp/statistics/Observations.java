@@ -76,6 +76,7 @@ final class Observations {
         42,
         Duration.ofMillis(millis),
         Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO,
+        "");
   }
 }
