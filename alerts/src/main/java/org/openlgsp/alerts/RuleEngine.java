@@ -47,18 +47,8 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
             1,
             java.time.Duration.ZERO,
             java.time.Duration.ofSeconds(5),
-            "observations",
-            new BackgroundBatches.Sink<>() {
-              @Override
-              public void add(ExchangeObservation o) {
-                observe(o);
-              }
-
-              @Override
-              public void flush() {
-                // stream rules raise their alerts as they observe: nothing gathers
-              }
-            });
+            "alert rules lost %d observations: %s",
+            BackgroundBatches.Sink.each(this::observe));
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("alerts-poll").unstarted(r));

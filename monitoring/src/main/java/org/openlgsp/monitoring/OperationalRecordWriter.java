@@ -22,7 +22,6 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
   }
 
   OperationalRecordWriter(Store store, int queueSize, int batchSize) {
-    List<ExchangeObservation> batch = new ArrayList<>(batchSize);
     this.batches =
         new BackgroundBatches<>(
             "opmon-writer",
@@ -30,22 +29,11 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
             batchSize,
             Duration.ZERO,
             Duration.ofSeconds(10),
-            "operational records",
-            new BackgroundBatches.Sink<>() {
-              @Override
-              public void add(ExchangeObservation o) {
-                batch.add(o);
-              }
-
-              @Override
-              public void flush() {
-                try {
-                  store.insert(batch.stream().map(OperationalRecord::of).toList());
-                } finally {
-                  batch.clear();
-                }
-              }
-            });
+            "operational records not stored (%d lost so far): %s",
+            BackgroundBatches.Sink.<ExchangeObservation, List<ExchangeObservation>>gathering(
+                ArrayList::new,
+                List::add,
+                batch -> store.insert(batch.stream().map(OperationalRecord::of).toList())));
   }
 
   @Override

@@ -22,7 +22,6 @@ final class Aggregator implements ExchangeObserver, AutoCloseable {
       int queueSize,
       int batchSize,
       java.time.Duration flushInterval) {
-    Map<BucketKey, Bucket> pending = new HashMap<>();
     this.batches =
         new BackgroundBatches<>(
             "stats-aggregator",
@@ -30,22 +29,9 @@ final class Aggregator implements ExchangeObserver, AutoCloseable {
             batchSize,
             flushInterval,
             java.time.Duration.ofSeconds(10),
-            "statistics",
-            new BackgroundBatches.Sink<>() {
-              @Override
-              public void add(ExchangeObservation o) {
-                fold(pending, o);
-              }
-
-              @Override
-              public void flush() {
-                try {
-                  store.accept(pending);
-                } finally {
-                  pending.clear();
-                }
-              }
-            });
+            "statistics not stored (%d observations lost so far): %s",
+            BackgroundBatches.Sink.<ExchangeObservation, Map<BucketKey, Bucket>>gathering(
+                HashMap::new, Aggregator::fold, store));
   }
 
   @Override

@@ -7,15 +7,18 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Fire-and-forget counterpart of {@link GroupCommit}: a hot path offers items to a bounded queue
  * and never waits (a full queue drops the item and counts it); one thread of its own takes them in
- * batches and hands them to a {@link Sink}. A flush the sink refuses counts its items as lost and
- * the thread carries on, logging the first loss and then one line per thousand lost so an outage
- * cannot flood the log.
+ * batches and hands them to a {@link Sink}. An item the sink refuses, or a flush it refuses, counts
+ * those items as lost and the thread carries on, logging the first loss and then one line per
+ * thousand lost so an outage cannot flood the log.
  *
  * @param <T> what is queued
  */
@@ -33,13 +36,50 @@ public final class BackgroundBatches<T> implements AutoCloseable {
      * thrown {@link RuntimeException} counts those items as lost.
      */
     void flush();
+
+    /**
+     * Gathers items into a fresh {@code A} (a list, a map of sums) and hands each full one to
+     * {@code store}.
+     */
+    static <T, A> Sink<T> gathering(Supplier<A> fresh, BiConsumer<A, T> add, Consumer<A> store) {
+      return new Sink<>() {
+        private A pending = fresh.get();
+
+        @Override
+        public void add(T item) {
+          add.accept(pending, item);
+        }
+
+        @Override
+        public void flush() {
+          A full = pending;
+          pending = fresh.get();
+          store.accept(full);
+        }
+      };
+    }
+
+    /** Handles each item as it is taken; nothing gathers, so a flush does nothing. */
+    static <T> Sink<T> each(Consumer<T> handle) {
+      return new Sink<>() {
+        @Override
+        public void add(T item) {
+          handle.accept(item);
+        }
+
+        @Override
+        public void flush() {
+          // nothing gathered
+        }
+      };
+    }
   }
 
   private final BlockingQueue<T> queue;
   private final int batchSize;
   private final long flushNanos;
   private final Sink<T> sink;
-  private final String what;
+  private final String lossWarning;
   private final Duration closeWait;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
@@ -50,8 +90,9 @@ public final class BackgroundBatches<T> implements AutoCloseable {
   /**
    * Starts the worker thread {@code threadName}. With {@code flushInterval} zero each batch taken
    * (at most {@code batchSize} items) is flushed at once; otherwise items gather until {@code
-   * batchSize} of them were added or {@code flushInterval} passed. {@code what} names the items in
-   * the loss warning ("operational records"); {@code close} waits at most {@code closeWait}.
+   * batchSize} of them were added or {@code flushInterval} passed. {@code lossWarning} is the
+   * warning's format, given the items lost so far and the sink's message; {@code close} waits at
+   * most {@code closeWait}.
    */
   public BackgroundBatches(
       String threadName,
@@ -59,7 +100,7 @@ public final class BackgroundBatches<T> implements AutoCloseable {
       int batchSize,
       Duration flushInterval,
       Duration closeWait,
-      String what,
+      String lossWarning,
       Sink<T> sink) {
     if (queueSize < 1 || batchSize < 1) {
       throw new IllegalArgumentException("queueSize and batchSize must be at least 1");
@@ -71,7 +112,7 @@ public final class BackgroundBatches<T> implements AutoCloseable {
     this.batchSize = batchSize;
     this.flushNanos = flushInterval.toNanos();
     this.closeWait = closeWait;
-    this.what = what;
+    this.lossWarning = lossWarning;
     this.sink = sink;
     this.thread = Thread.ofPlatform().daemon().name(threadName).start(this::run);
   }
@@ -97,8 +138,14 @@ public final class BackgroundBatches<T> implements AutoCloseable {
         if (first != null) {
           taken.add(first);
           queue.drainTo(taken, batchSize - 1);
-          taken.forEach(sink::add);
-          added += taken.size();
+          for (T item : taken) {
+            try {
+              sink.add(item);
+              added++;
+            } catch (RuntimeException e) {
+              lose(1, e);
+            }
+          }
           taken.clear();
         }
         boolean due =
@@ -126,12 +173,16 @@ public final class BackgroundBatches<T> implements AutoCloseable {
       sink.flush();
       done.addAndGet(added);
     } catch (RuntimeException e) {
-      long before = lost.getAndAdd(added);
-      if (before == 0 || before / 1000 != (before + added) / 1000) {
-        LOG.log(
-            Level.WARNING,
-            what + " not stored (" + (before + added) + " lost so far): " + e.getMessage());
-      }
+      lose(added, e);
+    }
+  }
+
+  private void lose(long n, RuntimeException e) {
+    long before = lost.getAndAdd(n);
+    if (before == 0 || before / 1000 != (before + n) / 1000) {
+      LOG.log(
+          Level.WARNING,
+          String.format(java.util.Locale.ROOT, lossWarning, before + n, e.getMessage()));
     }
   }
 
@@ -140,7 +191,7 @@ public final class BackgroundBatches<T> implements AutoCloseable {
     return dropped.get();
   }
 
-  /** Items taken from the queue whose flush the sink refused. */
+  /** Items taken from the queue that the sink refused to add or to flush. */
   public long lost() {
     return lost.get();
   }
