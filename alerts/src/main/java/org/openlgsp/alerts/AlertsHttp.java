@@ -123,10 +123,6 @@ final class AlertsHttp implements AutoCloseable {
     return listener.port();
   }
 
-  List<Route> declaredRoutes() {
-    return listener.routes();
-  }
-
   @Override
   public void close() {
     listener.close();

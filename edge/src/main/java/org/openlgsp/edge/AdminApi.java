@@ -15,11 +15,9 @@ import org.openlgsp.edge.spi.AuditLog;
  * modules refuse a bad port or token hash in the same words.
  */
 public final class AdminApi implements AutoCloseable {
-  private final Edge edge;
   private final WebServer server;
 
-  private AdminApi(Edge edge, WebServer server) {
-    this.edge = edge;
+  private AdminApi(WebServer server) {
     this.server = server;
   }
 
@@ -62,11 +60,6 @@ public final class AdminApi implements AutoCloseable {
     return server.port();
   }
 
-  /** Every route this listener serves, as declared. */
-  public List<Route> routes() {
-    return edge.routes();
-  }
-
   @Override
   public void close() {
     server.stop();
@@ -102,8 +95,7 @@ public final class AdminApi implements AutoCloseable {
       Edge.Builder b = Edge.builder().routes(routes).authenticator(tokens.build());
       audit.ifPresent(b::auditLog);
       Edge edge = b.build();
-      return new AdminApi(
-          edge, Edge.start(edge.configure(WebServer.builder().host(host).port(port))));
+      return new AdminApi(Edge.start(edge.configure(WebServer.builder().host(host).port(port))));
     }
   }
 }

@@ -175,10 +175,6 @@ final class MonitoringHttp implements AutoCloseable {
     return listener.port();
   }
 
-  List<Route> declaredRoutes() {
-    return listener.routes();
-  }
-
   @Override
   public void close() {
     listener.close();

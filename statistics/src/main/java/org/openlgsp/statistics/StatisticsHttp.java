@@ -274,10 +274,6 @@ final class StatisticsHttp implements AutoCloseable {
     return listener.port();
   }
 
-  List<Route> declaredRoutes() {
-    return listener.routes();
-  }
-
   @Override
   public void close() {
     listener.close();
