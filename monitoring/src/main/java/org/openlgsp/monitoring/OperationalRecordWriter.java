@@ -36,6 +36,18 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
                 batch -> store.insert(batch.stream().map(OperationalRecord::of).toList())));
   }
 
+  /**
+   * Shows its queue's counters as {@code lgsp.opmon.dropped}, {@code .lost} and {@code
+   * .queue.depth}.
+   */
+  void registerMeters(
+      io.micrometer.core.instrument.MeterRegistry registry,
+      String dropped,
+      String lost,
+      String waiting) {
+    batches.registerMeters(registry, "lgsp.opmon", dropped, lost, waiting);
+  }
+
   @Override
   public void observed(ExchangeObservation o) {
     batches.offer(o);

@@ -34,6 +34,18 @@ final class Aggregator implements ExchangeObserver, AutoCloseable {
                 HashMap::new, Aggregator::fold, store));
   }
 
+  /**
+   * Shows its queue's counters as {@code lgsp.stats.dropped}, {@code .lost} and {@code
+   * .queue.depth}.
+   */
+  void registerMeters(
+      io.micrometer.core.instrument.MeterRegistry registry,
+      String dropped,
+      String lost,
+      String waiting) {
+    batches.registerMeters(registry, "lgsp.stats", dropped, lost, waiting);
+  }
+
   @Override
   public void observed(ExchangeObservation o) {
     batches.offer(o);

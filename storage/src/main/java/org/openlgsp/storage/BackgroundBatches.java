@@ -1,5 +1,8 @@
 package org.openlgsp.storage;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +187,24 @@ public final class BackgroundBatches<T> implements AutoCloseable {
           Level.WARNING,
           String.format(java.util.Locale.ROOT, lossWarning, before + n, e.getMessage()));
     }
+  }
+
+  /**
+   * Shows the counters in {@code registry}: {@code <prefix>.dropped} and {@code <prefix>.lost}
+   * (function counters) and {@code <prefix>.queue.depth} (gauge), described by {@code dropped},
+   * {@code lost} and {@code waiting}.
+   */
+  public void registerMeters(
+      MeterRegistry registry, String prefix, String dropped, String lost, String waiting) {
+    FunctionCounter.builder(prefix + ".dropped", this, BackgroundBatches::dropped)
+        .description(dropped)
+        .register(registry);
+    FunctionCounter.builder(prefix + ".lost", this, BackgroundBatches::lost)
+        .description(lost)
+        .register(registry);
+    Gauge.builder(prefix + ".queue.depth", this, BackgroundBatches::queued)
+        .description(waiting)
+        .register(registry);
   }
 
   /** Items dropped because the queue was full (or closed). */
