@@ -18,9 +18,8 @@ import org.openlgsp.gateway.spi.Observed;
  */
 class StreamRulesTest {
   static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
 
   /** A successful exchange. */
   static ExchangeObservation succeeded(Instant at, long index) {

@@ -30,9 +30,8 @@ import org.openlgsp.storage.TestDatabases;
 /** {@code lgsp stats ...} against a real statistics API. */
 class StatsCommandsTest {
   static final String TOKEN = "statistics-token-0123456789";
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
   // one observation a month, January to April 2026
   static final Instant[] AT = {
     Instant.parse("2026-01-10T03:00:00Z"),

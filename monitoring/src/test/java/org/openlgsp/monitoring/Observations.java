@@ -11,12 +11,10 @@ import org.openlgsp.gateway.spi.Observed;
 
 /** Observations as a gateway makes them, with the figures a test chooses. */
 final class Observations {
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ClientId OTHER = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
-  static final ServiceId LAND =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G02", "DATDAI"), "parcels");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ClientId OTHER = Observed.OTHER;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
+  static final ServiceId LAND = Observed.PARCELS;
 
   private Observations() {}
 

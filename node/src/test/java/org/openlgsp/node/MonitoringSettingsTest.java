@@ -38,9 +38,8 @@ class MonitoringSettingsTest {
   static final String HASH = Digests.hex(Digests.sha256(TOKEN.getBytes()));
   static final String API = "apiPort: 0, apiTokenSha256: " + HASH;
   static final String RANGE = "from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
   final HttpClient http = HttpClient.newHttpClient();

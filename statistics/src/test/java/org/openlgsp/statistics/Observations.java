@@ -9,13 +9,11 @@ import org.openlgsp.gateway.spi.Observed;
 
 /** Observations as a consumer gateway makes them, with the figures a test chooses. */
 final class Observations {
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ClientId OTHER = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ClientId OTHER = Observed.OTHER;
   static final ClientId LAND_OFFICE = ClientId.subsystem("VN", "GOV", "000.00.00.H29", "DATDAI");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
-  static final ServiceId PARCELS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G02", "DATDAI"), "parcels");
+  static final ServiceId CITIZENS = Observed.CITIZENS;
+  static final ServiceId PARCELS = Observed.PARCELS;
 
   private Observations() {}
 

@@ -13,6 +13,20 @@ import org.openlgsp.gateway.spi.ExchangeObservation.SecurityServerType;
  * setters are named as the record's components.
  */
 public final class Observed {
+  /** A citizen-service portal's system, the usual client. */
+  public static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
+
+  /** Another system of the portal's agency. */
+  public static final ClientId OTHER = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
+
+  /** The population register's citizen lookup, the usual service. */
+  public static final ServiceId CITIZENS =
+      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+
+  /** The land register's parcels. */
+  public static final ServiceId PARCELS =
+      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G02", "DATDAI"), "parcels");
+
   private Instant monitoringDataTs;
   private String securityServerInternalIp;
   private SecurityServerType securityServerType;
