@@ -2,7 +2,6 @@ package org.openlgsp.alerts;
 
 import io.helidon.http.HeaderNames;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,14 +68,7 @@ final class AlertsHttp implements AutoCloseable {
   }
 
   private void list(Call c) {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
+    Map<String, String> params = AdminApi.queryParameters(c, name -> true);
     AlertQuery q = AlertQuery.parse(params, maxPage);
     List<Alert> alerts = store.list(q);
     java.util.Optional<Long> next =

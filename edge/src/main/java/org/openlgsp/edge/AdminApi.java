@@ -2,10 +2,14 @@ package org.openlgsp.edge;
 
 import io.helidon.webserver.WebServer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
 import org.openlgsp.edge.spi.AuditLog;
 
 /**
@@ -44,6 +48,25 @@ public final class AdminApi implements AutoCloseable {
     if (apiPort.isPresent() && !enabled) {
       throw new IllegalArgumentException(api + " needs enabled: true");
     }
+  }
+
+  /**
+   * The query parameters of an operator API's call, each given once: a name {@code known} refuses
+   * or a name given twice is {@link ErrorCode#QUERY_FILTER_INVALID}.
+   */
+  public static Map<String, String> queryParameters(Call c, Predicate<String> known) {
+    Map<String, String> params = new HashMap<>();
+    for (String name : c.request().query().names()) {
+      List<String> values = c.request().query().all(name);
+      if (!known.test(name)) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "unknown parameter '" + name + "'");
+      }
+      if (values.size() != 1) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
+      }
+      params.put(name, values.getFirst());
+    }
+    return params;
   }
 
   /** A TCP port a listener can be given (0: any free one). */

@@ -31,6 +31,13 @@ class AdminApiTest {
                     .roles("reader")
                     .audit(Audit.notAudited("test data"))
                     .handle(c -> c.sendJson(200, Map.of("things", 0))),
+                Route.get("/x/v1/params")
+                    .roles("reader")
+                    .audit(Audit.notAudited("test data"))
+                    .handle(
+                        c ->
+                            c.sendJson(
+                                200, AdminApi.queryParameters(c, Set.of("a", "b")::contains))),
                 Route.post("/x/v1/things")
                     .roles("operator")
                     .audited("things.add")
@@ -72,6 +79,30 @@ class AdminApiTest {
           .doesNotContain("Exception");
       assertThat(call(api, "GET", Optional.of("guessed-token")).statusCode()).isEqualTo(401);
     }
+  }
+
+  @Test
+  void queryParametersAreTakenOnceEachAndUnknownOrRepeatedOnesAreRefused() throws Exception {
+    try (AdminApi api = start()) {
+      HttpResponse<String> ok = params(api, "a=1&b=x");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains("\"a\":\"1\"").contains("\"b\":\"x\"");
+      HttpResponse<String> twice = params(api, "a=1&a=2");
+      assertThat(twice.statusCode()).isEqualTo(400);
+      assertThat(twice.body()).contains("'a' given twice");
+      HttpResponse<String> unknown = params(api, "z=1");
+      assertThat(unknown.statusCode()).isEqualTo(400);
+      assertThat(unknown.body()).contains("unknown parameter 'z'");
+    }
+  }
+
+  HttpResponse<String> params(AdminApi api, String query) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.port() + "/x/v1/params?" + query))
+            .header("Authorization", "Bearer " + READER)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -17,7 +17,6 @@ import io.helidon.http.HeaderNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,14 +90,7 @@ final class MonitoringHttp implements AutoCloseable {
   }
 
   private void records(Call c) throws IOException {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
+    Map<String, String> params = AdminApi.queryParameters(c, name -> true);
     String format = params.getOrDefault("format", "json");
     if (!format.equals("json") && !format.equals("csv")) {
       throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'format' must be json or csv");

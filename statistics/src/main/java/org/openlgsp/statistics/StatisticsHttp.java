@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -235,18 +234,7 @@ final class StatisticsHttp implements AutoCloseable {
   }
 
   private static Map<String, String> params(Call c, Set<String> allowed) {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (!allowed.contains(name)) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "unknown parameter '" + name + "'");
-      }
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
-    return params;
+    return AdminApi.queryParameters(c, allowed::contains);
   }
 
   private static void answer(
