@@ -1,18 +1,15 @@
 package org.openlgsp.alerts;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.AdminApi;
 import org.openlgsp.edge.Audit;
-import org.openlgsp.edge.BearerTokens;
 import org.openlgsp.edge.Call;
-import org.openlgsp.edge.Edge;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditLog;
 
@@ -27,8 +24,7 @@ final class AlertsHttp implements AutoCloseable {
   private final AlertStore store;
   private final int maxPage;
   private final Clock clock;
-  private final Edge edge;
-  private final WebServer server;
+  private final AdminApi listener;
 
   /** A page of alerts, newest first; {@code next} is the {@code before} of the next page. */
   record Page(List<Alert> alerts, java.util.Optional<Long> next) {}
@@ -37,17 +33,13 @@ final class AlertsHttp implements AutoCloseable {
     this.store = store;
     this.maxPage = api.maxPageSize();
     this.clock = clock;
-    this.edge =
-        Edge.builder()
+    this.listener =
+        AdminApi.builder()
             .routes(routes())
-            .authenticator(
-                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
-                    .token("alerts-reader", api.readerTokenSha256(), Set.of(READER))
-                    .token("alerts-operator", api.operatorTokenSha256(), Set.of(READER, OPERATOR))
-                    .build())
+            .token("alerts-reader", api.readerTokenSha256(), Set.of(READER))
+            .token("alerts-operator", api.operatorTokenSha256(), Set.of(READER, OPERATOR))
             .auditLog(audit)
-            .build();
-    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(api.port())));
+            .start(host, api.port());
   }
 
   private List<Route> routes() {
@@ -76,14 +68,7 @@ final class AlertsHttp implements AutoCloseable {
   }
 
   private void list(Call c) {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
+    Map<String, String> params = AdminApi.queryParameters(c, name -> true);
     AlertQuery q = AlertQuery.parse(params, maxPage);
     List<Alert> alerts = store.list(q);
     java.util.Optional<Long> next =
@@ -127,15 +112,11 @@ final class AlertsHttp implements AutoCloseable {
   }
 
   int port() {
-    return server.port();
-  }
-
-  List<Route> declaredRoutes() {
-    return edge.routes();
+    return listener.port();
   }
 
   @Override
   public void close() {
-    server.stop();
+    listener.close();
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.edge.AdminApi;
 
 /**
  * How a gateway raises and delivers security alerts (docs/alerts.md "Configuration"); the node
@@ -290,11 +291,11 @@ public record AlertsOptions(
       Integer port, String readerTokenSha256, String operatorTokenSha256, Integer maxPageSize) {
     public Api {
       port = port == null ? 0 : port;
-      if (port < 0 || port > 65_535) {
+      if (!AdminApi.isPort(port)) {
         throw new IllegalArgumentException("port must be from 0 to 65535");
       }
       for (String t : new String[] {readerTokenSha256, operatorTokenSha256}) {
-        if (t == null || !t.matches("[0-9a-f]{64}")) {
+        if (t == null || !AdminApi.isTokenSha256(t)) {
           throw new IllegalArgumentException(
               "readerTokenSha256 and operatorTokenSha256 must be 64 lower-case hex digits");
         }

@@ -2,16 +2,14 @@ package org.openlgsp.alerts;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.storage.BackgroundBatches;
 
 /**
  * Runs the rules: the gateway's thread only offers each observation to a bounded queue (dropped and
@@ -21,17 +19,13 @@ import org.openlgsp.gateway.spi.ExchangeObserver;
  */
 final class RuleEngine implements ExchangeObserver, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RuleEngine.class.getName());
-  private final BlockingQueue<ExchangeObservation> queue;
+  private final BackgroundBatches<ExchangeObservation> batches;
   private final List<StreamRule> streamRules;
   private final List<StateRule> stateRules;
   private final NodeSignals signals;
   private final Alerter alerter;
   private final Clock clock;
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong processed = new AtomicLong();
-  private final Thread thread;
   private final ScheduledExecutorService poller;
-  private volatile boolean running = true;
 
   RuleEngine(
       boolean enabled,
@@ -41,13 +35,20 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
       NodeSignals signals,
       Alerter alerter,
       Clock clock) {
-    this.queue = new ArrayBlockingQueue<>(queueSize);
     this.streamRules = enabled ? StreamRule.of(rules, clock.instant()) : List.of();
     this.stateRules = enabled ? StateRule.of(rules) : List.of();
     this.signals = signals;
     this.alerter = alerter;
     this.clock = clock;
-    this.thread = Thread.ofPlatform().daemon().name("alerts-rules").start(this::run);
+    this.batches =
+        new BackgroundBatches<>(
+            "alerts-rules",
+            queueSize,
+            1,
+            java.time.Duration.ZERO,
+            java.time.Duration.ofSeconds(5),
+            "alert rules lost %d observations: %s",
+            BackgroundBatches.Sink.each(this::observe));
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("alerts-poll").unstarted(r));
@@ -56,31 +57,16 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
 
   @Override
   public void observed(ExchangeObservation o) {
-    if (!running || !queue.offer(o)) {
-      dropped.incrementAndGet();
-    }
+    batches.offer(o);
   }
 
-  private void run() {
-    while (running || !queue.isEmpty()) {
-      ExchangeObservation o;
+  private void observe(ExchangeObservation o) {
+    for (StreamRule rule : streamRules) {
       try {
-        o = queue.poll(200, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        rule.observe(o).ifPresent(alerter::raise);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "alert rule failed: " + e);
       }
-      if (o == null) {
-        continue;
-      }
-      for (StreamRule rule : streamRules) {
-        try {
-          rule.observe(o).ifPresent(alerter::raise);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "alert rule failed: " + e);
-        }
-      }
-      processed.incrementAndGet();
     }
   }
 
@@ -98,21 +84,16 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
   }
 
   long dropped() {
-    return dropped.get();
+    return batches.dropped();
   }
 
   long processed() {
-    return processed.get();
+    return batches.done();
   }
 
   @Override
   public void close() {
-    running = false;
     poller.shutdownNow();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    batches.close();
   }
 }

@@ -10,6 +10,7 @@ import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.gateway.spi.ExchangeObservation;
+import org.openlgsp.gateway.spi.Observed;
 
 /**
  * Edges of the stream rules that real traffic cannot reach on demand: exchanges refused because
@@ -17,90 +18,30 @@ import org.openlgsp.gateway.spi.ExchangeObservation;
  */
 class StreamRulesTest {
   static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
 
   /** A successful exchange. */
   static ExchangeObservation succeeded(Instant at, long index) {
-    ExchangeObservation r = refused(at, ErrorCode.ACCESS_DENIED, index);
-    return new ExchangeObservation(
-        r.monitoringDataTs(),
-        r.securityServerInternalIp(),
-        r.securityServerType(),
-        r.requestInTs(),
-        r.requestOutTs(),
-        r.responseInTs(),
-        r.responseOutTs(),
-        r.client(),
-        r.service(),
-        r.serviceVersion(),
-        r.restMethod(),
-        r.restPath(),
-        r.representedParty(),
-        r.messageId(),
-        r.messageUserId(),
-        r.messageIssue(),
-        r.messageProtocolVersion(),
-        r.clientSecurityServerAddress(),
-        r.serviceSecurityServerAddress(),
-        r.requestSize(),
-        120,
-        true,
-        r.serviceType(),
-        "",
-        "",
-        200,
-        r.xRoadVersion(),
-        "",
-        r.purpose(),
-        r.officer(),
-        r.subjectHash(),
-        r.ledgerIndex(),
-        r.gatewayTime(),
-        r.peerTime(),
-        r.backendTime(),
-        r.sourceAddress());
+    return Observed.from(refused(at, ErrorCode.ACCESS_DENIED, index))
+        .responseSize(120)
+        .ok(200)
+        .build();
   }
 
   static ExchangeObservation refused(Instant at, ErrorCode code, long index) {
-    return new ExchangeObservation(
-        at,
-        "10.0.0.3",
-        ExchangeObservation.SecurityServerType.CLIENT,
-        at,
-        Optional.empty(),
-        Optional.empty(),
-        at.plusMillis(5),
-        PORTAL,
-        CITIZENS,
-        "",
-        "GET",
-        "/citizens/{subject}",
-        "",
-        "msg-" + index,
-        "",
-        "",
-        "1",
-        "",
-        "",
-        0,
-        0,
-        false,
-        "REST",
-        code.xroadType(),
-        code.title(),
-        code.httpStatus(),
-        "",
-        code.code(),
-        "",
-        "",
-        "",
-        index,
-        Duration.ofMillis(5),
-        Duration.ZERO,
-        Duration.ZERO,
-        "10.0.0.9");
+    return Observed.at(at, PORTAL, CITIZENS)
+        .securityServerInternalIp("10.0.0.3")
+        .responseOutTs(at.plusMillis(5))
+        .messageId("msg-" + index)
+        .clientSecurityServerAddress("")
+        .serviceSecurityServerAddress("")
+        .failed(code.code(), code.httpStatus(), code.xroadType(), code.title())
+        .xRoadVersion("")
+        .ledgerIndex(index)
+        .gatewayTime(Duration.ofMillis(5))
+        .sourceAddress("10.0.0.9")
+        .build();
   }
 
   final AlertRules rules = AlertRules.defaults();

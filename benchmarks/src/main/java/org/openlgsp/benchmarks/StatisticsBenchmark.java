@@ -213,6 +213,7 @@ public final class StatisticsBenchmark {
         n,
         Duration.ofMillis(ms),
         Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO,
+        "");
   }
 }

@@ -118,7 +118,11 @@ class LgspCommandLineTest {
             g.limits(),
             g.localSystems(),
             g.revocation(),
-            g.ledger()));
+            g.ledger(),
+            g.monitoring(),
+            g.rawPathServices(),
+            g.statistics(),
+            g.alerts()));
   }
 
   @Test

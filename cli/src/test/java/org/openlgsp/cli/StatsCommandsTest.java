@@ -21,6 +21,7 @@ import org.openlgsp.core.ServiceId;
 import org.openlgsp.edge.BearerTokens;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.gateway.spi.Observed;
 import org.openlgsp.statistics.Statistics;
 import org.openlgsp.statistics.StatisticsOptions;
 import org.openlgsp.storage.Database;
@@ -29,9 +30,8 @@ import org.openlgsp.storage.TestDatabases;
 /** {@code lgsp stats ...} against a real statistics API. */
 class StatsCommandsTest {
   static final String TOKEN = "statistics-token-0123456789";
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
   // one observation a month, January to April 2026
   static final Instant[] AT = {
     Instant.parse("2026-01-10T03:00:00Z"),
@@ -96,42 +96,17 @@ class StatsCommandsTest {
   }
 
   static ExchangeObservation observation(Instant at) {
-    return new ExchangeObservation(
-        at,
-        "127.0.0.1",
-        ExchangeObservation.SecurityServerType.CLIENT,
-        at.minusMillis(20),
-        Optional.empty(),
-        Optional.empty(),
-        at,
-        PORTAL,
-        CITIZENS,
-        "",
-        "GET",
-        "/citizens/{subject}",
-        "",
-        "msg-" + at.toEpochMilli(),
-        "",
-        "",
-        "1",
-        "",
-        "",
-        10,
-        120,
-        true,
-        "REST",
-        "",
-        "",
-        200,
-        "",
-        "",
-        "",
-        "",
-        "",
-        1,
-        Duration.ofMillis(20),
-        Duration.ZERO,
-        Duration.ZERO);
+    return Observed.at(at, PORTAL, CITIZENS)
+        .securityServerInternalIp("127.0.0.1")
+        .took(20)
+        .clientSecurityServerAddress("")
+        .serviceSecurityServerAddress("")
+        .requestSize(10)
+        .responseSize(120)
+        .xRoadVersion("")
+        .ledgerIndex(1)
+        .gatewayTime(Duration.ofMillis(20))
+        .build();
   }
 
   @Test

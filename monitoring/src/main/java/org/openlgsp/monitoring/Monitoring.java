@@ -1,7 +1,5 @@
 package org.openlgsp.monitoring;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,15 +55,11 @@ public final class Monitoring implements AutoCloseable {
     store = Optional.of(s);
     writer = Optional.of(w);
     observers.add(w);
-    FunctionCounter.builder("lgsp.opmon.dropped", w, OperationalRecordWriter::dropped)
-        .description("Operational records dropped because the writer's queue was full")
-        .register(registry);
-    FunctionCounter.builder("lgsp.opmon.lost", w, OperationalRecordWriter::lost)
-        .description("Operational records the database did not take")
-        .register(registry);
-    Gauge.builder("lgsp.opmon.queue.depth", w, OperationalRecordWriter::queued)
-        .description("Operational records waiting to be written")
-        .register(registry);
+    w.registerMeters(
+        registry,
+        "Operational records dropped because the writer's queue was full",
+        "Operational records the database did not take",
+        "Operational records waiting to be written");
     ScheduledExecutorService p =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("opmon-purge").unstarted(r));

@@ -14,20 +14,17 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.AdminApi;
 import org.openlgsp.edge.Audit;
-import org.openlgsp.edge.BearerTokens;
 import org.openlgsp.edge.Call;
-import org.openlgsp.edge.Edge;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditLog;
 
@@ -57,8 +54,7 @@ final class MonitoringHttp implements AutoCloseable {
 
   private final Monitoring monitoring;
   private final int maxPage;
-  private final Edge edge;
-  private final WebServer server;
+  private final AdminApi listener;
 
   /** What {@value #STATUS} answers. */
   record Status(long queued, long written, long dropped, long lost, long stored) {}
@@ -72,16 +68,12 @@ final class MonitoringHttp implements AutoCloseable {
       AuditLog audit) {
     this.monitoring = monitoring;
     this.maxPage = maxPage;
-    this.edge =
-        Edge.builder()
+    this.listener =
+        AdminApi.builder()
             .routes(routes())
-            .authenticator(
-                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
-                    .token("monitoring", tokenSha256, Set.of(ROLE))
-                    .build())
+            .token("monitoring", tokenSha256, Set.of(ROLE))
             .auditLog(audit)
-            .build();
-    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(port)));
+            .start(host, port);
   }
 
   private List<Route> routes() {
@@ -98,14 +90,7 @@ final class MonitoringHttp implements AutoCloseable {
   }
 
   private void records(Call c) throws IOException {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
+    Map<String, String> params = AdminApi.queryParameters(c, name -> true);
     String format = params.getOrDefault("format", "json");
     if (!format.equals("json") && !format.equals("csv")) {
       throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'format' must be json or csv");
@@ -179,15 +164,11 @@ final class MonitoringHttp implements AutoCloseable {
   }
 
   int port() {
-    return server.port();
-  }
-
-  List<Route> declaredRoutes() {
-    return edge.routes();
+    return listener.port();
   }
 
   @Override
   public void close() {
-    server.stop();
+    listener.close();
   }
 }

@@ -3,6 +3,7 @@ package org.openlgsp.monitoring;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.edge.AdminApi;
 
 /**
  * How a gateway keeps its operational records (docs/monitoring.md, "Configuration").
@@ -45,18 +46,7 @@ public record MonitoringOptions(
     if (maxPageSize < 1 || maxPageSize > 100_000) {
       throw new IllegalArgumentException("maxPageSize must be from 1 to 100000");
     }
-    if (apiPort.filter(p -> p < 0 || p > 65_535).isPresent()) {
-      throw new IllegalArgumentException("apiPort must be from 0 to 65535");
-    }
-    if (apiPort.isPresent() != apiTokenSha256.isPresent()) {
-      throw new IllegalArgumentException("apiPort and apiTokenSha256 go together");
-    }
-    if (apiTokenSha256.filter(t -> !t.matches("[0-9a-f]{64}")).isPresent()) {
-      throw new IllegalArgumentException("apiTokenSha256 must be 64 lower-case hex digits");
-    }
-    if (apiPort.isPresent() && !enabled) {
-      throw new IllegalArgumentException("the query API needs enabled: true");
-    }
+    AdminApi.checkOptions(enabled, apiPort, apiTokenSha256, "the query API");
   }
 
   /** Records on, a queue of 10,000, batches of 500, kept 30 days, purged hourly, no API. */

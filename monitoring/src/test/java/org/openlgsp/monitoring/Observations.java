@@ -7,15 +7,14 @@ import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.ExchangeObservation.SecurityServerType;
+import org.openlgsp.gateway.spi.Observed;
 
 /** Observations as a gateway makes them, with the figures a test chooses. */
 final class Observations {
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ClientId OTHER = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
-  static final ServiceId LAND =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G02", "DATDAI"), "parcels");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ClientId OTHER = Observed.OTHER;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
+  static final ServiceId LAND = Observed.PARCELS;
 
   private Observations() {}
 
@@ -33,43 +32,12 @@ final class Observations {
 
   /** A successful exchange whose caller sent {@code userId} and {@code issue}. */
   static ExchangeObservation sentBy(Instant at, String userId, String issue) {
-    ExchangeObservation o = success(at, PORTAL, CITIZENS, 5, 1, 1);
-    return new ExchangeObservation(
-        o.monitoringDataTs(),
-        o.securityServerInternalIp(),
-        o.securityServerType(),
-        o.requestInTs(),
-        o.requestOutTs(),
-        o.responseInTs(),
-        o.responseOutTs(),
-        o.client(),
-        o.service(),
-        o.serviceVersion(),
-        o.restMethod(),
-        o.restPath(),
-        o.representedParty(),
-        o.messageId(),
-        userId,
-        issue,
-        o.messageProtocolVersion(),
-        o.clientSecurityServerAddress(),
-        o.serviceSecurityServerAddress(),
-        o.requestSize(),
-        o.responseSize(),
-        o.succeeded(),
-        o.serviceType(),
-        o.faultCode(),
-        o.faultString(),
-        o.statusCode(),
-        o.xRoadVersion(),
-        o.errorCode(),
-        issue,
-        userId,
-        o.subjectHash(),
-        o.ledgerIndex(),
-        o.gatewayTime(),
-        o.peerTime(),
-        o.backendTime());
+    return Observed.from(success(at, PORTAL, CITIZENS, 5, 1, 1))
+        .messageUserId(userId)
+        .messageIssue(issue)
+        .purpose(issue)
+        .officer(userId)
+        .build();
   }
 
   static ExchangeObservation of(
@@ -84,41 +52,26 @@ final class Observations {
       SecurityServerType side) {
     Instant start = at.minusMillis(millis);
     boolean ok = code.isEmpty();
-    return new ExchangeObservation(
-        at,
-        "10.0.0.5",
-        side,
-        start,
-        ok ? Optional.of(start.plusMillis(1)) : Optional.empty(),
-        ok ? Optional.of(at.minusMillis(1)) : Optional.empty(),
-        at,
-        client,
-        service,
-        "",
-        "GET",
-        "/citizens/{subject}",
-        "",
-        "msg-" + at.toEpochMilli() + "-" + millis,
-        "officer-17",
-        "HS-2026-000123",
-        "1",
-        "https://tn.example:8443",
-        "https://mps.example:8443",
-        in,
-        out,
-        ok,
-        "REST",
-        ok ? "" : "Server.ServerProxy.AccessDenied",
-        ok ? "" : "Access denied",
-        status,
-        "0.1.0",
-        code,
-        "HS-2026-000123",
-        "officer-17",
-        "c2hhMjU2",
-        42,
-        Duration.ofMillis(Math.min(millis, 2)),
-        ok ? Duration.ofMillis(Math.max(0, millis - 2)) : Duration.ZERO,
-        Duration.ZERO);
+    Observed o =
+        Observed.at(at, client, service)
+            .securityServerType(side)
+            .took(millis)
+            .requestOutTs(ok ? Optional.of(start.plusMillis(1)) : Optional.empty())
+            .responseInTs(ok ? Optional.of(at.minusMillis(1)) : Optional.empty())
+            .messageId("msg-" + at.toEpochMilli() + "-" + millis)
+            .messageUserId("officer-17")
+            .messageIssue("HS-2026-000123")
+            .requestSize(in)
+            .responseSize(out)
+            .statusCode(status)
+            .purpose("HS-2026-000123")
+            .officer("officer-17")
+            .subjectHash("c2hhMjU2")
+            .gatewayTime(Duration.ofMillis(Math.min(millis, 2)))
+            .peerTime(ok ? Duration.ofMillis(Math.max(0, millis - 2)) : Duration.ZERO);
+    if (!ok) {
+      o.failed(code, status, "Server.ServerProxy.AccessDenied", "Access denied");
+    }
+    return o.build();
   }
 }

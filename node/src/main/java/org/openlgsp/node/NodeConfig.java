@@ -544,56 +544,6 @@ public record NodeConfig(
       List<String> rawPathServices,
       Optional<StatisticsSettings> statistics,
       Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
-    /**
-     * A gateway role with the default operational monitoring, statistics and alerts and every
-     * service's paths checked.
-     */
-    public GatewayRole(
-        String node,
-        Optional<String> host,
-        Optional<Integer> clientTlsPort,
-        Optional<Integer> clientHttpPort,
-        Optional<Integer> peerPort,
-        String database,
-        KeyFiles tls,
-        List<MemberSigning> signing,
-        String registryUrl,
-        List<String> directoryTrust,
-        Duration directoryRefresh,
-        Optional<Duration> directoryGrace,
-        Optional<String> directoryCache,
-        Optional<Duration> replayWindow,
-        Optional<Long> maxBodyBytes,
-        Optional<AdmissionLimits> limits,
-        List<LocalSystemEntry> localSystems,
-        Optional<RevocationSettings> revocation,
-        LedgerSettings ledger) {
-      this(
-          node,
-          host,
-          clientTlsPort,
-          clientHttpPort,
-          peerPort,
-          database,
-          tls,
-          signing,
-          registryUrl,
-          directoryTrust,
-          directoryRefresh,
-          directoryGrace,
-          directoryCache,
-          replayWindow,
-          maxBodyBytes,
-          limits,
-          localSystems,
-          revocation,
-          ledger,
-          Optional.empty(),
-          List.of(),
-          Optional.empty(),
-          Optional.empty());
-    }
-
     public GatewayRole {
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);

@@ -52,15 +52,7 @@ class AlertsSettingsTest {
   }
 
   Path file(String alerts) throws Exception {
-    Files.deleteIfExists(dir.resolve("node.yaml"));
-    return GatewayNodeSettingsTest.config(
-        dir,
-        ca,
-        "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-"
-            + java.util.UUID.randomUUID()
-            + ".db\n  alerts: {"
-            + alerts
-            + "}\n");
+    return GatewayNodeSettingsTest.configWith(dir, ca, "alerts", alerts);
   }
 
   GatewayNode start(String alerts) throws Exception {

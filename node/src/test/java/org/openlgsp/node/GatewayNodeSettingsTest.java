@@ -171,6 +171,25 @@ class GatewayNodeSettingsTest {
   }
 
   /**
+   * A fresh node.yaml whose gateway listens on free ports, keeps a database of its own and has
+   * {@code key: {settings}} (the module settings a test is about).
+   */
+  static Path configWith(Path dir, CertificateAuthority ca, String key, String settings)
+      throws Exception {
+    java.nio.file.Files.deleteIfExists(dir.resolve("node.yaml"));
+    return config(
+        dir,
+        ca,
+        "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-"
+            + java.util.UUID.randomUUID()
+            + ".db\n  "
+            + key
+            + ": {"
+            + settings
+            + "}\n");
+  }
+
+  /**
    * A gateway file in {@code dir} with its keys (issued by {@code ca}) written beside it, plus
    * {@code settings} (gateway lines, or top-level ones when not indented); its registry is
    * unreachable.

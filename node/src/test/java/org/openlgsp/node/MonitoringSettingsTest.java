@@ -25,6 +25,7 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.gateway.spi.Observed;
 import org.openlgsp.pki.CertificateAuthority;
 
 /**
@@ -37,66 +38,33 @@ class MonitoringSettingsTest {
   static final String HASH = Digests.hex(Digests.sha256(TOKEN.getBytes()));
   static final String API = "apiPort: 0, apiTokenSha256: " + HASH;
   static final String RANGE = "from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ServiceId CITIZENS = Observed.CITIZENS;
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
   final HttpClient http = HttpClient.newHttpClient();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   GatewayNode start(String monitoring) throws Exception {
-    java.nio.file.Files.deleteIfExists(dir.resolve("node.yaml"));
-    Path file =
-        GatewayNodeSettingsTest.config(
-            dir,
-            ca,
-            "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-"
-                + java.util.UUID.randomUUID()
-                + ".db\n  monitoring: {"
-                + monitoring
-                + "}\n");
+    Path file = GatewayNodeSettingsTest.configWith(dir, ca, "monitoring", monitoring);
     return GatewayNode.start(
         NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC(), registry);
   }
 
   static ExchangeObservation observed(Instant at) {
-    return new ExchangeObservation(
-        at,
-        "127.0.0.1",
-        ExchangeObservation.SecurityServerType.CLIENT,
-        at.minusMillis(20),
-        Optional.of(at.minusMillis(15)),
-        Optional.of(at.minusMillis(5)),
-        at,
-        PORTAL,
-        CITIZENS,
-        "",
-        "GET",
-        "/citizens/{subject}",
-        "",
-        "msg-" + at.toEpochMilli(),
-        "",
-        "HS-2026-000123",
-        "1",
-        "https://tn.example:8443",
-        "https://mps.example:8443",
-        0,
-        120,
-        true,
-        "REST",
-        "",
-        "",
-        200,
-        "",
-        "",
-        "HS-2026-000123",
-        "",
-        "",
-        1,
-        Duration.ofMillis(10),
-        Duration.ofMillis(10),
-        Duration.ZERO);
+    return Observed.at(at, PORTAL, CITIZENS)
+        .securityServerInternalIp("127.0.0.1")
+        .took(20)
+        .requestOutTs(Optional.of(at.minusMillis(15)))
+        .responseInTs(Optional.of(at.minusMillis(5)))
+        .messageIssue("HS-2026-000123")
+        .responseSize(120)
+        .xRoadVersion("")
+        .purpose("HS-2026-000123")
+        .ledgerIndex(1)
+        .gatewayTime(Duration.ofMillis(10))
+        .peerTime(Duration.ofMillis(10))
+        .build();
   }
 
   static void feed(GatewayNode node, ExchangeObservation o) {

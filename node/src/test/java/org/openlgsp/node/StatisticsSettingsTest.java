@@ -42,16 +42,7 @@ class StatisticsSettingsTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   GatewayNode start(String statistics) throws Exception {
-    java.nio.file.Files.deleteIfExists(dir.resolve("node.yaml"));
-    Path file =
-        GatewayNodeSettingsTest.config(
-            dir,
-            ca,
-            "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-"
-                + java.util.UUID.randomUUID()
-                + ".db\n  statistics: {"
-                + statistics
-                + "}\n");
+    Path file = GatewayNodeSettingsTest.configWith(dir, ca, "statistics", statistics);
     return GatewayNode.start(
         NodeConfig.read(file).gateway().orElseThrow(), dir, Clock.systemUTC(), registry);
   }

@@ -1,18 +1,11 @@
 package org.openlgsp.statistics;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.storage.BackgroundBatches;
 
 /**
  * Folds observations into hour buckets on its own thread and hands the buckets to the store every
@@ -22,34 +15,40 @@ import org.openlgsp.gateway.spi.ExchangeObserver;
  * on.
  */
 final class Aggregator implements ExchangeObserver, AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Aggregator.class.getName());
-  private final BlockingQueue<ExchangeObservation> queue;
-  private final int batchSize;
-  private final long flushNanos;
-  private final Consumer<Map<BucketKey, Bucket>> store;
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong lost = new AtomicLong();
-  private final AtomicLong counted = new AtomicLong();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final BackgroundBatches<ExchangeObservation> batches;
 
   Aggregator(
       Consumer<Map<BucketKey, Bucket>> store,
       int queueSize,
       int batchSize,
       java.time.Duration flushInterval) {
-    this.store = store;
-    this.queue = new ArrayBlockingQueue<>(queueSize);
-    this.batchSize = batchSize;
-    this.flushNanos = flushInterval.toNanos();
-    this.thread = Thread.ofPlatform().daemon().name("stats-aggregator").start(this::run);
+    this.batches =
+        new BackgroundBatches<>(
+            "stats-aggregator",
+            queueSize,
+            batchSize,
+            flushInterval,
+            java.time.Duration.ofSeconds(10),
+            "statistics not stored (%d observations lost so far): %s",
+            BackgroundBatches.Sink.<ExchangeObservation, Map<BucketKey, Bucket>>gathering(
+                HashMap::new, Aggregator::fold, store));
+  }
+
+  /**
+   * Shows its queue's counters as {@code lgsp.stats.dropped}, {@code .lost} and {@code
+   * .queue.depth}.
+   */
+  void registerMeters(
+      io.micrometer.core.instrument.MeterRegistry registry,
+      String dropped,
+      String lost,
+      String waiting) {
+    batches.registerMeters(registry, "lgsp.stats", dropped, lost, waiting);
   }
 
   @Override
   public void observed(ExchangeObservation o) {
-    if (!running || !queue.offer(o)) {
-      dropped.incrementAndGet();
-    }
+    batches.offer(o);
   }
 
   /** The bucket an observation falls in: its hour, side, client's agency and system, service. */
@@ -80,85 +79,26 @@ final class Aggregator implements ExchangeObserver, AutoCloseable {
     b.recordLatency(o.totalTime().toMillis());
   }
 
-  private void run() {
-    Map<BucketKey, Bucket> pending = new HashMap<>();
-    List<ExchangeObservation> taken = new ArrayList<>();
-    long folded = 0;
-    long deadline = System.nanoTime() + flushNanos;
-    while (running || !queue.isEmpty()) {
-      try {
-        long wait = Math.max(0, deadline - System.nanoTime());
-        ExchangeObservation first = queue.poll(Math.min(wait, 200_000_000L), TimeUnit.NANOSECONDS);
-        if (first != null) {
-          taken.add(first);
-          queue.drainTo(taken, batchSize - 1);
-          for (ExchangeObservation o : taken) {
-            fold(pending, o);
-          }
-          folded += taken.size();
-          taken.clear();
-        }
-        if (folded >= batchSize || System.nanoTime() >= deadline || !running) {
-          flush(pending, folded);
-          folded = 0;
-          deadline = System.nanoTime() + flushNanos;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    flush(pending, folded);
-  }
-
-  private void flush(Map<BucketKey, Bucket> pending, long folded) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    try {
-      store.accept(pending);
-      counted.addAndGet(folded);
-    } catch (RuntimeException e) {
-      long before = lost.getAndAdd(folded);
-      // the first loss and then one line per thousand lost, so an outage cannot flood the log
-      if (before == 0 || before / 1000 != (before + folded) / 1000) {
-        LOG.log(
-            Level.WARNING,
-            "statistics not stored ("
-                + (before + folded)
-                + " observations lost so far): "
-                + e.getMessage());
-      }
-    } finally {
-      pending.clear();
-    }
-  }
-
   long dropped() {
-    return dropped.get();
+    return batches.dropped();
   }
 
   long lost() {
-    return lost.get();
+    return batches.lost();
   }
 
   /** Observations whose buckets are stored. */
   long counted() {
-    return counted.get();
+    return batches.done();
   }
 
   int queued() {
-    return queue.size();
+    return batches.queued();
   }
 
   /** Stops taking observations and writes what is queued (waiting at most 10 s). */
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    batches.close();
   }
 }

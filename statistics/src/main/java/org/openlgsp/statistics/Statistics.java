@@ -1,7 +1,5 @@
 package org.openlgsp.statistics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,15 +45,11 @@ public final class Statistics implements AutoCloseable {
         new Aggregator(s::add, options.queueSize(), options.batchSize(), options.flushInterval());
     store = Optional.of(s);
     aggregator = Optional.of(a);
-    FunctionCounter.builder("lgsp.stats.dropped", a, Aggregator::dropped)
-        .description("Observations not counted in statistics because the queue was full")
-        .register(registry);
-    FunctionCounter.builder("lgsp.stats.lost", a, Aggregator::lost)
-        .description("Observations whose statistics the database did not take")
-        .register(registry);
-    Gauge.builder("lgsp.stats.queue.depth", a, Aggregator::queued)
-        .description("Observations waiting to be counted in statistics")
-        .register(registry);
+    a.registerMeters(
+        registry,
+        "Observations not counted in statistics because the queue was full",
+        "Observations whose statistics the database did not take",
+        "Observations waiting to be counted in statistics");
   }
 
   /**

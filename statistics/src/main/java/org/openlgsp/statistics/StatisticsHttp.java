@@ -10,14 +10,12 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +23,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.AdminApi;
 import org.openlgsp.edge.Audit;
-import org.openlgsp.edge.BearerTokens;
 import org.openlgsp.edge.Call;
-import org.openlgsp.edge.Edge;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditLog;
 import org.openlgsp.statistics.StatsQuery.Grouping;
@@ -58,8 +55,7 @@ final class StatisticsHttp implements AutoCloseable {
   private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(CsvRow.class).withHeader();
 
   private final Statistics statistics;
-  private final Edge edge;
-  private final WebServer server;
+  private final AdminApi listener;
 
   /** JSON answer of figures and rankings. */
   record Answer(Instant from, Instant to, List<Figures> rows) {}
@@ -130,16 +126,12 @@ final class StatisticsHttp implements AutoCloseable {
 
   StatisticsHttp(Statistics statistics, String host, int port, String tokenSha256, AuditLog audit) {
     this.statistics = statistics;
-    this.edge =
-        Edge.builder()
+    this.listener =
+        AdminApi.builder()
             .routes(routes())
-            .authenticator(
-                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
-                    .token("statistics", tokenSha256, Set.of(ROLE))
-                    .build())
+            .token("statistics", tokenSha256, Set.of(ROLE))
             .auditLog(audit)
-            .build();
-    this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(port)));
+            .start(host, port);
   }
 
   private List<Route> routes() {
@@ -242,18 +234,7 @@ final class StatisticsHttp implements AutoCloseable {
   }
 
   private static Map<String, String> params(Call c, Set<String> allowed) {
-    Map<String, String> params = new HashMap<>();
-    for (String name : c.request().query().names()) {
-      List<String> values = c.request().query().all(name);
-      if (!allowed.contains(name)) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "unknown parameter '" + name + "'");
-      }
-      if (values.size() != 1) {
-        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'" + name + "' given twice");
-      }
-      params.put(name, values.getFirst());
-    }
-    return params;
+    return AdminApi.queryParameters(c, allowed::contains);
   }
 
   private static void answer(
@@ -278,15 +259,11 @@ final class StatisticsHttp implements AutoCloseable {
   }
 
   int port() {
-    return server.port();
-  }
-
-  List<Route> declaredRoutes() {
-    return edge.routes();
+    return listener.port();
   }
 
   @Override
   public void close() {
-    server.stop();
+    listener.close();
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.edge.AdminApi;
 
 /**
  * How a gateway keeps its statistics (docs/statistics.md, "Configuration").
@@ -54,18 +55,7 @@ public record StatisticsOptions(
         || maxRange.compareTo(Duration.ofDays(3660)) > 0) {
       throw new IllegalArgumentException("maxRange must be from 1 hour to 3660 days");
     }
-    if (apiPort.filter(p -> p < 0 || p > 65_535).isPresent()) {
-      throw new IllegalArgumentException("apiPort must be from 0 to 65535");
-    }
-    if (apiPort.isPresent() != apiTokenSha256.isPresent()) {
-      throw new IllegalArgumentException("apiPort and apiTokenSha256 go together");
-    }
-    if (apiTokenSha256.filter(t -> !t.matches("[0-9a-f]{64}")).isPresent()) {
-      throw new IllegalArgumentException("apiTokenSha256 must be 64 lower-case hex digits");
-    }
-    if (apiPort.isPresent() && !enabled) {
-      throw new IllegalArgumentException("the statistics API needs enabled: true");
-    }
+    AdminApi.checkOptions(enabled, apiPort, apiTokenSha256, "the statistics API");
   }
 
   /**

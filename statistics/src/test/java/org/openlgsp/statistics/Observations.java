@@ -2,21 +2,18 @@ package org.openlgsp.statistics;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.gateway.spi.ExchangeObservation;
-import org.openlgsp.gateway.spi.ExchangeObservation.SecurityServerType;
+import org.openlgsp.gateway.spi.Observed;
 
 /** Observations as a consumer gateway makes them, with the figures a test chooses. */
 final class Observations {
-  static final ClientId PORTAL = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "DVC");
-  static final ClientId OTHER = ClientId.subsystem("VN", "GOV", "000.00.00.H53", "HTTT");
+  static final ClientId PORTAL = Observed.PORTAL;
+  static final ClientId OTHER = Observed.OTHER;
   static final ClientId LAND_OFFICE = ClientId.subsystem("VN", "GOV", "000.00.00.H29", "DATDAI");
-  static final ServiceId CITIZENS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G01", "CSDLQGDC"), "citizens");
-  static final ServiceId PARCELS =
-      new ServiceId(ClientId.subsystem("VN", "GOV", "000.00.00.G02", "DATDAI"), "parcels");
+  static final ServiceId CITIZENS = Observed.CITIZENS;
+  static final ServiceId PARCELS = Observed.PARCELS;
 
   private Observations() {}
 
@@ -39,43 +36,17 @@ final class Observations {
       long out,
       String code,
       int status) {
-    Instant start = at.minusMillis(millis);
-    boolean ok = code.isEmpty();
-    return new ExchangeObservation(
-        at,
-        "10.0.0.5",
-        SecurityServerType.CLIENT,
-        start,
-        Optional.empty(),
-        Optional.empty(),
-        at,
-        client,
-        service,
-        "",
-        "GET",
-        "/citizens/{subject}",
-        "",
-        "msg-" + at.toEpochMilli() + "-" + millis,
-        "",
-        "",
-        "1",
-        "https://tn.example:8443",
-        "https://mps.example:8443",
-        in,
-        out,
-        ok,
-        "REST",
-        ok ? "" : "Server.ServerProxy.AccessDenied",
-        ok ? "" : "Access denied",
-        status,
-        "0.1.0",
-        code,
-        "",
-        "",
-        "",
-        42,
-        Duration.ofMillis(millis),
-        Duration.ZERO,
-        Duration.ZERO);
+    Observed o =
+        Observed.at(at, client, service)
+            .took(millis)
+            .messageId("msg-" + at.toEpochMilli() + "-" + millis)
+            .requestSize(in)
+            .responseSize(out)
+            .statusCode(status)
+            .gatewayTime(Duration.ofMillis(millis));
+    if (!code.isEmpty()) {
+      o.failed(code, status, "Server.ServerProxy.AccessDenied", "Access denied");
+    }
+    return o.build();
   }
 }

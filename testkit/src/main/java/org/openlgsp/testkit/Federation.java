@@ -616,7 +616,12 @@ public final class Federation implements AutoCloseable {
                     new NodeConfig.RevocationSettings(
                         List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5)))
                 : Optional.empty(),
-            ledgerSettings()));
+            ledgerSettings(),
+            // the modules' defaults: operational records, statistics and alerts on, no API
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty()));
   }
 
   /**
