@@ -107,8 +107,11 @@ public final class ObserverOverheadBenchmark {
                         .header(HeaderNames.create("X-Road-Issue"), "benchmark")
                         .request());
 
-        System.out.println("warming up (JIT) with observers…");
-        runRound(fed, consumer, provider, true, exchange, token, workers, Duration.ofSeconds(10));
+        System.out.println("warming up (JIT), both kinds…");
+        for (boolean observed : new boolean[] {true, false}) {
+          runRound(
+              fed, consumer, provider, observed, exchange, token, workers, Duration.ofSeconds(8));
+        }
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
           for (boolean observed : new boolean[] {false, true}) {

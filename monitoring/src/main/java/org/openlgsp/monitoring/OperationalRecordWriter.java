@@ -1,9 +1,11 @@
 package org.openlgsp.monitoring;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -15,6 +17,12 @@ import org.openlgsp.gateway.spi.ExchangeObserver;
  * Writes observations to the store from its own thread, in batches. The gateway's thread only
  * offers to a bounded queue: when the queue is full the observation is dropped and counted, never
  * waited for; a batch the store refuses is counted as lost and the writer carries on.
+ *
+ * <p>A batch that would not be full waits {@link #LINGER} for company: under load, writing each
+ * handful of records as it came cost a transaction each (on SQLite a durable commit of the same
+ * table and index pages again and again, holding the write lock the ledger needs), which made the
+ * records the largest part of what observing added to an exchange (BENCHMARKS.md, "Observer
+ * overhead").
  */
 final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OperationalRecordWriter.class.getName());
@@ -25,7 +33,13 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
   private final AtomicLong lost = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final Thread thread;
+  private final long lingerMillis;
   private volatile boolean running = true;
+  // released by close(), so a lingering batch is written at once
+  private final CountDownLatch closing = new CountDownLatch(1);
+
+  /** Longest a record waits for others to share its transaction. */
+  static final Duration LINGER = Duration.ofMillis(200);
 
   /** Where batches go; the {@link OperationalStore} in production. */
   @FunctionalInterface
@@ -34,9 +48,14 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
   }
 
   OperationalRecordWriter(Store store, int queueSize, int batchSize) {
+    this(store, queueSize, batchSize, LINGER);
+  }
+
+  OperationalRecordWriter(Store store, int queueSize, int batchSize, Duration linger) {
     if (queueSize < 1 || batchSize < 1) {
       throw new IllegalArgumentException("queueSize and batchSize must be at least 1");
     }
+    this.lingerMillis = linger.toMillis();
     this.store = store;
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.batchSize = batchSize;
@@ -60,6 +79,12 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, batchSize - 1);
+        // The queue is empty: let more arrive rather than commit a few records. A backlog (full
+        // batches) or closing does not wait.
+        if (batch.size() < batchSize && running && lingerMillis > 0) {
+          closing.await(lingerMillis, TimeUnit.MILLISECONDS);
+          queue.drainTo(batch, batchSize - batch.size());
+        }
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -110,6 +135,7 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {
