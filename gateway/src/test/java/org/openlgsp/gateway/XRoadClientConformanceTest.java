@@ -281,7 +281,9 @@ class XRoadClientConformanceTest {
             new String[] {"/mirror/c;v=1/d", "", "/api/mirror/c;v=1/d", ""},
             new String[] {"/mirror/x", "/../../x", "/api/mirror/x", "/../../x"},
             // an encoded '/' is refused unless the service allows raw paths (GrantPathTest)
-            new String[] {"/mirror/a%20b%C3%A9", longQuery, "/api/mirror/a%20b%C3%A9", longQuery})) {
+            new String[] {
+              "/mirror/a%20b%C3%A9", longQuery, "/api/mirror/a%20b%C3%A9", longQuery
+            })) {
       String pathAndQuery = SERVICE + target[0] + (target[1].isEmpty() ? "" : "?" + target[1]);
       Map<String, Object> seen = seen(call("GET", pathAndQuery));
       assertThat(seen.get("path")).as(pathAndQuery).isEqualTo(target[2]);
