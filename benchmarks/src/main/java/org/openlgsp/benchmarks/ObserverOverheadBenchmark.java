@@ -1,7 +1,6 @@
 package org.openlgsp.benchmarks;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -99,7 +98,7 @@ public final class ObserverOverheadBenchmark {
         String[] token = new String[1];
         LoadDriver.Call exchange =
             seq ->
-                expect200(
+                ExchangeBenchmark.expect200(
                     client
                         .get(url + ids.get((int) (seq % ids.size())))
                         .header(HeaderNames.AUTHORIZATION, "Bearer " + token[0])
@@ -153,11 +152,11 @@ public final class ObserverOverheadBenchmark {
       LoadDriver.Result r = LoadDriver.closedLoop(name, exchange, workers, duration);
       long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
       long dropped = consumer.dropped() + provider.dropped();
-      long cpu0 = processCpuNanos();
+      long cpu0 = LoadDriver.processCpuNanos();
       consumer.stop();
       provider.stop();
       // what the writers still had queued is written now: counted, with the stop itself
-      long drainNanos = processCpuNanos() - cpu0;
+      long drainNanos = LoadDriver.processCpuNanos() - cpu0;
       return new Round(observed, r, dropped, drainNanos, jitMillis);
     } catch (Exception | Error e) {
       consumer.stop();
@@ -262,24 +261,6 @@ public final class ObserverOverheadBenchmark {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  private static void expect200(HttpClientResponse r) {
-    try (r) {
-      r.entity().consume();
-      if (r.status().code() != 200) {
-        throw new IllegalStateException(
-            "status "
-                + r.status().code()
-                + " "
-                + r.headers().first(HeaderNames.create("X-Road-Error")).orElse(""));
-      }
-    }
   }
 
   /**
