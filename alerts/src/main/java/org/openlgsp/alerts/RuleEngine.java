@@ -44,8 +44,11 @@ final class RuleEngine implements ExchangeObserver, AutoCloseable {
         new BackgroundBatches<>(
             "alerts-rules",
             queueSize,
-            1,
+            // handled one by one as taken; taken in turns of up to 100 ms rather than per
+            // observation (BENCHMARKS.md, "Observer overhead")
+            1024,
             java.time.Duration.ZERO,
+            java.time.Duration.ofMillis(100),
             java.time.Duration.ofSeconds(5),
             "alert rules lost %d observations: %s",
             BackgroundBatches.Sink.each(this::observe));

@@ -206,7 +206,7 @@ sealed interface StreamRule {
 
     Enumeration(AlertRules.SubjectEnumeration cfg) {
       this.cfg = cfg;
-      this.window = new Window(cfg.window(), cfg.distinctSubjects() * 4);
+      this.window = new Window(cfg.window(), cfg.distinctSubjects() * 4, true);
     }
 
     @Override
@@ -216,7 +216,7 @@ sealed interface StreamRule {
       }
       String key = o.client().encoded() + " " + o.officer();
       Deque<Window.Event> d = window.add(key, event(o, o.subjectHash()));
-      int distinct = Window.distinct(d);
+      int distinct = window.distinct(key);
       if (distinct < cfg.distinctSubjects()) {
         return Optional.empty();
       }

@@ -5,11 +5,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Events per key over a sliding time window, used on the engine's thread only. Each key keeps at
@@ -22,23 +20,38 @@ final class Window {
   private final Duration length;
   private final int cap;
   private final Map<String, Deque<Event>> events = new HashMap<>();
+  // per key, how many of its events in the window carry each value; kept only for distinct()
+  private final Map<String, Map<String, Integer>> values;
   private long adds;
 
   Window(Duration length, int cap) {
+    this(length, cap, false);
+  }
+
+  /**
+   * With {@code countValues}, {@link #distinct} is kept as events come and go, rather than counted
+   * over the whole window at each event (which cost the enumeration rule a set of up to {@code cap}
+   * values per exchange).
+   */
+  Window(Duration length, int cap, boolean countValues) {
     this.length = length;
     this.cap = cap;
+    this.values = countValues ? new HashMap<>() : null;
   }
 
   /** Adds an event and returns the key's events still in the window, oldest first. */
   Deque<Event> add(String key, Event e) {
     Deque<Event> d = events.computeIfAbsent(key, k -> new ArrayDeque<>());
     d.addLast(e);
+    if (values != null) {
+      values.computeIfAbsent(key, k -> new HashMap<>()).merge(e.value(), 1, Integer::sum);
+    }
     if (d.size() > cap) {
-      d.removeFirst();
+      left(key, d.removeFirst());
     }
     Instant cutoff = e.at().minus(length);
     while (!d.isEmpty() && d.peekFirst().at().isBefore(cutoff)) {
-      d.removeFirst();
+      left(key, d.removeFirst());
     }
     if (++adds % 10_000 == 0) {
       forgetBefore(cutoff);
@@ -53,6 +66,16 @@ final class Window {
         it.remove();
       }
     }
+    if (values != null) {
+      values.keySet().retainAll(events.keySet());
+    }
+  }
+
+  private void left(String key, Event gone) {
+    if (values != null) {
+      Map<String, Integer> v = values.get(key);
+      v.computeIfPresent(gone.value(), (k, n) -> n == 1 ? null : n - 1);
+    }
   }
 
   /**
@@ -64,21 +87,22 @@ final class Window {
     if (d.size() < threshold) {
       return java.util.Optional.empty();
     }
-    events.remove(key);
+    clear(key);
     return java.util.Optional.of(d);
   }
 
   /** Forgets the key's events, so the next finding needs a full window again. */
   void clear(String key) {
     events.remove(key);
+    if (values != null) {
+      values.remove(key);
+    }
   }
 
-  static int distinct(Deque<Event> d) {
-    Set<String> values = new HashSet<>();
-    for (Event e : d) {
-      values.add(e.value());
-    }
-    return values.size();
+  /** How many different values the key's events in the window carry (needs countValues). */
+  int distinct(String key) {
+    Map<String, Integer> v = values.get(key);
+    return v == null ? 0 : v.size();
   }
 
   static Evidence evidence(Deque<Event> d, long count, Map<String, String> facts) {

@@ -200,7 +200,7 @@ final class LoadDriver {
         .getTotalThreadAllocatedBytes();
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

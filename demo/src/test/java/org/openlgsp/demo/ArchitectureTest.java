@@ -71,9 +71,6 @@ class ArchitectureTest {
               "what Packages.actOn takes and DocumentPackage.businessType returns; testkit's"
                   + " tests name it"),
           Map.entry(
-              "org.openlgsp.node.NodeKeys",
-              "cli's PKCS#11 gateway test loads token keys with it as a node does"),
-          Map.entry(
               "org.openlgsp.ledger.CheckpointView",
               "auditor API wire record: what LedgerSource returns to the cli, which prints it"),
           Map.entry(

@@ -21,13 +21,21 @@ final class OperationalRecordWriter implements ExchangeObserver, AutoCloseable {
     void insert(List<OperationalRecord> records);
   }
 
+  /** Longest a record waits for others to share its transaction. */
+  static final Duration LINGER = Duration.ofMillis(200);
+
   OperationalRecordWriter(Store store, int queueSize, int batchSize) {
+    this(store, queueSize, batchSize, LINGER);
+  }
+
+  OperationalRecordWriter(Store store, int queueSize, int batchSize, Duration linger) {
     this.batches =
         new BackgroundBatches<>(
             "opmon-writer",
             queueSize,
             batchSize,
             Duration.ZERO,
+            linger,
             Duration.ofSeconds(10),
             "operational records not stored (%d lost so far): %s",
             BackgroundBatches.Sink.<ExchangeObservation, List<ExchangeObservation>>gathering(

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
@@ -48,19 +47,25 @@ final class OperationalStore {
     if (records.isEmpty()) {
       return;
     }
+    // In Jdbi's transaction, but bound on its JDBC statement: Jdbi resolving an argument type for
+    // each of the 46 values of every record was two thirds of the writer's CPU under load
+    // (BENCHMARKS.md, "Observer overhead"); the values are plain Long, Integer and String.
     Sql.inTransaction(
         db,
         h -> {
-          PreparedBatch batch = h.prepareBatch(INSERT);
-          for (OperationalRecord r : records) {
-            bind(batch, r);
-            batch.add();
+          try (java.sql.PreparedStatement batch = h.getConnection().prepareStatement(INSERT)) {
+            for (OperationalRecord r : records) {
+              bind(batch, r);
+              batch.addBatch();
+            }
+            return batch.executeBatch();
+          } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
           }
-          return batch.execute();
         });
   }
 
-  private static void bind(PreparedBatch b, OperationalRecord r) {
+  private static void bind(java.sql.PreparedStatement b, OperationalRecord r) throws SQLException {
     Object[] v = {
       r.monitoringDataTs(),
       r.securityServerInternalIp(),
@@ -110,10 +115,12 @@ final class OperationalStore {
       r.backendDuration()
     };
     for (int i = 0; i < v.length; i++) {
-      if (v[i] == null) {
-        b.bindNull(i, java.sql.Types.BIGINT);
-      } else {
-        b.bind(i, v[i]);
+      switch (v[i]) {
+        case null -> b.setNull(i + 1, java.sql.Types.BIGINT);
+        case String t -> b.setString(i + 1, t);
+        case Long n -> b.setLong(i + 1, n);
+        case Integer n -> b.setInt(i + 1, n);
+        default -> throw new IllegalStateException("no binding for " + v[i].getClass());
       }
     }
   }

@@ -48,6 +48,27 @@ class OperationalRecordWriterTest {
   }
 
   @Test
+  void aPartBatchWaitsForCompanyButAFullOneAndClosingDoNot() {
+    List<List<OperationalRecord>> batches = new CopyOnWriteArrayList<>();
+    OperationalRecordWriter w =
+        new OperationalRecordWriter(batches::add, 100, 3, Duration.ofSeconds(30));
+    w.observed(sample(0));
+    w.observed(sample(1));
+    // two records are not a batch: they wait (here up to 30 s) for a third
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(batches::isEmpty);
+    w.observed(sample(2));
+    w.observed(sample(3));
+    w.observed(sample(4));
+    w.observed(sample(5));
+    w.observed(sample(6));
+    long start = System.nanoTime();
+    w.close(); // writes the rest at once rather than after the linger
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
+    assertThat(batches.stream().map(List::size).toList()).containsExactly(3, 3, 1);
+    assertThat(w.written()).isEqualTo(7);
+  }
+
+  @Test
   void aFullQueueDropsAndCountsWithoutMakingTheCallerWait() {
     CountDownLatch hold = new CountDownLatch(1);
     try (OperationalRecordWriter w = new OperationalRecordWriter(records -> hold(hold), 3, 1)) {

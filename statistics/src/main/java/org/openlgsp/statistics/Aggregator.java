@@ -28,6 +28,8 @@ final class Aggregator implements ExchangeObserver, AutoCloseable {
             queueSize,
             batchSize,
             flushInterval,
+            // woken a few times a second rather than per observation (BENCHMARKS.md)
+            java.time.Duration.ofMillis(200),
             java.time.Duration.ofSeconds(10),
             "statistics not stored (%d observations lost so far): %s",
             BackgroundBatches.Sink.<ExchangeObservation, Map<BucketKey, Bucket>>gathering(

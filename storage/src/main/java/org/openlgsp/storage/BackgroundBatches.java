@@ -88,29 +88,38 @@ public final class BackgroundBatches<T> implements AutoCloseable {
   private final AtomicLong lost = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
   private final Thread thread;
+  private final long lingerNanos;
   private volatile boolean running = true;
+  // released by close(), so a lingering batch is taken at once
+  private final java.util.concurrent.CountDownLatch closing =
+      new java.util.concurrent.CountDownLatch(1);
 
   /**
    * Starts the worker thread {@code threadName}. With {@code flushInterval} zero each batch taken
    * (at most {@code batchSize} items) is flushed at once; otherwise items gather until {@code
-   * batchSize} of them were added or {@code flushInterval} passed. {@code lossWarning} is the
-   * warning's format, given the items lost so far and the sink's message; {@code close} waits at
-   * most {@code closeWait}.
+   * batchSize} of them were added or {@code flushInterval} passed. A batch taken short of {@code
+   * batchSize} waits up to {@code linger} for company before it is handed on (closing ends the
+   * wait): under load, waking the thread and flushing for every few items costs a context switch or
+   * a transaction each (BENCHMARKS.md, "Observer overhead"). {@code lossWarning} is the warning's
+   * format, given the items lost so far and the sink's message; {@code close} waits at most {@code
+   * closeWait}.
    */
   public BackgroundBatches(
       String threadName,
       int queueSize,
       int batchSize,
       Duration flushInterval,
+      Duration linger,
       Duration closeWait,
       String lossWarning,
       Sink<T> sink) {
     if (queueSize < 1 || batchSize < 1) {
       throw new IllegalArgumentException("queueSize and batchSize must be at least 1");
     }
-    if (flushInterval.isNegative()) {
-      throw new IllegalArgumentException("flushInterval must not be negative");
+    if (flushInterval.isNegative() || linger.isNegative()) {
+      throw new IllegalArgumentException("flushInterval and linger must not be negative");
     }
+    this.lingerNanos = linger.toNanos();
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.batchSize = batchSize;
     this.flushNanos = flushInterval.toNanos();
@@ -141,6 +150,10 @@ public final class BackgroundBatches<T> implements AutoCloseable {
         if (first != null) {
           taken.add(first);
           queue.drainTo(taken, batchSize - 1);
+          if (taken.size() < batchSize && running && lingerNanos > 0) {
+            closing.await(lingerNanos, TimeUnit.NANOSECONDS);
+            queue.drainTo(taken, batchSize - taken.size());
+          }
           for (T item : taken) {
             try {
               sink.add(item);
@@ -230,6 +243,7 @@ public final class BackgroundBatches<T> implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     try {
       thread.join(closeWait.toMillis());
     } catch (InterruptedException e) {

@@ -23,6 +23,7 @@ class BackgroundBatchesTest {
             100,
             1_000,
             Duration.ofMillis(300),
+            Duration.ZERO,
             Duration.ofSeconds(5),
             "lost %d: %s",
             BackgroundBatches.Sink.<Integer, List<Integer>>gathering(
@@ -50,6 +51,7 @@ class BackgroundBatchesTest {
             "test-batches",
             2,
             1,
+            Duration.ZERO,
             Duration.ZERO,
             Duration.ofSeconds(5),
             "lost %d: %s",

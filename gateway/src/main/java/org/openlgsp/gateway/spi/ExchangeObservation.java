@@ -104,8 +104,11 @@ public record ExchangeObservation(
     /** A gateway, the peer or the backend failed (5xx). */
     FAILED;
 
+    // computed once: the metrics ask for it on every exchange
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return label;
     }
   }
 
