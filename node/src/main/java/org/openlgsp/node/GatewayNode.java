@@ -196,7 +196,10 @@ public final class GatewayNode implements AutoCloseable {
                   checkpoints,
                   ls.witnesses().size(),
                   ls.tsaUrl().isPresent(),
-                  tsaFailures),
+                  tsaFailures,
+                  revocation
+                      .<java.util.function.LongSupplier>map(r -> r::failedFetches)
+                      .orElse(() -> 0)),
               options.host(),
               clock);
     } catch (RuntimeException e) {
@@ -373,8 +376,8 @@ public final class GatewayNode implements AutoCloseable {
 
   /**
    * What the alert rules over the node's state watch: the TLS and signing certificates as loaded at
-   * start, the directory held, the ledger's latest checkpoint. The node counts no TSA or OCSP
-   * failures yet; the rule still sees exchanges refused for them.
+   * start, the directory held, the ledger's latest checkpoint, the TSA's and the OCSP responder's
+   * failures (none counted for OCSP without {@code revocation:}).
    */
   private static org.openlgsp.alerts.NodeSignals signals(
       Credentials tls,
@@ -383,7 +386,8 @@ public final class GatewayNode implements AutoCloseable {
       Checkpoints checkpoints,
       int witnesses,
       boolean timestampAuthority,
-      java.util.concurrent.atomic.AtomicLong tsaFailures) {
+      java.util.concurrent.atomic.AtomicLong tsaFailures,
+      java.util.function.LongSupplier ocspFailures) {
     List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new java.util.ArrayList<>();
     certs.add(
         new org.openlgsp.alerts.NodeSignals.CertificateValidity(
@@ -411,7 +415,9 @@ public final class GatewayNode implements AutoCloseable {
                                 c.timestampToken().isPresent(),
                                 timestampAuthority)))
         .withTrustServiceFailures(
-            () -> new org.openlgsp.alerts.NodeSignals.FailureCounts(tsaFailures.get(), 0));
+            () ->
+                new org.openlgsp.alerts.NodeSignals.FailureCounts(
+                    tsaFailures.get(), ocspFailures.getAsLong()));
   }
 
   /** {@code tsa}, counting its failures for the alert rule on trust services. */

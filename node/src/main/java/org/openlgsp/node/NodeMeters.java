@@ -78,6 +78,13 @@ final class NodeMeters {
                 .baseUnit("seconds")
                 .tag("certificate", "gateway_tls")
                 .register(registry));
+    revocation.ifPresent(
+        r ->
+            FunctionCounter.builder("lgsp.ocsp.failures", r, RevocationChecker::failedFetches)
+                .description(
+                    "OCSP questions the responder did not answer usably (unreachable, timed out,"
+                        + " error status, answer that does not verify)")
+                .register(registry));
   }
 
   static void checkpoints(MeterRegistry registry, Checkpoints checkpoints, Clock clock) {

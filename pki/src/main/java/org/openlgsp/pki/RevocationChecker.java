@@ -34,6 +34,8 @@ public final class RevocationChecker {
           .maximumSize(10_000)
           .executor(Runnable::run) // no common-pool wake-up per write
           .build();
+  private final java.util.concurrent.atomic.AtomicLong failedFetches =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param issuers the CA certificates that issue the federation's node and member certificates
@@ -128,6 +130,15 @@ public final class RevocationChecker {
         .map(RevocationStatus::thisUpdate);
   }
 
+  /**
+   * How many times since start the responder could not give a usable answer (unreachable, timed
+   * out, an error status or an answer that does not verify), whether or not a last answer still
+   * covered for it: what the alert rule on trust services and the failure counter watch.
+   */
+  public long failedFetches() {
+    return failedFetches.get();
+  }
+
   /** The cached answer when young enough, else a new one from the responder. */
   private RevocationStatus current(X509Certificate certificate, String key, Instant now) {
     RevocationStatus cached = cache.getIfPresent(key);
@@ -154,7 +165,7 @@ public final class RevocationChecker {
       return last; // another check refreshed it meanwhile
     }
     try {
-      return client.status(certificate, issuerOf(certificate));
+      return fetch(certificate);
     } catch (LgspException e) {
       if (last == null) {
         throw e;
@@ -170,6 +181,17 @@ public final class RevocationChecker {
               + freshness
               + " and no new one can be had: "
               + e.detail());
+    }
+  }
+
+  /** Asks the responder, counting its failures; an issuer unknown here is none of its failures. */
+  private RevocationStatus fetch(X509Certificate certificate) {
+    X509Certificate issuer = issuerOf(certificate);
+    try {
+      return client.status(certificate, issuer);
+    } catch (RuntimeException e) {
+      failedFetches.incrementAndGet();
+      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 package org.openlgsp.pki;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.openlgsp.pki.CertificateAuthorityTest.assertCode;
 
@@ -113,13 +114,27 @@ class RevocationCheckerTest {
   @Test
   void responderOutageIsToleratedUntilTheAnswerIsStale() {
     checker.requireGood(peer.certificate(), Optional.empty());
+    assertThat(checker.failedFetches()).isZero();
     trust.server.close();
     clock.shift = FRESHNESS.dividedBy(2).plusSeconds(1);
     assertThatNoException()
         .isThrownBy(() -> checker.requireGood(peer.certificate(), Optional.empty()));
+    assertThat(checker.failedFetches()).as("covered by the last answer, still a failure").isOne();
     clock.shift = FRESHNESS.plusSeconds(1);
     assertCode(
         () -> checker.requireGood(peer.certificate(), Optional.empty()), ErrorCode.OCSP_STALE);
+    assertThat(checker.failedFetches()).isEqualTo(2);
+  }
+
+  @Test
+  void answersTheResponderGivesAreNoFailuresEvenRevokedOnes() {
+    checker.requireGood(peer.certificate(), Optional.empty());
+    trust.issuing.revoke(peer.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    clock.shift = FRESHNESS.dividedBy(2).plusSeconds(1);
+    assertCode(
+        () -> checker.requireGood(peer.certificate(), Optional.empty()),
+        ErrorCode.CERTIFICATE_REVOKED);
+    assertThat(checker.failedFetches()).isZero();
   }
 
   @Test
@@ -149,6 +164,7 @@ class RevocationCheckerTest {
     assertCode(
         () -> checker.requireGood(stranger.certificate(), Optional.empty()),
         ErrorCode.CERTIFICATE_ISSUER_UNKNOWN);
+    assertThat(checker.failedFetches()).as("the responder was never asked").isZero();
   }
 
   @Test

@@ -36,6 +36,9 @@ class GatewayMetersTest {
         double ocspAge =
             m.get("lgsp.ocsp.answer.age").tag("certificate", "gateway_tls").gauge().value();
         assertThat(ocspAge).as("an answer is held, a few seconds old").isBetween(-5.0, 60.0);
+        assertThat(m.get("lgsp.ocsp.failures").functionCounter().count())
+            .as("the responder answered every question")
+            .isZero();
 
         double tls = m.get("lgsp.certificate.expiry").tag("role", "gateway_tls").gauge().value();
         long tlsLeft =
