@@ -73,6 +73,8 @@ public final class StatisticsBenchmark {
                     Duration.ofSeconds(1),
                     ZONE,
                     d.maxRange(),
+                    d.retention(),
+                    d.purgeInterval(),
                     Optional.of(0),
                     Optional.of(BearerTokens.hash(TOKEN))),
                 new SimpleMeterRegistry(),

@@ -58,6 +58,8 @@ class StatsCommandsTest {
                 Duration.ofMillis(50),
                 ZoneId.of("Asia/Ho_Chi_Minh"),
                 d.maxRange(),
+                d.retention(),
+                d.purgeInterval(),
                 Optional.of(0),
                 Optional.of(BearerTokens.hash(TOKEN))),
             new SimpleMeterRegistry(),

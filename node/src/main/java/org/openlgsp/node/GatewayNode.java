@@ -171,7 +171,8 @@ public final class GatewayNode implements AutoCloseable {
     Statistics statistics;
     try {
       statistics =
-          Statistics.start(db, role.statisticsOptions(), meters, options.host(), node.encoded());
+          Statistics.start(
+              db, role.statisticsOptions(), meters, options.host(), node.encoded(), clock);
     } catch (RuntimeException e) {
       monitoring.close();
       throw e;

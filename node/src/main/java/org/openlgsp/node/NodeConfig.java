@@ -742,11 +742,13 @@ public record NodeConfig(
       Optional<Duration> flushInterval,
       Optional<ZoneId> zone,
       Optional<Duration> maxRange,
+      Optional<Duration> retention,
+      Optional<Duration> purgeInterval,
       Optional<Integer> apiPort,
       Optional<String> apiTokenSha256) {
     public StatisticsSettings {
       present(enabled, queueSize, batchSize, flushInterval);
-      present(zone, maxRange, apiPort, apiTokenSha256);
+      present(zone, maxRange, retention, purgeInterval, apiPort, apiTokenSha256);
       section(
           "statistics",
           () ->
@@ -757,6 +759,8 @@ public record NodeConfig(
                   flushInterval,
                   zone,
                   maxRange,
+                  retention,
+                  purgeInterval,
                   apiPort,
                   apiTokenSha256));
     }
@@ -764,7 +768,16 @@ public record NodeConfig(
     /** The statistics module's options, its defaults where the file says nothing. */
     public StatisticsOptions options() {
       return options(
-          enabled, queueSize, batchSize, flushInterval, zone, maxRange, apiPort, apiTokenSha256);
+          enabled,
+          queueSize,
+          batchSize,
+          flushInterval,
+          zone,
+          maxRange,
+          retention,
+          purgeInterval,
+          apiPort,
+          apiTokenSha256);
     }
 
     private static StatisticsOptions options(
@@ -774,6 +787,8 @@ public record NodeConfig(
         Optional<Duration> flushInterval,
         Optional<ZoneId> zone,
         Optional<Duration> maxRange,
+        Optional<Duration> retention,
+        Optional<Duration> purgeInterval,
         Optional<Integer> apiPort,
         Optional<String> apiTokenSha256) {
       StatisticsOptions d = StatisticsOptions.defaults();
@@ -784,6 +799,8 @@ public record NodeConfig(
           flushInterval.orElse(d.flushInterval()),
           zone.orElse(d.zone()),
           maxRange.orElse(d.maxRange()),
+          retention.orElse(d.retention()),
+          purgeInterval.orElse(d.purgeInterval()),
           apiPort,
           apiTokenSha256);
     }

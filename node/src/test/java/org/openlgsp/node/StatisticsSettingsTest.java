@@ -189,6 +189,31 @@ class StatisticsSettingsTest {
   }
 
   @Test
+  void retentionAndPurgeIntervalDecideWhenOldBucketsAreDeleted() throws Exception {
+    Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    String recent =
+        "from=" + today.minus(Duration.ofDays(1)) + "&to=" + today.plus(Duration.ofDays(2));
+    try (GatewayNode node =
+        start(API + ", flushInterval: PT0.1S, retention: P1D, purgeInterval: PT0.2S")) {
+      feed(node, LATE); // a week old: its hour bucket goes at the next purge
+      feed(node, Instant.now());
+      await().atMost(Duration.ofSeconds(10)).until(() -> counted(node) == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> json(node, "/statistics/v1/figures?" + DAYS).get("rows").isEmpty());
+      JsonNode kept = json(node, "/statistics/v1/figures?" + recent).get("rows");
+      assertThat(kept).hasSize(1);
+      assertThat(kept.get(0).get("calls").asLong()).isEqualTo(1);
+    }
+    try (GatewayNode node = start(API + ", flushInterval: PT0.1S")) { // 800 days, hourly
+      feed(node, LATE);
+      await().atMost(Duration.ofSeconds(10)).until(() -> counted(node) == 1);
+      await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> true);
+      assertThat(json(node, "/statistics/v1/figures?" + DAYS).get("rows")).hasSize(1);
+    }
+  }
+
+  @Test
   void serveCheckFillsInTheStatisticsDefaultsAndRedactsTheApiToken() throws Exception {
     Path file =
         GatewayNodeSettingsTest.config(dir, ca, "  statistics: {queueSize: 500, " + API + "}\n");
@@ -216,6 +241,12 @@ class StatisticsSettingsTest {
     assertThatThrownBy(() -> start("flushInterval: PT2H"))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageContaining("statistics: flushInterval must be from 1 ms to 1 hour");
+    assertThatThrownBy(() -> start("retention: PT30M"))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("statistics: retention must be at least 1 hour");
+    assertThatThrownBy(() -> start("purgeInterval: PT0S"))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("statistics: purgeInterval must be positive");
     assertThatThrownBy(() -> start("apiPort: 0"))
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageContaining("apiPort and apiTokenSha256 go together");

@@ -1,6 +1,7 @@
 package org.openlgsp.statistics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
@@ -14,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openlgsp.edge.DatabaseAuditLog;
 import org.openlgsp.gateway.spi.ExchangeObserver;
 import org.openlgsp.statistics.StatsQuery.Grouping;
@@ -29,15 +35,19 @@ public final class Statistics implements AutoCloseable {
   private final String gateway;
   private final Optional<StatisticsStore> store;
   private final Optional<Aggregator> aggregator;
+  private final Optional<ScheduledExecutorService> purger;
+  private final Clock clock;
   private Optional<StatisticsHttp> api = Optional.empty();
 
   private Statistics(
-      Database db, StatisticsOptions options, MeterRegistry registry, String gateway) {
+      Database db, StatisticsOptions options, MeterRegistry registry, String gateway, Clock clock) {
     this.options = options;
     this.gateway = gateway;
+    this.clock = clock;
     if (!options.enabled()) {
       store = Optional.empty();
       aggregator = Optional.empty();
+      purger = Optional.empty();
       return;
     }
     StatisticsStore s = new StatisticsStore(db);
@@ -50,6 +60,12 @@ public final class Statistics implements AutoCloseable {
         "Observations not counted in statistics because the queue was full",
         "Observations whose statistics the database did not take",
         "Observations waiting to be counted in statistics");
+    ScheduledExecutorService p =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("stats-purge").unstarted(r));
+    p.scheduleWithFixedDelay(
+        this::purgeQuietly, 0, options.purgeInterval().toMillis(), TimeUnit.MILLISECONDS);
+    purger = Optional.of(p);
   }
 
   /**
@@ -67,7 +83,21 @@ public final class Statistics implements AutoCloseable {
    */
   public static Statistics start(
       Database db, StatisticsOptions options, MeterRegistry registry, String host, String gateway) {
-    Statistics s = new Statistics(db, options, registry, gateway);
+    return start(db, options, registry, host, gateway, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Database, StatisticsOptions, MeterRegistry, String, String)}; the retention
+   * counts back from {@code clock}'s now.
+   */
+  public static Statistics start(
+      Database db,
+      StatisticsOptions options,
+      MeterRegistry registry,
+      String host,
+      String gateway,
+      Clock clock) {
+    Statistics s = new Statistics(db, options, registry, gateway, clock);
     try {
       if (options.apiPort().isPresent()) {
         s.api =
@@ -99,6 +129,24 @@ public final class Statistics implements AutoCloseable {
   /** Observations not counted because the queue was full. */
   public long dropped() {
     return aggregator.map(Aggregator::dropped).orElse(0L);
+  }
+
+  /**
+   * Deletes the hour buckets that began before now minus the retention, each with its error counts;
+   * returns how many.
+   */
+  int purge() {
+    long cutoff = clock.instant().minus(options.retention()).toEpochMilli();
+    return store.map(s -> s.purge(cutoff)).orElse(0);
+  }
+
+  private void purgeQuietly() {
+    try {
+      purge();
+    } catch (RuntimeException e) {
+      Logger.getLogger(Statistics.class.getName())
+          .log(Level.WARNING, "statistics buckets not purged: " + e.getMessage());
+    }
   }
 
   /** The gateway named on reports. */
@@ -280,10 +328,11 @@ public final class Statistics implements AutoCloseable {
         byService);
   }
 
-  /** Stops the API, then counts and writes what is queued. */
+  /** Stops the API and the purge, then counts and writes what is queued. */
   @Override
   public void close() {
     api.ifPresent(StatisticsHttp::close);
+    purger.ifPresent(ScheduledExecutorService::shutdownNow);
     aggregator.ifPresent(Aggregator::close);
   }
 }

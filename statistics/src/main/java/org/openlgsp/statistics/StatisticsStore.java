@@ -89,6 +89,23 @@ final class StatisticsStore {
     }
   }
 
+  /**
+   * Deletes the buckets (and their error counts) whose hour starts before {@code cutoffHour} (epoch
+   * milliseconds); returns how many buckets.
+   */
+  int purge(long cutoffHour) {
+    return Sql.inTransaction(
+        db,
+        h -> {
+          h.createUpdate("DELETE FROM stats_hour_error WHERE hour < ?")
+              .bind(0, cutoffHour)
+              .execute();
+          return h.createUpdate("DELETE FROM stats_hour WHERE hour < ?")
+              .bind(0, cutoffHour)
+              .execute();
+        });
+  }
+
   /** Binds the key's hour, side, system and service from parameter {@code first} on. */
   private static <S extends SqlStatement<S>> S key(S statement, int first, BucketKey k) {
     return statement

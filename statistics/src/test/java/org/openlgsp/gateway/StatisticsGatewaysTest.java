@@ -81,6 +81,8 @@ class StatisticsGatewaysTest {
             Duration.ofMillis(100),
             ZoneId.of("UTC"),
             d.maxRange(),
+            d.retention(),
+            d.purgeInterval(),
             Optional.of(0),
             Optional.of(BearerTokens.hash(TOKEN))),
         new SimpleMeterRegistry(),

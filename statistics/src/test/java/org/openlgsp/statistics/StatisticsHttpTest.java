@@ -58,6 +58,8 @@ class StatisticsHttpTest {
                 Duration.ofMillis(50),
                 ZoneId.of("Asia/Ho_Chi_Minh"),
                 Duration.ofDays(31),
+                d.retention(),
+                d.purgeInterval(),
                 Optional.of(0),
                 Optional.of(BearerTokens.hash(TOKEN))),
             new SimpleMeterRegistry(),

@@ -137,6 +137,37 @@ class StatisticsStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void purgeDeletesTheHoursBeforeTheCutoffWithTheirErrorCountsAndKeepsTheRest(String kind) {
+    try (Database db = TestDatabases.open(kind, dir);
+        Statistics s =
+            Statistics.start(db, StatisticsOptions.defaults(), new SimpleMeterRegistry(), "gw")) {
+      StatisticsStore store = new StatisticsStore(db);
+      Map<BucketKey, Bucket> buckets = new HashMap<>();
+      for (int h = 0; h < 24; h++) { // one bucket an hour: a success and a refusal
+        Instant at = DAY.plusSeconds(h * 3600L + 60);
+        Aggregator.fold(
+            buckets,
+            Observations.success(at, Observations.PORTAL, Observations.CITIZENS, 5, 100, 200));
+        Aggregator.fold(
+            buckets, Observations.refusal(at, Observations.PORTAL, Observations.CITIZENS, 5));
+      }
+      store.add(buckets);
+
+      // the cutoff inside hour 12: that hour began before it and goes whole
+      assertThat(store.purge(DAY.plusSeconds(12 * 3600L + 1).toEpochMilli())).isEqualTo(13);
+
+      List<Figures> hours = figures(s, Grouping.HOUR);
+      assertThat(hours).hasSize(11);
+      assertThat(hours.getFirst().period()).contains("2026-11-30T13");
+      Figures day = figures(s, Grouping.DAY).getFirst();
+      assertThat(day.calls()).isEqualTo(22);
+      assertThat(day.errors()).containsExactly(Map.entry("access.denied", 11L));
+      assertThat(store.purge(DAY.toEpochMilli())).isZero();
+    }
+  }
+
   private static List<Figures> figures(Statistics s, Grouping g) {
     return s.figures(new StatsQuery(DAY, DAY.plusSeconds(86_400), List.of(g)));
   }
