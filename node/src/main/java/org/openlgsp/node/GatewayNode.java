@@ -183,6 +183,10 @@ public final class GatewayNode implements AutoCloseable {
     for (ExchangeObserver o : statistics.observers()) {
       features = features.withObserver(o);
     }
+    // The gateway holds the keys in use once it runs (key rotation swaps them there); the rule on
+    // certificate expiry reads them from it, and the ones loaded here until then.
+    java.util.concurrent.atomic.AtomicReference<Gateway> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
     org.openlgsp.alerts.Alerts alerts;
     try {
       alerts =
@@ -191,8 +195,7 @@ public final class GatewayNode implements AutoCloseable {
               role.alertsOptions(),
               baseDir,
               signals(
-                  tls,
-                  signing,
+                  () -> certificatesInUse(running.get(), tls, signing),
                   holder,
                   checkpoints,
                   ls.witnesses().size(),
@@ -224,6 +227,7 @@ public final class GatewayNode implements AutoCloseable {
               holder,
               ledger,
               revocation.map(observed::withRevocation).orElse(observed));
+      running.set(gateway);
     } catch (RuntimeException e) {
       alerts.close();
       statistics.close();
@@ -376,31 +380,21 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   /**
-   * What the alert rules over the node's state watch: the TLS and signing certificates as loaded at
-   * start, the directory held, the ledger's latest checkpoint, the TSA's and the OCSP responder's
-   * failures (none counted for OCSP without {@code revocation:}).
+   * What the alert rules over the node's state watch: the TLS and signing certificates in use, the
+   * directory held, the ledger's latest checkpoint, the TSA's and the OCSP responder's failures
+   * (none counted for OCSP without {@code revocation:}).
    */
   private static org.openlgsp.alerts.NodeSignals signals(
-      Credentials tls,
-      Map<ClientId, Credentials> signing,
+      java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.CertificateValidity>>
+          certificates,
       DirectoryHolder holder,
       Checkpoints checkpoints,
       int witnesses,
       boolean timestampAuthority,
       java.util.concurrent.atomic.AtomicLong tsaFailures,
       java.util.function.LongSupplier ocspFailures) {
-    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new java.util.ArrayList<>();
-    certs.add(
-        new org.openlgsp.alerts.NodeSignals.CertificateValidity(
-            "tls", tls.certificate().getNotAfter().toInstant()));
-    signing.forEach(
-        (member, c) ->
-            certs.add(
-                new org.openlgsp.alerts.NodeSignals.CertificateValidity(
-                    "signing " + member.encoded(), c.certificate().getNotAfter().toInstant())));
-    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> fixed = List.copyOf(certs);
     return org.openlgsp.alerts.NodeSignals.none()
-        .withCertificates(() -> fixed)
+        .withCertificates(certificates)
         .withDirectoryValidUntil(() -> holder.current().map(org.openlgsp.core.Directory::expiresAt))
         .withLatestCheckpoint(
             () ->
@@ -419,6 +413,30 @@ public final class GatewayNode implements AutoCloseable {
             () ->
                 new org.openlgsp.alerts.NodeSignals.FailureCounts(
                     tsaFailures.get(), ocspFailures.getAsLong()));
+  }
+
+  /**
+   * The node's TLS and signing certificates: those {@code gateway} uses (a rotation by file
+   * replacement swaps them there), or those loaded at start while it is not running yet.
+   */
+  private static List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certificatesInUse(
+      Gateway gateway, Credentials tls, Map<ClientId, Credentials> signing) {
+    List<org.openlgsp.alerts.NodeSignals.CertificateValidity> certs = new ArrayList<>();
+    X509Certificate tlsNow = gateway == null ? tls.certificate() : gateway.nodeTlsCertificate();
+    certs.add(
+        new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+            "tls", tlsNow.getNotAfter().toInstant()));
+    signing.forEach(
+        (member, loaded) -> {
+          X509Certificate c =
+              gateway == null
+                  ? loaded.certificate()
+                  : gateway.signingCertificate(member).orElse(loaded.certificate());
+          certs.add(
+              new org.openlgsp.alerts.NodeSignals.CertificateValidity(
+                  "signing " + member.encoded(), c.getNotAfter().toInstant()));
+        });
+    return certs;
   }
 
   /** {@code tsa}, counting its failures for the alert rule on trust services. */

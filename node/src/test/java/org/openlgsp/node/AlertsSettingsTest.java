@@ -330,6 +330,46 @@ class AlertsSettingsTest {
   }
 
   @Test
+  void certificateExpiryWatchesTheCertificateInUseAfterItsFileIsReplaced() throws Exception {
+    Files.writeString(
+        dir.resolve("rules.yaml"),
+        "certificateExpiry: {warnBefore: PT30M, criticalBefore: PT5M}\n");
+    Files.deleteIfExists(dir.resolve("node.yaml"));
+    Path f =
+        GatewayNodeSettingsTest.config(
+            dir,
+            ca,
+            "  clientTlsPort: 0\n  peerPort: 0\n  database: jdbc:sqlite:data/gw-rotate.db\n"
+                + "  directoryRefresh: PT0.2S\n" // how often replaced key files are picked up
+                + "  alerts: {rulesFile: rules.yaml, pollInterval: PT0.1S, "
+                + API
+                + "}\n");
+    try (GatewayNode node =
+        GatewayNode.start(NodeConfig.read(f).gateway().orElseThrow(), dir, Clock.systemUTC())) {
+      // an hour left on both certificates: nothing to warn of yet
+      await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> true);
+      assertThat(alerts(node, "?rule=certificateExpiry")).isEmpty();
+
+      GatewayNodeSettingsTest.write(
+          dir,
+          "tls",
+          ca.issueCredentials(
+              org.openlgsp.pki.CertificateProfile.NODE_TLS,
+              "gw1",
+              "Test",
+              java.util.List.of("localhost"),
+              Duration.ofMinutes(20)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> alerts(node, "?rule=certificateExpiry").size() == 1);
+      JsonNode a = alerts(node, "?rule=certificateExpiry").get(0);
+      assertThat(a.get("key").asText()).isEqualTo("tls");
+      assertThat(Instant.parse(a.at("/evidence/facts/notAfter").asText()))
+          .isEqualTo(node.gateway().nodeTlsCertificate().getNotAfter().toInstant());
+    }
+  }
+
+  @Test
   void retentionIsHowLongAResolvedAlertIsKept() throws Exception {
     for (String retention : new String[] {"retention: PT0.3S, ", ""}) {
       try (GatewayNode node = start(retention + API)) {
