@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,27 +31,7 @@ class OcspFailureAlertTest {
   @TempDir Path dir;
   final HttpClient http = HttpClient.newHttpClient();
   int alertsPort;
-  final ShiftedClock clock = new ShiftedClock();
-
-  /** The real time plus a shift the test moves forward. */
-  static final class ShiftedClock extends Clock {
-    volatile Duration shift = Duration.ZERO;
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return java.time.Instant.now().plus(shift);
-    }
-  }
+  final org.openlgsp.gateway.MutableClock clock = new org.openlgsp.gateway.MutableClock();
 
   @Test
   void aHungOcspResponderRaisesTrustServiceFailuresThoughExchangesPassAndAnAnsweringOneNone()
@@ -95,7 +74,7 @@ class OcspFailureAlertTest {
         // still count, so the exchange passes, and the failed questions are what is raised.
         // The hung listener closes first, so the consumer's last checkpoint is not kept waiting.
         try (ServerSocket hung = fed.silenceTrustServices()) {
-          clock.shift = Duration.ofSeconds(35);
+          clock.advance(Duration.ofSeconds(35));
           Federation.Reply passed = fed.lookUpCitizen(citizen, "HS-2026-000123");
           assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
           assertThat(ocspFailures(consumer)).isPositive();
