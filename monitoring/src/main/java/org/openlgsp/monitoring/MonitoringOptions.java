@@ -63,6 +63,22 @@ public record MonitoringOptions(
         Optional.empty());
   }
 
+  /**
+   * These options with the query API on {@code port} for the token hashing to {@code tokenSha256}.
+   */
+  public MonitoringOptions withApi(int port, String tokenSha256) {
+    return new MonitoringOptions(
+        enabled,
+        queueSize,
+        batchSize,
+        retention,
+        purgeInterval,
+        healthPeriod,
+        maxPageSize,
+        Optional.of(port),
+        Optional.of(tokenSha256));
+  }
+
   private static void positive(Duration d, String name) {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(name + " must be positive");

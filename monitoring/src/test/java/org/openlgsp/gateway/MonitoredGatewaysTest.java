@@ -58,19 +58,9 @@ class MonitoredGatewaysTest {
   }
 
   Monitoring monitoring(Database db) {
-    MonitoringOptions d = MonitoringOptions.defaults();
     return Monitoring.start(
         db,
-        new MonitoringOptions(
-            true,
-            d.queueSize(),
-            d.batchSize(),
-            d.retention(),
-            d.purgeInterval(),
-            d.healthPeriod(),
-            d.maxPageSize(),
-            Optional.of(0),
-            Optional.of(BearerTokens.hash(TOKEN))),
+        MonitoringOptions.defaults().withApi(0, BearerTokens.hash(TOKEN)),
         registry,
         Optional::empty,
         "127.0.0.1",

@@ -90,19 +90,9 @@ class StatisticsGatewaysTest {
   }
 
   Monitoring opmon(Database db) {
-    MonitoringOptions d = MonitoringOptions.defaults();
     return Monitoring.start(
         db,
-        new MonitoringOptions(
-            true,
-            d.queueSize(),
-            d.batchSize(),
-            d.retention(),
-            d.purgeInterval(),
-            d.healthPeriod(),
-            d.maxPageSize(),
-            Optional.of(0),
-            Optional.of(BearerTokens.hash(TOKEN))),
+        MonitoringOptions.defaults().withApi(0, BearerTokens.hash(TOKEN)),
         new SimpleMeterRegistry(),
         Optional::empty,
         "127.0.0.1",
