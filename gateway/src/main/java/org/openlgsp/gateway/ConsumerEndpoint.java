@@ -120,8 +120,7 @@ final class ConsumerEndpoint {
             .orElseThrow(() -> unknownService(target, "is hosted by an unknown node"));
     facts.peer = node.id();
     requireSecurityServer(req, dir, node, target);
-    // refused here when malformed; the signing input reads the header as sent
-    representedParty(HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY));
+    requireRepresentedParty(facts.representedParty);
     if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
@@ -389,11 +388,12 @@ final class ConsumerEndpoint {
 
   /**
    * {@code X-Road-Represented-Party} (PR-REST 4.3): {@code [MEMBERCLASS/]MEMBERCODE}, each part
-   * percent-encoded UTF-8; signed and passed to the provider and its backend as sent.
+   * percent-encoded UTF-8; signed and passed to the provider and its backend as sent, so only
+   * checked here.
    */
-  static String representedParty(String value) {
+  static void requireRepresentedParty(String value) {
     if (value.isEmpty()) {
-      return value;
+      return;
     }
     String[] parts = value.split("/", -1);
     boolean wellFormed = parts.length <= 2;
@@ -405,7 +405,6 @@ final class ConsumerEndpoint {
           ErrorCode.REQUEST_MALFORMED,
           "X-Road-Represented-Party must be [MEMBERCLASS/]MEMBERCODE, each part percent-encoded");
     }
-    return value;
   }
 
   private static boolean decodes(String part) {
