@@ -81,6 +81,10 @@ public enum ErrorCode {
       "Client.TooManyRequests",
       "Too many failed authentications from this address"),
   ADMIN_FORBIDDEN("admin.forbidden", 403, "Client.AccessDenied", "Administrator not allowed"),
+  CONSOLE_UNAUTHENTICATED(
+      "console.unauthenticated", 401, "Client.Unauthorized", "Console sign-in required or refused"),
+  CONSOLE_CSRF_INVALID(
+      "console.csrf_invalid", 403, "Client.AccessDenied", "Missing or wrong anti-forgery token"),
   RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(

@@ -215,6 +215,22 @@ public final class Registry {
     return audit.latest(limit);
   }
 
+  /**
+   * A page of the audit log: the entries containing {@code text} in any field (any case; {@code
+   * ""}: all), newest first, after skipping {@code offset}, at most {@code limit}.
+   */
+  public List<AuditEntry> auditLog(String text, long offset, int limit) {
+    if (offset < 0 || limit < 1) {
+      throw new IllegalArgumentException("offset must be >= 0 and limit >= 1");
+    }
+    return audit.search(text, offset, limit);
+  }
+
+  /** How many audit entries contain {@code text} (see {@link #auditLog(String, long, int)}). */
+  public long auditCount(String text) {
+    return audit.count(text);
+  }
+
   // ---- input checks
 
   private void requireInstance(ClientId id) {

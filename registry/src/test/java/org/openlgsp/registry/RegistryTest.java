@@ -301,4 +301,24 @@ class RegistryTest {
         .extracting(e -> ((LgspException) e).code())
         .isEqualTo(code);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void theAuditLogIsSearchedInAnyFieldAnyCaseAndPaged(String kind) {
+    try (Database db = TestDatabases.open(kind, dir)) {
+      Registry r = registry(db);
+      for (int i = 0; i < 5; i++) {
+        r.audit("admin", "grant.create", "/grants/" + i, "ok", "from 127.0.0.1");
+      }
+      r.audit("Auditor", "audit.export", "/audit.csv", "ok", "50%_done");
+
+      assertThat(r.auditCount("")).isEqualTo(6);
+      assertThat(r.auditCount("GRANT.create")).isEqualTo(5);
+      assertThat(r.auditCount("auditor")).isEqualTo(1);
+      assertThat(r.auditCount("%_")).isEqualTo(1); // LIKE's wildcards are searched as text
+      assertThat(r.auditLog("grant", 2, 2))
+          .extracting(Registry.AuditEntry::target)
+          .containsExactly("/grants/2", "/grants/1");
+    }
+  }
 }

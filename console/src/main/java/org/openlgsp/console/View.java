@@ -1,0 +1,42 @@
+package org.openlgsp.console;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.ResourceBundle;
+
+/**
+ * What every page template is given: the language and its messages, the signed-in account (if any),
+ * the session's anti-forgery token and the path the page was asked for.
+ */
+public record View(String lang, Optional<Account> user, String csrf, String path) {
+  static final String DEFAULT_LANG = "vi";
+
+  public View {
+    if (!lang.equals("vi") && !lang.equals("en")) {
+      throw new IllegalArgumentException("lang is vi or en");
+    }
+  }
+
+  /** The message {@code key} in this page's language, {@code args} put in its {0}, {1}... */
+  public String t(String key, Object... args) {
+    String pattern = ResourceBundle.getBundle(Messages.BUNDLE, Locale.of(lang)).getString(key);
+    return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.of(lang)).format(args);
+  }
+
+  public String otherLang() {
+    return lang.equals("vi") ? "en" : "vi";
+  }
+
+  /** The language switch's link: back to this page in the other language. */
+  public String switchLanguageHref() {
+    return "/lang?to="
+        + otherLang()
+        + "&back="
+        + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public boolean mayReadAudit() {
+    return user.map(a -> Console.AUDIT_READERS.contains(a.role())).orElse(false);
+  }
+}

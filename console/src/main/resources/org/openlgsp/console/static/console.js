@@ -1,0 +1,22 @@
+// OpenLGSP console: the only script of its own (the Content-Security-Policy allows no inline one).
+// Draws each element with a data-chart attribute from the JSON that attribute names.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    fetch(el.getAttribute("data-chart"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var chart = echarts.init(el, null, { renderer: "svg" });
+        chart.on("finished", function () { el.setAttribute("data-rendered", "true"); });
+        chart.setOption({
+          animation: false,
+          tooltip: {},
+          legend: {},
+          xAxis: { type: "category", data: data.labels },
+          yAxis: { type: "value", minInterval: 1 },
+          series: data.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
+        });
+        el.setAttribute("data-points", String(data.series.reduce(function (n, s) {
+          return n + s.data.reduce(function (a, b) { return a + b; }, 0); }, 0)));
+      });
+  });
+});
