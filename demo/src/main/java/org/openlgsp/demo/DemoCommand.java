@@ -37,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--keep-running",
       description =
-          "Stay up on the README's fixed ports (7070, 8080, 8443, 5500, 5501, 9090) for curl.")
+          "Stay up on the README's fixed ports (7070, 8080, 8443, 5500, 5501, 9090) for curl,"
+              + " with the web console on 8480 and its demo accounts printed once.")
   boolean keepRunning;
 
   @Option(
@@ -95,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
       printLedger("Bộ Công an gateway ledger (provider side)", fed.providerNode().ledger());
       printCheckpoint(fed);
       if (keepRunning) {
+        printConsole(fed);
         waitForever(fed, ids.get(0));
       }
     }
@@ -243,6 +245,50 @@ final class DemoCommand implements Callable<Integer> {
   private static String abbreviate(String body) {
     String oneLine = body.replace('\n', ' ');
     return oneLine.length() > 150 ? oneLine.substring(0, 150) + "…" : oneLine;
+  }
+
+  /**
+   * The console's address and two demo accounts with random passwords, printed this once (only
+   * their Argon2id hashes are stored): a platform administrator and Tây Ninh's agency
+   * administrator. Each sets up its TOTP second factor at its first sign-in.
+   */
+  static void printConsole(Federation fed) {
+    org.openlgsp.console.Console console = fed.registryNode().console().orElseThrow();
+    System.out.println();
+    System.out.println("Web console: " + console.url() + " (docs/console.md)");
+    account(
+        console,
+        "admin",
+        org.openlgsp.console.ConsoleRole.PLATFORM_ADMIN,
+        java.util.Optional.empty());
+    account(
+        console,
+        "tayninh-admin",
+        org.openlgsp.console.ConsoleRole.AGENCY_ADMIN,
+        java.util.Optional.of(Federation.PORTAL.memberId()));
+    System.out.println(
+        "  (passwords shown once; the first sign-in sets up the TOTP second factor)");
+  }
+
+  private static void account(
+      org.openlgsp.console.Console console,
+      String username,
+      org.openlgsp.console.ConsoleRole role,
+      java.util.Optional<org.openlgsp.core.ClientId> agency) {
+    if (console.accounts().find(username).isPresent()) {
+      System.out.println(
+          "  " + username + " (" + role.id() + "): exists; its password was printed when created");
+      return;
+    }
+    String password = console.accounts().create(username, role, agency);
+    System.out.println(
+        "  "
+            + username
+            + " ("
+            + role.id()
+            + agency.map(a -> ", " + a.encoded()).orElse("")
+            + "): password "
+            + password);
   }
 
   private static void waitForever(Federation fed, String id) throws InterruptedException {

@@ -40,6 +40,7 @@ class ArchitectureTest {
     "statistics",
     "alerts",
     "documents",
+    "console",
     "node",
     "cli"
   };
@@ -84,7 +85,16 @@ class ArchitectureTest {
               "auditor API wire record: what LedgerSource returns to the cli, which prints it"),
           Map.entry(
               "org.openlgsp.ledger.SegmentView",
-              "auditor API wire record: part of the export the cli writes"));
+              "auditor API wire record: part of the export the cli writes"),
+          Map.entry(
+              "org.openlgsp.console.Account",
+              "what Accounts.create and Accounts.find return; the console's templates read it"),
+          Map.entry(
+              "org.openlgsp.console.View",
+              "the model every console template is given (templates compile to their own package)"),
+          Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),
+          Map.entry("org.openlgsp.console.Pages", "holds console template models (see View)"),
+          Map.entry("org.openlgsp.console.Scope", "part of a console template model (see View)"));
 
   @BeforeAll
   static void load() {
@@ -109,12 +119,15 @@ class ArchitectureTest {
     "statistics, core storage edge gateway",
     "alerts, core storage edge gateway",
     "documents, core storage edge pki",
-    "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents",
-    "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents node",
+    "console, core storage edge registry",
+    "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+        + " console",
+    "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+        + " console node",
     "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
-        + " node",
-    "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents node"
-        + " cli testkit",
+        + " console node",
+    "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+        + " console node cli testkit",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -131,6 +144,7 @@ class ArchitectureTest {
             "statistics",
             "alerts",
             "documents",
+            "console",
             "node",
             "cli",
             "testkit",
@@ -217,6 +231,9 @@ class ArchitectureTest {
         .and()
         .haveNameNotMatching(
             String.join("|", PUBLIC_WITHOUT_USE_ELSEWHERE.keySet()).replace(".", "\\."))
+        // the console's templates, which JTE's build-time compiler generates as public classes
+        .and()
+        .resideOutsideOfPackage("org.openlgsp.console.templates")
         .should(beUsedByMainCodeOfAnotherModule())
         .because("a type only its own module uses is package-private")
         .check(classes);
@@ -290,7 +307,15 @@ class ArchitectureTest {
         .isTrue();
     for (String module :
         java.util.List.of(
-            "edge", "registry", "node", "cli", "testkit", "demo", "benchmarks", "testpeers")) {
+            "edge",
+            "registry",
+            "console",
+            "node",
+            "cli",
+            "testkit",
+            "demo",
+            "benchmarks",
+            "testpeers")) {
       org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.openlgsp." + module))
           .as(module)
           .isTrue();

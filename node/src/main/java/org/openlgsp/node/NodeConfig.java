@@ -374,6 +374,8 @@ public record NodeConfig(
    * The registry role.
    *
    * @param directoryValidity default: {@link RegistryOptions#defaults}
+   * @param console the web console (docs/console.md); absent: {@link
+   *     org.openlgsp.console.ConsoleOptions#defaults}, which serves none
    */
   public record RegistryRole(
       String host,
@@ -383,9 +385,11 @@ public record NodeConfig(
       Optional<Duration> directoryValidity,
       KeyFiles signing,
       Optional<CaSettings> ca,
-      Optional<RegistryWitness> witness) {
+      Optional<RegistryWitness> witness,
+      Optional<org.openlgsp.console.ConsoleOptions> console) {
     public RegistryRole {
       host = host == null ? "127.0.0.1" : host;
+      console = console == null ? Optional.empty() : console;
       Objects.requireNonNull(database, "database is required");
       Objects.requireNonNull(adminTokenSha256, "adminTokenSha256 is required");
       if (!adminTokenSha256.matches("[0-9a-f]{64}")) {
@@ -403,6 +407,11 @@ public record NodeConfig(
     public RegistryOptions options(String instance) {
       RegistryOptions defaults = RegistryOptions.defaults(instance);
       return new RegistryOptions(instance, directoryValidity.orElse(defaults.directoryValidity()));
+    }
+
+    /** The console's options of this role, the module's defaults where the file says nothing. */
+    public org.openlgsp.console.ConsoleOptions consoleOptions() {
+      return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
     }
   }
 

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openlgsp.console.Console;
+import org.openlgsp.console.ConsoleOptions;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteKey;
 import org.openlgsp.ledger.NoteVerifier;
@@ -25,6 +27,7 @@ public final class RegistryNode implements AutoCloseable {
   private final List<CaFolder.Opened> owned;
   private final Optional<Witness> witness;
   private final Credentials signing;
+  private final Optional<Console> console;
 
   private RegistryNode(
       Credentials signing,
@@ -32,7 +35,9 @@ public final class RegistryNode implements AutoCloseable {
       Registry registry,
       RegistryServer server,
       List<CaFolder.Opened> owned,
-      Optional<Witness> witness) {
+      Optional<Witness> witness,
+      Optional<Console> console) {
+    this.console = console;
     this.signing = signing;
     this.owned = owned;
     this.witness = witness;
@@ -102,7 +107,18 @@ public final class RegistryNode implements AutoCloseable {
           server.port(),
           witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
           db.describe());
-      return new RegistryNode(signing, db, registry, server, owned, witness);
+      Optional<Console> console = Optional.empty();
+      try {
+        ConsoleOptions consoleOptions = role.consoleOptions();
+        if (consoleOptions.enabled()) {
+          console = Optional.of(Console.start(registry, db, consoleOptions));
+          out.printf("registry %s: web console %s%n", instance, console.get().url());
+        }
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return new RegistryNode(signing, db, registry, server, owned, witness, console);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
       db.close();
@@ -172,8 +188,14 @@ public final class RegistryNode implements AutoCloseable {
     return server.port();
   }
 
+  /** The web console, when {@code registry.console.enabled}. */
+  public Optional<Console> console() {
+    return console;
+  }
+
   @Override
   public void close() {
+    console.ifPresent(Console::close);
     server.close();
     owned.forEach(CaFolder.Opened::close);
     database.close();

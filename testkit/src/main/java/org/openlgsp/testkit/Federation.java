@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.console.ConsoleOptions;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
@@ -116,7 +117,8 @@ public final class Federation implements AutoCloseable {
   }
 
   /** Where each listener binds. */
-  public record Ports(int registry, int backend, GatewayPorts consumer, GatewayPorts provider) {
+  public record Ports(
+      int registry, int backend, GatewayPorts consumer, GatewayPorts provider, int console) {
     public Ports {
       Objects.requireNonNull(consumer, "consumer");
       Objects.requireNonNull(provider, "provider");
@@ -128,12 +130,13 @@ public final class Federation implements AutoCloseable {
           7070,
           9090,
           new GatewayPorts(8080, 8443, 5500, free(), free()),
-          new GatewayPorts(-1, 8444, 5501, free(), free()));
+          new GatewayPorts(-1, 8444, 5501, free(), free()),
+          8480);
     }
 
     /** Free ports chosen now, for tests and benchmarks that must not collide. */
     public static Ports ephemeral() {
-      return new Ports(free(), free(), GatewayPorts.ephemeral(), GatewayPorts.ephemeral());
+      return new Ports(free(), free(), GatewayPorts.ephemeral(), GatewayPorts.ephemeral(), free());
     }
   }
 
@@ -450,7 +453,8 @@ public final class Federation implements AutoCloseable {
                 Optional.of(Duration.ofHours(1)),
                 keys("registry-signing"),
                 Optional.empty(),
-                Optional.of(new NodeConfig.RegistryWitness(null, logs))));
+                Optional.of(new NodeConfig.RegistryWitness(null, logs)),
+                Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console()))));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(

@@ -116,7 +116,8 @@ class RegistryWitnessTest {
             role.directoryValidity(),
             role.signing(),
             java.util.Optional.empty(),
-            role.witness());
+            role.witness(),
+            java.util.Optional.empty());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,

@@ -1,0 +1,105 @@
+package org.openlgsp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Digests;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+
+/** {@code registry.console}: the running registry node serves its web console as configured. */
+class ConsoleSettingsTest {
+  @TempDir Path dir;
+  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
+
+  private RegistryNode start(String consoleSection, ByteArrayOutputStream out) throws Exception {
+    GatewayNodeSettingsTest.write(
+        dir,
+        "registry-signing",
+        ca.issueCredentials(
+            CertificateProfile.DIRECTORY_SIGNING,
+            "OpenLGSP registry VN",
+            "Test",
+            List.of(),
+            Duration.ofHours(1)));
+    Path file = dir.resolve("registry.yaml");
+    Files.writeString(
+        file,
+        "instance: VN\n"
+            + "registry:\n"
+            + "  port: 0\n"
+            + "  database: jdbc:sqlite:data/registry.db\n"
+            + "  adminTokenSha256: "
+            + Digests.hex(Digests.sha256("admin".getBytes()))
+            + "\n"
+            + "  signing: {certificate: registry-signing.pem, key: registry-signing.key}\n"
+            + consoleSection);
+    return RegistryNode.start(
+        "VN",
+        NodeConfig.read(file).registry().orElseThrow(),
+        dir,
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void enabledTheConsoleServesOnItsPortWithItsSessionTimeoutAndLockout() throws Exception {
+    int port = freePort();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (RegistryNode registry =
+        start(
+            "  console: {enabled: true, port: "
+                + port
+                + ", lockoutAfter: 2, sessionTimeout: PT5M}\n",
+            out)) {
+      assertThat(registry.console()).isPresent();
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("web console http://127.0.0.1:" + port + "/");
+      HttpResponse<String> login =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(200);
+      assertThat(login.body()).contains("Đăng nhập");
+      // lockoutAfter: 2 — the second wrong password locks the account
+      var accounts = registry.console().orElseThrow().accounts();
+      String password =
+          accounts.create(
+              "admin", org.openlgsp.console.ConsoleRole.AUDITOR, java.util.Optional.empty());
+      accounts.checkPassword("admin", "wrong one");
+      assertThat(accounts.locked("admin")).isFalse();
+      accounts.checkPassword("admin", "wrong two");
+      assertThat(accounts.locked("admin")).isTrue();
+      assertThat(accounts.checkPassword("admin", password)).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutTheSectionThereIsNoConsole() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (RegistryNode registry = start("", out)) {
+      assertThat(registry.console()).isEmpty();
+      assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("web console");
+      assertThat(GatewayNodeSettingsTest.accepts("127.0.0.1", 8480)).isFalse();
+    }
+  }
+}
