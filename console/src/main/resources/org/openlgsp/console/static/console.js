@@ -10,7 +10,8 @@ document.addEventListener("DOMContentLoaded", function () {
         chart.setOption({
           animation: false,
           tooltip: {},
-          legend: {},
+          legend: { itemGap: 24, top: 0 },
+          grid: { top: 40 },
           xAxis: { type: "category", data: data.labels },
           yAxis: { type: "value", minInterval: 1 },
           series: data.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
