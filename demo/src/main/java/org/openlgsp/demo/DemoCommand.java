@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
       printLedger("Bộ Công an gateway ledger (provider side)", fed.providerNode().ledger());
       printCheckpoint(fed);
       if (keepRunning) {
-        printConsole(fed);
+        printConsole(fed, System.out);
         waitForever(fed, ids.get(0));
       }
     }
@@ -252,36 +252,38 @@ final class DemoCommand implements Callable<Integer> {
    * their Argon2id hashes are stored): a platform administrator and Tây Ninh's agency
    * administrator. Each sets up its TOTP second factor at its first sign-in.
    */
-  static void printConsole(Federation fed) {
+  static void printConsole(Federation fed, java.io.PrintStream out) {
     org.openlgsp.console.Console console = fed.registryNode().console().orElseThrow();
-    System.out.println();
-    System.out.println("Web console: " + console.url() + " (docs/console.md)");
+    out.println();
+    out.println("Web console: " + console.url() + " (docs/console.md)");
     account(
+        out,
         console,
         "admin",
         org.openlgsp.console.ConsoleRole.PLATFORM_ADMIN,
         java.util.Optional.empty());
     account(
+        out,
         console,
         "tayninh-admin",
         org.openlgsp.console.ConsoleRole.AGENCY_ADMIN,
         java.util.Optional.of(Federation.PORTAL.memberId()));
-    System.out.println(
-        "  (passwords shown once; the first sign-in sets up the TOTP second factor)");
+    out.println("  (passwords shown once; the first sign-in sets up the TOTP second factor)");
   }
 
   private static void account(
+      java.io.PrintStream out,
       org.openlgsp.console.Console console,
       String username,
       org.openlgsp.console.ConsoleRole role,
       java.util.Optional<org.openlgsp.core.ClientId> agency) {
     if (console.accounts().find(username).isPresent()) {
-      System.out.println(
+      out.println(
           "  " + username + " (" + role.id() + "): exists; its password was printed when created");
       return;
     }
     String password = console.accounts().create(username, role, agency);
-    System.out.println(
+    out.println(
         "  "
             + username
             + " ("

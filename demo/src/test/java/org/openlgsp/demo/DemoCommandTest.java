@@ -22,6 +22,40 @@ class DemoCommandTest {
     assertThat(r.out()).contains("Usage: lgsp").contains("demo");
   }
 
+  /**
+   * What {@code --keep-running} adds: the console's address and two accounts whose one-time
+   * passwords sign in (and a second run on the same folder does not print them again).
+   */
+  @Test
+  void keepRunningPrintsTheConsoleAndPasswordsThatSignInOnce() throws Exception {
+    try (org.openlgsp.testkit.Federation fed =
+        org.openlgsp.testkit.Federation.start(
+            dir, org.openlgsp.testkit.Federation.Options.exchange(1))) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream out =
+          new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+      DemoCommand.printConsole(fed, out);
+      DemoCommand.printConsole(fed, out);
+      String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      org.openlgsp.console.Console console = fed.registryNode().console().orElseThrow();
+      assertThat(printed).contains("Web console: " + console.url());
+      java.util.regex.Matcher admin =
+          java.util.regex.Pattern.compile("admin \\(platform-admin\\): password (\\S+)")
+              .matcher(printed);
+      java.util.regex.Matcher agency =
+          java.util.regex.Pattern.compile(
+                  "tayninh-admin \\(agency-admin, VN/GOV/000.00.00.H53\\): password (\\S+)")
+              .matcher(printed);
+      assertThat(admin.find()).as(printed).isTrue();
+      assertThat(agency.find()).as(printed).isTrue();
+      assertThat(console.accounts().checkPassword("admin", admin.group(1))).isPresent();
+      assertThat(console.accounts().checkPassword("tayninh-admin", agency.group(1)))
+          .hasValueSatisfying(a -> assertThat(a.agency()).isPresent());
+      assertThat(admin.find()).as("printed once").isFalse();
+      assertThat(printed).contains("admin (platform-admin): exists");
+    }
+  }
+
   @Test
   void demoRunsAllowedDeniedTamperedAndReplayedExchanges() {
     CommandRun r = CommandRun.run("demo", "--dir", dir.toString());
