@@ -10,15 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.Digests;
 import org.openlgsp.pki.CertificateAuthority;
-import org.openlgsp.pki.CertificateProfile;
 
 /** {@code registry.console}: the running registry node serves its web console as configured. */
 class ConsoleSettingsTest {
@@ -26,27 +22,7 @@ class ConsoleSettingsTest {
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
 
   private RegistryNode start(String consoleSection, ByteArrayOutputStream out) throws Exception {
-    GatewayNodeSettingsTest.write(
-        dir,
-        "registry-signing",
-        ca.issueCredentials(
-            CertificateProfile.DIRECTORY_SIGNING,
-            "OpenLGSP registry VN",
-            "Test",
-            List.of(),
-            Duration.ofHours(1)));
-    Path file = dir.resolve("registry.yaml");
-    Files.writeString(
-        file,
-        "instance: VN\n"
-            + "registry:\n"
-            + "  port: 0\n"
-            + "  database: jdbc:sqlite:data/registry.db\n"
-            + "  adminTokenSha256: "
-            + Digests.hex(Digests.sha256("admin".getBytes()))
-            + "\n"
-            + "  signing: {certificate: registry-signing.pem, key: registry-signing.key}\n"
-            + consoleSection);
+    Path file = ManagementListenerTest.registryConfig(dir, ca, consoleSection);
     return RegistryNode.start(
         "VN",
         NodeConfig.read(file).registry().orElseThrow(),

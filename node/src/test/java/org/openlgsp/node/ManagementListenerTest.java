@@ -168,6 +168,14 @@ class ManagementListenerTest {
   }
 
   private Path registryConfig(String extra) throws Exception {
+    return registryConfig(dir, ca, extra);
+  }
+
+  /**
+   * A registry-only node.yaml in {@code dir} with its signing key issued by {@code ca}; {@code
+   * extra} is appended (indented lines continue the registry section).
+   */
+  static Path registryConfig(Path dir, CertificateAuthority ca, String extra) throws Exception {
     GatewayNodeSettingsTest.write(
         dir,
         "registry-signing",
