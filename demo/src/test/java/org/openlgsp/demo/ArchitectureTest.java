@@ -87,9 +87,6 @@ class ArchitectureTest {
               "org.openlgsp.ledger.SegmentView",
               "auditor API wire record: part of the export the cli writes"),
           Map.entry(
-              "org.openlgsp.console.Account",
-              "what Accounts.create and Accounts.find return; the console's templates read it"),
-          Map.entry(
               "org.openlgsp.console.View",
               "the model every console template is given (templates compile to their own package)"),
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),

@@ -6,8 +6,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.openlgsp.console.Account;
+import org.openlgsp.console.Accounts;
 import org.openlgsp.console.Console;
 import org.openlgsp.console.ConsoleOptions;
+import org.openlgsp.console.ConsoleRole;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteKey;
 import org.openlgsp.ledger.NoteVerifier;
@@ -186,6 +189,52 @@ public final class RegistryNode implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /**
+   * Creates a console account in the registry's database of {@code role} (running or not) and
+   * returns its random password, shown this once; the creation is written to the registry's audit
+   * trail with {@code actor} and "from the command line".
+   */
+  public static String createConsoleAccount(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      String username,
+      ConsoleRole consoleRole,
+      Optional<org.openlgsp.core.ClientId> agency,
+      String actor) {
+    Credentials signing =
+        GatewayNode.credentials(
+            base, role.signing().certificate().orElseThrow(), role.signing().key().orElseThrow());
+    try (Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()))) {
+      Registry registry =
+          new Registry(db, role.options(instance), signing.signer(), Clock.systemUTC());
+      Accounts accounts = new Accounts(db, role.consoleOptions(), Clock.systemUTC());
+      String target = "console account " + username;
+      try {
+        String password = accounts.create(username, consoleRole, agency);
+        registry.audit(
+            actor,
+            "console.account.create",
+            target,
+            "ok",
+            "from the command line; after: role "
+                + consoleRole.id()
+                + agency.map(a -> ", agency " + a.encoded()).orElse(""));
+        return password;
+      } catch (RuntimeException e) {
+        registry.audit(actor, "console.account.create", target, "refused", "from the command line");
+        throw e;
+      }
+    }
+  }
+
+  /** The console accounts in the registry's database of {@code role}. */
+  public static List<Account> consoleAccounts(NodeConfig.RegistryRole role, Path base) {
+    try (Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()))) {
+      return new Accounts(db, role.consoleOptions(), Clock.systemUTC()).list();
+    }
   }
 
   /** The web console, when {@code registry.console.enabled}. */
