@@ -39,7 +39,9 @@ class ServeCheckTest {
       assertThat(registry.exit()).as(registry.err()).isZero();
       assertThat(registry.out())
           .contains("adminTokenSha256: \"(redacted)\"")
-          .contains("directoryValidity: \"PT1H\"");
+          .contains("directoryValidity: \"PT1H\"")
+          .contains("lockoutAfter: 5") // registry.console's defaults, filled in
+          .contains("sessionTimeout: \"PT30M\"");
     }
   }
 
