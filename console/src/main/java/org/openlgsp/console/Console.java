@@ -223,6 +223,8 @@ public final class Console implements AutoCloseable {
     r.add(roles(Route.get("/services"), ALL).audit(Audit.notAudited(read)).handle(this::services));
     r.add(roles(Route.get("/service"), ALL).audit(Audit.notAudited(read)).handle(this::service));
     r.add(roles(Route.get("/grants"), ALL).audit(Audit.notAudited(read)).handle(this::grants));
+    r.add(roles(Route.get("/nodes"), ALL).audit(Audit.notAudited(read)).handle(this::nodes));
+    r.add(roles(Route.get("/anchors"), ALL).audit(Audit.notAudited(read)).handle(this::anchors));
     r.add(
         roles(Route.post("/grants"), GRANT_WRITERS)
             .audited("console.grant.create")
@@ -591,6 +593,37 @@ public final class Console implements AutoCloseable {
         "services.jte",
         registry.services().stream().filter(s -> scope.sees(s.id().provider())).toList(),
         s -> s.id().encoded());
+  }
+
+  private void nodes(Call c) {
+    Scope scope = new Scope(account(c));
+    Instant soon = clock.instant().plus(Duration.ofDays(30));
+    List<Pages.NodeRow> rows = new ArrayList<>();
+    for (Directory.Node n : registry.nodes()) {
+      if (scope.sees(n.id().owner())) {
+        Optional<Instant> first =
+            n.tlsCertificates().stream()
+                .map(b -> Certificates.fromBase64(b).getNotAfter().toInstant())
+                .min(Comparator.naturalOrder());
+        rows.add(new Pages.NodeRow(n, first, first.filter(t -> t.isBefore(soon)).isPresent()));
+      }
+    }
+    list(c, "nodes.jte", rows, n -> n.node().id() + " " + n.node().address());
+  }
+
+  private void anchors(Call c) {
+    Instant soon = clock.instant().plus(Duration.ofDays(30));
+    List<Pages.CertificateRow> rows =
+        registry.trustAnchors().stream()
+            .map(
+                a ->
+                    new Pages.CertificateRow(
+                        a.getSubjectX500Principal().getName(),
+                        Certificates.fingerprint(a),
+                        a.getNotAfter().toInstant(),
+                        a.getNotAfter().toInstant().isBefore(soon)))
+            .toList();
+    list(c, "anchors.jte", rows, a -> a.subject() + " " + a.fingerprint());
   }
 
   /** A searchable, paged list page of {@code visible}, searched in the text {@code text} gives. */

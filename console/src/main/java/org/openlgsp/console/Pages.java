@@ -15,6 +15,13 @@ public final class Pages {
   /** A certificate or the directory, and when it expires; {@code soon} within 30 days. */
   public record Expiry(String kind, Object argument, String name, Instant until, boolean soon) {}
 
+  /** A node and the earliest expiry of its TLS certificates; {@code soon} within 30 days. */
+  public record NodeRow(Directory.Node node, Optional<Instant> firstExpiry, boolean soon) {}
+
+  /** A certificate as the trust anchors page lists it. */
+  public record CertificateRow(
+      String subject, String fingerprint, Instant notAfter, boolean soon) {}
+
   public record Dashboard(
       int agencies, int systems, int services, int grants, List<Expiry> expiries) {
     public Dashboard {

@@ -63,7 +63,9 @@ class ConsoleHttpTest {
             "GET /systems",
             "GET /services",
             "GET /service",
-            "GET /grants")) {
+            "GET /grants",
+            "GET /nodes",
+            "GET /anchors")) {
       DECLARED.put(page, all);
     }
     DECLARED.put("POST /grants", grants);
@@ -179,6 +181,9 @@ class ConsoleHttpTest {
         .contains(ConsoleFixture.PORTAL.encoded())
         .doesNotContain("CSDL quốc gia");
     assertThat(tn.get("/agencies").body()).contains("Tây Ninh").doesNotContain("Bộ Công an");
+    assertThat(tn.get("/nodes").body())
+        .contains("VN/GOV/000.00.00.H53/gw1")
+        .doesNotContain("VN/GOV/000.00.00.G01/gw1");
     // crafted URL and form posts on the other agency's service and grant
     assertThat(tn.get("/service?id=" + ConsoleFixture.CITIZENS.encoded()).statusCode())
         .isEqualTo(404);
@@ -346,5 +351,11 @@ class ConsoleHttpTest {
     assertThat(admin.get("/static/echarts.min.js").statusCode()).isEqualTo(200);
     assertThat(admin.get("/static/htmx.min.js").statusCode()).isEqualTo(200);
     assertThat(admin.get("/static/..%2Fpom.xml").statusCode()).isEqualTo(404);
+    assertThat(admin.get("/nodes").body())
+        .contains("https://127.0.0.1:5501")
+        .contains("https://127.0.0.1:5500");
+    assertThat(admin.get("/anchors?q=console").body())
+        .contains("Console test CA")
+        .contains(org.openlgsp.core.Certificates.fingerprint(ConsoleFixture.CA.certificate()));
   }
 }
