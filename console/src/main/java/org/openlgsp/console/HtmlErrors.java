@@ -23,10 +23,20 @@ final class HtmlErrors implements ErrorWriter {
 
   @Override
   public ErrorResponse render(LgspException failure) {
+    return render(failure, "", "");
+  }
+
+  /**
+   * A 401 on a sign-in step says the credentials were refused; on any other page, that signing in
+   * is needed (no session, or it ended).
+   */
+  @Override
+  public ErrorResponse render(LgspException failure, String path, String accept) {
     int status = failure.code().httpStatus();
     boolean signIn = status == 401;
-    String vi = signIn ? Messages.get("vi", "login.failed") : failure.code().title();
-    String en = signIn ? Messages.get("en", "login.failed") : failure.detail();
+    String key = path.startsWith("/login") ? "login.failed" : "login.required";
+    String vi = signIn ? Messages.get("vi", key) : failure.code().title();
+    String en = signIn ? Messages.get("en", key) : failure.detail();
     StringOutput out = new StringOutput();
     templates.render(
         "error.jte",

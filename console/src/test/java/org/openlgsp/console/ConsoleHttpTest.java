@@ -321,7 +321,9 @@ class ConsoleHttpTest {
                     .contains("HttpOnly")
                     .contains("SameSite=Strict"));
     // a half-signed-in session (password, no TOTP yet) opens no page
-    assertThat(c.get("/").statusCode()).isEqualTo(401);
+    HttpResponse<String> half = c.get("/");
+    assertThat(half.statusCode()).isEqualTo(401);
+    assertThat(half.body()).contains("Cần đăng nhập").contains("href=\"/login\"");
 
     ConsoleFixture.Client admin = f.signedIn(ConsoleRole.AUDITOR);
     assertThat(admin.get("/").statusCode()).isEqualTo(200);
