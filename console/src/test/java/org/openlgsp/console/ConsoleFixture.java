@@ -1,21 +1,9 @@
 package org.openlgsp.console;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.bouncycastle.util.encoders.Base32;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
@@ -106,13 +94,13 @@ final class ConsoleFixture implements AutoCloseable {
     };
   }
 
-  Client client() {
-    return new Client("http://127.0.0.1:" + console.port());
+  ConsoleClient client() {
+    return new ConsoleClient("http://127.0.0.1:" + console.port());
   }
 
   /** A client signed in as {@code role}'s account (setting up its TOTP on the first sign-in). */
-  Client signedIn(ConsoleRole role) throws Exception {
-    Client c = client();
+  ConsoleClient signedIn(ConsoleRole role) throws Exception {
+    ConsoleClient c = client();
     c.signIn(username(role), PASSWORD, console.accounts());
     return c;
   }
@@ -121,108 +109,5 @@ final class ConsoleFixture implements AutoCloseable {
   public void close() {
     console.close();
     db.close();
-  }
-
-  /** A browser-like client: cookies kept by name, redirects not followed. */
-  static final class Client {
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    private static final Pattern SECRET = Pattern.compile("id=\"secret\">([A-Z2-7]+)<");
-    final String base;
-    final Map<String, String> cookies = new HashMap<>();
-    private final HttpClient http =
-        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    String csrf = "";
-    private final Map<String, byte[]> secrets = new HashMap<>();
-
-    Client(String base) {
-      this.base = base;
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-      StringBuilder body = new StringBuilder();
-      form.forEach(
-          (k, v) ->
-              body.append(body.isEmpty() ? "" : "&")
-                  .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                  .append('=')
-                  .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-      return send(
-          HttpRequest.newBuilder(URI.create(base + path))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-    }
-
-    /** Posts {@code form} with this session's anti-forgery token. */
-    HttpResponse<String> postWithToken(String path, Map<String, String> form) throws Exception {
-      Map<String, String> f = new HashMap<>(form);
-      f.put("csrf", csrf);
-      return post(path, f);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-      if (!cookies.isEmpty()) {
-        b.header(
-            "Cookie",
-            String.join(
-                "; ",
-                cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
-      }
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      for (String set : r.headers().allValues("Set-Cookie")) {
-        String pair = set.split(";", 2)[0];
-        String name = pair.substring(0, pair.indexOf('='));
-        String value = pair.substring(pair.indexOf('=') + 1);
-        if (value.isEmpty()) {
-          cookies.remove(name);
-        } else {
-          cookies.put(name, value);
-        }
-      }
-      Matcher m = CSRF.matcher(r.body());
-      if (m.find()) {
-        csrf = m.group(1);
-      }
-      return r;
-    }
-
-    /** Password, then the TOTP set-up or code; returns the last answer (303 to / when done). */
-    HttpResponse<String> signIn(String username, String password, Accounts accounts)
-        throws Exception {
-      get("/login");
-      HttpResponse<String> r =
-          post("/login", Map.of("csrf", csrf, "username", username, "password", password));
-      if (r.statusCode() != 303) {
-        return r;
-      }
-      String next = r.headers().firstValue("Location").orElseThrow();
-      HttpResponse<String> form = get(next);
-      byte[] secret;
-      if (next.equals("/login/enrol")) {
-        Matcher m = SECRET.matcher(form.body());
-        if (!m.find()) {
-          throw new AssertionError("no secret on the set-up page: " + form.body());
-        }
-        secret = Base32.decode(pad(m.group(1)));
-        secrets.put(username, secret);
-      } else {
-        secret = secrets.get(username);
-      }
-      HttpResponse<String> done =
-          post(next, Map.of("csrf", csrf, "code", accounts.currentCode(secret, Instant.now())));
-      get("/"); // the signed-in session's token
-      return done;
-    }
-
-    byte[] secret(String username) {
-      return secrets.get(username);
-    }
-
-    private static String pad(String base32) {
-      return base32 + "=".repeat((8 - base32.length() % 8) % 8);
-    }
   }
 }

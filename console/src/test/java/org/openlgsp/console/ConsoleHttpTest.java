@@ -104,11 +104,11 @@ class ConsoleHttpTest {
   @Test
   void everyRouteAnswersAnonymousAndEachRoleAsDeclared() throws Exception {
     start();
-    Map<ConsoleRole, ConsoleFixture.Client> clients = new EnumMap<>(ConsoleRole.class);
+    Map<ConsoleRole, ConsoleClient> clients = new EnumMap<>(ConsoleRole.class);
     for (ConsoleRole role : ConsoleRole.values()) {
       clients.put(role, f.signedIn(role));
     }
-    ConsoleFixture.Client anonymous = f.client();
+    ConsoleClient anonymous = f.client();
     List<Route> routes = new java.util.ArrayList<>(f.console.routes());
     // signing out last: it ends the sessions the other routes are called with
     routes.sort(java.util.Comparator.comparing(r -> r.path().equals("/logout")));
@@ -132,15 +132,14 @@ class ConsoleHttpTest {
     }
   }
 
-  private static HttpResponse<String> call(ConsoleFixture.Client c, Route r, String path)
-      throws Exception {
+  private static HttpResponse<String> call(ConsoleClient c, Route r, String path) throws Exception {
     return r.changesState() ? c.postWithToken(path, Map.of()) : c.get(path);
   }
 
   @Test
   void aStateChangeWithoutTheSessionsTokenIsRefusedAndChangesNothing() throws Exception {
     start();
-    ConsoleFixture.Client admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
+    ConsoleClient admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
     int before = f.registry.grants().size();
     Map<String, String> grant =
         Map.of(
@@ -172,7 +171,7 @@ class ConsoleHttpTest {
   @Test
   void anAgencyAdministratorNeitherSeesNorChangesAnotherAgencysObjects() throws Exception {
     start();
-    ConsoleFixture.Client tn = f.signedIn(ConsoleRole.AGENCY_ADMIN);
+    ConsoleClient tn = f.signedIn(ConsoleRole.AGENCY_ADMIN);
 
     assertThat(tn.get("/services").body())
         .contains(ConsoleFixture.PROCEDURES.encoded())
@@ -230,7 +229,7 @@ class ConsoleHttpTest {
   @Test
   void stateChangesAreAuditedWithActorSourceAndBeforeAfterAndExportedAsCsv() throws Exception {
     start();
-    ConsoleFixture.Client admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
+    ConsoleClient admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
     admin.postWithToken("/grants/" + f.mpsGrant + "/revoke", Map.of());
 
     Registry.AuditEntry revoke =
@@ -244,7 +243,7 @@ class ConsoleHttpTest {
     assertThat(f.registry.auditLog("console.login", 0, 10))
         .anySatisfy(e -> assertThat(e.detail()).contains("account admin"));
 
-    ConsoleFixture.Client auditor = f.signedIn(ConsoleRole.AUDITOR);
+    ConsoleClient auditor = f.signedIn(ConsoleRole.AUDITOR);
     assertThat(auditor.get("/audit?q=grant.revoke").body()).contains(f.mpsGrant);
     HttpResponse<String> csv = auditor.get("/audit.csv?q=grant.revoke");
     assertThat(csv.headers().firstValue("Content-Type"))
@@ -256,7 +255,7 @@ class ConsoleHttpTest {
   @Test
   void wrongPasswordsLockTheAccountEvenAgainstTheRightOne() throws Exception {
     start();
-    ConsoleFixture.Client c = f.client();
+    ConsoleClient c = f.client();
     for (int i = 0; i < 5; i++) {
       assertThat(c.signIn("officer", "wrong password " + i, f.console.accounts()).statusCode())
           .isEqualTo(401);
@@ -270,7 +269,7 @@ class ConsoleHttpTest {
   @Test
   void failedSignInsFromOneAddressAreThrottled() throws Exception {
     f = new ConsoleFixture(TestDatabases.sqlite(dir), 3);
-    ConsoleFixture.Client c = f.client();
+    ConsoleClient c = f.client();
     for (int i = 0; i < 3; i++) {
       assertThat(c.signIn("nobody", "wrong password", f.console.accounts()).statusCode())
           .isEqualTo(401);
@@ -284,7 +283,7 @@ class ConsoleHttpTest {
   @Test
   void pagesAreVietnameseByDefaultEnglishAfterTheSwitchAndCarryAStrictPolicy() throws Exception {
     start();
-    ConsoleFixture.Client admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
+    ConsoleClient admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
     HttpResponse<String> vi = admin.get("/");
     assertThat(vi.body())
         .contains("<html lang=\"vi\">")
@@ -306,7 +305,7 @@ class ConsoleHttpTest {
   @Test
   void theSessionCookieIsSecureHttpOnlyAndStrictAndEndsAtSignOut() throws Exception {
     start();
-    ConsoleFixture.Client c = f.client();
+    ConsoleClient c = f.client();
     c.get("/login");
     HttpResponse<String> r =
         c.post(
@@ -325,7 +324,7 @@ class ConsoleHttpTest {
     assertThat(half.statusCode()).isEqualTo(401);
     assertThat(half.body()).contains("Cần đăng nhập").contains("href=\"/login\"");
 
-    ConsoleFixture.Client admin = f.signedIn(ConsoleRole.AUDITOR);
+    ConsoleClient admin = f.signedIn(ConsoleRole.AUDITOR);
     assertThat(admin.get("/").statusCode()).isEqualTo(200);
     String session = admin.cookies.get(Sessions.COOKIE);
     assertThat(admin.postWithToken("/logout", Map.of()).statusCode()).isEqualTo(303);
@@ -336,7 +335,7 @@ class ConsoleHttpTest {
   @Test
   void aSignInWithoutTheFormsPreSessionTokenIsRefused() throws Exception {
     start();
-    ConsoleFixture.Client c = f.client();
+    ConsoleClient c = f.client();
     HttpResponse<String> r =
         c.post("/login", Map.of("username", "admin", "password", ConsoleFixture.PASSWORD));
     assertThat(r.statusCode()).isEqualTo(403);
@@ -345,7 +344,7 @@ class ConsoleHttpTest {
   @Test
   void theServicePageRendersItsOpenApiDocumentAndTheChartHasData() throws Exception {
     start();
-    ConsoleFixture.Client admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
+    ConsoleClient admin = f.signedIn(ConsoleRole.PLATFORM_ADMIN);
     String page = admin.get("/service?id=" + ConsoleFixture.CITIZENS.encoded()).body();
     assertThat(page).contains("/citizens/{id}").contains("Công dân");
     String chart = admin.get("/dashboard/chart.json").body();

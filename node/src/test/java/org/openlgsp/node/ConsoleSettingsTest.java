@@ -69,6 +69,39 @@ class ConsoleSettingsTest {
     }
   }
 
+  /**
+   * sessionTimeout PT3S: a signed-in session still opens pages a second later, not after 3 s
+   * unused; pageSize 5: six agencies make two pages.
+   */
+  @Test
+  void sessionTimeoutEndsAnUnusedSessionAndPageSizeCutsLists() throws Exception {
+    int port = freePort();
+    try (RegistryNode registry =
+        start(
+            "  console: {enabled: true, port: " + port + ", sessionTimeout: PT3S, pageSize: 5}\n",
+            new ByteArrayOutputStream())) {
+      for (int i = 1; i <= 6; i++) {
+        registry
+            .registry()
+            .addMember(org.openlgsp.core.ClientId.parse("VN/GOV/000.00.00.A0" + i), "Sở số " + i);
+      }
+      var accounts = registry.console().orElseThrow().accounts();
+      String password =
+          accounts.create(
+              "admin", org.openlgsp.console.ConsoleRole.AUDITOR, java.util.Optional.empty());
+      org.openlgsp.console.ConsoleClient c =
+          new org.openlgsp.console.ConsoleClient("http://127.0.0.1:" + port);
+      assertThat(c.signIn("admin", password, accounts).statusCode()).isEqualTo(303);
+
+      assertThat(c.get("/agencies").body()).contains("Trang 1 trên 2 (6)");
+      assertThat(c.get("/agencies?page=2").body()).contains("Sở số 6").doesNotContain("Sở số 1<");
+      org.awaitility.Awaitility.await()
+          .pollDelay(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> c.get("/").statusCode() == 401);
+    }
+  }
+
   @Test
   void withoutTheSectionThereIsNoConsole() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
