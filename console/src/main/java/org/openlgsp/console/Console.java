@@ -809,6 +809,14 @@ public final class Console implements AutoCloseable {
     page(c, "audit.jte", Map.of("v", view(c), "p", new Paged<>(rows, page, pages, total, q)));
   }
 
+  /**
+   * A text cell a spreadsheet will not run as a formula: one starting with {@code = + - @}, tab or
+   * carriage return gets a leading apostrophe (OWASP's advice against CSV injection).
+   */
+  static String cell(String text) {
+    return !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+  }
+
   /** The audit log's entries matching the search, newest first, as CSV (at most 100,000 rows). */
   private void auditCsv(Call c) throws IOException {
     String q = query(c);
@@ -829,11 +837,11 @@ public final class Console implements AutoCloseable {
           List.of(
               Long.toString(e.id()),
               e.at().toString(),
-              e.actor(),
-              e.action(),
-              e.target(),
-              e.outcome(),
-              e.detail()));
+              cell(e.actor()),
+              cell(e.action()),
+              cell(e.target()),
+              cell(e.outcome()),
+              cell(e.detail())));
     }
     byte[] body = CSV.writer(schema).writeValueAsBytes(rows);
     c.response().header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");

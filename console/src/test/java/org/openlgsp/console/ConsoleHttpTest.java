@@ -250,6 +250,11 @@ class ConsoleHttpTest {
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
     assertThat(csv.body().lines().findFirst()).hasValue("id,at,actor,action,target,outcome,detail");
     assertThat(csv.body()).contains("console.grant.revoke").contains(f.mpsGrant);
+    // a value a spreadsheet would run as a formula is exported as text
+    f.registry.audit("=HYPERLINK(\"x\")", "test.action", "t", "ok", "@SUM(1)");
+    assertThat(auditor.get("/audit.csv?q=test.action").body())
+        .contains("'=HYPERLINK")
+        .contains("'@SUM(1)");
   }
 
   @Test
