@@ -3,6 +3,8 @@ package org.openlgsp.procedures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -71,7 +73,7 @@ final class ExchangeStep implements JavaDelegate {
     body.set(RESULTS, results(execution));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(IDEMPOTENCY_KEY, code + "/" + step);
-    headers.put("X-Road-Issue", execution.getVariable(Cases.PURPOSE) + " [" + code + "]");
+    headers.put("X-Road-Issue", issue(code, (String) execution.getVariable(Cases.PURPOSE)));
     headers.put("X-Road-UserId", (String) execution.getVariable(Cases.OFFICER));
     GatewayClient.Reply reply;
     try {
@@ -106,6 +108,14 @@ final class ExchangeStep implements JavaDelegate {
       throw new StepFailure(service + path + " refused the compensation with " + s, true);
     }
     refuse(execution, step, service + path + " refused with " + s);
+  }
+
+  /**
+   * The purpose as the gateway records it: the case code, a space, and the stated purpose
+   * percent-encoded in UTF-8 (HTTP header values are ASCII; Vietnamese purposes are not).
+   */
+  static String issue(String code, String purpose) {
+    return code + " " + URLEncoder.encode(purpose, StandardCharsets.UTF_8);
   }
 
   private static void refuse(DelegateExecution execution, String step, String why) {
