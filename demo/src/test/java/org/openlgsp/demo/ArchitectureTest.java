@@ -40,6 +40,7 @@ class ArchitectureTest {
     "statistics",
     "alerts",
     "documents",
+    "procedures",
     "node",
     "cli"
   };
@@ -109,12 +110,13 @@ class ArchitectureTest {
     "statistics, core storage edge gateway",
     "alerts, core storage edge gateway",
     "documents, core storage edge pki",
+    "procedures, core storage edge",
     "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents",
     "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents node",
     "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
         + " node",
     "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents node"
-        + " cli testkit",
+        + " cli testkit procedures",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -131,6 +133,7 @@ class ArchitectureTest {
             "statistics",
             "alerts",
             "documents",
+            "procedures",
             "node",
             "cli",
             "testkit",

@@ -522,11 +522,6 @@ public final class Procedures implements AutoCloseable {
     return http.map(ProceduresHttp::port);
   }
 
-  /** The working-day calendar the SLA clock counts in. */
-  public WorkingCalendar calendar() {
-    return calendar;
-  }
-
   @Override
   public void close() {
     http.ifPresent(ProceduresHttp::close);

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * @param zone where the days are counted
  * @param closeOfBusiness when a working day ends
  */
-public record WorkingCalendar(Set<LocalDate> holidays, ZoneId zone, LocalTime closeOfBusiness) {
+record WorkingCalendar(Set<LocalDate> holidays, ZoneId zone, LocalTime closeOfBusiness) {
   /** Vietnam's time zone (UTC+7, no daylight saving). */
   public static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
 
