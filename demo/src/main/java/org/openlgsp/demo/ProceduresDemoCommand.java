@@ -6,13 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.openlgsp.core.AgencyCode;
-import org.openlgsp.core.Json;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.Procedures;
 import org.openlgsp.procedures.ProceduresOptions;
@@ -85,7 +82,7 @@ final class ProceduresDemoCommand implements Callable<Integer> {
               + Procedures.BIRTH_GROUP
               + " deployed");
       AgencyBackends a = f.agencies();
-      JsonNode hoSo = dossier(f.citizenIds().get(0));
+      JsonNode hoSo = AgencyBackends.birthDossier(f.citizenIds().get(0), 3);
 
       out.println("\n== 1. A birth filed once; the three agencies act");
       CaseView c1 = file(p, hoSo, out);
@@ -150,22 +147,5 @@ final class ProceduresDemoCommand implements Callable<Integer> {
       }
       Thread.sleep(200); // a person watching the status page, not a synchronisation
     }
-  }
-
-  private static JsonNode dossier(String motherId) {
-    return Json.mapper()
-        .valueToTree(
-            Map.of(
-                "treEm",
-                Map.of(
-                    "hoTen", "Nguyễn Minh An",
-                    "ngaySinh",
-                        LocalDate.now().minusDays(3).format(DateTimeFormatter.BASIC_ISO_DATE),
-                    "gioiTinh", "1",
-                    "noiSinh", "Bệnh viện Đa khoa tỉnh Tây Ninh"),
-                "me",
-                Map.of("hoTen", "Trần Thị Lan", "soDinhDanh", motherId),
-                "noiCuTru",
-                Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
   }
 }

@@ -118,7 +118,7 @@ public final class Procedures implements AutoCloseable {
       c.setAsyncExecutorResetExpiredJobsInterval(Math.max(poll, 1000));
       // a job's lock outlives the longest call, so no other executor takes it meanwhile
       c.setAsyncExecutorAsyncJobLockTimeInMillis(
-          (int) Math.max(options.stepTimeout().toMillis() * 4, 60_000));
+          (int) (options.stepTimeout().toMillis() * 2 + 5_000));
       GatewayClient gateway = new GatewayClient(options.gateway(), clock);
       Map<Object, Object> beans = new HashMap<>();
       beans.put(
@@ -236,6 +236,25 @@ public final class Procedures implements AutoCloseable {
             .map(f -> f.getStringValue())
             .findFirst()
             .orElse(null);
+    String timeout =
+        t.getFieldExtensions().stream()
+            .filter(f -> f.getFieldName().equals("timeout"))
+            .map(f -> f.getStringValue())
+            .findFirst()
+            .orElse("");
+    if (!timeout.isEmpty()) {
+      java.time.Duration d;
+      try {
+        d = java.time.Duration.parse(timeout);
+      } catch (java.time.format.DateTimeParseException e) {
+        d = java.time.Duration.ZERO;
+      }
+      if (d.isZero() || d.isNegative() || d.compareTo(options.stepTimeout()) > 0) {
+        throw new LgspException(
+            ErrorCode.PROCEDURE_INVALID,
+            where + ": timeout must be an ISO-8601 duration up to " + options.stepTimeout());
+      }
+    }
     if (service == null || !options.services().containsKey(service)) {
       throw new LgspException(
           ErrorCode.PROCEDURE_INVALID,
@@ -362,12 +381,7 @@ public final class Procedures implements AutoCloseable {
     CaseView.Status status;
     CaseView.Sla sla;
     if (pi.getEndTime() == null) {
-      List<Job> dead =
-          engine
-              .getManagementService()
-              .createDeadLetterJobQuery()
-              .processInstanceId(pi.getId())
-              .list();
+      List<Job> dead = deadLetterJobs(pi.getId());
       if (dead.isEmpty()) {
         status = CaseView.Status.IN_PROGRESS;
       } else {
@@ -504,17 +518,20 @@ public final class Procedures implements AutoCloseable {
     if (pi == null) {
       throw new LgspException(ErrorCode.CASE_UNKNOWN, "no case " + code);
     }
-    List<Job> dead =
-        engine
-            .getManagementService()
-            .createDeadLetterJobQuery()
-            .processInstanceId(pi.getId())
-            .list();
+    List<Job> dead = deadLetterJobs(pi.getId());
     if (dead.isEmpty()) {
       throw new LgspException(
           ErrorCode.CASE_STATE_CONFLICT, "case " + code + " has no step waiting for an operator");
     }
     return dead;
+  }
+
+  private List<Job> deadLetterJobs(String processInstanceId) {
+    return engine
+        .getManagementService()
+        .createDeadLetterJobQuery()
+        .processInstanceId(processInstanceId)
+        .list();
   }
 
   /** The case API's port, when it listens. */

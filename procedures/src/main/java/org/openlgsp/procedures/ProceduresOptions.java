@@ -22,7 +22,9 @@ import org.openlgsp.edge.AdminApi;
  *     same across federations; each maps names onto its own directory)
  * @param holidays public holidays (besides weekends) for the SLA clock
  * @param retries how a failing step is tried again before it waits for an operator
- * @param stepTimeout how long one call of a step may take unless its BPMN says otherwise
+ * @param stepTimeout how long one call of a step may take at most (a step's BPMN may ask for less);
+ *     a step's job stays locked to its engine for twice this plus 5 s, after which another engine
+ *     (or the same one restarted after a crash) takes it again
  * @param jobPoll how often the engine looks for due jobs (retries, timers)
  * @param slaWarningWorkingDays a case is at risk when this many working days or fewer are left
  * @param api the case API's listener, off when empty
@@ -78,6 +80,20 @@ public record ProceduresOptions(
         holidays,
         r,
         stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api);
+  }
+
+  public ProceduresOptions withStepTimeout(Duration timeout) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        timeout,
         jobPoll,
         slaWarningWorkingDays,
         api);

@@ -80,6 +80,30 @@ public final class AgencyBackends implements AutoCloseable {
     return b;
   }
 
+  /**
+   * A dossier (hồ sơ) of procedure group 1 as the sample agencies read it: a boy born {@code
+   * daysAgo} days ago at the provincial hospital, his mother (personal ID {@code motherId}), and
+   * the family's address in Tây Ninh.
+   */
+  public static JsonNode birthDossier(String motherId, int daysAgo) {
+    return Json.mapper()
+        .valueToTree(
+            Map.of(
+                "treEm",
+                Map.of(
+                    "hoTen", "Nguyễn Minh An",
+                    "ngaySinh",
+                        LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"))
+                            .minusDays(daysAgo)
+                            .format(YMD),
+                    "gioiTinh", "1",
+                    "noiSinh", "Bệnh viện Đa khoa tỉnh Tây Ninh"),
+                "me",
+                Map.of("hoTen", "Trần Thị Lan", "soDinhDanh", motherId),
+                "noiCuTru",
+                Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
+  }
+
   /** The agency's API base, e.g. {@code http://127.0.0.1:20001/api/hotich}. */
   public String url(Agency a) {
     return "http://127.0.0.1:" + backends.get(a).server.port() + a.base();
@@ -117,6 +141,11 @@ public final class AgencyBackends implements AutoCloseable {
     backends.get(a).refuse = on;
   }
 
+  /** From now on, the agency takes {@code delay} before it acts on a new key (a slow agency). */
+  public void delayActions(Agency a, java.time.Duration delay) {
+    backends.get(a).delay = delay;
+  }
+
   /** From now on, requests are answered 200 with a body that is no JSON. */
   public void answerGarbage(Agency a, boolean on) {
     backends.get(a).garbage = on;
@@ -140,6 +169,7 @@ public final class AgencyBackends implements AutoCloseable {
     private final List<Seen> seen = new ArrayList<>();
     private volatile boolean refuse;
     private volatile boolean garbage;
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
 
     Backend(Agency agency, String host) {
       this.agency = agency;
@@ -189,6 +219,14 @@ public final class AgencyBackends implements AutoCloseable {
         replays.incrementAndGet();
         send(res, kept);
         return;
+      }
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay); // the slow agency a crash test needs, zero otherwise
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
       // one answer per key even when two tries of a step arrive at once
       Answer answer =

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.AgencyCode;
-import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.Procedures;
@@ -85,28 +81,12 @@ class ProceduresThroughGatewaysTest {
     }
   }
 
-  static JsonNode birth(String motherId) {
-    String born = LocalDate.now().minusDays(10).format(DateTimeFormatter.BASIC_ISO_DATE);
-    return Json.mapper()
-        .valueToTree(
-            Map.of(
-                "treEm",
-                    Map.of(
-                        "hoTen", "Nguyễn Minh An",
-                        "ngaySinh", born,
-                        "gioiTinh", "1",
-                        "noiSinh", "Bệnh viện Đa khoa tỉnh Tây Ninh"),
-                "me", Map.of("hoTen", "Trần Thị Lan", "soDinhDanh", motherId),
-                "noiCuTru",
-                    Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
-  }
-
   private static CaseView file() {
     return procedures.file(
         Procedures.BIRTH_GROUP,
         "Liên thông khai sinh - thường trú - BHYT trẻ em",
         "VN072090000001",
-        birth(federation.citizenIds().get(0)));
+        AgencyBackends.birthDossier(federation.citizenIds().get(0), 10));
   }
 
   private static CaseView awaitStatus(String code, CaseView.Status status) {
