@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,32 @@ class ProceduresEngineTest {
           "cuTru", ServiceId.parse("VN/GOV/000.00.00.G01/CSDLCUTRU/cutru"),
           "bhxh", ServiceId.parse("VN/GOV/000.00.00.G16/BHXH/bhxh"));
   static Procedures procedures;
+  static final MovableClock CLOCK = new MovableClock();
+
+  /** The SLA view's clock (the engine's own jobs run on real time). */
+  static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void set(Instant at) {
+      now = at;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
   final HttpClient http = HttpClient.newHttpClient();
 
   static ProceduresOptions options(String database) {
@@ -62,7 +89,7 @@ class ProceduresEngineTest {
                 .withApi(
                     new ProceduresOptions.Api(
                         "127.0.0.1", 0, BearerTokens.hash(READER), BearerTokens.hash(OPERATOR))),
-            Clock.systemUTC());
+            CLOCK);
   }
 
   @AfterAll
@@ -245,5 +272,25 @@ class ProceduresEngineTest {
             e -> assertThat(((LgspException) e).code()).isEqualTo(ErrorCode.CASE_STATE_CONFLICT));
     assertThatThrownBy(() -> procedures.retry("not-a-code"))
         .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(ErrorCode.CASE_UNKNOWN));
+  }
+
+  @Test
+  void aRunningCaseIsOnTimeThenAtRiskOnItsLastWorkingDayThenOverdue() {
+    CLOCK.set(Instant.now());
+    CaseView filed =
+        procedures.file(Procedures.BIRTH_GROUP, "mục đích", "VN072090000001", dossier());
+    try {
+      // three working days from today, at 17:00 in Vietnam
+      assertThat(filed.due())
+          .isEqualTo(WorkingCalendar.vietnam(java.util.Set.of()).due(CLOCK.instant(), 3));
+      assertThat(filed.sla()).isEqualTo(CaseView.Sla.ON_TIME);
+      CLOCK.set(filed.due().minus(Duration.ofHours(2)));
+      assertThat(procedures.find(filed.code()).orElseThrow().sla()).isEqualTo(CaseView.Sla.AT_RISK);
+      assertThat(procedures.atRisk()).extracting(CaseView::code).contains(filed.code());
+      CLOCK.set(filed.due().plus(Duration.ofMinutes(1)));
+      assertThat(procedures.find(filed.code()).orElseThrow().sla()).isEqualTo(CaseView.Sla.OVERDUE);
+    } finally {
+      CLOCK.set(Instant.now());
+    }
   }
 }
