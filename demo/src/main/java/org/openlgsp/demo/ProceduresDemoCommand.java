@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.openlgsp.core.AgencyCode;
@@ -66,10 +65,7 @@ final class ProceduresDemoCommand implements Callable<Integer> {
                             "lienthong",
                             f.procedureEngineSecret()),
                         AgencyCode.parse("000.00.00.H53"),
-                        Map.of(
-                            "hoTich", Federation.CIVIL_STATUS,
-                            "cuTru", Federation.RESIDENCE,
-                            "bhxh", Federation.HEALTH_INSURANCE))
+                        Federation.PROCEDURE_SERVICES)
                     .withRetries(
                         new ProceduresOptions.Retries(
                             4, Duration.ofMillis(200), Duration.ofSeconds(2)))

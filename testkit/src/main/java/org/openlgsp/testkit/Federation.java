@@ -96,6 +96,10 @@ public final class Federation implements AutoCloseable {
   public static final ServiceId HEALTH_INSURANCE =
       new ServiceId(ClientId.subsystem(INSTANCE, "GOV", "000.00.00.G16", "BHXH"), "bhxh");
 
+  /** The service each name of the reference procedure's steps stands for in this federation. */
+  public static final Map<String, ServiceId> PROCEDURE_SERVICES =
+      Map.of("hoTich", CIVIL_STATUS, "cuTru", RESIDENCE, "bhxh", HEALTH_INSURANCE);
+
   public static final AgencyCode PROVINCE = AgencyCode.parse("000.00.00.H41");
   public static final AgencyCode DEPARTMENT = AgencyCode.parse("000.00.15.H41");
   public static final AgencyCode GOVERNMENT_OFFICE = AgencyCode.parse("000.00.00.G22");

@@ -2,7 +2,6 @@ package org.openlgsp.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.Procedures;
@@ -22,10 +21,7 @@ public final class ProcedureEngineMain {
             new ProceduresOptions.GatewayLink(
                 gatewayUrl, Federation.PROCEDURE_ENGINE, "lienthong", secret),
             AgencyCode.parse("000.00.00.H53"),
-            Map.of(
-                "hoTich", Federation.CIVIL_STATUS,
-                "cuTru", Federation.RESIDENCE,
-                "bhxh", Federation.HEALTH_INSURANCE))
+            Federation.PROCEDURE_SERVICES)
         .withRetries(
             new ProceduresOptions.Retries(5, Duration.ofMillis(100), Duration.ofSeconds(1)))
         .withJobPoll(Duration.ofMillis(200))

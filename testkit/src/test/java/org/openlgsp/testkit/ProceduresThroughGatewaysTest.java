@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,10 +52,7 @@ class ProceduresThroughGatewaysTest {
                 "lienthong",
                 federation.procedureEngineSecret()),
             AgencyCode.parse("000.00.00.H53"),
-            Map.of(
-                "hoTich", Federation.CIVIL_STATUS,
-                "cuTru", Federation.RESIDENCE,
-                "bhxh", Federation.HEALTH_INSURANCE))
+            Federation.PROCEDURE_SERVICES)
         .withRetries(
             new ProceduresOptions.Retries(3, Duration.ofMillis(50), Duration.ofMillis(400)))
         .withJobPoll(Duration.ofMillis(100));
