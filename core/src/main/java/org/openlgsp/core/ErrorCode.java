@@ -152,6 +152,17 @@ public enum ErrorCode {
   QUERY_PAGE_INVALID(
       "query.page_invalid", 400, "Client.BadRequest", "Page size or cursor out of range"),
   QUERY_FILTER_INVALID("query.filter_invalid", 400, "Client.BadRequest", "Unknown query filter"),
+  PROCEDURE_INVALID(
+      "procedure.invalid", 400, "Client.BadRequest", "Procedure definition is not valid BPMN"),
+  PROCEDURE_UNKNOWN("procedure.unknown", 404, "Client.BadRequest", "Unknown procedure"),
+  CASE_UNKNOWN("procedure.case_unknown", 404, "Client.BadRequest", "Unknown case"),
+  CASE_STATE_CONFLICT(
+      "procedure.case_state", 409, "Client.BadRequest", "Case is not in a state that allows this"),
+  PROCEDURES_UNAVAILABLE(
+      "procedure.database_unsupported",
+      500,
+      "Server.InternalError",
+      "Procedures need a PostgreSQL database"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

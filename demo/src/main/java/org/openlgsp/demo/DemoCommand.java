@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = {EdocDemoCommand.class, BackendCommand.class},
+    subcommands = {EdocDemoCommand.class, BackendCommand.class, ProceduresDemoCommand.class},
     description = {
       "Start a registry, two gateways (Tây Ninh's provincial LGSP and the Ministry of Public"
           + " Security) and a sample population database on 127.0.0.1 with embedded SQLite storage,"

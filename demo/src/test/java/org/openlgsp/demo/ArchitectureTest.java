@@ -41,6 +41,7 @@ class ArchitectureTest {
     "alerts",
     "documents",
     "console",
+    "procedures",
     "node",
     "cli"
   };
@@ -116,6 +117,7 @@ class ArchitectureTest {
     "statistics, core storage edge gateway",
     "alerts, core storage edge gateway",
     "documents, core storage edge pki",
+    "procedures, core storage edge",
     "console, core storage edge registry",
     "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console",
@@ -124,7 +126,7 @@ class ArchitectureTest {
     "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console node",
     "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
-        + " console node cli testkit",
+        + " console node cli testkit procedures",
     "testpeers, ''",
   })
   void modulesDependOnlyOnModulesBelowThem(String module, String allowed) {
@@ -142,6 +144,7 @@ class ArchitectureTest {
             "alerts",
             "documents",
             "console",
+            "procedures",
             "node",
             "cli",
             "testkit",

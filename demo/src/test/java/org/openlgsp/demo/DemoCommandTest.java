@@ -9,13 +9,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openlgsp.cli.CommandRun;
 import org.openlgsp.node.NodeConfig;
+import org.openlgsp.storage.TestDatabases;
 
 /** {@code lgsp demo} and {@code lgsp demo edoc}, found by the command line through its SPI. */
 class DemoCommandTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"--help", "demo --help", "demo edoc --help"})
+  @ValueSource(strings = {"--help", "demo --help", "demo edoc --help", "demo procedures --help"})
   void theDemoCommandsArePluggedIn(String args) {
     CommandRun r = CommandRun.run(args.split(" "));
     assertThat(r.exit()).isZero();
@@ -86,6 +87,26 @@ class DemoCommandTest {
                 .orElseThrow()
                 .revocation())
         .isPresent();
+  }
+
+  @Test
+  void demoProceduresCompletesRetriesAndCompensatesTheBirthGroup() {
+    String url = TestDatabases.postgresUrl();
+    TestDatabases.postgresSchema(); // skips (one line) when PostgreSQL does not answer
+    CommandRun r = CommandRun.run("demo", "procedures", "--dir", dir.toString(), "--database", url);
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("Đăng ký khai sinh (Bộ Tư pháp)")
+        .contains("Cấp thẻ BHYT cho trẻ em dưới 6 tuổi (BHXH Việt Nam)")
+        .contains("status COMPLETED, SLA MET")
+        .contains(
+            "[agencies]  civil status [dangKyKhaiSinh], residence [dangKyThuongTru],"
+                + " social insurance [capTheBhytTreEm] (each once)")
+        .containsPattern("social insurance asked 3 times with key \\S+/capTheBhyt, acted 1 time")
+        .contains("Xoá đăng ký thường trú (hoàn tác)")
+        .contains("status COMPENSATED")
+        .contains("residence did [dangKyThuongTru, xoaDangKyThuongTru]");
   }
 
   @Test

@@ -79,6 +79,28 @@ public final class Federation implements AutoCloseable {
   public static final NodeId TN_NODE = new NodeId(TAY_NINH, "gw1");
   public static final NodeId MPS_NODE = new NodeId(MPS, "gw1");
 
+  /**
+   * Procedure group 1 (Decree 63/2024): the procedure engine of Tây Ninh's LGSP calls the civil
+   * status service of the Ministry of Justice, the residence service of the Ministry of Public
+   * Security and the health-insurance service of Vietnam Social Security. The member codes of
+   * Justice and Social Security are samples, not the official list.
+   */
+  public static final ClientId JUSTICE = ClientId.member(INSTANCE, "GOV", "000.00.00.G12");
+
+  public static final ClientId SOCIAL_SECURITY = ClientId.member(INSTANCE, "GOV", "000.00.00.G16");
+  public static final ClientId PROCEDURE_ENGINE =
+      ClientId.subsystem(INSTANCE, "GOV", "000.00.00.H53", "LIENTHONG");
+  public static final ServiceId CIVIL_STATUS =
+      new ServiceId(ClientId.subsystem(INSTANCE, "GOV", "000.00.00.G12", "HOTICH"), "hotich");
+  public static final ServiceId RESIDENCE =
+      new ServiceId(ClientId.subsystem(INSTANCE, "GOV", "000.00.00.G01", "CSDLCUTRU"), "cutru");
+  public static final ServiceId HEALTH_INSURANCE =
+      new ServiceId(ClientId.subsystem(INSTANCE, "GOV", "000.00.00.G16", "BHXH"), "bhxh");
+
+  /** The service each name of the reference procedure's steps stands for in this federation. */
+  public static final Map<String, ServiceId> PROCEDURE_SERVICES =
+      Map.of("hoTich", CIVIL_STATUS, "cuTru", RESIDENCE, "bhxh", HEALTH_INSURANCE);
+
   public static final AgencyCode PROVINCE = AgencyCode.parse("000.00.00.H41");
   public static final AgencyCode DEPARTMENT = AgencyCode.parse("000.00.15.H41");
   public static final AgencyCode GOVERNMENT_OFFICE = AgencyCode.parse("000.00.00.G22");
@@ -106,7 +128,13 @@ public final class Federation implements AutoCloseable {
     /** Tây Ninh's portal (consumer side) reads the sample population database (provider side). */
     EXCHANGE,
     /** Nghệ An's document axis (consumer side) and the Government Office's (provider side). */
-    DOCUMENTS
+    DOCUMENTS,
+    /**
+     * {@link #EXCHANGE}, and Tây Ninh's procedure engine (system {@code LIENTHONG}) calling the
+     * sample civil status, residence and social insurance services ({@link AgencyBackends}), hosted
+     * with the population database on the provider gateway.
+     */
+    PROCEDURES
   }
 
   /** Where one gateway's listeners, and the document axis behind it, bind. */
@@ -174,6 +202,12 @@ public final class Federation implements AutoCloseable {
     public static Options exchange(int citizens) {
       return new Options(
           Scenario.EXCHANGE, Ports.ephemeral(), citizens, true, true, true, List.of(), silent());
+    }
+
+    /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
+    public static Options procedures(int citizens) {
+      return new Options(
+          Scenario.PROCEDURES, Ports.ephemeral(), citizens, true, true, true, List.of(), silent());
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
@@ -275,6 +309,8 @@ public final class Federation implements AutoCloseable {
   private final String provinceToken = secret();
   private final String departmentToken = secret();
   private final String vpcpToken = secret();
+  private final String engineSecret = secret();
+  private AgencyBackends agencies;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final WebClient http = WebClient.builder().followRedirects(false).build();
   private final BuiltInCa ca;
@@ -294,7 +330,7 @@ public final class Federation implements AutoCloseable {
     this.ports = options.ports();
     this.ca = ca;
     this.population = new PopulationService(options.citizens(), PopulationService.SEED);
-    boolean exchange = options.scenario() == Scenario.EXCHANGE;
+    boolean exchange = options.scenario() != Scenario.DOCUMENTS;
     this.consumerSide =
         exchange
             ? new Side("tn", TAY_NINH, "UBND tỉnh Tây Ninh", TN_NODE, "tay-ninh-gateway")
@@ -334,7 +370,11 @@ public final class Federation implements AutoCloseable {
   }
 
   private boolean exchange() {
-    return options.scenario() == Scenario.EXCHANGE;
+    return options.scenario() != Scenario.DOCUMENTS;
+  }
+
+  private boolean procedures() {
+    return options.scenario() == Scenario.PROCEDURES;
   }
 
   private void boot() throws IOException {
@@ -375,6 +415,16 @@ public final class Federation implements AutoCloseable {
       out.printf(
           "[backend]   sample population database (%d generated citizens) on http://127.0.0.1:%d/api%n",
           population.ids().size(), backend.port());
+      if (procedures()) {
+        agencies = AgencyBackends.start("127.0.0.1");
+        running.add(agencies);
+        writeSecret("lienthong.secret", engineSecret);
+        out.printf(
+            "[backend]   sample agencies: civil status %s, residence %s, social insurance %s%n",
+            agencies.url(AgencyBackends.Agency.CIVIL_STATUS),
+            agencies.url(AgencyBackends.Agency.RESIDENCE),
+            agencies.url(AgencyBackends.Agency.SOCIAL_INSURANCE));
+      }
     } else {
       provinceKey = documentKey("province-document", PROVINCE, "UBND tỉnh Nghệ An");
       departmentKey = documentKey("department-document", DEPARTMENT, "Sở Nội vụ tỉnh Nghệ An");
@@ -483,6 +533,11 @@ public final class Federation implements AutoCloseable {
     for (Side side : List.of(consumerSide, providerSide)) {
       admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
     }
+    if (procedures()) {
+      admin.addMember(new AdminRequests.Member(JUSTICE.toString(), "Bộ Tư pháp"));
+      admin.addMember(
+          new AdminRequests.Member(SOCIAL_SECURITY.toString(), "Bảo hiểm xã hội Việt Nam"));
+    }
     admin.addNode(
         new AdminRequests.Node(
             consumerSide.node().toString(), "https://127.0.0.1:" + ports.consumer().peer()));
@@ -500,6 +555,12 @@ public final class Federation implements AutoCloseable {
     writeCredentials(consumerSide.prefix() + "-signing", consumerSigning);
     writeCredentials(providerSide.prefix() + "-tls", providerTls);
     writeCredentials(providerSide.prefix() + "-signing", providerSigning);
+    if (procedures()) {
+      // hosted on the provider gateway: it signs for these members too
+      writeCredentials("justice-signing", enrol(admin, "member-signing", JUSTICE, providerSide));
+      writeCredentials(
+          "vss-signing", enrol(admin, "member-signing", SOCIAL_SECURITY, providerSide));
+    }
     if (exchange()) {
       registerPopulationService(admin);
     } else {
@@ -533,6 +594,50 @@ public final class Federation implements AutoCloseable {
             + CITIZEN_SERVICE
             + ",");
     out.println("            grant " + PORTAL + " → citizens: GET, POST on /citizens/*");
+    if (procedures()) {
+      registerProcedureServices(admin);
+    }
+  }
+
+  private void registerProcedureServices(RegistryClient admin) {
+    admin.addSystem(
+        new AdminRequests.SystemEntry(
+            PROCEDURE_ENGINE.toString(),
+            "Hệ thống liên thông thủ tục tỉnh Tây Ninh",
+            TN_NODE.toString()));
+    Map<ServiceId, String> names =
+        Map.of(
+            CIVIL_STATUS, "Hệ thống đăng ký, quản lý hộ tịch điện tử",
+            RESIDENCE, "Hệ thống quản lý cư trú",
+            HEALTH_INSURANCE, "Hệ thống cấp thẻ bảo hiểm y tế");
+    Map<ServiceId, AgencyBackends.Agency> backends =
+        Map.of(
+            CIVIL_STATUS, AgencyBackends.Agency.CIVIL_STATUS,
+            RESIDENCE, AgencyBackends.Agency.RESIDENCE,
+            HEALTH_INSURANCE, AgencyBackends.Agency.SOCIAL_INSURANCE);
+    for (ServiceId s : List.of(CIVIL_STATUS, RESIDENCE, HEALTH_INSURANCE)) {
+      admin.addSystem(
+          new AdminRequests.SystemEntry(
+              s.provider().toString(), names.get(s), MPS_NODE.toString()));
+      // the mother's personal ID names the data subject of every step
+      admin.addService(
+          new AdminRequests.Service(
+              s.toString(), agencies.url(backends.get(s)), "json:/hoSo/me/soDinhDanh"));
+      admin.grant(
+          new AdminRequests.Grant(
+              PROCEDURE_ENGINE.toString(), s.toString(), List.of("POST"), List.of("/*")));
+    }
+    options
+        .out()
+        .println(
+            "[registry]  procedure engine "
+                + PROCEDURE_ENGINE
+                + " granted POST on "
+                + CIVIL_STATUS
+                + ", "
+                + RESIDENCE
+                + ", "
+                + HEALTH_INSURANCE);
   }
 
   private void registerAxes(RegistryClient admin) {
@@ -564,6 +669,16 @@ public final class Federation implements AutoCloseable {
   }
 
   private List<NodeConfig.LocalSystemEntry> consumerSystems() throws IOException {
+    if (procedures()) {
+      return List.of(
+          new NodeConfig.LocalSystemEntry(
+              PORTAL.toString(),
+              "portal",
+              sha256Hex(portalSecret),
+              List.of("pki/portal-client.pem")),
+          new NodeConfig.LocalSystemEntry(
+              PROCEDURE_ENGINE.toString(), "lienthong", sha256Hex(engineSecret), List.of()));
+    }
     return exchange()
         ? List.of(
             new NodeConfig.LocalSystemEntry(
@@ -598,11 +713,7 @@ public final class Federation implements AutoCloseable {
             Optional.of(listen.peer()),
             "jdbc:sqlite:data/" + side.name() + ".db",
             keys(side.prefix() + "-tls"),
-            List.of(
-                NodeConfig.MemberSigning.pem(
-                    side.owner().toString(),
-                    "pki/" + side.prefix() + "-signing.pem",
-                    "pki/" + side.prefix() + "-signing.key")),
+            signing(side),
             registryUrl(),
             List.of("pki/registry-signing.pem"),
             // Short, so a demo or test change in the registry (or a key rotation) shows quickly.
@@ -626,6 +737,25 @@ public final class Federation implements AutoCloseable {
             List.of(),
             Optional.empty(),
             Optional.empty()));
+  }
+
+  /** The members a gateway signs for: its owner, and on the provider the hosted agencies. */
+  private List<NodeConfig.MemberSigning> signing(Side side) {
+    List<NodeConfig.MemberSigning> members = new ArrayList<>();
+    members.add(
+        NodeConfig.MemberSigning.pem(
+            side.owner().toString(),
+            "pki/" + side.prefix() + "-signing.pem",
+            "pki/" + side.prefix() + "-signing.key"));
+    if (procedures() && side == providerSide) {
+      members.add(
+          NodeConfig.MemberSigning.pem(
+              JUSTICE.toString(), "pki/justice-signing.pem", "pki/justice-signing.key"));
+      members.add(
+          NodeConfig.MemberSigning.pem(
+              SOCIAL_SECURITY.toString(), "pki/vss-signing.pem", "pki/vss-signing.key"));
+    }
+    return members;
   }
 
   /**
@@ -916,6 +1046,21 @@ public final class Federation implements AutoCloseable {
     try (HttpClientResponse r = request.request()) {
       return new Reply(r.status().code(), r.as(String.class));
     }
+  }
+
+  /** The sample agencies behind the provider gateway ({@link Scenario#PROCEDURES}). */
+  public AgencyBackends agencies() {
+    if (agencies == null) {
+      throw new IllegalStateException("no agencies outside the PROCEDURES scenario");
+    }
+    return agencies;
+  }
+
+  /**
+   * The procedure engine's client secret at the consumer gateway (OAuth client {@code lienthong}).
+   */
+  public String procedureEngineSecret() {
+    return engineSecret;
   }
 
   public String provinceAxisUrl() {

@@ -1,0 +1,126 @@
+package org.openlgsp.procedures;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.AdminApi;
+import org.openlgsp.edge.Audit;
+import org.openlgsp.edge.Call;
+import org.openlgsp.edge.DatabaseAuditLog;
+import org.openlgsp.edge.Route;
+import org.openlgsp.storage.Database;
+
+/**
+ * The case API (docs/procedures.md "API") on its own edge listener: a case's status and history for
+ * {@value #READER} (the portal, for the citizen holding the code); filing, the cases waiting for an
+ * operator, retry and cancel for {@value #OPERATOR}, audited by the edge.
+ */
+final class ProceduresHttp implements AutoCloseable {
+  static final String READER = "procedures.reader";
+  static final String OPERATOR = "procedures.operator";
+  static final String CASES = "/procedures/v1/cases";
+  private static final int MAX_FILING = 1024 * 1024;
+  private final Procedures procedures;
+  private final Database auditDb;
+  private final AdminApi listener;
+
+  /** A filing: the procedure, purpose, officer and dossier (hồ sơ). */
+  record Filing(String thuTuc, String mucDich, String canBo, JsonNode hoSo) {
+    Filing {
+      if (thuTuc == null || mucDich == null || canBo == null || hoSo == null) {
+        throw new IllegalArgumentException("thuTuc, mucDich, canBo and hoSo are required");
+      }
+    }
+  }
+
+  ProceduresHttp(Procedures procedures, ProceduresOptions.Api api, String database) {
+    this.procedures = procedures;
+    this.auditDb = Database.open(database);
+    try {
+      this.listener =
+          AdminApi.builder()
+              .routes(routes())
+              .token("procedures-reader", api.readerTokenSha256(), Set.of(READER))
+              .token("procedures-operator", api.operatorTokenSha256(), Set.of(READER, OPERATOR))
+              .auditLog(DatabaseAuditLog.open(auditDb))
+              .start(api.host(), api.port());
+    } catch (RuntimeException e) {
+      auditDb.close();
+      throw e;
+    }
+  }
+
+  private List<Route> routes() {
+    return List.of(
+        Route.post(CASES).roles(OPERATOR).audited("procedures.file").handle(this::file),
+        Route.get(CASES + "/{code}")
+            .roles(READER)
+            .audit(Audit.notAudited("a case's progress carries no personal data"))
+            .handle(c -> c.sendJson(200, json(find(c)))),
+        Route.get("/procedures/v1/waiting")
+            .roles(OPERATOR)
+            .audit(Audit.notAudited("a case's progress carries no personal data"))
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        procedures.waitingForOperator().stream()
+                            .map(ProceduresHttp::json)
+                            .toList())),
+        Route.post(CASES + "/{code}/retry")
+            .roles(OPERATOR)
+            .audited("procedures.retry")
+            .handle(c -> c.sendJson(200, json(procedures.retry(code(c))))),
+        Route.post(CASES + "/{code}/cancel")
+            .roles(OPERATOR)
+            .audited("procedures.cancel")
+            .handle(c -> c.sendJson(200, json(procedures.cancel(code(c))))));
+  }
+
+  private void file(Call c) {
+    Filing f = c.json(Filing.class, MAX_FILING);
+    c.sendJson(201, json(procedures.file(f.thuTuc(), f.mucDich(), f.canBo(), f.hoSo())));
+  }
+
+  private static String code(Call c) {
+    return c.request().path().pathParameters().get("code");
+  }
+
+  private CaseView find(Call c) {
+    String code = code(c);
+    return procedures
+        .find(code)
+        .orElseThrow(() -> new LgspException(ErrorCode.CASE_UNKNOWN, "no case " + code));
+  }
+
+  /** The wire form: the view's fields, {@code waiting} only when a step waits. */
+  static Map<String, Object> json(CaseView v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("maHoSo", v.code());
+    m.put("thuTuc", v.procedure());
+    m.put("trangThai", v.status().name());
+    m.put("ngayTiepNhan", v.filedAt());
+    m.put("hanXuLy", v.due());
+    m.put("sla", v.sla().name());
+    m.put("lichSu", v.history());
+    v.waiting().ifPresent(w -> m.put("choXuLy", w));
+    return m;
+  }
+
+  int port() {
+    return listener.port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      listener.close();
+    } finally {
+      auditDb.close();
+    }
+  }
+}

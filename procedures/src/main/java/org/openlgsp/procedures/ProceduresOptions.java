@@ -1,0 +1,226 @@
+package org.openlgsp.procedures;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.ClientId;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.edge.AdminApi;
+
+/**
+ * How the procedure engine runs (docs/procedures.md).
+ *
+ * @param database JDBC URL of a PostgreSQL database (a {@code currentSchema} parameter keeps the
+ *     engine's tables in that schema); nothing else is accepted
+ * @param gateway how the engine reaches the node's consumer gateway as a registered local system
+ * @param agency the agency whose case codes the engine issues (the code's first part)
+ * @param services the directory's service for each name a procedure's steps use (BPMN stays the
+ *     same across federations; each maps names onto its own directory)
+ * @param holidays public holidays (besides weekends) for the SLA clock
+ * @param retries how a failing step is tried again before it waits for an operator
+ * @param stepTimeout how long one call of a step may take at most (a step's BPMN may ask for less);
+ *     a step's job stays locked to its engine for twice this plus 5 s, after which another engine
+ *     (or the same one restarted after a crash) takes it again
+ * @param jobPoll how often the engine looks for due jobs (retries, timers)
+ * @param slaWarningWorkingDays a case is at risk when this many working days or fewer are left
+ * @param api the case API's listener, off when empty
+ */
+public record ProceduresOptions(
+    String database,
+    GatewayLink gateway,
+    AgencyCode agency,
+    Map<String, ServiceId> services,
+    List<LocalDate> holidays,
+    Retries retries,
+    Duration stepTimeout,
+    Duration jobPoll,
+    int slaWarningWorkingDays,
+    Optional<Api> api) {
+  public ProceduresOptions {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(gateway, "gateway");
+    Objects.requireNonNull(agency, "agency");
+    services = Map.copyOf(services);
+    holidays = List.copyOf(holidays);
+    Objects.requireNonNull(retries, "retries");
+    positive(stepTimeout, "stepTimeout");
+    positive(jobPoll, "jobPoll");
+    if (slaWarningWorkingDays < 0) {
+      throw new IllegalArgumentException("slaWarningWorkingDays must not be negative");
+    }
+    Objects.requireNonNull(api, "api");
+  }
+
+  /** Defaults: 5 attempts from 2 s doubling to 5 min, 30 s per call, 1 s polling, no API. */
+  public static ProceduresOptions of(
+      String database, GatewayLink gateway, AgencyCode agency, Map<String, ServiceId> services) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        List.of(),
+        Retries.DEFAULT,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(1),
+        1,
+        Optional.empty());
+  }
+
+  public ProceduresOptions withRetries(Retries r) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        r,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api);
+  }
+
+  public ProceduresOptions withStepTimeout(Duration timeout) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        timeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api);
+  }
+
+  public ProceduresOptions withJobPoll(Duration poll) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        poll,
+        slaWarningWorkingDays,
+        api);
+  }
+
+  public ProceduresOptions withHolidays(List<LocalDate> days) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        days,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api);
+  }
+
+  public ProceduresOptions withApi(Api a) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        Optional.of(a));
+  }
+
+  /**
+   * The consumer gateway's client listener and the engine's local-system credentials there ({@code
+   * POST /token} with client credentials).
+   *
+   * @param url e.g. {@code http://127.0.0.1:8080}
+   * @param client the engine's system as registered (the {@code X-Road-Client} it sends)
+   * @param oauthClientId its client id at the gateway's token endpoint
+   * @param secret its client secret
+   */
+  public record GatewayLink(String url, ClientId client, String oauthClientId, String secret) {
+    public GatewayLink {
+      Objects.requireNonNull(url, "url");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw new IllegalArgumentException("gateway url must be http(s): " + url);
+      }
+      url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+      Objects.requireNonNull(client, "client");
+      if (client.subsystem().isEmpty()) {
+        throw new IllegalArgumentException("the engine calls as a subsystem, not " + client);
+      }
+      Objects.requireNonNull(oauthClientId, "oauthClientId");
+      Objects.requireNonNull(secret, "secret");
+    }
+
+    @Override
+    public String toString() { // never the secret
+      return "GatewayLink[" + url + ", " + client + ", " + oauthClientId + "]";
+    }
+  }
+
+  /**
+   * Exponential backoff with full jitter: attempt {@code n} (from 1) that fails waits a uniformly
+   * random time in [0, min(max, first · 2^(n−1))] before the next; after {@code maxAttempts} failed
+   * attempts the step waits for an operator (dead letter).
+   */
+  public record Retries(int maxAttempts, Duration first, Duration max) {
+    public static final Retries DEFAULT =
+        new Retries(5, Duration.ofSeconds(2), Duration.ofMinutes(5));
+
+    public Retries {
+      if (maxAttempts < 1 || maxAttempts > 100) {
+        throw new IllegalArgumentException("maxAttempts must be 1..100: " + maxAttempts);
+      }
+      positive(first, "first");
+      positive(max, "max");
+      if (max.compareTo(first) < 0) {
+        throw new IllegalArgumentException("max backoff below the first");
+      }
+    }
+
+    /** The longest wait after failed attempt {@code attempt} (1-based), before jitter. */
+    public Duration ceiling(int attempt) {
+      int shift = Math.min(Math.max(attempt - 1, 0), 30);
+      Duration d = first.multipliedBy(1L << shift);
+      return d.compareTo(max) > 0 ? max : d;
+    }
+  }
+
+  /**
+   * The case API on its own listener (edge {@code AdminApi}): {@code procedures.reader} reads a
+   * case's status (the public-service portal, on the citizen's behalf), {@code procedures.operator}
+   * also files cases, lists dead letters, retries and cancels.
+   */
+  public record Api(String host, int port, String readerTokenSha256, String operatorTokenSha256) {
+    public Api {
+      Objects.requireNonNull(host, "host");
+      if (!AdminApi.isPort(port) && port != 0) {
+        throw new IllegalArgumentException("api port out of range: " + port);
+      }
+      if (!AdminApi.isTokenSha256(readerTokenSha256)
+          || !AdminApi.isTokenSha256(operatorTokenSha256)) {
+        throw new IllegalArgumentException("api tokens must be hex SHA-256 digests");
+      }
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+}

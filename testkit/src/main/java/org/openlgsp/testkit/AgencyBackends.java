@@ -1,0 +1,335 @@
+package org.openlgsp.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+
+/**
+ * The sample agency services of procedure group 1 (Decree 63/2024), each its own HTTP server as a
+ * backend host of its agency: civil status (Bộ Tư pháp, birth registration), residence (Bộ Công an,
+ * permanent residence), social insurance (BHXH Việt Nam, health-insurance card for a child under
+ * 6). Field names in the style of the national APIs (docs/shared national-apis.md: {@code maHoSo},
+ * {@code soDinhDanh}, {@code maSoBhxh}, dates {@code yyyyMMdd}, {@code gioiTinh} 1/2).
+ *
+ * <p>Each honours the {@code Idempotency-Key} header: the first request with a key acts and its
+ * answer is kept; a request repeating the key gets that same answer without acting again (counted
+ * as a replay). A request without a key is refused (400). Tests make a backend fail (503) a number
+ * of times before acting, refuse for good (422), or answer garbage.
+ */
+public final class AgencyBackends implements AutoCloseable {
+  /** The three agencies. */
+  public enum Agency {
+    CIVIL_STATUS("/api/hotich"),
+    RESIDENCE("/api/cutru"),
+    SOCIAL_INSURANCE("/api/bhxh");
+
+    private final String base;
+
+    Agency(String base) {
+      this.base = base;
+    }
+
+    public String base() {
+      return base;
+    }
+  }
+
+  /**
+   * What a backend saw of one request: the headers a procedure step must send ({@code purpose}
+   * percent-decoded: the engine sends the case code and the purpose in UTF-8 percent-encoding).
+   */
+  public record Seen(
+      String operation, String idempotencyKey, String client, String purpose, String officer) {}
+
+  private static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
+  private static final String KEY = "Idempotency-Key";
+  private final Map<Agency, Backend> backends = new EnumMap<>(Agency.class);
+
+  private AgencyBackends() {}
+
+  /** Starts the three servers on {@code host}, each on a free port. */
+  public static AgencyBackends start(String host) {
+    AgencyBackends b = new AgencyBackends();
+    try {
+      for (Agency a : Agency.values()) {
+        b.backends.put(a, new Backend(a, host));
+      }
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+    return b;
+  }
+
+  /**
+   * A dossier (hồ sơ) of procedure group 1 as the sample agencies read it: a boy born {@code
+   * daysAgo} days ago at the provincial hospital, his mother (personal ID {@code motherId}), and
+   * the family's address in Tây Ninh.
+   */
+  public static JsonNode birthDossier(String motherId, int daysAgo) {
+    return Json.mapper()
+        .valueToTree(
+            Map.of(
+                "treEm",
+                Map.of(
+                    "hoTen", "Nguyễn Minh An",
+                    "ngaySinh",
+                        LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"))
+                            .minusDays(daysAgo)
+                            .format(YMD),
+                    "gioiTinh", "1",
+                    "noiSinh", "Bệnh viện Đa khoa tỉnh Tây Ninh"),
+                "me",
+                Map.of("hoTen", "Trần Thị Lan", "soDinhDanh", motherId),
+                "noiCuTru",
+                Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
+  }
+
+  /** The agency's API base, e.g. {@code http://127.0.0.1:20001/api/hotich}. */
+  public String url(Agency a) {
+    return "http://127.0.0.1:" + backends.get(a).server.port() + a.base();
+  }
+
+  /** How many times the agency really did {@code operation} (not counting replays). */
+  public long actions(Agency a, String operation) {
+    return backends.get(a).actions.getOrDefault(operation, new AtomicLong()).get();
+  }
+
+  /** The operations the agency really did for case {@code maHoSo}, in order. */
+  public List<String> actedFor(Agency a, String maHoSo) {
+    return List.copyOf(backends.get(a).actedByCase.getOrDefault(maHoSo, List.of()));
+  }
+
+  /** Requests answered from the kept answer of a key already seen. */
+  public long replays(Agency a) {
+    return backends.get(a).replays.get();
+  }
+
+  /** Every request the agency received, in order (failed, refused and replayed ones too). */
+  public List<Seen> seen(Agency a) {
+    synchronized (backends.get(a).seen) {
+      return List.copyOf(backends.get(a).seen);
+    }
+  }
+
+  /** The next {@code n} requests are answered 503 before anything is done. */
+  public void failNext(Agency a, int n) {
+    backends.get(a).failNext.set(n);
+  }
+
+  /** From now on, new requests are refused for good (422, {@code trangThai} 0). */
+  public void refuse(Agency a, boolean on) {
+    backends.get(a).refuse = on;
+  }
+
+  /** From now on, the agency takes {@code delay} before it acts on a new key (a slow agency). */
+  public void delayActions(Agency a, java.time.Duration delay) {
+    backends.get(a).delay = delay;
+  }
+
+  /** From now on, requests are answered 200 with a body that is no JSON. */
+  public void answerGarbage(Agency a, boolean on) {
+    backends.get(a).garbage = on;
+  }
+
+  @Override
+  public void close() {
+    backends.values().forEach(b -> b.server.stop());
+  }
+
+  private record Answer(int status, byte[] body) {}
+
+  private static final class Backend {
+    private final Agency agency;
+    private final WebServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> actions = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> actedByCase = new ConcurrentHashMap<>();
+    private final AtomicLong replays = new AtomicLong();
+    private final AtomicInteger failNext = new AtomicInteger();
+    private final List<Seen> seen = new ArrayList<>();
+    private volatile boolean refuse;
+    private volatile boolean garbage;
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
+
+    Backend(Agency agency, String host) {
+      this.agency = agency;
+      HttpRouting.Builder r = HttpRouting.builder();
+      switch (agency) {
+        case CIVIL_STATUS -> r.post(agency.base() + "/dangKyKhaiSinh", this::handle);
+        case RESIDENCE ->
+            r.post(agency.base() + "/dangKyThuongTru", this::handle)
+                .post(agency.base() + "/xoaDangKyThuongTru", this::handle);
+        case SOCIAL_INSURANCE -> r.post(agency.base() + "/capTheBhytTreEm", this::handle);
+      }
+      this.server = WebServer.builder().host(host).port(0).routing(r).build().start();
+    }
+
+    private void handle(ServerRequest req, ServerResponse res) {
+      String path = req.path().path();
+      String operation = path.substring(path.lastIndexOf('/') + 1);
+      var h = req.headers();
+      String key = h.first(io.helidon.http.HeaderNames.create(KEY)).orElse("");
+      synchronized (seen) {
+        seen.add(
+            new Seen(
+                operation,
+                key,
+                h.first(io.helidon.http.HeaderNames.create("X-Road-Client")).orElse(""),
+                java.net.URLDecoder.decode(
+                    h.first(io.helidon.http.HeaderNames.create("X-Road-Issue")).orElse(""),
+                    StandardCharsets.UTF_8),
+                h.first(io.helidon.http.HeaderNames.create("X-Road-UserId")).orElse("")));
+      }
+      byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+      if (key.isEmpty()) {
+        send(res, new Answer(400, error(400, "thiếu Idempotency-Key")));
+        return;
+      }
+      if (failNext.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+        send(res, new Answer(503, error(503, "hệ thống tạm thời không phục vụ")));
+        return;
+      }
+      if (garbage) {
+        res.header("Content-Type", "application/json");
+        res.send("<html>Lỗi hệ thống</html>".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      Answer kept = answers.get(key);
+      if (kept != null) {
+        replays.incrementAndGet();
+        send(res, kept);
+        return;
+      }
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay); // the slow agency a crash test needs, zero otherwise
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      // one answer per key even when two tries of a step arrive at once
+      Answer answer =
+          answers.computeIfAbsent(
+              key,
+              k -> {
+                if (refuse) {
+                  return new Answer(422, error(500, "dữ liệu không hợp lệ (DATA_INCORRECT)"));
+                }
+                try {
+                  JsonNode in = Json.read(body, JsonNode.class);
+                  Map<String, Object> out = act(operation, in);
+                  actions.computeIfAbsent(operation, o -> new AtomicLong()).incrementAndGet();
+                  actedByCase
+                      .computeIfAbsent(
+                          in.path("maHoSo").asText(),
+                          c -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                      .add(operation);
+                  return new Answer(200, Json.write(out));
+                } catch (LgspException | IllegalArgumentException | DateTimeParseException e) {
+                  return new Answer(422, error(500, "dữ liệu không hợp lệ: " + e.getMessage()));
+                }
+              });
+      send(res, answer);
+    }
+
+    private Map<String, Object> act(String operation, JsonNode in) {
+      JsonNode hoSo = in.path("hoSo");
+      String maHoSo = text(in, "maHoSo");
+      LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("trangThai", 1);
+      out.put("maHoSo", maHoSo);
+      switch (operation) {
+        case "dangKyKhaiSinh" -> {
+          JsonNode treEm = hoSo.path("treEm");
+          LocalDate born = LocalDate.parse(text(treEm, "ngaySinh"), YMD);
+          String gioiTinh = text(treEm, "gioiTinh");
+          String province = hoSo.path("noiCuTru").path("maTinhThanh").asText("072");
+          // 12 digits: province, century+sex, year, 6 random (national-apis.md §7)
+          int century = (born.getYear() >= 2000 ? 2 : 0) + (gioiTinh.equals("2") ? 1 : 0);
+          out.put(
+              "soDinhDanh",
+              province
+                  + century
+                  + String.format("%02d", born.getYear() % 100)
+                  + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000)));
+          out.put("hoTen", text(treEm, "hoTen"));
+          out.put("soDangKy", ThreadLocalRandom.current().nextInt(1, 999) + "/" + today.getYear());
+          out.put("quyenSo", "01/" + today.getYear());
+          out.put("ngayDangKy", today.format(YMD));
+        }
+        case "dangKyThuongTru" -> {
+          String id = text(in.path("ketQua").path("dangKyKhaiSinh"), "soDinhDanh");
+          out.put("soDinhDanh", id);
+          out.put("diaChiThuongTru", text(hoSo.path("noiCuTru"), "chiTiet"));
+          out.put("ngayDangKy", today.format(YMD));
+        }
+        case "xoaDangKyThuongTru" -> {
+          out.put("soDinhDanh", text(in.path("ketQua").path("dangKyKhaiSinh"), "soDinhDanh"));
+          out.put("ngayXoa", today.format(YMD));
+        }
+        case "capTheBhytTreEm" -> {
+          JsonNode khaiSinh = in.path("ketQua").path("dangKyKhaiSinh");
+          String id = text(khaiSinh, "soDinhDanh");
+          LocalDate born = LocalDate.parse(text(hoSo.path("treEm"), "ngaySinh"), YMD);
+          if (!born.plusYears(6).isAfter(today)) {
+            throw new IllegalArgumentException("trẻ em không dưới 6 tuổi");
+          }
+          String maSoBhxh =
+              String.format("%010d", ThreadLocalRandom.current().nextLong(10_000_000_000L));
+          out.put("soDinhDanh", id);
+          out.put("maSoBhxh", maSoBhxh);
+          out.put("maThe", "TE1" + id.substring(1, 3) + maSoBhxh);
+          out.put("giaTriTu", born.format(YMD));
+          out.put("giaTriDen", born.plusYears(6).minusDays(1).format(YMD));
+        }
+        default -> throw new IllegalArgumentException("unknown operation");
+      }
+      return out;
+    }
+
+    private static String text(JsonNode n, String field) {
+      JsonNode v = n.path(field);
+      if (!v.isTextual() || v.asText().isBlank()) {
+        throw new IllegalArgumentException("thiếu " + field);
+      }
+      return v.asText();
+    }
+
+    private static byte[] error(int code, String message) {
+      return Json.write(Map.of("trangThai", 0, "maLoi", code, "moTa", message));
+    }
+
+    private static void send(ServerResponse res, Answer a) {
+      res.status(Status.create(a.status()));
+      res.header("Content-Type", "application/json; charset=utf-8");
+      res.send(a.body());
+    }
+
+    @Override
+    public String toString() {
+      return Objects.toString(agency);
+    }
+  }
+}
