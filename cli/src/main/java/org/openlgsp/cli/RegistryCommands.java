@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.AdminResponses;
 import org.openlgsp.registry.RegistryClient;
@@ -427,10 +428,71 @@ final class RegistryCommands {
           description = "Allowed path pattern, e.g. /citizens/* (repeatable; none = all).")
       List<String> paths = List.of();
 
+      @Option(
+          names = "--purpose",
+          description =
+              "Allowed purpose: procedure code or named purpose, matched against X-Road-Issue"
+                  + " up to its first ':' (repeatable; none = any).")
+      List<String> purposes = List.of();
+
+      @Option(
+          names = "--officer-required",
+          description = "Calls must name their officer in X-Road-UserId.")
+      boolean officerRequired;
+
+      @Option(
+          names = "--field",
+          description =
+              "Response field passed on, a JSON Pointer; * = every array element, e.g."
+                  + " /members/*/name (repeatable; none = all).")
+      List<String> fields = List.of();
+
+      @Option(
+          names = "--mask",
+          description =
+              "POINTER=RULE, RULE one of redact, year, last:N, e.g. /personalId=last:4"
+                  + " (repeatable).")
+      List<String> masks = List.of();
+
+      @Option(
+          names = "--non-json",
+          description = "Non-JSON responses when the grant filters responses: pass or refuse.")
+      String nonJson = "pass";
+
+      @Option(
+          names = "--max-filtered-bytes",
+          description = "Largest response the provider gateway filters (default 1 MiB).")
+      long maxFilteredBytes;
+
       @Override
       public Integer call() {
+        List<PrivacyPolicy.Mask> parsedMasks =
+            masks.stream()
+                .map(
+                    m -> {
+                      int eq = m.lastIndexOf('=');
+                      if (eq < 1) {
+                        throw new picocli.CommandLine.ParameterException(
+                            new picocli.CommandLine(this), "--mask must be POINTER=RULE: " + m);
+                      }
+                      return new PrivacyPolicy.Mask(m.substring(0, eq), m.substring(eq + 1));
+                    })
+                .toList();
+        PrivacyPolicy.NonJson nonJsonRule =
+            switch (nonJson) {
+              case "pass" -> PrivacyPolicy.NonJson.PASS;
+              case "refuse" -> PrivacyPolicy.NonJson.REFUSE;
+              default ->
+                  throw new picocli.CommandLine.ParameterException(
+                      new picocli.CommandLine(this), "--non-json must be pass or refuse");
+            };
+        PrivacyPolicy policy =
+            new PrivacyPolicy(
+                purposes, officerRequired, fields, parsedMasks, nonJsonRule, maxFilteredBytes);
         System.out.println(
-            c.client().grant(new AdminRequests.Grant(client, service, methods, paths)).id());
+            c.client()
+                .grant(new AdminRequests.Grant(client, service, methods, paths, policy))
+                .id());
         return 0;
       }
     }

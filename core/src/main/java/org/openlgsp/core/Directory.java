@@ -145,15 +145,45 @@ public record Directory(
 
   /**
    * Permission for a client system to call a service, optionally narrowed to HTTP methods and path
-   * patterns. Empty lists mean every method or every path.
+   * patterns (empty lists mean every method or every path), and by a {@link PrivacyPolicy}: allowed
+   * purposes, officer required, response minimisation and masking (docs/privacy.md).
    */
   public record Grant(
-      ClientId client, ServiceId service, List<String> methods, List<PathPattern> pathPatterns) {
+      ClientId client,
+      ServiceId service,
+      List<String> methods,
+      List<PathPattern> pathPatterns,
+      // Left out of the JSON when open, so directories without policies stay readable by gateways
+      // that predate the field (they refuse unknown properties).
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+              valueFilter = OpenPolicy.class)
+          PrivacyPolicy policy) {
     public Grant {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(service, "service");
       methods = List.copyOf(methods);
       pathPatterns = List.copyOf(pathPatterns);
+      policy = policy == null ? PrivacyPolicy.OPEN : policy; // absent: open
+    }
+
+    /** A grant without a privacy policy. */
+    public Grant(
+        ClientId client, ServiceId service, List<String> methods, List<PathPattern> pathPatterns) {
+      this(client, service, methods, pathPatterns, PrivacyPolicy.OPEN);
+    }
+  }
+
+  /** Jackson's filter leaving an open policy out of the JSON (equals: true means "leave out"). */
+  static final class OpenPolicy {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || (value instanceof PrivacyPolicy p && p.isOpen());
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
     }
   }
 

@@ -87,6 +87,8 @@ final class ExchangeRecorder {
     String representedParty = "";
     NodeId peer;
     String sourceAddress = "";
+    // the provider applied the grant's allow-list and masks to the response
+    boolean minimised;
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();

@@ -333,6 +333,11 @@ final class TwoGateways implements AutoCloseable {
 
   final java.util.concurrent.Semaphore heldArrivals = new java.util.concurrent.Semaphore(0);
 
+  /** What the backend answers on {@code /api/canned/...}: content type and body. */
+  volatile String cannedType = "application/json";
+
+  volatile byte[] cannedBody = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   /** Every raw path (and query) the backend was asked for, in order: what reached it at all. */
   final List<String> backendTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -410,6 +415,12 @@ final class TwoGateways implements AutoCloseable {
                                   "query", req.query().rawValue(),
                                   "headers", headers,
                                   "bodyLength", body.length)));
+                    })
+                .get(
+                    "/api/canned/*",
+                    (req, res) -> {
+                      res.header("Content-Type", cannedType);
+                      res.send(cannedBody);
                     })
                 .post(
                     "/api/citizens/echo",

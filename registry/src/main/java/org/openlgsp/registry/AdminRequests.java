@@ -114,13 +114,29 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * A grant; {@code policy} (absent: none) carries its purposes, officer requirement, response
+   * allow-list and masks (docs/privacy.md), validated as it is read.
+   */
   public record Grant(
-      String client, String service, List<String> methods, List<String> pathPatterns) {
+      String client,
+      String service,
+      List<String> methods,
+      List<String> pathPatterns,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          org.openlgsp.core.PrivacyPolicy policy) {
     public Grant {
       required(client, "client");
       required(service, "service");
       methods = methods == null ? List.of() : List.copyOf(methods);
       pathPatterns = pathPatterns == null ? List.of() : List.copyOf(pathPatterns);
+      policy = policy == null ? org.openlgsp.core.PrivacyPolicy.OPEN : policy;
+    }
+
+    /** A grant without a privacy policy. */
+    public Grant(String client, String service, List<String> methods, List<String> pathPatterns) {
+      this(client, service, methods, pathPatterns, org.openlgsp.core.PrivacyPolicy.OPEN);
     }
   }
 

@@ -19,6 +19,7 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.PathPattern;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
@@ -162,19 +163,22 @@ final class Catalogue {
       ClientId client,
       ServiceId service,
       List<String> methods,
-      List<String> pathPatterns) {
+      List<String> pathPatterns,
+      PrivacyPolicy policy) {
     change(
         h -> {
           requireExists(h, "registry_system", client.toString(), "client system");
           requireExists(h, "registry_service", service.toString(), "service");
-          h.execute(
-              "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-              id,
-              client.toString(),
-              service.toString(),
-              Json.writeString(List.copyOf(methods)),
-              Json.writeString(List.copyOf(pathPatterns)),
-              now());
+          h.createUpdate(
+                  "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?)")
+              .bind(0, id)
+              .bind(1, client.toString())
+              .bind(2, service.toString())
+              .bind(3, Json.writeString(List.copyOf(methods)))
+              .bind(4, Json.writeString(List.copyOf(pathPatterns)))
+              .bind(5, now())
+              .bind(6, policy.isOpen() ? null : Json.writeString(policy))
+              .execute();
         },
         "grant");
   }
@@ -388,7 +392,7 @@ final class Catalogue {
 
   private static List<Registry.GrantEntry> grants(Handle h) {
     return h.createQuery(
-            "SELECT id, client_id, service_id, methods, path_patterns FROM registry_grant ORDER BY client_id, service_id, id")
+            "SELECT id, client_id, service_id, methods, path_patterns, policy FROM registry_grant ORDER BY client_id, service_id, id")
         .map(
             (r, ctx) ->
                 new Registry.GrantEntry(
@@ -397,8 +401,20 @@ final class Catalogue {
                         ClientId.parse(r.getString(2)),
                         ServiceId.parse(r.getString(3)),
                         strings(r.getString(4)),
-                        strings(r.getString(5)).stream().map(PathPattern::parse).toList())))
+                        strings(r.getString(5)).stream().map(PathPattern::parse).toList(),
+                        policy(r.getString(6)))))
         .list();
+  }
+
+  private static PrivacyPolicy policy(String json) {
+    if (json == null) {
+      return PrivacyPolicy.OPEN;
+    }
+    try {
+      return Json.mapper().readValue(json, PrivacyPolicy.class);
+    } catch (java.io.IOException e) {
+      throw new StorageException("corrupt grant policy in registry", e);
+    }
   }
 
   private static List<String> strings(String json) {

@@ -137,6 +137,20 @@ public final class Registry {
   /** Grants {@code client} access to {@code service}; returns the grant id. */
   public String grant(
       ClientId client, ServiceId service, List<String> methods, List<String> pathPatterns) {
+    return grant(client, service, methods, pathPatterns, org.openlgsp.core.PrivacyPolicy.OPEN);
+  }
+
+  /**
+   * Grants {@code client} access to {@code service} under {@code policy} (purposes, officer,
+   * response minimisation: docs/privacy.md); returns the grant id. The policy was validated when it
+   * was built; a service or client that is not registered is refused.
+   */
+  public String grant(
+      ClientId client,
+      ServiceId service,
+      List<String> methods,
+      List<String> pathPatterns,
+      org.openlgsp.core.PrivacyPolicy policy) {
     for (String m : methods) {
       if (!METHODS.contains(m)) {
         throw malformed("unknown HTTP method '" + m + "'; use one of " + METHODS);
@@ -144,7 +158,7 @@ public final class Registry {
     }
     pathPatterns.forEach(PathPattern::parse); // refuses a malformed one
     String id = UUID.randomUUID().toString();
-    catalogue.addGrant(id, client, service, methods, pathPatterns);
+    catalogue.addGrant(id, client, service, methods, pathPatterns, policy);
     return id;
   }
 

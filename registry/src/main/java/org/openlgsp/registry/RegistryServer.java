@@ -307,7 +307,8 @@ public final class RegistryServer implements AutoCloseable {
             ClientId.parse(g.client()),
             ServiceId.parse(g.service()),
             g.methods(),
-            g.pathPatterns());
+            g.pathPatterns(),
+            g.policy());
     c.sendJson(201, new AdminResponses.Created(id));
   }
 
