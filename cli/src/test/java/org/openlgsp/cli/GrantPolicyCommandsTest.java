@@ -84,7 +84,8 @@ class GrantPolicyCommandsTest {
       assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
       Map<?, ?> congDan =
           (Map<?, ?>) Json.mapper().readValue(answered.body(), Map.class).get("CongDan");
-      assertThat(congDan.keySet()).containsExactlyInAnyOrder("SoDinhDanh", "NgayThangNamSinh");
+      assertThat(congDan.keySet().stream().map(Object::toString))
+          .containsExactlyInAnyOrder("SoDinhDanh", "NgayThangNamSinh");
       assertThat((String) congDan.get("SoDinhDanh")).isEqualTo("********" + citizen.substring(8));
       // the ID's 4th digit gives the century, the 5th and 6th the year (the sample's IDs are real)
       String year = (citizen.charAt(3) >= '2' ? "20" : "19") + citizen.substring(4, 6);
