@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * @param masks masking rules applied after the allow-list
  * @param nonJson what a response that is not JSON gets when the policy filters responses
  * @param maxFilteredBytes largest response the gateway reads to filter (larger ones are refused)
+ * @param consentCategory data category whose consent the subject must have given the calling agency
+ *     for the stated purpose (empty: no consent required)
+ * @param leaks leak detectors run on the response and what each finding gets (empty: none)
  */
 public record PrivacyPolicy(
     List<String> purposes,
@@ -28,7 +31,9 @@ public record PrivacyPolicy(
     List<String> responseFields,
     List<Mask> masks,
     NonJson nonJson,
-    long maxFilteredBytes) {
+    long maxFilteredBytes,
+    String consentCategory,
+    List<LeakRule> leaks) {
 
   /** Default and upper bound of {@link #maxFilteredBytes}. */
   public static final long DEFAULT_MAX_FILTERED = 1024 * 1024;
@@ -39,8 +44,39 @@ public record PrivacyPolicy(
   private static final int MAX_RULES = 200;
 
   /** A policy that adds nothing to method and path. */
+  /** A policy without consent, as before consents existed. */
+  public PrivacyPolicy(
+      List<String> purposes,
+      boolean officerRequired,
+      List<String> responseFields,
+      List<Mask> masks,
+      NonJson nonJson,
+      long maxFilteredBytes) {
+    this(purposes, officerRequired, responseFields, masks, nonJson, maxFilteredBytes, "", null);
+  }
+
+  /** A policy without leak detectors. */
+  public PrivacyPolicy(
+      List<String> purposes,
+      boolean officerRequired,
+      List<String> responseFields,
+      List<Mask> masks,
+      NonJson nonJson,
+      long maxFilteredBytes,
+      String consentCategory) {
+    this(
+        purposes,
+        officerRequired,
+        responseFields,
+        masks,
+        nonJson,
+        maxFilteredBytes,
+        consentCategory,
+        null);
+  }
+
   public static final PrivacyPolicy OPEN =
-      new PrivacyPolicy(List.of(), false, List.of(), List.of(), NonJson.PASS, 0);
+      new PrivacyPolicy(List.of(), false, List.of(), List.of(), NonJson.PASS, 0, "", List.of());
 
   public PrivacyPolicy {
     purposes = purposes == null ? List.of() : List.copyOf(purposes);
@@ -48,6 +84,15 @@ public record PrivacyPolicy(
     masks = masks == null ? List.of() : List.copyOf(masks);
     nonJson = nonJson == null ? NonJson.PASS : nonJson;
     maxFilteredBytes = maxFilteredBytes == 0 ? DEFAULT_MAX_FILTERED : maxFilteredBytes;
+    consentCategory = consentCategory == null ? "" : consentCategory;
+    leaks = leaks == null ? List.of() : List.copyOf(leaks);
+    if (leaks.stream().map(LeakRule::detector).distinct().count() != leaks.size()) {
+      throw malformed("a leak detector is listed twice");
+    }
+    if (!consentCategory.isEmpty() && !PURPOSE.matcher(consentCategory).matches()) {
+      throw malformed(
+          "consent category '" + consentCategory + "' must be 1-100 letters, digits or . _ - /");
+    }
     for (String p : purposes) {
       if (p == null || !PURPOSE.matcher(p).matches()) {
         throw malformed(
@@ -74,20 +119,27 @@ public record PrivacyPolicy(
       @JsonProperty("responseFields") List<String> responseFields,
       @JsonProperty("masks") List<Mask> masks,
       @JsonProperty("nonJson") NonJson nonJson,
-      @JsonProperty("maxFilteredBytes") Long maxFilteredBytes) {
+      @JsonProperty("maxFilteredBytes") Long maxFilteredBytes,
+      @JsonProperty("consentCategory") String consentCategory,
+      @JsonProperty("leaks") List<LeakRule> leaks) {
     return new PrivacyPolicy(
         purposes,
         Boolean.TRUE.equals(officerRequired),
         responseFields,
         masks,
         nonJson,
-        maxFilteredBytes == null ? 0 : maxFilteredBytes);
+        maxFilteredBytes == null ? 0 : maxFilteredBytes,
+        consentCategory,
+        leaks);
   }
 
   /** True when the policy changes or refuses responses (allow-list, masks or non-JSON refused). */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean filtersResponses() {
-    return !responseFields.isEmpty() || !masks.isEmpty() || nonJson == NonJson.REFUSE;
+    return !responseFields.isEmpty()
+        || !masks.isEmpty()
+        || nonJson == NonJson.REFUSE
+        || leaks.stream().anyMatch(l -> l.action() != LeakAction.ALLOW);
   }
 
   /** True when the policy adds nothing to the grant's method and path. */
@@ -102,17 +154,60 @@ public record PrivacyPolicy(
    * number, {@code 1.001234:HS-2026-000124}).
    */
   public boolean allowsPurpose(String issue) {
-    if (purposes.isEmpty()) {
-      return true;
-    }
+    return purposes.isEmpty() || purposes.contains(purposeCode(issue));
+  }
+
+  /** The purpose an {@code X-Road-Issue} states: its part before the first {@code :}, if any. */
+  public static String purposeCode(String issue) {
     int colon = issue.indexOf(':');
-    String code = colon < 0 ? issue : issue.substring(0, colon);
-    return purposes.contains(code);
+    return colon < 0 ? issue : issue.substring(0, colon);
+  }
+
+  /** Whether calls need the subject's consent (of {@link #consentCategory}). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean requiresConsent() {
+    return !consentCategory.isEmpty();
   }
 
   /** Whether a call naming officer {@code userId} (empty: none) satisfies the policy. */
   public boolean allowsOfficer(String userId) {
     return !officerRequired || !userId.isBlank();
+  }
+
+  /** What a leak detector's finding gets. */
+  public enum LeakAction {
+    /** the detector does not run */
+    @JsonProperty("allow")
+    ALLOW,
+    /** each match is replaced by as many {@code *} */
+    @JsonProperty("mask")
+    MASK,
+    /** the response is refused with {@code privacy.leak_blocked} */
+    @JsonProperty("block")
+    BLOCK,
+    /** the response passes; the finding is recorded and raises a {@code dataLeak} alert */
+    @JsonProperty("alert")
+    ALERT
+  }
+
+  /**
+   * A leak detector ({@link LeakDetectors.Kind#label}: cccd, cmnd, tax_code, phone, classification)
+   * and what its findings get.
+   */
+  public record LeakRule(String detector, LeakAction action) {
+    public LeakRule {
+      LeakDetectors.Kind.parse(detector); // refuses an unknown one
+      if (action == null) {
+        throw malformed(
+            "leak rule for " + detector + " needs an action: allow, mask, block, alert");
+      }
+    }
+
+    /** The detector. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public LeakDetectors.Kind kind() {
+      return LeakDetectors.Kind.parse(detector);
+    }
   }
 
   /** What a response that is not JSON gets from a policy that filters responses. */

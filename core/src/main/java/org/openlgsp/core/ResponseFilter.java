@@ -29,10 +29,28 @@ import java.util.regex.Pattern;
 public final class ResponseFilter {
   private final Selector allow; // null: every field
   private final List<CompiledMask> masks;
+  private final java.util.Map<LeakDetectors.Kind, PrivacyPolicy.LeakAction> leaks;
+  private final java.util.Set<LeakDetectors.Kind> scanned;
+  private final java.util.Set<LeakDetectors.Kind> masked;
 
-  private ResponseFilter(Selector allow, List<CompiledMask> masks) {
+  private ResponseFilter(
+      Selector allow,
+      List<CompiledMask> masks,
+      java.util.Map<LeakDetectors.Kind, PrivacyPolicy.LeakAction> leaks) {
     this.allow = allow;
     this.masks = masks;
+    this.leaks = leaks;
+    this.scanned = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
+    this.masked = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
+    leaks.forEach(
+        (kind, action) -> {
+          if (action != PrivacyPolicy.LeakAction.ALLOW) {
+            scanned.add(kind);
+          }
+          if (action == PrivacyPolicy.LeakAction.MASK) {
+            masked.add(kind);
+          }
+        });
   }
 
   public static ResponseFilter of(PrivacyPolicy policy) {
@@ -51,11 +69,78 @@ public final class ResponseFilter {
     for (PrivacyPolicy.Mask m : policy.masks()) {
       masks.add(new CompiledMask(PrivacyPolicy.segments(m.pointer()), Rule.parse(m.rule())));
     }
-    return new ResponseFilter(allow, List.copyOf(masks));
+    java.util.Map<LeakDetectors.Kind, PrivacyPolicy.LeakAction> leaks =
+        new java.util.EnumMap<>(LeakDetectors.Kind.class);
+    policy.leaks().forEach(l -> leaks.put(l.kind(), l.action()));
+    return new ResponseFilter(allow, List.copyOf(masks), leaks);
   }
 
   /** The document as the policy lets it through (a new tree, or {@code doc} changed in place). */
   public JsonNode apply(JsonNode doc) {
+    return apply(doc, java.util.EnumSet.noneOf(LeakDetectors.Kind.class));
+  }
+
+  /**
+   * As {@link #apply(JsonNode)}, then the leak detectors over every string (and integer) value
+   * left: what they find is added to {@code found}, masked where the policy says {@code mask}.
+   */
+  public JsonNode apply(JsonNode doc, java.util.Set<LeakDetectors.Kind> found) {
+    JsonNode out = minimise(doc);
+    if (!scanned.isEmpty()) {
+      out = scanNode(out, found);
+    }
+    return out;
+  }
+
+  /** The leak detectors over a text body; masked where the policy says so. */
+  public String applyToText(String text, java.util.Set<LeakDetectors.Kind> found) {
+    return scanned.isEmpty() ? text : LeakDetectors.scan(text, scanned, masked, found);
+  }
+
+  /** True when one of {@code found} is a detector the policy blocks on. */
+  public boolean blocks(java.util.Set<LeakDetectors.Kind> found) {
+    return found.stream().anyMatch(k -> leaks.get(k) == PrivacyPolicy.LeakAction.BLOCK);
+  }
+
+  /** The findings as recorded: {@code detector:action}, sorted. */
+  public List<String> findings(java.util.Set<LeakDetectors.Kind> found) {
+    return found.stream()
+        .map(k -> k.label() + ":" + leaks.get(k).name().toLowerCase(java.util.Locale.ROOT))
+        .sorted()
+        .toList();
+  }
+
+  private JsonNode scanNode(JsonNode node, java.util.Set<LeakDetectors.Kind> found) {
+    if (node.isTextual()) {
+      String t = node.textValue();
+      String s = LeakDetectors.scan(t, scanned, masked, found);
+      return s.equals(t) ? node : TextNode.valueOf(s);
+    }
+    if (node.isIntegralNumber()) {
+      String t = node.asText();
+      String s = LeakDetectors.scan(t, scanned, masked, found);
+      return s.equals(t) ? node : TextNode.valueOf(s);
+    }
+    if (node instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode v = scanNode(e.getValue(), found);
+        if (v != e.getValue()) {
+          e.setValue(v);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        JsonNode v = scanNode(a.get(i), found);
+        if (v != a.get(i)) {
+          a.set(i, v);
+        }
+      }
+    }
+    return node;
+  }
+
+  private JsonNode minimise(JsonNode doc) {
     JsonNode out = allow == null ? doc : keep(doc, List.of(allow));
     if (out == null) {
       out =

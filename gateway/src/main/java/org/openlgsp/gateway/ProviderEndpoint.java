@@ -133,6 +133,9 @@ final class ProviderEndpoint {
         }
         PersonalData.requirePurpose(service, facts);
         Directory.Grant grant = GrantMatcher.choose(matching, facts.issue, facts.userId, "");
+        if (grant.policy().requiresConsent()) {
+          Consents.require(dir, ctx.consentKey(), grant.policy(), facts, ctx.clock().instant());
+        }
         // A slot only for the backend call: reading a (slow) body and the checks hold none, so
         // slow clients cannot take every slot (the edge closes them). The request hash is known,
         // so even this refusal is a signed answer the consumer can verify.
@@ -290,8 +293,11 @@ final class ProviderEndpoint {
         return;
       }
       // Minimised and masked before it is signed: the consumer never holds more than granted.
-      java.util.Optional<byte[]> minimised =
+      Minimisation.Outcome outcome =
           Minimisation.apply(policy, dir.responseFilter(policy), contentType, answer);
+      facts.leaks = outcome.findings(); // recorded (and alerted on) even when blocked
+      outcome.requireNotBlocked();
+      java.util.Optional<byte[]> minimised = outcome.body();
       if (minimised.isEmpty()) {
         sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
         return;

@@ -374,6 +374,9 @@ public record NodeConfig(
    * The registry role.
    *
    * @param directoryValidity default: {@link RegistryOptions#defaults}
+   * @param consentKey file holding the consent key (32 random bytes, base64; generated owner-only
+   *     when missing): with it the registry keeps and publishes consents (docs/privacy.md); the
+   *     provider gateways that check consents need a copy as their {@code gateway.consentKey}
    */
   public record RegistryRole(
       String host,
@@ -383,8 +386,36 @@ public record NodeConfig(
       Optional<Duration> directoryValidity,
       KeyFiles signing,
       Optional<CaSettings> ca,
-      Optional<RegistryWitness> witness) {
+      Optional<RegistryWitness> witness,
+      Optional<String> consentKey) {
+    /** A registry role without consents. */
+    public RegistryRole(
+        String host,
+        int port,
+        String database,
+        String adminTokenSha256,
+        Optional<Duration> directoryValidity,
+        KeyFiles signing,
+        Optional<CaSettings> ca,
+        Optional<RegistryWitness> witness) {
+      this(
+          host,
+          port,
+          database,
+          adminTokenSha256,
+          directoryValidity,
+          signing,
+          ca,
+          witness,
+          Optional.empty());
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public RegistryRole {
+      consentKey = consentKey == null ? Optional.empty() : consentKey;
+      if (consentKey.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("consentKey must name a file");
+      }
       host = host == null ? "127.0.0.1" : host;
       Objects.requireNonNull(database, "database is required");
       Objects.requireNonNull(adminTokenSha256, "adminTokenSha256 is required");
@@ -519,6 +550,9 @@ public record NodeConfig(
    *     the configuration's folder (default {@link GatewayOptions#defaults})
    * @param rawPathServices ids of services hosted here whose backends take paths otherwise refused
    *     as {@code request.path_unsafe} ({@link GatewayOptions#rawPathServices}; default none)
+   * @param consentKey file holding a copy of the registry's consent key: with it the gateway checks
+   *     consents for grants that require them (docs/privacy.md); without it such grants admit no
+   *     call ({@code consent.missing})
    */
   public record GatewayRole(
       String node,
@@ -543,8 +577,66 @@ public record NodeConfig(
       Optional<MonitoringSettings> monitoring,
       List<String> rawPathServices,
       Optional<StatisticsSettings> statistics,
-      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+      Optional<String> consentKey) {
+    /** A gateway role without a consent key. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring,
+        List<String> rawPathServices,
+        Optional<StatisticsSettings> statistics,
+        Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          rawPathServices,
+          statistics,
+          alerts,
+          Optional.empty());
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      consentKey = consentKey == null ? Optional.empty() : consentKey;
+      if (consentKey.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("consentKey must name a file");
+      }
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);
       present(directoryGrace, directoryCache, replayWindow, maxBodyBytes, limits, revocation);

@@ -140,6 +140,46 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * A data subject's consent to record: {@code subject} is the personal ID (the registry keeps only
+   * its keyed hash), {@code recipient} the agency (member id) it is given to.
+   */
+  public record Consent(
+      String subject,
+      String category,
+      String recipient,
+      String purpose,
+      java.time.Instant validFrom,
+      java.time.Instant validTo) {
+    public Consent {
+      required(subject, "subject");
+      required(category, "category");
+      required(recipient, "recipient");
+      required(purpose, "purpose");
+      if (validFrom == null || validTo == null) {
+        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "validFrom and validTo are required");
+      }
+    }
+
+    /** Its text form, with the ID masked, so it is never printed whole. */
+    @Override
+    public String toString() {
+      return "Consent[" + category + " to " + recipient + " for " + purpose + "]";
+    }
+  }
+
+  /** Whose consents to list: the personal ID travels in the body, never in a URL. */
+  public record ConsentQuery(String subject) {
+    public ConsentQuery {
+      required(subject, "subject");
+    }
+
+    @Override
+    public String toString() {
+      return "ConsentQuery[…]";
+    }
+  }
+
   private static void required(String value, String name) {
     if (Objects.requireNonNullElse(value, "").isBlank()) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, name + " is required");

@@ -3,6 +3,7 @@ package org.openlgsp.registry;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -191,6 +192,77 @@ final class Catalogue {
           }
         },
         "grant");
+  }
+
+  void addConsent(String id, Directory.Consent c) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", c.recipient().toString(), "recipient agency");
+          h.execute(
+              "INSERT INTO registry_consent (id, subject_hash, category, recipient, purpose, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              id,
+              c.subjectHash(),
+              c.category(),
+              c.recipient().toString(),
+              c.purpose(),
+              c.validFrom().toEpochMilli(),
+              c.validTo().toEpochMilli(),
+              now());
+        },
+        "consent");
+  }
+
+  /** Records the withdrawal; a consent already withdrawn keeps its first withdrawal time. */
+  void withdrawConsent(String id) {
+    change(
+        h -> {
+          requireExists(h, "registry_consent", id, "consent");
+          h.execute(
+              "UPDATE registry_consent SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+              now(),
+              id);
+        },
+        "consent");
+  }
+
+  /** A subject's consents (by keyed hash), withdrawn ones included. */
+  List<Registry.ConsentEntry> consents(String subjectHash) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, subject_hash, category, recipient, purpose, valid_from, valid_to, withdrawn_at FROM registry_consent WHERE subject_hash = ? ORDER BY created_at, id")
+                .bind(0, subjectHash)
+                .map((r, ctx) -> consentEntry(r))
+                .list());
+  }
+
+  /** Consents neither withdrawn nor past their end at {@code now}: what the directory carries. */
+  List<Directory.Consent> activeConsents(Instant now) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, subject_hash, category, recipient, purpose, valid_from, valid_to, withdrawn_at FROM registry_consent WHERE withdrawn_at IS NULL AND valid_to > ? ORDER BY subject_hash, id")
+                .bind(0, now.toEpochMilli())
+                .map((r, ctx) -> consentEntry(r).consent())
+                .list());
+  }
+
+  private static Registry.ConsentEntry consentEntry(java.sql.ResultSet r)
+      throws java.sql.SQLException {
+    long withdrawn = r.getLong(8);
+    boolean wasWithdrawn = !r.wasNull();
+    return new Registry.ConsentEntry(
+        r.getString(1),
+        new Directory.Consent(
+            r.getString(2),
+            r.getString(3),
+            ClientId.parse(r.getString(4)),
+            r.getString(5),
+            Instant.ofEpochMilli(r.getLong(6)),
+            Instant.ofEpochMilli(r.getLong(7))),
+        wasWithdrawn ? Instant.ofEpochMilli(withdrawn) : null);
   }
 
   void addTrustAnchor(X509Certificate ca) {

@@ -450,7 +450,9 @@ public final class Federation implements AutoCloseable {
                 Optional.of(Duration.ofHours(1)),
                 keys("registry-signing"),
                 Optional.empty(),
-                Optional.of(new NodeConfig.RegistryWitness(null, logs))));
+                Optional.of(new NodeConfig.RegistryWitness(null, logs)),
+                // consents (docs/privacy.md): generated at start, copied to the provider gateway
+                Optional.of(CONSENT_KEY)));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
@@ -621,8 +623,13 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             List.of(),
             Optional.empty(),
-            Optional.empty()));
+            Optional.empty(),
+            // only the provider checks consents, with the registry's key (same work folder)
+            side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty()));
   }
+
+  /** The registry's consent key file, which the provider gateway reads too. */
+  static final String CONSENT_KEY = "data/consent.key";
 
   /**
    * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo
