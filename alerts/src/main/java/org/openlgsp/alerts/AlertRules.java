@@ -35,7 +35,8 @@ public record AlertRules(
     CertificateExpiry certificateExpiry,
     DirectoryExpiry directoryExpiry,
     CheckpointWitnessing checkpointWitnessing,
-    TrustServiceFailures trustServiceFailures) {
+    TrustServiceFailures trustServiceFailures,
+    DataLeak dataLeak) {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -59,11 +60,12 @@ public record AlertRules(
         or(checkpointWitnessing, new CheckpointWitnessing(null, null, null, null, null));
     trustServiceFailures =
         or(trustServiceFailures, new TrustServiceFailures(null, null, null, null));
+    dataLeak = or(dataLeak, new DataLeak(null, null));
   }
 
   /** Every rule on with its defaults. */
   public static AlertRules defaults() {
-    return new AlertRules(null, null, null, null, null, null, null, null, null, null);
+    return new AlertRules(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -366,6 +368,17 @@ public record AlertRules(
       severity = or(severity, Severity.HIGH);
       window = positive(window, Duration.ofMinutes(5), "window");
       threshold = atLeast(threshold, 3, 1, "threshold");
+    }
+  }
+
+  /**
+   * A response held an identifier or classification mark that its grant's leak detectors alert or
+   * block on (docs/privacy.md): one alert per client, service and findings.
+   */
+  public record DataLeak(Boolean enabled, Severity severity) {
+    public DataLeak {
+      enabled = or(enabled, true);
+      severity = or(severity, Severity.HIGH);
     }
   }
 

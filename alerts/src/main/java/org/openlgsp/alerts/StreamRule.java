@@ -45,6 +45,9 @@ sealed interface StreamRule {
     if (r.trustServiceFailures().enabled()) {
       rules.add(new TrustRefusals(r.trustServiceFailures()));
     }
+    if (r.dataLeak().enabled()) {
+      rules.add(new Leak(r.dataLeak()));
+    }
     return rules;
   }
 
@@ -286,6 +289,40 @@ sealed interface StreamRule {
   }
 
   /** Source addresses per client, learned at first sight and during the learning period. */
+  /** A response in which the grant's leak detectors found what they alert or block on. */
+  final class Leak implements StreamRule {
+    static final String NAME = "dataLeak";
+    private final AlertRules.DataLeak cfg;
+
+    Leak(AlertRules.DataLeak cfg) {
+      this.cfg = cfg;
+    }
+
+    @Override
+    public Optional<Raised> observe(ExchangeObservation o) {
+      List<String> raised =
+          o.leaks().stream().filter(f -> f.endsWith(":alert") || f.endsWith(":block")).toList();
+      if (raised.isEmpty()) {
+        return Optional.empty();
+      }
+      String client = o.client().encoded();
+      String service = o.service().encoded();
+      String findings = String.join(", ", raised);
+      return Optional.of(
+          new Raised(
+              NAME,
+              cfg.severity(),
+              client + " " + service + " " + findings,
+              "Response of " + service + " to " + client + " held " + findings,
+              new Evidence(
+                  o.requestInTs(),
+                  o.responseOutTs(),
+                  1,
+                  List.of(o.ledgerIndex()),
+                  facts("client", client, "service", service, "findings", findings))));
+    }
+  }
+
   final class NewSource implements StreamRule {
     static final String NAME = "newSourceAddress";
     static final int MAX_ADDRESSES = 1000;

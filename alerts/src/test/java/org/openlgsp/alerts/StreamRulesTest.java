@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.openlgsp.core.ClientId;
@@ -45,6 +46,36 @@ class StreamRulesTest {
   }
 
   final AlertRules rules = AlertRules.defaults();
+
+  @Test
+  void aResponseWhoseLeakDetectorsAlertOrBlockRaisesDataLeakAndAMaskedOneDoesNot() {
+    StreamRule r = new StreamRule.Leak(rules.dataLeak());
+
+    Optional<Raised> alerted =
+        r.observe(
+            Observed.from(succeeded(T0, 1)).leaks(List.of("cccd:alert", "phone:mask")).build());
+    Optional<Raised> blocked =
+        r.observe(
+            Observed.from(refused(T0, ErrorCode.LEAK_BLOCKED, 2))
+                .leaks(List.of("classification:block"))
+                .build());
+    Optional<Raised> masked =
+        r.observe(Observed.from(succeeded(T0, 3)).leaks(List.of("cccd:mask")).build());
+    Optional<Raised> clean = r.observe(succeeded(T0, 4));
+
+    assertThat(alerted)
+        .hasValueSatisfying(
+            x -> {
+              assertThat(x.rule()).isEqualTo("dataLeak");
+              assertThat(x.severity()).isEqualTo(Severity.HIGH);
+              assertThat(x.evidence().facts()).containsEntry("findings", "cccd:alert");
+              assertThat(x.evidence().ledgerIndexes()).containsExactly(1L);
+            });
+    assertThat(blocked)
+        .hasValueSatisfying(x -> assertThat(x.summary()).contains("classification:block"));
+    assertThat(masked).isEmpty();
+    assertThat(clean).isEmpty();
+  }
 
   @Test
   void exchangesRefusedBecauseOcspFailedRaiseTrustServiceFailures() {

@@ -216,6 +216,7 @@ public final class StatisticsBenchmark {
         Duration.ofMillis(ms),
         Duration.ZERO,
         Duration.ZERO,
-        "");
+        "",
+        java.util.List.of());
   }
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.AdminResponses;
 import org.openlgsp.registry.RegistryClient;
@@ -24,13 +25,15 @@ import picocli.CommandLine.Parameters;
     name = "registry",
     mixinStandardHelpOptions = true,
     description =
-        "Administer agencies, systems, nodes, services and grants through the registry's admin API.",
+        "Administer agencies, systems, nodes, services, grants and consents through the registry's"
+            + " admin API.",
     subcommands = {
       RegistryCommands.Member.class,
       RegistryCommands.SystemCmd.class,
       RegistryCommands.Node.class,
       RegistryCommands.Service.class,
       RegistryCommands.Grant.class,
+      RegistryCommands.Consent.class,
       RegistryCommands.DirectoryCmd.class,
       EnrolmentCommands.class,
       TrustAnchorCommands.class
@@ -401,6 +404,89 @@ final class RegistryCommands {
   }
 
   @Command(
+      name = "consent",
+      mixinStandardHelpOptions = true,
+      description =
+          "Data subjects' consents (docs/privacy.md): kept and published by keyed hash only.",
+      subcommands = {Consent.Add.class, Consent.ListCmd.class, Consent.Withdraw.class})
+  static final class Consent {
+    @Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description = "Record a subject's consent to an agency for a data category and purpose.")
+    static final class Add implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Option(names = "--subject", required = true, description = "The subject's personal ID.")
+      String subject;
+
+      @Option(names = "--category", required = true, description = "Data category, e.g. ho-tich.")
+      String category;
+
+      @Option(names = "--recipient", required = true, description = "Agency (member id).")
+      String recipient;
+
+      @Option(names = "--purpose", required = true, description = "Purpose, e.g. 1.001234.")
+      String purpose;
+
+      @Option(names = "--valid-from", description = "ISO-8601 instant (default: now).")
+      Optional<java.time.Instant> validFrom;
+
+      @Option(names = "--valid-to", required = true, description = "ISO-8601 instant.")
+      java.time.Instant validTo;
+
+      @Override
+      public Integer call() {
+        System.out.println(
+            c.client()
+                .addConsent(
+                    new AdminRequests.Consent(
+                        subject,
+                        category,
+                        recipient,
+                        purpose,
+                        validFrom.orElseGet(java.time.Instant::now),
+                        validTo))
+                .id());
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = "A subject's consents, withdrawn ones included.")
+    static final class ListCmd implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Option(names = "--subject", required = true, description = "The subject's personal ID.")
+      String subject;
+
+      @Override
+      public Integer call() {
+        return print(c.client().consents(subject));
+      }
+    }
+
+    @Command(
+        name = "withdraw",
+        mixinStandardHelpOptions = true,
+        description = "Withdraw a consent (gateways act on it from their next directory refresh).")
+    static final class Withdraw implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Consent id (UUID).")
+      String id;
+
+      @Override
+      public Integer call() {
+        c.client().withdrawConsent(id);
+        return 0;
+      }
+    }
+  }
+
+  @Command(
       name = "grant",
       mixinStandardHelpOptions = true,
       description = "Access grants (deny by default).",
@@ -427,10 +513,114 @@ final class RegistryCommands {
           description = "Allowed path pattern, e.g. /citizens/* (repeatable; none = all).")
       List<String> paths = List.of();
 
+      @Option(
+          names = "--purpose",
+          description =
+              "Allowed purpose: procedure code or named purpose, matched against X-Road-Issue"
+                  + " up to its first ':' (repeatable; none = any).")
+      List<String> purposes = List.of();
+
+      @Option(
+          names = "--officer-required",
+          description = "Calls must name their officer in X-Road-UserId.")
+      boolean officerRequired;
+
+      @Option(
+          names = "--field",
+          description =
+              "Response field passed on, a JSON Pointer; * = every array element, e.g."
+                  + " /members/*/name (repeatable; none = all).")
+      List<String> fields = List.of();
+
+      @Option(
+          names = "--mask",
+          description =
+              "POINTER=RULE, RULE one of redact, year, last:N, e.g. /personalId=last:4"
+                  + " (repeatable).")
+      List<String> masks = List.of();
+
+      @Option(
+          names = "--non-json",
+          description = "Non-JSON responses when the grant filters responses: pass or refuse.")
+      String nonJson = "pass";
+
+      @Option(
+          names = "--max-filtered-bytes",
+          description = "Largest response the provider gateway filters (default 1 MiB).")
+      long maxFilteredBytes;
+
+      @Option(
+          names = "--consent",
+          paramLabel = "CATEGORY",
+          description =
+              "Calls need the data subject's consent for this data category, to the calling"
+                  + " agency, for the stated purpose.")
+      String consentCategory = "";
+
+      @Option(
+          names = "--leak",
+          paramLabel = "DETECTOR=ACTION",
+          description =
+              "Leak detector on responses: cccd, cmnd, tax_code, phone or classification ="
+                  + " allow, mask, block or alert (repeatable).")
+      List<String> leaks = List.of();
+
       @Override
       public Integer call() {
+        List<PrivacyPolicy.Mask> parsedMasks =
+            masks.stream()
+                .map(
+                    m -> {
+                      int eq = m.lastIndexOf('=');
+                      if (eq < 1) {
+                        throw new picocli.CommandLine.ParameterException(
+                            new picocli.CommandLine(this), "--mask must be POINTER=RULE: " + m);
+                      }
+                      return new PrivacyPolicy.Mask(m.substring(0, eq), m.substring(eq + 1));
+                    })
+                .toList();
+        PrivacyPolicy.NonJson nonJsonRule =
+            switch (nonJson) {
+              case "pass" -> PrivacyPolicy.NonJson.PASS;
+              case "refuse" -> PrivacyPolicy.NonJson.REFUSE;
+              default ->
+                  throw new picocli.CommandLine.ParameterException(
+                      new picocli.CommandLine(this), "--non-json must be pass or refuse");
+            };
+        List<PrivacyPolicy.LeakRule> leakRules =
+            leaks.stream()
+                .map(
+                    l -> {
+                      int eq = l.indexOf('=');
+                      PrivacyPolicy.LeakAction action =
+                          eq < 1
+                              ? null
+                              : java.util.Arrays.stream(PrivacyPolicy.LeakAction.values())
+                                  .filter(a -> a.name().equalsIgnoreCase(l.substring(eq + 1)))
+                                  .findFirst()
+                                  .orElse(null);
+                      if (action == null) {
+                        throw new picocli.CommandLine.ParameterException(
+                            new picocli.CommandLine(this),
+                            "--leak must be DETECTOR=allow|mask|block|alert: " + l);
+                      }
+                      return new PrivacyPolicy.LeakRule(l.substring(0, eq), action);
+                    })
+                .toList();
+        PrivacyPolicy policy =
+            new PrivacyPolicy(
+                purposes,
+                officerRequired,
+                fields,
+                parsedMasks,
+                nonJsonRule,
+                maxFilteredBytes,
+                consentCategory,
+                leakRules);
         System.out.println(
-            c.client().grant(new AdminRequests.Grant(client, service, methods, paths)).id());
+            c.client()
+                .grant(new AdminRequests.Grant(client, service, methods, paths, policy))
+                .id());
         return 0;
       }
     }

@@ -23,7 +23,12 @@ public record Directory(
     List<Node> nodes,
     List<Service> services,
     List<Grant> grants,
-    List<String> trustAnchors) {
+    List<String> trustAnchors,
+    // Left out of the JSON when empty, so directories without consents stay readable by gateways
+    // that predate the field.
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<Consent> consents) {
 
   public Directory {
     Identifiers.requirePart("instance", instance);
@@ -42,6 +47,33 @@ public record Directory(
     grants = List.copyOf(grants);
     // Absent in directories published before trust anchors existed.
     trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+    consents = consents == null ? List.of() : List.copyOf(consents); // absent: none
+  }
+
+  /** A directory without consents. */
+  public Directory(
+      String instance,
+      long serial,
+      Instant issuedAt,
+      Instant expiresAt,
+      List<Member> members,
+      List<SystemEntry> systems,
+      List<Node> nodes,
+      List<Service> services,
+      List<Grant> grants,
+      List<String> trustAnchors) {
+    this(
+        instance,
+        serial,
+        issuedAt,
+        expiresAt,
+        members,
+        systems,
+        nodes,
+        services,
+        grants,
+        trustAnchors,
+        List.of());
   }
 
   /** A directory without trust anchors (installations that rely on pinned certificates only). */
@@ -145,15 +177,80 @@ public record Directory(
 
   /**
    * Permission for a client system to call a service, optionally narrowed to HTTP methods and path
-   * patterns. Empty lists mean every method or every path.
+   * patterns (empty lists mean every method or every path), and by a {@link PrivacyPolicy}: allowed
+   * purposes, officer required, response minimisation and masking (docs/privacy.md).
    */
   public record Grant(
-      ClientId client, ServiceId service, List<String> methods, List<PathPattern> pathPatterns) {
+      ClientId client,
+      ServiceId service,
+      List<String> methods,
+      List<PathPattern> pathPatterns,
+      // Left out of the JSON when open, so directories without policies stay readable by gateways
+      // that predate the field (they refuse unknown properties).
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+              valueFilter = OpenPolicy.class)
+          PrivacyPolicy policy) {
     public Grant {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(service, "service");
       methods = List.copyOf(methods);
       pathPatterns = List.copyOf(pathPatterns);
+      policy = policy == null ? PrivacyPolicy.OPEN : policy; // absent: open
+    }
+
+    /** A grant without a privacy policy. */
+    public Grant(
+        ClientId client, ServiceId service, List<String> methods, List<PathPattern> pathPatterns) {
+      this(client, service, methods, pathPatterns, PrivacyPolicy.OPEN);
+    }
+  }
+
+  /** Jackson's filter leaving an open policy out of the JSON (equals: true means "leave out"). */
+  static final class OpenPolicy {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || (value instanceof PrivacyPolicy p && p.isOpen());
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /**
+   * A data subject's consent, as published (docs/privacy.md): the subject only as a keyed hash
+   * ({@link KeyedHash} under the consent key the registry and provider gateways share), the data
+   * category, the recipient agency (a member), the purpose (as grants name purposes) and the time
+   * it is valid in. Withdrawn consents are not published.
+   */
+  public record Consent(
+      String subjectHash,
+      String category,
+      ClientId recipient,
+      String purpose,
+      Instant validFrom,
+      Instant validTo) {
+    public Consent {
+      Objects.requireNonNull(subjectHash, "subjectHash");
+      Objects.requireNonNull(category, "category");
+      Objects.requireNonNull(recipient, "recipient");
+      Objects.requireNonNull(purpose, "purpose");
+      Objects.requireNonNull(validFrom, "validFrom");
+      Objects.requireNonNull(validTo, "validTo");
+      if (recipient.isSubsystem()) {
+        throw new IllegalArgumentException("a consent's recipient is an agency, not a system");
+      }
+    }
+
+    /** Whether it covers {@code purposeCode} for {@code member} at {@code now}. */
+    public boolean covers(String category, ClientId member, String purposeCode, Instant now) {
+      return this.category.equals(category)
+          && recipient.equals(member)
+          && purpose.equals(purposeCode)
+          && !now.isBefore(validFrom)
+          && now.isBefore(validTo);
     }
   }
 

@@ -129,6 +129,37 @@ public enum ErrorCode {
       400,
       "Client.MissingHeader",
       "Purpose (X-Road-Issue) required for a personal-data service"),
+  // Personal data protection (docs/privacy.md): grant policies.
+  PURPOSE_NOT_ALLOWED(
+      "access.purpose_not_allowed",
+      403,
+      "Server.ServerProxy.AccessDenied",
+      "The stated purpose (X-Road-Issue) is not one the grant allows"),
+  OFFICER_REQUIRED(
+      "access.officer_required",
+      400,
+      "Client.MissingHeader",
+      "The grant requires the officer's identifier (X-Road-UserId)"),
+  CONSENT_MISSING(
+      "consent.missing",
+      403,
+      "Server.ServerProxy.AccessDenied",
+      "No valid consent of the data subject for this recipient, data category and purpose"),
+  RESPONSE_UNFILTERABLE(
+      "privacy.response_unfilterable",
+      502,
+      "Server.ServerProxy.ServiceFailed",
+      "Response cannot be minimised as the grant requires (not JSON)"),
+  LEAK_BLOCKED(
+      "privacy.leak_blocked",
+      502,
+      "Server.ServerProxy.ServiceFailed",
+      "Response refused: it holds an identifier or classification mark the grant blocks"),
+  RESPONSE_TOO_LARGE_TO_FILTER(
+      "privacy.response_too_large",
+      502,
+      "Server.ServerProxy.ServiceFailed",
+      "Response larger than the grant lets the gateway filter"),
   CHECKPOINT_UNVERIFIED(
       "checkpoint.unverified", 403, "Client.AccessDenied", "Checkpoint signature not verified"),
   CHECKPOINT_INCONSISTENT(

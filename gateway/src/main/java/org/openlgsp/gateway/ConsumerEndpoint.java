@@ -11,6 +11,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.openlgsp.core.Certificates;
@@ -121,12 +122,17 @@ final class ConsumerEndpoint {
     facts.peer = node.id();
     requireSecurityServer(req, dir, node, target);
     requireRepresentedParty(facts.representedParty);
-    if (!GrantMatcher.admits(dir.grants(facts.client, service.id()), facts.method, target.path())) {
+    List<Directory.Grant> matching =
+        GrantMatcher.matching(
+            dir.grants(facts.client, service.id()), facts.method, target.path(), true);
+    if (matching.isEmpty()) {
       throw new LgspException(
           ErrorCode.ACCESS_DENIED,
           facts.client + " has no grant for " + facts.method + " on " + service.id());
     }
     PersonalData.requirePurpose(service, facts);
+    // Deny early what the provider would refuse: the grants' purposes and officer requirement.
+    GrantMatcher.choose(matching, facts.issue, facts.userId, "");
     MessageSigner signer =
         ctx.signer(facts.client.memberId())
             .orElseThrow(

@@ -29,6 +29,10 @@ final class DirectoryView {
   private final Map<NodeId, Set<String>> tlsFingerprintsByNode = new HashMap<>();
   private final Map<String, SigningKey> signingKeys = new HashMap<>();
   private final Map<String, List<Directory.Grant>> grants = new HashMap<>();
+  private final Map<String, List<Directory.Consent>> consents = new HashMap<>();
+  // Compiled when installed, keyed by the grant's own policy instance.
+  private final Map<org.openlgsp.core.PrivacyPolicy, org.openlgsp.core.ResponseFilter> filters =
+      new java.util.IdentityHashMap<>();
   // Parsed on first use: most directories are installed many times before anyone asks.
   private final Map<ServiceId, Optional<OpenApiDocument>> openApi =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -60,7 +64,24 @@ final class DirectoryView {
     }
     for (Directory.Grant g : directory.grants()) {
       grants.computeIfAbsent(key(g.client(), g.service()), k -> new ArrayList<>()).add(g);
+      if (g.policy().filtersResponses()) {
+        filters.put(g.policy(), org.openlgsp.core.ResponseFilter.of(g.policy()));
+      }
     }
+    for (Directory.Consent c : directory.consents()) {
+      consents.computeIfAbsent(c.subjectHash(), k -> new ArrayList<>()).add(c);
+    }
+  }
+
+  /** The consents published for the subject whose keyed hash is {@code subjectHash}. */
+  List<Directory.Consent> consents(String subjectHash) {
+    return consents.getOrDefault(subjectHash, List.of());
+  }
+
+  /** The compiled allow-list and masks of a grant's policy from this directory. */
+  org.openlgsp.core.ResponseFilter responseFilter(org.openlgsp.core.PrivacyPolicy policy) {
+    org.openlgsp.core.ResponseFilter f = filters.get(policy);
+    return f != null ? f : org.openlgsp.core.ResponseFilter.of(policy);
   }
 
   Directory directory() {

@@ -87,6 +87,10 @@ final class ExchangeRecorder {
     String representedParty = "";
     NodeId peer;
     String sourceAddress = "";
+    // the provider applied the grant's allow-list and masks to the response
+    boolean minimised;
+    // what the grant's leak detectors found in the response: detector:action
+    java.util.List<String> leaks = java.util.List.of();
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();
@@ -214,7 +218,8 @@ final class ExchangeRecorder {
         inGateway,
         consumer ? outside : Duration.ZERO,
         consumer ? Duration.ZERO : outside,
-        f.sourceAddress);
+        f.sourceAddress,
+        f.leaks);
   }
 
   /** The IP address a request came from, empty if the listener does not say. */

@@ -218,7 +218,8 @@ public final class Gateway implements AutoCloseable {
                 ledger, options.node(), subjects, features.observers(), Optional.of(directory)),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
-            revocation);
+            revocation,
+            features.consents());
     return new Gateway(ctx, tlsKeys, DatabaseAuditLog.open(ledger.database()));
   }
 

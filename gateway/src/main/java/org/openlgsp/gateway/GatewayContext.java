@@ -22,7 +22,9 @@ record GatewayContext(
     ExchangeRecorder recorder,
     Clock clock,
     Map<String, ClientId> systemsByFingerprint,
-    Revocation revocation) {
+    Revocation revocation,
+    // keyed hashes of subjects' IDs as the registry publishes consents; empty: consents unchecked
+    Optional<org.openlgsp.core.KeyedHash> consentKey) {
 
   static Map<String, ClientId> fingerprintIndex(List<LocalSystem> systems) {
     Map<String, ClientId> index = new HashMap<>();

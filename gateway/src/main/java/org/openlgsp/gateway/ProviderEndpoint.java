@@ -120,21 +120,27 @@ final class ProviderEndpoint {
               "request id " + facts.requestId + " was already used by " + client);
         }
         Directory.Service service = localService(dir, target);
-        if (!GrantMatcher.admits(
-            dir.grants(client, service.id()),
-            facts.method,
-            target.path(),
-            ctx.options().rawPathServices().contains(service.id()))) {
+        List<Directory.Grant> matching =
+            GrantMatcher.matching(
+                dir.grants(client, service.id()),
+                facts.method,
+                target.path(),
+                ctx.options().rawPathServices().contains(service.id()));
+        if (matching.isEmpty()) {
           throw new LgspException(
               ErrorCode.ACCESS_DENIED,
               client + " has no grant for " + facts.method + " on " + service.id());
         }
         PersonalData.requirePurpose(service, facts);
+        Directory.Grant grant = GrantMatcher.choose(matching, facts.issue, facts.userId, "");
+        if (grant.policy().requiresConsent()) {
+          Consents.require(dir, ctx.consentKey(), grant.policy(), facts, ctx.clock().instant());
+        }
         // A slot only for the backend call: reading a (slow) body and the checks hold none, so
         // slow clients cannot take every slot (the edge closes them). The request hash is known,
         // so even this refusal is a signed answer the consumer can verify.
         slot = admission.enter();
-        forward(req, res, service, target, body, requestHash, facts);
+        forward(req, res, service, grant.policy(), dir, target, body, requestHash, facts);
       }
     } catch (Throwable t) {
       if (ResponseAbandoned.is(t)) {
@@ -231,6 +237,8 @@ final class ProviderEndpoint {
       ServerRequest req,
       ServerResponse res,
       Directory.Service service,
+      org.openlgsp.core.PrivacyPolicy policy,
+      DirectoryView dir,
       R1Target target,
       BodySpool body,
       String requestHash,
@@ -270,12 +278,7 @@ final class ProviderEndpoint {
         // A HEAD answer has no body, even when a backend sends one anyway: what follows its
         // header section on the connection is not passed on (RFC 9110, 9.3.2).
         BodySpool answer =
-            facts.method.equals("HEAD")
-                ? BodySpool.of(new byte[0])
-                : BodySpool.read(
-                    in.inputStream(),
-                    ctx.options().maxBodyBytes(),
-                    ErrorCode.BACKEND_UNREACHABLE)) {
+            facts.method.equals("HEAD") ? BodySpool.of(new byte[0]) : readAnswer(in, policy)) {
       facts.responseInTime = ctx.clock().instant();
       List<Header> headers = new java.util.ArrayList<>();
       for (Header h : in.headers()) {
@@ -285,8 +288,39 @@ final class ProviderEndpoint {
       }
       String contentType =
           in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
-      sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+      if (!policy.filtersResponses() || answer.isEmpty()) {
+        sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+        return;
+      }
+      // Minimised and masked before it is signed: the consumer never holds more than granted.
+      Minimisation.Outcome outcome =
+          Minimisation.apply(policy, dir.responseFilter(policy), contentType, answer);
+      facts.leaks = outcome.findings(); // recorded (and alerted on) even when blocked
+      outcome.requireNotBlocked();
+      java.util.Optional<byte[]> minimised = outcome.body();
+      if (minimised.isEmpty()) {
+        sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+        return;
+      }
+      facts.minimised = true;
+      try (BodySpool filtered = BodySpool.of(minimised.get())) {
+        sendSigned(res, in.status().code(), headers, contentType, filtered, "", requestHash, facts);
+      }
     }
+  }
+
+  /**
+   * The backend's answer, read whole up to the gateway's body limit, or up to the grant's filter
+   * limit when its policy filters responses (a larger one is refused, never passed on unfiltered).
+   */
+  private BodySpool readAnswer(HttpClientResponse in, org.openlgsp.core.PrivacyPolicy policy)
+      throws java.io.IOException {
+    if (policy.filtersResponses() && policy.maxFilteredBytes() < ctx.options().maxBodyBytes()) {
+      return BodySpool.read(
+          in.inputStream(), policy.maxFilteredBytes(), ErrorCode.RESPONSE_TOO_LARGE_TO_FILTER);
+    }
+    return BodySpool.read(
+        in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.BACKEND_UNREACHABLE);
   }
 
   private static HttpClientResponse callBackend(HttpClientRequest out, BodySpool body) {

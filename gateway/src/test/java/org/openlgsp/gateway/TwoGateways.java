@@ -88,6 +88,17 @@ final class TwoGateways implements AutoCloseable {
 
   List<Directory.Grant> grants = new ArrayList<>();
 
+  /** The consents the directory publishes (subjects hashed with {@link #CONSENTS}). */
+  List<Directory.Consent> consents = new ArrayList<>();
+
+  /** The consent key the registry would share with the provider gateway. */
+  static final org.openlgsp.core.KeyedHash CONSENTS =
+      new org.openlgsp.core.KeyedHash(
+          new byte[] {
+            7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+            7, 7, 7
+          });
+
   /** The OpenAPI document the directory lists for {@link #CITIZENS} (empty: none). */
   String citizensOpenApi = "";
 
@@ -296,12 +307,15 @@ final class TwoGateways implements AutoCloseable {
                 "http://127.0.0.1:" + backend.port() + "/api",
                 org.openlgsp.core.SubjectLocator.parse("json:/personalId,path:2"),
                 citizensOpenApi)),
-        grants);
+        grants,
+        List.of(),
+        consents);
   }
 
   private static GatewayFeatures features(
       Optional<java.util.function.Supplier<RevocationChecker>> revocation) {
-    GatewayFeatures features = GatewayFeatures.none().withSubjects(SUBJECTS);
+    GatewayFeatures features =
+        GatewayFeatures.none().withSubjects(SUBJECTS).withConsentKey(CONSENTS);
     return revocation.map(r -> features.withRevocation(r.get())).orElse(features);
   }
 
@@ -332,6 +346,11 @@ final class TwoGateways implements AutoCloseable {
       new java.util.concurrent.CountDownLatch(1);
 
   final java.util.concurrent.Semaphore heldArrivals = new java.util.concurrent.Semaphore(0);
+
+  /** What the backend answers on {@code /api/canned/...}: content type and body. */
+  volatile String cannedType = "application/json";
+
+  volatile byte[] cannedBody = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /** Every raw path (and query) the backend was asked for, in order: what reached it at all. */
   final List<String> backendTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -410,6 +429,12 @@ final class TwoGateways implements AutoCloseable {
                                   "query", req.query().rawValue(),
                                   "headers", headers,
                                   "bodyLength", body.length)));
+                    })
+                .get(
+                    "/api/canned/*",
+                    (req, res) -> {
+                      res.header("Content-Type", cannedType);
+                      res.send(cannedBody);
                     })
                 .post(
                     "/api/citizens/echo",

@@ -1,42 +1,25 @@
 package org.openlgsp.ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.openlgsp.core.KeyedHash;
 
 /**
- * Keyed hash of a data subject's identifier: base64(HMAC-SHA256(installation secret, id)). The
- * ledger stores only this, so the ID is not in the clear and, without the secret, a 12-digit ID
- * cannot be found by trying all of them.
+ * Keyed hash of a data subject's identifier: base64(HMAC-SHA256(installation secret, id)) ({@link
+ * KeyedHash}). The ledger stores only this, so the ID is not in the clear and, without the secret,
+ * a 12-digit ID cannot be found by trying all of them.
  */
 public final class SubjectHasher {
-  private final SecretKeySpec key;
+  private final KeyedHash hash;
 
   public SubjectHasher(byte[] secret) {
-    if (secret.length < 32) {
-      throw new IllegalArgumentException("subject key must be at least 32 bytes");
-    }
-    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    this.hash = new KeyedHash(secret);
   }
 
   /** 32 random bytes for a new installation. */
   public static byte[] newSecret() {
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    return secret;
+    return KeyedHash.newSecret();
   }
 
   public String hash(String subjectId) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return Base64.getEncoder()
-          .encodeToString(mac.doFinal(subjectId.strip().getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return hash.hash(subjectId);
   }
 }

@@ -163,6 +163,11 @@ public final class GatewayNode implements AutoCloseable {
     Optional<org.openlgsp.pki.RevocationChecker> revocation =
         role.revocation().map(r -> revocationChecker(r, baseDir, holder, clock));
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
+    if (role.consentKey().isPresent()) {
+      features =
+          features.withConsentKey(
+              LedgerFiles.consentKey(baseDir.resolve(role.consentKey().get()), false));
+    }
     // Before the gateway, so no exchange goes unobserved; on the gateway's database, its own
     // tables.
     Monitoring monitoring =

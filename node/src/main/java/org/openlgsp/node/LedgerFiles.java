@@ -101,6 +101,26 @@ public final class LedgerFiles {
     }
   }
 
+  /**
+   * The consent key in {@code file} (base64 of at least 32 bytes); with {@code create}, a new one
+   * is generated owner-only when the file is missing (the registry's), else the file must exist (a
+   * gateway's copy).
+   */
+  public static org.openlgsp.core.KeyedHash consentKey(Path file, boolean create) {
+    if (create && !Files.exists(file)) {
+      byte[] secret = org.openlgsp.core.KeyedHash.newSecret();
+      writeSecret(file, Base64.getEncoder().encodeToString(secret) + "\n");
+      return new org.openlgsp.core.KeyedHash(secret);
+    }
+    try {
+      return new org.openlgsp.core.KeyedHash(
+          Base64.getDecoder().decode(Files.readString(file).strip()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(
+          "cannot read consent key " + file + ": " + e.getMessage());
+    }
+  }
+
   private static void writeSecret(Path file, String text) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());

@@ -376,6 +376,9 @@ public record NodeConfig(
    * @param directoryValidity default: {@link RegistryOptions#defaults}
    * @param console the web console (docs/console.md); absent: {@link
    *     org.openlgsp.console.ConsoleOptions#defaults}, which serves none
+   * @param consentKey file holding the consent key (32 random bytes, base64; generated owner-only
+   *     when missing): with it the registry keeps and publishes consents (docs/privacy.md); the
+   *     provider gateways that check consents need a copy as their {@code gateway.consentKey}
    */
   public record RegistryRole(
       String host,
@@ -386,8 +389,13 @@ public record NodeConfig(
       KeyFiles signing,
       Optional<CaSettings> ca,
       Optional<RegistryWitness> witness,
-      Optional<org.openlgsp.console.ConsoleOptions> console) {
+      Optional<org.openlgsp.console.ConsoleOptions> console,
+      Optional<String> consentKey) {
     public RegistryRole {
+      consentKey = consentKey == null ? Optional.empty() : consentKey;
+      if (consentKey.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("consentKey must name a file");
+      }
       host = host == null ? "127.0.0.1" : host;
       console = console == null ? Optional.empty() : console;
       Objects.requireNonNull(database, "database is required");
@@ -528,6 +536,9 @@ public record NodeConfig(
    *     the configuration's folder (default {@link GatewayOptions#defaults})
    * @param rawPathServices ids of services hosted here whose backends take paths otherwise refused
    *     as {@code request.path_unsafe} ({@link GatewayOptions#rawPathServices}; default none)
+   * @param consentKey file holding a copy of the registry's consent key: with it the gateway checks
+   *     consents for grants that require them (docs/privacy.md); without it such grants admit no
+   *     call ({@code consent.missing})
    */
   public record GatewayRole(
       String node,
@@ -552,8 +563,66 @@ public record NodeConfig(
       Optional<MonitoringSettings> monitoring,
       List<String> rawPathServices,
       Optional<StatisticsSettings> statistics,
-      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+      Optional<String> consentKey) {
+    /** A gateway role without a consent key. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring,
+        List<String> rawPathServices,
+        Optional<StatisticsSettings> statistics,
+        Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          rawPathServices,
+          statistics,
+          alerts,
+          Optional.empty());
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      consentKey = consentKey == null ? Optional.empty() : consentKey;
+      if (consentKey.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("consentKey must name a file");
+      }
       Objects.requireNonNull(node, "node is required");
       present(host, clientTlsPort, clientHttpPort, peerPort);
       present(directoryGrace, directoryCache, replayWindow, maxBodyBytes, limits, revocation);

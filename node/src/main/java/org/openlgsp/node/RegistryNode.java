@@ -77,7 +77,12 @@ public final class RegistryNode implements AutoCloseable {
     List<CaFolder.Opened> owned = new ArrayList<>();
     try {
       Registry registry =
-          new Registry(db, role.options(instance), signing.signer(), Clock.systemUTC());
+          new Registry(
+              db,
+              role.options(instance),
+              signing.signer(),
+              Clock.systemUTC(),
+              role.consentKey().map(f -> LedgerFiles.consentKey(base.resolve(f), true)));
       Optional<CaFolder.Opened> ca = role.ca().map(settings -> openCa(base, settings));
       ca.ifPresent(opened -> owned.add(opened));
       Optional<Enrolments> enrolments =

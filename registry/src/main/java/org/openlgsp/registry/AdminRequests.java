@@ -114,13 +114,69 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * A grant; {@code policy} (absent: none) carries its purposes, officer requirement, response
+   * allow-list and masks (docs/privacy.md), validated as it is read.
+   */
   public record Grant(
-      String client, String service, List<String> methods, List<String> pathPatterns) {
+      String client,
+      String service,
+      List<String> methods,
+      List<String> pathPatterns,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          org.openlgsp.core.PrivacyPolicy policy) {
     public Grant {
       required(client, "client");
       required(service, "service");
       methods = methods == null ? List.of() : List.copyOf(methods);
       pathPatterns = pathPatterns == null ? List.of() : List.copyOf(pathPatterns);
+      policy = policy == null ? org.openlgsp.core.PrivacyPolicy.OPEN : policy;
+    }
+
+    /** A grant without a privacy policy. */
+    public Grant(String client, String service, List<String> methods, List<String> pathPatterns) {
+      this(client, service, methods, pathPatterns, org.openlgsp.core.PrivacyPolicy.OPEN);
+    }
+  }
+
+  /**
+   * A data subject's consent to record: {@code subject} is the personal ID (the registry keeps only
+   * its keyed hash), {@code recipient} the agency (member id) it is given to.
+   */
+  public record Consent(
+      String subject,
+      String category,
+      String recipient,
+      String purpose,
+      java.time.Instant validFrom,
+      java.time.Instant validTo) {
+    public Consent {
+      required(subject, "subject");
+      required(category, "category");
+      required(recipient, "recipient");
+      required(purpose, "purpose");
+      if (validFrom == null || validTo == null) {
+        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "validFrom and validTo are required");
+      }
+    }
+
+    /** Its text form, with the ID masked, so it is never printed whole. */
+    @Override
+    public String toString() {
+      return "Consent[" + category + " to " + recipient + " for " + purpose + "]";
+    }
+  }
+
+  /** Whose consents to list: the personal ID travels in the body, never in a URL. */
+  public record ConsentQuery(String subject) {
+    public ConsentQuery {
+      required(subject, "subject");
+    }
+
+    @Override
+    public String toString() {
+      return "ConsentQuery[…]";
     }
   }
 

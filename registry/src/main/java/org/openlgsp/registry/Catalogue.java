@@ -3,6 +3,7 @@ package org.openlgsp.registry;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.PathPattern;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
@@ -162,19 +164,22 @@ final class Catalogue {
       ClientId client,
       ServiceId service,
       List<String> methods,
-      List<String> pathPatterns) {
+      List<String> pathPatterns,
+      PrivacyPolicy policy) {
     change(
         h -> {
           requireExists(h, "registry_system", client.toString(), "client system");
           requireExists(h, "registry_service", service.toString(), "service");
-          h.execute(
-              "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-              id,
-              client.toString(),
-              service.toString(),
-              Json.writeString(List.copyOf(methods)),
-              Json.writeString(List.copyOf(pathPatterns)),
-              now());
+          h.createUpdate(
+                  "INSERT INTO registry_grant (id, client_id, service_id, methods, path_patterns, created_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?)")
+              .bind(0, id)
+              .bind(1, client.toString())
+              .bind(2, service.toString())
+              .bind(3, Json.writeString(List.copyOf(methods)))
+              .bind(4, Json.writeString(List.copyOf(pathPatterns)))
+              .bind(5, now())
+              .bind(6, policy.isOpen() ? null : Json.writeString(policy))
+              .execute();
         },
         "grant");
   }
@@ -187,6 +192,77 @@ final class Catalogue {
           }
         },
         "grant");
+  }
+
+  void addConsent(String id, Directory.Consent c) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", c.recipient().toString(), "recipient agency");
+          h.execute(
+              "INSERT INTO registry_consent (id, subject_hash, category, recipient, purpose, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              id,
+              c.subjectHash(),
+              c.category(),
+              c.recipient().toString(),
+              c.purpose(),
+              c.validFrom().toEpochMilli(),
+              c.validTo().toEpochMilli(),
+              now());
+        },
+        "consent");
+  }
+
+  /** Records the withdrawal; a consent already withdrawn keeps its first withdrawal time. */
+  void withdrawConsent(String id) {
+    change(
+        h -> {
+          requireExists(h, "registry_consent", id, "consent");
+          h.execute(
+              "UPDATE registry_consent SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+              now(),
+              id);
+        },
+        "consent");
+  }
+
+  /** A subject's consents (by keyed hash), withdrawn ones included. */
+  List<Registry.ConsentEntry> consents(String subjectHash) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, subject_hash, category, recipient, purpose, valid_from, valid_to, withdrawn_at FROM registry_consent WHERE subject_hash = ? ORDER BY created_at, id")
+                .bind(0, subjectHash)
+                .map((r, ctx) -> consentEntry(r))
+                .list());
+  }
+
+  /** Consents neither withdrawn nor past their end at {@code now}: what the directory carries. */
+  List<Directory.Consent> activeConsents(Instant now) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, subject_hash, category, recipient, purpose, valid_from, valid_to, withdrawn_at FROM registry_consent WHERE withdrawn_at IS NULL AND valid_to > ? ORDER BY subject_hash, id")
+                .bind(0, now.toEpochMilli())
+                .map((r, ctx) -> consentEntry(r).consent())
+                .list());
+  }
+
+  private static Registry.ConsentEntry consentEntry(java.sql.ResultSet r)
+      throws java.sql.SQLException {
+    long withdrawn = r.getLong(8);
+    boolean wasWithdrawn = !r.wasNull();
+    return new Registry.ConsentEntry(
+        r.getString(1),
+        new Directory.Consent(
+            r.getString(2),
+            r.getString(3),
+            ClientId.parse(r.getString(4)),
+            r.getString(5),
+            Instant.ofEpochMilli(r.getLong(6)),
+            Instant.ofEpochMilli(r.getLong(7))),
+        wasWithdrawn ? Instant.ofEpochMilli(withdrawn) : null);
   }
 
   void addTrustAnchor(X509Certificate ca) {
@@ -388,7 +464,7 @@ final class Catalogue {
 
   private static List<Registry.GrantEntry> grants(Handle h) {
     return h.createQuery(
-            "SELECT id, client_id, service_id, methods, path_patterns FROM registry_grant ORDER BY client_id, service_id, id")
+            "SELECT id, client_id, service_id, methods, path_patterns, policy FROM registry_grant ORDER BY client_id, service_id, id")
         .map(
             (r, ctx) ->
                 new Registry.GrantEntry(
@@ -397,8 +473,20 @@ final class Catalogue {
                         ClientId.parse(r.getString(2)),
                         ServiceId.parse(r.getString(3)),
                         strings(r.getString(4)),
-                        strings(r.getString(5)).stream().map(PathPattern::parse).toList())))
+                        strings(r.getString(5)).stream().map(PathPattern::parse).toList(),
+                        policy(r.getString(6)))))
         .list();
+  }
+
+  private static PrivacyPolicy policy(String json) {
+    if (json == null) {
+      return PrivacyPolicy.OPEN;
+    }
+    try {
+      return Json.mapper().readValue(json, PrivacyPolicy.class);
+    } catch (java.io.IOException e) {
+      throw new StorageException("corrupt grant policy in registry", e);
+    }
   }
 
   private static List<String> strings(String json) {

@@ -44,7 +44,8 @@ final class DirectoryPublisher {
         c.nodes(),
         c.services(),
         c.grants().stream().map(Registry.GrantEntry::grant).toList(),
-        c.trustAnchors().stream().map(Certificates::base64).toList());
+        c.trustAnchors().stream().map(Certificates::base64).toList(),
+        catalogue.activeConsents(now));
   }
 
   /**

@@ -38,9 +38,30 @@ public final class Registry {
   private final CertificateChecks certificates;
   private final DirectoryPublisher publisher;
   private final AuditTrail audit;
+  private final java.util.Optional<org.openlgsp.core.KeyedHash> consentKey;
 
   /** A grant and the id it is administered by. */
   public record GrantEntry(String id, Directory.Grant grant) {}
+
+  /**
+   * A consent and the id it is administered by; {@code withdrawnAt} is absent (null in JSON, see
+   * {@link #withdrawn()}) until it is withdrawn.
+   */
+  public record ConsentEntry(
+      String id,
+      Directory.Consent consent,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          Instant withdrawnAt) {
+    public ConsentEntry {
+      java.util.Objects.requireNonNull(id, "id");
+      java.util.Objects.requireNonNull(consent, "consent");
+    }
+
+    public java.util.Optional<Instant> withdrawn() {
+      return java.util.Optional.ofNullable(withdrawnAt);
+    }
+  }
 
   /** An admin action as the audit log keeps it. */
   public record AuditEntry(
@@ -54,6 +75,20 @@ public final class Registry {
 
   public Registry(
       Database db, RegistryOptions options, MessageSigner directorySigner, Clock clock) {
+    this(db, options, directorySigner, clock, java.util.Optional.empty());
+  }
+
+  /**
+   * A registry that records consents, hashing subjects' IDs with {@code consentKey} (the key the
+   * provider gateways that check consents hold too); without it the consent calls are refused.
+   */
+  public Registry(
+      Database db,
+      RegistryOptions options,
+      MessageSigner directorySigner,
+      Clock clock,
+      java.util.Optional<org.openlgsp.core.KeyedHash> consentKey) {
+    this.consentKey = java.util.Objects.requireNonNull(consentKey, "consentKey");
     this.options = options;
     db.migrate("registry");
     db.migrate("anchors");
@@ -137,6 +172,20 @@ public final class Registry {
   /** Grants {@code client} access to {@code service}; returns the grant id. */
   public String grant(
       ClientId client, ServiceId service, List<String> methods, List<String> pathPatterns) {
+    return grant(client, service, methods, pathPatterns, org.openlgsp.core.PrivacyPolicy.OPEN);
+  }
+
+  /**
+   * Grants {@code client} access to {@code service} under {@code policy} (purposes, officer,
+   * response minimisation: docs/privacy.md); returns the grant id. The policy was validated when it
+   * was built; a service or client that is not registered is refused.
+   */
+  public String grant(
+      ClientId client,
+      ServiceId service,
+      List<String> methods,
+      List<String> pathPatterns,
+      org.openlgsp.core.PrivacyPolicy policy) {
     for (String m : methods) {
       if (!METHODS.contains(m)) {
         throw malformed("unknown HTTP method '" + m + "'; use one of " + METHODS);
@@ -144,12 +193,61 @@ public final class Registry {
     }
     pathPatterns.forEach(PathPattern::parse); // refuses a malformed one
     String id = UUID.randomUUID().toString();
-    catalogue.addGrant(id, client, service, methods, pathPatterns);
+    catalogue.addGrant(id, client, service, methods, pathPatterns, policy);
     return id;
   }
 
   public void revokeGrant(String grantId) {
     catalogue.revokeGrant(grantId);
+  }
+
+  /**
+   * Records a data subject's consent: to {@code recipient} (an agency) for data of {@code category}
+   * used for {@code purpose}, valid in [{@code validFrom}, {@code validTo}). Only the keyed hash of
+   * {@code subjectId} is stored and published. Returns the consent id.
+   */
+  public String addConsent(
+      String subjectId,
+      String category,
+      ClientId recipient,
+      String purpose,
+      Instant validFrom,
+      Instant validTo) {
+    org.openlgsp.core.KeyedHash key = requireConsentKey();
+    if (subjectId.isBlank() || subjectId.strip().length() > 64) {
+      throw malformed("subject must be a personal identifier of 1-64 characters");
+    }
+    requireMember(recipient);
+    // the same rules as a grant's purposes and consent category
+    new org.openlgsp.core.PrivacyPolicy(List.of(purpose), false, null, null, null, 0, category);
+    if (!validTo.isAfter(validFrom)) {
+      throw malformed("validTo must be after validFrom");
+    }
+    String id = UUID.randomUUID().toString();
+    catalogue.addConsent(
+        id,
+        new Directory.Consent(
+            key.hash(subjectId), category, recipient, purpose, validFrom, validTo));
+    return id;
+  }
+
+  /** Withdraws a consent: gone from the next directory, its record and withdrawal time kept. */
+  public void withdrawConsent(String consentId) {
+    requireConsentKey();
+    catalogue.withdrawConsent(consentId);
+  }
+
+  /** Every consent of the subject with {@code subjectId}, withdrawn ones included. */
+  public List<ConsentEntry> consents(String subjectId) {
+    return catalogue.consents(requireConsentKey().hash(subjectId));
+  }
+
+  private org.openlgsp.core.KeyedHash requireConsentKey() {
+    return consentKey.orElseThrow(
+        () ->
+            new LgspException(
+                ErrorCode.RESOURCE_NOT_FOUND,
+                "this registry keeps no consents: registry.consentKey is not set"));
   }
 
   /**

@@ -107,6 +107,27 @@ public final class RegistryClient {
     delete("/grants/" + id, Map.of());
   }
 
+  /** Records a data subject's consent; the answer's id is the consent's. */
+  public AdminResponses.Created addConsent(AdminRequests.Consent consent) {
+    return post("/consents", consent, AdminResponses.Created.class);
+  }
+
+  /** The subject's consents, withdrawn ones included (the ID travels in the body). */
+  public List<Registry.ConsentEntry> consents(String subjectId) {
+    return read(
+        exchange(
+            Method.POST,
+            API + "/consents/search",
+            Map.of(),
+            Json.write(new AdminRequests.ConsentQuery(subjectId))),
+        listOf(Registry.ConsentEntry.class));
+  }
+
+  /** Withdraws a consent: gateways refuse calls it covered from their next directory refresh. */
+  public void withdrawConsent(String id) {
+    exchange(Method.POST, API + "/consents/" + id + "/withdraw", Map.of(), new byte[0]);
+  }
+
   /** The newest {@code limit} entries of the admin audit log. */
   public List<Registry.AuditEntry> auditLog(int limit) {
     return read(

@@ -188,6 +188,20 @@ public final class RegistryServer implements AutoCloseable {
         admin(Route.get("/api/v1/grants"), "grant.list")
             .handle(c -> c.sendJson(200, registry.grants())),
         admin(Route.delete("/api/v1/grants/{id}"), "grant.revoke").handle(this::revokeGrant),
+        admin(Route.post("/api/v1/consents"), "consent.add").handle(this::addConsent),
+        admin(Route.post("/api/v1/consents/search"), "consent.search")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        registry.consents(
+                            c.json(AdminRequests.ConsentQuery.class, MAX_BODY).subject()))),
+        admin(Route.post("/api/v1/consents/{id}/withdraw"), "consent.withdraw")
+            .handle(
+                c -> {
+                  registry.withdrawConsent(c.uuidParameter("id", "consent id"));
+                  c.response().status(io.helidon.http.Status.NO_CONTENT_204).send();
+                }),
         admin(Route.get("/api/v1/audit"), "audit.list").handle(this::auditLog),
         admin(Route.post("/api/v1/trust-anchors"), "trust-anchor.add").handle(this::addTrustAnchor),
         admin(Route.get("/api/v1/trust-anchors"), "trust-anchor.list").handle(this::trustAnchors),
@@ -307,7 +321,21 @@ public final class RegistryServer implements AutoCloseable {
             ClientId.parse(g.client()),
             ServiceId.parse(g.service()),
             g.methods(),
-            g.pathPatterns());
+            g.pathPatterns(),
+            g.policy());
+    c.sendJson(201, new AdminResponses.Created(id));
+  }
+
+  private void addConsent(Call c) {
+    AdminRequests.Consent a = c.json(AdminRequests.Consent.class, MAX_BODY);
+    String id =
+        registry.addConsent(
+            a.subject(),
+            a.category(),
+            ClientId.parse(a.recipient()),
+            a.purpose(),
+            a.validFrom(),
+            a.validTo());
     c.sendJson(201, new AdminResponses.Created(id));
   }
 

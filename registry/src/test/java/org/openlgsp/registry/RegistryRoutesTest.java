@@ -30,7 +30,7 @@ class RegistryRoutesTest {
           .containsExactlyInAnyOrder("GET /directory", "GET /api/v1/openapi.json");
       assertThat(routes)
           .filteredOn(r -> !(r.access() instanceof Access.Public))
-          .hasSize(23)
+          .hasSize(26)
           .allSatisfy(
               r -> {
                 assertThat(r.path()).startsWith("/api/v1/");
@@ -43,7 +43,7 @@ class RegistryRoutesTest {
           .allSatisfy(r -> assertThat(r.audit()).isInstanceOf(Audit.Action.class));
       assertThat(routes.stream().flatMap(r -> r.auditAction().stream()).distinct())
           .as("action names are unique")
-          .hasSize(23);
+          .hasSize(26);
     }
   }
 }

@@ -504,7 +504,9 @@ public final class Federation implements AutoCloseable {
                 keys("registry-signing"),
                 Optional.empty(),
                 Optional.of(new NodeConfig.RegistryWitness(null, logs)),
-                Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console()))));
+                Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console())),
+                // consents (docs/privacy.md): generated at start, copied to the provider gateway
+                Optional.of(CONSENT_KEY)));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
@@ -736,7 +738,9 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             List.of(),
             Optional.empty(),
-            Optional.empty()));
+            Optional.empty(),
+            // only the provider checks consents, with the registry's key (same work folder)
+            side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty()));
   }
 
   /** The members a gateway signs for: its owner, and on the provider the hosted agencies. */
@@ -757,6 +761,9 @@ public final class Federation implements AutoCloseable {
     }
     return members;
   }
+
+  /** The registry's consent key file, which the provider gateway reads too. */
+  static final String CONSENT_KEY = "data/consent.key";
 
   /**
    * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo

@@ -117,7 +117,8 @@ class RegistryWitnessTest {
             role.signing(),
             java.util.Optional.empty(),
             role.witness(),
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            role.consentKey());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,

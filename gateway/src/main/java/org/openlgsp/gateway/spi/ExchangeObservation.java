@@ -39,6 +39,8 @@ import org.openlgsp.core.ServiceId;
  * @param sourceAddress the IP address the request came from on this gateway's listener (the client
  *     system's on the consumer side, the consumer gateway's on the provider side), empty if not
  *     known
+ * @param leaks what the grant's leak detectors found in the response ({@code detector:action}, e.g.
+ *     {@code cccd:alert}; provider side; docs/privacy.md), empty when none
  */
 public record ExchangeObservation(
     Instant monitoringDataTs,
@@ -76,7 +78,8 @@ public record ExchangeObservation(
     Duration gatewayTime,
     Duration peerTime,
     Duration backendTime,
-    String sourceAddress) {
+    String sourceAddress,
+    java.util.List<String> leaks) {
 
   /** Which side of the exchange the observing gateway was, as X-Road names it. */
   public enum SecurityServerType {
@@ -113,6 +116,7 @@ public record ExchangeObservation(
   }
 
   public ExchangeObservation {
+    leaks = leaks == null ? java.util.List.of() : java.util.List.copyOf(leaks);
     Objects.requireNonNull(monitoringDataTs, "monitoringDataTs");
     Objects.requireNonNull(securityServerInternalIp, "securityServerInternalIp");
     Objects.requireNonNull(securityServerType, "securityServerType");

@@ -63,6 +63,7 @@ public final class Observed {
   private Duration peerTime;
   private Duration backendTime;
   private String sourceAddress;
+  private java.util.List<String> leaks = java.util.List.of();
 
   private Observed() {}
 
@@ -150,6 +151,7 @@ public final class Observed {
     o.peerTime = from.peerTime();
     o.backendTime = from.backendTime();
     o.sourceAddress = from.sourceAddress();
+    o.leaks = from.leaks();
     return o;
   }
 
@@ -357,6 +359,11 @@ public final class Observed {
     return this;
   }
 
+  public Observed leaks(java.util.List<String> v) {
+    this.leaks = v;
+    return this;
+  }
+
   public ExchangeObservation build() {
     return new ExchangeObservation(
         monitoringDataTs,
@@ -394,6 +401,7 @@ public final class Observed {
         gatewayTime,
         peerTime,
         backendTime,
-        sourceAddress);
+        sourceAddress,
+        leaks);
   }
 }

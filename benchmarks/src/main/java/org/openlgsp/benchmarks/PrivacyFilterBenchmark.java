@@ -1,0 +1,169 @@
+package org.openlgsp.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LeakDetectors;
+import org.openlgsp.core.PrivacyPolicy;
+import org.openlgsp.core.PrivacyPolicy.LeakAction;
+import org.openlgsp.core.PrivacyPolicy.LeakRule;
+import org.openlgsp.core.ResponseFilter;
+
+/**
+ * CPU the provider gateway spends on a grant's response policy (docs/privacy.md): minimisation
+ * (allow-list and masks) and leak detection on a 10 KB JSON answer, as the gateway runs them
+ * (parse, filter, scan, encode: what {@code Minimisation.apply} does), next to parse + encode alone
+ * (the floor any JSON filtering pays) in the same run; and the detectors' cost per MB of JSON and
+ * of text. Single thread, CPU time of that thread (ThreadMXBean), median of 25 batches after
+ * warm-up.
+ *
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
+ * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
+ * org.openlgsp.benchmarks.PrivacyFilterBenchmark}
+ */
+public final class PrivacyFilterBenchmark {
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+  private PrivacyFilterBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    byte[] small = household(40); // ≈ 10 KB
+    byte[] large = household(3000); // ≈ 1 MB
+    byte[] text =
+        new String(large, StandardCharsets.UTF_8)
+            .replace('"', ' ')
+            .getBytes(StandardCharsets.UTF_8);
+    PrivacyPolicy minimise =
+        new PrivacyPolicy(
+            List.of(),
+            false,
+            List.of("/id", "/members/*/name", "/members/*/personalId", "/members/*/birthDate"),
+            List.of(
+                new PrivacyPolicy.Mask("/members/*/personalId", "last:4"),
+                new PrivacyPolicy.Mask("/members/*/birthDate", "year")),
+            null,
+            0);
+    List<LeakRule> dlp =
+        List.of(
+            new LeakRule("cccd", LeakAction.MASK),
+            new LeakRule("cmnd", LeakAction.MASK),
+            new LeakRule("tax_code", LeakAction.ALERT),
+            new LeakRule("phone", LeakAction.MASK),
+            new LeakRule("classification", LeakAction.BLOCK));
+    PrivacyPolicy dlpOnly = new PrivacyPolicy(List.of(), false, null, null, null, 0, "", dlp);
+    PrivacyPolicy both =
+        new PrivacyPolicy(
+            List.of(), false, minimise.responseFields(), minimise.masks(), null, 0, "", dlp);
+    System.out.printf(
+        "OpenLGSP privacy filter benchmark: JSON %,d B and %,d B, text %,d B, %d cores%n%n",
+        small.length, large.length, text.length, Runtime.getRuntime().availableProcessors());
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        row(
+            "10 KB JSON: parse + encode only (baseline)",
+            small.length,
+            () -> encode(parse(small))));
+    rows.add(
+        row(
+            "10 KB JSON: minimisation (4 fields, 2 masks)",
+            small.length,
+            filtering(minimise, small)));
+    rows.add(row("10 KB JSON: DLP (5 detectors)", small.length, filtering(dlpOnly, small)));
+    rows.add(row("10 KB JSON: minimisation + DLP", small.length, filtering(both, small)));
+    rows.add(
+        row("1 MB JSON: parse + encode only (baseline)", large.length, () -> encode(parse(large))));
+    rows.add(row("1 MB JSON: DLP (5 detectors)", large.length, filtering(dlpOnly, large)));
+    ResponseFilter textFilter = ResponseFilter.of(dlpOnly);
+    rows.add(
+        row(
+            "1 MB text: DLP (5 detectors)",
+            text.length,
+            () -> {
+              Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
+              return textFilter.applyToText(new String(text, StandardCharsets.UTF_8), found);
+            }));
+    System.out.printf("%-48s %14s %12s%n", "scenario", "CPU µs / op", "CPU ms / MB");
+    for (String[] r : rows) {
+      System.out.printf("%-48s %14s %12s%n", r[0], r[1], r[2]);
+    }
+  }
+
+  private static Supplier<Object> filtering(PrivacyPolicy policy, byte[] body) {
+    ResponseFilter filter = ResponseFilter.of(policy);
+    return () -> {
+      Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
+      byte[] out = encode(filter.apply(parse(body), found));
+      return filter.blocks(found) ? null : out;
+    };
+  }
+
+  private static String[] row(String name, int bytes, Supplier<Object> op) {
+    int perBatch = Math.max(1, 2_000_000 / bytes);
+    for (int i = 0; i < 5; i++) {
+      batch(op, perBatch); // warm-up
+    }
+    double[] micros = new double[25];
+    for (int i = 0; i < micros.length; i++) {
+      micros[i] = batch(op, perBatch) / 1_000.0 / perBatch;
+    }
+    Arrays.sort(micros);
+    double median = micros[micros.length / 2];
+    double perMb = median / 1_000.0 * (1024.0 * 1024.0 / bytes);
+    return new String[] {name, String.format("%,.1f", median), String.format("%,.1f", perMb)};
+  }
+
+  private static Object sink;
+
+  private static long batch(Supplier<Object> op, int n) {
+    long start = CPU.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      sink = op.get();
+    }
+    return CPU.getCurrentThreadCpuTime() - start;
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      return Json.mapper().readTree(body);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] encode(JsonNode node) {
+    try {
+      return Json.mapper().writeValueAsBytes(node);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A household register answer with {@code members} people (≈ 330 B each). */
+  private static byte[] household(int members) {
+    StringBuilder b =
+        new StringBuilder("{\"id\":\"HK-0001\",\"address\":\"12 Lê Lợi, Tây Ninh\",\"members\":[");
+    for (int i = 0; i < members; i++) {
+      String id = String.format("0790%08d", 90_000_000 + i);
+      b.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"Nguyễn Văn An ")
+          .append(i)
+          .append("\",\"personalId\":\"")
+          .append(id)
+          .append("\",\"birthDate\":\"1990-03-12\",\"phone\":\"09")
+          .append(String.format("%08d", i))
+          .append("\",\"note\":\"Hồ sơ số ")
+          .append(i)
+          .append(" đã xử lý, cán bộ tiếp nhận theo quy trình, không có ghi chú đặc biệt\",")
+          .append("\"relation\":\"con\",\"nationality\":\"VN\"}");
+    }
+    return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
