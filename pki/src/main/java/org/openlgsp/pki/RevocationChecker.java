@@ -28,6 +28,9 @@ public final class RevocationChecker {
   private final java.util.function.Supplier<List<X509Certificate>> issuers;
   private final OcspClient client;
   private final Duration freshness;
+  // half the freshness window, when an answer is refreshed: computed once (Duration.dividedBy
+  // goes through BigDecimal, and young() runs several times per exchange)
+  private final Duration refreshAfter;
   private final Clock clock;
   private final Cache<String, RevocationStatus> cache =
       Caffeine.newBuilder()
@@ -62,6 +65,7 @@ public final class RevocationChecker {
     this.issuers = issuers;
     this.client = Objects.requireNonNull(client, "client");
     this.freshness = freshness;
+    this.refreshAfter = freshness.dividedBy(2);
     this.clock = clock;
   }
 
@@ -218,7 +222,7 @@ public final class RevocationChecker {
   }
 
   private boolean young(RevocationStatus s, Instant now) {
-    return s.freshAt(now, freshness.dividedBy(2));
+    return s.freshAt(now, refreshAfter);
   }
 
   X509Certificate issuerOf(X509Certificate certificate) {
