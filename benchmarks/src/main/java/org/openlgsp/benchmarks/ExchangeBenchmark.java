@@ -21,7 +21,12 @@ import org.openlgsp.testkit.Federation;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
- * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate] [all|closed|open|idle]}
+ * org.openlgsp.benchmarks.ExchangeBenchmark [seconds] [workers] [rate] [all|closed|open|idle]
+ * [rounds]}
+ *
+ * <p>{@code closed} measures only the closed loop through both gateways, {@code rounds} times in a
+ * row (default 1): the first rounds after start carry the JIT compiler's work (shown apart as "JIT
+ * ms" and "without JIT"), the later ones what an exchange costs once the code is compiled.
  */
 public final class ExchangeBenchmark {
   private ExchangeBenchmark() {}
@@ -31,6 +36,7 @@ public final class ExchangeBenchmark {
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     String only = args.length > 3 ? args[3] : "all";
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
     Path work = Files.createTempDirectory("lgsp-bench");
     System.out.printf(
         "OpenLGSP exchange benchmark: %d s per scenario, %d closed-loop workers, open loop at %d/s%n",
@@ -79,9 +85,17 @@ public final class ExchangeBenchmark {
         return;
       }
       if (only.equals("closed")) { // for profiling: only the closed loop through both gateways
-        System.out.print(
-            LoadDriver.table(
-                List.of(LoadDriver.closedLoop("via 2 gateways", viaGateway, workers, duration))));
+        for (int i = 1; i <= rounds; i++) {
+          java.time.LocalTime from = java.time.LocalTime.now(); // to cut a profile by round
+          results.add(
+              LoadDriver.closedLoop(
+                  rounds == 1 ? "via 2 gateways" : "via 2 gateways, round " + i,
+                  viaGateway,
+                  workers,
+                  duration));
+          System.out.printf("round %d: %s–%s%n", i, from, java.time.LocalTime.now());
+        }
+        System.out.print(LoadDriver.table(results));
         return;
       }
       if (only.equals("open")) { // for finding the knee: only the open loop through both gateways

@@ -37,7 +37,30 @@ final class LoadDriver {
       long cpuNanos,
       long allocatedBytes,
       long contextSwitches,
-      long syscalls) {
+      long syscalls,
+      Map<String, Long> threadCpuNanos) {
+    /** CPU time of the JIT compiler threads during the run. */
+    long jitCpuNanos() {
+      return threadCpuNanos.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("C# Compiler"))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+
+    /** CPU µs per call of each kind of thread (names with their numbers as #), largest first. */
+    String threadCpuPerCall() {
+      StringBuilder b = new StringBuilder();
+      threadCpuNanos.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .filter(e -> e.getValue() / 1000.0 / Math.max(1, calls) >= 1)
+          .forEach(
+              e ->
+                  b.append(b.isEmpty() ? "" : ", ")
+                      .append(e.getKey())
+                      .append(String.format(" %.0f", e.getValue() / 1000.0 / Math.max(1, calls))));
+      return b.toString();
+    }
+
     double perSecond() {
       return calls / seconds;
     }
@@ -53,6 +76,15 @@ final class LoadDriver {
      */
     double kilobytesPerCall() {
       return calls == 0 ? 0 : allocatedBytes / 1024.0 / calls;
+    }
+
+    /**
+     * Process CPU per successful call without the JIT compiler threads' time: C2 keeps compiling
+     * for a minute and more after start, and what it spends in a short run says how long the run
+     * warmed up, not what a call costs.
+     */
+    double cpuMicrosPerCallWithoutJit() {
+      return calls == 0 ? 0 : (cpuNanos - jitCpuNanos()) / 1000.0 / calls;
     }
 
     /** Context switches of every thread in this JVM per successful call (Linux; else 0). */
@@ -81,6 +113,7 @@ final class LoadDriver {
     long allocStart = allocatedBytes();
     long switchStart = contextSwitches();
     long syscallStart = ioSyscalls();
+    Map<Long, ThreadTime> threadStart = threadTimes();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       threads.add(
@@ -102,7 +135,15 @@ final class LoadDriver {
       t.join();
     }
     return result(
-        name, recorder, failures, started, cpuStart, allocStart, switchStart, syscallStart);
+        name,
+        recorder,
+        failures,
+        started,
+        cpuStart,
+        allocStart,
+        switchStart,
+        syscallStart,
+        threadStart);
   }
 
   static Result openLoop(String name, Call call, int ratePerSecond, Duration duration)
@@ -116,6 +157,7 @@ final class LoadDriver {
     long allocStart = allocatedBytes();
     long switchStart = contextSwitches();
     long syscallStart = ioSyscalls();
+    Map<Long, ThreadTime> threadStart = threadTimes();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < total; i++) {
         long scheduled = start + i * intervalNanos;
@@ -135,7 +177,16 @@ final class LoadDriver {
             });
       }
     }
-    return result(name, recorder, failures, start, cpuStart, allocStart, switchStart, syscallStart);
+    return result(
+        name,
+        recorder,
+        failures,
+        start,
+        cpuStart,
+        allocStart,
+        switchStart,
+        syscallStart,
+        threadStart);
   }
 
   private static Result result(
@@ -146,7 +197,8 @@ final class LoadDriver {
       long cpuStart,
       long allocStart,
       long switchStart,
-      long syscallStart) {
+      long syscallStart,
+      Map<Long, ThreadTime> threadStart) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     Histogram h = recorder.getIntervalHistogram();
     return new Result(
@@ -159,7 +211,54 @@ final class LoadDriver {
         processCpuNanos() - cpuStart,
         allocatedBytes() - allocStart,
         contextSwitches() - switchStart,
-        ioSyscalls() - syscallStart);
+        ioSyscalls() - syscallStart,
+        threadCpuSince(threadStart));
+  }
+
+  /** One thread's kind (its name, numbers as #) and CPU time so far. */
+  record ThreadTime(String kind, long cpuNanos) {}
+
+  /**
+   * Every thread of this process with its CPU time (Linux: {@code /proc/self/task/<tid>/comm} and
+   * {@code schedstat}; else none): JVM threads too (JIT compilers, GC), which Java's thread bean
+   * does not list, and the carrier threads virtual threads run on.
+   */
+  static Map<Long, ThreadTime> threadTimes() {
+    Map<Long, ThreadTime> times = new java.util.HashMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      tasks.forEach(
+          task -> {
+            try {
+              String comm = java.nio.file.Files.readString(task.resolve("comm")).strip();
+              String schedstat = java.nio.file.Files.readString(task.resolve("schedstat"));
+              times.put(
+                  Long.parseLong(task.getFileName().toString()),
+                  new ThreadTime(
+                      comm.replaceAll("[0-9]+", "#"),
+                      Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')))));
+            } catch (java.io.IOException | RuntimeException e) {
+              // the thread ended between listing and reading
+            }
+          });
+    } catch (java.io.IOException | UncheckedIOException e) {
+      return times;
+    }
+    return times;
+  }
+
+  /** CPU per kind of thread since {@code start} (threads that ended meanwhile are not counted). */
+  static Map<String, Long> threadCpuSince(Map<Long, ThreadTime> start) {
+    Map<String, Long> byKind = new TreeMap<>();
+    threadTimes()
+        .forEach(
+            (tid, now) -> {
+              ThreadTime then = start.get(tid);
+              long used =
+                  now.cpuNanos()
+                      - (then != null && then.kind().equals(now.kind()) ? then.cpuNanos() : 0);
+              byKind.merge(now.kind(), used, Long::sum);
+            });
+    return byKind;
   }
 
   /** syscr + syscw of /proc/self/io: reads and writes of files, sockets and pipes. */
@@ -233,7 +332,7 @@ final class LoadDriver {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
-            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s | %9s | %9s | %9s |%n",
+            "| %-44s | %9s | %8s | %8s | %8s | %8s | %8s | %9s | %9s | %8s | %9s | %9s | %9s |%n",
             "scenario",
             "calls/s",
             "failures",
@@ -242,17 +341,19 @@ final class LoadDriver {
             "p99 ms",
             "max ms",
             "CPU µs/call",
+            "without JIT",
+            "JIT CPU ms",
             "alloc KB/call",
             "switches/call",
             "I/O syscalls/call"));
     b.append("|")
         .append("-".repeat(46))
         .append(
-            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|----------:|----------:|----------:|\n");
+            "|---------:|---------:|---------:|---------:|---------:|---------:|----------:|----------:|---------:|----------:|----------:|----------:|\n");
     for (Result r : results) {
       b.append(
           String.format(
-              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f | %9.1f | %9.1f | %9.1f |%n",
+              "| %-44s | %9.0f | %8d | %8.2f | %8.2f | %8.2f | %8.2f | %9.0f | %9.0f | %8.0f | %9.1f | %9.1f | %9.1f |%n",
               r.name(),
               r.perSecond(),
               r.failures(),
@@ -261,9 +362,14 @@ final class LoadDriver {
               r.p(99),
               r.latency().getMaxValue() / 1000.0,
               r.cpuMicrosPerCall(),
+              r.cpuMicrosPerCallWithoutJit(),
+              r.jitCpuNanos() / 1e6,
               r.kilobytesPerCall(),
               r.switchesPerCall(),
               r.syscallsPerCall()));
+    }
+    for (Result r : results) {
+      b.append(String.format("  %s: CPU µs/call by thread: %s%n", r.name(), r.threadCpuPerCall()));
     }
     for (Result r : results) {
       r.failureKinds()

@@ -2,8 +2,10 @@ package org.openlgsp.gateway;
 
 import io.helidon.http.HeaderName;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -20,6 +22,12 @@ final class Revocation {
   private static final int MAX_STAPLE_CHARS = 16 * 1024;
 
   private final Optional<RevocationChecker> checker;
+  // The base64 of the last staple of each own certificate: the same answer goes out with every
+  // message until it is refreshed (half the freshness window), so it is encoded once, not four
+  // times per exchange. Own certificates are few (node TLS, members' signing, rotations).
+  private final ConcurrentHashMap<X509Certificate, Encoded> encoded = new ConcurrentHashMap<>();
+
+  private record Encoded(byte[] der, String base64) {}
 
   private Revocation(Optional<RevocationChecker> checker) {
     this.checker = checker;
@@ -53,7 +61,20 @@ final class Revocation {
 
   /** The staple to attach for one of our own certificates, base64. */
   Optional<String> staple(X509Certificate own) {
-    return checker.flatMap(c -> c.staple(own)).map(b -> Base64.getEncoder().encodeToString(b));
+    return checker.flatMap(c -> c.staple(own)).map(der -> base64(own, der));
+  }
+
+  private String base64(X509Certificate own, byte[] der) {
+    Encoded last = encoded.get(own);
+    if (last != null && Arrays.equals(last.der(), der)) {
+      return last.base64();
+    }
+    if (encoded.size() > 64) {
+      encoded.clear(); // rotated-away certificates; never more than a handful in use
+    }
+    String text = Base64.getEncoder().encodeToString(der);
+    encoded.put(own, new Encoded(der, text));
+    return text;
   }
 
   X509ExtendedTrustManager wrap(X509ExtendedTrustManager trust) {

@@ -157,6 +157,39 @@ class RevocationExchangeTest {
     assertThat(outcomes.getLast().code()).isEqualTo("certificate.revoked");
   }
 
+  /**
+   * The staple attached to what a gateway signs is encoded once per OCSP answer, and a refreshed
+   * answer goes out as soon as the checker holds it, never the old answer's cached encoding.
+   */
+  @Test
+  void stapleIsTheCurrentAnswerAndFollowsItsRefresh() {
+    Duration freshness = Duration.ofMinutes(1);
+    RevocationChecker checker =
+        new RevocationChecker(
+            List.of(issuing.certificate()),
+            new OcspClient(Duration.ofSeconds(2), pkiClock),
+            freshness,
+            pkiClock);
+    java.security.cert.X509Certificate own =
+        issuing
+            .issueCredentials(
+                CertificateProfile.NODE_TLS, "node", "OpenLGSP", List.of(), TwoGateways.YEAR)
+            .certificate();
+    Revocation revocation = Revocation.checkedBy(checker);
+    String first = revocation.staple(own).orElseThrow();
+    assertThat(java.util.Base64.getDecoder().decode(first))
+        .isEqualTo(checker.staple(own).orElseThrow());
+    assertThat(revocation.staple(own)).contains(first);
+
+    // past half the freshness window the checker asks the responder again: a new answer
+    pkiClock.advance(freshness.dividedBy(2).plusSeconds(5));
+    byte[] refreshed = checker.staple(own).orElseThrow();
+    assertThat(refreshed).isNotEqualTo(java.util.Base64.getDecoder().decode(first));
+    assertThat(revocation.staple(own))
+        .contains(java.util.Base64.getEncoder().encodeToString(refreshed));
+    assertThat(Revocation.off().staple(own)).isEmpty();
+  }
+
   @Test
   void revokingTheConsumerNodeTlsCertificateDuringTrafficRefusesItWithinTheWindow()
       throws Exception {

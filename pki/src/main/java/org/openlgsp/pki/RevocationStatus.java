@@ -83,13 +83,14 @@ sealed interface RevocationStatus {
    *     does not know the certificate) or {@code ocsp.stale}
    */
   default void requireGood(X509Certificate certificate, Instant now, Duration freshness) {
-    String who = CertificateValidator.describe(certificate);
+    // The certificate is described only for a refusal: formatting its subject name and serial
+    // cost more than the check itself, which passes several times per exchange.
     switch (this) {
       case Revoked r ->
           throw new LgspException(
               ErrorCode.CERTIFICATE_REVOKED,
               "certificate "
-                  + who
+                  + CertificateValidator.describe(certificate)
                   + " was revoked at "
                   + r.revokedAt()
                   + " ("
@@ -99,14 +100,14 @@ sealed interface RevocationStatus {
           throw new LgspException(
               ErrorCode.CERTIFICATE_ISSUER_UNKNOWN,
               "the issuing CA's OCSP responder does not know certificate "
-                  + who
+                  + CertificateValidator.describe(certificate)
                   + "; it was not issued by that CA");
       case Good g -> {
         if (!freshAt(now, freshness)) {
           throw new LgspException(
               ErrorCode.OCSP_STALE,
               "the OCSP answer for "
-                  + who
+                  + CertificateValidator.describe(certificate)
                   + " was produced at "
                   + thisUpdate()
                   + ", older than the freshness window of "

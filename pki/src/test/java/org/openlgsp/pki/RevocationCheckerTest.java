@@ -50,12 +50,16 @@ class RevocationCheckerTest {
   void start() {
     trust = new TrustFixture(dir);
     peer = trust.issue(CertificateProfile.NODE_TLS, "peer");
-    checker =
-        new RevocationChecker(
-            List.of(trust.issuing.certificate()),
-            new OcspClient(Duration.ofSeconds(2), clock),
-            FRESHNESS,
-            clock);
+    checker = another();
+  }
+
+  /** A checker of the test CA on the test clock; each one is another node checking the peer. */
+  RevocationChecker another() {
+    return new RevocationChecker(
+        List.of(trust.issuing.certificate()),
+        new OcspClient(Duration.ofSeconds(2), clock),
+        FRESHNESS,
+        clock);
   }
 
   @AfterEach
@@ -77,22 +81,37 @@ class RevocationCheckerTest {
   void stapledAnswerSparesTheResponder() {
     byte[] staple = checker.staple(peer.certificate()).orElseThrow();
     trust.server.close();
-    RevocationChecker other =
-        new RevocationChecker(
-            List.of(trust.issuing.certificate()),
-            new OcspClient(Duration.ofSeconds(2), clock),
-            FRESHNESS,
-            clock);
+    RevocationChecker other = another();
     assertThatNoException()
         .isThrownBy(() -> other.requireGood(peer.certificate(), Optional.of(staple)));
-    RevocationChecker third =
-        new RevocationChecker(
-            List.of(trust.issuing.certificate()),
-            new OcspClient(Duration.ofSeconds(2), clock),
-            FRESHNESS,
-            clock);
+    RevocationChecker third = another();
     assertCode(
         () -> third.requireGood(peer.certificate(), Optional.empty()), ErrorCode.OCSP_UNAVAILABLE);
+  }
+
+  @Test
+  void sameStapleIsVerifiedOnceWhileFreshAndNotAcceptedOnceStale() {
+    byte[] staple = checker.staple(peer.certificate()).orElseThrow();
+    RevocationChecker other = another();
+    other.requireGood(peer.certificate(), Optional.of(staple));
+    assertThat(other.verifiedStaples()).isEqualTo(1);
+    // past half the window the answer is due for refresh, but the holder still staples it
+    clock.shift = FRESHNESS.dividedBy(2).plusSeconds(1);
+    for (int i = 0; i < 5; i++) {
+      other.requireGood(peer.certificate(), Optional.of(staple));
+    }
+    assertThat(other.verifiedStaples()).isEqualTo(1);
+    // a refreshed staple is verified (and held) once
+    byte[] refreshed = checker.staple(peer.certificate()).orElseThrow();
+    assertThat(refreshed).isNotEqualTo(staple);
+    other.requireGood(peer.certificate(), Optional.of(refreshed));
+    other.requireGood(peer.certificate(), Optional.of(refreshed));
+    assertThat(other.verifiedStaples()).isEqualTo(2);
+    // once stale, the old answer passes no more, stapled or not (responder down: fail closed)
+    trust.server.close();
+    clock.shift = FRESHNESS.multipliedBy(2);
+    assertCode(
+        () -> other.requireGood(peer.certificate(), Optional.of(refreshed)), ErrorCode.OCSP_STALE);
   }
 
   @Test
@@ -100,12 +119,7 @@ class RevocationCheckerTest {
     byte[] staple = checker.staple(peer.certificate()).orElseThrow();
     trust.server.close();
     clock.shift = FRESHNESS.plusSeconds(1);
-    RevocationChecker other =
-        new RevocationChecker(
-            List.of(trust.issuing.certificate()),
-            new OcspClient(Duration.ofSeconds(2), clock),
-            FRESHNESS,
-            clock);
+    RevocationChecker other = another();
     assertCode(
         () -> other.requireGood(peer.certificate(), Optional.of(staple)),
         ErrorCode.OCSP_UNAVAILABLE);
@@ -144,12 +158,7 @@ class RevocationCheckerTest {
         new OcspClient(Duration.ofSeconds(2), clock)
             .status(peer.certificate(), trust.issuing.certificate())
             .response();
-    RevocationChecker other =
-        new RevocationChecker(
-            List.of(trust.issuing.certificate()),
-            new OcspClient(Duration.ofSeconds(2), clock),
-            FRESHNESS,
-            clock);
+    RevocationChecker other = another();
     assertCode(
         () -> other.requireGood(peer.certificate(), Optional.of(revoked)),
         ErrorCode.CERTIFICATE_REVOKED);
