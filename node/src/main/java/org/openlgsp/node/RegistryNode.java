@@ -25,6 +25,7 @@ public final class RegistryNode implements AutoCloseable {
   private final List<CaFolder.Opened> owned;
   private final Optional<Witness> witness;
   private final Credentials signing;
+  private final AutoCloseable federation;
 
   private RegistryNode(
       Credentials signing,
@@ -32,7 +33,9 @@ public final class RegistryNode implements AutoCloseable {
       Registry registry,
       RegistryServer server,
       List<CaFolder.Opened> owned,
-      Optional<Witness> witness) {
+      Optional<Witness> witness,
+      AutoCloseable federation) {
+    this.federation = federation;
     this.signing = signing;
     this.owned = owned;
     this.witness = witness;
@@ -102,7 +105,22 @@ public final class RegistryNode implements AutoCloseable {
           server.port(),
           witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
           db.describe());
-      return new RegistryNode(signing, db, registry, server, owned, witness);
+      AutoCloseable federation = () -> {};
+      if (role.federation().isPresent()) {
+        try {
+          federation = registry.federate(role.federation().get().options(base));
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        out.printf(
+            "registry %s: federated with %s (catalogues /federation/{instance}/catalogue)%n",
+            instance,
+            role.federation().get().peers().stream()
+                .map(NodeConfig.FederationPeer::registryUrl)
+                .toList());
+      }
+      return new RegistryNode(signing, db, registry, server, owned, witness, federation);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
       db.close();
@@ -174,6 +192,11 @@ public final class RegistryNode implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      federation.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     server.close();
     owned.forEach(CaFolder.Opened::close);
     database.close();

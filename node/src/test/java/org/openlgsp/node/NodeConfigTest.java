@@ -254,6 +254,7 @@ class NodeConfigTest {
                     NodeConfig.KeyFiles.token(
                         NodeConfig.Pkcs11Key.pinFromEnvironment("/lib.so", 1L, "a", "PIN")),
                     Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("signing: pkcs11 keys are supported for gateway.tls");
