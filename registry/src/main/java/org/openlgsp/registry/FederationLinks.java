@@ -436,6 +436,10 @@ final class FederationLinks implements AutoCloseable {
       }
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       temp = null;
+    } catch (java.nio.channels.ClosedByInterruptException stopping) {
+      // closed while writing: the previous copy is intact (the move is atomic), the next start
+      // fetches again
+      LOG.fine("stopped while keeping the catalogue in " + file);
     } catch (IOException e) {
       LOG.warning("cannot keep the catalogue in " + file + ": " + e);
     } finally {
