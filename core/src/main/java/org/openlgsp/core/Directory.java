@@ -24,11 +24,14 @@ public record Directory(
     List<Service> services,
     List<Grant> grants,
     List<String> trustAnchors,
-    // Left out of the JSON when empty, so directories without consents stay readable by gateways
-    // that predate the field.
+    // Both left out of the JSON when empty, so directories without consents or federated
+    // instances stay readable by gateways that predate the fields.
     @com.fasterxml.jackson.annotation.JsonInclude(
             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-        List<Consent> consents) {
+        List<Consent> consents,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<Federated> federated) {
 
   public Directory {
     Identifiers.requirePart("instance", instance);
@@ -48,9 +51,15 @@ public record Directory(
     // Absent in directories published before trust anchors existed.
     trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
     consents = consents == null ? List.of() : List.copyOf(consents); // absent: none
+    federated = federated == null ? List.of() : List.copyOf(federated);
+    for (Federated f : federated) {
+      if (f.instance().equals(instance)) {
+        throw new IllegalArgumentException("an instance cannot be federated with itself");
+      }
+    }
   }
 
-  /** A directory without consents. */
+  /** A directory without consents that imports no other instance's catalogue. */
   public Directory(
       String instance,
       long serial,
@@ -73,6 +82,7 @@ public record Directory(
         services,
         grants,
         trustAnchors,
+        List.of(),
         List.of());
   }
 
@@ -252,6 +262,77 @@ public record Directory(
           && !now.isBefore(validFrom)
           && now.isBefore(validTo);
     }
+  }
+
+  /**
+   * Another instance whose federated catalogue this directory carries (docs/federation.md): the
+   * entries whose identifiers name {@code instance} come from its catalogue of serial {@code
+   * serial}, signed by that instance's registry under {@code agreement}, and are not to be used
+   * after {@code expiresAt} whatever the directory's own expiry. {@code trustAnchors} are that
+   * instance's CA certificates (base64 DER), also listed in the directory's {@code trustAnchors}.
+   */
+  public record Federated(
+      String instance,
+      String agreement,
+      long serial,
+      Instant expiresAt,
+      List<String> trustAnchors) {
+    public Federated {
+      Identifiers.requirePart("instance", instance);
+      Objects.requireNonNull(agreement, "agreement");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+      trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+    }
+  }
+
+  /**
+   * This directory without the entries of the federated instances whose catalogue has expired at
+   * {@code now}: their members, systems, nodes, services, the grants naming them and their trust
+   * anchors. Itself when none has.
+   */
+  public Directory withoutExpiredFederations(Instant now) {
+    java.util.Set<String> gone = new java.util.HashSet<>();
+    java.util.Set<String> goneAnchors = new java.util.HashSet<>();
+    List<Federated> kept = new java.util.ArrayList<>();
+    for (Federated f : federated) {
+      if (now.isBefore(f.expiresAt())) {
+        kept.add(f);
+      } else {
+        gone.add(f.instance());
+        goneAnchors.addAll(f.trustAnchors());
+      }
+    }
+    if (gone.isEmpty()) {
+      return this;
+    }
+    kept.forEach(f -> goneAnchors.removeAll(f.trustAnchors()));
+    return new Directory(
+        instance,
+        serial,
+        issuedAt,
+        expiresAt,
+        members.stream().filter(m -> !gone.contains(m.id().instance())).toList(),
+        systems.stream().filter(s -> !gone.contains(s.id().instance())).toList(),
+        nodes.stream().filter(n -> !gone.contains(n.id().owner().instance())).toList(),
+        services.stream().filter(s -> !gone.contains(s.id().provider().instance())).toList(),
+        grants.stream()
+            .filter(
+                g ->
+                    !gone.contains(g.client().instance())
+                        && !gone.contains(g.service().provider().instance()))
+            .toList(),
+        trustAnchors.stream().filter(a -> !goneAnchors.contains(a)).toList(),
+        kept);
+  }
+
+  /** The federated instance {@code instance}, if this directory names it. */
+  public Optional<Federated> federation(String instance) {
+    return federated.stream().filter(f -> f.instance().equals(instance)).findFirst();
+  }
+
+  /** The earliest expiry of a federated catalogue in this directory, if any. */
+  public Optional<Instant> firstFederationExpiry() {
+    return federated.stream().map(Federated::expiresAt).min(Instant::compareTo);
   }
 
   public Optional<Member> member(ClientId id) {

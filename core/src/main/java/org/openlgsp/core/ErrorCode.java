@@ -89,6 +89,24 @@ public enum ErrorCode {
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(
       "request.method_not_allowed", 405, "Client.InvalidHttpMethod", "Method not allowed"),
+  // Federation of instances (docs/federation.md).
+  FEDERATION_NOT_AGREED(
+      "federation.not_agreed",
+      403,
+      "Server.ClientProxy.AccessDenied",
+      "Not allowed by the federation agreement"),
+  FEDERATION_CATALOGUE_INVALID(
+      "federation.catalogue_invalid",
+      502,
+      "Server.ClientProxy.OutdatedGlobalConf",
+      "Federated catalogue invalid"),
+  FEDERATION_CATALOGUE_EXPIRED(
+      "federation.catalogue_expired",
+      503,
+      "Server.ClientProxy.OutdatedGlobalConf",
+      "Federated catalogue expired"),
+  FEDERATION_AGREEMENT_INVALID(
+      "federation.agreement_invalid", 400, "Client.BadRequest", "Federation agreement invalid"),
   // Trust services (pki): certificate requests, certificate validation, revocation, timestamps.
   CSR_MALFORMED("csr.malformed", 400, "Client.BadRequest", "Malformed certificate signing request"),
   CSR_KEY_UNSUPPORTED(

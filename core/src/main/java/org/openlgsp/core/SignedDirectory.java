@@ -41,32 +41,61 @@ public record SignedDirectory(
   }
 
   /**
-   * Checks that the signer certificate is one of the trusted directory-signing certificates, is
-   * currently valid, and signed these bytes; then decodes them.
+   * The bytes of a signed document (the directory, a federated catalogue) once its signer
+   * certificate is one of {@code trusted} (byte for byte), valid at {@code now}, of {@code
+   * algorithm}, and its signature over them verifies; otherwise {@code code}, naming {@code what}.
    */
-  public Directory verify(java.util.Collection<X509Certificate> trusted, java.time.Instant now) {
-    X509Certificate signer = Certificates.fromBase64(signerCertificate);
+  public static byte[] verifiedBytes(
+      String payload,
+      String signature,
+      SignatureAlgorithm algorithm,
+      String signerCertificate,
+      java.util.Collection<X509Certificate> trusted,
+      java.time.Instant now,
+      ErrorCode code,
+      String what) {
+    X509Certificate signer;
+    try {
+      signer = Certificates.fromBase64(signerCertificate);
+    } catch (RuntimeException e) {
+      throw new LgspException(code, what + " signer certificate is unreadable");
+    }
     byte[] signerDer = Certificates.der(signer);
     boolean known = trusted.stream().anyMatch(t -> Arrays.equals(Certificates.der(t), signerDer));
     if (!known) {
-      throw new LgspException(
-          ErrorCode.DIRECTORY_INVALID, "directory signed by an untrusted certificate");
+      throw new LgspException(code, what + " signed by an untrusted certificate");
     }
     try {
       signer.checkValidity(java.util.Date.from(now));
     } catch (CertificateException e) {
-      throw new LgspException(
-          ErrorCode.DIRECTORY_INVALID, "directory signing certificate is not valid now");
+      throw new LgspException(code, what + " signing certificate is not valid now");
     }
     if (SignatureAlgorithm.forKeyAlgorithm(signer.getPublicKey().getAlgorithm()) != algorithm) {
-      throw new LgspException(
-          ErrorCode.DIRECTORY_INVALID, "directory signature algorithm mismatch");
+      throw new LgspException(code, what + " signature algorithm mismatch");
     }
-    byte[] bytes = Digests.fromBase64("directory payload", payload);
-    byte[] sig = Digests.fromBase64("directory signature", signature);
+    byte[] bytes = Digests.fromBase64(what + " payload", payload);
+    byte[] sig = Digests.fromBase64(what + " signature", signature);
     if (!Signatures.verifier(signer.getPublicKey()).verify(bytes, sig)) {
-      throw new LgspException(ErrorCode.DIRECTORY_INVALID, "directory signature does not verify");
+      throw new LgspException(code, what + " signature does not verify");
     }
+    return bytes;
+  }
+
+  /**
+   * Checks that the signer certificate is one of the trusted directory-signing certificates, is
+   * currently valid, and signed these bytes; then decodes them.
+   */
+  public Directory verify(java.util.Collection<X509Certificate> trusted, java.time.Instant now) {
+    byte[] bytes =
+        verifiedBytes(
+            payload,
+            signature,
+            algorithm,
+            signerCertificate,
+            trusted,
+            now,
+            ErrorCode.DIRECTORY_INVALID,
+            "directory");
     try {
       return Json.read(bytes, Directory.class);
     } catch (LgspException e) {

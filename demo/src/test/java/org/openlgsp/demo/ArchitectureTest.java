@@ -58,8 +58,14 @@ class ArchitectureTest {
               "org.openlgsp.alerts.Severity",
               "in the signatures of AlertsOptions and AlertRules, which node binds"),
           Map.entry(
-              "org.openlgsp.core.SignatureAlgorithm",
-              "in the signatures of SignedDirectory and MessageSigner"),
+              "org.openlgsp.registry.Agreement",
+              "what SignedAgreement.sign takes and verify returns (docs/federation.md)"),
+          Map.entry("org.openlgsp.registry.Selector", "the filter lines of Agreement.Export"),
+          Map.entry(
+              "org.openlgsp.registry.SignedCatalogue",
+              "what Registry.federatedCatalogue returns and a peer registry verifies"),
+          Map.entry(
+              "org.openlgsp.registry.FederatedCatalogue", "what SignedCatalogue.verify returns"),
           Map.entry(
               "org.openlgsp.documents.Edxml",
               "the components of DocumentPackage and StatusPackage, which other modules use"),

@@ -112,7 +112,10 @@ final class ConsumerEndpoint {
     DirectoryView dir = ctx.directory().require();
     Directory.Service service =
         dir.service(target.service())
-            .orElseThrow(() -> unknownService(target, "is not in the directory"));
+            .orElseThrow(
+                () ->
+                    dir.notFederated(target.service())
+                        .orElseGet(() -> unknownService(target, "is not in the directory")));
     Directory.SystemEntry provider =
         dir.system(target.service().provider())
             .orElseThrow(() -> unknownService(target, "has no provider system in the directory"));

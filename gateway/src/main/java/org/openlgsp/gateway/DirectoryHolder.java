@@ -47,7 +47,7 @@ public final class DirectoryHolder {
           ErrorCode.DIRECTORY_EXPIRED,
           "directory serial " + d.serial() + " expired at " + d.expiresAt() + ", past its grace");
     }
-    DirectoryView next = new DirectoryView(d);
+    DirectoryView next = DirectoryView.at(d, now);
     DirectoryView prev;
     do {
       prev = current.get();
@@ -66,7 +66,13 @@ public final class DirectoryHolder {
     if (v == null) {
       throw new LgspException(ErrorCode.DIRECTORY_EXPIRED, "no valid directory has been loaded");
     }
-    if (!v.directory().usableAt(clock.instant(), grace)) {
+    Instant now = clock.instant();
+    if (v.federationExpiredAt(now)) {
+      // A federated catalogue is never used past its own expiry, whatever the directory's.
+      DirectoryView fresh = DirectoryView.at(v.original(), now);
+      v = current.compareAndSet(v, fresh) ? fresh : current.get();
+    }
+    if (!v.directory().usableAt(now, grace)) {
       throw new LgspException(
           ErrorCode.DIRECTORY_EXPIRED,
           "directory serial "

@@ -21,7 +21,9 @@ import org.openlgsp.core.Signatures;
  * signature verifiers built once per certificate rather than once per message.
  */
 final class DirectoryView {
+  private final Directory original;
   private final Directory directory;
+  private final Set<String> expiredFederations;
   private final Map<ServiceId, Directory.Service> services = new HashMap<>();
   private final Map<ClientId, Directory.SystemEntry> systems = new HashMap<>();
   private final Map<NodeId, Directory.Node> nodes = new HashMap<>();
@@ -41,7 +43,25 @@ final class DirectoryView {
   record SigningKey(ClientId member, X509Certificate certificate, Signatures.Verifier verifier) {}
 
   DirectoryView(Directory directory) {
+    this(directory, directory, Set.of());
+  }
+
+  /**
+   * The view of {@code original} at {@code now}: without the entries of federated instances whose
+   * catalogue has expired (docs/federation.md), whose names it remembers to tell why.
+   */
+  static DirectoryView at(Directory original, Instant now) {
+    Directory effective = original.withoutExpiredFederations(now);
+    Set<String> expired = new java.util.HashSet<>();
+    original.federated().forEach(f -> expired.add(f.instance()));
+    effective.federated().forEach(f -> expired.remove(f.instance()));
+    return new DirectoryView(original, effective, Set.copyOf(expired));
+  }
+
+  private DirectoryView(Directory original, Directory directory, Set<String> expiredFederations) {
+    this.original = original;
     this.directory = directory;
+    this.expiredFederations = expiredFederations;
     directory.services().forEach(s -> services.put(s.id(), s));
     directory.systems().forEach(s -> systems.put(s.id(), s));
     for (Directory.Node n : directory.nodes()) {
@@ -86,6 +106,41 @@ final class DirectoryView {
 
   Directory directory() {
     return directory;
+  }
+
+  /** The directory as signed, federated entries past their expiry included. */
+  Directory original() {
+    return original;
+  }
+
+  /** True once a federated catalogue this view still carries is past its expiry at {@code now}. */
+  boolean federationExpiredAt(Instant now) {
+    return directory.firstFederationExpiry().map(e -> !now.isBefore(e)).orElse(false);
+  }
+
+  /**
+   * Why a service of another instance is not here: its catalogue expired ({@code
+   * federation.catalogue_expired}), or the instance is federated but does not export it ({@code
+   * federation.not_agreed}); empty for a service of this instance or of an unknown one.
+   */
+  Optional<org.openlgsp.core.LgspException> notFederated(ServiceId id) {
+    String instance = id.provider().instance();
+    if (expiredFederations.contains(instance)) {
+      return Optional.of(
+          new org.openlgsp.core.LgspException(
+              org.openlgsp.core.ErrorCode.FEDERATION_CATALOGUE_EXPIRED,
+              "the federated catalogue of instance " + instance + " has expired"));
+    }
+    return directory
+        .federation(instance)
+        .map(
+            f ->
+                new org.openlgsp.core.LgspException(
+                    org.openlgsp.core.ErrorCode.FEDERATION_NOT_AGREED,
+                    "service "
+                        + id
+                        + " is not exported to this instance under agreement "
+                        + f.agreement()));
   }
 
   long serial() {

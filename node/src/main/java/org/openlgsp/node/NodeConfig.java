@@ -379,6 +379,7 @@ public record NodeConfig(
    * @param consentKey file holding the consent key (32 random bytes, base64; generated owner-only
    *     when missing): with it the registry keeps and publishes consents (docs/privacy.md); the
    *     provider gateways that check consents need a copy as their {@code gateway.consentKey}
+   * @param federation agreements with other instances (docs/federation.md); absent: none
    */
   public record RegistryRole(
       String host,
@@ -390,7 +391,8 @@ public record NodeConfig(
       Optional<CaSettings> ca,
       Optional<RegistryWitness> witness,
       Optional<org.openlgsp.console.ConsoleOptions> console,
-      Optional<String> consentKey) {
+      Optional<String> consentKey,
+      Optional<RegistryFederation> federation) {
     public RegistryRole {
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       if (consentKey.filter(String::isBlank).isPresent()) {
@@ -403,7 +405,7 @@ public record NodeConfig(
       if (!adminTokenSha256.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("adminTokenSha256 must be 64 hex digits");
       }
-      present(directoryValidity, ca, witness);
+      present(directoryValidity, ca, witness, federation);
       Objects.requireNonNull(signing, "signing is required");
       if (signing.token().isPresent()) {
         throw new IllegalArgumentException(
@@ -420,6 +422,63 @@ public record NodeConfig(
     /** The console's options of this role, the module's defaults where the file says nothing. */
     public org.openlgsp.console.ConsoleOptions consoleOptions() {
       return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
+    }
+  }
+
+  /**
+   * The registry's federations with other instances (docs/federation.md), bound onto {@link
+   * org.openlgsp.registry.FederationOptions}.
+   *
+   * @param regenerate how often at least a served catalogue is re-signed (default PT60S)
+   * @param validity how long a catalogue is valid after signing (default PT600S)
+   * @param refresh how often each peer's catalogue is fetched (default PT30S)
+   * @param cache the folder keeping each peer's last valid catalogue (default {@code
+   *     data/federation}, relative to the configuration's folder)
+   * @param peers one per agreement with another instance
+   */
+  public record RegistryFederation(
+      Optional<Duration> regenerate,
+      Optional<Duration> validity,
+      Optional<Duration> refresh,
+      Optional<String> cache,
+      List<FederationPeer> peers) {
+    public RegistryFederation {
+      present(regenerate, validity, refresh, cache);
+      peers = peers == null ? List.of() : List.copyOf(peers);
+      if (peers.isEmpty()) {
+        throw new IllegalArgumentException("peers needs at least one agreement");
+      }
+    }
+
+    /** The registry module's options: agreement files read from {@code base}. */
+    public org.openlgsp.registry.FederationOptions options(java.nio.file.Path base) {
+      List<org.openlgsp.registry.FederationOptions.Peer> read = new java.util.ArrayList<>();
+      for (FederationPeer p : peers) {
+        java.nio.file.Path file = base.resolve(p.agreement());
+        byte[] bytes;
+        try {
+          bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+          throw new IllegalArgumentException("cannot read agreement " + file);
+        }
+        read.add(
+            new org.openlgsp.registry.FederationOptions.Peer(
+                org.openlgsp.registry.SignedAgreement.parse(bytes), p.registryUrl()));
+      }
+      return new org.openlgsp.registry.FederationOptions(
+          regenerate.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REGENERATE),
+          validity.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_VALIDITY),
+          refresh.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REFRESH),
+          base.resolve(cache.orElse("data/federation")),
+          read);
+    }
+  }
+
+  /** An agreement with another instance: its signed file and where that registry listens. */
+  public record FederationPeer(String agreement, String registryUrl) {
+    public FederationPeer {
+      Objects.requireNonNull(agreement, "agreement is required");
+      Objects.requireNonNull(registryUrl, "registryUrl is required");
     }
   }
 

@@ -31,6 +31,7 @@ public final class RegistryNode implements AutoCloseable {
   private final Optional<Witness> witness;
   private final Credentials signing;
   private final Optional<Console> console;
+  private final AutoCloseable federation;
 
   private RegistryNode(
       Credentials signing,
@@ -39,8 +40,10 @@ public final class RegistryNode implements AutoCloseable {
       RegistryServer server,
       List<CaFolder.Opened> owned,
       Optional<Witness> witness,
-      Optional<Console> console) {
+      Optional<Console> console,
+      AutoCloseable federation) {
     this.console = console;
+    this.federation = federation;
     this.signing = signing;
     this.owned = owned;
     this.witness = witness;
@@ -115,18 +118,29 @@ public final class RegistryNode implements AutoCloseable {
           server.port(),
           witness.map(w -> ", checkpoint witness /ledger/v1/witness").orElse(""),
           db.describe());
+      AutoCloseable federation = () -> {};
       Optional<Console> console = Optional.empty();
       try {
+        if (role.federation().isPresent()) {
+          federation = registry.federate(role.federation().get().options(base));
+          out.printf(
+              "registry %s: federated with %s (catalogues /federation/{instance}/catalogue)%n",
+              instance,
+              role.federation().get().peers().stream()
+                  .map(NodeConfig.FederationPeer::registryUrl)
+                  .toList());
+        }
         ConsoleOptions consoleOptions = role.consoleOptions();
         if (consoleOptions.enabled()) {
           console = Optional.of(Console.start(registry, db, consoleOptions));
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }
       } catch (RuntimeException e) {
+        closeQuietly(federation);
         server.close();
         throw e;
       }
-      return new RegistryNode(signing, db, registry, server, owned, witness, console);
+      return new RegistryNode(signing, db, registry, server, owned, witness, console, federation);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
       db.close();
@@ -242,6 +256,14 @@ public final class RegistryNode implements AutoCloseable {
     }
   }
 
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // the start already failed; that failure is the one to report
+    }
+  }
+
   /** The web console, when {@code registry.console.enabled}. */
   public Optional<Console> console() {
     return console;
@@ -250,6 +272,11 @@ public final class RegistryNode implements AutoCloseable {
   @Override
   public void close() {
     console.ifPresent(Console::close);
+    try {
+      federation.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     server.close();
     owned.forEach(CaFolder.Opened::close);
     database.close();

@@ -184,10 +184,63 @@ final class Catalogue {
         "grant");
   }
 
+  /**
+   * A grant across instances: the side of this instance ({@code client} or {@code service}) must be
+   * registered here; the other is another instance's, checked against the agreement by the caller.
+   */
+  void addFederatedGrant(
+      String id,
+      String agreement,
+      ClientId client,
+      ServiceId service,
+      boolean clientIsLocal,
+      List<String> methods,
+      List<String> pathPatterns,
+      PrivacyPolicy policy) {
+    change(
+        h -> {
+          if (clientIsLocal) {
+            requireExists(h, "registry_system", client.toString(), "client system");
+          } else {
+            requireExists(h, "registry_service", service.toString(), "service");
+          }
+          h.execute(
+              "INSERT INTO registry_federated_grant (id, client_id, service_id, agreement, methods, path_patterns, created_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              id,
+              client.toString(),
+              service.toString(),
+              agreement,
+              Json.writeString(List.copyOf(methods)),
+              Json.writeString(List.copyOf(pathPatterns)),
+              now(),
+              policy.isOpen() ? null : Json.writeString(policy));
+        },
+        "grant");
+  }
+
+  /** Removes a service with the grants naming it. */
+  void removeService(ServiceId id) {
+    change(
+        h -> {
+          h.execute("DELETE FROM registry_grant WHERE service_id = ?", id.toString());
+          h.execute("DELETE FROM registry_federated_grant WHERE service_id = ?", id.toString());
+          if (h.execute("DELETE FROM registry_service WHERE id = ?", id.toString()) == 0) {
+            throw notFound("no service " + id);
+          }
+        },
+        "service " + id);
+  }
+
+  /** Bumps the directory serial alone: what changed is outside these tables (an import). */
+  void bumpSerial() {
+    change(h -> {}, "serial");
+  }
+
   void revokeGrant(String grantId) {
     change(
         h -> {
-          if (h.execute("DELETE FROM registry_grant WHERE id = ?", grantId) == 0) {
+          if (h.execute("DELETE FROM registry_grant WHERE id = ?", grantId) == 0
+              && h.execute("DELETE FROM registry_federated_grant WHERE id = ?", grantId) == 0) {
             throw notFound("no grant " + grantId);
           }
         },
@@ -464,7 +517,9 @@ final class Catalogue {
 
   private static List<Registry.GrantEntry> grants(Handle h) {
     return h.createQuery(
-            "SELECT id, client_id, service_id, methods, path_patterns, policy FROM registry_grant ORDER BY client_id, service_id, id")
+            "SELECT id, client_id, service_id, methods, path_patterns, policy FROM registry_grant"
+                + " UNION ALL SELECT id, client_id, service_id, methods, path_patterns, policy"
+                + " FROM registry_federated_grant ORDER BY 2, 3, 1")
         .map(
             (r, ctx) ->
                 new Registry.GrantEntry(

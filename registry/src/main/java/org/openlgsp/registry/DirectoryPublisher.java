@@ -3,6 +3,8 @@ package org.openlgsp.registry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.MessageSigner;
@@ -15,6 +17,7 @@ final class DirectoryPublisher {
   private final MessageSigner signer;
   private final Clock clock;
   private volatile Published published;
+  private volatile FederationLinks federation;
 
   private record Published(long serial, Instant signedAt, SignedDirectory directory) {}
 
@@ -26,6 +29,12 @@ final class DirectoryPublisher {
     this.clock = clock;
   }
 
+  /** From now on, the directory carries the catalogues {@code links} imported. */
+  void federation(FederationLinks links) {
+    this.federation = links;
+    this.published = null;
+  }
+
   X509Certificate certificate() {
     return signer.certificate();
   }
@@ -34,18 +43,41 @@ final class DirectoryPublisher {
   Directory directory() {
     Instant now = clock.instant();
     Catalogue.Contents c = catalogue.contents();
+    List<Directory.Member> members = new ArrayList<>(c.members());
+    List<Directory.SystemEntry> systems = new ArrayList<>(c.systems());
+    List<Directory.Node> nodes = new ArrayList<>(c.nodes());
+    List<Directory.Service> services = new ArrayList<>(c.services());
+    List<String> anchors =
+        new ArrayList<>(c.trustAnchors().stream().map(Certificates::base64).toList());
+    List<Directory.Federated> federated = new ArrayList<>();
+    FederationLinks links = federation;
+    if (links != null) {
+      // Each imported catalogue is merged as filtered; gateways drop it at its own expiry.
+      for (FederationLinks.Imported i : links.current(now)) {
+        FederatedCatalogue fc = i.catalogue();
+        members.addAll(fc.members());
+        systems.addAll(fc.systems());
+        nodes.addAll(fc.nodes());
+        services.addAll(fc.services());
+        fc.trustAnchors().stream().filter(a -> !anchors.contains(a)).forEach(anchors::add);
+        federated.add(
+            new Directory.Federated(
+                fc.from(), fc.agreement(), fc.serial(), fc.expiresAt(), fc.trustAnchors()));
+      }
+    }
     return new Directory(
         options.instance(),
         c.serial(),
         now,
         now.plus(options.directoryValidity()),
-        c.members(),
-        c.systems(),
-        c.nodes(),
-        c.services(),
+        members,
+        systems,
+        nodes,
+        services,
         c.grants().stream().map(Registry.GrantEntry::grant).toList(),
-        c.trustAnchors().stream().map(Certificates::base64).toList(),
-        catalogue.activeConsents(now));
+        anchors,
+        catalogue.activeConsents(now),
+        federated);
   }
 
   /**

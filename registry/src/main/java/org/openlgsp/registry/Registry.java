@@ -39,6 +39,9 @@ public final class Registry {
   private final DirectoryPublisher publisher;
   private final AuditTrail audit;
   private final java.util.Optional<org.openlgsp.core.KeyedHash> consentKey;
+  private final MessageSigner directorySigner;
+  private final Clock clock;
+  private volatile FederationLinks federation;
 
   /** A grant and the id it is administered by. */
   public record GrantEntry(String id, Directory.Grant grant) {}
@@ -96,6 +99,42 @@ public final class Registry {
     this.certificates = new CertificateChecks(catalogue::trustAnchors, clock);
     this.publisher = new DirectoryPublisher(catalogue, options, directorySigner, clock);
     this.audit = new AuditTrail(db, clock);
+    this.directorySigner = directorySigner;
+    this.clock = clock;
+  }
+
+  /**
+   * Federates this instance with the peers of {@code federation} (docs/federation.md): verifies
+   * each agreement (both signatures, this registry a party with its own certificate, in force),
+   * loads the kept catalogues, serves the catalogue each peer may see and starts importing theirs
+   * into the directory. Closing the result stops the imports.
+   *
+   * @throws LgspException {@code federation.agreement_invalid} for an agreement that does not hold
+   */
+  public AutoCloseable federate(FederationOptions federation) {
+    if (this.federation != null) {
+      throw new IllegalStateException("this registry is already federated");
+    }
+    FederationLinks links =
+        new FederationLinks(options.instance(), directorySigner, catalogue, federation, clock);
+    this.federation = links;
+    publisher.federation(links);
+    return links.start();
+  }
+
+  /** The signed catalogue this registry exports to instance {@code peer}. */
+  public SignedCatalogue federatedCatalogue(String peer) {
+    FederationLinks links = federation;
+    if (links == null) {
+      throw new LgspException(
+          ErrorCode.FEDERATION_NOT_AGREED, "this registry is not federated with " + peer);
+    }
+    return links.export(peer);
+  }
+
+  /** This registry's federations, if it is federated (for tests in this package). */
+  Optional<FederationLinks> federation() {
+    return Optional.ofNullable(federation);
   }
 
   public RegistryOptions options() {
@@ -169,6 +208,14 @@ public final class Registry {
     catalogue.addService(id, backendUrl, subjectLocator, openApi);
   }
 
+  /**
+   * Takes a service out of the directory (and out of the catalogues exported to federated
+   * instances), with every grant naming it.
+   */
+  public void removeService(ServiceId id) {
+    catalogue.removeService(id);
+  }
+
   /** Grants {@code client} access to {@code service}; returns the grant id. */
   public String grant(
       ClientId client, ServiceId service, List<String> methods, List<String> pathPatterns) {
@@ -193,8 +240,42 @@ public final class Registry {
     }
     pathPatterns.forEach(PathPattern::parse); // refuses a malformed one
     String id = UUID.randomUUID().toString();
-    catalogue.addGrant(id, client, service, methods, pathPatterns, policy);
+    String me = options.instance();
+    boolean clientLocal = client.instance().equals(me);
+    boolean serviceLocal = service.provider().instance().equals(me);
+    if (clientLocal && serviceLocal) {
+      catalogue.addGrant(id, client, service, methods, pathPatterns, policy);
+      return id;
+    }
+    String peer = clientLocal ? service.provider().instance() : client.instance();
+    if (!clientLocal && !serviceLocal) {
+      throw notAgreed("neither " + client + " nor " + service + " is of instance " + me);
+    }
+    FederationLinks links = federation;
+    FederationLinks.Link link =
+        (links == null ? Optional.<FederationLinks.Link>empty() : links.link(peer))
+            .orElseThrow(() -> notAgreed("instance " + me + " has no agreement with " + peer));
+    Agreement a = link.agreement();
+    if (clientLocal) {
+      // Our client calling the peer's service: the service must be in the peer's current catalogue.
+      boolean imported =
+          links
+              .imported(peer, clock.instant())
+              .map(i -> i.catalogue().services().stream().anyMatch(s -> s.id().equals(service)))
+              .orElse(false);
+      if (!imported || !a.admitsClient(peer, me, client)) {
+        throw notAgreed(service + " is not exported to " + client + " under agreement " + a.id());
+      }
+    } else if (!a.exports(me, peer, service) || !a.admitsClient(me, peer, client)) {
+      throw notAgreed(service + " is not exported to " + client + " under agreement " + a.id());
+    }
+    catalogue.addFederatedGrant(
+        id, a.id(), client, service, clientLocal, methods, pathPatterns, policy);
     return id;
+  }
+
+  private static LgspException notAgreed(String detail) {
+    return new LgspException(ErrorCode.FEDERATION_NOT_AGREED, detail);
   }
 
   public void revokeGrant(String grantId) {

@@ -156,6 +156,11 @@ public final class RegistryServer implements AutoCloseable {
             .publicAccess("the directory is signed by the registry; gateways verify it")
             .audit(Audit.notAudited("public signed document every gateway fetches each refresh"))
             .handle(this::directory),
+        Route.get("/federation/{instance}/catalogue")
+            .publicAccess(
+                "signed by the registry; holds only what the agreement exports to that instance")
+            .audit(Audit.notAudited("public signed document every federated registry fetches"))
+            .handle(this::federatedCatalogue),
         Route.get("/api/v1/openapi.json")
             .publicAccess("describes the API; holds no data")
             .audit(Audit.notAudited("static document"))
@@ -182,6 +187,12 @@ public final class RegistryServer implements AutoCloseable {
         admin(Route.post("/api/v1/services"), "service.add").handle(this::addService),
         admin(Route.get("/api/v1/services"), "service.list")
             .handle(c -> c.sendJson(200, registry.services())),
+        admin(Route.delete("/api/v1/services"), "service.remove")
+            .handle(
+                c -> {
+                  registry.removeService(ServiceId.parse(c.requiredQuery("id")));
+                  c.noContent();
+                }),
         admin(Route.get("/api/v1/services/openapi"), "service.openapi")
             .handle(this::serviceOpenApi),
         admin(Route.post("/api/v1/grants"), "grant.add").handle(this::addGrant),
@@ -224,6 +235,14 @@ public final class RegistryServer implements AutoCloseable {
     c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
     c.response().send(registry.publish().toJson());
+  }
+
+  private void federatedCatalogue(Call c) {
+    String peer = c.request().path().pathParameters().get("instance");
+    byte[] body = registry.federatedCatalogue(peer).toJson();
+    c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().send(body);
   }
 
   private static void openApiDocument(Call c) throws IOException {

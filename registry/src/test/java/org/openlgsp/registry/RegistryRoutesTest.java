@@ -17,7 +17,7 @@ class RegistryRoutesTest {
   @TempDir Path dir;
 
   @Test
-  void onlyTheDirectoryAndTheApiDocumentArePublicAndEveryAdminRouteIsAudited() {
+  void onlyTheSignedDocumentsAndTheApiDocumentArePublicAndEveryAdminRouteIsAudited() {
     try (Database db = TestDatabases.sqlite(dir);
         RegistryServer server =
             RegistryServer.start(
@@ -27,10 +27,11 @@ class RegistryRoutesTest {
       assertThat(routes)
           .filteredOn(r -> r.access() instanceof Access.Public)
           .extracting(r -> r.method().text() + " " + r.path())
-          .containsExactlyInAnyOrder("GET /directory", "GET /api/v1/openapi.json");
+          .containsExactlyInAnyOrder(
+              "GET /directory", "GET /federation/{instance}/catalogue", "GET /api/v1/openapi.json");
       assertThat(routes)
           .filteredOn(r -> !(r.access() instanceof Access.Public))
-          .hasSize(26)
+          .hasSize(28)
           .allSatisfy(
               r -> {
                 assertThat(r.path()).startsWith("/api/v1/");
@@ -43,7 +44,7 @@ class RegistryRoutesTest {
           .allSatisfy(r -> assertThat(r.audit()).isInstanceOf(Audit.Action.class));
       assertThat(routes.stream().flatMap(r -> r.auditAction().stream()).distinct())
           .as("action names are unique")
-          .hasSize(26);
+          .hasSize(28);
     }
   }
 }

@@ -181,6 +181,9 @@ public final class Federation implements AutoCloseable {
    * @param extraSignerAnchors further CAs whose document signers the axes accept (the benchmark's
    *     package built in another JVM by another CA)
    * @param out receives a line per step
+   * @param instance the instance identifier every identity of this federation carries ({@value
+   *     #INSTANCE} unless {@link #withInstance}: two federations of different instances federate
+   *     with each other, docs/federation.md)
    */
   public record Options(
       Scenario scenario,
@@ -190,18 +193,45 @@ public final class Federation implements AutoCloseable {
       boolean anchorsInDirectory,
       boolean startGovernmentAxis,
       List<X509Certificate> extraSignerAnchors,
-      PrintStream out) {
+      PrintStream out,
+      String instance) {
     public Options {
       Objects.requireNonNull(scenario, "scenario");
       Objects.requireNonNull(ports, "ports");
       extraSignerAnchors = List.copyOf(extraSignerAnchors);
       Objects.requireNonNull(out, "out");
+      ClientId.member(instance, "GOV", "000.00.00.H53"); // refuses an invalid instance part
+      if (!instance.equals(INSTANCE) && scenario != Scenario.EXCHANGE) {
+        throw new IllegalArgumentException("only the exchange scenario runs in another instance");
+      }
+    }
+
+    /** Every identity in instance {@code instance} (the exchange scenario only). */
+    public Options withInstance(String instance) {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out,
+          instance);
     }
 
     /** Portal and population database with {@code citizens} generated citizens, silently. */
     public static Options exchange(int citizens) {
       return new Options(
-          Scenario.EXCHANGE, Ports.ephemeral(), citizens, true, true, true, List.of(), silent());
+          Scenario.EXCHANGE,
+          Ports.ephemeral(),
+          citizens,
+          true,
+          true,
+          true,
+          List.of(),
+          silent(),
+          INSTANCE);
     }
 
     /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
@@ -213,7 +243,15 @@ public final class Federation implements AutoCloseable {
     /** Both document axes, silently; gateways without OCSP checks. */
     public static Options documents() {
       return new Options(
-          Scenario.DOCUMENTS, Ports.ephemeral(), 0, false, true, true, List.of(), silent());
+          Scenario.DOCUMENTS,
+          Ports.ephemeral(),
+          0,
+          false,
+          true,
+          true,
+          List.of(),
+          silent(),
+          INSTANCE);
     }
 
     public Options withPorts(Ports ports) {
@@ -225,7 +263,8 @@ public final class Federation implements AutoCloseable {
           anchorsInDirectory,
           startGovernmentAxis,
           extraSignerAnchors,
-          out);
+          out,
+          instance);
     }
 
     public Options withOut(PrintStream out) {
@@ -237,7 +276,8 @@ public final class Federation implements AutoCloseable {
           anchorsInDirectory,
           startGovernmentAxis,
           extraSignerAnchors,
-          out);
+          out,
+          instance);
     }
 
     public Options withRevocationChecking(boolean on) {
@@ -249,7 +289,8 @@ public final class Federation implements AutoCloseable {
           anchorsInDirectory,
           startGovernmentAxis,
           extraSignerAnchors,
-          out);
+          out,
+          instance);
     }
 
     /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
@@ -262,7 +303,8 @@ public final class Federation implements AutoCloseable {
           false,
           startGovernmentAxis,
           extraSignerAnchors,
-          out);
+          out,
+          instance);
     }
 
     /** The Government Office's axis is configured but not started. */
@@ -275,7 +317,8 @@ public final class Federation implements AutoCloseable {
           anchorsInDirectory,
           false,
           extraSignerAnchors,
-          out);
+          out,
+          instance);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
@@ -287,7 +330,8 @@ public final class Federation implements AutoCloseable {
           anchorsInDirectory,
           startGovernmentAxis,
           anchors,
-          out);
+          out,
+          instance);
     }
 
     private static PrintStream silent() {
@@ -301,6 +345,14 @@ public final class Federation implements AutoCloseable {
 
   private final Path workDir;
   private final Options options;
+  // The exchange scenario's identities in this federation's instance (the constants above: "VN").
+  private final ClientId tayNinh;
+  private final ClientId mps;
+  private final ClientId portal;
+  private final ClientId populationDb;
+  private final ServiceId citizens;
+  private final NodeId tnNode;
+  private final NodeId mpsNode;
   private final Ports ports;
   private final Side consumerSide;
   private final Side providerSide;
@@ -331,13 +383,21 @@ public final class Federation implements AutoCloseable {
     this.ca = ca;
     this.population = new PopulationService(options.citizens(), PopulationService.SEED);
     boolean exchange = options.scenario() != Scenario.DOCUMENTS;
+    String instance = options.instance();
+    this.tayNinh = ClientId.member(instance, "GOV", TAY_NINH.memberCode());
+    this.mps = ClientId.member(instance, "GOV", MPS.memberCode());
+    this.portal = ClientId.subsystem(instance, "GOV", TAY_NINH.memberCode(), "DVC");
+    this.populationDb = ClientId.subsystem(instance, "GOV", MPS.memberCode(), "CSDLQGDC");
+    this.citizens = new ServiceId(populationDb, CITIZENS.serviceCode());
+    this.tnNode = new NodeId(tayNinh, TN_NODE.nodeCode());
+    this.mpsNode = new NodeId(mps, MPS_NODE.nodeCode());
     this.consumerSide =
         exchange
-            ? new Side("tn", TAY_NINH, "UBND tỉnh Tây Ninh", TN_NODE, "tay-ninh-gateway")
+            ? new Side("tn", tayNinh, "UBND tỉnh Tây Ninh", tnNode, "tay-ninh-gateway")
             : new Side("na", NA_MEMBER, "UBND tỉnh Nghệ An", NA_NODE, "na-gateway");
     this.providerSide =
         exchange
-            ? new Side("mps", MPS, "Bộ Công an", MPS_NODE, "mps-gateway")
+            ? new Side("mps", mps, "Bộ Công an", mpsNode, "mps-gateway")
             : new Side("vpcp", VPCP_MEMBER, "Văn phòng Chính phủ", VPCP_NODE, "vpcp-gateway");
   }
 
@@ -390,7 +450,7 @@ public final class Federation implements AutoCloseable {
     Credentials directory =
         ca.enrol(
             CertificateProfile.DIRECTORY_SIGNING,
-            "OpenLGSP registry " + INSTANCE,
+            "OpenLGSP registry " + options.instance(),
             "OpenLGSP",
             List.of(),
             YEAR);
@@ -401,7 +461,7 @@ public final class Federation implements AutoCloseable {
           "portal-client",
           ca.enrol(
               CertificateProfile.SYSTEM_CLIENT,
-              PORTAL.toString(),
+              portal.toString(),
               "UBND tỉnh Tây Ninh",
               List.of(),
               YEAR));
@@ -462,13 +522,13 @@ public final class Federation implements AutoCloseable {
     if (exchange()) {
       out.printf(
           "[gateway]   Tây Ninh LGSP   %s  local systems http://127.0.0.1:%d and https://127.0.0.1:%d, peers https://127.0.0.1:%d%n",
-          TN_NODE,
+          tnNode,
           ports.consumer().clientHttp(),
           ports.consumer().clientTls(),
           ports.consumer().peer());
       out.printf(
           "[gateway]   Bộ Công an      %s  peers https://127.0.0.1:%d → backend%n",
-          MPS_NODE, ports.provider().peer());
+          mpsNode, ports.provider().peer());
       long serial = consumer.directory().current().orElseThrow().serial();
       out.printf(
           "[directory] both gateways pulled and verified directory serial %d (Ed25519, signed by %s)%n",
@@ -494,7 +554,7 @@ public final class Federation implements AutoCloseable {
                 .toString());
     NodeConfig registryConfig =
         NodeConfig.registryOnly(
-            INSTANCE,
+            options.instance(),
             new NodeConfig.RegistryRole(
                 "127.0.0.1",
                 ports.registry(),
@@ -506,11 +566,12 @@ public final class Federation implements AutoCloseable {
                 Optional.of(new NodeConfig.RegistryWitness(null, logs)),
                 Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console())),
                 // consents (docs/privacy.md): generated at start, copied to the provider gateway
-                Optional.of(CONSENT_KEY)));
+                Optional.of(CONSENT_KEY),
+                Optional.empty()));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
-            INSTANCE,
+            options.instance(),
             registryConfig.registry().orElseThrow(),
             workDir,
             new PrintStream(OutputStream.nullOutputStream()),
@@ -578,24 +639,27 @@ public final class Federation implements AutoCloseable {
             + " built-in CA and published in the directory");
     admin.addSystem(
         new AdminRequests.SystemEntry(
-            PORTAL.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", TN_NODE.toString()));
+            portal.toString(), "Cổng dịch vụ công tỉnh Tây Ninh", tnNode.toString()));
     admin.addSystem(
         new AdminRequests.SystemEntry(
-            POPULATION_DB.toString(), "Cơ sở dữ liệu quốc gia về dân cư", MPS_NODE.toString()));
+            populationDb.toString(), "Cơ sở dữ liệu quốc gia về dân cư", mpsNode.toString()));
     // GET /citizens/{id} names the citizen in the path; POST /citizens/verify in its body
     admin.addService(
         new AdminRequests.Service(
-            CITIZEN_SERVICE, backendUrl() + "/api", "json:/SoDinhDanh,path:2"));
+            citizens.toString(), backendUrl() + "/api", "json:/SoDinhDanh,path:2"));
     admin.grant(
         new AdminRequests.Grant(
-            PORTAL.toString(), CITIZEN_SERVICE, List.of("GET", "POST"), List.of("/citizens/*")));
+            portal.toString(),
+            citizens.toString(),
+            List.of("GET", "POST"),
+            List.of("/citizens/*")));
     out.println(
         "[registry]  registered through the admin API: 2 agencies (000.00.00.H53 UBND tỉnh Tây Ninh, 000.00.00.G01 Bộ Công an),");
     out.println(
         "            their signing certificates, 2 gateway nodes, 2 systems, service "
-            + CITIZEN_SERVICE
+            + citizens
             + ",");
-    out.println("            grant " + PORTAL + " → citizens: GET, POST on /citizens/*");
+    out.println("            grant " + portal + " → citizens: GET, POST on /citizens/*");
     if (procedures()) {
       registerProcedureServices(admin);
     }
@@ -606,7 +670,7 @@ public final class Federation implements AutoCloseable {
         new AdminRequests.SystemEntry(
             PROCEDURE_ENGINE.toString(),
             "Hệ thống liên thông thủ tục tỉnh Tây Ninh",
-            TN_NODE.toString()));
+            tnNode.toString()));
     Map<ServiceId, String> names =
         Map.of(
             CIVIL_STATUS, "Hệ thống đăng ký, quản lý hộ tịch điện tử",
@@ -620,7 +684,7 @@ public final class Federation implements AutoCloseable {
     for (ServiceId s : List.of(CIVIL_STATUS, RESIDENCE, HEALTH_INSURANCE)) {
       admin.addSystem(
           new AdminRequests.SystemEntry(
-              s.provider().toString(), names.get(s), MPS_NODE.toString()));
+              s.provider().toString(), names.get(s), mpsNode.toString()));
       // the mother's personal ID names the data subject of every step
       admin.addService(
           new AdminRequests.Service(
@@ -674,7 +738,7 @@ public final class Federation implements AutoCloseable {
     if (procedures()) {
       return List.of(
           new NodeConfig.LocalSystemEntry(
-              PORTAL.toString(),
+              portal.toString(),
               "portal",
               sha256Hex(portalSecret),
               List.of("pki/portal-client.pem")),
@@ -684,7 +748,7 @@ public final class Federation implements AutoCloseable {
     return exchange()
         ? List.of(
             new NodeConfig.LocalSystemEntry(
-                PORTAL.toString(),
+                portal.toString(),
                 "portal",
                 sha256Hex(portalSecret),
                 List.of("pki/portal-client.pem")))
@@ -706,7 +770,7 @@ public final class Federation implements AutoCloseable {
   private NodeConfig gatewayConfig(
       Side side, GatewayPorts listen, List<NodeConfig.LocalSystemEntry> systems) {
     return NodeConfig.gatewayOnly(
-        INSTANCE,
+        options.instance(),
         new NodeConfig.GatewayRole(
             side.node().toString(),
             Optional.of("127.0.0.1"),
@@ -893,6 +957,29 @@ public final class Federation implements AutoCloseable {
         Instant.now());
   }
 
+  /** This federation's instance identifier. */
+  public String instance() {
+    return options.instance();
+  }
+
+  /** The portal (the consumer side's local system) in this federation's instance. */
+  public ClientId portal() {
+    return portal;
+  }
+
+  /** The population database's citizens service in this federation's instance. */
+  public ServiceId citizensService() {
+    return citizens;
+  }
+
+  public NodeId consumerNodeId() {
+    return tnNode;
+  }
+
+  public NodeId providerNodeId() {
+    return mpsNode;
+  }
+
   public Path workDir() {
     return workDir;
   }
@@ -1040,12 +1127,20 @@ public final class Federation implements AutoCloseable {
    * {@code issue} (the case file) when not empty.
    */
   public Reply lookUpCitizen(String citizen, String issue) {
+    return call(citizens, "/citizens/" + citizen, issue);
+  }
+
+  /**
+   * The portal calls {@code service} (of this instance or a federated one) at {@code path} through
+   * the consumer gateway as officer VN072090000001, giving {@code issue} when not empty.
+   */
+  public Reply call(ServiceId service, String path, String issue) {
     HttpClientRequest request =
-        http.get(consumerHttpUrl() + "/r1/" + CITIZEN_SERVICE + "/citizens/" + citizen)
+        http.get(consumerHttpUrl() + "/r1/" + service.encoded() + path)
             .header(HeaderNames.AUTHORIZATION, "Bearer " + portalToken())
             // refusals as problem details, so callers can check OpenLGSP's statuses and codes
             .header(HeaderNames.ACCEPT, "application/problem+json")
-            .header(HeaderNames.create("X-Road-Client"), PORTAL.toString())
+            .header(HeaderNames.create("X-Road-Client"), portal.toString())
             .header(HeaderNames.create("X-Road-UserId"), "VN072090000001");
     if (!issue.isEmpty()) {
       request.header(HeaderNames.create("X-Road-Issue"), issue);

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.ErrorCode;
@@ -118,7 +119,8 @@ class RegistryWitnessTest {
             java.util.Optional.empty(),
             role.witness(),
             java.util.Optional.empty(),
-            role.consentKey());
+            role.consentKey(),
+            Optional.empty());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,

@@ -1,0 +1,42 @@
+package org.openlgsp.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.openlgsp.core.Directory;
+
+/**
+ * What one instance's registry exports to another under an agreement (docs/federation.md): the
+ * services with their OpenAPI documents, the systems providing them and its own systems allowed to
+ * call the peer, their members (with signing certificates) and gateway nodes (with TLS
+ * certificates), and its trust anchors (base64 DER). Valid from {@code issuedAt} to {@code
+ * expiresAt}; {@code serial} never goes back.
+ */
+public record FederatedCatalogue(
+    String agreement,
+    String from,
+    String to,
+    long serial,
+    Instant issuedAt,
+    Instant expiresAt,
+    List<Directory.Member> members,
+    List<Directory.SystemEntry> systems,
+    List<Directory.Node> nodes,
+    List<Directory.Service> services,
+    List<String> trustAnchors) {
+  public FederatedCatalogue {
+    Objects.requireNonNull(agreement, "agreement");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(issuedAt, "issuedAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    if (!expiresAt.isAfter(issuedAt)) {
+      throw new IllegalArgumentException("expiresAt must be after issuedAt");
+    }
+    members = List.copyOf(members);
+    systems = List.copyOf(systems);
+    nodes = List.copyOf(nodes);
+    services = List.copyOf(services);
+    trustAnchors = List.copyOf(trustAnchors);
+  }
+}
