@@ -322,6 +322,7 @@ public record Directory(
                         && !gone.contains(g.service().provider().instance()))
             .toList(),
         trustAnchors.stream().filter(a -> !goneAnchors.contains(a)).toList(),
+        consents,
         kept);
   }
 

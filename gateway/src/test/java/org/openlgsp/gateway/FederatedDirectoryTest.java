@@ -59,6 +59,7 @@ class FederatedDirectoryTest {
             List.of(new Directory.Service(CITIZENS, "https://127.0.0.1:5501", SubjectLocator.NONE)),
             List.of(new Directory.Grant(PORTAL, CITIZENS, List.of(), List.of())),
             List.of("ndxp-anchor"),
+            List.of(),
             List.of(
                 new Directory.Federated(
                     "VN-NDXP", "ndxp-tayninh", 3, catalogueExpiry, List.of("ndxp-anchor"))));

@@ -309,7 +309,8 @@ final class TwoGateways implements AutoCloseable {
                 citizensOpenApi)),
         grants,
         List.of(),
-        consents);
+        consents,
+        List.of());
   }
 
   private static GatewayFeatures features(

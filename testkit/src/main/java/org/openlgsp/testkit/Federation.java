@@ -237,7 +237,15 @@ public final class Federation implements AutoCloseable {
     /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
     public static Options procedures(int citizens) {
       return new Options(
-          Scenario.PROCEDURES, Ports.ephemeral(), citizens, true, true, true, List.of(), silent());
+          Scenario.PROCEDURES,
+          Ports.ephemeral(),
+          citizens,
+          true,
+          true,
+          true,
+          List.of(),
+          silent(),
+          INSTANCE);
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
@@ -683,8 +691,7 @@ public final class Federation implements AutoCloseable {
             HEALTH_INSURANCE, AgencyBackends.Agency.SOCIAL_INSURANCE);
     for (ServiceId s : List.of(CIVIL_STATUS, RESIDENCE, HEALTH_INSURANCE)) {
       admin.addSystem(
-          new AdminRequests.SystemEntry(
-              s.provider().toString(), names.get(s), mpsNode.toString()));
+          new AdminRequests.SystemEntry(s.provider().toString(), names.get(s), mpsNode.toString()));
       // the mother's personal ID names the data subject of every step
       admin.addService(
           new AdminRequests.Service(
