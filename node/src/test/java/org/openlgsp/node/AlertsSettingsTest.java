@@ -166,6 +166,72 @@ class AlertsSettingsTest {
     }
   }
 
+  @Test
+  void signingKeyFileSignsEachWebhookSoThePublicKeyAloneVerifiesIt() throws Exception {
+    java.security.KeyPair pair =
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Files.writeString(
+        dir.resolve("webhook-signing.pem"),
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    AtomicInteger verified = new AtomicInteger();
+    AtomicInteger unsigned = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/hook",
+        x -> {
+          byte[] body = x.getRequestBody().readAllBytes();
+          String sig = x.getRequestHeaders().getFirst("X-LGSP-Signature-Ed25519");
+          if (sig == null) {
+            unsigned.incrementAndGet();
+          } else if (ed25519Verifies(pair.getPublic(), sig, body)) {
+            verified.incrementAndGet();
+          }
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.start();
+    String url = "'http://127.0.0.1:" + server.getAddress().getPort() + "/hook'";
+    try {
+      try (GatewayNode node =
+          start("webhooks: [{url: " + url + ", signingKeyFile: webhook-signing.pem}]")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> verified.get() == 2); // tls, signing
+      }
+      // without it (a secret only): no Ed25519 header
+      Files.writeString(dir.resolve("hook.secret"), "webhook-secret-from-a-file-0123\n");
+      try (GatewayNode node = start("webhooks: [{url: " + url + ", secretFile: hook.secret}]")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> unsigned.get() == 2);
+      }
+      assertThat(verified.get()).isEqualTo(2);
+      // a file that is no Ed25519 key stops the node, naming it
+      Files.writeString(dir.resolve("bad.pem"), "not a key\n");
+      assertThatThrownBy(() -> start("webhooks: [{url: " + url + ", signingKeyFile: bad.pem}]"))
+          .hasMessageContaining("signingKeyFile bad.pem is not an Ed25519 private key");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** A receiver's check with the JDK's Ed25519 and the public key only (docs/alerts.md). */
+  static boolean ed25519Verifies(java.security.PublicKey key, String header, byte[] body) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("t=(\\d+),keyid=[0-9a-f]{64},ed25519=(\\S+)")
+            .matcher(header);
+    if (!m.matches()) {
+      return false;
+    }
+    try {
+      java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+      v.initVerify(key);
+      v.update((m.group(1) + ".").getBytes(StandardCharsets.US_ASCII));
+      v.update(body);
+      return v.verify(java.util.Base64.getDecoder().decode(m.group(2)));
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /**
    * The header a sender with {@code secret} would put on {@code body} at the time {@code sig} has.
    */
