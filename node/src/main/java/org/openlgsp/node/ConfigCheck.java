@@ -222,6 +222,8 @@ public final class ConfigCheck {
     n.set("flushInterval", tree(s.flushInterval()));
     n.put("zone", s.zone().getId());
     n.set("maxRange", tree(s.maxRange()));
+    n.set("retention", tree(s.retention()));
+    n.set("purgeInterval", tree(s.purgeInterval()));
     return ordered(n, NodeConfig.StatisticsSettings.class);
   }
 
