@@ -284,6 +284,73 @@ class AlertsSettingsTest {
     }
   }
 
+  /**
+   * The syslog keys beyond host and port: TCP framing (RFC 6587 octet counting), the application
+   * name and facility in the RFC 5424 header, and the lowest severity sent. The certificate rule
+   * raises MEDIUM here (its critical limit set to a minute, the certificates last an hour).
+   */
+  @Test
+  void syslogTransportAppNameFacilityAndMinSeverityShapeWhatTheSiemGets() throws Exception {
+    Files.writeString(dir.resolve("medium.yaml"), "certificateExpiry: {criticalBefore: PT1M}\n");
+    try (java.net.ServerSocket siem =
+            new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        GatewayNode node =
+            start(
+                "rulesFile: medium.yaml, syslog: {host: 127.0.0.1, port: "
+                    + siem.getLocalPort()
+                    + ", transport: TCP, appName: lgsp-tn, facility: 4, minSeverity: MEDIUM}")) {
+      siem.setSoTimeout(10_000);
+      try (java.net.Socket s = siem.accept()) {
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        StringBuilder length = new StringBuilder();
+        for (int c = in.read(); c != ' '; c = in.read()) {
+          length.append((char) c);
+        }
+        byte[] msg = new byte[Integer.parseInt(length.toString())];
+        in.readFully(msg);
+        // PRI = facility 4 × 8 + 4 (MEDIUM → warning)
+        assertThat(new String(msg, StandardCharsets.UTF_8))
+            .startsWith("<36>1 ")
+            .contains(" lgsp-tn ")
+            .contains("|certificateExpiry|");
+      }
+    }
+    // minSeverity HIGH: the MEDIUM alerts are stored but not sent
+    try (java.net.ServerSocket siem =
+            new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        GatewayNode node =
+            start(
+                "rulesFile: medium.yaml, "
+                    + API
+                    + ", syslog: {host: 127.0.0.1, port: "
+                    + siem.getLocalPort()
+                    + ", transport: TCP, minSeverity: HIGH}")) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "").size() == 2);
+      siem.setSoTimeout(1_500);
+      assertThatThrownBy(siem::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void apiMaxPageSizeIsTheLargestPageAListMayAskFor() throws Exception {
+    String api = API.substring(0, API.length() - 1) + ", maxPageSize: 1}";
+    try (GatewayNode node = start(api)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "?limit=1").size() == 1);
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + node.alerts().apiPort().orElseThrow()
+                              + "/alerts/v1/alerts?limit=2"))
+                  .header("Authorization", "Bearer " + READER)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("query.page_invalid").contains("from 1 to 1");
+    }
+  }
+
   @Test
   void queueSizeBoundsWhatWaitsForTheRules() throws Exception {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
