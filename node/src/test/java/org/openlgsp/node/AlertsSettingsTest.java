@@ -61,19 +61,22 @@ class AlertsSettingsTest {
   }
 
   JsonNode alerts(GatewayNode node, String query) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + node.alerts().apiPort().orElseThrow()
-                            + "/alerts/v1/alerts"
-                            + query))
-                .header("Authorization", "Bearer " + READER)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = list(node, query);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return Json.mapper().readTree(r.body()).get("alerts");
+  }
+
+  HttpResponse<String> list(GatewayNode node, String query) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + node.alerts().apiPort().orElseThrow()
+                        + "/alerts/v1/alerts"
+                        + query))
+            .header("Authorization", "Bearer " + READER)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -336,16 +339,7 @@ class AlertsSettingsTest {
     String api = API.substring(0, API.length() - 1) + ", maxPageSize: 1}";
     try (GatewayNode node = start(api)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "?limit=1").size() == 1);
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + node.alerts().apiPort().orElseThrow()
-                              + "/alerts/v1/alerts?limit=2"))
-                  .header("Authorization", "Bearer " + READER)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = list(node, "?limit=2");
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.body()).contains("query.page_invalid").contains("from 1 to 1");
     }
