@@ -107,6 +107,8 @@ public final class ConfigCheck {
     for (int i = 0; i < hooks.size(); i++) {
       String key = "gateway.alerts.webhooks[" + i + "].secretFile";
       hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
+      String signing = "gateway.alerts.webhooks[" + i + "].signingKeyFile";
+      hooks.get(i).signingKeyFile().ifPresent(f -> requireExists(signing, base.resolve(f)));
     }
     g.alertsOptions()
         .smtp()

@@ -409,6 +409,9 @@ class AlertsSettingsTest {
         file("webhooks: [{url: 'https://soc.example/hook', secretFile: nowhere.secret}]");
     assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(missing))
         .hasMessageContaining("gateway.alerts.webhooks[0].secretFile");
+    Path noKey = file("webhooks: [{url: 'https://soc.example/hook', signingKeyFile: nowhere.pem}]");
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(noKey))
+        .hasMessageContaining("gateway.alerts.webhooks[0].signingKeyFile");
     assertThat(effective)
         .doesNotContain("webhook-secret-0123456789", "hunter2-pass", hash(READER), hash(OPERATOR))
         .contains("(redacted)")
