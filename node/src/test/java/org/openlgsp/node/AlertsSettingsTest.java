@@ -334,6 +334,91 @@ class AlertsSettingsTest {
     }
   }
 
+  /**
+   * A webhook's timeout gives up on a receiver slower than it (the default 5 s waits for it), and
+   * its minSeverity keeps lower alerts from it (MEDIUM here: the certificate rule's critical limit
+   * set to a minute).
+   */
+  @Test
+  void webhookTimeoutAndMinSeverityDecideWhatReachesTheReceiver() throws Exception {
+    Files.writeString(dir.resolve("medium.yaml"), "certificateExpiry: {criticalBefore: PT1M}\n");
+    AtomicInteger slow = new AtomicInteger();
+    AtomicInteger picky = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext(
+        "/slow",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          slow.incrementAndGet();
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.createContext(
+        "/picky",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          picky.incrementAndGet();
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try {
+      try (GatewayNode node =
+          GatewayNode.start(
+              NodeConfig.read(
+                      file(
+                          "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: [{url: '"
+                              + base
+                              + "/slow', secret: 'webhook-secret-0123456789', timeout: PT0.3S},"
+                              + " {url: '"
+                              + base
+                              + "/picky', secret: 'webhook-secret-0123456789', minSeverity:"
+                              + " HIGH}]"))
+                  .gateway()
+                  .orElseThrow(),
+              dir,
+              Clock.systemUTC(),
+              meters)) {
+        // both MEDIUM alerts given up on the slow receiver, none sent to the picky one
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> meters.get("lgsp.alerts.delivery.failed").functionCounter().count() == 2);
+        assertThat(meters.get("lgsp.alerts.raised").functionCounter().count()).isEqualTo(2);
+        assertThat(picky.get()).isZero();
+      }
+      // the default timeout (5 s) waits for the same receiver
+      meters.clear();
+      try (GatewayNode node =
+          GatewayNode.start(
+              NodeConfig.read(
+                      file(
+                          "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: [{url: '"
+                              + base
+                              + "/slow', secret: 'webhook-secret-0123456789'}]"))
+                  .gateway()
+                  .orElseThrow(),
+              dir,
+              Clock.systemUTC(),
+              meters)) {
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> meters.get("lgsp.alerts.delivered").functionCounter().count() == 2);
+        assertThat(meters.get("lgsp.alerts.delivery.failed").functionCounter().count()).isZero();
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void apiMaxPageSizeIsTheLargestPageAListMayAskFor() throws Exception {
     String api = API.substring(0, API.length() - 1) + ", maxPageSize: 1}";
