@@ -60,6 +60,12 @@ class AlertsSettingsTest {
         NodeConfig.read(file(alerts)).gateway().orElseThrow(), dir, Clock.systemUTC());
   }
 
+  GatewayNode start(String alerts, io.micrometer.core.instrument.MeterRegistry meters)
+      throws Exception {
+    return GatewayNode.start(
+        NodeConfig.read(file(alerts)).gateway().orElseThrow(), dir, Clock.systemUTC(), meters);
+  }
+
   JsonNode alerts(GatewayNode node, String query) throws Exception {
     HttpResponse<String> r = list(node, query);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -372,21 +378,20 @@ class AlertsSettingsTest {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     try {
+      String hooks = "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: ";
+      String secret = "', secret: 'webhook-secret-0123456789'";
       try (GatewayNode node =
-          GatewayNode.start(
-              NodeConfig.read(
-                      file(
-                          "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: [{url: '"
-                              + base
-                              + "/slow', secret: 'webhook-secret-0123456789', timeout: PT0.3S},"
-                              + " {url: '"
-                              + base
-                              + "/picky', secret: 'webhook-secret-0123456789', minSeverity:"
-                              + " HIGH}]"))
-                  .gateway()
-                  .orElseThrow(),
-              dir,
-              Clock.systemUTC(),
+          start(
+              hooks
+                  + "[{url: '"
+                  + base
+                  + "/slow"
+                  + secret
+                  + ", timeout: PT0.3S}, {url: '"
+                  + base
+                  + "/picky"
+                  + secret
+                  + ", minSeverity: HIGH}]",
               meters)) {
         // both MEDIUM alerts given up on the slow receiver, none sent to the picky one
         await()
@@ -397,18 +402,7 @@ class AlertsSettingsTest {
       }
       // the default timeout (5 s) waits for the same receiver
       meters.clear();
-      try (GatewayNode node =
-          GatewayNode.start(
-              NodeConfig.read(
-                      file(
-                          "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: [{url: '"
-                              + base
-                              + "/slow', secret: 'webhook-secret-0123456789'}]"))
-                  .gateway()
-                  .orElseThrow(),
-              dir,
-              Clock.systemUTC(),
-              meters)) {
+      try (GatewayNode node = start(hooks + "[{url: '" + base + "/slow" + secret + "}]", meters)) {
         await()
             .atMost(Duration.ofSeconds(15))
             .until(() -> meters.get("lgsp.alerts.delivered").functionCounter().count() == 2);
