@@ -17,6 +17,9 @@ final class AlertStore {
           + " state, ack_by, ack_at, resolved_by, resolved_at";
   private final Database db;
 
+  /** An alert's id and raise time. */
+  record Raising(long id, Instant at) {}
+
   AlertStore(Database db) {
     this.db = db;
     db.migrate("alerts");
@@ -55,6 +58,27 @@ final class AlertStore {
                 .bind(0, at.toEpochMilli())
                 .bind(1, id)
                 .execute());
+  }
+
+  /**
+   * The latest alert of {@code rule} and {@code key} raised after {@code since}: its id and raise
+   * time. What the suppression window rests on, so that it holds across restarts.
+   */
+  Optional<Raising> latestRaisedAfter(String rule, String key, Instant since) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, raised_at FROM alert WHERE rule = ? AND dedup_key = ?"
+                        + " AND raised_at > ? ORDER BY raised_at DESC, id DESC LIMIT 1")
+                .bind(0, rule)
+                .bind(1, key)
+                .bind(2, since.toEpochMilli())
+                .map(
+                    (rs, ctx) ->
+                        new Raising(
+                            rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("raised_at"))))
+                .findOne());
   }
 
   /** Deletes the alerts resolved before {@code cutoff}; returns how many. */

@@ -33,7 +33,7 @@ public final class Alerts implements AutoCloseable {
     store = new AlertStore(db);
     List<Channel> channels = new ArrayList<>();
     for (AlertsOptions.Webhook w : options.webhooks()) {
-      channels.add(new Channel.Webhook(w, w.key(base), clock));
+      channels.add(new Channel.Webhook(w, w.key(base), w.signing(base), clock));
     }
     options.smtp().ifPresent(s -> channels.add(new Channel.Mail(s, s.password(base))));
     options.syslog().ifPresent(s -> channels.add(new Channel.Syslog(s, hostName(host))));

@@ -121,16 +121,20 @@ public record AlertsOptions(
   }
 
   /**
-   * A webhook: each alert POSTed as JSON with the header {@code X-LGSP-Signature: t=<unix
-   * seconds>,v1=<hex HMAC-SHA256 of "t.body" under the secret>}. The secret is given inline or,
-   * better, in {@code secretFile} (relative to node.yaml's folder), exactly one of them.
+   * A webhook: each alert POSTed as JSON, signed with a shared secret, with the node's Ed25519 key,
+   * or both. With a secret (inline or, better, in {@code secretFile}, relative to node.yaml's
+   * folder; not both) the header {@code X-LGSP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+   * "t.body" under the secret>}; with {@code signingKeyFile} (an Ed25519 private key, PKCS#8 PEM,
+   * relative to node.yaml's folder) the header {@code X-LGSP-Signature-Ed25519:
+   * t=<seconds>,keyid=<hex>,ed25519=<base64>}, which a receiver verifies with the public key alone.
    */
   public record Webhook(
       URI url,
       Optional<String> secret,
       Optional<String> secretFile,
       Duration timeout,
-      Severity minSeverity) {
+      Severity minSeverity,
+      Optional<String> signingKeyFile) {
     public Webhook {
       Objects.requireNonNull(url, "url is required");
       // alerts name clients, officers and addresses: plain HTTP only to a receiver on this host
@@ -143,8 +147,13 @@ public record AlertsOptions(
       }
       secret = secret == null ? Optional.empty() : secret;
       secretFile = secretFile == null ? Optional.empty() : secretFile;
-      if (secret.isPresent() == secretFile.isPresent()) {
-        throw new IllegalArgumentException("give exactly one of secret and secretFile");
+      signingKeyFile = signingKeyFile == null ? Optional.empty() : signingKeyFile;
+      if (secret.isPresent() && secretFile.isPresent()) {
+        throw new IllegalArgumentException("give secret or secretFile, not both");
+      }
+      if (secret.isEmpty() && secretFile.isEmpty() && signingKeyFile.isEmpty()) {
+        throw new IllegalArgumentException(
+            "give secret, secretFile or signingKeyFile: a webhook is always signed");
       }
       secret.ifPresent(Webhook::strong);
       timeout = positive(timeout, Duration.ofSeconds(5), "timeout");
@@ -153,7 +162,13 @@ public record AlertsOptions(
 
     /** A webhook with its secret inline. */
     public static Webhook of(URI url, String secret) {
-      return new Webhook(url, Optional.of(secret), Optional.empty(), null, null);
+      return new Webhook(url, Optional.of(secret), Optional.empty(), null, null, null);
+    }
+
+    /** A webhook signed only with the Ed25519 key in {@code signingKeyFile}. */
+    public static Webhook signedWith(URI url, String signingKeyFile) {
+      return new Webhook(
+          url, Optional.empty(), Optional.empty(), null, null, Optional.of(signingKeyFile));
     }
 
     private static String strong(String secret) {
@@ -163,9 +178,14 @@ public record AlertsOptions(
       return secret;
     }
 
-    /** The HMAC key, read from {@code secretFile} (relative to {@code base}) when given so. */
-    String key(java.nio.file.Path base) {
-      return secret.orElseGet(() -> strong(read(base, secretFile.orElseThrow(), "secretFile")));
+    /** The HMAC key, if any, read from {@code secretFile} (relative to {@code base}) when so. */
+    Optional<String> key(java.nio.file.Path base) {
+      return secret.or(() -> secretFile.map(f -> strong(read(base, f, "secretFile"))));
+    }
+
+    /** The Ed25519 key, if any, read from {@code signingKeyFile} (relative to {@code base}). */
+    Optional<WebhookSigning> signing(java.nio.file.Path base) {
+      return signingKeyFile.map(f -> WebhookSigning.read(base.resolve(f)));
     }
 
     @Override

@@ -37,13 +37,26 @@ sealed interface Channel {
   final class Webhook implements Channel {
     static final String SIGNATURE = "X-LGSP-Signature";
     private final AlertsOptions.Webhook target;
-    private final String secret;
+    private final Optional<String> secret;
+    private final Optional<WebhookSigning> signing;
     private final HttpClient http;
     private final Clock clock;
 
     Webhook(AlertsOptions.Webhook target, String secret, Clock clock) {
+      this(target, Optional.of(secret), Optional.empty(), clock);
+    }
+
+    Webhook(
+        AlertsOptions.Webhook target,
+        Optional<String> secret,
+        Optional<WebhookSigning> signing,
+        Clock clock) {
+      if (secret.isEmpty() && signing.isEmpty()) {
+        throw new IllegalArgumentException("a webhook is signed with a secret, a key or both");
+      }
       this.target = target;
       this.secret = secret;
+      this.signing = signing;
       this.clock = clock;
       this.http =
           HttpClient.newBuilder()
@@ -77,14 +90,15 @@ sealed interface Channel {
     @Override
     public void send(Alert a) throws IOException {
       byte[] body = Codec.bytes(a);
-      HttpRequest req =
+      long now = clock.instant().getEpochSecond();
+      HttpRequest.Builder b =
           HttpRequest.newBuilder(target.url())
               .timeout(target.timeout())
               .header("Content-Type", "application/json")
-              .header("X-LGSP-Alert-Id", Long.toString(a.id()))
-              .header(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
+              .header("X-LGSP-Alert-Id", Long.toString(a.id()));
+      secret.ifPresent(s -> b.header(SIGNATURE, signature(s, now, body)));
+      signing.ifPresent(k -> b.header(WebhookSigning.HEADER, k.header(now, body)));
+      HttpRequest req = b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
       try {
         HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() / 100 != 2) {

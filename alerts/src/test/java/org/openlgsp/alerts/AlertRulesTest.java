@@ -108,4 +108,15 @@ class AlertRulesTest {
           .hasMessageContaining("cannot be read");
     }
   }
+
+  @Test
+  void everyRuleIsInOpsMdAndAlertsMd() throws Exception {
+    String ops = Files.readString(Path.of("../docs/ops.md"));
+    String alerts = Files.readString(Path.of("../docs/alerts.md"));
+    assertThat(AlertRules.names()).hasSize(10);
+    for (String rule : AlertRules.names()) {
+      assertThat(ops).as("docs/ops.md").contains("| `" + rule + "` |");
+      assertThat(alerts).as("docs/alerts.md").contains("| `" + rule + "` |");
+    }
+  }
 }

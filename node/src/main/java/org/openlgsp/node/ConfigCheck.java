@@ -107,6 +107,8 @@ public final class ConfigCheck {
     for (int i = 0; i < hooks.size(); i++) {
       String key = "gateway.alerts.webhooks[" + i + "].secretFile";
       hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
+      String signing = "gateway.alerts.webhooks[" + i + "].signingKeyFile";
+      hooks.get(i).signingKeyFile().ifPresent(f -> requireExists(signing, base.resolve(f)));
     }
     g.alertsOptions()
         .smtp()
@@ -222,6 +224,8 @@ public final class ConfigCheck {
     n.set("flushInterval", tree(s.flushInterval()));
     n.put("zone", s.zone().getId());
     n.set("maxRange", tree(s.maxRange()));
+    n.set("retention", tree(s.retention()));
+    n.set("purgeInterval", tree(s.purgeInterval()));
     return ordered(n, NodeConfig.StatisticsSettings.class);
   }
 

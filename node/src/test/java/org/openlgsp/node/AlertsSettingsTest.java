@@ -60,20 +60,29 @@ class AlertsSettingsTest {
         NodeConfig.read(file(alerts)).gateway().orElseThrow(), dir, Clock.systemUTC());
   }
 
+  GatewayNode start(String alerts, io.micrometer.core.instrument.MeterRegistry meters)
+      throws Exception {
+    return GatewayNode.start(
+        NodeConfig.read(file(alerts)).gateway().orElseThrow(), dir, Clock.systemUTC(), meters);
+  }
+
   JsonNode alerts(GatewayNode node, String query) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + node.alerts().apiPort().orElseThrow()
-                            + "/alerts/v1/alerts"
-                            + query))
-                .header("Authorization", "Bearer " + READER)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = list(node, query);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return Json.mapper().readTree(r.body()).get("alerts");
+  }
+
+  HttpResponse<String> list(GatewayNode node, String query) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + node.alerts().apiPort().orElseThrow()
+                        + "/alerts/v1/alerts"
+                        + query))
+            .header("Authorization", "Bearer " + READER)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -166,6 +175,72 @@ class AlertsSettingsTest {
     }
   }
 
+  @Test
+  void signingKeyFileSignsEachWebhookSoThePublicKeyAloneVerifiesIt() throws Exception {
+    java.security.KeyPair pair =
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Files.writeString(
+        dir.resolve("webhook-signing.pem"),
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    AtomicInteger verified = new AtomicInteger();
+    AtomicInteger unsigned = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/hook",
+        x -> {
+          byte[] body = x.getRequestBody().readAllBytes();
+          String sig = x.getRequestHeaders().getFirst("X-LGSP-Signature-Ed25519");
+          if (sig == null) {
+            unsigned.incrementAndGet();
+          } else if (ed25519Verifies(pair.getPublic(), sig, body)) {
+            verified.incrementAndGet();
+          }
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.start();
+    String url = "'http://127.0.0.1:" + server.getAddress().getPort() + "/hook'";
+    try {
+      try (GatewayNode node =
+          start("webhooks: [{url: " + url + ", signingKeyFile: webhook-signing.pem}]")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> verified.get() == 2); // tls, signing
+      }
+      // without it (a secret only): no Ed25519 header
+      Files.writeString(dir.resolve("hook.secret"), "webhook-secret-from-a-file-0123\n");
+      try (GatewayNode node = start("webhooks: [{url: " + url + ", secretFile: hook.secret}]")) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> unsigned.get() == 2);
+      }
+      assertThat(verified.get()).isEqualTo(2);
+      // a file that is no Ed25519 key stops the node, naming it
+      Files.writeString(dir.resolve("bad.pem"), "not a key\n");
+      assertThatThrownBy(() -> start("webhooks: [{url: " + url + ", signingKeyFile: bad.pem}]"))
+          .hasMessageContaining("signingKeyFile bad.pem is not an Ed25519 private key");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** A receiver's check with the JDK's Ed25519 and the public key only (docs/alerts.md). */
+  static boolean ed25519Verifies(java.security.PublicKey key, String header, byte[] body) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("t=(\\d+),keyid=[0-9a-f]{64},ed25519=(\\S+)")
+            .matcher(header);
+    if (!m.matches()) {
+      return false;
+    }
+    try {
+      java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+      v.initVerify(key);
+      v.update((m.group(1) + ".").getBytes(StandardCharsets.US_ASCII));
+      v.update(body);
+      return v.verify(java.util.Base64.getDecoder().decode(m.group(2)));
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /**
    * The header a sender with {@code secret} would put on {@code body} at the time {@code sig} has.
    */
@@ -215,6 +290,137 @@ class AlertsSettingsTest {
           .startsWith("<82>1 ")
           .contains("CEF:0|OpenLGSP|gateway|")
           .contains("|certificateExpiry|");
+    }
+  }
+
+  /**
+   * The syslog keys beyond host and port: TCP framing (RFC 6587 octet counting), the application
+   * name and facility in the RFC 5424 header, and the lowest severity sent. The certificate rule
+   * raises MEDIUM here (its critical limit set to a minute, the certificates last an hour).
+   */
+  @Test
+  void syslogTransportAppNameFacilityAndMinSeverityShapeWhatTheSiemGets() throws Exception {
+    Files.writeString(dir.resolve("medium.yaml"), "certificateExpiry: {criticalBefore: PT1M}\n");
+    try (java.net.ServerSocket siem =
+            new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        GatewayNode node =
+            start(
+                "rulesFile: medium.yaml, syslog: {host: 127.0.0.1, port: "
+                    + siem.getLocalPort()
+                    + ", transport: TCP, appName: lgsp-tn, facility: 4, minSeverity: MEDIUM}")) {
+      siem.setSoTimeout(10_000);
+      try (java.net.Socket s = siem.accept()) {
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        StringBuilder length = new StringBuilder();
+        for (int c = in.read(); c != ' '; c = in.read()) {
+          length.append((char) c);
+        }
+        byte[] msg = new byte[Integer.parseInt(length.toString())];
+        in.readFully(msg);
+        // PRI = facility 4 × 8 + 4 (MEDIUM → warning)
+        assertThat(new String(msg, StandardCharsets.UTF_8))
+            .startsWith("<36>1 ")
+            .contains(" lgsp-tn ")
+            .contains("|certificateExpiry|");
+      }
+    }
+    // minSeverity HIGH: the MEDIUM alerts are stored but not sent
+    try (java.net.ServerSocket siem =
+            new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        GatewayNode node =
+            start(
+                "rulesFile: medium.yaml, "
+                    + API
+                    + ", syslog: {host: 127.0.0.1, port: "
+                    + siem.getLocalPort()
+                    + ", transport: TCP, minSeverity: HIGH}")) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "").size() == 2);
+      siem.setSoTimeout(1_500);
+      assertThatThrownBy(siem::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  /**
+   * A webhook's timeout gives up on a receiver slower than it (the default 5 s waits for it), and
+   * its minSeverity keeps lower alerts from it (MEDIUM here: the certificate rule's critical limit
+   * set to a minute).
+   */
+  @Test
+  void webhookTimeoutAndMinSeverityDecideWhatReachesTheReceiver() throws Exception {
+    Files.writeString(dir.resolve("medium.yaml"), "certificateExpiry: {criticalBefore: PT1M}\n");
+    AtomicInteger slow = new AtomicInteger();
+    AtomicInteger picky = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext(
+        "/slow",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          slow.incrementAndGet();
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.createContext(
+        "/picky",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          picky.incrementAndGet();
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try {
+      String hooks = "rulesFile: medium.yaml, delivery: {maxAttempts: 1}, webhooks: ";
+      String secret = "', secret: 'webhook-secret-0123456789'";
+      try (GatewayNode node =
+          start(
+              hooks
+                  + "[{url: '"
+                  + base
+                  + "/slow"
+                  + secret
+                  + ", timeout: PT0.3S}, {url: '"
+                  + base
+                  + "/picky"
+                  + secret
+                  + ", minSeverity: HIGH}]",
+              meters)) {
+        // both MEDIUM alerts given up on the slow receiver, none sent to the picky one
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> meters.get("lgsp.alerts.delivery.failed").functionCounter().count() == 2);
+        assertThat(meters.get("lgsp.alerts.raised").functionCounter().count()).isEqualTo(2);
+        assertThat(picky.get()).isZero();
+      }
+      // the default timeout (5 s) waits for the same receiver
+      meters.clear();
+      try (GatewayNode node = start(hooks + "[{url: '" + base + "/slow" + secret + "}]", meters)) {
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> meters.get("lgsp.alerts.delivered").functionCounter().count() == 2);
+        assertThat(meters.get("lgsp.alerts.delivery.failed").functionCounter().count()).isZero();
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void apiMaxPageSizeIsTheLargestPageAListMayAskFor() throws Exception {
+    String api = API.substring(0, API.length() - 1) + ", maxPageSize: 1}";
+    try (GatewayNode node = start(api)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(node, "?limit=1").size() == 1);
+      HttpResponse<String> r = list(node, "?limit=2");
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("query.page_invalid").contains("from 1 to 1");
     }
   }
 
@@ -282,6 +488,9 @@ class AlertsSettingsTest {
         file("webhooks: [{url: 'https://soc.example/hook', secretFile: nowhere.secret}]");
     assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(missing))
         .hasMessageContaining("gateway.alerts.webhooks[0].secretFile");
+    Path noKey = file("webhooks: [{url: 'https://soc.example/hook', signingKeyFile: nowhere.pem}]");
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(noKey))
+        .hasMessageContaining("gateway.alerts.webhooks[0].signingKeyFile");
     assertThat(effective)
         .doesNotContain("webhook-secret-0123456789", "hunter2-pass", hash(READER), hash(OPERATOR))
         .contains("(redacted)")

@@ -113,6 +113,73 @@ class MetricsEndpointTest {
     }
   }
 
+  /**
+   * Every metric family a gateway with a document axis serves, after an exchange was observed (the
+   * per-exchange meters appear with their first exchange), is listed in docs/ops.md; and every
+   * {@code lgsp_} meter docs/ops.md lists is served (but the OCSP ones, served only with {@code
+   * revocation:}), so the page can neither miss a meter nor list one that is gone.
+   */
+  @Test
+  void everyMeterANodeServesIsInOpsMdAndEveryLgspMeterThereIsServed() throws Exception {
+    Path gateway = gatewayConfig("management: {port: 0}\n");
+    Files.writeString(
+        gateway, Files.readString(gateway) + ManagementListenerTest.axisSection(dir, ca));
+    String ops = Files.readString(Path.of("../docs/ops.md"));
+    try (ManagementListenerTest.Node node = ManagementListenerTest.start(gateway, dir)) {
+      GatewayNode g =
+          node.roles().stream()
+              .filter(GatewayNode.class::isInstance)
+              .map(GatewayNode.class::cast)
+              .findFirst()
+              .orElseThrow();
+      MonitoringSettingsTest.feed(g, MonitoringSettingsTest.observed(java.time.Instant.now()));
+      String body = scrape(node.managementPort(), "").body();
+      java.util.Set<String> served = new java.util.TreeSet<>();
+      Matcher m = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(body);
+      while (m.find()) {
+        served.add(m.group(1));
+      }
+      assertThat(served).contains("lgsp_exchanges_total", "lgsp_exchange_duration_seconds");
+      java.util.List<String> undocumented =
+          served.stream().filter(name -> !documented(ops, name)).toList();
+      assertThat(undocumented).as("served but not in docs/ops.md").isEmpty();
+
+      java.util.Set<String> listed = new java.util.TreeSet<>();
+      Matcher l = Pattern.compile("(?m)^\\| `(lgsp_[a-z_]+)` \\|").matcher(ops);
+      while (l.find()) {
+        listed.add(l.group(1));
+      }
+      assertThat(listed).hasSizeGreaterThan(30);
+      listed.removeAll(served);
+      assertThat(listed)
+          .as("in docs/ops.md but not served")
+          .containsExactlyInAnyOrder("lgsp_ocsp_answer_age_seconds", "lgsp_ocsp_failures_total");
+    }
+  }
+
+  /**
+   * {@code name} in backticks in {@code ops}, or under a listed {@code prefix_*}, or the {@code
+   * _max} of a meter whose line says it has one.
+   */
+  private static boolean documented(String ops, String name) {
+    if (ops.contains("`" + name + "`")) {
+      return true;
+    }
+    if (name.endsWith("_max")) {
+      String base = "`" + name.substring(0, name.length() - 4) + "`";
+      if (ops.lines().anyMatch(line -> line.contains(base) && line.contains("(+ `_max`"))) {
+        return true;
+      }
+    }
+    Matcher w = Pattern.compile("`([a-z_]+)_\\*`").matcher(ops);
+    while (w.find()) {
+      if (name.startsWith(w.group(1) + "_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A gateway whose registry is unreachable, on free ports, with {@code extra} appended. */
   private Path gatewayConfig(String extra) throws Exception {
     return GatewayNodeSettingsTest.config(dir, ca, ManagementListenerTest.FREE_PORTS + extra);

@@ -180,6 +180,51 @@ class MonitoringSettingsTest {
     }
   }
 
+  /**
+   * A trigger refuses the record whose message id is {@code poison}: the transaction it is in rolls
+   * back, so how many records are lost with it is how many shared its transaction.
+   */
+  static void poisonRecordsRefused(GatewayNode node) throws Exception {
+    try (Connection c = node.database().connection();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TRIGGER refuse_poison BEFORE INSERT ON opmon_record"
+              + " WHEN NEW.message_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poison'); END");
+    }
+  }
+
+  static ExchangeObservation poison(Instant at) {
+    return Observed.from(observed(at)).messageId("poison").build();
+  }
+
+  double lost() {
+    return registry.get("lgsp.opmon.lost").functionCounter().count();
+  }
+
+  @Test
+  void batchSizeIsHowManyRecordsShareATransaction() throws Exception {
+    // batches of 1: the poisoned record is lost alone, the two beside it are stored
+    try (GatewayNode node = start(API + ", batchSize: 1")) {
+      poisonRecordsRefused(node);
+      Instant now = Instant.now();
+      feed(node, observed(now));
+      feed(node, poison(now));
+      feed(node, observed(now));
+      await().atMost(Duration.ofSeconds(10)).until(() -> lost() == 1 && records(node) == 2);
+    }
+    registry.clear();
+    // the default (500): the three, offered together, share one transaction and are lost together
+    try (GatewayNode node = start(API)) {
+      poisonRecordsRefused(node);
+      Instant now = Instant.now();
+      feed(node, observed(now));
+      feed(node, poison(now));
+      feed(node, observed(now));
+      await().atMost(Duration.ofSeconds(10)).until(() -> lost() == 3);
+      assertThat(records(node)).isZero();
+    }
+  }
+
   @Test
   void enabledFalseKeepsNoRecordsWhileExchangesAreStillCounted() throws Exception {
     try (GatewayNode node = start("enabled: false")) {

@@ -226,6 +226,8 @@ class StatisticsSettingsTest {
         .contains("flushInterval: \"PT10S\"")
         .contains("zone: \"Asia/Ho_Chi_Minh\"")
         .contains("maxRange: \"PT9600H\"")
+        .contains("retention: \"PT19200H\"") // P800D
+        .contains("purgeInterval: \"PT1H\"")
         .contains("apiTokenSha256: \"(redacted)\"")
         .doesNotContain(HASH);
   }
