@@ -114,7 +114,7 @@ public final class Edge {
     io.helidon.webserver.http1.Http1Config http1 =
         io.helidon.webserver.http1.Http1Config.builder()
             .addReceiveListener(slow)
-            .addSendListener(slow)
+            .addSendListener(slow.sendListener())
             // an HTTP/1.0 request need not name its host (RFC 9112 §3.2)
             .validateRequestHostHeader(!acceptHttp10)
             .build();
@@ -264,7 +264,13 @@ public final class Edge {
   }
 
   private void serve(Route route, ServerRequest req, ServerResponse res) {
-    String source = req.remotePeer().host();
+    String source = source(req);
+    if (source.equals(CALLER_GONE)) {
+      // Nobody is left to answer, and nothing was acknowledged: serving it would only act blind.
+      LOG.fine(
+          () -> route.method().text() + " " + route.path() + ": the caller left before service");
+      return;
+    }
     if (checksCredentials(route)) {
       Optional<Duration> wait = throttle.waitFor(source);
       if (wait.isPresent()) {
@@ -365,12 +371,29 @@ public final class Edge {
   }
 
   /**
+   * The caller's address. Helidon reads it lazily from the socket, which no longer has one once
+   * the client has gone (under overload a request may wait that long): then {@link #CALLER_GONE}.
+   */
+  static String source(ServerRequest req) {
+    try {
+      return req.remotePeer().host();
+    } catch (RuntimeException socketClosed) {
+      return CALLER_GONE;
+    }
+  }
+
+  static final String CALLER_GONE = "(connection closed)";
+
+  /**
    * Counted per source ({@link SourceThrottle}); audit rows bounded ({@link
    * FailedAuthentications}).
    */
   private void refusedAuthentication(Route route, ServerRequest req, LgspException e) {
     if (checksCredentials(route)) {
-      throttle.failed(req.remotePeer().host());
+      String source = source(req);
+      if (!source.equals(CALLER_GONE)) {
+        throttle.failed(source);
+      }
     }
     if (route.auditAction().isEmpty()) {
       return;
@@ -401,7 +424,7 @@ public final class Edge {
                   route.auditTarget().apply(req),
                   outcome,
                   detail,
-                  req.remotePeer().host(),
+                  source(req),
                   clock.instant()));
     } catch (RuntimeException failure) {
       LOG.log(Level.SEVERE, "audit log write failed", failure);

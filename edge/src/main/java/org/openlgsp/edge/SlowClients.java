@@ -89,6 +89,21 @@ final class SlowClients implements Http1ConnectionListener {
     headerStarts.remove(ctx);
   }
 
+  /**
+   * The listener for what the server sends: an answer ends the wait for headers (Helidon may refuse
+   * a request before its headers are complete). The answer's own bytes must not start the header
+   * timer, or every kept-alive connection would be closed a header timeout after its last answer
+   * instead of after the idle timeout.
+   */
+  Http1ConnectionListener sendListener() {
+    return new Http1ConnectionListener() {
+      @Override
+      public void status(ConnectionContext ctx, Status status) {
+        headerStarts.remove(ctx);
+      }
+    };
+  }
+
   /** {@code body}, closed under its reader when the client sends it too slowly. */
   InputStream watch(InputStream body) {
     return new WatchedBody(body);
