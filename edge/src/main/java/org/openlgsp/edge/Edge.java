@@ -371,8 +371,8 @@ public final class Edge {
   }
 
   /**
-   * The caller's address. Helidon reads it lazily from the socket, which no longer has one once
-   * the client has gone (under overload a request may wait that long): then {@link #CALLER_GONE}.
+   * The caller's address. Helidon reads it lazily from the socket, which no longer has one once the
+   * client has gone (under overload a request may wait that long): then {@link #CALLER_GONE}.
    */
   static String source(ServerRequest req) {
     try {
