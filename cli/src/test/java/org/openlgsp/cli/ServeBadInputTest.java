@@ -104,9 +104,11 @@ class ServeBadInputTest {
       // the federation's registry listens where registry.yaml says
       Outcome o = serve(dir.resolve("registry.yaml"));
 
-      String port =
-          Files.readString(dir.resolve("registry.yaml"))
-              .replaceAll("(?s).*\\bport: (\\d+).*", "$1");
+      int port =
+          org.openlgsp.node.NodeConfig.read(dir.resolve("registry.yaml"))
+              .registry()
+              .orElseThrow()
+              .port();
       assertOneClearLine(
           o,
           dir.resolve("registry.yaml").toString(),
