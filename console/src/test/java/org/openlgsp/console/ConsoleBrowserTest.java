@@ -197,14 +197,29 @@ class ConsoleBrowserTest {
       browser.findElement(By.id("username")).sendKeys("admin");
       browser.findElement(By.id("password")).sendKeys("wrong password " + i);
       browser.findElement(By.id("signin")).click();
-      assertThat(browser.findElement(By.tagName("main")).getText())
+      // the answer replaces the page: read it once it has arrived, not the form it replaces
+      assertThat(mainTextOnceItShows("Tên đăng nhập hoặc mật khẩu không đúng"))
           .contains("Tên đăng nhập hoặc mật khẩu không đúng");
     }
     signIn("admin");
-    assertThat(browser.findElement(By.tagName("main")).getText())
+    assertThat(mainTextOnceItShows("authentication.throttled"))
         .contains("429")
         .contains("authentication.throttled");
     shot("throttled");
     assertThat(Optional.of(browser.getCurrentUrl())).hasValue(base + "/login");
+  }
+
+  /** The page's main text once it contains {@code expected} (or what it holds after 10 s). */
+  static String mainTextOnceItShows(String expected) {
+    try {
+      return wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              d -> {
+                String text = d.findElement(By.tagName("main")).getText();
+                return text.contains(expected) ? text : null;
+              });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      return browser.findElement(By.tagName("main")).getText();
+    }
   }
 }
