@@ -72,10 +72,16 @@ class GrantPolicyCommandsTest {
           .extracting(Registry.GrantEntry::id)
           .isEqualTo(added.out().strip());
 
-      // within a directory refresh (2 s in the fixture) both gateways act on it
+      // within a directory refresh (2 s in the fixture) both gateways act on it: the client's
+      // gateway refuses the purpose, the provider's minimises; each refreshes on its own clock
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> fed.lookUpCitizen(citizen, "other-purpose").statusCode() == 403);
+          .until(
+              () ->
+                  fed.lookUpCitizen(citizen, "other-purpose").statusCode() == 403
+                      && !fed.lookUpCitizen(citizen, "1.001234:HS-2026-000124")
+                          .body()
+                          .contains("HoVaTen"));
       Federation.Reply refused = fed.lookUpCitizen(citizen, "other-purpose");
       Federation.Reply answered = fed.lookUpCitizen(citizen, "1.001234:HS-2026-000124");
 
