@@ -12,23 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.Json;
-import org.openlgsp.core.NodeId;
-import org.openlgsp.core.ServiceId;
 import org.openlgsp.ledger.CheckpointPolicy;
 import org.openlgsp.ledger.Checkpoints;
 import org.openlgsp.ledger.ExchangeRecord;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerOptions;
 import org.openlgsp.ledger.NoteKey;
-import org.openlgsp.ledger.Side;
+import org.openlgsp.ledger.Records;
 import org.openlgsp.ledger.SignedNote;
 import org.openlgsp.ledger.StoredCheckpoint;
 import org.openlgsp.ledger.SubjectHasher;
@@ -111,6 +107,15 @@ class LedgerKeysSettingsTest {
 
       // subjectKey: the lookup hashes the personal ID with that key and finds the access
       assertThat(accesses(url)).isEqualTo(1);
+      // auditorTokenSha256: the API answers that token only
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(url + "/ledger/v1/checkpoint"))
+                          .header("Authorization", "Bearer another-auditor-token-0123")
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .isEqualTo(401);
     }
 
     // the same database under another subject key: the same citizen's access is not found
@@ -167,27 +172,9 @@ class LedgerKeysSettingsTest {
     }
   }
 
+  /** A record of an access to {@link #CITIZEN}'s data under {@code subjectHash} ("" for none). */
   private static ExchangeRecord record(String subjectHash) {
-    Instant t = Instant.now();
-    return new ExchangeRecord(
-        "m-" + System.nanoTime(),
-        "req-1",
-        Side.CONSUMER,
-        NodeId.parse("VN/GOV/000.00.00.H53/gw1"),
-        ClientId.parse("VN/GOV/000.00.00.H53/DVC"),
-        ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens"),
-        "GET",
-        "/citizens/" + CITIZEN,
-        200,
-        t,
-        t.plusMillis(12),
-        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
-        "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
-        "c2lnbmF0dXJl",
-        "cmVzcG9uc2U=",
-        "VN079090001111",
-        "HS-2026-000123",
-        "",
-        subjectHash);
+    ExchangeRecord sample = Records.sample("m-" + System.nanoTime());
+    return subjectHash.isEmpty() ? sample : Records.withSubject(sample, subjectHash);
   }
 }

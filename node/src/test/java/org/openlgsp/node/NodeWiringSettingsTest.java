@@ -96,14 +96,7 @@ class NodeWiringSettingsTest {
     X509Certificate first = certificate("registry-signing.pem");
     X509Certificate other = certificate("other-signing.pem");
     try (RegistryNode registry = startRegistry(file)) {
-      String members = "http://127.0.0.1:" + registry.port() + "/api/v1/members";
-      assertThat(status(members, "admin")).isEqualTo(200);
-      assertThat(status(members, "another-admin-token")).isEqualTo(401);
-      SignedDirectory d = directory(registry);
-      assertThat(d.verify(List.of(first), Instant.now())).isNotNull();
-      assertThatThrownBy(() -> d.verify(List.of(other), Instant.now()))
-          .isInstanceOf(LgspException.class)
-          .hasMessageContaining("untrusted");
+      assertAnswersAndSigns(registry, "admin", "another-admin-token", first, other);
     }
     Files.writeString(
         file,
@@ -111,14 +104,29 @@ class NodeWiringSettingsTest {
             .replace(sha256("admin"), sha256("another-admin-token"))
             .replace("registry-signing.", "other-signing."));
     try (RegistryNode registry = startRegistry(file)) {
-      String members = "http://127.0.0.1:" + registry.port() + "/api/v1/members";
-      assertThat(status(members, "another-admin-token")).isEqualTo(200);
-      assertThat(status(members, "admin")).isEqualTo(401);
-      SignedDirectory d = directory(registry);
-      assertThat(d.verify(List.of(other), Instant.now())).isNotNull();
-      assertThatThrownBy(() -> d.verify(List.of(first), Instant.now()))
-          .isInstanceOf(LgspException.class);
+      assertAnswersAndSigns(registry, "another-admin-token", "admin", other, first);
     }
+  }
+
+  /**
+   * The admin API answers {@code token} and refuses {@code notToken}; the directory verifies with
+   * {@code signer} and is untrusted with {@code notSigner}.
+   */
+  private void assertAnswersAndSigns(
+      RegistryNode registry,
+      String token,
+      String notToken,
+      X509Certificate signer,
+      X509Certificate notSigner)
+      throws Exception {
+    String members = "http://127.0.0.1:" + registry.port() + "/api/v1/members";
+    assertThat(status(members, token)).isEqualTo(200);
+    assertThat(status(members, notToken)).isEqualTo(401);
+    SignedDirectory d = directory(registry);
+    assertThat(d.verify(List.of(signer), Instant.now())).isNotNull();
+    assertThatThrownBy(() -> d.verify(List.of(notSigner), Instant.now()))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("untrusted");
   }
 
   /**
