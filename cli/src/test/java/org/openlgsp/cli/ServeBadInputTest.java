@@ -83,17 +83,57 @@ class ServeBadInputTest {
   }
 
   @Test
-  void anUnreadableKeyFileIsNamed() throws Exception {
+  void aMisspelledKeyIsNamedWithTheValidOnes() throws Exception {
+    Path file = dir.resolve("node.yaml");
+    Files.writeString(
+        file, "instance: VN\ngateway:\n  node: VN/GOV/000.00.00.H53/gw1\n  replayWindw: PT5M\n");
+
+    assertOneClearLine(
+        serve(file),
+        file.toString(),
+        "gateway.replayWindw: unknown key",
+        "valid keys: ",
+        "replayWindow");
+  }
+
+  /**
+   * A key file the configuration names that is missing, that the node may not read (only checked
+   * when the test does not run as root, which reads anything), and that holds no key.
+   */
+  @Test
+  void aMissingUnreadableOrMalformedKeyFileIsNamedWithWhatToDo() throws Exception {
     Path config;
     try (Federation fed = Federation.start(dir, Federation.Options.exchange(1))) {
       config = dir.resolve("tay-ninh-gateway.yaml");
     }
-    Files.writeString(dir.resolve("pki/tn-signing.key"), "this is not a PEM key\n");
+    Path key = dir.resolve("pki/tn-signing.key");
+    String pem = Files.readString(key);
 
+    Files.delete(key);
     assertOneClearLine(
         serve(config),
         config.toString(),
-        dir.resolve("pki/tn-signing.key").toString(),
+        "cannot read " + key + ": no such file",
+        "correct the path in the configuration (relative to its folder) or put the file there");
+
+    Files.writeString(key, pem);
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    if (!Files.isReadable(key)) { // not root
+      assertOneClearLine(
+          serve(config),
+          config.toString(),
+          "cannot read " + key + ": permission denied",
+          "let the user the node runs as read it");
+    }
+
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(key, "this is not a PEM key\n");
+    assertOneClearLine(
+        serve(config),
+        config.toString(),
+        key.toString(),
         "no private key in PEM",
         "the configuration must name the PEM private key there");
   }

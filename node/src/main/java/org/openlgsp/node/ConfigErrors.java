@@ -171,6 +171,21 @@ final class ConfigErrors {
     return e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
   }
 
+  /**
+   * What to do about a file named in the configuration that could not be read: {@link #reason}
+   * followed by the remedy, for the one line an operator sees.
+   */
+  static String reasonAndRemedy(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file; correct the path in the configuration (relative to its folder) or put"
+          + " the file there";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied; let the user the node runs as read it";
+    }
+    return reason(e);
+  }
+
   private static String where(JsonLocation location) {
     return location == null || location.getLineNr() < 1
         ? ""

@@ -549,7 +549,7 @@ public final class GatewayNode implements AutoCloseable {
       return Files.readString(baseDir.resolve(file));
     } catch (IOException e) {
       throw new NodeConfig.ConfigException(
-          "cannot read " + baseDir.resolve(file) + ": " + ConfigErrors.reason(e));
+          "cannot read " + baseDir.resolve(file) + ": " + ConfigErrors.reasonAndRemedy(e));
     }
   }
 

@@ -66,6 +66,45 @@ class ConsoleSettingsTest {
       accounts.checkPassword("admin", "wrong two");
       assertThat(accounts.locked("admin")).isTrue();
       assertThat(accounts.checkPassword("admin", password)).isEmpty();
+      // the default lockoutFor (PT15M): still refused well after the PT1S of the next test
+      org.awaitility.Awaitility.await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> accounts.checkPassword("admin", password).isEmpty());
+    }
+  }
+
+  /**
+   * lockoutFor PT1S: after lockoutAfter (2) wrong passwords at the sign-in page even the right one
+   * is refused, and a second later it signs in (the default keeps it locked: the test above).
+   */
+  @Test
+  void lockoutForIsHowLongALockedAccountRefusesTheRightPassword() throws Exception {
+    int port = freePort();
+    try (RegistryNode registry =
+        start(
+            "  console: {enabled: true, port: " + port + ", lockoutAfter: 2, lockoutFor: PT1S}\n",
+            new ByteArrayOutputStream())) {
+      var accounts = registry.console().orElseThrow().accounts();
+      String password =
+          accounts.create(
+              "admin", org.openlgsp.console.ConsoleRole.AUDITOR, java.util.Optional.empty());
+      String base = "http://127.0.0.1:" + port;
+      org.openlgsp.console.ConsoleClient c = new org.openlgsp.console.ConsoleClient(base);
+      assertThat(c.signIn("admin", "wrong one", accounts).statusCode()).isNotEqualTo(303);
+      assertThat(c.signIn("admin", "wrong two", accounts).statusCode()).isNotEqualTo(303);
+      assertThat(new org.openlgsp.console.ConsoleClient(base).signIn("admin", password, accounts))
+          .extracting(HttpResponse::statusCode)
+          .isNotEqualTo(303);
+      org.awaitility.Awaitility.await()
+          .pollInterval(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  new org.openlgsp.console.ConsoleClient(base)
+                          .signIn("admin", password, accounts)
+                          .statusCode()
+                      == 303);
     }
   }
 
