@@ -106,6 +106,25 @@ class TlsParametersTest {
     }
   }
 
+  @Test
+  void theClientsOrderOfPreferenceDecidesTheSuite() throws Exception {
+    // docs/pki.md: the client's order decides (the server does not impose its own)
+    for (List<String> order :
+        List.of(
+            List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"),
+            List.of("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"))) {
+      Handshake h =
+          sClient(
+              net.tn.clientTlsPort(),
+              net.portalClientCert,
+              "-tls1_3",
+              "-ciphersuites",
+              String.join(":", order));
+      assertThat(h.established()).as(h.output()).isTrue();
+      assertThat(h.suite()).isEqualTo(order.getFirst());
+    }
+  }
+
   /**
    * The other direction: the client a gateway opens towards a peer node ({@code TlsPolicy.client},
    * as {@code PeerClients} builds it) against {@code openssl s_server}. A peer that offers only TLS
