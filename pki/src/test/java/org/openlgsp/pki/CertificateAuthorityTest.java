@@ -265,6 +265,36 @@ class CertificateAuthorityTest {
         .containsOnly((Object) org.bouncycastle.asn1.x509.GeneralName.iPAddress);
   }
 
+  /** The same refusals for requests an independent tool made: OpenSSL's {@code req}. */
+  @Test
+  void requestsMadeByOpensslWithWildcardOrIpLookingOrInvalidNamesAreRefused() throws Exception {
+    for (String san : List.of("DNS:*.tayninh.gov.vn", "DNS:10.0.0.7", "DNS:gw_1.tayninh.gov.vn")) {
+      OpenSsl.run(
+              dir,
+              "req",
+              "-new",
+              "-newkey",
+              "ec",
+              "-pkeyopt",
+              "ec_paramgen_curve:P-256",
+              "-nodes",
+              "-keyout",
+              "key.pem",
+              "-out",
+              "req.pem",
+              "-subj",
+              "/CN=VN:GOV:000.00.00.H53:gw1/O=UBND Tay Ninh",
+              "-addext",
+              "subjectAltName=" + san)
+          .requireSuccess();
+      byte[] der = Files.readAllBytes(dir.resolve("req.pem"));
+      assertThatThrownBy(() -> CertificateRequest.parse(der))
+          .as(san)
+          .isInstanceOfSatisfying(
+              LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CSR_MALFORMED));
+    }
+  }
+
   @Test
   void wildcardNamesAreRefusedByEveryProfile() throws Exception {
     byte[] csr = rawCsr(KeyPairs.ecP256(), "*.mps.gov.vn");
