@@ -1,6 +1,7 @@
 package org.openlgsp.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,41 @@ class TrustServerSlowClientTest {
       assertThat(closedByServer(s)).as("closed by the server").isTrue();
     }
     assertThat(elapsed(t0)).isLessThan(IDLE_TIMEOUT_BOUND);
+  }
+
+  /**
+   * At most {@link TrustServer#MAX_CONNECTIONS} connections are served at once: with that many held
+   * open (silent), one more is not answered — it waits in the listen backlog instead of costing a
+   * thread — until one of them closes; then it is answered.
+   */
+  @Test
+  void oneConnectionAboveTheCapWaitsUntilAnotherCloses() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < TrustServer.MAX_CONNECTIONS; i++) {
+      held.add(connectAndSend(new byte[0]));
+    }
+    // the last of them is surely accepted: it is answered
+    Socket probe = held.getLast();
+    probe
+        .getOutputStream()
+        .write("GET /ca HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    probe.setSoTimeout(10_000);
+    assertThat(new String(probe.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1))
+        .isEqualTo("HTTP/1.1 200");
+
+    Socket extra =
+        connectAndSend(
+            "GET /ca HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    extra.setSoTimeout(2_000);
+    assertThatThrownBy(() -> extra.getInputStream().read())
+        .as("no answer while %d connections are open", TrustServer.MAX_CONNECTIONS)
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+
+    held.getFirst().close();
+    extra.setSoTimeout(10_000);
+    String answer = new String(extra.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertThat(answer).startsWith("HTTP/1.1 200 ").contains("-----BEGIN CERTIFICATE-----");
   }
 
   private static Duration elapsed(long t0) {
