@@ -5,7 +5,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.openlgsp.core.AgencyCode;
 
@@ -133,7 +135,7 @@ final class Validation {
       }
     }
     trace(d, f);
-    attachments(d, out);
+    attachments(d, f);
   }
 
   /** A ResponseFor without any content: the same as none. */
@@ -194,18 +196,22 @@ final class Validation {
     integer("Bussiness/Paper", t.business.paper, 0, 1, false, out);
   }
 
-  private static void attachments(DocumentPackage d, List<String> out) {
-    Set<String> manifest = new HashSet<>();
+  private static void attachments(DocumentPackage d, Findings f) {
+    List<String> out = f.out;
+    // content id without a leading "cid:" -> as written; a manifest Reference names its
+    // attachment by a cid: URL, which RFC 2392 §2 resolves to the Content-ID without the scheme
+    Map<String, String> manifest = new LinkedHashMap<>();
     Edxml.Body body = d.root().envelope.body;
     if (body != null && body.manifest != null) {
       for (Edxml.Reference r : body.manifest.references) {
-        manifest.add(String.valueOf(r.contentId).trim());
+        String cid = String.valueOf(r.contentId).trim();
+        manifest.put(contentKey(cid), cid);
       }
     }
-    Set<String> attached = new HashSet<>();
+    Map<String, String> attached = new LinkedHashMap<>();
     for (Edxml.Attachment a : d.attachments()) {
       String cid = String.valueOf(a.contentId).trim();
-      attached.add(cid);
+      attached.put(contentKey(cid), cid);
       if (blank(a.attachmentName)) {
         out.add("Attachment " + printable(cid) + ": AttachmentName missing");
       }
@@ -213,16 +219,29 @@ final class Validation {
         out.add("Attachment " + printable(cid) + ": ContentTransferEncoded is not base64");
       }
     }
-    for (String cid : manifest) {
-      if (!attached.contains(cid)) {
-        out.add("Manifest: Reference " + printable(cid) + " has no attachment");
+    for (Map.Entry<String, String> m : manifest.entrySet()) {
+      String written = attached.get(m.getKey());
+      if (written == null) {
+        out.add("Manifest: Reference " + printable(m.getValue()) + " has no attachment");
+      } else if (!written.equals(m.getValue())) {
+        f.warn(
+            ValidationWarning.Kind.CONTENT_ID_FORM,
+            "Attachment " + printable(written) + "/ContentId",
+            "written without the cid: its manifest Reference "
+                + printable(m.getValue())
+                + " carries (matched as RFC 2392 resolves a cid: URL)");
       }
     }
-    for (String cid : attached) {
-      if (!manifest.contains(cid)) {
-        out.add("Attachment " + printable(cid) + ": not listed in the manifest");
+    for (Map.Entry<String, String> a : attached.entrySet()) {
+      if (!manifest.containsKey(a.getKey())) {
+        out.add("Attachment " + printable(a.getValue()) + ": not listed in the manifest");
       }
     }
+  }
+
+  /** A content id as RFC 2392 compares it: without a leading {@code cid:} (any case). */
+  private static String contentKey(String cid) {
+    return cid.regionMatches(true, 0, "cid:", 0, 4) ? cid.substring(4) : cid;
   }
 
   private static void status(StatusPackage s, List<String> out) {

@@ -18,6 +18,11 @@ public record ValidationWarning(Kind kind, String element, String detail) {
     REVOKE_TARGET_IN_MESSAGE_HEADER,
     /** A document package without TraceHeaderList (read as a new document). */
     TRACE_HEADER_LIST_MISSING,
+    /**
+     * An attachment's ContentId written without the {@code cid:} its manifest Reference carries
+     * (matched as RFC 2392 resolves a cid: URL).
+     */
+    CONTENT_ID_FORM,
     /** An accepted but weak signature form (legacy RSA-SHA1, Signature outside its namespace). */
     SIGNATURE_FORM
   }

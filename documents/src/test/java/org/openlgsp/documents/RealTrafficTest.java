@@ -45,6 +45,81 @@ class RealTrafficTest {
     assertThat(check(SAMPLE).warnings()).isEmpty();
   }
 
+  /**
+   * Further public edXML material (issue 13): a public edXML builder written after the VXP .NET
+   * SDK's sample {@code edoc_new.edxml} (seen in a public repository through code search; its
+   * licence is not stated, so nothing of it is copied here) writes packages whose shape differs
+   * from the shared samples in these ways, each rebuilt here by an edit: the root also declares
+   * {@code xmlns:xsi} and {@code xmlns:xsd}; {@code TraceHeaderList} carries SOAP-style attributes
+   * ({@code id}, {@code version}, {@code mustUnderstand="1"}, {@code actor}); an unsigned package
+   * holds an empty {@code <edXML:DigitalSignature/>} where a signature would go; the manifest's
+   * {@code Reference} carries xlink attributes; empty {@code Appendix}, {@code Mobile} and {@code
+   * Email} elements. None of it is a problem or a deviation.
+   */
+  @Test
+  void aPackageInTheShapeOfAPublicSdkBuilderIsClean() {
+    String xml =
+        edit(
+            SAMPLE,
+            "<edXML xmlns=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">",
+            "<edXML xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                + " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
+                + " xmlns=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">");
+    xml =
+        edit(
+            xml,
+            "<edXML:TraceHeaderList>",
+            "<edXML:TraceHeaderList id=\"9f2c41d0\" version=\"1.0\" mustUnderstand=\"1\""
+                + " actor=\"http://schemas.xmlsoap.org/soap/actor/next\">");
+    int from = xml.indexOf("<Signature>");
+    int to = xml.indexOf("</Signature>") + "</Signature>".length();
+    xml = xml.substring(0, from) + "<edXML:DigitalSignature/>" + xml.substring(to);
+    xml =
+        edit(
+            xml,
+            "<edXML:Reference>",
+            "<edXML:Reference xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"cid:209\""
+                + " xlink:role=\"XLinkRole\" xlink:type=\"simple\">");
+    xml =
+        edit(
+            xml,
+            "<edXML:Appendix>Công văn về việc kết nối, liên thông phần mềm quản lý văn bản</edXML:Appendix>",
+            "<edXML:Appendix></edXML:Appendix>");
+    xml = edit(xml, "<edXML:Mobile>84912000001</edXML:Mobile>", "<edXML:Mobile></edXML:Mobile>");
+    xml = edit(xml, "<edXML:Email>vanthuvanphong@gov.vn</edXML:Email>", "<edXML:Email/>");
+    // the attachment's ContentId without the "cid:" its manifest Reference carries
+    xml = edit(xml, "      <ContentId>cid:209</ContentId>", "      <ContentId>209</ContentId>");
+
+    Validation.Result r = check(xml);
+    assertThat(r.problems()).isEmpty();
+    assertThat(kinds(r)).containsExactly(ValidationWarning.Kind.CONTENT_ID_FORM);
+    assertThat(r.warnings().getFirst().toString())
+        .isEqualTo(
+            "Attachment 209/ContentId: written without the cid: its manifest Reference cid:209"
+                + " carries (matched as RFC 2392 resolves a cid: URL)");
+    DocumentPackage d =
+        (DocumentPackage) EdxmlCodec.parse(xml.getBytes(StandardCharsets.UTF_8)).pkg();
+    assertThat(d.businessType()).isEqualTo(BusinessType.REPLACE);
+
+    // what must still be refused beside it: a manifest naming another attachment
+    Validation.Result other =
+        check(
+            edit(
+                xml,
+                "<edXML:ContentId>cid:209</edXML:ContentId>",
+                "<edXML:ContentId>cid:210</edXML:ContentId>"));
+    assertThat(other.problems())
+        .containsExactlyInAnyOrder(
+            "Manifest: Reference cid:210 has no attachment",
+            "Attachment 209: not listed in the manifest");
+    // and the same ids written alike (the shared samples' form) are no deviation at all
+    Validation.Result alike =
+        check(
+            edit(xml, "      <ContentId>209</ContentId>", "      <ContentId>cid:209</ContentId>"));
+    assertThat(alike.problems()).isEmpty();
+    assertThat(alike.warnings()).isEmpty();
+  }
+
   @Test
   void aRevokeNamingItsDocumentOnlyInMessageHeaderIsAcceptedWithAWarning() {
     String xml = revokeNamedInMessageHeaderOnly();

@@ -244,6 +244,64 @@ class RevocationExchangeTest {
     assertThat(call().status()).isEqualTo(200);
   }
 
+  /**
+   * The same refusal seen by an independent TLS client: {@code openssl s_client} presenting the
+   * revoked system-client certificate completes the handshake (the certificate is pinned) but its
+   * request is answered 403 {@code certificate.revoked}; another system's certificate is answered.
+   */
+  @Test
+  void aRevokedLocalSystemCertificateIsRefusedToOpensslToo() throws Exception {
+    org.openlgsp.testpeers.Peers.require(org.openlgsp.testpeers.Peer.OPENSSL);
+    assertThat(opensslCall(net.portalClientCert, CITIZEN, TwoGateways.PORTAL))
+        .startsWith("HTTP/1.1 200 ");
+    issuing.revoke(
+        net.portalClientCert.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    pkiClock.advance(FRESHNESS.plusSeconds(1)); // the cached "good" no longer counts
+    assertThat(opensslCall(net.portalClientCert, LIST_METHODS, TwoGateways.PORTAL))
+        .startsWith("HTTP/1.1 403 ")
+        .contains("\"code\":\"certificate.revoked\"");
+    assertThat(opensslCall(net.otherClientCert, LIST_METHODS, TwoGateways.OTHER_SYSTEM))
+        .startsWith("HTTP/1.1 200 ");
+  }
+
+  /** One HTTP/1.1 request over {@code openssl s_client} with {@code own} as client certificate. */
+  private String opensslCall(Credentials own, String path, org.openlgsp.core.ClientId system)
+      throws Exception {
+    Path cert = java.nio.file.Files.createTempFile(dir, "client", ".pem");
+    Path key = java.nio.file.Files.createTempFile(dir, "client", ".key");
+    java.nio.file.Files.writeString(cert, org.openlgsp.pki.Pem.write(own.certificate()));
+    java.nio.file.Files.writeString(key, org.openlgsp.pki.Pem.write(own.key()));
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "s_client",
+                "-quiet",
+                "-connect",
+                "127.0.0.1:" + net.tn.clientTlsPort(),
+                "-cert",
+                cert.toString(),
+                "-key",
+                key.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (var in = p.getOutputStream()) {
+      in.write(
+          ("GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/problem+json\r\n"
+                  + "X-Road-Issue: HS-2026-000123\r\n"
+                  + "X-Road-Client: "
+                  + system
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("openssl s_client did not finish");
+    }
+    return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void aLocalSystemCertificateWhoseStatusCannotBeHadIsRefused() throws Exception {
     java.net.http.HttpClient portal = net.mtlsClient(net.portalClientCert);

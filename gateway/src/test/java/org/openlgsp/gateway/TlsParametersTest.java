@@ -98,10 +98,114 @@ class TlsParametersTest {
       assertThat(client.established()).as(client.output()).isTrue();
       assertThat(client.protocol()).isEqualTo("TLSv1.3");
       assertThat(client.suite()).isEqualTo(suite);
+      // docs/pki.md: ephemeral ECDHE, x25519 first
+      assertThat(client.output()).contains("Server Temp Key: X25519");
       Handshake peer = sClient(net.mps.peerPort(), net.tnTls, "-tls1_3", "-ciphersuites", suite);
       assertThat(peer.established()).as(peer.output()).isTrue();
       assertThat(peer.suite()).isEqualTo(suite);
     }
+  }
+
+  @Test
+  void theClientsOrderOfPreferenceDecidesTheSuite() throws Exception {
+    // docs/pki.md: the client's order decides (the server does not impose its own)
+    for (List<String> order :
+        List.of(
+            List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"),
+            List.of("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"))) {
+      Handshake h =
+          sClient(
+              net.tn.clientTlsPort(),
+              net.portalClientCert,
+              "-tls1_3",
+              "-ciphersuites",
+              String.join(":", order));
+      assertThat(h.established()).as(h.output()).isTrue();
+      assertThat(h.suite()).isEqualTo(order.getFirst());
+    }
+  }
+
+  /**
+   * The other direction: the client a gateway opens towards a peer node ({@code TlsPolicy.client},
+   * as {@code PeerClients} builds it) against {@code openssl s_server}. A peer that offers only TLS
+   * 1.2, or TLS 1.3 with none of the documented suites, is refused; one that speaks TLS 1.3 is
+   * answered.
+   */
+  @Test
+  void thePeerClientRefusesAServerOfferingTls12OrOtherSuites() throws Exception {
+    assertThat(peerClientCall("-tls1_2")).as("TLS 1.2 server").isFalse();
+    assertThat(peerClientCall("-tls1_2", "-legacy_renegotiation"))
+        .as("TLS 1.2, legacy reneg")
+        .isFalse();
+    // a TLS 1.3 server restricted to a suite outside the documented three (CCM)
+    assertThat(peerClientCall("-tls1_3", "-ciphersuites", "TLS_AES_128_CCM_SHA256"))
+        .as("TLS 1.3 with CCM only")
+        .isFalse();
+    assertThat(peerClientCall("-tls1_3")).as("TLS 1.3 server").isTrue();
+  }
+
+  /** True when the peer client completed a request to an {@code openssl s_server -www}. */
+  private boolean peerClientCall(String... serverOptions) throws Exception {
+    Path cert = Files.createTempFile(dir, "srv", ".pem");
+    Path key = Files.createTempFile(dir, "srvkey", ".pem");
+    Files.writeString(cert, Pem.write(net.mpsTls.certificate()));
+    Files.writeString(key, Pem.write(net.mpsTls.key()));
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "s_server",
+                "-accept",
+                "127.0.0.1:" + port,
+                "-cert",
+                cert.toString(),
+                "-key",
+                key.toString(),
+                "-www"));
+    cmd.addAll(List.of(serverOptions));
+    Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      awaitListening(port);
+      var pins =
+          java.util.Set.of(org.openlgsp.core.Certificates.fingerprint(net.mpsTls.certificate()));
+      io.helidon.webclient.api.WebClient client =
+          io.helidon.webclient.api.WebClient.builder()
+              .baseUri("https://127.0.0.1:" + port)
+              .tls(
+                  TlsPolicy.client(
+                      TlsContexts.create(
+                          net.tnTls, new org.openlgsp.pki.PinnedTrustManager(() -> pins))))
+              .connectTimeout(java.time.Duration.ofSeconds(5))
+              .readTimeout(java.time.Duration.ofSeconds(5))
+              .build();
+      try (var res = client.get("/").request()) {
+        return res.status().code() == 200;
+      } catch (RuntimeException refused) {
+        return false;
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Until {@code openssl s_server} accepts connections (a plain connect; it serves on after it).
+   */
+  private static void awaitListening(int port) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              new java.net.Socket("127.0.0.1", port).close();
+              return true;
+            });
   }
 
   /** One handshake by {@code openssl s_client -brief} presenting {@code own}; stdin is empty. */

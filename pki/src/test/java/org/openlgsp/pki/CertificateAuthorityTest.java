@@ -83,25 +83,7 @@ class CertificateAuthorityTest {
 
   @Test
   void requestMadeByOpensslIsIssued() throws Exception {
-    OpenSsl.run(
-            dir,
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "req.pem",
-            "-subj",
-            "/CN=VN:GOV:000.00.00.H53:gw1/O=UBND Tay Ninh",
-            "-addext",
-            "subjectAltName=DNS:gw1.tayninh.gov.vn")
-        .requireSuccess();
-    CertificateRequest csr = CertificateRequest.parse(Files.readAllBytes(dir.resolve("req.pem")));
+    CertificateRequest csr = CertificateRequest.parse(opensslRequest("DNS:gw1.tayninh.gov.vn"));
     assertThat(csr.commonName()).isEqualTo("VN:GOV:000.00.00.H53:gw1");
     assertThat(csr.subjectAltNames()).containsExactly("gw1.tayninh.gov.vn");
     X509Certificate leaf = pki.issuing.issue(csr, CertificateProfile.NODE_TLS, TestPki.YEAR);
@@ -263,6 +245,41 @@ class CertificateAuthorityTest {
     assertThat(leaf.getSubjectAlternativeNames())
         .extracting(l -> (Object) l.get(0))
         .containsOnly((Object) org.bouncycastle.asn1.x509.GeneralName.iPAddress);
+  }
+
+  /** A P-256 request made by {@code openssl req} for a node, asking for {@code san}. */
+  private byte[] opensslRequest(String san) throws java.io.IOException {
+    OpenSsl.run(
+            dir,
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "req.pem",
+            "-subj",
+            "/CN=VN:GOV:000.00.00.H53:gw1/O=UBND Tay Ninh",
+            "-addext",
+            "subjectAltName=" + san)
+        .requireSuccess();
+    return Files.readAllBytes(dir.resolve("req.pem"));
+  }
+
+  /** The same refusals for requests an independent tool made: OpenSSL's {@code req}. */
+  @Test
+  void requestsMadeByOpensslWithWildcardOrIpLookingOrInvalidNamesAreRefused() throws Exception {
+    for (String san : List.of("DNS:*.tayninh.gov.vn", "DNS:10.0.0.7", "DNS:gw_1.tayninh.gov.vn")) {
+      byte[] der = opensslRequest(san);
+      assertThatThrownBy(() -> CertificateRequest.parse(der))
+          .as(san)
+          .isInstanceOfSatisfying(
+              LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CSR_MALFORMED));
+    }
   }
 
   @Test

@@ -46,19 +46,7 @@ class OcspResponderTest {
   }
 
   private OpenSsl.Result opensslOcsp() {
-    return OpenSsl.run(
-        dir,
-        "ocsp",
-        "-issuer",
-        "issuing.pem",
-        "-cert",
-        "leaf.pem",
-        "-url",
-        trust.baseUrl + "/ocsp",
-        "-CAfile",
-        "root.pem",
-        "-nonce",
-        "-resp_text");
+    return OpenSsl.ocspForLeaf(dir, trust.baseUrl + "/ocsp", "-nonce", "-resp_text");
   }
 
   @Test

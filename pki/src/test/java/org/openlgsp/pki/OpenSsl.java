@@ -49,6 +49,27 @@ final class OpenSsl {
     }
   }
 
+  /**
+   * {@code openssl ocsp} asking {@code url} about {@code leaf.pem} issued by {@code issuing.pem},
+   * the answer verified up to {@code root.pem} (all in {@code workDir}), with {@code more} options.
+   */
+  static Result ocspForLeaf(Path workDir, String url, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ocsp",
+                "-issuer",
+                "issuing.pem",
+                "-cert",
+                "leaf.pem",
+                "-url",
+                url,
+                "-CAfile",
+                "root.pem"));
+    args.addAll(List.of(more));
+    return run(workDir, args.toArray(String[]::new));
+  }
+
   static Path write(Path dir, String name, String text) {
     try {
       return Files.writeString(dir.resolve(name), text);
