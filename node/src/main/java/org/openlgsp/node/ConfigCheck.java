@@ -162,6 +162,7 @@ public final class ConfigCheck {
             r -> {
               ObjectNode n = (ObjectNode) root.get("registry");
               n.set("directoryValidity", tree(r.options(config.instance()).directoryValidity()));
+              n.set("breaches", tree(r.options(config.instance()).breaches()));
               root.set("registry", ordered(n, NodeConfig.RegistryRole.class));
             });
     config

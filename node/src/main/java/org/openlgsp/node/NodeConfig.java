@@ -380,6 +380,8 @@ public record NodeConfig(
    *     when missing): with it the registry keeps and publishes consents (docs/privacy.md); the
    *     provider gateways that check consents need a copy as their {@code gateway.consentKey}
    * @param federation agreements with other instances (docs/federation.md); absent: none
+   * @param breaches the personal-data breach register (docs/privacy.md "Incidents"); absent: {@link
+   *     org.openlgsp.registry.BreachOptions#defaults} (notificationPeriod PT72H)
    */
   public record RegistryRole(
       String host,
@@ -392,8 +394,10 @@ public record NodeConfig(
       Optional<RegistryWitness> witness,
       Optional<org.openlgsp.console.ConsoleOptions> console,
       Optional<String> consentKey,
-      Optional<RegistryFederation> federation) {
+      Optional<RegistryFederation> federation,
+      Optional<org.openlgsp.registry.BreachOptions> breaches) {
     public RegistryRole {
+      breaches = breaches == null ? Optional.empty() : breaches;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       if (consentKey.filter(String::isBlank).isPresent()) {
         throw new IllegalArgumentException("consentKey must name a file");
@@ -416,7 +420,10 @@ public record NodeConfig(
     /** The registry module's options of this role, its defaults where the file says nothing. */
     public RegistryOptions options(String instance) {
       RegistryOptions defaults = RegistryOptions.defaults(instance);
-      return new RegistryOptions(instance, directoryValidity.orElse(defaults.directoryValidity()));
+      return new RegistryOptions(
+          instance,
+          directoryValidity.orElse(defaults.directoryValidity()),
+          breaches.orElseGet(org.openlgsp.registry.BreachOptions::defaults));
     }
 
     /** The console's options of this role, the module's defaults where the file says nothing. */

@@ -120,7 +120,8 @@ class RegistryWitnessTest {
             role.witness(),
             java.util.Optional.empty(),
             role.consentKey(),
-            Optional.empty());
+            Optional.empty(),
+            role.breaches());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,
