@@ -382,6 +382,9 @@ public record NodeConfig(
    * @param federation agreements with other instances (docs/federation.md); absent: none
    * @param breaches the personal-data breach register (docs/privacy.md "Incidents"); absent: {@link
    *     org.openlgsp.registry.BreachOptions#defaults} (notificationPeriod PT72H)
+   * @param alerts the registry node's security alerts (docs/alerts.md; the keys of {@code
+   *     gateway.alerts}): the {@code breachNotification} rule over the breach register and the
+   *     delivery of what it raises; absent: {@link org.openlgsp.alerts.AlertsOptions#defaults}
    */
   public record RegistryRole(
       String host,
@@ -395,9 +398,11 @@ public record NodeConfig(
       Optional<org.openlgsp.console.ConsoleOptions> console,
       Optional<String> consentKey,
       Optional<RegistryFederation> federation,
-      Optional<org.openlgsp.registry.BreachOptions> breaches) {
+      Optional<org.openlgsp.registry.BreachOptions> breaches,
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
     public RegistryRole {
       breaches = breaches == null ? Optional.empty() : breaches;
+      alerts = alerts == null ? Optional.empty() : alerts;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       if (consentKey.filter(String::isBlank).isPresent()) {
         throw new IllegalArgumentException("consentKey must name a file");
@@ -429,6 +434,11 @@ public record NodeConfig(
     /** The console's options of this role, the module's defaults where the file says nothing. */
     public org.openlgsp.console.ConsoleOptions consoleOptions() {
       return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
+    }
+
+    /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+    public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+      return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
     }
   }
 

@@ -576,6 +576,7 @@ public final class Federation implements AutoCloseable {
                 // consents (docs/privacy.md): generated at start, copied to the provider gateway
                 Optional.of(CONSENT_KEY),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty()));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =

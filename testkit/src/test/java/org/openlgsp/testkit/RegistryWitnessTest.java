@@ -121,7 +121,8 @@ class RegistryWitnessTest {
             java.util.Optional.empty(),
             role.consentKey(),
             Optional.empty(),
-            role.breaches());
+            role.breaches(),
+            role.alerts());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,
