@@ -28,7 +28,7 @@ import org.openlgsp.core.LgspException;
  * from a FreeMarker template ({@code breach-report.ftlh}, auto-escaped), the way the statistics
  * module renders its monthly report. Times are shown in Vietnam's time (UTC+7).
  */
-public final class BreachReport {
+final class BreachReport {
   private static final String BASE = "/org/openlgsp/registry/";
   private static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
   private static final DateTimeFormatter TIME =
@@ -36,7 +36,7 @@ public final class BreachReport {
   private static final Configuration FREEMARKER = freemarker();
 
   /** The report's languages. */
-  public enum Language {
+  enum Language {
     VI(Locale.forLanguageTag("vi-VN")),
     EN(Locale.UK);
 
@@ -46,12 +46,12 @@ public final class BreachReport {
       this.locale = locale;
     }
 
-    public String tag() {
+    String tag() {
       return name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code vi} or {@code en}; anything else is {@code request.malformed}. */
-    public static Language fromTag(String tag) {
+    static Language fromTag(String tag) {
       for (Language l : values()) {
         if (l.tag().equals(tag)) {
           return l;
@@ -75,7 +75,7 @@ public final class BreachReport {
   }
 
   /** The report of {@code b} as of {@code now}, for the registry of {@code instance}. */
-  public static String html(Breach b, Language lang, String instance, Instant now) {
+  static String html(Breach b, Language lang, String instance, Instant now) {
     Map<String, Object> model = new HashMap<>();
     model.put("t", labels(lang));
     model.put("lang", lang.tag());
