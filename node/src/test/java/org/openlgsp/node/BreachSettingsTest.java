@@ -73,4 +73,25 @@ class BreachSettingsTest {
         .isInstanceOf(NodeConfig.ConfigException.class)
         .hasMessageContaining("notificationPeriod");
   }
+
+  @Test
+  void serveCheckReadsTheRegistryAlertsFilesAndRedactsTheirSecrets() throws Exception {
+    Path missing =
+        ManagementListenerTest.registryConfig(
+            dir,
+            ca,
+            "  alerts: {webhooks: [{url: 'https://soc.example/hook', secretFile: none.secret}]}\n");
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(missing))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("registry.alerts.webhooks[0].secretFile");
+    Path inline =
+        ManagementListenerTest.registryConfig(
+            dir,
+            ca,
+            "  alerts: {webhooks: [{url: 'https://soc.example/hook',"
+                + " secret: webhook-secret-0123456789}]}\n");
+    assertThat(ConfigCheck.effectiveConfiguration(inline))
+        .contains("https://soc.example/hook")
+        .doesNotContain("webhook-secret-0123456789");
+  }
 }
