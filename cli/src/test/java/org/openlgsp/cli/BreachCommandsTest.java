@@ -116,6 +116,15 @@ class BreachCommandsTest {
           .contains("5000");
       assertThat(ok(conn, "registry", "breach", "report", id, "--lang", "en").out())
           .contains("Reason for the delay");
+      Path pdf = dir.resolve("report.pdf");
+      ok(conn, "registry", "breach", "report", id, "--pdf", "--out", pdf.toString());
+      try (org.apache.pdfbox.pdmodel.PDDocument doc =
+          org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+        assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(doc))
+            .contains("Cục An ninh mạng")
+            .contains("Phát hiện muộn phạm vi");
+      }
+      assertThat(run(conn, "registry", "breach", "report", id, "--pdf").exit()).isNotZero();
     }
   }
 
