@@ -36,7 +36,8 @@ public record AlertRules(
     DirectoryExpiry directoryExpiry,
     CheckpointWitnessing checkpointWitnessing,
     TrustServiceFailures trustServiceFailures,
-    DataLeak dataLeak) {
+    DataLeak dataLeak,
+    BreachNotification breachNotification) {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -61,11 +62,12 @@ public record AlertRules(
     trustServiceFailures =
         or(trustServiceFailures, new TrustServiceFailures(null, null, null, null));
     dataLeak = or(dataLeak, new DataLeak(null, null));
+    breachNotification = or(breachNotification, new BreachNotification(null, null, null));
   }
 
   /** Every rule on with its defaults. */
   public static AlertRules defaults() {
-    return new AlertRules(null, null, null, null, null, null, null, null, null, null, null);
+    return new AlertRules(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -379,6 +381,19 @@ public record AlertRules(
     public DataLeak {
       enabled = or(enabled, true);
       severity = or(severity, Severity.HIGH);
+    }
+  }
+
+  /**
+   * A personal-data breach whose authority notification is still due (a registry node's breach
+   * register, docs/privacy.md "Incidents"): raised once its deadline is within {@code warnBefore},
+   * and again, critical, once it has passed.
+   */
+  public record BreachNotification(Boolean enabled, Severity severity, Duration warnBefore) {
+    public BreachNotification {
+      enabled = or(enabled, true);
+      severity = or(severity, Severity.HIGH);
+      warnBefore = positive(warnBefore, Duration.ofHours(24), "warnBefore");
     }
   }
 

@@ -15,13 +15,17 @@ import java.util.function.Supplier;
  * @param directoryValidUntil until when the signed directory the gateway holds is valid
  * @param latestCheckpoint the ledger's latest published checkpoint
  * @param trustServiceFailures how many time-stamp and OCSP requests have failed since start
+ * @param breachDeadlines the personal-data breaches whose authority notification is still due (a
+ *     registry node's breach register, docs/privacy.md "Incidents")
  */
 public record NodeSignals(
     Supplier<List<CertificateValidity>> certificates,
     Supplier<Optional<Instant>> directoryValidUntil,
     Supplier<Optional<CheckpointStatus>> latestCheckpoint,
-    Supplier<FailureCounts> trustServiceFailures) {
+    Supplier<FailureCounts> trustServiceFailures,
+    Supplier<List<BreachDeadline>> breachDeadlines) {
   public NodeSignals {
+    Objects.requireNonNull(breachDeadlines, "breachDeadlines");
     Objects.requireNonNull(certificates, "certificates");
     Objects.requireNonNull(directoryValidUntil, "directoryValidUntil");
     Objects.requireNonNull(latestCheckpoint, "latestCheckpoint");
@@ -31,23 +35,43 @@ public record NodeSignals(
   /** A node that exposes none of these. */
   public static NodeSignals none() {
     return new NodeSignals(
-        List::of, Optional::empty, Optional::empty, () -> new FailureCounts(0, 0));
+        List::of, Optional::empty, Optional::empty, () -> new FailureCounts(0, 0), List::of);
   }
 
   public NodeSignals withCertificates(Supplier<List<CertificateValidity>> s) {
-    return new NodeSignals(s, directoryValidUntil, latestCheckpoint, trustServiceFailures);
+    return new NodeSignals(
+        s, directoryValidUntil, latestCheckpoint, trustServiceFailures, breachDeadlines);
   }
 
   public NodeSignals withDirectoryValidUntil(Supplier<Optional<Instant>> s) {
-    return new NodeSignals(certificates, s, latestCheckpoint, trustServiceFailures);
+    return new NodeSignals(
+        certificates, s, latestCheckpoint, trustServiceFailures, breachDeadlines);
   }
 
   public NodeSignals withLatestCheckpoint(Supplier<Optional<CheckpointStatus>> s) {
-    return new NodeSignals(certificates, directoryValidUntil, s, trustServiceFailures);
+    return new NodeSignals(
+        certificates, directoryValidUntil, s, trustServiceFailures, breachDeadlines);
   }
 
   public NodeSignals withTrustServiceFailures(Supplier<FailureCounts> s) {
-    return new NodeSignals(certificates, directoryValidUntil, latestCheckpoint, s);
+    return new NodeSignals(certificates, directoryValidUntil, latestCheckpoint, s, breachDeadlines);
+  }
+
+  public NodeSignals withBreachDeadlines(Supplier<List<BreachDeadline>> s) {
+    return new NodeSignals(
+        certificates, directoryValidUntil, latestCheckpoint, trustServiceFailures, s);
+  }
+
+  /**
+   * A breach whose notification of the authority is still due: its register id and the deadline
+   * (the register's detection time plus its notification period).
+   */
+  public record BreachDeadline(String id, Instant detectedAt, Instant deadline) {
+    public BreachDeadline {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(detectedAt, "detectedAt");
+      Objects.requireNonNull(deadline, "deadline");
+    }
   }
 
   /** One certificate: a name the operator knows it by, and the end of its validity. */

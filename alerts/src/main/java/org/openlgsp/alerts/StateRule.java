@@ -29,6 +29,9 @@ sealed interface StateRule {
     if (r.trustServiceFailures().enabled()) {
       rules.add(new TrustServiceFailures(r.trustServiceFailures()));
     }
+    if (r.breachNotification().enabled()) {
+      rules.add(new BreachNotification(r.breachNotification()));
+    }
     return rules;
   }
 
@@ -166,6 +169,64 @@ sealed interface StateRule {
                       "" + c.cosignatures(),
                       "timestamped",
                       "" + c.timestamped()))));
+    }
+  }
+
+  /**
+   * Open breaches not yet notified to the authority: one alert per breach once its deadline is
+   * within {@code warnBefore} (key {@code <id> due}), another, critical, once it has passed ({@code
+   * <id> overdue}). A notified or closed breach is no longer among the signals, so it raises
+   * nothing.
+   */
+  final class BreachNotification implements StateRule {
+    static final String NAME = "breachNotification";
+    private final AlertRules.BreachNotification cfg;
+
+    BreachNotification(AlertRules.BreachNotification cfg) {
+      this.cfg = cfg;
+    }
+
+    @Override
+    public List<Raised> poll(NodeSignals signals, Instant now) {
+      List<Raised> found = new ArrayList<>();
+      for (NodeSignals.BreachDeadline b : signals.breachDeadlines().get()) {
+        Duration left = Duration.between(now, b.deadline());
+        if (left.compareTo(cfg.warnBefore()) >= 0) {
+          continue;
+        }
+        boolean overdue = !left.isPositive();
+        found.add(
+            new Raised(
+                NAME,
+                overdue ? Severity.CRITICAL : cfg.severity(),
+                b.id() + (overdue ? " overdue" : " due"),
+                overdue
+                    ? "Breach "
+                        + b.id()
+                        + ": the authority notification was due at "
+                        + b.deadline()
+                        + " and is not recorded"
+                    : "Breach "
+                        + b.id()
+                        + ": notify the authority within "
+                        + human(left)
+                        + " (by "
+                        + b.deadline()
+                        + ")",
+                new Evidence(
+                    b.detectedAt().isAfter(now) ? now : b.detectedAt(),
+                    now,
+                    1,
+                    List.of(),
+                    Map.of(
+                        "breach",
+                        b.id(),
+                        "deadline",
+                        b.deadline().toString(),
+                        "secondsLeft",
+                        "" + left.toSeconds()))));
+      }
+      return found;
     }
   }
 

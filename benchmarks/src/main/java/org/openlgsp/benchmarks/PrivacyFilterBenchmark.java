@@ -22,8 +22,14 @@ import org.openlgsp.core.ResponseFilter;
  * (allow-list and masks) and leak detection on a 10 KB JSON answer, as the gateway runs them
  * (parse, filter, scan, encode: what {@code Minimisation.apply} does), next to parse + encode alone
  * (the floor any JSON filtering pays) in the same run; and the detectors' cost per MB of JSON and
- * of text. Single thread, CPU time of that thread (ThreadMXBean), median of 25 batches after
- * warm-up.
+ * of text. Single thread, CPU time of that thread (ThreadMXBean).
+ *
+ * <p>Robust to the order of the scenarios: every scenario is first warmed up ({@value #WARM_UP}
+ * rounds of all of them, so the JIT has compiled the shared parse, filter and encode paths before
+ * anything is measured), then measured in {@value #ROUNDS} interleaved rounds — each round runs one
+ * batch of every scenario, starting from a different one each round — and each scenario's median
+ * batch is reported. Earlier, each scenario was warmed and measured on its own in turn, so the
+ * first ones measured the JIT still warming up.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
@@ -65,35 +71,88 @@ public final class PrivacyFilterBenchmark {
     System.out.printf(
         "OpenLGSP privacy filter benchmark: JSON %,d B and %,d B, text %,d B, %d cores%n%n",
         small.length, large.length, text.length, Runtime.getRuntime().availableProcessors());
-    List<String[]> rows = new ArrayList<>();
-    rows.add(
-        row(
+    List<Scenario> scenarios = new ArrayList<>();
+    scenarios.add(
+        new Scenario(
             "10 KB JSON: parse + encode only (baseline)",
             small.length,
             () -> encode(parse(small))));
-    rows.add(
-        row(
+    scenarios.add(
+        new Scenario(
             "10 KB JSON: minimisation (4 fields, 2 masks)",
             small.length,
             filtering(minimise, small)));
-    rows.add(row("10 KB JSON: DLP (5 detectors)", small.length, filtering(dlpOnly, small)));
-    rows.add(row("10 KB JSON: minimisation + DLP", small.length, filtering(both, small)));
-    rows.add(
-        row("1 MB JSON: parse + encode only (baseline)", large.length, () -> encode(parse(large))));
-    rows.add(row("1 MB JSON: DLP (5 detectors)", large.length, filtering(dlpOnly, large)));
+    scenarios.add(
+        new Scenario("10 KB JSON: DLP (5 detectors)", small.length, filtering(dlpOnly, small)));
+    scenarios.add(
+        new Scenario("10 KB JSON: minimisation + DLP", small.length, filtering(both, small)));
+    scenarios.add(
+        new Scenario(
+            "1 MB JSON: parse + encode only (baseline)", large.length, () -> encode(parse(large))));
+    scenarios.add(
+        new Scenario("1 MB JSON: DLP (5 detectors)", large.length, filtering(dlpOnly, large)));
     ResponseFilter textFilter = ResponseFilter.of(dlpOnly);
-    rows.add(
-        row(
+    scenarios.add(
+        new Scenario(
             "1 MB text: DLP (5 detectors)",
             text.length,
             () -> {
               Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
               return textFilter.applyToText(new String(text, StandardCharsets.UTF_8), found);
             }));
-    System.out.printf("%-48s %14s %12s%n", "scenario", "CPU µs / op", "CPU ms / MB");
-    for (String[] r : rows) {
-      System.out.printf("%-48s %14s %12s%n", r[0], r[1], r[2]);
+    double[][] samples = measure(scenarios);
+    System.out.printf(
+        "%-48s %14s %12s %22s%n", "scenario", "CPU µs / op", "CPU ms / MB", "quartiles µs / op");
+    for (int s = 0; s < scenarios.size(); s++) {
+      Scenario sc = scenarios.get(s);
+      double[] micros = samples[s];
+      Arrays.sort(micros);
+      double median = micros[micros.length / 2];
+      double perMb = median / 1_000.0 * (1024.0 * 1024.0 / sc.bytes());
+      System.out.printf(
+          "%-48s %14s %12s %22s%n",
+          sc.name(),
+          String.format("%,.1f", median),
+          String.format("%,.1f", perMb),
+          String.format("%,.1f - %,.1f", micros[micros.length / 4], micros[micros.length * 3 / 4]));
     }
+  }
+
+  /** Warm-up rounds of all scenarios before any is measured. */
+  static final int WARM_UP = 8;
+
+  /** Measured rounds; each gives every scenario one batch. */
+  static final int ROUNDS = 25;
+
+  /** One measured case: a name, its body size and one operation. */
+  private record Scenario(String name, int bytes, Supplier<Object> op) {
+    /** Operations per batch: about 2 MB of body, at least one. */
+    int perBatch() {
+      return Math.max(1, 2_000_000 / bytes);
+    }
+  }
+
+  /**
+   * CPU µs per operation of each scenario, one sample per round: all scenarios warmed up first,
+   * then measured interleaved, each round starting from the next scenario so none always runs first
+   * or after the same one.
+   */
+  private static double[][] measure(List<Scenario> scenarios) {
+    int n = scenarios.size();
+    for (int round = 0; round < WARM_UP; round++) {
+      for (Scenario sc : scenarios) {
+        batch(sc.op(), sc.perBatch());
+      }
+    }
+    double[][] micros = new double[n][ROUNDS];
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int k = 0; k < n; k++) {
+        int s = (round + k) % n;
+        Scenario sc = scenarios.get(s);
+        micros[s][round] = batch(sc.op(), sc.perBatch()) / 1_000.0 / sc.perBatch();
+      }
+    }
+    return micros;
   }
 
   private static Supplier<Object> filtering(PrivacyPolicy policy, byte[] body) {
@@ -103,21 +162,6 @@ public final class PrivacyFilterBenchmark {
       byte[] out = encode(filter.apply(parse(body), found));
       return filter.blocks(found) ? null : out;
     };
-  }
-
-  private static String[] row(String name, int bytes, Supplier<Object> op) {
-    int perBatch = Math.max(1, 2_000_000 / bytes);
-    for (int i = 0; i < 5; i++) {
-      batch(op, perBatch); // warm-up
-    }
-    double[] micros = new double[25];
-    for (int i = 0; i < micros.length; i++) {
-      micros[i] = batch(op, perBatch) / 1_000.0 / perBatch;
-    }
-    Arrays.sort(micros);
-    double median = micros[micros.length / 2];
-    double perMb = median / 1_000.0 * (1024.0 * 1024.0 / bytes);
-    return new String[] {name, String.format("%,.1f", median), String.format("%,.1f", perMb)};
   }
 
   private static Object sink;

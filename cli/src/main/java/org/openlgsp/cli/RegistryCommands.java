@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
     name = "registry",
     mixinStandardHelpOptions = true,
     description =
-        "Administer agencies, systems, nodes, services, grants and consents through the registry's"
-            + " admin API.",
+        "Administer agencies, systems, nodes, services, grants, consents and the breach register"
+            + " through the registry's admin API.",
     subcommands = {
       RegistryCommands.Member.class,
       RegistryCommands.SystemCmd.class,
@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
       RegistryCommands.Service.class,
       RegistryCommands.Grant.class,
       RegistryCommands.Consent.class,
+      BreachCommands.class,
       RegistryCommands.DirectoryCmd.class,
       EnrolmentCommands.class,
       TrustAnchorCommands.class

@@ -212,6 +212,10 @@ public enum ErrorCode {
       500,
       "Server.InternalError",
       "Procedures need a PostgreSQL database"),
+  // Personal-data breach register (module registry, docs/privacy.md "Incidents").
+  BREACH_UNKNOWN("breach.unknown", 404, "Client.NotFound", "Unknown breach record"),
+  BREACH_STATE_CONFLICT(
+      "breach.state", 409, "Client.Conflict", "Breach record is not in a state that allows this"),
   INTERNAL_ERROR("internal.error", 500, "Server.InternalError", "Internal error");
 
   private final String code;

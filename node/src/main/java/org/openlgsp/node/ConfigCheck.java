@@ -86,6 +86,7 @@ public final class ConfigCheck {
                     () -> LedgerSource.parseKey(Files.isRegularFile(f) ? f.toString() : log));
               }
             });
+    checkAlerts("registry.alerts", r.alertsOptions(), base);
   }
 
   private static void checkGateway(NodeConfig.GatewayRole g, Path base) {
@@ -103,28 +104,30 @@ public final class ConfigCheck {
     }
     g.revocation().ifPresent(r -> certificates("gateway.revocation.issuers", base, r.issuers()));
     certificates("gateway.ledger.tsaCertificates", base, g.ledger().tsaCertificates());
-    List<org.openlgsp.alerts.AlertsOptions.Webhook> hooks = g.alertsOptions().webhooks();
-    for (int i = 0; i < hooks.size(); i++) {
-      String key = "gateway.alerts.webhooks[" + i + "].secretFile";
-      hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
-      String signing = "gateway.alerts.webhooks[" + i + "].signingKeyFile";
-      hooks.get(i).signingKeyFile().ifPresent(f -> requireExists(signing, base.resolve(f)));
-    }
-    g.alertsOptions()
-        .smtp()
-        .flatMap(org.openlgsp.alerts.AlertsOptions.Smtp::passwordFile)
-        .ifPresent(f -> requireExists("gateway.alerts.smtp.passwordFile", base.resolve(f)));
-    g.alertsOptions()
-        .rulesFile()
-        .ifPresent(
-            f ->
-                attempt(
-                    "gateway.alerts.rulesFile",
-                    () -> org.openlgsp.alerts.AlertRules.load(base.resolve(f))));
+    checkAlerts("gateway.alerts", g.alertsOptions(), base);
     for (int i = 0; i < g.ledger().witnessFor().size(); i++) {
       String log = g.ledger().witnessFor().get(i);
       attempt("gateway.ledger.witnessFor[" + i + "]", () -> NoteVerifier.parse(log));
     }
+  }
+
+  /** The files an alerts section names ({@code gateway.alerts} or {@code registry.alerts}). */
+  private static void checkAlerts(String at, org.openlgsp.alerts.AlertsOptions a, Path base) {
+    List<org.openlgsp.alerts.AlertsOptions.Webhook> hooks = a.webhooks();
+    for (int i = 0; i < hooks.size(); i++) {
+      String key = at + ".webhooks[" + i + "].secretFile";
+      hooks.get(i).secretFile().ifPresent(f -> requireExists(key, base.resolve(f)));
+      String signing = at + ".webhooks[" + i + "].signingKeyFile";
+      hooks.get(i).signingKeyFile().ifPresent(f -> requireExists(signing, base.resolve(f)));
+    }
+    a.smtp()
+        .flatMap(org.openlgsp.alerts.AlertsOptions.Smtp::passwordFile)
+        .ifPresent(f -> requireExists(at + ".smtp.passwordFile", base.resolve(f)));
+    a.rulesFile()
+        .ifPresent(
+            f ->
+                attempt(
+                    at + ".rulesFile", () -> org.openlgsp.alerts.AlertRules.load(base.resolve(f))));
   }
 
   private static void checkDocuments(DocumentsRole d, Path base) {
@@ -162,6 +165,7 @@ public final class ConfigCheck {
             r -> {
               ObjectNode n = (ObjectNode) root.get("registry");
               n.set("directoryValidity", tree(r.options(config.instance()).directoryValidity()));
+              n.set("breaches", tree(r.options(config.instance()).breaches()));
               root.set("registry", ordered(n, NodeConfig.RegistryRole.class));
             });
     config

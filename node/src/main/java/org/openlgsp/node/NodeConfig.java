@@ -380,6 +380,11 @@ public record NodeConfig(
    *     when missing): with it the registry keeps and publishes consents (docs/privacy.md); the
    *     provider gateways that check consents need a copy as their {@code gateway.consentKey}
    * @param federation agreements with other instances (docs/federation.md); absent: none
+   * @param breaches the personal-data breach register (docs/privacy.md "Incidents"); absent: {@link
+   *     org.openlgsp.registry.BreachOptions#defaults} (notificationPeriod PT72H)
+   * @param alerts the registry node's security alerts (docs/alerts.md; the keys of {@code
+   *     gateway.alerts}): the {@code breachNotification} rule over the breach register and the
+   *     delivery of what it raises; absent: {@link org.openlgsp.alerts.AlertsOptions#defaults}
    */
   public record RegistryRole(
       String host,
@@ -392,8 +397,12 @@ public record NodeConfig(
       Optional<RegistryWitness> witness,
       Optional<org.openlgsp.console.ConsoleOptions> console,
       Optional<String> consentKey,
-      Optional<RegistryFederation> federation) {
+      Optional<RegistryFederation> federation,
+      Optional<org.openlgsp.registry.BreachOptions> breaches,
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
     public RegistryRole {
+      breaches = breaches == null ? Optional.empty() : breaches;
+      alerts = alerts == null ? Optional.empty() : alerts;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       if (consentKey.filter(String::isBlank).isPresent()) {
         throw new IllegalArgumentException("consentKey must name a file");
@@ -416,12 +425,20 @@ public record NodeConfig(
     /** The registry module's options of this role, its defaults where the file says nothing. */
     public RegistryOptions options(String instance) {
       RegistryOptions defaults = RegistryOptions.defaults(instance);
-      return new RegistryOptions(instance, directoryValidity.orElse(defaults.directoryValidity()));
+      return new RegistryOptions(
+          instance,
+          directoryValidity.orElse(defaults.directoryValidity()),
+          breaches.orElseGet(org.openlgsp.registry.BreachOptions::defaults));
     }
 
     /** The console's options of this role, the module's defaults where the file says nothing. */
     public org.openlgsp.console.ConsoleOptions consoleOptions() {
       return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
+    }
+
+    /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+    public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+      return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
     }
   }
 

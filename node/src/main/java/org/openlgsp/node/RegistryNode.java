@@ -32,6 +32,7 @@ public final class RegistryNode implements AutoCloseable {
   private final Credentials signing;
   private final Optional<Console> console;
   private final AutoCloseable federation;
+  private final org.openlgsp.alerts.Alerts alerts;
 
   private RegistryNode(
       Credentials signing,
@@ -41,7 +42,9 @@ public final class RegistryNode implements AutoCloseable {
       List<CaFolder.Opened> owned,
       Optional<Witness> witness,
       Optional<Console> console,
-      AutoCloseable federation) {
+      AutoCloseable federation,
+      org.openlgsp.alerts.Alerts alerts) {
+    this.alerts = alerts;
     this.console = console;
     this.federation = federation;
     this.signing = signing;
@@ -120,7 +123,9 @@ public final class RegistryNode implements AutoCloseable {
           db.describe());
       AutoCloseable federation = () -> {};
       Optional<Console> console = Optional.empty();
+      org.openlgsp.alerts.Alerts alerts = null;
       try {
+        alerts = breachAlerts(db, registry, role, base);
         if (role.federation().isPresent()) {
           federation = registry.federate(role.federation().get().options(base));
           out.printf(
@@ -136,16 +141,50 @@ public final class RegistryNode implements AutoCloseable {
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }
       } catch (RuntimeException e) {
+        console.ifPresent(Console::close);
         closeQuietly(federation);
+        if (alerts != null) {
+          alerts.close();
+        }
         server.close();
         throw e;
       }
-      return new RegistryNode(signing, db, registry, server, owned, witness, console, federation);
+      return new RegistryNode(
+          signing, db, registry, server, owned, witness, console, federation, alerts);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The registry's security alerts ({@code registry.alerts}, docs/alerts.md): the state rules over
+   * what a registry exposes, today the breach register's deadlines ({@code breachNotification}),
+   * stored in the registry's database and delivered by the configured webhooks, SMTP and syslog.
+   */
+  private static org.openlgsp.alerts.Alerts breachAlerts(
+      Database db, Registry registry, NodeConfig.RegistryRole role, Path base) {
+    return org.openlgsp.alerts.Alerts.start(
+        db,
+        role.alertsOptions(),
+        base,
+        org.openlgsp.alerts.NodeSignals.none()
+            .withBreachDeadlines(
+                () ->
+                    registry.breaches().due().stream()
+                        .map(
+                            d ->
+                                new org.openlgsp.alerts.NodeSignals.BreachDeadline(
+                                    d.id(), d.detectedAt(), d.deadline()))
+                        .toList()),
+        role.host(),
+        Clock.systemUTC());
+  }
+
+  /** The registry node's alerts (the breach deadlines). */
+  public org.openlgsp.alerts.Alerts alerts() {
+    return alerts;
   }
 
   /**
@@ -272,6 +311,7 @@ public final class RegistryNode implements AutoCloseable {
   @Override
   public void close() {
     console.ifPresent(Console::close);
+    alerts.close();
     try {
       federation.close();
     } catch (Exception e) {

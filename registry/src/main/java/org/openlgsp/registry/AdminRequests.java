@@ -180,6 +180,64 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * A personal-data breach to record (docs/privacy.md "Incidents"); the register checks the meaning
+   * (lengths, the systems against the directory, no detection in the future).
+   */
+  public record BreachRecord(
+      java.time.Instant detectedAt,
+      String reportedBy,
+      String description,
+      List<String> categories,
+      Long subjectsApprox,
+      List<String> systems,
+      String consequences,
+      String measures) {
+    public BreachRecord {
+      if (subjectsApprox == null) {
+        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "subjectsApprox is required");
+      }
+      systems = systems == null ? List.of() : systems;
+    }
+
+    Breaches.NewBreach toNew() {
+      return new Breaches.NewBreach(
+          detectedAt,
+          reportedBy,
+          description,
+          categories,
+          subjectsApprox,
+          systems,
+          consequences,
+          measures);
+    }
+  }
+
+  /** A note for a breach's timeline, or the text that closes it. */
+  public record BreachNote(String text) {
+    public BreachNote {
+      required(text, "text");
+    }
+  }
+
+  /** That the authority was notified; {@code delayReason} is required after the deadline. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BreachNotification(
+      java.time.Instant notifiedAt, String reference, String delayReason) {
+    Breaches.Notification toNotification() {
+      return new Breaches.Notification(notifiedAt, reference, Optional.ofNullable(delayReason));
+    }
+  }
+
+  /** When the data subjects were told. */
+  public record BreachSubjectsNotified(java.time.Instant at) {
+    public BreachSubjectsNotified {
+      if (at == null) {
+        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "at is required");
+      }
+    }
+  }
+
   private static void required(String value, String name) {
     if (Objects.requireNonNullElse(value, "").isBlank()) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, name + " is required");

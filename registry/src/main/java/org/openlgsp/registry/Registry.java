@@ -38,6 +38,7 @@ public final class Registry {
   private final CertificateChecks certificates;
   private final DirectoryPublisher publisher;
   private final AuditTrail audit;
+  private final Breaches breaches;
   private final java.util.Optional<org.openlgsp.core.KeyedHash> consentKey;
   private final MessageSigner directorySigner;
   private final Clock clock;
@@ -99,6 +100,12 @@ public final class Registry {
     this.certificates = new CertificateChecks(catalogue::trustAnchors, clock);
     this.publisher = new DirectoryPublisher(catalogue, options, directorySigner, clock);
     this.audit = new AuditTrail(db, clock);
+    this.breaches =
+        new Breaches(
+            db,
+            options.breaches(),
+            () -> Breaches.ids(catalogue.systems(), catalogue.services()),
+            clock);
     this.directorySigner = directorySigner;
     this.clock = clock;
   }
@@ -338,6 +345,16 @@ public final class Registry {
   public void addTrustAnchor(X509Certificate ca) {
     certificates.requireCa(ca);
     catalogue.addTrustAnchor(ca);
+  }
+
+  /** This registry's clock's now. */
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** The personal-data breach register (docs/privacy.md "Incidents"). */
+  public Breaches breaches() {
+    return breaches;
   }
 
   public List<X509Certificate> trustAnchors() {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
@@ -165,6 +166,58 @@ public final class RegistryClient {
 
   public AdminResponses.EnrolmentState rejectEnrolment(String id, AdminRequests.Rejection why) {
     return post("/enrolments/" + id + "/reject", why, AdminResponses.EnrolmentState.class);
+  }
+
+  /** Records a personal-data breach (docs/privacy.md "Incidents"); answers it as recorded. */
+  public Breach recordBreach(AdminRequests.BreachRecord breach) {
+    return post("/breaches", breach, Breach.class);
+  }
+
+  /** The breaches, newest detection first, of {@code status} or all. */
+  public List<Breach> breaches(Optional<Breach.Status> status) {
+    return read(
+        exchange(
+            Method.GET,
+            API + "/breaches",
+            status.map(s -> Map.of("status", s.label())).orElse(Map.of()),
+            null),
+        listOf(Breach.class));
+  }
+
+  public Breach breach(String id) {
+    return read(
+        exchange(Method.GET, API + "/breaches/" + id, Map.of(), null),
+        Json.mapper().constructType(Breach.class));
+  }
+
+  /** Adds a note to a breach's timeline. */
+  public Breach noteBreach(String id, String text) {
+    return post("/breaches/" + id + "/timeline", new AdminRequests.BreachNote(text), Breach.class);
+  }
+
+  /** Records that the authority was notified. */
+  public Breach notifyBreach(String id, AdminRequests.BreachNotification notification) {
+    return post("/breaches/" + id + "/notify", notification, Breach.class);
+  }
+
+  /** Records when the data subjects were told. */
+  public Breach breachSubjectsNotified(String id, java.time.Instant at) {
+    return post(
+        "/breaches/" + id + "/subjects-notified",
+        new AdminRequests.BreachSubjectsNotified(at),
+        Breach.class);
+  }
+
+  /** Closes a notified breach. */
+  public Breach closeBreach(String id, String text) {
+    return post("/breaches/" + id + "/close", new AdminRequests.BreachNote(text), Breach.class);
+  }
+
+  /** The notification report of a breach, HTML, in {@code lang} ({@code vi} or {@code en}). */
+  public String breachReport(String id, String lang) {
+    return new String(
+        exchange(Method.GET, API + "/breaches/" + id + "/report", Map.of("lang", lang), null),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The signed directory as published (not verified: gateways verify). */

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * @param instance the federation instance, e.g. {@code VN}
  * @param directoryValidity how long a published directory stays valid; gateways refetch well before
+ * @param breaches the personal-data breach register's options
  */
-public record RegistryOptions(String instance, Duration directoryValidity) {
+public record RegistryOptions(String instance, Duration directoryValidity, BreachOptions breaches) {
   public RegistryOptions {
     Objects.requireNonNull(instance, "instance");
     if (!instance.matches("[A-Za-z0-9'()+,\\-.=?]{1,255}")) {
@@ -18,9 +19,10 @@ public record RegistryOptions(String instance, Duration directoryValidity) {
         || directoryValidity.compareTo(Duration.ofDays(7)) > 0) {
       throw new IllegalArgumentException("directoryValidity must be between 1 minute and 7 days");
     }
+    Objects.requireNonNull(breaches, "breaches");
   }
 
   public static RegistryOptions defaults(String instance) {
-    return new RegistryOptions(instance, Duration.ofHours(1));
+    return new RegistryOptions(instance, Duration.ofHours(1), BreachOptions.defaults());
   }
 }

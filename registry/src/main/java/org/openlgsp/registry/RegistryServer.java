@@ -36,6 +36,12 @@ public final class RegistryServer implements AutoCloseable {
   /** The role every admin route requires. */
   public static final String ADMIN_ROLE = "registry.admin";
 
+  /**
+   * The role that may keep the breach register besides {@value #ADMIN_ROLE} (e.g. the data
+   * protection officer's token): it opens the {@code /api/v1/breaches} routes and nothing else.
+   */
+  public static final String BREACH_ROLE = "registry.breaches";
+
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private final Registry registry;
   private final Optional<Enrolments> enrolments;
@@ -150,7 +156,93 @@ public final class RegistryServer implements AutoCloseable {
     return route.roles(ADMIN_ROLE).audited(action);
   }
 
+  private static Route.Builder breach(Route.Builder route, String action) {
+    return route.roles(ADMIN_ROLE, BREACH_ROLE).audited(action);
+  }
+
   private List<Route> declared() {
+    List<Route> routes = new java.util.ArrayList<>(registryRoutes());
+    routes.addAll(breachRoutes());
+    return List.copyOf(routes);
+  }
+
+  private List<Route> breachRoutes() {
+    Breaches b = registry.breaches();
+    return List.of(
+        breach(Route.post("/api/v1/breaches"), "breach.record")
+            .handle(
+                c ->
+                    c.sendJson(
+                        201,
+                        b.record(
+                            c.json(AdminRequests.BreachRecord.class, MAX_BODY).toNew(),
+                            c.caller().actor()))),
+        breach(Route.get("/api/v1/breaches"), "breach.list")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        b.list(
+                            c.request().query().contains("status")
+                                ? Optional.of(
+                                    Breach.Status.fromLabel(c.request().query().get("status")))
+                                : Optional.empty()))),
+        breach(Route.get("/api/v1/breaches/{id}"), "breach.show")
+            .handle(c -> c.sendJson(200, b.get(c.uuidParameter("id", "breach id")))),
+        breach(Route.post("/api/v1/breaches/{id}/timeline"), "breach.note")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        b.note(
+                            c.uuidParameter("id", "breach id"),
+                            c.caller().actor(),
+                            c.json(AdminRequests.BreachNote.class, MAX_BODY).text()))),
+        breach(Route.post("/api/v1/breaches/{id}/notify"), "breach.notify")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        b.notifyAuthority(
+                            c.uuidParameter("id", "breach id"),
+                            c.caller().actor(),
+                            c.json(AdminRequests.BreachNotification.class, MAX_BODY)
+                                .toNotification()))),
+        breach(Route.post("/api/v1/breaches/{id}/subjects-notified"), "breach.subjects-notified")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        b.subjectsNotified(
+                            c.uuidParameter("id", "breach id"),
+                            c.caller().actor(),
+                            c.json(AdminRequests.BreachSubjectsNotified.class, MAX_BODY).at()))),
+        breach(Route.post("/api/v1/breaches/{id}/close"), "breach.close")
+            .handle(
+                c ->
+                    c.sendJson(
+                        200,
+                        b.close(
+                            c.uuidParameter("id", "breach id"),
+                            c.caller().actor(),
+                            c.json(AdminRequests.BreachNote.class, MAX_BODY).text()))),
+        breach(Route.get("/api/v1/breaches/{id}/report"), "breach.report")
+            .handle(this::breachReport));
+  }
+
+  /** The notification report as HTML, in {@code lang} ({@code vi}, default, or {@code en}). */
+  private void breachReport(Call c) {
+    Breach breach = registry.breaches().get(c.uuidParameter("id", "breach id"));
+    String lang = c.request().query().contains("lang") ? c.request().query().get("lang") : "vi";
+    BreachReport.Language language = BreachReport.Language.fromTag(lang);
+    String html =
+        BreachReport.html(breach, language, registry.options().instance(), registry.now());
+    c.response().header(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().send(html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private List<Route> registryRoutes() {
     return List.of(
         Route.get("/directory")
             .publicAccess("the directory is signed by the registry; gateways verify it")

@@ -294,9 +294,11 @@ class RegistryTest {
   @Test
   void optionsAreValidated() {
     assertThat(RegistryOptions.defaults("VN").directoryValidity()).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> new RegistryOptions("V N", Duration.ofHours(1)))
+    assertThatThrownBy(
+            () -> new RegistryOptions("V N", Duration.ofHours(1), BreachOptions.defaults()))
         .hasMessageContaining("instance");
-    assertThatThrownBy(() -> new RegistryOptions("VN", Duration.ofSeconds(5)))
+    assertThatThrownBy(
+            () -> new RegistryOptions("VN", Duration.ofSeconds(5), BreachOptions.defaults()))
         .hasMessageContaining("directoryValidity");
   }
 

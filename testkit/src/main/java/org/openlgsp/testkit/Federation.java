@@ -575,6 +575,8 @@ public final class Federation implements AutoCloseable {
                 Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console())),
                 // consents (docs/privacy.md): generated at start, copied to the provider gateway
                 Optional.of(CONSENT_KEY),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty()));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =

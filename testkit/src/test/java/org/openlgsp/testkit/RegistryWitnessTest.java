@@ -120,7 +120,9 @@ class RegistryWitnessTest {
             role.witness(),
             java.util.Optional.empty(),
             role.consentKey(),
-            Optional.empty());
+            Optional.empty(),
+            role.breaches(),
+            role.alerts());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,

@@ -1,0 +1,97 @@
+package org.openlgsp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.registry.AdminRequests;
+import org.openlgsp.registry.Breach;
+import org.openlgsp.registry.RegistryClient;
+
+/**
+ * {@code registry.breaches.notificationPeriod}: the running registry node sets the deadline of the
+ * breaches recorded through its admin API from it (docs/privacy.md "Incidents").
+ */
+class BreachSettingsTest {
+  @TempDir Path dir;
+  final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
+
+  private Breach recordThroughTheNode(String section) throws Exception {
+    Path file = ManagementListenerTest.registryConfig(dir, ca, section);
+    try (RegistryNode registry =
+        RegistryNode.start(
+            "VN",
+            NodeConfig.read(file).registry().orElseThrow(),
+            dir,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      return new RegistryClient("http://127.0.0.1:" + registry.port(), "admin")
+          .recordBreach(
+              new AdminRequests.BreachRecord(
+                  DETECTED, "DPO", "Lộ dữ liệu", List.of("họ tên"), 10L, List.of(), "", ""));
+    }
+  }
+
+  static final Instant DETECTED = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+
+  @Test
+  void theNotificationPeriodIsTheTimeFromDetectionToTheDeadline() throws Exception {
+    assertThat(recordThroughTheNode("  breaches: {notificationPeriod: PT24H}\n").deadline())
+        .isEqualTo(DETECTED.plus(Duration.ofHours(24)));
+  }
+
+  @Test
+  void withoutTheSectionTheDeadlineIsSeventyTwoHoursAndServeCheckShowsIt() throws Exception {
+    assertThat(recordThroughTheNode("").deadline()).isEqualTo(DETECTED.plus(Duration.ofHours(72)));
+    assertThat(ConfigCheck.effectiveConfiguration(dir.resolve("registry.yaml")))
+        .containsPattern("breaches:\\s+notificationPeriod: \"?(PT72H|259200\\.0+)\"?");
+  }
+
+  @Test
+  void aMisspelledOrOutOfRangeKeyStopsTheStart() throws Exception {
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    ManagementListenerTest.registryConfig(
+                        dir, ca, "  breaches: {notificationPeriode: PT24H}\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("notificationPeriode");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    ManagementListenerTest.registryConfig(
+                        dir, ca, "  breaches: {notificationPeriod: PT10M}\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("notificationPeriod");
+  }
+
+  @Test
+  void serveCheckReadsTheRegistryAlertsFilesAndRedactsTheirSecrets() throws Exception {
+    Path missing =
+        ManagementListenerTest.registryConfig(
+            dir,
+            ca,
+            "  alerts: {webhooks: [{url: 'https://soc.example/hook', secretFile: none.secret}]}\n");
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(missing))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("registry.alerts.webhooks[0].secretFile");
+    Path inline =
+        ManagementListenerTest.registryConfig(
+            dir,
+            ca,
+            "  alerts: {webhooks: [{url: 'https://soc.example/hook',"
+                + " secret: webhook-secret-0123456789}]}\n");
+    assertThat(ConfigCheck.effectiveConfiguration(inline))
+        .contains("https://soc.example/hook")
+        .doesNotContain("webhook-secret-0123456789");
+  }
+}
