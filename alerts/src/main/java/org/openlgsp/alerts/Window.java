@@ -107,6 +107,15 @@ final class Window {
 
   static Evidence evidence(Deque<Event> d, long count, Map<String, String> facts) {
     List<Long> indexes = d.stream().map(Event::ledgerIndex).toList();
-    return new Evidence(d.peekFirst().at(), d.peekLast().at(), count, indexes, facts);
+    // Concurrent exchanges are observed in the order they were recorded, not the order their
+    // requests came in: the window's first event need not be its earliest (under load the rule
+    // then failed with "evidence ends before it starts" and its finding was lost).
+    Instant from = d.peekFirst().at();
+    Instant to = from;
+    for (Event e : d) {
+      from = e.at().isBefore(from) ? e.at() : from;
+      to = e.at().isAfter(to) ? e.at() : to;
+    }
+    return new Evidence(from, to, count, indexes, facts);
   }
 }

@@ -46,4 +46,19 @@ class WindowTest {
     w.add("k", at(2, "b"));
     assertThat(w.distinct("k")).isEqualTo(1);
   }
+
+  @Test
+  void evidenceOfEventsObservedOutOfRequestOrderSpansTheEarliestToTheLatest() {
+    Window w = new Window(Duration.ofSeconds(60), 10, true);
+    w.add("k", at(5, "a"));
+    w.add("k", at(2, "b")); // requested earlier, recorded later: a concurrent exchange
+    w.add("k", at(7, "c"));
+    java.util.Deque<Window.Event> d = w.add("k", at(4, "d"));
+
+    Evidence e = Window.evidence(d, 4, java.util.Map.of());
+
+    assertThat(e.from()).isEqualTo(T0.plusSeconds(2));
+    assertThat(e.to()).isEqualTo(T0.plusSeconds(7));
+    assertThat(e.ledgerIndexes()).containsExactly(5L, 2L, 7L, 4L);
+  }
 }
