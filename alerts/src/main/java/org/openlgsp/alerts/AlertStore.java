@@ -50,14 +50,24 @@ final class AlertStore {
 
   /** Counts one more occurrence of an alert raised within the suppression window. */
   void seenAgain(long id, Instant at) {
+    // Once per repeat of a finding, which under load is many a second: in Jdbi's transaction but
+    // on its JDBC statement, since Jdbi's statement and argument machinery was most of its cost
+    // (BENCHMARKS.md, "Observer overhead").
     Sql.inTransaction(
         db,
-        h ->
-            h.createUpdate(
-                    "UPDATE alert SET occurrences = occurrences + 1, last_seen_at = ? WHERE id = ?")
-                .bind(0, at.toEpochMilli())
-                .bind(1, id)
-                .execute());
+        h -> {
+          try (java.sql.PreparedStatement st =
+              h.getConnection()
+                  .prepareStatement(
+                      "UPDATE alert SET occurrences = occurrences + 1, last_seen_at = ?"
+                          + " WHERE id = ?")) {
+            st.setLong(1, at.toEpochMilli());
+            st.setLong(2, id);
+            return st.executeUpdate();
+          } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+          }
+        });
   }
 
   /**

@@ -44,6 +44,12 @@ class AlertingGatewaysTest {
   @TempDir static Path shared;
   static TwoGateways net;
   static final AtomicReference<ExchangeObserver> current = new AtomicReference<>(o -> {});
+
+  /**
+   * What the provider's (Bộ Công an's) gateway observes goes here: its leak detectors' findings.
+   */
+  static final AtomicReference<ExchangeObserver> provider = new AtomicReference<>(o -> {});
+
   @TempDir Path dir;
   Database db;
   Alerts alerts;
@@ -53,7 +59,11 @@ class AlertingGatewaysTest {
 
   @BeforeAll
   static void gateways() throws Exception {
-    net = new TwoGateways(shared, List.of(o -> current.get().observed(o)), List.of());
+    net =
+        new TwoGateways(
+            shared,
+            List.of(o -> current.get().observed(o)),
+            List.of(o -> provider.get().observed(o)));
     token = net.token(); // one token for all: a burst must not wait for a token per request
   }
 
@@ -65,6 +75,7 @@ class AlertingGatewaysTest {
   @AfterEach
   void stop() {
     current.set(o -> {});
+    provider.set(o -> {});
     if (alerts != null) {
       alerts.close();
     }
@@ -352,5 +363,114 @@ class AlertingGatewaysTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> AlertsProbe.processed(alerts) == sent);
     assertThat(alerts.dropped()).isZero();
+  }
+
+  static final String CANNED = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/canned/x";
+
+  /**
+   * Runs {@code body} with the portal's grant carrying a response policy whose detectors alert on a
+   * CCCD and block a classification mark (docs/privacy.md), the provider's backend answering {@code
+   * answer}, and the rules watching the provider's gateway, where the detectors run.
+   */
+  void withLeakDetectors(String answer, java.util.concurrent.Callable<Void> body) throws Exception {
+    start("dataLeak: {severity: CRITICAL}\n");
+    current.set(o -> {});
+    provider.set(alerts.observer());
+    List<org.openlgsp.core.Directory.Grant> saved = new ArrayList<>(net.grants);
+    byte[] savedBody = net.cannedBody;
+    net.grants.clear();
+    net.grants.add(
+        new org.openlgsp.core.Directory.Grant(
+            TwoGateways.PORTAL,
+            TwoGateways.CITIZENS,
+            List.of(),
+            List.of(),
+            new org.openlgsp.core.PrivacyPolicy(
+                List.of(),
+                false,
+                null,
+                null,
+                null,
+                0,
+                "",
+                List.of(
+                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                        "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
+                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                        "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)))));
+    net.republish();
+    net.cannedBody = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      body.call();
+    } finally {
+      net.cannedBody = savedBody;
+      net.grants.clear();
+      net.grants.addAll(saved);
+      net.republish();
+    }
+  }
+
+  HttpResponse<String> canned() throws Exception {
+    sent++;
+    return net.http.send(
+        HttpRequest.newBuilder(URI.create(net.clientHttp() + CANNED))
+            .header("Authorization", "Bearer " + token)
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Issue", "HS-2026-000123")
+            .header("Accept", "application/problem+json")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aResponseHoldingAnIdentifierOrAClassificationMarkRaisesDataLeakWithItsLedgerIndex()
+      throws Exception {
+    withLeakDetectors(
+        "{\"hoSo\":\"HS-1\",\"ghiChu\":\"CCCD 079090001234\"}",
+        () -> {
+          HttpResponse<String> passed = canned();
+          assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200); // alert: passed on
+          assertThat(passed.body()).contains("079090001234");
+          List<AlertsProbe.Seen> found = raised("dataLeak");
+          assertThat(found).hasSize(1);
+          AlertsProbe.Seen a = found.getFirst();
+          assertThat(a.severity()).isEqualTo("CRITICAL");
+          assertThat(a.count()).isEqualTo(1);
+          assertThat(a.facts())
+              .containsEntry("client", TwoGateways.PORTAL.encoded())
+              .containsEntry("service", TwoGateways.CITIZENS.encoded())
+              .containsEntry("findings", "cccd:alert");
+          assertThat(a.ledgerIndexes()).hasSize(1).allMatch(i -> i < net.mpsLedger.size());
+          assertThat(a.toString()).doesNotContain("079090001234"); // the finding, not the value
+
+          net.cannedBody =
+              "{\"hoSo\":\"HS-2\",\"doMat\":\"TỐI MẬT\"}"
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          HttpResponse<String> blocked = canned();
+          assertThat(blocked.body()).contains("privacy.leak_blocked").doesNotContain("MẬT");
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> AlertsProbe.alerts(alerts).size() == 2);
+          assertThat(settled())
+              .filteredOn(x -> x.facts().get("findings").contains("classification:block"))
+              .singleElement()
+              .satisfies(x -> assertThat(x.rule()).isEqualTo("dataLeak"));
+          return null;
+        });
+  }
+
+  @Test
+  void responsesWithoutIdentifiersOrMarksUnderTheSameDetectorsRaiseNothing() throws Exception {
+    withLeakDetectors(
+        "{\"hoSo\":\"HS-1\",\"ghiChu\":\"Hồ sơ đã tiếp nhận\",\"so\":[1,2,3]}",
+        () -> {
+          for (int i = 0; i < 4; i++) {
+            HttpResponse<String> r = canned();
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          }
+          assertThat(settled()).isEmpty();
+          return null;
+        });
   }
 }

@@ -253,12 +253,17 @@ public enum ErrorCode {
     return "https://openlgsp.org/problems/" + code;
   }
 
+  // Looked up for every observed exchange: a map, not a scan of a fresh copy of values()
+  // (BENCHMARKS.md, "Observer overhead").
+  private static final java.util.Map<String, java.util.Optional<ErrorCode>> BY_CODE =
+      java.util.Arrays.stream(values())
+          .collect(
+              java.util.stream.Collectors.toUnmodifiableMap(
+                  ErrorCode::code, java.util.Optional::of));
+
   public static java.util.Optional<ErrorCode> fromCode(String code) {
-    for (ErrorCode c : values()) {
-      if (c.code.equals(code)) {
-        return java.util.Optional.of(c);
-      }
-    }
-    return java.util.Optional.empty();
+    return code == null
+        ? java.util.Optional.empty()
+        : BY_CODE.getOrDefault(code, java.util.Optional.empty());
   }
 }

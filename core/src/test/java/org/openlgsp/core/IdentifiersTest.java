@@ -3,6 +3,7 @@ package org.openlgsp.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,6 +95,36 @@ class IdentifiersTest {
     assertThat(id.memberCode()).isEqualTo("A+(B)");
     assertThat(ClientId.parse(id.encoded())).isEqualTo(id);
     assertThat(ClientId.parse(id.toString())).isEqualTo(id);
+  }
+
+  @Test
+  void encodingIsUrlEncodingWithSpacesAsPercent20ForEveryCharacterPlainOrNot() {
+    StringBuilder all = new StringBuilder();
+    for (char c = 1; c < 0x2FF; c++) {
+      String one = String.valueOf(c);
+      assertThat(Identifiers.encode(one))
+          .as("U+%04X", (int) c)
+          .isEqualTo(
+              java.net.URLEncoder.encode(one, java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("+", "%20"));
+      all.append(c);
+    }
+    for (String part : List.of("000.00.00.G01", "CSDLQGDC", "a b+c", "Tây Ninh", all.toString())) {
+      assertThat(Identifiers.encode(part))
+          .isEqualTo(
+              java.net.URLEncoder.encode(part, java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("+", "%20"));
+    }
+  }
+
+  @Test
+  void everyErrorCodeIsFoundByItsCodeAndNothingElseIs() {
+    for (ErrorCode c : ErrorCode.values()) {
+      assertThat(ErrorCode.fromCode(c.code())).contains(c);
+    }
+    assertThat(ErrorCode.fromCode("")).isEmpty();
+    assertThat(ErrorCode.fromCode("access.denied.x")).isEmpty();
+    assertThat(ErrorCode.fromCode("ACCESS.DENIED")).isEmpty();
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.openlgsp.monitoring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +39,15 @@ final class ExchangeMetrics implements ExchangeObserver {
   private volatile Known known = new Known(-1, Set.of(), Set.of());
   // Meters looked up once per label set (bounded by the label rule), not built per exchange.
   private final Map<List<String>, Counter> exchanges = new ConcurrentHashMap<>();
-  private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
-  private final Map<List<String>, Counter> bytes = new ConcurrentHashMap<>();
+  // The timers and byte counters of each side, made at its first exchange: looked up by a field,
+  // not by a label list in a map five times an exchange (BENCHMARKS.md, "Observer overhead").
+  private volatile SideMeters consumer;
+  private volatile SideMeters provider;
+
+  /**
+   * One side's timers ({@code total}, {@code gateway}, {@code peer} or {@code backend}) and bytes.
+   */
+  private record SideMeters(Timer total, Timer gateway, Timer outside, Counter in, Counter out) {}
 
   private record Known(long serial, Set<String> clients, Set<String> services) {}
 
@@ -80,15 +86,37 @@ final class ExchangeMetrics implements ExchangeObserver {
                     .tag("code", l.get(4))
                     .register(registry))
         .increment();
-    time(side, "total", o.totalTime());
-    time(side, "gateway", o.gatewayTime());
-    if (o.securityServerType() == ExchangeObservation.SecurityServerType.CLIENT) {
-      time(side, "peer", o.peerTime());
-    } else {
-      time(side, "backend", o.backendTime());
+    boolean isConsumer = o.securityServerType() == ExchangeObservation.SecurityServerType.CLIENT;
+    SideMeters m = isConsumer ? consumer : provider;
+    if (m == null) {
+      m = sideMeters(isConsumer);
     }
-    bytes(side, "in", o.requestSize());
-    bytes(side, "out", o.responseSize());
+    m.total().record(o.totalTime());
+    m.gateway().record(o.gatewayTime());
+    m.outside().record(isConsumer ? o.peerTime() : o.backendTime());
+    m.in().increment(o.requestSize());
+    m.out().increment(o.responseSize());
+  }
+
+  private synchronized SideMeters sideMeters(boolean isConsumer) {
+    SideMeters m = isConsumer ? consumer : provider;
+    if (m != null) {
+      return m;
+    }
+    String side = isConsumer ? "consumer" : "provider";
+    m =
+        new SideMeters(
+            timer(side, "total"),
+            timer(side, "gateway"),
+            timer(side, isConsumer ? "peer" : "backend"),
+            bytes(side, "in"),
+            bytes(side, "out"));
+    if (isConsumer) {
+      consumer = m;
+    } else {
+      provider = m;
+    }
+    return m;
   }
 
   private static String code(String errorCode) {
@@ -98,34 +126,22 @@ final class ExchangeMetrics implements ExchangeObserver {
     return ErrorCode.fromCode(errorCode).map(ErrorCode::code).orElse(OTHER);
   }
 
-  private void time(String side, String phase, Duration d) {
-    timers
-        .computeIfAbsent(
-            List.of(side, phase),
-            l ->
-                Timer.builder("lgsp.exchange.duration")
-                    .description(
-                        "Time of an exchange: total, in this gateway, waiting for the peer or"
-                            + " backend")
-                    .tag("side", l.get(0))
-                    .tag("phase", l.get(1))
-                    .publishPercentileHistogram()
-                    .register(registry))
-        .record(d);
+  private Timer timer(String side, String phase) {
+    return Timer.builder("lgsp.exchange.duration")
+        .description("Time of an exchange: total, in this gateway, waiting for the peer or backend")
+        .tag("side", side)
+        .tag("phase", phase)
+        .publishPercentileHistogram()
+        .register(registry);
   }
 
-  private void bytes(String side, String direction, long n) {
-    bytes
-        .computeIfAbsent(
-            List.of(side, direction),
-            l ->
-                Counter.builder("lgsp.exchange.bytes")
-                    .description("Body bytes of exchanges: in = requests, out = responses")
-                    .baseUnit("bytes")
-                    .tag("side", l.get(0))
-                    .tag("direction", l.get(1))
-                    .register(registry))
-        .increment(n);
+  private Counter bytes(String side, String direction) {
+    return Counter.builder("lgsp.exchange.bytes")
+        .description("Body bytes of exchanges: in = requests, out = responses")
+        .baseUnit("bytes")
+        .tag("side", side)
+        .tag("direction", direction)
+        .register(registry);
   }
 
   /** The identifiers the current directory lists, recomputed when its serial changes. */

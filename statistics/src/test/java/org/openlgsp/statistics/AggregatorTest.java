@@ -84,4 +84,17 @@ class AggregatorTest {
     assertThat(a.lost()).isEqualTo(3);
     assertThat(stored.get()).isEqualTo(3);
   }
+
+  @Test
+  void aBucketsAgencyIsTheClientsMemberEncodedForSubsystemsMembersAndAwkwardCharacters() {
+    for (org.openlgsp.core.ClientId c :
+        java.util.List.of(
+            Observations.PORTAL,
+            Observations.PORTAL.memberId(),
+            org.openlgsp.core.ClientId.subsystem("VN", "COM", "A+(B)=x", "he,thong'1?"))) {
+      BucketKey k = Aggregator.keyOf(Observations.success(T0, c, Observations.CITIZENS, 5, 1, 1));
+      assertThat(k.agency()).as(c.toString()).isEqualTo(c.memberId().encoded());
+      assertThat(k.system()).isEqualTo(c.encoded());
+    }
+  }
 }
