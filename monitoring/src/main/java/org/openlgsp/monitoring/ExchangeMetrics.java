@@ -25,7 +25,11 @@ import org.openlgsp.gateway.spi.ExchangeObserver;
  *   <li>{@code lgsp.exchange.duration} timer with a percentile histogram, tags {@code side} and
  *       {@code phase} ({@code total|gateway|peer|backend});
  *   <li>{@code lgsp.exchange.bytes} counter, tags {@code side} and {@code direction} ({@code in}:
- *       request bodies, {@code out}: response bodies).
+ *       request bodies, {@code out}: response bodies);
+ *   <li>{@code lgsp.quality.violations} counter, tags {@code service}, {@code side} ({@code
+ *       request|response}), {@code keyword} (the JSON Schema keyword, e.g. {@code required}) and
+ *       {@code mode} ({@code warn|block}): schema violations the provider's gateway found
+ *       (docs/privacy.md, "Data quality"); one per violation, never a value.
  * </ul>
  *
  * <p>Label values stay bounded: {@code client} and {@code service} are the encoded identifier only
@@ -42,6 +46,7 @@ final class ExchangeMetrics implements ExchangeObserver {
   private final Map<List<String>, Counter> exchanges = new ConcurrentHashMap<>();
   private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
   private final Map<List<String>, Counter> bytes = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> violations = new ConcurrentHashMap<>();
 
   private record Known(long serial, Set<String> clients, Set<String> services) {}
 
@@ -89,6 +94,25 @@ final class ExchangeMetrics implements ExchangeObserver {
     }
     bytes(side, "in", o.requestSize());
     bytes(side, "out", o.responseSize());
+    for (ExchangeObservation.DataQuality.Violation v : o.quality().violations()) {
+      violation(labels.get(2), v.side(), v.keyword(), o.quality().mode().text());
+    }
+  }
+
+  private void violation(String service, String side, String keyword, String mode) {
+    violations
+        .computeIfAbsent(
+            List.of(service, side, keyword, mode),
+            l ->
+                Counter.builder("lgsp.quality.violations")
+                    .description(
+                        "Schema violations the provider's gateway found in requests and responses")
+                    .tag("service", l.get(0))
+                    .tag("side", l.get(1))
+                    .tag("keyword", l.get(2))
+                    .tag("mode", l.get(3))
+                    .register(registry))
+        .increment();
   }
 
   private static String code(String errorCode) {
