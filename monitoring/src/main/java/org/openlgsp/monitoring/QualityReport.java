@@ -55,9 +55,10 @@ record QualityReport(
   /**
    * Duplicates: {@code repeatedRequests}, exchanges whose request (method, path with query, body)
    * had been made before in the range; {@code inconsistentAnswers}, requests answered successfully
-   * with more than one distinct body.
+   * with more than one distinct body; {@code repeatedSubjects}, exchanges about a data subject the
+   * same client had already asked about in the range (by the ledger's keyed subject hash).
    */
-  record Duplicates(long repeatedRequests, long inconsistentAnswers) {}
+  record Duplicates(long repeatedRequests, long inconsistentAnswers, long repeatedSubjects) {}
 
   /**
    * Staleness: of the answers carrying a data-time field ({@code ThoiDiemDuLieu}), how many were
@@ -77,6 +78,7 @@ record QualityReport(
     new java.util.TreeMap<>(unchecked).forEach((k, v) -> row(b, "unchecked", "", "", k, v));
     row(b, "repeated_requests", "", "", "", duplicates.repeatedRequests());
     row(b, "inconsistent_answers", "", "", "", duplicates.inconsistentAnswers());
+    row(b, "repeated_subjects", "", "", "", duplicates.repeatedSubjects());
     row(b, "with_data_time", "", "", "", staleness.withDataTime());
     row(b, "stale", "", "", staleness.staleAfter(), staleness.stale());
     row(b, "max_data_age_seconds", "", "", "", staleness.maxAgeSeconds());

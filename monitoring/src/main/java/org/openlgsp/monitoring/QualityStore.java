@@ -25,8 +25,8 @@ import org.openlgsp.storage.Sql;
 final class QualityStore {
   private static final String INSERT =
       "INSERT INTO quality_record (ts, service_id, client_id, mode, status_code, error_code,"
-          + " violations, unchecked, request_key, response_digest, data_age_ms)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " violations, unchecked, request_key, response_digest, data_age_ms, subject_hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final TypeReference<List<Violation>> VIOLATIONS = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -70,6 +70,7 @@ final class QualityStore {
               } else {
                 b.setNull(11, java.sql.Types.BIGINT);
               }
+              b.setString(12, o.subjectHash());
               b.addBatch();
             }
             return b.executeBatch();
@@ -101,7 +102,7 @@ final class QualityStore {
         h ->
             h.createQuery(
                     "SELECT mode, status_code, error_code, violations, unchecked, request_key,"
-                        + " response_digest, data_age_ms FROM quality_record"
+                        + " response_digest, data_age_ms, client_id, subject_hash FROM quality_record"
                         + " WHERE service_id = ? AND ts >= ? AND ts < ? ORDER BY ts, id")
                 .bind(0, service.encoded())
                 .bind(1, from.toEpochMilli())
@@ -115,6 +116,10 @@ final class QualityStore {
                       }
                       long read = rs.getLong(8);
                       long age = rs.wasNull() ? -1 : read; // before any other column is read
+                      String subject = rs.getString(10);
+                      if (!subject.isEmpty()) {
+                        t.subjects.merge(rs.getString(9) + " " + subject, 1L, Long::sum);
+                      }
                       t.add(
                           rs.getInt(2),
                           rs.getString(3),
@@ -149,6 +154,7 @@ final class QualityStore {
     final Map<String, Long> unchecked = new TreeMap<>();
     final Map<String, Set<String>> answers = new HashMap<>();
     final Map<String, Long> asked = new HashMap<>();
+    final Map<String, Long> subjects = new HashMap<>();
     long withDataTime;
     long stale;
     long maxAgeMillis;
@@ -202,6 +208,7 @@ final class QualityStore {
               .toList();
       long repeated = asked.values().stream().mapToLong(n -> n - 1).sum();
       long inconsistent = answers.values().stream().filter(s -> s.size() > 1).count();
+      long sameSubject = subjects.values().stream().mapToLong(n -> n - 1).sum();
       return new QualityReport(
           service.encoded(),
           from,
@@ -213,7 +220,7 @@ final class QualityStore {
           byPlace.stream().filter(f -> !f.keyword().equals("required")).toList(),
           byPlace.stream().filter(f -> f.keyword().equals("required")).toList(),
           unchecked,
-          new QualityReport.Duplicates(repeated, inconsistent),
+          new QualityReport.Duplicates(repeated, inconsistent, sameSubject),
           new QualityReport.Staleness(
               staleAfter.toString(), withDataTime, stale, maxAgeMillis / 1000));
     }

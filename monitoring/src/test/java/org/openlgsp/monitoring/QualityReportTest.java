@@ -99,8 +99,9 @@ class QualityReportTest {
           .containsExactly(new QualityReport.Finding("response", "/Con/*/NgaySinh", "format", 2));
       assertThat(r.missingMandatory())
           .containsExactly(new QualityReport.Finding("request", "/CongDan/HoTen", "required", 2));
-      // k1 asked three times: two repeats, answered with two different bodies
-      assertThat(r.duplicates()).isEqualTo(new QualityReport.Duplicates(2, 1));
+      // k1 asked three times: two repeats, answered with two different bodies; every exchange is
+      // the portal asking about the same subject
+      assertThat(r.duplicates()).isEqualTo(new QualityReport.Duplicates(2, 1, 4));
       assertThat(r.staleness())
           .isEqualTo(new QualityReport.Staleness("PT24H", 3, 2, Duration.ofDays(40).toSeconds()));
       // outside the range: nothing
