@@ -1,7 +1,6 @@
 package org.openlgsp.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +70,7 @@ final class QualityCommands {
     public Integer call() throws IOException {
       String token =
           tokenFile
-              .map(ReportCmd::read)
+              .map(RegistryCommands::readFile)
               .orElseGet(
                   () -> Optional.ofNullable(System.getenv("LGSP_MONITORING_TOKEN")).orElse(""));
       if (token.isBlank()) {
@@ -85,14 +84,6 @@ final class QualityCommands {
       q.put("format", format.orElse("json"));
       output.write(new StatsCommands.Client(url, token.strip()).get("/monitoring/v1/quality", q));
       return 0;
-    }
-
-    private static String read(Path p) {
-      try {
-        return Files.readString(p);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read " + p);
-      }
     }
   }
 }
