@@ -211,7 +211,10 @@ final class SchemaValidation {
         });
   }
 
-  /** An RFC 6901 pointer as a URI fragment: what is not allowed there is percent-encoded. */
+  /**
+   * An RFC 6901 pointer as a URI fragment: all but unreserved characters and {@code /}
+   * percent-encoded (a {@code +} left as is would be read back as a space).
+   */
   static String fragment(String pointer) {
     StringBuilder b = new StringBuilder();
     for (byte c : pointer.getBytes(StandardCharsets.UTF_8)) {
@@ -219,7 +222,7 @@ final class SchemaValidation {
       if ((ch >= 'a' && ch <= 'z')
           || (ch >= 'A' && ch <= 'Z')
           || (ch >= '0' && ch <= '9')
-          || "/-._~!$&'()*+,;=:@".indexOf(ch) >= 0) {
+          || "/-._~".indexOf(ch) >= 0) {
         b.append((char) ch);
       } else {
         b.append('%').append(String.format(Locale.ROOT, "%02X", ch));
