@@ -105,8 +105,15 @@ final class Window {
     return v == null ? 0 : v.size();
   }
 
+  /**
+   * Evidence spanning the events' earliest and latest times: the gateway's threads hand over
+   * observations in the order they finish, not the order they started, so the deque's ends need not
+   * be its extremes.
+   */
   static Evidence evidence(Deque<Event> d, long count, Map<String, String> facts) {
     List<Long> indexes = d.stream().map(Event::ledgerIndex).toList();
-    return new Evidence(d.peekFirst().at(), d.peekLast().at(), count, indexes, facts);
+    Instant first = d.stream().map(Event::at).min(Instant::compareTo).orElseThrow();
+    Instant last = d.stream().map(Event::at).max(Instant::compareTo).orElseThrow();
+    return new Evidence(first, last, count, indexes, facts);
   }
 }

@@ -46,4 +46,18 @@ class WindowTest {
     w.add("k", at(2, "b"));
     assertThat(w.distinct("k")).isEqualTo(1);
   }
+
+  @Test
+  void evidenceOfEventsHandedOverOutOfOrderSpansTheirEarliestToLatestTime() {
+    Window w = new Window(Duration.ofSeconds(60), 10);
+    w.add("k", at(5, "a"));
+    w.add("k", at(7, "b"));
+    var d = w.add("k", at(3, "c")); // started first, finished last
+
+    Evidence e = Window.evidence(d, d.size(), java.util.Map.of());
+
+    assertThat(e.from()).isEqualTo(T0.plusSeconds(3));
+    assertThat(e.to()).isEqualTo(T0.plusSeconds(7));
+    assertThat(e.ledgerIndexes()).containsExactly(5L, 7L, 3L);
+  }
 }

@@ -689,7 +689,7 @@ final class RegistryCommands {
 
     @Override
     public Integer call() {
-      org.openlgsp.core.SignedDirectory signed = c.client().directory();
+      org.openlgsp.core.SignedDocument signed = c.client().directory();
       byte[] payload = java.util.Base64.getDecoder().decode(signed.payload());
       var d = Json.read(payload, org.openlgsp.core.Directory.class);
       System.out.printf(

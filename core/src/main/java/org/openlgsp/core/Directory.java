@@ -11,7 +11,8 @@ import java.util.Optional;
  * certificates, their systems and the node that hosts each, gateway nodes with their TLS
  * certificates, services and access grants, and the CA certificates (base64 DER) trusted to issue
  * members' and nodes' certificates — the built-in CA's and imported external ones. Published signed
- * ({@link SignedDirectory}); a gateway trusts nothing that is not in the last valid one.
+ * ({@link SignedDocument} of kind {@link #SIGNED}); a gateway trusts nothing that is not in the
+ * last valid one.
  */
 public record Directory(
     String instance,
@@ -32,6 +33,9 @@ public record Directory(
     @com.fasterxml.jackson.annotation.JsonInclude(
             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
         List<Federated> federated) {
+  /** A directory as the registry signs and publishes it. */
+  public static final SignedDocument.Kind<Directory> SIGNED =
+      new SignedDocument.Kind<>(Directory.class, ErrorCode.DIRECTORY_INVALID, "directory");
 
   public Directory {
     Identifiers.requirePart("instance", instance);

@@ -79,40 +79,42 @@ class DirectoryTest {
   void signedDirectoryVerifiesAgainstItsTrustedSigner() throws Exception {
     KeyPair pair = TestKeys.ed25519();
     X509Certificate cert = TestKeys.selfSigned(pair);
-    SignedDirectory signed =
-        SignedDirectory.sign(sample(), Signatures.software(pair.getPrivate(), cert));
+    SignedDocument signed =
+        SignedDocument.sign(sample(), Signatures.software(pair.getPrivate(), cert));
 
-    SignedDirectory transported = SignedDirectory.parse(signed.toJson());
-    assertThat(transported.verify(List.of(cert), NOW)).isEqualTo(sample());
+    SignedDocument transported = SignedDocument.parse(signed.toJson(), Directory.SIGNED);
+    assertThat(transported.verify(List.of(cert), NOW, Directory.SIGNED)).isEqualTo(sample());
   }
 
   @Test
   void untrustedTamperedOrExpiredSignersAreRefused() throws Exception {
     KeyPair pair = TestKeys.ed25519();
     X509Certificate cert = TestKeys.selfSigned(pair);
-    SignedDirectory signed =
-        SignedDirectory.sign(sample(), Signatures.software(pair.getPrivate(), cert));
+    SignedDocument signed =
+        SignedDocument.sign(sample(), Signatures.software(pair.getPrivate(), cert));
 
     X509Certificate stranger = TestKeys.selfSigned(TestKeys.ed25519());
-    assertInvalid(() -> signed.verify(List.of(stranger), NOW), "untrusted");
+    assertInvalid(() -> signed.verify(List.of(stranger), NOW, Directory.SIGNED), "untrusted");
 
     String json = new String(Base64.getDecoder().decode(signed.payload()), StandardCharsets.UTF_8);
     String widened = json.replace("[\"GET\"]", "[\"GET\",\"DELETE\"]");
-    SignedDirectory tampered =
-        new SignedDirectory(
+    SignedDocument tampered =
+        new SignedDocument(
             Base64.getEncoder().encodeToString(widened.getBytes(StandardCharsets.UTF_8)),
             signed.signature(),
             signed.algorithm(),
             signed.signerCertificate());
-    assertInvalid(() -> tampered.verify(List.of(cert), NOW), "does not verify");
+    assertInvalid(() -> tampered.verify(List.of(cert), NOW, Directory.SIGNED), "does not verify");
 
     X509Certificate expired =
         TestKeys.selfSigned(pair, NOW.minusSeconds(7200), NOW.minusSeconds(3600));
-    SignedDirectory byExpired =
-        SignedDirectory.sign(sample(), Signatures.software(pair.getPrivate(), expired));
-    assertInvalid(() -> byExpired.verify(List.of(expired), NOW), "not valid now");
+    SignedDocument byExpired =
+        SignedDocument.sign(sample(), Signatures.software(pair.getPrivate(), expired));
+    assertInvalid(() -> byExpired.verify(List.of(expired), NOW, Directory.SIGNED), "not valid now");
 
-    assertInvalid(() -> SignedDirectory.parse("{".getBytes(StandardCharsets.UTF_8)), "invalid");
+    assertInvalid(
+        () -> SignedDocument.parse("{".getBytes(StandardCharsets.UTF_8), Directory.SIGNED),
+        "invalid");
   }
 
   @Test

@@ -62,10 +62,8 @@ class ArchitectureTest {
               "what SignedAgreement.sign takes and verify returns (docs/federation.md)"),
           Map.entry("org.openlgsp.registry.Selector", "the filter lines of Agreement.Export"),
           Map.entry(
-              "org.openlgsp.registry.SignedCatalogue",
-              "what Registry.federatedCatalogue returns and a peer registry verifies"),
-          Map.entry(
-              "org.openlgsp.registry.FederatedCatalogue", "what SignedCatalogue.verify returns"),
+              "org.openlgsp.registry.FederatedCatalogue",
+              "what Registry.federatedCatalogue signs; its SIGNED kind verifies one"),
           Map.entry(
               "org.openlgsp.documents.Edxml",
               "the components of DocumentPackage and StatusPackage, which other modules use"),

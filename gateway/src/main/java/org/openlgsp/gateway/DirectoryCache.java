@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * The last valid signed directory on disk, so a gateway restarted while the registry is down keeps
@@ -49,7 +49,7 @@ final class DirectoryCache {
       return Optional.empty();
     }
     try {
-      Directory d = holder.accept(SignedDirectory.parse(bytes));
+      Directory d = holder.accept(SignedDocument.parse(bytes, Directory.SIGNED));
       stored = bytes;
       LOG.info("directory serial " + d.serial() + " loaded from the cache " + file);
       return Optional.of(d);

@@ -8,7 +8,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * Pulls the signed directory from the registry at a fixed interval into a {@link DirectoryHolder}.
@@ -63,7 +63,7 @@ public final class DirectoryFetcher implements AutoCloseable {
         return false;
       }
       byte[] signed = r.entity().as(byte[].class);
-      Directory d = holder.accept(SignedDirectory.parse(signed));
+      Directory d = holder.accept(SignedDocument.parse(signed, Directory.SIGNED));
       LOG.fine(() -> "directory serial " + d.serial() + " installed");
       cache.store(signed);
       return true;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * The last valid signed directory this gateway has seen. A new one replaces it only if it verifies
@@ -39,9 +39,9 @@ public final class DirectoryHolder {
    * directory.invalid} (bad signature, untrusted signer, older serial) or {@code directory.expired}
    * (past its expiry plus the grace period) leaving the current one.
    */
-  Directory accept(SignedDirectory signed) {
+  Directory accept(SignedDocument signed) {
     Instant now = clock.instant();
-    Directory d = signed.verify(trusted, now);
+    Directory d = signed.verify(trusted, now, Directory.SIGNED);
     if (!d.usableAt(now, grace)) {
       throw new LgspException(
           ErrorCode.DIRECTORY_EXPIRED,

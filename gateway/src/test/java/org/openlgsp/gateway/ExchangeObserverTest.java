@@ -127,7 +127,7 @@ class ExchangeObserverTest {
     // only the provider's directory loses the grant: the consumer sends, the provider refuses
     net.grants.clear();
     net.mpsDirectory.accept(
-        org.openlgsp.core.SignedDirectory.sign(
+        org.openlgsp.core.SignedDocument.sign(
             net.directory(net.mpsTls.certificate()), net.directorySigner.signer()));
 
     HttpResponse<String> r = get(net.token());

@@ -12,7 +12,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.core.SubjectLocator;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
@@ -65,7 +65,7 @@ class FederatedDirectoryTest {
                     "VN-NDXP", "ndxp-tayninh", 3, catalogueExpiry, List.of("ndxp-anchor"))));
     DirectoryHolder holder =
         new DirectoryHolder(List.of(SIGNER.certificate()), Duration.ZERO, clock);
-    holder.accept(SignedDirectory.sign(d, SIGNER.signer()));
+    holder.accept(SignedDocument.sign(d, SIGNER.signer()));
 
     DirectoryView before = holder.require();
     assertThat(before.service(CITIZENS)).isPresent();

@@ -20,7 +20,7 @@ import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.ledger.Side;
 import org.openlgsp.pki.CertificateProfile;
@@ -209,8 +209,7 @@ class GatewayExchangeTest {
     var revoked = net.grants;
     net.grants = List.of();
     net.mpsDirectory.accept(
-        SignedDirectory.sign(
-            net.directory(net.mpsTls.certificate()), net.directorySigner.signer()));
+        SignedDocument.sign(net.directory(net.mpsTls.certificate()), net.directorySigner.signer()));
     net.grants = revoked;
 
     HttpResponse<String> r =
@@ -277,16 +276,16 @@ class GatewayExchangeTest {
   @Test
   void tamperedOrRolledBackDirectoryIsRejectedAndTheLastValidOneKept() throws Exception {
     Directory current = net.tnDirectory.current().orElseThrow();
-    SignedDirectory good =
-        SignedDirectory.sign(net.directory(net.mpsTls.certificate()), net.directorySigner.signer());
+    SignedDocument good =
+        SignedDocument.sign(net.directory(net.mpsTls.certificate()), net.directorySigner.signer());
     String forgedPayload =
         java.util.Base64.getEncoder()
             .encodeToString(
                 new String(java.util.Base64.getDecoder().decode(good.payload()), "UTF-8")
                     .replace("\"methods\":[\"GET\",\"POST\"]", "\"methods\":[]")
                     .getBytes("UTF-8"));
-    SignedDirectory forged =
-        new SignedDirectory(
+    SignedDocument forged =
+        new SignedDocument(
             forgedPayload, good.signature(), good.algorithm(), good.signerCertificate());
 
     assertThatThrownBy(() -> net.tnDirectory.accept(forged))
@@ -299,15 +298,20 @@ class GatewayExchangeTest {
     assertThatThrownBy(
             () ->
                 net.tnDirectory.accept(
-                    SignedDirectory.sign(net.directory(net.mpsTls.certificate()), rogue.signer())))
+                    SignedDocument.sign(net.directory(net.mpsTls.certificate()), rogue.signer())))
         .hasMessageContaining("untrusted");
 
     net.tnDirectory.accept(good);
     long older =
-        good.verify(List.of(net.directorySigner.certificate()), net.clock.instant()).serial() - 1;
+        good.verify(
+                    List.of(net.directorySigner.certificate()),
+                    net.clock.instant(),
+                    Directory.SIGNED)
+                .serial()
+            - 1;
     assertThat(older).isLessThan(net.tnDirectory.current().orElseThrow().serial());
-    SignedDirectory stale =
-        SignedDirectory.sign(
+    SignedDocument stale =
+        SignedDocument.sign(
             withSerial(net.directory(net.mpsTls.certificate()), 1), net.directorySigner.signer());
     assertThatThrownBy(() -> net.tnDirectory.accept(stale)).hasMessageContaining("older");
   }
@@ -331,7 +335,7 @@ class GatewayExchangeTest {
 
     assertThatThrownBy(
             () ->
-                net.tnDirectory.accept(SignedDirectory.sign(expired, net.directorySigner.signer())))
+                net.tnDirectory.accept(SignedDocument.sign(expired, net.directorySigner.signer())))
         .isInstanceOfSatisfying(
             LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DIRECTORY_EXPIRED));
     assertThat(net.tnDirectory.current()).contains(current);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.PrivacyPolicy;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.ledger.LedgerEntry;
 
 /**
@@ -74,7 +74,7 @@ class GrantPolicyExchangeTest {
         new Directory.Grant(
             TwoGateways.PORTAL, TwoGateways.CITIZENS, List.of(), List.of(), policy));
     Directory d = net.directory(net.mpsTls.certificate());
-    net.mpsDirectory.accept(SignedDirectory.sign(d, net.directorySigner.signer()));
+    net.mpsDirectory.accept(SignedDocument.sign(d, net.directorySigner.signer()));
   }
 
   HttpResponse<String> get(String path, String issue, String officer) throws Exception {

@@ -24,7 +24,7 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.PathPattern;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.ledger.Ledger;
 import org.openlgsp.ledger.LedgerOptions;
 import org.openlgsp.pki.CertificateAuthority;
@@ -333,7 +333,7 @@ final class TwoGateways implements AutoCloseable {
   }
 
   void publish(Directory d) {
-    SignedDirectory signed = SignedDirectory.sign(d, directorySigner.signer());
+    SignedDocument signed = SignedDocument.sign(d, directorySigner.signer());
     tnDirectory.accept(signed);
     mpsDirectory.accept(signed);
   }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Digests;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
@@ -21,7 +22,6 @@ import org.openlgsp.registry.Agreement;
 import org.openlgsp.registry.FederatedCatalogue;
 import org.openlgsp.registry.Selector;
 import org.openlgsp.registry.SignedAgreement;
-import org.openlgsp.registry.SignedCatalogue;
 
 /**
  * {@code registry.federation} in node.yaml (docs/federation.md): a registry started from a file
@@ -133,7 +133,10 @@ class RegistryFederationSettingsTest {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
-    SignedCatalogue signed = SignedCatalogue.parse(r.body());
-    return signed.verify(Certificates.fromBase64(signed.signerCertificate()), Instant.now());
+    SignedDocument signed = SignedDocument.parse(r.body(), FederatedCatalogue.SIGNED);
+    return signed.verify(
+        java.util.List.of(Certificates.fromBase64(signed.signerCertificate())),
+        Instant.now(),
+        FederatedCatalogue.SIGNED);
   }
 }

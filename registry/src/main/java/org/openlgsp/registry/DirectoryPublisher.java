@@ -8,7 +8,7 @@ import java.util.List;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.MessageSigner;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 
 /** Builds the directory from the catalogue and signs it, re-signing only when it is due. */
 final class DirectoryPublisher {
@@ -19,7 +19,7 @@ final class DirectoryPublisher {
   private volatile Published published;
   private volatile FederationLinks federation;
 
-  private record Published(long serial, Instant signedAt, SignedDirectory directory) {}
+  private record Published(long serial, Instant signedAt, SignedDocument directory) {}
 
   DirectoryPublisher(
       Catalogue catalogue, RegistryOptions options, MessageSigner signer, Clock clock) {
@@ -84,14 +84,14 @@ final class DirectoryPublisher {
    * The signed directory. Re-signed when the serial changed or a tenth of its validity passed, so
    * polling gateways do not cost a signature each.
    */
-  SignedDirectory publish() {
+  SignedDocument publish() {
     Published p = published;
     Instant now = clock.instant();
     long serial = catalogue.serial();
     if (p == null
         || p.serial() != serial
         || now.isAfter(p.signedAt().plus(options.directoryValidity().dividedBy(10)))) {
-      p = new Published(serial, now, SignedDirectory.sign(directory(), signer));
+      p = new Published(serial, now, SignedDocument.sign(directory(), signer));
       published = p;
     }
     return p.directory();

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * What one instance's registry exports to another under an agreement (docs/federation.md): the
@@ -24,6 +26,11 @@ public record FederatedCatalogue(
     List<Directory.Node> nodes,
     List<Directory.Service> services,
     List<String> trustAnchors) {
+  /** A catalogue as the peer instance's registry signs and serves it. */
+  public static final SignedDocument.Kind<FederatedCatalogue> SIGNED =
+      new SignedDocument.Kind<>(
+          FederatedCatalogue.class, ErrorCode.FEDERATION_CATALOGUE_INVALID, "catalogue");
+
   public FederatedCatalogue {
     Objects.requireNonNull(agreement, "agreement");
     Objects.requireNonNull(from, "from");

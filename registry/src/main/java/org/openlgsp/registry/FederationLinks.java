@@ -31,6 +31,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * This registry's federations (docs/federation.md): per agreement, the signed catalogue it exports
@@ -52,7 +53,7 @@ final class FederationLinks implements AutoCloseable {
     }
   }
 
-  private record Published(long serial, Instant signedAt, SignedCatalogue signed) {}
+  private record Published(long serial, Instant signedAt, SignedDocument signed) {}
 
   private final String instance;
   private final MessageSigner signer;
@@ -132,7 +133,7 @@ final class FederationLinks implements AutoCloseable {
   // ---- export
 
   /** The signed catalogue this registry exports to {@code peer} now. */
-  SignedCatalogue export(String peer) {
+  SignedDocument export(String peer) {
     Instant now = clock.instant();
     Link l = links.get(peer);
     if (l == null || !l.agreement().validAt(now)) {
@@ -144,7 +145,7 @@ final class FederationLinks implements AutoCloseable {
     if (p == null
         || p.serial() != serial
         || !now.isBefore(p.signedAt().plus(options.regenerate()))) {
-      p = new Published(serial, now, SignedCatalogue.sign(build(l, now), signer));
+      p = new Published(serial, now, SignedDocument.sign(build(l, now), signer));
       published.put(peer, p);
     }
     return p.signed();
@@ -214,7 +215,7 @@ final class FederationLinks implements AutoCloseable {
     Imported next = verify(peer, raw, clock.instant());
     Imported prev = imports.get(peer);
     if (prev != null && next.catalogue().serial() < prev.catalogue().serial()) {
-      throw SignedCatalogue.invalid(
+      throw FederatedCatalogue.SIGNED.refusal(
           "catalogue serial "
               + next.catalogue().serial()
               + " is older than the held "
@@ -246,11 +247,13 @@ final class FederationLinks implements AutoCloseable {
       throw new LgspException(
           ErrorCode.FEDERATION_NOT_AGREED, "no agreement with instance " + peer);
     }
-    FederatedCatalogue fc = SignedCatalogue.parse(raw).verify(l.peerCertificate(), now);
+    FederatedCatalogue fc =
+        SignedDocument.parse(raw, FederatedCatalogue.SIGNED)
+            .verify(List.of(l.peerCertificate()), now, FederatedCatalogue.SIGNED);
     if (!fc.agreement().equals(l.agreement().id())
         || !fc.from().equals(peer)
         || !fc.to().equals(instance)) {
-      throw SignedCatalogue.invalid(
+      throw FederatedCatalogue.SIGNED.refusal(
           "catalogue is for "
               + fc.agreement()
               + " from "

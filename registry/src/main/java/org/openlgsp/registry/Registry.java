@@ -17,7 +17,7 @@ import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.PathPattern;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.core.SubjectLocator;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.storage.Database;
@@ -123,7 +123,7 @@ public final class Registry {
   }
 
   /** The signed catalogue this registry exports to instance {@code peer}. */
-  public SignedCatalogue federatedCatalogue(String peer) {
+  public SignedDocument federatedCatalogue(String peer) {
     FederationLinks links = federation;
     if (links == null) {
       throw new LgspException(
@@ -392,7 +392,7 @@ public final class Registry {
    * The signed directory. Re-signed when the serial changed or a tenth of its validity passed, so
    * polling gateways do not cost a signature each.
    */
-  public SignedDirectory publish() {
+  public SignedDocument publish() {
     return publisher.publish();
   }
 

@@ -17,7 +17,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 
 /**
  * Calls the registry's admin API with the bodies {@link RegistryServer} reads and returns the
@@ -173,8 +173,9 @@ public final class RegistryClient {
   }
 
   /** The signed directory as published (not verified: gateways verify). */
-  public SignedDirectory directory() {
-    return SignedDirectory.parse(exchange(Method.GET, "/directory", Map.of(), null));
+  public SignedDocument directory() {
+    return SignedDocument.parse(
+        exchange(Method.GET, "/directory", Map.of(), null), Directory.SIGNED);
   }
 
   private <T> T post(String path, Object body, Class<T> answer) {

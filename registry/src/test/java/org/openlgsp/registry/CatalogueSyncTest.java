@@ -24,6 +24,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateProfile;
 
 /**
@@ -137,7 +138,7 @@ class CatalogueSyncTest {
               full.services(),
               List.of());
       FederationLinks links = tn.registry.federation().orElseThrow();
-      assertThat(links.accept(NDXP, SignedCatalogue.sign(forged, NDXP_SIGNER.signer()).toJson()))
+      assertThat(links.accept(NDXP, SignedDocument.sign(forged, NDXP_SIGNER.signer()).toJson()))
           .isTrue();
       Directory d = tn.registry.directory();
       assertThat(d.service(CITIZENS)).isPresent();
@@ -150,8 +151,7 @@ class CatalogueSyncTest {
   }
 
   @Test
-  void expiredTamperedOrWronglySignedCataloguesAreRefusedAndTheLastValidOneStays()
-      throws Exception {
+  void expiredTamperedOrWronglySignedDocumentsAreRefusedAndTheLastValidOneStays() throws Exception {
     try (Instance ndxp = ndxp(dir, "sqlite");
         Instance tn = tayNinh(dir, "sqlite")) {
       SignedAgreement agreement = signedAgreement();
@@ -160,14 +160,15 @@ class CatalogueSyncTest {
       tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
       await().atMost(WAIT).until(() -> service(tn, CITIZENS).isPresent());
       FederationLinks links = tn.registry.federation().orElseThrow();
-      SignedCatalogue good = ndxp.registry.federatedCatalogue(TN);
-      FederatedCatalogue content = good.verify(NDXP_SIGNER.certificate(), Instant.now());
+      SignedDocument good = ndxp.registry.federatedCatalogue(TN);
+      FederatedCatalogue content =
+          good.verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
 
       // tampered: one byte of the signed payload changed
       byte[] payload = Base64.getDecoder().decode(good.payload());
       String text = new String(payload, StandardCharsets.UTF_8).replace("5501", "6601");
-      SignedCatalogue tampered =
-          new SignedCatalogue(
+      SignedDocument tampered =
+          new SignedDocument(
               Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)),
               good.signature(),
               good.algorithm(),
@@ -177,12 +178,12 @@ class CatalogueSyncTest {
       // signed by a key the agreement does not pin (Tây Ninh's own, or another NDXP key)
       assertRefused(
           links,
-          SignedCatalogue.sign(content, TN_SIGNER.signer()),
+          SignedDocument.sign(content, TN_SIGNER.signer()),
           ErrorCode.FEDERATION_CATALOGUE_INVALID,
           "untrusted certificate");
       assertRefused(
           links,
-          SignedCatalogue.sign(content, signer(NDXP_CA, "rogue").signer()),
+          SignedDocument.sign(content, signer(NDXP_CA, "rogue").signer()),
           ErrorCode.FEDERATION_CATALOGUE_INVALID,
           "untrusted certificate");
 
@@ -203,7 +204,7 @@ class CatalogueSyncTest {
               content.trustAnchors());
       assertRefused(
           links,
-          SignedCatalogue.sign(expired, NDXP_SIGNER.signer()),
+          SignedDocument.sign(expired, NDXP_SIGNER.signer()),
           ErrorCode.FEDERATION_CATALOGUE_EXPIRED,
           "expired");
 
@@ -223,7 +224,7 @@ class CatalogueSyncTest {
               List.of());
       assertRefused(
           links,
-          SignedCatalogue.sign(reversed, NDXP_SIGNER.signer()),
+          SignedDocument.sign(reversed, NDXP_SIGNER.signer()),
           ErrorCode.FEDERATION_CATALOGUE_INVALID,
           "expected");
 
@@ -243,7 +244,7 @@ class CatalogueSyncTest {
   }
 
   private static void assertRefused(
-      FederationLinks links, SignedCatalogue c, ErrorCode code, String why) {
+      FederationLinks links, SignedDocument c, ErrorCode code, String why) {
     assertThatThrownBy(() -> links.accept(NDXP, c.toJson()))
         .isInstanceOf(LgspException.class)
         .satisfies(e -> assertThat(((LgspException) e).code()).isEqualTo(code))
@@ -374,7 +375,8 @@ class CatalogueSyncTest {
               java.net.http.HttpResponse.BodyHandlers.ofByteArray());
       assertThat(ok.statusCode()).isEqualTo(200);
       FederatedCatalogue first =
-          SignedCatalogue.parse(ok.body()).verify(NDXP_SIGNER.certificate(), Instant.now());
+          SignedDocument.parse(ok.body(), FederatedCatalogue.SIGNED)
+              .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
       assertThat(Duration.between(first.issuedAt(), first.expiresAt()))
           .isEqualTo(Duration.ofSeconds(3));
       assertThat(first.trustAnchors()).isEmpty();
@@ -384,11 +386,15 @@ class CatalogueSyncTest {
               () ->
                   ndxp.registry
                       .federatedCatalogue(TN)
-                      .verify(NDXP_SIGNER.certificate(), Instant.now())
+                      .verify(
+                          List.of(NDXP_SIGNER.certificate()),
+                          Instant.now(),
+                          FederatedCatalogue.SIGNED)
                       .issuedAt()
                       .isAfter(first.issuedAt()));
       assertThat(Certificates.base64(NDXP_SIGNER.certificate()))
-          .isEqualTo(SignedCatalogue.parse(ok.body()).signerCertificate());
+          .isEqualTo(
+              SignedDocument.parse(ok.body(), FederatedCatalogue.SIGNED).signerCertificate());
     }
   }
 }

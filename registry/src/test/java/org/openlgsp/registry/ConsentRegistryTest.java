@@ -58,9 +58,11 @@ class ConsentRegistryTest {
           now.minus(Duration.ofDays(30)),
           now.minusSeconds(1));
 
-      Directory published = r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), now);
+      Directory published =
+          r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), now, Directory.SIGNED);
       r.withdrawConsent(id);
-      Directory after = r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), now);
+      Directory after =
+          r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), now, Directory.SIGNED);
 
       assertThat(published.consents())
           .singleElement()

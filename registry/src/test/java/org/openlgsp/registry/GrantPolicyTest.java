@@ -49,7 +49,9 @@ class GrantPolicyTest {
           POLICY);
       r.grant(RegistryTest.PORTAL, RegistryTest.CITIZENS, List.of("POST"), List.of());
 
-      Directory d = r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now());
+      Directory d =
+          r.publish()
+              .verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now(), Directory.SIGNED);
 
       assertThat(d.grants())
           .extracting(Directory.Grant::policy)

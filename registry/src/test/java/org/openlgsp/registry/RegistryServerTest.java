@@ -18,7 +18,7 @@ import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.storage.Database;
@@ -190,8 +190,10 @@ class RegistryServerTest {
     HttpResponse<String> published = call("GET", "/directory", null, null);
     assertThat(published.statusCode()).isEqualTo(200);
     Directory d =
-        SignedDirectory.parse(published.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now());
+        SignedDocument.parse(
+                published.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Directory.SIGNED)
+            .verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now(), Directory.SIGNED);
     assertThat(d.grants()).hasSize(1);
     assertThat(d.services()).hasSize(1);
     assertThat(d.systems()).hasSize(2);

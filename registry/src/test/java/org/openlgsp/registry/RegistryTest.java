@@ -18,7 +18,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
@@ -95,7 +95,9 @@ class RegistryTest {
       populate(r);
       String grantId = r.grant(PORTAL, CITIZENS, List.of("GET"), List.of("/citizens/*"));
 
-      Directory d = r.publish().verify(List.of(SIGNER.certificate()), java.time.Instant.now());
+      Directory d =
+          r.publish()
+              .verify(List.of(SIGNER.certificate()), java.time.Instant.now(), Directory.SIGNED);
 
       assertThat(d.instance()).isEqualTo("VN");
       assertThat(d.members()).extracting(Directory.Member::id).containsExactly(MPS, TN);
@@ -142,14 +144,17 @@ class RegistryTest {
       Registry r = registry(db);
       populate(r);
       long before = r.serial();
-      SignedDirectory first = r.publish();
+      SignedDocument first = r.publish();
       String id = r.grant(PORTAL, CITIZENS, List.of(), List.of());
       assertThat(r.serial()).isEqualTo(before + 1);
       r.revokeGrant(id);
       assertThat(r.serial()).isEqualTo(before + 2);
-      SignedDirectory second = r.publish();
+      SignedDocument second = r.publish();
       assertThat(second).isNotEqualTo(first);
-      assertThat(second.verify(List.of(SIGNER.certificate()), java.time.Instant.now()).grants())
+      assertThat(
+              second
+                  .verify(List.of(SIGNER.certificate()), java.time.Instant.now(), Directory.SIGNED)
+                  .grants())
           .isEmpty();
     }
   }

@@ -123,7 +123,8 @@ class DirectorySettingsTest {
             .directory()
             .verify(
                 Pem.certificates(Files.readString(dir.resolve("pki/registry-signing.pem"))),
-                Instant.now());
+                Instant.now(),
+                Directory.SIGNED);
     return Duration.between(d.issuedAt(), d.expiresAt());
   }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Digests;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.MessageSigner;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.gateway.MutableClock;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.NodeConfig;
@@ -111,7 +112,7 @@ class GatewayDirectoryCacheTest {
       String citizen = fed.citizenIds().getFirst();
       Path cache = dir.resolve("data/tay-ninh-gateway-directory.cache");
       byte[] valid = Files.readAllBytes(cache);
-      SignedDirectory original = SignedDirectory.parse(valid);
+      SignedDocument original = SignedDocument.parse(valid, Directory.SIGNED);
       byte[] payload = Digests.fromBase64("payload", original.payload());
       fed.registryNode().close();
       fed.consumerNode().close();
@@ -121,7 +122,7 @@ class GatewayDirectoryCacheTest {
       assertThat(extended).isNotEqualTo(json);
       Files.write(
           cache,
-          new SignedDirectory(
+          new SignedDocument(
                   Digests.base64(extended.getBytes(StandardCharsets.UTF_8)),
                   original.signature(),
                   original.algorithm(),
@@ -140,7 +141,7 @@ class GatewayDirectoryCacheTest {
               .signer();
       Files.write(
           cache,
-          new SignedDirectory(
+          new SignedDocument(
                   original.payload(),
                   Digests.base64(rogue.sign(payload)),
                   rogue.algorithm(),
