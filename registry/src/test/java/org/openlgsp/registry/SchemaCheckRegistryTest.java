@@ -118,7 +118,9 @@ class SchemaCheckRegistryTest {
   }
 
   static Directory.Service published(Registry r) {
-    Directory d = r.publish().verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now());
+    Directory d =
+        r.publish()
+            .verify(List.of(RegistryTest.SIGNER.certificate()), Instant.now(), Directory.SIGNED);
     return d.service(RegistryTest.CITIZENS).orElseThrow();
   }
 
