@@ -167,6 +167,7 @@ public final class ObserverCostBenchmark {
         Duration.ofMillis(5),
         Duration.ZERO,
         "127.0.0.1",
-        List.of());
+        List.of(),
+        ExchangeObservation.DataQuality.NONE);
   }
 }

@@ -217,6 +217,7 @@ public final class StatisticsBenchmark {
         Duration.ZERO,
         Duration.ZERO,
         "",
-        java.util.List.of());
+        java.util.List.of(),
+        ExchangeObservation.DataQuality.NONE);
   }
 }

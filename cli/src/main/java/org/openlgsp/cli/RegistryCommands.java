@@ -358,7 +358,7 @@ final class RegistryCommands {
       name = "service",
       mixinStandardHelpOptions = true,
       description = "Services.",
-      subcommands = {Service.Add.class, Service.ListCmd.class})
+      subcommands = {Service.Add.class, Service.ListCmd.class, Service.SchemaCheckCmd.class})
   static final class Service {
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a service.")
     static final class Add implements Callable<Integer> {
@@ -393,6 +393,34 @@ final class RegistryCommands {
                 .map(p -> new AdminRequests.Service(id, backendUrl, subjectLocator, readFile(p)))
                 .orElseGet(() -> new AdminRequests.Service(id, backendUrl, subjectLocator));
         return print(c.client().addService(service));
+      }
+    }
+
+    @Command(
+        name = "schema-check",
+        mixinStandardHelpOptions = true,
+        description =
+            "How the provider's gateway checks the service's requests and responses against its"
+                + " OpenAPI document (docs/privacy.md, Data quality).")
+    static final class SchemaCheckCmd implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE.")
+      String id;
+
+      @Option(
+          names = "--mode",
+          required = true,
+          description =
+              "off: not checked; warn: violations recorded, the exchange passes; block: a"
+                  + " violating request (400) or response (502) is refused.")
+      String mode;
+
+      @Override
+      public Integer call() {
+        c.client().setSchemaCheck(new AdminRequests.SchemaCheckChange(id, mode));
+        System.out.println("schema check of " + id + ": " + mode);
+        return 0;
       }
     }
 

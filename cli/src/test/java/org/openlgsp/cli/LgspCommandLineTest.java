@@ -227,7 +227,10 @@ class LgspCommandLineTest {
         "registry trust-anchor --help",
         "registry trust-anchor add --help",
         "registry trust-anchor list --help",
-        "ledger subject --help"
+        "ledger subject --help",
+        "registry service schema-check --help",
+        "quality --help",
+        "quality report --help"
       })
   void everyCommandHasHelp(String args) {
     CommandRun r = CommandRun.run(args.split(" "));

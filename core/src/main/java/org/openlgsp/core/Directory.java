@@ -145,7 +145,8 @@ public record Directory(
   /**
    * A service: the backend the provider's gateway forwards to, and, for services returning personal
    * data, where the data subject's identifier sits in the request ({@link SubjectLocator#NONE} when
-   * none), and its OpenAPI document ({@code openApi}, empty when none).
+   * none), its OpenAPI document ({@code openApi}, empty when none) and how the provider's gateway
+   * checks exchanges against it ({@code schemaCheck}, docs/privacy.md "Data quality").
    */
   public record Service(
       ServiceId id,
@@ -155,7 +156,12 @@ public record Directory(
       // gateways that predate the field (they refuse unknown properties).
       @com.fasterxml.jackson.annotation.JsonInclude(
               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-          String openApi) {
+          String openApi,
+      // Left out when off, for the same reason (docs/privacy.md, "Data quality").
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+              valueFilter = SchemaCheck.OffFilter.class)
+          SchemaCheck schemaCheck) {
     public Service {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(backendUrl, "backendUrl");
@@ -164,11 +170,12 @@ public record Directory(
         throw new IllegalArgumentException("backend URL must be http(s)://");
       }
       openApi = openApi == null ? "" : openApi; // absent in directories without a document
+      schemaCheck = schemaCheck == null ? SchemaCheck.OFF : schemaCheck; // absent when off
     }
 
     /** A service without an OpenAPI document. */
     public Service(ServiceId id, String backendUrl, SubjectLocator subjectLocator) {
-      this(id, backendUrl, subjectLocator, "");
+      this(id, backendUrl, subjectLocator, "", SchemaCheck.OFF);
     }
 
     /**
@@ -185,7 +192,7 @@ public record Directory(
      * @throws LgspException {@code request.malformed} when {@code subjectLocator} is not one
      */
     public Service(ServiceId id, String backendUrl, String subjectLocator) {
-      this(id, backendUrl, SubjectLocator.parse(subjectLocator), "");
+      this(id, backendUrl, SubjectLocator.parse(subjectLocator), "", SchemaCheck.OFF);
     }
   }
 

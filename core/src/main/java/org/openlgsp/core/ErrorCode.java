@@ -178,6 +178,22 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.ServiceFailed",
       "Response larger than the grant lets the gateway filter"),
+  // Data quality (docs/privacy.md): the service's OpenAPI schema, checked by its gateway.
+  QUALITY_REQUEST_INVALID(
+      "quality.request_invalid",
+      400,
+      "Client.InvalidBody",
+      "Request body does not match the service's registered OpenAPI schema"),
+  QUALITY_RESPONSE_INVALID(
+      "quality.response_invalid",
+      502,
+      "Server.ServerProxy.ServiceFailed",
+      "Response body does not match the service's registered OpenAPI schema"),
+  QUALITY_NO_SCHEMA(
+      "quality.no_schema",
+      400,
+      "Client.BadRequest",
+      "The service has no OpenAPI document to check against"),
   CHECKPOINT_UNVERIFIED(
       "checkpoint.unverified", 403, "Client.AccessDenied", "Checkpoint signature not verified"),
   CHECKPOINT_INCONSISTENT(

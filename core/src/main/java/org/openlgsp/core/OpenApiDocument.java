@@ -85,6 +85,11 @@ public final class OpenApiDocument {
     return json;
   }
 
+  /** A copy of the document's tree, for schema validation (docs/privacy.md, "Data quality"). */
+  public JsonNode tree() {
+    return tree.deepCopy();
+  }
+
   /** Every operation, in document order. */
   public List<Endpoint> endpoints() {
     List<Endpoint> out = new ArrayList<>();

@@ -44,11 +44,35 @@ class DirectoryTest {
 
     Directory.Service with =
         new Directory.Service(
-            citizens, "http://h/api", SubjectLocator.parse("path:2"), "openapi: 3.0.0\n");
+            citizens,
+            "http://h/api",
+            SubjectLocator.parse("path:2"),
+            "openapi: 3.0.0\n",
+            SchemaCheck.OFF);
     String written = Json.writeString(with);
     assertThat(written).contains("\"openApi\":\"openapi: 3.0.0\\n\"");
     assertThat(Json.read(written.getBytes(StandardCharsets.UTF_8), Directory.Service.class))
         .isEqualTo(with);
+  }
+
+  @Test
+  void aSchemaCheckIsCarriedWhenOnAndLeftOutWhenOffAndAnUnknownModeIsRefused() {
+    ServiceId citizens = ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
+    Directory.Service off =
+        new Directory.Service(
+            citizens, "http://h/api", SubjectLocator.NONE, "openapi: 3.0.0\n", SchemaCheck.OFF);
+    assertThat(Json.writeString(off)).doesNotContain("schemaCheck");
+    Directory.Service block =
+        new Directory.Service(
+            citizens, "http://h/api", SubjectLocator.NONE, "openapi: 3.0.0\n", SchemaCheck.BLOCK);
+    String written = Json.writeString(block);
+    assertThat(written).contains("\"schemaCheck\":\"block\"");
+    assertThat(Json.read(written.getBytes(StandardCharsets.UTF_8), Directory.Service.class))
+        .isEqualTo(block);
+    assertThat(SchemaCheck.parse("warn")).isEqualTo(SchemaCheck.WARN);
+    assertThatThrownBy(() -> SchemaCheck.parse("strict"))
+        .isInstanceOfSatisfying(
+            LgspException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_MALFORMED));
   }
 
   @Test

@@ -39,6 +39,9 @@ final class DirectoryView {
   private final Map<ServiceId, Optional<OpenApiDocument>> openApi =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final Map<ServiceId, Optional<SchemaValidation>> schemas =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A member's signing certificate with its ready verifier. */
   record SigningKey(ClientId member, X509Certificate certificate, Signatures.Verifier verifier) {}
 
@@ -187,6 +190,14 @@ final class DirectoryView {
    * The service's OpenAPI document, if it has one. The registry refuses documents it cannot read;
    * one that is unreadable anyway counts as none, so the service is still listed (as REST).
    */
+  /**
+   * The service's OpenAPI document ready to check exchanges against, compiled once per directory
+   * (docs/privacy.md, "Data quality"); empty when it has none or it is unreadable.
+   */
+  Optional<SchemaValidation> schemaValidation(ServiceId id) {
+    return schemas.computeIfAbsent(id, k -> openApi(k).map(SchemaValidation::of));
+  }
+
   Optional<OpenApiDocument> openApi(ServiceId id) {
     return openApi.computeIfAbsent(
         id,

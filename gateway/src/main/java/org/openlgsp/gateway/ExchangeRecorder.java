@@ -91,6 +91,13 @@ final class ExchangeRecorder {
     boolean minimised;
     // what the grant's leak detectors found in the response: detector:action
     java.util.List<String> leaks = java.util.List.of();
+    // the service's schema check and what it found (docs/privacy.md, "Data quality")
+    org.openlgsp.core.SchemaCheck qualityMode = org.openlgsp.core.SchemaCheck.OFF;
+    final java.util.List<ExchangeObservation.DataQuality.Violation> violations =
+        new java.util.ArrayList<>();
+    final java.util.List<String> unchecked = new java.util.ArrayList<>();
+    // when the answer's data was last updated (ThoiDiemDuLieu), if it says
+    Instant dataTime;
 
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();
@@ -219,7 +226,28 @@ final class ExchangeRecorder {
         consumer ? outside : Duration.ZERO,
         consumer ? Duration.ZERO : outside,
         f.sourceAddress,
-        f.leaks);
+        f.leaks,
+        quality(f, responseTime));
+  }
+
+  /** The schema check's findings; the request key only for checked services. */
+  private ExchangeObservation.DataQuality quality(Facts f, Instant responseTime) {
+    if (f.qualityMode == org.openlgsp.core.SchemaCheck.OFF) {
+      return ExchangeObservation.DataQuality.NONE;
+    }
+    String key =
+        f.requestDigest.isEmpty()
+            ? ""
+            : subjects
+                .map(h -> h.hash("request " + f.method + " " + f.path + " " + f.requestDigest))
+                .orElse("");
+    return new ExchangeObservation.DataQuality(
+        f.qualityMode,
+        f.violations,
+        f.unchecked,
+        key,
+        f.responseDigest,
+        Optional.ofNullable(f.dataTime).map(t -> SchemaValidation.age(t, f.requestTime)));
   }
 
   /** The IP address a request came from, empty if the listener does not say. */

@@ -136,6 +136,7 @@ final class ProviderEndpoint {
         if (grant.policy().requiresConsent()) {
           Consents.require(dir, ctx.consentKey(), grant.policy(), facts, ctx.clock().instant());
         }
+        checkRequestSchema(dir, service, grant.policy(), target, req, body, facts);
         // A slot only for the backend call: reading a (slow) body and the checks hold none, so
         // slow clients cannot take every slot (the edge closes them). The request hash is known,
         // so even this refusal is a signed answer the consumer can verify.
@@ -288,6 +289,8 @@ final class ProviderEndpoint {
       }
       String contentType =
           in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+      checkResponseSchema(
+          dir, service, policy, target, in.status().code(), contentType, answer, facts);
       if (!policy.filtersResponses() || answer.isEmpty()) {
         sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
         return;
@@ -306,6 +309,93 @@ final class ProviderEndpoint {
       try (BodySpool filtered = BodySpool.of(minimised.get())) {
         sendSigned(res, in.status().code(), headers, contentType, filtered, "", requestHash, facts);
       }
+    }
+  }
+
+  /**
+   * Checks the request body against the service's OpenAPI schema when its schema check is on
+   * (docs/privacy.md, "Data quality"): a violation is recorded, and refused with {@code
+   * quality.request_invalid} when the check is {@code block}, before the backend is called. A body
+   * larger than the grant's filter limit is not checked (recorded as such).
+   */
+  private static void checkRequestSchema(
+      DirectoryView dir,
+      Directory.Service service,
+      org.openlgsp.core.PrivacyPolicy policy,
+      R1Target target,
+      ServerRequest req,
+      BodySpool body,
+      ExchangeRecorder.Facts facts) {
+    facts.qualityMode = service.schemaCheck();
+    if (service.schemaCheck() == org.openlgsp.core.SchemaCheck.OFF || body.isEmpty()) {
+      return;
+    }
+    java.util.Optional<SchemaValidation> schemas = dir.schemaValidation(service.id());
+    if (schemas.isEmpty()) {
+      facts.unchecked.add("request:no_schema");
+      return;
+    }
+    if (body.length() > policy.maxFilteredBytes()) {
+      facts.unchecked.add("request:too_large");
+      return;
+    }
+    String contentType =
+        req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+    SchemaValidation.Outcome outcome =
+        schemas.get().request(facts.method, target.path(), contentType, body.bytes());
+    refuseWhenBlocked(service, outcome, ErrorCode.QUALITY_REQUEST_INVALID, facts);
+  }
+
+  /**
+   * Checks the backend's answer against the service's OpenAPI schema (before it is minimised and
+   * signed); refused with {@code quality.response_invalid} when the check is {@code block}.
+   */
+  private static void checkResponseSchema(
+      DirectoryView dir,
+      Directory.Service service,
+      org.openlgsp.core.PrivacyPolicy policy,
+      R1Target target,
+      int status,
+      String contentType,
+      BodySpool answer,
+      ExchangeRecorder.Facts facts) {
+    if (service.schemaCheck() == org.openlgsp.core.SchemaCheck.OFF || answer.isEmpty()) {
+      return;
+    }
+    java.util.Optional<SchemaValidation> schemas = dir.schemaValidation(service.id());
+    if (schemas.isEmpty()) {
+      facts.unchecked.add("response:no_schema");
+      return;
+    }
+    if (answer.length() > policy.maxFilteredBytes()) {
+      facts.unchecked.add("response:too_large");
+      return;
+    }
+    SchemaValidation.Outcome outcome =
+        schemas.get().response(facts.method, target.path(), status, contentType, answer.bytes());
+    outcome.dataTime().ifPresent(t -> facts.dataTime = t);
+    refuseWhenBlocked(service, outcome, ErrorCode.QUALITY_RESPONSE_INVALID, facts);
+  }
+
+  private static void refuseWhenBlocked(
+      Directory.Service service,
+      SchemaValidation.Outcome outcome,
+      ErrorCode code,
+      ExchangeRecorder.Facts facts) {
+    facts.violations.addAll(outcome.violations());
+    if (service.schemaCheck() == org.openlgsp.core.SchemaCheck.BLOCK
+        && !outcome.violations().isEmpty()) {
+      // where and why only: the pointer and keyword never carry a value of the body
+      throw new LgspException(
+          code,
+          "does not match the schema of "
+              + service.id()
+              + ": "
+              + String.join(
+                  ", ",
+                  outcome.violations().stream()
+                      .map(v -> v.pointer() + ": " + v.keyword())
+                      .toList()));
     }
   }
 

@@ -102,6 +102,9 @@ final class TwoGateways implements AutoCloseable {
   /** The OpenAPI document the directory lists for {@link #CITIZENS} (empty: none). */
   String citizensOpenApi = "";
 
+  /** The citizens service's schema check (docs/privacy.md, "Data quality"). */
+  org.openlgsp.core.SchemaCheck citizensSchemaCheck = org.openlgsp.core.SchemaCheck.OFF;
+
   TwoGateways(Path dir) {
     this(dir, CertificateAuthority.createRoot("Test Root", YEAR), Optional.empty());
   }
@@ -306,7 +309,8 @@ final class TwoGateways implements AutoCloseable {
                 CITIZENS,
                 "http://127.0.0.1:" + backend.port() + "/api",
                 org.openlgsp.core.SubjectLocator.parse("json:/personalId,path:2"),
-                citizensOpenApi)),
+                citizensOpenApi,
+                citizensSchemaCheck)),
         grants,
         List.of(),
         consents,

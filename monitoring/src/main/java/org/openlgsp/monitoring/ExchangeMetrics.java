@@ -24,7 +24,11 @@ import org.openlgsp.gateway.spi.ExchangeObserver;
  *   <li>{@code lgsp.exchange.duration} timer with a percentile histogram, tags {@code side} and
  *       {@code phase} ({@code total|gateway|peer|backend});
  *   <li>{@code lgsp.exchange.bytes} counter, tags {@code side} and {@code direction} ({@code in}:
- *       request bodies, {@code out}: response bodies).
+ *       request bodies, {@code out}: response bodies);
+ *   <li>{@code lgsp.quality.violations} counter, tags {@code service}, {@code side} ({@code
+ *       request|response}), {@code keyword} (the JSON Schema keyword, e.g. {@code required}) and
+ *       {@code mode} ({@code warn|block}): schema violations the provider's gateway found
+ *       (docs/privacy.md, "Data quality"); one per violation, never a value.
  * </ul>
  *
  * <p>Label values stay bounded: {@code client} and {@code service} are the encoded identifier only
@@ -48,6 +52,8 @@ final class ExchangeMetrics implements ExchangeObserver {
    * One side's timers ({@code total}, {@code gateway}, {@code peer} or {@code backend}) and bytes.
    */
   private record SideMeters(Timer total, Timer gateway, Timer outside, Counter in, Counter out) {}
+
+  private final Map<List<String>, Counter> violations = new ConcurrentHashMap<>();
 
   private record Known(long serial, Set<String> clients, Set<String> services) {}
 
@@ -96,6 +102,25 @@ final class ExchangeMetrics implements ExchangeObserver {
     m.outside().record(isConsumer ? o.peerTime() : o.backendTime());
     m.in().increment(o.requestSize());
     m.out().increment(o.responseSize());
+    for (ExchangeObservation.DataQuality.Violation v : o.quality().violations()) {
+      violation(labels.get(2), v.side(), v.keyword(), o.quality().mode().text());
+    }
+  }
+
+  private void violation(String service, String side, String keyword, String mode) {
+    violations
+        .computeIfAbsent(
+            List.of(service, side, keyword, mode),
+            l ->
+                Counter.builder("lgsp.quality.violations")
+                    .description(
+                        "Schema violations the provider's gateway found in requests and responses")
+                    .tag("service", l.get(0))
+                    .tag("side", l.get(1))
+                    .tag("keyword", l.get(2))
+                    .tag("mode", l.get(3))
+                    .register(registry))
+        .increment();
   }
 
   private synchronized SideMeters sideMeters(boolean isConsumer) {

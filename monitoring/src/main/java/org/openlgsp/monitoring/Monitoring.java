@@ -30,6 +30,8 @@ public final class Monitoring implements AutoCloseable {
   private final List<ExchangeObserver> observers = new ArrayList<>();
   private final Optional<OperationalStore> store;
   private final Optional<OperationalRecordWriter> writer;
+  private final Optional<QualityStore> quality;
+  private final Optional<QualityRecorder> qualityWriter;
   private final Optional<ScheduledExecutorService> purger;
   private Optional<MonitoringHttp> api = Optional.empty();
 
@@ -46,6 +48,8 @@ public final class Monitoring implements AutoCloseable {
     if (!options.enabled()) {
       store = Optional.empty();
       writer = Optional.empty();
+      quality = Optional.empty();
+      qualityWriter = Optional.empty();
       purger = Optional.empty();
       return;
     }
@@ -55,6 +59,13 @@ public final class Monitoring implements AutoCloseable {
     store = Optional.of(s);
     writer = Optional.of(w);
     observers.add(w);
+    // the data-quality rows of checked services (docs/privacy.md), same database and queue sizes
+    QualityStore qs = new QualityStore(db);
+    QualityRecorder qw = new QualityRecorder(qs, options.queueSize(), options.batchSize());
+    quality = Optional.of(qs);
+    qualityWriter = Optional.of(qw);
+    observers.add(qw);
+    qw.registerMeters(registry);
     w.registerMeters(
         registry,
         "Operational records dropped because the writer's queue was full",
@@ -116,7 +127,9 @@ public final class Monitoring implements AutoCloseable {
 
   /** Deletes the records older than the retention; returns how many. */
   public int purge() {
-    return store.map(s -> s.purge(clock.instant().minus(options.retention()))).orElse(0);
+    Instant cutoff = clock.instant().minus(options.retention());
+    quality.ifPresent(q -> q.purge(cutoff));
+    return store.map(s -> s.purge(cutoff)).orElse(0);
   }
 
   private void purgeQuietly() {
@@ -129,6 +142,11 @@ public final class Monitoring implements AutoCloseable {
 
   OperationalStore store() {
     return store.orElseThrow(
+        () -> new IllegalStateException("operational records are not enabled"));
+  }
+
+  QualityStore quality() {
+    return quality.orElseThrow(
         () -> new IllegalStateException("operational records are not enabled"));
   }
 
@@ -151,5 +169,6 @@ public final class Monitoring implements AutoCloseable {
     api.ifPresent(MonitoringHttp::close);
     purger.ifPresent(ScheduledExecutorService::shutdownNow);
     writer.ifPresent(OperationalRecordWriter::close);
+    qualityWriter.ifPresent(QualityRecorder::close);
   }
 }

@@ -38,6 +38,9 @@ final class MonitoringHttp implements AutoCloseable {
   static final String RECORDS = "/monitoring/v1/records";
   static final String HEALTH = "/monitoring/v1/health";
   static final String STATUS = "/monitoring/v1/status";
+  static final String QUALITY = "/monitoring/v1/quality";
+  private static final java.util.Set<String> QUALITY_PARAMETERS =
+      java.util.Set.of("service", "from", "to", "staleAfter", "format");
   static final ObjectMapper JSON =
       JsonMapper.builder()
           .addModule(new Jdk8Module())
@@ -83,6 +86,7 @@ final class MonitoringHttp implements AutoCloseable {
             .roles(ROLE)
             .audit(Audit.notAudited("counts and timings per service, no record"))
             .handle(c -> send(c, "application/json", monitoring.health())),
+        Route.get(QUALITY).roles(ROLE).audited("monitoring.quality.read").handle(this::quality),
         Route.get(STATUS)
             .roles(ROLE)
             .audit(Audit.notAudited("the writer's counters"))
@@ -132,6 +136,70 @@ final class MonitoringHttp implements AutoCloseable {
   }
 
   /**
+   * The data-quality report of one service over {@code [from, to)} (docs/privacy.md, "Data
+   * quality"); {@code staleAfter} (ISO-8601 duration, default {@code P1D}) is the age beyond which
+   * an answer's data counts as stale.
+   */
+  private void quality(Call c) throws IOException {
+    Map<String, String> params = AdminApi.queryParameters(c, name -> true);
+    for (String name : params.keySet()) {
+      if (!QUALITY_PARAMETERS.contains(name)) {
+        throw new LgspException(
+            ErrorCode.QUERY_FILTER_INVALID,
+            "unknown parameter '"
+                + name
+                + "'; known: "
+                + new java.util.TreeSet<>(QUALITY_PARAMETERS));
+      }
+    }
+    String format = params.getOrDefault("format", "json");
+    if (!format.equals("json") && !format.equals("csv")) {
+      throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "'format' must be json or csv");
+    }
+    String serviceText = params.get("service");
+    if (serviceText == null) {
+      throw new LgspException(
+          ErrorCode.QUERY_FILTER_INVALID,
+          "'service' is required: an encoded service ID such as"
+              + " VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
+    }
+    org.openlgsp.core.ServiceId service;
+    try {
+      service = org.openlgsp.core.ServiceId.parse(serviceText);
+    } catch (RuntimeException e) {
+      throw new LgspException(
+          ErrorCode.QUERY_FILTER_INVALID,
+          "'service' must be an encoded service ID such as VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
+    }
+    // the range as the records query reads it (required, ISO-8601, from before to)
+    OperationalQuery range =
+        OperationalQuery.parse(
+            Map.of("from", params.getOrDefault("from", ""), "to", params.getOrDefault("to", "")),
+            maxPage);
+    java.time.Duration staleAfter;
+    try {
+      staleAfter = java.time.Duration.parse(params.getOrDefault("staleAfter", "P1D"));
+    } catch (java.time.format.DateTimeParseException e) {
+      staleAfter = java.time.Duration.ZERO;
+    }
+    if (!staleAfter.isPositive()) {
+      throw new LgspException(
+          ErrorCode.QUERY_FILTER_INVALID,
+          "'staleAfter' must be a positive ISO-8601 duration such as P1D or PT12H");
+    }
+    QualityReport report =
+        monitoring.quality().report(service, range.from(), range.to(), staleAfter);
+    if (format.equals("csv")) {
+      send(
+          c,
+          "text/csv; charset=utf-8",
+          report.toCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
+    send(c, "application/json", JSON.writeValueAsBytes(report));
+  }
+
+  /**
    * Text a caller chose (user ID, issue, path) can start like a spreadsheet formula; such a cell
    * gets a leading apostrophe, so opening the export runs nothing (OWASP "CSV injection").
    */
@@ -156,6 +224,11 @@ final class MonitoringHttp implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void send(Call c, String type, byte[] body) {
+    c.response().header(HeaderNames.CONTENT_TYPE, type);
+    c.response().send(body);
   }
 
   private static void send(Call c, String type, Object value) throws IOException {

@@ -115,6 +115,17 @@ public final class AdminRequests {
   }
 
   /**
+   * A service's schema check (docs/privacy.md, "Data quality"): {@code mode} is {@code off}, {@code
+   * warn} or {@code block}.
+   */
+  public record SchemaCheckChange(String id, String mode) {
+    public SchemaCheckChange {
+      required(id, "id");
+      required(mode, "mode");
+    }
+  }
+
+  /**
    * A grant; {@code policy} (absent: none) carries its purposes, officer requirement, response
    * allow-list and masks (docs/privacy.md), validated as it is read.
    */

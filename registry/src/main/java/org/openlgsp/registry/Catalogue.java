@@ -218,6 +218,34 @@ final class Catalogue {
         "grant");
   }
 
+  /**
+   * Sets how the provider's gateway checks {@code id}'s exchanges against its OpenAPI document.
+   *
+   * @throws LgspException {@code resource.not_found} for an unknown service; {@code
+   *     quality.no_schema} when {@code mode} is not off and the service has no document
+   */
+  void setSchemaCheck(ServiceId id, org.openlgsp.core.SchemaCheck mode) {
+    change(
+        h -> {
+          Optional<String> doc =
+              h.createQuery("SELECT openapi FROM registry_service WHERE id = ?")
+                  .bind(0, id.toString())
+                  .map((r, ctx) -> Optional.ofNullable(r.getString(1)))
+                  .findOne()
+                  .orElseThrow(() -> notFound("no service " + id));
+          if (doc.isEmpty() && mode != org.openlgsp.core.SchemaCheck.OFF) {
+            throw new LgspException(
+                ErrorCode.QUALITY_NO_SCHEMA,
+                "service " + id + " has no OpenAPI document to check against");
+          }
+          h.execute(
+              "UPDATE registry_service SET schema_check = ? WHERE id = ?",
+              mode.text(),
+              id.toString());
+        },
+        "schema check of " + id);
+  }
+
   /** Removes a service with the grants naming it. */
   void removeService(ServiceId id) {
     change(
@@ -503,7 +531,7 @@ final class Catalogue {
 
   private static List<Directory.Service> services(Handle h) {
     return h.createQuery(
-            "SELECT id, backend_url, subject_locator, openapi FROM registry_service ORDER BY id")
+            "SELECT id, backend_url, subject_locator, openapi, schema_check FROM registry_service ORDER BY id")
         .map(
             (r, ctx) ->
                 new Directory.Service(
@@ -511,7 +539,8 @@ final class Catalogue {
                     r.getString(2),
                     org.openlgsp.core.SubjectLocator.parse(r.getString(3)),
                     // published signed, so every gateway answers getOpenAPI without the registry
-                    Optional.ofNullable(r.getString(4)).orElse("")))
+                    Optional.ofNullable(r.getString(4)).orElse(""),
+                    org.openlgsp.core.SchemaCheck.parse(r.getString(5))))
         .list();
   }
 

@@ -170,7 +170,9 @@ final class FederationLinks implements AutoCloseable {
         continue;
       }
       // Only the provider's own gateway needs the backend: the peer sees the node's address.
-      services.add(new Directory.Service(s.id(), node.address(), s.subjectLocator(), s.openApi()));
+      services.add(
+          new Directory.Service(
+              s.id(), node.address(), s.subjectLocator(), s.openApi(), s.schemaCheck()));
       exportedSystems.add(provider.id());
     }
     for (Directory.SystemEntry s : c.systems()) {

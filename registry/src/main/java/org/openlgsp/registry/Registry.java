@@ -216,6 +216,17 @@ public final class Registry {
   }
 
   /**
+   * Sets how the provider's gateway checks the service's requests and responses against its OpenAPI
+   * document (docs/privacy.md, "Data quality"); published with the next directory.
+   *
+   * @throws LgspException {@code resource.not_found} for an unknown service; {@code
+   *     quality.no_schema} for a mode other than off on a service without a document
+   */
+  public void setSchemaCheck(ServiceId id, org.openlgsp.core.SchemaCheck mode) {
+    catalogue.setSchemaCheck(id, mode);
+  }
+
+  /**
    * Takes a service out of the directory (and out of the catalogues exported to federated
    * instances), with every grant naming it.
    */

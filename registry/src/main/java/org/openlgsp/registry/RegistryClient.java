@@ -95,6 +95,11 @@ public final class RegistryClient {
     return list("/services", Directory.Service.class);
   }
 
+  /** Sets how the service's provider gateway checks its exchanges: off, warn or block. */
+  public void setSchemaCheck(AdminRequests.SchemaCheckChange change) {
+    exchange(Method.POST, API + "/services/schema-check", Map.of(), Json.write(change));
+  }
+
   /** Grants access; the answer's id is the grant's, for {@link #revokeGrant}. */
   public AdminResponses.Created grant(AdminRequests.Grant grant) {
     return post("/grants", grant, AdminResponses.Created.class);

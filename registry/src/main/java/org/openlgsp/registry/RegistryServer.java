@@ -285,6 +285,15 @@ public final class RegistryServer implements AutoCloseable {
                   registry.removeService(ServiceId.parse(c.requiredQuery("id")));
                   c.noContent();
                 }),
+        admin(Route.post("/api/v1/services/schema-check"), "service.schema-check")
+            .handle(
+                c -> {
+                  AdminRequests.SchemaCheckChange m =
+                      c.json(AdminRequests.SchemaCheckChange.class, MAX_BODY);
+                  registry.setSchemaCheck(
+                      ServiceId.parse(m.id()), org.openlgsp.core.SchemaCheck.parse(m.mode()));
+                  c.noContent();
+                }),
         admin(Route.get("/api/v1/services/openapi"), "service.openapi")
             .handle(this::serviceOpenApi),
         admin(Route.post("/api/v1/grants"), "grant.add").handle(this::addGrant),

@@ -41,6 +41,8 @@ import org.openlgsp.core.ServiceId;
  *     known
  * @param leaks what the grant's leak detectors found in the response ({@code detector:action}, e.g.
  *     {@code cccd:alert}; provider side; docs/privacy.md), empty when none
+ * @param quality what the provider's schema check found ({@link DataQuality#NONE} on the consumer
+ *     side and when the service is not checked; docs/privacy.md, "Data quality")
  */
 public record ExchangeObservation(
     Instant monitoringDataTs,
@@ -79,7 +81,68 @@ public record ExchangeObservation(
     Duration peerTime,
     Duration backendTime,
     String sourceAddress,
-    java.util.List<String> leaks) {
+    java.util.List<String> leaks,
+    DataQuality quality) {
+
+  /**
+   * The provider gateway's data-quality findings on one exchange (docs/privacy.md, "Data quality").
+   * Never a value of the bodies: only where and why they fail their schema.
+   *
+   * @param mode the service's schema check when the exchange was handled
+   * @param violations where and why a body fails its schema (at most a few per body)
+   * @param unchecked why a body was not checked: {@code request:too_large}, {@code
+   *     response:too_large}, {@code request:no_schema}, {@code response:no_schema}
+   * @param requestKey keyed hash of method, path with query and request body digest (the ledger's
+   *     subject key), for duplicate detection; empty when not known
+   * @param responseDigest digest of the response body as sent, empty when none
+   * @param dataAge how old the answer's data-time field ({@code ThoiDiemDuLieu}) was at the
+   *     exchange, when it had one
+   */
+  public record DataQuality(
+      org.openlgsp.core.SchemaCheck mode,
+      java.util.List<Violation> violations,
+      java.util.List<String> unchecked,
+      String requestKey,
+      String responseDigest,
+      Optional<Duration> dataAge) {
+    /** Nothing checked. */
+    public static final DataQuality NONE =
+        new DataQuality(
+            org.openlgsp.core.SchemaCheck.OFF,
+            java.util.List.of(),
+            java.util.List.of(),
+            "",
+            "",
+            Optional.empty());
+
+    public DataQuality {
+      Objects.requireNonNull(mode, "mode");
+      violations = java.util.List.copyOf(violations);
+      unchecked = java.util.List.copyOf(unchecked);
+      Objects.requireNonNull(requestKey, "requestKey");
+      Objects.requireNonNull(responseDigest, "responseDigest");
+      Objects.requireNonNull(dataAge, "dataAge");
+    }
+
+    /**
+     * A body failing its schema: {@code side} ({@code request} or {@code response}), the JSON
+     * Pointer of the failing place (array indices as {@code *}; for {@code required}, the missing
+     * member) and the schema keyword ({@code required}, {@code format}, {@code type}...; {@code
+     * json} when the body does not parse).
+     */
+    public record Violation(String side, String pointer, String keyword) {
+      public Violation {
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(pointer, "pointer");
+        Objects.requireNonNull(keyword, "keyword");
+      }
+
+      @Override
+      public String toString() {
+        return side + " " + pointer + ": " + keyword;
+      }
+    }
+  }
 
   /** Which side of the exchange the observing gateway was, as X-Road names it. */
   public enum SecurityServerType {
@@ -117,6 +180,7 @@ public record ExchangeObservation(
 
   public ExchangeObservation {
     leaks = leaks == null ? java.util.List.of() : java.util.List.copyOf(leaks);
+    quality = quality == null ? DataQuality.NONE : quality;
     Objects.requireNonNull(monitoringDataTs, "monitoringDataTs");
     Objects.requireNonNull(securityServerInternalIp, "securityServerInternalIp");
     Objects.requireNonNull(securityServerType, "securityServerType");

@@ -64,6 +64,7 @@ public final class Observed {
   private Duration backendTime;
   private String sourceAddress;
   private java.util.List<String> leaks = java.util.List.of();
+  private ExchangeObservation.DataQuality quality = ExchangeObservation.DataQuality.NONE;
 
   private Observed() {}
 
@@ -152,6 +153,7 @@ public final class Observed {
     o.backendTime = from.backendTime();
     o.sourceAddress = from.sourceAddress();
     o.leaks = from.leaks();
+    o.quality = from.quality();
     return o;
   }
 
@@ -359,6 +361,11 @@ public final class Observed {
     return this;
   }
 
+  public Observed quality(ExchangeObservation.DataQuality v) {
+    this.quality = v;
+    return this;
+  }
+
   public Observed leaks(java.util.List<String> v) {
     this.leaks = v;
     return this;
@@ -402,6 +409,7 @@ public final class Observed {
         peerTime,
         backendTime,
         sourceAddress,
-        leaks);
+        leaks,
+        quality);
   }
 }
