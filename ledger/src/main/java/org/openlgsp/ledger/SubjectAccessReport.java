@@ -24,7 +24,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
     this(subject, accesses.size(), accesses);
   }
 
-  /** One access: who (agency, system, officer), why (purpose), when, its outcome and its proof. */
+  /**
+   * One access: who (agency, system, officer), why (purpose), when, its outcome and its proof.
+   * {@code record} is the ledger record's canonical bytes (base64), whose leaf hash the proof
+   * includes, so a reader offline can check that the fields shown are the ones recorded.
+   */
   public record Access(
       long index,
       Instant time,
@@ -37,6 +41,7 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       String purpose,
       int status,
       String leafHash,
+      String record,
       Proof proof) {
     public Access {
       Objects.requireNonNull(time, "time");
@@ -48,6 +53,7 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       Objects.requireNonNull(officer, "officer");
       Objects.requireNonNull(purpose, "purpose");
       Objects.requireNonNull(leafHash, "leafHash");
+      Objects.requireNonNull(record, "record");
       Objects.requireNonNull(proof, "proof");
     }
   }
@@ -115,7 +121,7 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
     return b.toString();
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

@@ -30,6 +30,7 @@ public final class ConfigCheck {
       Set.of(
           "adminTokenSha256",
           "auditorTokenSha256",
+          "trackerTokenSha256",
           "secretSha256",
           "tokenSha256",
           "apiTokenSha256",
@@ -162,6 +163,14 @@ public final class ConfigCheck {
             r -> {
               ObjectNode n = (ObjectNode) root.get("registry");
               n.set("directoryValidity", tree(r.options(config.instance()).directoryValidity()));
+              r.tracker()
+                  .ifPresent(
+                      t -> {
+                        ObjectNode tn = (ObjectNode) n.get("tracker");
+                        tn.set("deadline", tree(t.effectiveDeadline()));
+                        tn.put("subjectKey", t.effectiveSubjectKey());
+                        n.set("tracker", ordered(tn, NodeConfig.RegistryTracker.class));
+                      });
               root.set("registry", ordered(n, NodeConfig.RegistryRole.class));
             });
     config

@@ -257,6 +257,7 @@ class NodeConfigTest {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("signing: pkcs11 keys are supported for gateway.tls");

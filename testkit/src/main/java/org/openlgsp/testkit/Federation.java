@@ -370,6 +370,12 @@ public final class Federation implements AutoCloseable {
   private final String departmentToken = secret();
   private final String vpcpToken = secret();
   private final String engineSecret = secret();
+  // the gateways' auditor API (exchange scenarios) and the citizen data tracker
+  private final String auditorToken = secret();
+  private final String gatewayTrackerToken = secret();
+  private final String trackerReaderToken = secret();
+  private final int consumerLedgerApi = free();
+  private final int providerLedgerApi = free();
   private AgencyBackends agencies;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final WebClient http = WebClient.builder().followRedirects(false).build();
@@ -575,7 +581,8 @@ public final class Federation implements AutoCloseable {
                 Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console())),
                 // consents (docs/privacy.md): generated at start, copied to the provider gateway
                 Optional.of(CONSENT_KEY),
-                Optional.empty()));
+                Optional.empty(),
+                tracker()));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
@@ -594,6 +601,48 @@ public final class Federation implements AutoCloseable {
                   + "            witness of both gateways' ledger checkpoints)%n",
               registry.port());
     }
+  }
+
+  /**
+   * The citizen data tracker (docs/privacy.md): the portal ({@code portal}) may look citizens up;
+   * the registry asks both gateways' ledger APIs with the token in {@code pki/tracker.token}.
+   */
+  private Optional<NodeConfig.RegistryTracker> tracker() {
+    if (!exchange()) {
+      return Optional.empty();
+    }
+    try {
+      writeSecret("tracker.token", gatewayTrackerToken);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Optional.of(
+        new NodeConfig.RegistryTracker(
+            List.of(
+                new NodeConfig.TrackerReader(
+                    "portal", RegistryServer.hashToken(trackerReaderToken))),
+            List.of(
+                new NodeConfig.TrackerGateway(
+                    consumerSide.node().toString(), ledgerApiUrl(true), "pki/tracker.token"),
+                new NodeConfig.TrackerGateway(
+                    providerSide.node().toString(), ledgerApiUrl(false), "pki/tracker.token")),
+            Optional.of(Duration.ofSeconds(5)),
+            Optional.empty()));
+  }
+
+  /** The consumer's ({@code true}) or provider's ledger API (exchange scenarios). */
+  public String ledgerApiUrl(boolean consumerGateway) {
+    return "http://127.0.0.1:" + (consumerGateway ? consumerLedgerApi : providerLedgerApi);
+  }
+
+  /** The auditor token of both gateways' ledger APIs (exchange scenarios). */
+  public String auditorToken() {
+    return auditorToken;
+  }
+
+  /** The portal's token for the registry's citizen data tracker (role {@code tracker.reader}). */
+  public String trackerReaderToken() {
+    return trackerReaderToken;
   }
 
   private void register(RegistryClient admin) throws IOException {
@@ -804,7 +853,7 @@ public final class Federation implements AutoCloseable {
                     new NodeConfig.RevocationSettings(
                         List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5)))
                 : Optional.empty(),
-            ledgerSettings(),
+            ledgerSettings(side),
             // the modules' defaults: operational records, statistics and alerts on, no API
             Optional.empty(),
             List.of(),
@@ -840,6 +889,21 @@ public final class Federation implements AutoCloseable {
    * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo
    * root) and cosigned by the registry's witness.
    */
+  /**
+   * A gateway's ledger: as {@link #ledgerSettings()}, with the auditor API and the tracker's token
+   * in the exchange scenarios.
+   */
+  private NodeConfig.LedgerSettings ledgerSettings(Side side) {
+    if (!exchange()) {
+      return ledgerSettings();
+    }
+    return ledgerSettings()
+        .withAuditorApi(
+            side.equals(consumerSide) ? consumerLedgerApi : providerLedgerApi,
+            RegistryServer.hashToken(auditorToken))
+        .withTrackerToken(RegistryServer.hashToken(gatewayTrackerToken));
+  }
+
   private NodeConfig.LedgerSettings ledgerSettings() {
     return NodeConfig.LedgerSettings.defaults()
         .withWitnesses(

@@ -120,6 +120,7 @@ class RegistryWitnessTest {
             role.witness(),
             java.util.Optional.empty(),
             role.consentKey(),
+            Optional.empty(),
             Optional.empty());
     try (RegistryNode registry =
         RegistryNode.start(
