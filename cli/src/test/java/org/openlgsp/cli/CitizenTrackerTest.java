@@ -195,8 +195,18 @@ class CitizenTrackerTest {
           .contains("1.001234:HS-2")
           .doesNotContain(citizen);
 
-      // every look-up is in the registry's audit log, by keyed hash only, with its purpose
+      // every look-up is in the registry's audit log, by the keyed hash under the tracker's
+      // subject key (registry.tracker.subjectKey, generated at start) only, with its purpose
+      org.openlgsp.core.KeyedHash trackerKey =
+          new org.openlgsp.core.KeyedHash(
+              java.util.Base64.getDecoder()
+                  .decode(Files.readString(dir.resolve("data/tracker-subject.key")).strip()));
+      String hashed = "subject " + trackerKey.hash(citizen) + " for purpose " + PURPOSE;
       List<Registry.AuditEntry> audit = admin.auditLog(100);
+      assertThat(audit)
+          .filteredOn(a -> a.action().equals("tracker.lookup"))
+          .extracting(Registry.AuditEntry::target)
+          .contains(hashed);
       assertThat(audit)
           .filteredOn(a -> a.action().equals("tracker.lookup") && a.outcome().equals("ok"))
           .isNotEmpty()

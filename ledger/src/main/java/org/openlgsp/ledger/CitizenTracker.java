@@ -207,12 +207,12 @@ public final class CitizenTracker {
   }
 
   /** Why a gateway failed, without anything of the request (the ID) in it. */
-  private static String reason(Throwable t) {
+  private String reason(Throwable t) {
     if (t instanceof LgspException e) {
       return e.code().code();
     }
     if (t instanceof java.net.http.HttpTimeoutException) {
-      return "no answer in time";
+      return "no answer within " + deadline;
     }
     if (t instanceof IOException) {
       return "unreachable";
