@@ -186,6 +186,29 @@ class CitizenTrackerTest {
                   .exit())
           .isEqualTo(1);
 
+      // the citizen's PDF: Vietnamese text in an embedded font
+      HttpResponse<byte[]> pdf =
+          http.send(
+              request(fed, fed.trackerReaderToken(), "?format=pdf")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"personalId\":\"" + citizen + "\",\"purpose\":\"" + PURPOSE + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(pdf.statusCode()).isEqualTo(200);
+      assertThat(pdf.headers().firstValue("Content-Type")).contains("application/pdf");
+      try (org.apache.pdfbox.pdmodel.PDDocument doc =
+          org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+        // table cells wrap: compare with runs of white space made one space
+        String text =
+            new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+        assertThat(text)
+            .contains("Báo cáo truy cập dữ liệu cá nhân")
+            .contains("Số lượt truy cập / Accesses: " + report.path("accesses").size())
+            .contains("UBND tỉnh Tây Ninh")
+            .doesNotContain(citizen);
+      }
+
       // the page the citizen reads
       Answer page = lookupPage(fed, citizen);
       assertThat(page.status()).isEqualTo(200);

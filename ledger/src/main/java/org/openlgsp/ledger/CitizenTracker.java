@@ -15,10 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
@@ -79,6 +81,7 @@ public final class CitizenTracker {
   private final Duration deadline;
   private final KeyedHash auditKey;
   private final Clock clock;
+  private final Optional<Function<String, byte[]>> pdf;
   private final HttpClient http;
 
   /**
@@ -87,13 +90,15 @@ public final class CitizenTracker {
    *     without an entry in {@code gateways} is reported {@code NOT_CONFIGURED})
    * @param deadline how long a look-up waits for all gateways together
    * @param auditKey the key of the subject hash the audit rows name
+   * @param pdf renders the report's page (XHTML) to PDF, for {@code ?format=pdf}
    */
   public CitizenTracker(
       List<Gateway> gateways,
       Supplier<List<String>> directoryNodes,
       Duration deadline,
       KeyedHash auditKey,
-      Clock clock) {
+      Clock clock,
+      Optional<Function<String, byte[]>> pdf) {
     this.gateways = List.copyOf(gateways);
     this.directoryNodes = Objects.requireNonNull(directoryNodes, "directoryNodes");
     if (deadline.isNegative() || deadline.isZero()) {
@@ -102,6 +107,7 @@ public final class CitizenTracker {
     this.deadline = deadline;
     this.auditKey = Objects.requireNonNull(auditKey, "auditKey");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pdf = Objects.requireNonNull(pdf, "pdf");
     this.http = HttpClient.newBuilder().connectTimeout(deadline).build();
   }
 
@@ -137,8 +143,18 @@ public final class CitizenTracker {
         c.response().header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         c.response().send(TrackerPage.html(report).getBytes(StandardCharsets.UTF_8));
       }
+      case "pdf" -> {
+        byte[] document =
+            pdf.orElseThrow(
+                    () ->
+                        new LgspException(
+                            ErrorCode.REQUEST_MALFORMED, "this registry renders no PDF"))
+                .apply(TrackerPage.html(report));
+        c.response().header(HeaderNames.CONTENT_TYPE, "application/pdf");
+        c.response().send(document);
+      }
       default ->
-          throw new LgspException(ErrorCode.REQUEST_MALFORMED, "format must be json or html");
+          throw new LgspException(ErrorCode.REQUEST_MALFORMED, "format must be json, html or pdf");
     }
   }
 

@@ -87,7 +87,8 @@ class CitizenTrackerTest {
                         "VN/GOV/000.00.00.G16/gw1"),
                 Duration.ofSeconds(2),
                 new KeyedHash(KeyedHash.newSecret()),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                java.util.Optional.empty());
         long start = System.nanoTime();
         TrackerReport report =
             tracker.lookup(new CitizenTracker.Lookup(CITIZEN, "1.001234:HS-1"), "portal");

@@ -199,7 +199,8 @@ public final class RegistryNode implements AutoCloseable {
         () -> registry.nodes().stream().map(n -> n.id().toString()).toList(),
         t.effectiveDeadline(),
         LedgerFiles.keyedHash("tracker subject key", base.resolve(t.effectiveSubjectKey()), true),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml));
   }
 
   /** The witness's verifier key, when the registry runs one. */

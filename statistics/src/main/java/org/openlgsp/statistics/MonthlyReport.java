@@ -1,12 +1,10 @@
 package org.openlgsp.statistics;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -138,34 +136,7 @@ final class MonthlyReport {
   }
 
   static byte[] pdf(String html) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      PdfRendererBuilder b = new PdfRendererBuilder();
-      b.useFastMode();
-      b.useFont(
-          () -> font("DejaVuSans.ttf"),
-          "DejaVu Sans",
-          400,
-          PdfRendererBuilder.FontStyle.NORMAL,
-          true);
-      b.useFont(
-          () -> font("DejaVuSans-Bold.ttf"),
-          "DejaVu Sans",
-          700,
-          PdfRendererBuilder.FontStyle.NORMAL,
-          true);
-      b.withHtmlContent(html, null);
-      b.toStream(out);
-      b.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private static InputStream font(String name) {
-    return Objects.requireNonNull(
-        MonthlyReport.class.getResourceAsStream(BASE + name), "font " + name + " is bundled");
+    return PdfDocuments.fromHtml(html);
   }
 
   private static Map<String, String> labels(Language lang) {
