@@ -58,6 +58,18 @@ class CitizenTrackerTest {
               residence.toString(),
               List.of("GET"),
               List.of("/citizens/*")));
+      // a consent in force for Tây Ninh and purpose 1.001234: named by the accesses it covered
+      String consent =
+          admin
+              .addConsent(
+                  new AdminRequests.Consent(
+                      citizen,
+                      "ho-tich",
+                      Federation.TAY_NINH.toString(),
+                      "1.001234",
+                      java.time.Instant.now().minusSeconds(60),
+                      java.time.Instant.now().plus(Duration.ofDays(1))))
+              .id();
       assertThat(fed.lookUpCitizen(citizen, "1.001234:HS-1").statusCode()).isEqualTo(200);
       await()
           .atMost(Duration.ofSeconds(20))
@@ -104,6 +116,12 @@ class CitizenTrackerTest {
                     .isEqualTo("UBND tỉnh Tây Ninh");
                 assertThat(e.path("access").path("officer").asText()).isEqualTo("VN072090000001");
               });
+      assertThat(report.path("accesses"))
+          .allSatisfy(
+              e ->
+                  assertThat(e.path("consents"))
+                      .extracting(k -> k.path("id").asText() + " " + k.path("category").asText())
+                      .containsExactly(consent + " ho-tich"));
       assertThat(report.toString()).doesNotContain(citizen);
 
       // the other citizen's report holds only the other citizen's access

@@ -82,6 +82,7 @@ public final class CitizenTracker {
   private final KeyedHash auditKey;
   private final Clock clock;
   private final Optional<Function<String, byte[]>> pdf;
+  private final Function<String, List<TrackerReport.Consent>> consents;
   private final HttpClient http;
 
   /**
@@ -91,6 +92,8 @@ public final class CitizenTracker {
    * @param deadline how long a look-up waits for all gateways together
    * @param auditKey the key of the subject hash the audit rows name
    * @param pdf renders the report's page (XHTML) to PDF, for {@code ?format=pdf}
+   * @param consents the consents of the subject with this personal ID (none when the registry keeps
+   *     no consents)
    */
   public CitizenTracker(
       List<Gateway> gateways,
@@ -98,7 +101,8 @@ public final class CitizenTracker {
       Duration deadline,
       KeyedHash auditKey,
       Clock clock,
-      Optional<Function<String, byte[]>> pdf) {
+      Optional<Function<String, byte[]>> pdf,
+      Function<String, List<TrackerReport.Consent>> consents) {
     this.gateways = List.copyOf(gateways);
     this.directoryNodes = Objects.requireNonNull(directoryNodes, "directoryNodes");
     if (deadline.isNegative() || deadline.isZero()) {
@@ -108,6 +112,7 @@ public final class CitizenTracker {
     this.auditKey = Objects.requireNonNull(auditKey, "auditKey");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pdf = Objects.requireNonNull(pdf, "pdf");
+    this.consents = Objects.requireNonNull(consents, "consents");
     this.http = HttpClient.newBuilder().connectTimeout(deadline).build();
   }
 
@@ -174,6 +179,7 @@ public final class CitizenTracker {
     }
     List<TrackerReport.GatewayAnswer> answers = new ArrayList<>();
     List<TrackerReport.Entry> entries = new ArrayList<>();
+    List<TrackerReport.Consent> given = consents.apply(lookup.personalId());
     asked.forEach(
         (node, future) -> {
           if (!future.isDone()) {
@@ -186,7 +192,17 @@ public final class CitizenTracker {
             answers.add(
                 new TrackerReport.GatewayAnswer(
                     node, TrackerReport.GatewayStatus.ANSWERED, r.accessCount(), ""));
-            r.accesses().forEach(a -> entries.add(new TrackerReport.Entry(node, a)));
+            r.accesses()
+                .forEach(
+                    a ->
+                        entries.add(
+                            new TrackerReport.Entry(
+                                node,
+                                a,
+                                given.stream()
+                                    .filter(
+                                        k -> k.coveredAccess(a.agencyCode(), a.purpose(), a.time()))
+                                    .toList())));
           } catch (CompletionException | java.util.concurrent.CancellationException e) {
             answers.add(notAnswered(node, reason(e.getCause() == null ? e : e.getCause())));
           }

@@ -55,8 +55,8 @@ final class TrackerPage {
     b.append("</table><h2>Các lượt truy cập / Accesses</h2><table><tr>")
         .append("<th>Thời gian / Time</th><th>Cơ quan / Agency</th><th>Hệ thống / System</th>")
         .append("<th>Dịch vụ / Service</th><th>Cán bộ / Officer</th><th>Mục đích / Purpose</th>")
-        .append(
-            "<th>Kết quả / Status</th><th>Sổ cái / Ledger</th><th>Bằng chứng / Proof</th></tr>");
+        .append("<th>Kết quả / Status</th><th>Đồng ý / Consent</th><th>Sổ cái / Ledger</th>")
+        .append("<th>Bằng chứng / Proof</th></tr>");
     for (TrackerReport.Entry e : r.accesses()) {
       SubjectAccessReport.Access a = e.access();
       b.append("<tr><td>")
@@ -73,6 +73,16 @@ final class TrackerPage {
           .append(esc(a.purpose()))
           .append("</td><td>")
           .append(a.status())
+          .append("</td><td>")
+          .append(
+              e.consents().isEmpty()
+                  ? "—"
+                  : esc(
+                      String.join(
+                          ", ",
+                          e.consents().stream()
+                              .map(k -> k.category() + " (" + k.id() + ")")
+                              .toList())))
           .append("</td><td>")
           .append(esc(e.gateway()))
           .append(" #")

@@ -70,11 +70,54 @@ public record TrackerReport(
     NOT_CONFIGURED
   }
 
-  /** One access, as the gateway {@code gateway} recorded and proved it. */
-  public record Entry(String gateway, SubjectAccessReport.Access access) {
+  /**
+   * One access, as the gateway {@code gateway} recorded and proved it, with the subject's consents
+   * (from the registry's consent registry, not from the ledger: not covered by the proof) that were
+   * in force for the calling agency and the access's purpose at its time.
+   */
+  public record Entry(String gateway, SubjectAccessReport.Access access, List<Consent> consents) {
     public Entry {
       Objects.requireNonNull(gateway, "gateway");
       Objects.requireNonNull(access, "access");
+      consents = consents == null ? List.of() : List.copyOf(consents);
+    }
+  }
+
+  /**
+   * A consent of the subject: its id, data category, recipient agency, purpose, validity and, when
+   * withdrawn, when.
+   */
+  public record Consent(
+      String id,
+      String category,
+      String recipient,
+      String purpose,
+      Instant validFrom,
+      Instant validTo,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          Instant withdrawnAt) {
+    public Consent {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(category, "category");
+      Objects.requireNonNull(recipient, "recipient");
+      Objects.requireNonNull(purpose, "purpose");
+      Objects.requireNonNull(validFrom, "validFrom");
+      Objects.requireNonNull(validTo, "validTo");
+    }
+
+    /**
+     * Whether it was in force for {@code agency} and the stated purpose {@code issue} (its part
+     * before the first {@code :}, as grants match purposes) at {@code time}.
+     */
+    public boolean coveredAccess(String agency, String issue, Instant time) {
+      int colon = issue.indexOf(':');
+      String code = colon < 0 ? issue : issue.substring(0, colon);
+      return recipient.equals(agency)
+          && purpose.equals(code)
+          && !time.isBefore(validFrom)
+          && time.isBefore(validTo)
+          && (withdrawnAt == null || time.isBefore(withdrawnAt));
     }
   }
 }

@@ -88,7 +88,8 @@ class CitizenTrackerTest {
                 Duration.ofSeconds(2),
                 new KeyedHash(KeyedHash.newSecret()),
                 Clock.systemUTC(),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                id -> List.of());
         long start = System.nanoTime();
         TrackerReport report =
             tracker.lookup(new CitizenTracker.Lookup(CITIZEN, "1.001234:HS-1"), "portal");

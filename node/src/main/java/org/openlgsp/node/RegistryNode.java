@@ -110,7 +110,7 @@ public final class RegistryNode implements AutoCloseable {
               .token("admin", role.adminTokenSha256(), java.util.Set.of(RegistryServer.ADMIN_ROLE));
       if (role.tracker().isPresent()) {
         NodeConfig.RegistryTracker t = role.tracker().get();
-        routes.addAll(tracker(base, registry, t).routes());
+        routes.addAll(tracker(base, registry, t, role.consentKey().isPresent()).routes());
         for (NodeConfig.TrackerReader r : t.readers()) {
           callers.token(r.name(), r.tokenSha256(), java.util.Set.of(CitizenTracker.READER_ROLE));
         }
@@ -181,7 +181,7 @@ public final class RegistryNode implements AutoCloseable {
    * and every gateway node of the directory (one the tracker cannot ask is reported so).
    */
   private static CitizenTracker tracker(
-      Path base, Registry registry, NodeConfig.RegistryTracker t) {
+      Path base, Registry registry, NodeConfig.RegistryTracker t, boolean consentsKept) {
     List<CitizenTracker.Gateway> gateways = new ArrayList<>();
     for (NodeConfig.TrackerGateway g : t.gateways()) {
       Path file = base.resolve(g.tokenFile());
@@ -200,7 +200,22 @@ public final class RegistryNode implements AutoCloseable {
         t.effectiveDeadline(),
         LedgerFiles.keyedHash("tracker subject key", base.resolve(t.effectiveSubjectKey()), true),
         Clock.systemUTC(),
-        Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml));
+        Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml),
+        id ->
+            consentsKept
+                ? registry.consents(id).stream()
+                    .map(
+                        c ->
+                            new org.openlgsp.ledger.TrackerReport.Consent(
+                                c.id(),
+                                c.consent().category(),
+                                c.consent().recipient().toString(),
+                                c.consent().purpose(),
+                                c.consent().validFrom(),
+                                c.consent().validTo(),
+                                c.withdrawnAt()))
+                    .toList()
+                : List.of());
   }
 
   /** The witness's verifier key, when the registry runs one. */
