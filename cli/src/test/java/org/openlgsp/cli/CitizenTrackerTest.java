@@ -44,7 +44,7 @@ class CitizenTrackerTest {
 
   @Test
   void aCitizenSeesEveryGatewaysProvedAccessesAndNothingOfAnotherCitizens() throws Exception {
-    try (Federation fed = Federation.start(dir, Federation.Options.exchange(2))) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(2).withTracker())) {
       String citizen = fed.citizenIds().get(0);
       String other = fed.citizenIds().get(1);
       ServiceId residence =
@@ -262,7 +262,7 @@ class CitizenTrackerTest {
 
   @Test
   void aLookupNeedsTheReaderRoleAPurposeAndSaysWhichGatewayDidNotAnswer() throws Exception {
-    try (Federation fed = Federation.start(dir, Federation.Options.exchange(1))) {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(1).withTracker())) {
       String citizen = fed.citizenIds().get(0);
       assertThat(lookup(fed, fed.adminToken(), citizen, PURPOSE).status()).isEqualTo(403);
       assertThat(lookup(fed, "not-a-token", citizen, PURPOSE).status()).isEqualTo(401);

@@ -184,6 +184,9 @@ public final class Federation implements AutoCloseable {
    * @param instance the instance identifier every identity of this federation carries ({@value
    *     #INSTANCE} unless {@link #withInstance}: two federations of different instances federate
    *     with each other, docs/federation.md)
+   * @param tracker whether the gateways open their ledger APIs (auditor and tracker tokens) and the
+   *     registry serves the citizen data tracker over them ({@link #withTracker}, exchange
+   *     scenarios)
    */
   public record Options(
       Scenario scenario,
@@ -194,7 +197,8 @@ public final class Federation implements AutoCloseable {
       boolean startGovernmentAxis,
       List<X509Certificate> extraSignerAnchors,
       PrintStream out,
-      String instance) {
+      String instance,
+      boolean tracker) {
     public Options {
       Objects.requireNonNull(scenario, "scenario");
       Objects.requireNonNull(ports, "ports");
@@ -217,7 +221,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** Portal and population database with {@code citizens} generated citizens, silently. */
@@ -231,7 +236,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
@@ -245,7 +251,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
@@ -259,7 +266,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     public Options withPorts(Ports ports) {
@@ -272,7 +280,26 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
+    }
+
+    /**
+     * The gateways' ledger APIs and the registry's citizen data tracker on (docs/privacy.md,
+     * "Citizen data tracker").
+     */
+    public Options withTracker() {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out,
+          instance,
+          true);
     }
 
     public Options withOut(PrintStream out) {
@@ -285,7 +312,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     public Options withRevocationChecking(boolean on) {
@@ -298,7 +326,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
@@ -312,7 +341,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** The Government Office's axis is configured but not started. */
@@ -326,7 +356,8 @@ public final class Federation implements AutoCloseable {
           false,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
@@ -339,7 +370,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           anchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     private static PrintStream silent() {
@@ -608,7 +640,7 @@ public final class Federation implements AutoCloseable {
    * the registry asks both gateways' ledger APIs with the token in {@code pki/tracker.token}.
    */
   private Optional<NodeConfig.RegistryTracker> tracker() {
-    if (!exchange()) {
+    if (!exchange() || !options.tracker()) {
       return Optional.empty();
     }
     try {
@@ -891,10 +923,10 @@ public final class Federation implements AutoCloseable {
    */
   /**
    * A gateway's ledger: as {@link #ledgerSettings()}, with the auditor API and the tracker's token
-   * in the exchange scenarios.
+   * when {@link Options#tracker}.
    */
   private NodeConfig.LedgerSettings ledgerSettings(Side side) {
-    if (!exchange()) {
+    if (!exchange() || !options.tracker()) {
       return ledgerSettings();
     }
     return ledgerSettings()
