@@ -135,20 +135,11 @@ class CitizenTrackerTest {
       Files.writeString(file, report.toString());
       String consumerKey = key(fed, true);
       String providerKey = key(fed, false);
-      CommandRun sound =
-          CommandRun.run(
-              "ledger",
-              "verify-report",
-              file.toString(),
-              "--key",
-              consumerKey,
-              "--key",
-              providerKey);
+      CommandRun sound = verifyReport(file, consumerKey, providerKey);
       assertThat(sound.exit()).as(sound.out() + sound.err()).isZero();
       assertThat(sound.out()).contains("SOUND: " + report.path("accesses").size() + " accesses");
 
-      CommandRun oneKey =
-          CommandRun.run("ledger", "verify-report", file.toString(), "--key", consumerKey);
+      CommandRun oneKey = verifyReport(file, consumerKey);
       assertThat(oneKey.exit()).isEqualTo(1);
       assertThat(oneKey.out()).contains("not signed by a pinned key");
 
@@ -156,15 +147,7 @@ class CitizenTrackerTest {
       ((ObjectNode) tampered.path("accesses").get(0).path("access"))
           .put("purpose", "kiem-tra-hop-phap");
       Files.writeString(file, tampered.toString());
-      CommandRun edited =
-          CommandRun.run(
-              "ledger",
-              "verify-report",
-              file.toString(),
-              "--key",
-              consumerKey,
-              "--key",
-              providerKey);
+      CommandRun edited = verifyReport(file, consumerKey, providerKey);
       assertThat(edited.exit()).isEqualTo(1);
       assertThat(edited.out())
           .contains("PROBLEM: entry 0")
@@ -175,15 +158,7 @@ class CitizenTrackerTest {
       ((ObjectNode) dropped.path("accesses").get(1).path("access"))
           .set("proof", Json.mapper().createObjectNode().put("pending", "no proof"));
       Files.writeString(file, dropped.toString());
-      CommandRun noProof =
-          CommandRun.run(
-              "ledger",
-              "verify-report",
-              file.toString(),
-              "--key",
-              consumerKey,
-              "--key",
-              providerKey);
+      CommandRun noProof = verifyReport(file, consumerKey, providerKey);
       assertThat(noProof.exit()).isEqualTo(1);
       assertThat(noProof.out()).contains("PROBLEM: entry 1").contains("no inclusion proof");
 
@@ -192,17 +167,7 @@ class CitizenTrackerTest {
       ((ObjectNode) forgedPath.path("accesses").get(2).path("access"))
           .put("record", forgedPath.path("accesses").get(3).path("access").path("record").asText());
       Files.writeString(file, forgedPath.toString());
-      assertThat(
-              CommandRun.run(
-                      "ledger",
-                      "verify-report",
-                      file.toString(),
-                      "--key",
-                      consumerKey,
-                      "--key",
-                      providerKey)
-                  .exit())
-          .isEqualTo(1);
+      assertThat(verifyReport(file, consumerKey, providerKey).exit()).isEqualTo(1);
 
       // the citizen's PDF: Vietnamese text in an embedded font
       HttpResponse<byte[]> pdf =
@@ -294,14 +259,23 @@ class CitizenTrackerTest {
       // verify-report says the report is incomplete and which gateway did not answer
       Path file = dir.resolve("partial.json");
       Files.writeString(file, r.toString());
-      CommandRun run =
-          CommandRun.run("ledger", "verify-report", file.toString(), "--key", key(fed, true));
+      CommandRun run = verifyReport(file, key(fed, true));
       assertThat(run.out()).contains("warning: gateway " + fed.providerNodeId() + " NOT_ANSWERED");
       // the refused look-ups are audited too
       assertThat(new RegistryClient(fed.registryUrl(), fed.adminToken()).auditLog(100))
           .extracting(a -> a.action() + " " + a.outcome())
           .contains("tracker.lookup admin.forbidden", "tracker.lookup purpose.missing");
     }
+  }
+
+  private static CommandRun verifyReport(Path file, String... keys) {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("ledger", "verify-report", file.toString()));
+    for (String k : keys) {
+      args.add("--key");
+      args.add(k);
+    }
+    return CommandRun.run(args.toArray(String[]::new));
   }
 
   private static boolean allProved(JsonNode report) {

@@ -92,33 +92,34 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
         .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th><th>Bằng chứng / Proof</th>")
         .append("</tr>");
     for (Access a : accesses) {
-      b.append("<tr><td>")
-          .append(a.index())
-          .append("</td><td>")
-          .append(esc(a.time().toString()))
-          .append("</td><td>")
-          .append(esc(a.agency()))
-          .append("</td><td>")
-          .append(esc(a.system()))
-          .append("</td><td>")
-          .append(esc(a.officer()))
-          .append("</td><td>")
-          .append(esc(a.purpose()))
-          .append("</td><td>")
-          .append(a.status())
-          .append("</td><td>")
-          .append(
-              switch (a.proof()) {
-                case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
-                case Pending p -> esc(p.pending());
-              })
-          .append("</td></tr>");
+      row(
+          b,
+          Long.toString(a.index()),
+          esc(a.time().toString()),
+          esc(a.agency()),
+          esc(a.system()),
+          esc(a.officer()),
+          esc(a.purpose()),
+          Integer.toString(a.status()),
+          switch (a.proof()) {
+            case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
+            case Pending p -> esc(p.pending());
+          });
     }
     b.append("</table><p>Each access is a record in the gateway's verifiable ledger. The JSON")
         .append(" form of this report carries, for every access, its inclusion proof and the")
         .append(" signed checkpoint; verify them with <code>lgsp ledger verify</code>.</p>")
         .append("</body></html>");
     return b.toString();
+  }
+
+  /** A table row of cells already escaped (or markup). */
+  static void row(StringBuilder b, String... cells) {
+    b.append("<tr>");
+    for (String c : cells) {
+      b.append("<td>").append(c).append("</td>");
+    }
+    b.append("</tr>");
   }
 
   static String esc(String s) {

@@ -36,21 +36,17 @@ final class TrackerPage {
     b.append("<h2>Cổng kết nối / Gateways</h2><table><tr><th>Cổng / Gateway</th>")
         .append("<th>Trạng thái / Status</th><th>Lượt / Accesses</th><th>Lý do / Reason</th></tr>");
     for (TrackerReport.GatewayAnswer g : r.gateways()) {
-      b.append("<tr><td>")
-          .append(esc(g.node()))
-          .append("</td><td>")
-          .append(
-              switch (g.status()) {
-                case ANSWERED -> "đã trả lời / answered";
-                case NOT_ANSWERED -> "<span class=\"warn\">không trả lời / did not answer</span>";
-                case NOT_CONFIGURED ->
-                    "<span class=\"warn\">chưa kết nối / not connected to the tracker</span>";
-              })
-          .append("</td><td>")
-          .append(g.accesses())
-          .append("</td><td>")
-          .append(esc(g.reason()))
-          .append("</td></tr>");
+      SubjectAccessReport.row(
+          b,
+          esc(g.node()),
+          switch (g.status()) {
+            case ANSWERED -> "đã trả lời / answered";
+            case NOT_ANSWERED -> "<span class=\"warn\">không trả lời / did not answer</span>";
+            case NOT_CONFIGURED ->
+                "<span class=\"warn\">chưa kết nối / not connected to the tracker</span>";
+          },
+          Integer.toString(g.accesses()),
+          esc(g.reason()));
     }
     b.append("</table><h2>Các lượt truy cập / Accesses</h2><table><tr>")
         .append("<th>Thời gian / Time</th><th>Cơ quan / Agency</th><th>Hệ thống / System</th>")
@@ -59,42 +55,27 @@ final class TrackerPage {
         .append("<th>Bằng chứng / Proof</th></tr>");
     for (TrackerReport.Entry e : r.accesses()) {
       SubjectAccessReport.Access a = e.access();
-      b.append("<tr><td>")
-          .append(esc(a.time().toString()))
-          .append("</td><td>")
-          .append(esc(a.agency()))
-          .append("</td><td>")
-          .append(esc(a.system()))
-          .append("</td><td>")
-          .append(esc(a.service()))
-          .append("</td><td>")
-          .append(esc(a.officer()))
-          .append("</td><td>")
-          .append(esc(a.purpose()))
-          .append("</td><td>")
-          .append(a.status())
-          .append("</td><td>")
-          .append(
-              e.consents().isEmpty()
-                  ? "—"
-                  : esc(
-                      String.join(
-                          ", ",
-                          e.consents().stream()
-                              .map(k -> k.category() + " (" + k.id() + ")")
-                              .toList())))
-          .append("</td><td>")
-          .append(esc(e.gateway()))
-          .append(" #")
-          .append(a.index())
-          .append("</td><td>")
-          .append(
-              switch (a.proof()) {
-                case InclusionProof p ->
-                    "trong điểm kiểm tra cỡ / in checkpoint of size " + p.treeSize();
-                case SubjectAccessReport.Pending p -> "chưa có / pending";
-              })
-          .append("</td></tr>");
+      SubjectAccessReport.row(
+          b,
+          esc(a.time().toString()),
+          esc(a.agency()),
+          esc(a.system()),
+          esc(a.service()),
+          esc(a.officer()),
+          esc(a.purpose()),
+          Integer.toString(a.status()),
+          e.consents().isEmpty()
+              ? "—"
+              : esc(
+                  String.join(
+                      ", ",
+                      e.consents().stream().map(k -> k.category() + " (" + k.id() + ")").toList())),
+          esc(e.gateway()) + " #" + a.index(),
+          switch (a.proof()) {
+            case InclusionProof p ->
+                "trong điểm kiểm tra cỡ / in checkpoint of size " + p.treeSize();
+            case SubjectAccessReport.Pending p -> "chưa có / pending";
+          });
     }
     b.append("</table><p>Mỗi lượt truy cập là một bản ghi trong sổ cái có thể kiểm chứng của cổng")
         .append(" kết nối. Bản JSON của báo cáo này chứa bằng chứng và điểm kiểm tra đã ký;")
