@@ -124,8 +124,19 @@ class CitizenTrackerTest {
                       .containsExactly(consent + " ho-tich"));
       assertThat(report.toString()).doesNotContain(citizen);
 
-      // the other citizen's report holds only the other citizen's access
+      // the citizen sees who looked them up before (the waits above looked up several times)
+      assertThat(report.path("lookups"))
+          .isNotEmpty()
+          .allSatisfy(
+              l -> {
+                assertThat(l.path("requester").asText()).isEqualTo("portal");
+                assertThat(l.path("purpose").asText()).isEqualTo(PURPOSE);
+                assertThat(l.path("outcome").asText()).isEqualTo("ok");
+              });
+
+      // the other citizen's report holds only the other citizen's access, and no look-up yet
       JsonNode others = lookup(fed, fed.trackerReaderToken(), other, PURPOSE).json();
+      assertThat(others.path("lookups")).isEmpty();
       assertThat(others.path("accesses"))
           .extracting(e -> e.path("access").path("purpose").asText())
           .containsOnly("1.001234:HS-OTHER");

@@ -83,6 +83,7 @@ public final class CitizenTracker {
   private final Clock clock;
   private final Optional<Function<String, byte[]>> pdf;
   private final Function<String, List<TrackerReport.Consent>> consents;
+  private final Function<String, List<TrackerReport.Lookup>> lookups;
   private final HttpClient http;
 
   /**
@@ -102,7 +103,8 @@ public final class CitizenTracker {
       KeyedHash auditKey,
       Clock clock,
       Optional<Function<String, byte[]>> pdf,
-      Function<String, List<TrackerReport.Consent>> consents) {
+      Function<String, List<TrackerReport.Consent>> consents,
+      Function<String, List<TrackerReport.Lookup>> lookups) {
     this.gateways = List.copyOf(gateways);
     this.directoryNodes = Objects.requireNonNull(directoryNodes, "directoryNodes");
     if (deadline.isNegative() || deadline.isZero()) {
@@ -113,6 +115,7 @@ public final class CitizenTracker {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pdf = Objects.requireNonNull(pdf, "pdf");
     this.consents = Objects.requireNonNull(consents, "consents");
+    this.lookups = Objects.requireNonNull(lookups, "lookups");
     this.http = HttpClient.newBuilder().connectTimeout(deadline).build();
   }
 
@@ -128,6 +131,11 @@ public final class CitizenTracker {
             .handle(this::lookup));
   }
 
+  /** What an audit row of a look-up of {@code personalId} starts with; the purpose follows. */
+  public String auditTargetPrefix(String personalId) {
+    return "subject " + subjectHash(personalId) + " for purpose ";
+  }
+
   /** The keyed hash an audit row names the subject by. */
   public String subjectHash(String personalId) {
     return auditKey.hash(personalId);
@@ -137,9 +145,7 @@ public final class CitizenTracker {
     Lookup lookup = c.json(Lookup.class, MAX_BODY);
     c.request()
         .context()
-        .register(
-            AUDIT_TARGET,
-            "subject " + subjectHash(lookup.personalId()) + " for purpose " + lookup.purpose());
+        .register(AUDIT_TARGET, auditTargetPrefix(lookup.personalId()) + lookup.purpose());
     TrackerReport report = lookup(lookup, c.caller().actor());
     String format = c.request().query().first("format").orElse("json");
     switch (format) {
@@ -230,7 +236,8 @@ public final class CitizenTracker {
         answers.stream().allMatch(a -> a.status() == TrackerReport.GatewayStatus.ANSWERED),
         answers,
         entries.size(),
-        entries);
+        entries,
+        lookups.apply(auditTargetPrefix(lookup.personalId())));
   }
 
   private static TrackerReport.GatewayAnswer notAnswered(String node, String reason) {

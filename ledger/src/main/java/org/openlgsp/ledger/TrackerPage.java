@@ -77,6 +77,13 @@ final class TrackerPage {
             case SubjectAccessReport.Pending p -> "chưa có / pending";
           });
     }
+    b.append("</table><h2>Các lần tra cứu trước / Earlier look-ups of this report</h2><table>")
+        .append("<tr><th>Thời gian / Time</th><th>Người tra cứu / By</th>")
+        .append("<th>Mục đích / Purpose</th><th>Kết quả / Outcome</th></tr>");
+    for (TrackerReport.Lookup l : r.lookups()) {
+      SubjectAccessReport.row(
+          b, esc(l.at().toString()), esc(l.requester()), esc(l.purpose()), esc(l.outcome()));
+    }
     b.append("</table><p>Mỗi lượt truy cập là một bản ghi trong sổ cái có thể kiểm chứng của cổng")
         .append(" kết nối. Bản JSON của báo cáo này chứa bằng chứng và điểm kiểm tra đã ký;")
         .append(" kiểm tra bằng <code>lgsp ledger verify-report</code>.<br/>")

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param purpose the purpose the look-up stated
  * @param requester who asked (the tracker reader's audit actor)
  * @param complete every gateway of the instance answered
+ * @param lookups earlier look-ups of this subject through the tracker (the registry's audit log,
+ *     found by the subject's keyed hash; not covered by a ledger proof), newest first
  */
 public record TrackerReport(
     String format,
@@ -27,7 +29,8 @@ public record TrackerReport(
     boolean complete,
     List<GatewayAnswer> gateways,
     int accessCount,
-    List<Entry> accesses) {
+    List<Entry> accesses,
+    List<Lookup> lookups) {
   public static final String FORMAT = "openlgsp-tracker-report/1";
 
   public TrackerReport {
@@ -40,11 +43,22 @@ public record TrackerReport(
     Objects.requireNonNull(generatedAt, "generatedAt");
     gateways = List.copyOf(gateways);
     accesses = List.copyOf(accesses);
+    lookups = lookups == null ? List.of() : List.copyOf(lookups);
     if (accessCount != accesses.size()) {
       throw new IllegalArgumentException("accessCount must be the number of accesses");
     }
     if (complete != gateways.stream().allMatch(g -> g.status() == GatewayStatus.ANSWERED)) {
       throw new IllegalArgumentException("complete must say whether every gateway answered");
+    }
+  }
+
+  /** An earlier look-up of the subject: when, by whom, for which purpose, and its outcome. */
+  public record Lookup(Instant at, String requester, String purpose, String outcome) {
+    public Lookup {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(requester, "requester");
+      Objects.requireNonNull(purpose, "purpose");
+      Objects.requireNonNull(outcome, "outcome");
     }
   }
 

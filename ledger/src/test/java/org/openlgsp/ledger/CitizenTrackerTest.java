@@ -89,7 +89,8 @@ class CitizenTrackerTest {
                 new KeyedHash(KeyedHash.newSecret()),
                 Clock.systemUTC(),
                 java.util.Optional.empty(),
-                id -> List.of());
+                id -> List.of(),
+                target -> List.of());
         long start = System.nanoTime();
         TrackerReport report =
             tracker.lookup(new CitizenTracker.Lookup(CITIZEN, "1.001234:HS-1"), "portal");

@@ -215,7 +215,15 @@ public final class RegistryNode implements AutoCloseable {
                                 c.consent().validTo(),
                                 c.withdrawnAt()))
                     .toList()
-                : List.of());
+                : List.of(),
+        prefix ->
+            registry.auditLog(prefix, 0, 100).stream()
+                .filter(a -> a.action().equals("tracker.lookup") && a.target().startsWith(prefix))
+                .map(
+                    a ->
+                        new org.openlgsp.ledger.TrackerReport.Lookup(
+                            a.at(), a.actor(), a.target().substring(prefix.length()), a.outcome()))
+                .toList());
   }
 
   /** The witness's verifier key, when the registry runs one. */
