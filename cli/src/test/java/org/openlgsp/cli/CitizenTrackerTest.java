@@ -1,6 +1,7 @@
 package org.openlgsp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -249,6 +250,22 @@ class CitizenTrackerTest {
       Answer badId = lookup(fed, fed.trackerReaderToken(), "12345", PURPOSE);
       assertThat(badId.status()).isEqualTo(400);
       assertThat(badId.json().path("code").asText()).isEqualTo("request.malformed");
+
+      // serve --check shows the section with its defaults and the reader's token hash redacted
+      String effective =
+          org.openlgsp.node.ConfigCheck.effectiveConfiguration(dir.resolve("registry.yaml"));
+      assertThat(effective)
+          .contains("tracker:")
+          .contains("PT5S")
+          .contains("data/tracker-subject.key")
+          .contains("pki/tracker.token")
+          .doesNotContain(org.openlgsp.registry.RegistryServer.hashToken(fed.trackerReaderToken()));
+      Files.delete(dir.resolve("pki/tracker.token"));
+      assertThatThrownBy(
+              () ->
+                  org.openlgsp.node.ConfigCheck.effectiveConfiguration(
+                      dir.resolve("registry.yaml")))
+          .hasMessageContaining("registry.tracker.gateways[0].tokenFile");
 
       fed.lookUpCitizen(citizen, "1.001234:HS-1");
       fed.providerNode().close(); // the population database's gateway goes down

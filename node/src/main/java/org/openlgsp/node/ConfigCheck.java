@@ -70,6 +70,15 @@ public final class ConfigCheck {
     } catch (IllegalArgumentException e) {
       throw new NodeConfig.ConfigException("registry.signing: " + e.getMessage());
     }
+    r.tracker()
+        .ifPresent(
+            t -> {
+              for (int i = 0; i < t.gateways().size(); i++) {
+                requireExists(
+                    "registry.tracker.gateways[" + i + "].tokenFile",
+                    base.resolve(t.gateways().get(i).tokenFile()));
+              }
+            });
     r.ca()
         .ifPresent(
             ca -> {
