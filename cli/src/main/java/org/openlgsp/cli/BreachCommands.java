@@ -238,7 +238,7 @@ final class BreachCommands {
       }
       String html = c.client().breachReport(id, lang);
       if (pdf) {
-        Files.write(out.get(), org.openlgsp.statistics.HtmlPdf.render(html));
+        Files.write(out.get(), org.openlgsp.statistics.PdfDocuments.fromHtml(html));
         System.out.println("wrote " + out.get());
       } else if (out.isPresent()) {
         Files.writeString(out.get(), html, StandardCharsets.UTF_8);

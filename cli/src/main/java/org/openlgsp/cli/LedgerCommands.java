@@ -41,7 +41,8 @@ import picocli.CommandLine.Parameters;
       LedgerCommands.ExportCmd.class,
       LedgerCommands.VerifyCmd.class,
       LedgerCommands.ArchiveCmd.class,
-      LedgerCommands.SubjectCmd.class
+      LedgerCommands.SubjectCmd.class,
+      LedgerCommands.VerifyReportCmd.class
     })
 final class LedgerCommands {
   /** Where the ledger is: a node configuration (its database) or a node's auditor API. */
@@ -408,6 +409,52 @@ final class LedgerCommands {
         }
         return printJson(report);
       }
+    }
+  }
+
+  @Command(
+      name = "verify-report",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check a citizen data tracker report (its JSON) offline: every access's recorded bytes,"
+              + " inclusion proof and signed checkpoint, against the gateways' pinned checkpoint"
+              + " keys. Exit 0 when sound, 1 otherwise.")
+  static final class VerifyReportCmd implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The report's JSON (the tracker's answer).")
+    Path file;
+
+    @Option(
+        names = "--key",
+        required = true,
+        description =
+            "A gateway's checkpoint key (name+id+key, or a file); repeat for every gateway.")
+    List<String> keys = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      org.openlgsp.ledger.TrackerReport report;
+      try {
+        report =
+            org.openlgsp.core.Json.read(
+                Files.readAllBytes(file), org.openlgsp.ledger.TrackerReport.class);
+      } catch (RuntimeException e) {
+        System.out.println("UNSOUND: " + file + " is not a tracker report");
+        return 1;
+      }
+      org.openlgsp.ledger.TrackerReportVerifier.Result r =
+          new org.openlgsp.ledger.TrackerReportVerifier(
+                  keys.stream().map(LedgerSource::parseKey).toList())
+              .verify(report);
+      r.warnings().forEach(w -> System.out.println("warning: " + w));
+      if (r.sound()) {
+        System.out.printf(
+            "SOUND: %d accesses, each included in a checkpoint signed by a pinned key%s%n",
+            r.verifiedEntries(), report.complete() ? "" : " (report incomplete: see the warnings)");
+        return 0;
+      }
+      r.problems().forEach(p -> System.out.println("PROBLEM: " + p));
+      System.out.println("UNSOUND");
+      return 1;
     }
   }
 }

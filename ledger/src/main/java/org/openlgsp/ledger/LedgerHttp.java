@@ -38,6 +38,18 @@ public final class LedgerHttp implements AutoCloseable {
   /** The audit actor of the configured auditor token. */
   public static final String AUDITOR = "auditor";
 
+  /**
+   * The role of the citizen data tracker's token (the registry asking for a subject's accesses on a
+   * citizen's or officer's behalf): the subject-access search and nothing else.
+   */
+  public static final String TRACKER_ROLE = "ledger.tracker";
+
+  /** The audit actor of the configured tracker token. */
+  public static final String TRACKER = "tracker";
+
+  private static final int MAX_SEARCH_BODY = 4096;
+  private static final String AUDIT_TARGET = "org.openlgsp.ledger.subject-search.target";
+
   static final int MAX_PAGE = 10_000;
   private static final String SUBJECT = "personalId";
 
@@ -51,14 +63,15 @@ public final class LedgerHttp implements AutoCloseable {
     this.reader = b.reader;
     this.key = b.key;
     this.subjects = b.subjects;
+    BearerTokens.Builder tokens =
+        BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
+            .token(AUDITOR, b.tokenSha256Hex, Set.of(AUDITOR_ROLE));
+    b.trackerTokenSha256.ifPresent(t -> tokens.token(TRACKER, t, Set.of(TRACKER_ROLE)));
     this.edge =
         Edge.builder()
             .routes(b.witness.map(WitnessHttp::routes).orElse(List.of()))
             .routes(declared())
-            .authenticator(
-                BearerTokens.builder(ErrorCode.ADMIN_UNAUTHENTICATED)
-                    .token(AUDITOR, b.tokenSha256Hex, Set.of(AUDITOR_ROLE))
-                    .build())
+            .authenticator(tokens.build())
             .auditLog(b.auditLog)
             .build();
     this.server = Edge.start(edge.configure(WebServer.builder().host(host).port(port)));
@@ -127,7 +140,40 @@ public final class LedgerHttp implements AutoCloseable {
             .audited("ledger.subject-access")
             .personalData()
             .auditTarget(req -> subjects.auditTarget(req.path().pathParameters().get(SUBJECT)))
-            .handle(this::subjectAccess));
+            .handle(this::subjectAccess),
+        Route.post("/ledger/v1/subjects/accesses")
+            .roles(AUDITOR_ROLE, TRACKER_ROLE)
+            .audited("ledger.subject-access")
+            .personalData()
+            .auditTarget(
+                req -> req.context().get(AUDIT_TARGET, String.class).orElse("subject (unread)"))
+            .handle(this::subjectSearch));
+  }
+
+  /**
+   * A subject-access search with the ID in the body (never in a URL, so no access log holds it) and
+   * the purpose of the search, which the audit row keeps with the subject's keyed hash.
+   */
+  private void subjectSearch(Call c) {
+    SubjectSearch search = c.json(SubjectSearch.class, MAX_SEARCH_BODY);
+    c.request()
+        .context()
+        .register(
+            AUDIT_TARGET,
+            subjects.auditTarget(search.personalId()) + " for purpose " + search.purpose());
+    c.sendJson(200, subjects.report(new PersonalId(search.personalId())));
+  }
+
+  /** The body of {@code POST /ledger/v1/subjects/accesses}. */
+  public record SubjectSearch(String personalId, String purpose) {
+    public SubjectSearch {
+      if (!PersonalId.isValid(personalId)) {
+        throw new LgspException(
+            ErrorCode.REQUEST_MALFORMED,
+            "personalId: a personal identification number has 12 digits");
+      }
+      purpose = Purposes.require(purpose);
+    }
   }
 
   private void recordsByMessageId(Call c) {
@@ -247,6 +293,7 @@ public final class LedgerHttp implements AutoCloseable {
     private String tokenSha256Hex;
     private AuditLog auditLog;
     private Optional<Witness> witness = Optional.empty();
+    private Optional<String> trackerTokenSha256 = Optional.empty();
 
     private Builder(LedgerReader reader, NoteVerifier key, SubjectAccess subjects) {
       this.reader = Objects.requireNonNull(reader, "reader");
@@ -257,6 +304,15 @@ public final class LedgerHttp implements AutoCloseable {
     /** The hex SHA-256 of the auditor's bearer token; the token itself is never held. */
     public Builder auditorToken(String sha256Hex) {
       this.tokenSha256Hex = Objects.requireNonNull(sha256Hex, "sha256Hex");
+      return this;
+    }
+
+    /**
+     * The hex SHA-256 of the citizen data tracker's token (role {@value #TRACKER_ROLE}, audited as
+     * {@value #TRACKER}): it may search a subject's accesses, nothing else.
+     */
+    public Builder trackerToken(String sha256Hex) {
+      this.trackerTokenSha256 = Optional.of(Objects.requireNonNull(sha256Hex, "sha256Hex"));
       return this;
     }
 

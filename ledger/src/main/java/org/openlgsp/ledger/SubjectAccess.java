@@ -43,6 +43,7 @@ public final class SubjectAccess {
               r.issue(),
               r.status(),
               Digests.base64(e.leafHash()),
+              Digests.base64(r.canonical()),
               proof(e.index())));
     }
     return new SubjectAccessReport(subject.masked(), out);

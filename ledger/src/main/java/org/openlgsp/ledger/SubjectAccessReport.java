@@ -24,7 +24,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
     this(subject, accesses.size(), accesses);
   }
 
-  /** One access: who (agency, system, officer), why (purpose), when, its outcome and its proof. */
+  /**
+   * One access: who (agency, system, officer), why (purpose), when, its outcome and its proof.
+   * {@code record} is the ledger record's canonical bytes (base64), whose leaf hash the proof
+   * includes, so a reader offline can check that the fields shown are the ones recorded.
+   */
   public record Access(
       long index,
       Instant time,
@@ -37,6 +41,7 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       String purpose,
       int status,
       String leafHash,
+      String record,
       Proof proof) {
     public Access {
       Objects.requireNonNull(time, "time");
@@ -48,6 +53,7 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       Objects.requireNonNull(officer, "officer");
       Objects.requireNonNull(purpose, "purpose");
       Objects.requireNonNull(leafHash, "leafHash");
+      Objects.requireNonNull(record, "record");
       Objects.requireNonNull(proof, "proof");
     }
   }
@@ -86,27 +92,19 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
         .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th><th>Bằng chứng / Proof</th>")
         .append("</tr>");
     for (Access a : accesses) {
-      b.append("<tr><td>")
-          .append(a.index())
-          .append("</td><td>")
-          .append(esc(a.time().toString()))
-          .append("</td><td>")
-          .append(esc(a.agency()))
-          .append("</td><td>")
-          .append(esc(a.system()))
-          .append("</td><td>")
-          .append(esc(a.officer()))
-          .append("</td><td>")
-          .append(esc(a.purpose()))
-          .append("</td><td>")
-          .append(a.status())
-          .append("</td><td>")
-          .append(
-              switch (a.proof()) {
-                case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
-                case Pending p -> esc(p.pending());
-              })
-          .append("</td></tr>");
+      row(
+          b,
+          Long.toString(a.index()),
+          esc(a.time().toString()),
+          esc(a.agency()),
+          esc(a.system()),
+          esc(a.officer()),
+          esc(a.purpose()),
+          Integer.toString(a.status()),
+          switch (a.proof()) {
+            case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
+            case Pending p -> esc(p.pending());
+          });
     }
     b.append("</table><p>Each access is a record in the gateway's verifiable ledger. The JSON")
         .append(" form of this report carries, for every access, its inclusion proof and the")
@@ -115,7 +113,16 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
     return b.toString();
   }
 
-  private static String esc(String s) {
+  /** A table row of cells already escaped (or markup). */
+  static void row(StringBuilder b, String... cells) {
+    b.append("<tr>");
+    for (String c : cells) {
+      b.append("<td>").append(c).append("</td>");
+    }
+    b.append("</tr>");
+  }
+
+  static String esc(String s) {
     return s.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

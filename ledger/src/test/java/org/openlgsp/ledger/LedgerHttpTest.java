@@ -149,11 +149,16 @@ class LedgerHttpTest {
   @Test
   void everyRouteNeedsTheAuditorRoleAndDeclaresItsAudit() {
     assertThat(api.routes())
-        .hasSize(12)
+        .hasSize(13)
         .allSatisfy(
             r -> {
               assertThat(r.path()).startsWith("/ledger/v1/");
-              assertThat(r.access()).isEqualTo(new Access.Roles(Set.of(LedgerHttp.AUDITOR_ROLE)));
+              assertThat(r.access())
+                  .isEqualTo(
+                      new Access.Roles(
+                          r.path().equals("/ledger/v1/subjects/accesses")
+                              ? Set.of(LedgerHttp.AUDITOR_ROLE, LedgerHttp.TRACKER_ROLE)
+                              : Set.of(LedgerHttp.AUDITOR_ROLE)));
               assertThat(r.audit()).isInstanceOfAny(Audit.Action.class, Audit.NotAudited.class);
             });
     Route subject =
@@ -172,7 +177,53 @@ class LedgerHttpTest {
             "GET /ledger/v1/records",
             "GET /ledger/v1/export/records",
             "GET /ledger/v1/export/segments/{first}",
-            "GET /ledger/v1/subjects/{personalId}/accesses");
+            "GET /ledger/v1/subjects/{personalId}/accesses",
+            "POST /ledger/v1/subjects/accesses");
+  }
+
+  @Test
+  void theTrackerTokenSearchesASubjectByBodyAndReadsNothingElse() throws Exception {
+    String tracker = "tracker-token";
+    try (LedgerHttp withTracker =
+        api().trackerToken(BearerTokens.hash(tracker)).start("127.0.0.1", 0)) {
+      String base = "http://127.0.0.1:" + withTracker.port();
+      HttpResponse<String> found =
+          search(
+              base, tracker, "{\"personalId\":\"" + CITIZEN + "\",\"purpose\":\"1.001234:HS-9\"}");
+      assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+      assertThat(found.body()).contains("\"accessCount\":2").doesNotContain(CITIZEN);
+      AuditEvent row = audit.recent(1).get(0);
+      assertThat(row.actor()).isEqualTo(LedgerHttp.TRACKER);
+      assertThat(row.target())
+          .isEqualTo("subject " + hasher.hash(CITIZEN) + " for purpose 1.001234:HS-9");
+
+      HttpResponse<String> noPurpose =
+          search(base, tracker, "{\"personalId\":\"" + CITIZEN + "\"}");
+      assertThat(noPurpose.statusCode()).isEqualTo(400);
+      assertThat(noPurpose.body()).contains("purpose.missing").doesNotContain(CITIZEN);
+
+      HttpResponse<String> records =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/ledger/v1/records/0"))
+                  .header("Authorization", "Bearer " + tracker)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(records.statusCode()).isEqualTo(403);
+    }
+    // without the setting, the same token is nobody's
+    HttpResponse<String> unknown =
+        search(url, tracker, "{\"personalId\":\"" + CITIZEN + "\",\"purpose\":\"x\"}");
+    assertThat(unknown.statusCode()).isEqualTo(401);
+  }
+
+  private HttpResponse<String> search(String base, String token, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + "/ledger/v1/subjects/accesses"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -188,7 +239,7 @@ class LedgerHttpTest {
           .filteredOn(r -> r.path().startsWith("/ledger/v1/witness/"))
           .hasSize(3)
           .allSatisfy(r -> assertThat(r.access()).isInstanceOf(Access.Public.class));
-      assertThat(withWitness.routes()).hasSize(15);
+      assertThat(withWitness.routes()).hasSize(16);
     }
   }
 

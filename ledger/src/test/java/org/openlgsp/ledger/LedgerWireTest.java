@@ -178,6 +178,7 @@ class LedgerWireTest {
     item.put("purpose", r.issue());
     item.put("status", r.status());
     item.put("leafHash", Digests.base64(e.leafHash()));
+    item.put("record", Digests.base64(r.canonical())); // since the citizen data tracker
     item.put("proof", proof);
     return item;
   }

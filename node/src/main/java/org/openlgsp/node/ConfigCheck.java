@@ -30,6 +30,7 @@ public final class ConfigCheck {
       Set.of(
           "adminTokenSha256",
           "auditorTokenSha256",
+          "trackerTokenSha256",
           "secretSha256",
           "tokenSha256",
           "apiTokenSha256",
@@ -69,6 +70,15 @@ public final class ConfigCheck {
     } catch (IllegalArgumentException e) {
       throw new NodeConfig.ConfigException("registry.signing: " + e.getMessage());
     }
+    r.tracker()
+        .ifPresent(
+            t -> {
+              for (int i = 0; i < t.gateways().size(); i++) {
+                requireExists(
+                    "registry.tracker.gateways[" + i + "].tokenFile",
+                    base.resolve(t.gateways().get(i).tokenFile()));
+              }
+            });
     r.ca()
         .ifPresent(
             ca -> {
@@ -166,6 +176,14 @@ public final class ConfigCheck {
               ObjectNode n = (ObjectNode) root.get("registry");
               n.set("directoryValidity", tree(r.options(config.instance()).directoryValidity()));
               n.set("breaches", tree(r.options(config.instance()).breaches()));
+              r.tracker()
+                  .ifPresent(
+                      t -> {
+                        ObjectNode tn = (ObjectNode) n.get("tracker");
+                        tn.set("deadline", tree(t.effectiveDeadline()));
+                        tn.put("subjectKey", t.effectiveSubjectKey());
+                        n.set("tracker", ordered(tn, NodeConfig.RegistryTracker.class));
+                      });
               root.set("registry", ordered(n, NodeConfig.RegistryRole.class));
             });
     config

@@ -248,6 +248,7 @@ public final class GatewayNode implements AutoCloseable {
                   new SubjectAccess(LedgerReader.open(db), subjects, agencyNames(holder)))
               .auditorToken(ls.auditorTokenSha256().orElseThrow())
               .auditLog(DatabaseAuditLog.open(db));
+      ls.trackerTokenSha256().ifPresent(b::trackerToken);
       if (!ls.witnessFor().isEmpty()) {
         b.witness(
             new Witness(

@@ -107,6 +107,14 @@ public final class LedgerFiles {
    * gateway's copy).
    */
   public static org.openlgsp.core.KeyedHash consentKey(Path file, boolean create) {
+    return keyedHash("consent key", file, create);
+  }
+
+  /**
+   * The keyed-hash key in {@code file} (base64 of at least 32 bytes), generated owner-only when
+   * missing and {@code create}; {@code what} names it in errors.
+   */
+  public static org.openlgsp.core.KeyedHash keyedHash(String what, Path file, boolean create) {
     if (create && !Files.exists(file)) {
       byte[] secret = org.openlgsp.core.KeyedHash.newSecret();
       writeSecret(file, Base64.getEncoder().encodeToString(secret) + "\n");
@@ -117,7 +125,7 @@ public final class LedgerFiles {
           Base64.getDecoder().decode(Files.readString(file).strip()));
     } catch (IOException | IllegalArgumentException e) {
       throw new NodeConfig.ConfigException(
-          "cannot read consent key " + file + ": " + e.getMessage());
+          "cannot read " + what + " " + file + ": " + e.getMessage());
     }
   }
 

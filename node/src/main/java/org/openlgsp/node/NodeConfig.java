@@ -399,10 +399,12 @@ public record NodeConfig(
       Optional<String> consentKey,
       Optional<RegistryFederation> federation,
       Optional<org.openlgsp.registry.BreachOptions> breaches,
-      Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
+      Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+      Optional<RegistryTracker> tracker) {
     public RegistryRole {
       breaches = breaches == null ? Optional.empty() : breaches;
       alerts = alerts == null ? Optional.empty() : alerts;
+      tracker = tracker == null ? Optional.empty() : tracker;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       if (consentKey.filter(String::isBlank).isPresent()) {
         throw new IllegalArgumentException("consentKey must name a file");
@@ -439,6 +441,85 @@ public record NodeConfig(
     /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
     public org.openlgsp.alerts.AlertsOptions alertsOptions() {
       return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
+    }
+  }
+
+  /**
+   * The citizen data tracker the registry serves (docs/privacy.md, "Citizen data tracker").
+   *
+   * @param readers who may look citizens up (role {@code tracker.reader}): a name (the audit actor)
+   *     and the SHA-256 of its bearer token
+   * @param gateways the gateways asked: node id, ledger API URL, file holding the tracker token
+   *     that gateway's {@code ledger.trackerTokenSha256} admits
+   * @param deadline how long a look-up waits for all gateways (default PT10S)
+   * @param subjectKey the key file of the subject hash the registry's audit rows name (default
+   *     {@code data/tracker-subject.key}, generated owner-only when missing)
+   */
+  public record RegistryTracker(
+      List<TrackerReader> readers,
+      List<TrackerGateway> gateways,
+      Optional<Duration> deadline,
+      Optional<String> subjectKey) {
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+    public static final String DEFAULT_SUBJECT_KEY = "data/tracker-subject.key";
+
+    public RegistryTracker {
+      readers = readers == null ? List.of() : List.copyOf(readers);
+      gateways = gateways == null ? List.of() : List.copyOf(gateways);
+      deadline = deadline == null ? Optional.empty() : deadline;
+      subjectKey = subjectKey == null ? Optional.empty() : subjectKey;
+      if (readers.isEmpty()) {
+        throw new IllegalArgumentException("tracker.readers: name at least one reader");
+      }
+      if (deadline.isPresent()
+          && (deadline.get().isNegative()
+              || deadline.get().isZero()
+              || deadline.get().compareTo(Duration.ofMinutes(5)) > 0)) {
+        throw new IllegalArgumentException("tracker.deadline must be between 0 and PT5M");
+      }
+      if (readers.stream().map(TrackerReader::name).distinct().count() != readers.size()) {
+        throw new IllegalArgumentException("tracker.readers: names must be unique");
+      }
+      if (readers.stream().anyMatch(r -> r.name().equals("admin"))) {
+        throw new IllegalArgumentException("tracker.readers: the name admin is the admin token's");
+      }
+    }
+
+    /** The deadline, the default where the file says nothing. */
+    public Duration effectiveDeadline() {
+      return deadline.orElse(DEFAULT_DEADLINE);
+    }
+
+    /** The subject key file, the default where the file says nothing. */
+    public String effectiveSubjectKey() {
+      return subjectKey.orElse(DEFAULT_SUBJECT_KEY);
+    }
+  }
+
+  /** A caller of the tracker: its audit name and the SHA-256 (hex) of its bearer token. */
+  public record TrackerReader(String name, String tokenSha256) {
+    public TrackerReader {
+      if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+        throw new IllegalArgumentException(
+            "tracker reader name: 1-64 lower-case letters, digits, . _ -");
+      }
+      if (tokenSha256 == null || !tokenSha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("tracker reader tokenSha256 must be 64 hex digits");
+      }
+    }
+  }
+
+  /** A gateway the tracker asks: its node id, ledger API URL and the file of its token. */
+  public record TrackerGateway(String node, String url, String tokenFile) {
+    public TrackerGateway {
+      Objects.requireNonNull(node, "tracker gateway node is required");
+      NodeId.parse(node);
+      if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new IllegalArgumentException("tracker gateway url must be an http(s):// URL");
+      }
+      if (tokenFile == null || tokenFile.isBlank()) {
+        throw new IllegalArgumentException("tracker gateway tokenFile is required");
+      }
     }
   }
 
@@ -1002,7 +1083,8 @@ public record NodeConfig(
       List<String> witnessFor,
       List<WitnessEntry> witnesses,
       Optional<String> tsaUrl,
-      List<String> tsaCertificates) {
+      List<String> tsaCertificates,
+      Optional<String> trackerTokenSha256) {
     /** A witness this node asks to cosign its checkpoints. */
     public record WitnessEntry(String name, String url) {
       public WitnessEntry {
@@ -1022,6 +1104,13 @@ public record NodeConfig(
       }
       if (apiPort.isPresent() && auditorTokenSha256.isEmpty()) {
         throw new IllegalArgumentException("apiPort needs auditorTokenSha256");
+      }
+      trackerTokenSha256 = trackerTokenSha256 == null ? Optional.empty() : trackerTokenSha256;
+      if (trackerTokenSha256.isPresent() && !trackerTokenSha256.get().matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("trackerTokenSha256 must be 64 hex digits");
+      }
+      if (trackerTokenSha256.isPresent() && apiPort.isEmpty()) {
+        throw new IllegalArgumentException("trackerTokenSha256 needs apiPort");
       }
       subjectKey = subjectKey == null ? "ledger/subject.key" : subjectKey;
       witnessFor = witnessFor == null ? List.of() : List.copyOf(witnessFor);
@@ -1056,7 +1145,8 @@ public record NodeConfig(
           List.of(),
           List.of(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
 
     /** When checkpoints are signed, the ledger module's defaults where the file says nothing. */
@@ -1095,7 +1185,29 @@ public record NodeConfig(
           witnessFor,
           witnesses,
           tsaUrl,
-          tsaCertificates);
+          tsaCertificates,
+          trackerTokenSha256);
+    }
+
+    /**
+     * These settings, with the citizen data tracker's token (hashing to {@code tokenSha256})
+     * allowed to search subjects' accesses on the auditor API.
+     */
+    public LedgerSettings withTrackerToken(String tokenSha256) {
+      return new LedgerSettings(
+          origin,
+          checkpointKey,
+          checkpointInterval,
+          checkpointEvery,
+          apiPort,
+          auditorTokenSha256,
+          subjectKey,
+          witnessKey,
+          witnessFor,
+          witnesses,
+          tsaUrl,
+          tsaCertificates,
+          Optional.of(tokenSha256));
     }
 
     private LedgerSettings with(
@@ -1112,7 +1224,8 @@ public record NodeConfig(
           witnessFor,
           w,
           url,
-          certificates);
+          certificates,
+          trackerTokenSha256);
     }
   }
 

@@ -11,6 +11,7 @@ import org.openlgsp.console.Accounts;
 import org.openlgsp.console.Console;
 import org.openlgsp.console.ConsoleOptions;
 import org.openlgsp.console.ConsoleRole;
+import org.openlgsp.ledger.CitizenTracker;
 import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteKey;
 import org.openlgsp.ledger.NoteVerifier;
@@ -105,14 +106,21 @@ public final class RegistryNode implements AutoCloseable {
                               .orElse(NodeConfig.CaSettings.DEFAULT_VALIDITY),
                           Clock.systemUTC()));
       Optional<Witness> witness = role.witness().map(w -> witness(base, db, instance, w));
+      List<org.openlgsp.edge.Route> routes =
+          new ArrayList<>(witness.map(WitnessHttp::routes).orElse(List.of()));
+      org.openlgsp.edge.BearerTokens.Builder callers =
+          org.openlgsp.edge.BearerTokens.builder(org.openlgsp.core.ErrorCode.ADMIN_UNAUTHENTICATED)
+              .token("admin", role.adminTokenSha256(), java.util.Set.of(RegistryServer.ADMIN_ROLE));
+      if (role.tracker().isPresent()) {
+        NodeConfig.RegistryTracker t = role.tracker().get();
+        routes.addAll(tracker(base, registry, t, role.consentKey().isPresent()).routes());
+        for (NodeConfig.TrackerReader r : t.readers()) {
+          callers.token(r.name(), r.tokenSha256(), java.util.Set.of(CitizenTracker.READER_ROLE));
+        }
+      }
       RegistryServer server =
           RegistryServer.start(
-              registry,
-              role.adminTokenSha256(),
-              role.host(),
-              role.port(),
-              enrolments,
-              witness.map(WitnessHttp::routes).orElse(List.of()));
+              registry, callers.build(), role.host(), role.port(), enrolments, routes);
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
               + " %s)%n",
@@ -205,6 +213,56 @@ public final class RegistryNode implements AutoCloseable {
                 })
             .toList();
     return new Witness(db, key, logs, Clock.systemUTC());
+  }
+
+  /**
+   * The citizen data tracker: the configured gateways, with each one's token read from its file,
+   * and every gateway node of the directory (one the tracker cannot ask is reported so).
+   */
+  private static CitizenTracker tracker(
+      Path base, Registry registry, NodeConfig.RegistryTracker t, boolean consentsKept) {
+    List<CitizenTracker.Gateway> gateways = new ArrayList<>();
+    for (NodeConfig.TrackerGateway g : t.gateways()) {
+      Path file = base.resolve(g.tokenFile());
+      String token;
+      try {
+        token = java.nio.file.Files.readString(file).strip();
+      } catch (java.io.IOException e) {
+        throw new NodeConfig.ConfigException(
+            "registry.tracker.gateways: cannot read tokenFile " + file);
+      }
+      gateways.add(new CitizenTracker.Gateway(g.node(), g.url(), token));
+    }
+    return new CitizenTracker(
+        gateways,
+        () -> registry.nodes().stream().map(n -> n.id().toString()).toList(),
+        t.effectiveDeadline(),
+        LedgerFiles.keyedHash("tracker subject key", base.resolve(t.effectiveSubjectKey()), true),
+        Clock.systemUTC(),
+        Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml),
+        id ->
+            consentsKept
+                ? registry.consents(id).stream()
+                    .map(
+                        c ->
+                            new org.openlgsp.ledger.TrackerReport.Consent(
+                                c.id(),
+                                c.consent().category(),
+                                c.consent().recipient().toString(),
+                                c.consent().purpose(),
+                                c.consent().validFrom(),
+                                c.consent().validTo(),
+                                c.withdrawnAt()))
+                    .toList()
+                : List.of(),
+        prefix ->
+            registry.auditLog(prefix, 0, 100).stream()
+                .filter(a -> a.action().equals("tracker.lookup") && a.target().startsWith(prefix))
+                .map(
+                    a ->
+                        new org.openlgsp.ledger.TrackerReport.Lookup(
+                            a.at(), a.actor(), a.target().substring(prefix.length()), a.outcome()))
+                .toList());
   }
 
   /** The witness's verifier key, when the registry runs one. */

@@ -259,6 +259,7 @@ class NodeConfigTest {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("signing: pkcs11 keys are supported for gateway.tls");
@@ -277,6 +278,59 @@ class NodeConfigTest {
         """;
     assertThatThrownBy(() -> NodeConfig.read(write(yaml)))
         .hasMessageEndingWith("registry: adminTokenSha256 must be 64 hex digits");
+  }
+
+  @Test
+  void theTrackerSectionIsReadWithItsDefaultsAndRefusesWhatCannotWork() throws Exception {
+    String registry =
+        """
+        instance: VN
+        registry:
+          port: 7070
+          database: jdbc:sqlite:r.db
+          adminTokenSha256: %s
+          signing: {certificate: a.pem, key: a.key}
+          tracker:
+        %s
+        """;
+    String hash = "a".repeat(64);
+    String readers = "    readers: [{name: portal, tokenSha256: " + hash + "}]\n";
+    String gateways =
+        "    gateways: [{node: VN/GOV/000.00.00.H53/gw1, url: http://127.0.0.1:9200,"
+            + " tokenFile: t.token}]";
+    NodeConfig.RegistryTracker t =
+        NodeConfig.read(write(registry.formatted(hash, readers + gateways)))
+            .registry()
+            .orElseThrow()
+            .tracker()
+            .orElseThrow();
+    assertThat(t.effectiveDeadline()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(t.effectiveSubjectKey()).isEqualTo("data/tracker-subject.key");
+    assertThat(t.gateways())
+        .singleElement()
+        .extracting(NodeConfig.TrackerGateway::node)
+        .isEqualTo("VN/GOV/000.00.00.H53/gw1");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(registry.formatted(hash, readers + gateways + "\n    deadline: PT6M"))))
+        .hasMessageContaining("tracker.deadline must be between 0 and PT5M");
+    assertThatThrownBy(() -> NodeConfig.read(write(registry.formatted(hash, gateways))))
+        .hasMessageContaining("tracker.readers: name at least one reader");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(registry.formatted(hash, readers + gateways.replace("url", "ur1")))))
+        .hasMessageContaining("ur1: unknown key");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    write(registry.formatted(hash, readers.replace(hash, "secret") + gateways))))
+        .hasMessageContaining("tracker reader tokenSha256 must be 64 hex digits");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(write(GATEWAY + "  ledger: {trackerTokenSha256: " + hash + "}\n")))
+        .hasMessageContaining("trackerTokenSha256 needs apiPort");
   }
 
   @Test

@@ -136,7 +136,7 @@ final class MonthlyReport {
   }
 
   static byte[] pdf(String html) {
-    return HtmlPdf.render(html);
+    return PdfDocuments.fromHtml(html);
   }
 
   private static Map<String, String> labels(Language lang) {

@@ -184,6 +184,9 @@ public final class Federation implements AutoCloseable {
    * @param instance the instance identifier every identity of this federation carries ({@value
    *     #INSTANCE} unless {@link #withInstance}: two federations of different instances federate
    *     with each other, docs/federation.md)
+   * @param tracker whether the gateways open their ledger APIs (auditor and tracker tokens) and the
+   *     registry serves the citizen data tracker over them ({@link #withTracker}, exchange
+   *     scenarios)
    */
   public record Options(
       Scenario scenario,
@@ -194,7 +197,8 @@ public final class Federation implements AutoCloseable {
       boolean startGovernmentAxis,
       List<X509Certificate> extraSignerAnchors,
       PrintStream out,
-      String instance) {
+      String instance,
+      boolean tracker) {
     public Options {
       Objects.requireNonNull(scenario, "scenario");
       Objects.requireNonNull(ports, "ports");
@@ -217,7 +221,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** Portal and population database with {@code citizens} generated citizens, silently. */
@@ -231,7 +236,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
@@ -245,7 +251,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
@@ -259,7 +266,8 @@ public final class Federation implements AutoCloseable {
           true,
           List.of(),
           silent(),
-          INSTANCE);
+          INSTANCE,
+          false);
     }
 
     public Options withPorts(Ports ports) {
@@ -272,7 +280,26 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
+    }
+
+    /**
+     * The gateways' ledger APIs and the registry's citizen data tracker on (docs/privacy.md,
+     * "Citizen data tracker").
+     */
+    public Options withTracker() {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out,
+          instance,
+          true);
     }
 
     public Options withOut(PrintStream out) {
@@ -285,7 +312,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     public Options withRevocationChecking(boolean on) {
@@ -298,7 +326,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
@@ -312,7 +341,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     /** The Government Office's axis is configured but not started. */
@@ -326,7 +356,8 @@ public final class Federation implements AutoCloseable {
           false,
           extraSignerAnchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
@@ -339,7 +370,8 @@ public final class Federation implements AutoCloseable {
           startGovernmentAxis,
           anchors,
           out,
-          instance);
+          instance,
+          tracker);
     }
 
     private static PrintStream silent() {
@@ -370,6 +402,12 @@ public final class Federation implements AutoCloseable {
   private final String departmentToken = secret();
   private final String vpcpToken = secret();
   private final String engineSecret = secret();
+  // the gateways' auditor API (exchange scenarios) and the citizen data tracker
+  private final String auditorToken = secret();
+  private final String gatewayTrackerToken = secret();
+  private final String trackerReaderToken = secret();
+  private final int consumerLedgerApi = free();
+  private final int providerLedgerApi = free();
   private AgencyBackends agencies;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final WebClient http = WebClient.builder().followRedirects(false).build();
@@ -577,7 +615,8 @@ public final class Federation implements AutoCloseable {
                 Optional.of(CONSENT_KEY),
                 Optional.empty(),
                 Optional.empty(),
-                Optional.empty()));
+                Optional.empty(),
+                tracker()));
     registryConfig.write(workDir.resolve("registry.yaml"));
     registry =
         RegistryNode.start(
@@ -596,6 +635,48 @@ public final class Federation implements AutoCloseable {
                   + "            witness of both gateways' ledger checkpoints)%n",
               registry.port());
     }
+  }
+
+  /**
+   * The citizen data tracker (docs/privacy.md): the portal ({@code portal}) may look citizens up;
+   * the registry asks both gateways' ledger APIs with the token in {@code pki/tracker.token}.
+   */
+  private Optional<NodeConfig.RegistryTracker> tracker() {
+    if (!exchange() || !options.tracker()) {
+      return Optional.empty();
+    }
+    try {
+      writeSecret("tracker.token", gatewayTrackerToken);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Optional.of(
+        new NodeConfig.RegistryTracker(
+            List.of(
+                new NodeConfig.TrackerReader(
+                    "portal", RegistryServer.hashToken(trackerReaderToken))),
+            List.of(
+                new NodeConfig.TrackerGateway(
+                    consumerSide.node().toString(), ledgerApiUrl(true), "pki/tracker.token"),
+                new NodeConfig.TrackerGateway(
+                    providerSide.node().toString(), ledgerApiUrl(false), "pki/tracker.token")),
+            Optional.of(Duration.ofSeconds(5)),
+            Optional.empty()));
+  }
+
+  /** The consumer's ({@code true}) or provider's ledger API (exchange scenarios). */
+  public String ledgerApiUrl(boolean consumerGateway) {
+    return "http://127.0.0.1:" + (consumerGateway ? consumerLedgerApi : providerLedgerApi);
+  }
+
+  /** The auditor token of both gateways' ledger APIs (exchange scenarios). */
+  public String auditorToken() {
+    return auditorToken;
+  }
+
+  /** The portal's token for the registry's citizen data tracker (role {@code tracker.reader}). */
+  public String trackerReaderToken() {
+    return trackerReaderToken;
   }
 
   private void register(RegistryClient admin) throws IOException {
@@ -806,7 +887,7 @@ public final class Federation implements AutoCloseable {
                     new NodeConfig.RevocationSettings(
                         List.of(), Duration.ofMinutes(1), Duration.ofSeconds(5)))
                 : Optional.empty(),
-            ledgerSettings(),
+            ledgerSettings(side),
             // the modules' defaults: operational records, statistics and alerts on, no API
             Optional.empty(),
             List.of(),
@@ -842,6 +923,21 @@ public final class Federation implements AutoCloseable {
    * The gateways' ledgers: checkpoints time-stamped by the built-in TSA (trusted through the demo
    * root) and cosigned by the registry's witness.
    */
+  /**
+   * A gateway's ledger: as {@link #ledgerSettings()}, with the auditor API and the tracker's token
+   * when {@link Options#tracker}.
+   */
+  private NodeConfig.LedgerSettings ledgerSettings(Side side) {
+    if (!exchange() || !options.tracker()) {
+      return ledgerSettings();
+    }
+    return ledgerSettings()
+        .withAuditorApi(
+            side.equals(consumerSide) ? consumerLedgerApi : providerLedgerApi,
+            RegistryServer.hashToken(auditorToken))
+        .withTrackerToken(RegistryServer.hashToken(gatewayTrackerToken));
+  }
+
   private NodeConfig.LedgerSettings ledgerSettings() {
     return NodeConfig.LedgerSettings.defaults()
         .withWitnesses(

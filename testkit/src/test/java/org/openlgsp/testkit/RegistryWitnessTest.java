@@ -122,7 +122,8 @@ class RegistryWitnessTest {
             role.consentKey(),
             Optional.empty(),
             role.breaches(),
-            role.alerts());
+            role.alerts(),
+            Optional.empty());
     try (RegistryNode registry =
         RegistryNode.start(
             Federation.INSTANCE,

@@ -8,17 +8,17 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
- * PDF from a well-formed XHTML page by openhtmltopdf, with DejaVu Sans (regular and bold) embedded:
- * its glyphs cover Vietnamese (Bitstream Vera licence, {@code DejaVu-LICENSE.txt}). The monthly
- * report uses it, and the command line for the registry's breach notification report.
+ * PDF from well-formed (X)HTML by openhtmltopdf, with DejaVu Sans embedded (its glyphs cover
+ * Vietnamese; Bitstream Vera licence, {@code DejaVu-LICENSE.txt}) as the family {@code DejaVu
+ * Sans}: the PDF of the monthly report, the citizen data tracker and the breach notification.
  */
-public final class HtmlPdf {
+public final class PdfDocuments {
   private static final String BASE = "/org/openlgsp/statistics/";
 
-  private HtmlPdf() {}
+  private PdfDocuments() {}
 
-  /** The PDF of {@code xhtml}, whose styles name the font family {@code 'DejaVu Sans'}. */
-  public static byte[] render(String xhtml) {
+  /** {@code html} (XHTML: every element closed) rendered to PDF. */
+  public static byte[] fromHtml(String html) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       PdfRendererBuilder b = new PdfRendererBuilder();
@@ -35,7 +35,7 @@ public final class HtmlPdf {
           700,
           PdfRendererBuilder.FontStyle.NORMAL,
           true);
-      b.withHtmlContent(xhtml, null);
+      b.withHtmlContent(html, null);
       b.toStream(out);
       b.run();
     } catch (IOException e) {
@@ -46,6 +46,6 @@ public final class HtmlPdf {
 
   private static InputStream font(String name) {
     return Objects.requireNonNull(
-        HtmlPdf.class.getResourceAsStream(BASE + name), "font " + name + " is bundled");
+        PdfDocuments.class.getResourceAsStream(BASE + name), "font " + name + " is bundled");
   }
 }
