@@ -53,4 +53,29 @@ class RegistryRoutesTest {
           .hasSize(36);
     }
   }
+
+  @Test
+  void everyDeclaredRouteIsInTheServedApiDocument() throws Exception {
+    try (Database db = TestDatabases.sqlite(dir);
+        RegistryServer server =
+            RegistryServer.start(
+                RegistryTest.registry(db), RegistryServer.hashToken("t"), "127.0.0.1", 0)) {
+      var served =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://127.0.0.1:" + server.port() + "/api/v1/openapi.json"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      var paths = org.openlgsp.core.Json.mapper().readTree(served.body()).path("paths");
+
+      assertThat(server.routes())
+          .allSatisfy(
+              r ->
+                  assertThat(paths.path(r.path()).has(r.method().text().toLowerCase()))
+                      .as("%s %s in openapi.json", r.method().text(), r.path())
+                      .isTrue());
+    }
+  }
 }
