@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.LgspException;
-import org.openlgsp.core.SignedDirectory;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Pem;
@@ -66,14 +67,15 @@ class NodeWiringSettingsTest {
         .statusCode();
   }
 
-  SignedDirectory directory(RegistryNode registry) throws Exception {
-    return SignedDirectory.parse(
+  SignedDocument directory(RegistryNode registry) throws Exception {
+    return SignedDocument.parse(
         http.send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + registry.port() + "/directory"))
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray())
-            .body());
+            .body(),
+        Directory.SIGNED);
   }
 
   X509Certificate certificate(String file) throws Exception {
@@ -122,9 +124,9 @@ class NodeWiringSettingsTest {
     String members = "http://127.0.0.1:" + registry.port() + "/api/v1/members";
     assertThat(status(members, token)).isEqualTo(200);
     assertThat(status(members, notToken)).isEqualTo(401);
-    SignedDirectory d = directory(registry);
-    assertThat(d.verify(List.of(signer), Instant.now())).isNotNull();
-    assertThatThrownBy(() -> d.verify(List.of(notSigner), Instant.now()))
+    SignedDocument d = directory(registry);
+    assertThat(d.verify(List.of(signer), Instant.now(), Directory.SIGNED)).isNotNull();
+    assertThatThrownBy(() -> d.verify(List.of(notSigner), Instant.now(), Directory.SIGNED))
         .isInstanceOf(LgspException.class)
         .hasMessageContaining("untrusted");
   }
