@@ -72,12 +72,28 @@ public final class Alerts implements AutoCloseable {
       NodeSignals signals,
       String host,
       Clock clock) {
+    return start(db, options, base, signals, host, clock, db);
+  }
+
+  /**
+   * As {@link #start(Database, AlertsOptions, Path, NodeSignals, String, Clock)}, the API's audit
+   * rows written to {@code auditDb}'s {@code edge_audit} (a gateway's own database, when the alerts
+   * are kept in another).
+   */
+  public static Alerts start(
+      Database db,
+      AlertsOptions options,
+      Path base,
+      NodeSignals signals,
+      String host,
+      Clock clock,
+      Database auditDb) {
     AlertRules rules =
         options
             .rulesFile()
             .map(f -> AlertRules.load(base.resolve(f)))
             .orElseGet(AlertRules::defaults);
-    return start(db, options, rules, base, signals, host, clock);
+    return start(db, options, rules, base, signals, host, clock, auditDb);
   }
 
   static Alerts start(
@@ -87,7 +103,7 @@ public final class Alerts implements AutoCloseable {
       NodeSignals signals,
       String host,
       Clock clock) {
-    return start(db, options, rules, Path.of("."), signals, host, clock);
+    return start(db, options, rules, Path.of("."), signals, host, clock, db);
   }
 
   private static Alerts start(
@@ -97,14 +113,15 @@ public final class Alerts implements AutoCloseable {
       Path base,
       NodeSignals signals,
       String host,
-      Clock clock) {
+      Clock clock,
+      Database auditDb) {
     Alerts a = new Alerts(db, options, rules, base, signals, host, clock);
     try {
       if (options.api().isPresent()) {
         a.api =
             Optional.of(
                 new AlertsHttp(
-                    a.store, options.api().get(), host, DatabaseAuditLog.open(db), clock));
+                    a.store, options.api().get(), host, DatabaseAuditLog.open(auditDb), clock));
       }
     } catch (RuntimeException e) {
       a.close();

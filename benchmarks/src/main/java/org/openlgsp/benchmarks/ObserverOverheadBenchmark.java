@@ -36,6 +36,7 @@ import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.LedgerFiles;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeKeys;
+import org.openlgsp.node.ObserverDatabase;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.pki.OcspClient;
 import org.openlgsp.pki.Pem;
@@ -54,7 +55,9 @@ import org.openlgsp.testkit.Federation;
  * <p>The demo federation supplies the CA, OCSP, registry, backend and the gateways' configuration;
  * its two gateway nodes are then replaced by gateways assembled here from the same configuration
  * (the way {@code GatewayNode} does, minus checkpoints and directory refresh, which are background
- * work equal in both kinds), because a node always attaches its observers.
+ * work equal in both kinds), because a node always attaches its observers. As in a node, the
+ * observers write to {@link ObserverDatabase} (on SQLite a file of their own beside the gateway's),
+ * not to the database of the ledger's appends.
  *
  * <p>Run: {@code ./mvnw -q -o package -DskipTests -pl benchmarks -am && java -cp
  * "benchmarks/target/lgsp-benchmarks.jar:benchmarks/target/lib/*"
@@ -278,6 +281,7 @@ public final class ObserverOverheadBenchmark {
     private final List<LocalSystem> systems = new ArrayList<>();
     private final DirectoryHolder directory;
     private final Database db;
+    private final ObserverDatabase observerDb;
     private final Ledger ledger;
     private final GatewayFeatures features;
     private Optional<Gateway> gateway = Optional.empty();
@@ -313,6 +317,8 @@ public final class ObserverOverheadBenchmark {
       }
       this.db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
       this.ledger = Ledger.open(db, LedgerOptions.defaults());
+      // the observers' database chosen as GatewayNode chooses it: on SQLite a file of their own
+      this.observerDb = ObserverDatabase.open(role, base, db);
       GatewayFeatures f =
           GatewayFeatures.none().withSubjects(LedgerFiles.subjectHasher(base, role.ledger()));
       if (role.revocation().isPresent()) {
@@ -355,14 +361,19 @@ public final class ObserverOverheadBenchmark {
         // A registry per round: a module's meters bind to the objects of the round that made them.
         MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Clock clock = Clock.systemUTC();
+        Database odb = observerDb.database();
         Monitoring m =
-            Monitoring.start(db, role.monitoringOptions(), meters, directory::current, host, clock);
+            Monitoring.start(
+                odb, role.monitoringOptions(), meters, directory::current, host, clock, db);
         monitoring = Optional.of(m);
         observers.add(m);
-        Statistics s = Statistics.start(db, role.statisticsOptions(), meters, host, node.encoded());
+        Statistics s =
+            Statistics.start(
+                odb, role.statisticsOptions(), meters, host, node.encoded(), clock, db);
         statistics = Optional.of(s);
         observers.add(s);
-        Alerts a = Alerts.start(db, role.alertsOptions(), base, NodeSignals.none(), host, clock);
+        Alerts a =
+            Alerts.start(odb, role.alertsOptions(), base, NodeSignals.none(), host, clock, db);
         alerts = Optional.of(a);
         observers.add(a);
         a.registerMetrics(meters);
@@ -397,8 +408,9 @@ public final class ObserverOverheadBenchmark {
       alerts = Optional.empty();
     }
 
+    /** Rows in one of the observers' tables. */
     long count(String table) {
-      try (var c = db.connection();
+      try (var c = observerDb.database().connection();
           var st = c.createStatement();
           var rs = st.executeQuery("select count(*) from " + table)) {
         return rs.next() ? rs.getLong(1) : 0;
@@ -411,6 +423,7 @@ public final class ObserverOverheadBenchmark {
     public void close() throws Exception {
       stop();
       ledger.close();
+      observerDb.close();
       db.close();
     }
   }

@@ -90,6 +90,22 @@ public final class Monitoring implements AutoCloseable {
       Supplier<Optional<Directory>> directory,
       String host,
       Clock clock) {
+    return start(db, options, registry, directory, host, clock, db);
+  }
+
+  /**
+   * As {@link #start(Database, MonitoringOptions, MeterRegistry, Supplier, String, Clock)}, the
+   * query API's reads audited in {@code auditDb}'s {@code edge_audit} (a gateway's own database,
+   * when the records are kept in another).
+   */
+  public static Monitoring start(
+      Database db,
+      MonitoringOptions options,
+      MeterRegistry registry,
+      Supplier<Optional<Directory>> directory,
+      String host,
+      Clock clock,
+      Database auditDb) {
     Monitoring m = new Monitoring(db, options, registry, directory, clock);
     try {
       if (options.apiPort().isPresent()) {
@@ -101,7 +117,7 @@ public final class Monitoring implements AutoCloseable {
                     host,
                     options.apiPort().get(),
                     options.apiTokenSha256().orElseThrow(),
-                    DatabaseAuditLog.open(db)));
+                    DatabaseAuditLog.open(auditDb)));
       }
     } catch (RuntimeException e) {
       m.close();

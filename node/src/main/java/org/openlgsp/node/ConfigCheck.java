@@ -208,6 +208,7 @@ public final class ConfigCheck {
               n.set("ledger", ordered(ledger, NodeConfig.LedgerSettings.class));
               n.set("monitoring", monitoring(n.get("monitoring"), g.monitoringOptions()));
               n.set("statistics", statistics(n.get("statistics"), g.statisticsOptions()));
+              n.put("observerDatabase", g.observerDatabaseUrl());
               root.set("gateway", ordered(n, NodeConfig.GatewayRole.class));
             });
     config

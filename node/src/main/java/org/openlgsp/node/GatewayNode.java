@@ -43,6 +43,7 @@ import org.openlgsp.storage.Database;
 /** A gateway role assembled from configuration: storage, ledger, directory pull, listeners. */
 public final class GatewayNode implements AutoCloseable {
   private final Database database;
+  private final ObserverDatabase observerDatabase;
   private final Ledger ledger;
   private final DirectoryHolder directory;
   private final DirectoryFetcher fetcher;
@@ -63,6 +64,7 @@ public final class GatewayNode implements AutoCloseable {
 
   private GatewayNode(
       Database database,
+      ObserverDatabase observerDatabase,
       Ledger ledger,
       DirectoryHolder directory,
       DirectoryFetcher fetcher,
@@ -81,6 +83,7 @@ public final class GatewayNode implements AutoCloseable {
     this.members = List.copyOf(members);
     this.revocation = revocation;
     this.database = database;
+    this.observerDatabase = observerDatabase;
     this.ledger = ledger;
     this.directory = directory;
     this.fetcher = fetcher;
@@ -168,18 +171,27 @@ public final class GatewayNode implements AutoCloseable {
           features.withConsentKey(
               LedgerFiles.consentKey(baseDir.resolve(role.consentKey().get()), false));
     }
-    // Before the gateway, so no exchange goes unobserved; on the gateway's database, its own
-    // tables.
-    Monitoring monitoring =
-        Monitoring.start(
-            db, role.monitoringOptions(), meters, holder::current, options.host(), clock);
+    // Before the gateway, so no exchange goes unobserved; their own tables, on SQLite in a file of
+    // their own (ObserverDatabase: off the ledger's write lock); their APIs audit in the gateway's.
+    ObserverDatabase observerDb = ObserverDatabase.open(role, baseDir, db);
+    Database odb = observerDb.database();
+    Monitoring monitoring;
+    try {
+      monitoring =
+          Monitoring.start(
+              odb, role.monitoringOptions(), meters, holder::current, options.host(), clock, db);
+    } catch (RuntimeException e) {
+      observerDb.close();
+      throw e;
+    }
     Statistics statistics;
     try {
       statistics =
           Statistics.start(
-              db, role.statisticsOptions(), meters, options.host(), node.encoded(), clock);
+              odb, role.statisticsOptions(), meters, options.host(), node.encoded(), clock, db);
     } catch (RuntimeException e) {
       monitoring.close();
+      observerDb.close();
       throw e;
     }
     for (ExchangeObserver o : monitoring.observers()) {
@@ -196,7 +208,7 @@ public final class GatewayNode implements AutoCloseable {
     try {
       alerts =
           org.openlgsp.alerts.Alerts.start(
-              db,
+              odb,
               role.alertsOptions(),
               baseDir,
               signals(
@@ -210,10 +222,12 @@ public final class GatewayNode implements AutoCloseable {
                       .<java.util.function.LongSupplier>map(r -> r::failedFetches)
                       .orElse(() -> 0)),
               options.host(),
-              clock);
+              clock,
+              db); // the APIs' audit rows stay in the gateway's edge_audit
     } catch (RuntimeException e) {
       statistics.close();
       monitoring.close();
+      observerDb.close();
       throw e;
     }
     alerts.registerMetrics(meters);
@@ -237,6 +251,7 @@ public final class GatewayNode implements AutoCloseable {
       alerts.close();
       statistics.close();
       monitoring.close();
+      observerDb.close();
       throw e;
     }
     Optional<LedgerHttp> api = Optional.empty();
@@ -262,6 +277,7 @@ public final class GatewayNode implements AutoCloseable {
     GatewayNode started =
         new GatewayNode(
             db,
+            observerDb,
             ledger,
             holder,
             fetcher,
@@ -310,14 +326,17 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   /**
-   * The gateway's readiness checks: a usable signed directory, the database, the node's TLS and
-   * members' signing certificates, a fresh OCSP answer for the node's TLS certificate (when
-   * revocation checking is configured), the ledger writer.
+   * The gateway's readiness checks: a usable signed directory, the database (and the observers',
+   * when it is another), the node's TLS and members' signing certificates, a fresh OCSP answer for
+   * the node's TLS certificate (when revocation checking is configured), the ledger writer.
    */
   List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(new HealthCheck("gateway.directory", this::directoryHealth));
     checks.add(HealthCheck.database("gateway", database));
+    if (observerDatabase.separate()) {
+      checks.add(HealthCheck.database("gateway.observers", observerDatabase.database()));
+    }
     checks.add(new HealthCheck("gateway.keys", this::keysHealth));
     revocation.ifPresent(r -> checks.add(new HealthCheck("gateway.ocsp", () -> ocspHealth(r))));
     checks.add(
@@ -374,6 +393,11 @@ public final class GatewayNode implements AutoCloseable {
 
   Database database() {
     return database;
+  }
+
+  /** Where the operational records, statistics and alerts are written. */
+  Database observerDatabase() {
+    return observerDatabase.database();
   }
 
   public Checkpoints checkpoints() {
@@ -584,6 +608,7 @@ public final class GatewayNode implements AutoCloseable {
     if (alerts != null) {
       alerts.close();
     }
+    observerDatabase.close(); // after the observers wrote what they held
     fetcher.close();
     checkpoints.close();
     ledger.close();

@@ -696,6 +696,9 @@ public record NodeConfig(
    * @param consentKey file holding a copy of the registry's consent key: with it the gateway checks
    *     consents for grants that require them (docs/privacy.md); without it such grants admit no
    *     call ({@code consent.missing})
+   * @param observerDatabase JDBC URL of the database the operational records, statistics and alerts
+   *     are written to (default {@link #observerDatabaseUrl}: on SQLite a file of their own beside
+   *     the gateway's, on PostgreSQL the gateway's database)
    */
   public record GatewayRole(
       String node,
@@ -721,8 +724,9 @@ public record NodeConfig(
       List<String> rawPathServices,
       Optional<StatisticsSettings> statistics,
       Optional<org.openlgsp.alerts.AlertsOptions> alerts,
-      Optional<String> consentKey) {
-    /** A gateway role without a consent key. */
+      Optional<String> consentKey,
+      Optional<String> observerDatabase) {
+    /** A gateway role without a consent key, its observers on their default database. */
     public GatewayRole(
         String node,
         Optional<String> host,
@@ -771,12 +775,15 @@ public record NodeConfig(
           rawPathServices,
           statistics,
           alerts,
+          Optional.empty(),
           Optional.empty());
     }
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
       consentKey = consentKey == null ? Optional.empty() : consentKey;
+      observerDatabase = observerDatabase == null ? Optional.empty() : observerDatabase;
+      observerDatabase.ifPresent(GatewayRole::requireObserverDatabase);
       if (consentKey.filter(String::isBlank).isPresent()) {
         throw new IllegalArgumentException("consentKey must name a file");
       }
@@ -820,6 +827,53 @@ public record NodeConfig(
           maxBodyBytes,
           limits,
           rawPathServices);
+    }
+
+    /**
+     * The JDBC URL of the database the observers (operational records, statistics, alerts) write
+     * to: {@code observerDatabase}, or by default, on SQLite, a file of their own beside the
+     * gateway's ({@code data/gateway.db} gives {@code data/gateway-observers.db}), so their batch
+     * commits do not take the write lock and share the WAL the ledger's appends need; on
+     * PostgreSQL, whose writers lock rows and not the database, the gateway's own database.
+     */
+    public String observerDatabaseUrl() {
+      return observerDatabase.orElseGet(() -> defaultObserverDatabase(database));
+    }
+
+    private static final String SQLITE = "jdbc:sqlite:";
+
+    private static String defaultObserverDatabase(String database) {
+      if (!database.startsWith(SQLITE)) {
+        return database;
+      }
+      String rest = database.substring(SQLITE.length());
+      int q = rest.indexOf('?');
+      String file = q < 0 ? rest : rest.substring(0, q);
+      String query = q < 0 ? "" : rest.substring(q);
+      if (file.isEmpty() || file.equals(":memory:")) {
+        return database; // no file to stand beside
+      }
+      int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+      int dot = file.lastIndexOf('.');
+      String named =
+          dot > slash + 1
+              ? file.substring(0, dot) + "-observers" + file.substring(dot)
+              : file + "-observers";
+      return SQLITE + named + query;
+    }
+
+    private static void requireObserverDatabase(String url) {
+      boolean sqlite = url.startsWith(SQLITE);
+      if (!sqlite && !url.startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException(
+            "observerDatabase must be a JDBC URL: jdbc:sqlite:FILE or jdbc:postgresql://...");
+      }
+      String file = sqlite ? url.substring(SQLITE.length()).split("\\?", 2)[0] : "x";
+      if (file.isBlank() || file.equals(":memory:")) {
+        throw new IllegalArgumentException(
+            "observerDatabase must name a file (an in-memory SQLite database is one per"
+                + " connection: records would be lost)");
+      }
     }
 
     /**

@@ -185,7 +185,7 @@ class MonitoringSettingsTest {
    * back, so how many records are lost with it is how many shared its transaction.
    */
   static void poisonRecordsRefused(GatewayNode node) throws Exception {
-    try (Connection c = node.database().connection();
+    try (Connection c = node.observerDatabase().connection();
         java.sql.Statement s = c.createStatement()) {
       s.execute(
           "CREATE TRIGGER refuse_poison BEFORE INSERT ON opmon_record"
@@ -230,7 +230,7 @@ class MonitoringSettingsTest {
     try (GatewayNode node = start("enabled: false")) {
       feed(node, observed(Instant.now()));
       assertThat(node.monitoring().observers()).hasSize(1); // the metrics only
-      try (Connection c = node.database().connection();
+      try (Connection c = node.observerDatabase().connection();
           ResultSet tables = c.getMetaData().getTables(null, null, "opmon_record", null)) {
         assertThat(tables.next()).isFalse();
       }

@@ -105,7 +105,7 @@ class StatisticsSettingsTest {
   void enabledFalseKeepsNoStatistics() throws Exception {
     try (GatewayNode node = start("enabled: false")) {
       assertThat(node.statistics().observers()).isEmpty();
-      try (Connection c = node.database().connection();
+      try (Connection c = node.observerDatabase().connection();
           ResultSet tables = c.getMetaData().getTables(null, null, "stats_hour", null)) {
         assertThat(tables.next()).isFalse();
       }

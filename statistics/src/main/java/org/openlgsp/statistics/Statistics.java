@@ -97,6 +97,22 @@ public final class Statistics implements AutoCloseable {
       String host,
       String gateway,
       Clock clock) {
+    return start(db, options, registry, host, gateway, clock, db);
+  }
+
+  /**
+   * As {@link #start(Database, StatisticsOptions, MeterRegistry, String, String, Clock)}, the API's
+   * audit rows written to {@code auditDb}'s {@code edge_audit} (a gateway's own database, when the
+   * statistics are kept in another).
+   */
+  public static Statistics start(
+      Database db,
+      StatisticsOptions options,
+      MeterRegistry registry,
+      String host,
+      String gateway,
+      Clock clock,
+      Database auditDb) {
     Statistics s = new Statistics(db, options, registry, gateway, clock);
     try {
       if (options.apiPort().isPresent()) {
@@ -107,7 +123,7 @@ public final class Statistics implements AutoCloseable {
                     host,
                     options.apiPort().get(),
                     options.apiTokenSha256().orElseThrow(),
-                    DatabaseAuditLog.open(db)));
+                    DatabaseAuditLog.open(auditDb)));
       }
     } catch (RuntimeException e) {
       s.close();

@@ -894,7 +894,10 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             Optional.empty(),
             // only the provider checks consents, with the registry's key (same work folder)
-            side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty()));
+            side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty(),
+            // the observers on their default database: beside the gateway's,
+            // data/<side>-observers.db
+            Optional.empty()));
   }
 
   /** The members a gateway signs for: its owner, and on the provider the hosted agencies. */
