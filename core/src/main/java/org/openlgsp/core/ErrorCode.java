@@ -206,6 +206,11 @@ public enum ErrorCode {
       "document.malformed", 400, "Client.InvalidBody", "Document package is not acceptable XML"),
   DOCUMENT_INVALID(
       "document.invalid", 422, "Client.InvalidBody", "Document package failed validation"),
+  DOCUMENT_LEAK_BLOCKED(
+      "document.leak_blocked",
+      422,
+      "Client.InvalidBody",
+      "Document package refused: it holds an identifier or classification mark its route blocks"),
   DOCUMENT_UNSUPPORTED(
       "document.unsupported", 415, "Client.InvalidBody", "Not an edXML document or status package"),
   // Operational monitoring query API (module monitoring).
