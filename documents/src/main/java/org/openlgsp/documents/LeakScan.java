@@ -33,20 +33,25 @@ import org.openlgsp.core.LgspException;
  * counted as such. Contact fields (organisations' telephone and e-mail, StaffInfo) are routing data
  * the format requires and are not scanned.
  */
-final class LeakScan {
+public final class LeakScan {
   /** Decoded text scanned at once; a window is cut at the last whitespace before this. */
   static final int WINDOW_CHARS = 64 * 1024;
 
   private LeakScan() {}
 
   /** What a scan found: the detectors that matched and how many attachments were not read. */
-  record Findings(Set<LeakDetectors.Kind> found, int attachmentsScanned, int attachmentsSkipped) {
-    Findings {
+  public record Findings(
+      Set<LeakDetectors.Kind> found, int attachmentsScanned, int attachmentsSkipped) {
+    public Findings {
       found = Set.copyOf(found);
     }
   }
 
-  static Findings scan(DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds) {
+  /**
+   * Runs {@code kinds} over {@code pkg} (bound from {@code file}) and the text-like attachments in
+   * {@code file}; nothing is masked.
+   */
+  public static Findings scan(DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds) {
     Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> none = Set.of();
     for (String text : headerText(pkg)) {
