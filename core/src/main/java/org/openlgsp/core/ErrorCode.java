@@ -173,6 +173,11 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.ServiceFailed",
       "Response refused: it holds an identifier or classification mark the grant blocks"),
+  REQUEST_LEAK_BLOCKED(
+      "privacy.request_leak_blocked",
+      400,
+      "Client.InvalidBody",
+      "Request refused: it holds an identifier or classification mark the grant blocks"),
   RESPONSE_TOO_LARGE_TO_FILTER(
       "privacy.response_too_large",
       502,
