@@ -22,7 +22,10 @@ import org.openlgsp.core.ResponseFilter;
  * (allow-list and masks) and leak detection on a 10 KB JSON answer, as the gateway runs them
  * (parse, filter, scan, encode: what {@code Minimisation.apply} does), next to parse + encode alone
  * (the floor any JSON filtering pays) in the same run; and the detectors' cost per MB of JSON and
- * of text. Single thread, CPU time of that thread (ThreadMXBean).
+ * of text; and the document axis's detectors on an edXML package with a 1 MB text attachment
+ * ({@code LeakScan}: header fields, then the attachment streamed from the package file and base64
+ * decoded), next to the same streaming pass without detectors. Single thread, CPU time of that
+ * thread (ThreadMXBean).
  *
  * <p>Robust to the order of the scenarios: every scenario is first warmed up ({@value #WARM_UP}
  * rounds of all of them, so the JIT has compiled the shared parse, filter and encode paths before
@@ -100,7 +103,48 @@ public final class PrivacyFilterBenchmark {
               Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
               return textFilter.applyToText(new String(text, StandardCharsets.UTF_8), found);
             }));
-    double[][] samples = measure(scenarios);
+    java.nio.file.Path edoc = java.nio.file.Files.createTempFile("lgsp-dlp", ".edxml");
+    try {
+      org.openlgsp.documents.DocumentPackage doc = edocPackage(text);
+      java.nio.file.Files.write(edoc, org.openlgsp.documents.EdxmlCodec.write(doc));
+      int edocBytes = (int) java.nio.file.Files.size(edoc);
+      Set<LeakDetectors.Kind> all = EnumSet.allOf(LeakDetectors.Kind.class);
+      scenarios.add(
+          new Scenario(
+              "edXML, 1 MB text attached: stream + decode only",
+              edocBytes,
+              () -> org.openlgsp.documents.LeakScan.scan(doc, edoc, Set.of())));
+      scenarios.add(
+          new Scenario(
+              "edXML, 1 MB text attached: DLP (5 detectors)",
+              edocBytes,
+              () -> org.openlgsp.documents.LeakScan.scan(doc, edoc, all)));
+      report(scenarios, measure(scenarios));
+    } finally {
+      java.nio.file.Files.delete(edoc);
+    }
+  }
+
+  /** A document package from the province to a department with {@code text} as a CSV attachment. */
+  private static org.openlgsp.documents.DocumentPackage edocPackage(byte[] text) {
+    org.openlgsp.documents.DocumentPackage doc =
+        org.openlgsp.documents.Packages.document(
+            new org.openlgsp.documents.Packages.NewDocument(
+                org.openlgsp.core.AgencyCode.parse("000.00.00.H41"),
+                "UBND Tỉnh Nghệ An",
+                List.of(org.openlgsp.core.AgencyCode.parse("000.00.15.H41")),
+                "42",
+                "UBND-VX",
+                java.time.LocalDate.of(2026, 12, 7),
+                "V/v rà soát danh sách hộ gia đình",
+                "Gửi kèm danh sách để rà soát",
+                "Nguyễn Văn A"),
+            java.time.Instant.parse("2026-12-07T03:00:00Z"));
+    org.openlgsp.documents.Packages.attach(doc, "danh-sach.txt", "text/plain", text);
+    return doc;
+  }
+
+  private static void report(List<Scenario> scenarios, double[][] samples) {
     System.out.printf(
         "%-48s %14s %12s %22s%n", "scenario", "CPU µs / op", "CPU ms / MB", "quartiles µs / op");
     for (int s = 0; s < scenarios.size(); s++) {

@@ -173,6 +173,11 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.ServiceFailed",
       "Response refused: it holds an identifier or classification mark the grant blocks"),
+  REQUEST_LEAK_BLOCKED(
+      "privacy.request_leak_blocked",
+      400,
+      "Client.InvalidBody",
+      "Request refused: it holds an identifier or classification mark the grant blocks"),
   RESPONSE_TOO_LARGE_TO_FILTER(
       "privacy.response_too_large",
       502,
@@ -206,6 +211,11 @@ public enum ErrorCode {
       "document.malformed", 400, "Client.InvalidBody", "Document package is not acceptable XML"),
   DOCUMENT_INVALID(
       "document.invalid", 422, "Client.InvalidBody", "Document package failed validation"),
+  DOCUMENT_LEAK_BLOCKED(
+      "document.leak_blocked",
+      422,
+      "Client.InvalidBody",
+      "Document package refused: it holds an identifier or classification mark its route blocks"),
   DOCUMENT_UNSUPPORTED(
       "document.unsupported", 415, "Client.InvalidBody", "Not an edXML document or status package"),
   // Operational monitoring query API (module monitoring).

@@ -10,7 +10,8 @@ import java.util.Objects;
  * retryBase} up to {@code retryMax}, given up after {@code maxAttempts}), and the size above which
  * packages are read by streaming instead of as a DOM ({@code streamingThresholdBytes}), and how
  * many writes at most share one transaction ({@code writeBatch}; 1 commits each package on its
- * own).
+ * own), and the leak detectors run on document packages per route ({@code leaks}, {@link
+ * DocumentLeaks#NONE}: none).
  */
 public record AxisOptions(
     Path dataDir,
@@ -20,7 +21,8 @@ public record AxisOptions(
     Duration retryMax,
     int maxAttempts,
     long streamingThresholdBytes,
-    int writeBatch) {
+    int writeBatch,
+    DocumentLeaks leaks) {
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 160L * 1024 * 1024;
   public static final long DEFAULT_STREAMING_THRESHOLD = 4L * 1024 * 1024;
   public static final int DEFAULT_WRITE_BATCH = 256;
@@ -42,6 +44,7 @@ public record AxisOptions(
     if (writeBatch < 1 || writeBatch > 10_000) {
       throw new IllegalArgumentException("writeBatch must be 1..10000");
     }
+    Objects.requireNonNull(leaks, "leaks");
   }
 
   public static AxisOptions defaults(Path dataDir) {
@@ -53,7 +56,8 @@ public record AxisOptions(
         Duration.ofMinutes(10),
         50,
         DEFAULT_STREAMING_THRESHOLD,
-        DEFAULT_WRITE_BATCH);
+        DEFAULT_WRITE_BATCH,
+        DocumentLeaks.NONE);
   }
 
   public AxisOptions withSignatureRequired(boolean required) {
@@ -65,7 +69,8 @@ public record AxisOptions(
         retryMax,
         maxAttempts,
         streamingThresholdBytes,
-        writeBatch);
+        writeBatch,
+        leaks);
   }
 
   public AxisOptions withRetry(Duration base, Duration max, int attempts) {
@@ -77,7 +82,8 @@ public record AxisOptions(
         max,
         attempts,
         streamingThresholdBytes,
-        writeBatch);
+        writeBatch,
+        leaks);
   }
 
   public AxisOptions withMaxPackageBytes(long max) {
@@ -89,7 +95,8 @@ public record AxisOptions(
         retryMax,
         maxAttempts,
         streamingThresholdBytes,
-        writeBatch);
+        writeBatch,
+        leaks);
   }
 
   /** Packages larger than {@code bytes} are read by streaming (0: always). */
@@ -102,7 +109,8 @@ public record AxisOptions(
         retryMax,
         maxAttempts,
         bytes,
-        writeBatch);
+        writeBatch,
+        leaks);
   }
 
   /** At most {@code writes} writes per transaction (1: each package committed on its own). */
@@ -115,7 +123,22 @@ public record AxisOptions(
         retryMax,
         maxAttempts,
         streamingThresholdBytes,
-        writes);
+        writes,
+        leaks);
+  }
+
+  /** Leak detectors per document route (docs/privacy.md, "Leak prevention"). */
+  public AxisOptions withLeaks(DocumentLeaks rules) {
+    return new AxisOptions(
+        dataDir,
+        maxPackageBytes,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        streamingThresholdBytes,
+        writeBatch,
+        rules);
   }
 
   /** Delay before attempt {@code attempt + 1} after {@code attempt} failures. */

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LeakDetectors;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.StorageException;
@@ -39,6 +41,10 @@ public final class DocumentAxis implements AutoCloseable {
   private final Set<AgencyCode> local;
   private final Clock clock;
   private final Outbox outbox;
+  private final Map<String, java.util.concurrent.atomic.LongAdder> leakFindings =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder attachmentsNotScanned =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * @param signers whom signatures must come from: a signature that merely verifies is not enough
@@ -118,8 +124,33 @@ public final class DocumentAxis implements AutoCloseable {
             ErrorCode.ACCESS_DENIED,
             "package From/OrganId is not the agency " + from + " that sent it");
       }
-      Receipt r = store(pkg, spooled, relayed);
+      LeakScan.Findings found = null;
+      List<String> leaks = List.of();
+      if (pkg instanceof DocumentPackage d && options.leaks().enabled()) {
+        List<String> routed =
+            trimmed(d.recipientIds()).stream()
+                .distinct()
+                .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
+                .toList();
+        found = scanForLeaks(d, spooled.file(), sender, routed);
+        leaks = found.found().stream().sorted().map(k -> k.label() + ":alert").toList();
+      }
+      Receipt r = store(pkg, spooled, relayed, leaks, found);
       if (!r.duplicate()) {
+        if (found != null) {
+          attachmentsNotScanned.add(found.attachmentsSkipped());
+          leaks.forEach(l -> count(l));
+          if (!leaks.isEmpty()) {
+            // detectors only: the matched text is personal data or a secret
+            LOG.warning(
+                "package "
+                    + r.packageId()
+                    + " from "
+                    + sender
+                    + " passed with leak findings "
+                    + leaks);
+          }
+        }
         outbox.wake();
         if (!warnings.isEmpty()) {
           // kinds and element names only: values may carry names of people or documents
@@ -133,13 +164,79 @@ public final class DocumentAxis implements AutoCloseable {
                       .map(w -> w.kind() + " at " + w.element())
                       .collect(Collectors.joining(", ")));
         }
-        return r.withWarnings(warnings);
+        return r.withFindings(warnings, leaks);
       }
       return r;
     }
   }
 
-  private Receipt store(EdxmlPackage pkg, PackageFiles.Spooled spooled, boolean relayed) {
+  /**
+   * Runs the detectors of the package's routes ({@code sender} → each of {@code recipients}); a
+   * finding one route blocks refuses the whole package (an official document goes to all its
+   * recipients or to none).
+   */
+  private LeakScan.Findings scanForLeaks(
+      DocumentPackage d, Path file, String sender, List<String> recipients) {
+    Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
+    Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
+    for (String recipient : recipients) {
+      options
+          .leaks()
+          .actions(sender, recipient)
+          .forEach(
+              (kind, action) -> {
+                kinds.add(kind);
+                if (action == PrivacyPolicy.LeakAction.BLOCK) {
+                  blockedOn.putIfAbsent(kind, sender + " -> " + recipient);
+                }
+              });
+    }
+    if (kinds.isEmpty()) {
+      return new LeakScan.Findings(Set.of(), 0, 0);
+    }
+    LeakScan.Findings found = LeakScan.scan(d, file, kinds);
+    List<LeakDetectors.Kind> blocked =
+        found.found().stream().filter(blockedOn::containsKey).sorted().toList();
+    if (!blocked.isEmpty()) {
+      blocked.forEach(k -> count(k.label() + ":block"));
+      String labels =
+          blocked.stream().map(LeakDetectors.Kind::label).collect(Collectors.joining(", "));
+      LOG.warning("package from " + sender + " refused: leak detectors " + labels);
+      throw new LgspException(
+          ErrorCode.DOCUMENT_LEAK_BLOCKED,
+          "the package holds what the detector "
+              + labels
+              + " finds, which the document route "
+              + blockedOn.get(blocked.get(0))
+              + " blocks");
+    }
+    return found;
+  }
+
+  private void count(String finding) {
+    leakFindings
+        .computeIfAbsent(finding, f -> new java.util.concurrent.atomic.LongAdder())
+        .increment();
+  }
+
+  /** Leak findings since start by {@code detector:action} (alert: passed, block: refused). */
+  public Map<String, Long> leakFindings() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    leakFindings.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** Attachments of scanned packages that were not text-like, so not scanned, since start. */
+  public long attachmentsNotScanned() {
+    return attachmentsNotScanned.sum();
+  }
+
+  private Receipt store(
+      EdxmlPackage pkg,
+      PackageFiles.Spooled spooled,
+      boolean relayed,
+      List<String> leaks,
+      LeakScan.Findings found) {
     long now = clock.millis();
     // The file's contents were fsync'd while spooling (concurrent packages' fsyncs overlap); its
     // name in the folder is made durable by the writer, once per batch, before the transaction.
@@ -148,7 +245,15 @@ public final class DocumentAxis implements AutoCloseable {
     boolean kept = false;
     try {
       // Group commit: the receipt waits for the transaction its package shares with others.
-      Receipt r = store.durably(h -> storeIn(h, pkg, spooled, id, path, relayed, now));
+      Receipt r =
+          store.durably(
+              h -> {
+                Receipt stored = storeIn(h, pkg, spooled, id, path, relayed, now);
+                if (!stored.duplicate() && found != null) {
+                  store.recordLeaks(h, id, leaks, found.attachmentsSkipped());
+                }
+                return stored;
+              });
       kept = !r.duplicate();
       return r;
     } catch (StorageException e) {
@@ -310,7 +415,9 @@ public final class DocumentAxis implements AutoCloseable {
         row.sha256(),
         row.receivedAt(),
         recipients,
-        true);
+        true,
+        List.of(),
+        store.leakFindings(h, row.id()));
   }
 
   /** A level-1 body's axis relays for the units under it (same group letter and number). */

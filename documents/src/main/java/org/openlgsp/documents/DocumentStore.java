@@ -165,6 +165,27 @@ final class DocumentStore implements AutoCloseable {
         .execute();
   }
 
+  /** Records a package's leak findings and its attachments not scanned (V2__leak_findings). */
+  void recordLeaks(Handle h, String packageId, List<String> findings, int notScanned) {
+    h.createUpdate(
+            "UPDATE edoc_package SET leak_findings = ?, attachments_not_scanned = ? WHERE id = ?")
+        .bind(0, String.join(",", findings))
+        .bind(1, notScanned)
+        .bind(2, packageId)
+        .execute();
+  }
+
+  /** The leak findings recorded with a package ({@code detector:alert}), empty when none. */
+  List<String> leakFindings(Handle h, String packageId) {
+    String s =
+        h.createQuery("SELECT leak_findings FROM edoc_package WHERE id = ?")
+            .bind(0, packageId)
+            .mapTo(String.class)
+            .findOne()
+            .orElse("");
+    return s.isEmpty() ? List.of() : List.of(s.split(","));
+  }
+
   void insertDelivery(
       Handle h,
       String id,

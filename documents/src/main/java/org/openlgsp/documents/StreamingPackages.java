@@ -396,6 +396,11 @@ final class StreamingPackages {
     return new LgspException(ErrorCode.DOCUMENT_MALFORMED, "package refused: " + shown, e);
   }
 
+  /** The hardened Woodstox reader the streaming passes use (no DTD, bounded depth). */
+  static XMLStreamReader reader(InputStream in) throws XMLStreamException {
+    return FACTORY.createXMLStreamReader(in);
+  }
+
   private static XMLInputFactory factory() {
     WstxInputFactory f = new WstxInputFactory();
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);

@@ -135,7 +135,7 @@ final class ConsumerEndpoint {
     }
     PersonalData.requirePurpose(service, facts);
     // Deny early what the provider would refuse: the grants' purposes and officer requirement.
-    GrantMatcher.choose(matching, facts.issue, facts.userId, "");
+    Directory.Grant grant = GrantMatcher.choose(matching, facts.issue, facts.userId, "");
     MessageSigner signer =
         ctx.signer(facts.client.memberId())
             .orElseThrow(
@@ -149,6 +149,12 @@ final class ConsumerEndpoint {
         // closes it when too slow), so slow bodies cannot take every slot.
         Admission.Slot slot = admission.enter()) {
       PersonalData.fromBody(dir, target, body, facts);
+      // the grant's leak detectors (alert, block) before the request leaves the agency
+      RequestLeaks.check(
+          grant.policy(),
+          req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
+          body,
+          facts);
       long time = ctx.clock().millis();
       SigningInput.Request input =
           SigningInput.Request.of(facts, target, req.headers(), time, body.digest());

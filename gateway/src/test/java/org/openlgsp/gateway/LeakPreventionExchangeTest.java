@@ -35,10 +35,11 @@ class LeakPreventionExchangeTest {
   @TempDir Path dir;
   TwoGateways net;
   final List<ExchangeObservation> seen = new CopyOnWriteArrayList<>();
+  final List<ExchangeObservation> consumerSeen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
-    net = new TwoGateways(dir, List.of(), List.of(seen::add));
+    net = new TwoGateways(dir, List.of(consumerSeen::add), List.of(seen::add));
     net.cannedBody = BODY.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -136,6 +137,61 @@ class LeakPreventionExchangeTest {
     HttpResponse<String> r = get();
 
     assertThat(json(r).get("code")).isEqualTo("privacy.leak_blocked");
+  }
+
+  HttpResponse<String> post(String contentType, String body) throws Exception {
+    return net.http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    net.clientHttp() + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/echo"))
+            .header("Authorization", "Bearer " + net.token())
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Issue", "1.001234")
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aRequestWithABlockedMarkIsRefusedByTheConsumerGatewayBeforeItLeaves() throws Exception {
+    grant(new LeakRule("classification", LeakAction.BLOCK));
+
+    // the mark as JSON unicode escapes: "TUYỆT MẬT"
+    HttpResponse<String> r =
+        post("application/json", "{\"doMat\":\"TUY\\u1EC6T M\\u1EACT\",\"so\":1}");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).get("code")).isEqualTo("privacy.request_leak_blocked");
+    assertThat(r.headers().firstValue("X-Road-Error")).hasValue("Client.InvalidBody");
+    assertThat(r.body()).doesNotContain("MẬT");
+    await(() -> !consumerSeen.isEmpty());
+    ExchangeObservation consumer = consumerObservation();
+    assertThat(consumer.leaks()).containsExactly("classification:block");
+    assertThat(consumer.errorCode()).isEqualTo("privacy.request_leak_blocked");
+    assertThat(seen).isEmpty(); // the provider was never asked
+    // the same request without the mark passes
+    assertThat(post("application/json", "{\"doMat\":\"THUONG\",\"so\":1}").statusCode())
+        .isEqualTo(201); // the echo backend's answer
+  }
+
+  @Test
+  void anAlertOnARequestPassesItAndRecordsTheFindingAndMaskRulesLeaveRequestsAlone()
+      throws Exception {
+    grant(new LeakRule("cccd", LeakAction.ALERT), new LeakRule("phone", LeakAction.MASK));
+
+    HttpResponse<String> r =
+        post("text/plain; charset=utf-8", "CCCD 079090001234, điện thoại 0912345678");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    // the backend got the request as sent: mask rules are for answers
+    assertThat(r.body()).isEqualTo("CCCD 079090001234, điện thoại 0912345678");
+    await(() -> !consumerSeen.isEmpty());
+    assertThat(consumerObservation().leaks()).containsExactly("cccd:alert");
+  }
+
+  ExchangeObservation consumerObservation() {
+    return consumerSeen.get(0);
   }
 
   ExchangeObservation providerObservation() {

@@ -222,6 +222,8 @@ public final class ConfigCheck {
               n.set("retryBase", tree(o.retryBase()));
               n.set("retryMax", tree(o.retryMax()));
               n.put("maxAttempts", o.maxAttempts());
+              n.set("leaks", tree(o.leaks().defaults()));
+              n.set("leakRoutes", tree(o.leaks().routes()));
               root.set("documents", ordered(n, DocumentsRole.class));
             });
     return root;

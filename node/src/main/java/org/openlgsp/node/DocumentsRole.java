@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.documents.AxisOptions;
+import org.openlgsp.documents.DocumentLeaks;
 
 /**
  * The document axis role of a node: its HTTP listeners, store, limits, the agencies it serves (each
@@ -14,7 +16,9 @@ import org.openlgsp.documents.AxisOptions;
  * its gateway, and whom it believes as signers: {@code trustAnchors} (PEM files of CA certificates
  * signers must chain to; the signed directory's anchors are added when the node also runs a
  * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
- * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway).
+ * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway); and the leak
+ * detectors run on document packages: {@code leaks} for every route, {@code leakRoutes} overriding
+ * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention").
  *
  * <p>The package limit, signature requirement and retry schedule default to {@link
  * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
@@ -36,7 +40,9 @@ public record DocumentsRole(
     Optional<GatewayLink> gateway,
     List<String> trustAnchors,
     boolean signerMustMatchSender,
-    Optional<NodeConfig.RevocationSettings> revocation) {
+    Optional<NodeConfig.RevocationSettings> revocation,
+    List<PrivacyPolicy.LeakRule> leaks,
+    List<DocumentLeaks.Route> leakRoutes) {
   public DocumentsRole {
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
@@ -51,8 +57,18 @@ public record DocumentsRole(
       throw new IllegalArgumentException("agencies must name the agencies served");
     }
     trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+    leaks = leaks == null ? List.of() : List.copyOf(leaks);
+    leakRoutes = leakRoutes == null ? List.of() : List.copyOf(leakRoutes);
     // the parameters, not options(): fields are assigned after this body
-    options(Path.of(dataDir), maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts);
+    options(
+        Path.of(dataDir),
+        maxPackageBytes,
+        signatureRequired,
+        retryBase,
+        retryMax,
+        maxAttempts,
+        leaks,
+        leakRoutes);
   }
 
   /**
@@ -67,7 +83,9 @@ public record DocumentsRole(
         signatureRequired,
         retryBase,
         retryMax,
-        maxAttempts);
+        maxAttempts,
+        leaks,
+        leakRoutes);
   }
 
   private static AxisOptions options(
@@ -76,14 +94,17 @@ public record DocumentsRole(
       Optional<Boolean> signatureRequired,
       Optional<Duration> retryBase,
       Optional<Duration> retryMax,
-      Optional<Integer> maxAttempts) {
+      Optional<Integer> maxAttempts,
+      List<PrivacyPolicy.LeakRule> leaks,
+      List<DocumentLeaks.Route> leakRoutes) {
     AxisOptions d = AxisOptions.defaults(dataDir);
     return d.withMaxPackageBytes(maxPackageBytes.orElse(d.maxPackageBytes()))
         .withSignatureRequired(signatureRequired.orElse(d.signatureRequired()))
         .withRetry(
             retryBase.orElse(d.retryBase()),
             retryMax.orElse(d.retryMax()),
-            maxAttempts.orElse(d.maxAttempts()));
+            maxAttempts.orElse(d.maxAttempts()))
+        .withLeaks(new DocumentLeaks(leaks, leakRoutes));
   }
 
   /**

@@ -141,6 +141,24 @@ final class NodeMeters {
             "lgsp.documents.delivery.dead", axis, a -> a.deliveryFailures().givenUp())
         .description("deliveries given up after their last attempt")
         .register(registry);
+    for (org.openlgsp.core.LeakDetectors.Kind kind :
+        org.openlgsp.core.LeakDetectors.Kind.values()) {
+      for (String action : List.of("alert", "block")) {
+        String finding = kind.label() + ":" + action;
+        FunctionCounter.builder(
+                "lgsp.documents.leaks", axis, a -> a.leakFindings().getOrDefault(finding, 0L))
+            .description(
+                "document packages in which a leak detector found something: passed (alert) or"
+                    + " refused (block)")
+            .tag("detector", kind.label())
+            .tag("action", action)
+            .register(registry);
+      }
+    }
+    FunctionCounter.builder(
+            "lgsp.documents.leak.attachments.unscanned", axis, DocumentAxis::attachmentsNotScanned)
+        .description("attachments of scanned packages not scanned for leaks (not text-like)")
+        .register(registry);
   }
 
   /**

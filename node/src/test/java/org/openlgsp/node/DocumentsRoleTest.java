@@ -135,7 +135,9 @@ class DocumentsRoleTest {
                 true,
                 Optional.of(
                     new NodeConfig.RevocationSettings(
-                        java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3)))));
+                        java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))),
+                java.util.List.of(),
+                java.util.List.of()));
     cfg.write(dir.resolve("c.yaml"));
 
     assertThat(NodeConfig.read(dir.resolve("c.yaml"))).isEqualTo(cfg);
@@ -166,7 +168,9 @@ class DocumentsRoleTest {
                     Optional.empty(),
                     null,
                     false,
-                    Optional.empty()))
+                    Optional.empty(),
+                    null,
+                    null))
         .hasMessageContaining("agencies");
   }
 }

@@ -1014,7 +1014,9 @@ public final class Federation implements AutoCloseable {
                     "edoc")),
             List.of("pki/document-signers-ca.pem"),
             true,
-            Optional.empty()));
+            Optional.empty(),
+            List.of(),
+            List.of()));
   }
 
   /** An ECDSA document-signing key of an agency (edXML signatures are RSA or ECDSA). */
