@@ -117,7 +117,8 @@ class MetricsEndpointTest {
    * Every metric family a gateway with a document axis serves, after an exchange was observed (the
    * per-exchange meters appear with their first exchange), is listed in docs/ops.md; and every
    * {@code lgsp_} meter docs/ops.md lists is served (but the OCSP ones, served only with {@code
-   * revocation:}), so the page can neither miss a meter nor list one that is gone.
+   * revocation:}, and the schema-violation counter, served from the first violation a schema check
+   * finds), so the page can neither miss a meter nor list one that is gone.
    */
   @Test
   void everyMeterANodeServesIsInOpsMdAndEveryLgspMeterThereIsServed() throws Exception {
@@ -153,7 +154,10 @@ class MetricsEndpointTest {
       listed.removeAll(served);
       assertThat(listed)
           .as("in docs/ops.md but not served")
-          .containsExactlyInAnyOrder("lgsp_ocsp_answer_age_seconds", "lgsp_ocsp_failures_total");
+          .containsExactlyInAnyOrder(
+              "lgsp_ocsp_answer_age_seconds",
+              "lgsp_ocsp_failures_total",
+              "lgsp_quality_violations_total");
     }
   }
 
