@@ -43,15 +43,7 @@ class AgreementCommandsTest {
 
     CommandRun signed = sign(draft, ndxp, dir.resolve("signed.json"));
     CommandRun countersigned =
-        CommandRun.run(
-            "registry",
-            "agreement",
-            "countersign",
-            dir.resolve("signed.json").toString(),
-            "--config",
-            tayNinh.toString(),
-            "--out",
-            dir.resolve("agreement.json").toString());
+        countersign(dir.resolve("signed.json"), tayNinh, dir.resolve("agreement.json"));
     CommandRun shown = show(dir.resolve("agreement.json"));
 
     assertThat(signed.exit()).as(signed.err()).isZero();
@@ -95,15 +87,7 @@ class AgreementCommandsTest {
     assertThat(sign(draft, ndxp, dir.resolve("signed.json")).exit()).isZero();
 
     CommandRun refused =
-        CommandRun.run(
-            "registry",
-            "agreement",
-            "countersign",
-            dir.resolve("signed.json").toString(),
-            "--config",
-            impostor.toString(),
-            "--out",
-            dir.resolve("agreement.json").toString());
+        countersign(dir.resolve("signed.json"), impostor, dir.resolve("agreement.json"));
     CommandRun notAParty =
         sign(draft, registry("VN-LAOCAI", signer("registry VN-LAOCAI"), false), dir.resolve("x"));
 
@@ -168,16 +152,7 @@ class AgreementCommandsTest {
     Path half = dir.resolve("signed-" + name + ".json");
     Path both = dir.resolve(name + ".json");
     assertThat(sign(draft, first, half).exit()).isZero();
-    CommandRun c =
-        CommandRun.run(
-            "registry",
-            "agreement",
-            "countersign",
-            half.toString(),
-            "--config",
-            second.toString(),
-            "--out",
-            both.toString());
+    CommandRun c = countersign(half, second, both);
     assertThat(c.exit()).as(c.err()).isZero();
     return both;
   }
@@ -219,6 +194,18 @@ class AgreementCommandsTest {
         "agreement",
         "sign",
         draft.toString(),
+        "--config",
+        config.toString(),
+        "--out",
+        out.toString());
+  }
+
+  private static CommandRun countersign(Path signed, Path config, Path out) {
+    return CommandRun.run(
+        "registry",
+        "agreement",
+        "countersign",
+        signed.toString(),
         "--config",
         config.toString(),
         "--out",
