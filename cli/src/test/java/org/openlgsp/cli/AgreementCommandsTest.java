@@ -139,6 +139,72 @@ class AgreementCommandsTest {
   }
 
   @Test
+  void aDraftWithOnePartyAStrangerAsExporterOrAMalformedSelectorIsRefused() throws Exception {
+    registry("VN-NDXP", signer("registry VN-NDXP"), false);
+    registry("VN-TAYNINH", signer("registry VN-TAYNINH"), false);
+    String ndxp = "VN-NDXP=" + dir.resolve("VN-NDXP-signing.pem");
+    String tayNinh = "VN-TAYNINH=" + dir.resolve("VN-TAYNINH-signing.pem");
+    String notAfter = Instant.now().plus(Duration.ofDays(1)).toString();
+    Path out = dir.resolve("draft.json");
+
+    CommandRun onlyOne =
+        CommandRun.run(
+            "registry",
+            "agreement",
+            "draft",
+            "--id",
+            "a",
+            "--party",
+            ndxp,
+            "--not-after",
+            notAfter,
+            "--out",
+            out.toString());
+    CommandRun stranger =
+        CommandRun.run(
+            "registry",
+            "agreement",
+            "draft",
+            "--id",
+            "a",
+            "--party",
+            ndxp,
+            "--party",
+            tayNinh,
+            "--service",
+            "VN-LAOCAI=GOV",
+            "--not-after",
+            notAfter,
+            "--out",
+            out.toString());
+    CommandRun malformed =
+        CommandRun.run(
+            "registry",
+            "agreement",
+            "draft",
+            "--id",
+            "a",
+            "--party",
+            ndxp,
+            "--party",
+            tayNinh,
+            "--service",
+            "VN-NDXP=GOV//X",
+            "--not-after",
+            notAfter,
+            "--out",
+            out.toString());
+
+    assertThat(onlyOne.exit()).isEqualTo(2);
+    assertThat(onlyOne.err()).contains("exactly two --party");
+    assertThat(stranger.exit()).isEqualTo(2);
+    assertThat(stranger.err()).contains("FROM must be one of the parties");
+    assertThat(malformed.exit()).isEqualTo(2);
+    assertThat(malformed.err()).contains("CLASS[/MEMBER[/SUBSYSTEM[/SERVICE]]]");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void everyAgreementCommandHasHelp() {
     for (String sub : List.of("draft", "sign", "countersign", "show")) {
       CommandRun help = CommandRun.run("registry", "agreement", sub, "--help");
