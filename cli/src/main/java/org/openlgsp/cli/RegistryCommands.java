@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
       BreachCommands.class,
       RegistryCommands.DirectoryCmd.class,
       EnrolmentCommands.class,
-      TrustAnchorCommands.class
+      TrustAnchorCommands.class,
+      AgreementCommands.class
     })
 final class RegistryCommands {
   /** Where the registry is and how to authenticate. */
@@ -358,7 +359,12 @@ final class RegistryCommands {
       name = "service",
       mixinStandardHelpOptions = true,
       description = "Services.",
-      subcommands = {Service.Add.class, Service.ListCmd.class, Service.SchemaCheckCmd.class})
+      subcommands = {
+        Service.Add.class,
+        Service.ListCmd.class,
+        Service.Remove.class,
+        Service.SchemaCheckCmd.class
+      })
   static final class Service {
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a service.")
     static final class Add implements Callable<Integer> {
@@ -420,6 +426,26 @@ final class RegistryCommands {
       public Integer call() {
         c.client().setSchemaCheck(new AdminRequests.SchemaCheckChange(id, mode));
         System.out.println("schema check of " + id + ": " + mode);
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        description =
+            "Take a service out of the directory, its grants with it (gateways refuse calls to it"
+                + " from their next directory refresh).")
+    static final class Remove implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE.")
+      String id;
+
+      @Override
+      public Integer call() {
+        c.client().removeService(org.openlgsp.core.ServiceId.parse(id));
+        System.out.println("removed service " + id);
         return 0;
       }
     }

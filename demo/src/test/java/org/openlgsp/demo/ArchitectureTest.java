@@ -58,10 +58,6 @@ class ArchitectureTest {
               "org.openlgsp.alerts.Severity",
               "in the signatures of AlertsOptions and AlertRules, which node binds"),
           Map.entry(
-              "org.openlgsp.registry.Agreement",
-              "what SignedAgreement.sign takes and verify returns (docs/federation.md)"),
-          Map.entry("org.openlgsp.registry.Selector", "the filter lines of Agreement.Export"),
-          Map.entry(
               "org.openlgsp.registry.FederatedCatalogue",
               "what Registry.federatedCatalogue signs; its SIGNED kind verifies one"),
           Map.entry(

@@ -77,9 +77,7 @@ public final class RegistryNode implements AutoCloseable {
       Path base,
       PrintStream out,
       Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
-    Credentials signing =
-        GatewayNode.credentials(
-            base, role.signing().certificate().orElseThrow(), role.signing().key().orElseThrow());
+    Credentials signing = signingCredentials(role, base);
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
     List<CaFolder.Opened> owned = new ArrayList<>();
     try {
@@ -308,6 +306,15 @@ public final class RegistryNode implements AutoCloseable {
   }
 
   /**
+   * The registry's directory-signing key and certificate chain as {@code registry.signing} names
+   * them (files relative to {@code base}), e.g. for {@code lgsp registry agreement sign}.
+   */
+  public static Credentials signingCredentials(NodeConfig.RegistryRole role, Path base) {
+    return GatewayNode.credentials(
+        base, role.signing().certificate().orElseThrow(), role.signing().key().orElseThrow());
+  }
+
+  /**
    * Creates a console account in the registry's database of {@code role} (running or not) and
    * returns its random password, shown this once; the creation is written to the registry's audit
    * trail with {@code actor} and "from the command line".
@@ -320,9 +327,7 @@ public final class RegistryNode implements AutoCloseable {
       ConsoleRole consoleRole,
       Optional<org.openlgsp.core.ClientId> agency,
       String actor) {
-    Credentials signing =
-        GatewayNode.credentials(
-            base, role.signing().certificate().orElseThrow(), role.signing().key().orElseThrow());
+    Credentials signing = signingCredentials(role, base);
     try (Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()))) {
       Registry registry =
           new Registry(db, role.options(instance), signing.signer(), Clock.systemUTC());

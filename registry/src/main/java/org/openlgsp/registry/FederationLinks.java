@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ import org.openlgsp.core.LgspException;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.SignedDocument;
+import org.openlgsp.pki.CertificateProfile;
+import org.openlgsp.pki.CertificateValidator;
 
 /**
  * This registry's federations (docs/federation.md): per agreement, the signed catalogue it exports
@@ -276,7 +279,70 @@ final class FederationLinks implements AutoCloseable {
       throw new LgspException(
           ErrorCode.FEDERATION_NOT_AGREED, "agreement " + l.agreement().id() + " is not in force");
     }
-    return new Imported(l.agreement(), filter(l.agreement(), peer, fc), raw);
+    FederatedCatalogue taken = filter(l.agreement(), peer, fc);
+    requireChained(peer, taken, now);
+    return new Imported(l.agreement(), taken, raw);
+  }
+
+  /**
+   * Every member signing certificate and node TLS certificate taken from {@code peer}'s catalogue
+   * must chain (PKIX, the pki module's {@link CertificateValidator}) to the trust anchors that same
+   * catalogue carries and be valid for its purpose now; the first one that does not refuses the
+   * catalogue, named with its entry.
+   */
+  private void requireChained(String peer, FederatedCatalogue fc, Instant now) {
+    List<X509Certificate> anchors = new ArrayList<>();
+    for (String a : fc.trustAnchors()) {
+      try {
+        anchors.add(Certificates.fromBase64(a));
+      } catch (LgspException e) {
+        throw FederatedCatalogue.SIGNED.refusal(
+            "catalogue of " + peer + ": a trust anchor is not a certificate (" + e.detail() + ")");
+      }
+    }
+    boolean certificates =
+        fc.members().stream().anyMatch(m -> !m.signingCertificates().isEmpty())
+            || fc.nodes().stream().anyMatch(n -> !n.tlsCertificates().isEmpty());
+    if (!certificates) {
+      return;
+    }
+    if (anchors.isEmpty()) {
+      throw FederatedCatalogue.SIGNED.refusal(
+          "catalogue of " + peer + " carries certificates but no trust anchors to chain them to");
+    }
+    CertificateValidator validator =
+        new CertificateValidator(anchors, Clock.fixed(now, ZoneOffset.UTC));
+    for (Directory.Member m : fc.members()) {
+      for (String c : m.signingCertificates()) {
+        requireChained(validator, c, CertificateProfile.MEMBER_SIGNING, "member " + m.id());
+      }
+    }
+    for (Directory.Node n : fc.nodes()) {
+      for (String c : n.tlsCertificates()) {
+        requireChained(validator, c, CertificateProfile.NODE_TLS, "node " + n.id());
+      }
+    }
+  }
+
+  private static void requireChained(
+      CertificateValidator validator, String base64, CertificateProfile purpose, String entry) {
+    X509Certificate c;
+    try {
+      c = Certificates.fromBase64(base64);
+    } catch (LgspException e) {
+      throw FederatedCatalogue.SIGNED.refusal(entry + ": not a certificate (" + e.detail() + ")");
+    }
+    try {
+      validator.validate(List.of(c), purpose);
+    } catch (LgspException e) {
+      throw FederatedCatalogue.SIGNED.refusal(
+          entry
+              + ": certificate "
+              + Certificates.fingerprint(c)
+              + " does not validate against the catalogue's trust anchors ("
+              + e.detail()
+              + ")");
+    }
   }
 
   /**

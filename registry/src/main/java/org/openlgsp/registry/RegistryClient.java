@@ -95,6 +95,11 @@ public final class RegistryClient {
     return list("/services", Directory.Service.class);
   }
 
+  /** Takes a service out of the directory (its grants with it). */
+  public void removeService(org.openlgsp.core.ServiceId service) {
+    delete("/services", Map.of("id", service.toString()));
+  }
+
   /** Sets how the service's provider gateway checks its exchanges: off, warn or block. */
   public void setSchemaCheck(AdminRequests.SchemaCheckChange change) {
     exchange(Method.POST, API + "/services/schema-check", Map.of(), Json.write(change));

@@ -82,28 +82,45 @@ public record SignedAgreement(String payload, List<PartySignature> signatures) {
           "agreement " + a.id() + " is valid from " + a.notBefore() + " to " + a.notAfter());
     }
     for (Agreement.Party party : a.parties()) {
-      PartySignature s =
-          signatures.stream()
-              .filter(x -> x.instance().equals(party.instance()))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      Agreement.invalid(party.instance() + " has not signed agreement " + a.id()));
-      X509Certificate cert = Certificates.fromBase64(party.registryCertificate());
-      try {
-        cert.checkValidity(java.util.Date.from(now));
-      } catch (CertificateException e) {
-        throw Agreement.invalid(party.instance() + "'s registry certificate is not valid now");
-      }
-      if (SignatureAlgorithm.forKeyAlgorithm(cert.getPublicKey().getAlgorithm()) != s.algorithm()) {
-        throw Agreement.invalid(party.instance() + "'s signature algorithm does not match its key");
-      }
-      byte[] sig = Digests.fromBase64("agreement signature", s.signature());
-      if (!Signatures.verifier(cert.getPublicKey()).verify(bytes(), sig)) {
-        throw Agreement.invalid(party.instance() + "'s signature does not verify");
-      }
+      verifySignatureOf(a, party, now);
     }
     return a;
+  }
+
+  /**
+   * Checks {@code instance}'s signature alone, as the second party does before countersigning: that
+   * it signed these bytes with the certificate the agreement pins for it, valid now.
+   */
+  public Agreement verifySignatureOf(String instance, Instant now) {
+    Agreement a = agreement();
+    verifySignatureOf(
+        a,
+        a.party(instance)
+            .orElseThrow(() -> Agreement.invalid(instance + " is not a party to " + a.id())),
+        now);
+    return a;
+  }
+
+  private void verifySignatureOf(Agreement a, Agreement.Party party, Instant now) {
+    PartySignature s =
+        signatures.stream()
+            .filter(x -> x.instance().equals(party.instance()))
+            .findFirst()
+            .orElseThrow(
+                () -> Agreement.invalid(party.instance() + " has not signed agreement " + a.id()));
+    X509Certificate cert = Certificates.fromBase64(party.registryCertificate());
+    try {
+      cert.checkValidity(java.util.Date.from(now));
+    } catch (CertificateException e) {
+      throw Agreement.invalid(party.instance() + "'s registry certificate is not valid now");
+    }
+    if (SignatureAlgorithm.forKeyAlgorithm(cert.getPublicKey().getAlgorithm()) != s.algorithm()) {
+      throw Agreement.invalid(party.instance() + "'s signature algorithm does not match its key");
+    }
+    byte[] sig = Digests.fromBase64("agreement signature", s.signature());
+    if (!Signatures.verifier(cert.getPublicKey()).verify(bytes(), sig)) {
+      throw Agreement.invalid(party.instance() + "'s signature does not verify");
+    }
   }
 
   private byte[] bytes() {

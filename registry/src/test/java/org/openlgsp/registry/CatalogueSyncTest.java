@@ -136,7 +136,7 @@ class CatalogueSyncTest {
               systems,
               nodes,
               full.services(),
-              List.of());
+              full.trustAnchors());
       FederationLinks links = tn.registry.federation().orElseThrow();
       assertThat(links.accept(NDXP, SignedDocument.sign(forged, NDXP_SIGNER.signer()).toJson()))
           .isTrue();

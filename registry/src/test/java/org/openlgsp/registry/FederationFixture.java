@@ -137,8 +137,12 @@ final class FederationFixture {
         .certificate();
   }
 
-  /** The population database's member, node, system and both services (one outside the filter). */
+  /**
+   * NDXP's CA as trust anchor, the population database's member, node, system and both services
+   * (one outside the filter).
+   */
   static void populateNdxp(Registry r) {
+    r.addTrustAnchor(NDXP_CA.certificate());
     r.addMember(MPS, "Bộ Công an");
     r.addSigningCertificate(MPS, cert(NDXP_CA, "mps-sign", CertificateProfile.MEMBER_SIGNING));
     r.addNode(
@@ -155,8 +159,12 @@ final class FederationFixture {
     r.addService(SECRETS, "http://10.0.0.5:9090/secrets", "", Optional.empty());
   }
 
-  /** Tây Ninh's member, node, its portal (a client the agreement admits) and a warehouse system. */
+  /**
+   * Tây Ninh's CA as trust anchor, its member, node, its portal (a client the agreement admits) and
+   * a warehouse system.
+   */
   static void populateTayNinh(Registry r) {
+    r.addTrustAnchor(TN_CA.certificate());
     r.addMember(TAY_NINH, "UBND tỉnh Tây Ninh");
     r.addSigningCertificate(TAY_NINH, cert(TN_CA, "tn-sign", CertificateProfile.MEMBER_SIGNING));
     r.addNode(

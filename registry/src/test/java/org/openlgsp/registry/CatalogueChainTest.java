@@ -1,0 +1,160 @@
+package org.openlgsp.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.openlgsp.registry.FederationFixture.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.core.Certificates;
+import org.openlgsp.core.Directory;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.core.SignedDocument;
+import org.openlgsp.pki.CertificateAuthority;
+import org.openlgsp.pki.CertificateProfile;
+
+/**
+ * The importing registry takes a peer's member signing and node TLS certificates only when they
+ * chain to the trust anchors the peer's catalogue carries (docs/federation.md, "Catalogue sync"): a
+ * catalogue genuinely signed by the pinned registry key but holding a certificate of another CA is
+ * refused, naming the entry, and the last valid catalogue stays.
+ */
+class CatalogueChainTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCertificateOfACaOutsideTheCataloguesAnchorsRefusesTheCatalogueAndTheLastValidStays()
+      throws Exception {
+    try (Instance ndxp = ndxp(dir, "sqlite");
+        Instance tn = tayNinh(dir, "sqlite")) {
+      SignedAgreement agreement = signedAgreement();
+      populateNdxp(ndxp.registry);
+      ndxp.federate(dir.resolve("ndxp-cache"), agreement, tn.url());
+      tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
+      await().atMost(Duration.ofSeconds(15)).until(() -> imported(tn).isPresent());
+      FederationLinks links = tn.registry.federation().orElseThrow();
+      FederatedCatalogue good =
+          ndxp.registry
+              .federatedCatalogue(TN)
+              .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
+      Directory.Member held = imported(tn).orElseThrow();
+      CertificateAuthority other = CertificateAuthority.createRoot("Other CA", Duration.ofDays(1));
+      String foreignSigning = b64(cert(TN_CA, "mps-sign-2", CertificateProfile.MEMBER_SIGNING));
+      String otherTls = b64(cert(other, "mps-gw-2", CertificateProfile.NODE_TLS));
+
+      LgspException member =
+          refused(
+              links,
+              good,
+              c -> withMembers(c, withCertificate(c.members().getFirst(), foreignSigning)));
+      LgspException node =
+          refused(links, good, c -> withNodes(c, withCertificate(c.nodes().getFirst(), otherTls)));
+      LgspException noAnchors = refused(links, good, c -> withAnchors(c, List.of()));
+
+      assertThat(member.detail())
+          .contains("member " + MPS)
+          .contains(Certificates.fingerprint(Certificates.fromBase64(foreignSigning)))
+          .contains("does not validate against the catalogue's trust anchors");
+      assertThat(node.detail()).contains("node " + MPS_NODE).contains("does not validate");
+      assertThat(noAnchors.detail()).contains("no trust anchors");
+      assertThat(imported(tn)).contains(held);
+
+      // the same certificates are taken once the catalogue carries their CAs as anchors
+      List<String> anchors =
+          List.of(
+              good.trustAnchors().getFirst(), b64(TN_CA.certificate()), b64(other.certificate()));
+      FederatedCatalogue trusted =
+          next(
+              withAnchors(
+                  withNodes(
+                      withMembers(good, withCertificate(good.members().getFirst(), foreignSigning)),
+                      withCertificate(good.nodes().getFirst(), otherTls)),
+                  anchors));
+      assertThat(links.accept(NDXP, SignedDocument.sign(trusted, NDXP_SIGNER.signer()).toJson()))
+          .isTrue();
+      assertThat(imported(tn).orElseThrow().signingCertificates()).contains(foreignSigning);
+      assertThat(tn.registry.directory().node(MPS_NODE).orElseThrow().tlsCertificates())
+          .contains(otherTls);
+    }
+  }
+
+  private static java.util.Optional<Directory.Member> imported(Instance tn) {
+    return tn.registry.directory().member(MPS);
+  }
+
+  private static LgspException refused(
+      FederationLinks links, FederatedCatalogue good, UnaryOperator<FederatedCatalogue> change) {
+    byte[] raw = SignedDocument.sign(next(change.apply(good)), NDXP_SIGNER.signer()).toJson();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> links.accept(NDXP, raw));
+    assertThat(t).isInstanceOf(LgspException.class);
+    LgspException e = (LgspException) t;
+    assertThat(e.code()).isEqualTo(ErrorCode.FEDERATION_CATALOGUE_INVALID);
+    return e;
+  }
+
+  private static String b64(java.security.cert.X509Certificate c) {
+    return Certificates.base64(c);
+  }
+
+  private static Directory.Member withCertificate(Directory.Member m, String cert) {
+    return new Directory.Member(m.id(), m.name(), List.of(cert));
+  }
+
+  private static Directory.Node withCertificate(Directory.Node n, String cert) {
+    return new Directory.Node(n.id(), n.address(), List.of(cert));
+  }
+
+  private static FederatedCatalogue withMembers(FederatedCatalogue c, Directory.Member m) {
+    return copy(c, List.of(m), c.nodes(), c.trustAnchors());
+  }
+
+  private static FederatedCatalogue withNodes(FederatedCatalogue c, Directory.Node n) {
+    return copy(c, c.members(), List.of(n), c.trustAnchors());
+  }
+
+  private static FederatedCatalogue withAnchors(FederatedCatalogue c, List<String> anchors) {
+    return copy(c, c.members(), c.nodes(), anchors);
+  }
+
+  /** The catalogue as a newer one: a later serial, valid from now. */
+  private static FederatedCatalogue next(FederatedCatalogue c) {
+    Instant now = Instant.now();
+    return new FederatedCatalogue(
+        c.agreement(),
+        c.from(),
+        c.to(),
+        c.serial() + 1,
+        now,
+        now.plusSeconds(30),
+        c.members(),
+        c.systems(),
+        c.nodes(),
+        c.services(),
+        c.trustAnchors());
+  }
+
+  private static FederatedCatalogue copy(
+      FederatedCatalogue c,
+      List<Directory.Member> members,
+      List<Directory.Node> nodes,
+      List<String> anchors) {
+    return new FederatedCatalogue(
+        c.agreement(),
+        c.from(),
+        c.to(),
+        c.serial(),
+        c.issuedAt(),
+        c.expiresAt(),
+        members,
+        c.systems(),
+        nodes,
+        c.services(),
+        anchors);
+  }
+}
