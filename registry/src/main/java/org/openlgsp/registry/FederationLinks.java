@@ -287,8 +287,10 @@ final class FederationLinks implements AutoCloseable {
   /**
    * Every member signing certificate and node TLS certificate taken from {@code peer}'s catalogue
    * must chain (PKIX, the pki module's {@link CertificateValidator}) to the trust anchors that same
-   * catalogue carries and be valid for its purpose now; the first one that does not refuses the
-   * catalogue, named with its entry.
+   * catalogue carries and be valid for its purpose; the first one that does not refuses the
+   * catalogue, named with its entry. A certificate that has expired or is not valid yet is checked
+   * at the nearest moment it is valid: a peer that keeps its previous certificate during a rotation
+   * must not cut the federation, and the gateways refuse such a certificate at use anyway.
    */
   private void requireChained(String peer, FederatedCatalogue fc, Instant now) {
     List<X509Certificate> anchors = new ArrayList<>();
@@ -310,30 +312,36 @@ final class FederationLinks implements AutoCloseable {
       throw FederatedCatalogue.SIGNED.refusal(
           "catalogue of " + peer + " carries certificates but no trust anchors to chain them to");
     }
-    CertificateValidator validator =
-        new CertificateValidator(anchors, Clock.fixed(now, ZoneOffset.UTC));
     for (Directory.Member m : fc.members()) {
       for (String c : m.signingCertificates()) {
-        requireChained(validator, c, CertificateProfile.MEMBER_SIGNING, "member " + m.id());
+        requireChained(anchors, now, c, CertificateProfile.MEMBER_SIGNING, "member " + m.id());
       }
     }
     for (Directory.Node n : fc.nodes()) {
       for (String c : n.tlsCertificates()) {
-        requireChained(validator, c, CertificateProfile.NODE_TLS, "node " + n.id());
+        requireChained(anchors, now, c, CertificateProfile.NODE_TLS, "node " + n.id());
       }
     }
   }
 
   private static void requireChained(
-      CertificateValidator validator, String base64, CertificateProfile purpose, String entry) {
+      List<X509Certificate> anchors,
+      Instant now,
+      String base64,
+      CertificateProfile purpose,
+      String entry) {
     X509Certificate c;
     try {
       c = Certificates.fromBase64(base64);
     } catch (LgspException e) {
       throw FederatedCatalogue.SIGNED.refusal(entry + ": not a certificate (" + e.detail() + ")");
     }
+    Instant notBefore = c.getNotBefore().toInstant();
+    Instant notAfter = c.getNotAfter().toInstant();
+    Instant at = now.isBefore(notBefore) ? notBefore : now.isAfter(notAfter) ? notAfter : now;
     try {
-      validator.validate(List.of(c), purpose);
+      new CertificateValidator(anchors, Clock.fixed(at, ZoneOffset.UTC))
+          .validate(List.of(c), purpose);
     } catch (LgspException e) {
       throw FederatedCatalogue.SIGNED.refusal(
           entry

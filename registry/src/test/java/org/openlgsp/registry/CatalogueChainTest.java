@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.openlgsp.registry.FederationFixture.*;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,65 @@ class CatalogueChainTest {
       assertThat(tn.registry.directory().node(MPS_NODE).orElseThrow().tlsCertificates())
           .contains(otherTls);
     }
+  }
+
+  @Test
+  void anExpiredCertificateIsCheckedAtTheEndOfItsValidityAndDoesNotCutTheFederation()
+      throws Exception {
+    try (Instance ndxp = ndxp(dir, "sqlite");
+        Instance tn = tayNinh(dir, "sqlite")) {
+      SignedAgreement agreement = signedAgreement();
+      populateNdxp(ndxp.registry);
+      ndxp.federate(dir.resolve("ndxp-cache"), agreement, tn.url());
+      tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
+      await().atMost(Duration.ofSeconds(15)).until(() -> imported(tn).isPresent());
+      FederationLinks links = tn.registry.federation().orElseThrow();
+      FederatedCatalogue good =
+          ndxp.registry
+              .federatedCatalogue(TN)
+              .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
+      // a CA started ten days ago issued a one-day certificate: expired nine days ago
+      Clock tenDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(10)), ZoneOffset.UTC);
+      CertificateAuthority old =
+          CertificateAuthority.createRoot("Old CA", Duration.ofDays(30), tenDaysAgo);
+      CertificateAuthority stranger =
+          CertificateAuthority.createRoot("Stranger CA", Duration.ofDays(30), tenDaysAgo);
+      String expired = b64(expiredSigning(old));
+      String expiredForeign = b64(expiredSigning(stranger));
+      Directory.Member current = good.members().getFirst();
+      List<String> anchors = List.of(good.trustAnchors().getFirst(), b64(old.certificate()));
+
+      // kept beside the current certificate (a rotation): the catalogue is taken
+      FederatedCatalogue rotating =
+          next(
+              withAnchors(
+                  withMembers(
+                      good,
+                      new Directory.Member(
+                          current.id(),
+                          current.name(),
+                          List.of(current.signingCertificates().getFirst(), expired))),
+                  anchors));
+      assertThat(links.accept(NDXP, SignedDocument.sign(rotating, NDXP_SIGNER.signer()).toJson()))
+          .isTrue();
+      // expired or not, a certificate of a CA outside the anchors still refuses it
+      LgspException foreign =
+          refused(
+              links,
+              rotating,
+              c -> withMembers(c, withCertificate(c.members().getFirst(), expiredForeign)));
+      assertThat(foreign.detail()).contains("member " + MPS).contains("does not validate");
+    }
+  }
+
+  private static java.security.cert.X509Certificate expiredSigning(CertificateAuthority ca) {
+    return ca.issueCredentials(
+            CertificateProfile.MEMBER_SIGNING,
+            "mps-sign-old",
+            "test",
+            List.of(),
+            Duration.ofDays(1))
+        .certificate();
   }
 
   private static java.util.Optional<Directory.Member> imported(Instance tn) {
