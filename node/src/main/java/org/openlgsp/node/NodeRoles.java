@@ -71,6 +71,18 @@ public final class NodeRoles {
                         + " http://%s:%d/edoc/v1/relay, %d agencies%n",
                     d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
               });
+      cfg.procedures()
+          .ifPresent(
+              p -> {
+                ProceduresNode node = ProceduresNode.start(p, base, Clock.systemUTC());
+                running.add(node);
+                out.printf(
+                    "procedures: engine on %s, case API %s%n",
+                    p.database().split("\\?", 2)[0],
+                    p.api()
+                        .map(a -> "http://" + a.host() + ":" + node.apiPort().orElseThrow())
+                        .orElse("off"));
+              });
       cfg.management()
           .ifPresent(
               m -> {
@@ -99,6 +111,7 @@ public final class NodeRoles {
         case RegistryNode r -> checks.addAll(r.healthChecks());
         case GatewayNode g -> checks.addAll(g.healthChecks());
         case DocumentsNode d -> checks.addAll(d.healthChecks());
+        case ProceduresNode p -> checks.addAll(p.healthChecks());
         default -> {}
       }
     }

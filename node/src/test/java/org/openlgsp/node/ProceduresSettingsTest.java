@@ -1,0 +1,243 @@
+package org.openlgsp.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.storage.TestDatabases;
+import org.openlgsp.testpeers.Peer;
+import org.openlgsp.testpeers.RequiresPeer;
+
+/** The {@code procedures:} section of node.yaml, proven through a started node. */
+class ProceduresSettingsTest {
+  static final String READER = "procedures-reader-token-0123";
+  static final String OPERATOR = "procedures-operator-token-0123";
+  static final String SECRET = "engine-secret-from-a-file-0123";
+
+  @TempDir Path dir;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private Path config(String database, String gatewayUrl, String extra) throws Exception {
+    Files.writeString(dir.resolve("engine.secret"), SECRET + "\n");
+    Path f = dir.resolve("node.yaml");
+    Files.writeString(
+        f,
+        """
+        instance: VN
+        procedures:
+          database: "%s"
+          agency: 000.00.00.H53
+          services:
+            hoTich: VN/GOV/000.00.00.G12/HOTICH/hotich
+            cuTru: VN/GOV/000.00.00.G01/CSDLCUTRU/cutru
+            bhxh: VN/GOV/000.00.00.G16/BHXH/bhxh
+          gateway:
+            url: "%s"
+            client: VN/GOV/000.00.00.H53/LIENTHONG
+            oauthClientId: lienthong-from-config
+            secretFile: engine.secret
+          api:
+            host: 127.0.0.2
+            port: 0
+            readerTokenSha256: %s
+            operatorTokenSha256: %s
+        %s"""
+            .formatted(
+                database,
+                gatewayUrl,
+                BearerTokens.hash(READER),
+                BearerTokens.hash(OPERATOR),
+                extra));
+    return f;
+  }
+
+  @Test
+  void aSqliteDatabaseIsRefusedNamingTheKeyAndWhy() throws Exception {
+    Path f = config("jdbc:sqlite:data/procedures.db", "http://127.0.0.1:9", "");
+    assertThatThrownBy(() -> NodeConfig.read(f))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("procedures: database must be a PostgreSQL JDBC URL")
+        .hasMessageContaining("no SQLite support");
+  }
+
+  @Test
+  void anUnknownOrInlineSecretKeyIsRefused() throws Exception {
+    Path misspelt =
+        config("jdbc:postgresql://127.0.0.1/x", "http://127.0.0.1:9", "  jobPol: PT1S\n");
+    assertThatThrownBy(() -> NodeConfig.read(misspelt))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("procedures.jobPol: unknown key; valid keys: database, gateway,");
+    Path inline =
+        config("jdbc:postgresql://127.0.0.1/x", "http://127.0.0.1:9", "")
+            .resolveSibling("node.yaml");
+    Files.writeString(
+        inline, Files.readString(inline).replace("secretFile: engine.secret", "secret: " + SECRET));
+    assertThatThrownBy(() -> NodeConfig.read(inline))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining(
+            "procedures.gateway.secret: unknown key; valid keys: url, client,"
+                + " oauthClientId, secretFile");
+  }
+
+  @Test
+  void serveCheckShowsTheModuleDefaultsAndRedactsTheTokens() throws Exception {
+    Path f = config("jdbc:postgresql://127.0.0.1/x", "http://127.0.0.1:9", "  maxAttempts: 3\n");
+    String effective = ConfigCheck.effectiveConfiguration(f);
+    assertThat(effective)
+        .contains("maxAttempts: 3")
+        .contains("retryFirst: \"PT2S\"")
+        .contains("retryMax: \"PT5M\"")
+        .contains("stepTimeout: \"PT30S\"")
+        .contains("jobPoll: \"PT1S\"")
+        .contains("slaWarningWorkingDays: 1")
+        .contains("readerTokenSha256: \"(redacted)\"")
+        .doesNotContain(BearerTokens.hash(READER))
+        .doesNotContain(SECRET);
+    Files.delete(dir.resolve("engine.secret"));
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(f))
+        .hasMessageContaining("procedures.gateway.secretFile");
+  }
+
+  /**
+   * One started node proves database, agency, services, gateway.*, api.*, maxAttempts, retryFirst,
+   * retryMax and jobPoll: a fake consumer gateway records what the engine sends and fails every
+   * step, so the case waits for an operator after the written number of attempts.
+   */
+  @Test
+  @RequiresPeer(Peer.POSTGRES)
+  void theEngineRunsOnTheWrittenDatabaseAndCallsTheWrittenGatewayAsTheWrittenClient()
+      throws Exception {
+    String schema = TestDatabases.postgresSchema();
+    String base = TestDatabases.postgresUrl();
+    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    List<String> tokenForms = new CopyOnWriteArrayList<>();
+    List<String> calls = new CopyOnWriteArrayList<>();
+    Map<String, String> clients = new ConcurrentHashMap<>();
+    HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gateway.createContext(
+        "/token",
+        x -> {
+          tokenForms.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          byte[] b = "{\"access_token\":\"t\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8);
+          x.getResponseHeaders().add("Content-Type", "application/json");
+          x.sendResponseHeaders(200, b.length);
+          x.getResponseBody().write(b);
+          x.close();
+        });
+    gateway.createContext(
+        "/r1/",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          calls.add(x.getRequestURI().getPath());
+          clients.put(x.getRequestURI().getPath(), x.getRequestHeaders().getFirst("X-Road-Client"));
+          x.sendResponseHeaders(503, -1);
+          x.close();
+        });
+    gateway.start();
+    Path f =
+        config(
+            url,
+            "http://127.0.0.1:" + gateway.getAddress().getPort(),
+            "  maxAttempts: 2\n  retryFirst: PT0.05S\n  retryMax: PT0.1S\n  jobPoll: PT0.1S\n");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    List<AutoCloseable> running =
+        NodeRoles.start(NodeConfig.read(f), dir, new PrintStream(printed, true, "UTF-8"));
+    ProceduresNode node = (ProceduresNode) running.get(0);
+    int port = node.apiPort().orElseThrow();
+    try {
+      assertThat(printed.toString(StandardCharsets.UTF_8))
+          .contains("case API http://127.0.0.2:" + port)
+          .doesNotContain(schema); // the URL's parameters are not printed
+      assertThat(NodeRoles.healthChecks(running))
+          .extracting(c -> c.run())
+          .contains(new HealthCheck.Result("procedures.database", true, "postgresql reachable"));
+      // database: the engine's tables are in the written schema
+      try (Connection c = DriverManager.getConnection(base);
+          ResultSet r =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
+                          + schema
+                          + "' AND table_name = 'act_re_procdef'")) {
+        r.next();
+        assertThat(r.getInt(1)).isEqualTo(1);
+      }
+      // api.host: the listener is on the written address only
+      assertThatThrownBy(
+              () -> call("127.0.0.1", port, "GET", "/procedures/v1/waiting", OPERATOR, ""))
+          .isInstanceOf(java.io.IOException.class);
+      String filing =
+          "{\"thuTuc\":\"lienThongKhaiSinh\",\"mucDich\":\"Liên thông khai sinh\","
+              + "\"canBo\":\"VN072090000001\",\"hoSo\":{\"treEm\":{\"hoTen\":\"An\"}}}";
+      assertThat(
+              call("127.0.0.2", port, "POST", "/procedures/v1/cases", READER, filing).statusCode())
+          .isEqualTo(403);
+      HttpResponse<String> filed =
+          call("127.0.0.2", port, "POST", "/procedures/v1/cases", OPERATOR, filing);
+      assertThat(filed.statusCode()).isEqualTo(201);
+      // agency: the case code's first part
+      String code = filed.body().replaceAll(".*\"maHoSo\":\"([^\"]+)\".*", "$1");
+      assertThat(code).startsWith("000.00.00.H53-");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  call("127.0.0.2", port, "GET", "/procedures/v1/cases/" + code, READER, "")
+                      .body()
+                      .contains("\"trangThai\":\"WAITING_FOR_OPERATOR\""));
+      // maxAttempts: 2 calls of the first step, then the operator; services: the written service
+      assertThat(calls)
+          .hasSize(2)
+          .allSatisfy(p -> assertThat(p).startsWith("/r1/VN/GOV/000.00.00.G12/HOTICH/hotich"));
+      // gateway.client / oauthClientId / secretFile
+      assertThat(clients.values()).containsOnly("VN/GOV/000.00.00.H53/LIENTHONG");
+      assertThat(tokenForms.get(0))
+          .contains("client_id=lienthong-from-config")
+          .contains("client_secret=" + SECRET);
+    } finally {
+      NodeRoles.closeAll(running);
+      gateway.stop(0);
+    }
+    assertThatThrownBy(() -> call("127.0.0.2", port, "GET", "/procedures/v1/waiting", OPERATOR, ""))
+        .isInstanceOf(java.io.IOException.class); // stopped with the node
+  }
+
+  private HttpResponse<String> call(
+      String host, int port, String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+            .method(
+                method,
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
+    if (!token.isEmpty()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
