@@ -23,6 +23,9 @@ public final class NodeRoles {
     // One registry for the process, rendered by /metrics; listed after the roles (callers find
     // the roles in start order from the first), so closeAll detaches it first.
     NodeMetrics metrics = new NodeMetrics();
+    // the procedure engine starts after the gateway; its alerts read it once it runs
+    java.util.concurrent.atomic.AtomicReference<ProceduresNode> procedures =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try {
       cfg.registry()
           .ifPresent(
@@ -35,7 +38,15 @@ public final class NodeRoles {
           .ifPresent(
               g -> {
                 GatewayNode node =
-                    GatewayNode.start(g, base, Clock.systemUTC(), metrics.registry());
+                    GatewayNode.start(
+                        g,
+                        base,
+                        Clock.systemUTC(),
+                        metrics.registry(),
+                        () -> {
+                          ProceduresNode p = procedures.get();
+                          return p == null ? List.of() : p.deadlines();
+                        });
                 running.add(node);
                 String host = node.gateway().options().host();
                 out.printf(
@@ -76,6 +87,7 @@ public final class NodeRoles {
               p -> {
                 ProceduresNode node = ProceduresNode.start(p, base, Clock.systemUTC());
                 running.add(node);
+                procedures.set(node);
                 out.printf(
                     "procedures: engine on %s, case API %s%n",
                     p.database().split("\\?", 2)[0],

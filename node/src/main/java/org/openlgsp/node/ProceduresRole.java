@@ -28,7 +28,7 @@ import org.openlgsp.procedures.ProceduresOptions;
  *     name a procedure's steps use
  * @param holidays public holidays (besides weekends) for the SLA clock
  */
-public record ProceduresRole(
+record ProceduresRole(
     String database,
     GatewayLink gateway,
     String agency,

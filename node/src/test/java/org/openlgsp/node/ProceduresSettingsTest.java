@@ -224,6 +224,70 @@ class ProceduresSettingsTest {
         .isInstanceOf(java.io.IOException.class); // stopped with the node
   }
 
+  /**
+   * slaWarningWorkingDays, and the alerts wiring: in a node running a gateway with alerts and the
+   * engine, a fresh case (3 working days left) is at risk, and raised as {@code procedureAtRisk},
+   * when the file says 3 days; with the default (1) nothing is raised.
+   */
+  @Test
+  @RequiresPeer(Peer.POSTGRES)
+  void slaWarningWorkingDaysDecidesWhenAFreshCaseIsRaisedAsAtRisk() throws Exception {
+    org.openlgsp.pki.CertificateAuthority ca =
+        org.openlgsp.pki.CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
+    assertThat(atRiskAlerts(ca, "  slaWarningWorkingDays: 3\n")).isEqualTo(1);
+    assertThat(atRiskAlerts(ca, "")).isZero();
+  }
+
+  private int atRiskAlerts(org.openlgsp.pki.CertificateAuthority ca, String extra)
+      throws Exception {
+    String schema = TestDatabases.postgresSchema();
+    String base = TestDatabases.postgresUrl();
+    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String reader = "alerts-reader-token-0123456789";
+    Path gw =
+        GatewayNodeSettingsTest.configWith(
+            dir,
+            ca,
+            "alerts",
+            "pollInterval: PT0.2S, api: {port: 0, readerTokenSha256: "
+                + BearerTokens.hash(reader)
+                + ", operatorTokenSha256: "
+                + BearerTokens.hash("alerts-operator-token-0123")
+                + "}");
+    String gateway = Files.readString(gw);
+    Path procedures = config(url, "http://127.0.0.1:9", extra);
+    String section = Files.readString(procedures).replace("instance: VN\n", "");
+    Files.writeString(gw, gateway + section);
+    List<AutoCloseable> running =
+        NodeRoles.start(NodeConfig.read(gw), dir, new PrintStream(new ByteArrayOutputStream()));
+    try {
+      GatewayNode node = (GatewayNode) running.get(0);
+      ProceduresNode engine = (ProceduresNode) running.get(1);
+      String filing =
+          "{\"thuTuc\":\"lienThongKhaiSinh\",\"mucDich\":\"Liên thông khai sinh\","
+              + "\"canBo\":\"VN072090000001\",\"hoSo\":{}}";
+      int port = engine.apiPort().orElseThrow();
+      assertThat(
+              call("127.0.0.2", port, "POST", "/procedures/v1/cases", OPERATOR, filing)
+                  .statusCode())
+          .isEqualTo(201);
+      HttpRequest list =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:"
+                          + node.alerts().apiPort().orElseThrow()
+                          + "/alerts/v1/alerts?rule=procedureAtRisk"))
+              .header("Authorization", "Bearer " + reader)
+              .build();
+      // polled every 0.2 s: two seconds is ten polls
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+      String body = http.send(list, HttpResponse.BodyHandlers.ofString()).body();
+      return body.split("\"rule\":\"procedureAtRisk\"", -1).length - 1;
+    } finally {
+      NodeRoles.closeAll(running);
+    }
+  }
+
   private HttpResponse<String> call(
       String host, int port, String method, String path, String token, String body)
       throws Exception {
