@@ -132,10 +132,19 @@ class ProceduresSettingsTest {
     String schema = TestDatabases.postgresSchema();
     String base = TestDatabases.postgresUrl();
     String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    // holidays: the next 14 days in Vietnam, so no working day until after them
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"));
+    String holidays =
+        String.join(
+            ", ",
+            java.util.stream.IntStream.range(0, 14)
+                .mapToObj(i -> today.plusDays(i).toString())
+                .toList());
     List<String> tokenForms = new CopyOnWriteArrayList<>();
     List<String> calls = new CopyOnWriteArrayList<>();
     Map<String, String> clients = new ConcurrentHashMap<>();
     HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gateway.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     gateway.createContext(
         "/token",
         x -> {
@@ -152,6 +161,11 @@ class ProceduresSettingsTest {
           x.getRequestBody().readAllBytes();
           calls.add(x.getRequestURI().getPath());
           clients.put(x.getRequestURI().getPath(), x.getRequestHeaders().getFirst("X-Road-Client"));
+          try {
+            Thread.sleep(1_500); // a slow agency: longer than the written stepTimeout
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           x.sendResponseHeaders(503, -1);
           x.close();
         });
@@ -160,7 +174,10 @@ class ProceduresSettingsTest {
         config(
             url,
             "http://127.0.0.1:" + gateway.getAddress().getPort(),
-            "  maxAttempts: 2\n  retryFirst: PT0.05S\n  retryMax: PT0.1S\n  jobPoll: PT0.1S\n");
+            "  maxAttempts: 2\n  retryFirst: PT0.05S\n  retryMax: PT0.1S\n  jobPoll: PT0.1S\n"
+                + "  stepTimeout: PT0.5S\n  holidays: ["
+                + holidays
+                + "]\n");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     List<AutoCloseable> running =
         NodeRoles.start(NodeConfig.read(f), dir, new PrintStream(printed, true, "UTF-8"));
@@ -207,6 +224,16 @@ class ProceduresSettingsTest {
                   call("127.0.0.2", port, "GET", "/procedures/v1/cases/" + code, READER, "")
                       .body()
                       .contains("\"trangThai\":\"WAITING_FOR_OPERATOR\""));
+      String view =
+          call("127.0.0.2", port, "GET", "/procedures/v1/cases/" + code, READER, "").body();
+      // stepTimeout PT0.5S: the 1.5 s agency counts as unreachable, not as its late 503
+      assertThat(view).contains("unreachable").doesNotContain("answered 503");
+      // holidays: due 3 working days after the 14 holidays, not within the week
+      java.time.Instant due =
+          java.time.Instant.parse(view.replaceAll(".*\"hanXuLy\":\"([^\"]+)\".*", "$1"));
+      assertThat(due)
+          .isAfter(
+              today.plusDays(14).atStartOfDay(java.time.ZoneId.of("Asia/Ho_Chi_Minh")).toInstant());
       // maxAttempts: 2 calls of the first step, then the operator; services: the written service
       assertThat(calls)
           .hasSize(2)
