@@ -37,7 +37,9 @@ public record AlertRules(
     CheckpointWitnessing checkpointWitnessing,
     TrustServiceFailures trustServiceFailures,
     DataLeak dataLeak,
-    BreachNotification breachNotification) {
+    BreachNotification breachNotification,
+    ProcedureAtRisk procedureAtRisk,
+    ProcedureOverdue procedureOverdue) {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -63,11 +65,14 @@ public record AlertRules(
         or(trustServiceFailures, new TrustServiceFailures(null, null, null, null));
     dataLeak = or(dataLeak, new DataLeak(null, null));
     breachNotification = or(breachNotification, new BreachNotification(null, null, null));
+    procedureAtRisk = or(procedureAtRisk, new ProcedureAtRisk(null, null));
+    procedureOverdue = or(procedureOverdue, new ProcedureOverdue(null, null));
   }
 
   /** Every rule on with its defaults. */
   public static AlertRules defaults() {
-    return new AlertRules(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new AlertRules(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -394,6 +399,25 @@ public record AlertRules(
       enabled = or(enabled, true);
       severity = or(severity, Severity.HIGH);
       warnBefore = positive(warnBefore, Duration.ofHours(24), "warnBefore");
+    }
+  }
+
+  /**
+   * A procedure case with its working-day limit near (at most {@code slaWarningWorkingDays} of the
+   * engine left, docs/procedures.md): raised once per case while it is at risk.
+   */
+  public record ProcedureAtRisk(Boolean enabled, Severity severity) {
+    public ProcedureAtRisk {
+      enabled = or(enabled, true);
+      severity = or(severity, Severity.MEDIUM);
+    }
+  }
+
+  /** A procedure case past its working-day limit and not finished: raised once per case. */
+  public record ProcedureOverdue(Boolean enabled, Severity severity) {
+    public ProcedureOverdue {
+      enabled = or(enabled, true);
+      severity = or(severity, Severity.HIGH);
     }
   }
 

@@ -17,14 +17,18 @@ import java.util.function.Supplier;
  * @param trustServiceFailures how many time-stamp and OCSP requests have failed since start
  * @param breachDeadlines the personal-data breaches whose authority notification is still due (a
  *     registry node's breach register, docs/privacy.md "Incidents")
+ * @param procedureDeadlines the procedure cases about to miss or past their working-day limit (a
+ *     node running the procedure engine, docs/procedures.md)
  */
 public record NodeSignals(
     Supplier<List<CertificateValidity>> certificates,
     Supplier<Optional<Instant>> directoryValidUntil,
     Supplier<Optional<CheckpointStatus>> latestCheckpoint,
     Supplier<FailureCounts> trustServiceFailures,
-    Supplier<List<BreachDeadline>> breachDeadlines) {
+    Supplier<List<BreachDeadline>> breachDeadlines,
+    Supplier<List<ProcedureDeadline>> procedureDeadlines) {
   public NodeSignals {
+    Objects.requireNonNull(procedureDeadlines, "procedureDeadlines");
     Objects.requireNonNull(breachDeadlines, "breachDeadlines");
     Objects.requireNonNull(certificates, "certificates");
     Objects.requireNonNull(directoryValidUntil, "directoryValidUntil");
@@ -35,31 +39,84 @@ public record NodeSignals(
   /** A node that exposes none of these. */
   public static NodeSignals none() {
     return new NodeSignals(
-        List::of, Optional::empty, Optional::empty, () -> new FailureCounts(0, 0), List::of);
+        List::of,
+        Optional::empty,
+        Optional::empty,
+        () -> new FailureCounts(0, 0),
+        List::of,
+        List::of);
   }
 
   public NodeSignals withCertificates(Supplier<List<CertificateValidity>> s) {
     return new NodeSignals(
-        s, directoryValidUntil, latestCheckpoint, trustServiceFailures, breachDeadlines);
+        s,
+        directoryValidUntil,
+        latestCheckpoint,
+        trustServiceFailures,
+        breachDeadlines,
+        procedureDeadlines);
   }
 
   public NodeSignals withDirectoryValidUntil(Supplier<Optional<Instant>> s) {
     return new NodeSignals(
-        certificates, s, latestCheckpoint, trustServiceFailures, breachDeadlines);
+        certificates,
+        s,
+        latestCheckpoint,
+        trustServiceFailures,
+        breachDeadlines,
+        procedureDeadlines);
   }
 
   public NodeSignals withLatestCheckpoint(Supplier<Optional<CheckpointStatus>> s) {
     return new NodeSignals(
-        certificates, directoryValidUntil, s, trustServiceFailures, breachDeadlines);
+        certificates,
+        directoryValidUntil,
+        s,
+        trustServiceFailures,
+        breachDeadlines,
+        procedureDeadlines);
   }
 
   public NodeSignals withTrustServiceFailures(Supplier<FailureCounts> s) {
-    return new NodeSignals(certificates, directoryValidUntil, latestCheckpoint, s, breachDeadlines);
+    return new NodeSignals(
+        certificates,
+        directoryValidUntil,
+        latestCheckpoint,
+        s,
+        breachDeadlines,
+        procedureDeadlines);
   }
 
   public NodeSignals withBreachDeadlines(Supplier<List<BreachDeadline>> s) {
     return new NodeSignals(
-        certificates, directoryValidUntil, latestCheckpoint, trustServiceFailures, s);
+        certificates,
+        directoryValidUntil,
+        latestCheckpoint,
+        trustServiceFailures,
+        s,
+        procedureDeadlines);
+  }
+
+  public NodeSignals withProcedureDeadlines(Supplier<List<ProcedureDeadline>> s) {
+    return new NodeSignals(
+        certificates,
+        directoryValidUntil,
+        latestCheckpoint,
+        trustServiceFailures,
+        breachDeadlines,
+        s);
+  }
+
+  /**
+   * A procedure case near or past its limit in working days, as the engine judges it with its
+   * calendar: its code, procedure, when it is due, and whether that has passed.
+   */
+  public record ProcedureDeadline(String code, String procedure, Instant due, boolean overdue) {
+    public ProcedureDeadline {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(procedure, "procedure");
+      Objects.requireNonNull(due, "due");
+    }
   }
 
   /**

@@ -32,6 +32,12 @@ sealed interface StateRule {
     if (r.breachNotification().enabled()) {
       rules.add(new BreachNotification(r.breachNotification()));
     }
+    if (r.procedureAtRisk().enabled()) {
+      rules.add(new ProcedureSla(ProcedureSla.AT_RISK, r.procedureAtRisk().severity(), false));
+    }
+    if (r.procedureOverdue().enabled()) {
+      rules.add(new ProcedureSla(ProcedureSla.OVERDUE, r.procedureOverdue().severity(), true));
+    }
     return rules;
   }
 
@@ -225,6 +231,61 @@ sealed interface StateRule {
                         b.deadline().toString(),
                         "secondsLeft",
                         "" + left.toSeconds()))));
+      }
+      return found;
+    }
+  }
+
+  /**
+   * Procedure cases near ({@code procedureAtRisk}) or past ({@code procedureOverdue}) their limit
+   * in working days, as the engine's calendar judges them: one alert per case (key: its code). A
+   * case that finishes, or is cancelled, is no longer among the signals and raises nothing. No
+   * personal data: the code, procedure and due time only.
+   */
+  final class ProcedureSla implements StateRule {
+    static final String AT_RISK = "procedureAtRisk";
+    static final String OVERDUE = "procedureOverdue";
+    private final String name;
+    private final Severity severity;
+    private final boolean overdue;
+
+    ProcedureSla(String name, Severity severity, boolean overdue) {
+      this.name = name;
+      this.severity = severity;
+      this.overdue = overdue;
+    }
+
+    String name() {
+      return name;
+    }
+
+    @Override
+    public List<Raised> poll(NodeSignals signals, Instant now) {
+      List<Raised> found = new ArrayList<>();
+      for (NodeSignals.ProcedureDeadline c : signals.procedureDeadlines().get()) {
+        if (c.overdue() != overdue) {
+          continue;
+        }
+        found.add(
+            new Raised(
+                name,
+                severity,
+                c.code(),
+                overdue
+                    ? "Case " + c.code() + " (" + c.procedure() + ") was due at " + c.due()
+                    : "Case "
+                        + c.code()
+                        + " ("
+                        + c.procedure()
+                        + ") is about to miss its limit: due at "
+                        + c.due(),
+                new Evidence(
+                    now,
+                    now,
+                    1,
+                    List.of(),
+                    Map.of(
+                        "case", c.code(), "procedure", c.procedure(), "due", c.due().toString()))));
       }
       return found;
     }

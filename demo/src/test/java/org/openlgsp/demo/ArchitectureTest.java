@@ -120,11 +120,11 @@ class ArchitectureTest {
     "procedures, core storage edge",
     "console, core storage edge registry",
     "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
-        + " console",
+        + " console procedures",
     "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
-        + " console node",
+        + " console node procedures",
     "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
-        + " console node",
+        + " console node procedures",
     "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console node cli testkit procedures",
     "testpeers, ''",

@@ -16,6 +16,7 @@ import org.openlgsp.ledger.LedgerSource;
 import org.openlgsp.ledger.NoteVerifier;
 import org.openlgsp.monitoring.MonitoringOptions;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.procedures.ProceduresOptions;
 import org.openlgsp.statistics.StatisticsOptions;
 
 /**
@@ -54,6 +55,12 @@ public final class ConfigCheck {
     config.registry().ifPresent(r -> checkRegistry(r, base));
     config.gateway().ifPresent(g -> checkGateway(g, base));
     config.documents().ifPresent(d -> checkDocuments(d, base));
+    config
+        .procedures()
+        .ifPresent(
+            p ->
+                requireExists(
+                    "procedures.gateway.secretFile", base.resolve(p.gateway().secretFile())));
     try {
       return NodeConfig.YAML.writeValueAsString(redacted(effective(config, base)));
     } catch (JsonProcessingException e) {
@@ -225,6 +232,20 @@ public final class ConfigCheck {
               n.set("leaks", tree(o.leaks().defaults()));
               n.set("leakRoutes", tree(o.leaks().routes()));
               root.set("documents", ordered(n, DocumentsRole.class));
+            });
+    config
+        .procedures()
+        .ifPresent(
+            p -> {
+              ObjectNode n = (ObjectNode) root.get("procedures");
+              ProceduresOptions o = p.options("");
+              n.put("maxAttempts", o.retries().maxAttempts());
+              n.set("retryFirst", tree(o.retries().first()));
+              n.set("retryMax", tree(o.retries().max()));
+              n.set("stepTimeout", tree(o.stepTimeout()));
+              n.set("jobPoll", tree(o.jobPoll()));
+              n.put("slaWarningWorkingDays", o.slaWarningWorkingDays());
+              root.set("procedures", ordered(n, ProceduresRole.class));
             });
     return root;
   }

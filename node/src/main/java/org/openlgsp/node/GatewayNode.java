@@ -109,6 +109,20 @@ public final class GatewayNode implements AutoCloseable {
       Path baseDir,
       Clock clock,
       io.micrometer.core.instrument.MeterRegistry meters) {
+    return start(role, baseDir, clock, meters, List::of);
+  }
+
+  /**
+   * @param procedureDeadlines the cases near or past their limit of a procedure engine running in
+   *     the same node, for the alert rules {@code procedureAtRisk} and {@code procedureOverdue}
+   */
+  static GatewayNode start(
+      NodeConfig.GatewayRole role,
+      Path baseDir,
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry meters,
+      java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.ProcedureDeadline>>
+          procedureDeadlines) {
     NodeId node = NodeId.parse(role.node());
     NodeKeys keys = new NodeKeys(baseDir);
     Credentials tls = keys.credentials("gateway.tls", role.tls());
@@ -212,15 +226,16 @@ public final class GatewayNode implements AutoCloseable {
               role.alertsOptions(),
               baseDir,
               signals(
-                  () -> certificatesInUse(running.get(), tls, signing),
-                  holder,
-                  checkpoints,
-                  ls.witnesses().size(),
-                  ls.tsaUrl().isPresent(),
-                  tsaFailures,
-                  revocation
-                      .<java.util.function.LongSupplier>map(r -> r::failedFetches)
-                      .orElse(() -> 0)),
+                      () -> certificatesInUse(running.get(), tls, signing),
+                      holder,
+                      checkpoints,
+                      ls.witnesses().size(),
+                      ls.tsaUrl().isPresent(),
+                      tsaFailures,
+                      revocation
+                          .<java.util.function.LongSupplier>map(r -> r::failedFetches)
+                          .orElse(() -> 0))
+                  .withProcedureDeadlines(procedureDeadlines),
               options.host(),
               clock,
               db); // the APIs' audit rows stay in the gateway's edge_audit

@@ -28,8 +28,8 @@ import org.openlgsp.statistics.StatisticsOptions;
 
 /**
  * A node's configuration file (YAML; JSON is valid YAML too). A node runs the registry role, the
- * gateway role, the document axis role, or several. File paths are relative to the configuration
- * file's folder.
+ * gateway role, the document axis role, the procedure engine role, or several. File paths are
+ * relative to the configuration file's folder.
  *
  * <p>A setting whose default belongs to a module (the gateway's ports and limits, the registry's
  * directory validity, the ledger's checkpoint cadence, the axis's package and retry limits) is an
@@ -43,6 +43,7 @@ public record NodeConfig(
     Optional<RegistryRole> registry,
     Optional<GatewayRole> gateway,
     Optional<DocumentsRole> documents,
+    Optional<ProceduresRole> procedures,
     Optional<Management> management,
     Shutdown shutdown,
     Logging logging,
@@ -57,13 +58,13 @@ public record NodeConfig(
 
   public NodeConfig {
     Objects.requireNonNull(instance, "instance is required");
-    present(registry, gateway, documents, management);
+    present(registry, gateway, documents, procedures, management);
     shutdown = shutdown == null ? Shutdown.defaults() : shutdown;
     logging = logging == null ? Logging.defaults() : logging;
     authentication = authentication == null ? Authentication.defaults() : authentication;
-    if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty()) {
+    if (registry.isEmpty() && gateway.isEmpty() && documents.isEmpty() && procedures.isEmpty()) {
       throw new IllegalArgumentException(
-          "configure at least one role: registry, gateway or documents");
+          "configure at least one role: registry, gateway, documents or procedures");
     }
     registry.ifPresent(r -> section("registry", () -> r.options(instance)));
   }
@@ -73,6 +74,7 @@ public record NodeConfig(
     return new NodeConfig(
         instance,
         Optional.of(role),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -89,6 +91,7 @@ public record NodeConfig(
         Optional.of(role),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         null,
         null,
         null);
@@ -102,6 +105,7 @@ public record NodeConfig(
         Optional.empty(),
         Optional.of(role),
         Optional.empty(),
+        Optional.empty(),
         null,
         null,
         null);
@@ -114,6 +118,7 @@ public record NodeConfig(
         registry,
         gateway,
         documents,
+        procedures,
         Optional.of(new Management(host, port)),
         shutdown,
         logging,

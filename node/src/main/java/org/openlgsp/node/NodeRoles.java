@@ -23,6 +23,9 @@ public final class NodeRoles {
     // One registry for the process, rendered by /metrics; listed after the roles (callers find
     // the roles in start order from the first), so closeAll detaches it first.
     NodeMetrics metrics = new NodeMetrics();
+    // the procedure engine starts after the gateway; its alerts read it once it runs
+    java.util.concurrent.atomic.AtomicReference<ProceduresNode> procedures =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try {
       cfg.registry()
           .ifPresent(
@@ -35,7 +38,15 @@ public final class NodeRoles {
           .ifPresent(
               g -> {
                 GatewayNode node =
-                    GatewayNode.start(g, base, Clock.systemUTC(), metrics.registry());
+                    GatewayNode.start(
+                        g,
+                        base,
+                        Clock.systemUTC(),
+                        metrics.registry(),
+                        () -> {
+                          ProceduresNode p = procedures.get();
+                          return p == null ? List.of() : p.deadlines();
+                        });
                 running.add(node);
                 String host = node.gateway().options().host();
                 out.printf(
@@ -71,6 +82,19 @@ public final class NodeRoles {
                         + " http://%s:%d/edoc/v1/relay, %d agencies%n",
                     d.host(), node.port(), d.relayHost(), node.relayPort(), d.agencies().size());
               });
+      cfg.procedures()
+          .ifPresent(
+              p -> {
+                ProceduresNode node = ProceduresNode.start(p, base, Clock.systemUTC());
+                running.add(node);
+                procedures.set(node);
+                out.printf(
+                    "procedures: engine on %s, case API %s%n",
+                    p.database().split("\\?", 2)[0],
+                    p.api()
+                        .map(a -> "http://" + a.host() + ":" + node.apiPort().orElseThrow())
+                        .orElse("off"));
+              });
       cfg.management()
           .ifPresent(
               m -> {
@@ -99,6 +123,7 @@ public final class NodeRoles {
         case RegistryNode r -> checks.addAll(r.healthChecks());
         case GatewayNode g -> checks.addAll(g.healthChecks());
         case DocumentsNode d -> checks.addAll(d.healthChecks());
+        case ProceduresNode p -> checks.addAll(p.healthChecks());
         default -> {}
       }
     }

@@ -346,8 +346,8 @@ class NodeConfigTest {
         .hasMessageContaining(" replayWindow, ");
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
-            "instanse: unknown key; valid keys: instance, registry, gateway, documents, management,"
-                + " shutdown, logging, authentication");
+            "instanse: unknown key; valid keys: instance, registry, gateway, documents, procedures,"
+                + " management, shutdown, logging, authentication");
   }
 
   @Test

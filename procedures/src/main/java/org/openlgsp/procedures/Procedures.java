@@ -534,6 +534,25 @@ public final class Procedures implements AutoCloseable {
         .list();
   }
 
+  /**
+   * Whether the engine's database answers a validity check within two seconds (a node's readiness).
+   *
+   * @return a short description when it does
+   * @throws LgspException {@code procedures.unavailable} saying why not
+   */
+  public String checkDatabase() {
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      if (!c.isValid(2)) {
+        throw new LgspException(
+            ErrorCode.PROCEDURES_UNAVAILABLE, "the database did not answer within 2 s");
+      }
+      return "postgresql reachable";
+    } catch (java.sql.SQLException e) {
+      throw new LgspException(
+          ErrorCode.PROCEDURES_UNAVAILABLE, "database unreachable: " + e.getMessage());
+    }
+  }
+
   /** The case API's port, when it listens. */
   public Optional<Integer> apiPort() {
     return http.map(ProceduresHttp::port);

@@ -127,6 +127,11 @@ public record ProceduresOptions(
         api);
   }
 
+  public ProceduresOptions withSlaWarningWorkingDays(int days) {
+    return new ProceduresOptions(
+        database, gateway, agency, services, holidays, retries, stepTimeout, jobPoll, days, api);
+  }
+
   public ProceduresOptions withApi(Api a) {
     return new ProceduresOptions(
         database,
