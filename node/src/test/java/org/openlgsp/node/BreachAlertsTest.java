@@ -42,6 +42,21 @@ class BreachAlertsTest {
           x.close();
         });
     hook.start();
+    // The register is filled first by the node without alerts, so no poll can see the notified
+    // breach before its notification; then the node restarts on the same database with alerts.
+    Instant now = Instant.now();
+    String near;
+    String overdue;
+    String far;
+    String notified;
+    try (RegistryNode registry = start(ManagementListenerTest.registryConfig(dir, ca, ""))) {
+      RegistryClient admin = new RegistryClient("http://127.0.0.1:" + registry.port(), "admin");
+      near = record(admin, now.minus(Duration.ofHours(60))); // 12 h left
+      overdue = record(admin, now.minus(Duration.ofHours(80))); // 8 h late
+      far = record(admin, now.minus(Duration.ofHours(1))); // 71 h left
+      notified = record(admin, now.minus(Duration.ofHours(70))); // 2 h left, but notified
+      admin.notifyBreach(notified, new AdminRequests.BreachNotification(now, "CV-9", null));
+    }
     Path file =
         ManagementListenerTest.registryConfig(
             dir,
@@ -49,20 +64,7 @@ class BreachAlertsTest {
             "  alerts: {pollInterval: PT0.2S, webhooks: [{url: 'http://127.0.0.1:"
                 + hook.getAddress().getPort()
                 + "/hook', secretFile: hook.secret}]}\n");
-    try (RegistryNode registry =
-        RegistryNode.start(
-            "VN",
-            NodeConfig.read(file).registry().orElseThrow(),
-            dir,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
-      RegistryClient admin = new RegistryClient("http://127.0.0.1:" + registry.port(), "admin");
-      Instant now = Instant.now();
-      String near = record(admin, now.minus(Duration.ofHours(60))); // 12 h left
-      String overdue = record(admin, now.minus(Duration.ofHours(80))); // 8 h late
-      String far = record(admin, now.minus(Duration.ofHours(1))); // 71 h left
-      String notified = record(admin, now.minus(Duration.ofHours(70))); // 2 h left, but notified
-      admin.notifyBreach(notified, new AdminRequests.BreachNotification(now, "CV-9", null));
-
+    try (RegistryNode registry = start(file)) {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
@@ -81,6 +83,14 @@ class BreachAlertsTest {
     } finally {
       hook.stop(0);
     }
+  }
+
+  private RegistryNode start(Path file) throws Exception {
+    return RegistryNode.start(
+        "VN",
+        NodeConfig.read(file).registry().orElseThrow(),
+        dir,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   private static String record(RegistryClient admin, Instant detectedAt) {
