@@ -35,16 +35,8 @@ class CatalogueChainTest {
       throws Exception {
     try (Instance ndxp = ndxp(dir, "sqlite");
         Instance tn = tayNinh(dir, "sqlite")) {
-      SignedAgreement agreement = signedAgreement();
-      populateNdxp(ndxp.registry);
-      ndxp.federate(dir.resolve("ndxp-cache"), agreement, tn.url());
-      tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
-      await().atMost(Duration.ofSeconds(15)).until(() -> imported(tn).isPresent());
-      FederationLinks links = tn.registry.federation().orElseThrow();
-      FederatedCatalogue good =
-          ndxp.registry
-              .federatedCatalogue(TN)
-              .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
+      FederationLinks links = federate(ndxp, tn);
+      FederatedCatalogue good = served(ndxp);
       Directory.Member held = imported(tn).orElseThrow();
       CertificateAuthority other = CertificateAuthority.createRoot("Other CA", Duration.ofDays(1));
       String foreignSigning = b64(cert(TN_CA, "mps-sign-2", CertificateProfile.MEMBER_SIGNING));
@@ -91,16 +83,8 @@ class CatalogueChainTest {
       throws Exception {
     try (Instance ndxp = ndxp(dir, "sqlite");
         Instance tn = tayNinh(dir, "sqlite")) {
-      SignedAgreement agreement = signedAgreement();
-      populateNdxp(ndxp.registry);
-      ndxp.federate(dir.resolve("ndxp-cache"), agreement, tn.url());
-      tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
-      await().atMost(Duration.ofSeconds(15)).until(() -> imported(tn).isPresent());
-      FederationLinks links = tn.registry.federation().orElseThrow();
-      FederatedCatalogue good =
-          ndxp.registry
-              .federatedCatalogue(TN)
-              .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
+      FederationLinks links = federate(ndxp, tn);
+      FederatedCatalogue good = served(ndxp);
       // a CA started ten days ago issued a one-day certificate: expired nine days ago
       Clock tenDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(10)), ZoneOffset.UTC);
       CertificateAuthority old =
@@ -143,6 +127,23 @@ class CatalogueChainTest {
             List.of(),
             Duration.ofDays(1))
         .certificate();
+  }
+
+  /** Both registries federated, Tây Ninh holding NDXP's first catalogue; Tây Ninh's links. */
+  private FederationLinks federate(Instance ndxp, Instance tn) throws Exception {
+    SignedAgreement agreement = signedAgreement();
+    populateNdxp(ndxp.registry);
+    ndxp.federate(dir.resolve("ndxp-cache"), agreement, tn.url());
+    tn.federate(dir.resolve("tn-cache"), agreement, ndxp.url());
+    await().atMost(Duration.ofSeconds(15)).until(() -> imported(tn).isPresent());
+    return tn.registry.federation().orElseThrow();
+  }
+
+  /** The catalogue NDXP serves Tây Ninh, verified. */
+  private static FederatedCatalogue served(Instance ndxp) {
+    return ndxp.registry
+        .federatedCatalogue(TN)
+        .verify(List.of(NDXP_SIGNER.certificate()), Instant.now(), FederatedCatalogue.SIGNED);
   }
 
   private static java.util.Optional<Directory.Member> imported(Instance tn) {
