@@ -121,9 +121,10 @@ class ProceduresSettingsTest {
   }
 
   /**
-   * One started node proves database, agency, services, gateway.*, api.*, maxAttempts, retryFirst,
-   * retryMax and jobPoll: a fake consumer gateway records what the engine sends and fails every
-   * step, so the case waits for an operator after the written number of attempts.
+   * One started node proves database, agency, services, gateway.*, api.*, maxAttempts, stepTimeout
+   * and holidays (retryFirst, retryMax and jobPoll: the test below): a fake consumer gateway
+   * records what the engine sends and fails every step, so the case waits for an operator after the
+   * written number of attempts.
    */
   @Test
   @RequiresPeer(Peer.POSTGRES)
@@ -149,11 +150,7 @@ class ProceduresSettingsTest {
         "/token",
         x -> {
           tokenForms.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          byte[] b = "{\"access_token\":\"t\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8);
-          x.getResponseHeaders().add("Content-Type", "application/json");
-          x.sendResponseHeaders(200, b.length);
-          x.getResponseBody().write(b);
-          x.close();
+          answerToken(x);
         });
     gateway.createContext(
         "/r1/",
@@ -313,6 +310,148 @@ class ProceduresSettingsTest {
     } finally {
       NodeRoles.closeAll(running);
     }
+  }
+
+  /**
+   * retryFirst, retryMax and jobPoll: a gateway answering 503 at once, the time of each answer
+   * recorded, and a PostgreSQL trigger in the test's schema copying every retry timer job's due
+   * date as the engine writes it, so no retry is missed however fast it is taken.
+   *
+   * <p>Small: retryFirst PT0.01S, retryMax PT0.1S, 14 attempts. Each of the 13 waits (due date
+   * minus the failed answer) is in [0, 0.1 s + 2 s slack for the engine's own handling]; without
+   * the cap, attempts 9 to 13 would draw from [0, 2.56 s] up to [0, 41 s] (0.01 s doubled each
+   * time), all five under 2.1 s only about 1 in 2,800. jobPoll PT0.1S: each due retry is taken and
+   * called again within 2.5 s.
+   *
+   * <p>Large: retryFirst = retryMax = P30D. The first wait is uniform in [0, 30 days], so it is
+   * more than 10 s but for a 1 in 259,200 chance (10 s / 30 days). jobPoll PT30S: a due job would
+   * wait up to 30 s for the next look, whose phase the test cannot know, so instead of timing it
+   * the test reads the running engine's acquisition waits through Flowable's public {@code
+   * ProcessEngines} registry and {@code AsyncExecutor} getters: 30000 ms for both timer and async
+   * jobs (and 100 ms in the small node).
+   */
+  @Test
+  @RequiresPeer(Peer.POSTGRES)
+  void retryFirstRetryMaxAndJobPollShapeWhenAFailedStepIsTriedAgain() throws Exception {
+    Retried small =
+        retried(
+            "  maxAttempts: 14\n  retryFirst: PT0.01S\n  retryMax: PT0.1S\n  jobPoll: PT0.1S\n",
+            14,
+            13);
+    assertThat(small.waits()).hasSize(13);
+    assertThat(small.waits())
+        .allSatisfy(
+            w ->
+                assertThat(w)
+                    .isGreaterThanOrEqualTo(Duration.ZERO)
+                    .isLessThanOrEqualTo(Duration.ofMillis(2_100)));
+    assertThat(small.gaps()).allSatisfy(g -> assertThat(g).isLessThan(Duration.ofMillis(2_500)));
+    assertThat(small.acquireWaits()).containsExactly(100, 100);
+
+    Retried large =
+        retried("  maxAttempts: 2\n  retryFirst: P30D\n  retryMax: P30D\n  jobPoll: PT30S\n", 1, 1);
+    assertThat(large.waits()).hasSize(1);
+    assertThat(large.waits().get(0))
+        .isGreaterThan(Duration.ofSeconds(10))
+        .isLessThanOrEqualTo(Duration.ofDays(30).plusSeconds(5));
+    assertThat(large.acquireWaits()).containsExactly(30_000, 30_000);
+  }
+
+  /** What a node with the given retry settings did with a step failing at once. */
+  private record Retried(List<Duration> waits, List<Duration> gaps, List<Integer> acquireWaits) {}
+
+  private Retried retried(String extra, int expectedCalls, int expectedRetries) throws Exception {
+    String schema = TestDatabases.postgresSchema();
+    String base = TestDatabases.postgresUrl();
+    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    List<java.time.Instant> called = new CopyOnWriteArrayList<>();
+    List<java.time.Instant> answered = new CopyOnWriteArrayList<>();
+    HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gateway.createContext(
+        "/token",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          answerToken(x);
+        });
+    gateway.createContext(
+        "/r1/",
+        x -> {
+          called.add(java.time.Instant.now());
+          x.getRequestBody().readAllBytes();
+          answered.add(java.time.Instant.now()); // the engine sees the failure after this
+          x.sendResponseHeaders(503, -1);
+          x.close();
+        });
+    gateway.start();
+    Path f = config(url, "http://127.0.0.1:" + gateway.getAddress().getPort(), extra);
+    List<AutoCloseable> running =
+        NodeRoles.start(NodeConfig.read(f), dir, new PrintStream(new ByteArrayOutputStream()));
+    try (Connection db = DriverManager.getConnection(base)) {
+      db.createStatement()
+          .execute(
+              ("CREATE TABLE %1$s.retry_log (n serial PRIMARY KEY, due timestamp);"
+                      + " CREATE FUNCTION %1$s.log_retry() RETURNS trigger LANGUAGE plpgsql AS"
+                      + " $$ BEGIN INSERT INTO %1$s.retry_log (due) VALUES (NEW.duedate_);"
+                      + " RETURN NEW; END $$;"
+                      + " CREATE TRIGGER log_retry AFTER INSERT ON %1$s.act_ru_timer_job"
+                      + " FOR EACH ROW EXECUTE FUNCTION %1$s.log_retry();")
+                  .formatted(schema));
+      int port = ((ProceduresNode) running.get(0)).apiPort().orElseThrow();
+      String filing =
+          "{\"thuTuc\":\"lienThongKhaiSinh\",\"mucDich\":\"Liên thông khai sinh\","
+              + "\"canBo\":\"VN072090000001\",\"hoSo\":{}}";
+      assertThat(
+              call("127.0.0.2", port, "POST", "/procedures/v1/cases", OPERATOR, filing)
+                  .statusCode())
+          .isEqualTo(201);
+      List<java.time.Instant> dues = new java.util.ArrayList<>();
+      await()
+          .pollInterval(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                dues.clear();
+                try (ResultSet r =
+                    db.createStatement()
+                        .executeQuery("SELECT due FROM " + schema + ".retry_log ORDER BY n")) {
+                  while (r.next()) {
+                    dues.add(r.getTimestamp(1).toInstant());
+                  }
+                }
+                return called.size() == expectedCalls && dues.size() == expectedRetries;
+              });
+      List<Duration> waits = new java.util.ArrayList<>();
+      for (int i = 0; i < dues.size(); i++) {
+        waits.add(Duration.between(answered.get(i), dues.get(i)));
+      }
+      List<Duration> gaps = new java.util.ArrayList<>();
+      for (int i = 0; i + 1 < called.size(); i++) {
+        gaps.add(Duration.between(dues.get(i), called.get(i + 1)));
+      }
+      org.flowable.job.service.impl.asyncexecutor.AsyncExecutor executor =
+          org.flowable.engine.ProcessEngines.getProcessEngine("lgsp-procedures-" + schema)
+              .getProcessEngineConfiguration()
+              .getAsyncExecutor();
+      return new Retried(
+          waits,
+          gaps,
+          List.of(
+              executor.getDefaultTimerJobAcquireWaitTimeInMillis(),
+              executor.getDefaultAsyncJobAcquireWaitTimeInMillis()));
+    } finally {
+      NodeRoles.closeAll(running);
+      gateway.stop(0);
+    }
+  }
+
+  /** The fake gateway's token endpoint: a five-minute token for any client. */
+  private static void answerToken(com.sun.net.httpserver.HttpExchange x)
+      throws java.io.IOException {
+    byte[] b = "{\"access_token\":\"t\",\"expires_in\":300}".getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().add("Content-Type", "application/json");
+    x.sendResponseHeaders(200, b.length);
+    x.getResponseBody().write(b);
+    x.close();
   }
 
   private HttpResponse<String> call(
