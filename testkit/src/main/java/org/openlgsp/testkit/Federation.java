@@ -1345,13 +1345,21 @@ public final class Federation implements AutoCloseable {
    * A port that is free now, to be bound later by a node started from a configuration file. Chosen
    * below the kernel's ephemeral range (32768 and up on Linux), so that no listener bound to port 0
    * and no outgoing connection — in this JVM or another test run on the machine — can take it in
-   * between; only another run picking the same one of ~12,000 ports at once could.
+   * between; only another run picking the same one of ~12,000 ports at once could. A port is handed
+   * out once per JVM: two picks for nodes not yet started must not land on the same port (with ten
+   * or so picks per federation, a repeat would otherwise come every few hundred federations).
    */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static int free() {
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = random.nextInt(20_000, 32_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket()) {
         s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
         return port;
