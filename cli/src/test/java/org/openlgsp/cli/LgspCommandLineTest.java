@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,7 +123,9 @@ class LgspCommandLineTest {
             g.monitoring(),
             g.rawPathServices(),
             g.statistics(),
-            g.alerts()));
+            g.alerts(),
+            Optional.empty(),
+            Optional.empty()));
   }
 
   @Test

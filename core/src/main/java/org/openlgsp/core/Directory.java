@@ -63,49 +63,6 @@ public record Directory(
     }
   }
 
-  /** A directory without consents that imports no other instance's catalogue. */
-  public Directory(
-      String instance,
-      long serial,
-      Instant issuedAt,
-      Instant expiresAt,
-      List<Member> members,
-      List<SystemEntry> systems,
-      List<Node> nodes,
-      List<Service> services,
-      List<Grant> grants,
-      List<String> trustAnchors) {
-    this(
-        instance,
-        serial,
-        issuedAt,
-        expiresAt,
-        members,
-        systems,
-        nodes,
-        services,
-        grants,
-        trustAnchors,
-        List.of(),
-        List.of());
-  }
-
-  /** A directory without trust anchors (installations that rely on pinned certificates only). */
-  public Directory(
-      String instance,
-      long serial,
-      Instant issuedAt,
-      Instant expiresAt,
-      List<Member> members,
-      List<SystemEntry> systems,
-      List<Node> nodes,
-      List<Service> services,
-      List<Grant> grants) {
-    this(
-        instance, serial, issuedAt, expiresAt, members, systems, nodes, services, grants,
-        List.of());
-  }
-
   /** An agency: member code, display name, and the certificates its signatures may be made with. */
   public record Member(ClientId id, String name, List<String> signingCertificates) {
     public Member {

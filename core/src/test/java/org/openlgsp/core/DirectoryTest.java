@@ -30,7 +30,10 @@ class DirectoryTest {
         List.of(new Directory.Service(citizens, "http://127.0.0.1:9090/api", "path:2")),
         List.of(
             new Directory.Grant(
-                portal, citizens, List.of("GET"), List.of(PathPattern.parse("/citizens/*")))));
+                portal, citizens, List.of("GET"), List.of(PathPattern.parse("/citizens/*")))),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   @Test
@@ -165,12 +168,16 @@ class DirectoryTest {
                     List.of(),
                     List.of(),
                     List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
                     List.of()))
         .hasMessageContaining("serial");
     assertThatThrownBy(
             () ->
                 new Directory(
-                    "VN", 1, NOW, NOW, List.of(), List.of(), List.of(), List.of(), List.of()))
+                    "VN", 1, NOW, NOW, List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of()))
         .hasMessageContaining("expiresAt");
   }
 

@@ -331,7 +331,10 @@ class GatewayExchangeTest {
             fresh.systems(),
             fresh.nodes(),
             fresh.services(),
-            fresh.grants());
+            fresh.grants(),
+            List.of(),
+            List.of(),
+            List.of());
 
     assertThatThrownBy(
             () ->
@@ -351,7 +354,10 @@ class GatewayExchangeTest {
         d.systems(),
         d.nodes(),
         d.services(),
-        d.grants());
+        d.grants(),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   @Test

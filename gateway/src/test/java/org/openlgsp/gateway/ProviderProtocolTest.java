@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -246,7 +247,10 @@ class ProviderProtocolTest {
         d.systems(),
         nodes,
         d.services(),
-        d.grants());
+        d.grants(),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   /**

@@ -30,6 +30,9 @@ class ExchangeMetricsTest {
         List.of(new Directory.SystemEntry(Observations.PORTAL, "Cổng dịch vụ công", NODE)),
         List.of(),
         List.of(new Directory.Service(Observations.CITIZENS, "http://127.0.0.1:1/api", "")),
+        List.of(),
+        List.of(),
+        List.of(),
         List.of());
   }
 

@@ -731,59 +731,6 @@ public record NodeConfig(
       Optional<org.openlgsp.alerts.AlertsOptions> alerts,
       Optional<String> consentKey,
       Optional<String> observerDatabase) {
-    /** A gateway role without a consent key, its observers on their default database. */
-    public GatewayRole(
-        String node,
-        Optional<String> host,
-        Optional<Integer> clientTlsPort,
-        Optional<Integer> clientHttpPort,
-        Optional<Integer> peerPort,
-        String database,
-        KeyFiles tls,
-        List<MemberSigning> signing,
-        String registryUrl,
-        List<String> directoryTrust,
-        Duration directoryRefresh,
-        Optional<Duration> directoryGrace,
-        Optional<String> directoryCache,
-        Optional<Duration> replayWindow,
-        Optional<Long> maxBodyBytes,
-        Optional<AdmissionLimits> limits,
-        List<LocalSystemEntry> localSystems,
-        Optional<RevocationSettings> revocation,
-        LedgerSettings ledger,
-        Optional<MonitoringSettings> monitoring,
-        List<String> rawPathServices,
-        Optional<StatisticsSettings> statistics,
-        Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
-      this(
-          node,
-          host,
-          clientTlsPort,
-          clientHttpPort,
-          peerPort,
-          database,
-          tls,
-          signing,
-          registryUrl,
-          directoryTrust,
-          directoryRefresh,
-          directoryGrace,
-          directoryCache,
-          replayWindow,
-          maxBodyBytes,
-          limits,
-          localSystems,
-          revocation,
-          ledger,
-          monitoring,
-          rawPathServices,
-          statistics,
-          alerts,
-          Optional.empty(),
-          Optional.empty());
-    }
-
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
       consentKey = consentKey == null ? Optional.empty() : consentKey;
