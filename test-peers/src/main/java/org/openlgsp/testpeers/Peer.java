@@ -23,7 +23,13 @@ public enum Peer {
       "chromium",
       "install it",
       List.of("chromium", "chromium-browser", "google-chrome"),
-      List.of("--version"));
+      List.of("--version")),
+  /** Debian's nginx, the mutual-TLS proxy chain OpenLGSP's exchange is measured against. */
+  NGINX(
+      "nginx",
+      "install it (Debian's nginx; /usr/sbin on the PATH)",
+      List.of("nginx"),
+      List.of("-v"));
 
   private final String key;
   private final String hint;

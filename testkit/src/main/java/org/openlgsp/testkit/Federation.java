@@ -1352,7 +1352,8 @@ public final class Federation implements AutoCloseable {
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  static int free() {
+  /** A free port as described above (also for peers a benchmark or test starts, e.g. nginx). */
+  public static int free() {
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
