@@ -186,7 +186,12 @@ public final class PeerBenchmark {
   /** Warm-up, then 64 workers (sampling RSS and the path's processes' CPU), 1, 4, open loops. */
   private static Row measure(Target t, Duration duration, int[] rates) throws Exception {
     System.out.printf("%s: warm-up…%n", t.name());
-    LoadDriver.closedLoop("warm-up", t.call(), 64, Duration.ofSeconds(8));
+    // the gateways' code needs longer for the JIT than a proxy's path through this JVM
+    LoadDriver.closedLoop(
+        "warm-up",
+        t.call(),
+        64,
+        t.name().startsWith("OpenLGSP") ? duration.multipliedBy(2) : duration);
     List<Long> pids = t.processes().get();
     long cpu0 = cpuNanos(pids);
     AtomicLong peakRss = new AtomicLong();
@@ -297,19 +302,17 @@ public final class PeerBenchmark {
     if (!jvmOptions.isBlank()) {
       command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     }
+    // this JVM's classpath, absolute: the node runs in the federation's folder
+    String classpath =
+        Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.openlgsp.cli.Lgsp",
-            "serve",
-            "-c",
-            node + ".yaml"));
+        List.of("-cp", classpath, "org.openlgsp.cli.Lgsp", "serve", "-c", node + ".yaml"));
     System.out.printf(
         "starting %s as its own process: %s%n",
         node,
-        String.join(" ", command.subList(2, command.size()))
-            .replace(System.getProperty("java.class.path"), "<classpath>"));
+        String.join(" ", command.subList(2, command.size())).replace(classpath, "<classpath>"));
     return new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
@@ -396,7 +399,12 @@ public final class PeerBenchmark {
     System.out.printf("wrk -t2 -c64 %s:%n", name);
     out.lines()
         .filter(
-            l -> l.contains("Requests/sec") || l.matches("\\s+(50|99)%.*") || l.contains("Non-2xx"))
+            l ->
+                l.contains("Requests/sec")
+                    || l.matches("\\s+(50|99)%.*")
+                    || l.contains("Non-2xx")
+                    || l.contains("Socket errors")
+                    || l.contains("requests in"))
         .forEach(l -> System.out.println("  " + l.strip()));
   }
 }
