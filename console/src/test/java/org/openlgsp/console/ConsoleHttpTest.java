@@ -71,7 +71,8 @@ class ConsoleHttpTest {
             "GET /statistics/figures.csv")) {
       DECLARED.put(page, all);
     }
-    Set<ConsoleRole> alertHandlers = Set.of(ConsoleRole.PLATFORM_ADMIN, ConsoleRole.SECURITY_OFFICER);
+    Set<ConsoleRole> alertHandlers =
+        Set.of(ConsoleRole.PLATFORM_ADMIN, ConsoleRole.SECURITY_OFFICER);
     DECLARED.put("GET /alerts", audit);
     DECLARED.put("POST /alerts/{id}/acknowledge", alertHandlers);
     DECLARED.put("POST /alerts/{id}/resolve", alertHandlers);
