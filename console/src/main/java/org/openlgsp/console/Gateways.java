@@ -32,6 +32,10 @@ import org.openlgsp.edge.ApiLink;
  */
 public final class Gateways {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** A download may be rendered first (the monthly report's PDF): it may take this long. */
+  static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(30);
+
   private static final ObjectMapper WIRE =
       Json.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -220,7 +224,11 @@ public final class Gateways {
 
   /** The body of one gateway's answer as is (a CSV or PDF download). */
   byte[] download(Endpoint e, String path) {
-    HttpResponse<byte[]> res = send(get(e, path));
+    HttpRequest req =
+        HttpRequest.newBuilder(get(e, path), (n, v) -> !n.equalsIgnoreCase("Accept"))
+            .timeout(DOWNLOAD_TIMEOUT)
+            .build();
+    HttpResponse<byte[]> res = send(req);
     if (res.statusCode() != 200) {
       throw upstream("HTTP " + res.statusCode() + " " + problemCode(res.body()));
     }

@@ -62,10 +62,11 @@ class ConsoleOperationsBrowserTest {
     accounts.create("mps-admin", PASSWORD, ConsoleRole.AGENCY_ADMIN, Optional.of(Federation.MPS));
     // real traffic: lookups that pass, then refusals (no grant covers the path) from the portal
     for (String citizen : fed.citizenIds()) {
-      assertThat(fed.lookUpCitizen(citizen, "").statusCode()).isEqualTo(200);
+      Federation.Reply ok = fed.lookUpCitizen(citizen, "HS-2026-000123");
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     }
     for (int i = 0; i < REFUSALS; i++) {
-      Federation.Reply r = fed.call(fed.citizensService(), "/not-granted/" + i, "");
+      Federation.Reply r = fed.call(fed.citizensService(), "/not-granted/" + i, "HS-2026-000123");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
       assertThat(r.body()).contains("access.denied");
     }
@@ -83,11 +84,27 @@ class ConsoleOperationsBrowserTest {
 
   /** Signs the browser in as {@code username}: the session of a real sign-in over HTTP. */
   static ConsoleClient signIn(String username) throws Exception {
-    ConsoleClient c = new ConsoleClient(base);
-    assertThat(c.signIn(username, PASSWORD, accounts).statusCode()).isEqualTo(303);
+    // one sign-in per account: a TOTP time step is accepted once
+    ConsoleClient c = SESSIONS.get(username);
+    if (c == null) {
+      c = client(username);
+    }
     browser.get(base + "/login");
     browser.manage().deleteAllCookies();
     browser.manage().addCookie(new Cookie(Sessions.COOKIE, c.cookies.get(Sessions.COOKIE), "/"));
+    return c;
+  }
+
+  static final java.util.Map<String, ConsoleClient> SESSIONS = new java.util.HashMap<>();
+
+  /** A client signed in as {@code username} over HTTP (the same session on later calls). */
+  static ConsoleClient client(String username) throws Exception {
+    ConsoleClient c = SESSIONS.get(username);
+    if (c == null) {
+      c = new ConsoleClient(base);
+      assertThat(c.signIn(username, PASSWORD, accounts).statusCode()).isEqualTo(303);
+      SESSIONS.put(username, c);
+    }
     return c;
   }
 
@@ -147,7 +164,12 @@ class ConsoleOperationsBrowserTest {
     assertThat(row.getText()).contains(fed.consumerNodeId().toString()).contains("Đang mở");
     Browser.shot(browser, "alerts");
     row.findElement(By.cssSelector("button.acknowledge")).click();
-    wait.until(d -> d.getCurrentUrl().endsWith("/alerts?done=acknowledge"));
+    try {
+      wait.until(d -> d.getCurrentUrl().endsWith("/alerts?done=acknowledge"));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError(
+          browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText(), e);
+    }
     assertThat(browser.findElement(By.cssSelector(".notice")).getText())
         .isEqualTo("Đã tiếp nhận cảnh báo.");
     WebElement after = browser.findElement(By.id("alert-" + id));
@@ -219,7 +241,9 @@ class ConsoleOperationsBrowserTest {
                     .header("Cookie", Sessions.COOKIE + "=" + admin.cookies.get(Sessions.COOKIE))
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(pdf.statusCode()).isEqualTo(200);
+    assertThat(pdf.statusCode())
+        .as(new String(pdf.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(200);
     assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
     assertThat(new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
         .isEqualTo("%PDF-");
@@ -248,10 +272,8 @@ class ConsoleOperationsBrowserTest {
   @Test
   @Order(5)
   void anAgencyAdministratorSeesOnlyItsAgencysFiguresAndNoAlerts() throws Exception {
-    ConsoleClient mps = new ConsoleClient(base);
-    mps.signIn("mps-admin", PASSWORD, accounts);
-    ConsoleClient admin = new ConsoleClient(base);
-    admin.signIn("admin", PASSWORD, accounts);
+    ConsoleClient mps = client("mps-admin");
+    ConsoleClient admin = client("admin");
     JsonNode all =
         Json.mapper().readTree(admin.get("/dashboard/operations.json?kind=traffic").body());
     JsonNode own =
