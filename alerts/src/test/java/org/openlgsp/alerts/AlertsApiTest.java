@@ -119,6 +119,10 @@ class AlertsApiTest {
     JsonNode acked = json("POST", "/alerts/v1/alerts/" + id + "/acknowledge", OPERATOR);
     assertThat(acked.get("state").asText()).isEqualTo("ACKNOWLEDGED");
     assertThat(acked.get("acknowledged").get("by").asText()).isEqualTo("alerts-operator");
+    // one alert read alone, as the console does before it changes one
+    JsonNode one = json("GET", "/alerts/v1/alerts/" + id, READER);
+    assertThat(one.get("state").asText()).isEqualTo("ACKNOWLEDGED");
+    assertThat(one.get("acknowledged").get("by").asText()).isEqualTo("alerts-operator");
     assertThat(Instant.parse(acked.get("acknowledged").get("at").asText()))
         .isBetween(Instant.now().minusSeconds(60), Instant.now());
     JsonNode resolved = json("POST", "/alerts/v1/alerts/" + id + "/resolve", OPERATOR);

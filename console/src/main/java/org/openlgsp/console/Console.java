@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -88,7 +89,11 @@ public final class Console implements AutoCloseable {
           "console.js", "org/openlgsp/console/static/console.js",
           "console.css", "org/openlgsp/console/static/console.css");
 
+  static final Set<ConsoleRole> ALERT_HANDLERS =
+      EnumSet.of(ConsoleRole.PLATFORM_ADMIN, ConsoleRole.SECURITY_OFFICER);
+
   private final Registry registry;
+  private final Gateways gateways;
   private final Accounts accounts;
   private final Sessions sessions;
   private final ConsoleOptions options;
@@ -101,9 +106,11 @@ public final class Console implements AutoCloseable {
       Registry registry,
       Database db,
       ConsoleOptions options,
+      Path base,
       Clock clock,
       Optional<AuthenticationLimits> limits) {
     this.registry = registry;
+    this.gateways = Gateways.of(options.gateways(), base);
     this.options = options;
     this.clock = clock;
     this.accounts = new Accounts(db, options, clock);
@@ -129,7 +136,15 @@ public final class Console implements AutoCloseable {
 
   /** Starts the console of {@code registry}, its accounts in {@code db}. */
   public static Console start(Registry registry, Database db, ConsoleOptions options) {
-    return new Console(registry, db, options, Clock.systemUTC(), Optional.empty());
+    return start(registry, db, options, Path.of("."));
+  }
+
+  /**
+   * As above, the token files of {@link ConsoleOptions#gateways} read relative to {@code base} (the
+   * configuration's folder); one that cannot be read stops the start.
+   */
+  public static Console start(Registry registry, Database db, ConsoleOptions options, Path base) {
+    return new Console(registry, db, options, base, Clock.systemUTC(), Optional.empty());
   }
 
   /** As above, with this listener's own failed-authentication limits (tests). */
@@ -139,7 +154,7 @@ public final class Console implements AutoCloseable {
       ConsoleOptions options,
       Clock clock,
       AuthenticationLimits limits) {
-    return new Console(registry, db, options, clock, Optional.of(limits));
+    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits));
   }
 
   public int port() {
@@ -233,6 +248,38 @@ public final class Console implements AutoCloseable {
         roles(Route.post("/grants/{id}/revoke"), GRANT_WRITERS)
             .audited("console.grant.revoke")
             .handle(this::revokeGrant));
+    r.add(
+        roles(Route.get("/dashboard/operations.json"), ALL)
+            .audit(Audit.notAudited("figures without personal data"))
+            .handle(this::operationsChart));
+    r.add(
+        roles(Route.get("/alerts"), AUDIT_READERS)
+            .audit(Audit.notAudited(read))
+            .handle(this::alertsPage));
+    r.add(
+        roles(Route.post("/alerts/{id}/acknowledge"), ALERT_HANDLERS)
+            .audited("console.alert.acknowledge")
+            .handle(c -> handleAlert(c, "acknowledge")));
+    r.add(
+        roles(Route.post("/alerts/{id}/resolve"), ALERT_HANDLERS)
+            .audited("console.alert.resolve")
+            .handle(c -> handleAlert(c, "resolve")));
+    r.add(
+        roles(Route.get("/statistics"), ALL)
+            .audit(Audit.notAudited(read))
+            .handle(this::statisticsPage));
+    r.add(
+        roles(Route.get("/statistics/figures.csv"), ALL)
+            .audit(Audit.notAudited("figures without personal data"))
+            .handle(this::figuresCsv));
+    r.add(
+        roles(Route.get("/statistics/report.pdf"), AUDIT_READERS)
+            .audit(Audit.notAudited("figures without personal data"))
+            .handle(this::reportPdf));
+    r.add(
+        roles(Route.get("/records"), AUDIT_READERS)
+            .audited("console.records.search")
+            .handle(this::recordsPage));
     r.add(
         roles(Route.get("/audit"), AUDIT_READERS)
             .audit(Audit.notAudited(read))
@@ -520,7 +567,8 @@ public final class Console implements AutoCloseable {
             (int) registry.systems().stream().filter(s -> scope.sees(s.id())).count(),
             (int) registry.services().stream().filter(s -> scope.sees(s.id().provider())).count(),
             (int) registry.grants().stream().filter(g -> scope.sees(g.grant())).count(),
-            expiries);
+            expiries,
+            operations(scope));
     page(c, "dashboard.jte", Map.of("v", view(c), "d", model));
   }
 
@@ -848,5 +896,465 @@ public final class Console implements AutoCloseable {
     c.response().header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
     c.response().send(body);
+  }
+
+  // ---- the gateways' operator APIs (monitoring, statistics, alerts)
+
+  /** Where days begin on the console's pages and forms. */
+  static final java.time.ZoneId ZONE = java.time.ZoneId.of("Asia/Ho_Chi_Minh");
+
+  private static final int TOP = 5;
+
+  /** The last 24 whole hours, the current one included: what the dashboard shows. */
+  private Instant[] lastDay() {
+    Instant to = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(3600);
+    return new Instant[] {to.minus(Duration.ofHours(24)), to};
+  }
+
+  /** The rows of a figures or rankings answer this account may see. */
+  private static List<Gateways.FigureRow> visible(Scope scope, List<Gateways.FigureRow> rows) {
+    return rows.stream().filter(r -> seesRow(scope, r)).toList();
+  }
+
+  private static boolean seesRow(Scope scope, Gateways.FigureRow r) {
+    try {
+      if (r.agency() != null) {
+        return scope.sees(ClientId.parse(r.agency()));
+      }
+      if (r.service() != null) {
+        return scope.sees(ServiceId.parse(r.service()).provider());
+      }
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+    return scope.account().agency().isEmpty(); // a total over every agency
+  }
+
+  /** A figures query: {@code groupBy} by agency too for an agency administrator (scoped rows). */
+  private static String figuresPath(Scope scope, Instant from, Instant to, String groupBy) {
+    String by =
+        scope.account().agency().isPresent() && !groupBy.contains("agency")
+            ? (groupBy.isEmpty() ? "agency" : "agency," + groupBy)
+            : groupBy;
+    return "/statistics/v1/figures"
+        + Gateways.query(
+            new TreeMap<>(Map.of("from", from.toString(), "to", to.toString(), "groupBy", by)));
+  }
+
+  private Pages.Operations operations(Scope scope) {
+    if (gateways.remotes().isEmpty()) {
+      return Pages.Operations.none();
+    }
+    Instant[] day = lastDay();
+    List<String> unavailable = new ArrayList<>();
+    List<Pages.Top> agencies = top(scope, day, "agency", unavailable);
+    List<Pages.Top> services = top(scope, day, "service", unavailable);
+    Optional<Integer> open = Optional.empty();
+    if (AUDIT_READERS.contains(scope.account().role())) {
+      int n = 0;
+      for (Gateways.Answer<Gateways.Alerts> a :
+          gateways.askAll(
+              Gateways.Remote::alerts,
+              "/alerts/v1/alerts?state=open&limit=1000",
+              Gateways.Alerts.class)) {
+        a.problem().ifPresent(p -> unavailable.add(a.node() + " (alerts: " + p + ")"));
+        n += a.value().map(v -> v.alerts().size()).orElse(0);
+      }
+      open = Optional.of(n);
+    }
+    return new Pages.Operations(
+        true, open, agencies, services, List.copyOf(new LinkedHashSet<>(unavailable)));
+  }
+
+  /** The largest {@code by} (agency, service) by calls over every gateway, this account's only. */
+  private List<Pages.Top> top(Scope scope, Instant[] range, String by, List<String> unavailable) {
+    Map<String, long[]> sums = new TreeMap<>();
+    for (Gateways.Answer<Gateways.Figures> a :
+        gateways.askAll(
+            Gateways.Remote::statistics,
+            "/statistics/v1/rankings"
+                + Gateways.query(
+                    new TreeMap<>(
+                        Map.of(
+                            "from",
+                            range[0].toString(),
+                            "to",
+                            range[1].toString(),
+                            "by",
+                            by,
+                            "limit",
+                            "1000"))),
+            Gateways.Figures.class)) {
+      a.problem().ifPresent(p -> unavailable.add(a.node() + " (statistics: " + p + ")"));
+      for (Gateways.FigureRow r :
+          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()))) {
+        long[] s =
+            sums.computeIfAbsent(by.equals("agency") ? r.agency() : r.service(), k -> new long[2]);
+        s[0] += r.calls();
+        s[1] += r.errorCalls();
+      }
+    }
+    return sums.entrySet().stream()
+        .map(
+            e ->
+                new Pages.Top(e.getKey(), memberName(e.getKey()), e.getValue()[0], e.getValue()[1]))
+        .sorted(Comparator.comparingLong(Pages.Top::calls).reversed().thenComparing(Pages.Top::id))
+        .limit(TOP)
+        .toList();
+  }
+
+  /** The directory's name of a member (an agency), or nothing. */
+  private String memberName(String id) {
+    return registry.members().stream()
+        .filter(m -> m.id().encoded().equals(id))
+        .map(m -> m.name())
+        .findFirst()
+        .orElse("");
+  }
+
+  /**
+   * One dashboard chart over the last 24 hours, a series per gateway: {@code kind} {@code traffic}
+   * (calls), {@code errors} (refused and failed calls) or {@code latency} (p95, ms).
+   */
+  private void operationsChart(Call c) {
+    Scope scope = new Scope(account(c));
+    String kind = c.request().query().first("kind").orElse("traffic");
+    if (!List.of("traffic", "errors", "latency").contains(kind)) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "kind is traffic, errors or latency");
+    }
+    Instant[] day = lastDay();
+    Set<String> hours = new java.util.TreeSet<>();
+    Map<String, Map<String, Long>> byGateway = new LinkedHashMap<>();
+    for (Gateways.Answer<Gateways.Figures> a :
+        gateways.askAll(
+            Gateways.Remote::statistics,
+            figuresPath(scope, day[0], day[1], "hour"),
+            Gateways.Figures.class)) {
+      Map<String, Long> points = new TreeMap<>();
+      for (Gateways.FigureRow r :
+          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()))) {
+        long value =
+            switch (kind) {
+              case "errors" -> r.errorCalls();
+              case "latency" -> r.latencyP95();
+              default -> r.calls();
+            };
+        hours.add(r.period());
+        points.merge(r.period(), value, kind.equals("latency") ? Math::max : Long::sum);
+      }
+      byGateway.put(a.node(), points);
+    }
+    List<String> labels = List.copyOf(hours);
+    List<Map<String, Object>> series = new ArrayList<>();
+    byGateway.forEach(
+        (node, points) ->
+            series.add(
+                Map.of(
+                    "name",
+                    node,
+                    "data",
+                    labels.stream().map(h -> points.getOrDefault(h, 0L)).toList())));
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.sendJson(
+        200,
+        Map.of(
+            "labels", labels, "type", kind.equals("latency") ? "line" : "bar", "series", series));
+  }
+
+  private void alertsPage(Call c) {
+    Scope scope = new Scope(account(c));
+    List<Pages.AlertRow> rows = new ArrayList<>();
+    List<String> unavailable = new ArrayList<>();
+    for (String state : List.of("open", "acknowledged")) {
+      for (Gateways.Answer<Gateways.Alerts> a :
+          gateways.askAll(
+              Gateways.Remote::alerts,
+              "/alerts/v1/alerts?state=" + state + "&limit=1000",
+              Gateways.Alerts.class)) {
+        a.problem().ifPresent(p -> unavailable.add(a.node() + ": " + p));
+        a.value()
+            .ifPresent(v -> v.alerts().forEach(x -> rows.add(new Pages.AlertRow(a.node(), x))));
+      }
+    }
+    rows.sort(Comparator.comparing((Pages.AlertRow r) -> r.alert().raisedAt()).reversed());
+    Paged<Pages.AlertRow> p =
+        Paged.of(
+            rows,
+            r ->
+                String.join(
+                    " ",
+                    r.node(),
+                    r.alert().rule(),
+                    r.alert().severity(),
+                    r.alert().key(),
+                    r.alert().summary(),
+                    r.alert().state()),
+            query(c),
+            pageNumber(c),
+            options.pageSize());
+    Optional<String> notice =
+        c.request()
+            .query()
+            .first("done")
+            .filter(d -> d.equals("acknowledge") || d.equals("resolve"))
+            .map(d -> "alerts.done." + d);
+    page(
+        c,
+        "alerts.jte",
+        Map.of(
+            "v",
+            view(c),
+            "a",
+            new Pages.AlertsPage(
+                p,
+                ALERT_HANDLERS.contains(scope.account().role()),
+                !gateways.remotes().isEmpty(),
+                List.copyOf(new LinkedHashSet<>(unavailable)),
+                notice)));
+  }
+
+  /** Acknowledges or resolves a gateway's alert through its alerts API (the operator token). */
+  private void handleAlert(Call c, String action) {
+    Sessions.Session s = active(c.request()).orElseThrow();
+    Parameters form = form(c, s);
+    String id = c.request().path().pathParameters().get("id");
+    if (!id.matches("[1-9][0-9]{0,17}")) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "an alert id is a positive number");
+    }
+    String node = form.first("node").orElse("");
+    Gateways.Endpoint api = gateways.endpoint(node, Gateways.Remote::alerts);
+    Gateways.Alert before = gateways.ask(api, "/alerts/v1/alerts/" + id, Gateways.Alert.class);
+    Optional<String> refused = gateways.post(api, "/alerts/v1/alerts/" + id + "/" + action);
+    if (refused.isPresent()) {
+      ErrorCode code =
+          switch (refused.get()) {
+            case "resource.conflict" -> ErrorCode.RESOURCE_CONFLICT;
+            case "resource.not_found" -> ErrorCode.RESOURCE_NOT_FOUND;
+            default -> ErrorCode.CONSOLE_GATEWAY_UNAVAILABLE;
+          };
+      throw new LgspException(code, "the gateway refused: " + refused.get());
+    }
+    Changes.beforeAfter(
+        "alert " + id + " of " + node + " (" + before.rule() + ") " + before.state(),
+        action.equals("acknowledge") ? "ACKNOWLEDGED" : "RESOLVED");
+    redirect(c, "/alerts?done=" + action);
+  }
+
+  /** The statistics form's range: whole days in {@link #ZONE}, the last 7 by default. */
+  private Instant[] range(Call c) {
+    java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(ZONE));
+    java.time.LocalDate from = date(c, "from").orElse(today.minusDays(6));
+    java.time.LocalDate to = date(c, "to").orElse(today);
+    if (to.isBefore(from) || from.plusDays(400).isBefore(to)) {
+      throw new LgspException(
+          ErrorCode.QUERY_RANGE_INVALID, "from must be at most 400 days before to");
+    }
+    return new Instant[] {
+      from.atStartOfDay(ZONE).toInstant(), to.plusDays(1).atStartOfDay(ZONE).toInstant()
+    };
+  }
+
+  private static Optional<java.time.LocalDate> date(Call c, String name) {
+    Optional<String> v = c.request().query().first(name).filter(x -> !x.isBlank());
+    try {
+      return v.map(java.time.LocalDate::parse);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new LgspException(ErrorCode.QUERY_RANGE_INVALID, name + " must be a date YYYY-MM-DD");
+    }
+  }
+
+  private void statisticsPage(Call c) {
+    Scope scope = new Scope(account(c));
+    Instant[] range = range(c);
+    List<Pages.GatewayFigures> perGateway = new ArrayList<>();
+    for (Gateways.Answer<Gateways.Figures> a :
+        gateways.askAll(
+            Gateways.Remote::statistics,
+            figuresPath(scope, range[0], range[1], "agency"),
+            Gateways.Figures.class)) {
+      List<Gateways.FigureRow> rows =
+          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()));
+      perGateway.add(new Pages.GatewayFigures(a.node(), rows, a.problem()));
+    }
+    java.time.LocalDate fromDay = range[0].atZone(ZONE).toLocalDate();
+    java.time.LocalDate toDay = range[1].atZone(ZONE).toLocalDate().minusDays(1);
+    page(
+        c,
+        "statistics.jte",
+        Map.of(
+            "v",
+            view(c),
+            "s",
+            new Pages.StatisticsPage(
+                fromDay.toString(),
+                toDay.toString(),
+                perGateway,
+                !gateways.remotes().isEmpty(),
+                AUDIT_READERS.contains(scope.account().role()),
+                java.time.YearMonth.from(toDay).toString())));
+  }
+
+  /** The statistics page's figures by agency and day as CSV, this account's rows only. */
+  private void figuresCsv(Call c) throws IOException {
+    Scope scope = new Scope(account(c));
+    Instant[] range = range(c);
+    String node = c.request().query().first("node").orElse("");
+    Gateways.Endpoint api = gateways.endpoint(node, Gateways.Remote::statistics);
+    Gateways.Figures f =
+        gateways.ask(
+            api, figuresPath(scope, range[0], range[1], "agency,day"), Gateways.Figures.class);
+    CsvSchema.Builder schema = CsvSchema.builder();
+    for (String col :
+        List.of(
+            "gateway",
+            "agency",
+            "period",
+            "calls",
+            "successes",
+            "refused",
+            "failed",
+            "errors",
+            "bytesIn",
+            "bytesOut",
+            "latencyP50",
+            "latencyP95",
+            "latencyP99",
+            "latencyMax")) {
+      schema.addColumn(col);
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (Gateways.FigureRow r : visible(scope, f.rows())) {
+      rows.add(
+          List.of(
+              cell(node),
+              cell(r.agency() == null ? "" : r.agency()),
+              cell(r.period() == null ? "" : r.period()),
+              Long.toString(r.calls()),
+              Long.toString(r.successes()),
+              Long.toString(r.refused()),
+              Long.toString(r.failed()),
+              cell(
+                  r.errors() == null
+                      ? ""
+                      : r.errors().entrySet().stream()
+                          .map(e -> e.getKey() + "=" + e.getValue())
+                          .collect(Collectors.joining(";"))),
+              Long.toString(r.bytesIn()),
+              Long.toString(r.bytesOut()),
+              Long.toString(r.latencyP50()),
+              Long.toString(r.latencyP95()),
+              Long.toString(r.latencyP99()),
+              Long.toString(r.latencyMax())));
+    }
+    byte[] body = CSV.writer(schema.setUseHeader(true).build()).writeValueAsBytes(rows);
+    download(c, "text/csv; charset=utf-8", "thong-ke.csv", body);
+  }
+
+  /** A gateway's monthly report as PDF, rendered by its statistics module. */
+  private void reportPdf(Call c) {
+    String node = c.request().query().first("node").orElse("");
+    String month = c.request().query().first("month").orElse("");
+    if (!month.matches("[0-9]{4}-(0[1-9]|1[0-2])")) {
+      throw new LgspException(ErrorCode.QUERY_RANGE_INVALID, "month must be YYYY-MM");
+    }
+    String lang = lang(c.request());
+    Gateways.Endpoint api = gateways.endpoint(node, Gateways.Remote::statistics);
+    byte[] pdf =
+        gateways.download(
+            api,
+            "/statistics/v1/report"
+                + Gateways.query(
+                    new TreeMap<>(Map.of("month", month, "lang", lang, "format", "pdf"))));
+    download(c, "application/pdf", "bao-cao-" + month + ".pdf", pdf);
+  }
+
+  private static void download(Call c, String type, String file, byte[] body) {
+    c.response().header(HeaderNames.CONTENT_TYPE, type);
+    c.response().header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+    c.response().send(body);
+  }
+
+  /**
+   * The operational records search: one gateway's records in a time range (the last hour by
+   * default), by service, client and outcome, a page at a time (the API's cursor).
+   */
+  private void recordsPage(Call c) {
+    List<String> nodes =
+        gateways.remotes().stream()
+            .filter(r -> r.monitoring().isPresent())
+            .map(Gateways.Remote::node)
+            .toList();
+    var q = c.request().query();
+    String node =
+        q.first("node").filter(nodes::contains).orElse(nodes.isEmpty() ? "" : nodes.get(0));
+    Instant now = clock.instant();
+    Instant from = instant(q.first("from").asOptional(), now.minus(Duration.ofHours(1)), "from");
+    Instant to = instant(q.first("to").asOptional(), now.plusSeconds(60), "to");
+    String service = q.first("service").orElse("").strip();
+    String client = q.first("client").orElse("").strip();
+    String outcome =
+        q.first("outcome")
+            .filter(o -> List.of("success", "refused", "failed").contains(o))
+            .orElse("");
+    long after =
+        q.first("after").filter(a -> a.matches("[0-9]{1,18}")).map(Long::parseLong).orElse(0L);
+    Changes.note("gateway " + node + " from " + from + " to " + to);
+    Optional<Gateways.Records> records = Optional.empty();
+    if (!node.isEmpty()) {
+      Map<String, String> params = new TreeMap<>();
+      params.put("from", from.toString());
+      params.put("to", to.toString());
+      params.put("service", service);
+      params.put("client", client);
+      params.put("outcome", outcome);
+      params.put("limit", Integer.toString(options.pageSize()));
+      params.put("after", after == 0 ? "" : Long.toString(after));
+      records =
+          Optional.of(
+              gateways.ask(
+                  gateways.endpoint(node, Gateways.Remote::monitoring),
+                  "/monitoring/v1/records" + Gateways.query(params),
+                  Gateways.Records.class));
+    }
+    Map<String, String> search = new TreeMap<>();
+    search.put("node", node);
+    search.put("from", from.toString());
+    search.put("to", to.toString());
+    search.put("service", service);
+    search.put("client", client);
+    search.put("outcome", outcome);
+    page(
+        c,
+        "records.jte",
+        Map.of(
+            "v",
+            view(c),
+            "r",
+            new Pages.RecordsPage(
+                nodes,
+                search,
+                records.map(Gateways.Records::records).orElse(List.of()),
+                records
+                    .flatMap(x -> Optional.ofNullable(x.next()))
+                    .map(n -> "/records" + Gateways.query(withAfter(search, n))))));
+  }
+
+  private static Map<String, String> withAfter(Map<String, String> search, long after) {
+    Map<String, String> m = new TreeMap<>(search);
+    m.put("after", Long.toString(after));
+    return m;
+  }
+
+  private static Instant instant(Optional<String> v, Instant fallback, String name) {
+    Optional<String> given = v.filter(x -> !x.isBlank());
+    try {
+      return given.map(Instant::parse).orElse(fallback);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new LgspException(
+          ErrorCode.QUERY_RANGE_INVALID,
+          name + " must be an ISO-8601 instant (2026-12-07T08:00:00Z)");
+    }
   }
 }

@@ -1,7 +1,11 @@
 package org.openlgsp.console;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.AdminApi;
+import org.openlgsp.edge.ApiLink;
 
 /**
  * The web console of a registry node ({@code registry.console} in node.yaml, docs/console.md); each
@@ -14,6 +18,8 @@ import org.openlgsp.edge.AdminApi;
  * @param lockoutAfter failed sign-ins in a row that lock an account (default 5)
  * @param lockoutFor how long a locked account stays locked (default PT15M)
  * @param pageSize rows per page in lists (default 50)
+ * @param gateways the gateways whose operator APIs (monitoring, statistics, alerts) the console
+ *     asks for its dashboard, alerts, statistics and operational records pages (default none)
  */
 public record ConsoleOptions(
     Boolean enabled,
@@ -22,7 +28,8 @@ public record ConsoleOptions(
     Duration sessionTimeout,
     Integer lockoutAfter,
     Duration lockoutFor,
-    Integer pageSize) {
+    Integer pageSize,
+    List<Gateway> gateways) {
   public ConsoleOptions {
     enabled = enabled != null && enabled;
     host = host == null ? "127.0.0.1" : host;
@@ -43,15 +50,51 @@ public record ConsoleOptions(
     if (pageSize < 5 || pageSize > 500) {
       throw new IllegalArgumentException("pageSize must be from 5 to 500");
     }
+    gateways = gateways == null ? List.of() : List.copyOf(gateways);
+    if (gateways.stream().map(Gateway::node).distinct().count() != gateways.size()) {
+      throw new IllegalArgumentException("gateways: each node at most once");
+    }
   }
 
   public static ConsoleOptions defaults() {
-    return new ConsoleOptions(null, null, null, null, null, null, null);
+    return new ConsoleOptions(null, null, null, null, null, null, null, null);
   }
 
   /** These options, enabled, on {@code host}:{@code port}. */
   public ConsoleOptions listening(String host, int port) {
-    return new ConsoleOptions(true, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize);
+    return new ConsoleOptions(
+        true, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways);
+  }
+
+  /** These options, asking {@code gateways}' operator APIs. */
+  public ConsoleOptions withGateways(List<Gateway> gateways) {
+    return new ConsoleOptions(
+        enabled, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways);
+  }
+
+  /**
+   * A gateway the console asks (its node id), and where: each of its operator APIs the console
+   * uses, with the file of the token that API takes (the alerts API's operator token, to
+   * acknowledge and resolve). An API left out is shown as not configured.
+   */
+  public record Gateway(
+      String node,
+      Optional<ApiLink> monitoring,
+      Optional<ApiLink> statistics,
+      Optional<ApiLink> alerts) {
+    public Gateway {
+      if (node == null) {
+        throw new IllegalArgumentException("gateway node is required");
+      }
+      NodeId.parse(node);
+      monitoring = monitoring == null ? Optional.empty() : monitoring;
+      statistics = statistics == null ? Optional.empty() : statistics;
+      alerts = alerts == null ? Optional.empty() : alerts;
+      if (monitoring.isEmpty() && statistics.isEmpty() && alerts.isEmpty()) {
+        throw new IllegalArgumentException(
+            "gateway " + node + ": name at least one of monitoring, statistics, alerts");
+      }
+    }
   }
 
   private static Duration positive(Duration d, Duration fallback, String name) {

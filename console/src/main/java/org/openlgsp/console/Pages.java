@@ -23,9 +23,108 @@ public final class Pages {
       String subject, String fingerprint, Instant notAfter, boolean soon) {}
 
   public record Dashboard(
-      int agencies, int systems, int services, int grants, List<Expiry> expiries) {
+      int agencies,
+      int systems,
+      int services,
+      int grants,
+      List<Expiry> expiries,
+      Operations operations) {
     public Dashboard {
       expiries = List.copyOf(expiries);
+    }
+  }
+
+  /**
+   * What the gateways' operator APIs said for the dashboard: open alerts (for the roles that read
+   * alerts), the top agencies and services of the last 24 hours, and the gateways that did not
+   * answer. {@code configured}: false when the console asks no gateway.
+   */
+  public record Operations(
+      boolean configured,
+      Optional<Integer> openAlerts,
+      List<Top> agencies,
+      List<Top> services,
+      List<String> unavailable) {
+    public Operations {
+      agencies = List.copyOf(agencies);
+      services = List.copyOf(services);
+      unavailable = List.copyOf(unavailable);
+    }
+
+    static Operations none() {
+      return new Operations(false, Optional.empty(), List.of(), List.of(), List.of());
+    }
+  }
+
+  /** An agency or service and its calls and calls in error over every gateway. */
+  public record Top(String id, String name, long calls, long errors) {}
+
+  /** An alert and the gateway that raised it. */
+  public record AlertRow(String node, Gateways.Alert alert) {
+    public boolean open() {
+      return alert.state().equals("OPEN");
+    }
+
+    public String acknowledgedBy() {
+      return alert.acknowledged() == null ? "" : alert.acknowledged().by();
+    }
+  }
+
+  public record AlertsPage(
+      Paged<AlertRow> list,
+      boolean mayHandle,
+      boolean configured,
+      List<String> unavailable,
+      Optional<String> notice) {
+    public AlertsPage {
+      unavailable = List.copyOf(unavailable);
+    }
+  }
+
+  /** One gateway's figures by agency, or why it did not answer. */
+  public record GatewayFigures(
+      String node, List<Gateways.FigureRow> rows, Optional<String> problem) {
+    public GatewayFigures {
+      rows = List.copyOf(rows);
+    }
+
+    public String csvHref(String from, String to) {
+      return "/statistics/figures.csv"
+          + Gateways.query(new java.util.TreeMap<>(Map.of("node", node, "from", from, "to", to)));
+    }
+
+    public String pdfHref(String month) {
+      return "/statistics/report.pdf"
+          + Gateways.query(new java.util.TreeMap<>(Map.of("node", node, "month", month)));
+    }
+  }
+
+  public record StatisticsPage(
+      String from,
+      String to,
+      List<GatewayFigures> gateways,
+      boolean configured,
+      boolean mayDownloadReport,
+      String month) {
+    public StatisticsPage {
+      gateways = List.copyOf(gateways);
+    }
+  }
+
+  /** The records search: the gateways to pick from, the search, one page and the next one. */
+  public record RecordsPage(
+      List<String> nodes,
+      Map<String, String> search,
+      List<Gateways.Record> records,
+      Optional<String> nextHref) {
+    public RecordsPage {
+      nodes = List.copyOf(nodes);
+      search = Map.copyOf(search);
+      records = List.copyOf(records);
+    }
+
+    public String get(String name) {
+      return search.getOrDefault(name, "");
     }
   }
 

@@ -2,8 +2,6 @@ package org.openlgsp.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +16,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.storage.TestDatabases;
 import org.openlgsp.testpeers.Peer;
-import org.openlgsp.testpeers.Peers;
 import org.openlgsp.testpeers.RequiresPeer;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -39,8 +31,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @RequiresPeer(Peer.CHROMIUM)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
-  static final Path SHOTS = Path.of("target", "screenshots");
-  static final File DRIVER = new File("/usr/bin/chromedriver");
   @TempDir static Path dir;
   static ConsoleFixture f;
   static WebDriver browser;
@@ -49,28 +39,11 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    if (!DRIVER.canExecute()) {
-      Peers.missing(Peer.CHROMIUM, "chromedriver not found at " + DRIVER + " (chromium-driver)");
-    }
+    browser = Browser.start();
     // 3 failed sign-ins from one address, then 429 (the last test)
     f = new ConsoleFixture(TestDatabases.sqlite(dir), 3);
     base = "http://127.0.0.1:" + f.console.port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(Path.of("/usr/bin/chromium").toString());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,900");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
     wait = new WebDriverWait(browser, Duration.ofSeconds(10));
-    Files.createDirectories(SHOTS);
   }
 
   @AfterAll
@@ -84,8 +57,7 @@ class ConsoleBrowserTest {
   }
 
   static void shot(String name) throws Exception {
-    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    Files.write(SHOTS.resolve("console-" + name + ".png"), png);
+    Browser.shot(browser, name);
   }
 
   static void signIn(String username) {

@@ -65,9 +65,19 @@ class ConsoleHttpTest {
             "GET /service",
             "GET /grants",
             "GET /nodes",
-            "GET /anchors")) {
+            "GET /anchors",
+            "GET /dashboard/operations.json",
+            "GET /statistics",
+            "GET /statistics/figures.csv")) {
       DECLARED.put(page, all);
     }
+    Set<ConsoleRole> alertHandlers =
+        Set.of(ConsoleRole.PLATFORM_ADMIN, ConsoleRole.SECURITY_OFFICER);
+    DECLARED.put("GET /alerts", audit);
+    DECLARED.put("POST /alerts/{id}/acknowledge", alertHandlers);
+    DECLARED.put("POST /alerts/{id}/resolve", alertHandlers);
+    DECLARED.put("GET /statistics/report.pdf", audit);
+    DECLARED.put("GET /records", audit);
     DECLARED.put("POST /grants", grants);
     DECLARED.put("POST /grants/{id}/revoke", grants);
     DECLARED.put("GET /audit", audit);

@@ -85,6 +85,11 @@ public enum ErrorCode {
       "console.unauthenticated", 401, "Client.Unauthorized", "Console sign-in required or refused"),
   CONSOLE_CSRF_INVALID(
       "console.csrf_invalid", 403, "Client.AccessDenied", "Missing or wrong anti-forgery token"),
+  CONSOLE_GATEWAY_UNAVAILABLE(
+      "console.gateway_unavailable",
+      502,
+      "Server.ServerProxy.NetworkError",
+      "A gateway's operator API did not answer or refused the console"),
   RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(

@@ -81,7 +81,12 @@ final class DemoCommand implements Callable<Integer> {
     Federation.Ports ports = keepRunning ? Federation.Ports.fixed() : Federation.Ports.ephemeral();
     try (Federation fed =
         Federation.start(
-            dir, Federation.Options.exchange(200).withPorts(ports).withOut(System.out))) {
+            dir,
+            Federation.Options.exchange(200)
+                .withPorts(ports)
+                .withOut(System.out)
+                // the console's charts, alerts, statistics and records (docs/console.md)
+                .withOperatorApis())) {
       System.out.println();
       String token = fed.portalToken();
       System.out.println(

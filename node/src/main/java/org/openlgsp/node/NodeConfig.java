@@ -519,12 +519,20 @@ public record NodeConfig(
     public TrackerGateway {
       Objects.requireNonNull(node, "tracker gateway node is required");
       NodeId.parse(node);
-      if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-        throw new IllegalArgumentException("tracker gateway url must be an http(s):// URL");
+      try {
+        link(url, tokenFile);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("tracker gateway " + e.getMessage());
       }
-      if (tokenFile == null || tokenFile.isBlank()) {
-        throw new IllegalArgumentException("tracker gateway tokenFile is required");
-      }
+    }
+
+    /** The gateway's ledger API and token file (the console's gateways use the same checks). */
+    public org.openlgsp.edge.ApiLink link() {
+      return link(url, tokenFile);
+    }
+
+    private static org.openlgsp.edge.ApiLink link(String url, String tokenFile) {
+      return new org.openlgsp.edge.ApiLink(url, tokenFile);
     }
   }
 

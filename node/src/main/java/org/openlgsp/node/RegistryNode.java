@@ -143,7 +143,11 @@ public final class RegistryNode implements AutoCloseable {
         }
         ConsoleOptions consoleOptions = role.consoleOptions();
         if (consoleOptions.enabled()) {
-          console = Optional.of(Console.start(registry, db, consoleOptions));
+          try {
+            console = Optional.of(Console.start(registry, db, consoleOptions, base));
+          } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+            throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
+          }
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }
       } catch (RuntimeException e) {
@@ -213,6 +217,15 @@ public final class RegistryNode implements AutoCloseable {
     return new Witness(db, key, logs, Clock.systemUTC());
   }
 
+  /** The token of {@code link}, read from its file; a file that cannot be read stops the node. */
+  private static String token(Path base, org.openlgsp.edge.ApiLink link, String key) {
+    try {
+      return link.token(base);
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new NodeConfig.ConfigException(key + ": " + e.getMessage());
+    }
+  }
+
   /**
    * The citizen data tracker: the configured gateways, with each one's token read from its file,
    * and every gateway node of the directory (one the tracker cannot ask is reported so).
@@ -221,15 +234,9 @@ public final class RegistryNode implements AutoCloseable {
       Path base, Registry registry, NodeConfig.RegistryTracker t, boolean consentsKept) {
     List<CitizenTracker.Gateway> gateways = new ArrayList<>();
     for (NodeConfig.TrackerGateway g : t.gateways()) {
-      Path file = base.resolve(g.tokenFile());
-      String token;
-      try {
-        token = java.nio.file.Files.readString(file).strip();
-      } catch (java.io.IOException e) {
-        throw new NodeConfig.ConfigException(
-            "registry.tracker.gateways: cannot read tokenFile " + file);
-      }
-      gateways.add(new CitizenTracker.Gateway(g.node(), g.url(), token));
+      gateways.add(
+          new CitizenTracker.Gateway(
+              g.node(), g.url(), token(base, g.link(), "registry.tracker.gateways")));
     }
     return new CitizenTracker(
         gateways,

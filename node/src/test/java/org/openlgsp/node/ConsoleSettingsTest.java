@@ -150,4 +150,90 @@ class ConsoleSettingsTest {
       assertThat(GatewayNodeSettingsTest.accepts("127.0.0.1", 8480)).isFalse();
     }
   }
+
+  /**
+   * {@code registry.console.gateways}: the console asks the alerts API named there with the token
+   * read from its file (here the registry node's own alerts API, a real one): listed with that
+   * token, refused with another (the page says so), nothing asked without the key, and a token file
+   * that cannot be read stops the node.
+   */
+  @Test
+  void gatewaysNameTheOperatorApisTheConsoleAsksWithTheTokenOfTheirFile() throws Exception {
+    int alerts = freePort();
+    String sha =
+        org.openlgsp.core.Digests.hex(
+            org.openlgsp.core.Digests.sha256("op-token-0123456789".getBytes()));
+    String reader =
+        org.openlgsp.core.Digests.hex(
+            org.openlgsp.core.Digests.sha256("reader-token-0123456789".getBytes()));
+    String alertsApi =
+        "  alerts: {api: {port: "
+            + alerts
+            + ", readerTokenSha256: "
+            + reader
+            + ", operatorTokenSha256: "
+            + sha
+            + "}}\n";
+    String gateways =
+        ", gateways: [{node: VN/GOV/000.00.00.H53/gw1, alerts: {url: 'http://127.0.0.1:"
+            + alerts
+            + "', tokenFile: alerts.token}}]}\n";
+    java.nio.file.Files.writeString(dir.resolve("alerts.token"), "op-token-0123456789\n");
+    int port = freePort();
+    try (RegistryNode registry =
+        start(
+            alertsApi + "  console: {enabled: true, port: " + port + gateways,
+            new ByteArrayOutputStream())) {
+      String page = alertsPage(registry, port);
+      assertThat(page).contains("<table id=\"alerts\"").contains("Không có mục nào.");
+      assertThat(page)
+          .doesNotContain("Không lấy được dữ liệu")
+          .doesNotContain("chưa được cấu hình");
+    }
+    // another token in the file: the alerts API refuses the console, the page says which gateway
+    java.nio.file.Files.writeString(dir.resolve("alerts.token"), "another-token-0123456789\n");
+    port = freePort();
+    try (RegistryNode registry =
+        start(
+            alertsApi + "  console: {enabled: true, port: " + port + gateways,
+            new ByteArrayOutputStream())) {
+      assertThat(alertsPage(registry, port))
+          .contains("Không lấy được dữ liệu từ cổng kết nối: VN/GOV/000.00.00.H53/gw1: HTTP 401");
+    }
+    // without the key: no gateway is asked
+    port = freePort();
+    try (RegistryNode registry =
+        start(
+            alertsApi + "  console: {enabled: true, port: " + port + "}\n",
+            new ByteArrayOutputStream())) {
+      assertThat(alertsPage(registry, port)).contains("chưa được cấu hình để hỏi cổng kết nối nào");
+    }
+    // a token file that cannot be read stops the node, naming the key
+    java.nio.file.Files.delete(dir.resolve("alerts.token"));
+    int stopped = freePort();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                start(
+                    alertsApi + "  console: {enabled: true, port: " + stopped + gateways,
+                    new ByteArrayOutputStream()))
+        .hasMessageContaining("registry.console.gateways")
+        .hasMessageContaining("alerts.token");
+  }
+
+  private int officers;
+
+  /** The alerts page as a new security officer sees it (the database outlives each start). */
+  private String alertsPage(RegistryNode registry, int port) throws Exception {
+    var accounts = registry.console().orElseThrow().accounts();
+    String officer = "officer" + ++officers;
+    String password =
+        accounts.create(
+            officer, org.openlgsp.console.ConsoleRole.SECURITY_OFFICER, java.util.Optional.empty());
+    org.openlgsp.console.ConsoleClient c =
+        new org.openlgsp.console.ConsoleClient("http://127.0.0.1:" + port);
+    assertThat(c.signIn(officer, password, accounts).statusCode()).isEqualTo(303);
+    HttpResponse<String> r = c.get("/alerts");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
 }

@@ -39,6 +39,7 @@ import org.openlgsp.documents.AxisServer;
 import org.openlgsp.documents.DocumentPackage;
 import org.openlgsp.documents.Packages;
 import org.openlgsp.documents.SigningKey;
+import org.openlgsp.edge.ApiLink;
 import org.openlgsp.node.DocumentsNode;
 import org.openlgsp.node.DocumentsRole;
 import org.openlgsp.node.GatewayNode;
@@ -187,6 +188,8 @@ public final class Federation implements AutoCloseable {
    * @param tracker whether the gateways open their ledger APIs (auditor and tracker tokens) and the
    *     registry serves the citizen data tracker over them ({@link #withTracker}, exchange
    *     scenarios)
+   * @param operatorApis whether the gateways open their monitoring, statistics and alerts APIs and
+   *     the registry's console asks them ({@link #withOperatorApis}, exchange scenarios)
    */
   public record Options(
       Scenario scenario,
@@ -198,7 +201,8 @@ public final class Federation implements AutoCloseable {
       List<X509Certificate> extraSignerAnchors,
       PrintStream out,
       String instance,
-      boolean tracker) {
+      boolean tracker,
+      boolean operatorApis) {
     public Options {
       Objects.requireNonNull(scenario, "scenario");
       Objects.requireNonNull(ports, "ports");
@@ -222,7 +226,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     /** Portal and population database with {@code citizens} generated citizens, silently. */
@@ -237,6 +242,7 @@ public final class Federation implements AutoCloseable {
           List.of(),
           silent(),
           INSTANCE,
+          false,
           false);
     }
 
@@ -252,6 +258,7 @@ public final class Federation implements AutoCloseable {
           List.of(),
           silent(),
           INSTANCE,
+          false,
           false);
     }
 
@@ -267,6 +274,7 @@ public final class Federation implements AutoCloseable {
           List.of(),
           silent(),
           INSTANCE,
+          false,
           false);
     }
 
@@ -281,7 +289,27 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
+    }
+
+    /**
+     * The gateways' operator APIs (monitoring, statistics, alerts) on, each with its own token in
+     * {@code pki/}, and the registry's console asking them ({@code registry.console.gateways}).
+     */
+    public Options withOperatorApis() {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out,
+          instance,
+          tracker,
+          true);
     }
 
     /**
@@ -299,7 +327,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          true);
+          true,
+          operatorApis);
     }
 
     public Options withOut(PrintStream out) {
@@ -313,7 +342,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     public Options withRevocationChecking(boolean on) {
@@ -327,7 +357,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
@@ -342,7 +373,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     /** The Government Office's axis is configured but not started. */
@@ -357,7 +389,8 @@ public final class Federation implements AutoCloseable {
           extraSignerAnchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
@@ -371,7 +404,8 @@ public final class Federation implements AutoCloseable {
           anchors,
           out,
           instance,
-          tracker);
+          tracker,
+          operatorApis);
     }
 
     private static PrintStream silent() {
@@ -408,6 +442,11 @@ public final class Federation implements AutoCloseable {
   private final String trackerReaderToken = secret();
   private final int consumerLedgerApi = free();
   private final int providerLedgerApi = free();
+  // the gateways' operator APIs and the console's tokens for them (Options.operatorApis)
+  private final String monitoringToken = secret();
+  private final String statisticsToken = secret();
+  private final String alertsReaderToken = secret();
+  private final String alertsOperatorToken = secret();
   private AgencyBackends agencies;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final WebClient http = WebClient.builder().followRedirects(false).build();
@@ -610,7 +649,7 @@ public final class Federation implements AutoCloseable {
                 keys("registry-signing"),
                 Optional.empty(),
                 Optional.of(new NodeConfig.RegistryWitness(null, logs)),
-                Optional.of(ConsoleOptions.defaults().listening("127.0.0.1", ports.console())),
+                Optional.of(consoleOptions()),
                 // consents (docs/privacy.md): generated at start, copied to the provider gateway
                 Optional.of(CONSENT_KEY),
                 Optional.empty(),
@@ -889,15 +928,107 @@ public final class Federation implements AutoCloseable {
                 : Optional.empty(),
             ledgerSettings(side),
             // the modules' defaults: operational records, statistics and alerts on, no API
-            Optional.empty(),
+            // (unless Options.operatorApis)
+            operatorApis() ? Optional.of(monitoringSettings(side)) : Optional.empty(),
             List.of(),
-            Optional.empty(),
-            Optional.empty(),
+            operatorApis() ? Optional.of(statisticsSettings(side)) : Optional.empty(),
+            operatorApis() ? Optional.of(alertsOptions(side)) : Optional.empty(),
             // only the provider checks consents, with the registry's key (same work folder)
             side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty(),
             // the observers on their default database: beside the gateway's,
             // data/<side>-observers.db
             Optional.empty()));
+  }
+
+  private boolean operatorApis() {
+    return exchange() && options.operatorApis();
+  }
+
+  /** The port of {@code side}'s monitoring (0), statistics (1) or alerts (2) API. */
+  private int operatorPort(Side side, int api) {
+    return operatorPorts.computeIfAbsent(side.name() + api, k -> free());
+  }
+
+  private final Map<String, Integer> operatorPorts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private NodeConfig.MonitoringSettings monitoringSettings(Side side) {
+    return new NodeConfig.MonitoringSettings(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(operatorPort(side, 0)),
+        Optional.of(sha256Hex(monitoringToken)));
+  }
+
+  private NodeConfig.StatisticsSettings statisticsSettings(Side side) {
+    return new NodeConfig.StatisticsSettings(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        // figures show within a second (default PT10S)
+        Optional.of(Duration.ofSeconds(1)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(operatorPort(side, 1)),
+        Optional.of(sha256Hex(statisticsToken)));
+  }
+
+  private org.openlgsp.alerts.AlertsOptions alertsOptions(Side side) {
+    return org.openlgsp.alerts.AlertsOptions.defaults()
+        .withApi(
+            new org.openlgsp.alerts.AlertsOptions.Api(
+                operatorPort(side, 2),
+                sha256Hex(alertsReaderToken),
+                sha256Hex(alertsOperatorToken),
+                null));
+  }
+
+  /** The console's gateways: both gateways' operator APIs, the tokens in {@code pki/}. */
+  private ConsoleOptions consoleOptions() {
+    ConsoleOptions console = ConsoleOptions.defaults().listening("127.0.0.1", ports.console());
+    if (!operatorApis()) {
+      return console;
+    }
+    try {
+      writeSecret("monitoring.token", monitoringToken);
+      writeSecret("statistics.token", statisticsToken);
+      writeSecret("alerts-operator.token", alertsOperatorToken);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<ConsoleOptions.Gateway> gateways = new ArrayList<>();
+    for (Side side : List.of(consumerSide, providerSide)) {
+      gateways.add(
+          new ConsoleOptions.Gateway(
+              side.node().toString(),
+              Optional.of(new ApiLink(operatorApiUrl(side, 0), "pki/monitoring.token")),
+              Optional.of(new ApiLink(operatorApiUrl(side, 1), "pki/statistics.token")),
+              Optional.of(new ApiLink(operatorApiUrl(side, 2), "pki/alerts-operator.token"))));
+    }
+    return console.withGateways(gateways);
+  }
+
+  private String operatorApiUrl(Side side, int api) {
+    return "http://127.0.0.1:" + operatorPort(side, api);
+  }
+
+  /**
+   * The alerts API of the consumer ({@code true}) or provider gateway ({@link
+   * Options#withOperatorApis}).
+   */
+  public String alertsApiUrl(boolean consumerGateway) {
+    return operatorApiUrl(consumerGateway ? consumerSide : providerSide, 2);
+  }
+
+  /** The alerts API's reader token ({@link Options#withOperatorApis}). */
+  public String alertsReaderToken() {
+    return alertsReaderToken;
   }
 
   /** The members a gateway signs for: its owner, and on the provider the hosted agencies. */

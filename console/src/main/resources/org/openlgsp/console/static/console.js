@@ -14,7 +14,9 @@ document.addEventListener("DOMContentLoaded", function () {
           grid: { top: 40 },
           xAxis: { type: "category", data: data.labels },
           yAxis: { type: "value", minInterval: 1 },
-          series: data.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
+          series: data.series.map(function (s) {
+            return { name: s.name, type: data.type || "bar", data: s.data };
+          })
         });
         el.setAttribute("data-points", String(data.series.reduce(function (n, s) {
           return n + s.data.reduce(function (a, b) { return a + b; }, 0); }, 0)));

@@ -1,0 +1,301 @@
+package org.openlgsp.console;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
+import org.openlgsp.core.LgspException;
+import org.openlgsp.edge.ApiLink;
+
+/**
+ * The gateways' operator APIs as the console asks them ({@code registry.console.gateways}): their
+ * statistics, alerts and operational records. Each gateway is asked on its own, all at once, each
+ * answer bounded in time; a gateway that does not answer (or refuses the token) is reported so on
+ * the page, never failing it.
+ */
+public final class Gateways {
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** A download may be rendered first (the monthly report's PDF): it may take this long. */
+  static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final ObjectMapper WIRE =
+      Json.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** An API of one gateway: its base URL and the token it takes (never shown). */
+  record Endpoint(String url, String token) {
+    @Override
+    public String toString() {
+      return "Endpoint[" + url + "]";
+    }
+  }
+
+  /** One gateway and the APIs the console may ask it. */
+  record Remote(
+      String node,
+      Optional<Endpoint> monitoring,
+      Optional<Endpoint> statistics,
+      Optional<Endpoint> alerts) {}
+
+  /** What one gateway answered, or why not. */
+  record Answer<T>(String node, Optional<T> value, Optional<String> problem) {
+    static <T> Answer<T> of(String node, T value) {
+      return new Answer<>(node, Optional.of(value), Optional.empty());
+    }
+
+    static <T> Answer<T> failed(String node, String problem) {
+      return new Answer<>(node, Optional.empty(), Optional.of(problem));
+    }
+  }
+
+  // ---- the APIs' answers (docs/statistics.md, docs/alerts.md, docs/monitoring.md)
+
+  /** A row of {@code /statistics/v1/figures} or {@code /rankings}; groupings not asked are null. */
+  public record FigureRow(
+      String agency,
+      String system,
+      String service,
+      String period,
+      long calls,
+      long successes,
+      long refused,
+      long failed,
+      Map<String, Long> errors,
+      long bytesIn,
+      long bytesOut,
+      long latencyP50,
+      long latencyP90,
+      long latencyP95,
+      long latencyP99,
+      long latencyMax) {
+    public long errorCalls() {
+      return refused + failed;
+    }
+  }
+
+  public record Figures(List<FigureRow> rows) {
+    public Figures {
+      rows = rows == null ? List.of() : List.copyOf(rows);
+    }
+  }
+
+  public record Action(String by, Instant at) {}
+
+  /** An alert of {@code /alerts/v1/alerts}. */
+  public record Alert(
+      long id,
+      String rule,
+      String severity,
+      String key,
+      String summary,
+      Instant raisedAt,
+      Instant lastSeenAt,
+      int occurrences,
+      String state,
+      Action acknowledged,
+      Action resolved) {}
+
+  public record Alerts(List<Alert> alerts, Long next) {
+    public Alerts {
+      alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+  }
+
+  /** The fields of an operational record the console shows. */
+  public record Record(
+      long id,
+      long monitoringDataTs,
+      String securityServerType,
+      String clientId,
+      String serviceId,
+      String restMethod,
+      String restPath,
+      String outcome,
+      String errorCode,
+      int statusCode,
+      long totalDuration) {
+    public Instant at() {
+      return Instant.ofEpochMilli(monitoringDataTs);
+    }
+  }
+
+  public record Records(List<Record> records, Long next) {
+    public Records {
+      records = records == null ? List.of() : List.copyOf(records);
+    }
+  }
+
+  private final List<Remote> remotes;
+  private final HttpClient http;
+
+  Gateways(List<Remote> remotes) {
+    this.remotes = List.copyOf(remotes);
+    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  }
+
+  /** The configured gateways, each API's token read from its file beside the configuration. */
+  static Gateways of(List<ConsoleOptions.Gateway> configured, Path base) {
+    List<Remote> remotes = new ArrayList<>();
+    for (ConsoleOptions.Gateway g : configured) {
+      Function<ApiLink, Endpoint> read = l -> new Endpoint(l.url(), l.token(base));
+      remotes.add(
+          new Remote(
+              g.node(), g.monitoring().map(read), g.statistics().map(read), g.alerts().map(read)));
+    }
+    return new Gateways(remotes);
+  }
+
+  List<Remote> remotes() {
+    return remotes;
+  }
+
+  /** The gateway {@code node}, with the API {@code api} picks; absent as not found. */
+  Endpoint endpoint(String node, Function<Remote, Optional<Endpoint>> api) {
+    return remotes.stream()
+        .filter(r -> r.node().equals(node))
+        .findFirst()
+        .flatMap(api)
+        .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such gateway"));
+  }
+
+  static String query(Map<String, String> params) {
+    StringBuilder b = new StringBuilder();
+    params.forEach(
+        (k, v) -> {
+          if (v != null && !v.isEmpty()) {
+            b.append(b.isEmpty() ? "?" : "&")
+                .append(k)
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+          }
+        });
+    return b.toString();
+  }
+
+  /** Asks every gateway having the API {@code api} for {@code path}, all at once. */
+  <T> List<Answer<T>> askAll(Function<Remote, Optional<Endpoint>> api, String path, Class<T> type) {
+    Map<String, CompletableFuture<Answer<T>>> pending = new LinkedHashMap<>();
+    for (Remote r : remotes) {
+      Optional<Endpoint> e = api.apply(r);
+      if (e.isEmpty()) {
+        continue;
+      }
+      pending.put(
+          r.node(),
+          http.sendAsync(get(e.get(), path), HttpResponse.BodyHandlers.ofByteArray())
+              .thenApply(res -> decode(r.node(), res, type))
+              .exceptionally(t -> Answer.failed(r.node(), unreachable(t))));
+    }
+    List<Answer<T>> answers = new ArrayList<>();
+    pending.values().forEach(f -> answers.add(f.join()));
+    return answers;
+  }
+
+  /** Asks one gateway's API; a refusal or an unreachable gateway is a console error. */
+  <T> T ask(Endpoint e, String path, Class<T> type) {
+    HttpResponse<byte[]> res = send(get(e, path));
+    if (res.statusCode() == 400) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "the gateway refused the query: " + problemCode(res.body()));
+    }
+    if (res.statusCode() == 404) {
+      throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "the gateway has no such item");
+    }
+    Answer<T> a = decode("", res, type);
+    return a.value().orElseThrow(() -> upstream(a.problem().orElse("")));
+  }
+
+  /** The body of one gateway's answer as is (a CSV or PDF download). */
+  byte[] download(Endpoint e, String path) {
+    HttpRequest req =
+        HttpRequest.newBuilder(get(e, path), (n, v) -> !n.equalsIgnoreCase("Accept"))
+            .timeout(DOWNLOAD_TIMEOUT)
+            .build();
+    HttpResponse<byte[]> res = send(req);
+    if (res.statusCode() != 200) {
+      throw upstream("HTTP " + res.statusCode() + " " + problemCode(res.body()));
+    }
+    return res.body();
+  }
+
+  /** POSTs {@code path} (no body) to one gateway's API; its problem code if refused. */
+  Optional<String> post(Endpoint e, String path) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(e.url() + path))
+            .timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + e.token())
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<byte[]> res = send(req);
+    return res.statusCode() / 100 == 2 ? Optional.empty() : Optional.of(problemCode(res.body()));
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest req) {
+    try {
+      return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw upstream(unreachable(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw upstream("interrupted");
+    }
+  }
+
+  private static LgspException upstream(String why) {
+    return new LgspException(
+        ErrorCode.CONSOLE_GATEWAY_UNAVAILABLE, "the gateway did not answer: " + why);
+  }
+
+  private static HttpRequest get(Endpoint e, String path) {
+    return HttpRequest.newBuilder(URI.create(e.url() + path))
+        .timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + e.token())
+        .header("Accept", "application/json")
+        .GET()
+        .build();
+  }
+
+  private static <T> Answer<T> decode(String node, HttpResponse<byte[]> res, Class<T> type) {
+    if (res.statusCode() != 200) {
+      return Answer.failed(node, "HTTP " + res.statusCode() + " " + problemCode(res.body()));
+    }
+    try {
+      return Answer.of(node, WIRE.readValue(res.body(), type));
+    } catch (IOException e) {
+      return Answer.failed(node, "an answer the console cannot read");
+    }
+  }
+
+  /** The stable {@code code} of a problem+json answer, or nothing. */
+  static String problemCode(byte[] body) {
+    try {
+      return Optional.ofNullable(WIRE.readTree(body).get("code")).map(n -> n.asText()).orElse("");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static String unreachable(Throwable t) {
+    Throwable cause = t.getCause() != null ? t.getCause() : t;
+    return cause instanceof java.net.http.HttpTimeoutException
+        ? "no answer within " + TIMEOUT.toSeconds() + " s"
+        : "unreachable";
+  }
+}
