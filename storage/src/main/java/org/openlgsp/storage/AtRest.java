@@ -65,6 +65,7 @@ public final class AtRest {
   private static final int STREAM_HEADER = STREAM_MAGIC.length + 1 + 4;
   private static final String TEXT_PREFIX = "enc1:";
   private static final int SEGMENT = 64 * 1024;
+  private static final int TAG = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Optional<Path> keyring;
@@ -296,6 +297,31 @@ public final class AtRest {
         return OptionalInt.empty();
       }
       return OptionalInt.of(ByteBuffer.wrap(head, 5, 4).getInt());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The size of what {@code file} decrypts to (its own size for a plaintext file), from its
+   * ciphertext's size and Tink's segment layout, checked against {@code expectedCiphertextSize}.
+   */
+  public long plaintextSize(Path file) {
+    try {
+      long total = Files.size(file);
+      OptionalInt id = keyIdOf(file);
+      if (id.isEmpty()) {
+        return total;
+      }
+      AesGcmHkdfStreaming s = (AesGcmHkdfStreaming) key(id.getAsInt()).streams();
+      long tink = total - STREAM_HEADER;
+      long segments = (tink + s.getCiphertextSegmentSize() - 1) / s.getCiphertextSegmentSize();
+      long plain = tink - s.getHeaderLength() - segments * TAG;
+      if (plain < 0 || s.expectedCiphertextSize(plain) != tink) {
+        throw new AtRestException(
+            AtRestException.Code.TAMPERED, "file " + file.getFileName() + " is truncated");
+      }
+      return plain;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -82,6 +82,21 @@ class AtRestTest {
   }
 
   @Test
+  void thePlaintextSizeOfAFileFollowsFromItsCiphertextAtSegmentBoundaries() throws IOException {
+    AtRest r = open();
+    for (int size : new int[] {0, 1, 65_000, 65_480, 65_496, 65_536, 131_000, 200_000}) {
+      Path f = dir.resolve("s" + size);
+      try (OutputStream out = r.encrypting(Files.newOutputStream(f), "s")) {
+        out.write(new byte[size]);
+      }
+      assertThat(r.plaintextSize(f)).as("size %d", size).isEqualTo(size);
+    }
+    Path plain = dir.resolve("plain");
+    Files.writeString(plain, "abc");
+    assertThat(r.plaintextSize(plain)).isEqualTo(3);
+  }
+
+  @Test
   void aKeyringIsRefusedUnderAnotherKeyEncryptionKey() {
     AtRest r = open();
     r.sealText("x", "c");
