@@ -24,6 +24,7 @@ import org.openlgsp.gateway.DirectoryHolder;
 import org.openlgsp.pki.OcspClient;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.RevocationChecker;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 
 /** A running document axis role: its store, outbox and HTTP listeners. */
@@ -52,6 +53,7 @@ public final class DocumentsNode implements AutoCloseable {
     Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
     try {
       AxisOptions options = role.options(baseDir);
+      Optional<AtRest> atRest = role.encryption().map(e -> e.open(baseDir, options.dataDir()));
       Set<AgencyCode> local =
           role.agencies().stream()
               .map(a -> AgencyCode.parse(a.code()))
@@ -68,7 +70,8 @@ public final class DocumentsNode implements AutoCloseable {
                 g.subsystem(),
                 g.service());
       }
-      DocumentAxis axis = new DocumentAxis(db, options, signers, local, remote, clock).start();
+      DocumentAxis axis =
+          new DocumentAxis(db, options, signers, local, remote, clock, atRest).start();
       Map<AgencyCode, String> tokens = new LinkedHashMap<>();
       role.agencies().forEach(a -> tokens.put(AgencyCode.parse(a.code()), a.tokenSha256()));
       AxisServer server =
