@@ -78,12 +78,12 @@ public final class DocumentAxis implements AutoCloseable {
     this.signers = Objects.requireNonNull(signers, "signers");
     this.local = Set.copyOf(localAgencies);
     this.clock = Objects.requireNonNull(clock, "clock");
-    files.clearTemporary();
     this.outbox = new Outbox(store, files, options, remote, clock);
   }
 
   /** Starts delivering the outbox (pending work left by a previous run included). */
   public DocumentAxis start() {
+    files.clearTemporary(); // not before: a re-encryption pass beside a running axis opens one too
     outbox.start();
     return this;
   }

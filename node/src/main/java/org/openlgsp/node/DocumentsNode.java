@@ -89,6 +89,41 @@ public final class DocumentsNode implements AutoCloseable {
     }
   }
 
+  /**
+   * The axis's keyring for the operator's key commands ({@code lgsp keys rotate-data-key}, {@code
+   * rewrap-kek}); refused when the role has no {@code encryption}.
+   */
+  public static AtRest keyring(DocumentsRole role, Path baseDir) {
+    EncryptionSettings e =
+        role.encryption()
+            .orElseThrow(
+                () ->
+                    new NodeConfig.ConfigException(
+                        "documents.encryption is not configured: nothing is encrypted at rest"));
+    return e.open(baseDir, role.options(baseDir).dataDir());
+  }
+
+  /**
+   * Encrypts under the current data key what the axis of {@code role} keeps and is not yet (stored
+   * before encryption, or under a rotated key), beside a running node; returns the count rewritten.
+   */
+  public static int reencryptAtRest(
+      DocumentsRole role, Path baseDir, java.util.function.Consumer<String> progress) {
+    AtRest atRest = keyring(role, baseDir);
+    try (Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
+        DocumentAxis axis =
+            new DocumentAxis(
+                db,
+                role.options(baseDir),
+                SignerTrust.anchoredAt(List::of, Clock.systemUTC()),
+                Set.of(),
+                RemoteDelivery.NONE,
+                Clock.systemUTC(),
+                Optional.of(atRest))) {
+      return axis.reencryptAtRest(progress);
+    }
+  }
+
   private static SignerTrust signerTrust(
       DocumentsRole role, Path baseDir, Clock clock, Optional<DirectoryHolder> directory) {
     List<X509Certificate> configured = new ArrayList<>();
