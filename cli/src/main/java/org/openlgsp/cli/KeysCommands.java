@@ -26,7 +26,14 @@ import picocli.CommandLine.Option;
     name = "keys",
     mixinStandardHelpOptions = true,
     description = "Generate keys and certificate requests; store issued certificates in an HSM.",
-    subcommands = {KeysCommands.Csr.class, KeysCommands.StoreCertificate.class})
+    subcommands = {
+      KeysCommands.Csr.class,
+      KeysCommands.StoreCertificate.class,
+      DataKeyCommands.GenerateKek.class,
+      DataKeyCommands.RotateDataKey.class,
+      DataKeyCommands.Reencrypt.class,
+      DataKeyCommands.RewrapKek.class
+    })
 final class KeysCommands {
   /** A PKCS#11 token; its user PIN comes from env LGSP_PKCS11_PIN, never the command line. */
   static final class Token {

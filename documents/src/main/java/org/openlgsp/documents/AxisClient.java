@@ -39,7 +39,8 @@ public final class AxisClient {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "no such file " + edxml);
     }
     return json(
-        call(request(Method.POST, "/packages"), r -> AxisHttp.sendFile(r, edxml)), Receipt.class);
+        call(request(Method.POST, "/packages"), r -> AxisHttp.sendFile(r, PackageBody.of(edxml))),
+        Receipt.class);
   }
 
   public List<InboxItem> inbox(int limit) {

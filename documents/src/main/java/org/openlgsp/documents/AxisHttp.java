@@ -5,9 +5,8 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** How the axis and its clients talk HTTP: one client set-up, package files streamed. */
@@ -31,15 +30,17 @@ final class AxisHttp {
    * Sends a package file as the request body, read as it is written (a 100 MB package never sits in
    * the heap), with its Content-Length so that the receiver can refuse an oversized one up front.
    */
-  static HttpClientResponse sendFile(HttpClientRequest request, Path file) throws IOException {
+  static HttpClientResponse sendFile(HttpClientRequest request, PackageBody pkg)
+      throws IOException {
     return request
-        .header(HeaderNames.CONTENT_LENGTH, Long.toString(Files.size(file)))
-        .outputStream(out -> copy(file, out));
+        .header(HeaderNames.CONTENT_LENGTH, Long.toString(pkg.size()))
+        .outputStream(out -> copy(pkg, out));
   }
 
-  private static void copy(Path file, OutputStream out) throws IOException {
-    try (out) {
-      Files.copy(file, out);
+  private static void copy(PackageBody pkg, OutputStream out) throws IOException {
+    try (out;
+        InputStream in = pkg.open()) {
+      in.transferTo(out);
     }
   }
 }

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -231,11 +230,12 @@ public final class AxisServer implements AutoCloseable {
   }
 
   private void fetch(Call c) throws IOException {
-    Path file = axis.fetch(caller(c), c.uuidParameter("id", "delivery id"));
+    PackageBody pkg = axis.fetch(caller(c), c.uuidParameter("id", "delivery id"));
     c.response().header(HeaderNames.CONTENT_TYPE, "application/xml");
-    c.response().header(HeaderNames.CONTENT_LENGTH, Long.toString(Files.size(file)));
-    try (OutputStream out = c.response().outputStream()) {
-      Files.copy(file, out);
+    c.response().header(HeaderNames.CONTENT_LENGTH, Long.toString(pkg.size()));
+    try (InputStream in = pkg.open();
+        OutputStream out = c.response().outputStream()) {
+      in.transferTo(out);
     }
   }
 

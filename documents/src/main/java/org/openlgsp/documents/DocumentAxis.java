@@ -22,6 +22,7 @@ import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LeakDetectors;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.PrivacyPolicy;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.StorageException;
@@ -56,18 +57,33 @@ public final class DocumentAxis implements AutoCloseable {
       Set<AgencyCode> localAgencies,
       RemoteDelivery remote,
       Clock clock) {
+    this(db, options, signers, localAgencies, remote, clock, Optional.empty());
+  }
+
+  /**
+   * @param atRest when present, package files are kept encrypted with its data keys
+   *     (docs/privacy.md, "Encryption at rest")
+   */
+  public DocumentAxis(
+      Database db,
+      AxisOptions options,
+      SignerTrust signers,
+      Set<AgencyCode> localAgencies,
+      RemoteDelivery remote,
+      Clock clock,
+      Optional<AtRest> atRest) {
     this.options = Objects.requireNonNull(options, "options");
-    this.files = new PackageFiles(options.dataDir());
-    this.store = new DocumentStore(db, options.writeBatch(), files::syncFolder);
+    this.files = new PackageFiles(options.dataDir(), atRest);
+    this.store = new DocumentStore(db, options.writeBatch(), files::syncFolder, atRest);
     this.signers = Objects.requireNonNull(signers, "signers");
     this.local = Set.copyOf(localAgencies);
     this.clock = Objects.requireNonNull(clock, "clock");
-    files.clearTemporary();
-    this.outbox = new Outbox(store, options, remote, clock);
+    this.outbox = new Outbox(store, files, options, remote, clock);
   }
 
   /** Starts delivering the outbox (pending work left by a previous run included). */
   public DocumentAxis start() {
+    files.clearTemporary(); // not before: a re-encryption pass beside a running axis opens one too
     outbox.start();
     return this;
   }
@@ -459,12 +475,26 @@ public final class DocumentAxis implements AutoCloseable {
   }
 
   /** The package file of one of the agency's deliveries. */
-  public Path fetch(AgencyCode agency, String deliveryId) {
+  public PackageBody fetch(AgencyCode agency, String deliveryId) {
     requireLocal(agency);
     return store
         .deliveredPath(agency.value(), deliveryId)
-        .map(Path::of)
+        .map(p -> files.body(Path.of(p)))
         .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such delivery"));
+  }
+
+  /**
+   * Encrypts under the current data key what the axis keeps and is not yet (stored before
+   * encryption was switched on, or under a data key since rotated): package files, then subjects.
+   * Runs beside traffic; each rewritten item is reported to {@code progress}. Returns the count.
+   */
+  public int reencryptAtRest(java.util.function.Consumer<String> progress) {
+    int files = this.files.reencrypt(p -> progress.accept("package file " + p.getFileName()));
+    int subjects = store.reencryptSubjects();
+    if (subjects > 0) {
+      progress.accept(subjects + " package subjects");
+    }
+    return files + subjects;
   }
 
   /** Removes a delivery from the inbox; repeating it is harmless. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.GroupCommit;
 import org.openlgsp.storage.Sql;
@@ -21,12 +22,15 @@ import org.openlgsp.storage.StorageException;
 final class DocumentStore implements AutoCloseable {
   private final Database db;
   private final GroupCommit<Sql.Work<?>, Object> writes;
+  // Seals the free-text subject (TrichYeu) when encryption at rest is on.
+  private final Optional<AtRest> atRest;
 
   /**
    * @param beforeCommit runs on the writer before each transaction (the package folder's fsync);
    *     throwing fails the whole batch
    */
-  DocumentStore(Database db, int writeBatch, Runnable beforeCommit) {
+  DocumentStore(Database db, int writeBatch, Runnable beforeCommit, Optional<AtRest> atRest) {
+    this.atRest = atRest;
     this.db = db;
     db.migrate("documents");
     this.writes =
@@ -41,6 +45,50 @@ final class DocumentStore implements AutoCloseable {
                 },
                 StorageException::new)
             .start();
+  }
+
+  private static String subjectContext(String packageId) {
+    return "edoc_package.subject#" + packageId;
+  }
+
+  private String openSubject(String packageId, String stored) {
+    return stored == null || atRest.isEmpty()
+        ? stored
+        : atRest.get().unsealText(stored, subjectContext(packageId));
+  }
+
+  /**
+   * Seals under the current data key every subject that is not (stored in plaintext or under an
+   * older key); returns how many it rewrote.
+   */
+  int reencryptSubjects() {
+    AtRest r = atRest.orElseThrow(() -> new IllegalStateException("encryption at rest is off"));
+    List<Map.Entry<String, String>> rows =
+        Sql.read(
+            db,
+            h ->
+                h.createQuery("SELECT id, subject FROM edoc_package WHERE subject IS NOT NULL")
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .list());
+    int n = 0;
+    for (Map.Entry<String, String> row : rows) {
+      Optional<String> next = r.reencryptText(row.getValue(), subjectContext(row.getKey()));
+      if (next.isPresent()) {
+        durably(
+            h ->
+                h.createUpdate("UPDATE edoc_package SET subject = ? WHERE id = ? AND subject = ?")
+                    .bind(0, next.get())
+                    .bind(1, row.getKey())
+                    .bind(2, row.getValue())
+                    .execute());
+        n++;
+      }
+    }
+    if (n > 0) {
+      // the replaced (plaintext or older-key) row versions must not linger in the files
+      db.purgeReplacedRows("edoc_package");
+    }
+    return n;
   }
 
   Database db() {
@@ -101,7 +149,7 @@ final class DocumentStore implements AutoCloseable {
       long nextAttemptAt,
       String orderKey) {}
 
-  private static final RowMapper<PackageRow> PACKAGE =
+  private final RowMapper<PackageRow> packageRow =
       (rs, ctx) ->
           new PackageRow(
               rs.getString("id"),
@@ -111,7 +159,7 @@ final class DocumentStore implements AutoCloseable {
               rs.getString("business_type"),
               rs.getString("target_document_id"),
               rs.getString("sender"),
-              rs.getString("subject"),
+              openSubject(rs.getString("id"), rs.getString("subject")),
               rs.getString("status_code"),
               rs.getString("sha256"),
               rs.getLong("size"),
@@ -133,14 +181,14 @@ final class DocumentStore implements AutoCloseable {
                 + " AND business_type = 'NEW'")
         .bind(0, documentId)
         .bind(1, sender)
-        .map(PACKAGE)
+        .map(packageRow)
         .findOne();
   }
 
   private Optional<PackageRow> onePackage(Handle h, String where, String value) {
     return h.createQuery("SELECT * FROM edoc_package WHERE " + where)
         .bind(0, value)
-        .map(PACKAGE)
+        .map(packageRow)
         .findOne();
   }
 
@@ -156,7 +204,8 @@ final class DocumentStore implements AutoCloseable {
         .bind(4, p.businessType())
         .bind(5, p.targetDocumentId())
         .bind(6, p.sender())
-        .bind(7, p.subject())
+        .bind(
+            7, atRest.map(a -> a.sealText(p.subject(), subjectContext(p.id()))).orElse(p.subject()))
         .bind(8, p.statusCode())
         .bind(9, p.sha256())
         .bind(10, p.size())
@@ -275,7 +324,7 @@ final class DocumentStore implements AutoCloseable {
                             rs.getString(4),
                             rs.getString(5),
                             rs.getString(6),
-                            rs.getString(7),
+                            openSubject(rs.getString(2), rs.getString(7)),
                             rs.getString(8) == null ? "" : rs.getString(8),
                             rs.getLong(9),
                             rs.getLong(10),

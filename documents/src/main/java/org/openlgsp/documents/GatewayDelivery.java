@@ -7,7 +7,6 @@ import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.openlgsp.core.AgencyCode;
@@ -59,7 +58,7 @@ public final class GatewayDelivery implements RemoteDelivery {
   }
 
   @Override
-  public void deliver(AgencyCode recipient, Path packageFile) throws Exception {
+  public void deliver(AgencyCode recipient, PackageBody packageFile) throws Exception {
     Answer res = post(recipient, packageFile, currentToken());
     // The gateway refuses an expired token in X-Road's format (400, this X-Road-Error), or as 401
     // problem details; either way a fresh token is worth one more try.
@@ -75,7 +74,7 @@ public final class GatewayDelivery implements RemoteDelivery {
 
   private record Answer(int status, String xroadError, String body) {}
 
-  private Answer post(AgencyCode recipient, Path file, String bearer) throws IOException {
+  private Answer post(AgencyCode recipient, PackageBody file, String bearer) throws IOException {
     try (HttpClientResponse res =
         AxisHttp.sendFile(
             http.post(gatewayUrl + "/r1/" + serviceFor(recipient) + "/relay")

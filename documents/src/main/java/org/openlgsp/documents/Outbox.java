@@ -27,6 +27,7 @@ import org.openlgsp.core.AgencyCode;
 final class Outbox implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
   private final DocumentStore store;
+  private final PackageFiles files;
   private final AxisOptions options;
   private final RemoteDelivery remote;
   private final Clock clock;
@@ -51,7 +52,13 @@ final class Outbox implements AutoCloseable {
   private volatile boolean running;
   private Thread loop;
 
-  Outbox(DocumentStore store, AxisOptions options, RemoteDelivery remote, Clock clock) {
+  Outbox(
+      DocumentStore store,
+      PackageFiles files,
+      AxisOptions options,
+      RemoteDelivery remote,
+      Clock clock) {
+    this.files = files;
     this.store = store;
     this.options = options;
     this.remote = remote;
@@ -161,7 +168,7 @@ final class Outbox implements AutoCloseable {
 
   private boolean attempt(DocumentStore.OutboxRow row) {
     try {
-      Path file = Path.of(row.path());
+      PackageBody file = files.body(Path.of(row.path()));
       if (row.kind().equals("push")) {
         push(row.target(), row.deliveryId(), file);
         store.outboxDone(row, "acknowledged", clock.millis());
@@ -195,7 +202,7 @@ final class Outbox implements AutoCloseable {
     return givenUp.get();
   }
 
-  private void push(String url, String deliveryId, Path file) throws Exception {
+  private void push(String url, String deliveryId, PackageBody file) throws Exception {
     try (HttpClientResponse res =
         AxisHttp.sendFile(
             http.post(url)

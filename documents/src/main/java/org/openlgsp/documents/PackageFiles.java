@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.storage.AtRest;
 
 /**
  * Package bytes on disk: bodies are spooled to a temporary file while hashed (never held whole in
@@ -28,8 +30,11 @@ final class PackageFiles {
   private final Path store;
   // Set after a file is moved into the folder, cleared when the folder is next fsync'd.
   private final AtomicBoolean folderChanged = new AtomicBoolean();
+  // Packages kept encrypted at rest when present (docs/privacy.md, "Encryption at rest").
+  private final Optional<AtRest> atRest;
 
-  PackageFiles(Path dataDir) {
+  PackageFiles(Path dataDir, Optional<AtRest> atRest) {
+    this.atRest = atRest;
     this.tmp = dataDir.resolve("tmp");
     this.store = dataDir.resolve("packages");
     try {
@@ -107,12 +112,94 @@ final class PackageFiles {
   Path keep(Spooled spooled, String packageId) {
     Path target = store.resolve(packageId + ".edxml");
     try {
-      Files.move(spooled.file(), target, StandardCopyOption.ATOMIC_MOVE);
+      if (atRest.isPresent()) {
+        encrypt(spooled, target, packageId);
+      } else {
+        Files.move(spooled.file(), target, StandardCopyOption.ATOMIC_MOVE);
+      }
       folderChanged.set(true);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store package " + packageId, e);
     }
+  }
+
+  /**
+   * Writes the spooled package encrypted (bound to its package id) beside its final place, syncs
+   * it, and moves it there; the plaintext spool file is removed when the request ends.
+   */
+  private void encrypt(Spooled spooled, Path target, String packageId) throws IOException {
+    Path part = store.resolve(packageId + ".edxml.part");
+    try {
+      try (OutputStream out =
+              atRest
+                  .get()
+                  .encrypting(
+                      Files.newOutputStream(part, StandardOpenOption.CREATE_NEW),
+                      context(packageId));
+          InputStream in = Files.newInputStream(spooled.file())) {
+        in.transferTo(out);
+      }
+      try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  /** What a package file's ciphertext is bound to: its package id (the file's name). */
+  static String context(String packageId) {
+    return "edoc_package:" + packageId;
+  }
+
+  /** A stored package file, decrypted as it is read when kept encrypted. */
+  PackageBody body(Path file) {
+    String packageId = file.getFileName().toString().replaceFirst("\\.edxml$", "");
+    return new PackageBody() {
+      @Override
+      public InputStream open() throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        return atRest.isPresent() ? atRest.get().decrypting(raw, context(packageId)) : raw;
+      }
+
+      @Override
+      public long size() {
+        return atRest.map(a -> a.plaintextSize(file)).orElseGet(() -> plainSize(file));
+      }
+    };
+  }
+
+  private static long plainSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Encrypts under the current data key every stored package that is not (stored before encryption
+   * was switched on, or under an older key), reporting each rewritten file to {@code progress}.
+   * Returns how many it rewrote.
+   */
+  int reencrypt(java.util.function.Consumer<Path> progress) {
+    AtRest r = atRest.orElseThrow(() -> new IllegalStateException("encryption at rest is off"));
+    int rewritten = 0;
+    try (var list = Files.list(store)) {
+      for (Path p : (Iterable<Path>) list::iterator) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".edxml")
+            && r.reencryptFile(p, context(name.substring(0, name.length() - 6)))) {
+          rewritten++;
+          progress.accept(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rewritten;
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.openlgsp.documents;
 
-import java.nio.file.Path;
 import org.openlgsp.core.AgencyCode;
 
 /**
@@ -10,11 +9,11 @@ import org.openlgsp.core.AgencyCode;
 @FunctionalInterface
 public interface RemoteDelivery {
   /** Returns normally once the remote axis stored the package; throws to be retried later. */
-  void deliver(AgencyCode recipient, Path packageFile) throws Exception;
+  void deliver(AgencyCode recipient, PackageBody pkg) throws Exception;
 
   /** For nodes that serve every agency themselves: any remote recipient is an error. */
   RemoteDelivery NONE =
-      (recipient, file) -> {
+      (recipient, pkg) -> {
         throw new IllegalStateException("no route to agency " + recipient);
       };
 }

@@ -84,7 +84,7 @@ class GatewayDeliveryTest {
     start(false);
     Path file = Files.writeString(dir.resolve("p.edxml"), "<x/>");
 
-    delivery().deliver(AgencyCode.parse("000.00.15.H41"), file);
+    delivery().deliver(AgencyCode.parse("000.00.15.H41"), PackageBody.of(file));
 
     assertThat(bearers).containsExactly("Bearer t1", "Bearer t2");
   }
@@ -94,7 +94,8 @@ class GatewayDeliveryTest {
     start(true);
     Path file = Files.writeString(dir.resolve("p.edxml"), "<x/>");
 
-    assertThatThrownBy(() -> delivery().deliver(AgencyCode.parse("000.00.15.H41"), file))
+    assertThatThrownBy(
+            () -> delivery().deliver(AgencyCode.parse("000.00.15.H41"), PackageBody.of(file)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("HTTP 400");
     assertThat(bearers).hasSize(2);

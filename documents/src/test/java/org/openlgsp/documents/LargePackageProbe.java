@@ -36,7 +36,7 @@ public final class LargePackageProbe {
         InputStream in = Files.newInputStream(file)) {
       Receipt r = axis.submit(TestKeys.PROVINCE, in);
       InboxItem item = axis.inbox(TestKeys.DEPARTMENT, 10).get(0);
-      long stored = Files.size(axis.fetch(TestKeys.DEPARTMENT, item.deliveryId()));
+      long stored = axis.fetch(TestKeys.DEPARTMENT, item.deliveryId()).size();
       long peak = 0;
       for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
         if (p.getType() == MemoryType.HEAP) {

@@ -205,7 +205,7 @@ class StreamingPackagesTest {
       Receipt r = axis.submit(TestKeys.PROVINCE, new ByteArrayInputStream(bytes));
       assertThat(r.recipients()).containsExactly(TestKeys.DEPARTMENT.value());
       InboxItem item = axis.inbox(TestKeys.DEPARTMENT, 10).get(0);
-      assertThat(Files.readAllBytes(axis.fetch(TestKeys.DEPARTMENT, item.deliveryId())))
+      assertThat(axis.fetch(TestKeys.DEPARTMENT, item.deliveryId()).readAllBytes())
           .isEqualTo(bytes);
 
       String tampered =

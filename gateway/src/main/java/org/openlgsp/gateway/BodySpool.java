@@ -14,6 +14,7 @@ import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.edge.Call;
+import org.openlgsp.storage.AtRest;
 
 /**
  * A message body read once from the network while its SHA-256 is computed: kept in memory up to a
@@ -33,6 +34,12 @@ final class BodySpool implements AutoCloseable {
    * the caller reads it; past this much, that is the caller's problem.
    */
   static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+  /**
+   * Spilled bodies are encrypted (Tink streaming AES-GCM) under a key that lives in this process's
+   * memory only: a spool file left behind by a crash, or read off the disk, is unreadable.
+   */
+  private static final AtRest SPOOL = AtRest.ephemeral();
 
   private static final BodySpool EMPTY =
       new BodySpool(new byte[0], null, 0, Digests.base64(Digests.sha256(new byte[0])));
@@ -75,7 +82,7 @@ final class BodySpool implements AutoCloseable {
         sha.update(chunk, 0, n);
         if (spill == null && buffer.size() + n > MEMORY_THRESHOLD) {
           file = Files.createTempFile("lgsp-body-", ".spool");
-          spill = Files.newOutputStream(file);
+          spill = SPOOL.encrypting(Files.newOutputStream(file), context(file));
           buffer.writeTo(spill);
           buffer = null;
         }
@@ -165,7 +172,7 @@ final class BodySpool implements AutoCloseable {
       return new ByteArrayInputStream(memory);
     }
     try {
-      return Files.newInputStream(file);
+      return SPOOL.decrypting(Files.newInputStream(file), context(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -175,10 +182,14 @@ final class BodySpool implements AutoCloseable {
     if (memory != null) {
       out.write(memory);
     } else {
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = open()) {
         in.transferTo(out);
       }
     }
+  }
+
+  private static String context(Path file) {
+    return "body-spool:" + file.getFileName();
   }
 
   @Override

@@ -45,4 +45,40 @@ class BodySpoolTest {
         .isEqualTo("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
     assertThat(BodySpool.empty().isEmpty()).isTrue();
   }
+
+  @Test
+  void aSpilledBodyIsEncryptedOnDiskAndReadBackWhole() throws Exception {
+    byte[] body =
+        "{\"hoTen\":\"Nguyễn Thị Hương\",\"soDinhDanh\":\"079090001234\"}\n"
+            .repeat(20_000)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.Set<java.nio.file.Path> before = spoolFiles(tmp);
+    try (BodySpool spool =
+        BodySpool.read(new ByteArrayInputStream(body), 10_000_000, ErrorCode.REQUEST_TOO_LARGE)) {
+      java.util.Set<java.nio.file.Path> now = spoolFiles(tmp);
+      now.removeAll(before);
+      assertThat(now).hasSize(1);
+      String raw =
+          new String(
+              java.nio.file.Files.readAllBytes(now.iterator().next()),
+              java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(raw).doesNotContain("079090001234").doesNotContain("Hương");
+      try (var in = spool.open()) {
+        assertThat(in.readAllBytes()).isEqualTo(body);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      spool.writeTo(out);
+      assertThat(out.toByteArray()).isEqualTo(body);
+    }
+  }
+
+  private static java.util.Set<java.nio.file.Path> spoolFiles(java.nio.file.Path tmp)
+      throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(tmp)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("lgsp-body-"))
+          .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+  }
 }

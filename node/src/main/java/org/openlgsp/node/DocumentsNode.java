@@ -24,6 +24,7 @@ import org.openlgsp.gateway.DirectoryHolder;
 import org.openlgsp.pki.OcspClient;
 import org.openlgsp.pki.Pem;
 import org.openlgsp.pki.RevocationChecker;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 
 /** A running document axis role: its store, outbox and HTTP listeners. */
@@ -52,6 +53,7 @@ public final class DocumentsNode implements AutoCloseable {
     Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
     try {
       AxisOptions options = role.options(baseDir);
+      Optional<AtRest> atRest = role.encryption().map(e -> e.open(baseDir, options.dataDir()));
       Set<AgencyCode> local =
           role.agencies().stream()
               .map(a -> AgencyCode.parse(a.code()))
@@ -68,7 +70,8 @@ public final class DocumentsNode implements AutoCloseable {
                 g.subsystem(),
                 g.service());
       }
-      DocumentAxis axis = new DocumentAxis(db, options, signers, local, remote, clock).start();
+      DocumentAxis axis =
+          new DocumentAxis(db, options, signers, local, remote, clock, atRest).start();
       Map<AgencyCode, String> tokens = new LinkedHashMap<>();
       role.agencies().forEach(a -> tokens.put(AgencyCode.parse(a.code()), a.tokenSha256()));
       AxisServer server =
@@ -83,6 +86,41 @@ public final class DocumentsNode implements AutoCloseable {
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The axis's keyring for the operator's key commands ({@code lgsp keys rotate-data-key}, {@code
+   * rewrap-kek}); refused when the role has no {@code encryption}.
+   */
+  public static AtRest keyring(DocumentsRole role, Path baseDir) {
+    EncryptionSettings e =
+        role.encryption()
+            .orElseThrow(
+                () ->
+                    new NodeConfig.ConfigException(
+                        "documents.encryption is not configured: nothing is encrypted at rest"));
+    return e.open(baseDir, role.options(baseDir).dataDir());
+  }
+
+  /**
+   * Encrypts under the current data key what the axis of {@code role} keeps and is not yet (stored
+   * before encryption, or under a rotated key), beside a running node; returns the count rewritten.
+   */
+  public static int reencryptAtRest(
+      DocumentsRole role, Path baseDir, java.util.function.Consumer<String> progress) {
+    AtRest atRest = keyring(role, baseDir);
+    try (Database db = Database.open(GatewayNode.resolveJdbc(baseDir, role.database()));
+        DocumentAxis axis =
+            new DocumentAxis(
+                db,
+                role.options(baseDir),
+                SignerTrust.anchoredAt(List::of, Clock.systemUTC()),
+                Set.of(),
+                RemoteDelivery.NONE,
+                Clock.systemUTC(),
+                Optional.of(atRest))) {
+      return axis.reencryptAtRest(progress);
     }
   }
 

@@ -18,7 +18,9 @@ import org.openlgsp.documents.DocumentLeaks;
  * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
  * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway); and the leak
  * detectors run on document packages: {@code leaks} for every route, {@code leakRoutes} overriding
- * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention").
+ * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention");
+ * {@code encryption}: package files and subjects kept encrypted at rest ({@link
+ * EncryptionSettings}; absent: stored as they are).
  *
  * <p>The package limit, signature requirement and retry schedule default to {@link
  * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
@@ -42,7 +44,8 @@ public record DocumentsRole(
     boolean signerMustMatchSender,
     Optional<NodeConfig.RevocationSettings> revocation,
     List<PrivacyPolicy.LeakRule> leaks,
-    List<DocumentLeaks.Route> leakRoutes) {
+    List<DocumentLeaks.Route> leakRoutes,
+    Optional<EncryptionSettings> encryption) {
   public DocumentsRole {
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
@@ -51,7 +54,7 @@ public record DocumentsRole(
     Objects.requireNonNull(database, "database is required");
     dataDir = dataDir == null ? "data/documents" : dataDir;
     NodeConfig.present(maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts);
-    NodeConfig.present(gateway, revocation);
+    NodeConfig.present(gateway, revocation, encryption);
     agencies = agencies == null ? List.of() : List.copyOf(agencies);
     if (agencies.isEmpty()) {
       throw new IllegalArgumentException("agencies must name the agencies served");

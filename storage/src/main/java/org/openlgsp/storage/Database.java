@@ -174,6 +174,29 @@ public final class Database implements AutoCloseable {
     return dialect;
   }
 
+  /**
+   * Rewrites {@code table}'s storage so that row versions an update replaced are gone from the
+   * database files, as after a re-encryption pass that replaced plaintext: SQLite {@code VACUUM} (a
+   * fresh file) and a truncating WAL checkpoint; PostgreSQL {@code VACUUM FULL} of the table (a new
+   * heap file; the old one is unlinked). Takes an exclusive lock while it runs.
+   */
+  public void purgeReplacedRows(String table) {
+    if (!table.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("table name " + table);
+    }
+    try (Connection c = connection();
+        java.sql.Statement st = c.createStatement()) {
+      if (dialect == Dialect.SQLITE) {
+        st.execute("VACUUM");
+        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } else {
+        st.execute("VACUUM FULL " + table);
+      }
+    } catch (SQLException e) {
+      throw StorageException.of("cannot purge replaced rows of " + table, e);
+    }
+  }
+
   /** The URL without credentials, for logs. */
   public String describe() {
     int q = url.indexOf('?');

@@ -42,6 +42,7 @@ import org.openlgsp.documents.SigningKey;
 import org.openlgsp.edge.ApiLink;
 import org.openlgsp.node.DocumentsNode;
 import org.openlgsp.node.DocumentsRole;
+import org.openlgsp.node.EncryptionSettings;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.LedgerFiles;
 import org.openlgsp.node.NodeConfig;
@@ -55,6 +56,7 @@ import org.openlgsp.pki.Pem;
 import org.openlgsp.registry.AdminRequests;
 import org.openlgsp.registry.RegistryClient;
 import org.openlgsp.registry.RegistryServer;
+import org.openlgsp.storage.KeyEncryptionKey;
 
 /**
  * A whole federation in one process on loopback, built the way operators build one: a development
@@ -1147,7 +1149,18 @@ public final class Federation implements AutoCloseable {
             true,
             Optional.empty(),
             List.of(),
-            List.of()));
+            List.of(),
+            // packages kept encrypted at rest, as a production axis should keep them
+            Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty()))));
+  }
+
+  /** The axis nodes' key-encryption key file (relative to the work folder), made once. */
+  private String atRestKey() {
+    Path key = workDir.resolve("pki/at-rest.key");
+    if (!Files.exists(key)) {
+      KeyEncryptionKey.generateKeyFile(key);
+    }
+    return "pki/at-rest.key";
   }
 
   /** An ECDSA document-signing key of an agency (edXML signatures are RSA or ECDSA). */

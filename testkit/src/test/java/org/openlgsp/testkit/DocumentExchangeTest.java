@@ -65,6 +65,51 @@ class DocumentExchangeTest {
   }
 
   @Test
+  void bothAxesKeepAPackageWithPersonalDataEncryptedAtRest() throws Exception {
+    String id = "001204012345";
+    String name = "Lê Thị Thu Hằng";
+    String attachment = "Họ và tên: " + name + "\nSố định danh cá nhân: " + id;
+    DocumentPackage doc =
+        Federation.sampleDocument(
+            "1031", List.of(Federation.DEPARTMENT, Federation.GOVERNMENT_OFFICE));
+    doc.header().subject = "Về việc xác nhận nhân thân cho bà " + name;
+    Packages.attach(
+        doc,
+        "xac-nhan.txt",
+        "text/plain",
+        attachment.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] signed = SignedPackages.sign(doc, fed.provinceKey());
+    province.send(signed);
+    InboxItem atGovernment = awaitInbox(government, doc.documentId(), "");
+    assertThat(atGovernment.subject()).contains(name);
+    assertThat(government.fetch(atGovernment.deliveryId())).isEqualTo(signed);
+
+    // every file of both axes, package folders and SQLite databases with their WAL, read raw
+    String base64 =
+        java.util.Base64.getEncoder()
+            .encodeToString(attachment.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .substring(0, 32);
+    List<Path> axisFiles;
+    try (var files = java.nio.file.Files.walk(fed.workDir().resolve("data"))) {
+      axisFiles =
+          files
+              .filter(java.nio.file.Files::isRegularFile)
+              .filter(f -> f.toString().contains("-axis"))
+              .toList();
+    }
+    assertThat(axisFiles).anyMatch(f -> f.toString().endsWith(".edxml"));
+    for (Path f : axisFiles) {
+      String raw =
+          new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(raw)
+          .as(f.toString())
+          .doesNotContain(id)
+          .doesNotContain(name)
+          .doesNotContain(base64);
+    }
+  }
+
+  @Test
   void documentStatusesRecallAndDuplicateAcrossTwoGateways() throws Exception {
     long[] ledgersBefore = fed.ledgerSizes();
     DocumentPackage doc =

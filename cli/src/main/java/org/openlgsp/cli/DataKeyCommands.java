@@ -1,0 +1,157 @@
+package org.openlgsp.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.openlgsp.node.DocumentsNode;
+import org.openlgsp.node.DocumentsRole;
+import org.openlgsp.node.NodeConfig;
+import org.openlgsp.storage.AtRest;
+import org.openlgsp.storage.KeyEncryptionKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lgsp keys generate-kek | rotate-data-key | reencrypt | rewrap-kek}: the keys of encryption
+ * at rest (docs/privacy.md, "Encryption at rest"), run beside a running node.
+ */
+final class DataKeyCommands {
+  private DataKeyCommands() {}
+
+  /** The node file whose {@code documents.encryption} names the key file and keyring. */
+  static final class NodeFile {
+    @Option(
+        names = "--config",
+        required = true,
+        paramLabel = "FILE",
+        description = "The node's node.yaml (its documents.encryption section).")
+    Path config;
+
+    DocumentsRole role() {
+      return NodeConfig.read(config)
+          .documents()
+          .orElseThrow(() -> new IllegalArgumentException(config + " runs no documents role"));
+    }
+
+    Path base() {
+      Path parent = config.toAbsolutePath().getParent();
+      return parent == null ? Path.of(".") : parent;
+    }
+  }
+
+  @Command(
+      name = "generate-kek",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write a new key-encryption key (32 random bytes, base64) to a new owner-only file.")
+  static final class GenerateKek implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The key file.")
+    Path out;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      KeyEncryptionKey.generateKeyFile(out);
+      spec.commandLine().getOut().println("key-encryption key written to " + out + " (rw-------)");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "rotate-data-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Add a data key that new writes use (a running node within seconds); older keys keep"
+              + " decrypting. Then `lgsp keys reencrypt` moves what they encrypt to the new one.")
+  static final class RotateDataKey implements Callable<Integer> {
+    @picocli.CommandLine.Mixin NodeFile node;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      AtRest keys = DocumentsNode.keyring(node.role(), node.base());
+      int id = keys.rotateDataKey();
+      spec.commandLine()
+          .getOut()
+          .printf("tenant %s: data key %d is now current%n", keys.tenant(), id);
+      for (AtRest.KeyInfo k : keys.dataKeys()) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "  %d created %s%s%n",
+                k.id(), k.created(), k.current() ? " (current)" : " (retired)");
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "reencrypt",
+      mixinStandardHelpOptions = true,
+      description =
+          "Encrypt under the current data key every stored package and subject that is not"
+              + " (stored before encryption, or under a retired key), printing each; with"
+              + " --destroy-retired, then destroy the retired data keys.")
+  static final class Reencrypt implements Callable<Integer> {
+    @picocli.CommandLine.Mixin NodeFile node;
+
+    @Option(
+        names = "--destroy-retired",
+        description = "Destroy the retired data keys once nothing uses them.")
+    boolean destroyRetired;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var out = spec.commandLine().getOut();
+      int n =
+          DocumentsNode.reencryptAtRest(
+              node.role(),
+              node.base(),
+              item -> {
+                out.println("re-encrypted " + item);
+                out.flush();
+              });
+      out.println(n + " items re-encrypted");
+      if (destroyRetired) {
+        AtRest keys = DocumentsNode.keyring(node.role(), node.base());
+        for (AtRest.KeyInfo k : keys.dataKeys()) {
+          if (!k.current()) {
+            keys.destroyDataKey(k.id());
+            out.println("destroyed data key " + k.id());
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "rewrap-kek",
+      mixinStandardHelpOptions = true,
+      description =
+          "Re-wrap every data key under a new key-encryption key (the data and its ciphertexts"
+              + " stay as they are); then point documents.encryption.keyFile at it and restart.")
+  static final class RewrapKek implements Callable<Integer> {
+    @picocli.CommandLine.Mixin NodeFile node;
+
+    @Option(
+        names = "--new-key-file",
+        required = true,
+        paramLabel = "FILE",
+        description = "The new key file (lgsp keys generate-kek).")
+    Path next;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      DocumentsNode.keyring(node.role(), node.base()).rewrap(KeyEncryptionKey.keyFile(next));
+      spec.commandLine().getOut().println("keyring re-wrapped under " + next);
+      return 0;
+    }
+  }
+}
