@@ -81,6 +81,29 @@ final class Catalogue {
         "signing certificate");
   }
 
+  void addEncryptionCertificate(ClientId member, X509Certificate certificate) {
+    change(
+        h -> {
+          requireExists(h, "registry_member", member.toString(), "member");
+          h.execute(
+              "INSERT INTO registry_encryption_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
+              Certificates.fingerprint(certificate),
+              member.toString(),
+              Certificates.der(certificate),
+              now());
+        },
+        "encryption certificate");
+  }
+
+  void removeEncryptionCertificate(ClientId member, String fingerprint) {
+    removeCertificate(
+        "DELETE FROM registry_encryption_cert WHERE member_id = ? AND fingerprint = ?",
+        member.toString(),
+        fingerprint,
+        "member " + member + " has no encryption certificate " + fingerprint,
+        "encryption certificate");
+  }
+
   void removeSigningCertificate(ClientId member, String fingerprint) {
     removeCertificate(
         "DELETE FROM registry_signing_cert WHERE member_id = ? AND fingerprint = ?",
@@ -483,13 +506,18 @@ final class Catalogue {
     Map<String, List<String>> certs =
         certificatesBy(
             h, "SELECT member_id, der FROM registry_signing_cert ORDER BY added_at, fingerprint");
+    Map<String, List<String>> encryption =
+        certificatesBy(
+            h,
+            "SELECT member_id, der FROM registry_encryption_cert ORDER BY added_at, fingerprint");
     return h.createQuery("SELECT id, name FROM registry_member ORDER BY id")
         .map(
             (r, ctx) ->
                 new Directory.Member(
                     ClientId.parse(r.getString(1)),
                     r.getString(2),
-                    certs.getOrDefault(r.getString(1), List.of())))
+                    certs.getOrDefault(r.getString(1), List.of()),
+                    encryption.getOrDefault(r.getString(1), List.of())))
         .list();
   }
 
