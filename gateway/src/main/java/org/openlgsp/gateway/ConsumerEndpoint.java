@@ -59,10 +59,7 @@ final class ConsumerEndpoint {
   void exchange(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();
-    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
-    facts.requestTime = ctx.clock().instant();
-    facts.method = req.prologue().method().text();
-    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
+    ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     try {
       BodySpool.requireDeclaredWithin(req.headers().contentLength(), ctx.options().maxBodyBytes());
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
@@ -180,16 +177,7 @@ final class ConsumerEndpoint {
       setIfPresent(out, Headers.XROAD_USER_ID, facts.userId);
       setIfPresent(out, Headers.XROAD_ISSUE, facts.issue);
       setIfPresent(out, Headers.XROAD_REPRESENTED_PARTY, input.representedParty());
-      out.header(Headers.LGSP_TIME, Long.toString(time));
-      out.header(Headers.LGSP_BODY_DIGEST, body.digest());
-      out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
-      out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
-      ctx.revocation()
-          .staple(signer.certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
-      ctx.revocation()
-          .staple(ctx.peers().nodeTls().certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
+      signed(out, time, body.digest(), signer, facts);
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       facts.requestSize = body.length();
       facts.requestOutTime = ctx.clock().instant();
@@ -257,18 +245,9 @@ final class ConsumerEndpoint {
       out.header(Headers.XROAD_CLIENT, facts.client.toString());
       out.header(Headers.XROAD_ID, facts.messageId);
       out.header(Headers.XROAD_REQUEST_ID, facts.requestId);
-      out.header(Headers.LGSP_TIME, Long.toString(time));
-      out.header(Headers.LGSP_BODY_DIGEST, sealed.digest());
-      out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
-      out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
+      signed(out, time, sealed.digest(), signer, facts);
       out.header(SealedRoute.PROVIDER_NODE, provider.id().toString());
       out.header(HeaderNames.CONTENT_TYPE, Sealing.MEDIA_TYPE);
-      ctx.revocation()
-          .staple(signer.certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
-      ctx.revocation()
-          .staple(ctx.peers().nodeTls().certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(sealed.length()));
       facts.requestSize = body.length();
       facts.requestOutTime = ctx.clock().instant();
@@ -325,6 +304,25 @@ final class ConsumerEndpoint {
         res.send(plain);
       }
     }
+  }
+
+  /** The signature headers of an outgoing request, with this gateway's OCSP staples. */
+  private void signed(
+      HttpClientRequest out,
+      long time,
+      String digest,
+      MessageSigner signer,
+      ExchangeRecorder.Facts facts) {
+    out.header(Headers.LGSP_TIME, Long.toString(time));
+    out.header(Headers.LGSP_BODY_DIGEST, digest);
+    out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
+    out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
+    ctx.revocation()
+        .staple(signer.certificate())
+        .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
+    ctx.revocation()
+        .staple(ctx.peers().nodeTls().certificate())
+        .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
   }
 
   private static LgspException hubRefusal(NodeId hub, BodySpool answer) {

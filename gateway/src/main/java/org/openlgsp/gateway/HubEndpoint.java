@@ -9,7 +9,6 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Locale;
-import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
@@ -38,20 +37,10 @@ final class HubEndpoint {
   void relay(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();
-    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
-    facts.requestTime = ctx.clock().instant();
-    facts.method = req.prologue().method().text();
-    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
+    ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     try {
       DirectoryView dir = ctx.directory().require();
-      String fp = Certificates.fingerprint(ProviderEndpoint.peerCertificate(req));
-      NodeId peer =
-          dir.nodeByTlsFingerprint(fp)
-              .orElseThrow(
-                  () ->
-                      new LgspException(
-                          ErrorCode.PEER_UNTRUSTED,
-                          "peer TLS certificate is not in the directory"));
+      NodeId peer = ProviderEndpoint.peerNode(req, dir);
       facts.peer = peer;
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
       facts.service = target.service();

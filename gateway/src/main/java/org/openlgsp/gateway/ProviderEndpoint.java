@@ -51,10 +51,7 @@ final class ProviderEndpoint {
   void exchange(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();
-    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
-    facts.requestTime = ctx.clock().instant();
-    facts.method = req.prologue().method().text();
-    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
+    ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     String requestHash = "";
     Admission.Slot slot = Admission.Slot.NONE;
     try {
@@ -205,7 +202,7 @@ final class ProviderEndpoint {
     return (X509Certificate) certs[0];
   }
 
-  private NodeId peerNode(ServerRequest req, DirectoryView dir) {
+  static NodeId peerNode(ServerRequest req, DirectoryView dir) {
     String fp = Certificates.fingerprint(peerCertificate(req));
     return dir.nodeByTlsFingerprint(fp)
         .orElseThrow(
