@@ -227,10 +227,47 @@ class HubRelayTest {
   }
 
   @Test
-  void theHubsLedgerAndDatabaseHoldNoPlaintextBodyNorPersonalId() throws Exception {
-    for (int i = 0; i < 3; i++) {
-      assertThat(lookup().statusCode()).isEqualTo(200);
+  void theHubsLedgerDatabaseAndLogsHoldNoPlaintextBodyNorPersonalId() throws Exception {
+    // every log record of the JVM (the three gateways, Helidon) while exchanges go through
+    List<String> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(
+                r.getLoggerName()
+                    + " "
+                    + new java.util.logging.SimpleFormatter().formatMessage(r)
+                    + (r.getThrown() == null ? "" : " " + r.getThrown()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    capture.setLevel(java.util.logging.Level.ALL);
+    java.util.logging.Logger ours = java.util.logging.Logger.getLogger("org.openlgsp");
+    java.util.logging.Level was = ours.getLevel();
+    ours.setLevel(java.util.logging.Level.FINEST);
+    java.util.logging.Logger.getLogger("").addHandler(capture);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(lookup().statusCode()).isEqualTo(200);
+      }
+      hubDir.accept(sign(directory(hub.peerPort(), false))); // and a refusal at the hub
+      assertThat(lookup().statusCode()).isEqualTo(500);
+    } finally {
+      java.util.logging.Logger.getLogger("").removeHandler(capture);
+      ours.setLevel(was);
     }
+    // the edges log each answer (route, status, time): there is something to look through
+    assertThat(logged).anyMatch(l -> l.contains("POST /r1/* answered 200"));
+    assertThat(String.join("\n", logged))
+        .doesNotContain(CITIZEN)
+        .doesNotContain(USER)
+        .doesNotContain(ISSUE);
     hubLedger.close();
     hubDb.close();
     // every file of the hub's database (with its WAL), read as bytes, never as the hub parses it
