@@ -291,18 +291,28 @@ final class ConsumerEndpoint {
         ctx.recorder().write(Side.CONSUMER, facts, ctx.clock().instant());
         res.status(Status.create(opened.status()));
         opened.headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
-        res.header(Headers.XROAD_CLIENT, facts.client.toString());
-        res.header(Headers.XROAD_SERVICE, service.id().toString());
-        res.header(Headers.XROAD_ID, facts.messageId);
-        res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
-        res.header(Headers.XROAD_REQUEST_HASH, input.hash());
-        if (!signed.xroadError().isEmpty()) {
-          res.header(Headers.XROAD_ERROR, signed.xroadError());
-        }
+        correlation(res, facts, service, input, signed);
         byte[] plain = opened.body();
         res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(plain.length));
         res.send(plain);
       }
+    }
+  }
+
+  /** The correlation headers of an exchange's answer to the client (PR-REST). */
+  private static void correlation(
+      ServerResponse res,
+      ExchangeRecorder.Facts facts,
+      Directory.Service service,
+      SigningInput.Request input,
+      SignedResponse signed) {
+    res.header(Headers.XROAD_CLIENT, facts.client.toString());
+    res.header(Headers.XROAD_SERVICE, service.id().toString());
+    res.header(Headers.XROAD_ID, facts.messageId);
+    res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
+    res.header(Headers.XROAD_REQUEST_HASH, input.hash());
+    if (!signed.xroadError().isEmpty()) {
+      res.header(Headers.XROAD_ERROR, signed.xroadError());
     }
   }
 
@@ -397,14 +407,7 @@ final class ConsumerEndpoint {
           }
         }
       }
-      res.header(Headers.XROAD_CLIENT, facts.client.toString());
-      res.header(Headers.XROAD_SERVICE, service.id().toString());
-      res.header(Headers.XROAD_ID, facts.messageId);
-      res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
-      res.header(Headers.XROAD_REQUEST_HASH, input.hash());
-      if (!signed.xroadError().isEmpty()) {
-        res.header(Headers.XROAD_ERROR, signed.xroadError());
-      }
+      correlation(res, facts, service, input, signed);
       if (translated.isPresent()) {
         byte[] answer = translated.get().body();
         res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(answer.length));

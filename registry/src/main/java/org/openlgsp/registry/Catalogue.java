@@ -68,31 +68,31 @@ final class Catalogue {
   }
 
   void addSigningCertificate(ClientId member, X509Certificate certificate) {
-    change(
-        h -> {
-          requireExists(h, "registry_member", member.toString(), "member");
-          h.execute(
-              "INSERT INTO registry_signing_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
-              Certificates.fingerprint(certificate),
-              member.toString(),
-              Certificates.der(certificate),
-              now());
-        },
-        "signing certificate");
+    addMemberCertificate("registry_signing_cert", member, certificate, "signing certificate");
   }
 
   void addEncryptionCertificate(ClientId member, X509Certificate certificate) {
+    addMemberCertificate("registry_encryption_cert", member, certificate, "encryption certificate");
+  }
+
+  /**
+   * Adds a member's certificate to {@code table} (one of the two fixed member-certificate tables).
+   */
+  private void addMemberCertificate(
+      String table, ClientId member, X509Certificate certificate, String what) {
     change(
         h -> {
           requireExists(h, "registry_member", member.toString(), "member");
           h.execute(
-              "INSERT INTO registry_encryption_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
+              "INSERT INTO "
+                  + table
+                  + " (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
               Certificates.fingerprint(certificate),
               member.toString(),
               Certificates.der(certificate),
               now());
         },
-        "encryption certificate");
+        what);
   }
 
   void removeEncryptionCertificate(ClientId member, String fingerprint) {
