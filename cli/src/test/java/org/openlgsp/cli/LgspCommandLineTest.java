@@ -125,6 +125,8 @@ class LgspCommandLineTest {
             g.statistics(),
             g.alerts(),
             Optional.empty(),
+            Optional.empty(),
+            List.of(),
             Optional.empty()));
   }
 

@@ -63,8 +63,15 @@ public record Directory(
     }
   }
 
-  /** An agency: member code, display name, and the certificates its signatures may be made with. */
-  public record Member(ClientId id, String name, List<String> signingCertificates) {
+  /**
+   * An agency: member code, display name, the certificates its signatures may be made with, and the
+   * key agreement certificates messages relayed through a hub are encrypted to (base64 DER).
+   */
+  public record Member(
+      ClientId id,
+      String name,
+      List<String> signingCertificates,
+      List<String> encryptionCertificates) {
     public Member {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
@@ -72,6 +79,9 @@ public record Directory(
         throw new IllegalArgumentException("member id " + id + " must not name a subsystem");
       }
       signingCertificates = List.copyOf(signingCertificates);
+      // Absent in directories and catalogues published before hub mode: none.
+      encryptionCertificates =
+          encryptionCertificates == null ? List.of() : List.copyOf(encryptionCertificates);
     }
   }
 

@@ -110,6 +110,13 @@ public enum ErrorCode {
       503,
       "Server.ClientProxy.OutdatedGlobalConf",
       "Federated catalogue expired"),
+  // Hub mode: a message relayed through a hub must be sealed (encrypted end to end) to a key
+  // of the receiving member; anything else is refused, never passed on or read.
+  FEDERATION_SEAL_INVALID(
+      "federation.seal_invalid",
+      400,
+      "Client.InvalidBody",
+      "Sealed message missing, malformed or not for this member"),
   FEDERATION_AGREEMENT_INVALID(
       "federation.agreement_invalid", 400, "Client.BadRequest", "Federation agreement invalid"),
   // Trust services (pki): certificate requests, certificate validation, revocation, timestamps.

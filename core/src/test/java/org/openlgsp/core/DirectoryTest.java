@@ -24,7 +24,8 @@ class DirectoryTest {
         7,
         NOW,
         NOW.plus(Duration.ofHours(1)),
-        List.of(new Directory.Member(portal.memberId(), "UBND tỉnh Tây Ninh", List.of())),
+        List.of(
+            new Directory.Member(portal.memberId(), "UBND tỉnh Tây Ninh", List.of(), List.of())),
         List.of(new Directory.SystemEntry(portal, "Cổng DVC", node)),
         List.of(new Directory.Node(node, "https://127.0.0.1:5500", List.of())),
         List.of(new Directory.Service(citizens, "http://127.0.0.1:9090/api", "path:2")),
@@ -153,7 +154,9 @@ class DirectoryTest {
     assertThatThrownBy(() -> new Directory.SystemEntry(member, "x", node))
         .hasMessageContaining("subsystem");
     assertThatThrownBy(
-            () -> new Directory.Member(ClientId.parse("VN/GOV/000.00.00.H53/DVC"), "x", List.of()))
+            () ->
+                new Directory.Member(
+                    ClientId.parse("VN/GOV/000.00.00.H53/DVC"), "x", List.of(), List.of()))
         .hasMessageContaining("must not name a subsystem");
     assertThatThrownBy(() -> new Directory.Node(node, "http://x:1", List.of()))
         .hasMessageContaining("https");

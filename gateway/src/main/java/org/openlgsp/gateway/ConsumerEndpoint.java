@@ -59,10 +59,7 @@ final class ConsumerEndpoint {
   void exchange(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();
-    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
-    facts.requestTime = ctx.clock().instant();
-    facts.method = req.prologue().method().text();
-    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
+    ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     try {
       BodySpool.requireDeclaredWithin(req.headers().contentLength(), ctx.options().maxBodyBytes());
       R1Target target = R1Target.parse(req.path().rawPath(), req.query().rawValue());
@@ -155,6 +152,11 @@ final class ConsumerEndpoint {
           req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
           body,
           facts);
+      java.util.Optional<NodeId> hub = ctx.hub().hubFor(service.id().provider().instance());
+      if (hub.isPresent()) {
+        sealedCall(req, res, dir, service, node, hub.get(), target, body, signer, facts);
+        return;
+      }
       long time = ctx.clock().millis();
       SigningInput.Request input =
           SigningInput.Request.of(facts, target, req.headers(), time, body.digest());
@@ -175,16 +177,7 @@ final class ConsumerEndpoint {
       setIfPresent(out, Headers.XROAD_USER_ID, facts.userId);
       setIfPresent(out, Headers.XROAD_ISSUE, facts.issue);
       setIfPresent(out, Headers.XROAD_REPRESENTED_PARTY, input.representedParty());
-      out.header(Headers.LGSP_TIME, Long.toString(time));
-      out.header(Headers.LGSP_BODY_DIGEST, body.digest());
-      out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
-      out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
-      ctx.revocation()
-          .staple(signer.certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
-      ctx.revocation()
-          .staple(ctx.peers().nodeTls().certificate())
-          .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
+      signed(out, time, body.digest(), signer, facts);
       out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
       facts.requestSize = body.length();
       facts.requestOutTime = ctx.clock().instant();
@@ -199,6 +192,164 @@ final class ConsumerEndpoint {
             facts,
             String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
       }
+    }
+  }
+
+  /**
+   * Hub mode (docs/federation.md): seals the request (method, path and query, personal-data and
+   * end-to-end headers, body) to the provider member's encryption keys, signs the routing envelope
+   * over the ciphertext's digest and sends it to the hub; verifies the provider's signature on the
+   * answer and opens it with this member's encryption key. A hub's own refusal (unsigned, over the
+   * hub's authenticated TLS connection) is passed on with its code.
+   */
+  private void sealedCall(
+      ServerRequest req,
+      ServerResponse res,
+      DirectoryView dir,
+      Directory.Service service,
+      Directory.Node provider,
+      NodeId hubId,
+      R1Target target,
+      BodySpool body,
+      MessageSigner signer,
+      ExchangeRecorder.Facts facts)
+      throws Exception {
+    Directory.Node hub =
+        dir.node(hubId)
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.PEER_UNREACHABLE,
+                        "hub node " + hubId + " is not in the directory"));
+    java.util.Map<String, String> inner = SealedRoute.sealedHeaders(req.headers());
+    putIfPresent(inner, Headers.XROAD_USER_ID, facts.userId);
+    putIfPresent(inner, Headers.XROAD_ISSUE, facts.issue);
+    putIfPresent(inner, Headers.XROAD_REPRESENTED_PARTY, facts.representedParty);
+    byte[] ciphertext =
+        Sealing.seal(
+            new Sealing.Content(
+                facts.method, target.pathAndQuery(), 0, inner, SealedRoute.all(body)),
+            Sealing.encryptionKeys(
+                dir.directory(), service.id().provider(), ctx.clock().instant()));
+    try (BodySpool sealed = BodySpool.of(ciphertext)) {
+      long time = ctx.clock().millis();
+      R1Target envelope = R1Target.parse("/r1/" + target.serviceEncoded(), "");
+      SigningInput.Request input = SealedRoute.envelope(facts, envelope, time, sealed.digest());
+      facts.requestDigest = sealed.digest();
+      facts.requestSignature = Digests.base64(signer.sign(input.bytes()));
+      HttpClientRequest out =
+          ctx.peers()
+              .client(hub)
+              .method(Method.create(SealedRoute.METHOD))
+              .uri(ExactUri.of(hub.address(), "/r1/" + target.serviceEncoded()));
+      out.header(Headers.XROAD_CLIENT, facts.client.toString());
+      out.header(Headers.XROAD_ID, facts.messageId);
+      out.header(Headers.XROAD_REQUEST_ID, facts.requestId);
+      signed(out, time, sealed.digest(), signer, facts);
+      out.header(SealedRoute.PROVIDER_NODE, provider.id().toString());
+      out.header(HeaderNames.CONTENT_TYPE, Sealing.MEDIA_TYPE);
+      out.header(HeaderNames.CONTENT_LENGTH, Long.toString(sealed.length()));
+      facts.requestSize = body.length();
+      facts.requestOutTime = ctx.clock().instant();
+      try (HttpClientResponse in = send(out, sealed);
+          BodySpool answer =
+              BodySpool.read(
+                  in.inputStream(), ctx.options().maxBodyBytes(), ErrorCode.RESPONSE_INVALID)) {
+        facts.responseInTime = ctx.clock().instant();
+        facts.responseSize = answer.length();
+        if (HeaderValues.optional(in.headers(), Headers.LGSP_SIGNATURE).isEmpty()
+            && in.status().code() >= 400) {
+          throw hubRefusal(hubId, answer);
+        }
+        SignedResponse signed =
+            SignedResponse.verify(in, answer, input, dir, service, provider, facts);
+        ctx.revocation().requireGood(signed.signer(), in.headers(), Headers.LGSP_OCSP_SIGNER);
+        facts.status = in.status().code();
+        facts.responseDigest = answer.digest();
+        facts.responseSignature = signed.signature();
+        facts.errorCode = signed.xroadError().isEmpty() ? "" : signed.errorCode();
+        String type =
+            in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+        Sealing.Content opened;
+        if (SealedRoute.isSealedType(type)) {
+          var key = ctx.encryptionKey(facts.client);
+          opened = Sealing.open(SealedRoute.all(answer), key.certificate(), key.key());
+        } else if (!signed.xroadError().isEmpty()) {
+          // the provider's signed refusal, made before it could open the request
+          opened =
+              new Sealing.Content(
+                  "",
+                  "",
+                  facts.status,
+                  java.util.Map.of(HeaderNames.CONTENT_TYPE.defaultCase(), type),
+                  SealedRoute.all(answer));
+        } else {
+          throw new LgspException(
+              ErrorCode.FEDERATION_SEAL_INVALID,
+              "the provider's answer through the hub is not sealed");
+        }
+        ctx.recorder().write(Side.CONSUMER, facts, ctx.clock().instant());
+        res.status(Status.create(opened.status()));
+        opened.headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+        correlation(res, facts, service, input, signed);
+        byte[] plain = opened.body();
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(plain.length));
+        res.send(plain);
+      }
+    }
+  }
+
+  /** The correlation headers of an exchange's answer to the client (PR-REST). */
+  private static void correlation(
+      ServerResponse res,
+      ExchangeRecorder.Facts facts,
+      Directory.Service service,
+      SigningInput.Request input,
+      SignedResponse signed) {
+    res.header(Headers.XROAD_CLIENT, facts.client.toString());
+    res.header(Headers.XROAD_SERVICE, service.id().toString());
+    res.header(Headers.XROAD_ID, facts.messageId);
+    res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
+    res.header(Headers.XROAD_REQUEST_HASH, input.hash());
+    if (!signed.xroadError().isEmpty()) {
+      res.header(Headers.XROAD_ERROR, signed.xroadError());
+    }
+  }
+
+  /** The signature headers of an outgoing request, with this gateway's OCSP staples. */
+  private void signed(
+      HttpClientRequest out,
+      long time,
+      String digest,
+      MessageSigner signer,
+      ExchangeRecorder.Facts facts) {
+    out.header(Headers.LGSP_TIME, Long.toString(time));
+    out.header(Headers.LGSP_BODY_DIGEST, digest);
+    out.header(Headers.LGSP_SIGNER, Certificates.fingerprint(signer.certificate()));
+    out.header(Headers.LGSP_SIGNATURE, facts.requestSignature);
+    ctx.revocation()
+        .staple(signer.certificate())
+        .ifPresent(s -> out.header(Headers.LGSP_OCSP_SIGNER, s));
+    ctx.revocation()
+        .staple(ctx.peers().nodeTls().certificate())
+        .ifPresent(s -> out.header(Headers.LGSP_OCSP_TLS, s));
+  }
+
+  private static LgspException hubRefusal(NodeId hub, BodySpool answer) {
+    try {
+      org.openlgsp.core.Problem p =
+          org.openlgsp.core.Json.read(SealedRoute.all(answer), org.openlgsp.core.Problem.class);
+      ErrorCode code = ErrorCode.fromCode(p.code()).orElse(ErrorCode.RESPONSE_INVALID);
+      return new LgspException(code, "refused by hub " + hub + ": " + p.detail());
+    } catch (RuntimeException e) {
+      return new LgspException(ErrorCode.RESPONSE_INVALID, "hub " + hub + " answered an error");
+    }
+  }
+
+  private static void putIfPresent(
+      java.util.Map<String, String> headers, io.helidon.http.HeaderName name, String value) {
+    if (!value.isEmpty()) {
+      headers.put(name.defaultCase(), value);
     }
   }
 
@@ -256,14 +407,7 @@ final class ConsumerEndpoint {
           }
         }
       }
-      res.header(Headers.XROAD_CLIENT, facts.client.toString());
-      res.header(Headers.XROAD_SERVICE, service.id().toString());
-      res.header(Headers.XROAD_ID, facts.messageId);
-      res.header(Headers.XROAD_REQUEST_ID, facts.requestId);
-      res.header(Headers.XROAD_REQUEST_HASH, input.hash());
-      if (!signed.xroadError().isEmpty()) {
-        res.header(Headers.XROAD_ERROR, signed.xroadError());
-      }
+      correlation(res, facts, service, input, signed);
       if (translated.isPresent()) {
         byte[] answer = translated.get().body();
         res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(answer.length));

@@ -99,6 +99,15 @@ final class ExchangeRecorder {
     // when the answer's data was last updated (ThoiDiemDuLieu), if it says
     Instant dataTime;
 
+    /** The facts of an exchange whose request just arrived: its time, method and source. */
+    static Facts arriving(io.helidon.webserver.http.ServerRequest req, Instant now) {
+      Facts f = new Facts();
+      f.requestTime = now;
+      f.method = req.prologue().method().text();
+      f.sourceAddress = sourceAddress(req);
+      return f;
+    }
+
     boolean identified() {
       return client != null && service != null && !messageId.isEmpty();
     }

@@ -93,7 +93,9 @@ public final class Gateway implements AutoCloseable {
             .build();
     this.peerEdge =
         Edge.builder()
-            .routes(peerRoutes(provider))
+            // a hub relays sealed exchanges and serves no service of its own
+            .routes(
+                peerRoutes(ctx.hub().relay() ? new HubEndpoint(ctx)::relay : provider::exchange))
             .errorWriter(ProblemWriter.withXRoadError())
             .drainOnError(BodySpool.DRAIN_LIMIT)
             .clock(ctx.clock())
@@ -219,7 +221,9 @@ public final class Gateway implements AutoCloseable {
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation,
-            features.consents());
+            features.consents(),
+            features.encryption(),
+            features.hub());
     return new Gateway(ctx, tlsKeys, DatabaseAuditLog.open(ledger.database()));
   }
 
@@ -327,7 +331,7 @@ public final class Gateway implements AutoCloseable {
     return routes;
   }
 
-  private static List<Route> peerRoutes(ProviderEndpoint provider) {
+  private static List<Route> peerRoutes(Handler peerExchange) {
     return EXCHANGE_METHODS.stream()
         .map(
             m ->
@@ -340,7 +344,7 @@ public final class Gateway implements AutoCloseable {
                             + " refusals"),
                     "the exchange is recorded in the ledger, refusals too once the client, service"
                         + " and message id are known",
-                    provider::exchange))
+                    peerExchange))
         .toList();
   }
 

@@ -24,7 +24,10 @@ record GatewayContext(
     Map<String, ClientId> systemsByFingerprint,
     Revocation revocation,
     // keyed hashes of subjects' IDs as the registry publishes consents; empty: consents unchecked
-    Optional<org.openlgsp.core.KeyedHash> consentKey) {
+    Optional<org.openlgsp.core.KeyedHash> consentKey,
+    // members' encryption keys (hub mode): sealed messages to them are opened with these
+    Map<ClientId, org.openlgsp.pki.Credentials> encryption,
+    HubRouting hub) {
 
   static Map<String, ClientId> fingerprintIndex(List<LocalSystem> systems) {
     Map<String, ClientId> index = new HashMap<>();
@@ -32,6 +35,17 @@ record GatewayContext(
       s.certificateFingerprints().forEach(fp -> index.put(fp, s.id()));
     }
     return Map.copyOf(index);
+  }
+
+  /** The encryption credentials of {@code member}, refused when this gateway holds none. */
+  org.openlgsp.pki.Credentials encryptionKey(ClientId member) {
+    org.openlgsp.pki.Credentials c = encryption.get(member.memberId());
+    if (c == null) {
+      throw new org.openlgsp.core.LgspException(
+          org.openlgsp.core.ErrorCode.FEDERATION_SEAL_INVALID,
+          "this gateway holds no encryption key for member " + member.memberId());
+    }
+    return c;
   }
 
   Optional<MessageSigner> signer(ClientId member) {

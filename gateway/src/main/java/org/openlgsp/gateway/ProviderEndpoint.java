@@ -13,6 +13,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.Digests;
@@ -50,10 +51,7 @@ final class ProviderEndpoint {
   void exchange(Call call) {
     ServerRequest req = call.request();
     ServerResponse res = call.response();
-    ExchangeRecorder.Facts facts = new ExchangeRecorder.Facts();
-    facts.requestTime = ctx.clock().instant();
-    facts.method = req.prologue().method().text();
-    facts.sourceAddress = ExchangeRecorder.sourceAddress(req);
+    ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     String requestHash = "";
     Admission.Slot slot = Admission.Slot.NONE;
     try {
@@ -73,7 +71,9 @@ final class ProviderEndpoint {
                       new LgspException(
                           ErrorCode.CLIENT_UNKNOWN,
                           "client " + client + " is not in the directory"));
-      if (!clientSystem.node().equals(peer)) {
+      // A hub this gateway takes the client's instance's relayed calls from (hub mode)
+      boolean relayed = ctx.hub().relaysFor(peer, client.instance());
+      if (!clientSystem.node().equals(peer) && !relayed) {
         throw new LgspException(
             ErrorCode.PEER_UNTRUSTED, "node " + peer + " does not host client " + client);
       }
@@ -86,7 +86,19 @@ final class ProviderEndpoint {
       facts.representedParty = HeaderValues.optional(h, Headers.XROAD_REPRESENTED_PARTY);
       long time = HeaderValues.requiredLong(h, Headers.LGSP_TIME);
       String digest = HeaderValues.required(h, Headers.LGSP_BODY_DIGEST);
-      SigningInput.Request input = SigningInput.Request.of(facts, target, h, time, digest);
+      boolean sealed =
+          SealedRoute.isSealedType(
+              h.contentType().map(io.helidon.http.HttpMediaType::text).orElse(""));
+      if ((relayed || sealed) && !(sealed && target.path().isEmpty() && target.query().isEmpty())) {
+        // what comes through a hub must be sealed end to end: a stripped envelope is refused
+        throw new LgspException(
+            ErrorCode.FEDERATION_SEAL_INVALID,
+            "a relayed request must be sealed (CMS AuthEnvelopedData, no path in clear)");
+      }
+      SigningInput.Request input =
+          sealed
+              ? SealedRoute.envelope(facts, target, time, digest)
+              : SigningInput.Request.of(facts, target, h, time, digest);
       requestHash = input.hash();
       facts.requestDigest = digest;
       facts.requestSignature = HeaderValues.required(h, Headers.LGSP_SIGNATURE);
@@ -119,6 +131,16 @@ final class ProviderEndpoint {
               ErrorCode.MESSAGE_REPLAYED,
               "request id " + facts.requestId + " was already used by " + client);
         }
+        BodySpool plain = body;
+        Optional<Sealing.Content> content = Optional.empty();
+        if (sealed) {
+          var key = ctx.encryptionKey(target.service().provider());
+          content = Optional.of(Sealing.open(SealedRoute.all(body), key.certificate(), key.key()));
+          target = SealedRoute.inner(target, content.get(), facts);
+          PersonalData.fromTarget(dir, target, facts);
+          plain = BodySpool.of(content.get().body());
+          PersonalData.fromBody(dir, target, plain, facts);
+        }
         Directory.Service service = localService(dir, target);
         List<Directory.Grant> matching =
             GrantMatcher.matching(
@@ -136,12 +158,12 @@ final class ProviderEndpoint {
         if (grant.policy().requiresConsent()) {
           Consents.require(dir, ctx.consentKey(), grant.policy(), facts, ctx.clock().instant());
         }
-        checkRequestSchema(dir, service, grant.policy(), target, req, body, facts);
+        checkRequestSchema(dir, service, grant.policy(), target, req, plain, facts);
         // A slot only for the backend call: reading a (slow) body and the checks hold none, so
         // slow clients cannot take every slot (the edge closes them). The request hash is known,
         // so even this refusal is a signed answer the consumer can verify.
         slot = admission.enter();
-        forward(req, res, service, grant.policy(), dir, target, body, requestHash, facts);
+        forward(req, res, service, grant.policy(), dir, target, plain, requestHash, facts, content);
       }
     } catch (Throwable t) {
       if (ResponseAbandoned.is(t)) {
@@ -172,7 +194,7 @@ final class ProviderEndpoint {
       java.util.regex.Pattern.compile(
           "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private static X509Certificate peerCertificate(ServerRequest req) {
+  static X509Certificate peerCertificate(ServerRequest req) {
     Certificate[] certs = req.remotePeer().tlsCertificates().orElse(new Certificate[0]);
     if (certs.length == 0) {
       throw new LgspException(ErrorCode.PEER_UNTRUSTED, "peer presented no TLS certificate");
@@ -180,7 +202,7 @@ final class ProviderEndpoint {
     return (X509Certificate) certs[0];
   }
 
-  private NodeId peerNode(ServerRequest req, DirectoryView dir) {
+  static NodeId peerNode(ServerRequest req, DirectoryView dir) {
     String fp = Certificates.fingerprint(peerCertificate(req));
     return dir.nodeByTlsFingerprint(fp)
         .orElseThrow(
@@ -189,7 +211,7 @@ final class ProviderEndpoint {
                     ErrorCode.PEER_UNTRUSTED, "peer TLS certificate is not in the directory"));
   }
 
-  private static X509Certificate verifySignature(
+  static X509Certificate verifySignature(
       DirectoryView dir,
       ClientId client,
       String signerFingerprint,
@@ -243,7 +265,8 @@ final class ProviderEndpoint {
       R1Target target,
       BodySpool body,
       String requestHash,
-      ExchangeRecorder.Facts facts)
+      ExchangeRecorder.Facts facts,
+      Optional<Sealing.Content> sealed)
       throws Exception {
     HttpClientRequest out =
         ctx.backends()
@@ -251,9 +274,13 @@ final class ProviderEndpoint {
             .uri(ExactUri.of(service.backendUrl(), target.pathAndQuery()))
             .followRedirects(false)
             .readTimeout(ctx.options().backendTimeout());
-    for (Header h : req.headers()) {
-      if (Headers.forwarded(h.name())) {
-        out.header(h);
+    if (sealed.isPresent()) {
+      sealed.get().headers().forEach((n, v) -> out.header(HeaderNames.create(n), v));
+    } else {
+      for (Header h : req.headers()) {
+        if (Headers.forwarded(h.name())) {
+          out.header(h);
+        }
       }
     }
     out.header(Headers.XROAD_CLIENT, facts.client.toString());
@@ -265,14 +292,19 @@ final class ProviderEndpoint {
     if (!facts.issue.isEmpty()) {
       out.header(Headers.XROAD_ISSUE, facts.issue);
     }
-    String representedParty = HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY);
+    String representedParty =
+        sealed.isPresent()
+            ? facts.representedParty
+            : HeaderValues.optional(req.headers(), Headers.XROAD_REPRESENTED_PARTY);
     if (!representedParty.isEmpty()) {
       out.header(Headers.XROAD_REPRESENTED_PARTY, representedParty);
     }
     // the consumer gateway passes a caller's own credentials only, never its own tokens
-    req.headers()
-        .first(HeaderNames.AUTHORIZATION)
-        .ifPresent(a -> out.header(HeaderNames.AUTHORIZATION, a));
+    if (sealed.isEmpty()) {
+      req.headers()
+          .first(HeaderNames.AUTHORIZATION)
+          .ifPresent(a -> out.header(HeaderNames.AUTHORIZATION, a));
+    }
     out.header(HeaderNames.CONTENT_LENGTH, Long.toString(body.length()));
     facts.requestOutTime = ctx.clock().instant();
     try (HttpClientResponse in = callBackend(out, body);
@@ -292,7 +324,7 @@ final class ProviderEndpoint {
       checkResponseSchema(
           dir, service, policy, target, in.status().code(), contentType, answer, facts);
       if (!policy.filtersResponses() || answer.isEmpty()) {
-        sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+        answer(res, in.status().code(), headers, contentType, answer, requestHash, facts, sealed);
         return;
       }
       // Minimised and masked before it is signed: the consumer never holds more than granted.
@@ -302,12 +334,12 @@ final class ProviderEndpoint {
       outcome.requireNotBlocked();
       java.util.Optional<byte[]> minimised = outcome.body();
       if (minimised.isEmpty()) {
-        sendSigned(res, in.status().code(), headers, contentType, answer, "", requestHash, facts);
+        answer(res, in.status().code(), headers, contentType, answer, requestHash, facts, sealed);
         return;
       }
       facts.minimised = true;
       try (BodySpool filtered = BodySpool.of(minimised.get())) {
-        sendSigned(res, in.status().code(), headers, contentType, filtered, "", requestHash, facts);
+        answer(res, in.status().code(), headers, contentType, filtered, requestHash, facts, sealed);
       }
     }
   }
@@ -446,6 +478,39 @@ final class ProviderEndpoint {
       if (!ResponseAbandoned.is(again)) {
         throw Failures.map(again);
       }
+    }
+  }
+
+  /**
+   * Signs and sends the backend's answer; for a sealed request, sealed first to the consumer
+   * member's encryption keys, so the signature covers the ciphertext the hub relays.
+   */
+  private void answer(
+      ServerResponse res,
+      int status,
+      List<Header> headers,
+      String contentType,
+      BodySpool body,
+      String requestHash,
+      ExchangeRecorder.Facts facts,
+      Optional<Sealing.Content> sealed)
+      throws Exception {
+    if (sealed.isEmpty()) {
+      sendSigned(res, status, headers, contentType, body, "", requestHash, facts);
+      return;
+    }
+    java.util.Map<String, String> inner = new java.util.LinkedHashMap<>();
+    headers.forEach(h -> inner.put(h.name(), h.get()));
+    if (!contentType.isEmpty()) {
+      inner.put(HeaderNames.CONTENT_TYPE.defaultCase(), contentType);
+    }
+    byte[] ciphertext =
+        Sealing.seal(
+            new Sealing.Content("", "", status, inner, SealedRoute.all(body)),
+            Sealing.encryptionKeys(
+                ctx.directory().require().directory(), facts.client, ctx.clock().instant()));
+    try (BodySpool sealedBody = BodySpool.of(ciphertext)) {
+      sendSigned(res, status, List.of(), Sealing.MEDIA_TYPE, sealedBody, "", requestHash, facts);
     }
   }
 

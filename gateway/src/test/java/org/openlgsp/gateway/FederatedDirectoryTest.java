@@ -48,8 +48,8 @@ class FederatedDirectoryTest {
             start,
             start.plus(Duration.ofHours(1)),
             List.of(
-                new Directory.Member(PORTAL.memberId(), "Tây Ninh", List.of()),
-                new Directory.Member(MPS, "Bộ Công an", List.of())),
+                new Directory.Member(PORTAL.memberId(), "Tây Ninh", List.of(), List.of()),
+                new Directory.Member(MPS, "Bộ Công an", List.of(), List.of())),
             List.of(
                 new Directory.SystemEntry(PORTAL, "portal", TN_NODE),
                 new Directory.SystemEntry(POPULATION, "population", MPS_NODE)),

@@ -289,8 +289,9 @@ final class TwoGateways implements AutoCloseable {
             new Directory.Member(
                 TAY_NINH,
                 "UBND tỉnh Tây Ninh",
-                tnSigningCertificates.stream().map(TwoGateways::b64).toList()),
-            new Directory.Member(MPS, "Bộ Công an", List.of(b64(mpsSigning)))),
+                tnSigningCertificates.stream().map(TwoGateways::b64).toList(),
+                List.of()),
+            new Directory.Member(MPS, "Bộ Công an", List.of(b64(mpsSigning)), List.of())),
         List.of(
             new Directory.SystemEntry(PORTAL, "Cổng dịch vụ công", TN_NODE),
             new Directory.SystemEntry(OTHER_SYSTEM, "Hệ thống khác", TN_NODE),

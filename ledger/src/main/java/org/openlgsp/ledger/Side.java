@@ -3,5 +3,7 @@ package org.openlgsp.ledger;
 /** Which gateway of an exchange wrote the record. */
 public enum Side {
   CONSUMER,
-  PROVIDER
+  PROVIDER,
+  /** A hub gateway relaying a sealed exchange: digests and signatures only (docs/federation.md). */
+  RELAY
 }

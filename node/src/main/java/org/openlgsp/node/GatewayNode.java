@@ -180,6 +180,25 @@ public final class GatewayNode implements AutoCloseable {
     Optional<org.openlgsp.pki.RevocationChecker> revocation =
         role.revocation().map(r -> revocationChecker(r, baseDir, holder, clock));
     GatewayFeatures features = GatewayFeatures.none().withSubjects(subjects);
+    for (NodeConfig.MemberEncryption e : role.encryption()) {
+      Credentials encryption =
+          keys.credentials(
+              "gateway.encryption of " + e.member(),
+              NodeConfig.KeyFiles.pem(e.certificate(), e.key()));
+      if (!org.openlgsp.pki.CertificateProfile.MEMBER_ENCRYPTION.permits(
+          encryption.certificate())) {
+        throw new IllegalArgumentException(
+            "gateway.encryption of "
+                + e.member()
+                + ": "
+                + e.certificate()
+                + " is not a member-encryption certificate (keyAgreement, EC P-256)");
+      }
+      features = features.withEncryptionKey(ClientId.parse(e.member()), encryption);
+    }
+    if (role.hub().isPresent()) {
+      features = features.withHub(role.hub().get().routing());
+    }
     if (role.consentKey().isPresent()) {
       features =
           features.withConsentKey(

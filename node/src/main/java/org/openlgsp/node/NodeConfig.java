@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openlgsp.core.ClientId;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.AuthenticationLimits;
 import org.openlgsp.gateway.AdmissionLimits;
@@ -611,6 +613,53 @@ public record NodeConfig(
     }
   }
 
+  /**
+   * A member's encryption (key agreement) key held by this gateway, in PEM files: sealed messages
+   * to the member (hub mode, docs/federation.md) are opened with it. Its certificate is a {@code
+   * member-encryption} one (EC P-256, keyAgreement) the registry publishes.
+   */
+  public record MemberEncryption(String member, String certificate, String key) {
+    public MemberEncryption {
+      Objects.requireNonNull(member, "encryption: member is required");
+      Objects.requireNonNull(certificate, "encryption: certificate is required");
+      Objects.requireNonNull(key, "encryption: key is required");
+      ClientId.parse(member);
+    }
+  }
+
+  /**
+   * Hub mode (docs/federation.md): {@code relay} makes this gateway a hub (its peer listener relays
+   * sealed exchanges and serves no service); {@code routes} maps a federated instance to the hub
+   * node exchanges with it go through (sealed), both ways. Absent: no hub, direct routing only.
+   */
+  public record HubSettings(Boolean relay, Map<String, String> routes) {
+    public HubSettings {
+      relay = relay != null && relay;
+      routes = routes == null ? Map.of() : Map.copyOf(routes);
+      routing(relay, routes);
+    }
+
+    /** The gateway's {@link org.openlgsp.gateway.HubRouting}. */
+    public org.openlgsp.gateway.HubRouting routing() {
+      return routing(relay, routes);
+    }
+
+    private static org.openlgsp.gateway.HubRouting routing(
+        boolean relay, Map<String, String> routes) {
+      Map<String, NodeId> parsed = new java.util.LinkedHashMap<>();
+      routes.forEach(
+          (instance, node) -> {
+            try {
+              parsed.put(instance, NodeId.parse(node));
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "hub.routes." + instance + ": not a node id INSTANCE/CLASS/MEMBER/NODE: " + node);
+            }
+          });
+      return new org.openlgsp.gateway.HubRouting(relay, parsed);
+    }
+  }
+
   /** A member's signing key held by this gateway: PEM files or a PKCS#11 token key. */
   public record MemberSigning(
       String member,
@@ -738,9 +787,13 @@ public record NodeConfig(
       Optional<StatisticsSettings> statistics,
       Optional<org.openlgsp.alerts.AlertsOptions> alerts,
       Optional<String> consentKey,
-      Optional<String> observerDatabase) {
+      Optional<String> observerDatabase,
+      List<MemberEncryption> encryption,
+      Optional<HubSettings> hub) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      encryption = encryption == null ? List.of() : List.copyOf(encryption);
+      hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
       observerDatabase = observerDatabase == null ? Optional.empty() : observerDatabase;
       observerDatabase.ifPresent(GatewayRole::requireObserverDatabase);

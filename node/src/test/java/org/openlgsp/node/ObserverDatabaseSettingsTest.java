@@ -192,6 +192,8 @@ class ObserverDatabaseSettingsTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
+            List.of(),
             Optional.empty());
     return sample;
   }

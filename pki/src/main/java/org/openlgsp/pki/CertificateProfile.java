@@ -36,6 +36,12 @@ public enum CertificateProfile {
       -1,
       Keys.SIGNING,
       2 * 365),
+  /**
+   * A member's encryption (key agreement) certificate: an EC P-256 key that messages relayed
+   * through a hub are encrypted to (ECDH, docs/federation.md "Hub mode"). keyAgreement only: it
+   * cannot sign, and a signing certificate cannot stand in for it.
+   */
+  MEMBER_ENCRYPTION(KeyUsage.keyAgreement, List.of(), false, -1, Keys.AGREEMENT, 2 * 365),
   /** A local information system's TLS client certificate towards its own gateway. */
   SYSTEM_CLIENT(
       KeyUsage.digitalSignature,
@@ -77,6 +83,7 @@ public enum CertificateProfile {
     static final Set<String> CA = Set.of("EC", "RSA");
     static final Set<String> TLS = Set.of("EC", "RSA");
     static final Set<String> SIGNING = Set.of("Ed25519", "EdDSA", "EC", "RSA");
+    static final Set<String> AGREEMENT = Set.of("EC");
   }
 
   private final int keyUsage;
@@ -141,7 +148,9 @@ public enum CertificateProfile {
       for (int bit = 0; bit < 9; bit++) {
         boolean needed = (keyUsage & bitMask(bit)) != 0;
         // keyAgreement is needed only by static-DH TLS; ECDHE signs, so a CA may leave it out.
-        if (needed && bit != 4 && (bit >= bits.length || !bits[bit])) {
+        // An encryption certificate is nothing but keyAgreement: there it is required.
+        boolean optional = bit == 4 && this != MEMBER_ENCRYPTION;
+        if (needed && !optional && (bit >= bits.length || !bits[bit])) {
           return false;
         }
       }

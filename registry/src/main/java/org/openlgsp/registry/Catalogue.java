@@ -68,17 +68,40 @@ final class Catalogue {
   }
 
   void addSigningCertificate(ClientId member, X509Certificate certificate) {
+    addMemberCertificate("registry_signing_cert", member, certificate, "signing certificate");
+  }
+
+  void addEncryptionCertificate(ClientId member, X509Certificate certificate) {
+    addMemberCertificate("registry_encryption_cert", member, certificate, "encryption certificate");
+  }
+
+  /**
+   * Adds a member's certificate to {@code table} (one of the two fixed member-certificate tables).
+   */
+  private void addMemberCertificate(
+      String table, ClientId member, X509Certificate certificate, String what) {
     change(
         h -> {
           requireExists(h, "registry_member", member.toString(), "member");
           h.execute(
-              "INSERT INTO registry_signing_cert (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
+              "INSERT INTO "
+                  + table
+                  + " (fingerprint, member_id, der, added_at) VALUES (?, ?, ?, ?)",
               Certificates.fingerprint(certificate),
               member.toString(),
               Certificates.der(certificate),
               now());
         },
-        "signing certificate");
+        what);
+  }
+
+  void removeEncryptionCertificate(ClientId member, String fingerprint) {
+    removeCertificate(
+        "DELETE FROM registry_encryption_cert WHERE member_id = ? AND fingerprint = ?",
+        member.toString(),
+        fingerprint,
+        "member " + member + " has no encryption certificate " + fingerprint,
+        "encryption certificate");
   }
 
   void removeSigningCertificate(ClientId member, String fingerprint) {
@@ -483,13 +506,18 @@ final class Catalogue {
     Map<String, List<String>> certs =
         certificatesBy(
             h, "SELECT member_id, der FROM registry_signing_cert ORDER BY added_at, fingerprint");
+    Map<String, List<String>> encryption =
+        certificatesBy(
+            h,
+            "SELECT member_id, der FROM registry_encryption_cert ORDER BY added_at, fingerprint");
     return h.createQuery("SELECT id, name FROM registry_member ORDER BY id")
         .map(
             (r, ctx) ->
                 new Directory.Member(
                     ClientId.parse(r.getString(1)),
                     r.getString(2),
-                    certs.getOrDefault(r.getString(1), List.of())))
+                    certs.getOrDefault(r.getString(1), List.of()),
+                    encryption.getOrDefault(r.getString(1), List.of())))
         .list();
   }
 

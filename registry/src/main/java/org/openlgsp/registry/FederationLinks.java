@@ -303,7 +303,10 @@ final class FederationLinks implements AutoCloseable {
       }
     }
     boolean certificates =
-        fc.members().stream().anyMatch(m -> !m.signingCertificates().isEmpty())
+        fc.members().stream()
+                .anyMatch(
+                    m ->
+                        !m.signingCertificates().isEmpty() || !m.encryptionCertificates().isEmpty())
             || fc.nodes().stream().anyMatch(n -> !n.tlsCertificates().isEmpty());
     if (!certificates) {
       return;
@@ -315,6 +318,9 @@ final class FederationLinks implements AutoCloseable {
     for (Directory.Member m : fc.members()) {
       for (String c : m.signingCertificates()) {
         requireChained(anchors, now, c, CertificateProfile.MEMBER_SIGNING, "member " + m.id());
+      }
+      for (String c : m.encryptionCertificates()) {
+        requireChained(anchors, now, c, CertificateProfile.MEMBER_ENCRYPTION, "member " + m.id());
       }
     }
     for (Directory.Node n : fc.nodes()) {

@@ -166,6 +166,23 @@ public final class Registry {
   }
 
   /**
+   * Publishes a member's encryption (key agreement) certificate in the directory and, for a member
+   * whose systems a federation exports, in the federated catalogue: messages relayed through a hub
+   * are encrypted to it end to end. Refused unless it chains to a trust anchor and is a {@code
+   * member-encryption} certificate (keyAgreement, EC).
+   */
+  public void addEncryptionCertificate(ClientId member, X509Certificate certificate) {
+    requireMember(member);
+    certificates.requireTrusted(certificate, CertificateProfile.MEMBER_ENCRYPTION);
+    catalogue.addEncryptionCertificate(member, certificate);
+  }
+
+  /** Takes a member's encryption certificate out of the directory (the end of a rotation). */
+  public void removeEncryptionCertificate(ClientId member, String fingerprint) {
+    catalogue.removeEncryptionCertificate(member, fingerprint);
+  }
+
+  /**
    * Takes a member signing certificate out of the directory: the last step of a key rotation, once
    * the member's gateway signs with the new key.
    */

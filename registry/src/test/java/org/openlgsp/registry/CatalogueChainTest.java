@@ -105,7 +105,8 @@ class CatalogueChainTest {
                       new Directory.Member(
                           current.id(),
                           current.name(),
-                          List.of(current.signingCertificates().getFirst(), expired))),
+                          List.of(current.signingCertificates().getFirst(), expired),
+                          List.of())),
                   anchors));
       assertThat(links.accept(NDXP, SignedDocument.sign(rotating, NDXP_SIGNER.signer()).toJson()))
           .isTrue();
@@ -165,7 +166,7 @@ class CatalogueChainTest {
   }
 
   private static Directory.Member withCertificate(Directory.Member m, String cert) {
-    return new Directory.Member(m.id(), m.name(), List.of(cert));
+    return new Directory.Member(m.id(), m.name(), List.of(cert), m.encryptionCertificates());
   }
 
   private static Directory.Node withCertificate(Directory.Node n, String cert) {

@@ -939,6 +939,8 @@ public final class Federation implements AutoCloseable {
             side.equals(providerSide) ? Optional.of(CONSENT_KEY) : Optional.empty(),
             // the observers on their default database: beside the gateway's,
             // data/<side>-observers.db
+            Optional.empty(),
+            List.of(),
             Optional.empty()));
   }
 
