@@ -45,6 +45,14 @@ public final class DocumentAxis implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.LongAdder attachmentsNotScanned =
       new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder attachmentsUnreadable =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /**
+   * The finding of a PDF or Office attachment that could not be read safely: it gets the strictest
+   * action of its route's detectors, as if it held what they find.
+   */
+  public static final String UNREADABLE = "unreadable";
 
   /**
    * @param signers whom signatures must come from: a signature that merely verifies is not enough
@@ -133,7 +141,13 @@ public final class DocumentAxis implements AutoCloseable {
                 .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
                 .toList();
         found = scanForLeaks(d, spooled.file(), sender, routed);
-        leaks = found.found().stream().sorted().map(k -> k.label() + ":alert").toList();
+        leaks =
+            java.util.stream.Stream.concat(
+                    found.found().stream().sorted().map(k -> k.label() + ":alert"),
+                    found.unreadable().isEmpty()
+                        ? java.util.stream.Stream.empty()
+                        : java.util.stream.Stream.of(UNREADABLE + ":alert"))
+                .toList();
       }
       Receipt r = store(pkg, spooled, relayed, leaks, found);
       if (!r.duplicate()) {
@@ -179,22 +193,37 @@ public final class DocumentAxis implements AutoCloseable {
       DocumentPackage d, Path file, String sender, List<String> recipients) {
     Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
+    String anyBlock = null;
     for (String recipient : recipients) {
-      options
-          .leaks()
-          .actions(sender, recipient)
-          .forEach(
-              (kind, action) -> {
-                kinds.add(kind);
-                if (action == PrivacyPolicy.LeakAction.BLOCK) {
-                  blockedOn.putIfAbsent(kind, sender + " -> " + recipient);
-                }
-              });
+      Map<LeakDetectors.Kind, PrivacyPolicy.LeakAction> actions =
+          options.leaks().actions(sender, recipient);
+      actions.forEach(
+          (kind, action) -> {
+            kinds.add(kind);
+            if (action == PrivacyPolicy.LeakAction.BLOCK) {
+              blockedOn.putIfAbsent(kind, sender + " -> " + recipient);
+            }
+          });
+      if (anyBlock == null && actions.containsValue(PrivacyPolicy.LeakAction.BLOCK)) {
+        anyBlock = sender + " -> " + recipient;
+      }
     }
     if (kinds.isEmpty()) {
       return new LeakScan.Findings(Set.of(), 0, 0);
     }
     LeakScan.Findings found = LeakScan.scan(d, file, kinds);
+    attachmentsUnreadable.add(found.unreadable().size());
+    if (!found.unreadable().isEmpty() && anyBlock != null) {
+      count(UNREADABLE + ":block");
+      LOG.warning("package from " + sender + " refused: unreadable " + found.unreadable());
+      throw new LgspException(
+          ErrorCode.DOCUMENT_LEAK_BLOCKED,
+          "the package's "
+              + String.join(", ", found.unreadable())
+              + " could not be read safely for the leak detectors, and the document route "
+              + anyBlock
+              + " blocks what they find");
+    }
     List<LeakDetectors.Kind> blocked =
         found.found().stream().filter(blockedOn::containsKey).sorted().toList();
     if (!blocked.isEmpty()) {
@@ -226,7 +255,15 @@ public final class DocumentAxis implements AutoCloseable {
     return out;
   }
 
-  /** Attachments of scanned packages that were not text-like, so not scanned, since start. */
+  /**
+   * PDF and Office attachments of scanned packages that could not be read safely (damaged,
+   * encrypted, beyond the bounds), since start.
+   */
+  public long attachmentsUnreadable() {
+    return attachmentsUnreadable.sum();
+  }
+
+  /** Attachments of scanned packages not scanned (images, legacy Office), since start. */
   public long attachmentsNotScanned() {
     return attachmentsNotScanned.sum();
   }
