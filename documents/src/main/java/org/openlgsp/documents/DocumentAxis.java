@@ -54,6 +54,46 @@ public final class DocumentAxis implements AutoCloseable {
    */
   public static final String UNREADABLE = "unreadable";
 
+  private volatile java.util.function.Consumer<LeakEvent> leakListener = e -> {};
+
+  /**
+   * A package in which leak detectors found something an axis rule alerts or blocks on: {@code
+   * packageId} is empty when it was refused; {@code findings} are {@code detector:action} labels,
+   * never the matched text.
+   */
+  public record LeakEvent(
+      java.time.Instant at,
+      String sender,
+      List<String> recipients,
+      Optional<String> packageId,
+      List<String> findings) {
+    public LeakEvent {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(sender, "sender");
+      recipients = List.copyOf(recipients);
+      Objects.requireNonNull(packageId, "packageId");
+      findings = List.copyOf(findings);
+    }
+
+    /** {@code sender -> recipient, recipient}. */
+    public String route() {
+      return sender + " -> " + String.join(", ", recipients);
+    }
+  }
+
+  /** Tells {@code listener} (the node's alerts) of each leak finding, on the accepting thread. */
+  public void onLeakFindings(java.util.function.Consumer<LeakEvent> listener) {
+    this.leakListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void tell(LeakEvent e) {
+    try {
+      leakListener.accept(e);
+    } catch (RuntimeException ex) {
+      LOG.warning("leak finding not passed on: " + ex.getClass().getSimpleName());
+    }
+  }
+
   /**
    * @param signers whom signatures must come from: a signature that merely verifies is not enough
    */
@@ -163,6 +203,13 @@ public final class DocumentAxis implements AutoCloseable {
                     + sender
                     + " passed with leak findings "
                     + leaks);
+            tell(
+                new LeakEvent(
+                    clock.instant(),
+                    sender,
+                    trimmed(((DocumentPackage) pkg).recipientIds()).stream().distinct().toList(),
+                    Optional.of(r.packageId()),
+                    leaks));
           }
         }
         outbox.wake();
@@ -216,6 +263,13 @@ public final class DocumentAxis implements AutoCloseable {
     if (!found.unreadable().isEmpty() && anyBlock != null) {
       count(UNREADABLE + ":block");
       LOG.warning("package from " + sender + " refused: unreadable " + found.unreadable());
+      tell(
+          new LeakEvent(
+              clock.instant(),
+              sender,
+              recipients,
+              Optional.empty(),
+              List.of(UNREADABLE + ":block")));
       throw new LgspException(
           ErrorCode.DOCUMENT_LEAK_BLOCKED,
           "the package's "
@@ -231,6 +285,13 @@ public final class DocumentAxis implements AutoCloseable {
       String labels =
           blocked.stream().map(LeakDetectors.Kind::label).collect(Collectors.joining(", "));
       LOG.warning("package from " + sender + " refused: leak detectors " + labels);
+      tell(
+          new LeakEvent(
+              clock.instant(),
+              sender,
+              recipients,
+              Optional.empty(),
+              blocked.stream().map(k -> k.label() + ":block").toList()));
       throw new LgspException(
           ErrorCode.DOCUMENT_LEAK_BLOCKED,
           "the package holds what the detector "

@@ -18,7 +18,9 @@ import org.openlgsp.documents.DocumentLeaks;
  * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
  * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway); and the leak
  * detectors run on document packages: {@code leaks} for every route, {@code leakRoutes} overriding
- * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention").
+ * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention");
+ * and {@code alerts} (the keys of {@code gateway.alerts}, docs/alerts.md): where the {@code
+ * dataLeak} alerts of those findings are kept and delivered.
  *
  * <p>The package limit, signature requirement and retry schedule default to {@link
  * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
@@ -42,8 +44,10 @@ public record DocumentsRole(
     boolean signerMustMatchSender,
     Optional<NodeConfig.RevocationSettings> revocation,
     List<PrivacyPolicy.LeakRule> leaks,
-    List<DocumentLeaks.Route> leakRoutes) {
+    List<DocumentLeaks.Route> leakRoutes,
+    Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
   public DocumentsRole {
+    alerts = alerts == null ? Optional.empty() : alerts;
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
     relayHost = relayHost == null ? "127.0.0.1" : relayHost;
@@ -69,6 +73,11 @@ public record DocumentsRole(
         maxAttempts,
         leaks,
         leakRoutes);
+  }
+
+  /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+  public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+    return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
   }
 
   /**

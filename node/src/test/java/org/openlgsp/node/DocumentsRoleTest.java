@@ -137,7 +137,8 @@ class DocumentsRoleTest {
                     new NodeConfig.RevocationSettings(
                         java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))),
                 java.util.List.of(),
-                java.util.List.of()));
+                java.util.List.of(),
+                Optional.empty()));
     cfg.write(dir.resolve("c.yaml"));
 
     assertThat(NodeConfig.read(dir.resolve("c.yaml"))).isEqualTo(cfg);
@@ -169,6 +170,7 @@ class DocumentsRoleTest {
                     null,
                     false,
                     Optional.empty(),
+                    null,
                     null,
                     null))
         .hasMessageContaining("agencies");

@@ -1016,7 +1016,8 @@ public final class Federation implements AutoCloseable {
             true,
             Optional.empty(),
             List.of(),
-            List.of()));
+            List.of(),
+            Optional.empty()));
   }
 
   /** An ECDSA document-signing key of an agency (edXML signatures are RSA or ECDSA). */
