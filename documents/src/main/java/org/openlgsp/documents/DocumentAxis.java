@@ -86,6 +86,10 @@ public final class DocumentAxis implements AutoCloseable {
     this.leakListener = Objects.requireNonNull(listener, "listener");
   }
 
+  private void refused(String sender, List<String> recipients, List<String> findings) {
+    tell(new LeakEvent(clock.instant(), sender, recipients, Optional.empty(), findings));
+  }
+
   private void tell(LeakEvent e) {
     try {
       leakListener.accept(e);
@@ -263,13 +267,7 @@ public final class DocumentAxis implements AutoCloseable {
     if (!found.unreadable().isEmpty() && anyBlock != null) {
       count(UNREADABLE + ":block");
       LOG.warning("package from " + sender + " refused: unreadable " + found.unreadable());
-      tell(
-          new LeakEvent(
-              clock.instant(),
-              sender,
-              recipients,
-              Optional.empty(),
-              List.of(UNREADABLE + ":block")));
+      refused(sender, recipients, List.of(UNREADABLE + ":block"));
       throw new LgspException(
           ErrorCode.DOCUMENT_LEAK_BLOCKED,
           "the package's "
@@ -285,13 +283,7 @@ public final class DocumentAxis implements AutoCloseable {
       String labels =
           blocked.stream().map(LeakDetectors.Kind::label).collect(Collectors.joining(", "));
       LOG.warning("package from " + sender + " refused: leak detectors " + labels);
-      tell(
-          new LeakEvent(
-              clock.instant(),
-              sender,
-              recipients,
-              Optional.empty(),
-              blocked.stream().map(k -> k.label() + ":block").toList()));
+      refused(sender, recipients, blocked.stream().map(k -> k.label() + ":block").toList());
       throw new LgspException(
           ErrorCode.DOCUMENT_LEAK_BLOCKED,
           "the package holds what the detector "

@@ -137,24 +137,11 @@ class MonitoredGatewaysTest {
     net = new TwoGateways(dir, List.of(), mps.observers());
     net.grants.clear();
     net.grants.add(
-        new org.openlgsp.core.Directory.Grant(
-            TwoGateways.PORTAL,
-            TwoGateways.CITIZENS,
-            List.of(),
-            List.of(),
-            new org.openlgsp.core.PrivacyPolicy(
-                List.of(),
-                false,
-                null,
-                null,
-                null,
-                0,
-                "",
-                List.of(
-                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
-                        "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
-                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
-                        "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)))));
+        TwoGateways.portalGrantWithLeaks(
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)));
     net.republish();
     for (String answer :
         List.of(

@@ -26,14 +26,17 @@ class BreachSettingsTest {
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
 
-  private Breach recordThroughTheNode(String section) throws Exception {
+  private RegistryNode startNode(String section) throws Exception {
     Path file = ManagementListenerTest.registryConfig(dir, ca, section);
-    try (RegistryNode registry =
-        RegistryNode.start(
-            "VN",
-            NodeConfig.read(file).registry().orElseThrow(),
-            dir,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+    return RegistryNode.start(
+        "VN",
+        NodeConfig.read(file).registry().orElseThrow(),
+        dir,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  private Breach recordThroughTheNode(String section) throws Exception {
+    try (RegistryNode registry = startNode(section)) {
       return new RegistryClient("http://127.0.0.1:" + registry.port(), "admin")
           .recordBreach(
               new AdminRequests.BreachRecord(
@@ -48,13 +51,7 @@ class BreachSettingsTest {
    */
   @Test
   void theReportApiServesThePdfTheCliMakes() throws Exception {
-    Path file = ManagementListenerTest.registryConfig(dir, ca, "");
-    try (RegistryNode registry =
-        RegistryNode.start(
-            "VN",
-            NodeConfig.read(file).registry().orElseThrow(),
-            dir,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+    try (RegistryNode registry = startNode("")) {
       RegistryClient client = new RegistryClient("http://127.0.0.1:" + registry.port(), "admin");
       Breach b =
           client.recordBreach(
