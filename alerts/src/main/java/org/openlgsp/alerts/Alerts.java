@@ -20,6 +20,8 @@ public final class Alerts implements AutoCloseable {
   private final RuleEngine engine;
   private final Alerter alerter;
   private final java.util.concurrent.ScheduledExecutorService purger;
+  private final AlertRules.DataLeak dataLeak;
+  private final boolean enabled;
   private Optional<AlertsHttp> api = Optional.empty();
 
   private Alerts(
@@ -31,6 +33,8 @@ public final class Alerts implements AutoCloseable {
       String host,
       Clock clock) {
     store = new AlertStore(db);
+    dataLeak = rules.dataLeak();
+    enabled = options.enabled();
     List<Channel> channels = new ArrayList<>();
     for (AlertsOptions.Webhook w : options.webhooks()) {
       channels.add(new Channel.Webhook(w, w.key(base), w.signing(base), clock));
@@ -133,6 +137,38 @@ public final class Alerts implements AutoCloseable {
   /** The observer to give the gateway. */
   public ExchangeObserver observer() {
     return engine;
+  }
+
+  /**
+   * A document axis's leak finding (docs/privacy.md, "On document routes"): raises {@code dataLeak}
+   * with the rule's severity, as for a gateway's answers, when the rule is on. Never the matched
+   * text: {@code findings} are {@code detector:action} labels.
+   *
+   * @param route the document route, {@code sender -> recipient[, recipient]}
+   * @param packageId the stored package's id; empty for a refused package
+   */
+  public void documentLeak(
+      java.time.Instant at, String route, Optional<String> packageId, List<String> findings) {
+    List<String> raised =
+        findings.stream().filter(f -> f.endsWith(":alert") || f.endsWith(":block")).toList();
+    if (!enabled || !dataLeak.enabled() || raised.isEmpty()) {
+      return;
+    }
+    String joined = String.join(", ", raised);
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    facts.put("route", route);
+    packageId.ifPresent(id -> facts.put("package", id));
+    facts.put("findings", joined);
+    alerter.raise(
+        new Raised(
+            StreamRule.Leak.NAME,
+            dataLeak.severity(),
+            "document " + route + " " + joined,
+            "Document package on the route "
+                + route
+                + (packageId.isPresent() ? " (passed) held " : " (refused) held ")
+                + joined,
+            new Evidence(at, at, 1, List.of(), facts)));
   }
 
   /** The API's port, when it runs. */

@@ -380,24 +380,11 @@ class AlertingGatewaysTest {
     byte[] savedBody = net.cannedBody;
     net.grants.clear();
     net.grants.add(
-        new org.openlgsp.core.Directory.Grant(
-            TwoGateways.PORTAL,
-            TwoGateways.CITIZENS,
-            List.of(),
-            List.of(),
-            new org.openlgsp.core.PrivacyPolicy(
-                List.of(),
-                false,
-                null,
-                null,
-                null,
-                0,
-                "",
-                List.of(
-                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
-                        "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
-                    new org.openlgsp.core.PrivacyPolicy.LeakRule(
-                        "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)))));
+        TwoGateways.portalGrantWithLeaks(
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)));
     net.republish();
     net.cannedBody = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {

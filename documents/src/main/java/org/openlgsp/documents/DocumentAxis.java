@@ -46,6 +46,58 @@ public final class DocumentAxis implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.LongAdder attachmentsNotScanned =
       new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder attachmentsUnreadable =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /**
+   * The finding of a PDF or Office attachment that could not be read safely: it gets the strictest
+   * action of its route's detectors, as if it held what they find.
+   */
+  public static final String UNREADABLE = "unreadable";
+
+  private volatile java.util.function.Consumer<LeakEvent> leakListener = e -> {};
+
+  /**
+   * A package in which leak detectors found something an axis rule alerts or blocks on: {@code
+   * packageId} is empty when it was refused; {@code findings} are {@code detector:action} labels,
+   * never the matched text.
+   */
+  public record LeakEvent(
+      java.time.Instant at,
+      String sender,
+      List<String> recipients,
+      Optional<String> packageId,
+      List<String> findings) {
+    public LeakEvent {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(sender, "sender");
+      recipients = List.copyOf(recipients);
+      Objects.requireNonNull(packageId, "packageId");
+      findings = List.copyOf(findings);
+    }
+
+    /** {@code sender -> recipient, recipient}. */
+    public String route() {
+      return sender + " -> " + String.join(", ", recipients);
+    }
+  }
+
+  /** Tells {@code listener} (the node's alerts) of each leak finding, on the accepting thread. */
+  public void onLeakFindings(java.util.function.Consumer<LeakEvent> listener) {
+    this.leakListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void refused(String sender, List<String> recipients, List<String> findings) {
+    tell(new LeakEvent(clock.instant(), sender, recipients, Optional.empty(), findings));
+  }
+
+  private void tell(LeakEvent e) {
+    try {
+      leakListener.accept(e);
+    } catch (RuntimeException ex) {
+      LOG.warning("leak finding not passed on: " + ex.getClass().getSimpleName());
+    }
+  }
 
   /**
    * @param signers whom signatures must come from: a signature that merely verifies is not enough
@@ -149,7 +201,13 @@ public final class DocumentAxis implements AutoCloseable {
                 .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
                 .toList();
         found = scanForLeaks(d, spooled.file(), sender, routed);
-        leaks = found.found().stream().sorted().map(k -> k.label() + ":alert").toList();
+        leaks =
+            java.util.stream.Stream.concat(
+                    found.found().stream().sorted().map(k -> k.label() + ":alert"),
+                    found.unreadable().isEmpty()
+                        ? java.util.stream.Stream.empty()
+                        : java.util.stream.Stream.of(UNREADABLE + ":alert"))
+                .toList();
       }
       Receipt r = store(pkg, spooled, relayed, leaks, found);
       if (!r.duplicate()) {
@@ -165,6 +223,13 @@ public final class DocumentAxis implements AutoCloseable {
                     + sender
                     + " passed with leak findings "
                     + leaks);
+            tell(
+                new LeakEvent(
+                    clock.instant(),
+                    sender,
+                    trimmed(((DocumentPackage) pkg).recipientIds()).stream().distinct().toList(),
+                    Optional.of(r.packageId()),
+                    leaks));
           }
         }
         outbox.wake();
@@ -195,22 +260,38 @@ public final class DocumentAxis implements AutoCloseable {
       DocumentPackage d, Path file, String sender, List<String> recipients) {
     Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
+    String anyBlock = null;
     for (String recipient : recipients) {
-      options
-          .leaks()
-          .actions(sender, recipient)
-          .forEach(
-              (kind, action) -> {
-                kinds.add(kind);
-                if (action == PrivacyPolicy.LeakAction.BLOCK) {
-                  blockedOn.putIfAbsent(kind, sender + " -> " + recipient);
-                }
-              });
+      Map<LeakDetectors.Kind, PrivacyPolicy.LeakAction> actions =
+          options.leaks().actions(sender, recipient);
+      actions.forEach(
+          (kind, action) -> {
+            kinds.add(kind);
+            if (action == PrivacyPolicy.LeakAction.BLOCK) {
+              blockedOn.putIfAbsent(kind, sender + " -> " + recipient);
+            }
+          });
+      if (anyBlock == null && actions.containsValue(PrivacyPolicy.LeakAction.BLOCK)) {
+        anyBlock = sender + " -> " + recipient;
+      }
     }
     if (kinds.isEmpty()) {
       return new LeakScan.Findings(Set.of(), 0, 0);
     }
     LeakScan.Findings found = LeakScan.scan(d, file, kinds);
+    attachmentsUnreadable.add(found.unreadable().size());
+    if (!found.unreadable().isEmpty() && anyBlock != null) {
+      count(UNREADABLE + ":block");
+      LOG.warning("package from " + sender + " refused: unreadable " + found.unreadable());
+      refused(sender, recipients, List.of(UNREADABLE + ":block"));
+      throw new LgspException(
+          ErrorCode.DOCUMENT_LEAK_BLOCKED,
+          "the package's "
+              + String.join(", ", found.unreadable())
+              + " could not be read safely for the leak detectors, and the document route "
+              + anyBlock
+              + " blocks what they find");
+    }
     List<LeakDetectors.Kind> blocked =
         found.found().stream().filter(blockedOn::containsKey).sorted().toList();
     if (!blocked.isEmpty()) {
@@ -218,6 +299,7 @@ public final class DocumentAxis implements AutoCloseable {
       String labels =
           blocked.stream().map(LeakDetectors.Kind::label).collect(Collectors.joining(", "));
       LOG.warning("package from " + sender + " refused: leak detectors " + labels);
+      refused(sender, recipients, blocked.stream().map(k -> k.label() + ":block").toList());
       throw new LgspException(
           ErrorCode.DOCUMENT_LEAK_BLOCKED,
           "the package holds what the detector "
@@ -242,7 +324,15 @@ public final class DocumentAxis implements AutoCloseable {
     return out;
   }
 
-  /** Attachments of scanned packages that were not text-like, so not scanned, since start. */
+  /**
+   * PDF and Office attachments of scanned packages that could not be read safely (damaged,
+   * encrypted, beyond the bounds), since start.
+   */
+  public long attachmentsUnreadable() {
+    return attachmentsUnreadable.sum();
+  }
+
+  /** Attachments of scanned packages not scanned (images, legacy Office), since start. */
   public long attachmentsNotScanned() {
     return attachmentsNotScanned.sum();
   }

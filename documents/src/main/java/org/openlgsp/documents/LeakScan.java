@@ -29,9 +29,11 @@ import org.openlgsp.core.LgspException;
  * attachments ({@code text/*}, {@code application/xml}, {@code application/json}, {@code +xml},
  * {@code +json}; read as UTF-8). The attachments are read from the package file by streaming (a
  * Woodstox pass decoding base64 as it comes), in windows cut at whitespace, so a package of any
- * size is scanned in bounded memory. Other attachments (PDF, Office, images) are not scanned and
- * counted as such. Contact fields (organisations' telephone and e-mail, StaffInfo) are routing data
- * the format requires and are not scanned.
+ * size is scanned in bounded memory. PDF and Office Open XML attachments are decoded (up to {@link
+ * AttachmentText#MAX_BYTES}) and their text extracted within the bounds of {@link AttachmentText};
+ * one that cannot be read so is reported as unreadable, never as clean. Other attachments (images,
+ * legacy Office) are not scanned and counted as such. Contact fields (organisations' telephone and
+ * e-mail, StaffInfo) are routing data the format requires and are not scanned.
  */
 public final class LeakScan {
   /** Decoded text scanned at once; a window is cut at the last whitespace before this. */
@@ -39,11 +41,24 @@ public final class LeakScan {
 
   private LeakScan() {}
 
-  /** What a scan found: the detectors that matched and how many attachments were not read. */
+  /**
+   * What a scan found: the detectors that matched, how many attachments were scanned, how many were
+   * not (not a format whose text is read: images, legacy Office) and how many could not be read
+   * safely (a PDF or Office file that is damaged, encrypted or beyond the bounds of {@link
+   * AttachmentText}), with their reasons.
+   */
   public record Findings(
-      Set<LeakDetectors.Kind> found, int attachmentsScanned, int attachmentsSkipped) {
+      Set<LeakDetectors.Kind> found,
+      int attachmentsScanned,
+      int attachmentsSkipped,
+      List<String> unreadable) {
     public Findings {
       found = Set.copyOf(found);
+      unreadable = List.copyOf(unreadable);
+    }
+
+    public Findings(Set<LeakDetectors.Kind> found, int attachmentsScanned, int attachmentsSkipped) {
+      this(found, attachmentsScanned, attachmentsSkipped, List.of());
     }
   }
 
@@ -58,16 +73,36 @@ public final class LeakScan {
       LeakDetectors.scan(text, kinds, none, found);
     }
     List<Edxml.Attachment> attachments = pkg.attachments();
-    boolean[] textLike = new boolean[attachments.size()];
-    int scanned = 0;
-    for (int i = 0; i < textLike.length; i++) {
-      textLike[i] = isTextLike(contentType(pkg, attachments.get(i)));
-      scanned += textLike[i] ? 1 : 0;
+    Read[] plan = new Read[attachments.size()];
+    int read = 0;
+    for (int i = 0; i < plan.length; i++) {
+      Edxml.Attachment a = attachments.get(i);
+      String type = contentType(pkg, a);
+      plan[i] =
+          isTextLike(type)
+              ? Read.TEXT
+              : AttachmentText.format(type, a.attachmentName).map(Read::of).orElse(Read.NONE);
+      read += plan[i] == Read.NONE ? 0 : 1;
     }
-    if (scanned > 0) {
-      attachmentText(file, textLike, new Windows(kinds, found));
+    List<String> unreadable = new ArrayList<>();
+    if (read > 0) {
+      attachmentText(file, plan, new Windows(kinds, found), unreadable);
     }
-    return new Findings(found, scanned, attachments.size() - scanned);
+    return new Findings(found, read - unreadable.size(), plan.length - read, unreadable);
+  }
+
+  /** How an attachment is read: as UTF-8 text, through a document format's extractor, or not. */
+  private enum Read {
+    TEXT,
+    PDF,
+    DOCX,
+    XLSX,
+    PPTX,
+    NONE;
+
+    static Read of(AttachmentText.Format f) {
+      return valueOf(f.name());
+    }
   }
 
   private static List<String> headerText(DocumentPackage pkg) {
@@ -111,8 +146,11 @@ public final class LeakScan {
         || t.endsWith("+json");
   }
 
-  /** Feeds the decoded text of the attachments marked in {@code textLike} to {@code out}. */
-  private static void attachmentText(Path file, boolean[] textLike, Windows out) {
+  /**
+   * Feeds the decoded text of the attachments {@code plan} reads to {@code out}; those that cannot
+   * be read safely are added to {@code unreadable} ({@code attachment N: REASON}).
+   */
+  private static void attachmentText(Path file, Read[] plan, Windows out, List<String> unreadable) {
     try (InputStream in = Files.newInputStream(file)) {
       XMLStreamReader r = StreamingPackages.reader(in);
       try {
@@ -120,6 +158,7 @@ public final class LeakScan {
         int attachment = -1;
         boolean inEncoded = false;
         Base64Text content = null;
+        Base64Bytes document = null;
         while (r.hasNext()) {
           int event = r.next();
           if (event == XMLStreamConstants.START_ELEMENT) {
@@ -132,14 +171,30 @@ public final class LeakScan {
             } else if (inEncoded
                 && depth == 4
                 && name.equals("ContentTransferEncoded")
-                && attachment < textLike.length
-                && textLike[attachment]) {
-              content = new Base64Text(out);
+                && attachment < plan.length
+                && plan[attachment] != Read.NONE) {
+              if (plan[attachment] == Read.TEXT) {
+                content = new Base64Text(out);
+              } else {
+                document = new Base64Bytes();
+              }
             }
           } else if (event == XMLStreamConstants.END_ELEMENT) {
             if (content != null && depth == 4) {
               content.finish();
               content = null;
+            }
+            if (document != null && depth == 4) {
+              Read how = plan[attachment];
+              try {
+                AttachmentText.extract(
+                    AttachmentText.Format.valueOf(how.name()), document.bytes(), out::append);
+                out.flush();
+              } catch (AttachmentText.Unreadable e) {
+                out.flush();
+                unreadable.add("attachment " + (attachment + 1) + ": " + e.reason);
+              }
+              document = null;
             }
             if (depth == 2) {
               inEncoded = false;
@@ -148,6 +203,9 @@ public final class LeakScan {
           } else if (content != null
               && (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA)) {
             content.feed(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
+          } else if (document != null
+              && (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA)) {
+            document.feed(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
           }
         }
       } finally {
@@ -155,6 +213,58 @@ public final class LeakScan {
       }
     } catch (XMLStreamException | IOException e) {
       throw new LgspException(ErrorCode.DOCUMENT_MALFORMED, "package could not be read", e);
+    }
+  }
+
+  /**
+   * Base64 characters in, the decoded bytes kept for an extractor, up to {@link
+   * AttachmentText#MAX_BYTES}: beyond, the rest is not kept and {@link #bytes()} says so.
+   */
+  private static final class Base64Bytes {
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private final StringBuilder quads = new StringBuilder();
+    private boolean tooLarge;
+    private boolean malformed;
+
+    void feed(char[] text, int start, int length) {
+      if (tooLarge || malformed) {
+        return;
+      }
+      for (int i = start; i < start + length; i++) {
+        char c = text[i];
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+          quads.append(c);
+        }
+      }
+      if (quads.length() >= 8192) {
+        decode(quads.length() - quads.length() % 4);
+      }
+    }
+
+    private void decode(int whole) {
+      try {
+        bytes.writeBytes(Base64.getDecoder().decode(quads.substring(0, whole)));
+      } catch (IllegalArgumentException e) {
+        malformed = true;
+      }
+      quads.delete(0, whole);
+      if (bytes.size() > AttachmentText.MAX_BYTES) {
+        tooLarge = true;
+        bytes.reset();
+      }
+    }
+
+    byte[] bytes() throws AttachmentText.Unreadable {
+      if (!tooLarge && !malformed) {
+        decode(quads.length());
+      }
+      if (tooLarge) {
+        throw new AttachmentText.Unreadable(AttachmentText.Reason.TOO_LARGE, null);
+      }
+      if (malformed) {
+        throw new AttachmentText.Unreadable(AttachmentText.Reason.MALFORMED, null);
+      }
+      return bytes.toByteArray();
     }
   }
 

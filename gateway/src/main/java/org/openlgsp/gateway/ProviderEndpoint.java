@@ -359,7 +359,7 @@ final class ProviderEndpoint {
       BodySpool body,
       ExchangeRecorder.Facts facts) {
     facts.qualityMode = service.schemaCheck();
-    if (service.schemaCheck() == org.openlgsp.core.SchemaCheck.OFF || body.isEmpty()) {
+    if (service.schemaCheck() == org.openlgsp.core.SchemaCheck.OFF) {
       return;
     }
     java.util.Optional<SchemaValidation> schemas = dir.schemaValidation(service.id());
@@ -367,14 +367,39 @@ final class ProviderEndpoint {
       facts.unchecked.add("request:no_schema");
       return;
     }
-    if (body.length() > policy.maxFilteredBytes()) {
-      facts.unchecked.add("request:too_large");
+    // query, path and header parameters, then the body: one outcome, refused together under block
+    java.util.Map<String, List<String>> query = new java.util.LinkedHashMap<>();
+    for (String name : req.query().names()) {
+      query.put(name, req.query().all(name));
+    }
+    SchemaValidation.Outcome params =
+        schemas
+            .get()
+            .parameters(
+                facts.method,
+                target.path(),
+                query,
+                h -> req.headers().first(io.helidon.http.HeaderNames.create(h)));
+    SchemaValidation.Outcome outcome = params;
+    if (!body.isEmpty()) {
+      if (body.length() > policy.maxFilteredBytes()) {
+        facts.unchecked.add("request:too_large");
+      } else {
+        String contentType =
+            req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
+        SchemaValidation.Outcome bodyOutcome =
+            schemas.get().request(facts.method, target.path(), contentType, body.bytes());
+        List<org.openlgsp.gateway.spi.ExchangeObservation.DataQuality.Violation> all =
+            new java.util.ArrayList<>(params.violations());
+        all.addAll(bodyOutcome.violations());
+        outcome =
+            new SchemaValidation.Outcome(
+                params.checked() || bodyOutcome.checked(), all, java.util.Optional.empty());
+      }
+    }
+    if (!outcome.checked()) {
       return;
     }
-    String contentType =
-        req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
-    SchemaValidation.Outcome outcome =
-        schemas.get().request(facts.method, target.path(), contentType, body.bytes());
     refuseWhenBlocked(service, outcome, ErrorCode.QUALITY_REQUEST_INVALID, facts);
   }
 

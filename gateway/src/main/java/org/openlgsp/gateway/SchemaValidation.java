@@ -62,9 +62,125 @@ final class SchemaValidation {
   private final Set<String> dataTimeFields;
   private final Map<String, Optional<Schema>> compiled = new ConcurrentHashMap<>();
 
-  /** One operation: its method, path template as a pattern, and where its body schemas are. */
+  /**
+   * One operation: its method, path template as a pattern (one group per {@code {name}}, named in
+   * {@code pathNames}), where its body schemas are, and its parameters.
+   */
   private record Operation(
-      String method, Pattern path, Optional<String> request, Map<String, String> responses) {}
+      String method,
+      Pattern path,
+      List<String> pathNames,
+      Optional<String> request,
+      Map<String, String> responses,
+      List<Parameter> parameters) {}
+
+  /**
+   * A query, path or header parameter: whether it is required, and the pointer to its schema and
+   * the schema's {@code type} (to read the text of the value as a number or a boolean).
+   */
+  private record Parameter(
+      String in, String name, boolean required, Optional<String> schema, String type) {
+    /** Where a violation of it is recorded: {@code query/limit}, {@code header/X-Ma-Can-Bo}. */
+    String place() {
+      return in + "/" + name;
+    }
+  }
+
+  /**
+   * Checks the query, path and header parameters of a request of {@code method} on {@code path}
+   * against the operation's {@code parameters} (path-level ones included, the operation's own
+   * winning): a required one missing is {@code required}, a present one is validated against its
+   * schema. Only where and why is reported, never a value.
+   *
+   * @param query the decoded query parameters by name
+   * @param header a request header's value by name (case-insensitive), if sent
+   */
+  Outcome parameters(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      java.util.function.Function<String, Optional<String>> header) {
+    Optional<Operation> found = operation(method, path);
+    if (found.isEmpty() || found.get().parameters().isEmpty()) {
+      return Outcome.UNCHECKED;
+    }
+    Operation op = found.get();
+    Map<String, String> pathValues = new java.util.HashMap<>();
+    java.util.regex.Matcher m = op.path().matcher(path.isEmpty() ? "/" : path);
+    if (m.matches()) {
+      for (int i = 0; i < op.pathNames().size() && i < m.groupCount(); i++) {
+        pathValues.put(
+            op.pathNames().get(i),
+            java.net.URLDecoder.decode(m.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
+      }
+    }
+    Set<Violation> out = new LinkedHashSet<>();
+    for (Parameter p : op.parameters()) {
+      List<String> values =
+          switch (p.in()) {
+            case "query" -> query.getOrDefault(p.name(), List.of());
+            case "path" -> Optional.ofNullable(pathValues.get(p.name())).stream().toList();
+            default -> header.apply(p.name()).stream().toList();
+          };
+      if (values.isEmpty()) {
+        if (p.required()) {
+          out.add(new Violation(Side.REQUEST.label(), p.place(), "required"));
+        }
+        continue;
+      }
+      Optional<Schema> schema = p.schema().flatMap(this::schema);
+      if (schema.isEmpty()) {
+        continue;
+      }
+      JsonNode instance =
+          p.type().equals("array")
+              ? Json.mapper().valueToTree(values)
+              : scalar(values.get(0), p.type());
+      try {
+        for (com.networknt.schema.Error e :
+            schema
+                .get()
+                .validate(
+                    instance, ctx -> ctx.executionConfig(c -> c.formatAssertionsEnabled(true)))) {
+          out.add(new Violation(Side.REQUEST.label(), p.place(), e.getKeyword()));
+        }
+      } catch (RuntimeException e) {
+        LOG.warning("parameter check failed to run: " + e.getClass().getSimpleName());
+      }
+      if (out.size() >= MAX_VIOLATIONS) {
+        break;
+      }
+    }
+    return new Outcome(
+        true,
+        new ArrayList<>(out).subList(0, Math.min(out.size(), MAX_VIOLATIONS)),
+        Optional.empty());
+  }
+
+  /** A parameter's text as the JSON value its schema's type reads it as (else a string). */
+  private static JsonNode scalar(String text, String type) {
+    com.fasterxml.jackson.databind.node.JsonNodeFactory f =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    try {
+      switch (type) {
+        case "integer" -> {
+          return f.numberNode(new java.math.BigInteger(text.strip()));
+        }
+        case "number" -> {
+          return f.numberNode(new java.math.BigDecimal(text.strip()));
+        }
+        case "boolean" -> {
+          if (text.equals("true") || text.equals("false")) {
+            return f.booleanNode(Boolean.parseBoolean(text));
+          }
+        }
+        default -> {}
+      }
+    } catch (NumberFormatException e) {
+      // left as text: the schema's type then fails it
+    }
+    return f.textNode(text);
+  }
 
   /** Which body of an exchange. */
   enum Side {
@@ -279,7 +395,55 @@ final class SchemaValidation {
                       .ifPresent(
                           ptr -> responses.put(status.equals("DEFAULT") ? "default" : status, ptr));
                 });
-        out.add(new Operation(op.getKey(), pattern, request, Map.copyOf(responses)));
+        Map<String, Parameter> params = new java.util.LinkedHashMap<>();
+        for (JsonNode list :
+            List.of(path.getValue().path("parameters"), op.getValue().path("parameters"))) {
+          int i = 0;
+          for (JsonNode raw : list) {
+            String at =
+                "/paths/"
+                    + escape(path.getKey())
+                    + (list == op.getValue().path("parameters") ? "/" + op.getKey() : "")
+                    + "/parameters/"
+                    + i++;
+            JsonNode param = raw;
+            String ref = raw.path("$ref").asText("");
+            if (ref.startsWith("#/")) {
+              at = ref.substring(1);
+              param = doc.at(at);
+            }
+            String in = param.path("in").asText("");
+            String name = param.path("name").asText("");
+            if (!Set.of("query", "path", "header").contains(in) || name.isEmpty()) {
+              continue;
+            }
+            JsonNode schema = param.path("schema");
+            Optional<String> pointer =
+                schema.isObject() ? Optional.of(at + "/schema") : Optional.empty();
+            String type = schema.path("type").asText("");
+            if (type.isEmpty() && schema.has("$ref")) {
+              String sref = schema.path("$ref").asText("");
+              type = sref.startsWith("#/") ? doc.at(sref.substring(1)).path("type").asText("") : "";
+            }
+            String key = in + "/" + (in.equals("header") ? name.toLowerCase(Locale.ROOT) : name);
+            params.put(
+                key,
+                new Parameter(
+                    in,
+                    name,
+                    in.equals("path") || param.path("required").asBoolean(false),
+                    pointer,
+                    type));
+          }
+        }
+        out.add(
+            new Operation(
+                op.getKey(),
+                pattern,
+                templateNames(path.getKey()),
+                request,
+                Map.copyOf(responses),
+                List.copyOf(params.values())));
       }
     }
     return List.copyOf(out);
@@ -311,6 +475,16 @@ final class SchemaValidation {
     return Optional.ofNullable(chosen).map(n -> base + "/" + escape(n) + "/schema");
   }
 
+  /** The names of a path template's {@code {name}}s, in order. */
+  private static List<String> templateNames(String path) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Matcher m = Pattern.compile("\\{([^}]+)\\}").matcher(path);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   /** A path template as a pattern: each {@code {name}} matches one path segment. */
   private static Pattern template(String path) {
     StringBuilder b = new StringBuilder();
@@ -325,7 +499,7 @@ final class SchemaValidation {
       if (open > i) {
         b.append(Pattern.quote(path.substring(i, open)));
       }
-      b.append("[^/]+");
+      b.append("([^/]+)");
       i = close + 1;
     }
     return Pattern.compile(b.toString());

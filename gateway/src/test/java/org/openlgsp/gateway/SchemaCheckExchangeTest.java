@@ -39,10 +39,17 @@ class SchemaCheckExchangeTest {
        "paths":{
         "/mirror/{x}":{"post":{
           "requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Hoi"}}}},
+          "responses":{"200":{"description":"ok"}}},
+         "get":{"parameters":[
+           {"in":"path","name":"x","required":true,"schema":{"type":"string","pattern":"^[a-z]+$"}},
+           {"in":"query","name":"limit","required":true,"schema":{"type":"integer","minimum":1}},
+           {"$ref":"#/components/parameters/MaCanBo"}],
           "responses":{"200":{"description":"ok"}}}},
         "/canned/{x}":{"get":{"responses":{"200":{"description":"ok",
           "content":{"application/json":{"schema":{"$ref":"#/components/schemas/CongDan"}}}}}}}},
-       "components":{"schemas":{
+       "components":{
+        "parameters":{"MaCanBo":{"in":"header","name":"X-Ma-Can-Bo","required":true,"schema":{"type":"string","minLength":3}}},
+        "schemas":{
         "Hoi":{"type":"object","required":["CongDan"],"properties":{"CongDan":{"$ref":"#/components/schemas/CongDan"}}},
         "CongDan":{"type":"object","required":["HoTen"],"properties":{
           "HoTen":{"type":"string"},
@@ -191,6 +198,67 @@ class SchemaCheckExchangeTest {
     assertThat(backendSawMirror()).isFalse();
     ExchangeObservation.DataQuality q = providerQuality();
     assertThat(q.violations()).hasSize(2);
+  }
+
+  HttpResponse<String> search(String pathAndQuery, String officer) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(net.clientHttp() + BASE + pathAndQuery))
+            .header("Authorization", "Bearer " + net.token())
+            .header("X-Road-Client", TwoGateways.PORTAL.toString())
+            .header("X-Road-Issue", "1.001234")
+            .GET();
+    if (!officer.isEmpty()) {
+      b.header("X-Ma-Can-Bo", officer);
+    }
+    return net.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void warnRecordsABadQueryParameterAMissingHeaderAndABadPathParameterWithoutTheirValues()
+      throws Exception {
+    mode(SchemaCheck.WARN);
+
+    HttpResponse<String> r = search("/mirror/abc?limit=muoi", "");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(backendSawMirror()).isTrue();
+    ExchangeObservation.DataQuality q = providerQuality();
+    assertThat(q.violations())
+        .containsExactlyInAnyOrder(
+            new Violation("request", "query/limit", "type"),
+            new Violation("request", "header/X-Ma-Can-Bo", "required"));
+    assertThat(q.violations().toString()).doesNotContain("muoi");
+
+    assertThat(search("/mirror/ABC1?limit=2", "CB-0001").statusCode()).isEqualTo(200);
+    assertThat(providerQuality().violations())
+        .containsExactly(new Violation("request", "path/x", "pattern"));
+  }
+
+  @Test
+  void blockRefusesABadOrMissingRequiredQueryParameterBeforeTheBackendAndPassesAGoodOne()
+      throws Exception {
+    mode(SchemaCheck.BLOCK);
+
+    HttpResponse<String> bad = search("/mirror/abc?limit=0", "CB-0001");
+
+    assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+    assertThat(json(bad).get("code")).isEqualTo("quality.request_invalid");
+    assertThat(bad.body()).contains("query/limit: minimum");
+    assertThat(providerQuality().violations())
+        .containsExactly(new Violation("request", "query/limit", "minimum"));
+
+    HttpResponse<String> missing = search("/mirror/abc", "CB-0001");
+
+    assertThat(missing.statusCode()).as(missing.body()).isEqualTo(400);
+    assertThat(missing.body()).contains("query/limit: required");
+    assertThat(backendSawMirror()).isFalse();
+    providerQuality();
+
+    HttpResponse<String> good = search("/mirror/abc?limit=5", "CB-0001");
+
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+    assertThat(backendSawMirror()).isTrue();
+    assertThat(providerQuality().violations()).isEmpty();
   }
 
   @Test

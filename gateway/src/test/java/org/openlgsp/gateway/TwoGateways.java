@@ -356,6 +356,20 @@ final class TwoGateways implements AutoCloseable {
   /** What the backend answers on {@code /api/canned/...}: content type and body. */
   volatile String cannedType = "application/json";
 
+  /**
+   * The portal's grant to the citizens service with a response policy running these leak detectors
+   * (docs/privacy.md, "Leak prevention"), and nothing else restricted.
+   */
+  static Directory.Grant portalGrantWithLeaks(org.openlgsp.core.PrivacyPolicy.LeakRule... rules) {
+    return new Directory.Grant(
+        PORTAL,
+        CITIZENS,
+        List.of(),
+        List.of(),
+        new org.openlgsp.core.PrivacyPolicy(
+            List.of(), false, null, null, null, 0, "", List.of(rules)));
+  }
+
   volatile byte[] cannedBody = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /** Every raw path (and query) the backend was asked for, in order: what reached it at all. */

@@ -59,7 +59,8 @@ import org.openlgsp.gateway.spi.ExchangeObservation;
   "totalDuration",
   "gatewayDuration",
   "peerDuration",
-  "backendDuration"
+  "backendDuration",
+  "leakFindings"
 })
 record OperationalRecord(
     long id,
@@ -108,7 +109,8 @@ record OperationalRecord(
     long totalDuration,
     long gatewayDuration,
     long peerDuration,
-    long backendDuration) {
+    long backendDuration,
+    String leakFindings) {
 
   /** The row an observation becomes ({@code id} 0 until stored). */
   static OperationalRecord of(ExchangeObservation o) {
@@ -162,7 +164,9 @@ record OperationalRecord(
         o.totalTime().toMillis(),
         o.gatewayTime().toMillis(),
         o.peerTime().toMillis(),
-        o.backendTime().toMillis());
+        o.backendTime().toMillis(),
+        // which detector and action (cccd:alert), never the matched text
+        String.join(",", o.leaks()));
   }
 
   private static OptionalLong millis(java.util.Optional<java.time.Instant> t) {

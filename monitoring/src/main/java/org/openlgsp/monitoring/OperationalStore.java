@@ -26,7 +26,7 @@ final class OperationalStore {
           + " message_protocol_version, client_ss_address, service_ss_address, request_size,"
           + " response_size, succeeded, service_type, fault_code, fault_string, status_code,"
           + " xroad_version, outcome, error_code, purpose, officer, subject_hash, ledger_index,"
-          + " total_ms, gateway_ms, peer_ms, backend_ms";
+          + " total_ms, gateway_ms, peer_ms, backend_ms, leak_findings";
   private static final int COUNT = COLUMNS.split(",").length;
   private static final String INSERT =
       "INSERT INTO opmon_record ("
@@ -112,7 +112,8 @@ final class OperationalStore {
       r.totalDuration(),
       r.gatewayDuration(),
       r.peerDuration(),
-      r.backendDuration()
+      r.backendDuration(),
+      r.leakFindings()
     };
     for (int i = 0; i < v.length; i++) {
       switch (v[i]) {
@@ -221,7 +222,8 @@ final class OperationalStore {
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
-        rs.getLong(c));
+        rs.getLong(c++),
+        rs.getString(c));
   }
 
   private static OptionalLong optional(ResultSet rs, int column) throws SQLException {

@@ -124,6 +124,51 @@ class MonitoredGatewaysTest {
     }
   }
 
+  /**
+   * The provider's record of an exchange names what its grant's leak detectors found and did
+   * ({@code cccd:alert}, {@code classification:block}), never the matched text; a clean answer's
+   * record names nothing. SQLite and PostgreSQL (migration V3__leak_findings).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite", "postgresql"})
+  void leakFindingsAreInTheProvidersRecordWithoutTheMatchedText(String kind) throws Exception {
+    mpsDb = TestDatabases.open(kind, dir);
+    mps = monitoring(mpsDb);
+    net = new TwoGateways(dir, List.of(), mps.observers());
+    net.grants.clear();
+    net.grants.add(
+        TwoGateways.portalGrantWithLeaks(
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "cccd", org.openlgsp.core.PrivacyPolicy.LeakAction.ALERT),
+            new org.openlgsp.core.PrivacyPolicy.LeakRule(
+                "classification", org.openlgsp.core.PrivacyPolicy.LeakAction.BLOCK)));
+    net.republish();
+    for (String answer :
+        List.of(
+            "{\"note\":\"bình thường\"}",
+            "{\"soDinhDanh\":\"001204012345\"}",
+            "{\"doMat\":\"TUYỆT MẬT\"}")) {
+      net.cannedBody = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      net.http.send(
+          HttpRequest.newBuilder(
+                  URI.create(
+                      net.clientHttp() + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/canned/x"))
+              .header("Authorization", "Bearer " + net.token())
+              .header("X-Road-Client", TwoGateways.PORTAL.toString())
+              .header("X-Road-Issue", "HS-2026-000123")
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> records(mps).size() == 3);
+    JsonNode recs = records(mps);
+    assertThat(recs.get(0).get("leakFindings").asText()).isEmpty();
+    assertThat(recs.get(1).get("leakFindings").asText()).isEqualTo("cccd:alert");
+    assertThat(recs.get(2).get("leakFindings").asText()).isEqualTo("classification:block");
+    assertThat(recs.toString()).doesNotContain("001204012345", "TUYỆT", "MẬT");
+  }
+
   @Test
   void aRefusedExchangeIsRecordedWithItsFaultCode() throws Exception {
     tnDb = TestDatabases.sqlite(dir);

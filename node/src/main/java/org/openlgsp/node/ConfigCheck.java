@@ -128,7 +128,10 @@ public final class ConfigCheck {
     }
   }
 
-  /** The files an alerts section names ({@code gateway.alerts} or {@code registry.alerts}). */
+  /**
+   * The files an alerts section names ({@code gateway.alerts}, {@code registry.alerts} or {@code
+   * documents.alerts}).
+   */
   private static void checkAlerts(String at, org.openlgsp.alerts.AlertsOptions a, Path base) {
     List<org.openlgsp.alerts.AlertsOptions.Webhook> hooks = a.webhooks();
     for (int i = 0; i < hooks.size(); i++) {
@@ -153,6 +156,7 @@ public final class ConfigCheck {
     d.gateway()
         .ifPresent(
             link -> requireExists("documents.gateway.secretFile", base.resolve(link.secretFile())));
+    checkAlerts("documents.alerts", d.alertsOptions(), base);
   }
 
   private static void certificates(String key, Path base, List<String> files) {

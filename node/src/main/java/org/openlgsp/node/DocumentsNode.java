@@ -32,11 +32,14 @@ public final class DocumentsNode implements AutoCloseable {
   private final Database database;
   private final DocumentAxis axis;
   private final AxisServer server;
+  private final org.openlgsp.alerts.Alerts alerts;
 
-  private DocumentsNode(Database database, DocumentAxis axis, AxisServer server) {
+  private DocumentsNode(
+      Database database, DocumentAxis axis, AxisServer server, org.openlgsp.alerts.Alerts alerts) {
     this.database = database;
     this.axis = axis;
     this.server = server;
+    this.alerts = alerts;
   }
 
   public static DocumentsNode start(DocumentsRole role, Path baseDir, Clock clock) {
@@ -72,6 +75,16 @@ public final class DocumentsNode implements AutoCloseable {
       }
       DocumentAxis axis =
           new DocumentAxis(db, options, signers, local, remote, clock, atRest).start();
+      // the axis's leak findings become dataLeak alerts, kept in its database (docs/alerts.md)
+      org.openlgsp.alerts.Alerts alerts =
+          org.openlgsp.alerts.Alerts.start(
+              db,
+              role.alertsOptions(),
+              baseDir,
+              org.openlgsp.alerts.NodeSignals.none(),
+              role.host(),
+              clock);
+      axis.onLeakFindings(e -> alerts.documentLeak(e.at(), e.route(), e.packageId(), e.findings()));
       Map<AgencyCode, String> tokens = new LinkedHashMap<>();
       role.agencies().forEach(a -> tokens.put(AgencyCode.parse(a.code()), a.tokenSha256()));
       AxisServer server =
@@ -82,7 +95,7 @@ public final class DocumentsNode implements AutoCloseable {
               role.port(),
               Optional.of(role.relayHost()),
               role.relayPort());
-      return new DocumentsNode(db, axis, server);
+      return new DocumentsNode(db, axis, server, alerts);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -188,15 +201,17 @@ public final class DocumentsNode implements AutoCloseable {
     return axis;
   }
 
-  /** Registers the axis's meters (docs/ops.md). */
+  /** Registers the axis's meters (docs/ops.md) and its alerts'. */
   public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
     NodeMeters.documents(registry, axis);
+    alerts.registerMetrics(registry);
   }
 
   @Override
   public void close() {
     server.close();
     axis.close();
+    alerts.close();
     database.close();
   }
 }

@@ -20,7 +20,9 @@ import org.openlgsp.documents.DocumentLeaks;
  * detectors run on document packages: {@code leaks} for every route, {@code leakRoutes} overriding
  * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention");
  * {@code encryption}: package files and subjects kept encrypted at rest ({@link
- * EncryptionSettings}; absent: stored as they are).
+ * EncryptionSettings}; absent: stored as they are); and {@code alerts} (the keys of {@code
+ * gateway.alerts}, docs/alerts.md): where the {@code dataLeak} alerts of those findings are kept
+ * and delivered.
  *
  * <p>The package limit, signature requirement and retry schedule default to {@link
  * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
@@ -45,8 +47,10 @@ public record DocumentsRole(
     Optional<NodeConfig.RevocationSettings> revocation,
     List<PrivacyPolicy.LeakRule> leaks,
     List<DocumentLeaks.Route> leakRoutes,
-    Optional<EncryptionSettings> encryption) {
+    Optional<EncryptionSettings> encryption,
+    Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
   public DocumentsRole {
+    alerts = alerts == null ? Optional.empty() : alerts;
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 8090 : port;
     relayHost = relayHost == null ? "127.0.0.1" : relayHost;
@@ -72,6 +76,11 @@ public record DocumentsRole(
         maxAttempts,
         leaks,
         leakRoutes);
+  }
+
+  /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
+  public org.openlgsp.alerts.AlertsOptions alertsOptions() {
+    return alerts.orElseGet(org.openlgsp.alerts.AlertsOptions::defaults);
   }
 
   /**

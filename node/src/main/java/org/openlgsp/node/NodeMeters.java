@@ -141,23 +141,32 @@ final class NodeMeters {
             "lgsp.documents.delivery.dead", axis, a -> a.deliveryFailures().givenUp())
         .description("deliveries given up after their last attempt")
         .register(registry);
+    List<String> detectors = new java.util.ArrayList<>();
     for (org.openlgsp.core.LeakDetectors.Kind kind :
         org.openlgsp.core.LeakDetectors.Kind.values()) {
+      detectors.add(kind.label());
+    }
+    detectors.add(DocumentAxis.UNREADABLE);
+    for (String detector : detectors) {
       for (String action : List.of("alert", "block")) {
-        String finding = kind.label() + ":" + action;
+        String finding = detector + ":" + action;
         FunctionCounter.builder(
                 "lgsp.documents.leaks", axis, a -> a.leakFindings().getOrDefault(finding, 0L))
             .description(
                 "document packages in which a leak detector found something: passed (alert) or"
                     + " refused (block)")
-            .tag("detector", kind.label())
+            .tag("detector", detector)
             .tag("action", action)
             .register(registry);
       }
     }
     FunctionCounter.builder(
             "lgsp.documents.leak.attachments.unscanned", axis, DocumentAxis::attachmentsNotScanned)
-        .description("attachments of scanned packages not scanned for leaks (not text-like)")
+        .description("attachments of scanned packages not scanned for leaks (not a read format)")
+        .register(registry);
+    FunctionCounter.builder(
+            "lgsp.documents.leak.attachments.unreadable", axis, DocumentAxis::attachmentsUnreadable)
+        .description("PDF and Office attachments of scanned packages that could not be read safely")
         .register(registry);
   }
 

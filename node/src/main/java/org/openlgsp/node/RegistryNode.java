@@ -118,7 +118,13 @@ public final class RegistryNode implements AutoCloseable {
       }
       RegistryServer server =
           RegistryServer.start(
-              registry, callers.build(), role.host(), role.port(), enrolments, routes);
+              registry,
+              callers.build(),
+              role.host(),
+              role.port(),
+              enrolments,
+              routes,
+              Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml));
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
               + " %s)%n",

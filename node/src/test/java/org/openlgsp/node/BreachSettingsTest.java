@@ -26,18 +26,61 @@ class BreachSettingsTest {
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
 
-  private Breach recordThroughTheNode(String section) throws Exception {
+  private RegistryNode startNode(String section) throws Exception {
     Path file = ManagementListenerTest.registryConfig(dir, ca, section);
-    try (RegistryNode registry =
-        RegistryNode.start(
-            "VN",
-            NodeConfig.read(file).registry().orElseThrow(),
-            dir,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+    return RegistryNode.start(
+        "VN",
+        NodeConfig.read(file).registry().orElseThrow(),
+        dir,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  private Breach recordThroughTheNode(String section) throws Exception {
+    try (RegistryNode registry = startNode(section)) {
       return new RegistryClient("http://127.0.0.1:" + registry.port(), "admin")
           .recordBreach(
               new AdminRequests.BreachRecord(
                   DETECTED, "DPO", "Lộ dữ liệu", List.of("họ tên"), 10L, List.of(), "", ""));
+    }
+  }
+
+  /**
+   * The report API serves PDF on {@code Accept: application/pdf}: the same document, page for page
+   * and word for word, as the CLI renders from the HTML it gets (statistics.PdfDocuments); HTML
+   * stays the answer otherwise.
+   */
+  @Test
+  void theReportApiServesThePdfTheCliMakes() throws Exception {
+    try (RegistryNode registry = startNode("")) {
+      RegistryClient client = new RegistryClient("http://127.0.0.1:" + registry.port(), "admin");
+      Breach b =
+          client.recordBreach(
+              new AdminRequests.BreachRecord(
+                  DETECTED,
+                  "DPO",
+                  "Lộ dữ liệu hộ tịch",
+                  List.of("họ tên"),
+                  10L,
+                  List.of(),
+                  "",
+                  ""));
+      String id = b.id();
+
+      byte[] served = client.breachReportPdf(id, "vi");
+      byte[] cli = org.openlgsp.statistics.PdfDocuments.fromHtml(client.breachReport(id, "vi"));
+
+      assertThat(new String(served, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+      assertThat(client.breachReport(id, "vi")).contains("<html").doesNotContain("%PDF");
+      try (var a = org.apache.pdfbox.Loader.loadPDF(served);
+          var c = org.apache.pdfbox.Loader.loadPDF(cli)) {
+        assertThat(a.getNumberOfPages()).isEqualTo(c.getNumberOfPages());
+        String text = new org.apache.pdfbox.text.PDFTextStripper().getText(a);
+        assertThat(text).contains("Lộ dữ liệu hộ tịch");
+        // digits masked: the report names the moment it was made
+        assertThat(text.replaceAll("\\d", "#"))
+            .isEqualTo(
+                new org.apache.pdfbox.text.PDFTextStripper().getText(c).replaceAll("\\d", "#"));
+      }
     }
   }
 

@@ -172,7 +172,8 @@ class DocumentsRoleTest {
                     Optional.empty(),
                     null,
                     null,
-                    Optional.empty()))
+                    Optional.empty(),
+                    null))
         .hasMessageContaining("agencies");
   }
 }

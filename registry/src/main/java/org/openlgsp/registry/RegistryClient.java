@@ -230,6 +230,16 @@ public final class RegistryClient {
         java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** The breach's notification report as PDF, rendered by the registry. */
+  public byte[] breachReportPdf(String id, String lang) {
+    return exchange(
+        Method.GET,
+        API + "/breaches/" + id + "/report",
+        Map.of("lang", lang),
+        null,
+        "application/pdf");
+  }
+
   /** The signed directory as published (not verified: gateways verify). */
   public SignedDocument directory() {
     return SignedDocument.parse(
@@ -265,11 +275,19 @@ public final class RegistryClient {
 
   /** One call; the answer's body when it is a success, else its refusal thrown. */
   private byte[] exchange(Method method, String path, Map<String, String> query, byte[] body) {
+    return exchange(method, path, query, body, null);
+  }
+
+  private byte[] exchange(
+      Method method, String path, Map<String, String> query, byte[] body, String accept) {
     HttpClientRequest request =
         http.method(method)
             .uri(baseUrl + path)
             .header(HeaderNames.AUTHORIZATION, "Bearer " + token)
             .contentType(MediaTypes.APPLICATION_JSON);
+    if (accept != null) {
+      request.header(HeaderNames.ACCEPT, accept);
+    }
     query.forEach(request::queryParam);
     try (HttpClientResponse r = body == null ? request.request() : request.submit(body)) {
       byte[] answer = r.entity().inputStream().readAllBytes();

@@ -45,6 +45,7 @@ public final class RegistryServer implements AutoCloseable {
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private final Registry registry;
   private final Optional<Enrolments> enrolments;
+  private final Optional<java.util.function.Function<String, byte[]>> pdf;
   private final Edge edge;
   private final WebServer server;
 
@@ -54,9 +55,11 @@ public final class RegistryServer implements AutoCloseable {
       String host,
       int port,
       Optional<Enrolments> enrolments,
-      List<Route> moreRoutes) {
+      List<Route> moreRoutes,
+      Optional<java.util.function.Function<String, byte[]>> pdf) {
     this.registry = registry;
     this.enrolments = enrolments;
+    this.pdf = pdf;
     this.edge =
         Edge.builder()
             .routes(moreRoutes)
@@ -117,7 +120,22 @@ public final class RegistryServer implements AutoCloseable {
       int port,
       Optional<Enrolments> enrolments,
       List<Route> moreRoutes) {
-    return new RegistryServer(registry, admins, host, port, enrolments, moreRoutes);
+    return start(registry, admins, host, port, enrolments, moreRoutes, Optional.empty());
+  }
+
+  /**
+   * As above, with {@code pdf} rendering an HTML page as PDF (the node's {@code
+   * statistics.PdfDocuments}), so that the breach report is served as PDF too.
+   */
+  public static RegistryServer start(
+      Registry registry,
+      Authenticator admins,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments,
+      List<Route> moreRoutes,
+      Optional<java.util.function.Function<String, byte[]>> pdf) {
+    return new RegistryServer(registry, admins, host, port, enrolments, moreRoutes, pdf);
   }
 
   /** The single configured admin token, audited as {@code admin}. */
@@ -230,16 +248,45 @@ public final class RegistryServer implements AutoCloseable {
             .handle(this::breachReport));
   }
 
-  /** The notification report as HTML, in {@code lang} ({@code vi}, default, or {@code en}). */
+  /**
+   * The notification report in {@code lang} ({@code vi}, default, or {@code en}): HTML, or PDF (the
+   * same renderer as {@code lgsp breach report --pdf}) when the caller's most preferred type of the
+   * two is {@code application/pdf}.
+   */
   private void breachReport(Call c) {
     Breach breach = registry.breaches().get(c.uuidParameter("id", "breach id"));
     String lang = c.request().query().contains("lang") ? c.request().query().get("lang") : "vi";
     BreachReport.Language language = BreachReport.Language.fromTag(lang);
     String html =
         BreachReport.html(breach, language, registry.options().instance(), registry.now());
-    c.response().header(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    if (wantsPdf(c)) {
+      byte[] document =
+          pdf.orElseThrow(
+                  () ->
+                      new LgspException(
+                          ErrorCode.REQUEST_MALFORMED, "this registry renders no PDF"))
+              .apply(html);
+      c.response().header(HeaderNames.CONTENT_TYPE, "application/pdf");
+      c.response().send(document);
+      return;
+    }
+    c.response().header(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
     c.response().send(html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The first of HTML and PDF among the accepted types, by preference, is PDF. */
+  private static boolean wantsPdf(Call c) {
+    for (io.helidon.http.HttpMediaType t : c.request().headers().acceptedTypes()) {
+      String type = t.mediaType().type() + "/" + t.mediaType().subtype();
+      if (type.equals("application/pdf")) {
+        return true;
+      }
+      if (type.equals("text/html")) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private List<Route> registryRoutes() {

@@ -1153,7 +1153,8 @@ public final class Federation implements AutoCloseable {
             List.of(),
             List.of(),
             // packages kept encrypted at rest, as a production axis should keep them
-            Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty()))));
+            Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty())),
+            Optional.empty()));
   }
 
   /** The axis nodes' key-encryption key file (relative to the work folder), made once. */
