@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.core.ServiceId;
+import org.openlgsp.ledger.ExchangeRecord;
+import org.openlgsp.ledger.LedgerEntry;
+import org.openlgsp.node.GatewayNode;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.Procedures;
 import org.openlgsp.procedures.ProceduresOptions;
@@ -124,6 +129,75 @@ class ProceduresThroughGatewaysTest {
     assertThat(done.due()).isAfter(done.filedAt());
     // both gateways recorded the three exchanges in their ledgers
     assertThat(federation.ledgerSizes()[0]).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void eachAgencyOnItsOwnGatewayRecordsOnlyItsOwnStepInItsOwnLedger() {
+    CaseView filed = file();
+    awaitStatus(filed.code(), CaseView.Status.COMPLETED);
+    String issue = filed.code() + " ";
+    Map<GatewayNode, ServiceId> providers =
+        Map.of(
+            federation.agencyGateway(Federation.JUSTICE), Federation.CIVIL_STATUS,
+            federation.providerNode(), Federation.RESIDENCE,
+            federation.agencyGateway(Federation.SOCIAL_SECURITY), Federation.HEALTH_INSURANCE);
+    for (Map.Entry<GatewayNode, ServiceId> p : providers.entrySet()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !caseRecords(p.getKey(), issue).isEmpty());
+      // the provider's own ledger: this case's exchanges are only those with its own service,
+      // recorded on the provider side by its own node
+      assertThat(caseRecords(p.getKey(), issue))
+          .allSatisfy(
+              r -> {
+                assertThat(r.service()).isEqualTo(p.getValue());
+                assertThat(r.side()).isEqualTo(org.openlgsp.ledger.Side.PROVIDER);
+                assertThat(r.node().owner()).isEqualTo(p.getValue().provider().memberId());
+                assertThat(r.client()).isEqualTo(Federation.PROCEDURE_ENGINE);
+              });
+    }
+    // three gateways of three members, three different signing keys
+    assertThat(
+            java.util.Set.of(
+                federation
+                    .agencyGateway(Federation.JUSTICE)
+                    .directory()
+                    .current()
+                    .orElseThrow()
+                    .member(Federation.JUSTICE)
+                    .orElseThrow()
+                    .signingCertificates(),
+                federation
+                    .agencyGateway(Federation.SOCIAL_SECURITY)
+                    .directory()
+                    .current()
+                    .orElseThrow()
+                    .member(Federation.SOCIAL_SECURITY)
+                    .orElseThrow()
+                    .signingCertificates(),
+                federation
+                    .providerNode()
+                    .directory()
+                    .current()
+                    .orElseThrow()
+                    .member(Federation.MPS)
+                    .orElseThrow()
+                    .signingCertificates()))
+        .hasSize(3);
+    // the consumer's ledger holds the case's three exchanges with the three services
+    assertThat(caseRecords(federation.consumerNode(), issue))
+        .extracting(ExchangeRecord::service)
+        .contains(Federation.CIVIL_STATUS, Federation.RESIDENCE, Federation.HEALTH_INSURANCE);
+  }
+
+  private static List<ExchangeRecord> caseRecords(GatewayNode node, String issuePrefix) {
+    return node.ledger().range(0, 10_000).stream()
+        .map(LedgerEntry::record)
+        .filter(
+            r ->
+                r.issue() != null
+                    && java.net.URLDecoder.decode(
+                            r.issue(), java.nio.charset.StandardCharsets.UTF_8)
+                        .startsWith(issuePrefix))
+        .toList();
   }
 
   @Test
