@@ -70,6 +70,7 @@ public final class Procedures implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final ProcessEngine engine;
   private final Optional<ProceduresHttp> http;
+  private final SignedAttachments attachments;
 
   private Procedures(
       ProceduresOptions options, Clock clock, HikariDataSource dataSource, ProcessEngine engine) {
@@ -78,6 +79,7 @@ public final class Procedures implements AutoCloseable {
     this.calendar = WorkingCalendar.vietnam(Set.copyOf(options.holidays()));
     this.dataSource = dataSource;
     this.engine = engine;
+    this.attachments = new SignedAttachments(options.directory(), clock);
     this.http = options.api().map(api -> new ProceduresHttp(this, api, options.database()));
   }
 
@@ -318,6 +320,8 @@ public final class Procedures implements AutoCloseable {
                 .getBpmnModel(def.getId())
                 .getProcessById(procedure)
                 .getAttributeValue(BPMN_NAMESPACE, "slaWorkingDays"));
+    // before anything exists: a refused certificate leaves no case behind
+    Optional<BirthCertificate> certificate = attachments.check(dossier);
     Instant now = clock.instant();
     String code = Cases.newCode(options.agency(), now, calendar.zone());
     Map<String, Object> vars = new HashMap<>();
@@ -326,6 +330,11 @@ public final class Procedures implements AutoCloseable {
     vars.put(Cases.PURPOSE, purpose);
     vars.put(Cases.OFFICER, officer);
     vars.put(Cases.DUE, Date.from(calendar.due(now, days)));
+    certificate.ifPresent(
+        c -> {
+          vars.put(Cases.CERTIFICATE_NUMBER, c.soGiayChungSinh());
+          vars.put(Cases.CERTIFICATE_HOSPITAL, c.coSoYTe());
+        });
     engine
         .getRuntimeService()
         .createProcessInstanceBuilder()

@@ -1,5 +1,6 @@
 package org.openlgsp.procedures;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.openlgsp.edge.AdminApi;
  * @param jobPoll how often the engine looks for due jobs (retries, timers)
  * @param slaWarningWorkingDays a case is at risk when this many working days or fewer are left
  * @param api the case API's listener, off when empty
+ * @param directory where the engine reads members' signing certificates to check a signed birth
+ *     certificate attached to a dossier; without it such a dossier is refused
  */
 public record ProceduresOptions(
     String database,
@@ -39,7 +42,8 @@ public record ProceduresOptions(
     Duration stepTimeout,
     Duration jobPoll,
     int slaWarningWorkingDays,
-    Optional<Api> api) {
+    Optional<Api> api,
+    Optional<DirectorySource> directory) {
   public ProceduresOptions {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(gateway, "gateway");
@@ -53,6 +57,7 @@ public record ProceduresOptions(
       throw new IllegalArgumentException("slaWarningWorkingDays must not be negative");
     }
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(directory, "directory");
   }
 
   /** Defaults: 5 attempts from 2 s doubling to 5 min, 30 s per call, 1 s polling, no API. */
@@ -68,6 +73,7 @@ public record ProceduresOptions(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         1,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -82,7 +88,8 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory);
   }
 
   public ProceduresOptions withStepTimeout(Duration timeout) {
@@ -96,7 +103,8 @@ public record ProceduresOptions(
         timeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory);
   }
 
   public ProceduresOptions withJobPoll(Duration poll) {
@@ -110,7 +118,8 @@ public record ProceduresOptions(
         stepTimeout,
         poll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory);
   }
 
   public ProceduresOptions withHolidays(List<LocalDate> days) {
@@ -124,12 +133,23 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory);
   }
 
   public ProceduresOptions withSlaWarningWorkingDays(int days) {
     return new ProceduresOptions(
-        database, gateway, agency, services, holidays, retries, stepTimeout, jobPoll, days, api);
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        days,
+        api,
+        directory);
   }
 
   public ProceduresOptions withApi(Api a) {
@@ -143,7 +163,39 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        Optional.of(a));
+        Optional.of(a),
+        directory);
+  }
+
+  /** Signed birth certificates checked against the signing certificates of {@code d}. */
+  public ProceduresOptions withDirectory(DirectorySource d) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api,
+        Optional.of(d));
+  }
+
+  /**
+   * The registry's signed directory: {@code GET {registryUrl}/directory}, verified against {@code
+   * registrySigners} (the registry's directory-signing certificates, as a gateway's {@code
+   * directoryTrust}).
+   */
+  public record DirectorySource(String registryUrl, List<X509Certificate> registrySigners) {
+    public DirectorySource {
+      Objects.requireNonNull(registryUrl, "registryUrl");
+      registrySigners = List.copyOf(registrySigners);
+      if (registrySigners.isEmpty()) {
+        throw new IllegalArgumentException("the directory needs at least one registry signer");
+      }
+    }
   }
 
   /**

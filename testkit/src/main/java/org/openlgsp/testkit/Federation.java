@@ -95,6 +95,12 @@ public final class Federation implements AutoCloseable {
   /** Vietnam Social Security's gateway node ({@link Scenario#PROCEDURES}). */
   public static final NodeId VSS_NODE = new NodeId(SOCIAL_SECURITY, "gw1");
 
+  /**
+   * The provincial general hospital of Tây Ninh (sample member code), which signs birth
+   * certificates with its member signing key ({@link Scenario#PROCEDURES}).
+   */
+  public static final ClientId HOSPITAL = ClientId.member(INSTANCE, "GOV", "000.27.33.H53");
+
   public static final ClientId PROCEDURE_ENGINE =
       ClientId.subsystem(INSTANCE, "GOV", "000.00.00.H53", "LIENTHONG");
   public static final ServiceId CIVIL_STATUS =
@@ -414,6 +420,14 @@ public final class Federation implements AutoCloseable {
           justiceSide, new GatewayPorts(-1, free(), free(), 0, 0),
           vssSide, new GatewayPorts(-1, free(), free(), 0, 0));
   private final Map<Side, GatewayNode> agencyGateways = new java.util.LinkedHashMap<>();
+  private final Side hospitalSide =
+      new Side(
+          "hospital",
+          HOSPITAL,
+          "Bệnh viện Đa khoa tỉnh Tây Ninh",
+          new NodeId(HOSPITAL, "gw1"),
+          "hospital");
+  private Credentials hospitalSigning;
   private final String adminToken = secret();
   private final String portalSecret = secret();
   private final String provinceToken = secret();
@@ -741,6 +755,13 @@ public final class Federation implements AutoCloseable {
     writeCredentials(consumerSide.prefix() + "-signing", consumerSigning);
     writeCredentials(providerSide.prefix() + "-tls", providerTls);
     writeCredentials(providerSide.prefix() + "-signing", providerSigning);
+    if (procedures()) {
+      // the hospital signs birth certificates; its certificate is published in the directory
+      admin.addMember(
+          new AdminRequests.Member(hospitalSide.owner().toString(), hospitalSide.organization()));
+      hospitalSigning = enrol(admin, "member-signing", HOSPITAL, hospitalSide);
+      writeCredentials("hospital-signing", hospitalSigning);
+    }
     // each agency of the procedures on a gateway of its own: own signing key, TLS key, ledger
     for (Side side : agencySides()) {
       writeCredentials(
@@ -941,6 +962,25 @@ public final class Federation implements AutoCloseable {
             side.owner().toString(),
             "pki/" + side.prefix() + "-signing.pem",
             "pki/" + side.prefix() + "-signing.key"));
+  }
+
+  /**
+   * The hospital's member signing key ({@link Scenario#PROCEDURES}): it signs birth certificates.
+   */
+  public Credentials hospitalSigning() {
+    if (hospitalSigning == null) {
+      throw new IllegalStateException("no hospital outside the PROCEDURES scenario");
+    }
+    return hospitalSigning;
+  }
+
+  /** The registry's directory-signing certificates, which every reader of the directory trusts. */
+  public List<X509Certificate> registrySigners() {
+    try {
+      return Pem.certificates(Files.readString(workDir.resolve("pki/registry-signing.pem")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The gateways of Justice and Social Security ({@link Scenario#PROCEDURES}), else none. */

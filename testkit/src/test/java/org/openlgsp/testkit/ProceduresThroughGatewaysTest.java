@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +21,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.AgencyCode;
+import org.openlgsp.core.Digests;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.ServiceId;
+import org.openlgsp.core.Signatures;
+import org.openlgsp.core.SignedDocument;
 import org.openlgsp.ledger.ExchangeRecord;
 import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.node.GatewayNode;
+import org.openlgsp.pki.Credentials;
+import org.openlgsp.procedures.BirthCertificate;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.Procedures;
 import org.openlgsp.procedures.ProceduresOptions;
@@ -35,6 +49,7 @@ class ProceduresThroughGatewaysTest {
   @TempDir static Path dir;
   private static Federation federation;
   private static Procedures procedures;
+  private static String database;
   private static final Duration CASE_TIME = Duration.ofSeconds(60);
 
   @BeforeAll
@@ -42,9 +57,13 @@ class ProceduresThroughGatewaysTest {
     String schema = TestDatabases.postgresSchema(); // skips without PostgreSQL
     federation = Federation.start(dir, Federation.Options.procedures(3));
     String url = TestDatabases.postgresUrl();
+    database = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     procedures =
         Procedures.start(
-            options(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema),
+            options(database)
+                .withDirectory(
+                    new ProceduresOptions.DirectorySource(
+                        federation.registryUrl(), federation.registrySigners())),
             Clock.systemUTC());
   }
 
@@ -198,6 +217,152 @@ class ProceduresThroughGatewaysTest {
                             r.issue(), java.nio.charset.StandardCharsets.UTF_8)
                         .startsWith(issuePrefix))
         .toList();
+  }
+
+  /** The hospital's birth certificate for the dossier of {@link #file()}. */
+  private static BirthCertificate certificateFor(JsonNode dossier) {
+    JsonNode child = dossier.path("treEm");
+    return new BirthCertificate(
+        "BVDKTN-2026-004512",
+        Federation.HOSPITAL.toString(),
+        child.path("hoTen").asText(),
+        child.path("ngaySinh").asText(),
+        child.path("gioiTinh").asText(),
+        child.path("noiSinh").asText(),
+        dossier.path("me").path("hoTen").asText(),
+        dossier.path("me").path("soDinhDanh").asText(),
+        child.path("ngaySinh").asText());
+  }
+
+  private static MessageSigner signer(Credentials c) {
+    return Signatures.software(c.key(), c.certificate());
+  }
+
+  private static CaseView fileWith(JsonNode dossier, SignedDocument certificate) {
+    ((ObjectNode) dossier).set("giayChungSinh", Json.mapper().valueToTree(certificate));
+    return procedures.file(
+        Procedures.BIRTH_GROUP,
+        "Liên thông khai sinh - thường trú - BHYT trẻ em",
+        "VN072090000001",
+        dossier);
+  }
+
+  private static long casesInDatabase() throws SQLException {
+    try (Connection c = DriverManager.getConnection(database);
+        ResultSet r = c.createStatement().executeQuery("select count(*) from act_hi_procinst")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static JsonNode dossier() {
+    return AgencyBackends.birthDossier(federation.citizenIds().get(0), 10);
+  }
+
+  @Test
+  void aBirthCertificateSignedByTheHospitalInTheDirectoryIsAcceptedAndTheCaseRuns() {
+    JsonNode dossier = dossier();
+    CaseView filed =
+        fileWith(dossier, certificateFor(dossier).sign(signer(federation.hospitalSigning())));
+    awaitStatus(filed.code(), CaseView.Status.COMPLETED);
+    assertThat(federation.agencies().actedFor(Agency.CIVIL_STATUS, filed.code()))
+        .containsExactly("dangKyKhaiSinh");
+  }
+
+  @Test
+  void aTamperedBirthCertificateIsRefusedAndNoCaseIsCreated() throws SQLException {
+    JsonNode dossier = dossier();
+    SignedDocument signed = certificateFor(dossier).sign(signer(federation.hospitalSigning()));
+    BirthCertificate original = certificateFor(dossier);
+    BirthCertificate altered =
+        new BirthCertificate(
+            original.soGiayChungSinh(),
+            original.coSoYTe(),
+            "Nguyễn Minh Bình", // another child's name under the hospital's signature
+            original.ngaySinh(),
+            original.gioiTinh(),
+            original.noiSinh(),
+            original.hoTenMe(),
+            original.soDinhDanhMe(),
+            original.ngayCap());
+    SignedDocument tampered =
+        new SignedDocument(
+            Digests.base64(Json.write(altered)),
+            signed.signature(),
+            signed.algorithm(),
+            signed.signerCertificate());
+    long before = casesInDatabase();
+    int asked = federation.agencies().seen(Agency.CIVIL_STATUS).size();
+    assertThatThrownBy(() -> fileWith(dossier, tampered))
+        .isInstanceOf(LgspException.class)
+        .satisfies(
+            e ->
+                assertThat(((LgspException) e).code())
+                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+        .hasMessageContaining("signature does not verify");
+    assertThat(casesInDatabase()).isEqualTo(before);
+    assertThat(federation.agencies().seen(Agency.CIVIL_STATUS)).hasSize(asked);
+  }
+
+  @Test
+  void aBirthCertificateSignedByAnotherMembersKeyIsRefused() throws SQLException {
+    JsonNode dossier = dossier();
+    // Tây Ninh's member key is in the directory too, but it is not the hospital's
+    SignedDocument wrong = certificateFor(dossier).sign(signer(federation.consumerSigning()));
+    long before = casesInDatabase();
+    assertThatThrownBy(() -> fileWith(dossier, wrong))
+        .isInstanceOf(LgspException.class)
+        .satisfies(
+            e ->
+                assertThat(((LgspException) e).code())
+                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+        .hasMessageContaining("untrusted certificate");
+    assertThat(casesInDatabase()).isEqualTo(before);
+  }
+
+  @Test
+  void aBirthCertificateOfAnotherChildOrANonMemberHospitalIsRefused() throws SQLException {
+    JsonNode dossier = dossier();
+    BirthCertificate c = certificateFor(dossier);
+    BirthCertificate otherMother =
+        new BirthCertificate(
+            c.soGiayChungSinh(),
+            c.coSoYTe(),
+            c.hoTenTre(),
+            c.ngaySinh(),
+            c.gioiTinh(),
+            c.noiSinh(),
+            c.hoTenMe(),
+            "072190000999",
+            c.ngayCap());
+    BirthCertificate unknownHospital =
+        new BirthCertificate(
+            c.soGiayChungSinh(),
+            "VN/GOV/000.99.33.H53",
+            c.hoTenTre(),
+            c.ngaySinh(),
+            c.gioiTinh(),
+            c.noiSinh(),
+            c.hoTenMe(),
+            c.soDinhDanhMe(),
+            c.ngayCap());
+    long before = casesInDatabase();
+    assertThatThrownBy(
+            () -> fileWith(dossier, otherMother.sign(signer(federation.hospitalSigning()))))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("does not match the dossier");
+    assertThatThrownBy(
+            () -> fileWith(dossier, unknownHospital.sign(signer(federation.hospitalSigning()))))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("not a member in the directory");
+    ((ObjectNode) dossier).put("giayChungSinh", "not a signed document");
+    assertThatThrownBy(
+            () ->
+                procedures.file(
+                    Procedures.BIRTH_GROUP, "Liên thông khai sinh", "VN072090000001", dossier))
+        .isInstanceOf(LgspException.class)
+        .hasMessageContaining("not a readable signed document");
+    assertThat(casesInDatabase()).isEqualTo(before);
   }
 
   @Test
