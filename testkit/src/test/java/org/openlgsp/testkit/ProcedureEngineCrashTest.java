@@ -56,6 +56,10 @@ class ProcedureEngineCrashTest {
         : List.of();
   }
 
+  private static void phase(String what, long t0) {
+    System.err.printf("[crash test] %s after %d ms%n", what, (System.nanoTime() - t0) / 1_000_000);
+  }
+
   private static boolean seen(AgencyBackends a, Agency agency, String key) {
     return a.seen(agency).stream().anyMatch(s -> s.idempotencyKey().equals(key));
   }
@@ -67,7 +71,22 @@ class ProcedureEngineCrashTest {
     String schema = TestDatabases.postgresSchema();
     String url = TestDatabases.postgresUrl();
     String database = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    try (Federation f = Federation.start(dir, Federation.Options.procedures(3))) {
+    long t0 = System.nanoTime();
+    // the engine's tables are created while the federation starts (the node's first start would
+    // create them; the test does not wait for that twice)
+    java.util.concurrent.CompletableFuture<Void> tables =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () ->
+                org.openlgsp.procedures.Procedures.start(
+                        ProcedureEngineMain.options(database, "http://127.0.0.1:9", "unused"),
+                        java.time.Clock.systemUTC())
+                    .close());
+    // no OCSP checks between the gateways: they are not what this test is about, and they cost
+    // the time the class's bound needs
+    try (Federation f =
+        Federation.start(dir, Federation.Options.procedures(3).withRevocationChecking(false))) {
+      tables.join();
+      phase("federation started, engine tables created", t0);
       AgencyBackends a = f.agencies();
       String during = f.citizenIds().get(0);
       String between = f.citizenIds().get(1);
@@ -86,6 +105,7 @@ class ProcedureEngineCrashTest {
           String[] p = l.split(" ");
           code.put(p[1], p[2]);
         }
+        phase("three cases filed", t0);
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
@@ -102,6 +122,7 @@ class ProcedureEngineCrashTest {
         first.destroyForcibly(); // SIGKILL
       }
       first.waitFor();
+      phase("engine killed", t0);
       assertThat(a.actedFor(Agency.RESIDENCE, code.get(during))).isEmpty();
       assertThat(a.actedFor(Agency.RESIDENCE, code.get(between))).isEmpty();
       assertThat(a.actedFor(Agency.RESIDENCE, code.get(undoing)))
@@ -132,6 +153,7 @@ class ProcedureEngineCrashTest {
                                 "STATUS " + code.get(during) + " COMPLETED",
                                 "STATUS " + code.get(between) + " COMPLETED",
                                 "STATUS " + code.get(undoing) + " COMPENSATED")));
+        phase("cases resumed and finished", t0);
       } finally {
         second.destroyForcibly();
         second.waitFor();

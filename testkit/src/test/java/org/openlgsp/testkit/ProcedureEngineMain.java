@@ -20,8 +20,8 @@ public final class ProcedureEngineMain {
   private ProcedureEngineMain() {}
 
   /**
-   * Calls of at most 4 s (a step's job is taken again 13 s after its engine died), many spaced
-   * tries so that no case of the test reaches an operator while the test holds it.
+   * Calls of at most 2 s (a step's job is taken again 9 s after its engine died), many spaced tries
+   * so that no case of the test reaches an operator while the test holds it.
    */
   static ProceduresOptions options(String database, String gatewayUrl, String secret) {
     return ProceduresOptions.of(
@@ -33,7 +33,7 @@ public final class ProcedureEngineMain {
         .withRetries(
             new ProceduresOptions.Retries(30, Duration.ofSeconds(1), Duration.ofSeconds(2)))
         .withJobPoll(Duration.ofMillis(200))
-        .withStepTimeout(Duration.ofSeconds(4));
+        .withStepTimeout(Duration.ofSeconds(2));
   }
 
   public static void main(String[] args) throws InterruptedException {
