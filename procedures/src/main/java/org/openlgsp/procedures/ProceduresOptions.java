@@ -31,6 +31,8 @@ import org.openlgsp.edge.AdminApi;
  * @param api the case API's listener, off when empty
  * @param directory where the engine reads members' signing certificates to check a signed birth
  *     certificate attached to a dossier; without it such a dossier is refused
+ * @param notices who is told of a case's status changes (e-mail to the citizen, webhook), nobody
+ *     when empty
  */
 public record ProceduresOptions(
     String database,
@@ -43,7 +45,8 @@ public record ProceduresOptions(
     Duration jobPoll,
     int slaWarningWorkingDays,
     Optional<Api> api,
-    Optional<DirectorySource> directory) {
+    Optional<DirectorySource> directory,
+    Optional<Notify> notices) {
   public ProceduresOptions {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(gateway, "gateway");
@@ -58,6 +61,7 @@ public record ProceduresOptions(
     }
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(notices, "notices");
   }
 
   /** Defaults: 5 attempts from 2 s doubling to 5 min, 30 s per call, 1 s polling, no API. */
@@ -74,6 +78,7 @@ public record ProceduresOptions(
         Duration.ofSeconds(1),
         1,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -89,7 +94,8 @@ public record ProceduresOptions(
         jobPoll,
         slaWarningWorkingDays,
         api,
-        directory);
+        directory,
+        notices);
   }
 
   public ProceduresOptions withStepTimeout(Duration timeout) {
@@ -104,7 +110,8 @@ public record ProceduresOptions(
         jobPoll,
         slaWarningWorkingDays,
         api,
-        directory);
+        directory,
+        notices);
   }
 
   public ProceduresOptions withJobPoll(Duration poll) {
@@ -119,7 +126,8 @@ public record ProceduresOptions(
         poll,
         slaWarningWorkingDays,
         api,
-        directory);
+        directory,
+        notices);
   }
 
   public ProceduresOptions withHolidays(List<LocalDate> days) {
@@ -134,7 +142,8 @@ public record ProceduresOptions(
         jobPoll,
         slaWarningWorkingDays,
         api,
-        directory);
+        directory,
+        notices);
   }
 
   public ProceduresOptions withSlaWarningWorkingDays(int days) {
@@ -149,7 +158,8 @@ public record ProceduresOptions(
         jobPoll,
         days,
         api,
-        directory);
+        directory,
+        notices);
   }
 
   public ProceduresOptions withApi(Api a) {
@@ -164,7 +174,8 @@ public record ProceduresOptions(
         jobPoll,
         slaWarningWorkingDays,
         Optional.of(a),
-        directory);
+        directory,
+        notices);
   }
 
   /** Signed birth certificates checked against the signing certificates of {@code d}. */
@@ -180,7 +191,97 @@ public record ProceduresOptions(
         jobPoll,
         slaWarningWorkingDays,
         api,
-        Optional.of(d));
+        Optional.of(d),
+        notices);
+  }
+
+  /** Tells of status changes by {@code n}. */
+  public ProceduresOptions withNotices(Notify n) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api,
+        directory,
+        Optional.of(n));
+  }
+
+  /** The channels a case's status changes go to; at least one. */
+  public record Notify(Optional<Smtp> smtp, Optional<Webhook> webhook) {
+    public Notify {
+      Objects.requireNonNull(smtp, "smtp");
+      Objects.requireNonNull(webhook, "webhook");
+      if (smtp.isEmpty() && webhook.isEmpty()) {
+        throw new IllegalArgumentException("notify needs smtp or webhook");
+      }
+    }
+  }
+
+  /**
+   * E-mail to the citizen (the dossier's {@code lienHe.email}) through an SMTP server, as the
+   * alerts' {@code smtp} channel: {@code startTls} requires the upgrade; a password goes with
+   * {@code username}.
+   */
+  public record Smtp(
+      String host,
+      int port,
+      String from,
+      Optional<String> username,
+      Optional<String> password,
+      boolean startTls,
+      Duration timeout) {
+    public Smtp {
+      Objects.requireNonNull(host, "host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("port must be from 1 to 65535");
+      }
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(password, "password");
+      if (username.isPresent() != password.isPresent()) {
+        throw new IllegalArgumentException("username and password go together");
+      }
+      positive(timeout, "timeout");
+    }
+
+    /** A server without authentication or TLS, 10 s timeouts. */
+    public static Smtp of(String host, int port, String from) {
+      return new Smtp(
+          host, port, from, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
+    }
+
+    @Override
+    public String toString() {
+      return "Smtp[host=" + host + ", port=" + port + ", password=(redacted)]";
+    }
+  }
+
+  /**
+   * A POST of {@code {"maHoSo","thuTuc","trangThai","thoiDiem"}} to {@code url} (the portal), with
+   * {@code Authorization: Bearer <token>}.
+   */
+  public record Webhook(String url, String token, Duration timeout) {
+    public Webhook {
+      Objects.requireNonNull(url, "url");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw new IllegalArgumentException("webhook url must be http(s)");
+      }
+      if (token == null || token.length() < 16) {
+        throw new IllegalArgumentException("webhook token must have at least 16 characters");
+      }
+      positive(timeout, "timeout");
+    }
+
+    @Override
+    public String toString() {
+      return "Webhook[url=" + url + ", token=(redacted)]";
+    }
   }
 
   /**

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.helidon.webserver.WebServer;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +55,13 @@ class ProceduresThroughGatewaysTest {
   private static Federation federation;
   private static Procedures procedures;
   private static String database;
+  private static GreenMail smtp;
+  private static WebServer portal;
+  private static final String HOOK_TOKEN = "portal-hook-token-0123456789";
+
+  /** What the portal's webhook received: "<authorization> <body>". */
+  private static final List<String> HOOKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private static final Duration CASE_TIME = Duration.ofSeconds(60);
 
   @BeforeAll
@@ -58,12 +70,43 @@ class ProceduresThroughGatewaysTest {
     federation = Federation.start(dir, Federation.Options.procedures(3));
     String url = TestDatabases.postgresUrl();
     database = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    smtp.start();
+    portal =
+        WebServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .routing(
+                r ->
+                    r.post(
+                        "/dvc/thongBaoTrangThai",
+                        (req, res) -> {
+                          HOOKS.add(
+                              req.headers()
+                                      .first(io.helidon.http.HeaderNames.AUTHORIZATION)
+                                      .orElse("")
+                                  + " "
+                                  + req.content().as(String.class));
+                          res.status(204).send();
+                        }))
+            .build()
+            .start();
     procedures =
         Procedures.start(
             options(database)
                 .withDirectory(
                     new ProceduresOptions.DirectorySource(
-                        federation.registryUrl(), federation.registrySigners())),
+                        federation.registryUrl(), federation.registrySigners()))
+                .withNotices(
+                    new ProceduresOptions.Notify(
+                        Optional.of(
+                            ProceduresOptions.Smtp.of(
+                                "127.0.0.1", smtp.getSmtp().getPort(), "lienthong@tayninh.gov.vn")),
+                        Optional.of(
+                            new ProceduresOptions.Webhook(
+                                "http://127.0.0.1:" + portal.port() + "/dvc/thongBaoTrangThai",
+                                HOOK_TOKEN,
+                                Duration.ofSeconds(5))))),
             Clock.systemUTC());
   }
 
@@ -89,6 +132,12 @@ class ProceduresThroughGatewaysTest {
     }
     if (federation != null) {
       federation.close();
+    }
+    if (smtp != null) {
+      smtp.stop();
+    }
+    if (portal != null) {
+      portal.stop();
     }
   }
 
@@ -365,6 +414,87 @@ class ProceduresThroughGatewaysTest {
     assertThat(casesInDatabase()).isEqualTo(before);
   }
 
+  /** The statuses the portal's webhook was told for case {@code code}, in order. */
+  private static List<String> told(String code) {
+    return HOOKS.stream()
+        .filter(h -> h.contains("\"maHoSo\":\"" + code + "\""))
+        .map(
+            h ->
+                Json.read(
+                        h.substring(h.indexOf(' ', 7) + 1)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        JsonNode.class)
+                    .path("trangThai")
+                    .asText())
+        .toList();
+  }
+
+  @Test
+  void theCitizenIsMailedAndThePortalToldOfEachStatusChange() throws Exception {
+    JsonNode dossier = dossier();
+    ((ObjectNode) dossier).putObject("lienHe").put("email", "tran.thi.lan@example.vn");
+    CaseView filed =
+        procedures.file(
+            Procedures.BIRTH_GROUP,
+            "Liên thông khai sinh - thường trú - BHYT trẻ em",
+            "VN072090000001",
+            dossier);
+    awaitStatus(filed.code(), CaseView.Status.COMPLETED);
+    await().atMost(Duration.ofSeconds(15)).until(() -> told(filed.code()).contains("COMPLETED"));
+    assertThat(told(filed.code())).containsExactly("IN_PROGRESS", "COMPLETED");
+    String hook = HOOKS.stream().filter(h -> h.contains(filed.code())).findFirst().orElseThrow();
+    assertThat(hook).startsWith("Bearer " + HOOK_TOKEN + " ");
+    // the portal is told the code and the status, never the dossier's personal data
+    assertThat(hook).doesNotContain(federation.citizenIds().get(0)).doesNotContain("Trần");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                java.util.Arrays.stream(smtp.getReceivedMessages())
+                        .filter(m -> header(m, "X-LGSP-Case").equals(filed.code()))
+                        .count()
+                    == 2);
+    List<String> subjects =
+        java.util.Arrays.stream(smtp.getReceivedMessages())
+            .filter(m -> header(m, "X-LGSP-Case").equals(filed.code()))
+            .map(ProceduresThroughGatewaysTest::subject)
+            .toList();
+    assertThat(subjects)
+        .containsExactly(
+            "Hồ sơ " + filed.code() + ": đang giải quyết",
+            "Hồ sơ " + filed.code() + ": đã có kết quả");
+    MimeMessage first =
+        java.util.Arrays.stream(smtp.getReceivedMessages())
+            .filter(m -> header(m, "X-LGSP-Case").equals(filed.code()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(first.getAllRecipients()[0].toString()).isEqualTo("tran.thi.lan@example.vn");
+    assertThat(first.getFrom()[0].toString()).isEqualTo("lienthong@tayninh.gov.vn");
+    // a case whose dossier gives no e-mail address: the portal is told, nobody is mailed
+    CaseView silent = file();
+    awaitStatus(silent.code(), CaseView.Status.COMPLETED);
+    await().atMost(Duration.ofSeconds(15)).until(() -> told(silent.code()).contains("COMPLETED"));
+    assertThat(java.util.Arrays.stream(smtp.getReceivedMessages()))
+        .noneMatch(m -> header(m, "X-LGSP-Case").equals(silent.code()));
+  }
+
+  private static String header(MimeMessage m, String name) {
+    try {
+      String[] v = m.getHeader(name);
+      return v == null ? "" : v[0];
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String subject(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void aStepThatFailsTwiceIsTriedAgainWithTheSameKeyAndTheAgencyActsOnce() {
     federation.agencies().failNext(Agency.SOCIAL_INSURANCE, 2);
@@ -390,6 +520,7 @@ class ProceduresThroughGatewaysTest {
     assertThat(federation.agencies().actedFor(Agency.RESIDENCE, filed.code()))
         .containsExactly("dangKyThuongTru", "xoaDangKyThuongTru");
     assertThat(federation.agencies().actedFor(Agency.SOCIAL_INSURANCE, filed.code())).isEmpty();
+    await().atMost(Duration.ofSeconds(15)).until(() -> told(filed.code()).contains("COMPENSATED"));
     assertThat(undone.history())
         .filteredOn(e -> e.state().equals("completed"))
         .extracting(CaseView.Event::step)
@@ -405,6 +536,9 @@ class ProceduresThroughGatewaysTest {
     assertThat(waiting.waiting().orElseThrow().step()).isEqualTo("dangKyThuongTru");
     assertThat(waiting.waiting().orElseThrow().reason()).contains("503");
     assertThat(procedures.waitingForOperator()).extracting(CaseView::code).contains(filed.code());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> told(filed.code()).contains("WAITING_FOR_OPERATOR"));
 
     federation.agencies().failNext(Agency.RESIDENCE, 0);
     procedures.retry(filed.code());
