@@ -13,6 +13,9 @@ final class Cases {
   static final String PURPOSE = "mucDich";
   static final String OFFICER = "canBo";
   static final String DUE = "hanXuLy";
+  // the verified birth certificate: its number and the hospital that signed it
+  static final String CERTIFICATE_NUMBER = "soGiayChungSinh";
+  static final String CERTIFICATE_HOSPITAL = "coSoYTeKy";
   private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base 32
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyMMdd");
   private static final SecureRandom RANDOM = new SecureRandom();

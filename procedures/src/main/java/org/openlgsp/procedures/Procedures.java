@@ -70,6 +70,8 @@ public final class Procedures implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final ProcessEngine engine;
   private final Optional<ProceduresHttp> http;
+  private final SignedAttachments attachments;
+  private final Optional<Notifications> notifications;
 
   private Procedures(
       ProceduresOptions options, Clock clock, HikariDataSource dataSource, ProcessEngine engine) {
@@ -78,6 +80,9 @@ public final class Procedures implements AutoCloseable {
     this.calendar = WorkingCalendar.vietnam(Set.copyOf(options.holidays()));
     this.dataSource = dataSource;
     this.engine = engine;
+    this.attachments = new SignedAttachments(options.directory(), clock);
+    this.notifications =
+        options.notices().map(n -> new Notifications(n, this::find, this::dossierOf));
     this.http = options.api().map(api -> new ProceduresHttp(this, api, options.database()));
   }
 
@@ -125,8 +130,15 @@ public final class Procedures implements AutoCloseable {
           "exchange",
           new ExchangeStep(gateway, name -> service(options, name), options.stepTimeout()));
       c.setBeans(beans);
+      // status changes, told after the engine's transaction committed (Notifications)
+      java.util.concurrent.atomic.AtomicReference<Procedures> self =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      if (options.notices().isPresent()) {
+        c.setEventListeners(List.of(new StatusListener(self)));
+      }
       ProcessEngine engine = c.buildProcessEngine();
       Procedures p = new Procedures(options, clock, ds, engine);
+      self.set(p);
       try (InputStream in = Procedures.class.getClassLoader().getResourceAsStream(REFERENCE)) {
         p.deploy("lien-thong-khai-sinh.bpmn20.xml", in.readAllBytes());
       } catch (IOException e) {
@@ -318,6 +330,8 @@ public final class Procedures implements AutoCloseable {
                 .getBpmnModel(def.getId())
                 .getProcessById(procedure)
                 .getAttributeValue(BPMN_NAMESPACE, "slaWorkingDays"));
+    // before anything exists: a refused certificate leaves no case behind
+    Optional<BirthCertificate> certificate = attachments.check(dossier);
     Instant now = clock.instant();
     String code = Cases.newCode(options.agency(), now, calendar.zone());
     Map<String, Object> vars = new HashMap<>();
@@ -326,6 +340,11 @@ public final class Procedures implements AutoCloseable {
     vars.put(Cases.PURPOSE, purpose);
     vars.put(Cases.OFFICER, officer);
     vars.put(Cases.DUE, Date.from(calendar.due(now, days)));
+    certificate.ifPresent(
+        c -> {
+          vars.put(Cases.CERTIFICATE_NUMBER, c.soGiayChungSinh());
+          vars.put(Cases.CERTIFICATE_HOSPITAL, c.coSoYTe());
+        });
     engine
         .getRuntimeService()
         .createProcessInstanceBuilder()
@@ -471,6 +490,7 @@ public final class Procedures implements AutoCloseable {
           .moveDeadLetterJobToExecutableJob(j.getId(), options.retries().maxAttempts());
     }
     LOG.info(() -> "case " + code + ": waiting step retried by an operator");
+    notifications.ifPresent(n -> n.changed(code));
     return find(code).orElseThrow();
   }
 
@@ -504,6 +524,94 @@ public final class Procedures implements AutoCloseable {
     }
     LOG.info(() -> "case " + code + ": cancelled by an operator");
     return find(code).orElseThrow();
+  }
+
+  /** The dossier the case was filed with. */
+  private Optional<JsonNode> dossierOf(String code) {
+    HistoricProcessInstance pi =
+        engine
+            .getHistoryService()
+            .createHistoricProcessInstanceQuery()
+            .processInstanceBusinessKey(code)
+            .singleResult();
+    if (pi == null) {
+      return Optional.empty();
+    }
+    HistoricVariableInstance v =
+        engine
+            .getHistoryService()
+            .createHistoricVariableInstanceQuery()
+            .processInstanceId(pi.getId())
+            .variableName(Cases.DOSSIER)
+            .singleResult();
+    return v != null && v.getValue() instanceof JsonNode n ? Optional.of(n) : Optional.empty();
+  }
+
+  /** A process instance {@code id} may have changed its case's status (after commit). */
+  private void statusMayHaveChanged(String processInstanceId) {
+    HistoricProcessInstance pi =
+        engine
+            .getHistoryService()
+            .createHistoricProcessInstanceQuery()
+            .processInstanceId(processInstanceId)
+            .singleResult();
+    if (pi != null && pi.getBusinessKey() != null) {
+      notifications.ifPresent(n -> n.tell(pi.getBusinessKey()));
+    }
+  }
+
+  /**
+   * Flowable's events that change a case's status — started, ended (completed or compensated),
+   * cancelled, a step moved to the dead letters — fired after the transaction committed.
+   */
+  private static final class StatusListener
+      implements org.flowable.common.engine.api.delegate.event.FlowableEventListener {
+    private final java.util.concurrent.atomic.AtomicReference<Procedures> procedures;
+
+    StatusListener(java.util.concurrent.atomic.AtomicReference<Procedures> procedures) {
+      this.procedures = procedures;
+    }
+
+    @Override
+    public void onEvent(org.flowable.common.engine.api.delegate.event.FlowableEvent event) {
+      Procedures p = procedures.get();
+      if (p != null
+          && event instanceof org.flowable.common.engine.api.delegate.event.FlowableEngineEvent e
+          && e.getProcessInstanceId() != null) {
+        String id = e.getProcessInstanceId();
+        // off the engine's thread: the listener must not query inside the closing command
+        p.notifications.ifPresent(n -> n.later(() -> p.statusMayHaveChanged(id)));
+      }
+    }
+
+    @Override
+    public java.util.Collection<
+            ? extends org.flowable.common.engine.api.delegate.event.FlowableEventType>
+        getTypes() {
+      return List.of(
+          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_STARTED,
+          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_COMPLETED,
+          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType
+              .PROCESS_COMPLETED_WITH_ERROR_END_EVENT,
+          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_CANCELLED,
+          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType
+              .JOB_MOVED_TO_DEADLETTER);
+    }
+
+    @Override
+    public boolean isFailOnException() {
+      return false;
+    }
+
+    @Override
+    public boolean isFireOnTransactionLifecycleEvent() {
+      return true;
+    }
+
+    @Override
+    public String getOnTransaction() {
+      return "committed";
+    }
   }
 
   private List<Job> deadLetters(String code) {
@@ -561,6 +669,7 @@ public final class Procedures implements AutoCloseable {
   @Override
   public void close() {
     http.ifPresent(ProceduresHttp::close);
+    notifications.ifPresent(Notifications::close);
     try {
       engine.close();
     } finally {

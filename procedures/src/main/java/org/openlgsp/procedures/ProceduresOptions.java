@@ -1,5 +1,6 @@
 package org.openlgsp.procedures;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -28,6 +29,10 @@ import org.openlgsp.edge.AdminApi;
  * @param jobPoll how often the engine looks for due jobs (retries, timers)
  * @param slaWarningWorkingDays a case is at risk when this many working days or fewer are left
  * @param api the case API's listener, off when empty
+ * @param directory where the engine reads members' signing certificates to check a signed birth
+ *     certificate attached to a dossier; without it such a dossier is refused
+ * @param notices who is told of a case's status changes (e-mail to the citizen, webhook), nobody
+ *     when empty
  */
 public record ProceduresOptions(
     String database,
@@ -39,7 +44,9 @@ public record ProceduresOptions(
     Duration stepTimeout,
     Duration jobPoll,
     int slaWarningWorkingDays,
-    Optional<Api> api) {
+    Optional<Api> api,
+    Optional<DirectorySource> directory,
+    Optional<Notify> notices) {
   public ProceduresOptions {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(gateway, "gateway");
@@ -53,6 +60,8 @@ public record ProceduresOptions(
       throw new IllegalArgumentException("slaWarningWorkingDays must not be negative");
     }
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(notices, "notices");
   }
 
   /** Defaults: 5 attempts from 2 s doubling to 5 min, 30 s per call, 1 s polling, no API. */
@@ -68,6 +77,8 @@ public record ProceduresOptions(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         1,
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -82,7 +93,9 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory,
+        notices);
   }
 
   public ProceduresOptions withStepTimeout(Duration timeout) {
@@ -96,7 +109,9 @@ public record ProceduresOptions(
         timeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory,
+        notices);
   }
 
   public ProceduresOptions withJobPoll(Duration poll) {
@@ -110,7 +125,9 @@ public record ProceduresOptions(
         stepTimeout,
         poll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory,
+        notices);
   }
 
   public ProceduresOptions withHolidays(List<LocalDate> days) {
@@ -124,12 +141,25 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        api);
+        api,
+        directory,
+        notices);
   }
 
   public ProceduresOptions withSlaWarningWorkingDays(int days) {
     return new ProceduresOptions(
-        database, gateway, agency, services, holidays, retries, stepTimeout, jobPoll, days, api);
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        days,
+        api,
+        directory,
+        notices);
   }
 
   public ProceduresOptions withApi(Api a) {
@@ -143,7 +173,130 @@ public record ProceduresOptions(
         stepTimeout,
         jobPoll,
         slaWarningWorkingDays,
-        Optional.of(a));
+        Optional.of(a),
+        directory,
+        notices);
+  }
+
+  /** Signed birth certificates checked against the signing certificates of {@code d}. */
+  public ProceduresOptions withDirectory(DirectorySource d) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api,
+        Optional.of(d),
+        notices);
+  }
+
+  /** Tells of status changes by {@code n}. */
+  public ProceduresOptions withNotices(Notify n) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api,
+        directory,
+        Optional.of(n));
+  }
+
+  /** The channels a case's status changes go to; at least one. */
+  public record Notify(Optional<Smtp> smtp, Optional<Webhook> webhook) {
+    public Notify {
+      Objects.requireNonNull(smtp, "smtp");
+      Objects.requireNonNull(webhook, "webhook");
+      if (smtp.isEmpty() && webhook.isEmpty()) {
+        throw new IllegalArgumentException("notify needs smtp or webhook");
+      }
+    }
+  }
+
+  /**
+   * E-mail to the citizen (the dossier's {@code lienHe.email}) through an SMTP server, as the
+   * alerts' {@code smtp} channel: {@code startTls} requires the upgrade; a password goes with
+   * {@code username}.
+   */
+  public record Smtp(
+      String host,
+      int port,
+      String from,
+      Optional<String> username,
+      Optional<String> password,
+      boolean startTls,
+      Duration timeout) {
+    public Smtp {
+      Objects.requireNonNull(host, "host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("port must be from 1 to 65535");
+      }
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(password, "password");
+      if (username.isPresent() != password.isPresent()) {
+        throw new IllegalArgumentException("username and password go together");
+      }
+      positive(timeout, "timeout");
+    }
+
+    /** A server without authentication or TLS, 10 s timeouts. */
+    public static Smtp of(String host, int port, String from) {
+      return new Smtp(
+          host, port, from, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
+    }
+
+    @Override
+    public String toString() {
+      return "Smtp[host=" + host + ", port=" + port + ", password=(redacted)]";
+    }
+  }
+
+  /**
+   * A POST of {@code {"maHoSo","thuTuc","trangThai","thoiDiem"}} to {@code url} (the portal), with
+   * {@code Authorization: Bearer <token>}.
+   */
+  public record Webhook(String url, String token, Duration timeout) {
+    public Webhook {
+      Objects.requireNonNull(url, "url");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw new IllegalArgumentException("webhook url must be http(s)");
+      }
+      if (token == null || token.length() < 16) {
+        throw new IllegalArgumentException("webhook token must have at least 16 characters");
+      }
+      positive(timeout, "timeout");
+    }
+
+    @Override
+    public String toString() {
+      return "Webhook[url=" + url + ", token=(redacted)]";
+    }
+  }
+
+  /**
+   * The registry's signed directory: {@code GET {registryUrl}/directory}, verified against {@code
+   * registrySigners} (the registry's directory-signing certificates, as a gateway's {@code
+   * directoryTrust}).
+   */
+  public record DirectorySource(String registryUrl, List<X509Certificate> registrySigners) {
+    public DirectorySource {
+      Objects.requireNonNull(registryUrl, "registryUrl");
+      registrySigners = List.copyOf(registrySigners);
+      if (registrySigners.isEmpty()) {
+        throw new IllegalArgumentException("the directory needs at least one registry signer");
+      }
+    }
   }
 
   /**

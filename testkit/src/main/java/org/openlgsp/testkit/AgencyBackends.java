@@ -146,6 +146,38 @@ public final class AgencyBackends implements AutoCloseable {
     backends.get(a).delay = delay;
   }
 
+  /**
+   * From now on, the agency takes {@code delay} before it does {@code operation} on a new key for a
+   * dossier whose mother has personal ID {@code motherId} (other cases are not slowed); {@link
+   * java.time.Duration#ZERO} ends it. Crash tests use it to hold one case at one point.
+   */
+  public void delayFor(Agency a, String operation, String motherId, java.time.Duration delay) {
+    backends.get(a).delays.put(operation + " " + motherId, delay);
+  }
+
+  /** The idempotency keys of the requests the agency is holding in a delay right now. */
+  public java.util.Set<String> held(Agency a) {
+    return java.util.Set.copyOf(backends.get(a).held.keySet());
+  }
+
+  /** From now on, requests for dossiers of {@code motherId} are answered 503 (or no longer). */
+  public void failFor(Agency a, String motherId, boolean on) {
+    if (on) {
+      backends.get(a).failing.add(motherId);
+    } else {
+      backends.get(a).failing.remove(motherId);
+    }
+  }
+
+  /** From now on, new requests for dossiers of {@code motherId} are refused for good (or not). */
+  public void refuseFor(Agency a, String motherId, boolean on) {
+    if (on) {
+      backends.get(a).refusing.add(motherId);
+    } else {
+      backends.get(a).refusing.remove(motherId);
+    }
+  }
+
   /** From now on, requests are answered 200 with a body that is no JSON. */
   public void answerGarbage(Agency a, boolean on) {
     backends.get(a).garbage = on;
@@ -170,6 +202,10 @@ public final class AgencyBackends implements AutoCloseable {
     private volatile boolean refuse;
     private volatile boolean garbage;
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
+    private final Map<String, java.time.Duration> delays = new ConcurrentHashMap<>();
+    private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
+    private final java.util.Set<String> refusing = ConcurrentHashMap.newKeySet();
 
     Backend(Agency agency, String host) {
       this.agency = agency;
@@ -205,7 +241,8 @@ public final class AgencyBackends implements AutoCloseable {
         send(res, new Answer(400, error(400, "thiếu Idempotency-Key")));
         return;
       }
-      if (failNext.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+      String mother = motherOf(body);
+      if (failNext.getAndUpdate(n -> Math.max(n - 1, 0)) > 0 || failing.contains(mother)) {
         send(res, new Answer(503, error(503, "hệ thống tạm thời không phục vụ")));
         return;
       }
@@ -220,12 +257,17 @@ public final class AgencyBackends implements AutoCloseable {
         send(res, kept);
         return;
       }
-      if (!delay.isZero()) {
+      java.time.Duration wait =
+          delays.getOrDefault(operation + " " + mother, java.time.Duration.ZERO).plus(delay);
+      if (!wait.isZero()) {
+        held.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         try {
-          Thread.sleep(delay); // the slow agency a crash test needs, zero otherwise
+          Thread.sleep(wait); // the slow agency a crash test needs, zero otherwise
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
+        } finally {
+          held.computeIfPresent(key, (k, n) -> n.decrementAndGet() == 0 ? null : n);
         }
       }
       // one answer per key even when two tries of a step arrive at once
@@ -233,7 +275,7 @@ public final class AgencyBackends implements AutoCloseable {
           answers.computeIfAbsent(
               key,
               k -> {
-                if (refuse) {
+                if (refuse || refusing.contains(mother)) {
                   return new Answer(422, error(500, "dữ liệu không hợp lệ (DATA_INCORRECT)"));
                 }
                 try {
@@ -251,6 +293,15 @@ public final class AgencyBackends implements AutoCloseable {
                 }
               });
       send(res, answer);
+    }
+
+    /** The dossier's mother's personal ID, or "" when the body says none. */
+    private static String motherOf(byte[] body) {
+      try {
+        return Json.read(body, JsonNode.class).path("hoSo").path("me").path("soDinhDanh").asText();
+      } catch (RuntimeException e) {
+        return "";
+      }
     }
 
     private Map<String, Object> act(String operation, JsonNode in) {

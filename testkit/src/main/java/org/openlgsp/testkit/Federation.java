@@ -91,6 +91,19 @@ public final class Federation implements AutoCloseable {
   public static final ClientId JUSTICE = ClientId.member(INSTANCE, "GOV", "000.00.00.G12");
 
   public static final ClientId SOCIAL_SECURITY = ClientId.member(INSTANCE, "GOV", "000.00.00.G16");
+
+  /** The Ministry of Justice's gateway node ({@link Scenario#PROCEDURES}). */
+  public static final NodeId JUSTICE_NODE = new NodeId(JUSTICE, "gw1");
+
+  /** Vietnam Social Security's gateway node ({@link Scenario#PROCEDURES}). */
+  public static final NodeId VSS_NODE = new NodeId(SOCIAL_SECURITY, "gw1");
+
+  /**
+   * The provincial general hospital of Tây Ninh (sample member code), which signs birth
+   * certificates with its member signing key ({@link Scenario#PROCEDURES}).
+   */
+  public static final ClientId HOSPITAL = ClientId.member(INSTANCE, "GOV", "000.27.33.H53");
+
   public static final ClientId PROCEDURE_ENGINE =
       ClientId.subsystem(INSTANCE, "GOV", "000.00.00.H53", "LIENTHONG");
   public static final ServiceId CIVIL_STATUS =
@@ -134,8 +147,9 @@ public final class Federation implements AutoCloseable {
     DOCUMENTS,
     /**
      * {@link #EXCHANGE}, and Tây Ninh's procedure engine (system {@code LIENTHONG}) calling the
-     * sample civil status, residence and social insurance services ({@link AgencyBackends}), hosted
-     * with the population database on the provider gateway.
+     * sample civil status, residence and social insurance services ({@link AgencyBackends}): the
+     * residence service on the provider gateway with the population database, civil status and
+     * social insurance each behind a gateway of its own agency ({@link #agencyGateway}).
      */
     PROCEDURES
   }
@@ -432,6 +446,24 @@ public final class Federation implements AutoCloseable {
   private final Ports ports;
   private final Side consumerSide;
   private final Side providerSide;
+  // procedures: the Ministry of Justice's and Vietnam Social Security's own gateways
+  private final Side justiceSide =
+      new Side("moj", JUSTICE, "Bộ Tư pháp", JUSTICE_NODE, "moj-gateway");
+  private final Side vssSide =
+      new Side("vss", SOCIAL_SECURITY, "Bảo hiểm xã hội Việt Nam", VSS_NODE, "vss-gateway");
+  private final Map<Side, GatewayPorts> agencyPorts =
+      Map.of(
+          justiceSide, new GatewayPorts(-1, free(), free(), 0, 0),
+          vssSide, new GatewayPorts(-1, free(), free(), 0, 0));
+  private final Map<Side, GatewayNode> agencyGateways = new java.util.LinkedHashMap<>();
+  private final Side hospitalSide =
+      new Side(
+          "hospital",
+          HOSPITAL,
+          "Bệnh viện Đa khoa tỉnh Tây Ninh",
+          new NodeId(HOSPITAL, "gw1"),
+          "hospital");
+  private Credentials hospitalSigning;
   private final String adminToken = secret();
   private final String portalSecret = secret();
   private final String provinceToken = secret();
@@ -527,7 +559,10 @@ public final class Federation implements AutoCloseable {
   private void boot() throws IOException {
     PrintStream out = options.out();
     Files.createDirectories(workDir.resolve("pki"));
-    for (String db : List.of("registry", consumerSide.name(), providerSide.name())) {
+    List<String> dbs =
+        new ArrayList<>(List.of("registry", consumerSide.name(), providerSide.name()));
+    agencySides().forEach(a -> dbs.add(a.name()));
+    for (String db : dbs) {
       for (String suffix : List.of("", "-wal", "-shm")) {
         Files.deleteIfExists(workDir.resolve("data").resolve(db + ".db" + suffix));
       }
@@ -606,6 +641,17 @@ public final class Federation implements AutoCloseable {
     provider =
         GatewayNode.start(providerConfig.gateway().orElseThrow(), workDir, Clock.systemUTC());
     running.add(provider);
+    for (Side side : agencySides()) {
+      NodeConfig config = gatewayConfig(side, agencyPorts.get(side), List.of());
+      config.write(workDir.resolve(side.name() + ".yaml"));
+      GatewayNode node =
+          GatewayNode.start(config.gateway().orElseThrow(), workDir, Clock.systemUTC());
+      running.add(node);
+      agencyGateways.put(side, node);
+      out.printf(
+          "[gateway]   %s %s  peers https://127.0.0.1:%d → backend%n",
+          side.organization(), side.node(), agencyPorts.get(side).peer());
+    }
     if (exchange()) {
       out.printf(
           "[gateway]   Tây Ninh LGSP   %s  local systems http://127.0.0.1:%d and https://127.0.0.1:%d, peers https://127.0.0.1:%d%n",
@@ -631,14 +677,13 @@ public final class Federation implements AutoCloseable {
   /** The registry, witnessing both gateways' logs and issuing approved enrolments in-process. */
   private void startRegistry() {
     // The gateways' checkpoint keys exist before the registry starts, so it can witness both logs.
-    List<String> logs =
-        List.of(
-            LedgerFiles.checkpointKey(workDir, ledgerSettings(), consumerSide.node())
-                .verifier()
-                .toString(),
-            LedgerFiles.checkpointKey(workDir, ledgerSettings(), providerSide.node())
-                .verifier()
-                .toString());
+    List<String> logs = new ArrayList<>();
+    List<Side> witnessed = new ArrayList<>(List.of(consumerSide, providerSide));
+    witnessed.addAll(agencySides());
+    for (Side side : witnessed) {
+      logs.add(
+          LedgerFiles.checkpointKey(workDir, ledgerSettings(), side.node()).verifier().toString());
+    }
     NodeConfig registryConfig =
         NodeConfig.registryOnly(
             options.instance(),
@@ -728,10 +773,11 @@ public final class Federation implements AutoCloseable {
     for (Side side : List.of(consumerSide, providerSide)) {
       admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
     }
-    if (procedures()) {
-      admin.addMember(new AdminRequests.Member(JUSTICE.toString(), "Bộ Tư pháp"));
-      admin.addMember(
-          new AdminRequests.Member(SOCIAL_SECURITY.toString(), "Bảo hiểm xã hội Việt Nam"));
+    for (Side side : agencySides()) {
+      admin.addMember(new AdminRequests.Member(side.owner().toString(), side.organization()));
+      admin.addNode(
+          new AdminRequests.Node(
+              side.node().toString(), "https://127.0.0.1:" + agencyPorts.get(side).peer()));
     }
     admin.addNode(
         new AdminRequests.Node(
@@ -751,10 +797,17 @@ public final class Federation implements AutoCloseable {
     writeCredentials(providerSide.prefix() + "-tls", providerTls);
     writeCredentials(providerSide.prefix() + "-signing", providerSigning);
     if (procedures()) {
-      // hosted on the provider gateway: it signs for these members too
-      writeCredentials("justice-signing", enrol(admin, "member-signing", JUSTICE, providerSide));
+      // the hospital signs birth certificates; its certificate is published in the directory
+      admin.addMember(
+          new AdminRequests.Member(hospitalSide.owner().toString(), hospitalSide.organization()));
+      hospitalSigning = enrol(admin, "member-signing", HOSPITAL, hospitalSide);
+      writeCredentials("hospital-signing", hospitalSigning);
+    }
+    // each agency of the procedures on a gateway of its own: own signing key, TLS key, ledger
+    for (Side side : agencySides()) {
       writeCredentials(
-          "vss-signing", enrol(admin, "member-signing", SOCIAL_SECURITY, providerSide));
+          side.prefix() + "-signing", enrol(admin, "member-signing", side.owner(), side));
+      writeCredentials(side.prefix() + "-tls", enrol(admin, "node-tls", side.node(), side));
     }
     if (exchange()) {
       registerPopulationService(admin);
@@ -814,8 +867,10 @@ public final class Federation implements AutoCloseable {
             RESIDENCE, AgencyBackends.Agency.RESIDENCE,
             HEALTH_INSURANCE, AgencyBackends.Agency.SOCIAL_INSURANCE);
     for (ServiceId s : List.of(CIVIL_STATUS, RESIDENCE, HEALTH_INSURANCE)) {
+      NodeId host =
+          s.equals(CIVIL_STATUS) ? JUSTICE_NODE : s.equals(HEALTH_INSURANCE) ? VSS_NODE : mpsNode;
       admin.addSystem(
-          new AdminRequests.SystemEntry(s.provider().toString(), names.get(s), mpsNode.toString()));
+          new AdminRequests.SystemEntry(s.provider().toString(), names.get(s), host.toString()));
       // the mother's personal ID names the data subject of every step
       admin.addService(
           new AdminRequests.Service(
@@ -1035,23 +1090,49 @@ public final class Federation implements AutoCloseable {
     return alertsReaderToken;
   }
 
-  /** The members a gateway signs for: its owner, and on the provider the hosted agencies. */
+  /** The member a gateway signs for: its owner. */
   private List<NodeConfig.MemberSigning> signing(Side side) {
-    List<NodeConfig.MemberSigning> members = new ArrayList<>();
-    members.add(
+    return List.of(
         NodeConfig.MemberSigning.pem(
             side.owner().toString(),
             "pki/" + side.prefix() + "-signing.pem",
             "pki/" + side.prefix() + "-signing.key"));
-    if (procedures() && side == providerSide) {
-      members.add(
-          NodeConfig.MemberSigning.pem(
-              JUSTICE.toString(), "pki/justice-signing.pem", "pki/justice-signing.key"));
-      members.add(
-          NodeConfig.MemberSigning.pem(
-              SOCIAL_SECURITY.toString(), "pki/vss-signing.pem", "pki/vss-signing.key"));
+  }
+
+  /**
+   * The hospital's member signing key ({@link Scenario#PROCEDURES}): it signs birth certificates.
+   */
+  public Credentials hospitalSigning() {
+    if (hospitalSigning == null) {
+      throw new IllegalStateException("no hospital outside the PROCEDURES scenario");
     }
-    return members;
+    return hospitalSigning;
+  }
+
+  /** The registry's directory-signing certificates, which every reader of the directory trusts. */
+  public List<X509Certificate> registrySigners() {
+    try {
+      return Pem.certificates(Files.readString(workDir.resolve("pki/registry-signing.pem")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The gateways of Justice and Social Security ({@link Scenario#PROCEDURES}), else none. */
+  private List<Side> agencySides() {
+    return procedures() ? List.of(justiceSide, vssSide) : List.of();
+  }
+
+  /**
+   * The Ministry of Justice's ({@link Federation#JUSTICE}) or Vietnam Social Security's ({@link
+   * Federation#SOCIAL_SECURITY}) gateway, each of its own ({@link Scenario#PROCEDURES}).
+   */
+  public GatewayNode agencyGateway(ClientId member) {
+    return agencyGateways.entrySet().stream()
+        .filter(e -> e.getKey().owner().equals(member))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no gateway of its own for " + member));
   }
 
   /** The registry's consent key file, which the provider gateway reads too. */
@@ -1407,7 +1488,7 @@ public final class Federation implements AutoCloseable {
     }
   }
 
-  /** The sample agencies behind the provider gateway ({@link Scenario#PROCEDURES}). */
+  /** The sample agencies behind their gateways ({@link Scenario#PROCEDURES}). */
   public AgencyBackends agencies() {
     if (agencies == null) {
       throw new IllegalStateException("no agencies outside the PROCEDURES scenario");
