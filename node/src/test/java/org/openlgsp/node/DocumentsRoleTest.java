@@ -138,6 +138,7 @@ class DocumentsRoleTest {
                         java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))),
                 java.util.List.of(),
                 java.util.List.of(),
+                Optional.empty(),
                 Optional.empty()));
     cfg.write(dir.resolve("c.yaml"));
 
