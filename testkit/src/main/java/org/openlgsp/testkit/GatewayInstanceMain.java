@@ -6,9 +6,9 @@ import org.openlgsp.node.GatewayNode;
 import org.openlgsp.node.NodeConfig;
 
 /**
- * One instance of a gateway node in its own JVM, for {@link ScaleOutTest}: {@code CONFIG BASEDIR}.
- * Prints {@code READY} once serving; SIGTERM closes the node (its last checkpoint is signed),
- * SIGKILL does not.
+ * One instance of a gateway node in its own JVM, started by {@link ProviderInstances}: {@code
+ * CONFIG BASEDIR}. Prints {@code READY} once serving; SIGTERM closes the node (its last checkpoint
+ * is signed), SIGKILL does not.
  */
 public final class GatewayInstanceMain {
   private GatewayInstanceMain() {}
