@@ -148,8 +148,17 @@ public final class Checkpoints implements AutoCloseable {
         ledger.consistencyProof(prev.size(), head.size()));
   }
 
-  /** Signs and stores a checkpoint of the current tree unless the latest one already covers it. */
+  /**
+   * Signs and stores a checkpoint of the current tree unless the latest one already covers it.
+   * Instances of one node sharing a PostgreSQL database publish one at a time (an advisory lock),
+   * each reading the latest checkpoint and the tree under it, so none signs a head older than one
+   * already published and none forks.
+   */
   public synchronized StoredCheckpoint publish() {
+    return ledger.exclusively(Ledger.CHECKPOINT_LOCK, this::publishNow);
+  }
+
+  private StoredCheckpoint publishNow() {
     TreeHead head = ledger.head();
     Optional<StoredCheckpoint> last = latest();
     if (last.isPresent() && last.get().size() == head.size()) {

@@ -22,8 +22,11 @@ import org.openlgsp.storage.Sql;
  * ({@link GroupCommit}): one transaction (one fsync) per batch, not per record, and every caller is
  * released only after its batch committed. Indices are dense and follow commit order.
  *
- * <p>Exactly one {@code Ledger} may write to a database at a time: the writer numbers records from
- * what it read at open.
+ * <p>On SQLite exactly one {@code Ledger} may write to a database at a time: the writer numbers
+ * records from what it read at open. On PostgreSQL several instances of one node may share the
+ * database (docs/scale-out.md): each batch takes a transaction-scoped advisory lock, re-reads the
+ * tree's size and, when another instance appended since, its right edge, then appends after it. The
+ * records keep one dense total order and the tree stays a single RFC 9162 tree.
  */
 public final class Ledger implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
@@ -37,7 +40,13 @@ public final class Ledger implements AutoCloseable {
               r.getBytes(4));
   private static final RowMapper<Raw> RAW = (r, ctx) -> new Raw(r.getLong(1), r.getBytes(2));
 
+  // Advisory lock keys (second argument; the first is the schema's hash, so nodes sharing one
+  // PostgreSQL database in different schemas do not wait for each other).
+  static final int APPEND_LOCK = 1;
+  static final int CHECKPOINT_LOCK = 2;
+
   private final Database db;
+  private final boolean shared;
   private final GroupCommit<ExchangeRecord, Long> writes;
   private final AtomicLong size;
   private final TreeStore tree;
@@ -47,6 +56,7 @@ public final class Ledger implements AutoCloseable {
 
   private Ledger(Database db, LedgerOptions options, Frontier frontier) {
     this.db = db;
+    this.shared = db.dialect() == Database.Dialect.POSTGRESQL;
     this.tree = new TreeStore(db);
     this.frontier = frontier;
     this.size = new AtomicLong(frontier.size());
@@ -65,8 +75,7 @@ public final class Ledger implements AutoCloseable {
               @Override
               public void committed(
                   List<ExchangeRecord> records, List<GroupCommit.Outcome<Long>> outcomes) {
-                Ledger.this.frontier = staged;
-                size.addAndGet(records.size());
+                advance(staged);
               }
             },
             Ledger::unavailable);
@@ -170,8 +179,14 @@ public final class Ledger implements AutoCloseable {
                     }));
   }
 
-  /** The current tree size and root hash; consistent with each other. */
+  /**
+   * The current tree size and root hash; consistent with each other. On a shared (PostgreSQL)
+   * database it includes what other instances of the node appended.
+   */
   public TreeHead head() {
+    if (shared) {
+      refresh();
+    }
     Frontier f = frontier;
     return new TreeHead(f.size(), f.root());
   }
@@ -204,6 +219,9 @@ public final class Ledger implements AutoCloseable {
   }
 
   private void requireSize(long treeSize) {
+    if (shared && treeSize > size.get()) {
+      refresh();
+    }
     if (treeSize < 0 || treeSize > size.get()) {
       throw new LgspException(
           ErrorCode.RESOURCE_NOT_FOUND,
@@ -287,10 +305,60 @@ public final class Ledger implements AutoCloseable {
                 .list());
   }
 
+  /** Takes the frontier past what other instances sharing the database committed, if anything. */
+  private void refresh() {
+    long leaves = Sql.read(db, TreeStore::leafCount);
+    if (leaves > frontier.size()) {
+      // nodes are written with their leaf in one transaction and never deleted: all are there
+      advance(Frontier.load(tree, leaves));
+    }
+  }
+
+  /** Installs {@code f} unless a larger tree is already known; sizes only grow. */
+  private synchronized void advance(Frontier f) {
+    if (f.size() > frontier.size()) {
+      frontier = f;
+      size.accumulateAndGet(f.size(), Math::max);
+    }
+  }
+
+  /**
+   * Runs {@code work} while holding the node's lock {@code key} ({@link #CHECKPOINT_LOCK}): on
+   * PostgreSQL a transaction-scoped advisory lock, so one instance of the node at a time runs it;
+   * on SQLite, which one process writes, it just runs.
+   */
+  <T> T exclusively(int key, java.util.function.Supplier<T> work) {
+    if (!shared) {
+      return work.get();
+    }
+    return Sql.inTransaction(
+        db,
+        h -> {
+          lock(h, key);
+          return work.get();
+        });
+  }
+
+  private static void lock(Handle h, int key) {
+    h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtext(current_schema()), ?)")
+        .bind(0, key)
+        .mapTo(Integer.class)
+        .one();
+  }
+
   /** Writes one batch of records (group commit: one transaction for all of them). */
   private List<GroupCommit.Outcome<Long>> insert(Handle h, List<ExchangeRecord> records) {
     long now = System.currentTimeMillis();
-    Frontier next = frontier.copy();
+    Frontier base = frontier;
+    if (shared) {
+      // One writer at a time across the node's instances; then continue after the last one.
+      lock(h, APPEND_LOCK);
+      long leaves = TreeStore.leafCount(h);
+      if (leaves != base.size()) {
+        base = Frontier.load(ids -> TreeStore.read(h, ids), leaves);
+      }
+    }
+    Frontier next = base.copy();
     List<Frontier.Node> nodes = new ArrayList<>(records.size() * 2 + 64);
     List<GroupCommit.Outcome<Long>> indices = new ArrayList<>(records.size());
     PreparedBatch batch =
@@ -298,7 +366,7 @@ public final class Ledger implements AutoCloseable {
             "INSERT INTO ledger_record (idx, message_id, side, client_id, service_id, status,"
                 + " recorded_at, record, leaf_hash, subject_hash)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    long idx = size.get();
+    long idx = base.size();
     for (ExchangeRecord r : records) {
       indices.add(new GroupCommit.Outcome.Done<>(idx));
       byte[] canonical = r.canonical();

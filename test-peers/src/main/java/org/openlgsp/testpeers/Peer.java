@@ -19,6 +19,7 @@ public enum Peer {
       "install it (Debian's prometheus package)",
       List.of("promtool"),
       List.of("--version")),
+  HAPROXY("haproxy", "install it (Debian's haproxy package)", List.of("haproxy"), List.of("-v")),
   CHROMIUM(
       "chromium",
       "install it",

@@ -173,6 +173,7 @@ class PeersTest {
             "lgsp.netns.required",
             "lgsp.systemd.required",
             "lgsp.promtool.required",
+            "lgsp.haproxy.required",
             "lgsp.chromium.required",
             "lgsp.nginx.required");
   }

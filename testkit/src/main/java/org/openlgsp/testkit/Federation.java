@@ -1417,6 +1417,11 @@ public final class Federation implements AutoCloseable {
     return population.lookupsStarted();
   }
 
+  /** How many citizen lookups reached the backend with each message id ({@code X-Road-Id}). */
+  public Map<String, Integer> backendMessageIds() {
+    return population.messageIds();
+  }
+
   public String backendUrl() {
     return "http://127.0.0.1:" + ports.backend();
   }

@@ -42,6 +42,10 @@ public final class PopulationService {
   private final java.util.concurrent.atomic.AtomicLong lookupsStarted =
       new java.util.concurrent.atomic.AtomicLong();
 
+  // how often each X-Road-Id (the exchange's message id) reached the backend
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> messageIds =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The demo's and the federation's population: the same citizens for the same seed. */
   public static final long SEED = 20261122L;
 
@@ -88,9 +92,17 @@ public final class PopulationService {
     return lookupsStarted.get();
   }
 
+  /** How many lookups carried each message id ({@code X-Road-Id}) so far. */
+  Map<String, Integer> messageIds() {
+    return Map.copyOf(messageIds);
+  }
+
   private void lookup(ServerRequest req, ServerResponse res) throws InterruptedException {
     lookupsInProgress.incrementAndGet();
     lookupsStarted.incrementAndGet();
+    req.headers()
+        .first(io.helidon.http.HeaderNames.create("X-Road-Id"))
+        .ifPresent(id -> messageIds.merge(id, 1, Integer::sum));
     try {
       Thread.sleep(lookupDelay); // the slow backend a drain test needs, zero otherwise
       answer(req, res);
