@@ -46,6 +46,7 @@ public final class Ledger implements AutoCloseable {
   static final int CHECKPOINT_LOCK = 2;
 
   private final Database db;
+  private final Database.Claim soleWriter;
   private final boolean shared;
   private final GroupCommit<ExchangeRecord, Long> writes;
   private final AtomicLong size;
@@ -54,8 +55,9 @@ public final class Ledger implements AutoCloseable {
   // The tree after the batch being written; becomes the frontier once that batch committed.
   private Frontier staged;
 
-  private Ledger(Database db, LedgerOptions options, Frontier frontier) {
+  private Ledger(Database db, Database.Claim soleWriter, LedgerOptions options, Frontier frontier) {
     this.db = db;
+    this.soleWriter = soleWriter;
     this.shared = db.dialect() == Database.Dialect.POSTGRESQL;
     this.tree = new TreeStore(db);
     this.frontier = frontier;
@@ -81,7 +83,22 @@ public final class Ledger implements AutoCloseable {
             Ledger::unavailable);
   }
 
+  /**
+   * Opens the ledger in {@code db}, refusing ({@code StorageException}) an embedded SQLite file
+   * another process already writes a ledger in: records are numbered from what was read here, so
+   * two writers would fork the log. Several writers share a PostgreSQL ledger (advisory locks).
+   */
   public static Ledger open(Database db, LedgerOptions options) {
+    Database.Claim claim = db.claimSoleWriter("ledger");
+    try {
+      return open(db, claim, options);
+    } catch (RuntimeException e) {
+      claim.close();
+      throw e;
+    }
+  }
+
+  private static Ledger open(Database db, Database.Claim claim, LedgerOptions options) {
     db.migrate("ledger");
     long size =
         Sql.read(
@@ -103,7 +120,7 @@ public final class Ledger implements AutoCloseable {
     if (leaves < size) {
       frontier = backfill(db, frontier, size);
     }
-    Ledger ledger = new Ledger(db, options, frontier);
+    Ledger ledger = new Ledger(db, claim, options, frontier);
     ledger.writes.start();
     return ledger;
   }
@@ -408,6 +425,10 @@ public final class Ledger implements AutoCloseable {
   /** Commits what is queued, then stops the writer; later appends fail. */
   @Override
   public void close() {
-    writes.close();
+    try {
+      writes.close();
+    } finally {
+      soleWriter.close();
+    }
   }
 }

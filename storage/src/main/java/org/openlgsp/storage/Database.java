@@ -197,6 +197,40 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Claims this database for {@code writer} alone when it is an embedded SQLite file, refusing
+   * ({@link StorageException}) if another process or another open writer here holds it; the claim
+   * ends when the returned handle is closed or the process ends. On PostgreSQL several writers may
+   * share the database (they coordinate in it), so nothing is claimed.
+   */
+  public Claim claimSoleWriter(String writer) {
+    if (!writer.matches("[a-z]+")) {
+      throw new IllegalArgumentException("writer name must be lower-case letters");
+    }
+    return sqliteFile().<Claim>map(f -> SoleWriter.claim(f, writer)).orElse(() -> {});
+  }
+
+  /** A claim held until closed. */
+  public interface Claim extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The file of an embedded database, if this is one (not an in-memory one). */
+  private java.util.Optional<Path> sqliteFile() {
+    if (dialect != Dialect.SQLITE) {
+      return java.util.Optional.empty();
+    }
+    String name = describe().substring("jdbc:sqlite:".length());
+    if (name.startsWith("file:")) {
+      name = name.substring("file:".length());
+    }
+    if (name.isEmpty() || name.equals(":memory:") || name.contains("mode=memory")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Path.of(name).toAbsolutePath().normalize());
+  }
+
   /** The URL without credentials, for logs. */
   public String describe() {
     int q = url.indexOf('?');
