@@ -123,6 +123,31 @@ public final class GatewayNode implements AutoCloseable {
       io.micrometer.core.instrument.MeterRegistry meters,
       java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.ProcedureDeadline>>
           procedureDeadlines) {
+    // A node that fails to start gives its ledger and database up, so the same files can be
+    // opened again in this process (SQLite: one ledger writer per file, held until closed).
+    java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+    try {
+      return start(role, baseDir, clock, meters, procedureDeadlines, opened);
+    } catch (RuntimeException e) {
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static GatewayNode start(
+      NodeConfig.GatewayRole role,
+      Path baseDir,
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry meters,
+      java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.ProcedureDeadline>>
+          procedureDeadlines,
+      java.util.Deque<AutoCloseable> opened) {
     NodeId node = NodeId.parse(role.node());
     NodeKeys keys = new NodeKeys(baseDir);
     Credentials tls = keys.credentials("gateway.tls", role.tls());
@@ -153,7 +178,9 @@ public final class GatewayNode implements AutoCloseable {
     }
     GatewayOptions options = role.options();
     Database db = Database.open(resolveJdbc(baseDir, role.database()));
+    opened.push(db);
     Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+    opened.push(ledger);
     DirectoryHolder holder = new DirectoryHolder(trust, options.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(
