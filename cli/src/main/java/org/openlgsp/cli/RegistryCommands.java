@@ -192,7 +192,9 @@ final class RegistryCommands {
         Member.Add.class,
         Member.ListCmd.class,
         Member.AddSigningCertificate.class,
-        Member.RemoveSigningCertificate.class
+        Member.RemoveSigningCertificate.class,
+        Member.AddEncryptionCertificate.class,
+        Member.RemoveEncryptionCertificate.class
       })
   static final class Member {
     @Command(
@@ -228,7 +230,7 @@ final class RegistryCommands {
     static final class AddSigningCertificate extends CertificateAdder {
       @Override
       AdminResponses.CertificateAdded add(RegistryClient client, String id, String pem) {
-        return client.addSigningCertificate(new AdminRequests.SigningCertificate(id, pem));
+        return client.addSigningCertificate(new AdminRequests.MemberCertificate(id, pem));
       }
     }
 
@@ -242,6 +244,32 @@ final class RegistryCommands {
       @Override
       void remove(RegistryClient client, String id, String fingerprint) {
         client.removeSigningCertificate(ClientId.parse(id), fingerprint);
+      }
+    }
+
+    @Command(
+        name = "add-encryption-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Add a member encryption certificate (PEM file, member-encryption profile): what"
+                + " consumers seal requests to when they travel through a hub.")
+    static final class AddEncryptionCertificate extends CertificateAdder {
+      @Override
+      AdminResponses.CertificateAdded add(RegistryClient client, String id, String pem) {
+        return client.addEncryptionCertificate(new AdminRequests.MemberCertificate(id, pem));
+      }
+    }
+
+    @Command(
+        name = "remove-encryption-certificate",
+        mixinStandardHelpOptions = true,
+        description =
+            "Remove a member encryption certificate from the directory (the last step of a"
+                + " rotation, once senders have the new one).")
+    static final class RemoveEncryptionCertificate extends CertificateRemover {
+      @Override
+      void remove(RegistryClient client, String id, String fingerprint) {
+        client.removeEncryptionCertificate(ClientId.parse(id), fingerprint);
       }
     }
   }

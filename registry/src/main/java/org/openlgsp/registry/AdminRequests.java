@@ -56,8 +56,9 @@ public final class AdminRequests {
     }
   }
 
-  public record SigningCertificate(String member, String certificate) {
-    public SigningCertificate {
+  /** A member's signing or encryption certificate (PEM), as the admin API takes it. */
+  public record MemberCertificate(String member, String certificate) {
+    public MemberCertificate {
       required(member, "member");
       required(certificate, "certificate");
     }

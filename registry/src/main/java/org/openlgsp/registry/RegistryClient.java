@@ -51,7 +51,7 @@ public final class RegistryClient {
   }
 
   public AdminResponses.CertificateAdded addSigningCertificate(
-      AdminRequests.SigningCertificate certificate) {
+      AdminRequests.MemberCertificate certificate) {
     return post(
         "/members/signing-certificates", certificate, AdminResponses.CertificateAdded.class);
   }
@@ -59,6 +59,18 @@ public final class RegistryClient {
   public void removeSigningCertificate(ClientId member, String fingerprint) {
     delete(
         "/members/signing-certificates",
+        Map.of("member", member.toString(), "fingerprint", fingerprint));
+  }
+
+  public AdminResponses.CertificateAdded addEncryptionCertificate(
+      AdminRequests.MemberCertificate certificate) {
+    return post(
+        "/members/encryption-certificates", certificate, AdminResponses.CertificateAdded.class);
+  }
+
+  public void removeEncryptionCertificate(ClientId member, String fingerprint) {
+    delete(
+        "/members/encryption-certificates",
         Map.of("member", member.toString(), "fingerprint", fingerprint));
   }
 

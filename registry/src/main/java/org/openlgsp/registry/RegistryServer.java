@@ -313,6 +313,14 @@ public final class RegistryServer implements AutoCloseable {
                 Route.delete("/api/v1/members/signing-certificates"),
                 "member.signing-certificate.remove")
             .handle(this::removeSigningCertificate),
+        admin(
+                Route.post("/api/v1/members/encryption-certificates"),
+                "member.encryption-certificate.add")
+            .handle(this::addEncryptionCertificate),
+        admin(
+                Route.delete("/api/v1/members/encryption-certificates"),
+                "member.encryption-certificate.remove")
+            .handle(this::removeEncryptionCertificate),
         admin(Route.post("/api/v1/nodes"), "node.add").handle(this::addNode),
         admin(Route.get("/api/v1/nodes"), "node.list")
             .handle(c -> c.sendJson(200, registry.nodes())),
@@ -420,7 +428,7 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   private void addSigningCertificate(Call c) {
-    AdminRequests.SigningCertificate s = c.json(AdminRequests.SigningCertificate.class, MAX_BODY);
+    AdminRequests.MemberCertificate s = c.json(AdminRequests.MemberCertificate.class, MAX_BODY);
     X509Certificate cert = certificate(s.certificate());
     registry.addSigningCertificate(ClientId.parse(s.member()), cert);
     c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
@@ -428,6 +436,19 @@ public final class RegistryServer implements AutoCloseable {
 
   private void removeSigningCertificate(Call c) {
     registry.removeSigningCertificate(
+        ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
+    c.noContent();
+  }
+
+  private void addEncryptionCertificate(Call c) {
+    AdminRequests.MemberCertificate e = c.json(AdminRequests.MemberCertificate.class, MAX_BODY);
+    X509Certificate cert = certificate(e.certificate());
+    registry.addEncryptionCertificate(ClientId.parse(e.member()), cert);
+    c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
+  }
+
+  private void removeEncryptionCertificate(Call c) {
+    registry.removeEncryptionCertificate(
         ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
     c.noContent();
   }

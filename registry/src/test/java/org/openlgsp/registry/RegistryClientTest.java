@@ -88,7 +88,7 @@ class RegistryClientTest {
     client.addMember(new AdminRequests.Member(RegistryTest.TN.toString(), "UBND tỉnh Tây Ninh"));
     AdminResponses.CertificateAdded signing =
         client.addSigningCertificate(
-            new AdminRequests.SigningCertificate(
+            new AdminRequests.MemberCertificate(
                 RegistryTest.MPS.toString(),
                 Pem.write(RegistryTest.tls("mps-sign", CertificateProfile.MEMBER_SIGNING))));
     client.addNode(
