@@ -57,9 +57,7 @@ public final class RegistryClient {
   }
 
   public void removeSigningCertificate(ClientId member, String fingerprint) {
-    delete(
-        "/members/signing-certificates",
-        Map.of("member", member.toString(), "fingerprint", fingerprint));
+    removeMemberCertificate("signing", member, fingerprint);
   }
 
   public AdminResponses.CertificateAdded addEncryptionCertificate(
@@ -69,8 +67,12 @@ public final class RegistryClient {
   }
 
   public void removeEncryptionCertificate(ClientId member, String fingerprint) {
+    removeMemberCertificate("encryption", member, fingerprint);
+  }
+
+  private void removeMemberCertificate(String kind, ClientId member, String fingerprint) {
     delete(
-        "/members/encryption-certificates",
+        "/members/" + kind + "-certificates",
         Map.of("member", member.toString(), "fingerprint", fingerprint));
   }
 

@@ -308,19 +308,19 @@ public final class RegistryServer implements AutoCloseable {
         admin(Route.get("/api/v1/members"), "member.list")
             .handle(c -> c.sendJson(200, registry.members())),
         admin(Route.post("/api/v1/members/signing-certificates"), "member.signing-certificate.add")
-            .handle(this::addSigningCertificate),
+            .handle(c -> addMemberCertificate(c, registry::addSigningCertificate)),
         admin(
                 Route.delete("/api/v1/members/signing-certificates"),
                 "member.signing-certificate.remove")
-            .handle(this::removeSigningCertificate),
+            .handle(c -> removeMemberCertificate(c, registry::removeSigningCertificate)),
         admin(
                 Route.post("/api/v1/members/encryption-certificates"),
                 "member.encryption-certificate.add")
-            .handle(this::addEncryptionCertificate),
+            .handle(c -> addMemberCertificate(c, registry::addEncryptionCertificate)),
         admin(
                 Route.delete("/api/v1/members/encryption-certificates"),
                 "member.encryption-certificate.remove")
-            .handle(this::removeEncryptionCertificate),
+            .handle(c -> removeMemberCertificate(c, registry::removeEncryptionCertificate)),
         admin(Route.post("/api/v1/nodes"), "node.add").handle(this::addNode),
         admin(Route.get("/api/v1/nodes"), "node.list")
             .handle(c -> c.sendJson(200, registry.nodes())),
@@ -427,29 +427,18 @@ public final class RegistryServer implements AutoCloseable {
     c.sendJson(201, new AdminResponses.Created(m.id()));
   }
 
-  private void addSigningCertificate(Call c) {
-    AdminRequests.MemberCertificate s = c.json(AdminRequests.MemberCertificate.class, MAX_BODY);
-    X509Certificate cert = certificate(s.certificate());
-    registry.addSigningCertificate(ClientId.parse(s.member()), cert);
+  /** Adds a member's signing or encryption certificate, as {@code add} checks and stores it. */
+  private static void addMemberCertificate(
+      Call c, java.util.function.BiConsumer<ClientId, X509Certificate> add) {
+    AdminRequests.MemberCertificate m = c.json(AdminRequests.MemberCertificate.class, MAX_BODY);
+    X509Certificate cert = certificate(m.certificate());
+    add.accept(ClientId.parse(m.member()), cert);
     c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
   }
 
-  private void removeSigningCertificate(Call c) {
-    registry.removeSigningCertificate(
-        ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
-    c.noContent();
-  }
-
-  private void addEncryptionCertificate(Call c) {
-    AdminRequests.MemberCertificate e = c.json(AdminRequests.MemberCertificate.class, MAX_BODY);
-    X509Certificate cert = certificate(e.certificate());
-    registry.addEncryptionCertificate(ClientId.parse(e.member()), cert);
-    c.sendJson(201, new AdminResponses.CertificateAdded(Certificates.fingerprint(cert)));
-  }
-
-  private void removeEncryptionCertificate(Call c) {
-    registry.removeEncryptionCertificate(
-        ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
+  private static void removeMemberCertificate(
+      Call c, java.util.function.BiConsumer<ClientId, String> remove) {
+    remove.accept(ClientId.parse(c.requiredQuery("member")), c.requiredQuery("fingerprint"));
     c.noContent();
   }
 
