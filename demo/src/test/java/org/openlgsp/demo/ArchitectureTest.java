@@ -211,6 +211,22 @@ class ArchitectureTest {
   }
 
   /**
+   * One HTTP client stack in the product: Helidon's WebClient (issue 10), which carries the edge's
+   * timeouts, TLS policy and connection limits; the JDK's client stays in tests and benchmarks.
+   */
+  @Test
+  void runtimeModulesCallHttpOnlyThroughHelidonsWebClient() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(runtimePackages())
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.net.http..")
+        .because("the product has one HTTP client stack, Helidon's WebClient")
+        .check(classes);
+  }
+
+  /**
    * Monitoring, statistics and alerts see a gateway only through its observer SPI, so the gateway's
    * internals stay free to change.
    */
