@@ -1233,6 +1233,8 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             List.of(),
             List.of(),
+            Optional.empty(),
+            Optional.empty(),
             // packages kept encrypted at rest, as a production axis should keep them
             Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty())),
             Optional.empty()));
