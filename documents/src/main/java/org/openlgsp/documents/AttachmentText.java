@@ -104,22 +104,10 @@ final class AttachmentText {
       return byType;
     }
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    if (n.endsWith(".pdf")) {
-      return Optional.of(Format.PDF);
-    } else if (n.endsWith(".docx")) {
-      return Optional.of(Format.DOCX);
-    } else if (n.endsWith(".xlsx")) {
-      return Optional.of(Format.XLSX);
-    } else if (n.endsWith(".pptx")) {
-      return Optional.of(Format.PPTX);
-    } else if (n.endsWith(".doc")) {
-      return Optional.of(Format.DOC);
-    } else if (n.endsWith(".xls")) {
-      return Optional.of(Format.XLS);
-    } else if (n.endsWith(".ppt")) {
-      return Optional.of(Format.PPT);
-    }
-    return Optional.empty();
+    // each format's extension is its name: .pdf, .docx, … .doc, .xls, .ppt
+    return java.util.Arrays.stream(Format.values())
+        .filter(f -> n.endsWith("." + f.name().toLowerCase(Locale.ROOT)))
+        .findFirst();
   }
 
   /**
@@ -193,21 +181,20 @@ final class AttachmentText {
           if (inflated > limits.maxEntryBytes()) {
             throw new Bounded(Reason.TOO_LARGE);
           }
-          long compressed = e.getCompressedSize();
-          if (compressed >= 0
-              && inflated > RATIO_GRACE_BYTES
-              && (double) compressed / inflated < limits.minInflateRatio()) {
-            throw new Bounded(Reason.TOO_LARGE);
-          }
+          checkRatio(e.getCompressedSize(), inflated, limits);
         }
-        long compressed = e.getCompressedSize(); // known now, even from a data descriptor
-        if (compressed >= 0
-            && inflated > RATIO_GRACE_BYTES
-            && (double) compressed / inflated < limits.minInflateRatio()) {
-          throw new Bounded(Reason.TOO_LARGE);
-        }
+        checkRatio(e.getCompressedSize(), inflated, limits); // known now, even from a descriptor
         checkTime(deadline);
       }
+    }
+  }
+
+  /** An entry of {@code compressed} bytes (-1: not known yet) inflated to {@code inflated}. */
+  private static void checkRatio(long compressed, long inflated, ExtractionLimits limits) {
+    if (compressed >= 0
+        && inflated > RATIO_GRACE_BYTES
+        && (double) compressed / inflated < limits.minInflateRatio()) {
+      throw new Bounded(Reason.TOO_LARGE);
     }
   }
 

@@ -26,10 +26,11 @@ public record DocumentLeaks(
     List<Route> routes,
     Unscannable unscannable,
     ExtractionLimits attachmentText) {
-  public static final DocumentLeaks NONE = new DocumentLeaks(List.of(), List.of());
-
   /** The default for attachments that cannot be scanned: alerted, never silently clean. */
   public static final Unscannable DEFAULT_UNSCANNABLE = Unscannable.ALERT;
+
+  // after DEFAULT_UNSCANNABLE, which its constructor reads
+  public static final DocumentLeaks NONE = new DocumentLeaks(List.of(), List.of());
 
   /**
    * What an attachment the detectors cannot read at all (images: no OCR; archives; any format other

@@ -76,7 +76,7 @@ public final class LeakScan {
    * Runs {@code kinds} over a status package: its free text ({@code Description}) and the text of
    * any extension elements of its header. A status carries no attachments.
    */
-  public static Findings scan(StatusPackage status, Set<LeakDetectors.Kind> kinds) {
+  static Findings scan(StatusPackage status, Set<LeakDetectors.Kind> kinds) {
     Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
     List<String> texts = new ArrayList<>();
     texts.add(Objects.toString(status.header().description, ""));
