@@ -340,12 +340,21 @@ final class RegistryCommands {
       @Option(names = "--tls-certificate", required = true, paramLabel = "PEM")
       Path certificate;
 
+      @Option(
+          names = "--ledger-api",
+          defaultValue = "",
+          description =
+              "http(s)://HOST:PORT of the node's ledger API, published in the directory for the"
+                  + " registry's citizen data tracker (default: none).")
+      String ledgerApi;
+
       @Override
       public Integer call() {
         return print(
             c.client()
                 .addNode(
-                    new AdminRequests.Node(id, address, List.of(leafCertificate(certificate)))));
+                    new AdminRequests.Node(
+                        id, address, List.of(leafCertificate(certificate)), ledgerApi)));
       }
     }
 

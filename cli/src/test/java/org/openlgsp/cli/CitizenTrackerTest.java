@@ -94,6 +94,22 @@ class CitizenTrackerTest {
           .extracting(g -> g.path("node").asText() + "=" + g.path("status").asText())
           .containsExactlyInAnyOrder(
               fed.consumerNodeId() + "=ANSWERED", fed.providerNodeId() + "=ANSWERED");
+      // the provider's gateway is not in the tracker's configuration (only the consumer's, as an
+      // override): the registry found it in its signed directory, at the ledger API it publishes
+      org.openlgsp.node.NodeConfig.RegistryTracker configured =
+          org.openlgsp.node.NodeConfig.read(dir.resolve("registry.yaml"))
+              .registry()
+              .orElseThrow()
+              .tracker()
+              .orElseThrow();
+      assertThat(configured.gateways())
+          .extracting(org.openlgsp.node.NodeConfig.TrackerGateway::node)
+          .containsExactly(fed.consumerNodeId().toString());
+      assertThat(configured.tokenFile()).contains("pki/tracker.token");
+      assertThat(admin.nodes())
+          .filteredOn(n -> n.id().toString().equals(fed.providerNodeId().toString()))
+          .singleElement()
+          .satisfies(n -> assertThat(n.ledgerApi()).isEqualTo(fed.ledgerApiUrl(false)));
       // each call is recorded by both gateways (consumer and provider side), on both services
       assertThat(report.path("accesses"))
           .extracting(

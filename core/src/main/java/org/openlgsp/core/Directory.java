@@ -97,8 +97,20 @@ public record Directory(
     }
   }
 
-  /** A gateway node: where peers reach it ({@code https://host:port}) and its TLS certificates. */
-  public record Node(NodeId id, String address, List<String> tlsCertificates) {
+  /**
+   * A gateway node: where peers reach it ({@code https://host:port}), its TLS certificates, and
+   * where its ledger API is ({@code ledgerApi}, {@code http(s)://host:port}; empty when it
+   * publishes none): the registry's citizen data tracker asks every node that publishes one.
+   */
+  public record Node(
+      NodeId id,
+      String address,
+      List<String> tlsCertificates,
+      // Left out of the JSON when empty, so directories without it stay readable by gateways
+      // that predate the field (they refuse unknown properties).
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String ledgerApi) {
     public Node {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(address, "address");
@@ -106,6 +118,17 @@ public record Directory(
         throw new IllegalArgumentException("node address must be https://host:port");
       }
       tlsCertificates = List.copyOf(tlsCertificates);
+      ledgerApi = ledgerApi == null ? "" : ledgerApi;
+      if (!ledgerApi.isEmpty()
+          && !ledgerApi.startsWith("http://")
+          && !ledgerApi.startsWith("https://")) {
+        throw new IllegalArgumentException("node ledgerApi must be http(s)://host:port");
+      }
+    }
+
+    /** A node that publishes no ledger API. */
+    public Node(NodeId id, String address, List<String> tlsCertificates) {
+      this(id, address, tlsCertificates, "");
     }
   }
 

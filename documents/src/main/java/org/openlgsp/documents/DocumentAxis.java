@@ -55,6 +55,12 @@ public final class DocumentAxis implements AutoCloseable {
    */
   public static final String UNREADABLE = "unreadable";
 
+  /**
+   * The finding of attachments the detectors cannot read at all (images, archives), on a route
+   * whose {@link DocumentLeaks.Unscannable} policy alerts or refuses.
+   */
+  public static final String UNSCANNABLE = "unscannable";
+
   private volatile java.util.function.Consumer<LeakEvent> leakListener = e -> {};
 
   /**
@@ -194,19 +200,24 @@ public final class DocumentAxis implements AutoCloseable {
       }
       LeakScan.Findings found = null;
       List<String> leaks = List.of();
-      if (pkg instanceof DocumentPackage d && options.leaks().enabled()) {
+      List<String> addressed = addressees(pkg);
+      if (!addressed.isEmpty() && options.leaks().enabled()) {
         List<String> routed =
-            trimmed(d.recipientIds()).stream()
-                .distinct()
+            addressed.stream()
                 .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
                 .toList();
-        found = scanForLeaks(d, spooled.file(), sender, routed);
+        found = scanForLeaks(pkg, spooled.file(), sender, routed);
+        java.util.stream.Stream.Builder<String> more = java.util.stream.Stream.builder();
+        if (!found.unreadable().isEmpty()) {
+          more.add(UNREADABLE + ":alert");
+        }
+        if (found.attachmentsSkipped() > 0
+            && unscannableOn(sender, routed) == DocumentLeaks.Unscannable.ALERT) {
+          more.add(UNSCANNABLE + ":alert");
+        }
         leaks =
             java.util.stream.Stream.concat(
-                    found.found().stream().sorted().map(k -> k.label() + ":alert"),
-                    found.unreadable().isEmpty()
-                        ? java.util.stream.Stream.empty()
-                        : java.util.stream.Stream.of(UNREADABLE + ":alert"))
+                    found.found().stream().sorted().map(k -> k.label() + ":alert"), more.build())
                 .toList();
       }
       Receipt r = store(pkg, spooled, relayed, leaks, found);
@@ -225,11 +236,7 @@ public final class DocumentAxis implements AutoCloseable {
                     + leaks);
             tell(
                 new LeakEvent(
-                    clock.instant(),
-                    sender,
-                    trimmed(((DocumentPackage) pkg).recipientIds()).stream().distinct().toList(),
-                    Optional.of(r.packageId()),
-                    leaks));
+                    clock.instant(), sender, addressed, Optional.of(r.packageId()), leaks));
           }
         }
         outbox.wake();
@@ -252,12 +259,38 @@ public final class DocumentAxis implements AutoCloseable {
   }
 
   /**
-   * Runs the detectors of the package's routes ({@code sender} → each of {@code recipients}); a
-   * finding one route blocks refuses the whole package (an official document goes to all its
-   * recipients or to none).
+   * The agencies a package is addressed to, whose routes' leak rules apply: a document's
+   * recipients, a status's original sender; none for other packages.
+   */
+  private static List<String> addressees(EdxmlPackage pkg) {
+    return switch (pkg) {
+      case DocumentPackage d -> trimmed(d.recipientIds()).stream().distinct().toList();
+      case StatusPackage s ->
+          s.originalSenderId().isBlank() ? List.of() : List.of(s.originalSenderId().trim());
+      default -> List.of();
+    };
+  }
+
+  /** The strictest unscannable policy of the routes {@code sender} → each of {@code recipients}. */
+  private DocumentLeaks.Unscannable unscannableOn(String sender, List<String> recipients) {
+    DocumentLeaks.Unscannable out = DocumentLeaks.Unscannable.PASS;
+    for (String recipient : recipients) {
+      DocumentLeaks.Unscannable u = options.leaks().unscannable(sender, recipient);
+      if (u.compareTo(out) > 0) {
+        out = u;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the detectors of the package's routes ({@code sender} → each of {@code recipients}) over a
+   * document or status package; a finding one route blocks refuses the whole package (an official
+   * document goes to all its recipients or to none), and so do attachments that cannot be scanned
+   * on a route whose policy refuses them.
    */
   private LeakScan.Findings scanForLeaks(
-      DocumentPackage d, Path file, String sender, List<String> recipients) {
+      EdxmlPackage pkg, Path file, String sender, List<String> recipients) {
     Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
     String anyBlock = null;
@@ -278,7 +311,12 @@ public final class DocumentAxis implements AutoCloseable {
     if (kinds.isEmpty()) {
       return new LeakScan.Findings(Set.of(), 0, 0);
     }
-    LeakScan.Findings found = LeakScan.scan(d, file, kinds);
+    LeakScan.Findings found =
+        switch (pkg) {
+          case DocumentPackage d -> LeakScan.scan(d, file, kinds, options.leaks().attachmentText());
+          case StatusPackage st -> LeakScan.scan(st, kinds);
+          default -> new LeakScan.Findings(Set.of(), 0, 0);
+        };
     attachmentsUnreadable.add(found.unreadable().size());
     if (!found.unreadable().isEmpty() && anyBlock != null) {
       count(UNREADABLE + ":block");
@@ -291,6 +329,22 @@ public final class DocumentAxis implements AutoCloseable {
               + " could not be read safely for the leak detectors, and the document route "
               + anyBlock
               + " blocks what they find");
+    }
+    if (found.attachmentsSkipped() > 0
+        && unscannableOn(sender, recipients) == DocumentLeaks.Unscannable.REFUSE) {
+      count(UNSCANNABLE + ":block");
+      LOG.warning("package from " + sender + " refused: attachments that cannot be scanned");
+      refused(sender, recipients, List.of(UNSCANNABLE + ":block"));
+      throw new LgspException(
+          ErrorCode.DOCUMENT_LEAK_BLOCKED,
+          "the package has "
+              + found.attachmentsSkipped()
+              + " attachment(s) the leak detectors cannot read (images, archives), and a document"
+              + " route "
+              + sender
+              + " -> "
+              + String.join(", ", recipients)
+              + " refuses what cannot be scanned");
     }
     List<LeakDetectors.Kind> blocked =
         found.found().stream().filter(blockedOn::containsKey).sorted().toList();
@@ -332,7 +386,7 @@ public final class DocumentAxis implements AutoCloseable {
     return attachmentsUnreadable.sum();
   }
 
-  /** Attachments of scanned packages not scanned (images, legacy Office), since start. */
+  /** Attachments of scanned packages that cannot be scanned (images, archives), since start. */
   public long attachmentsNotScanned() {
     return attachmentsNotScanned.sum();
   }

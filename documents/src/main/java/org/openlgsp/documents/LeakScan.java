@@ -29,11 +29,13 @@ import org.openlgsp.core.LgspException;
  * attachments ({@code text/*}, {@code application/xml}, {@code application/json}, {@code +xml},
  * {@code +json}; read as UTF-8). The attachments are read from the package file by streaming (a
  * Woodstox pass decoding base64 as it comes), in windows cut at whitespace, so a package of any
- * size is scanned in bounded memory. PDF and Office Open XML attachments are decoded (up to {@link
- * AttachmentText#MAX_BYTES}) and their text extracted within the bounds of {@link AttachmentText};
- * one that cannot be read so is reported as unreadable, never as clean. Other attachments (images,
- * legacy Office) are not scanned and counted as such. Contact fields (organisations' telephone and
- * e-mail, StaffInfo) are routing data the format requires and are not scanned.
+ * size is scanned in bounded memory. PDF, Office Open XML and legacy Office (.doc, .xls, .ppt)
+ * attachments are decoded (up to {@link ExtractionLimits#maxBytes}) and their text extracted within
+ * the bounds of {@link ExtractionLimits}; one that cannot be read so is reported as unreadable,
+ * never as clean. Other attachments (images, archives) cannot be scanned: they are counted, and the
+ * route's {@link DocumentLeaks.Unscannable} policy decides what they get. Contact fields
+ * (organisations' telephone and e-mail, StaffInfo) are routing data the format requires and are not
+ * scanned.
  */
 public final class LeakScan {
   /** Decoded text scanned at once; a window is cut at the last whitespace before this. */
@@ -43,8 +45,8 @@ public final class LeakScan {
 
   /**
    * What a scan found: the detectors that matched, how many attachments were scanned, how many were
-   * not (not a format whose text is read: images, legacy Office) and how many could not be read
-   * safely (a PDF or Office file that is damaged, encrypted or beyond the bounds of {@link
+   * not (not a format whose text is read: images, archives) and how many could not be read safely
+   * (a PDF or Office file that is damaged, encrypted or beyond the bounds of {@link
    * AttachmentText}), with their reasons.
    */
   public record Findings(
@@ -67,6 +69,29 @@ public final class LeakScan {
    * {@code file}; nothing is masked.
    */
   public static Findings scan(DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds) {
+    return scan(pkg, file, kinds, ExtractionLimits.DEFAULTS);
+  }
+
+  /**
+   * Runs {@code kinds} over a status package: its free text ({@code Description}) and the text of
+   * any extension elements of its header. A status carries no attachments.
+   */
+  static Findings scan(StatusPackage status, Set<LeakDetectors.Kind> kinds) {
+    Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
+    List<String> texts = new ArrayList<>();
+    texts.add(Objects.toString(status.header().description, ""));
+    status.root().envelope.header.any.forEach(e -> texts.add(e.getTextContent()));
+    for (String text : texts) {
+      if (text != null && !text.isEmpty()) {
+        LeakDetectors.scan(text, kinds, Set.of(), found);
+      }
+    }
+    return new Findings(found, 0, 0);
+  }
+
+  /** As {@link #scan(DocumentPackage, Path, Set)}, extracting attachments within {@code limits}. */
+  static Findings scan(
+      DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds, ExtractionLimits limits) {
     Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> none = Set.of();
     for (String text : headerText(pkg)) {
@@ -86,7 +111,7 @@ public final class LeakScan {
     }
     List<String> unreadable = new ArrayList<>();
     if (read > 0) {
-      attachmentText(file, plan, new Windows(kinds, found), unreadable);
+      attachmentText(file, plan, limits, new Windows(kinds, found), unreadable);
     }
     return new Findings(found, read - unreadable.size(), plan.length - read, unreadable);
   }
@@ -98,6 +123,9 @@ public final class LeakScan {
     DOCX,
     XLSX,
     PPTX,
+    DOC,
+    XLS,
+    PPT,
     NONE;
 
     static Read of(AttachmentText.Format f) {
@@ -150,7 +178,8 @@ public final class LeakScan {
    * Feeds the decoded text of the attachments {@code plan} reads to {@code out}; those that cannot
    * be read safely are added to {@code unreadable} ({@code attachment N: REASON}).
    */
-  private static void attachmentText(Path file, Read[] plan, Windows out, List<String> unreadable) {
+  private static void attachmentText(
+      Path file, Read[] plan, ExtractionLimits limits, Windows out, List<String> unreadable) {
     try (InputStream in = Files.newInputStream(file)) {
       XMLStreamReader r = StreamingPackages.reader(in);
       try {
@@ -176,7 +205,7 @@ public final class LeakScan {
               if (plan[attachment] == Read.TEXT) {
                 content = new Base64Text(out);
               } else {
-                document = new Base64Bytes();
+                document = new Base64Bytes(limits.maxBytes());
               }
             }
           } else if (event == XMLStreamConstants.END_ELEMENT) {
@@ -188,7 +217,10 @@ public final class LeakScan {
               Read how = plan[attachment];
               try {
                 AttachmentText.extract(
-                    AttachmentText.Format.valueOf(how.name()), document.bytes(), out::append);
+                    AttachmentText.Format.valueOf(how.name()),
+                    document.bytes(),
+                    limits,
+                    out::append);
                 out.flush();
               } catch (AttachmentText.Unreadable e) {
                 out.flush();
@@ -218,13 +250,18 @@ public final class LeakScan {
 
   /**
    * Base64 characters in, the decoded bytes kept for an extractor, up to {@link
-   * AttachmentText#MAX_BYTES}: beyond, the rest is not kept and {@link #bytes()} says so.
+   * ExtractionLimits#maxBytes}: beyond, the rest is not kept and {@link #bytes()} says so.
    */
   private static final class Base64Bytes {
+    private final long maxBytes;
     private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     private final StringBuilder quads = new StringBuilder();
     private boolean tooLarge;
     private boolean malformed;
+
+    Base64Bytes(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
 
     void feed(char[] text, int start, int length) {
       if (tooLarge || malformed) {
@@ -248,7 +285,7 @@ public final class LeakScan {
         malformed = true;
       }
       quads.delete(0, whole);
-      if (bytes.size() > AttachmentText.MAX_BYTES) {
+      if (bytes.size() > maxBytes) {
         tooLarge = true;
         bytes.reset();
       }

@@ -1,11 +1,12 @@
 package org.openlgsp.ledger;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
 import org.openlgsp.core.KeyedHash;
@@ -33,11 +35,12 @@ import org.openlgsp.edge.Route;
 /**
  * The citizen data tracker (docs/privacy.md, "Citizen data tracker"): for one personal ID and a
  * stated purpose, asks every gateway of the instance for the subject's recorded accesses ({@code
- * POST /ledger/v1/subjects/accesses}, each gateway's tracker token), at once and within one
- * deadline, and merges the answers into a {@link TrackerReport} that names every gateway which did
- * not answer. Served by the registry (which has the directory of every node) under {@code
- * /api/v1/tracker}, to callers holding {@value #READER_ROLE}; every look-up is audited with the
- * subject's keyed hash (the tracker's own key), never the ID.
+ * POST /ledger/v1/subjects/accesses}, each gateway's tracker token; the gateways are the nodes of
+ * the signed directory at their published ledger API, configuration only overriding them), at once
+ * and within one deadline, and merges the answers into a {@link TrackerReport} that names every
+ * gateway which did not answer. Served by the registry (which has the directory of every node)
+ * under {@code /api/v1/tracker}, to callers holding {@value #READER_ROLE}; every look-up is audited
+ * with the subject's keyed hash (the tracker's own key), never the ID.
  */
 public final class CitizenTracker {
   /** The role a caller of the tracker needs. */
@@ -77,19 +80,27 @@ public final class CitizenTracker {
   }
 
   private final List<Gateway> gateways;
-  private final Supplier<List<String>> directoryNodes;
+  private final Supplier<List<Directory.Node>> directory;
+  private final Optional<String> directoryToken;
   private final Duration deadline;
   private final KeyedHash auditKey;
   private final Clock clock;
   private final Optional<Function<String, byte[]>> pdf;
   private final Function<String, List<TrackerReport.Consent>> consents;
   private final Function<String, List<TrackerReport.Lookup>> lookups;
-  private final HttpClient http;
+  private final WebClient http;
+  private final java.util.concurrent.ExecutorService asking =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   /**
-   * @param gateways the gateways the tracker can ask
-   * @param directoryNodes the node ids of every gateway in the instance's directory (a node there
-   *     without an entry in {@code gateways} is reported {@code NOT_CONFIGURED})
+   * @param gateways the gateways configured by hand: each overrides the address and token of the
+   *     directory's node of the same id, and is asked even if the directory does not list it
+   * @param directory the gateway nodes of the instance's signed directory, read at each look-up:
+   *     each one that publishes its ledger API ({@link Directory.Node#ledgerApi}) is asked there
+   *     with {@code directoryToken}; one that publishes none, or any when there is no such token,
+   *     is reported {@code NOT_CONFIGURED}
+   * @param directoryToken the tracker token the instance's gateways admit ({@code
+   *     ledger.trackerTokenSha256}), for the gateways found in the directory
    * @param deadline how long a look-up waits for all gateways together
    * @param auditKey the key of the subject hash the audit rows name
    * @param pdf renders the report's page (XHTML) to PDF, for {@code ?format=pdf}
@@ -98,7 +109,8 @@ public final class CitizenTracker {
    */
   public CitizenTracker(
       List<Gateway> gateways,
-      Supplier<List<String>> directoryNodes,
+      Supplier<List<Directory.Node>> directory,
+      Optional<String> directoryToken,
       Duration deadline,
       KeyedHash auditKey,
       Clock clock,
@@ -106,7 +118,8 @@ public final class CitizenTracker {
       Function<String, List<TrackerReport.Consent>> consents,
       Function<String, List<TrackerReport.Lookup>> lookups) {
     this.gateways = List.copyOf(gateways);
-    this.directoryNodes = Objects.requireNonNull(directoryNodes, "directoryNodes");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.directoryToken = Objects.requireNonNull(directoryToken, "directoryToken");
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("deadline must be positive");
     }
@@ -116,7 +129,12 @@ public final class CitizenTracker {
     this.pdf = Objects.requireNonNull(pdf, "pdf");
     this.consents = Objects.requireNonNull(consents, "consents");
     this.lookups = Objects.requireNonNull(lookups, "lookups");
-    this.http = HttpClient.newBuilder().connectTimeout(deadline).build();
+    this.http =
+        WebClient.builder()
+            .connectTimeout(deadline)
+            .readTimeout(deadline)
+            .followRedirects(false)
+            .build();
   }
 
   /** The tracker's routes, for the registry's listener (its edge authenticates and audits). */
@@ -172,7 +190,8 @@ public final class CitizenTracker {
   /** Asks every gateway at once and merges what they answer within the deadline. */
   public TrackerReport lookup(Lookup lookup, String requester) {
     Map<String, CompletableFuture<SubjectAccessReport>> asked = new LinkedHashMap<>();
-    for (Gateway g : gateways) {
+    List<Directory.Node> nodes = directory.get();
+    for (Gateway g : toAsk(nodes)) {
       asked.put(g.node(), ask(g, lookup));
     }
     try {
@@ -213,7 +232,7 @@ public final class CitizenTracker {
             answers.add(notAnswered(node, reason(e.getCause() == null ? e : e.getCause())));
           }
         });
-    for (String node : directoryNodes.get()) {
+    for (String node : nodes.stream().map(n -> n.id().toString()).toList()) {
       if (!asked.containsKey(node)) {
         answers.add(
             new TrackerReport.GatewayAnswer(
@@ -240,6 +259,23 @@ public final class CitizenTracker {
         lookups.apply(auditTargetPrefix(lookup.personalId())));
   }
 
+  /**
+   * The gateways a look-up asks: the configured ones, then every directory node not configured that
+   * publishes its ledger API, with the directory token.
+   */
+  private List<Gateway> toAsk(List<Directory.Node> nodes) {
+    List<Gateway> out = new ArrayList<>(gateways);
+    java.util.Set<String> configured = new java.util.HashSet<>();
+    gateways.forEach(g -> configured.add(g.node()));
+    for (Directory.Node n : nodes) {
+      String id = n.id().toString();
+      if (!configured.contains(id) && !n.ledgerApi().isEmpty() && directoryToken.isPresent()) {
+        out.add(new Gateway(id, n.ledgerApi(), directoryToken.get()));
+      }
+    }
+    return out;
+  }
+
   private static TrackerReport.GatewayAnswer notAnswered(String node, String reason) {
     return new TrackerReport.GatewayAnswer(
         node, TrackerReport.GatewayStatus.NOT_ANSWERED, 0, reason);
@@ -250,34 +286,44 @@ public final class CitizenTracker {
     if (t instanceof LgspException e) {
       return e.code().code();
     }
-    if (t instanceof java.net.http.HttpTimeoutException) {
+    if (t instanceof UncheckedIOException u && u.getCause() instanceof SocketTimeoutException) {
       return "no answer within " + deadline;
     }
-    if (t instanceof IOException) {
+    if (t instanceof IOException
+        || t instanceof UncheckedIOException
+        || t instanceof io.helidon.webclient.api.RuntimeUnknownHostException) {
       return "unreachable";
     }
     return "unreadable answer";
   }
 
+  /** Asks one gateway on a virtual thread of its own (Helidon WebClient, blocking). */
   private CompletableFuture<SubjectAccessReport> ask(Gateway g, Lookup lookup) {
     String base = g.url().endsWith("/") ? g.url().substring(0, g.url().length() - 1) : g.url();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + "/ledger/v1/subjects/accesses"))
-            .timeout(deadline)
-            .header("Authorization", "Bearer " + g.token())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(lookup)))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(
-            r -> {
-              if (r.body().length > MAX_ANSWER) {
-                throw new LgspException(ErrorCode.INTERNAL_ERROR, "answer too large");
-              }
-              if (r.statusCode() != 200) {
-                throw LgspException.fromProblem(r.body(), "status " + r.statusCode());
-              }
-              return Json.read(r.body(), SubjectAccessReport.class);
-            });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (HttpClientResponse r =
+              http.post()
+                  .uri(base + "/ledger/v1/subjects/accesses")
+                  .header(HeaderNames.AUTHORIZATION, "Bearer " + g.token())
+                  .header(HeaderNames.CONTENT_TYPE, "application/json")
+                  .submit(Json.write(lookup))) {
+            byte[] body;
+            try (InputStream in =
+                r.entity().hasEntity() ? r.inputStream() : InputStream.nullInputStream()) {
+              body = in.readNBytes(MAX_ANSWER + 1);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            if (body.length > MAX_ANSWER) {
+              throw new LgspException(ErrorCode.INTERNAL_ERROR, "answer too large");
+            }
+            if (r.status().code() != 200) {
+              throw LgspException.fromProblem(body, "status " + r.status().code());
+            }
+            return Json.read(body, SubjectAccessReport.class);
+          }
+        },
+        asking);
   }
 }

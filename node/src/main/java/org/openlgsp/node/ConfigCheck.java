@@ -235,6 +235,8 @@ public final class ConfigCheck {
               n.put("maxAttempts", o.maxAttempts());
               n.set("leaks", tree(o.leaks().defaults()));
               n.set("leakRoutes", tree(o.leaks().routes()));
+              n.set("unscannable", tree(o.leaks().unscannable()));
+              n.set("attachmentText", tree(o.leaks().attachmentText()));
               root.set("documents", ordered(n, DocumentsRole.class));
             });
     config

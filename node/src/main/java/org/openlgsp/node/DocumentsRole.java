@@ -9,6 +9,7 @@ import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.PrivacyPolicy;
 import org.openlgsp.documents.AxisOptions;
 import org.openlgsp.documents.DocumentLeaks;
+import org.openlgsp.documents.ExtractionLimits;
 
 /**
  * The document axis role of a node: its HTTP listeners, store, limits, the agencies it serves (each
@@ -18,11 +19,13 @@ import org.openlgsp.documents.DocumentLeaks;
  * gateway), {@code signerMustMatchSender} (the signer's certificate must name the package's {@code
  * From/OrganId}) and {@code revocation} (OCSP checks of signers, as for the gateway); and the leak
  * detectors run on document packages: {@code leaks} for every route, {@code leakRoutes} overriding
- * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention");
- * {@code encryption}: package files and subjects kept encrypted at rest ({@link
- * EncryptionSettings}; absent: stored as they are); and {@code alerts} (the keys of {@code
- * gateway.alerts}, docs/alerts.md): where the {@code dataLeak} alerts of those findings are kept
- * and delivered.
+ * them per sender, recipient or pair ({@link DocumentLeaks}; docs/privacy.md, "Leak prevention"),
+ * {@code unscannable} (pass, alert or refuse: what attachments the detectors cannot read, such as
+ * images, get; default alert) and {@code attachmentText} (the bounds of PDF and Office text
+ * extraction, {@link ExtractionLimits}); {@code encryption}: package files and subjects kept
+ * encrypted at rest ({@link EncryptionSettings}; absent: stored as they are); and {@code alerts}
+ * (the keys of {@code gateway.alerts}, docs/alerts.md): where the {@code dataLeak} alerts of those
+ * findings are kept and delivered.
  *
  * <p>The package limit, signature requirement and retry schedule default to {@link
  * AxisOptions#defaults}; the listeners (127.0.0.1, ports 8090 and 8091) and the package folder
@@ -47,6 +50,8 @@ public record DocumentsRole(
     Optional<NodeConfig.RevocationSettings> revocation,
     List<PrivacyPolicy.LeakRule> leaks,
     List<DocumentLeaks.Route> leakRoutes,
+    Optional<DocumentLeaks.Unscannable> unscannable,
+    Optional<ExtractionLimits> attachmentText,
     Optional<EncryptionSettings> encryption,
     Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
   public DocumentsRole {
@@ -59,6 +64,8 @@ public record DocumentsRole(
     dataDir = dataDir == null ? "data/documents" : dataDir;
     NodeConfig.present(maxPackageBytes, signatureRequired, retryBase, retryMax, maxAttempts);
     NodeConfig.present(gateway, revocation, encryption);
+    unscannable = unscannable == null ? Optional.empty() : unscannable;
+    attachmentText = attachmentText == null ? Optional.empty() : attachmentText;
     agencies = agencies == null ? List.of() : List.copyOf(agencies);
     if (agencies.isEmpty()) {
       throw new IllegalArgumentException("agencies must name the agencies served");
@@ -75,7 +82,9 @@ public record DocumentsRole(
         retryMax,
         maxAttempts,
         leaks,
-        leakRoutes);
+        leakRoutes,
+        unscannable,
+        attachmentText);
   }
 
   /** The security alerts of this role (docs/alerts.md), the module's defaults if not given. */
@@ -97,7 +106,9 @@ public record DocumentsRole(
         retryMax,
         maxAttempts,
         leaks,
-        leakRoutes);
+        leakRoutes,
+        unscannable,
+        attachmentText);
   }
 
   private static AxisOptions options(
@@ -108,7 +119,9 @@ public record DocumentsRole(
       Optional<Duration> retryMax,
       Optional<Integer> maxAttempts,
       List<PrivacyPolicy.LeakRule> leaks,
-      List<DocumentLeaks.Route> leakRoutes) {
+      List<DocumentLeaks.Route> leakRoutes,
+      Optional<DocumentLeaks.Unscannable> unscannable,
+      Optional<ExtractionLimits> attachmentText) {
     AxisOptions d = AxisOptions.defaults(dataDir);
     return d.withMaxPackageBytes(maxPackageBytes.orElse(d.maxPackageBytes()))
         .withSignatureRequired(signatureRequired.orElse(d.signatureRequired()))
@@ -116,7 +129,9 @@ public record DocumentsRole(
             retryBase.orElse(d.retryBase()),
             retryMax.orElse(d.retryMax()),
             maxAttempts.orElse(d.maxAttempts()))
-        .withLeaks(new DocumentLeaks(leaks, leakRoutes));
+        .withLeaks(
+            new DocumentLeaks(
+                leaks, leakRoutes, unscannable.orElse(null), attachmentText.orElse(null)));
   }
 
   /**

@@ -456,8 +456,12 @@ public record NodeConfig(
    *
    * @param readers who may look citizens up (role {@code tracker.reader}): a name (the audit actor)
    *     and the SHA-256 of its bearer token
-   * @param gateways the gateways asked: node id, ledger API URL, file holding the tracker token
-   *     that gateway's {@code ledger.trackerTokenSha256} admits
+   * @param gateways overrides: node id, ledger API URL, file holding the tracker token that
+   *     gateway's {@code ledger.trackerTokenSha256} admits; a gateway listed here is asked there,
+   *     whatever the directory publishes for it (and even if the directory does not list it)
+   * @param tokenFile the file of the tracker token the instance's gateways admit: with it the
+   *     tracker asks every gateway node of the signed directory at the ledger API the node
+   *     publishes ({@code ledgerApi}); without it, only the gateways listed here
    * @param deadline how long a look-up waits for all gateways (default PT10S)
    * @param subjectKey the key file of the subject hash the registry's audit rows name (default
    *     {@code data/tracker-subject.key}, generated owner-only when missing)
@@ -466,7 +470,8 @@ public record NodeConfig(
       List<TrackerReader> readers,
       List<TrackerGateway> gateways,
       Optional<Duration> deadline,
-      Optional<String> subjectKey) {
+      Optional<String> subjectKey,
+      Optional<String> tokenFile) {
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     public static final String DEFAULT_SUBJECT_KEY = "data/tracker-subject.key";
 
@@ -475,6 +480,10 @@ public record NodeConfig(
       gateways = gateways == null ? List.of() : List.copyOf(gateways);
       deadline = deadline == null ? Optional.empty() : deadline;
       subjectKey = subjectKey == null ? Optional.empty() : subjectKey;
+      tokenFile = tokenFile == null ? Optional.empty() : tokenFile;
+      if (tokenFile.filter(String::isBlank).isPresent()) {
+        throw new IllegalArgumentException("tracker.tokenFile must name a file");
+      }
       if (readers.isEmpty()) {
         throw new IllegalArgumentException("tracker.readers: name at least one reader");
       }

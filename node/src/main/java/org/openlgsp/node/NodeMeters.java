@@ -147,6 +147,7 @@ final class NodeMeters {
       detectors.add(kind.label());
     }
     detectors.add(DocumentAxis.UNREADABLE);
+    detectors.add(DocumentAxis.UNSCANNABLE);
     for (String detector : detectors) {
       for (String action : List.of("alert", "block")) {
         String finding = detector + ":" + action;

@@ -109,6 +109,10 @@ public final class RegistryNode implements AutoCloseable {
       org.openlgsp.edge.BearerTokens.Builder callers =
           org.openlgsp.edge.BearerTokens.builder(org.openlgsp.core.ErrorCode.ADMIN_UNAUTHENTICATED)
               .token("admin", role.adminTokenSha256(), java.util.Set.of(RegistryServer.ADMIN_ROLE));
+      for (org.openlgsp.registry.BreachOptions.Officer o :
+          role.options(instance).breaches().officers()) {
+        callers.token(o.name(), o.tokenSha256(), java.util.Set.of(RegistryServer.BREACH_ROLE));
+      }
       if (role.tracker().isPresent()) {
         NodeConfig.RegistryTracker t = role.tracker().get();
         routes.addAll(tracker(base, registry, t, role.consentKey().isPresent()).routes());
@@ -233,8 +237,9 @@ public final class RegistryNode implements AutoCloseable {
   }
 
   /**
-   * The citizen data tracker: the configured gateways, with each one's token read from its file,
-   * and every gateway node of the directory (one the tracker cannot ask is reported so).
+   * The citizen data tracker: every gateway node of the directory at the ledger API it publishes,
+   * with the token of {@code tracker.tokenFile}; the configured gateways, each with its token read
+   * from its file, override them (one the tracker cannot ask is reported so).
    */
   private static CitizenTracker tracker(
       Path base, Registry registry, NodeConfig.RegistryTracker t, boolean consentsKept) {
@@ -244,9 +249,18 @@ public final class RegistryNode implements AutoCloseable {
           new CitizenTracker.Gateway(
               g.node(), g.url(), token(base, g.link(), "registry.tracker.gateways")));
     }
+    Optional<String> directoryToken =
+        t.tokenFile()
+            .map(
+                f ->
+                    token(
+                        base,
+                        new org.openlgsp.edge.ApiLink("http://127.0.0.1", f),
+                        "registry.tracker.tokenFile"));
     return new CitizenTracker(
         gateways,
-        () -> registry.nodes().stream().map(n -> n.id().toString()).toList(),
+        registry::nodes,
+        directoryToken,
         t.effectiveDeadline(),
         LedgerFiles.keyedHash("tracker subject key", base.resolve(t.effectiveSubjectKey()), true),
         Clock.systemUTC(),

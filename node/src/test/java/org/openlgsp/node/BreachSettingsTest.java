@@ -137,4 +137,59 @@ class BreachSettingsTest {
         .contains("https://soc.example/hook")
         .doesNotContain("webhook-secret-0123456789");
   }
+
+  /**
+   * {@code registry.breaches.officers}: an officer's token keeps the breach register through the
+   * started node (record, read) and opens nothing else; without the key the same token is nobody.
+   */
+  @Test
+  void aBreachOfficerTokenKeepsTheRegisterAndOpensNothingElse() throws Exception {
+    String officer = "dpo-token-0123456789abcdef";
+    String section =
+        "  breaches:\n    officers:\n      - name: dpo\n        tokenSha256: "
+            + org.openlgsp.edge.BearerTokens.hash(officer)
+            + "\n";
+    try (RegistryNode registry = startNode(section)) {
+      RegistryClient dpo = new RegistryClient("http://127.0.0.1:" + registry.port(), officer);
+      Breach b =
+          dpo.recordBreach(
+              new AdminRequests.BreachRecord(
+                  DETECTED, "DPO", "Lộ dữ liệu", List.of("họ tên"), 10L, List.of(), "", ""));
+      assertThat(dpo.breaches(java.util.Optional.empty()))
+          .extracting(Breach::id)
+          .containsExactly(b.id());
+      assertThat(dpo.breach(b.id()).timeline()).isNotEmpty();
+      assertThatThrownBy(dpo::members)
+          .isInstanceOfSatisfying(
+              org.openlgsp.core.LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(org.openlgsp.core.ErrorCode.ADMIN_FORBIDDEN));
+      // the audit log names the officer as the actor of the record
+      assertThat(new RegistryClient("http://127.0.0.1:" + registry.port(), "admin").auditLog(50))
+          .anySatisfy(
+              a -> {
+                assertThat(a.actor()).isEqualTo("dpo");
+                assertThat(a.action()).isEqualTo("breach.record");
+              });
+    }
+    try (RegistryNode registry = startNode("")) {
+      RegistryClient nobody = new RegistryClient("http://127.0.0.1:" + registry.port(), officer);
+      assertThatThrownBy(() -> nobody.breaches(java.util.Optional.empty()))
+          .isInstanceOfSatisfying(
+              org.openlgsp.core.LgspException.class,
+              e ->
+                  assertThat(e.code())
+                      .isEqualTo(org.openlgsp.core.ErrorCode.ADMIN_UNAUTHENTICATED));
+    }
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    ManagementListenerTest.registryConfig(
+                        dir,
+                        ca,
+                        "  breaches: {officers: [{name: admin, tokenSha256: "
+                            + "a".repeat(64)
+                            + "}]}\n")))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("admin");
+  }
 }

@@ -138,6 +138,10 @@ class DocumentsRoleTest {
                         java.util.List.of(), Duration.ofMinutes(2), Duration.ofSeconds(3))),
                 java.util.List.of(),
                 java.util.List.of(),
+                Optional.of(org.openlgsp.documents.DocumentLeaks.Unscannable.REFUSE),
+                Optional.of(
+                    new org.openlgsp.documents.ExtractionLimits(
+                        4096L, 3, null, Duration.ofSeconds(2), null, null, null)),
                 Optional.empty(),
                 Optional.empty()));
     cfg.write(dir.resolve("c.yaml"));
@@ -171,6 +175,8 @@ class DocumentsRoleTest {
                     null,
                     false,
                     Optional.empty(),
+                    null,
+                    null,
                     null,
                     null,
                     Optional.empty(),

@@ -64,11 +64,20 @@ public final class AdminRequests {
     }
   }
 
-  public record Node(String id, String address, List<String> tlsCertificates) {
+  /**
+   * A gateway node; {@code ledgerApi} is where its ledger API listens, published in the directory
+   * for the citizen data tracker (empty: none).
+   */
+  public record Node(String id, String address, List<String> tlsCertificates, String ledgerApi) {
     public Node {
       required(id, "id");
       required(address, "address");
       tlsCertificates = tlsCertificates == null ? List.of() : List.copyOf(tlsCertificates);
+      ledgerApi = ledgerApi == null ? "" : ledgerApi;
+    }
+
+    public Node(String id, String address, List<String> tlsCertificates) {
+      this(id, address, tlsCertificates, "");
     }
 
     /** A node whose TLS certificates come later (enrolment, or an add-tls-certificate). */

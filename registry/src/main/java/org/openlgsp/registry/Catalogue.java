@@ -113,16 +113,18 @@ final class Catalogue {
         "signing certificate");
   }
 
-  void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
+  void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates, String ledgerApi) {
     change(
         h -> {
           requireExists(h, "registry_member", id.owner().toString(), "member");
           h.execute(
-              "INSERT INTO registry_node (id, owner_id, address, created_at) VALUES (?, ?, ?, ?)",
+              "INSERT INTO registry_node (id, owner_id, address, created_at, ledger_api)"
+                  + " VALUES (?, ?, ?, ?, ?)",
               id.toString(),
               id.owner().toString(),
               address,
-              now());
+              now(),
+              ledgerApi.isEmpty() ? null : ledgerApi);
           for (X509Certificate cert : tlsCertificates) {
             insertTls(h, id, cert);
           }
@@ -534,13 +536,14 @@ final class Catalogue {
     Map<String, List<String>> certs =
         certificatesBy(
             h, "SELECT node_id, der FROM registry_node_tls_cert ORDER BY added_at, fingerprint");
-    return h.createQuery("SELECT id, address FROM registry_node ORDER BY id")
+    return h.createQuery("SELECT id, address, ledger_api FROM registry_node ORDER BY id")
         .map(
             (r, ctx) ->
                 new Directory.Node(
                     NodeId.parse(r.getString(1)),
                     r.getString(2),
-                    certs.getOrDefault(r.getString(1), List.of())))
+                    certs.getOrDefault(r.getString(1), List.of()),
+                    r.getString(3)))
         .list();
   }
 

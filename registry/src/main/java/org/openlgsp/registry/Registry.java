@@ -191,12 +191,23 @@ public final class Registry {
   }
 
   public void addNode(NodeId id, String address, List<X509Certificate> tlsCertificates) {
+    addNode(id, address, tlsCertificates, "");
+  }
+
+  /**
+   * Adds a gateway node; {@code ledgerApi} (empty: none) is published with it in the directory,
+   * where the citizen data tracker finds the node's ledger API.
+   */
+  public void addNode(
+      NodeId id, String address, List<X509Certificate> tlsCertificates, String ledgerApi) {
     requireAddress(address);
+    // checked as the directory entry checks it, before anything is stored
+    new Directory.Node(id, address, List.of(), ledgerApi);
     for (X509Certificate cert : tlsCertificates) {
       certificates.requireTrusted(cert, CertificateProfile.NODE_TLS);
     }
     requireInstance(id.owner());
-    catalogue.addNode(id, address, tlsCertificates);
+    catalogue.addNode(id, address, tlsCertificates, ledgerApi);
   }
 
   public void addNodeTlsCertificate(NodeId id, X509Certificate certificate) {

@@ -446,7 +446,7 @@ public final class RegistryServer implements AutoCloseable {
     AdminRequests.Node n = c.json(AdminRequests.Node.class, MAX_BODY);
     List<X509Certificate> certs =
         n.tlsCertificates().stream().map(RegistryServer::certificate).toList();
-    registry.addNode(NodeId.parse(n.id()), n.address(), certs);
+    registry.addNode(NodeId.parse(n.id()), n.address(), certs, n.ledgerApi());
     c.sendJson(201, new AdminResponses.Created(n.id()));
   }
 

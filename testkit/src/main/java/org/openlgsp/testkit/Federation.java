@@ -725,7 +725,8 @@ public final class Federation implements AutoCloseable {
 
   /**
    * The citizen data tracker (docs/privacy.md): the portal ({@code portal}) may look citizens up;
-   * the registry asks both gateways' ledger APIs with the token in {@code pki/tracker.token}.
+   * the registry asks both gateways' ledger APIs with the token in {@code pki/tracker.token}: the
+   * consumer's as configured (an override), the provider's only as the directory publishes it.
    */
   private Optional<NodeConfig.RegistryTracker> tracker() {
     if (!exchange() || !options.tracker()) {
@@ -743,11 +744,10 @@ public final class Federation implements AutoCloseable {
                     "portal", RegistryServer.hashToken(trackerReaderToken))),
             List.of(
                 new NodeConfig.TrackerGateway(
-                    consumerSide.node().toString(), ledgerApiUrl(true), "pki/tracker.token"),
-                new NodeConfig.TrackerGateway(
-                    providerSide.node().toString(), ledgerApiUrl(false), "pki/tracker.token")),
+                    consumerSide.node().toString(), ledgerApiUrl(true), "pki/tracker.token")),
             Optional.of(Duration.ofSeconds(5)),
-            Optional.empty()));
+            Optional.empty(),
+            Optional.of("pki/tracker.token")));
   }
 
   /** The consumer's ({@code true}) or provider's ledger API (exchange scenarios). */
@@ -779,12 +779,20 @@ public final class Federation implements AutoCloseable {
           new AdminRequests.Node(
               side.node().toString(), "https://127.0.0.1:" + agencyPorts.get(side).peer()));
     }
+    // with the tracker on, the gateways publish their ledger APIs in the directory
+    boolean publish = exchange() && options.tracker();
     admin.addNode(
         new AdminRequests.Node(
-            consumerSide.node().toString(), "https://127.0.0.1:" + ports.consumer().peer()));
+            consumerSide.node().toString(),
+            "https://127.0.0.1:" + ports.consumer().peer(),
+            List.of(),
+            publish ? ledgerApiUrl(true) : ""));
     admin.addNode(
         new AdminRequests.Node(
-            providerSide.node().toString(), "https://127.0.0.1:" + ports.provider().peer()));
+            providerSide.node().toString(),
+            "https://127.0.0.1:" + ports.provider().peer(),
+            List.of(),
+            publish ? ledgerApiUrl(false) : ""));
     // Enrolment: each holder generates its key and CSR; the administrator approves; the CA issues
     // and the certificate lands in the directory.
     consumerSigning = enrol(admin, "member-signing", consumerSide.owner(), consumerSide);
@@ -1233,6 +1241,8 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             List.of(),
             List.of(),
+            Optional.empty(),
+            Optional.empty(),
             // packages kept encrypted at rest, as a production axis should keep them
             Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty())),
             Optional.empty()));

@@ -183,6 +183,44 @@ class DocumentAttachmentLeaksTest {
     }
   }
 
+  /**
+   * {@code documents.attachmentText} and {@code documents.unscannable} (and a route's {@code
+   * unscannable}) in the node's file change what the started axis does with the same packages.
+   */
+  @Test
+  void extractionLimitsAndTheUnscannablePolicyAreReadFromTheNodeFile() throws Exception {
+    byte[] twoPages = pdf("Kính gửi Sở Nội vụ.", "Trang hai của tờ trình.");
+    byte[] png = "\u0089PNG 001204012345".getBytes(StandardCharsets.ISO_8859_1);
+    try (DocumentsNode axis = start(BLOCK_MARKS)) { // the defaults
+      assertThat(province.send(packageWith("20", "to-trinh.pdf", PDF, twoPages)).leaks()).isEmpty();
+      assertThat(province.send(packageWith("21", "anh.png", "image/png", png)).leaks())
+          .containsExactly("unscannable:alert");
+    }
+    try (DocumentsNode axis =
+        start(
+            BLOCK_MARKS
+                + "\n  attachmentText: {maxPages: 1, timeLimit: PT5S}\n  unscannable: refuse")) {
+      assertThatThrownBy(() -> province.send(packageWith("22", "to-trinh.pdf", PDF, twoPages)))
+          .hasMessageContaining("attachment 1: TOO_MANY_PAGES");
+      assertThatThrownBy(() -> province.send(packageWith("23", "anh.png", "image/png", png)))
+          .isInstanceOfSatisfying(
+              LgspException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.DOCUMENT_LEAK_BLOCKED);
+                assertThat(e.getMessage()).contains("refuses what cannot be scanned");
+              });
+      assertThat(counter(axis, "lgsp.documents.leaks", "unscannable", "block")).isEqualTo(1);
+    }
+    try (DocumentsNode axis =
+        start(
+            BLOCK_MARKS
+                + "\n  unscannable: refuse\n  leakRoutes: [{to: "
+                + Federation.DEPARTMENT
+                + ", unscannable: pass}]")) {
+      assertThat(province.send(packageWith("24", "anh.png", "image/png", png)).leaks()).isEmpty();
+    }
+  }
+
   private static long unreadable(DocumentsNode axis) {
     SimpleMeterRegistry r = new SimpleMeterRegistry();
     axis.bindMetrics(r);
