@@ -16,10 +16,12 @@ final class ProceduresNode implements AutoCloseable {
     this.procedures = procedures;
   }
 
-  /** Starts the engine with the gateway's client secret read from {@code gateway.secretFile}. */
+  /**
+   * Starts the engine with the files the role names read (gateway secret, notices' password and
+   * token, directory trust).
+   */
   public static ProceduresNode start(ProceduresRole role, Path baseDir, Clock clock) {
-    String secret = GatewayNode.read(baseDir, role.gateway().secretFile()).strip();
-    return new ProceduresNode(Procedures.start(role.options(secret), clock));
+    return new ProceduresNode(Procedures.start(role.options(baseDir), clock));
   }
 
   /** The engine's readiness check: its database. */
