@@ -62,6 +62,7 @@ public final class ConfigCheck {
               requireExists(
                   "procedures.gateway.secretFile", base.resolve(p.gateway().secretFile()));
               p.options(base); // reads the notices' password and token files, the directory trust
+              p.alerts().ifPresent(a -> checkAlerts("procedures.alerts", a, base));
             });
     try {
       return NodeConfig.YAML.writeValueAsString(redacted(effective(config, base)));

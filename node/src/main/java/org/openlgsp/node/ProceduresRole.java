@@ -30,6 +30,10 @@ import org.openlgsp.procedures.ProceduresOptions;
  * @param directory the registry's signed directory, against which a signed birth certificate
  *     attached to a dossier is checked (without it such a dossier is refused)
  * @param notices who is told of a case's status changes, and how a failed notice is retried
+ * @param alerts the engine's own alerts (the keys of {@code gateway.alerts}, docs/alerts.md): the
+ *     rules {@code procedureAtRisk} and {@code procedureOverdue} over its cases, stored in its
+ *     database and delivered by the configured channels; absent, a gateway's alerts in the same
+ *     node raise them, and a procedures-only node raises none
  */
 record ProceduresRole(
     String database,
@@ -45,7 +49,8 @@ record ProceduresRole(
     Optional<Integer> slaWarningWorkingDays,
     Optional<Api> api,
     Optional<DirectorySettings> directory,
-    Optional<Notices> notices) {
+    Optional<Notices> notices,
+    Optional<org.openlgsp.alerts.AlertsOptions> alerts) {
   /** The secret's stand-in while the file is not read (validation only). */
   private static final String UNREAD = "";
 
@@ -65,7 +70,7 @@ record ProceduresRole(
     services = services == null ? Map.of() : Map.copyOf(services);
     holidays = holidays == null ? List.of() : List.copyOf(holidays);
     NodeConfig.present(maxAttempts, retryFirst, retryMax, stepTimeout, jobPoll);
-    NodeConfig.present(slaWarningWorkingDays, api, directory, notices);
+    NodeConfig.present(slaWarningWorkingDays, api, directory, notices, alerts);
     notices.ifPresent(n -> n.options(f -> UNREAD_TOKEN));
     // the parameters, not options(): fields are assigned after this body
     options(
