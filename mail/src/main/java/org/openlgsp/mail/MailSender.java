@@ -53,6 +53,12 @@ public final class MailSender {
       }
     }
 
+    /** A server without authentication or TLS, 10 s timeouts. */
+    public static Server of(String host, int port, String from) {
+      return new Server(
+          host, port, from, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
+    }
+
     @Override
     public String toString() { // never the password
       return "Server[host=" + host + ", port=" + port + ", password=(redacted)]";

@@ -218,7 +218,8 @@ record ProceduresRole(
 
   /**
    * The citizen's e-mail through an SMTP server; the password (with {@code username}) in {@code
-   * passwordFile}, never inline. Defaults ({@link ProceduresOptions.Smtp#of}): no TLS, 10 s.
+   * passwordFile}, never inline. Defaults ({@link org.openlgsp.mail.MailSender.Server#of}): no TLS,
+   * 10 s.
    */
   public record Smtp(
       String host,
@@ -238,9 +239,10 @@ record ProceduresRole(
       }
     }
 
-    ProceduresOptions.Smtp options(java.util.function.Function<String, String> read) {
-      ProceduresOptions.Smtp d = ProceduresOptions.Smtp.of(host, port, from);
-      return new ProceduresOptions.Smtp(
+    org.openlgsp.mail.MailSender.Server options(java.util.function.Function<String, String> read) {
+      org.openlgsp.mail.MailSender.Server d =
+          org.openlgsp.mail.MailSender.Server.of(host, port, from);
+      return new org.openlgsp.mail.MailSender.Server(
           host,
           port,
           from,

@@ -1,6 +1,7 @@
 package org.openlgsp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -64,6 +65,38 @@ class ProceduresNoticesSettingsTest extends ProceduresNodeFixture {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * serve --check prints the notices' defaults (ProceduresOptions.Notify.DELIVERY,
+   * MailSender.Server.of, ProceduresOptions.Webhook.of) without the password or the token, and
+   * needs their files; an inline password is an unknown key.
+   */
+  @Test
+  void serveCheckShowsTheNoticesDefaultsAndNeedsTheirFiles() throws Exception {
+    Path f =
+        config(
+            "  notices:\n    smtp: {host: 127.0.0.1, port: 25, from: a@tayninh.gov.vn, username: u,"
+                + " passwordFile: smtp.secret}\n    webhook: {url: \"http://127.0.0.1:9/x\","
+                + " tokenFile: hook.token}\n");
+    assertThat(ConfigCheck.effectiveConfiguration(f))
+        .contains("maxAttempts: 10")
+        .contains("retryFirst: \"PT5S\"")
+        .contains("retryMax: \"PT30M\"")
+        .contains("startTls: false")
+        .contains("timeout: \"PT10S\"")
+        .doesNotContain(SMTP_PASSWORD)
+        .doesNotContain(HOOK_TOKEN);
+    Files.delete(dir.resolve("hook.token"));
+    assertThatThrownBy(() -> ConfigCheck.effectiveConfiguration(f))
+        .hasMessageContaining("hook.token");
+    Path inline =
+        config(
+            "  notices:\n    smtp: {host: 127.0.0.1, port: 25, from: a@tayninh.gov.vn, username: u,"
+                + " password: secret}\n");
+    assertThatThrownBy(() -> NodeConfig.read(inline))
+        .isInstanceOf(NodeConfig.ConfigException.class)
+        .hasMessageContaining("procedures.notices.smtp.password: unknown key");
   }
 
   /**

@@ -98,7 +98,7 @@ final class Notifications implements AutoCloseable {
     this.clock = clock;
     this.find = find;
     this.dossier = dossier;
-    this.mail = options.smtp().map(s -> new MailSender(s.server()));
+    this.mail = options.smtp().map(MailSender::new);
     this.http =
         WebClient.builder()
             .followRedirects(false)

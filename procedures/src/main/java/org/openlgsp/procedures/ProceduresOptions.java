@@ -214,11 +214,14 @@ public record ProceduresOptions(
   }
 
   /**
-   * The channels a case's status changes go to (at least one), and how a failed delivery is tried
-   * again from the outbox: {@code delivery}'s backoff with full jitter, dead after its {@code
-   * maxAttempts} (an operator sees and may retry it).
+   * The channels a case's status changes go to (at least one): e-mail to the citizen (the dossier's
+   * {@code lienHe.email}) through an SMTP server, the same sender as the alerts' {@code smtp}
+   * channel, and/or a webhook to the portal; and how a failed delivery is tried again from the
+   * outbox: {@code delivery}'s backoff with full jitter, dead after its {@code maxAttempts} (an
+   * operator sees and may retry it).
    */
-  public record Notify(Optional<Smtp> smtp, Optional<Webhook> webhook, Retries delivery) {
+  public record Notify(
+      Optional<MailSender.Server> smtp, Optional<Webhook> webhook, Retries delivery) {
     /** Retries of a notice by default: 10 attempts from 5 s doubling to 30 min (about 1.5 h). */
     public static final Retries DELIVERY =
         new Retries(10, Duration.ofSeconds(5), Duration.ofMinutes(30));
@@ -233,52 +236,8 @@ public record ProceduresOptions(
     }
 
     /** With the default {@link #DELIVERY} retries. */
-    public Notify(Optional<Smtp> smtp, Optional<Webhook> webhook) {
+    public Notify(Optional<MailSender.Server> smtp, Optional<Webhook> webhook) {
       this(smtp, webhook, DELIVERY);
-    }
-  }
-
-  /**
-   * E-mail to the citizen (the dossier's {@code lienHe.email}) through an SMTP server, as the
-   * alerts' {@code smtp} channel (both send through {@link MailSender}): {@code startTls} requires
-   * the upgrade; a password goes with {@code username}.
-   */
-  public record Smtp(
-      String host,
-      int port,
-      String from,
-      Optional<String> username,
-      Optional<String> password,
-      boolean startTls,
-      Duration timeout) {
-    public Smtp {
-      server(host, port, from, username, password, startTls, timeout); // validates
-    }
-
-    /** A server without authentication or TLS, 10 s timeouts. */
-    public static Smtp of(String host, int port, String from) {
-      return new Smtp(
-          host, port, from, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
-    }
-
-    MailSender.Server server() {
-      return server(host, port, from, username, password, startTls, timeout);
-    }
-
-    private static MailSender.Server server(
-        String host,
-        int port,
-        String from,
-        Optional<String> username,
-        Optional<String> password,
-        boolean startTls,
-        Duration timeout) {
-      return new MailSender.Server(host, port, from, username, password, startTls, timeout);
-    }
-
-    @Override
-    public String toString() {
-      return "Smtp[host=" + host + ", port=" + port + ", password=(redacted)]";
     }
   }
 
