@@ -1,29 +1,25 @@
 package org.openlgsp.alerts;
 
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.PasswordAuthentication;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.openlgsp.mail.MailSender;
 
 /** Where alerts are delivered; {@link #send} throws when the alert did not get there. */
 sealed interface Channel {
@@ -39,7 +35,7 @@ sealed interface Channel {
     private final AlertsOptions.Webhook target;
     private final Optional<String> secret;
     private final Optional<WebhookSigning> signing;
-    private final HttpClient http;
+    private final WebClient http;
     private final Clock clock;
 
     Webhook(AlertsOptions.Webhook target, String secret, Clock clock) {
@@ -59,10 +55,7 @@ sealed interface Channel {
       this.signing = signing;
       this.clock = clock;
       this.http =
-          HttpClient.newBuilder()
-              .connectTimeout(target.timeout())
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .build();
+          WebClient.builder().connectTimeout(target.timeout()).followRedirects(false).build();
     }
 
     @Override
@@ -91,22 +84,22 @@ sealed interface Channel {
     public void send(Alert a) throws IOException {
       byte[] body = Codec.bytes(a);
       long now = clock.instant().getEpochSecond();
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(target.url())
-              .timeout(target.timeout())
-              .header("Content-Type", "application/json")
-              .header("X-LGSP-Alert-Id", Long.toString(a.id()));
-      secret.ifPresent(s -> b.header(SIGNATURE, signature(s, now, body)));
-      signing.ifPresent(k -> b.header(WebhookSigning.HEADER, k.header(now, body)));
-      HttpRequest req = b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      try {
-        HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() / 100 != 2) {
-          throw new IOException("webhook answered " + r.statusCode());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      HttpClientRequest r =
+          http.post(target.url().toString())
+              .readTimeout(target.timeout())
+              .header(HeaderNames.CONTENT_TYPE, "application/json")
+              .header(HeaderNames.create("X-LGSP-Alert-Id"), Long.toString(a.id()));
+      secret.ifPresent(s -> r.header(HeaderNames.create(SIGNATURE), signature(s, now, body)));
+      signing.ifPresent(
+          k -> r.header(HeaderNames.create(WebhookSigning.HEADER), k.header(now, body)));
+      int status;
+      try (HttpClientResponse res = r.submit(body)) {
+        status = res.status().code();
+      } catch (RuntimeException e) { // WebClient: connection refused, timeout, TLS
+        throw new IOException("webhook unreachable: " + e.getClass().getSimpleName(), e);
+      }
+      if (status / 100 != 2) {
+        throw new IOException("webhook answered " + status);
       }
     }
   }
@@ -114,37 +107,20 @@ sealed interface Channel {
   /** A plain-text e-mail through SMTP (Jakarta Mail). */
   final class Mail implements Channel {
     private final AlertsOptions.Smtp target;
-    private final Session session;
+    private final MailSender sender;
 
     Mail(AlertsOptions.Smtp target, Optional<String> password) {
       this.target = target;
-      Properties p = new Properties();
-      p.put("mail.smtp.host", target.host());
-      p.put("mail.smtp.port", Integer.toString(target.port()));
-      String ms = Long.toString(target.timeout().toMillis());
-      p.put("mail.smtp.connectiontimeout", ms);
-      p.put("mail.smtp.timeout", ms);
-      p.put("mail.smtp.writetimeout", ms);
-      if (target.startTls()) {
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-      }
-      if (target.username().isPresent()) {
-        p.put("mail.smtp.auth", "true");
-        String user = target.username().get();
-        String secret = password.orElseThrow();
-        session =
-            Session.getInstance(
-                p,
-                new jakarta.mail.Authenticator() {
-                  @Override
-                  protected PasswordAuthentication getPasswordAuthentication() {
-                    return new PasswordAuthentication(user, secret);
-                  }
-                });
-      } else {
-        session = Session.getInstance(p);
-      }
+      this.sender =
+          new MailSender(
+              new MailSender.Server(
+                  target.host(),
+                  target.port(),
+                  target.from(),
+                  target.username(),
+                  target.username().isPresent() ? password : Optional.empty(),
+                  target.startTls(),
+                  target.timeout()));
     }
 
     @Override
@@ -178,19 +154,11 @@ sealed interface Channel {
 
     @Override
     public void send(Alert a) throws IOException {
-      try {
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress(target.from()));
-        for (String to : target.to()) {
-          m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
-        }
-        m.setSubject(subject(a), "UTF-8");
-        m.setText(text(a), "UTF-8");
-        m.setHeader("X-LGSP-Alert-Id", Long.toString(a.id()));
-        Transport.send(m);
-      } catch (MessagingException e) {
-        throw new IOException("mail not sent: " + e.getMessage(), e);
-      }
+      sender.send(
+          List.copyOf(target.to()),
+          subject(a),
+          text(a),
+          Map.of("X-LGSP-Alert-Id", Long.toString(a.id())));
     }
   }
 

@@ -31,6 +31,7 @@ class ArchitectureTest {
   static final String[] RUNTIME = {
     "core",
     "storage",
+    "mail",
     "edge",
     "pki",
     "ledger",
@@ -123,6 +124,7 @@ class ArchitectureTest {
   @ParameterizedTest(name = "{0} uses only {1}")
   @CsvSource({
     "core, ''",
+    "mail, ''",
     "storage, core",
     "edge, core storage",
     "pki, core storage edge",
@@ -131,17 +133,17 @@ class ArchitectureTest {
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
     "statistics, core storage edge gateway",
-    "alerts, core storage edge gateway",
+    "alerts, core storage edge gateway mail",
     "documents, core storage edge pki",
-    "procedures, core storage edge",
+    "procedures, core storage edge mail",
     "console, core storage edge registry",
-    "node, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+    "node, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console procedures",
-    "cli, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+    "cli, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console node procedures",
-    "testkit, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+    "testkit, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console node procedures",
-    "demo, core storage edge pki ledger registry gateway monitoring statistics alerts documents"
+    "demo, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console node cli testkit procedures",
     "testpeers, ''",
   })
@@ -149,6 +151,7 @@ class ArchitectureTest {
     java.util.List<String> all =
         java.util.List.of(
             "core",
+            "mail",
             "storage",
             "edge",
             "pki",

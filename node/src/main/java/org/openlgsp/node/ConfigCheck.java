@@ -58,9 +58,12 @@ public final class ConfigCheck {
     config
         .procedures()
         .ifPresent(
-            p ->
-                requireExists(
-                    "procedures.gateway.secretFile", base.resolve(p.gateway().secretFile())));
+            p -> {
+              requireExists(
+                  "procedures.gateway.secretFile", base.resolve(p.gateway().secretFile()));
+              p.options(base); // reads the notices' password and token files, the directory trust
+              p.alerts().ifPresent(a -> checkAlerts("procedures.alerts", a, base));
+            });
     try {
       return NodeConfig.YAML.writeValueAsString(redacted(effective(config, base)));
     } catch (JsonProcessingException e) {
@@ -251,6 +254,28 @@ public final class ConfigCheck {
               n.set("stepTimeout", tree(o.stepTimeout()));
               n.set("jobPoll", tree(o.jobPoll()));
               n.put("slaWarningWorkingDays", o.slaWarningWorkingDays());
+              p.notices()
+                  .ifPresent(
+                      given -> {
+                        ObjectNode nn = (ObjectNode) n.get("notices");
+                        ProceduresOptions.Notify d =
+                            given.options(f -> "(not read: shown redacted)");
+                        nn.put("maxAttempts", d.delivery().maxAttempts());
+                        nn.set("retryFirst", tree(d.delivery().first()));
+                        nn.set("retryMax", tree(d.delivery().max()));
+                        d.smtp()
+                            .ifPresent(
+                                s -> {
+                                  ObjectNode sn = (ObjectNode) nn.get("smtp");
+                                  sn.put("startTls", s.startTls());
+                                  sn.set("timeout", tree(s.timeout()));
+                                });
+                        d.webhook()
+                            .ifPresent(
+                                w ->
+                                    ((ObjectNode) nn.get("webhook"))
+                                        .set("timeout", tree(w.timeout())));
+                      });
               root.set("procedures", ordered(n, ProceduresRole.class));
             });
     return root;

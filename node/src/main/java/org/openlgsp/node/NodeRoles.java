@@ -45,7 +45,8 @@ public final class NodeRoles {
                         metrics.registry(),
                         () -> {
                           ProceduresNode p = procedures.get();
-                          return p == null ? List.of() : p.deadlines();
+                          // an engine with alerts of its own raises them there, not twice
+                          return p == null || p.hasOwnAlerts() ? List.of() : p.deadlines();
                         });
                 running.add(node);
                 String host = node.gateway().options().host();

@@ -11,15 +11,57 @@ import org.openlgsp.procedures.Procedures;
 /** A running procedure engine role: the Flowable engine, its job executor and case API. */
 final class ProceduresNode implements AutoCloseable {
   private final Procedures procedures;
+  private final Optional<org.openlgsp.alerts.Alerts> alerts;
+  private final Optional<org.openlgsp.storage.Database> alertsDb;
 
-  private ProceduresNode(Procedures procedures) {
+  private ProceduresNode(
+      Procedures procedures,
+      Optional<org.openlgsp.alerts.Alerts> alerts,
+      Optional<org.openlgsp.storage.Database> alertsDb) {
     this.procedures = procedures;
+    this.alerts = alerts;
+    this.alertsDb = alertsDb;
   }
 
-  /** Starts the engine with the gateway's client secret read from {@code gateway.secretFile}. */
+  /**
+   * Starts the engine with the files the role names read (gateway secret, notices' password and
+   * token, directory trust).
+   */
   public static ProceduresNode start(ProceduresRole role, Path baseDir, Clock clock) {
-    String secret = GatewayNode.read(baseDir, role.gateway().secretFile()).strip();
-    return new ProceduresNode(Procedures.start(role.options(secret), clock));
+    Procedures procedures = Procedures.start(role.options(baseDir), clock);
+    if (role.alerts().isEmpty()) {
+      return new ProceduresNode(procedures, Optional.empty(), Optional.empty());
+    }
+    // the engine's own alerts, in its database (table alert, next to the engine's)
+    org.openlgsp.storage.Database db = null;
+    try {
+      db = org.openlgsp.storage.Database.open(role.database());
+      org.openlgsp.alerts.Alerts alerts =
+          org.openlgsp.alerts.Alerts.start(
+              db,
+              role.alerts().get(),
+              baseDir,
+              NodeSignals.none().withProcedureDeadlines(() -> deadlines(procedures)),
+              role.api().map(ProceduresRole.Api::host).orElse("127.0.0.1"),
+              clock);
+      return new ProceduresNode(procedures, Optional.of(alerts), Optional.of(db));
+    } catch (RuntimeException e) {
+      if (db != null) {
+        db.close();
+      }
+      procedures.close();
+      throw e;
+    }
+  }
+
+  /** Whether the engine raises its alerts itself ({@code procedures.alerts}). */
+  boolean hasOwnAlerts() {
+    return alerts.isPresent();
+  }
+
+  /** The engine's own alerts, when {@code procedures.alerts} is configured. */
+  Optional<org.openlgsp.alerts.Alerts> alerts() {
+    return alerts;
   }
 
   /** The engine's readiness check: its database. */
@@ -32,6 +74,10 @@ final class ProceduresNode implements AutoCloseable {
    * slaWarningWorkingDays}), for the gateway's alert rules in the same node.
    */
   List<NodeSignals.ProcedureDeadline> deadlines() {
+    return deadlines(procedures);
+  }
+
+  private static List<NodeSignals.ProcedureDeadline> deadlines(Procedures procedures) {
     return procedures.atRisk().stream()
         .map(
             c ->
@@ -51,6 +97,11 @@ final class ProceduresNode implements AutoCloseable {
 
   @Override
   public void close() {
-    procedures.close();
+    try {
+      alerts.ifPresent(org.openlgsp.alerts.Alerts::close);
+      alertsDb.ifPresent(org.openlgsp.storage.Database::close);
+    } finally {
+      procedures.close();
+    }
   }
 }

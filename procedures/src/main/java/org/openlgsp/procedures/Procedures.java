@@ -82,7 +82,17 @@ public final class Procedures implements AutoCloseable {
     this.engine = engine;
     this.attachments = new SignedAttachments(options.directory(), clock);
     this.notifications =
-        options.notices().map(n -> new Notifications(n, this::find, this::dossierOf));
+        options
+            .notices()
+            .map(
+                n ->
+                    new Notifications(
+                        n,
+                        options.database(),
+                        options.jobPoll(),
+                        clock,
+                        this::find,
+                        this::dossierOf));
     this.http = options.api().map(api -> new ProceduresHttp(this, api, options.database()));
   }
 
@@ -130,15 +140,15 @@ public final class Procedures implements AutoCloseable {
           "exchange",
           new ExchangeStep(gateway, name -> service(options, name), options.stepTimeout()));
       c.setBeans(beans);
-      // status changes, told after the engine's transaction committed (Notifications)
-      java.util.concurrent.atomic.AtomicReference<Procedures> self =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      if (options.notices().isPresent()) {
-        c.setEventListeners(List.of(new StatusListener(self)));
-      }
+      // status changes, written to the notices' outbox in the engine's transaction (Notifications)
+      options
+          .notices()
+          .ifPresent(
+              n ->
+                  c.setEventListeners(
+                      List.of(new Notifications.Listener(Notifications.channels(n), clock))));
       ProcessEngine engine = c.buildProcessEngine();
       Procedures p = new Procedures(options, clock, ds, engine);
-      self.set(p);
       try (InputStream in = Procedures.class.getClassLoader().getResourceAsStream(REFERENCE)) {
         p.deploy("lien-thong-khai-sinh.bpmn20.xml", in.readAllBytes());
       } catch (IOException e) {
@@ -484,13 +494,33 @@ public final class Procedures implements AutoCloseable {
    *     step of the case waits for an operator
    */
   public CaseView retry(String code) {
-    for (Job j : deadLetters(code)) {
-      engine
-          .getManagementService()
-          .moveDeadLetterJobToExecutableJob(j.getId(), options.retries().maxAttempts());
-    }
+    List<Job> dead = deadLetters(code);
+    String procedure =
+        engine
+            .getRepositoryService()
+            .getProcessDefinition(dead.getFirst().getProcessDefinitionId())
+            .getKey();
+    ManagementService m = engine.getManagementService();
+    // one transaction: the jobs moved back and the notices of the case running again
+    m.executeCommand(
+        ctx -> {
+          for (Job j : dead) {
+            m.moveDeadLetterJobToExecutableJob(j.getId(), options.retries().maxAttempts());
+          }
+          options
+              .notices()
+              .ifPresent(
+                  n ->
+                      Notifications.recordInCommand(
+                          ctx,
+                          Notifications.channels(n),
+                          code,
+                          procedure,
+                          CaseView.Status.IN_PROGRESS,
+                          clock.instant()));
+          return null;
+        });
     LOG.info(() -> "case " + code + ": waiting step retried by an operator");
-    notifications.ifPresent(n -> n.changed(code));
     return find(code).orElseThrow();
   }
 
@@ -547,73 +577,6 @@ public final class Procedures implements AutoCloseable {
     return v != null && v.getValue() instanceof JsonNode n ? Optional.of(n) : Optional.empty();
   }
 
-  /** A process instance {@code id} may have changed its case's status (after commit). */
-  private void statusMayHaveChanged(String processInstanceId) {
-    HistoricProcessInstance pi =
-        engine
-            .getHistoryService()
-            .createHistoricProcessInstanceQuery()
-            .processInstanceId(processInstanceId)
-            .singleResult();
-    if (pi != null && pi.getBusinessKey() != null) {
-      notifications.ifPresent(n -> n.tell(pi.getBusinessKey()));
-    }
-  }
-
-  /**
-   * Flowable's events that change a case's status — started, ended (completed or compensated),
-   * cancelled, a step moved to the dead letters — fired after the transaction committed.
-   */
-  private static final class StatusListener
-      implements org.flowable.common.engine.api.delegate.event.FlowableEventListener {
-    private final java.util.concurrent.atomic.AtomicReference<Procedures> procedures;
-
-    StatusListener(java.util.concurrent.atomic.AtomicReference<Procedures> procedures) {
-      this.procedures = procedures;
-    }
-
-    @Override
-    public void onEvent(org.flowable.common.engine.api.delegate.event.FlowableEvent event) {
-      Procedures p = procedures.get();
-      if (p != null
-          && event instanceof org.flowable.common.engine.api.delegate.event.FlowableEngineEvent e
-          && e.getProcessInstanceId() != null) {
-        String id = e.getProcessInstanceId();
-        // off the engine's thread: the listener must not query inside the closing command
-        p.notifications.ifPresent(n -> n.later(() -> p.statusMayHaveChanged(id)));
-      }
-    }
-
-    @Override
-    public java.util.Collection<
-            ? extends org.flowable.common.engine.api.delegate.event.FlowableEventType>
-        getTypes() {
-      return List.of(
-          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_STARTED,
-          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_COMPLETED,
-          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType
-              .PROCESS_COMPLETED_WITH_ERROR_END_EVENT,
-          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType.PROCESS_CANCELLED,
-          org.flowable.common.engine.api.delegate.event.FlowableEngineEventType
-              .JOB_MOVED_TO_DEADLETTER);
-    }
-
-    @Override
-    public boolean isFailOnException() {
-      return false;
-    }
-
-    @Override
-    public boolean isFireOnTransactionLifecycleEvent() {
-      return true;
-    }
-
-    @Override
-    public String getOnTransaction() {
-      return "committed";
-    }
-  }
-
   private List<Job> deadLetters(String code) {
     HistoricProcessInstance pi =
         Cases.looksLikeCode(code)
@@ -659,6 +622,11 @@ public final class Procedures implements AutoCloseable {
       throw new LgspException(
           ErrorCode.PROCEDURES_UNAVAILABLE, "database unreachable: " + e.getMessage());
     }
+  }
+
+  /** The notices' outbox, when notifications are configured (for the case API). */
+  Optional<Notifications> notifications() {
+    return notifications;
   }
 
   /** The case API's port, when it listens. */

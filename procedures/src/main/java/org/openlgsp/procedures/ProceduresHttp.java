@@ -23,6 +23,7 @@ final class ProceduresHttp implements AutoCloseable {
   static final String READER = "procedures.reader";
   static final String OPERATOR = "procedures.operator";
   static final String CASES = "/procedures/v1/cases";
+  static final String NOTICES = "/procedures/v1/notices";
   private static final int MAX_FILING = 1024 * 1024;
   private final Procedures procedures;
   private final Database auditDb;
@@ -60,7 +61,7 @@ final class ProceduresHttp implements AutoCloseable {
         Route.get(CASES + "/{code}")
             .roles(READER)
             .audit(Audit.notAudited("a case's progress carries no personal data"))
-            .handle(c -> c.sendJson(200, json(find(c)))),
+            .handle(c -> c.sendJson(200, withNotices(json(find(c))))),
         Route.get("/procedures/v1/waiting")
             .roles(OPERATOR)
             .audit(Audit.notAudited("a case's progress carries no personal data"))
@@ -78,7 +79,48 @@ final class ProceduresHttp implements AutoCloseable {
         Route.post(CASES + "/{code}/cancel")
             .roles(OPERATOR)
             .audited("procedures.cancel")
-            .handle(c -> c.sendJson(200, json(procedures.cancel(code(c))))));
+            .handle(c -> c.sendJson(200, json(procedures.cancel(code(c))))),
+        Route.get(NOTICES)
+            .roles(OPERATOR)
+            .audit(Audit.notAudited("a notice's delivery state carries no personal data"))
+            .handle(c -> c.sendJson(200, notices().inState(state(c)))),
+        Route.post(NOTICES + "/{id}/retry")
+            .roles(OPERATOR)
+            .audited("procedures.notice_retry")
+            .handle(c -> c.sendJson(200, notices().retry(noticeId(c)))));
+  }
+
+  private Notifications notices() {
+    return procedures
+        .notifications()
+        .orElseThrow(
+            () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "notifications are off"));
+  }
+
+  private static String state(Call c) {
+    io.helidon.common.uri.UriQuery q = c.request().query();
+    String s = q.contains("tinhTrang") ? q.get("tinhTrang") : "DEAD";
+    if (!Set.of("PENDING", "SENT", "SKIPPED", "DEAD").contains(s)) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "tinhTrang is PENDING, SENT, SKIPPED or DEAD");
+    }
+    return s;
+  }
+
+  private static long noticeId(Call c) {
+    String id = c.request().path().pathParameters().get("id");
+    if (!id.matches("[0-9]{1,18}")) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "a notice id is a number");
+    }
+    return Long.parseLong(id);
+  }
+
+  /** The case view with its notices' delivery ({@code thongBao}) when notifications are on. */
+  private Map<String, Object> withNotices(Map<String, Object> view) {
+    procedures
+        .notifications()
+        .ifPresent(n -> view.put("thongBao", n.of((String) view.get("maHoSo"))));
+    return view;
   }
 
   private void file(Call c) {

@@ -11,6 +11,7 @@ import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.edge.AdminApi;
+import org.openlgsp.mail.MailSender;
 
 /**
  * How the procedure engine runs (docs/procedures.md).
@@ -212,53 +213,31 @@ public record ProceduresOptions(
         Optional.of(n));
   }
 
-  /** The channels a case's status changes go to; at least one. */
-  public record Notify(Optional<Smtp> smtp, Optional<Webhook> webhook) {
+  /**
+   * The channels a case's status changes go to (at least one): e-mail to the citizen (the dossier's
+   * {@code lienHe.email}) through an SMTP server, the same sender as the alerts' {@code smtp}
+   * channel, and/or a webhook to the portal; and how a failed delivery is tried again from the
+   * outbox: {@code delivery}'s backoff with full jitter, dead after its {@code maxAttempts} (an
+   * operator sees and may retry it).
+   */
+  public record Notify(
+      Optional<MailSender.Server> smtp, Optional<Webhook> webhook, Retries delivery) {
+    /** Retries of a notice by default: 10 attempts from 5 s doubling to 30 min (about 1.5 h). */
+    public static final Retries DELIVERY =
+        new Retries(10, Duration.ofSeconds(5), Duration.ofMinutes(30));
+
     public Notify {
       Objects.requireNonNull(smtp, "smtp");
       Objects.requireNonNull(webhook, "webhook");
+      Objects.requireNonNull(delivery, "delivery");
       if (smtp.isEmpty() && webhook.isEmpty()) {
         throw new IllegalArgumentException("notify needs smtp or webhook");
       }
     }
-  }
 
-  /**
-   * E-mail to the citizen (the dossier's {@code lienHe.email}) through an SMTP server, as the
-   * alerts' {@code smtp} channel: {@code startTls} requires the upgrade; a password goes with
-   * {@code username}.
-   */
-  public record Smtp(
-      String host,
-      int port,
-      String from,
-      Optional<String> username,
-      Optional<String> password,
-      boolean startTls,
-      Duration timeout) {
-    public Smtp {
-      Objects.requireNonNull(host, "host");
-      if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("port must be from 1 to 65535");
-      }
-      Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(username, "username");
-      Objects.requireNonNull(password, "password");
-      if (username.isPresent() != password.isPresent()) {
-        throw new IllegalArgumentException("username and password go together");
-      }
-      positive(timeout, "timeout");
-    }
-
-    /** A server without authentication or TLS, 10 s timeouts. */
-    public static Smtp of(String host, int port, String from) {
-      return new Smtp(
-          host, port, from, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(10));
-    }
-
-    @Override
-    public String toString() {
-      return "Smtp[host=" + host + ", port=" + port + ", password=(redacted)]";
+    /** With the default {@link #DELIVERY} retries. */
+    public Notify(Optional<MailSender.Server> smtp, Optional<Webhook> webhook) {
+      this(smtp, webhook, DELIVERY);
     }
   }
 
@@ -276,6 +255,11 @@ public record ProceduresOptions(
         throw new IllegalArgumentException("webhook token must have at least 16 characters");
       }
       positive(timeout, "timeout");
+    }
+
+    /** With a 10 s timeout. */
+    public static Webhook of(String url, String token) {
+      return new Webhook(url, token, Duration.ofSeconds(10));
     }
 
     @Override

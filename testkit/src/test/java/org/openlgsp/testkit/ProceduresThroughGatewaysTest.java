@@ -100,7 +100,7 @@ class ProceduresThroughGatewaysTest {
                 .withNotices(
                     new ProceduresOptions.Notify(
                         Optional.of(
-                            ProceduresOptions.Smtp.of(
+                            org.openlgsp.mail.MailSender.Server.of(
                                 "127.0.0.1", smtp.getSmtp().getPort(), "lienthong@tayninh.gov.vn")),
                         Optional.of(
                             new ProceduresOptions.Webhook(
