@@ -347,7 +347,7 @@ class ProceduresThroughGatewaysTest {
         .satisfies(
             e ->
                 assertThat(((LgspException) e).code())
-                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+                    .isEqualTo(ErrorCode.SIGNED_ATTACHMENT_INVALID))
         .hasMessageContaining("signature does not verify");
     assertThat(casesInDatabase()).isEqualTo(before);
     assertThat(federation.agencies().seen(Agency.CIVIL_STATUS)).hasSize(asked);
@@ -364,7 +364,7 @@ class ProceduresThroughGatewaysTest {
         .satisfies(
             e ->
                 assertThat(((LgspException) e).code())
-                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+                    .isEqualTo(ErrorCode.SIGNED_ATTACHMENT_INVALID))
         .hasMessageContaining("untrusted certificate");
     assertThat(casesInDatabase()).isEqualTo(before);
   }
