@@ -202,6 +202,14 @@ public final class AgencyBackends implements AutoCloseable {
     return List.copyOf(backends.get(a).actedByCase.getOrDefault(maHoSo, List.of()));
   }
 
+  /** The answer the agency gave and keeps for {@code idempotencyKey}, when it acted on it. */
+  public java.util.Optional<JsonNode> answered(Agency a, String idempotencyKey) {
+    Answer kept = backends.get(a).answers.get(idempotencyKey);
+    return kept == null || kept.status() != 200
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Json.read(kept.body(), JsonNode.class));
+  }
+
   /** Requests answered from the kept answer of a key already seen. */
   public long replays(Agency a) {
     return backends.get(a).replays.get();

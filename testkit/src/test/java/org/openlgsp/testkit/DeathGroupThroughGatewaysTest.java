@@ -227,6 +227,17 @@ class DeathGroupThroughGatewaysTest {
       assertThat(seen.officer()).isEqualTo(OFFICER);
     }
     assertThat(done.sla()).isEqualTo(CaseView.Sla.MET);
+    // what the agencies answered: the extract of the death registration, the allowance granted
+    JsonNode khaiTu = a.answered(Agency.CIVIL_STATUS, filed.code() + "/dangKyKhaiTu").orElseThrow();
+    assertThat(khaiTu.path("soTrichLucKhaiTu").asText()).matches("[0-9]+/[0-9]{4}/TLKT-BS");
+    assertThat(khaiTu.path("giayToCanCu").asText())
+        .isEqualTo("Giấy báo tử số BVDKTN-BT-2026-000318");
+    JsonNode maiTang =
+        a.answered(Agency.SOCIAL_INSURANCE, filed.code() + "/troCapMaiTang").orElseThrow();
+    assertThat(maiTang.path("mucLuongCoSo").asLong()).isEqualTo(2_340_000L);
+    assertThat(maiTang.path("mucTroCapMaiTang").asLong()).isEqualTo(23_400_000L);
+    assertThat(maiTang.path("nguoiHuong").path("soDinhDanh").asText())
+        .isEqualTo(federation.citizenIds().get(1));
 
     // the citizen's view through the case API: status and history, no personal data
     JsonNode view = throughTheCaseApi(filed.code());
