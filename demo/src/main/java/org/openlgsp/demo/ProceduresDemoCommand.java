@@ -270,7 +270,8 @@ final class ProceduresDemoCommand implements Callable<Integer> {
     while (true) {
       CaseView v = p.find(code).orElseThrow();
       for (CaseView.Event e : v.history().subList(printed, v.history().size())) {
-        if (e.state().equals("completed")) {
+        // unnamed elements (the error boundary events, which end with their step) are left out
+        if (e.state().equals("completed") && !e.name().equals(e.step())) {
           out.printf("[case]      %s  %s%n", e.at(), e.name());
         }
       }
