@@ -3,8 +3,6 @@ package org.openlgsp.procedures;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.SignedDocument;
@@ -30,22 +28,26 @@ public record DeathNotice(
   private static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
 
   public DeathNotice {
-    Map<String, String> required = new LinkedHashMap<>();
-    required.put("soGiayBaoTu", soGiayBaoTu);
-    required.put("coSoYTe", coSoYTe);
-    required.put("hoTen", hoTen);
-    required.put("soDinhDanh", soDinhDanh);
-    required.put("gioiTinh", gioiTinh);
-    required.put("ngayChet", ngayChet);
-    required.put("noiChet", noiChet);
-    required.put("nguyenNhanChet", nguyenNhanChet);
-    required.put("ngayCap", ngayCap);
-    required.forEach(
-        (k, v) -> {
-          if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("death notice without " + k);
-          }
-        });
+    SignedAttachments.requireAll(
+        "death notice",
+        "soGiayBaoTu",
+        soGiayBaoTu,
+        "coSoYTe",
+        coSoYTe,
+        "hoTen",
+        hoTen,
+        "soDinhDanh",
+        soDinhDanh,
+        "gioiTinh",
+        gioiTinh,
+        "ngayChet",
+        ngayChet,
+        "noiChet",
+        noiChet,
+        "nguyenNhanChet",
+        nguyenNhanChet,
+        "ngayCap",
+        ngayCap);
     ClientId.parse(coSoYTe);
     if (!soDinhDanh.matches("[0-9]{12}")) {
       throw new IllegalArgumentException("soDinhDanh must be a 12-digit personal ID");

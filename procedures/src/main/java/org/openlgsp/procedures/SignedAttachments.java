@@ -92,6 +92,18 @@ final class SignedAttachments {
   }
 
   /**
+   * Refuses a signed document ({@code what}) without one of its fields, given as name, value pairs.
+   */
+  static void requireAll(String what, String... namesAndValues) {
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      String v = namesAndValues[i + 1];
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(what + " without " + namesAndValues[i]);
+      }
+    }
+  }
+
+  /**
    * Verifies every signed attachment {@code dossier} carries.
    *
    * @return the case variables to keep of them (each one's number and signing facility), empty when

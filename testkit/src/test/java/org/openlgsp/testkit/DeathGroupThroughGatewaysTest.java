@@ -12,9 +12,6 @@ import io.helidon.webclient.api.WebClient;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
@@ -37,7 +33,6 @@ import org.openlgsp.core.Signatures;
 import org.openlgsp.core.SignedDocument;
 import org.openlgsp.edge.BearerTokens;
 import org.openlgsp.ledger.ExchangeRecord;
-import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.procedures.CaseView;
 import org.openlgsp.procedures.DeathNotice;
@@ -60,7 +55,6 @@ class DeathGroupThroughGatewaysTest {
   private static final String READER = "portal-reader-token-0123456789";
   private static final String OFFICER = "VN072090000007";
   private static final String PURPOSE = "Liên thông khai tử - xoá thường trú - trợ cấp mai táng";
-  private static final Duration CASE_TIME = Duration.ofSeconds(60);
 
   @BeforeAll
   static void start() {
@@ -70,18 +64,7 @@ class DeathGroupThroughGatewaysTest {
     database = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     procedures =
         Procedures.start(
-            ProceduresOptions.of(
-                    database,
-                    new ProceduresOptions.GatewayLink(
-                        federation.consumerHttpUrl(),
-                        Federation.PROCEDURE_ENGINE,
-                        "lienthong",
-                        federation.procedureEngineSecret()),
-                    AgencyCode.parse("000.00.00.H53"),
-                    Federation.PROCEDURE_SERVICES)
-                .withRetries(
-                    new ProceduresOptions.Retries(3, Duration.ofMillis(50), Duration.ofMillis(400)))
-                .withJobPoll(Duration.ofMillis(100))
+            ProcedureCases.options(federation, database)
                 .withDirectory(
                     new ProceduresOptions.DirectorySource(
                         federation.registryUrl(), federation.registrySigners()))
@@ -140,6 +123,20 @@ class DeathGroupThroughGatewaysTest {
         d.path("ngayChet").asText());
   }
 
+  /** {@code n} with another person or date of death. */
+  private static DeathNotice about(DeathNotice n, String soDinhDanh, String ngayChet) {
+    return new DeathNotice(
+        n.soGiayBaoTu(),
+        n.coSoYTe(),
+        n.hoTen(),
+        soDinhDanh,
+        n.gioiTinh(),
+        ngayChet,
+        n.noiChet(),
+        n.nguyenNhanChet(),
+        n.ngayCap());
+  }
+
   private static SignedDocument signedByTheHospital(DeathNotice notice) {
     return notice.sign(
         Signatures.software(
@@ -152,29 +149,15 @@ class DeathGroupThroughGatewaysTest {
   }
 
   private static CaseView awaitStatus(String code, CaseView.Status status) {
-    await()
-        .atMost(CASE_TIME)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> procedures.find(code).orElseThrow().status() == status);
-    return procedures.find(code).orElseThrow();
+    return ProcedureCases.awaitStatus(procedures, code, status);
   }
 
   private static long casesInDatabase() throws SQLException {
-    try (Connection c = DriverManager.getConnection(database);
-        ResultSet r = c.createStatement().executeQuery("select count(*) from act_hi_procinst")) {
-      r.next();
-      return r.getLong(1);
-    }
+    return ProcedureCases.casesInDatabase(database);
   }
 
   private static List<ExchangeRecord> caseRecords(GatewayNode node, String code) {
-    return node.ledger().range(0, 10_000).stream()
-        .map(LedgerEntry::record)
-        .filter(
-            r ->
-                r.issue() != null
-                    && URLDecoder.decode(r.issue(), StandardCharsets.UTF_8).startsWith(code + " "))
-        .toList();
+    return ProcedureCases.caseRecords(node, code + " ");
   }
 
   /** The case as the citizen's portal reads it: {@code GET /procedures/v1/cases/{code}}. */
@@ -365,17 +348,7 @@ class DeathGroupThroughGatewaysTest {
         LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh"))
             .minusDays(40)
             .format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
-    DeathNotice altered =
-        new DeathNotice(
-            original.soGiayBaoTu(),
-            original.coSoYTe(),
-            original.hoTen(),
-            original.soDinhDanh(),
-            original.gioiTinh(),
-            earlier,
-            original.noiChet(),
-            original.nguyenNhanChet(),
-            original.ngayCap());
+    DeathNotice altered = about(original, original.soDinhDanh(), earlier);
     SignedDocument tampered =
         new SignedDocument(
             Digests.base64(Json.write(altered)),
@@ -395,17 +368,7 @@ class DeathGroupThroughGatewaysTest {
     // a genuine notice of someone else's death does not serve this dossier either
     JsonNode other = dossier(id);
     DeathNotice n = noticeFor(other);
-    DeathNotice someoneElse =
-        new DeathNotice(
-            n.soGiayBaoTu(),
-            n.coSoYTe(),
-            n.hoTen(),
-            deceased(0),
-            n.gioiTinh(),
-            n.ngayChet(),
-            n.noiChet(),
-            n.nguyenNhanChet(),
-            n.ngayCap());
+    DeathNotice someoneElse = about(n, deceased(0), n.ngayChet());
     assertThatThrownBy(() -> file(other, signedByTheHospital(someoneElse)))
         .isInstanceOf(LgspException.class)
         .hasMessageContaining("death notice does not match the dossier");
