@@ -245,11 +245,11 @@ public enum ErrorCode {
   CASE_UNKNOWN("procedure.case_unknown", 404, "Client.BadRequest", "Unknown case"),
   CASE_STATE_CONFLICT(
       "procedure.case_state", 409, "Client.BadRequest", "Case is not in a state that allows this"),
-  BIRTH_CERTIFICATE_INVALID(
+  SIGNED_ATTACHMENT_INVALID(
       "procedure.certificate_invalid",
       422,
       "Client.BadRequest",
-      "Signed birth certificate refused"),
+      "Signed birth certificate or death notice refused"),
   PROCEDURE_DIRECTORY_UNAVAILABLE(
       "procedure.directory_unavailable",
       503,

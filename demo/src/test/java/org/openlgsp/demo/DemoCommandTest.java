@@ -90,7 +90,7 @@ class DemoCommandTest {
   }
 
   @Test
-  void demoProceduresCompletesRetriesAndCompensatesTheBirthGroup() {
+  void demoProceduresCompletesRetriesAndCompensatesTheBirthGroupThenTheDeathGroup() {
     String url = TestDatabases.postgresUrl();
     TestDatabases.postgresSchema(); // skips (one line) when PostgreSQL does not answer
     CommandRun r = CommandRun.run("demo", "procedures", "--dir", dir.toString(), "--database", url);
@@ -106,7 +106,18 @@ class DemoCommandTest {
         .containsPattern("social insurance asked 3 times with key \\S+/capTheBhyt, acted 1 time")
         .contains("Xoá đăng ký thường trú (hoàn tác)")
         .contains("status COMPENSATED")
-        .contains("residence did [dangKyThuongTru, xoaDangKyThuongTru]");
+        .contains("residence did [dangKyThuongTru, xoaDangKyThuongTru]")
+        // group 2 after group 1
+        .contains("Đăng ký khai tử (Bộ Tư pháp)")
+        .contains(
+            "[agencies]  civil status [dangKyKhaiTu], residence [xoaDangKyThuongTru],"
+                + " social insurance [giaiQuyetTroCapMaiTang] (each once)")
+        .contains("trợ cấp mai táng 23.400.000 đ (10 × lương cơ sở 2.340.000 đ)")
+        .contains("refused: procedure.certificate_invalid death notice signature does not verify")
+        .contains("Khôi phục đăng ký thường trú (hoàn tác)")
+        .contains(
+            "residence did [xoaDangKyThuongTru, khoiPhucDangKyThuongTru];"
+                + " permanent residence deregistered now: false");
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.openlgsp.procedures;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.SignedDocument;
@@ -29,22 +28,26 @@ public record BirthCertificate(
   private static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
 
   public BirthCertificate {
-    Map<String, String> required = new java.util.LinkedHashMap<>();
-    required.put("soGiayChungSinh", soGiayChungSinh);
-    required.put("coSoYTe", coSoYTe);
-    required.put("hoTenTre", hoTenTre);
-    required.put("ngaySinh", ngaySinh);
-    required.put("gioiTinh", gioiTinh);
-    required.put("noiSinh", noiSinh);
-    required.put("hoTenMe", hoTenMe);
-    required.put("soDinhDanhMe", soDinhDanhMe);
-    required.put("ngayCap", ngayCap);
-    required.forEach(
-        (k, v) -> {
-          if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("birth certificate without " + k);
-          }
-        });
+    SignedAttachments.requireAll(
+        "birth certificate",
+        "soGiayChungSinh",
+        soGiayChungSinh,
+        "coSoYTe",
+        coSoYTe,
+        "hoTenTre",
+        hoTenTre,
+        "ngaySinh",
+        ngaySinh,
+        "gioiTinh",
+        gioiTinh,
+        "noiSinh",
+        noiSinh,
+        "hoTenMe",
+        hoTenMe,
+        "soDinhDanhMe",
+        soDinhDanhMe,
+        "ngayCap",
+        ngayCap);
     ClientId.parse(coSoYTe);
     try {
       LocalDate.parse(ngaySinh, YMD);

@@ -16,6 +16,9 @@ final class Cases {
   // the verified birth certificate: its number and the hospital that signed it
   static final String CERTIFICATE_NUMBER = "soGiayChungSinh";
   static final String CERTIFICATE_HOSPITAL = "coSoYTeKy";
+  // the verified death notice (group 2): its number and the health facility that signed it
+  static final String DEATH_NOTICE_NUMBER = "soGiayBaoTu";
+  static final String DEATH_NOTICE_FACILITY = "coSoYTeBaoTu";
   private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base 32
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyMMdd");
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -58,7 +58,17 @@ public final class Procedures implements AutoCloseable {
   /** The reference definition of procedure group 1 (Decree 63/2024): birth, residence, card. */
   public static final String BIRTH_GROUP = "lienThongKhaiSinh";
 
-  static final String REFERENCE = "procedures/lien-thong-khai-sinh.bpmn20.xml";
+  /**
+   * The reference definition of procedure group 2 (Decree 63/2024): death registration,
+   * deregistration of permanent residence, funeral allowance.
+   */
+  public static final String DEATH_GROUP = "lienThongKhaiTu";
+
+  /** The reference definitions, deployed at start: groups 1 and 2. */
+  static final List<String> REFERENCES =
+      List.of(
+          "procedures/lien-thong-khai-sinh.bpmn20.xml", "procedures/lien-thong-khai-tu.bpmn20.xml");
+
   private static final String DELEGATE = "${exchange}";
   private static final Logger LOG = Logger.getLogger("org.openlgsp.procedures");
   private static final Set<String> HISTORY_TYPES =
@@ -149,11 +159,13 @@ public final class Procedures implements AutoCloseable {
                       List.of(new Notifications.Listener(Notifications.channels(n), clock))));
       ProcessEngine engine = c.buildProcessEngine();
       Procedures p = new Procedures(options, clock, ds, engine);
-      try (InputStream in = Procedures.class.getClassLoader().getResourceAsStream(REFERENCE)) {
-        p.deploy("lien-thong-khai-sinh.bpmn20.xml", in.readAllBytes());
-      } catch (IOException e) {
-        p.close();
-        throw new UncheckedIOException(e);
+      for (String reference : REFERENCES) {
+        try (InputStream in = Procedures.class.getClassLoader().getResourceAsStream(reference)) {
+          p.deploy(reference.substring(reference.lastIndexOf('/') + 1), in.readAllBytes());
+        } catch (IOException e) {
+          p.close();
+          throw new UncheckedIOException(e);
+        }
       }
       return p;
     } catch (RuntimeException e) {
@@ -340,8 +352,8 @@ public final class Procedures implements AutoCloseable {
                 .getBpmnModel(def.getId())
                 .getProcessById(procedure)
                 .getAttributeValue(BPMN_NAMESPACE, "slaWorkingDays"));
-    // before anything exists: a refused certificate leaves no case behind
-    Optional<BirthCertificate> certificate = attachments.check(dossier);
+    // before anything exists: a refused certificate or notice leaves no case behind
+    Map<String, Object> attached = attachments.check(dossier);
     Instant now = clock.instant();
     String code = Cases.newCode(options.agency(), now, calendar.zone());
     Map<String, Object> vars = new HashMap<>();
@@ -350,11 +362,7 @@ public final class Procedures implements AutoCloseable {
     vars.put(Cases.PURPOSE, purpose);
     vars.put(Cases.OFFICER, officer);
     vars.put(Cases.DUE, Date.from(calendar.due(now, days)));
-    certificate.ifPresent(
-        c -> {
-          vars.put(Cases.CERTIFICATE_NUMBER, c.soGiayChungSinh());
-          vars.put(Cases.CERTIFICATE_HOSPITAL, c.coSoYTe());
-        });
+    vars.putAll(attached);
     engine
         .getRuntimeService()
         .createProcessInstanceBuilder()

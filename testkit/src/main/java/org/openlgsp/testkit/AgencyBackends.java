@@ -24,11 +24,17 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 
 /**
- * The sample agency services of procedure group 1 (Decree 63/2024), each its own HTTP server as a
- * backend host of its agency: civil status (Bộ Tư pháp, birth registration), residence (Bộ Công an,
- * permanent residence), social insurance (BHXH Việt Nam, health-insurance card for a child under
- * 6). Field names in the style of the national APIs (docs/shared national-apis.md: {@code maHoSo},
+ * The sample agency services of procedure groups 1 and 2 (Decree 63/2024), each its own HTTP server
+ * as a backend host of its agency: civil status (Bộ Tư pháp: birth and death registration),
+ * residence (Bộ Công an: permanent residence registration, deregistration and its reinstatement),
+ * social insurance (BHXH Việt Nam: health-insurance card for a child under 6, funeral allowance).
+ * Field names in the style of the national APIs (docs/shared national-apis.md: {@code maHoSo},
  * {@code soDinhDanh}, {@code maSoBhxh}, dates {@code yyyyMMdd}, {@code gioiTinh} 1/2).
+ *
+ * <p>Group 2 keeps what an agency's register would: the deaths registered (a second registration of
+ * the same person is refused), the persons whose permanent residence is deregistered (deregistering
+ * twice or reinstating someone not deregistered is refused), the social-insurance contribution
+ * records ({@link #insure}) and the funeral allowances granted (one per deceased).
  *
  * <p>Each honours the {@code Idempotency-Key} header: the first request with a key acts and its
  * answer is kept; a request repeating the key gets that same answer without acting again (counted
@@ -61,7 +67,22 @@ public final class AgencyBackends implements AutoCloseable {
       String operation, String idempotencyKey, String client, String purpose, String officer) {}
 
   private static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
+  private static final java.time.ZoneId VIETNAM = java.time.ZoneId.of("Asia/Ho_Chi_Minh");
   private static final String KEY = "Idempotency-Key";
+
+  /**
+   * Mức lương cơ sở (VND/month) from the day it applies: Decree 24/2023/NĐ-CP (1,800,000 from 1
+   * July 2023) and Decree 73/2024/NĐ-CP (2,340,000 from 1 July 2024). The funeral allowance is ten
+   * times the level of the month of death (Law on Social Insurance 2014 art. 66; 2024 art. 85, its
+   * reference level being the base salary until set otherwise).
+   */
+  private static final java.util.NavigableMap<LocalDate, Long> BASE_SALARY =
+      new java.util.TreeMap<>(
+          Map.of(LocalDate.of(2023, 7, 1), 1_800_000L, LocalDate.of(2024, 7, 1), 2_340_000L));
+
+  /** Months of compulsory contributions a deceased needs for the funeral allowance. */
+  static final int FUNERAL_MIN_MONTHS = 12;
+
   private final Map<Agency, Backend> backends = new EnumMap<>(Agency.class);
 
   private AgencyBackends() {}
@@ -104,6 +125,68 @@ public final class AgencyBackends implements AutoCloseable {
                 Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
   }
 
+  /**
+   * A dossier (hồ sơ) of procedure group 2: a man (personal ID {@code deceasedId}) who died {@code
+   * daysAgo} days ago at the provincial hospital, declared by his daughter ({@code declarantId}),
+   * his permanent residence in Tây Ninh.
+   */
+  public static JsonNode deathDossier(String deceasedId, String declarantId, int daysAgo) {
+    Map<String, Object> nguoiChet = new LinkedHashMap<>();
+    nguoiChet.put("hoTen", "Lê Văn Hùng");
+    nguoiChet.put("soDinhDanh", deceasedId);
+    nguoiChet.put("ngaySinh", "19480315");
+    nguoiChet.put("gioiTinh", "1");
+    nguoiChet.put("ngayChet", LocalDate.now(VIETNAM).minusDays(daysAgo).format(YMD));
+    nguoiChet.put("noiChet", "Bệnh viện Đa khoa tỉnh Tây Ninh");
+    nguoiChet.put("nguyenNhanChet", "Bệnh lý");
+    return Json.mapper()
+        .valueToTree(
+            Map.of(
+                "nguoiChet",
+                nguoiChet,
+                "nguoiYeuCau",
+                Map.of("hoTen", "Lê Thị Mai", "soDinhDanh", declarantId, "quanHe", "Con"),
+                "noiCuTru",
+                Map.of("maTinhThanh", "072", "chiTiet", "Phường 3, thành phố Tây Ninh")));
+  }
+
+  /**
+   * A new personal ID (số định danh cá nhân) of 12 digits: province code, century and sex, year,
+   * six random digits (national-apis.md §7).
+   */
+  public static String personalId(String province, LocalDate born, String gioiTinh) {
+    int century = (born.getYear() / 100 - 19) * 2 + (gioiTinh.equals("2") ? 1 : 0);
+    return province
+        + century
+        + String.format("%02d", born.getYear() % 100)
+        + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+  }
+
+  /**
+   * Social insurance's record of {@code soDinhDanh}: {@code months} months of compulsory
+   * contributions (the funeral allowance needs {@value #FUNERAL_MIN_MONTHS}).
+   */
+  public void insure(String soDinhDanh, int months) {
+    backends
+        .get(Agency.SOCIAL_INSURANCE)
+        .contributions
+        .put(
+            soDinhDanh,
+            new Contributions(
+                String.format("%010d", ThreadLocalRandom.current().nextLong(10_000_000_000L)),
+                months));
+  }
+
+  /** Whether the residence register has {@code soDinhDanh}'s permanent residence deregistered. */
+  public boolean deregistered(String soDinhDanh) {
+    return backends.get(Agency.RESIDENCE).deregistered.contains(soDinhDanh);
+  }
+
+  /** Whether the civil status register holds the death of {@code soDinhDanh}. */
+  public boolean deathRegistered(String soDinhDanh) {
+    return backends.get(Agency.CIVIL_STATUS).deaths.contains(soDinhDanh);
+  }
+
   /** The agency's API base, e.g. {@code http://127.0.0.1:20001/api/hotich}. */
   public String url(Agency a) {
     return "http://127.0.0.1:" + backends.get(a).server.port() + a.base();
@@ -117,6 +200,14 @@ public final class AgencyBackends implements AutoCloseable {
   /** The operations the agency really did for case {@code maHoSo}, in order. */
   public List<String> actedFor(Agency a, String maHoSo) {
     return List.copyOf(backends.get(a).actedByCase.getOrDefault(maHoSo, List.of()));
+  }
+
+  /** The answer the agency gave and keeps for {@code idempotencyKey}, when it acted on it. */
+  public java.util.Optional<JsonNode> answered(Agency a, String idempotencyKey) {
+    Answer kept = backends.get(a).answers.get(idempotencyKey);
+    return kept == null || kept.status() != 200
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Json.read(kept.body(), JsonNode.class));
   }
 
   /** Requests answered from the kept answer of a key already seen. */
@@ -190,6 +281,8 @@ public final class AgencyBackends implements AutoCloseable {
 
   private record Answer(int status, byte[] body) {}
 
+  private record Contributions(String maSoBhxh, int months) {}
+
   private static final class Backend {
     private final Agency agency;
     private final WebServer server;
@@ -206,16 +299,26 @@ public final class AgencyBackends implements AutoCloseable {
     private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
     private final java.util.Set<String> refusing = ConcurrentHashMap.newKeySet();
+    // the agency's register (group 2): what a repeated or undone act must find
+    private final java.util.Set<String> deaths = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> deregistered = ConcurrentHashMap.newKeySet();
+    private final Map<String, Contributions> contributions = new ConcurrentHashMap<>();
+    private final java.util.Set<String> funeralsPaid = ConcurrentHashMap.newKeySet();
 
     Backend(Agency agency, String host) {
       this.agency = agency;
       HttpRouting.Builder r = HttpRouting.builder();
       switch (agency) {
-        case CIVIL_STATUS -> r.post(agency.base() + "/dangKyKhaiSinh", this::handle);
+        case CIVIL_STATUS ->
+            r.post(agency.base() + "/dangKyKhaiSinh", this::handle)
+                .post(agency.base() + "/dangKyKhaiTu", this::handle);
         case RESIDENCE ->
             r.post(agency.base() + "/dangKyThuongTru", this::handle)
-                .post(agency.base() + "/xoaDangKyThuongTru", this::handle);
-        case SOCIAL_INSURANCE -> r.post(agency.base() + "/capTheBhytTreEm", this::handle);
+                .post(agency.base() + "/xoaDangKyThuongTru", this::handle)
+                .post(agency.base() + "/khoiPhucDangKyThuongTru", this::handle);
+        case SOCIAL_INSURANCE ->
+            r.post(agency.base() + "/capTheBhytTreEm", this::handle)
+                .post(agency.base() + "/giaiQuyetTroCapMaiTang", this::handle);
       }
       this.server = WebServer.builder().host(host).port(0).routing(r).build().start();
     }
@@ -295,10 +398,16 @@ public final class AgencyBackends implements AutoCloseable {
       send(res, answer);
     }
 
-    /** The dossier's mother's personal ID, or "" when the body says none. */
+    /**
+     * Whom the dossier is about: the mother's personal ID (group 1) or the deceased's (group 2), or
+     * "" when the body says none.
+     */
     private static String motherOf(byte[] body) {
       try {
-        return Json.read(body, JsonNode.class).path("hoSo").path("me").path("soDinhDanh").asText();
+        JsonNode hoSo = Json.read(body, JsonNode.class).path("hoSo");
+        return hoSo.has("nguoiChet")
+            ? hoSo.path("nguoiChet").path("soDinhDanh").asText()
+            : hoSo.path("me").path("soDinhDanh").asText();
       } catch (RuntimeException e) {
         return "";
       }
@@ -307,7 +416,7 @@ public final class AgencyBackends implements AutoCloseable {
     private Map<String, Object> act(String operation, JsonNode in) {
       JsonNode hoSo = in.path("hoSo");
       String maHoSo = text(in, "maHoSo");
-      LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"));
+      LocalDate today = LocalDate.now(VIETNAM);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("trangThai", 1);
       out.put("maHoSo", maHoSo);
@@ -317,14 +426,7 @@ public final class AgencyBackends implements AutoCloseable {
           LocalDate born = LocalDate.parse(text(treEm, "ngaySinh"), YMD);
           String gioiTinh = text(treEm, "gioiTinh");
           String province = hoSo.path("noiCuTru").path("maTinhThanh").asText("072");
-          // 12 digits: province, century+sex, year, 6 random (national-apis.md §7)
-          int century = (born.getYear() >= 2000 ? 2 : 0) + (gioiTinh.equals("2") ? 1 : 0);
-          out.put(
-              "soDinhDanh",
-              province
-                  + century
-                  + String.format("%02d", born.getYear() % 100)
-                  + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000)));
+          out.put("soDinhDanh", personalId(province, born, gioiTinh));
           out.put("hoTen", text(treEm, "hoTen"));
           out.put("soDangKy", ThreadLocalRandom.current().nextInt(1, 999) + "/" + today.getYear());
           out.put("quyenSo", "01/" + today.getYear());
@@ -332,13 +434,101 @@ public final class AgencyBackends implements AutoCloseable {
         }
         case "dangKyThuongTru" -> {
           String id = text(in.path("ketQua").path("dangKyKhaiSinh"), "soDinhDanh");
+          deregistered.remove(id);
           out.put("soDinhDanh", id);
           out.put("diaChiThuongTru", text(hoSo.path("noiCuTru"), "chiTiet"));
           out.put("ngayDangKy", today.format(YMD));
         }
+        case "dangKyKhaiTu" -> {
+          JsonNode nguoiChet = hoSo.path("nguoiChet");
+          String id = personalIdOf(nguoiChet);
+          LocalDate died = LocalDate.parse(text(nguoiChet, "ngayChet"), YMD);
+          if (died.isAfter(today)) {
+            throw new IllegalArgumentException("ngày chết sau ngày đăng ký");
+          }
+          if (personalIdOf(hoSo.path("nguoiYeuCau")).equals(id)) {
+            throw new IllegalArgumentException("người yêu cầu không thể là người đã chết");
+          }
+          if (!deaths.add(id)) {
+            throw new IllegalArgumentException("người này đã được đăng ký khai tử");
+          }
+          String soDangKy = ThreadLocalRandom.current().nextInt(1, 999) + "/" + today.getYear();
+          out.put("soDinhDanh", id);
+          out.put("hoTen", text(nguoiChet, "hoTen"));
+          out.put("ngayChet", died.format(YMD));
+          out.put("soDangKy", soDangKy);
+          out.put("quyenSo", "01/" + today.getYear());
+          out.put("ngayDangKy", today.format(YMD));
+          out.put("soTrichLucKhaiTu", soDangKy + "/TLKT-BS");
+          // what the registration rests on: the facility's death notice, or the declaration
+          out.put(
+              "giayToCanCu",
+              hoSo.has("giayBaoTu")
+                  ? "Giấy báo tử số " + deathNoticeNumber(hoSo.path("giayBaoTu"))
+                  : "Tờ khai của người yêu cầu");
+        }
         case "xoaDangKyThuongTru" -> {
-          out.put("soDinhDanh", text(in.path("ketQua").path("dangKyKhaiSinh"), "soDinhDanh"));
+          // group 2: the deceased, on the death registration; group 1: the undo of the child's
+          boolean death = hoSo.has("nguoiChet");
+          String id =
+              death
+                  ? personalIdOf(hoSo.path("nguoiChet"))
+                  : text(in.path("ketQua").path("dangKyKhaiSinh"), "soDinhDanh");
+          String lyDo =
+              death
+                  ? "Người đăng ký thường trú đã chết (trích lục khai tử số "
+                      + text(in.path("ketQua").path("dangKyKhaiTu"), "soTrichLucKhaiTu")
+                      + ")"
+                  : "Huỷ đăng ký thường trú: hồ sơ liên thông không hoàn thành";
+          if (!deregistered.add(id)) {
+            throw new IllegalArgumentException("công dân đã bị xoá đăng ký thường trú");
+          }
+          out.put("soDinhDanh", id);
           out.put("ngayXoa", today.format(YMD));
+          out.put("lyDoXoa", lyDo);
+        }
+        case "khoiPhucDangKyThuongTru" -> {
+          String id = personalIdOf(hoSo.path("nguoiChet"));
+          if (!deregistered.remove(id)) {
+            throw new IllegalArgumentException("không có đăng ký thường trú đã xoá để khôi phục");
+          }
+          out.put("soDinhDanh", id);
+          out.put("ngayKhoiPhuc", today.format(YMD));
+          out.put("lyDo", "Hoàn tác: hồ sơ liên thông " + maHoSo + " không hoàn thành");
+        }
+        case "giaiQuyetTroCapMaiTang" -> {
+          JsonNode nguoiChet = hoSo.path("nguoiChet");
+          String id = personalIdOf(nguoiChet);
+          text(in.path("ketQua").path("dangKyKhaiTu"), "soTrichLucKhaiTu"); // rests on it
+          Contributions record = contributions.get(id);
+          if (record == null) {
+            throw new IllegalArgumentException("không có quá trình tham gia BHXH");
+          }
+          if (record.months() < FUNERAL_MIN_MONTHS) {
+            throw new IllegalArgumentException(
+                "chưa đủ " + FUNERAL_MIN_MONTHS + " tháng đóng BHXH bắt buộc");
+          }
+          LocalDate died = LocalDate.parse(text(nguoiChet, "ngayChet"), YMD);
+          var base = BASE_SALARY.floorEntry(died);
+          if (base == null) {
+            throw new IllegalArgumentException("ngày chết trước bảng mức lương cơ sở");
+          }
+          if (!funeralsPaid.add(id)) {
+            throw new IllegalArgumentException("đã giải quyết trợ cấp mai táng cho người này");
+          }
+          JsonNode nguoiYeuCau = hoSo.path("nguoiYeuCau");
+          out.put("soDinhDanh", id);
+          out.put("maSoBhxh", record.maSoBhxh());
+          out.put("soThangDongBhxh", record.months());
+          out.put("mucLuongCoSo", base.getValue());
+          out.put("mucTroCapMaiTang", base.getValue() * 10);
+          out.put(
+              "nguoiHuong",
+              Map.of(
+                  "hoTen", text(nguoiYeuCau, "hoTen"),
+                  "soDinhDanh", personalIdOf(nguoiYeuCau)));
+          out.put("soQuyetDinh", ThreadLocalRandom.current().nextInt(1, 9999) + "/QĐ-BHXH");
+          out.put("ngayQuyetDinh", today.format(YMD));
         }
         case "capTheBhytTreEm" -> {
           JsonNode khaiSinh = in.path("ketQua").path("dangKyKhaiSinh");
@@ -358,6 +548,20 @@ public final class AgencyBackends implements AutoCloseable {
         default -> throw new IllegalArgumentException("unknown operation");
       }
       return out;
+    }
+
+    private static String personalIdOf(JsonNode person) {
+      String id = text(person, "soDinhDanh");
+      if (!id.matches("[0-9]{12}")) {
+        throw new IllegalArgumentException("soDinhDanh không hợp lệ");
+      }
+      return id;
+    }
+
+    /** The number of the death notice in its signed envelope (the engine verified it). */
+    private static String deathNoticeNumber(JsonNode envelope) {
+      byte[] payload = java.util.Base64.getDecoder().decode(text(envelope, "payload"));
+      return text(Json.read(payload, JsonNode.class), "soGiayBaoTu");
     }
 
     private static String text(JsonNode n, String field) {

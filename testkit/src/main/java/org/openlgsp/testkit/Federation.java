@@ -874,25 +874,34 @@ public final class Federation implements AutoCloseable {
             CIVIL_STATUS, AgencyBackends.Agency.CIVIL_STATUS,
             RESIDENCE, AgencyBackends.Agency.RESIDENCE,
             HEALTH_INSURANCE, AgencyBackends.Agency.SOCIAL_INSURANCE);
+    // the operations of procedure groups 1 and 2 the engine may call, and nothing else
+    Map<ServiceId, List<String>> operations =
+        Map.of(
+            CIVIL_STATUS, List.of("/dangKyKhaiSinh", "/dangKyKhaiTu"),
+            RESIDENCE,
+                List.of("/dangKyThuongTru", "/xoaDangKyThuongTru", "/khoiPhucDangKyThuongTru"),
+            HEALTH_INSURANCE, List.of("/capTheBhytTreEm", "/giaiQuyetTroCapMaiTang"));
     for (ServiceId s : List.of(CIVIL_STATUS, RESIDENCE, HEALTH_INSURANCE)) {
       NodeId host =
           s.equals(CIVIL_STATUS) ? JUSTICE_NODE : s.equals(HEALTH_INSURANCE) ? VSS_NODE : mpsNode;
       admin.addSystem(
           new AdminRequests.SystemEntry(s.provider().toString(), names.get(s), host.toString()));
-      // the mother's personal ID names the data subject of every step
+      // the data subject of every step: the mother (group 1) or the deceased (group 2)
       admin.addService(
           new AdminRequests.Service(
-              s.toString(), agencies.url(backends.get(s)), "json:/hoSo/me/soDinhDanh"));
+              s.toString(),
+              agencies.url(backends.get(s)),
+              "json:/hoSo/me/soDinhDanh,json:/hoSo/nguoiChet/soDinhDanh"));
       admin.grant(
           new AdminRequests.Grant(
-              PROCEDURE_ENGINE.toString(), s.toString(), List.of("POST"), List.of("/*")));
+              PROCEDURE_ENGINE.toString(), s.toString(), List.of("POST"), operations.get(s)));
     }
     options
         .out()
         .println(
             "[registry]  procedure engine "
                 + PROCEDURE_ENGINE
-                + " granted POST on "
+                + " granted POST on the operations of groups 1 and 2 of "
                 + CIVIL_STATUS
                 + ", "
                 + RESIDENCE

@@ -11,9 +11,6 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.helidon.webserver.WebServer;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.Digests;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
@@ -35,7 +31,6 @@ import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.Signatures;
 import org.openlgsp.core.SignedDocument;
 import org.openlgsp.ledger.ExchangeRecord;
-import org.openlgsp.ledger.LedgerEntry;
 import org.openlgsp.node.GatewayNode;
 import org.openlgsp.pki.Credentials;
 import org.openlgsp.procedures.BirthCertificate;
@@ -61,8 +56,6 @@ class ProceduresThroughGatewaysTest {
 
   /** What the portal's webhook received: "<authorization> <body>". */
   private static final List<String> HOOKS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  private static final Duration CASE_TIME = Duration.ofSeconds(60);
 
   @BeforeAll
   static void start() {
@@ -111,18 +104,7 @@ class ProceduresThroughGatewaysTest {
   }
 
   static ProceduresOptions options(String database) {
-    return ProceduresOptions.of(
-            database,
-            new ProceduresOptions.GatewayLink(
-                federation.consumerHttpUrl(),
-                Federation.PROCEDURE_ENGINE,
-                "lienthong",
-                federation.procedureEngineSecret()),
-            AgencyCode.parse("000.00.00.H53"),
-            Federation.PROCEDURE_SERVICES)
-        .withRetries(
-            new ProceduresOptions.Retries(3, Duration.ofMillis(50), Duration.ofMillis(400)))
-        .withJobPoll(Duration.ofMillis(100));
+    return ProcedureCases.options(federation, database);
   }
 
   @AfterAll
@@ -159,11 +141,7 @@ class ProceduresThroughGatewaysTest {
   }
 
   private static CaseView awaitStatus(String code, CaseView.Status status) {
-    await()
-        .atMost(CASE_TIME)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> procedures.find(code).orElseThrow().status() == status);
-    return procedures.find(code).orElseThrow();
+    return ProcedureCases.awaitStatus(procedures, code, status);
   }
 
   @Test
@@ -257,15 +235,7 @@ class ProceduresThroughGatewaysTest {
   }
 
   private static List<ExchangeRecord> caseRecords(GatewayNode node, String issuePrefix) {
-    return node.ledger().range(0, 10_000).stream()
-        .map(LedgerEntry::record)
-        .filter(
-            r ->
-                r.issue() != null
-                    && java.net.URLDecoder.decode(
-                            r.issue(), java.nio.charset.StandardCharsets.UTF_8)
-                        .startsWith(issuePrefix))
-        .toList();
+    return ProcedureCases.caseRecords(node, issuePrefix);
   }
 
   /** The hospital's birth certificate for the dossier of {@link #file()}. */
@@ -297,11 +267,7 @@ class ProceduresThroughGatewaysTest {
   }
 
   private static long casesInDatabase() throws SQLException {
-    try (Connection c = DriverManager.getConnection(database);
-        ResultSet r = c.createStatement().executeQuery("select count(*) from act_hi_procinst")) {
-      r.next();
-      return r.getLong(1);
-    }
+    return ProcedureCases.casesInDatabase(database);
   }
 
   private static JsonNode dossier() {
@@ -347,7 +313,7 @@ class ProceduresThroughGatewaysTest {
         .satisfies(
             e ->
                 assertThat(((LgspException) e).code())
-                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+                    .isEqualTo(ErrorCode.SIGNED_ATTACHMENT_INVALID))
         .hasMessageContaining("signature does not verify");
     assertThat(casesInDatabase()).isEqualTo(before);
     assertThat(federation.agencies().seen(Agency.CIVIL_STATUS)).hasSize(asked);
@@ -364,7 +330,7 @@ class ProceduresThroughGatewaysTest {
         .satisfies(
             e ->
                 assertThat(((LgspException) e).code())
-                    .isEqualTo(ErrorCode.BIRTH_CERTIFICATE_INVALID))
+                    .isEqualTo(ErrorCode.SIGNED_ATTACHMENT_INVALID))
         .hasMessageContaining("untrusted certificate");
     assertThat(casesInDatabase()).isEqualTo(before);
   }
