@@ -72,6 +72,7 @@ public final class Procedures implements AutoCloseable {
   private final Optional<ProceduresHttp> http;
   private final SignedAttachments attachments;
   private final Optional<Notifications> notifications;
+  private final java.util.concurrent.Semaphore filings;
 
   private Procedures(
       ProceduresOptions options, Clock clock, HikariDataSource dataSource, ProcessEngine engine) {
@@ -81,6 +82,7 @@ public final class Procedures implements AutoCloseable {
     this.dataSource = dataSource;
     this.engine = engine;
     this.attachments = new SignedAttachments(options.directory(), clock);
+    this.filings = new java.util.concurrent.Semaphore(options.executor().filings(), true);
     this.notifications =
         options.notices().map(n -> new Notifications(n, this::find, this::dossierOf));
     this.http = options.api().map(api -> new ProceduresHttp(this, api, options.database()));
@@ -101,7 +103,8 @@ public final class Procedures implements AutoCloseable {
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(options.database());
-    hc.setMaximumPoolSize(10);
+    hc.setMaximumPoolSize(options.executor().connections());
+    hc.setMinimumIdle(2); // opened as load needs them: the database serves other nodes too
     hc.setPoolName("procedures");
     HikariDataSource ds = new HikariDataSource(hc);
     try {
@@ -114,7 +117,15 @@ public final class Procedures implements AutoCloseable {
       c.setDisableIdmEngine(true);
       c.setDisableEventRegistry(true);
       c.setEnableSafeBpmnXml(true);
+      // ids made in place: Flowable's default takes blocks of ids from the database in a
+      // transaction of their own, which needs a second connection while the thread holds one; with
+      // every connection held by a step (each runs inside its transaction) no thread got one and
+      // the whole engine stood for the pool's 30 s timeout (ProcedureBenchmark, BENCHMARKS.md)
+      c.setIdGenerator(new org.flowable.common.engine.impl.persistence.StrongUuidGenerator());
       c.setAsyncExecutorActivate(true);
+      c.setAsyncExecutorCorePoolSize(options.executor().threads());
+      c.setAsyncExecutorMaxPoolSize(options.executor().threads());
+      c.setAsyncExecutorThreadPoolQueueSize(options.executor().queueSize());
       c.setAsyncExecutorNumberOfRetries(options.retries().maxAttempts());
       c.setFailedJobCommandFactory(new BackoffRetries(options.retries()));
       int poll = (int) options.jobPoll().toMillis();
@@ -345,13 +356,20 @@ public final class Procedures implements AutoCloseable {
           vars.put(Cases.CERTIFICATE_NUMBER, c.soGiayChungSinh());
           vars.put(Cases.CERTIFICATE_HOSPITAL, c.coSoYTe());
         });
-    engine
-        .getRuntimeService()
-        .createProcessInstanceBuilder()
-        .processDefinitionId(def.getId())
-        .businessKey(code)
-        .variables(vars)
-        .start();
+    // a bounded number at once: starting a case holds a connection and takes a second after its
+    // commit (Executor#connections); unbounded filings could hold the whole pool, each waiting
+    filings.acquireUninterruptibly();
+    try {
+      engine
+          .getRuntimeService()
+          .createProcessInstanceBuilder()
+          .processDefinitionId(def.getId())
+          .businessKey(code)
+          .variables(vars)
+          .start();
+    } finally {
+      filings.release();
+    }
     LOG.info(() -> "case " + code + " filed for " + procedure);
     return find(code).orElseThrow();
   }
