@@ -82,6 +82,7 @@ public final class Procedures implements AutoCloseable {
   private final Optional<ProceduresHttp> http;
   private final SignedAttachments attachments;
   private final Optional<Notifications> notifications;
+  private final java.util.concurrent.Semaphore filings;
 
   private Procedures(
       ProceduresOptions options, Clock clock, HikariDataSource dataSource, ProcessEngine engine) {
@@ -91,6 +92,7 @@ public final class Procedures implements AutoCloseable {
     this.dataSource = dataSource;
     this.engine = engine;
     this.attachments = new SignedAttachments(options.directory(), clock);
+    this.filings = new java.util.concurrent.Semaphore(options.executor().filings(), true);
     this.notifications =
         options
             .notices()
@@ -121,7 +123,8 @@ public final class Procedures implements AutoCloseable {
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(options.database());
-    hc.setMaximumPoolSize(10);
+    hc.setMaximumPoolSize(options.executor().connections());
+    hc.setMinimumIdle(2); // opened as load needs them: the database serves other nodes too
     hc.setPoolName("procedures");
     HikariDataSource ds = new HikariDataSource(hc);
     try {
@@ -134,7 +137,15 @@ public final class Procedures implements AutoCloseable {
       c.setDisableIdmEngine(true);
       c.setDisableEventRegistry(true);
       c.setEnableSafeBpmnXml(true);
+      // ids made in place: Flowable's default takes blocks of ids from the database in a
+      // transaction of their own, which needs a second connection while the thread holds one; with
+      // every connection held by a step (each runs inside its transaction) no thread got one and
+      // the whole engine stood for the pool's 30 s timeout (ProcedureBenchmark, BENCHMARKS.md)
+      c.setIdGenerator(new org.flowable.common.engine.impl.persistence.StrongUuidGenerator());
       c.setAsyncExecutorActivate(true);
+      c.setAsyncExecutorCorePoolSize(options.executor().threads());
+      c.setAsyncExecutorMaxPoolSize(options.executor().threads());
+      c.setAsyncExecutorThreadPoolQueueSize(options.executor().queueSize());
       c.setAsyncExecutorNumberOfRetries(options.retries().maxAttempts());
       c.setFailedJobCommandFactory(new BackoffRetries(options.retries()));
       int poll = (int) options.jobPoll().toMillis();
@@ -363,13 +374,20 @@ public final class Procedures implements AutoCloseable {
     vars.put(Cases.OFFICER, officer);
     vars.put(Cases.DUE, Date.from(calendar.due(now, days)));
     vars.putAll(attached);
-    engine
-        .getRuntimeService()
-        .createProcessInstanceBuilder()
-        .processDefinitionId(def.getId())
-        .businessKey(code)
-        .variables(vars)
-        .start();
+    // a bounded number at once: starting a case holds a connection and takes a second after its
+    // commit (Executor#connections); unbounded filings could hold the whole pool, each waiting
+    filings.acquireUninterruptibly();
+    try {
+      engine
+          .getRuntimeService()
+          .createProcessInstanceBuilder()
+          .processDefinitionId(def.getId())
+          .businessKey(code)
+          .variables(vars)
+          .start();
+    } finally {
+      filings.release();
+    }
     LOG.info(() -> "case " + code + " filed for " + procedure);
     return find(code).orElseThrow();
   }

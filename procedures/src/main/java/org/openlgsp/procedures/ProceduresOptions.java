@@ -34,6 +34,7 @@ import org.openlgsp.mail.MailSender;
  *     certificate attached to a dossier; without it such a dossier is refused
  * @param notices who is told of a case's status changes (e-mail to the citizen, webhook), nobody
  *     when empty
+ * @param executor how many steps run at once (and the engine's database connections)
  */
 public record ProceduresOptions(
     String database,
@@ -47,7 +48,8 @@ public record ProceduresOptions(
     int slaWarningWorkingDays,
     Optional<Api> api,
     Optional<DirectorySource> directory,
-    Optional<Notify> notices) {
+    Optional<Notify> notices,
+    Executor executor) {
   public ProceduresOptions {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(gateway, "gateway");
@@ -63,6 +65,7 @@ public record ProceduresOptions(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(notices, "notices");
+    Objects.requireNonNull(executor, "executor");
   }
 
   /** Defaults: 5 attempts from 2 s doubling to 5 min, 30 s per call, 1 s polling, no API. */
@@ -80,7 +83,8 @@ public record ProceduresOptions(
         1,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Executor.DEFAULT);
   }
 
   public ProceduresOptions withRetries(Retries r) {
@@ -96,7 +100,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   public ProceduresOptions withStepTimeout(Duration timeout) {
@@ -112,7 +117,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   public ProceduresOptions withJobPoll(Duration poll) {
@@ -128,7 +134,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   public ProceduresOptions withHolidays(List<LocalDate> days) {
@@ -144,7 +151,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   public ProceduresOptions withSlaWarningWorkingDays(int days) {
@@ -160,7 +168,8 @@ public record ProceduresOptions(
         days,
         api,
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   public ProceduresOptions withApi(Api a) {
@@ -176,7 +185,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         Optional.of(a),
         directory,
-        notices);
+        notices,
+        executor);
   }
 
   /** Signed birth certificates checked against the signing certificates of {@code d}. */
@@ -193,7 +203,8 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         Optional.of(d),
-        notices);
+        notices,
+        executor);
   }
 
   /** Tells of status changes by {@code n}. */
@@ -210,7 +221,61 @@ public record ProceduresOptions(
         slaWarningWorkingDays,
         api,
         directory,
-        Optional.of(n));
+        Optional.of(n),
+        executor);
+  }
+
+  /** Runs steps with {@code e} (docs/procedures.md, "Throughput"). */
+  public ProceduresOptions withExecutor(Executor e) {
+    return new ProceduresOptions(
+        database,
+        gateway,
+        agency,
+        services,
+        holidays,
+        retries,
+        stepTimeout,
+        jobPoll,
+        slaWarningWorkingDays,
+        api,
+        directory,
+        notices,
+        e);
+  }
+
+  /**
+   * How many steps the engine runs at once: {@code threads} job threads of Flowable's async
+   * executor, each holding one database connection while its step's exchange is under way (Flowable
+   * runs a step inside its transaction); {@code queueSize} steps may wait for a thread before new
+   * ones stay in the database for the next poll; at most {@code filings} cases are filed at once
+   * (others wait their turn). The engine opens connections as needed up to {@link #connections()}:
+   * a Flowable command may run a second command (after its commit) while it holds its connection,
+   * so every thread that may be inside the engine gets two, and the pool can never be held whole by
+   * threads each waiting for a second one.
+   */
+  public record Executor(int threads, int queueSize, int filings) {
+    /** Flowable's defaults (8 threads, 2048 queued), 4 filings at once. */
+    public static final Executor DEFAULT = new Executor(8, 2048, 4);
+
+    public Executor {
+      if (threads < 1 || threads > 128) {
+        throw new IllegalArgumentException("executor threads must be 1..128: " + threads);
+      }
+      if (queueSize < 1) {
+        throw new IllegalArgumentException("executor queueSize must be positive");
+      }
+      if (filings < 1 || filings > 64) {
+        throw new IllegalArgumentException("executor filings must be 1..64: " + filings);
+      }
+    }
+
+    /**
+     * The most database connections the engine opens: two for each job thread and filing, and two
+     * for each of Flowable's own threads (job and timer acquisition, expired-job reset).
+     */
+    public int connections() {
+      return 2 * (threads + filings + 3);
+    }
   }
 
   /**

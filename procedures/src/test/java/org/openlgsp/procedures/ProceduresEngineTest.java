@@ -114,6 +114,53 @@ class ProceduresEngineTest {
                 assertThat(((LgspException) e).code()).isEqualTo(ErrorCode.PROCEDURES_UNAVAILABLE));
   }
 
+  /**
+   * A burst of filings far beyond the pool: each start of a case holds a connection and takes a
+   * second after its commit, so unbounded filings held every connection, each waiting for a second
+   * one, and stood for the pool's 30 s timeout (ProcedureBenchmark). Now at most {@code filings}
+   * are inside the engine at once and the pool has two connections for each.
+   */
+  @Test
+  void aBurstOfFilingsBeyondThePoolIsFiledWithoutTheEngineStanding() throws Exception {
+    String url = TestDatabases.postgresUrl();
+    ProceduresOptions small =
+        options(
+                url
+                    + (url.contains("?") ? "&" : "?")
+                    + "currentSchema="
+                    + TestDatabases.postgresSchema())
+            .withExecutor(new ProceduresOptions.Executor(2, 2048, 1));
+    assertThat(small.executor().connections()).isEqualTo(12);
+    try (Procedures p = Procedures.start(small, Clock.systemUTC());
+        var filers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      long t0 = System.nanoTime();
+      java.util.List<java.util.concurrent.Future<CaseView>> filed = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        filed.add(
+            filers.submit(
+                () -> p.file(Procedures.BIRTH_GROUP, "mục đích", "VN072090000001", dossier())));
+      }
+      for (var f : filed) {
+        assertThat(f.get(25, java.util.concurrent.TimeUnit.SECONDS).code()).isNotBlank();
+      }
+      // well inside the pool's 30 s timeout: no filing waited for a connection that never came
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(25));
+    }
+  }
+
+  @Test
+  void executorSettingsOutOfRangeAreRefused() {
+    assertThatThrownBy(() -> new ProceduresOptions.Executor(0, 2048, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("threads");
+    assertThatThrownBy(() -> new ProceduresOptions.Executor(8, 0, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("queueSize");
+    assertThatThrownBy(() -> new ProceduresOptions.Executor(8, 2048, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("filings");
+  }
+
   @Test
   void aCaseForAnUnknownProcedureIsRefused() {
     assertThatThrownBy(() -> procedures.file("khongCo", "mục đích", "VN072090000001", dossier()))

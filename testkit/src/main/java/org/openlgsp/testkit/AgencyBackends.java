@@ -210,6 +210,14 @@ public final class AgencyBackends implements AutoCloseable {
         : java.util.Optional.of(Json.read(kept.body(), JsonNode.class));
   }
 
+  /**
+   * When the agency first received a request with idempotency key {@code key} (a step's first try),
+   * empty when never: benchmarks split a case's time into its steps with it.
+   */
+  public java.util.Optional<java.time.Instant> firstAsked(Agency a, String key) {
+    return java.util.Optional.ofNullable(backends.get(a).firstAsked.get(key));
+  }
+
   /** Requests answered from the kept answer of a key already seen. */
   public long replays(Agency a) {
     return backends.get(a).replays.get();
@@ -292,6 +300,7 @@ public final class AgencyBackends implements AutoCloseable {
     private final AtomicLong replays = new AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
     private final List<Seen> seen = new ArrayList<>();
+    private final Map<String, java.time.Instant> firstAsked = new ConcurrentHashMap<>();
     private volatile boolean refuse;
     private volatile boolean garbage;
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
@@ -340,6 +349,9 @@ public final class AgencyBackends implements AutoCloseable {
                 h.first(io.helidon.http.HeaderNames.create("X-Road-UserId")).orElse("")));
       }
       byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+      if (!key.isEmpty()) {
+        firstAsked.putIfAbsent(key, java.time.Instant.now());
+      }
       if (key.isEmpty()) {
         send(res, new Answer(400, error(400, "thiếu Idempotency-Key")));
         return;
