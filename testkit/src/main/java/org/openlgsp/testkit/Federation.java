@@ -1020,7 +1020,8 @@ public final class Federation implements AutoCloseable {
         Optional.empty(),
         Optional.empty(),
         Optional.of(operatorPort(side, 0)),
-        Optional.of(sha256Hex(monitoringToken)));
+        Optional.of(sha256Hex(monitoringToken)),
+        Optional.empty());
   }
 
   private NodeConfig.StatisticsSettings statisticsSettings(Side side) {
