@@ -3,7 +3,6 @@ package org.openlgsp.documents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -170,12 +169,12 @@ public final class DocumentAxis implements AutoCloseable {
       SignatureCheck signature;
       if (spooled.size() > options.streamingThresholdBytes()) {
         // Large package: skeleton DOM without attachment contents, streamed digest.
-        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.file());
+        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.body());
         pkg = EdxmlCodec.bind(skeleton);
-        signature = XmlSignatures.verifyStreaming(skeleton, spooled.file());
+        signature = XmlSignatures.verifyStreaming(skeleton, spooled.body());
       } else {
         EdxmlCodec.Parsed parsed;
-        try (InputStream in = Files.newInputStream(spooled.file())) {
+        try (InputStream in = spooled.body().open()) {
           parsed = EdxmlCodec.parse(in);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -200,7 +199,7 @@ public final class DocumentAxis implements AutoCloseable {
                 .distinct()
                 .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
                 .toList();
-        found = scanForLeaks(d, spooled.file(), sender, routed);
+        found = scanForLeaks(d, spooled.body(), sender, routed);
         leaks =
             java.util.stream.Stream.concat(
                     found.found().stream().sorted().map(k -> k.label() + ":alert"),
@@ -257,7 +256,7 @@ public final class DocumentAxis implements AutoCloseable {
    * recipients or to none).
    */
   private LeakScan.Findings scanForLeaks(
-      DocumentPackage d, Path file, String sender, List<String> recipients) {
+      DocumentPackage d, PackageBody file, String sender, List<String> recipients) {
     Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
     String anyBlock = null;

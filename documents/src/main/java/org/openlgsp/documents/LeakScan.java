@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -67,6 +66,11 @@ public final class LeakScan {
    * {@code file}; nothing is masked.
    */
   public static Findings scan(DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds) {
+    return scan(pkg, PackageBody.of(file), kinds);
+  }
+
+  /** As {@link #scan(DocumentPackage, Path, Set)}, the package opened as a stream. */
+  static Findings scan(DocumentPackage pkg, PackageBody file, Set<LeakDetectors.Kind> kinds) {
     Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> none = Set.of();
     for (String text : headerText(pkg)) {
@@ -150,8 +154,9 @@ public final class LeakScan {
    * Feeds the decoded text of the attachments {@code plan} reads to {@code out}; those that cannot
    * be read safely are added to {@code unreadable} ({@code attachment N: REASON}).
    */
-  private static void attachmentText(Path file, Read[] plan, Windows out, List<String> unreadable) {
-    try (InputStream in = Files.newInputStream(file)) {
+  private static void attachmentText(
+      PackageBody file, Read[] plan, Windows out, List<String> unreadable) {
+    try (InputStream in = file.open()) {
       XMLStreamReader r = StreamingPackages.reader(in);
       try {
         int depth = 0;
