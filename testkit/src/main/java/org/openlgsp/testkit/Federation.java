@@ -1021,7 +1021,13 @@ public final class Federation implements AutoCloseable {
         Optional.empty(),
         Optional.of(operatorPort(side, 0)),
         Optional.of(sha256Hex(monitoringToken)),
-        Optional.empty());
+        // the records' free text sealed at rest, as a production gateway should keep it
+        Optional.of(
+            new EncryptionSettings(
+                Optional.of(atRestKey()),
+                Optional.empty(),
+                Optional.of("data/" + side.name() + "-monitoring-keyring.json"),
+                Optional.empty())));
   }
 
   private NodeConfig.StatisticsSettings statisticsSettings(Side side) {
@@ -1235,7 +1241,7 @@ public final class Federation implements AutoCloseable {
             List.of(),
             List.of(),
             // packages kept encrypted at rest, as a production axis should keep them
-            Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty())),
+            Optional.of(EncryptionSettings.keyFile(atRestKey())),
             Optional.empty()));
   }
 
