@@ -58,18 +58,7 @@ final class PackageFiles {
       implements AutoCloseable {
     /** The package as it was received, decrypted as it is read. */
     PackageBody body() {
-      return new PackageBody() {
-        @Override
-        public InputStream open() throws IOException {
-          InputStream raw = Files.newInputStream(file);
-          return keys.isPresent() ? keys.get().decrypting(raw, spoolContext(file)) : raw;
-        }
-
-        @Override
-        public long size() {
-          return size;
-        }
-      };
+      return PackageFiles.body(file, keys, spoolContext(file), () -> size);
     }
 
     @Override
@@ -194,16 +183,26 @@ final class PackageFiles {
   /** A stored package file, decrypted as it is read when kept encrypted. */
   PackageBody body(Path file) {
     String packageId = file.getFileName().toString().replaceFirst("\\.edxml$", "");
+    return body(
+        file,
+        atRest,
+        context(packageId),
+        () -> atRest.map(a -> a.plaintextSize(file)).orElseGet(() -> plainSize(file)));
+  }
+
+  /** {@code file}, decrypted with {@code keys} (bound to {@code context}) when given. */
+  private static PackageBody body(
+      Path file, Optional<AtRest> keys, String context, java.util.function.LongSupplier size) {
     return new PackageBody() {
       @Override
       public InputStream open() throws IOException {
         InputStream raw = Files.newInputStream(file);
-        return atRest.isPresent() ? atRest.get().decrypting(raw, context(packageId)) : raw;
+        return keys.isPresent() ? keys.get().decrypting(raw, context) : raw;
       }
 
       @Override
       public long size() {
-        return atRest.map(a -> a.plaintextSize(file)).orElseGet(() -> plainSize(file));
+        return size.getAsLong();
       }
     };
   }

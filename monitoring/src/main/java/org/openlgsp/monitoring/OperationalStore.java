@@ -46,6 +46,9 @@ final class OperationalStore {
           + String.join(", ", java.util.Collections.nCopies(COUNT, "?"))
           + ")";
 
+  /** Each of {@link #COLUMNS} by name: its position (0-based). */
+  private static final java.util.Map<String, Integer> POSITION = positions();
+
   /** The columns sealed with a keyring, by their position among {@link #COLUMNS} (0-based). */
   static final java.util.Map<Integer, String> SEALED = sealed();
 
@@ -62,8 +65,16 @@ final class OperationalStore {
     db.migrate("monitoring");
   }
 
-  private static java.util.Map<Integer, String> sealed() {
+  private static java.util.Map<String, Integer> positions() {
     List<String> names = java.util.Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      m.put(names.get(i), i);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private static java.util.Map<Integer, String> sealed() {
     java.util.Map<Integer, String> m = new java.util.LinkedHashMap<>();
     for (String c :
         List.of(
@@ -74,7 +85,7 @@ final class OperationalStore {
             "fault_string",
             "purpose",
             "officer")) {
-      m.put(names.indexOf(c), c);
+      m.put(POSITION.get(c), c);
     }
     return java.util.Map.copyOf(m);
   }
@@ -228,143 +239,86 @@ final class OperationalStore {
     args.add(value);
   }
 
+  /** A row of {@code SELECT id, COLUMNS}, its sealed free text unsealed. */
   private OperationalRecord row(ResultSet rs) throws SQLException {
-    OperationalRecord r = stored(rs);
-    if (atRest.isEmpty() && !anySealed(r)) {
-      return r;
-    }
-    java.util.function.BiFunction<String, String, String> open =
-        (column, value) -> {
-          if (!AtRest.isSealedText(value)) {
-            return value;
-          }
-          return atRest
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "operational record "
-                              + r.id()
-                              + " is encrypted at rest and no keyring is configured"
-                              + " (gateway.monitoring.encryption)"))
-              .unsealText(
-                  value,
-                  context(column, r.messageId(), r.securityServerType(), r.monitoringDataTs()));
-        };
-    return new OperationalRecord(
-        r.id(),
-        r.monitoringDataTs(),
-        r.securityServerInternalIp(),
-        r.securityServerType(),
-        r.requestInTs(),
-        r.requestOutTs(),
-        r.responseInTs(),
-        r.responseOutTs(),
-        r.clientId(),
-        r.clientXRoadInstance(),
-        r.clientMemberClass(),
-        r.clientMemberCode(),
-        r.clientSubsystemCode(),
-        r.serviceId(),
-        r.serviceXRoadInstance(),
-        r.serviceMemberClass(),
-        r.serviceMemberCode(),
-        r.serviceSubsystemCode(),
-        r.serviceCode(),
-        r.serviceVersion(),
-        r.restMethod(),
-        open.apply("rest_path", r.restPath()),
-        open.apply("represented_party", r.representedParty()),
-        r.messageId(),
-        open.apply("message_user_id", r.messageUserId()),
-        open.apply("message_issue", r.messageIssue()),
-        r.messageProtocolVersion(),
-        r.clientSecurityServerAddress(),
-        r.serviceSecurityServerAddress(),
-        r.requestSize(),
-        r.responseSize(),
-        r.succeeded(),
-        r.serviceType(),
-        r.faultCode(),
-        open.apply("fault_string", r.faultString()),
-        r.statusCode(),
-        r.xRoadVersion(),
-        r.outcome(),
-        r.errorCode(),
-        open.apply("purpose", r.purpose()),
-        open.apply("officer", r.officer()),
-        r.subjectHash(),
-        r.ledgerIndex(),
-        r.totalDuration(),
-        r.gatewayDuration(),
-        r.peerDuration(),
-        r.backendDuration(),
-        r.leakFindings());
-  }
-
-  private static boolean anySealed(OperationalRecord r) {
-    return java.util.stream.Stream.of(
-            r.restPath(),
-            r.representedParty(),
-            r.messageUserId(),
-            r.messageIssue(),
-            r.faultString(),
-            r.purpose(),
-            r.officer())
-        .anyMatch(AtRest::isSealedText);
-  }
-
-  /** The row as the database holds it. */
-  private static OperationalRecord stored(ResultSet rs) throws SQLException {
     int c = 1;
     return new OperationalRecord(
         rs.getLong(c++),
         rs.getLong(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         optional(rs, c++),
         optional(rs, c++),
         rs.getLong(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getInt(c++) == 1,
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getInt(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
-        rs.getString(c));
+        text(rs, c));
+  }
+
+  /**
+   * Column {@code column} of a {@link #row}: a sealed value unsealed (bound to its column and
+   * record), any other as it is.
+   */
+  private String text(ResultSet rs, int column) throws SQLException {
+    String v = rs.getString(column);
+    String name = SEALED.get(column - 2); // column 1 is the id
+    if (name == null || !AtRest.isSealedText(v)) {
+      return v;
+    }
+    long id = rs.getLong(1);
+    AtRest keys =
+        atRest.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "operational record "
+                        + id
+                        + " is encrypted at rest and no keyring is configured"
+                        + " (gateway.monitoring.encryption)"));
+    return keys.unsealText(
+        v,
+        context(
+            name,
+            rs.getString(POSITION.get("message_id") + 2),
+            rs.getString(POSITION.get("security_server_type") + 2),
+            rs.getLong(POSITION.get("monitoring_data_ts") + 2)));
   }
 
   private static OptionalLong optional(ResultSet rs, int column) throws SQLException {
