@@ -64,6 +64,7 @@ public final class ObserverCostBenchmark {
             "alerts",
             "all",
             MONITORING_TEXT,
+            MONITORING_PADDED,
             MONITORING_SEALED)) {
       double micros = run(which, n, rate);
       if (which.equals("none")) {
@@ -82,10 +83,14 @@ public final class ObserverCostBenchmark {
 
   static final String MONITORING_SEALED = "monitoring, free text sealed";
 
+  /** The control: the same text stored plain but as long as sealed (48 characters more each). */
+  static final String MONITORING_PADDED = "monitoring, free text padded";
+
   private static double run(String which, int n, int rate) throws Exception {
     Path dir = Files.createTempDirectory("lgsp-obscost");
     boolean all = which.equals("all");
     boolean text = which.startsWith(MONITORING_TEXT);
+    String pad = which.equals(MONITORING_PADDED) ? "-".repeat(48) : "";
     List<AutoCloseable> started = new ArrayList<>();
     List<ExchangeObserver> observers = new ArrayList<>();
     try (Database db = Database.sqlite(dir.resolve("gateway.db"))) {
@@ -137,7 +142,7 @@ public final class ObserverCostBenchmark {
           cpu0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
         }
-        ExchangeObservation o = observation(i, text);
+        ExchangeObservation o = observation(i, text, pad);
         for (ExchangeObserver x : observers) {
           x.observed(o);
         }
@@ -161,7 +166,7 @@ public final class ObserverCostBenchmark {
       ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
 
   /** A successful lookup of one of 1,000 subjects, consumer and provider side in turn. */
-  private static ExchangeObservation observation(long i, boolean text) {
+  private static ExchangeObservation observation(long i, boolean text, String pad) {
     Instant at = Instant.now();
     return new ExchangeObservation(
         at,
@@ -177,11 +182,11 @@ public final class ObserverCostBenchmark {
         CITIZENS,
         "",
         "GET",
-        "/citizens/{id}",
+        "/citizens/{id}" + pad,
         "",
         "m" + i,
-        text ? "canbo.nguyenvan" + (i % 50) : "",
-        text ? "HS-2026-" + (100_000 + i % 1000) : "",
+        text ? "canbo.nguyenvan" + (i % 50) + pad : "",
+        text ? "HS-2026-" + (100_000 + i % 1000) + pad : "",
         "1",
         "",
         "",
@@ -194,7 +199,7 @@ public final class ObserverCostBenchmark {
         200,
         "",
         "",
-        text ? "1.001234.000.00.00.H53" : "",
+        text ? "1.001234.000.00.00.H53" + pad : "",
         "",
         "subject-hash-" + (i % 1000),
         i,
