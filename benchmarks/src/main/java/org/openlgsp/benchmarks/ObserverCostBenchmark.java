@@ -56,7 +56,16 @@ public final class ObserverCostBenchmark {
     System.out.println("| observers | CPU µs/observation | beyond the feeding loop |");
     System.out.println("|---|---:|---:|");
     double none = 0;
-    for (String which : List.of("none", "monitoring", "statistics", "alerts", "all")) {
+    for (String which :
+        List.of(
+            "none",
+            "monitoring",
+            "statistics",
+            "alerts",
+            "all",
+            MONITORING_TEXT,
+            MONITORING_PADDED,
+            MONITORING_SEALED)) {
       double micros = run(which, n, rate);
       if (which.equals("none")) {
         none = micros;
@@ -65,18 +74,49 @@ public final class ObserverCostBenchmark {
     }
   }
 
+  /**
+   * Monitoring alone on observations that carry a user id, an issue and a purpose (as the national
+   * APIs' calls do), stored as they are and sealed at rest ({@code gateway.monitoring.encryption}):
+   * the difference is the CPU encryption at rest adds per exchange.
+   */
+  static final String MONITORING_TEXT = "monitoring, free text";
+
+  static final String MONITORING_SEALED = "monitoring, free text sealed";
+
+  /** The control: the same text stored plain but as long as sealed (48 characters more each). */
+  static final String MONITORING_PADDED = "monitoring, free text padded";
+
   private static double run(String which, int n, int rate) throws Exception {
     Path dir = Files.createTempDirectory("lgsp-obscost");
     boolean all = which.equals("all");
+    boolean text = which.startsWith(MONITORING_TEXT);
+    String pad = which.equals(MONITORING_PADDED) ? "-".repeat(48) : "";
     List<AutoCloseable> started = new ArrayList<>();
     List<ExchangeObserver> observers = new ArrayList<>();
     try (Database db = Database.sqlite(dir.resolve("gateway.db"))) {
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Clock clock = Clock.systemUTC();
-      if (all || which.equals("monitoring")) {
+      if (all || which.equals("monitoring") || text) {
+        Optional<org.openlgsp.storage.AtRest> sealed =
+            which.equals(MONITORING_SEALED)
+                ? Optional.of(
+                    org.openlgsp.storage.AtRest.open(
+                        dir.resolve("keyring.json"),
+                        org.openlgsp.storage.KeyEncryptionKey.keyFile(
+                            org.openlgsp.storage.KeyEncryptionKey.generateKeyFile(
+                                dir.resolve("kek.key"))),
+                        org.openlgsp.storage.AtRest.DEFAULT_TENANT))
+                : Optional.empty();
         Monitoring m =
             Monitoring.start(
-                db, MonitoringOptions.defaults(), meters, Optional::empty, "10.0.0.5", clock);
+                db,
+                MonitoringOptions.defaults(),
+                meters,
+                Optional::empty,
+                "10.0.0.5",
+                clock,
+                db,
+                sealed);
         started.add(m);
         observers.addAll(m.observers());
       }
@@ -102,7 +142,7 @@ public final class ObserverCostBenchmark {
           cpu0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
         }
-        ExchangeObservation o = observation(i);
+        ExchangeObservation o = observation(i, text, pad);
         for (ExchangeObserver x : observers) {
           x.observed(o);
         }
@@ -126,7 +166,7 @@ public final class ObserverCostBenchmark {
       ServiceId.parse("VN/GOV/000.00.00.G01/CSDLQGDC/citizens");
 
   /** A successful lookup of one of 1,000 subjects, consumer and provider side in turn. */
-  private static ExchangeObservation observation(long i) {
+  private static ExchangeObservation observation(long i, boolean text, String pad) {
     Instant at = Instant.now();
     return new ExchangeObservation(
         at,
@@ -142,11 +182,11 @@ public final class ObserverCostBenchmark {
         CITIZENS,
         "",
         "GET",
-        "/citizens/{id}",
+        "/citizens/{id}" + pad,
         "",
         "m" + i,
-        "",
-        "",
+        text ? "canbo.nguyenvan" + (i % 50) + pad : "",
+        text ? "HS-2026-" + (100_000 + i % 1000) + pad : "",
         "1",
         "",
         "",
@@ -159,7 +199,7 @@ public final class ObserverCostBenchmark {
         200,
         "",
         "",
-        "",
+        text ? "1.001234.000.00.00.H53" + pad : "",
         "",
         "subject-hash-" + (i % 1000),
         i,

@@ -1,6 +1,7 @@
 package org.openlgsp.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.openlgsp.node.DocumentsNode;
 import org.openlgsp.node.DocumentsRole;
@@ -45,13 +46,35 @@ final class DataKeyCommands {
       description =
           "Write a new key-encryption key (32 random bytes, base64) to a new owner-only file.")
   static final class GenerateKek implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The key file.")
-    Path out;
+    /** Exactly one: a key file, or a key generated inside a PKCS#11 token. */
+    static final class Where {
+      @Option(names = "--out", paramLabel = "FILE", description = "The key file.")
+      Optional<Path> out;
+
+      @picocli.CommandLine.ArgGroup(exclusive = false)
+      KeysCommands.Token token;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Where where;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+      if (where.token != null) {
+        where.token.open().generateAes256(where.token.alias);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "AES-256 key-encryption key '"
+                    + where.token.alias
+                    + "' generated in the token in slot "
+                    + where.token.slot
+                    + " (sensitive, not extractable)");
+        return 0;
+      }
+      Path out = where.out.orElseThrow();
       KeyEncryptionKey.generateKeyFile(out);
       spec.commandLine().getOut().println("key-encryption key written to " + out + " (rw-------)");
       return 0;
@@ -134,23 +157,36 @@ final class DataKeyCommands {
       mixinStandardHelpOptions = true,
       description =
           "Re-wrap every data key under a new key-encryption key (the data and its ciphertexts"
-              + " stay as they are); then point documents.encryption.keyFile at it and restart.")
+              + " stay as they are); then point documents.encryption (keyFile or pkcs11) at it"
+              + " and restart.")
   static final class RewrapKek implements Callable<Integer> {
     @picocli.CommandLine.Mixin NodeFile node;
 
-    @Option(
-        names = "--new-key-file",
-        required = true,
-        paramLabel = "FILE",
-        description = "The new key file (lgsp keys generate-kek).")
-    Path next;
+    /** Exactly one: a new key file, or an AES key in a PKCS#11 token. */
+    static final class Next {
+      @Option(
+          names = "--new-key-file",
+          paramLabel = "FILE",
+          description = "The new key file (lgsp keys generate-kek --out).")
+      Optional<Path> file;
+
+      @picocli.CommandLine.ArgGroup(exclusive = false)
+      KeysCommands.Token token;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Next next;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      DocumentsNode.keyring(node.role(), node.base()).rewrap(KeyEncryptionKey.keyFile(next));
-      spec.commandLine().getOut().println("keyring re-wrapped under " + next);
+      KeyEncryptionKey kek =
+          next.token != null
+              ? next.token.open().keyEncryptionKey(next.token.alias)
+              : KeyEncryptionKey.keyFile(next.file.orElseThrow());
+      DocumentsNode.keyring(node.role(), node.base()).rewrap(kek);
+      spec.commandLine().getOut().println("keyring re-wrapped under " + kek.id());
       return 0;
     }
   }

@@ -41,7 +41,7 @@ class DataKeyCommandsTest {
             CommandRun.run("keys", "generate-kek", "--out", dir.resolve("kek.key").toString())
                 .exit())
         .isZero();
-    Path config = nodeFile();
+    Path config = nodeFile(dir);
     int port = NodeConfig.read(config).documents().orElseThrow().port();
     AxisClient province = new AxisClient("http://127.0.0.1:" + port, "province-token");
     AxisClient department = new AxisClient("http://127.0.0.1:" + port, "department-token");
@@ -96,7 +96,8 @@ class DataKeyCommandsTest {
         .isNotZero();
   }
 
-  private Path nodeFile() throws Exception {
+  /** A documents node file in {@code dir} whose axis keeps packages encrypted with kek.key. */
+  static Path nodeFile(Path dir) throws Exception {
     Files.writeString(
         dir.resolve("agency-ca.pem"),
         Pem.write(CertificateAuthority.createRoot("Agency CA", Duration.ofDays(1)).certificate()));

@@ -89,10 +89,6 @@ class ArchitectureTest {
               "org.openlgsp.ledger.SegmentView",
               "auditor API wire record: part of the export the cli writes"),
           Map.entry(
-              "org.openlgsp.storage.AtRestException",
-              "what AtRest throws; its code() is how callers and operators tell a tampered"
-                  + " ciphertext from a wrong key"),
-          Map.entry(
               "org.openlgsp.documents.PackageBody",
               "what DocumentAxis.fetch returns and RemoteDelivery.deliver takes (a stored package"
                   + " is opened, never read as a file)"),

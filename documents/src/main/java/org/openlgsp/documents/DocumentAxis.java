@@ -3,7 +3,6 @@ package org.openlgsp.documents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -176,12 +175,12 @@ public final class DocumentAxis implements AutoCloseable {
       SignatureCheck signature;
       if (spooled.size() > options.streamingThresholdBytes()) {
         // Large package: skeleton DOM without attachment contents, streamed digest.
-        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.file());
+        org.w3c.dom.Document skeleton = StreamingPackages.skeleton(spooled.body());
         pkg = EdxmlCodec.bind(skeleton);
-        signature = XmlSignatures.verifyStreaming(skeleton, spooled.file());
+        signature = XmlSignatures.verifyStreaming(skeleton, spooled.body());
       } else {
         EdxmlCodec.Parsed parsed;
-        try (InputStream in = Files.newInputStream(spooled.file())) {
+        try (InputStream in = spooled.body().open()) {
           parsed = EdxmlCodec.parse(in);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -206,7 +205,7 @@ public final class DocumentAxis implements AutoCloseable {
             addressed.stream()
                 .filter(r -> !relayed || local.stream().anyMatch(a -> a.value().equals(r)))
                 .toList();
-        found = scanForLeaks(pkg, spooled.file(), sender, routed);
+        found = scanForLeaks(pkg, spooled.body(), sender, routed);
         java.util.stream.Stream.Builder<String> more = java.util.stream.Stream.builder();
         if (!found.unreadable().isEmpty()) {
           more.add(UNREADABLE + ":alert");
@@ -290,7 +289,7 @@ public final class DocumentAxis implements AutoCloseable {
    * on a route whose policy refuses them.
    */
   private LeakScan.Findings scanForLeaks(
-      EdxmlPackage pkg, Path file, String sender, List<String> recipients) {
+      EdxmlPackage pkg, PackageBody file, String sender, List<String> recipients) {
     Map<LeakDetectors.Kind, String> blockedOn = new java.util.EnumMap<>(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> kinds = java.util.EnumSet.noneOf(LeakDetectors.Kind.class);
     String anyBlock = null;

@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -69,7 +68,7 @@ public final class LeakScan {
    * {@code file}; nothing is masked.
    */
   public static Findings scan(DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds) {
-    return scan(pkg, file, kinds, ExtractionLimits.DEFAULTS);
+    return scan(pkg, PackageBody.of(file), kinds, ExtractionLimits.DEFAULTS);
   }
 
   /**
@@ -89,9 +88,15 @@ public final class LeakScan {
     return new Findings(found, 0, 0);
   }
 
-  /** As {@link #scan(DocumentPackage, Path, Set)}, extracting attachments within {@code limits}. */
+  /**
+   * As {@link #scan(DocumentPackage, Path, Set)}, the package opened as a stream, extracting
+   * attachments within {@code limits}.
+   */
   static Findings scan(
-      DocumentPackage pkg, Path file, Set<LeakDetectors.Kind> kinds, ExtractionLimits limits) {
+      DocumentPackage pkg,
+      PackageBody file,
+      Set<LeakDetectors.Kind> kinds,
+      ExtractionLimits limits) {
     Set<LeakDetectors.Kind> found = EnumSet.noneOf(LeakDetectors.Kind.class);
     Set<LeakDetectors.Kind> none = Set.of();
     for (String text : headerText(pkg)) {
@@ -179,8 +184,12 @@ public final class LeakScan {
    * be read safely are added to {@code unreadable} ({@code attachment N: REASON}).
    */
   private static void attachmentText(
-      Path file, Read[] plan, ExtractionLimits limits, Windows out, List<String> unreadable) {
-    try (InputStream in = Files.newInputStream(file)) {
+      PackageBody file,
+      Read[] plan,
+      ExtractionLimits limits,
+      Windows out,
+      List<String> unreadable) {
+    try (InputStream in = file.open()) {
       XMLStreamReader r = StreamingPackages.reader(in);
       try {
         int depth = 0;

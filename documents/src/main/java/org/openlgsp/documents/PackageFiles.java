@@ -32,9 +32,14 @@ final class PackageFiles {
   private final AtomicBoolean folderChanged = new AtomicBoolean();
   // Packages kept encrypted at rest when present (docs/privacy.md, "Encryption at rest").
   private final Optional<AtRest> atRest;
+  // With encryption at rest, a package being received is spooled encrypted under a key that lives
+  // in this process's memory only: no plaintext byte of it touches the disk, and a spool file a
+  // crash leaves behind is unreadable.
+  private final Optional<AtRest> spoolKeys;
 
   PackageFiles(Path dataDir, Optional<AtRest> atRest) {
     this.atRest = atRest;
+    this.spoolKeys = atRest.map(a -> AtRest.ephemeral());
     this.tmp = dataDir.resolve("tmp");
     this.store = dataDir.resolve("packages");
     try {
@@ -45,8 +50,17 @@ final class PackageFiles {
     }
   }
 
-  /** A spooled body with its SHA-256 (hex) and size. */
-  record Spooled(Path file, String sha256, long size) implements AutoCloseable {
+  /**
+   * A spooled body with its SHA-256 (hex) and size; {@code keys} decrypt the file when it was
+   * spooled encrypted.
+   */
+  record Spooled(Path file, String sha256, long size, Optional<AtRest> keys)
+      implements AutoCloseable {
+    /** The package as it was received, decrypted as it is read. */
+    PackageBody body() {
+      return PackageFiles.body(file, keys, spoolContext(file), () -> size);
+    }
+
     @Override
     public void close() {
       try {
@@ -64,7 +78,7 @@ final class PackageFiles {
     byte[] chunk = new byte[64 * 1024];
     try (FileChannel ch =
             FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        OutputStream out = Channels.newOutputStream(ch)) {
+        OutputStream out = spooling(Channels.newOutputStream(ch), file)) {
       for (int n = read(in, chunk); n >= 0; n = read(in, chunk)) {
         total += n;
         if (total > limit) {
@@ -74,8 +88,11 @@ final class PackageFiles {
         sha.update(chunk, 0, n);
         out.write(chunk, 0, n);
       }
-      out.flush();
-      ch.force(true);
+      if (spoolKeys.isEmpty()) {
+        // the spool file itself becomes the package file (keep): durable before it is moved
+        out.flush();
+        ch.force(true);
+      } // else its final segment is written on close, and keep() writes and syncs another file
     } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(file);
@@ -88,7 +105,16 @@ final class PackageFiles {
       // writing or syncing our own file failed: the server's fault, not the request's
       throw new UncheckedIOException("cannot spool a package", (IOException) e);
     }
-    return new Spooled(file, Digests.hex(sha.digest()), total);
+    return new Spooled(file, Digests.hex(sha.digest()), total, spoolKeys);
+  }
+
+  private OutputStream spooling(OutputStream raw, Path file) throws IOException {
+    return spoolKeys.isPresent() ? spoolKeys.get().encrypting(raw, spoolContext(file)) : raw;
+  }
+
+  /** What a spool file's ciphertext is bound to: its own (random) name. */
+  private static String spoolContext(Path file) {
+    return "edoc_spool:" + file.getFileName();
   }
 
   /**
@@ -137,7 +163,7 @@ final class PackageFiles {
                   .encrypting(
                       Files.newOutputStream(part, StandardOpenOption.CREATE_NEW),
                       context(packageId));
-          InputStream in = Files.newInputStream(spooled.file())) {
+          InputStream in = spooled.body().open()) {
         in.transferTo(out);
       }
       try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
@@ -157,16 +183,26 @@ final class PackageFiles {
   /** A stored package file, decrypted as it is read when kept encrypted. */
   PackageBody body(Path file) {
     String packageId = file.getFileName().toString().replaceFirst("\\.edxml$", "");
+    return body(
+        file,
+        atRest,
+        context(packageId),
+        () -> atRest.map(a -> a.plaintextSize(file)).orElseGet(() -> plainSize(file)));
+  }
+
+  /** {@code file}, decrypted with {@code keys} (bound to {@code context}) when given. */
+  private static PackageBody body(
+      Path file, Optional<AtRest> keys, String context, java.util.function.LongSupplier size) {
     return new PackageBody() {
       @Override
       public InputStream open() throws IOException {
         InputStream raw = Files.newInputStream(file);
-        return atRest.isPresent() ? atRest.get().decrypting(raw, context(packageId)) : raw;
+        return keys.isPresent() ? keys.get().decrypting(raw, context) : raw;
       }
 
       @Override
       public long size() {
-        return atRest.map(a -> a.plaintextSize(file)).orElseGet(() -> plainSize(file));
+        return size.getAsLong();
       }
     };
   }

@@ -66,7 +66,12 @@ final class StreamingPackages {
    * base64 and by {@code "!"} when not, so {@link Validation} reports it as for a DOM package.
    */
   static Document skeleton(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
+    return skeleton(PackageBody.of(file));
+  }
+
+  /** As {@link #skeleton(Path)}, from a package opened as a stream (one encrypted at rest). */
+  static Document skeleton(PackageBody body) {
+    try (InputStream in = body.open()) {
       XMLStreamReader r = FACTORY.createXMLStreamReader(in);
       try {
         return skeleton(r);
@@ -202,8 +207,13 @@ final class StreamingPackages {
    */
   static byte[] referenceDigest(
       Path file, String c14n, List<String> inclusivePrefixes, MessageDigest digest) {
+    return referenceDigest(PackageBody.of(file), c14n, inclusivePrefixes, digest);
+  }
+
+  static byte[] referenceDigest(
+      PackageBody body, String c14n, List<String> inclusivePrefixes, MessageDigest digest) {
     DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = body.open()) {
       Transformer canon = canonicaliser(c14n, inclusivePrefixes);
       canon.setOutputStream(out);
       XMLStreamReader r = FACTORY.createXMLStreamReader(in);

@@ -147,10 +147,15 @@ public final class XmlSignatures {
    * StreamingPackages}), the reference digest is computed by streaming the stored file.
    */
   static SignatureCheck verifyStreaming(Document skeleton, java.nio.file.Path file) {
-    return verify(skeleton, Optional.of(file));
+    return verifyStreaming(skeleton, PackageBody.of(file));
   }
 
-  private static SignatureCheck verify(Document doc, Optional<java.nio.file.Path> streamed) {
+  /** As {@link #verifyStreaming(Document, Path)}, the package opened as a stream. */
+  static SignatureCheck verifyStreaming(Document skeleton, PackageBody body) {
+    return verify(skeleton, Optional.of(body));
+  }
+
+  private static SignatureCheck verify(Document doc, Optional<PackageBody> streamed) {
     Element header = header(doc);
     List<Element> sigs = signatures(header);
     if (sigs.isEmpty()) {
@@ -218,7 +223,7 @@ public final class XmlSignatures {
     }
   }
 
-  private static boolean streamedDigestMatches(Reference ref, java.nio.file.Path file) {
+  private static boolean streamedDigestMatches(Reference ref, PackageBody file) {
     String c14n = CanonicalizationMethod.INCLUSIVE;
     List<String> prefixes = List.of();
     for (Object o : ref.getTransforms()) {

@@ -171,6 +171,95 @@ class DocumentsAtRestTest {
     assertNoPlaintext(kind);
   }
 
+  /**
+   * A large package (streamed, several 64 KiB segments) sent slowly: the test reads the axis's
+   * {@code tmp} folder while the first half has arrived and the rest waits, and after the receipt.
+   * Encrypted, neither the spool file nor anything else holds the package's personal data; plain,
+   * the spool file holds it mid-receipt — which shows the test sees what is there.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aPackageBeingReceivedNeverTouchesTheDiskInPlaintext(boolean encrypted) throws Exception {
+    axis = open("sqlite", encrypted ? Optional.of(atRest()) : Optional.empty());
+    DocumentPackage doc = TestKeys.document("305");
+    doc.header().subject = "Cấp giấy xác nhận cho bà " + NAME + ", số định danh " + ID;
+    byte[] large = ATTACHMENT.repeat(6_000).getBytes(StandardCharsets.UTF_8); // ~400 KB
+    Packages.attach(doc, "to-khai.txt", "text/plain", large);
+    byte[] bytes = DocumentAxisTest.signed(doc, TestKeys.rsa("UBND"));
+    int half = bytes.length / 2;
+    java.util.concurrent.CountDownLatch rest = new java.util.concurrent.CountDownLatch(1);
+    InputStream slow =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream(bytes, 0, half),
+            new InputStream() {
+              InputStream tail;
+
+              @Override
+              public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+              }
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (tail == null) {
+                  try {
+                    rest.await();
+                  } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                  }
+                  tail = new ByteArrayInputStream(bytes, half, bytes.length - half);
+                }
+                return tail.read(b, off, len);
+              }
+            });
+    Path tmp = dir.resolve("axis").resolve("tmp");
+    var receipt =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> axis.submit(TestKeys.PROVINCE, slow));
+    try {
+      // mid-receipt: the first half is on disk (as 64 KiB segments when encrypted)
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> spooled(tmp) >= half - 2 * 65_536);
+      byte[] midway = concat(tmp);
+      if (encrypted) {
+        assertAbsent(midway, "tmp mid-receipt");
+      } else {
+        assertThat(new String(midway, StandardCharsets.UTF_8)).contains(ID);
+      }
+    } finally {
+      rest.countDown();
+    }
+    receipt.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(concat(tmp)).isEmpty(); // the spool file is gone once the request ends
+    InboxItem item = axis.inbox(TestKeys.DEPARTMENT, 10).getFirst();
+    assertThat(axis.fetch(TestKeys.DEPARTMENT, item.deliveryId()).readAllBytes()).isEqualTo(bytes);
+    if (encrypted) {
+      assertNoPlaintext("sqlite");
+    }
+  }
+
+  private static long spooled(Path tmp) throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      long n = 0;
+      for (Path f : s.toList()) {
+        n += Files.size(f);
+      }
+      return n;
+    }
+  }
+
+  private static byte[] concat(Path tmp) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    try (Stream<Path> s = Files.list(tmp)) {
+      for (Path f : s.toList()) {
+        all.write(Files.readAllBytes(f));
+      }
+    }
+    return all.toByteArray();
+  }
+
   List<Path> packageFiles() throws IOException {
     try (Stream<Path> s = Files.list(dir.resolve("axis").resolve("packages"))) {
       return s.filter(p -> p.toString().endsWith(".edxml")).sorted().toList();

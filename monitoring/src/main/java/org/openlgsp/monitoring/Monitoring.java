@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.openlgsp.core.Directory;
 import org.openlgsp.edge.DatabaseAuditLog;
 import org.openlgsp.gateway.spi.ExchangeObserver;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 
 /**
@@ -40,7 +41,8 @@ public final class Monitoring implements AutoCloseable {
       MonitoringOptions options,
       MeterRegistry registry,
       Supplier<Optional<Directory>> directory,
-      Clock clock) {
+      Clock clock,
+      Optional<AtRest> atRest) {
     this.options = options;
     this.clock = clock;
     this.started = clock.instant();
@@ -53,7 +55,7 @@ public final class Monitoring implements AutoCloseable {
       purger = Optional.empty();
       return;
     }
-    OperationalStore s = new OperationalStore(db);
+    OperationalStore s = new OperationalStore(db, atRest);
     OperationalRecordWriter w =
         new OperationalRecordWriter(s::insert, options.queueSize(), options.batchSize());
     store = Optional.of(s);
@@ -106,7 +108,25 @@ public final class Monitoring implements AutoCloseable {
       String host,
       Clock clock,
       Database auditDb) {
-    Monitoring m = new Monitoring(db, options, registry, directory, clock);
+    return start(db, options, registry, directory, host, clock, auditDb, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Database, MonitoringOptions, MeterRegistry, Supplier, String, Clock,
+   * Database)}, the free-text columns of the operational records (user id, issue, purpose, officer,
+   * REST path, represented party, fault string) sealed with {@code atRest} when given
+   * (docs/privacy.md, "Encryption at rest").
+   */
+  public static Monitoring start(
+      Database db,
+      MonitoringOptions options,
+      MeterRegistry registry,
+      Supplier<Optional<Directory>> directory,
+      String host,
+      Clock clock,
+      Database auditDb,
+      Optional<AtRest> atRest) {
+    Monitoring m = new Monitoring(db, options, registry, directory, clock, atRest);
     try {
       if (options.apiPort().isPresent()) {
         m.api =
@@ -177,6 +197,16 @@ public final class Monitoring implements AutoCloseable {
     OperationalRecordWriter w = writer.orElseThrow();
     return new MonitoringHttp.Status(
         w.queued(), w.written(), w.dropped(), w.lost(), store().count());
+  }
+
+  /**
+   * Seals under {@code keys}' current data key the free text of every operational record in {@code
+   * db} that is not (written before encryption was switched on, or under a retired data key),
+   * beside a running gateway; {@code progress} hears each record's id. Returns how many rewritten.
+   */
+  public static int reencryptAtRest(
+      Database db, AtRest keys, java.util.function.Consumer<Long> progress) {
+    return new OperationalStore(db, Optional.of(keys)).reencrypt(500, progress);
   }
 
   /** Stops the API and the purge, then writes what is queued. */

@@ -5,15 +5,26 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.statement.Query;
+import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 
 /**
  * The operational records in the database (table {@code opmon_record}, Flyway history {@code
  * monitoring}).
+ *
+ * <p>With an {@link AtRest} keyring the free-text columns a caller or a backend fills ({@link
+ * #SEALED}: the REST path, represented party, user id, issue, fault string, purpose and officer —
+ * where a personal ID or a name can stand) are stored sealed (AES-GCM, {@code enc1:...}), each
+ * bound to its column and record (message id, side, observation time), and unsealed as they are
+ * read. No query filters or groups on them (clients, services, outcome, side and times stay
+ * plaintext), so no blind index is kept: a keyed index would be a stable pseudonym of a user id in
+ * every row. An empty value stays empty (nothing to hide, nothing to pay). Rows written before
+ * encryption was switched on are read as they are.
  */
 final class OperationalStore {
   private static final String COLUMNS =
@@ -35,11 +46,54 @@ final class OperationalStore {
           + String.join(", ", java.util.Collections.nCopies(COUNT, "?"))
           + ")";
 
+  /** Each of {@link #COLUMNS} by name: its position (0-based). */
+  private static final java.util.Map<String, Integer> POSITION = positions();
+
+  /** The columns sealed with a keyring, by their position among {@link #COLUMNS} (0-based). */
+  static final java.util.Map<Integer, String> SEALED = sealed();
+
   private final Database db;
+  private final Optional<AtRest> atRest;
 
   OperationalStore(Database db) {
+    this(db, Optional.empty());
+  }
+
+  OperationalStore(Database db, Optional<AtRest> atRest) {
     this.db = db;
+    this.atRest = atRest;
     db.migrate("monitoring");
+  }
+
+  private static java.util.Map<String, Integer> positions() {
+    List<String> names = java.util.Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      m.put(names.get(i), i);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private static java.util.Map<Integer, String> sealed() {
+    java.util.Map<Integer, String> m = new java.util.LinkedHashMap<>();
+    for (String c :
+        List.of(
+            "rest_path",
+            "represented_party",
+            "message_user_id",
+            "message_issue",
+            "fault_string",
+            "purpose",
+            "officer")) {
+      m.put(POSITION.get(c), c);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  /** What a sealed value of {@code column} is bound to: the column and its record. */
+  private static String context(
+      String column, String messageId, String side, long monitoringDataTs) {
+    return "opmon_record." + column + "|" + side + "|" + monitoringDataTs + "|" + messageId;
   }
 
   /** Stores {@code records} in one transaction. */
@@ -65,7 +119,7 @@ final class OperationalStore {
         });
   }
 
-  private static void bind(java.sql.PreparedStatement b, OperationalRecord r) throws SQLException {
+  private void bind(java.sql.PreparedStatement b, OperationalRecord r) throws SQLException {
     Object[] v = {
       r.monitoringDataTs(),
       r.securityServerInternalIp(),
@@ -115,6 +169,18 @@ final class OperationalStore {
       r.backendDuration(),
       r.leakFindings()
     };
+    if (atRest.isPresent()) {
+      AtRest keys = atRest.get();
+      for (var e : SEALED.entrySet()) {
+        if (v[e.getKey()] instanceof String plain && !plain.isEmpty()) {
+          v[e.getKey()] =
+              keys.sealText(
+                  plain,
+                  context(
+                      e.getValue(), r.messageId(), r.securityServerType(), r.monitoringDataTs()));
+        }
+      }
+    }
     for (int i = 0; i < v.length; i++) {
       switch (v[i]) {
         case null -> b.setNull(i + 1, java.sql.Types.BIGINT);
@@ -173,62 +239,173 @@ final class OperationalStore {
     args.add(value);
   }
 
-  private static OperationalRecord row(ResultSet rs) throws SQLException {
+  /** A row of {@code SELECT id, COLUMNS}, its sealed free text unsealed. */
+  private OperationalRecord row(ResultSet rs) throws SQLException {
     int c = 1;
     return new OperationalRecord(
         rs.getLong(c++),
         rs.getLong(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         optional(rs, c++),
         optional(rs, c++),
         rs.getLong(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getInt(c++) == 1,
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getInt(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
-        rs.getString(c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
+        text(rs, c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
-        rs.getString(c));
+        text(rs, c));
+  }
+
+  /**
+   * Column {@code column} of a {@link #row}: a sealed value unsealed (bound to its column and
+   * record), any other as it is.
+   */
+  private String text(ResultSet rs, int column) throws SQLException {
+    String v = rs.getString(column);
+    String name = SEALED.get(column - 2); // column 1 is the id
+    if (name == null || !AtRest.isSealedText(v)) {
+      return v;
+    }
+    long id = rs.getLong(1);
+    AtRest keys =
+        atRest.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "operational record "
+                        + id
+                        + " is encrypted at rest and no keyring is configured"
+                        + " (gateway.monitoring.encryption)"));
+    return keys.unsealText(
+        v,
+        context(
+            name,
+            rs.getString(POSITION.get("message_id") + 2),
+            rs.getString(POSITION.get("security_server_type") + 2),
+            rs.getLong(POSITION.get("monitoring_data_ts") + 2)));
   }
 
   private static OptionalLong optional(ResultSet rs, int column) throws SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+  }
+
+  /**
+   * Seals under the keyring's current data key every free-text value that is not (written before
+   * encryption was switched on, or under a retired key), {@code batch} rows a transaction, beside
+   * the running writer; returns how many rows it rewrote.
+   */
+  int reencrypt(int batch, Consumer<Long> progress) {
+    AtRest keys =
+        atRest.orElseThrow(() -> new IllegalStateException("no keyring: nothing to re-encrypt"));
+    String columns = String.join(", ", SEALED.values());
+    String select =
+        "SELECT id, message_id, security_server_type, monitoring_data_ts, "
+            + columns
+            + " FROM opmon_record WHERE id > ? ORDER BY id LIMIT ?";
+    String update =
+        "UPDATE opmon_record SET "
+            + String.join(", ", SEALED.values().stream().map(c -> c + " = ?").toList())
+            + " WHERE id = ?";
+    List<String> names = List.copyOf(SEALED.values());
+    int rewritten = 0;
+    long after = 0;
+    while (true) {
+      long from = after;
+      List<Object[]> rows =
+          Sql.read(
+              db,
+              h ->
+                  h.createQuery(select)
+                      .bind(0, from)
+                      .bind(1, batch)
+                      .map(
+                          (rs, ctx) -> {
+                            Object[] row = new Object[4 + names.size()];
+                            row[0] = rs.getLong(1);
+                            row[1] = rs.getString(2);
+                            row[2] = rs.getString(3);
+                            row[3] = rs.getLong(4);
+                            for (int i = 0; i < names.size(); i++) {
+                              row[4 + i] = rs.getString(5 + i);
+                            }
+                            return row;
+                          })
+                      .list());
+      if (rows.isEmpty()) {
+        return rewritten;
+      }
+      after = (Long) rows.getLast()[0];
+      List<Object[]> changed = new ArrayList<>();
+      for (Object[] row : rows) {
+        boolean stale = false;
+        Object[] next = new Object[names.size() + 1];
+        for (int i = 0; i < names.size(); i++) {
+          String value = (String) row[4 + i];
+          String ctx = context(names.get(i), (String) row[1], (String) row[2], (Long) row[3]);
+          Optional<String> sealed =
+              value.isEmpty() ? Optional.empty() : keys.reencryptText(value, ctx);
+          stale |= sealed.isPresent();
+          next[i] = sealed.orElse(value);
+        }
+        next[names.size()] = row[0];
+        if (stale) {
+          changed.add(next);
+          progress.accept((Long) row[0]);
+        }
+      }
+      if (!changed.isEmpty()) {
+        Sql.inTransaction(
+            db,
+            h -> {
+              var b = h.prepareBatch(update);
+              for (Object[] values : changed) {
+                for (int i = 0; i < values.length; i++) {
+                  b.bind(i, values[i]);
+                }
+                b.add();
+              }
+              return b.execute();
+            });
+        rewritten += changed.size();
+      }
+    }
   }
 
   /** Deletes the records observed before {@code cutoff}; returns how many. */

@@ -239,7 +239,14 @@ public final class GatewayNode implements AutoCloseable {
     try {
       monitoring =
           Monitoring.start(
-              odb, role.monitoringOptions(), meters, holder::current, options.host(), clock, db);
+              odb,
+              role.monitoringOptions(),
+              meters,
+              holder::current,
+              options.host(),
+              clock,
+              db,
+              role.monitoringAtRest(baseDir));
     } catch (RuntimeException e) {
       observerDb.close();
       throw e;

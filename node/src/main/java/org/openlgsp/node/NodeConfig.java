@@ -905,6 +905,16 @@ public record NodeConfig(
       return monitoring.map(MonitoringSettings::options).orElseGet(MonitoringOptions::defaults);
     }
 
+    /**
+     * The keyring that seals the operational records' free text ({@code monitoring.encryption}),
+     * opened with its key-encryption key; empty when not configured.
+     */
+    Optional<org.openlgsp.storage.AtRest> monitoringAtRest(Path baseDir) {
+      return monitoring
+          .flatMap(MonitoringSettings::encryption)
+          .map(e -> e.open(baseDir, baseDir.resolve("data/monitoring")));
+    }
+
     /** The statistics of this role, the module's defaults where the file says nothing. */
     public StatisticsOptions statisticsOptions() {
       return statistics.map(StatisticsSettings::options).orElseGet(StatisticsOptions::defaults);
@@ -974,7 +984,11 @@ public record NodeConfig(
 
   /**
    * Operational monitoring of the gateway's exchanges (docs/monitoring.md); each key left out takes
-   * {@link MonitoringOptions#defaults}.
+   * {@link MonitoringOptions#defaults}. {@code encryption}: the free-text columns of the
+   * operational records (user id, issue, purpose, officer, REST path, represented party, fault
+   * string) kept encrypted at rest (docs/privacy.md, "Encryption at rest"); its keyring defaults to
+   * {@code data/monitoring/keyring.json}. Not {@code gateway.encryption}, which holds members' CMS
+   * decryption keys.
    */
   public record MonitoringSettings(
       Optional<Boolean> enabled,
@@ -985,8 +999,10 @@ public record NodeConfig(
       Optional<Duration> healthPeriod,
       Optional<Integer> maxPageSize,
       Optional<Integer> apiPort,
-      Optional<String> apiTokenSha256) {
+      Optional<String> apiTokenSha256,
+      Optional<EncryptionSettings> encryption) {
     public MonitoringSettings {
+      encryption = encryption == null ? Optional.empty() : encryption;
       present(enabled, queueSize, batchSize, retention, purgeInterval);
       present(healthPeriod, maxPageSize, apiPort, apiTokenSha256);
       section(

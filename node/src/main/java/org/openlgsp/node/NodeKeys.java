@@ -86,6 +86,19 @@ public final class NodeKeys {
     return open;
   }
 
+  /**
+   * The AES key {@code key.alias()} in the token as the key-encryption key of encryption at rest; a
+   * wrong PIN or a token without that key is refused, saying which.
+   */
+  org.openlgsp.storage.KeyEncryptionKey keyEncryptionKey(String where, NodeConfig.Pkcs11Key key) {
+    Pkcs11Token token = token(where, key);
+    try {
+      return token.keyEncryptionKey(key.alias());
+    } catch (PkiException e) {
+      throw new NodeConfig.ConfigException(where + ": " + e.getMessage());
+    }
+  }
+
   /** The user PIN, from the named environment variable or file; its value is never in a message. */
   char[] pin(String where, NodeConfig.Pkcs11Key key) {
     String pin;

@@ -60,6 +60,13 @@ public final class Pkcs11Token {
           "attributes(generate, CKO_PUBLIC_KEY, *) = {",
           "  CKA_TOKEN = true",
           "}",
+          // key-encryption keys of encryption at rest: AES, kept in the token, never exported
+          "attributes(generate, CKO_SECRET_KEY, CKK_AES) = {",
+          "  CKA_TOKEN = true",
+          "  CKA_PRIVATE = true",
+          "  CKA_SENSITIVE = true",
+          "  CKA_EXTRACTABLE = false",
+          "}",
           "");
     }
   }
@@ -200,6 +207,94 @@ public final class Pkcs11Token {
   /** A signer whose key stays in the token. */
   Optional<MessageSigner> signer(String alias) {
     return credentials(alias).map(c -> Signatures.jca(c.key(), c.certificate()));
+  }
+
+  /**
+   * Generates an AES-256 key inside the token and keeps it under {@code alias}: a sensitive,
+   * non-extractable token object, the key-encryption key of encryption at rest ({@link
+   * #keyEncryptionKey}). Refuses an alias the token already holds.
+   */
+  public void generateAes256(String alias) {
+    try {
+      if (keyStore.containsAlias(alias)) {
+        throw new PkiException("the token already holds '" + alias + "'; choose another alias");
+      }
+      javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("AES", provider);
+      g.init(256);
+      keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(g.generateKey()), null);
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("the token cannot generate and keep an AES-256 key", e);
+    }
+  }
+
+  /**
+   * The AES key under {@code alias} as the key-encryption key of an {@link
+   * org.openlgsp.storage.AtRest} keyring: data keys are wrapped and unwrapped by AES-GCM (a fresh
+   * 96-bit nonce each) inside the token, so the key-encryption key never leaves it. Only a
+   * keyring's opening and rotation use it, never a read or write of data. Refused when the token
+   * has no AES key under {@code alias}.
+   */
+  public org.openlgsp.storage.KeyEncryptionKey keyEncryptionKey(String alias) {
+    javax.crypto.SecretKey key;
+    try {
+      key =
+          keyStore.getKey(alias, null) instanceof javax.crypto.SecretKey k
+                  && "AES".equals(k.getAlgorithm())
+              ? k
+              : null;
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("cannot read '" + alias + "' from the token", e);
+    }
+    if (key == null) {
+      throw new PkiException(
+          "no AES key '"
+              + alias
+              + "' in the PKCS#11 token (lgsp keys generate-kek --pkcs11-library ... --alias "
+              + alias
+              + ")");
+    }
+    return new TokenKek(provider, key, "pkcs11:" + alias);
+  }
+
+  /** A key-encryption key whose AES key stays in the token. */
+  private record TokenKek(Provider provider, javax.crypto.SecretKey key, String id)
+      implements org.openlgsp.storage.KeyEncryptionKey {
+    private static final int NONCE = 12;
+
+    @Override
+    public byte[] wrap(byte[] dataKey, byte[] aad) {
+      byte[] nonce = new byte[NONCE];
+      new java.security.SecureRandom().nextBytes(nonce);
+      try {
+        byte[] ct = cipher(javax.crypto.Cipher.ENCRYPT_MODE, nonce, aad).doFinal(dataKey);
+        return java.nio.ByteBuffer.allocate(NONCE + ct.length).put(nonce).put(ct).array();
+      } catch (GeneralSecurityException e) {
+        throw new PkiException("the token cannot wrap a data key with '" + id + "'", e);
+      }
+    }
+
+    @Override
+    public byte[] unwrap(byte[] wrapped, byte[] aad) {
+      try {
+        if (wrapped.length <= NONCE) {
+          throw new GeneralSecurityException("too short");
+        }
+        return cipher(javax.crypto.Cipher.DECRYPT_MODE, Arrays.copyOf(wrapped, NONCE), aad)
+            .doFinal(wrapped, NONCE, wrapped.length - NONCE);
+      } catch (GeneralSecurityException e) {
+        throw new org.openlgsp.storage.AtRestException(
+            org.openlgsp.storage.AtRestException.Code.WRONG_KEK,
+            "the key-encryption key " + id + " does not unwrap this data key");
+      }
+    }
+
+    private javax.crypto.Cipher cipher(int mode, byte[] nonce, byte[] aad)
+        throws GeneralSecurityException {
+      javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding", provider);
+      c.init(mode, key, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+      c.updateAAD(aad);
+      return c;
+    }
   }
 
   public List<String> aliases() {

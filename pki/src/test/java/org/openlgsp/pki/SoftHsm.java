@@ -22,11 +22,27 @@ import org.openlgsp.testpeers.Peers;
 public final class SoftHsm {
   public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
 
+  // SoftHSM2 reads its token folder once, when the library loads: every test class of a JVM that
+  // asks for a token with the same PIN shares the first one (each uses aliases of its own).
+  private static final java.util.Map<String, Pkcs11Token.Config> INITIALISED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private SoftHsm() {}
 
-  /** Initialises a token with user PIN {@code pin} and returns where it is. */
-  public static Pkcs11Token.Config initialise(String pin) throws IOException, InterruptedException {
+  /** Initialises a token with user PIN {@code pin} (once per JVM) and returns where it is. */
+  public static synchronized Pkcs11Token.Config initialise(String pin)
+      throws IOException, InterruptedException {
     Peers.require(Peer.SOFTHSM);
+    Pkcs11Token.Config known = INITIALISED.get(pin);
+    if (known != null) {
+      return known;
+    }
+    Pkcs11Token.Config created = create(pin);
+    INITIALISED.put(pin, created);
+    return created;
+  }
+
+  private static Pkcs11Token.Config create(String pin) throws IOException, InterruptedException {
     if (!Files.exists(LIBRARY)) {
       Peers.missing(Peer.SOFTHSM, "has no PKCS#11 library at " + LIBRARY);
     }

@@ -34,7 +34,8 @@ public final class AtRestException extends StorageException {
 
   private final Code code;
 
-  AtRestException(Code code, String message) {
+  /** For a {@link KeyEncryptionKey} held elsewhere (a PKCS#11 token, module pki). */
+  public AtRestException(Code code, String message) {
     super(code.code() + ": " + message);
     this.code = code;
   }

@@ -1037,7 +1037,14 @@ public final class Federation implements AutoCloseable {
         Optional.empty(),
         Optional.empty(),
         Optional.of(operatorPort(side, 0)),
-        Optional.of(sha256Hex(monitoringToken)));
+        Optional.of(sha256Hex(monitoringToken)),
+        // the records' free text sealed at rest, as a production gateway should keep it
+        Optional.of(
+            new EncryptionSettings(
+                Optional.of(atRestKey()),
+                Optional.empty(),
+                Optional.of("data/" + side.name() + "-monitoring-keyring.json"),
+                Optional.empty())));
   }
 
   private NodeConfig.StatisticsSettings statisticsSettings(Side side) {
@@ -1253,7 +1260,7 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             Optional.empty(),
             // packages kept encrypted at rest, as a production axis should keep them
-            Optional.of(new EncryptionSettings(atRestKey(), Optional.empty(), Optional.empty())),
+            Optional.of(EncryptionSettings.keyFile(atRestKey())),
             Optional.empty()));
   }
 
