@@ -48,6 +48,8 @@ import org.openlgsp.edge.Principal;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditEvent;
 import org.openlgsp.registry.Registry;
+import org.openlgsp.statistics.Figures;
+import org.openlgsp.statistics.FiguresAnswer;
 import org.openlgsp.storage.Database;
 
 /**
@@ -912,17 +914,17 @@ public final class Console implements AutoCloseable {
   }
 
   /** The rows of a figures or rankings answer this account may see. */
-  private static List<Gateways.FigureRow> visible(Scope scope, List<Gateways.FigureRow> rows) {
+  private static List<Figures> visible(Scope scope, List<Figures> rows) {
     return rows.stream().filter(r -> seesRow(scope, r)).toList();
   }
 
-  private static boolean seesRow(Scope scope, Gateways.FigureRow r) {
+  private static boolean seesRow(Scope scope, Figures r) {
     try {
-      if (r.agency() != null) {
-        return scope.sees(ClientId.parse(r.agency()));
+      if (r.agency().isPresent()) {
+        return scope.sees(ClientId.parse(r.agency().get()));
       }
-      if (r.service() != null) {
-        return scope.sees(ServiceId.parse(r.service()).provider());
+      if (r.service().isPresent()) {
+        return scope.sees(ServiceId.parse(r.service().get()).provider());
       }
     } catch (RuntimeException unreadable) {
       return false;
@@ -969,7 +971,7 @@ public final class Console implements AutoCloseable {
   /** The largest {@code by} (agency, service) by calls over every gateway, this account's only. */
   private List<Pages.Top> top(Scope scope, Instant[] range, String by, List<String> unavailable) {
     Map<String, long[]> sums = new TreeMap<>();
-    for (Gateways.Answer<Gateways.Figures> a :
+    for (Gateways.Answer<FiguresAnswer> a :
         gateways.askAll(
             Gateways.Remote::statistics,
             "/statistics/v1/rankings"
@@ -984,12 +986,12 @@ public final class Console implements AutoCloseable {
                             by,
                             "limit",
                             "1000"))),
-            Gateways.Figures.class)) {
+            FiguresAnswer.class)) {
       a.problem().ifPresent(p -> unavailable.add(a.node() + " (statistics: " + p + ")"));
-      for (Gateways.FigureRow r :
-          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()))) {
+      for (Figures r : visible(scope, a.value().map(FiguresAnswer::rows).orElse(List.of()))) {
         long[] s =
-            sums.computeIfAbsent(by.equals("agency") ? r.agency() : r.service(), k -> new long[2]);
+            sums.computeIfAbsent(
+                (by.equals("agency") ? r.agency() : r.service()).orElse(""), k -> new long[2]);
         s[0] += r.calls();
         s[1] += r.errorCalls();
       }
@@ -1025,22 +1027,21 @@ public final class Console implements AutoCloseable {
     Instant[] day = lastDay();
     Set<String> hours = new java.util.TreeSet<>();
     Map<String, Map<String, Long>> byGateway = new LinkedHashMap<>();
-    for (Gateways.Answer<Gateways.Figures> a :
+    for (Gateways.Answer<FiguresAnswer> a :
         gateways.askAll(
             Gateways.Remote::statistics,
             figuresPath(scope, day[0], day[1], "hour"),
-            Gateways.Figures.class)) {
+            FiguresAnswer.class)) {
       Map<String, Long> points = new TreeMap<>();
-      for (Gateways.FigureRow r :
-          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()))) {
+      for (Figures r : visible(scope, a.value().map(FiguresAnswer::rows).orElse(List.of()))) {
         long value =
             switch (kind) {
               case "errors" -> r.errorCalls();
               case "latency" -> r.latencyP95();
               default -> r.calls();
             };
-        hours.add(r.period());
-        points.merge(r.period(), value, kind.equals("latency") ? Math::max : Long::sum);
+        hours.add(r.period().orElse(""));
+        points.merge(r.period().orElse(""), value, kind.equals("latency") ? Math::max : Long::sum);
       }
       byGateway.put(a.node(), points);
     }
@@ -1167,13 +1168,12 @@ public final class Console implements AutoCloseable {
     Scope scope = new Scope(account(c));
     Instant[] range = range(c);
     List<Pages.GatewayFigures> perGateway = new ArrayList<>();
-    for (Gateways.Answer<Gateways.Figures> a :
+    for (Gateways.Answer<FiguresAnswer> a :
         gateways.askAll(
             Gateways.Remote::statistics,
             figuresPath(scope, range[0], range[1], "agency"),
-            Gateways.Figures.class)) {
-      List<Gateways.FigureRow> rows =
-          visible(scope, a.value().map(Gateways.Figures::rows).orElse(List.of()));
+            FiguresAnswer.class)) {
+      List<Figures> rows = visible(scope, a.value().map(FiguresAnswer::rows).orElse(List.of()));
       perGateway.add(new Pages.GatewayFigures(a.node(), rows, a.problem()));
     }
     java.time.LocalDate fromDay = range[0].atZone(ZONE).toLocalDate();
@@ -1200,45 +1200,29 @@ public final class Console implements AutoCloseable {
     Instant[] range = range(c);
     String node = c.request().query().first("node").orElse("");
     Gateways.Endpoint api = gateways.endpoint(node, Gateways.Remote::statistics);
-    Gateways.Figures f =
+    FiguresAnswer f =
         gateways.ask(
-            api, figuresPath(scope, range[0], range[1], "agency,day"), Gateways.Figures.class);
-    CsvSchema.Builder schema = CsvSchema.builder();
-    for (String col :
-        List.of(
-            "gateway",
-            "agency",
-            "period",
-            "calls",
-            "successes",
-            "refused",
-            "failed",
-            "errors",
-            "bytesIn",
-            "bytesOut",
-            "latencyP50",
-            "latencyP95",
-            "latencyP99",
-            "latencyMax")) {
-      schema.addColumn(col);
-    }
+            api, figuresPath(scope, range[0], range[1], "agency,day"), FiguresAnswer.class);
+    CsvSchema.Builder schema = CsvSchema.builder().addColumn("gateway");
+    // the statistics API's own columns, less those this page does not group by or show
+    Figures.CSV_COLUMNS.stream()
+        .filter(col -> !List.of("system", "service", "latencyP90").contains(col))
+        .forEach(schema::addColumn);
     List<List<String>> rows = new ArrayList<>();
-    for (Gateways.FigureRow r : visible(scope, f.rows())) {
+    for (Figures r : visible(scope, f.rows())) {
       rows.add(
           List.of(
               cell(node),
-              cell(r.agency() == null ? "" : r.agency()),
-              cell(r.period() == null ? "" : r.period()),
+              cell(r.agency().orElse("")),
+              cell(r.period().orElse("")),
               Long.toString(r.calls()),
               Long.toString(r.successes()),
               Long.toString(r.refused()),
               Long.toString(r.failed()),
               cell(
-                  r.errors() == null
-                      ? ""
-                      : r.errors().entrySet().stream()
-                          .map(e -> e.getKey() + "=" + e.getValue())
-                          .collect(Collectors.joining(";"))),
+                  r.errors().entrySet().stream()
+                      .map(e -> e.getKey() + "=" + e.getValue())
+                      .collect(Collectors.joining(";"))),
               Long.toString(r.bytesIn()),
               Long.toString(r.bytesOut()),
               Long.toString(r.latencyP50()),

@@ -2,12 +2,17 @@ package org.openlgsp.console;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.Json;
@@ -37,7 +44,11 @@ public final class Gateways {
   static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(30);
 
   private static final ObjectMapper WIRE =
-      Json.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      Json.mapper()
+          .copy()
+          // the statistics API's rows hold Optional groupings
+          .registerModule(new Jdk8Module())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** An API of one gateway: its base URL and the token it takes (never shown). */
   record Endpoint(String url, String token) {
@@ -67,34 +78,8 @@ public final class Gateways {
 
   // ---- the APIs' answers (docs/statistics.md, docs/alerts.md, docs/monitoring.md)
 
-  /** A row of {@code /statistics/v1/figures} or {@code /rankings}; groupings not asked are null. */
-  public record FigureRow(
-      String agency,
-      String system,
-      String service,
-      String period,
-      long calls,
-      long successes,
-      long refused,
-      long failed,
-      Map<String, Long> errors,
-      long bytesIn,
-      long bytesOut,
-      long latencyP50,
-      long latencyP90,
-      long latencyP95,
-      long latencyP99,
-      long latencyMax) {
-    public long errorCalls() {
-      return refused + failed;
-    }
-  }
-
-  public record Figures(List<FigureRow> rows) {
-    public Figures {
-      rows = rows == null ? List.of() : List.copyOf(rows);
-    }
-  }
+  // Figures and rankings are read as the statistics module's own wire records (Figures,
+  // FiguresAnswer).
 
   public record Action(String by, Instant at) {}
 
@@ -142,12 +127,22 @@ public final class Gateways {
     }
   }
 
+  /** A gateway's answer: its status and body. */
+  private record Reply(int status, byte[] body) {}
+
   private final List<Remote> remotes;
-  private final HttpClient http;
+  private final WebClient http;
 
   Gateways(List<Remote> remotes) {
     this.remotes = List.copyOf(remotes);
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    this.http =
+        WebClient.builder()
+            .connectTimeout(TIMEOUT)
+            .readTimeout(TIMEOUT)
+            .followRedirects(false)
+            // the gateways' APIs are reached directly; with a proxy set, Helidon adds headers
+            .proxy(Proxy.noProxy())
+            .build();
   }
 
   /** The configured gateways, each API's token read from its file beside the configuration. */
@@ -191,31 +186,38 @@ public final class Gateways {
 
   /** Asks every gateway having the API {@code api} for {@code path}, all at once. */
   <T> List<Answer<T>> askAll(Function<Remote, Optional<Endpoint>> api, String path, Class<T> type) {
-    Map<String, CompletableFuture<Answer<T>>> pending = new LinkedHashMap<>();
-    for (Remote r : remotes) {
-      Optional<Endpoint> e = api.apply(r);
-      if (e.isEmpty()) {
-        continue;
+    Map<String, Future<Answer<T>>> pending = new LinkedHashMap<>();
+    try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Remote r : remotes) {
+        Optional<Endpoint> e = api.apply(r);
+        if (e.isEmpty()) {
+          continue;
+        }
+        pending.put(
+            r.node(),
+            each.submit(
+                () -> {
+                  try {
+                    return decode(r.node(), send(e.get(), Method.GET, path, TIMEOUT), type);
+                  } catch (RuntimeException t) {
+                    return Answer.failed(r.node(), unreachable(t));
+                  }
+                }));
       }
-      pending.put(
-          r.node(),
-          http.sendAsync(get(e.get(), path), HttpResponse.BodyHandlers.ofByteArray())
-              .thenApply(res -> decode(r.node(), res, type))
-              .exceptionally(t -> Answer.failed(r.node(), unreachable(t))));
     }
     List<Answer<T>> answers = new ArrayList<>();
-    pending.values().forEach(f -> answers.add(f.join()));
+    pending.forEach((node, f) -> answers.add(f.resultNow()));
     return answers;
   }
 
   /** Asks one gateway's API; a refusal or an unreachable gateway is a console error. */
   <T> T ask(Endpoint e, String path, Class<T> type) {
-    HttpResponse<byte[]> res = send(get(e, path));
-    if (res.statusCode() == 400) {
+    Reply res = reply(e, Method.GET, path, TIMEOUT);
+    if (res.status() == 400) {
       throw new LgspException(
           ErrorCode.REQUEST_MALFORMED, "the gateway refused the query: " + problemCode(res.body()));
     }
-    if (res.statusCode() == 404) {
+    if (res.status() == 404) {
       throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "the gateway has no such item");
     }
     Answer<T> a = decode("", res, type);
@@ -224,37 +226,45 @@ public final class Gateways {
 
   /** The body of one gateway's answer as is (a CSV or PDF download). */
   byte[] download(Endpoint e, String path) {
-    HttpRequest req =
-        HttpRequest.newBuilder(get(e, path), (n, v) -> !n.equalsIgnoreCase("Accept"))
-            .timeout(DOWNLOAD_TIMEOUT)
-            .build();
-    HttpResponse<byte[]> res = send(req);
-    if (res.statusCode() != 200) {
-      throw upstream("HTTP " + res.statusCode() + " " + problemCode(res.body()));
+    Reply res = reply(e, null, path, DOWNLOAD_TIMEOUT);
+    if (res.status() != 200) {
+      throw upstream("HTTP " + res.status() + " " + problemCode(res.body()));
     }
     return res.body();
   }
 
   /** POSTs {@code path} (no body) to one gateway's API; its problem code if refused. */
   Optional<String> post(Endpoint e, String path) {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(e.url() + path))
-            .timeout(TIMEOUT)
-            .header("Authorization", "Bearer " + e.token())
-            .POST(HttpRequest.BodyPublishers.noBody())
-            .build();
-    HttpResponse<byte[]> res = send(req);
-    return res.statusCode() / 100 == 2 ? Optional.empty() : Optional.of(problemCode(res.body()));
+    Reply res = reply(e, Method.POST, path, TIMEOUT);
+    return res.status() / 100 == 2 ? Optional.empty() : Optional.of(problemCode(res.body()));
   }
 
-  private HttpResponse<byte[]> send(HttpRequest req) {
+  // One request, failing as the console's own error when the gateway cannot be reached.
+  private Reply reply(Endpoint e, Method method, String path, Duration timeout) {
     try {
-      return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw upstream(unreachable(e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw upstream("interrupted");
+      return send(e, method, path, timeout);
+    } catch (RuntimeException t) {
+      throw upstream(unreachable(t));
+    }
+  }
+
+  /**
+   * Sends one request with the endpoint's token: {@code GET} asking for JSON, {@code POST} with no
+   * body, or (method null) a {@code GET} taking whatever the API answers (a download).
+   */
+  private Reply send(Endpoint e, Method method, String path, Duration timeout) {
+    HttpClientRequest req =
+        http.method(method == null ? Method.GET : method)
+            // as a URI: a query in the string form would be taken as part of the path
+            .uri(URI.create(e.url() + path))
+            .readTimeout(timeout)
+            .header(HeaderNames.AUTHORIZATION, "Bearer " + e.token());
+    if (method == Method.GET) {
+      req.header(HeaderNames.ACCEPT, "application/json");
+    }
+    try (HttpClientResponse r = method == Method.POST ? req.submit(new byte[0]) : req.request()) {
+      return new Reply(
+          r.status().code(), r.entity().hasEntity() ? r.entity().as(byte[].class) : new byte[0]);
     }
   }
 
@@ -263,18 +273,9 @@ public final class Gateways {
         ErrorCode.CONSOLE_GATEWAY_UNAVAILABLE, "the gateway did not answer: " + why);
   }
 
-  private static HttpRequest get(Endpoint e, String path) {
-    return HttpRequest.newBuilder(URI.create(e.url() + path))
-        .timeout(TIMEOUT)
-        .header("Authorization", "Bearer " + e.token())
-        .header("Accept", "application/json")
-        .GET()
-        .build();
-  }
-
-  private static <T> Answer<T> decode(String node, HttpResponse<byte[]> res, Class<T> type) {
-    if (res.statusCode() != 200) {
-      return Answer.failed(node, "HTTP " + res.statusCode() + " " + problemCode(res.body()));
+  private static <T> Answer<T> decode(String node, Reply res, Class<T> type) {
+    if (res.status() != 200) {
+      return Answer.failed(node, "HTTP " + res.status() + " " + problemCode(res.body()));
     }
     try {
       return Answer.of(node, WIRE.readValue(res.body(), type));
@@ -293,9 +294,11 @@ public final class Gateways {
   }
 
   private static String unreachable(Throwable t) {
-    Throwable cause = t.getCause() != null ? t.getCause() : t;
-    return cause instanceof java.net.http.HttpTimeoutException
-        ? "no answer within " + TIMEOUT.toSeconds() + " s"
-        : "unreachable";
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SocketTimeoutException) {
+        return "no answer within " + TIMEOUT.toSeconds() + " s";
+      }
+    }
+    return "unreachable";
   }
 }

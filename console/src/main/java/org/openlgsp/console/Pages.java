@@ -83,7 +83,7 @@ public final class Pages {
 
   /** One gateway's figures by agency, or why it did not answer. */
   public record GatewayFigures(
-      String node, List<Gateways.FigureRow> rows, Optional<String> problem) {
+      String node, List<org.openlgsp.statistics.Figures> rows, Optional<String> problem) {
     public GatewayFigures {
       rows = List.copyOf(rows);
     }

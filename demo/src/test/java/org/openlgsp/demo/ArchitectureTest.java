@@ -94,8 +94,8 @@ class ArchitectureTest {
                   + " is opened, never read as a file)"),
           Map.entry(
               "org.openlgsp.console.Gateways",
-              "its nested records (figures, alerts, records of the gateways' APIs) are what the"
-                  + " generated templates in console.templates read"),
+              "its nested records (alerts and operational records of the gateways' APIs) are what"
+                  + " the generated templates in console.templates read"),
           Map.entry(
               "org.openlgsp.procedures.BirthCertificate",
               "the content a hospital signs and attaches when filing (giayChungSinh): its sign()"
@@ -132,7 +132,7 @@ class ArchitectureTest {
     "alerts, core storage edge gateway mail",
     "documents, core storage edge pki",
     "procedures, core storage edge mail",
-    "console, core storage edge registry",
+    "console, core storage edge registry statistics",
     "node, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console procedures",
     "cli, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"

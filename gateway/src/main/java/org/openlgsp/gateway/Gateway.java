@@ -215,7 +215,7 @@ public final class Gateway implements AutoCloseable {
                 .connectionCacheSize(256)
                 .sendExpectContinue(false)
                 .build(),
-            ReplayGuard.durable(options.replayWindow(), clock, ledger.database()),
+            ReplayGuard.durable(options.replayWindow(), clock, ledger),
             new ExchangeRecorder(
                 ledger, options.node(), subjects, features.observers(), Optional.of(directory)),
             clock,

@@ -6,10 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.ledger.Ledger;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.GroupCommit;
 
@@ -23,8 +26,11 @@ import org.openlgsp.storage.GroupCommit;
  * {@code gateway_replay} has committed (insert-if-absent is the atomic check), so a replay is
  * refused after a crash and restart, and by every instance of a node sharing the database. Inserts
  * are group-committed (one transaction for every request waiting, each caller released only after
- * the commit), and expired rows are purged by the same writer. The in-process cache stays in front
- * as a fast path: a replay it still holds is refused without touching the database.
+ * the commit), and expired rows are purged by the same writer. In a gateway the inserts ride on the
+ * ledger's writer ({@link Ledger#writerLane}): they commit in the same transactions as the ledger
+ * records waiting at that moment, one fsync for both, instead of a second writer thread and a
+ * second commit per batch on the same database. The in-process cache stays in front as a fast path:
+ * a replay it still holds is refused without touching the database.
  *
  * <p>The memory has no size cap on purpose: evicting an id before it expires would let its replay
  * through. Only a message whose signature verified against a member's certificate in the directory
@@ -34,10 +40,14 @@ import org.openlgsp.storage.GroupCommit;
 final class ReplayGuard implements AutoCloseable {
   private record Use(String client, String nonce, long now) {}
 
+  /** Where the durable inserts go, and the writer this memory started itself (closed with it). */
+  private record Writer(
+      Function<Use, CompletableFuture<Boolean>> submit, Optional<GroupCommit<?, ?>> own) {}
+
   private final Cache<String, Boolean> seen;
   private final Clock clock;
   private final long retentionMillis;
-  private final Optional<GroupCommit<Use, Boolean>> durable;
+  private final Optional<Writer> durable;
   private long lastPurge = Long.MIN_VALUE;
 
   /** A memory of this process only (tests and tools without a database). */
@@ -45,13 +55,51 @@ final class ReplayGuard implements AutoCloseable {
     this(window, clock, Optional.empty());
   }
 
-  /** A memory kept in {@code db} (migrated here), shared by every gateway using it. */
+  /**
+   * A memory kept in {@code db} (migrated here) with a writer of its own, shared by every gateway
+   * using the database.
+   */
   static ReplayGuard durable(Duration window, Clock clock, Database db) {
     db.migrate("gateway");
-    return new ReplayGuard(window, clock, Optional.of(db));
+    return new ReplayGuard(
+        window,
+        clock,
+        Optional.of(
+            inserts -> {
+              GroupCommit<Use, Boolean> own =
+                  new GroupCommit<>(
+                          db,
+                          "replay",
+                          // No wait for company: while one batch commits the next one gathers.
+                          new GroupCommit.Options(512, Duration.ZERO, 65_536),
+                          inserts,
+                          ReplayGuard::unavailable)
+                      .start();
+              return new Writer(own::submit, Optional.of(own));
+            }));
   }
 
-  private ReplayGuard(Duration window, Clock clock, Optional<Database> db) {
+  /**
+   * A memory kept in {@code ledger}'s database (migrated here), its inserts committed by the
+   * ledger's writer in the ledger's transactions; shared by every gateway using the database.
+   */
+  static ReplayGuard durable(Duration window, Clock clock, Ledger ledger) {
+    ledger.database().migrate("gateway");
+    return new ReplayGuard(
+        window,
+        clock,
+        Optional.of(
+            inserts -> {
+              GroupCommit.Lane<Use, Boolean> lane =
+                  ledger.writerLane("replay", inserts, ReplayGuard::unavailable);
+              return new Writer(lane::submit, Optional.empty());
+            }));
+  }
+
+  private ReplayGuard(
+      Duration window,
+      Clock clock,
+      Optional<Function<GroupCommit.Batch<Use, Boolean>, Writer>> writer) {
     this.clock = clock;
     // The time check admits a message whose time is exactly one window off on either side, so a
     // replay can come exactly twice the window after the first use; Caffeine forgets an entry once
@@ -65,24 +113,15 @@ final class ReplayGuard implements AutoCloseable {
             // worker (measured: ~20 % more CPU per exchange in ExchangeBenchmark).
             .executor(Runnable::run)
             .build();
-    this.durable =
-        db.map(
-            d ->
-                new GroupCommit<Use, Boolean>(
-                        d,
-                        "replay",
-                        // No wait for company: while one batch commits the next one gathers.
-                        new GroupCommit.Options(512, Duration.ZERO, 65_536),
-                        new GroupCommit.Batch<>() {
-                          @Override
-                          public List<GroupCommit.Outcome<Boolean>> write(
-                              Handle h, List<Use> uses) {
-                            purgeNowAndThen(h);
-                            return inKeyOrder(h, uses);
-                          }
-                        },
-                        ReplayGuard::unavailable)
-                    .start());
+    GroupCommit.Batch<Use, Boolean> inserts =
+        new GroupCommit.Batch<>() {
+          @Override
+          public List<GroupCommit.Outcome<Boolean>> write(Handle h, List<Use> uses) {
+            purgeNowAndThen(h);
+            return inKeyOrder(h, uses);
+          }
+        };
+    this.durable = writer.map(w -> w.apply(inserts));
   }
 
   /**
@@ -101,7 +140,7 @@ final class ReplayGuard implements AutoCloseable {
       return true;
     }
     try {
-      return durable.get().submit(new Use(client, nonce, clock.millis())).join();
+      return durable.get().submit().apply(new Use(client, nonce, clock.millis())).join();
     } catch (CompletionException e) {
       // Not recorded: forget it here too, so the genuine message can be retried.
       seen.invalidate(key);
@@ -170,6 +209,6 @@ final class ReplayGuard implements AutoCloseable {
 
   @Override
   public void close() {
-    durable.ifPresent(GroupCommit::close);
+    durable.flatMap(Writer::own).ifPresent(GroupCommit::close);
   }
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
+import org.openlgsp.ledger.Ledger;
+import org.openlgsp.ledger.LedgerOptions;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 import org.openlgsp.storage.TestDatabases;
@@ -40,6 +42,29 @@ class DurableReplayGuardTest {
         assertThat(after.firstUse("c", "n-1")).isFalse();
         assertThat(after.firstUse("other-client", "n-1")).isTrue();
         assertThat(after.firstUse("c", "n-2")).isTrue();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aNonceCommittedByTheLedgersWriterIsStillARefusedReplayAfterARestart(String kind) {
+    try (Database db = TestDatabases.open(kind, dir)) {
+      try (Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+          ReplayGuard before = ReplayGuard.durable(WINDOW, clock, ledger)) {
+        assertThat(before.firstUse("c", "n-1")).isTrue();
+        assertThat(before.firstUse("c", "n-1")).isFalse();
+      }
+      clock.advance(Duration.ofSeconds(100));
+      try (Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+          ReplayGuard after = ReplayGuard.durable(WINDOW, clock, ledger);
+          ReplayGuard otherInstance = ReplayGuard.durable(WINDOW, clock, db)) {
+        assertThat(after.size()).as("nothing in the new process's memory").isZero();
+        assertThat(after.firstUse("c", "n-1")).isFalse();
+        assertThat(after.firstUse("c", "n-2")).isTrue();
+        assertThat(otherInstance.firstUse("c", "n-2"))
+            .as("shared with the database's users")
+            .isFalse();
       }
     }
   }

@@ -258,6 +258,17 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
+  /**
+   * Other durable writes of the node to this ledger's database that ride on the ledger's group
+   * commit: they commit in the ledger writer's transactions (after the records of the same
+   * transaction), so they share its fsync instead of paying their own, and no second writer waits
+   * for the database's lock. The lane stops when the ledger is closed.
+   */
+  public <J, S> GroupCommit.Lane<J, S> writerLane(
+      String name, GroupCommit.Batch<J, S> batch, GroupCommit.Failure failure) {
+    return writes.lane(name, batch, failure);
+  }
+
   /** Queues an append; the future completes with the index once the record is committed. */
   CompletableFuture<Long> appendAsync(ExchangeRecord record) {
     return writes.submit(record);

@@ -1,7 +1,6 @@
 package org.openlgsp.statistics;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -52,33 +51,13 @@ final class StatisticsHttp implements AutoCloseable {
                   JsonInclude.Include.NON_ABSENT, JsonInclude.Include.USE_DEFAULTS))
           .build();
   private static final CsvMapper CSV = CsvMapper.builder().addModule(new Jdk8Module()).build();
-  private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(CsvRow.class).withHeader();
+  private static final CsvSchema CSV_SCHEMA =
+      CSV.schemaFor(CsvRow.class).sortedBy(Figures.CSV_COLUMNS.toArray(String[]::new)).withHeader();
 
   private final Statistics statistics;
   private final AdminApi listener;
 
-  /** JSON answer of figures and rankings. */
-  record Answer(Instant from, Instant to, List<Figures> rows) {}
-
   /** A CSV line: {@link Figures} with the error counts as {@code code=n} joined by {@code ;}. */
-  @JsonPropertyOrder({
-    "agency",
-    "system",
-    "service",
-    "period",
-    "calls",
-    "successes",
-    "refused",
-    "failed",
-    "errors",
-    "bytesIn",
-    "bytesOut",
-    "latencyP50",
-    "latencyP90",
-    "latencyP95",
-    "latencyP99",
-    "latencyMax"
-  })
   record CsvRow(
       String agency,
       String system,
@@ -242,7 +221,7 @@ final class StatisticsHttp implements AutoCloseable {
       throws IOException {
     String format = p.getOrDefault("format", "json").toLowerCase(Locale.ROOT);
     switch (format) {
-      case "json" -> json(c, new Answer(from, to, rows));
+      case "json" -> json(c, new FiguresAnswer(from, to, rows));
       case "csv" -> {
         c.response().header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
         c.response()

@@ -140,6 +140,9 @@ class StatisticsHttpTest {
             Optional.of(TOKEN));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).contains("text/csv; charset=utf-8");
+    // the published column list (what the console's download names its columns from), in order
+    assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst())
+        .contains(String.join(",", Figures.CSV_COLUMNS));
     try (MappingIterator<Map<String, String>> it =
         new CsvMapper()
             .readerFor(Map.class)

@@ -26,6 +26,12 @@ import org.jdbi.v3.core.JdbiException;
  * one transaction's fsync forms the next batch. A lone write waits at most {@code maxDelay} for
  * company, so with {@code maxDelay} zero it commits at once.
  *
+ * <p>Other writes to the same database can ride on the same transactions: a {@link Lane} has its
+ * own item type and batch, queues into this writer, and its items commit in the transaction of
+ * whatever else is waiting (one fsync for both; on SQLite also no second writer contending for the
+ * file lock). Each transaction runs the lanes' batches in the order the lanes were added, this
+ * writer's own first.
+ *
  * @param <I> what a caller asks to write
  * @param <R> what a caller learns once it is durable
  */
@@ -86,19 +92,47 @@ public final class GroupCommit<I, R> implements AutoCloseable {
     RuntimeException of(String detail, Throwable cause);
   }
 
-  private record Pending<I, R>(I item, CompletableFuture<R> done, long queuedNanos) {}
+  private record Pending<I, R>(
+      Lane<I, R> lane, I item, CompletableFuture<R> done, long queuedNanos) {}
+
+  /**
+   * Writes of another kind committed by this writer, in its transactions ({@link #lane}); the
+   * writer's own items are its first lane.
+   */
+  public static final class Lane<J, S> {
+    private final GroupCommit<?, ?> writer;
+    private final String name;
+    private final Batch<J, S> batch;
+    private final Failure failure;
+
+    private Lane(GroupCommit<?, ?> writer, String name, Batch<J, S> batch, Failure failure) {
+      this.writer = writer;
+      this.name = Objects.requireNonNull(name, "name");
+      this.batch = Objects.requireNonNull(batch, "batch");
+      this.failure = Objects.requireNonNull(failure, "failure");
+    }
+
+    /**
+     * Queues a write; the future completes once the transaction holding it committed, or with the
+     * write's failure.
+     */
+    public CompletableFuture<S> submit(J item) {
+      return writer.enqueue(this, item);
+    }
+  }
 
   /** The meters of {@link #bindTo}; absent until bound, so an unmonitored writer pays nothing. */
   private record Meters(Timer append, DistributionSummary batchSize) {}
 
-  private final Pending<I, R> stop = new Pending<>(null, null, 0);
+  private final Pending<I, R> stop = new Pending<>(null, null, null, 0);
   private volatile Optional<Meters> meters = Optional.empty();
   private final Database db;
   private final String name;
   private final Options options;
-  private final Batch<I, R> batch;
-  private final Failure failure;
-  private final BlockingQueue<Pending<I, R>> queue;
+  private final Lane<I, R> own;
+  // The writer's own lane first, then the others in the order they were added.
+  private final List<Lane<?, ?>> lanes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final BlockingQueue<Pending<?, ?>> queue;
   private final Thread writer;
   private final AtomicLong commits = new AtomicLong();
   private volatile boolean open = true;
@@ -112,8 +146,8 @@ public final class GroupCommit<I, R> implements AutoCloseable {
     this.db = Objects.requireNonNull(db, "db");
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
-    this.batch = Objects.requireNonNull(batch, "batch");
-    this.failure = Objects.requireNonNull(failure, "failure");
+    this.own = new Lane<>(this, name, batch, failure);
+    this.lanes.add(own);
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
     this.writer = Thread.ofPlatform().name(name + "-writer").daemon().unstarted(this::run);
   }
@@ -126,15 +160,30 @@ public final class GroupCommit<I, R> implements AutoCloseable {
 
   /** Queues a write; the future completes once it is committed, or with the write's failure. */
   public CompletableFuture<R> submit(I item) {
-    CompletableFuture<R> done = new CompletableFuture<>();
+    return enqueue(own, item);
+  }
+
+  /**
+   * Adds a lane: writes of another kind, to the same database, committed in this writer's
+   * transactions after the writes of the lanes added before it. {@code failure} reports the lane's
+   * writes that were not committed. The lane stops with this writer.
+   */
+  public <J, S> Lane<J, S> lane(String laneName, Batch<J, S> laneBatch, Failure laneFailure) {
+    Lane<J, S> lane = new Lane<>(this, laneName, laneBatch, laneFailure);
+    lanes.add(lane);
+    return lane;
+  }
+
+  private <J, S> CompletableFuture<S> enqueue(Lane<J, S> lane, J item) {
+    CompletableFuture<S> done = new CompletableFuture<>();
     if (!open) {
-      done.completeExceptionally(failure.of(name + " is closed", null));
+      done.completeExceptionally(lane.failure.of(lane.name + " is closed", null));
       return done;
     }
     // The queue's last slot is kept for close()'s stop marker.
     if (queue.remainingCapacity() <= 1
-        || !queue.offer(new Pending<>(item, done, System.nanoTime()))) {
-      done.completeExceptionally(failure.of(name + " queue is full", null));
+        || !queue.offer(new Pending<>(lane, item, done, System.nanoTime()))) {
+      done.completeExceptionally(lane.failure.of(lane.name + " queue is full", null));
     }
     return done;
   }
@@ -212,10 +261,10 @@ public final class GroupCommit<I, R> implements AutoCloseable {
   }
 
   private void run() {
-    List<Pending<I, R>> pending = new ArrayList<>(options.maxBatch());
+    List<Pending<?, ?>> pending = new ArrayList<>(options.maxBatch());
     while (true) {
       try {
-        Pending<I, R> first = queue.take();
+        Pending<?, ?> first = queue.take();
         if (first == stop) {
           return;
         }
@@ -223,7 +272,7 @@ public final class GroupCommit<I, R> implements AutoCloseable {
         long deadline = System.nanoTime() + options.maxDelay().toNanos();
         boolean stopping = false;
         while (pending.size() < options.maxBatch()) {
-          Pending<I, R> next =
+          Pending<?, ?> next =
               queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           if (next == null) {
             break;
@@ -246,46 +295,114 @@ public final class GroupCommit<I, R> implements AutoCloseable {
     }
   }
 
-  private void commit(List<Pending<I, R>> pending) {
-    List<I> items = pending.stream().map(Pending::item).toList();
-    List<Outcome<R>> outcomes;
+  /** One lane's share of a transaction: its pending writes and, once written, their outcomes. */
+  private static final class Share<J, S> {
+    final Lane<J, S> lane;
+    final List<Pending<J, S>> pending = new ArrayList<>();
+    final List<J> items = new ArrayList<>();
+    List<Outcome<S>> outcomes = List.of();
+
+    Share(Lane<J, S> lane) {
+      this.lane = lane;
+    }
+
+    @SuppressWarnings("unchecked")
+    void add(Pending<?, ?> p) {
+      Pending<J, S> mine = (Pending<J, S>) p;
+      pending.add(mine);
+      items.add(mine.item());
+    }
+
+    void write(Handle h, String writer) {
+      List<Outcome<S>> written = lane.batch.write(h, items);
+      if (written.size() != items.size()) {
+        throw new IllegalStateException(
+            writer + " batch returned " + written.size() + " outcomes for " + items.size());
+      }
+      outcomes = written;
+    }
+
+    void fail(String detail, RuntimeException cause) {
+      RuntimeException f = lane.failure.of(detail, cause);
+      pending.forEach(p -> p.done().completeExceptionally(f));
+    }
+
+    void committed(String writer) {
+      try {
+        lane.batch.committed(items, outcomes);
+      } catch (RuntimeException e) {
+        // Durable already: callers are still told so; the hook's own failure is only logged.
+        LOG.log(Level.SEVERE, writer + "/" + lane.name + " after-commit step failed", e);
+      }
+    }
+
+    void release() {
+      for (int i = 0; i < pending.size(); i++) {
+        switch (outcomes.get(i)) {
+          case Outcome.Done<S> d -> pending.get(i).done().complete(d.value());
+          case Outcome.Failed<S> f -> pending.get(i).done().completeExceptionally(f.error());
+        }
+      }
+    }
+  }
+
+  private void commit(List<Pending<?, ?>> pending) {
+    List<Share<?, ?>> shares = shares(pending);
     try (Handle h = db.jdbi().open()) {
-      outcomes =
-          h.inTransaction(
-              t -> {
-                List<Outcome<R>> written = batch.write(t, items);
-                if (written.size() != items.size()) {
-                  throw new IllegalStateException(
-                      name + " batch returned " + written.size() + " outcomes for " + items.size());
-                }
-                return written;
-              });
+      h.useTransaction(
+          t -> {
+            for (Share<?, ?> share : shares) {
+              share.write(t, name);
+            }
+          });
     } catch (RuntimeException e) {
       RuntimeException cause = e instanceof JdbiException j ? StorageException.of(name, j) : e;
-      LOG.log(Level.SEVERE, name + " batch of " + items.size() + " writes not committed", cause);
-      RuntimeException f = failure.of(name + " could not write durably", cause);
-      pending.forEach(p -> p.done().completeExceptionally(f));
+      LOG.log(Level.SEVERE, name + " batch of " + pending.size() + " writes not committed", cause);
+      shares.forEach(share -> share.fail(share.lane.name + " could not write durably", cause));
       return;
     }
     commits.incrementAndGet();
     meters.ifPresent(
         m -> {
           long now = System.nanoTime();
-          m.batchSize().record(pending.size());
-          pending.forEach(p -> m.append().record(now - p.queuedNanos(), TimeUnit.NANOSECONDS));
+          int own = 0;
+          for (Pending<?, ?> p : pending) {
+            if (p.lane() == this.own) {
+              own++;
+              m.append().record(now - p.queuedNanos(), TimeUnit.NANOSECONDS);
+            }
+          }
+          if (own > 0) {
+            m.batchSize().record(own);
+          }
         });
-    try {
-      batch.committed(items, outcomes);
-    } catch (RuntimeException e) {
-      // Durable already: callers are still told so; the hook's own failure is only logged.
-      LOG.log(Level.SEVERE, name + " after-commit step failed", e);
+    shares.forEach(share -> share.committed(name));
+    shares.forEach(Share::release);
+  }
+
+  // The batch split by lane, lanes in the order they were added; lanes with nothing are left out.
+  private List<Share<?, ?>> shares(List<Pending<?, ?>> pending) {
+    if (lanes.size() == 1) {
+      Share<?, ?> only = new Share<>(own);
+      pending.forEach(only::add);
+      return List.of(only);
     }
-    for (int i = 0; i < pending.size(); i++) {
-      switch (outcomes.get(i)) {
-        case Outcome.Done<R> d -> pending.get(i).done().complete(d.value());
-        case Outcome.Failed<R> f -> pending.get(i).done().completeExceptionally(f.error());
+    List<Share<?, ?>> shares = new ArrayList<>(lanes.size());
+    for (Lane<?, ?> lane : lanes) {
+      Share<?, ?> share = null;
+      for (Pending<?, ?> p : pending) {
+        if (p.lane() == lane) {
+          if (share == null) {
+            share = new Share<>(lane);
+          }
+          share.add(p);
+        }
+      }
+      if (share != null) {
+        shares.add(share);
       }
     }
+    return shares;
   }
 
   /** Commits what is queued, then stops the writer; later writes fail. */
@@ -301,11 +418,16 @@ public final class GroupCommit<I, R> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Pending<I, R> left;
+    Pending<?, ?> left;
     while ((left = queue.poll()) != null) {
       if (left != stop) {
-        left.done().completeExceptionally(failure.of(name + " is closed", null));
+        closed(left);
       }
     }
+  }
+
+  private static <J, S> void closed(Pending<J, S> left) {
+    left.done()
+        .completeExceptionally(left.lane().failure.of(left.lane().name + " is closed", null));
   }
 }

@@ -150,6 +150,73 @@ class GroupCommitTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aLaneCommitsInTheWritersTransactionAfterItsItemsAndFailsWithIt(String kind) {
+    open(kind, 64, 100);
+    Sql.inTransaction(db, h -> h.execute("CREATE TABLE other (name VARCHAR(64) PRIMARY KEY)"));
+    List<String> order = new ArrayList<>();
+    GroupCommit.Lane<String, Integer> lane =
+        writer.lane(
+            "other",
+            (h, items) -> {
+              order.add("lane " + items);
+              List<GroupCommit.Outcome<Integer>> out = new ArrayList<>();
+              for (String item : items) {
+                h.execute("INSERT INTO other (name) VALUES (?)", item);
+                out.add(new GroupCommit.Outcome.Done<>(item.length()));
+              }
+              return out;
+            },
+            (detail, cause) -> new IllegalStateException("lane: " + detail, cause));
+    // queued before the writer starts: one batch holding both kinds
+    CompletableFuture<Integer> x = lane.submit("x");
+    CompletableFuture<String> a = writer.submit("ok-a");
+    CompletableFuture<Integer> yy = lane.submit("yy");
+    writer.start();
+
+    assertThat(x.join()).isEqualTo(1);
+    assertThat(yy.join()).isEqualTo(2);
+    assertThat(a.join()).isEqualTo("stored ok-a");
+    assertThat(writer.commits()).isEqualTo(1); // one transaction, one fsync, for both
+    assertThat(order).containsExactly("lane [x, yy]");
+    List<String> others =
+        Sql.read(db, h -> h.createQuery("SELECT name FROM other").mapTo(String.class).list());
+    assertThat(others).containsExactlyInAnyOrder("x", "yy");
+
+    // the lane's key broken: the whole transaction rolls back, the writer's item with it
+    writer.close();
+    writer =
+        new GroupCommit<String, String>(
+            db,
+            "test",
+            new GroupCommit.Options(64, Duration.ZERO, 100),
+            (c, items) -> GroupCommit.isolated(c, items, GroupCommitTest::insert),
+            StorageException::new);
+    GroupCommit.Lane<String, Integer> strict =
+        writer.lane(
+            "other",
+            (h, items) -> {
+              items.forEach(item -> h.execute("INSERT INTO other (name) VALUES (?)", item));
+              return items.stream()
+                  .<GroupCommit.Outcome<Integer>>map(i -> new GroupCommit.Outcome.Done<>(1))
+                  .toList();
+            },
+            (detail, cause) -> new IllegalStateException("lane: " + detail, cause));
+    CompletableFuture<String> b = writer.submit("ok-b");
+    CompletableFuture<Integer> again = strict.submit("x");
+    writer.start();
+    assertThatThrownBy(again::join)
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lane: other could not write durably");
+    assertThatThrownBy(b::join).hasMessageContaining("test could not write durably");
+    assertThat(stored()).containsExactly("ok-a");
+
+    writer.close();
+    assertThatThrownBy(() -> lane.submit("z").join()).hasMessageContaining("other is closed");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"sqlite"})
   void afterCloseAndWhenFullWritesFailAtOnce(String kind) {
     open(kind, 1, 1);
