@@ -24,7 +24,10 @@ public record RecordView(
     String userId,
     String issue,
     String errorCode,
-    String subjectHash) {
+    String subjectHash,
+    String consentId,
+    String consentDigest,
+    String findings) {
   public RecordView {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(requestId, "requestId");
@@ -42,6 +45,9 @@ public record RecordView(
     Objects.requireNonNull(issue, "issue");
     Objects.requireNonNull(errorCode, "errorCode");
     Objects.requireNonNull(subjectHash, "subjectHash");
+    consentId = consentId == null ? "" : consentId;
+    consentDigest = consentDigest == null ? "" : consentDigest;
+    findings = findings == null ? "" : findings;
   }
 
   static RecordView of(ExchangeRecord r) {
@@ -62,6 +68,9 @@ public record RecordView(
         r.userId(),
         r.issue(),
         r.errorCode(),
-        r.subjectHash());
+        r.subjectHash(),
+        r.consentId(),
+        r.consentDigest(),
+        r.findings());
   }
 }

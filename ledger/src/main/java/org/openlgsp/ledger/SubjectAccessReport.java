@@ -27,7 +27,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
   /**
    * One access: who (agency, system, officer), why (purpose), when, its outcome and its proof.
    * {@code record} is the ledger record's canonical bytes (base64), whose leaf hash the proof
-   * includes, so a reader offline can check that the fields shown are the ones recorded.
+   * includes, so a reader offline can check that the fields shown are the ones recorded. {@code
+   * errorCode} is why the gateway refused the access (empty when it was served); {@code consentId}
+   * and {@code consentDigest} name the consent the provider gateway checked (empty when the grant
+   * requires none); {@code findings} is the recorded leak-detector summary. All four are empty in
+   * an answer from a gateway that predates them.
    */
   public record Access(
       long index,
@@ -42,8 +46,16 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       int status,
       String leafHash,
       String record,
-      Proof proof) {
+      Proof proof,
+      String errorCode,
+      String consentId,
+      String consentDigest,
+      String findings) {
     public Access {
+      errorCode = errorCode == null ? "" : errorCode;
+      consentId = consentId == null ? "" : consentId;
+      consentDigest = consentDigest == null ? "" : consentDigest;
+      findings = findings == null ? "" : findings;
       Objects.requireNonNull(time, "time");
       Objects.requireNonNull(agency, "agency");
       Objects.requireNonNull(agencyCode, "agencyCode");

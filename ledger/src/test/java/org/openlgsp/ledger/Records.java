@@ -55,4 +55,32 @@ public final class Records {
         r.errorCode(),
         subjectHash);
   }
+
+  /** {@code r} with the consent checked and the leak findings of a provider gateway. */
+  public static ExchangeRecord withPrivacy(
+      ExchangeRecord r, String consentId, String consentDigest, String findings) {
+    return new ExchangeRecord(
+        r.messageId(),
+        r.requestId(),
+        r.side(),
+        r.node(),
+        r.client(),
+        r.service(),
+        r.method(),
+        r.path(),
+        r.status(),
+        r.requestTime(),
+        r.responseTime(),
+        r.requestBodyDigest(),
+        r.responseBodyDigest(),
+        r.requestSignature(),
+        r.responseSignature(),
+        r.userId(),
+        r.issue(),
+        r.errorCode(),
+        r.subjectHash(),
+        consentId,
+        consentDigest,
+        findings);
+  }
 }
