@@ -182,6 +182,36 @@ public final class ConsentLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Problems of a logged change of consent {@code consentId} checked offline: its recorded bytes
+   * are a record of that consent saying what the change shows, and its inclusion proof leads to a
+   * checkpoint signed by one of {@code keys} (the registry's consent-log key). Empty when sound.
+   */
+  public static List<String> check(String consentId, Change c, List<NoteVerifier> keys) {
+    byte[] bytes;
+    ExchangeRecord r;
+    try {
+      bytes = Digests.fromBase64("record", c.record());
+      r = ExchangeRecord.decode(bytes);
+    } catch (RuntimeException e) {
+      return List.of("recorded bytes unreadable");
+    }
+    byte[] leaf = Merkle.leafHash(bytes);
+    if (!Digests.base64(leaf).equals(c.leafHash())
+        || !r.consentId().equals(consentId)
+        || !r.consentDigest().equals(c.digest())
+        || !r.method().equals(c.action())
+        || !r.requestId().equals(Integer.toString(c.version()))
+        || !r.responseTime().equals(c.at())) {
+      return List.of("the change is not what the consent log recorded");
+    }
+    return switch (c.proof()) {
+      case SubjectAccessReport.Pending p -> List.of("no inclusion proof");
+      case InclusionProof p ->
+          TrackerReportVerifier.checkProof(keys, c.index(), c.leafHash(), leaf, p);
+    };
+  }
+
   /** The log's size (records). */
   public long size() {
     return ledger.size();

@@ -63,7 +63,7 @@ public final class TrackerReportVerifier {
       List<String> found = new ArrayList<>(check(e.access()));
       for (TrackerReport.Consent k : e.consents()) {
         for (ConsentLog.Change c : k.changes()) {
-          checkChange(k, c)
+          ConsentLog.check(k.id(), c, keys)
               .forEach(p -> found.add("consent " + k.id() + " log #" + c.index() + ": " + p));
         }
         if (!k.changes().isEmpty() && !k.matches()) {
@@ -115,39 +115,13 @@ public final class TrackerReportVerifier {
     return problems;
   }
 
-  /**
-   * A consent-log change: its recorded bytes are a record of that consent saying what the change
-   * shows, and its proof leads to a checkpoint signed by a pinned key (the registry's consent-log
-   * key).
-   */
-  private List<String> checkChange(TrackerReport.Consent k, ConsentLog.Change c) {
-    byte[] bytes;
-    ExchangeRecord r;
-    try {
-      bytes = Digests.fromBase64("record", c.record());
-      r = ExchangeRecord.decode(bytes);
-    } catch (RuntimeException e) {
-      return List.of("recorded bytes unreadable");
-    }
-    byte[] leaf = Merkle.leafHash(bytes);
-    if (!Digests.base64(leaf).equals(c.leafHash())
-        || !r.consentId().equals(k.id())
-        || !r.consentDigest().equals(c.digest())
-        || !r.method().equals(c.action())
-        || !r.responseTime().equals(c.at())) {
-      return List.of("the change is not what the consent log recorded");
-    }
-    return switch (c.proof()) {
-      case SubjectAccessReport.Pending p -> List.of("no inclusion proof");
-      case InclusionProof p -> checkProof(c.index(), c.leafHash(), leaf, p);
-    };
-  }
-
   private List<String> checkProof(SubjectAccessReport.Access a, byte[] leaf, InclusionProof p) {
-    return checkProof(a.index(), a.leafHash(), leaf, p);
+    return checkProof(keys, a.index(), a.leafHash(), leaf, p);
   }
 
-  private List<String> checkProof(long index, String leafHash, byte[] leaf, InclusionProof p) {
+  /** Problems of proof {@code p} of record {@code index} under checkpoints signed by keys. */
+  static List<String> checkProof(
+      List<NoteVerifier> keys, long index, String leafHash, byte[] leaf, InclusionProof p) {
     if (p.index() != index || !p.leafHash().equals(leafHash)) {
       return List.of("the proof is for another record");
     }
