@@ -101,8 +101,9 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
         .append(" lượt truy cập / accesses</p>")
         .append("<table><tr><th>#</th><th>Thời gian / Time</th><th>Cơ quan / Agency</th>")
         .append("<th>Hệ thống / System</th><th>Cán bộ / Officer</th>")
-        .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th><th>Bằng chứng / Proof</th>")
-        .append("</tr>");
+        .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th>")
+        .append("<th>Đồng ý / Consent</th><th>Phát hiện rò rỉ / Leak findings</th>")
+        .append("<th>Bằng chứng / Proof</th></tr>");
     for (Access a : accesses) {
       row(
           b,
@@ -112,7 +113,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
           esc(a.system()),
           esc(a.officer()),
           esc(a.purpose()),
-          Integer.toString(a.status()),
+          a.errorCode().isEmpty()
+              ? Integer.toString(a.status())
+              : a.status() + " — từ chối / refused: " + esc(a.errorCode()),
+          a.consentId().isEmpty() ? "—" : esc(a.consentId()),
+          a.findings().isEmpty() ? "—" : esc(a.findings()),
           switch (a.proof()) {
             case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
             case Pending p -> esc(p.pending());
