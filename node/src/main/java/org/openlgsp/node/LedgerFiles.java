@@ -47,10 +47,11 @@ public final class LedgerFiles {
   private static LedgerSource consentLogSource(NodeConfig cfg, Path base) {
     NodeConfig.RegistryRole r = cfg.registry().orElseThrow();
     Database db = Database.open(GatewayNode.resolveJdbc(base, r.database()));
-    return LedgerSource.local(
-        db,
-        consentLogKey(base, cfg.instance()).verifier(),
-        new SubjectHasher(SubjectHasher.newSecret()));
+    SubjectHasher none = new SubjectHasher(SubjectHasher.newSecret());
+    // read only: the key the registry made at its first start, never a new one
+    return Files.exists(base.resolve(consentLogKeyFile(cfg.instance())))
+        ? LedgerSource.local(db, consentLogKey(base, cfg.instance()).verifier(), none)
+        : LedgerSource.local(db, none);
   }
 
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
@@ -70,8 +71,11 @@ public final class LedgerFiles {
    */
   static NoteKey consentLogKey(Path baseDir, String instance) {
     return checkpointKey(
-        baseDir.resolve("ledger/" + instance + ".consent-log.key"),
-        instance + "/registry/consents");
+        baseDir.resolve(consentLogKeyFile(instance)), instance + "/registry/consents");
+  }
+
+  private static String consentLogKeyFile(String instance) {
+    return "ledger/" + instance + ".consent-log.key";
   }
 
   private static NoteKey checkpointKey(Path file, String origin) {

@@ -118,6 +118,27 @@ class ConsentLogTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aProofOfAnUnknownConsentOrFromARegistryWithoutALogIsNotFound() {
+    try (Database db = TestDatabases.open("sqlite", dir);
+        ConsentLog log = ConsentLog.open(db, LOG_KEY, Clock.systemUTC())) {
+      Registry r = registry(db, log);
+      RegistryTest.populate(r);
+      String id = grant(r);
+      Registry withoutLog = ConsentRegistryTest.registry(db);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> r.consentProof("00000000-0000-4000-8000-000000000000"))
+          .isInstanceOfSatisfying(
+              org.openlgsp.core.LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(org.openlgsp.core.ErrorCode.RESOURCE_NOT_FOUND));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> withoutLog.consentProof(id))
+          .isInstanceOfSatisfying(
+              org.openlgsp.core.LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(org.openlgsp.core.ErrorCode.RESOURCE_NOT_FOUND));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void aConsentRowEditedInTheDatabaseNoLongerMatchesTheLog(String kind) {
