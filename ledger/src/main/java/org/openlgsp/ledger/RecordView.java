@@ -25,9 +25,16 @@ public record RecordView(
     String issue,
     String errorCode,
     String subjectHash,
-    String consentId,
-    String consentDigest,
-    String findings) {
+    // left out when empty (records before version 3): the JSON is what it always was
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String consentId,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String consentDigest,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String findings) {
   public RecordView {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(requestId, "requestId");

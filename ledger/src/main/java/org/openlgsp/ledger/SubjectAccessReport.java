@@ -47,10 +47,19 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       String leafHash,
       String record,
       Proof proof,
-      String errorCode,
-      String consentId,
-      String consentDigest,
-      String findings) {
+      // left out when empty: the JSON of an access without them is what it always was
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String errorCode,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String consentId,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String consentDigest,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String findings) {
     public Access {
       errorCode = errorCode == null ? "" : errorCode;
       consentId = consentId == null ? "" : consentId;
