@@ -500,7 +500,12 @@ final class RegistryCommands {
       mixinStandardHelpOptions = true,
       description =
           "Data subjects' consents (docs/privacy.md): kept and published by keyed hash only.",
-      subcommands = {Consent.Add.class, Consent.ListCmd.class, Consent.Withdraw.class})
+      subcommands = {
+        Consent.Add.class,
+        Consent.ListCmd.class,
+        Consent.Withdraw.class,
+        Consent.Proof.class
+      })
   static final class Consent {
     @Command(
         name = "add",
@@ -574,6 +579,57 @@ final class RegistryCommands {
       public Integer call() {
         c.client().withdrawConsent(id);
         return 0;
+      }
+    }
+
+    @Command(
+        name = "proof",
+        mixinStandardHelpOptions = true,
+        description =
+            "Print what the registry's consent log proves of a consent: its changes, each with"
+                + " its inclusion proof, and whether the consent row still matches the log. With"
+                + " --key, check every proof against the consent log's key. Exit 0 when the row"
+                + " matches and every proof checks, 1 otherwise.")
+    static final class Proof implements Callable<Integer> {
+      @Mixin Connection c;
+
+      @Parameters(index = "0", description = "Consent id (UUID).")
+      String id;
+
+      @Option(
+          names = "--key",
+          description =
+              "The consent log's key (name+id+key, or a file; the registry's"
+                  + " ledger/INSTANCE.consent-log.key's public part).")
+      Optional<String> key;
+
+      @Override
+      public Integer call() {
+        org.openlgsp.registry.Registry.ConsentProof proof = c.client().consentProof(id);
+        print(proof);
+        List<String> problems = new java.util.ArrayList<>();
+        if (!proof.matches()) {
+          problems.add("the consent row does not match the consent log's last change");
+        }
+        if (key.isPresent()) {
+          List<org.openlgsp.ledger.NoteVerifier> keys =
+              List.of(org.openlgsp.ledger.LedgerSource.parseKey(key.get()));
+          for (org.openlgsp.ledger.ConsentLog.Change ch : proof.changes()) {
+            org.openlgsp.ledger.ConsentLog.check(id, ch, keys)
+                .forEach(p -> problems.add("change #" + ch.index() + ": " + p));
+          }
+        }
+        problems.forEach(p -> System.out.println("PROBLEM: " + p));
+        if (problems.isEmpty()) {
+          System.out.println(
+              "SOUND: "
+                  + proof.changes().size()
+                  + " logged changes"
+                  + (key.isPresent() ? ", every proof checked" : "")
+                  + "; the consent matches its log");
+          return 0;
+        }
+        return 1;
       }
     }
   }

@@ -158,12 +158,14 @@ class CitizenTrackerTest {
           .extracting(e -> e.path("access").path("purpose").asText())
           .containsOnly("1.001234:HS-OTHER");
 
-      // offline: sound with both gateways' pinned keys; a tampered entry or a dropped proof not
+      // offline: sound with both gateways' pinned keys and the registry's consent-log key (the
+      // consent's logged changes carry its proofs); a tampered entry or a dropped proof not
       Path file = dir.resolve("report.json");
       Files.writeString(file, report.toString());
       String consumerKey = key(fed, true);
       String providerKey = key(fed, false);
-      CommandRun sound = verifyReport(file, consumerKey, providerKey);
+      String logKey = fed.registryNode().consentLogKey().orElseThrow().toString();
+      CommandRun sound = verifyReport(file, consumerKey, providerKey, logKey);
       assertThat(sound.exit()).as(sound.out() + sound.err()).isZero();
       assertThat(sound.out()).contains("SOUND: " + report.path("accesses").size() + " accesses");
 
@@ -175,7 +177,7 @@ class CitizenTrackerTest {
       ((ObjectNode) tampered.path("accesses").get(0).path("access"))
           .put("purpose", "kiem-tra-hop-phap");
       Files.writeString(file, tampered.toString());
-      CommandRun edited = verifyReport(file, consumerKey, providerKey);
+      CommandRun edited = verifyReport(file, consumerKey, providerKey, logKey);
       assertThat(edited.exit()).isEqualTo(1);
       assertThat(edited.out())
           .contains("PROBLEM: entry 0")
@@ -186,7 +188,7 @@ class CitizenTrackerTest {
       ((ObjectNode) dropped.path("accesses").get(1).path("access"))
           .set("proof", Json.mapper().createObjectNode().put("pending", "no proof"));
       Files.writeString(file, dropped.toString());
-      CommandRun noProof = verifyReport(file, consumerKey, providerKey);
+      CommandRun noProof = verifyReport(file, consumerKey, providerKey, logKey);
       assertThat(noProof.exit()).isEqualTo(1);
       assertThat(noProof.out()).contains("PROBLEM: entry 1").contains("no inclusion proof");
 
@@ -195,7 +197,7 @@ class CitizenTrackerTest {
       ((ObjectNode) forgedPath.path("accesses").get(2).path("access"))
           .put("record", forgedPath.path("accesses").get(3).path("access").path("record").asText());
       Files.writeString(file, forgedPath.toString());
-      assertThat(verifyReport(file, consumerKey, providerKey).exit()).isEqualTo(1);
+      assertThat(verifyReport(file, consumerKey, providerKey, logKey).exit()).isEqualTo(1);
 
       // the citizen's PDF: Vietnamese text in an embedded font
       HttpResponse<byte[]> pdf =

@@ -234,9 +234,11 @@ public record Directory(
    * A data subject's consent, as published (docs/privacy.md): the subject only as a keyed hash
    * ({@link KeyedHash} under the consent key the registry and provider gateways share), the data
    * category, the recipient agency (a member), the purpose (as grants name purposes) and the time
-   * it is valid in. Withdrawn consents are not published.
+   * it is valid in. Withdrawn consents are not published. {@code id} is the registry's consent id
+   * (empty in a directory published before consents carried it).
    */
   public record Consent(
+      String id,
       String subjectHash,
       String category,
       ClientId recipient,
@@ -244,6 +246,7 @@ public record Directory(
       Instant validFrom,
       Instant validTo) {
     public Consent {
+      id = id == null ? "" : id;
       Objects.requireNonNull(subjectHash, "subjectHash");
       Objects.requireNonNull(category, "category");
       Objects.requireNonNull(recipient, "recipient");
@@ -253,6 +256,28 @@ public record Directory(
       if (recipient.isSubsystem()) {
         throw new IllegalArgumentException("a consent's recipient is an agency, not a system");
       }
+    }
+
+    /**
+     * The consent's digest as granted: SHA-256 (base64) over its fields, one per line in component
+     * order ({@code id}, {@code subjectHash}, {@code category}, {@code recipient}, {@code purpose},
+     * {@code validFrom}, {@code validTo}; instants as ISO-8601 UTC), UTF-8. The registry's consent
+     * log records it when the consent is granted and the provider gateway records it with every
+     * exchange the consent admitted, so the two can be matched and a changed consent row detected
+     * (docs/privacy.md, "Consent log").
+     */
+    public String digest() {
+      String text =
+          String.join(
+              "\n",
+              id,
+              subjectHash,
+              category,
+              recipient.toString(),
+              purpose,
+              validFrom.toString(),
+              validTo.toString());
+      return Digests.base64(Digests.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Whether it covers {@code purposeCode} for {@code member} at {@code now}. */

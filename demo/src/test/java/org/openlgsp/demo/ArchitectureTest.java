@@ -125,7 +125,8 @@ class ArchitectureTest {
     "edge, core storage",
     "pki, core storage edge",
     "ledger, core storage edge",
-    "registry, core storage edge pki",
+    // the registry keeps its consent log in the ledger module's RFC 9162 ledger (docs/privacy.md)
+    "registry, core storage edge pki ledger",
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
     "statistics, core storage edge gateway",

@@ -19,9 +19,12 @@ final class Consents {
   private Consents() {}
 
   /**
+   * Returns the consent that admits the call and records its id and digest in {@code facts}, so the
+   * exchange's ledger record names the consent it was made under.
+   *
    * @throws LgspException {@code consent.missing}
    */
-  static void require(
+  static Directory.Consent require(
       DirectoryView dir,
       Optional<KeyedHash> key,
       PrivacyPolicy policy,
@@ -41,7 +44,9 @@ final class Consents {
     String hash = key.get().hash(facts.subject);
     for (Directory.Consent c : dir.consents(hash)) {
       if (c.covers(policy.consentCategory(), facts.client.memberId(), purpose, now)) {
-        return;
+        facts.consentId = c.id().isEmpty() ? "(unnamed)" : c.id();
+        facts.consentDigest = c.digest();
+        return c;
       }
     }
     throw new LgspException(

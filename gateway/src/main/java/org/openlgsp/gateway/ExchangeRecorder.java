@@ -91,6 +91,19 @@ final class ExchangeRecorder {
     boolean minimised;
     // what the grant's leak detectors found in the response: detector:action
     java.util.List<String> leaks = java.util.List.of();
+    // for the ledger record (docs/ledger.md): the consent checked, and every leak finding with
+    // where it was found (location/detector:action), never the matched value
+    String consentId = "";
+    String consentDigest = "";
+    final java.util.TreeSet<String> ledgerFindings = new java.util.TreeSet<>();
+
+    /** Notes leak findings ({@code detector:action}) found in {@code location}. */
+    void found(String location, java.util.List<String> findings) {
+      for (String f : findings) {
+        ledgerFindings.add(location + "/" + f);
+      }
+    }
+
     // the service's schema check and what it found (docs/privacy.md, "Data quality")
     org.openlgsp.core.SchemaCheck qualityMode = org.openlgsp.core.SchemaCheck.OFF;
     final java.util.List<ExchangeObservation.DataQuality.Violation> violations =
@@ -153,7 +166,10 @@ final class ExchangeRecorder {
               f.userId,
               f.issue,
               f.errorCode,
-              subjectHash));
+              subjectHash,
+              f.consentId,
+              f.consentDigest,
+              f.ledgerFindings.isEmpty() ? "" : String.join(",", f.ledgerFindings)));
     } catch (LgspException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -331,6 +331,7 @@ final class ProviderEndpoint {
       Minimisation.Outcome outcome =
           Minimisation.apply(policy, dir.responseFilter(policy), contentType, answer);
       facts.leaks = outcome.findings(); // recorded (and alerted on) even when blocked
+      facts.found("response", outcome.findings());
       outcome.requireNotBlocked();
       java.util.Optional<byte[]> minimised = outcome.body();
       if (minimised.isEmpty()) {

@@ -75,6 +75,7 @@ final class RequestLeaks {
             .map(k -> k.label() + ":" + actions.get(k).name().toLowerCase(Locale.ROOT))
             .toList();
     facts.leaks = findings; // recorded (and alerted on) even when blocked
+    facts.found("request", findings);
     List<String> blocked =
         found.stream().filter(k -> actions.get(k) == LeakAction.BLOCK).map(k -> k.label()).toList();
     if (!blocked.isEmpty()) {

@@ -51,6 +51,7 @@ class ConsentExchangeTest {
   Directory.Consent consent(String subject, String category, String purpose, Instant to) {
     Instant now = net.clock.instant();
     return new Directory.Consent(
+        java.util.UUID.randomUUID().toString(),
         TwoGateways.CONSENTS.hash(subject),
         category,
         TwoGateways.TAY_NINH,
@@ -96,6 +97,30 @@ class ConsentExchangeTest {
     assertThat(net.mpsLedger.range(0, 10))
         .extracting(e -> e.record().errorCode())
         .containsExactly("", "consent.missing", "consent.missing");
+  }
+
+  @Test
+  void theProvidersLedgerRecordNamesTheConsentTheCallWasMadeUnderAndARefusalNamesNone()
+      throws Exception {
+    Directory.Consent given =
+        consent(ID, "ho-tich", "1.001234", net.clock.instant().plus(Duration.ofDays(30)));
+    net.consents.add(given);
+    net.republish();
+
+    HttpResponse<String> consented = get(ID, "1.001234:HS-1");
+    net.consents.clear();
+    net.republish();
+    HttpResponse<String> refused = get(ID, "1.001234:HS-2");
+
+    assertThat(consented.statusCode()).as(consented.body()).isEqualTo(200);
+    assertThat(code(refused)).isEqualTo("consent.missing");
+    var records = net.mpsLedger.range(0, 10).stream().map(e -> e.record()).toList();
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).consentId()).isEqualTo(given.id());
+    assertThat(records.get(0).consentDigest()).isEqualTo(given.digest());
+    assertThat(records.get(0).canonical()[0]).isEqualTo((byte) 3); // the record version with it
+    assertThat(records.get(1).consentId()).isEmpty();
+    assertThat(records.get(1).errorCode()).isEqualTo("consent.missing");
   }
 
   @Test

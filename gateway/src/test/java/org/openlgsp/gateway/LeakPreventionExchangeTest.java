@@ -190,6 +190,39 @@ class LeakPreventionExchangeTest {
     assertThat(consumerObservation().leaks()).containsExactly("cccd:alert");
   }
 
+  @Test
+  void eachFindingIsInTheSignedLedgerRecordWithWhereItWasFoundButNeverTheValue() throws Exception {
+    grant(
+        new LeakRule("cccd", LeakAction.MASK),
+        new LeakRule("phone", LeakAction.ALERT),
+        new LeakRule("classification", LeakAction.BLOCK));
+
+    HttpResponse<String> masked = get();
+    HttpResponse<String> blocked =
+        post("application/json", "{\"doMat\":\"TUY\u1EC6T M\u1EACT\",\"so\":1}");
+
+    assertThat(masked.statusCode()).as(masked.body()).isEqualTo(500); // "TỐI MẬT" in the answer
+    assertThat(json(blocked).get("code")).isEqualTo("privacy.request_leak_blocked");
+    var provider = net.mpsLedger.range(0, 10);
+    assertThat(provider)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.record().findings())
+                  .isEqualTo(
+                      "response/cccd:mask,response/classification:block,response/phone:alert");
+              assertThat(e.record().errorCode()).isEqualTo("privacy.leak_blocked");
+              assertThat(new String(e.record().canonical(), StandardCharsets.UTF_8))
+                  .doesNotContain("079090001234")
+                  .doesNotContain("0912345678")
+                  .doesNotContain("MẬT");
+            });
+    // the consumer's records: the answer's block (no findings of its own), then the request's
+    assertThat(net.tnLedger.range(0, 10))
+        .extracting(e -> e.record().findings())
+        .containsExactly("", "request/classification:block");
+  }
+
   ExchangeObservation consumerObservation() {
     return consumerSeen.get(0);
   }

@@ -226,7 +226,10 @@ public final class CitizenTracker {
                                 a,
                                 given.stream()
                                     .filter(
-                                        k -> k.coveredAccess(a.agencyCode(), a.purpose(), a.time()))
+                                        k ->
+                                            k.id().equals(a.consentId())
+                                                || k.coveredAccess(
+                                                    a.agencyCode(), a.purpose(), a.time()))
                                     .toList())));
           } catch (CompletionException | java.util.concurrent.CancellationException e) {
             answers.add(notAnswered(node, reason(e.getCause() == null ? e : e.getCause())));

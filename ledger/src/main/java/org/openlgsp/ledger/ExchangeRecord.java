@@ -23,6 +23,14 @@ import org.openlgsp.core.ServiceId;
  * {@code subjectHash}: the keyed hash (HMAC-SHA256, base64) of the data subject's personal ID for
  * services that return personal data. Records without a subject are always written as version 1, so
  * every record has exactly one encoding and old records keep their hashes.
+ *
+ * <p>Version 3 is version 2 with the version byte {@code 0x03} ({@code subjectHash} always present,
+ * possibly empty) and three more text fields at the end: {@code consentId} and {@code
+ * consentDigest}, the consent the provider gateway checked before it called the backend (its
+ * registry id and {@code Directory.Consent#digest()}), and {@code findings}, the leak detectors'
+ * findings summary ({@code location/detector:action}, comma-separated, sorted; never the matched
+ * value). A record is written as version 3 exactly when one of these three is not empty, so
+ * versions 1 and 2 are unchanged and old logs keep verifying.
  */
 public record ExchangeRecord(
     String messageId,
@@ -43,10 +51,14 @@ public record ExchangeRecord(
     String userId,
     String issue,
     String errorCode,
-    String subjectHash) {
+    String subjectHash,
+    String consentId,
+    String consentDigest,
+    String findings) {
 
   static final byte VERSION = 1;
   static final byte VERSION_WITH_SUBJECT = 2;
+  static final byte VERSION_WITH_PRIVACY = 3;
   static final int MAX_FIELD = 16 * 1024;
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
@@ -77,6 +89,58 @@ public record ExchangeRecord(
     requireText("issue", issue, true);
     requireText("errorCode", errorCode, true);
     requireText("subjectHash", subjectHash, true);
+    requireText("consentId", consentId, true);
+    requireText("consentDigest", consentDigest, true);
+    requireText("findings", findings, true);
+    if (consentId.isEmpty() != consentDigest.isEmpty()) {
+      throw new IllegalArgumentException("consentId and consentDigest come together");
+    }
+  }
+
+  /** A record with a data subject (version 2, or 1 when {@code subjectHash} is empty). */
+  public ExchangeRecord(
+      String messageId,
+      String requestId,
+      Side side,
+      NodeId node,
+      ClientId client,
+      ServiceId service,
+      String method,
+      String path,
+      int status,
+      Instant requestTime,
+      Instant responseTime,
+      String requestBodyDigest,
+      String responseBodyDigest,
+      String requestSignature,
+      String responseSignature,
+      String userId,
+      String issue,
+      String errorCode,
+      String subjectHash) {
+    this(
+        messageId,
+        requestId,
+        side,
+        node,
+        client,
+        service,
+        method,
+        path,
+        status,
+        requestTime,
+        responseTime,
+        requestBodyDigest,
+        responseBodyDigest,
+        requestSignature,
+        responseSignature,
+        userId,
+        issue,
+        errorCode,
+        subjectHash,
+        "",
+        "",
+        "");
   }
 
   /** A record with no data subject (version 1). */
@@ -131,10 +195,12 @@ public record ExchangeRecord(
     }
   }
 
-  /** The version-1 canonical encoding. */
+  /** The canonical encoding: version 3, 2 or 1, whichever is the smallest that holds the record. */
   public byte[] canonical() {
     Writer w = new Writer();
-    w.buffer.put(subjectHash.isEmpty() ? VERSION : VERSION_WITH_SUBJECT);
+    boolean privacy = !consentId.isEmpty() || !findings.isEmpty();
+    w.buffer.put(
+        privacy ? VERSION_WITH_PRIVACY : subjectHash.isEmpty() ? VERSION : VERSION_WITH_SUBJECT);
     w.text(messageId);
     w.text(requestId);
     w.buffer.put((byte) side.ordinal());
@@ -153,8 +219,13 @@ public record ExchangeRecord(
     w.text(userId);
     w.text(issue);
     w.text(errorCode);
-    if (!subjectHash.isEmpty()) {
+    if (privacy || !subjectHash.isEmpty()) {
       w.text(subjectHash);
+    }
+    if (privacy) {
+      w.text(consentId);
+      w.text(consentDigest);
+      w.text(findings);
     }
     return w.bytes();
   }
@@ -171,7 +242,9 @@ public record ExchangeRecord(
     ByteBuffer b = ByteBuffer.wrap(bytes);
     try {
       byte version = b.get();
-      if (version != VERSION && version != VERSION_WITH_SUBJECT) {
+      if (version != VERSION
+          && version != VERSION_WITH_SUBJECT
+          && version != VERSION_WITH_PRIVACY) {
         throw new IllegalArgumentException("unknown record version");
       }
       String messageId = text(b);
@@ -200,9 +273,15 @@ public record ExchangeRecord(
               text(b),
               text(b),
               text(b),
-              version == VERSION_WITH_SUBJECT ? text(b) : "");
+              version == VERSION ? "" : text(b),
+              version == VERSION_WITH_PRIVACY ? text(b) : "",
+              version == VERSION_WITH_PRIVACY ? text(b) : "",
+              version == VERSION_WITH_PRIVACY ? text(b) : "");
       if (version == VERSION_WITH_SUBJECT && r.subjectHash().isEmpty()) {
         throw new IllegalArgumentException("version 2 record without a subject hash");
+      }
+      if (version == VERSION_WITH_PRIVACY && r.consentId().isEmpty() && r.findings().isEmpty()) {
+        throw new IllegalArgumentException("version 3 record without a consent or findings");
       }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("trailing bytes after the record");

@@ -24,7 +24,17 @@ public record RecordView(
     String userId,
     String issue,
     String errorCode,
-    String subjectHash) {
+    String subjectHash,
+    // left out when empty (records before version 3): the JSON is what it always was
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String consentId,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String consentDigest,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String findings) {
   public RecordView {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(requestId, "requestId");
@@ -42,6 +52,9 @@ public record RecordView(
     Objects.requireNonNull(issue, "issue");
     Objects.requireNonNull(errorCode, "errorCode");
     Objects.requireNonNull(subjectHash, "subjectHash");
+    consentId = consentId == null ? "" : consentId;
+    consentDigest = consentDigest == null ? "" : consentDigest;
+    findings = findings == null ? "" : findings;
   }
 
   static RecordView of(ExchangeRecord r) {
@@ -62,6 +75,9 @@ public record RecordView(
         r.userId(),
         r.issue(),
         r.errorCode(),
-        r.subjectHash());
+        r.subjectHash(),
+        r.consentId(),
+        r.consentDigest(),
+        r.findings());
   }
 }

@@ -44,7 +44,11 @@ public final class SubjectAccess {
               r.status(),
               Digests.base64(e.leafHash()),
               Digests.base64(r.canonical()),
-              proof(e.index())));
+              proof(e.index()),
+              r.errorCode(),
+              r.consentId(),
+              r.consentDigest(),
+              r.findings()));
     }
     return new SubjectAccessReport(subject.masked(), out);
   }

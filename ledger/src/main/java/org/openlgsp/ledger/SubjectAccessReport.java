@@ -27,7 +27,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
   /**
    * One access: who (agency, system, officer), why (purpose), when, its outcome and its proof.
    * {@code record} is the ledger record's canonical bytes (base64), whose leaf hash the proof
-   * includes, so a reader offline can check that the fields shown are the ones recorded.
+   * includes, so a reader offline can check that the fields shown are the ones recorded. {@code
+   * errorCode} is why the gateway refused the access (empty when it was served); {@code consentId}
+   * and {@code consentDigest} name the consent the provider gateway checked (empty when the grant
+   * requires none); {@code findings} is the recorded leak-detector summary. All four are empty in
+   * an answer from a gateway that predates them.
    */
   public record Access(
       long index,
@@ -42,8 +46,25 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
       int status,
       String leafHash,
       String record,
-      Proof proof) {
+      Proof proof,
+      // left out when empty: the JSON of an access without them is what it always was
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String errorCode,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String consentId,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String consentDigest,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String findings) {
     public Access {
+      errorCode = errorCode == null ? "" : errorCode;
+      consentId = consentId == null ? "" : consentId;
+      consentDigest = consentDigest == null ? "" : consentDigest;
+      findings = findings == null ? "" : findings;
       Objects.requireNonNull(time, "time");
       Objects.requireNonNull(agency, "agency");
       Objects.requireNonNull(agencyCode, "agencyCode");
@@ -89,8 +110,9 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
         .append(" lượt truy cập / accesses</p>")
         .append("<table><tr><th>#</th><th>Thời gian / Time</th><th>Cơ quan / Agency</th>")
         .append("<th>Hệ thống / System</th><th>Cán bộ / Officer</th>")
-        .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th><th>Bằng chứng / Proof</th>")
-        .append("</tr>");
+        .append("<th>Mục đích / Purpose</th><th>Kết quả / Status</th>")
+        .append("<th>Đồng ý / Consent</th><th>Phát hiện rò rỉ / Leak findings</th>")
+        .append("<th>Bằng chứng / Proof</th></tr>");
     for (Access a : accesses) {
       row(
           b,
@@ -100,7 +122,11 @@ public record SubjectAccessReport(String subject, int accessCount, List<Access> 
           esc(a.system()),
           esc(a.officer()),
           esc(a.purpose()),
-          Integer.toString(a.status()),
+          a.errorCode().isEmpty()
+              ? Integer.toString(a.status())
+              : a.status() + " — từ chối / refused: " + esc(a.errorCode()),
+          a.consentId().isEmpty() ? "—" : esc(a.consentId()),
+          a.findings().isEmpty() ? "—" : esc(a.findings()),
           switch (a.proof()) {
             case InclusionProof p -> "included in checkpoint of size " + p.treeSize();
             case Pending p -> esc(p.pending());

@@ -8,6 +8,35 @@ final class TrackerPage {
     return SubjectAccessReport.esc(s);
   }
 
+  /** A consent, its withdrawal and what the consent log proves of it. */
+  private static String consent(TrackerReport.Consent k) {
+    StringBuilder b =
+        new StringBuilder(esc(k.category() + " (" + k.id() + ")"))
+            .append(" ")
+            .append(esc(k.validFrom() + " – " + k.validTo()));
+    if (k.withdrawnAt() != null) {
+      b.append(" — rút lại / withdrawn ").append(esc(k.withdrawnAt().toString()));
+    }
+    for (ConsentLog.Change c : k.changes()) {
+      b.append("<br/>sổ đồng ý / consent log #")
+          .append(c.index())
+          .append(" ")
+          .append(esc(c.action()))
+          .append(" ")
+          .append(esc(c.at().toString()))
+          .append(
+              switch (c.proof()) {
+                case InclusionProof p -> " (điểm kiểm tra / checkpoint " + p.treeSize() + ")";
+                case SubjectAccessReport.Pending p -> " (chưa có / pending)";
+              });
+    }
+    if (!k.changes().isEmpty() && !k.matches()) {
+      b.append("<br/><span class=\"warn\">không khớp sổ đồng ý / does not match the consent log")
+          .append("</span>");
+    }
+    return b.toString();
+  }
+
   static String html(TrackerReport r) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"/>")
@@ -51,8 +80,9 @@ final class TrackerPage {
     b.append("</table><h2>Các lượt truy cập / Accesses</h2><table><tr>")
         .append("<th>Thời gian / Time</th><th>Cơ quan / Agency</th><th>Hệ thống / System</th>")
         .append("<th>Dịch vụ / Service</th><th>Cán bộ / Officer</th><th>Mục đích / Purpose</th>")
-        .append("<th>Kết quả / Status</th><th>Đồng ý / Consent</th><th>Sổ cái / Ledger</th>")
-        .append("<th>Bằng chứng / Proof</th></tr>");
+        .append("<th>Kết quả / Status</th><th>Đồng ý đã kiểm tra / Consent checked</th>")
+        .append("<th>Đồng ý / Consents</th><th>Phát hiện rò rỉ / Leak findings</th>")
+        .append("<th>Sổ cái / Ledger</th><th>Bằng chứng / Proof</th></tr>");
     for (TrackerReport.Entry e : r.accesses()) {
       SubjectAccessReport.Access a = e.access();
       SubjectAccessReport.row(
@@ -63,13 +93,16 @@ final class TrackerPage {
           esc(a.service()),
           esc(a.officer()),
           esc(a.purpose()),
-          Integer.toString(a.status()),
+          a.errorCode().isEmpty()
+              ? Integer.toString(a.status())
+              : a.status() + " — từ chối / refused: " + esc(a.errorCode()),
+          a.consentId().isEmpty()
+              ? "—"
+              : esc(a.consentId()) + "<br/><code>" + esc(a.consentDigest()) + "</code>",
           e.consents().isEmpty()
               ? "—"
-              : esc(
-                  String.join(
-                      ", ",
-                      e.consents().stream().map(k -> k.category() + " (" + k.id() + ")").toList())),
+              : String.join("<br/>", e.consents().stream().map(TrackerPage::consent).toList()),
+          a.findings().isEmpty() ? "—" : esc(a.findings()),
           esc(e.gateway()) + " #" + a.index(),
           switch (a.proof()) {
             case InclusionProof p ->

@@ -99,7 +99,10 @@ public record TrackerReport(
 
   /**
    * A consent of the subject: its id, data category, recipient agency, purpose, validity and, when
-   * withdrawn, when.
+   * withdrawn, when; with {@code changes}, its grant and withdrawal as the registry's consent log
+   * recorded them, each with its inclusion proof under the log's signed checkpoint (empty when the
+   * registry keeps no consent log). {@code matches} says whether the registry's consent row still
+   * has the digest the log recorded last.
    */
   public record Consent(
       String id,
@@ -110,8 +113,11 @@ public record TrackerReport(
       Instant validTo,
       @com.fasterxml.jackson.annotation.JsonInclude(
               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-          Instant withdrawnAt) {
+          Instant withdrawnAt,
+      List<ConsentLog.Change> changes,
+      boolean matches) {
     public Consent {
+      changes = changes == null ? List.of() : List.copyOf(changes);
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(category, "category");
       Objects.requireNonNull(recipient, "recipient");

@@ -8,10 +8,11 @@ import org.openlgsp.core.Digests;
 /**
  * Checks a {@link TrackerReport} offline, with the gateways' checkpoint keys the auditor pins:
  * every entry's recorded bytes hash to its leaf hash and say what the entry shows (time, system,
- * service, side, officer, purpose, status); its inclusion proof leads from that leaf to the root of
- * a checkpoint signed by a pinned key whose name is the checkpoint's origin. An entry without a
- * proof, a changed field, a changed proof, or a checkpoint no pinned key signed makes the report
- * unsound. A gateway that did not answer is a warning: the report says it is incomplete.
+ * service, side, officer, purpose, status, refusal code, consent and leak findings); its inclusion
+ * proof leads from that leaf to the root of a checkpoint signed by a pinned key whose name is the
+ * checkpoint's origin. An entry without a proof, a changed field, a changed proof, or a checkpoint
+ * no pinned key signed makes the report unsound. A gateway that did not answer is a warning: the
+ * report says it is incomplete.
  *
  * <p>What it cannot show: an entry left out of the report altogether (the report proves what it
  * shows, not that it shows everything; the gateway's full export and {@code lgsp ledger verify}
@@ -59,7 +60,16 @@ public final class TrackerReportVerifier {
     int n = 0;
     for (TrackerReport.Entry e : report.accesses()) {
       String where = "entry " + n++ + " (" + e.gateway() + " #" + e.access().index() + ")";
-      List<String> found = check(e.access());
+      List<String> found = new ArrayList<>(check(e.access()));
+      for (TrackerReport.Consent k : e.consents()) {
+        for (ConsentLog.Change c : k.changes()) {
+          ConsentLog.check(k.id(), c, keys)
+              .forEach(p -> found.add("consent " + k.id() + " log #" + c.index() + ": " + p));
+        }
+        if (!k.changes().isEmpty() && !k.matches()) {
+          warnings.add(where + ": consent " + k.id() + " does not match its consent log");
+        }
+      }
       found.forEach(p -> problems.add(where + ": " + p));
       if (found.isEmpty()) {
         verified++;
@@ -89,7 +99,12 @@ public final class TrackerReportVerifier {
         || r.side() != a.side()
         || !r.userId().equals(a.officer())
         || !r.issue().equals(a.purpose())
-        || r.status() != a.status()) {
+        || r.status() != a.status()
+        // an older gateway's answer has no errorCode: then the status alone shows the refusal
+        || (!a.errorCode().isEmpty() && !r.errorCode().equals(a.errorCode()))
+        || !r.consentId().equals(a.consentId())
+        || !r.consentDigest().equals(a.consentDigest())
+        || !r.findings().equals(a.findings())) {
       problems.add("the entry's fields are not what the ledger recorded");
     }
     switch (a.proof()) {
@@ -101,7 +116,13 @@ public final class TrackerReportVerifier {
   }
 
   private List<String> checkProof(SubjectAccessReport.Access a, byte[] leaf, InclusionProof p) {
-    if (p.index() != a.index() || !p.leafHash().equals(a.leafHash())) {
+    return checkProof(keys, a.index(), a.leafHash(), leaf, p);
+  }
+
+  /** Problems of proof {@code p} of record {@code index} under checkpoints signed by keys. */
+  static List<String> checkProof(
+      List<NoteVerifier> keys, long index, String leafHash, byte[] leaf, InclusionProof p) {
+    if (p.index() != index || !p.leafHash().equals(leafHash)) {
       return List.of("the proof is for another record");
     }
     SignedNote note;

@@ -68,6 +68,52 @@ class ExchangeRecordTest {
   }
 
   @Test
+  void versionOneAndTwoEncodingsAreUnchangedSoExistingLogsKeepVerifying() {
+    // pinned leaf hashes of records as every earlier version wrote them
+    assertThat(org.openlgsp.core.Digests.base64(Records.sample("m-1").leafHash()))
+        .isEqualTo(V1_LEAF);
+    assertThat(
+            org.openlgsp.core.Digests.base64(
+                Records.withSubject(Records.sample("m-1"), "c3ViamVjdC1oYXNo").leafHash()))
+        .isEqualTo(V2_LEAF);
+  }
+
+  // computed with the encoder before version 3 existed (main at cd83a54)
+  static final String V1_LEAF = "CbavRK1eDSrmS6DjrzWuE2lpHQmxqNvGsZnwyK/mhjM=";
+  static final String V2_LEAF = "VpfmznWajt6klopXlTb8SenCyr6okZWR2iXezwYCEwA=";
+
+  @Test
+  void aConsentOrLeakFindingsMakeAVersionThreeRecordThatRoundTrips() {
+    ExchangeRecord a = Records.sample("m-1");
+    ExchangeRecord consent =
+        Records.withPrivacy(
+            Records.withSubject(a, "c3ViamVjdC1oYXNo"), "9b1c0f0e-consent", "ZGlnZXN0", "");
+    ExchangeRecord findingsOnly =
+        Records.withPrivacy(a, "", "", "response/cccd:mask,request/mat:alert");
+
+    assertThat(consent.canonical()[0]).isEqualTo((byte) 3);
+    assertThat(findingsOnly.canonical()[0]).isEqualTo((byte) 3);
+    assertThat(ExchangeRecord.decode(consent.canonical())).isEqualTo(consent);
+    assertThat(ExchangeRecord.decode(findingsOnly.canonical())).isEqualTo(findingsOnly);
+    assertThat(findingsOnly.subjectHash()).isEmpty();
+    // the consent fields are hashed: changing the digest changes the leaf
+    assertThat(Records.withPrivacy(a, "9b1c0f0e-consent", "b3RoZXI=", "").leafHash())
+        .isNotEqualTo(Records.withPrivacy(a, "9b1c0f0e-consent", "ZGlnZXN0", "").leafHash());
+  }
+
+  @Test
+  void aVersionThreeEncodingWithoutConsentOrFindingsIsNotCanonicalAndIsRefused() {
+    ExchangeRecord a = Records.withSubject(Records.sample("m-1"), "c3ViamVjdC1oYXNo");
+    byte[] v2 = a.canonical();
+    byte[] bogus = java.util.Arrays.copyOf(v2, v2.length + 12); // three empty fields
+    bogus[0] = 3;
+
+    assertThatThrownBy(() -> ExchangeRecord.decode(bogus)).hasMessageContaining("version 3");
+    assertThatThrownBy(() -> Records.withPrivacy(a, "id-only", "", ""))
+        .hasMessageContaining("consentDigest");
+  }
+
+  @Test
   void anyFieldChangeChangesTheBytes() {
     ExchangeRecord a = Records.sample("m-1");
     ExchangeRecord b =
@@ -102,7 +148,7 @@ class ExchangeRecordTest {
     assertThatThrownBy(() -> ExchangeRecord.decode(Arrays.copyOf(good, good.length + 1)))
         .hasMessageContaining("trailing");
     byte[] otherVersion = good.clone();
-    otherVersion[0] = 3;
+    otherVersion[0] = 9;
     assertThatThrownBy(() -> ExchangeRecord.decode(otherVersion)).hasMessageContaining("version");
     byte[] hugeLength = good.clone();
     hugeLength[1] = 0x7f;

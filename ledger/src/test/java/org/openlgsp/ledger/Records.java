@@ -34,6 +34,21 @@ public final class Records {
 
   /** {@code r} about the data subject whose keyed hash is {@code subjectHash}. */
   public static ExchangeRecord withSubject(ExchangeRecord r, String subjectHash) {
+    return copy(r, subjectHash, r.consentId(), r.consentDigest(), r.findings());
+  }
+
+  /** {@code r} with the consent checked and the leak findings of a provider gateway. */
+  public static ExchangeRecord withPrivacy(
+      ExchangeRecord r, String consentId, String consentDigest, String findings) {
+    return copy(r, r.subjectHash(), consentId, consentDigest, findings);
+  }
+
+  private static ExchangeRecord copy(
+      ExchangeRecord r,
+      String subjectHash,
+      String consentId,
+      String consentDigest,
+      String findings) {
     return new ExchangeRecord(
         r.messageId(),
         r.requestId(),
@@ -53,6 +68,9 @@ public final class Records {
         r.userId(),
         r.issue(),
         r.errorCode(),
-        subjectHash);
+        subjectHash,
+        consentId,
+        consentDigest,
+        findings);
   }
 }

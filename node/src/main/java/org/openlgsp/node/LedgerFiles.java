@@ -22,16 +22,36 @@ public final class LedgerFiles {
    */
   public static LedgerSource source(Path config) {
     NodeConfig cfg = NodeConfig.read(config);
+    Path base = config.toAbsolutePath().getParent();
+    if (cfg.gateway().isEmpty()
+        && cfg.registry().flatMap(NodeConfig.RegistryRole::consentKey).isPresent()) {
+      return consentLogSource(cfg, base);
+    }
     NodeConfig.GatewayRole g =
         cfg.gateway()
             .orElseThrow(() -> new NodeConfig.ConfigException(config + " has no gateway role"));
-    Path base = config.toAbsolutePath().getParent();
     NodeId node = NodeId.parse(g.node());
     SubjectHasher subjects = subjectHasher(base, g.ledger());
     Database db = Database.open(GatewayNode.resolveJdbc(base, g.database()));
     return Files.exists(checkpointKeyFile(base, g.ledger(), node))
         ? LedgerSource.local(db, checkpointKey(base, g.ledger(), node).verifier(), subjects)
         : LedgerSource.local(db, subjects);
+  }
+
+  /**
+   * The registry's consent log (docs/privacy.md, "Consent log"), read from the registry's database
+   * with its checkpoint key, so {@code lgsp ledger export/verify/prove --config} work on it as on a
+   * gateway's ledger. Its subjects are hashed with the consent key, not a ledger subject key: a
+   * look-up by personal ID through this source finds nothing (the registry's consent API does).
+   */
+  private static LedgerSource consentLogSource(NodeConfig cfg, Path base) {
+    NodeConfig.RegistryRole r = cfg.registry().orElseThrow();
+    Database db = Database.open(GatewayNode.resolveJdbc(base, r.database()));
+    SubjectHasher none = new SubjectHasher(SubjectHasher.newSecret());
+    // read only: the key the registry made at its first start, never a new one
+    return Files.exists(base.resolve(consentLogKeyFile(cfg.instance())))
+        ? LedgerSource.local(db, consentLogKey(base, cfg.instance()).verifier(), none)
+        : LedgerSource.local(db, none);
   }
 
   /** Reads the checkpoint key, creating it (named after the origin) on first start. */
@@ -42,8 +62,23 @@ public final class LedgerFiles {
   }
 
   public static NoteKey checkpointKey(Path baseDir, NodeConfig.LedgerSettings s, NodeId node) {
-    Path file = checkpointKeyFile(baseDir, s, node);
-    String origin = s.origin().orElse(node.toString());
+    return checkpointKey(checkpointKeyFile(baseDir, s, node), s.origin().orElse(node.toString()));
+  }
+
+  /**
+   * The registry's consent-log checkpoint key, {@code ledger/INSTANCE.consent-log.key} under the
+   * node's folder, named {@code INSTANCE/registry/consents}; created on first start.
+   */
+  static NoteKey consentLogKey(Path baseDir, String instance) {
+    return checkpointKey(
+        baseDir.resolve(consentLogKeyFile(instance)), instance + "/registry/consents");
+  }
+
+  private static String consentLogKeyFile(String instance) {
+    return "ledger/" + instance + ".consent-log.key";
+  }
+
+  private static NoteKey checkpointKey(Path file, String origin) {
     if (!Files.exists(file)) {
       NoteKey key = NoteKey.generate(origin, NoteKey.TYPE_ED25519);
       writeSecret(file, key.privateText() + "\n");

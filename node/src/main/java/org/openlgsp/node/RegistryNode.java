@@ -34,6 +34,7 @@ public final class RegistryNode implements AutoCloseable {
   private final Optional<Console> console;
   private final AutoCloseable federation;
   private final org.openlgsp.alerts.Alerts alerts;
+  private final Optional<org.openlgsp.ledger.ConsentLog> consentLog;
 
   private RegistryNode(
       Credentials signing,
@@ -44,7 +45,9 @@ public final class RegistryNode implements AutoCloseable {
       Optional<Witness> witness,
       Optional<Console> console,
       AutoCloseable federation,
-      org.openlgsp.alerts.Alerts alerts) {
+      org.openlgsp.alerts.Alerts alerts,
+      Optional<org.openlgsp.ledger.ConsentLog> consentLog) {
+    this.consentLog = consentLog;
     this.alerts = alerts;
     this.console = console;
     this.federation = federation;
@@ -80,14 +83,23 @@ public final class RegistryNode implements AutoCloseable {
     Credentials signing = signingCredentials(role, base);
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
     List<CaFolder.Opened> owned = new ArrayList<>();
+    Optional<org.openlgsp.ledger.ConsentLog> consentLog = Optional.empty();
     try {
+      // a registry that keeps consents logs every change of one (docs/privacy.md, "Consent log")
+      consentLog =
+          role.consentKey()
+              .map(
+                  f ->
+                      org.openlgsp.ledger.ConsentLog.open(
+                          db, LedgerFiles.consentLogKey(base, instance), Clock.systemUTC()));
       Registry registry =
           new Registry(
               db,
               role.options(instance),
               signing.signer(),
               Clock.systemUTC(),
-              role.consentKey().map(f -> LedgerFiles.consentKey(base.resolve(f), true)));
+              role.consentKey().map(f -> LedgerFiles.consentKey(base.resolve(f), true)),
+              consentLog);
       Optional<CaFolder.Opened> ca = role.ca().map(settings -> openCa(base, settings));
       ca.ifPresent(opened -> owned.add(opened));
       Optional<Enrolments> enrolments =
@@ -170,9 +182,10 @@ public final class RegistryNode implements AutoCloseable {
         throw e;
       }
       return new RegistryNode(
-          signing, db, registry, server, owned, witness, console, federation, alerts);
+          signing, db, registry, server, owned, witness, console, federation, alerts, consentLog);
     } catch (RuntimeException e) {
       owned.forEach(CaFolder.Opened::close);
+      consentLog.ifPresent(org.openlgsp.ledger.ConsentLog::close);
       db.close();
       throw e;
     }
@@ -267,18 +280,7 @@ public final class RegistryNode implements AutoCloseable {
         Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml),
         id ->
             consentsKept
-                ? registry.consents(id).stream()
-                    .map(
-                        c ->
-                            new org.openlgsp.ledger.TrackerReport.Consent(
-                                c.id(),
-                                c.consent().category(),
-                                c.consent().recipient().toString(),
-                                c.consent().purpose(),
-                                c.consent().validFrom(),
-                                c.consent().validTo(),
-                                c.withdrawnAt()))
-                    .toList()
+                ? registry.consents(id).stream().map(c -> trackerConsent(registry, c)).toList()
                 : List.of(),
         prefix ->
             registry.auditLog(prefix, 0, 100).stream()
@@ -288,6 +290,32 @@ public final class RegistryNode implements AutoCloseable {
                         new org.openlgsp.ledger.TrackerReport.Lookup(
                             a.at(), a.actor(), a.target().substring(prefix.length()), a.outcome()))
                 .toList());
+  }
+
+  /** A consent as the tracker report shows it, with what the consent log proves of it. */
+  private static org.openlgsp.ledger.TrackerReport.Consent trackerConsent(
+      Registry registry, Registry.ConsentEntry c) {
+    Optional<Registry.ConsentProof> proof;
+    try {
+      proof = Optional.of(registry.consentProof(c.id()));
+    } catch (org.openlgsp.core.LgspException noLog) {
+      proof = Optional.empty();
+    }
+    return new org.openlgsp.ledger.TrackerReport.Consent(
+        c.id(),
+        c.consent().category(),
+        c.consent().recipient().toString(),
+        c.consent().purpose(),
+        c.consent().validFrom(),
+        c.consent().validTo(),
+        c.withdrawnAt(),
+        proof.map(Registry.ConsentProof::changes).orElse(List.of()),
+        proof.map(Registry.ConsentProof::matches).orElse(false));
+  }
+
+  /** The consent log's checkpoint key, when the registry keeps consents. */
+  public Optional<NoteVerifier> consentLogKey() {
+    return consentLog.map(org.openlgsp.ledger.ConsentLog::verifier);
   }
 
   /** The witness's verifier key, when the registry runs one. */
@@ -409,6 +437,7 @@ public final class RegistryNode implements AutoCloseable {
     }
     server.close();
     owned.forEach(CaFolder.Opened::close);
+    consentLog.ifPresent(org.openlgsp.ledger.ConsentLog::close);
     database.close();
   }
 }

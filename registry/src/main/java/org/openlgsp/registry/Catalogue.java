@@ -318,17 +318,36 @@ final class Catalogue {
         "consent");
   }
 
-  /** Records the withdrawal; a consent already withdrawn keeps its first withdrawal time. */
-  void withdrawConsent(String id) {
+  /**
+   * Records the withdrawal; a consent already withdrawn keeps its first withdrawal time. Returns
+   * whether this call withdrew it.
+   */
+  boolean withdrawConsent(String id) {
+    boolean[] changed = {false};
     change(
         h -> {
           requireExists(h, "registry_consent", id, "consent");
-          h.execute(
-              "UPDATE registry_consent SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
-              now(),
-              id);
+          changed[0] =
+              h.execute(
+                      "UPDATE registry_consent SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+                      now(),
+                      id)
+                  > 0;
         },
         "consent");
+    return changed[0];
+  }
+
+  /** One consent by id, withdrawn or not. */
+  java.util.Optional<Registry.ConsentEntry> consent(String id) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT id, subject_hash, category, recipient, purpose, valid_from, valid_to, withdrawn_at FROM registry_consent WHERE id = ?")
+                .bind(0, id)
+                .map((r, ctx) -> consentEntry(r))
+                .findOne());
   }
 
   /** A subject's consents (by keyed hash), withdrawn ones included. */
@@ -362,6 +381,7 @@ final class Catalogue {
     return new Registry.ConsentEntry(
         r.getString(1),
         new Directory.Consent(
+            r.getString(1),
             r.getString(2),
             r.getString(3),
             ClientId.parse(r.getString(4)),

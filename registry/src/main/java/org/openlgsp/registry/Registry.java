@@ -40,6 +40,7 @@ public final class Registry {
   private final AuditTrail audit;
   private final Breaches breaches;
   private final java.util.Optional<org.openlgsp.core.KeyedHash> consentKey;
+  private final java.util.Optional<org.openlgsp.ledger.ConsentLog> consentLog;
   private final MessageSigner directorySigner;
   private final Clock clock;
   private volatile FederationLinks federation;
@@ -92,7 +93,22 @@ public final class Registry {
       MessageSigner directorySigner,
       Clock clock,
       java.util.Optional<org.openlgsp.core.KeyedHash> consentKey) {
+    this(db, options, directorySigner, clock, consentKey, java.util.Optional.empty());
+  }
+
+  /**
+   * As above, with every consent change (grant, withdrawal) appended to {@code consentLog}, the
+   * registry's verifiable consent log (docs/privacy.md, "Consent log"); its owner closes it.
+   */
+  public Registry(
+      Database db,
+      RegistryOptions options,
+      MessageSigner directorySigner,
+      Clock clock,
+      java.util.Optional<org.openlgsp.core.KeyedHash> consentKey,
+      java.util.Optional<org.openlgsp.ledger.ConsentLog> consentLog) {
     this.consentKey = java.util.Objects.requireNonNull(consentKey, "consentKey");
+    this.consentLog = java.util.Objects.requireNonNull(consentLog, "consentLog");
     this.options = options;
     db.migrate("registry");
     db.migrate("anchors");
@@ -351,17 +367,68 @@ public final class Registry {
       throw malformed("validTo must be after validFrom");
     }
     String id = UUID.randomUUID().toString();
-    catalogue.addConsent(
-        id,
+    Directory.Consent consent =
         new Directory.Consent(
-            key.hash(subjectId), category, recipient, purpose, validFrom, validTo));
+            id, key.hash(subjectId), category, recipient, purpose, validFrom, validTo);
+    catalogue.addConsent(id, consent);
+    // logged as stored (times in milliseconds), which is what the directory publishes
+    consentLog.ifPresent(
+        log -> log.granted(catalogue.consent(id).orElseThrow().consent(), clock.instant()));
     return id;
   }
 
-  /** Withdraws a consent: gone from the next directory, its record and withdrawal time kept. */
+  /**
+   * Withdraws a consent: gone from the next directory, its record and withdrawal time kept; the
+   * first withdrawal is logged, a repeated one changes nothing.
+   */
   public void withdrawConsent(String consentId) {
     requireConsentKey();
-    catalogue.withdrawConsent(consentId);
+    if (catalogue.withdrawConsent(consentId)) {
+      ConsentEntry e = catalogue.consent(consentId).orElseThrow();
+      consentLog.ifPresent(log -> log.withdrawn(e.consent(), e.withdrawn().orElseThrow()));
+    }
+  }
+
+  /**
+   * What the consent log proves of a consent: its row as the registry's table holds it now, the
+   * digest of that state, and every logged change with its inclusion proof. {@code matches} says
+   * whether the latest logged change has that digest: a row edited outside the registry (or a
+   * change that was never logged) does not match.
+   */
+  public record ConsentProof(
+      ConsentEntry consent,
+      String stateDigest,
+      boolean matches,
+      List<org.openlgsp.ledger.ConsentLog.Change> changes) {
+    public ConsentProof {
+      java.util.Objects.requireNonNull(consent, "consent");
+      java.util.Objects.requireNonNull(stateDigest, "stateDigest");
+      changes = List.copyOf(changes);
+    }
+  }
+
+  /**
+   * The consent log's proof of consent {@code consentId}.
+   *
+   * @throws LgspException {@code resource.not_found} when there is no such consent or this registry
+   *     keeps no consent log
+   */
+  public ConsentProof consentProof(String consentId) {
+    requireConsentKey();
+    org.openlgsp.ledger.ConsentLog log =
+        consentLog.orElseThrow(
+            () ->
+                new LgspException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "this registry keeps no consent log"));
+    ConsentEntry e =
+        catalogue
+            .consent(consentId)
+            .orElseThrow(
+                () -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no consent " + consentId));
+    String digest = org.openlgsp.ledger.ConsentLog.stateDigest(e.consent(), e.withdrawn());
+    List<org.openlgsp.ledger.ConsentLog.Change> changes = log.changes(consentId);
+    boolean matches = !changes.isEmpty() && changes.getLast().digest().equals(digest);
+    return new ConsentProof(e, digest, matches, changes);
   }
 
   /** Every consent of the subject with {@code subjectId}, withdrawn ones included. */

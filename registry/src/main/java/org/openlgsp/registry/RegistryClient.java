@@ -148,6 +148,13 @@ public final class RegistryClient {
         listOf(Registry.ConsentEntry.class));
   }
 
+  /** What the registry's consent log proves of a consent (docs/privacy.md, "Consent log"). */
+  public Registry.ConsentProof consentProof(String id) {
+    return read(
+        exchange(Method.GET, API + "/consents/" + id + "/proof", Map.of(), null),
+        Json.mapper().constructType(Registry.ConsentProof.class));
+  }
+
   /** Withdraws a consent: gateways refuse calls it covered from their next directory refresh. */
   public void withdrawConsent(String id) {
     exchange(Method.POST, API + "/consents/" + id + "/withdraw", Map.of(), new byte[0]);

@@ -369,6 +369,9 @@ public final class RegistryServer implements AutoCloseable {
                   registry.withdrawConsent(c.uuidParameter("id", "consent id"));
                   c.response().status(io.helidon.http.Status.NO_CONTENT_204).send();
                 }),
+        admin(Route.get("/api/v1/consents/{id}/proof"), "consent.proof")
+            .handle(
+                c -> c.sendJson(200, registry.consentProof(c.uuidParameter("id", "consent id")))),
         admin(Route.get("/api/v1/audit"), "audit.list").handle(this::auditLog),
         admin(Route.post("/api/v1/trust-anchors"), "trust-anchor.add").handle(this::addTrustAnchor),
         admin(Route.get("/api/v1/trust-anchors"), "trust-anchor.list").handle(this::trustAnchors),
