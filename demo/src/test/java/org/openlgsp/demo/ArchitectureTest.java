@@ -97,10 +97,6 @@ class ArchitectureTest {
               "its nested records (alerts and operational records of the gateways' APIs) are what"
                   + " the generated templates in console.templates read"),
           Map.entry(
-              "org.openlgsp.procedures.BirthCertificate",
-              "the content a hospital signs and attaches when filing (giayChungSinh): its sign()"
-                  + " is the hospital's side, used by the testkit's tests and any hospital system"),
-          Map.entry(
               "org.openlgsp.console.View",
               "the model every console template is given (templates compile to their own package)"),
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),

@@ -31,7 +31,7 @@ class RegistryRoutesTest {
               "GET /directory", "GET /federation/{instance}/catalogue", "GET /api/v1/openapi.json");
       assertThat(routes)
           .filteredOn(r -> !(r.access() instanceof Access.Public))
-          .hasSize(38)
+          .hasSize(39)
           .allSatisfy(
               r -> {
                 assertThat(r.path()).startsWith("/api/v1/");
@@ -50,7 +50,7 @@ class RegistryRoutesTest {
           .allSatisfy(r -> assertThat(r.audit()).isInstanceOf(Audit.Action.class));
       assertThat(routes.stream().flatMap(r -> r.auditAction().stream()).distinct())
           .as("action names are unique")
-          .hasSize(38);
+          .hasSize(39);
     }
   }
 
