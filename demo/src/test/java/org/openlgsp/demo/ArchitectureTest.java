@@ -101,6 +101,9 @@ class ArchitectureTest {
               "the model every console template is given (templates compile to their own package)"),
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),
           Map.entry("org.openlgsp.console.Pages", "holds console template models (see View)"),
+          Map.entry(
+              "org.openlgsp.procedures.CasePage",
+              "the citizen case page's model, read by its generated template (procedures.templates)"),
           Map.entry("org.openlgsp.console.Scope", "part of a console template model (see View)"));
 
   @BeforeAll

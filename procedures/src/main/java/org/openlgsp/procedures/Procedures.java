@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -401,6 +402,37 @@ public final class Procedures implements AutoCloseable {
     HistoricProcessInstance pi =
         h.createHistoricProcessInstanceQuery().processInstanceBusinessKey(code).singleResult();
     return pi == null ? Optional.empty() : Optional.of(view(pi));
+  }
+
+  /**
+   * The case with that code when {@code idLast4} are the last four digits of the personal ID of
+   * whoever filed it (the declarant {@code nguoiYeuCau}, else the mother {@code me}): what the
+   * citizen's own page shows. Empty alike for an unknown code and for wrong digits, so the page
+   * tells a guesser nothing; the digits are compared in constant time.
+   */
+  public Optional<CaseView> findForApplicant(String code, String idLast4) {
+    if (!idLast4.matches("[0-9]{4}")) {
+      return Optional.empty();
+    }
+    Optional<CaseView> view = find(code);
+    String id =
+        view.flatMap(v -> dossierOf(code)).map(Procedures::applicantId).orElse("0000000000000");
+    boolean match =
+        java.security.MessageDigest.isEqual(
+            id.substring(Math.max(0, id.length() - 4)).getBytes(StandardCharsets.US_ASCII),
+            idLast4.getBytes(StandardCharsets.US_ASCII));
+    return match ? view : Optional.empty();
+  }
+
+  /** The filer's personal ID in a dossier of either reference procedure; blank when none. */
+  private static String applicantId(JsonNode dossier) {
+    for (String pointer : List.of("/nguoiYeuCau/soDinhDanh", "/me/soDinhDanh")) {
+      String id = dossier.at(pointer).asText("");
+      if (id.matches("[0-9]{9,12}")) {
+        return id;
+      }
+    }
+    return "";
   }
 
   private CaseView view(HistoricProcessInstance pi) {

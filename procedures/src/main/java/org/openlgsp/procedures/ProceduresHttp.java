@@ -1,9 +1,11 @@
 package org.openlgsp.procedures;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
@@ -25,8 +27,35 @@ final class ProceduresHttp implements AutoCloseable {
   static final String CASES = "/procedures/v1/cases";
   static final String NOTICES = "/procedures/v1/notices";
   private static final int MAX_FILING = 1024 * 1024;
+  static final String PAGE = "/tra-cuu";
+  // a guesser gets this many wrong lookups per address per window, then 429 until it ends
+  static final int LOOKUP_FAILURES = 10;
+  static final java.time.Duration LOOKUP_WINDOW = java.time.Duration.ofMinutes(10);
+  private static final Map<String, String> PAGE_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+          "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+          "X-Content-Type-Options",
+          "nosniff",
+          "Referrer-Policy",
+          "no-referrer",
+          "Cache-Control",
+          "no-store");
   private final Procedures procedures;
   private final Database auditDb;
+  private final gg.jte.TemplateEngine templates =
+      gg.jte.TemplateEngine.createPrecompiled(
+          null,
+          gg.jte.ContentType.Html,
+          ProceduresHttp.class.getClassLoader(),
+          "org.openlgsp.procedures.templates");
+  private final com.github.benmanes.caffeine.cache.Cache<
+          String, java.util.concurrent.atomic.AtomicInteger>
+      failures =
+          com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+              .expireAfterWrite(LOOKUP_WINDOW)
+              .maximumSize(100_000)
+              .build();
   private final AdminApi listener;
 
   /** A filing: the procedure, purpose, officer and dossier (hồ sơ). */
@@ -57,6 +86,13 @@ final class ProceduresHttp implements AutoCloseable {
 
   private List<Route> routes() {
     return List.of(
+        Route.get(PAGE)
+            .publicAccess(
+                "the citizen's own case page: a case is shown only for its code together with the"
+                    + " last four digits of the filer's personal ID, and the page holds no personal"
+                    + " data (wrong guesses are throttled per address)")
+            .audit(Audit.notAudited("reads a case's progress, which carries no personal data"))
+            .handle(this::page),
         Route.post(CASES).roles(OPERATOR).audited("procedures.file").handle(this::file),
         Route.get(CASES + "/{code}")
             .roles(READER)
@@ -88,6 +124,40 @@ final class ProceduresHttp implements AutoCloseable {
             .roles(OPERATOR)
             .audited("procedures.notice_retry")
             .handle(c -> c.sendJson(200, notices().retry(noticeId(c)))));
+  }
+
+  /**
+   * The citizen's page ({@value #PAGE}): the form, and with {@code maHoSo} and {@code soCuoi} the
+   * case's progress when they match. An unknown code and wrong digits get the same answer.
+   */
+  private void page(Call c) {
+    io.helidon.common.uri.UriQuery q = c.request().query();
+    String lang = q.contains("lang") && q.get("lang").equals("en") ? "en" : "vi";
+    String code = q.contains("maHoSo") ? q.get("maHoSo").strip() : "";
+    String digits = q.contains("soCuoi") ? q.get("soCuoi").strip() : "";
+    boolean asked = !code.isEmpty() || !digits.isEmpty();
+    Optional<CaseView> view = Optional.empty();
+    if (asked) {
+      String from = c.request().remotePeer().host();
+      java.util.concurrent.atomic.AtomicInteger failed =
+          failures.get(from, k -> new java.util.concurrent.atomic.AtomicInteger());
+      if (failed.get() >= LOOKUP_FAILURES) {
+        c.response().header(io.helidon.http.HeaderNames.RETRY_AFTER, "600");
+        throw new LgspException(
+            ErrorCode.AUTHENTICATION_THROTTLED,
+            "too many lookups that found nothing; try again later");
+      }
+      view = procedures.findForApplicant(code.length() > 40 ? "" : code, digits);
+      if (view.isEmpty()) {
+        failed.incrementAndGet();
+      }
+    }
+    gg.jte.output.StringOutput out = new gg.jte.output.StringOutput();
+    templates.render(
+        "case.jte", new CasePage(lang, code.length() > 40 ? "" : code, asked, view), out);
+    PAGE_HEADERS.forEach((k, v) -> c.response().header(io.helidon.http.HeaderNames.create(k), v));
+    c.response().header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+    c.response().status(200).send(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private Notifications notices() {
