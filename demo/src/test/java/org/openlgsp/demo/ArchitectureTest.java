@@ -262,9 +262,10 @@ class ArchitectureTest {
         .and()
         .haveNameNotMatching(
             String.join("|", PUBLIC_WITHOUT_USE_ELSEWHERE.keySet()).replace(".", "\\."))
-        // the console's templates, which JTE's build-time compiler generates as public classes
+        // the console's and the case page's templates, which JTE generates as public classes
         .and()
-        .resideOutsideOfPackage("org.openlgsp.console.templates")
+        .resideOutsideOfPackages(
+            "org.openlgsp.console.templates", "org.openlgsp.procedures.templates")
         .should(beUsedByMainCodeOfAnotherModule())
         .because("a type only its own module uses is package-private")
         .check(classes);
