@@ -141,19 +141,32 @@ class ServeBadInputTest {
   @Test
   void aPortInUseIsNamedWithWhatToDo() throws Exception {
     try (Federation fed = Federation.start(dir, Federation.Options.exchange(1))) {
-      // the federation's registry listens where registry.yaml says
-      Outcome o = serve(dir.resolve("registry.yaml"));
+      // the federation's registry listens where registry.yaml says; a second registry on another
+      // database (on the same one, its embedded ledger would refuse it first: below)
+      Path second = dir.resolve("registry-2.yaml");
+      Files.writeString(
+          second,
+          Files.readString(dir.resolve("registry.yaml"))
+              .replace("jdbc:sqlite:data/registry.db", "jdbc:sqlite:data/registry-2.db"));
+      Outcome o = serve(second);
 
-      int port =
-          org.openlgsp.node.NodeConfig.read(dir.resolve("registry.yaml"))
-              .registry()
-              .orElseThrow()
-              .port();
+      int port = org.openlgsp.node.NodeConfig.read(second).registry().orElseThrow().port();
       assertOneClearLine(
           o,
-          dir.resolve("registry.yaml").toString(),
+          second.toString(),
           "cannot listen on 127.0.0.1:" + port + " (Address already in use)",
           "stop what listens there or choose another port");
+    }
+  }
+
+  @Test
+  void aSecondProcessOnTheSameSqliteDatabaseIsRefusedNamingTheFile() throws Exception {
+    try (Federation fed = Federation.start(dir, Federation.Options.exchange(1))) {
+      assertOneClearLine(
+          serve(dir.resolve("registry.yaml")),
+          dir.resolve("data/registry.db").toString(),
+          "is already open in another process",
+          "several instances of a node need PostgreSQL");
     }
   }
 }
