@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.openlgsp.core.AgencyCode;
 import org.openlgsp.core.ClientId;
 import org.openlgsp.core.ServiceId;
@@ -88,159 +89,87 @@ public record ProceduresOptions(
   }
 
   public ProceduresOptions withRetries(Retries r) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        r,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        notices,
-        executor);
+    return with(c -> c.retries = r);
   }
 
   public ProceduresOptions withStepTimeout(Duration timeout) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        timeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        notices,
-        executor);
+    return with(c -> c.stepTimeout = timeout);
   }
 
   public ProceduresOptions withJobPoll(Duration poll) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        stepTimeout,
-        poll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        notices,
-        executor);
+    return with(c -> c.jobPoll = poll);
   }
 
   public ProceduresOptions withHolidays(List<LocalDate> days) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        days,
-        retries,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        notices,
-        executor);
+    return with(c -> c.holidays = days);
   }
 
   public ProceduresOptions withSlaWarningWorkingDays(int days) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        stepTimeout,
-        jobPoll,
-        days,
-        api,
-        directory,
-        notices,
-        executor);
+    return with(c -> c.slaWarningWorkingDays = days);
   }
 
   public ProceduresOptions withApi(Api a) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        Optional.of(a),
-        directory,
-        notices,
-        executor);
+    return with(c -> c.api = Optional.of(a));
   }
 
   /** Signed birth certificates checked against the signing certificates of {@code d}. */
   public ProceduresOptions withDirectory(DirectorySource d) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        Optional.of(d),
-        notices,
-        executor);
+    return with(c -> c.directory = Optional.of(d));
   }
 
   /** Tells of status changes by {@code n}. */
   public ProceduresOptions withNotices(Notify n) {
-    return new ProceduresOptions(
-        database,
-        gateway,
-        agency,
-        services,
-        holidays,
-        retries,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        Optional.of(n),
-        executor);
+    return with(c -> c.notices = Optional.of(n));
   }
 
   /** Runs steps with {@code e} (docs/procedures.md, "Throughput"). */
   public ProceduresOptions withExecutor(Executor e) {
+    return with(c -> c.executor = e);
+  }
+
+  /** A copy with one change; the canonical constructor validates the result. */
+  private ProceduresOptions with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new ProceduresOptions(
         database,
         gateway,
         agency,
         services,
-        holidays,
-        retries,
-        stepTimeout,
-        jobPoll,
-        slaWarningWorkingDays,
-        api,
-        directory,
-        notices,
-        e);
+        c.holidays,
+        c.retries,
+        c.stepTimeout,
+        c.jobPoll,
+        c.slaWarningWorkingDays,
+        c.api,
+        c.directory,
+        c.notices,
+        c.executor);
+  }
+
+  /** The fields a wither may change, copied from the options it starts from. */
+  private static final class Copy {
+    List<LocalDate> holidays;
+    Retries retries;
+    Duration stepTimeout;
+    Duration jobPoll;
+    int slaWarningWorkingDays;
+    Optional<Api> api;
+    Optional<DirectorySource> directory;
+    Optional<Notify> notices;
+    Executor executor;
+
+    Copy(ProceduresOptions o) {
+      holidays = o.holidays;
+      retries = o.retries;
+      stepTimeout = o.stepTimeout;
+      jobPoll = o.jobPoll;
+      slaWarningWorkingDays = o.slaWarningWorkingDays;
+      api = o.api;
+      directory = o.directory;
+      notices = o.notices;
+      executor = o.executor;
+    }
   }
 
   /**
