@@ -3,8 +3,10 @@ package org.openlgsp.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.openlgsp.node.DocumentsNode;
 import org.openlgsp.node.DocumentsRole;
+import org.openlgsp.node.MonitoringKeys;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.storage.AtRest;
 import org.openlgsp.storage.KeyEncryptionKey;
@@ -19,19 +21,60 @@ import picocli.CommandLine.Spec;
 final class DataKeyCommands {
   private DataKeyCommands() {}
 
-  /** The node file whose {@code documents.encryption} names the key file and keyring. */
+  /** Which of a node's keyrings a command acts on. */
+  enum Keyring {
+    /** {@code documents.encryption}: edXML packages and subjects. */
+    documents,
+    /** {@code gateway.monitoring.encryption}: the operational records' free text. */
+    monitoring
+  }
+
+  /** The node file whose {@code documents.encryption} or monitoring encryption names the keys. */
   static final class NodeFile {
     @Option(
         names = "--config",
         required = true,
         paramLabel = "FILE",
-        description = "The node's node.yaml (its documents.encryption section).")
+        description =
+            "The node's node.yaml (its documents.encryption or gateway.monitoring.encryption).")
     Path config;
 
-    DocumentsRole role() {
+    @Option(
+        names = "--keyring",
+        defaultValue = "documents",
+        paramLabel = "KEYRING",
+        description =
+            "documents (documents.encryption, the default) or monitoring"
+                + " (gateway.monitoring.encryption).")
+    Keyring keyring;
+
+    AtRest keyring() {
+      return switch (keyring) {
+        case documents -> DocumentsNode.keyring(documents(), base());
+        case monitoring -> MonitoringKeys.keyring(gateway(), base());
+      };
+    }
+
+    /** Re-encrypts what the keyring's role stores; {@code progress} hears each item. */
+    int reencrypt(Consumer<String> progress) {
+      return switch (keyring) {
+        case documents -> DocumentsNode.reencryptAtRest(documents(), base(), progress);
+        case monitoring ->
+            MonitoringKeys.reencrypt(
+                gateway(), base(), id -> progress.accept("operational record " + id));
+      };
+    }
+
+    private DocumentsRole documents() {
       return NodeConfig.read(config)
           .documents()
           .orElseThrow(() -> new IllegalArgumentException(config + " runs no documents role"));
+    }
+
+    private NodeConfig.GatewayRole gateway() {
+      return NodeConfig.read(config)
+          .gateway()
+          .orElseThrow(() -> new IllegalArgumentException(config + " runs no gateway role"));
     }
 
     Path base() {
@@ -94,7 +137,7 @@ final class DataKeyCommands {
 
     @Override
     public Integer call() {
-      AtRest keys = DocumentsNode.keyring(node.role(), node.base());
+      AtRest keys = node.keyring();
       int id = keys.rotateDataKey();
       spec.commandLine()
           .getOut()
@@ -114,8 +157,9 @@ final class DataKeyCommands {
       name = "reencrypt",
       mixinStandardHelpOptions = true,
       description =
-          "Encrypt under the current data key every stored package and subject that is not"
-              + " (stored before encryption, or under a retired key), printing each; with"
+          "Encrypt under the current data key every stored package and subject (or, with"
+              + " --keyring monitoring, operational record) that is not (stored before encryption,"
+              + " or under a retired key), printing each; with"
               + " --destroy-retired, then destroy the retired data keys.")
   static final class Reencrypt implements Callable<Integer> {
     @picocli.CommandLine.Mixin NodeFile node;
@@ -131,16 +175,14 @@ final class DataKeyCommands {
     public Integer call() {
       var out = spec.commandLine().getOut();
       int n =
-          DocumentsNode.reencryptAtRest(
-              node.role(),
-              node.base(),
+          node.reencrypt(
               item -> {
                 out.println("re-encrypted " + item);
                 out.flush();
               });
       out.println(n + " items re-encrypted");
       if (destroyRetired) {
-        AtRest keys = DocumentsNode.keyring(node.role(), node.base());
+        AtRest keys = node.keyring();
         for (AtRest.KeyInfo k : keys.dataKeys()) {
           if (!k.current()) {
             keys.destroyDataKey(k.id());
@@ -157,7 +199,8 @@ final class DataKeyCommands {
       mixinStandardHelpOptions = true,
       description =
           "Re-wrap every data key under a new key-encryption key (the data and its ciphertexts"
-              + " stay as they are); then point documents.encryption (keyFile or pkcs11) at it"
+              + " stay as they are); then point documents.encryption (or gateway.monitoring.encryption)"
+              + " (keyFile or pkcs11) at it"
               + " and restart.")
   static final class RewrapKek implements Callable<Integer> {
     @picocli.CommandLine.Mixin NodeFile node;
@@ -185,7 +228,7 @@ final class DataKeyCommands {
           next.token != null
               ? next.token.open().keyEncryptionKey(next.token.alias)
               : KeyEncryptionKey.keyFile(next.file.orElseThrow());
-      DocumentsNode.keyring(node.role(), node.base()).rewrap(kek);
+      node.keyring().rewrap(kek);
       spec.commandLine().getOut().println("keyring re-wrapped under " + kek.id());
       return 0;
     }

@@ -369,6 +369,10 @@ final class OperationalStore {
                           })
                       .list());
       if (rows.isEmpty()) {
+        if (rewritten > 0) {
+          // the replaced (plaintext or older-key) row versions must not linger in the files
+          db.purgeReplacedRows("opmon_record");
+        }
         return rewritten;
       }
       after = (Long) rows.getLast()[0];

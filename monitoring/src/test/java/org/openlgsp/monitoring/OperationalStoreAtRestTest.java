@@ -120,8 +120,13 @@ class OperationalStoreAtRestTest {
       keys.rotateDataKey();
       store.insert(List.of(OperationalRecord.of(personal(T0.plusSeconds(2), "new-key"))));
 
+      assertThat(filesOf(dir)).as("the plaintext row, before the pass").contains(ID);
+
       List<Long> seen = new ArrayList<>();
       assertThat(Monitoring.reencryptAtRest(db, keys, seen::add)).isEqualTo(2);
+      assertThat(filesOf(dir))
+          .as("no replaced plaintext version left in the file or its WAL")
+          .doesNotContain(ID);
       assertThat(seen).hasSize(2);
       assertThat(Monitoring.reencryptAtRest(db, keys, seen::add)).isZero();
       List<OperationalRecord> read = all(store);
@@ -132,5 +137,18 @@ class OperationalStoreAtRestTest {
       keys.destroyDataKey(old);
       assertThat(all(store)).hasSize(3);
     }
+  }
+
+  /** Every SQLite file under {@code dir} (database, WAL), as it is on disk, as text. */
+  private static String filesOf(Path dir) throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        all.append(
+            new String(
+                java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    return all.toString();
   }
 }
