@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import org.bouncycastle.util.encoders.Base32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,18 +55,8 @@ class AdminPagesBrowserTest {
             "VN/GOV/000.00.00.H53/gw1",
             AdminPagesHttpTest.csr(
                 "VN/GOV/000.00.00.H53/gw1", List.of("gw1.tayninh.gov.vn", "10.20.0.5")));
-    browser.get(base + "/login");
-    browser.findElement(By.id("username")).sendKeys("admin");
-    browser.findElement(By.id("password")).sendKeys(ConsoleFixture.PASSWORD);
-    browser.findElement(By.id("signin")).click();
-    wait.until(d -> d.getCurrentUrl().endsWith("/login/enrol"));
-    String secret = browser.findElement(By.id("secret")).getText();
-    byte[] key = Base32.decode(secret + "=".repeat((8 - secret.length() % 8) % 8));
-    browser
-        .findElement(By.id("code"))
-        .sendKeys(f.console.accounts().currentCode(key, Instant.now()));
-    browser.findElement(By.id("confirm")).click();
-    wait.until(d -> d.getCurrentUrl().equals(base + "/"));
+    Browser.firstSignIn(
+        browser, wait, base, "admin", ConsoleFixture.PASSWORD, f.console.accounts());
   }
 
   @AfterAll
