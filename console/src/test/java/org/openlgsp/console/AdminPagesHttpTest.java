@@ -261,6 +261,11 @@ class AdminPagesHttpTest {
     assertThat(garbage.body())
         .contains("không phải là đúng một chứng thư ở dạng PEM")
         .contains("hello, not a certificate"); // sent back to correct
+    // what is sent back is text, never markup
+    HttpResponse<String> markup =
+        admin.postWithToken("/anchors", Map.of("pem", "</textarea><script>alert(1)</script>"));
+    assertThat(markup.statusCode()).isEqualTo(400);
+    assertThat(markup.body()).doesNotContain("<script>alert").contains("&lt;/textarea&gt;");
     String truncated = Pem.write(other.certificate()).replace("-----END CERTIFICATE-----", "");
     assertThat(admin.postWithToken("/anchors", Map.of("pem", truncated)).statusCode())
         .isEqualTo(400);
