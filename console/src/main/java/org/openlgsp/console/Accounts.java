@@ -225,6 +225,118 @@ public final class Accounts {
     return totp.code(secret, at);
   }
 
+  // ---- administration (the accounts page, docs/console.md)
+
+  /** An account and its lockout state, as the accounts page lists it. */
+  public record Overview(Account account, boolean locked, int failures) {}
+
+  /** Every account with its lockout state, by username. */
+  public List<Overview> overview() {
+    long now = clock.millis();
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM console_account ORDER BY username")
+                .map(
+                    (r, ctx) -> {
+                      Row row = toRow(r);
+                      return new Overview(row.account(), row.lockedUntil() > now, row.failures());
+                    })
+                .list());
+  }
+
+  /**
+   * Gives an account a new random password and returns it: the one time it is ever shown. The
+   * lockout is left as it is ({@link #unlock}).
+   */
+  public String resetPassword(String username) {
+    String password = Passwords.random(20);
+    Passwords.Hash h = Passwords.hash(password);
+    requireUpdated(
+        username,
+        Sql.inTransaction(
+            db,
+            handle ->
+                handle.execute(
+                    "UPDATE console_account SET password_hash = ?, password_salt = ?,"
+                        + " argon2_memory_kib = ?, argon2_iterations = ?, argon2_parallelism = ?"
+                        + " WHERE username = ?",
+                    h.hash(),
+                    h.salt(),
+                    h.memoryKib(),
+                    h.iterations(),
+                    h.parallelism(),
+                    username)));
+    return password;
+  }
+
+  /** Forgets the account's second factor: its next sign-in sets up a new one. */
+  public void resetTotp(String username) {
+    updateOne(
+        username,
+        "UPDATE console_account SET totp_secret = NULL, totp_last_step = 0 WHERE username = ?");
+  }
+
+  /** Ends a lockout and forgets the failed sign-ins counted so far. */
+  public void unlock(String username) {
+    updateOne(
+        username, "UPDATE console_account SET failures = 0, locked_until = 0 WHERE username = ?");
+  }
+
+  /**
+   * Runs {@code update}, whose one parameter is the username: not found unless it changed a row.
+   */
+  private void updateOne(String username, String update) {
+    requireUpdated(username, Sql.inTransaction(db, h -> h.execute(update, username)));
+  }
+
+  /**
+   * Changes an account's role and agency scope, refused ({@code resource.conflict}) when it would
+   * leave the console without a platform administrator: the last one cannot give that role up.
+   */
+  public Account changeRole(String username, ConsoleRole role, Optional<ClientId> agency) {
+    Account changed = new Account(username, role, agency, false);
+    Sql.inTransaction(
+        db,
+        h -> {
+          Account now =
+              h.createQuery("SELECT " + COLUMNS + " FROM console_account WHERE username = ?")
+                  .bind(0, username)
+                  .map((r, ctx) -> toRow(r).account())
+                  .findOne()
+                  .orElseThrow(
+                      () ->
+                          new LgspException(
+                              ErrorCode.RESOURCE_NOT_FOUND, "no account " + username));
+          if (now.role() == ConsoleRole.PLATFORM_ADMIN && role != ConsoleRole.PLATFORM_ADMIN) {
+            long others =
+                h.createQuery(
+                        "SELECT COUNT(*) FROM console_account WHERE role = ? AND username <> ?")
+                    .bind(0, ConsoleRole.PLATFORM_ADMIN.id())
+                    .bind(1, username)
+                    .mapTo(Long.class)
+                    .one();
+            if (others == 0) {
+              throw new LgspException(
+                  ErrorCode.RESOURCE_CONFLICT,
+                  username + " is the last platform administrator; make another one first");
+            }
+          }
+          return h.execute(
+              "UPDATE console_account SET role = ?, agency = ? WHERE username = ?",
+              role.id(),
+              agency.map(ClientId::encoded).orElse(null),
+              username);
+        });
+    return find(username).orElse(changed);
+  }
+
+  private static void requireUpdated(String username, int updated) {
+    if (updated != 1) {
+      throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no account " + username);
+    }
+  }
+
   private Optional<Row> row(String username) {
     return Sql.read(
         db,

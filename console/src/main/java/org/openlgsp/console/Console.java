@@ -47,6 +47,7 @@ import org.openlgsp.edge.Edge;
 import org.openlgsp.edge.Principal;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditEvent;
+import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
 import org.openlgsp.statistics.Figures;
 import org.openlgsp.statistics.FiguresAnswer;
@@ -103,6 +104,7 @@ public final class Console implements AutoCloseable {
   private final TemplateEngine templates;
   private final Edge edge;
   private final WebServer server;
+  private final AdminPages admin;
 
   private Console(
       Registry registry,
@@ -110,7 +112,8 @@ public final class Console implements AutoCloseable {
       ConsoleOptions options,
       Path base,
       Clock clock,
-      Optional<AuthenticationLimits> limits) {
+      Optional<AuthenticationLimits> limits,
+      Optional<Enrolments> enrolments) {
     this.registry = registry;
     this.gateways = Gateways.of(options.gateways(), base);
     this.options = options;
@@ -123,6 +126,7 @@ public final class Console implements AutoCloseable {
             ContentType.Html,
             Console.class.getClassLoader(),
             "org.openlgsp.console.templates");
+    this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     Edge.Builder b =
         Edge.builder()
             .routes(routes())
@@ -146,7 +150,21 @@ public final class Console implements AutoCloseable {
    * configuration's folder); one that cannot be read stops the start.
    */
   public static Console start(Registry registry, Database db, ConsoleOptions options, Path base) {
-    return new Console(registry, db, options, base, Clock.systemUTC(), Optional.empty());
+    return start(registry, db, options, base, Optional.empty());
+  }
+
+  /**
+   * As above, with the enrolment requests of the registry's built-in CA ({@code enrolments}) to
+   * approve or reject on the enrolments page; without it, that page says no CA runs here.
+   */
+  public static Console start(
+      Registry registry,
+      Database db,
+      ConsoleOptions options,
+      Path base,
+      Optional<Enrolments> enrolments) {
+    return new Console(
+        registry, db, options, base, Clock.systemUTC(), Optional.empty(), enrolments);
   }
 
   /** As above, with this listener's own failed-authentication limits (tests). */
@@ -155,8 +173,9 @@ public final class Console implements AutoCloseable {
       Database db,
       ConsoleOptions options,
       Clock clock,
-      AuthenticationLimits limits) {
-    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits));
+      AuthenticationLimits limits,
+      Optional<Enrolments> enrolments) {
+    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits), enrolments);
   }
 
   public int port() {
@@ -241,7 +260,6 @@ public final class Console implements AutoCloseable {
     r.add(roles(Route.get("/service"), ALL).audit(Audit.notAudited(read)).handle(this::service));
     r.add(roles(Route.get("/grants"), ALL).audit(Audit.notAudited(read)).handle(this::grants));
     r.add(roles(Route.get("/nodes"), ALL).audit(Audit.notAudited(read)).handle(this::nodes));
-    r.add(roles(Route.get("/anchors"), ALL).audit(Audit.notAudited(read)).handle(this::anchors));
     r.add(
         roles(Route.post("/grants"), GRANT_WRITERS)
             .audited("console.grant.create")
@@ -290,6 +308,8 @@ public final class Console implements AutoCloseable {
         roles(Route.get("/audit.csv"), AUDIT_READERS)
             .audited("console.audit.export")
             .handle(this::auditCsv));
+    // certificates, enrolment requests, trust anchors, accounts (AdminPages)
+    r.addAll(admin.routes());
     return r;
   }
 
@@ -313,7 +333,7 @@ public final class Console implements AutoCloseable {
     return sessions.find(cookie(req, Sessions.COOKIE));
   }
 
-  private Optional<Sessions.Session> active(ServerRequest req) {
+  Optional<Sessions.Session> active(ServerRequest req) {
     return session(req).filter(s -> s.stage() == Sessions.Stage.ACTIVE);
   }
 
@@ -337,7 +357,7 @@ public final class Console implements AutoCloseable {
    * The form of a state-changing request, refused without the session's anti-forgery token. Read
    * through Helidon's form support (application/x-www-form-urlencoded).
    */
-  private Parameters form(Call c, Sessions.Session s) {
+  Parameters form(Call c, Sessions.Session s) {
     Parameters form = readForm(c);
     if (!s.csrfMatches(form.first("csrf").orElse(null))) {
       throw new LgspException(
@@ -371,14 +391,18 @@ public final class Console implements AutoCloseable {
         c.request().path().rawPath());
   }
 
-  private View view(Call c) {
+  View view(Call c) {
     return view(c, active(c.request()));
   }
 
   private void page(Call c, String template, Map<String, Object> params) {
+    page(c, Status.OK_200, template, params);
+  }
+
+  void page(Call c, Status status, String template, Map<String, Object> params) {
     StringOutput out = new StringOutput();
     templates.render(template, params, out);
-    html(c.response(), Status.OK_200).send(out.toString().getBytes(StandardCharsets.UTF_8));
+    html(c.response(), status).send(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static ServerResponse html(ServerResponse res, Status status) {
@@ -387,12 +411,12 @@ public final class Console implements AutoCloseable {
     return res.status(status);
   }
 
-  private static void redirect(Call c, String to) {
+  static void redirect(Call c, String to) {
     SECURITY_HEADERS.forEach((k, v) -> c.response().header(HeaderNames.create(k), v));
     c.response().status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, to).send();
   }
 
-  private int pageNumber(Call c) {
+  int pageNumber(Call c) {
     try {
       return Integer.parseInt(c.request().query().first("page").orElse("1"));
     } catch (NumberFormatException e) {
@@ -400,7 +424,7 @@ public final class Console implements AutoCloseable {
     }
   }
 
-  private static String query(Call c) {
+  static String query(Call c) {
     String q = c.request().query().first("q").orElse("").strip();
     return q.length() > 200 ? q.substring(0, 200) : q;
   }
@@ -659,21 +683,6 @@ public final class Console implements AutoCloseable {
       }
     }
     list(c, "nodes.jte", rows, n -> n.node().id() + " " + n.node().address());
-  }
-
-  private void anchors(Call c) {
-    Instant soon = clock.instant().plus(Duration.ofDays(30));
-    List<Pages.CertificateRow> rows =
-        registry.trustAnchors().stream()
-            .map(
-                a ->
-                    new Pages.CertificateRow(
-                        a.getSubjectX500Principal().getName(),
-                        Certificates.fingerprint(a),
-                        a.getNotAfter().toInstant(),
-                        a.getNotAfter().toInstant().isBefore(soon)))
-            .toList();
-    list(c, "anchors.jte", rows, a -> a.subject() + " " + a.fingerprint());
   }
 
   /** A searchable, paged list page of {@code visible}, searched in the text {@code text} gives. */

@@ -39,4 +39,9 @@ public record View(String lang, Optional<Account> user, String csrf, String path
   public boolean mayReadAudit() {
     return user.map(a -> Console.AUDIT_READERS.contains(a.role())).orElse(false);
   }
+
+  /** The account administration pages (accounts, trust anchor import) are a platform's. */
+  public boolean isPlatformAdmin() {
+    return user.map(a -> a.role() == ConsoleRole.PLATFORM_ADMIN).orElse(false);
+  }
 }

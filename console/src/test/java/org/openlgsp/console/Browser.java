@@ -52,4 +52,31 @@ public final class Browser {
     byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
     Files.write(SHOTS.resolve("console-" + name + ".png"), png);
   }
+
+  /**
+   * Signs {@code username} in for the first time at the console on {@code base}: the password, then
+   * the TOTP set-up with the secret the page shows, until the dashboard opens.
+   */
+  public static void firstSignIn(
+      WebDriver browser,
+      org.openqa.selenium.support.ui.WebDriverWait wait,
+      String base,
+      String username,
+      String password,
+      Accounts accounts) {
+    browser.get(base + "/login");
+    browser.findElement(org.openqa.selenium.By.id("username")).sendKeys(username);
+    browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+    browser.findElement(org.openqa.selenium.By.id("signin")).click();
+    wait.until(d -> d.getCurrentUrl().endsWith("/login/enrol"));
+    String secret = browser.findElement(org.openqa.selenium.By.id("secret")).getText();
+    byte[] key =
+        org.bouncycastle.util.encoders.Base32.decode(
+            secret + "=".repeat((8 - secret.length() % 8) % 8));
+    browser
+        .findElement(org.openqa.selenium.By.id("code"))
+        .sendKeys(accounts.currentCode(key, java.time.Instant.now()));
+    browser.findElement(org.openqa.selenium.By.id("confirm")).click();
+    wait.until(d -> d.getCurrentUrl().equals(base + "/"));
+  }
 }

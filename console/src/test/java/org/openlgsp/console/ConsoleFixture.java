@@ -11,6 +11,7 @@ import org.openlgsp.edge.AuthenticationLimits;
 import org.openlgsp.pki.CertificateAuthority;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.Credentials;
+import org.openlgsp.registry.Enrolments;
 import org.openlgsp.registry.Registry;
 import org.openlgsp.registry.RegistryOptions;
 import org.openlgsp.storage.Database;
@@ -34,6 +35,7 @@ final class ConsoleFixture implements AutoCloseable {
   final Database db;
   final Registry registry;
   final Console console;
+  final Enrolments enrolments;
   final String mpsGrant;
   final String tnGrant;
 
@@ -66,13 +68,15 @@ final class ConsoleFixture implements AutoCloseable {
     registry.addService(PROCEDURES, "http://127.0.0.1:9091/api", "", Optional.empty());
     mpsGrant = registry.grant(PORTAL, CITIZENS, List.of("GET"), List.of("/citizens/*"));
     tnGrant = registry.grant(POPULATION, PROCEDURES, List.of("GET"), List.of("/*"));
+    enrolments = new Enrolments(db, registry, CA, Duration.ofDays(30), Clock.systemUTC());
     console =
         Console.start(
             registry,
             db,
             ConsoleOptions.defaults().listening("127.0.0.1", 0),
             Clock.systemUTC(),
-            new AuthenticationLimits(failuresPerSource, Duration.ofMinutes(1)));
+            new AuthenticationLimits(failuresPerSource, Duration.ofMinutes(1)),
+            Optional.of(enrolments));
     console.accounts().create("admin", PASSWORD, ConsoleRole.PLATFORM_ADMIN, Optional.empty());
     console.accounts().create("tn-admin", PASSWORD, ConsoleRole.AGENCY_ADMIN, Optional.of(TN));
     console.accounts().create("officer", PASSWORD, ConsoleRole.SECURITY_OFFICER, Optional.empty());

@@ -82,6 +82,18 @@ class ConsoleHttpTest {
     DECLARED.put("POST /grants/{id}/revoke", grants);
     DECLARED.put("GET /audit", audit);
     DECLARED.put("GET /audit.csv", audit);
+    // the administration pages (AdminPages)
+    Set<ConsoleRole> platform = Set.of(ConsoleRole.PLATFORM_ADMIN);
+    DECLARED.put("GET /certificates", all);
+    DECLARED.put("GET /enrolments", all);
+    DECLARED.put("POST /enrolments/{id}/approve", platform);
+    DECLARED.put("POST /enrolments/{id}/reject", platform);
+    DECLARED.put("POST /anchors", platform);
+    DECLARED.put("GET /accounts", platform);
+    DECLARED.put("POST /accounts", platform);
+    for (String change : List.of("password", "totp", "unlock", "role")) {
+      DECLARED.put("POST /accounts/{id}/" + change, platform);
+    }
   }
 
   static String key(Route r) {

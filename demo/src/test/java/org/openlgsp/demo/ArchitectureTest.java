@@ -102,6 +102,9 @@ class ArchitectureTest {
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),
           Map.entry("org.openlgsp.console.Pages", "holds console template models (see View)"),
           Map.entry(
+              "org.openlgsp.console.AdminViews",
+              "holds the administration pages' template models (see View)"),
+          Map.entry(
               "org.openlgsp.procedures.CasePage",
               "the citizen case page's model, read by its generated template (procedures.templates)"),
           Map.entry("org.openlgsp.console.Scope", "part of a console template model (see View)"));

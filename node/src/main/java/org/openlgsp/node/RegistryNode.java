@@ -166,7 +166,7 @@ public final class RegistryNode implements AutoCloseable {
         ConsoleOptions consoleOptions = role.consoleOptions();
         if (consoleOptions.enabled()) {
           try {
-            console = Optional.of(Console.start(registry, db, consoleOptions, base));
+            console = Optional.of(Console.start(registry, db, consoleOptions, base, enrolments));
           } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
             throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
           }

@@ -23,3 +23,15 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   });
 });
+
+// A file input with data-fills="<textarea id>" puts the chosen file's text in that textarea
+// (the trust anchor import: the form posts the PEM text, no multipart upload).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var target = document.getElementById(input.getAttribute("data-fills"));
+      if (!target || !input.files || input.files.length === 0) { return; }
+      input.files[0].text().then(function (text) { target.value = text; });
+    });
+  });
+});
