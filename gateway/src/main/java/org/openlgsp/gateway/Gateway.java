@@ -217,7 +217,12 @@ public final class Gateway implements AutoCloseable {
                 .build(),
             ReplayGuard.durable(options.replayWindow(), clock, ledger),
             new ExchangeRecorder(
-                ledger, options.node(), subjects, features.observers(), Optional.of(directory)),
+                ledger,
+                options.node(),
+                subjects,
+                features.observers(),
+                Optional.of(directory),
+                options.instance()),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation,
