@@ -208,6 +208,7 @@ public final class ObserverCostBenchmark {
         Duration.ZERO,
         "127.0.0.1",
         List.of(),
-        ExchangeObservation.DataQuality.NONE);
+        ExchangeObservation.DataQuality.NONE,
+        "");
   }
 }

@@ -218,6 +218,7 @@ public final class StatisticsBenchmark {
         Duration.ZERO,
         "",
         java.util.List.of(),
-        ExchangeObservation.DataQuality.NONE);
+        ExchangeObservation.DataQuality.NONE,
+        "");
   }
 }

@@ -127,6 +127,8 @@ class LgspCommandLineTest {
             Optional.empty(),
             Optional.empty(),
             List.of(),
+            Optional.empty(),
+            java.util.Map.of(),
             Optional.empty()));
   }
 

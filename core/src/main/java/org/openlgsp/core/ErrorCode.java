@@ -80,6 +80,15 @@ public enum ErrorCode {
       429,
       "Client.TooManyRequests",
       "Too many failed authentications from this address"),
+  // Rate limits and quotas of the gateways (docs/protocol.md, "Rate limits and quotas"): always
+  // sent with Retry-After, and 429 in X-Road's format too.
+  RATE_LIMITED(
+      "rate.limited",
+      429,
+      "Client.TooManyRequests",
+      "Rate limit of this client or service reached"),
+  QUOTA_EXHAUSTED(
+      "quota.exhausted", 429, "Client.QuotaExceeded", "Daily quota of this client used up"),
   ADMIN_FORBIDDEN("admin.forbidden", 403, "Client.AccessDenied", "Administrator not allowed"),
   CONSOLE_UNAUTHENTICATED(
       "console.unauthenticated", 401, "Client.Unauthorized", "Console sign-in required or refused"),

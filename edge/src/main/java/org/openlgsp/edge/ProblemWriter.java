@@ -42,6 +42,9 @@ public final class ProblemWriter implements ErrorWriter {
     if (failure.code() == ErrorCode.SERVER_OVERLOADED) {
       headers.put("Retry-After", "1");
     }
+    if (failure instanceof org.openlgsp.core.RetryLater later) {
+      headers.put("Retry-After", Long.toString(later.retryAfterSeconds()));
+    }
     return new ErrorResponse(p.status(), headers, p.toJsonBytes());
   }
 }

@@ -140,6 +140,7 @@ final class ConsumerEndpoint {
                     new LgspException(
                         ErrorCode.CLIENT_UNKNOWN,
                         "this gateway holds no signing key for member " + facts.client.memberId()));
+    ctx.rateLimiter().admitClient(facts.client); // 429 before the body is read: the edge drains it
     try (BodySpool body =
             BodySpool.read(call.body(), ctx.options().maxBodyBytes(), ErrorCode.REQUEST_TOO_LARGE);
         // A slot only once the body is in: a slow client holds none while it sends (the edge
@@ -400,6 +401,9 @@ final class ConsumerEndpoint {
       res.status(Status.create(translated.map(ErrorResponse::status).orElse(facts.status)));
       if (translated.isPresent()) {
         translated.get().headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+        in.headers()
+            .first(HeaderNames.RETRY_AFTER)
+            .ifPresent(v -> res.header(HeaderNames.RETRY_AFTER, v));
       } else {
         for (Header h : in.headers()) {
           if (Headers.forwarded(h.name())) {

@@ -34,6 +34,7 @@ final class ExchangeRecorder {
   private final List<ExchangeObserver> observers;
   private final Optional<DirectoryHolder> directory;
   private final String hostAddress;
+  private final String instance;
 
   ExchangeRecorder(Ledger ledger, NodeId node) {
     this(ledger, node, Optional.empty());
@@ -49,6 +50,18 @@ final class ExchangeRecorder {
       Optional<SubjectHasher> subjects,
       List<ExchangeObserver> observers,
       Optional<DirectoryHolder> directory) {
+    this(ledger, node, subjects, observers, directory, Optional.empty());
+  }
+
+  /** As above, the observations naming this process's {@code instance} (gateway.instance). */
+  ExchangeRecorder(
+      Ledger ledger,
+      NodeId node,
+      Optional<SubjectHasher> subjects,
+      List<ExchangeObserver> observers,
+      Optional<DirectoryHolder> directory,
+      Optional<String> instance) {
+    this.instance = instance.orElse("");
     this.ledger = ledger;
     this.node = node;
     this.subjects = subjects;
@@ -252,7 +265,8 @@ final class ExchangeRecorder {
         consumer ? Duration.ZERO : outside,
         f.sourceAddress,
         f.leaks,
-        quality(f, responseTime));
+        quality(f, responseTime),
+        instance);
   }
 
   /** The schema check's findings; the request key only for checked services. */

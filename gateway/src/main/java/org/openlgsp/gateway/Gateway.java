@@ -217,13 +217,19 @@ public final class Gateway implements AutoCloseable {
                 .build(),
             ReplayGuard.durable(options.replayWindow(), clock, ledger),
             new ExchangeRecorder(
-                ledger, options.node(), subjects, features.observers(), Optional.of(directory)),
+                ledger,
+                options.node(),
+                subjects,
+                features.observers(),
+                Optional.of(directory),
+                options.instance()),
             clock,
             GatewayContext.fingerprintIndex(localSystems),
             revocation,
             features.consents(),
             features.encryption(),
-            features.hub());
+            features.hub(),
+            new RateLimiter(options.rateLimits(), clock));
     return new Gateway(ctx, tlsKeys, DatabaseAuditLog.open(ledger.database()));
   }
 
@@ -279,11 +285,13 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Registers the gateway's own meters (docs/ops.md): admission of both endpoints ({@code
-   * side="consumer"} for the client-facing one, {@code "provider"} for the peer-facing one).
+   * side="consumer"} for the client-facing one, {@code "provider"} for the peer-facing one) and the
+   * refusals of its rate limits and quotas ({@code lgsp.ratelimit.refusals}).
    */
   public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
     consumerAdmission.bindTo(registry, "consumer");
     providerAdmission.bindTo(registry, "provider");
+    ctx.rateLimiter().bindTo(registry);
   }
 
   public GatewayOptions options() {

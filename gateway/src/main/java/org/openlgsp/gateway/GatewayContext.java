@@ -27,7 +27,9 @@ record GatewayContext(
     Optional<org.openlgsp.core.KeyedHash> consentKey,
     // members' encryption keys (hub mode): sealed messages to them are opened with these
     Map<ClientId, org.openlgsp.pki.Credentials> encryption,
-    HubRouting hub) {
+    HubRouting hub,
+    // token buckets and quotas (docs/protocol.md, "Rate limits and quotas")
+    RateLimiter rateLimiter) {
 
   static Map<String, ClientId> fingerprintIndex(List<LocalSystem> systems) {
     Map<String, ClientId> index = new HashMap<>();

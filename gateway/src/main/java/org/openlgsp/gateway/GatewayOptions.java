@@ -26,6 +26,11 @@ import org.openlgsp.core.NodeId;
  *     refuses as {@code request.path_unsafe} (encoded {@code /} or {@code \}, dot-segments, control
  *     characters, double encoding), when a grant without path patterns admits the call; none by
  *     default
+ * @param rateLimits token buckets per client and per service and daily quotas per client, per
+ *     tenant (docs/protocol.md, "Rate limits and quotas"); none by default
+ * @param instance the name of this process among several instances of one node (docs/scale-out.md):
+ *     carried in its log lines, as the {@code instance} label of its meters and in its operational
+ *     records; none by default
  */
 public record GatewayOptions(
     NodeId node,
@@ -40,10 +45,15 @@ public record GatewayOptions(
     Duration tokenTtl,
     Duration backendTimeout,
     AdmissionLimits limits,
-    java.util.Set<org.openlgsp.core.ServiceId> rawPathServices) {
+    java.util.Set<org.openlgsp.core.ServiceId> rawPathServices,
+    RateLimits rateLimits,
+    java.util.Optional<String> instance) {
 
   public GatewayOptions {
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(rateLimits, "rateLimits");
+    Objects.requireNonNull(instance, "instance");
+    instance.ifPresent(GatewayOptions::requireInstanceName);
     rawPathServices = java.util.Set.copyOf(rawPathServices);
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(host, "host");
@@ -83,7 +93,9 @@ public record GatewayOptions(
         Duration.ofHours(1),
         Duration.ofSeconds(30),
         AdmissionLimits.defaults(),
-        java.util.Set.of());
+        java.util.Set.of(),
+        RateLimits.none(),
+        java.util.Optional.empty());
   }
 
   public GatewayOptions withClientHttpPort(int port) {
@@ -100,7 +112,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   /** These options listening on {@code address} ({@code ::} for every IPv6 and IPv4 address). */
@@ -118,7 +132,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
@@ -135,7 +151,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   public GatewayOptions withMaxBodyBytes(long bytes) {
@@ -152,7 +170,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   public GatewayOptions withDirectoryGrace(Duration grace) {
@@ -169,7 +189,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   public GatewayOptions withLimits(AdmissionLimits newLimits) {
@@ -186,7 +208,9 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         newLimits,
-        rawPathServices);
+        rawPathServices,
+        rateLimits,
+        instance);
   }
 
   public GatewayOptions withRawPathServices(java.util.Set<org.openlgsp.core.ServiceId> services) {
@@ -203,7 +227,62 @@ public record GatewayOptions(
         tokenTtl,
         backendTimeout,
         limits,
-        services);
+        services,
+        rateLimits,
+        instance);
+  }
+
+  /** These options with {@code limits} as their rate limits and quotas. */
+  public GatewayOptions withRateLimits(RateLimits limits) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        directoryCache,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        this.limits,
+        rawPathServices,
+        limits,
+        instance);
+  }
+
+  /** These options naming this process {@code name} among the instances of its node. */
+  public GatewayOptions withInstance(String name) {
+    return new GatewayOptions(
+        node,
+        host,
+        clientTlsPort,
+        clientHttpPort,
+        peerPort,
+        replayWindow,
+        directoryGrace,
+        directoryCache,
+        maxBodyBytes,
+        tokenTtl,
+        backendTimeout,
+        limits,
+        rawPathServices,
+        rateLimits,
+        java.util.Optional.of(name));
+  }
+
+  /**
+   * An instance name is a metrics label and a log field: 1 to 63 letters, digits, {@code .}, {@code
+   * _} or {@code -}, starting with a letter or digit.
+   */
+  private static void requireInstanceName(String name) {
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+      throw new IllegalArgumentException(
+          "instance must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit: "
+              + name);
+    }
   }
 
   private static void requirePort(String name, int port, boolean mayBeDisabled) {

@@ -21,9 +21,10 @@ import org.openlgsp.edge.spi.ErrorWriter;
  * The error format of the client listener (docs/protocol.md, "Errors on the r1 API"): X-Road's REST
  * error body (PR-REST 1.0, section 4.6 "Error handling") in JSON, or in XML when the client's
  * {@code Accept} prefers {@code application/xml}, {@code text/xml} or {@code text/*}, with X-Road's
- * status convention (400 for a {@code Client.*} type, 500 for every other); RFC 9457 problem
- * details with OpenLGSP's finer statuses when the client prefers {@code application/problem+json}.
- * {@code /token} is OpenLGSP's own OAuth2 endpoint and always answers problem details.
+ * status convention (400 for a {@code Client.*} type, 500 for every other, 429 kept); RFC 9457
+ * problem details with OpenLGSP's finer statuses when the client prefers {@code
+ * application/problem+json}. {@code /token} is OpenLGSP's own OAuth2 endpoint and always answers
+ * problem details.
  */
 final class XRoadErrors implements ErrorWriter {
   static final XRoadErrors INSTANCE = new XRoadErrors();
@@ -77,6 +78,9 @@ final class XRoadErrors implements ErrorWriter {
     if (code == ErrorCode.SERVER_OVERLOADED) {
       headers.put("Retry-After", "1");
     }
+    if (failure instanceof org.openlgsp.core.RetryLater later) {
+      headers.put("Retry-After", Long.toString(later.retryAfterSeconds()));
+    }
     byte[] bytes;
     switch (format) {
       case APPLICATION_XML, TEXT_XML -> {
@@ -93,8 +97,15 @@ final class XRoadErrors implements ErrorWriter {
     return new ErrorResponse(status(code), headers, bytes);
   }
 
-  /** X-Road's convention (PR-REST 4.6): a client's mistake is 400, anything else 500. */
+  /**
+   * X-Road's convention (PR-REST 4.6): a client's mistake is 400, anything else 500; except 429
+   * (rate limits, quotas, throttled authentication), which stays 429 so that a client backs off for
+   * its {@code Retry-After} instead of treating it as a malformed request (RFC 6585, 4).
+   */
   static int status(ErrorCode code) {
+    if (code.httpStatus() == 429) {
+      return 429;
+    }
     return code.xroadType().startsWith("Client.") ? 400 : 500;
   }
 

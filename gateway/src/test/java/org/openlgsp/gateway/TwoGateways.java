@@ -174,8 +174,32 @@ final class TwoGateways implements AutoCloseable {
         AdmissionLimits.defaults(),
         systems,
         tnOptions,
+        java.util.function.UnaryOperator.identity(),
         List.of(),
         List.of());
+  }
+
+  /**
+   * Gateways whose options {@code tnOptions} and {@code mpsOptions} change (e.g. their rate
+   * limits), telling {@code tnObservers} and {@code mpsObservers} of each recorded exchange.
+   */
+  TwoGateways(
+      Path dir,
+      java.util.function.UnaryOperator<GatewayOptions> tnOptions,
+      java.util.function.UnaryOperator<GatewayOptions> mpsOptions,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
+      List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
+    this(
+        dir,
+        CertificateAuthority.createRoot("Test Root", YEAR),
+        Optional.empty(),
+        AdmissionLimits.defaults(),
+        AdmissionLimits.defaults(),
+        java.util.function.UnaryOperator.identity(),
+        tnOptions,
+        mpsOptions,
+        tnObservers,
+        mpsObservers);
   }
 
   private TwoGateways(
@@ -194,6 +218,7 @@ final class TwoGateways implements AutoCloseable {
         mpsLimits,
         java.util.function.UnaryOperator.identity(),
         java.util.function.UnaryOperator.identity(),
+        java.util.function.UnaryOperator.identity(),
         tnObservers,
         mpsObservers);
   }
@@ -206,6 +231,7 @@ final class TwoGateways implements AutoCloseable {
       AdmissionLimits mpsLimits,
       java.util.function.UnaryOperator<List<LocalSystem>> systems,
       java.util.function.UnaryOperator<GatewayOptions> tnOptionsChange,
+      java.util.function.UnaryOperator<GatewayOptions> mpsOptionsChange,
       List<org.openlgsp.gateway.spi.ExchangeObserver> tnObservers,
       List<org.openlgsp.gateway.spi.ExchangeObserver> mpsObservers) {
     this.ca = ca;
@@ -241,7 +267,8 @@ final class TwoGateways implements AutoCloseable {
         tnOptionsChange.apply(
             GatewayOptions.defaults(TN_NODE).withPorts(0, 0, 0).withLimits(tnLimits));
     GatewayOptions mpsOptions =
-        GatewayOptions.defaults(MPS_NODE).withPorts(0, -1, 0).withLimits(mpsLimits);
+        mpsOptionsChange.apply(
+            GatewayOptions.defaults(MPS_NODE).withPorts(0, -1, 0).withLimits(mpsLimits));
     tn =
         Gateway.start(
             tnOptions,

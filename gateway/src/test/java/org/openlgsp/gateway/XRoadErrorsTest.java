@@ -35,18 +35,31 @@ class XRoadErrorsTest {
   }
 
   @Test
-  void clientTypesAre400AndEveryOtherTypeIs500() {
+  void clientTypesAre400EveryOtherTypeIs500AndTooManyRequestsStays429() {
     for (ErrorCode code : ErrorCode.values()) {
       ErrorResponse r = XRoadErrors.INSTANCE.render(new LgspException(code, "why"), "/r1/x", "");
       assertThat(r.status())
           .as(code.code())
-          .isEqualTo(code.xroadType().startsWith("Client.") ? 400 : 500);
+          .isEqualTo(
+              code.httpStatus() == 429 ? 429 : code.xroadType().startsWith("Client.") ? 400 : 500);
       assertThat(r.headers()).containsEntry("X-Road-Error", code.xroadType());
     }
     ErrorResponse overloaded =
         XRoadErrors.INSTANCE.render(
             new LgspException(ErrorCode.SERVER_OVERLOADED, "busy"), "/r1/x", "");
     assertThat(overloaded.headers()).containsEntry("Retry-After", "1");
+    ErrorResponse limited =
+        XRoadErrors.INSTANCE.render(
+            new org.openlgsp.core.RetryLater(
+                ErrorCode.RATE_LIMITED, "slow down", java.time.Duration.ofMillis(2001)),
+            "/r1/x",
+            "application/xml");
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.headers())
+        .containsEntry("Retry-After", "3") // rounded up: waiting 2 s would be too early
+        .containsEntry("X-Road-Error", "Client.TooManyRequests");
+    assertThat(new String(limited.body(), StandardCharsets.UTF_8))
+        .contains("<code>rate.limited</code>");
   }
 
   @Test

@@ -60,7 +60,8 @@ import org.openlgsp.gateway.spi.ExchangeObservation;
   "gatewayDuration",
   "peerDuration",
   "backendDuration",
-  "leakFindings"
+  "leakFindings",
+  "gatewayInstance"
 })
 record OperationalRecord(
     long id,
@@ -110,7 +111,8 @@ record OperationalRecord(
     long gatewayDuration,
     long peerDuration,
     long backendDuration,
-    String leakFindings) {
+    String leakFindings,
+    String gatewayInstance) {
 
   /** The row an observation becomes ({@code id} 0 until stored). */
   static OperationalRecord of(ExchangeObservation o) {
@@ -166,7 +168,8 @@ record OperationalRecord(
         o.peerTime().toMillis(),
         o.backendTime().toMillis(),
         // which detector and action (cccd:alert), never the matched text
-        String.join(",", o.leaks()));
+        String.join(",", o.leaks()),
+        o.gatewayInstance());
   }
 
   private static OptionalLong millis(java.util.Optional<java.time.Instant> t) {

@@ -37,7 +37,7 @@ final class OperationalStore {
           + " message_protocol_version, client_ss_address, service_ss_address, request_size,"
           + " response_size, succeeded, service_type, fault_code, fault_string, status_code,"
           + " xroad_version, outcome, error_code, purpose, officer, subject_hash, ledger_index,"
-          + " total_ms, gateway_ms, peer_ms, backend_ms, leak_findings";
+          + " total_ms, gateway_ms, peer_ms, backend_ms, leak_findings, gateway_instance";
   private static final int COUNT = COLUMNS.split(",").length;
   private static final String INSERT =
       "INSERT INTO opmon_record ("
@@ -167,7 +167,8 @@ final class OperationalStore {
       r.gatewayDuration(),
       r.peerDuration(),
       r.backendDuration(),
-      r.leakFindings()
+      r.leakFindings(),
+      r.gatewayInstance()
     };
     if (atRest.isPresent()) {
       AtRest keys = atRest.get();
@@ -290,6 +291,7 @@ final class OperationalStore {
         rs.getLong(c++),
         rs.getLong(c++),
         rs.getLong(c++),
+        text(rs, c++),
         text(rs, c));
   }
 

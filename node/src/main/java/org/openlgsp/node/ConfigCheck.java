@@ -215,6 +215,9 @@ public final class ConfigCheck {
               n.set("replayWindow", tree(o.replayWindow()));
               n.put("maxBodyBytes", o.maxBodyBytes());
               n.set("limits", tree(o.limits()));
+              if (!o.rateLimits().tenants().isEmpty()) { // periods and bursts filled in
+                n.set("rateLimits", tree(o.rateLimits().tenants()));
+              }
               ObjectNode ledger = (ObjectNode) n.get("ledger");
               CheckpointPolicy p = g.ledger().policy();
               ledger.set("checkpointInterval", tree(p.interval()));

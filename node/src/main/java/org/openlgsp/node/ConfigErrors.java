@@ -73,6 +73,18 @@ final class ConfigErrors {
       }
       return Optional.empty();
     }
+    if (Map.class.isAssignableFrom(raw)
+        && type instanceof ParameterizedType p
+        && node.isObject()) { // keyed sections, e.g. rateLimits by tenant: walk each value
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+        Optional<String> found = unknownKey(field.getValue(), p.getActualTypeArguments()[1], at);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+      return Optional.empty();
+    }
     if (!raw.isRecord() || !node.isObject()) {
       return Optional.empty();
     }

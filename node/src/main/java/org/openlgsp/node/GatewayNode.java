@@ -149,6 +149,9 @@ public final class GatewayNode implements AutoCloseable {
           procedureDeadlines,
       java.util.Deque<AutoCloseable> opened) {
     NodeId node = NodeId.parse(role.node());
+    // gateway.instance: the label telling this process's meters from other instances' (the meters
+    // registered from here on; NodeMetrics sets it before the JVM's)
+    role.instance().ifPresent(name -> meters.config().commonTags("instance", name));
     NodeKeys keys = new NodeKeys(baseDir);
     Credentials tls = keys.credentials("gateway.tls", role.tls());
     Map<ClientId, Credentials> signing = new HashMap<>();

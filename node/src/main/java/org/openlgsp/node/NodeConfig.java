@@ -770,6 +770,11 @@ public record NodeConfig(
    * @param observerDatabase JDBC URL of the database the operational records, statistics and alerts
    *     are written to (default {@link #observerDatabaseUrl}: on SQLite a file of their own beside
    *     the gateway's, on PostgreSQL the gateway's database)
+   * @param rateLimits token buckets per client and per service and daily quotas, per tenant ({@link
+   *     GatewayOptions#rateLimits}; default none)
+   * @param instance this process's name among several instances of the node ({@link
+   *     GatewayOptions#instance}; default none) — not the top-level {@code instance}, which is the
+   *     X-Road instance
    */
   public record GatewayRole(
       String node,
@@ -798,9 +803,13 @@ public record NodeConfig(
       Optional<String> consentKey,
       Optional<String> observerDatabase,
       List<MemberEncryption> encryption,
-      Optional<HubSettings> hub) {
+      Optional<HubSettings> hub,
+      Map<String, org.openlgsp.gateway.RateLimits.TenantLimits> rateLimits,
+      Optional<String> instance) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
+      instance = instance == null ? Optional.empty() : instance;
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
       hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
@@ -848,7 +857,9 @@ public record NodeConfig(
           replayWindow,
           maxBodyBytes,
           limits,
-          rawPathServices);
+          rawPathServices,
+          rateLimits,
+          instance);
     }
 
     /**
@@ -938,7 +949,9 @@ public record NodeConfig(
           replayWindow,
           maxBodyBytes,
           limits,
-          rawPathServices);
+          rawPathServices,
+          rateLimits,
+          instance);
     }
 
     private static GatewayOptions options(
@@ -952,7 +965,9 @@ public record NodeConfig(
         Optional<Duration> replayWindow,
         Optional<Long> maxBodyBytes,
         Optional<AdmissionLimits> limits,
-        List<String> rawPathServices) {
+        List<String> rawPathServices,
+        Map<String, org.openlgsp.gateway.RateLimits.TenantLimits> rateLimits,
+        Optional<String> instance) {
       GatewayOptions d = GatewayOptions.defaults(NodeId.parse(node));
       java.util.Set<org.openlgsp.core.ServiceId> raw = new java.util.LinkedHashSet<>();
       for (int i = 0; i < rawPathServices.size(); i++) {
@@ -978,7 +993,9 @@ public record NodeConfig(
           d.tokenTtl(),
           d.backendTimeout(),
           limits.orElse(d.limits()),
-          raw);
+          raw,
+          rateLimits.isEmpty() ? d.rateLimits() : new org.openlgsp.gateway.RateLimits(rateLimits),
+          instance.isPresent() ? instance : d.instance());
     }
   }
 

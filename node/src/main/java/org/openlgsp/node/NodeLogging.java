@@ -17,6 +17,14 @@ final class NodeLogging {
   private NodeLogging() {}
 
   static void apply(NodeConfig.Logging settings) {
+    apply(settings, java.util.Optional.empty());
+  }
+
+  /**
+   * As above; with {@code instance} ({@code gateway.instance}) every line names it: the {@code
+   * instance} field of a JSON line, an {@code [instance]} prefix of a text one.
+   */
+  static void apply(NodeConfig.Logging settings, java.util.Optional<String> instance) {
     settings.level().map(Level::parse).ifPresent(PROJECT::setLevel);
     for (Handler handler : Logger.getLogger("").getHandlers()) {
       settings
@@ -25,10 +33,28 @@ final class NodeLogging {
           .filter(level -> handler.getLevel().intValue() > level.intValue())
           .ifPresent(handler::setLevel); // loggers' own levels still keep other libraries quiet
       if (settings.json()) {
-        handler.setFormatter(new JsonLogFormatter());
-      } else if (handler.getFormatter() instanceof JsonLogFormatter) {
-        handler.setFormatter(new SimpleFormatter()); // an earlier node of this JVM chose json
+        handler.setFormatter(new JsonLogFormatter(instance));
+      } else if (instance.isPresent()) {
+        handler.setFormatter(new Prefixed("[" + instance.get() + "] "));
+      } else if (handler.getFormatter() instanceof JsonLogFormatter
+          || handler.getFormatter() instanceof Prefixed) {
+        handler.setFormatter(new SimpleFormatter()); // an earlier node of this JVM chose another
       }
+    }
+  }
+
+  /** The JDK's text format, each event prefixed (with the instance's name). */
+  private static final class Prefixed extends java.util.logging.Formatter {
+    private final SimpleFormatter text = new SimpleFormatter();
+    private final String prefix;
+
+    Prefixed(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public String format(java.util.logging.LogRecord event) {
+      return prefix + text.format(event);
     }
   }
 }

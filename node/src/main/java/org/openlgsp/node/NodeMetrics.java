@@ -33,7 +33,12 @@ final class NodeMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
-  NodeMetrics() {
+  /**
+   * A registry whose every meter carries {@code instance}, when one is given ({@code
+   * gateway.instance}): set before the first meter, so the JVM's meters carry it too.
+   */
+  NodeMetrics(java.util.Optional<String> instance) {
+    instance.ifPresent(name -> registry.config().commonTags("instance", name));
     // Two binder meters break Prometheus naming rules (promtool check metrics): the process's CPU
     // time counts nanoseconds ("_ns_total"; process_cpu_usage stays) and the processor count
     // ends in "_count", which Prometheus reserves for histograms and summaries.

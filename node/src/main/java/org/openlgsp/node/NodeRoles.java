@@ -14,7 +14,8 @@ public final class NodeRoles {
 
   /** Starts the configured roles, registry first; on failure stops what already started. */
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
-    NodeLogging.apply(cfg.logging());
+    java.util.Optional<String> instance = cfg.gateway().flatMap(NodeConfig.GatewayRole::instance);
+    NodeLogging.apply(cfg.logging(), instance);
     // every listener started below drains for this long when stopped (Edge.configure applies it)
     Edge.drainOnStop(cfg.shutdown().drainTimeout());
     // and counts failed authentications per source with these limits
@@ -22,7 +23,7 @@ public final class NodeRoles {
     List<AutoCloseable> running = new ArrayList<>();
     // One registry for the process, rendered by /metrics; listed after the roles (callers find
     // the roles in start order from the first), so closeAll detaches it first.
-    NodeMetrics metrics = new NodeMetrics();
+    NodeMetrics metrics = new NodeMetrics(instance);
     // the procedure engine starts after the gateway; its alerts read it once it runs
     java.util.concurrent.atomic.AtomicReference<ProceduresNode> procedures =
         new java.util.concurrent.atomic.AtomicReference<>();

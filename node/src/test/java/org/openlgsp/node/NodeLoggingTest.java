@@ -26,7 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.pki.CertificateAuthority;
 
-/** The logging section: JSON lines with the request id, text by default, never a secret. */
+/**
+ * The logging section: JSON lines with the request id, text by default, never a secret; and {@code
+ * gateway.instance} in every line and on every meter (its operational records: testkit's
+ * GatewayInstanceRecordsTest).
+ */
 class NodeLoggingTest {
   private static final String TOKEN = "tok-5f1c9a7e3b2d4c6a8e0f";
   private static final String PIN = "482915";
@@ -89,6 +93,63 @@ class NodeLoggingTest {
     send(port, "req-quiet-1");
     send(port, "req-quiet-2"); // the first request's line would be written before this answer
     assertThat(text()).doesNotContain("answered").doesNotContain("req-quiet-1");
+  }
+
+  @Test
+  void withGatewayInstanceEveryJsonLineAndEveryMeterNameIt() throws Exception {
+    start("  instance: gw1-b\nlogging: {format: json, level: FINE}\n");
+    send(port(), "req-instance-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> text().contains("req-instance-1"));
+    assertThat(lines()).allSatisfy(l -> assertThat(l.path("instance").asText()).isEqualTo("gw1-b"));
+    io.micrometer.core.instrument.MeterRegistry meters = gateway().meters();
+    assertThat(meters.get("lgsp.admission.limit").tag("instance", "gw1-b").gauges()).hasSize(2);
+    assertThat(meters.get("lgsp.ratelimit.refusals").tag("instance", "gw1-b").meters())
+        .isNotEmpty();
+    // set before the first meter, so the JVM's carry it too
+    assertThat(meters.get("jvm.threads.live").tag("instance", "gw1-b").gauge()).isNotNull();
+  }
+
+  @Test
+  void withGatewayInstanceTextLinesArePrefixedAndWithoutItNothingNamesAnInstance()
+      throws Exception {
+    start("  instance: gw1-c\nlogging: {level: FINE}\n");
+    send(port(), "req-instance-2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> text().contains("answered"));
+    assertThat(text()).startsWith("[gw1-c] "); // the node formats every root handler, ours too
+    NodeRoles.closeAll(running);
+
+    start("logging: {format: json, level: FINE}\n");
+    captured.reset();
+    send(port(), "req-instance-3");
+    await().atMost(Duration.ofSeconds(10)).until(() -> text().contains("req-instance-3"));
+    assertThat(text()).doesNotContain("\"instance\"");
+    assertThat(gateway().meters().find("lgsp.admission.limit").gauges())
+        .isNotEmpty()
+        .allSatisfy(g -> assertThat(g.getId().getTag("instance")).isNull());
+  }
+
+  @Test
+  void aGatewayInstanceThatCannotBeAMetricsLabelIsRefusedNamingTheKey() throws Exception {
+    for (String bad : List.of("\"gw 1\"", "\"-gw1\"", "\"" + "a".repeat(64) + "\"", "\"\"")) {
+      Path file = GatewayNodeSettingsTest.config(dir, ca, "  instance: " + bad + "\n");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeConfig.read(file))
+          .as(bad)
+          .isInstanceOf(NodeConfig.ConfigException.class)
+          .hasMessageContaining("gateway")
+          .hasMessageContaining("instance must be 1 to 63 letters");
+    }
+  }
+
+  private GatewayNode gateway() {
+    return running.stream()
+        .filter(GatewayNode.class::isInstance)
+        .map(GatewayNode.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private int port() {
+    return gateway().gateway().clientHttpPort().orElseThrow();
   }
 
   private List<AutoCloseable> running;

@@ -194,6 +194,8 @@ class ObserverDatabaseSettingsTest {
             Optional.empty(),
             Optional.empty(),
             List.of(),
+            Optional.empty(),
+            java.util.Map.of(),
             Optional.empty());
     return sample;
   }

@@ -1013,6 +1013,9 @@ public final class Federation implements AutoCloseable {
             // data/<side>-observers.db
             Optional.empty(),
             List.of(),
+            Optional.empty(),
+            // no rate limits, no instance name (GatewayRateLimitSettingsTest writes them)
+            Map.of(),
             Optional.empty()));
   }
 

@@ -43,6 +43,8 @@ import org.openlgsp.core.ServiceId;
  *     {@code cccd:alert}; provider side; docs/privacy.md), empty when none
  * @param quality what the provider's schema check found ({@link DataQuality#NONE} on the consumer
  *     side and when the service is not checked; docs/privacy.md, "Data quality")
+ * @param gatewayInstance the name of the process that handled the exchange among several instances
+ *     of one gateway node ({@code gateway.instance}, docs/scale-out.md); empty when not named
  */
 public record ExchangeObservation(
     Instant monitoringDataTs,
@@ -82,7 +84,8 @@ public record ExchangeObservation(
     Duration backendTime,
     String sourceAddress,
     java.util.List<String> leaks,
-    DataQuality quality) {
+    DataQuality quality,
+    String gatewayInstance) {
 
   /**
    * The provider gateway's data-quality findings on one exchange (docs/privacy.md, "Data quality").
@@ -181,6 +184,7 @@ public record ExchangeObservation(
   public ExchangeObservation {
     leaks = leaks == null ? java.util.List.of() : java.util.List.copyOf(leaks);
     quality = quality == null ? DataQuality.NONE : quality;
+    gatewayInstance = gatewayInstance == null ? "" : gatewayInstance;
     Objects.requireNonNull(monitoringDataTs, "monitoringDataTs");
     Objects.requireNonNull(securityServerInternalIp, "securityServerInternalIp");
     Objects.requireNonNull(securityServerType, "securityServerType");

@@ -410,6 +410,7 @@ public final class Observed {
         backendTime,
         sourceAddress,
         leaks,
-        quality);
+        quality,
+        "");
   }
 }
