@@ -103,6 +103,7 @@ public final class Console implements AutoCloseable {
   private final TemplateEngine templates;
   private final Edge edge;
   private final WebServer server;
+  private final AuditPages auditPages;
 
   private Console(
       Registry registry,
@@ -110,7 +111,8 @@ public final class Console implements AutoCloseable {
       ConsoleOptions options,
       Path base,
       Clock clock,
-      Optional<AuthenticationLimits> limits) {
+      Optional<AuthenticationLimits> limits,
+      AuditSources sources) {
     this.registry = registry;
     this.gateways = Gateways.of(options.gateways(), base);
     this.options = options;
@@ -123,6 +125,7 @@ public final class Console implements AutoCloseable {
             ContentType.Html,
             Console.class.getClassLoader(),
             "org.openlgsp.console.templates");
+    this.auditPages = new AuditPages(this, db, sources);
     Edge.Builder b =
         Edge.builder()
             .routes(routes())
@@ -146,7 +149,13 @@ public final class Console implements AutoCloseable {
    * configuration's folder); one that cannot be read stops the start.
    */
   public static Console start(Registry registry, Database db, ConsoleOptions options, Path base) {
-    return new Console(registry, db, options, base, Clock.systemUTC(), Optional.empty());
+    return start(registry, db, options, base, AuditSources.none());
+  }
+
+  /** As above, with the registry node's consent log, witness and citizen data tracker. */
+  public static Console start(
+      Registry registry, Database db, ConsoleOptions options, Path base, AuditSources sources) {
+    return new Console(registry, db, options, base, Clock.systemUTC(), Optional.empty(), sources);
   }
 
   /** As above, with this listener's own failed-authentication limits (tests). */
@@ -156,7 +165,18 @@ public final class Console implements AutoCloseable {
       ConsoleOptions options,
       Clock clock,
       AuthenticationLimits limits) {
-    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits));
+    return start(registry, db, options, clock, limits, AuditSources.none());
+  }
+
+  /** As above, with the audit-side pages' sources (tests). */
+  static Console start(
+      Registry registry,
+      Database db,
+      ConsoleOptions options,
+      Clock clock,
+      AuthenticationLimits limits,
+      AuditSources sources) {
+    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits), sources);
   }
 
   public int port() {
@@ -170,6 +190,11 @@ public final class Console implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Rows per page in lists. */
+  int pageSize() {
+    return options.pageSize();
   }
 
   /** The declared routes: what the route-by-route authorization test enumerates. */
@@ -290,10 +315,12 @@ public final class Console implements AutoCloseable {
         roles(Route.get("/audit.csv"), AUDIT_READERS)
             .audited("console.audit.export")
             .handle(this::auditCsv));
+    // ledger, export verification, subject access (issue 15 part B): AuditPages
+    r.addAll(auditPages.routes());
     return r;
   }
 
-  private static Route.Builder roles(Route.Builder b, Set<ConsoleRole> roles) {
+  static Route.Builder roles(Route.Builder b, Set<ConsoleRole> roles) {
     return b.access(
         new Access.Roles(roles.stream().map(ConsoleRole::id).collect(Collectors.toSet())));
   }
@@ -313,7 +340,7 @@ public final class Console implements AutoCloseable {
     return sessions.find(cookie(req, Sessions.COOKIE));
   }
 
-  private Optional<Sessions.Session> active(ServerRequest req) {
+  Optional<Sessions.Session> active(ServerRequest req) {
     return session(req).filter(s -> s.stage() == Sessions.Stage.ACTIVE);
   }
 
@@ -329,7 +356,7 @@ public final class Console implements AutoCloseable {
   }
 
   /** The signed-in account of a route open to roles (the edge has checked its session). */
-  private Account account(Call c) {
+  Account account(Call c) {
     return active(c.request()).orElseThrow().account();
   }
 
@@ -337,7 +364,7 @@ public final class Console implements AutoCloseable {
    * The form of a state-changing request, refused without the session's anti-forgery token. Read
    * through Helidon's form support (application/x-www-form-urlencoded).
    */
-  private Parameters form(Call c, Sessions.Session s) {
+  Parameters form(Call c, Sessions.Session s) {
     Parameters form = readForm(c);
     if (!s.csrfMatches(form.first("csrf").orElse(null))) {
       throw new LgspException(
@@ -371,11 +398,11 @@ public final class Console implements AutoCloseable {
         c.request().path().rawPath());
   }
 
-  private View view(Call c) {
+  View view(Call c) {
     return view(c, active(c.request()));
   }
 
-  private void page(Call c, String template, Map<String, Object> params) {
+  void page(Call c, String template, Map<String, Object> params) {
     StringOutput out = new StringOutput();
     templates.render(template, params, out);
     html(c.response(), Status.OK_200).send(out.toString().getBytes(StandardCharsets.UTF_8));
@@ -392,7 +419,7 @@ public final class Console implements AutoCloseable {
     c.response().status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, to).send();
   }
 
-  private int pageNumber(Call c) {
+  int pageNumber(Call c) {
     try {
       return Integer.parseInt(c.request().query().first("page").orElse("1"));
     } catch (NumberFormatException e) {
@@ -400,7 +427,7 @@ public final class Console implements AutoCloseable {
     }
   }
 
-  private static String query(Call c) {
+  static String query(Call c) {
     String q = c.request().query().first("q").orElse("").strip();
     return q.length() > 200 ? q.substring(0, 200) : q;
   }
@@ -1252,7 +1279,7 @@ public final class Console implements AutoCloseable {
     download(c, "application/pdf", "bao-cao-" + month + ".pdf", pdf);
   }
 
-  private static void download(Call c, String type, String file, byte[] body) {
+  static void download(Call c, String type, String file, byte[] body) {
     c.response().header(HeaderNames.CONTENT_TYPE, type);
     c.response().header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");

@@ -39,4 +39,8 @@ public record View(String lang, Optional<Account> user, String csrf, String path
   public boolean mayReadAudit() {
     return user.map(a -> Console.AUDIT_READERS.contains(a.role())).orElse(false);
   }
+
+  public boolean maySearchSubjects() {
+    return user.map(a -> AuditPages.SUBJECT_READERS.contains(a.role())).orElse(false);
+  }
 }

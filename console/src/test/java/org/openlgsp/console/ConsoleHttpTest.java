@@ -82,6 +82,12 @@ class ConsoleHttpTest {
     DECLARED.put("POST /grants/{id}/revoke", grants);
     DECLARED.put("GET /audit", audit);
     DECLARED.put("GET /audit.csv", audit);
+    // ledger and subject access (AuditPages; AuditPagesHttpTest)
+    DECLARED.put("GET /ledger", audit);
+    DECLARED.put("GET /ledger/proof", audit);
+    DECLARED.put("POST /ledger/verify", audit);
+    DECLARED.put("GET /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
+    DECLARED.put("POST /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
   }
 
   static String key(Route r) {

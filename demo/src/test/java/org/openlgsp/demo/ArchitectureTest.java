@@ -102,6 +102,9 @@ class ArchitectureTest {
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),
           Map.entry("org.openlgsp.console.Pages", "holds console template models (see View)"),
           Map.entry(
+              "org.openlgsp.console.AuditModels",
+              "holds the ledger and subject-access pages' template models (see View)"),
+          Map.entry(
               "org.openlgsp.procedures.CasePage",
               "the citizen case page's model, read by its generated template (procedures.templates)"),
           Map.entry("org.openlgsp.console.Scope", "part of a console template model (see View)"));
@@ -132,7 +135,9 @@ class ArchitectureTest {
     "alerts, core storage edge gateway mail",
     "documents, core storage edge pki",
     "procedures, core storage edge mail",
-    "console, core storage edge registry statistics",
+    // the console's ledger and subject-access pages read the registry's consent log, witness and
+    // citizen data tracker and verify exports with the ledger module's verifier (docs/console.md)
+    "console, core storage edge ledger registry statistics",
     "node, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console procedures",
     "cli, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
