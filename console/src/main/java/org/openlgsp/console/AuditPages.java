@@ -1,5 +1,8 @@
 package org.openlgsp.console;
 
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.helidon.http.HeaderNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +12,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -16,8 +21,10 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -120,8 +127,123 @@ final class AuditPages {
             .auditTarget(
                 req -> req.context().get(AUDIT_TARGET, String.class).orElse("subject (unread)"))
             .handle(this::subjectLookup));
+    r.add(
+        Console.roles(Route.get("/records.csv"), Console.AUDIT_READERS)
+            .audited("console.records.export")
+            .handle(this::recordsCsv));
     return r;
   }
+
+  // ---- operational records export
+
+  /** The most rows one export writes. */
+  static final int MAX_EXPORT_ROWS = 100_000;
+
+  /** Rows asked of the gateway per page while exporting. */
+  static final int EXPORT_PAGE = 1_000;
+
+  private static final CsvSchema RECORDS_CSV =
+      CsvSchema.builder()
+          .addColumn("id")
+          .addColumn("at")
+          .addColumn("side")
+          .addColumn("client")
+          .addColumn("service")
+          .addColumn("method")
+          .addColumn("path")
+          .addColumn("outcome")
+          .addColumn("errorCode")
+          .addColumn("status")
+          .addColumn("durationMs")
+          .setUseHeader(true)
+          .build();
+
+  /**
+   * The records search of {@code /records} as CSV: one gateway's records in the range, by service,
+   * client and outcome, streamed as the gateway's API pages them (its cursor), at most {@link
+   * #MAX_EXPORT_ROWS} rows; a cell a spreadsheet would run as a formula is written as text.
+   */
+  private void recordsCsv(Call c) throws IOException {
+    var q = c.request().query();
+    String node = q.first("node").orElse("");
+    Gateways.Endpoint api = console.gateways().endpoint(node, Gateways.Remote::monitoring);
+    Instant now = console.clock().instant();
+    Map<String, String> params = new TreeMap<>();
+    params.put(
+        "from",
+        Console.instant(q.first("from").asOptional(), now.minus(Duration.ofHours(1)), "from")
+            .toString());
+    params.put(
+        "to", Console.instant(q.first("to").asOptional(), now.plusSeconds(60), "to").toString());
+    params.put("service", q.first("service").orElse("").strip());
+    params.put("client", q.first("client").orElse("").strip());
+    params.put(
+        "outcome",
+        q.first("outcome")
+            .filter(o -> List.of("success", "refused", "failed").contains(o))
+            .orElse(""));
+    params.put("limit", Integer.toString(EXPORT_PAGE));
+    // the first page is asked before anything is sent, so that a refusal is still an error page
+    Gateways.Records page =
+        console
+            .gateways()
+            .ask(api, "/monitoring/v1/records" + Gateways.query(params), Gateways.Records.class);
+    c.response().header(HeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
+    c.response()
+        .header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"ban-ghi-van-hanh.csv\"");
+    c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+    c.response().header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+    int rows = 0;
+    boolean more = true;
+    try (OutputStream out = c.response().outputStream();
+        SequenceWriter csv = RECORDS_WRITER.writeValues(out)) {
+      while (true) {
+        for (Gateways.Record x : page.records()) {
+          if (rows == MAX_EXPORT_ROWS) {
+            break;
+          }
+          csv.write(
+              List.of(
+                  Long.toString(x.id()),
+                  x.at().toString(),
+                  Console.cell(Objects.toString(x.securityServerType(), "")),
+                  Console.cell(Objects.toString(x.clientId(), "")),
+                  Console.cell(Objects.toString(x.serviceId(), "")),
+                  Console.cell(Objects.toString(x.restMethod(), "")),
+                  Console.cell(Objects.toString(x.restPath(), "")),
+                  Console.cell(Objects.toString(x.outcome(), "")),
+                  Console.cell(Objects.toString(x.errorCode(), "")),
+                  Integer.toString(x.statusCode()),
+                  Long.toString(x.totalDuration())));
+          rows++;
+        }
+        if (page.next() == null || rows >= MAX_EXPORT_ROWS) {
+          more = page.next() != null;
+          break;
+        }
+        params.put("after", Long.toString(page.next()));
+        page =
+            console
+                .gateways()
+                .ask(
+                    api, "/monitoring/v1/records" + Gateways.query(params), Gateways.Records.class);
+      }
+    }
+    Changes.note(
+        "gateway "
+            + node
+            + " from "
+            + params.get("from")
+            + " to "
+            + params.get("to")
+            + ": "
+            + rows
+            + " records exported"
+            + (more ? " (cut at " + MAX_EXPORT_ROWS + ")" : ""));
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectWriter RECORDS_WRITER =
+      new CsvMapper().writer(RECORDS_CSV);
 
   // ---- ledger
 

@@ -197,6 +197,15 @@ public final class Console implements AutoCloseable {
     return options.pageSize();
   }
 
+  /** The gateways' operator APIs the console asks. */
+  Gateways gateways() {
+    return gateways;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
   /** The declared routes: what the route-by-route authorization test enumerates. */
   public List<Route> routes() {
     return edge == null ? declare() : edge.routes();
@@ -1358,7 +1367,7 @@ public final class Console implements AutoCloseable {
     return m;
   }
 
-  private static Instant instant(Optional<String> v, Instant fallback, String name) {
+  static Instant instant(Optional<String> v, Instant fallback, String name) {
     Optional<String> given = v.filter(x -> !x.isBlank());
     try {
       return given.map(Instant::parse).orElse(fallback);

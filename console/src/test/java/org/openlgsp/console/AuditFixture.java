@@ -67,6 +67,11 @@ final class AuditFixture implements AutoCloseable {
   final String consentId;
 
   AuditFixture(Path dir) {
+    this(dir, ConsoleOptions.defaults().listening("127.0.0.1", 0));
+  }
+
+  /** As above, the console with {@code options} (e.g. gateways to ask). */
+  AuditFixture(Path dir, ConsoleOptions options) {
     db = Database.sqlite(dir.resolve("registry.db"));
     gatewayFile = dir.resolve("gateway.db");
     gatewayDb = Database.sqlite(gatewayFile);
@@ -157,7 +162,7 @@ final class AuditFixture implements AutoCloseable {
         Console.start(
             registry,
             db,
-            ConsoleOptions.defaults().listening("127.0.0.1", 0),
+            options,
             Clock.systemUTC(),
             new AuthenticationLimits(1000, Duration.ofMinutes(1)),
             new AuditSources(Optional.of(consentLog), Optional.of(witness), Optional.of(tracker)));

@@ -88,6 +88,7 @@ class ConsoleHttpTest {
     DECLARED.put("POST /ledger/verify", audit);
     DECLARED.put("GET /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
     DECLARED.put("POST /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
+    DECLARED.put("GET /records.csv", audit);
   }
 
   static String key(Route r) {
