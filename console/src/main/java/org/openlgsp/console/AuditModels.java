@@ -116,4 +116,12 @@ public final class AuditModels {
       return new SubjectsPage(configured, Optional.empty(), List.of(), "");
     }
   }
+
+  /** One operational record of a gateway: every field its monitoring API gives, in its order. */
+  public record RecordPage(
+      String node, String id, List<java.util.Map.Entry<String, String>> fields) {
+    public RecordPage {
+      fields = List.copyOf(fields);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package org.openlgsp.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -131,10 +132,64 @@ final class AuditPages {
         Console.roles(Route.get("/records.csv"), Console.AUDIT_READERS)
             .audited("console.records.export")
             .handle(this::recordsCsv));
+    r.add(
+        Console.roles(Route.get("/records/{id}"), Console.AUDIT_READERS)
+            .audited("console.records.read")
+            .auditTarget(
+                req ->
+                    "record "
+                        + req.path().pathParameters().first("id").orElse("")
+                        + " of "
+                        + req.query().first("node").orElse(""))
+            .handle(this::record));
     return r;
   }
 
-  // ---- operational records export
+  // ---- operational records: one record, the search as CSV
+
+  /**
+   * One operational record with every field the gateway's monitoring API gives, found by its id and
+   * time (the search's row links both: the API is searched by time, with the id as cursor).
+   */
+  private void record(Call c) {
+    String id = c.request().path().pathParameters().get("id");
+    String at = c.request().query().first("at").orElse("");
+    if (!id.matches("[1-9][0-9]{0,17}") || !at.matches("[0-9]{1,15}")) {
+      throw new LgspException(
+          ErrorCode.REQUEST_MALFORMED, "a record is named by its id and its time (epoch ms)");
+    }
+    String node = c.request().query().first("node").orElse("");
+    Gateways.Endpoint api = console.gateways().endpoint(node, Gateways.Remote::monitoring);
+    Instant time = Instant.ofEpochMilli(Long.parseLong(at));
+    Map<String, String> params = new TreeMap<>();
+    params.put("from", time.toString());
+    params.put("to", time.plusMillis(1).toString());
+    params.put("after", Long.toString(Long.parseLong(id) - 1));
+    params.put("limit", "1");
+    JsonNode answer =
+        console
+            .gateways()
+            .ask(api, "/monitoring/v1/records" + Gateways.query(params), JsonNode.class);
+    JsonNode found = answer.path("records").path(0);
+    if (!found.path("id").asText().equals(id)) {
+      throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such record");
+    }
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    found
+        .fields()
+        .forEachRemaining(
+            e ->
+                fields.add(
+                    Map.entry(
+                        e.getKey(),
+                        e.getValue().isValueNode()
+                            ? e.getValue().asText()
+                            : e.getValue().toString())));
+    console.page(
+        c,
+        "record.jte",
+        Map.of("v", console.view(c), "r", new AuditModels.RecordPage(node, id, fields)));
+  }
 
   /** The most rows one export writes. */
   static final int MAX_EXPORT_ROWS = 100_000;

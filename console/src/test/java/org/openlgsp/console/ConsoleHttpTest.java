@@ -89,6 +89,7 @@ class ConsoleHttpTest {
     DECLARED.put("GET /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
     DECLARED.put("POST /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
     DECLARED.put("GET /records.csv", audit);
+    DECLARED.put("GET /records/{id}", audit);
   }
 
   static String key(Route r) {

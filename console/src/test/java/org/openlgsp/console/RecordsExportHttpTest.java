@@ -53,7 +53,8 @@ class RecordsExportHttpTest {
   }
 
   @Test
-  void theSearchIsExportedAcrossTheApisPagesAsCsvAndAudited() throws Exception {
+  void theSearchIsExportedAcrossTheApisPagesAsCsvAndARecordHasItsOwnPageBothAudited()
+      throws Exception {
     gatewayDb = Database.sqlite(dir.resolve("gateway.db"));
     monitoring =
         Monitoring.start(
@@ -123,9 +124,42 @@ class RecordsExportHttpTest {
     // the records page links its search's export
     assertThat(auditor.get(search.replace("/records.csv", "/records")).body())
         .contains("id=\"export-records\"");
+    // the refusal's own page, linked from the search's row by its id and time, every field shown
+    String[] refusal =
+        lines.stream()
+            .filter(l -> l.contains("access.denied"))
+            .findFirst()
+            .orElseThrow()
+            .split(",");
+    String detail =
+        "/records/"
+            + refusal[0]
+            + "?node="
+            + NODE
+            + "&at="
+            + Instant.parse(refusal[1]).toEpochMilli();
+    assertThat(auditor.get(search.replace("/records.csv", "/records") + "&outcome=refused").body())
+        .contains("href=\"" + detail + "\"");
+    HttpResponse<String> page = auditor.get(detail);
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("<code>faultString</code></th><td>refused</td>")
+        .contains("<code>errorCode</code></th><td>access.denied</td>")
+        .contains("<code>messageId</code>");
+    assertThat(f.registry.auditLog("console.records.read", 0, 10))
+        .extracting(Registry.AuditEntry::target)
+        .contains("record " + refusal[0] + " of " + NODE);
+    // another time, an unknown id, a malformed one
+    assertThat(auditor.get(detail.replace("&at=", "&at=1")).statusCode()).isEqualTo(404);
+    assertThat(
+            auditor.get("/records/999999?node=" + NODE + "&at=" + t0.toEpochMilli()).statusCode())
+        .isEqualTo(404);
+    assertThat(auditor.get("/records/x?node=" + NODE + "&at=1").statusCode()).isEqualTo(400);
     // an unknown gateway 404; an agency administrator is refused
     assertThat(auditor.get("/records.csv?node=VN/GOV/000.00.00.G99/gw1").statusCode())
         .isEqualTo(404);
-    assertThat(f.signedIn(ConsoleRole.AGENCY_ADMIN).get(search).statusCode()).isEqualTo(403);
+    ConsoleClient tn = f.signedIn(ConsoleRole.AGENCY_ADMIN);
+    assertThat(tn.get(search).statusCode()).isEqualTo(403);
+    assertThat(tn.get(detail).statusCode()).isEqualTo(403);
   }
 }
