@@ -317,21 +317,26 @@ final class AuditPages {
             .map(
                 l -> {
                   NoteVerifier key = l.verifier();
-                  List<AuditModels.CheckpointRow> rows =
-                      consentLog.orElseThrow().checkpoints().stream()
-                          .sorted(Comparator.comparingLong(StoredCheckpoint::size).reversed())
-                          .map(cp -> row(cp, key))
-                          .toList();
+                  // searched and paged first: only the page's signatures are checked
+                  Paged<StoredCheckpoint> page =
+                      Paged.of(
+                          consentLog.orElseThrow().checkpoints().stream()
+                              .sorted(Comparator.comparingLong(StoredCheckpoint::size).reversed())
+                              .toList(),
+                          cp -> cp.size() + " " + cp.checkpoint().head().rootBase64(),
+                          Console.query(c),
+                          console.pageNumber(c),
+                          console.pageSize());
                   return new AuditModels.ConsentLogView(
                       key.name(),
                       key.toString(),
                       l.size(),
-                      Paged.of(
-                          rows,
-                          x -> x.size() + " " + x.root(),
-                          Console.query(c),
-                          console.pageNumber(c),
-                          console.pageSize()));
+                      new Paged<>(
+                          page.items().stream().map(cp -> row(cp, key)).toList(),
+                          page.page(),
+                          page.pages(),
+                          page.total(),
+                          page.query()));
                 });
     List<AuditModels.WitnessedRow> witnessed = new ArrayList<>();
     sources
@@ -551,7 +556,7 @@ final class AuditPages {
             throw new LgspException(
                 ErrorCode.CONSOLE_CSRF_INVALID, "the form's token is missing or wrong");
           }
-          if (!part.getFieldName().equals("export") || file) {
+          if (!"export".equals(part.getFieldName()) || file) {
             throw new LgspException(ErrorCode.REQUEST_MALFORMED, "one file, named export");
           }
           file = true;
