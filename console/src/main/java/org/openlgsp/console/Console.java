@@ -365,7 +365,7 @@ public final class Console implements AutoCloseable {
   }
 
   /** The signed-in account of a route open to roles (the edge has checked its session). */
-  Account account(Call c) {
+  private Account account(Call c) {
     return active(c.request()).orElseThrow().account();
   }
 
@@ -1288,7 +1288,7 @@ public final class Console implements AutoCloseable {
     download(c, "application/pdf", "bao-cao-" + month + ".pdf", pdf);
   }
 
-  static void download(Call c, String type, String file, byte[] body) {
+  private static void download(Call c, String type, String file, byte[] body) {
     c.response().header(HeaderNames.CONTENT_TYPE, type);
     c.response().header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
