@@ -105,6 +105,7 @@ public final class Console implements AutoCloseable {
   private final Edge edge;
   private final WebServer server;
   private final AdminPages admin;
+  private final AuditPages auditPages;
 
   private Console(
       Registry registry,
@@ -113,7 +114,8 @@ public final class Console implements AutoCloseable {
       Path base,
       Clock clock,
       Optional<AuthenticationLimits> limits,
-      Optional<Enrolments> enrolments) {
+      Optional<Enrolments> enrolments,
+      AuditSources sources) {
     this.registry = registry;
     this.gateways = Gateways.of(options.gateways(), base);
     this.options = options;
@@ -127,6 +129,7 @@ public final class Console implements AutoCloseable {
             Console.class.getClassLoader(),
             "org.openlgsp.console.templates");
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
+    this.auditPages = new AuditPages(this, db, sources);
     Edge.Builder b =
         Edge.builder()
             .routes(routes())
@@ -150,21 +153,24 @@ public final class Console implements AutoCloseable {
    * configuration's folder); one that cannot be read stops the start.
    */
   public static Console start(Registry registry, Database db, ConsoleOptions options, Path base) {
-    return start(registry, db, options, base, Optional.empty());
+    return start(registry, db, options, base, Optional.empty(), AuditSources.none());
   }
 
   /**
    * As above, with the enrolment requests of the registry's built-in CA ({@code enrolments}) to
-   * approve or reject on the enrolments page; without it, that page says no CA runs here.
+   * approve or reject on the enrolments page (without it, that page says no CA runs here), and the
+   * registry node's consent log, witness and citizen data tracker for the ledger and subject-access
+   * pages.
    */
   public static Console start(
       Registry registry,
       Database db,
       ConsoleOptions options,
       Path base,
-      Optional<Enrolments> enrolments) {
+      Optional<Enrolments> enrolments,
+      AuditSources sources) {
     return new Console(
-        registry, db, options, base, Clock.systemUTC(), Optional.empty(), enrolments);
+        registry, db, options, base, Clock.systemUTC(), Optional.empty(), enrolments, sources);
   }
 
   /** As above, with this listener's own failed-authentication limits (tests). */
@@ -173,9 +179,43 @@ public final class Console implements AutoCloseable {
       Database db,
       ConsoleOptions options,
       Clock clock,
+      AuthenticationLimits limits) {
+    return start(registry, db, options, clock, limits, Optional.empty(), AuditSources.none());
+  }
+
+  /** As above, with the enrolment requests of a built-in CA (tests). */
+  static Console start(
+      Registry registry,
+      Database db,
+      ConsoleOptions options,
+      Clock clock,
       AuthenticationLimits limits,
       Optional<Enrolments> enrolments) {
-    return new Console(registry, db, options, Path.of("."), clock, Optional.of(limits), enrolments);
+    return start(registry, db, options, clock, limits, enrolments, AuditSources.none());
+  }
+
+  /** As above, with the audit-side pages' sources (tests). */
+  static Console start(
+      Registry registry,
+      Database db,
+      ConsoleOptions options,
+      Clock clock,
+      AuthenticationLimits limits,
+      AuditSources sources) {
+    return start(registry, db, options, clock, limits, Optional.empty(), sources);
+  }
+
+  /** As above, with both (tests). */
+  static Console start(
+      Registry registry,
+      Database db,
+      ConsoleOptions options,
+      Clock clock,
+      AuthenticationLimits limits,
+      Optional<Enrolments> enrolments,
+      AuditSources sources) {
+    return new Console(
+        registry, db, options, Path.of("."), clock, Optional.of(limits), enrolments, sources);
   }
 
   public int port() {
@@ -189,6 +229,20 @@ public final class Console implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Rows per page in lists. */
+  int pageSize() {
+    return options.pageSize();
+  }
+
+  /** The gateways' operator APIs the console asks. */
+  Gateways gateways() {
+    return gateways;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   /** The declared routes: what the route-by-route authorization test enumerates. */
@@ -310,10 +364,12 @@ public final class Console implements AutoCloseable {
             .handle(this::auditCsv));
     // certificates, enrolment requests, trust anchors, accounts (AdminPages)
     r.addAll(admin.routes());
+    // ledger, export verification, subject access (issue 15 part B): AuditPages
+    r.addAll(auditPages.routes());
     return r;
   }
 
-  private static Route.Builder roles(Route.Builder b, Set<ConsoleRole> roles) {
+  static Route.Builder roles(Route.Builder b, Set<ConsoleRole> roles) {
     return b.access(
         new Access.Roles(roles.stream().map(ConsoleRole::id).collect(Collectors.toSet())));
   }
@@ -395,7 +451,7 @@ public final class Console implements AutoCloseable {
     return view(c, active(c.request()));
   }
 
-  private void page(Call c, String template, Map<String, Object> params) {
+  void page(Call c, String template, Map<String, Object> params) {
     page(c, Status.OK_200, template, params);
   }
 
@@ -1340,7 +1396,7 @@ public final class Console implements AutoCloseable {
     return m;
   }
 
-  private static Instant instant(Optional<String> v, Instant fallback, String name) {
+  static Instant instant(Optional<String> v, Instant fallback, String name) {
     Optional<String> given = v.filter(x -> !x.isBlank());
     try {
       return given.map(Instant::parse).orElse(fallback);

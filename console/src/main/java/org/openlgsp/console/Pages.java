@@ -126,6 +126,11 @@ public final class Pages {
     public String get(String name) {
       return search.getOrDefault(name, "");
     }
+
+    /** This search exported as CSV ({@code /records.csv}). */
+    public String csvHref() {
+      return "/records.csv" + Gateways.query(new java.util.TreeMap<>(search));
+    }
   }
 
   public record ServicePage(

@@ -44,4 +44,8 @@ public record View(String lang, Optional<Account> user, String csrf, String path
   public boolean isPlatformAdmin() {
     return user.map(a -> a.role() == ConsoleRole.PLATFORM_ADMIN).orElse(false);
   }
+
+  public boolean maySearchSubjects() {
+    return user.map(a -> AuditPages.SUBJECT_READERS.contains(a.role())).orElse(false);
+  }
 }

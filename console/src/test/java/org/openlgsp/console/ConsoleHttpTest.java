@@ -94,6 +94,14 @@ class ConsoleHttpTest {
     for (String change : List.of("password", "totp", "unlock", "role")) {
       DECLARED.put("POST /accounts/{id}/" + change, platform);
     }
+    // ledger and subject access (AuditPages; AuditPagesHttpTest)
+    DECLARED.put("GET /ledger", audit);
+    DECLARED.put("GET /ledger/proof", audit);
+    DECLARED.put("POST /ledger/verify", audit);
+    DECLARED.put("GET /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
+    DECLARED.put("POST /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
+    DECLARED.put("GET /records.csv", audit);
+    DECLARED.put("GET /records/{id}", audit);
   }
 
   static String key(Route r) {

@@ -105,6 +105,9 @@ class ArchitectureTest {
               "org.openlgsp.console.AdminViews",
               "holds the administration pages' template models (see View)"),
           Map.entry(
+              "org.openlgsp.console.AuditModels",
+              "holds the ledger and subject-access pages' template models (see View)"),
+          Map.entry(
               "org.openlgsp.procedures.CasePage",
               "the citizen case page's model, read by its generated template (procedures.templates)"),
           Map.entry("org.openlgsp.console.Scope", "part of a console template model (see View)"));
@@ -135,7 +138,9 @@ class ArchitectureTest {
     "alerts, core storage edge gateway mail",
     "documents, core storage edge pki",
     "procedures, core storage edge mail",
-    "console, core storage edge registry statistics",
+    // the console's ledger and subject-access pages read the registry's consent log, witness and
+    // citizen data tracker and verify exports with the ledger module's verifier (docs/console.md)
+    "console, core storage edge ledger registry statistics",
     "node, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console procedures",
     "cli, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"

@@ -128,8 +128,15 @@ public final class Witness {
   /** The size and root this witness last cosigned for a log, as stored. */
   private record Cosigned(long size, byte[] root) {}
 
+  /** The keys of the logs this witness cosigns for (their names are the logs' origins). */
+  public List<NoteVerifier> logs() {
+    return logs.values().stream()
+        .sorted(java.util.Comparator.comparing(NoteVerifier::name))
+        .toList();
+  }
+
   /** The latest checkpoint of {@code origin} this witness cosigned, with its cosignature. */
-  Optional<SignedNote> latest(String origin) {
+  public Optional<SignedNote> latest(String origin) {
     return Sql.read(
         db,
         h ->

@@ -125,9 +125,11 @@ public final class RegistryNode implements AutoCloseable {
           role.options(instance).breaches().officers()) {
         callers.token(o.name(), o.tokenSha256(), java.util.Set.of(RegistryServer.BREACH_ROLE));
       }
+      Optional<CitizenTracker> tracker = Optional.empty();
       if (role.tracker().isPresent()) {
         NodeConfig.RegistryTracker t = role.tracker().get();
-        routes.addAll(tracker(base, registry, t, role.consentKey().isPresent()).routes());
+        tracker = Optional.of(tracker(base, registry, t, role.consentKey().isPresent()));
+        routes.addAll(tracker.get().routes());
         for (NodeConfig.TrackerReader r : t.readers()) {
           callers.token(r.name(), r.tokenSha256(), java.util.Set.of(CitizenTracker.READER_ROLE));
         }
@@ -166,7 +168,16 @@ public final class RegistryNode implements AutoCloseable {
         ConsoleOptions consoleOptions = role.consoleOptions();
         if (consoleOptions.enabled()) {
           try {
-            console = Optional.of(Console.start(registry, db, consoleOptions, base, enrolments));
+            console =
+                Optional.of(
+                    Console.start(
+                        registry,
+                        db,
+                        consoleOptions,
+                        base,
+                        enrolments,
+                        // the console's ledger and subject-access pages (docs/console.md)
+                        new org.openlgsp.console.AuditSources(consentLog, witness, tracker)));
           } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
             throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
           }
