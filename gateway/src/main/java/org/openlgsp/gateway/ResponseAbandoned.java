@@ -23,6 +23,15 @@ final class ResponseAbandoned extends RuntimeException {
 
   /** Writes a response body as the last step of an answer; a hang-up becomes this failure. */
   static void writeBody(ServerResponse res, BodySpool body) {
+    if (body.inMemory()) {
+      // in one piece: written with the headers, one write instead of several
+      try {
+        res.send(body.bytes());
+        return;
+      } catch (UncheckedIOException | ServerConnectionException e) {
+        throw new ResponseAbandoned(e);
+      }
+    }
     try (OutputStream os = res.outputStream()) {
       body.writeTo(os);
     } catch (IOException | UncheckedIOException | ServerConnectionException e) {
