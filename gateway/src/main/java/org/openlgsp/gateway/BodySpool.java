@@ -179,8 +179,8 @@ final class BodySpool implements AutoCloseable {
   }
 
   /**
-   * Sends this body as {@code out}'s entity: a body held in memory in one piece, so the client
-   * writes it together with the headers; a spooled one streamed.
+   * Sends this body as {@code out}'s entity: a body held in memory in one piece (no output stream
+   * and its buffers per message), a spooled one streamed.
    */
   io.helidon.webclient.api.HttpClientResponse sendAs(
       io.helidon.webclient.api.HttpClientRequest out) {

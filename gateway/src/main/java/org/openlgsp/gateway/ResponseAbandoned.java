@@ -24,7 +24,8 @@ final class ResponseAbandoned extends RuntimeException {
   /** Writes a response body as the last step of an answer; a hang-up becomes this failure. */
   static void writeBody(ServerResponse res, BodySpool body) {
     if (body.inMemory()) {
-      // in one piece: written with the headers, one write instead of several
+      // in one piece: no output stream and its buffers per message (ExchangeBenchmark: about
+      // 10 KB less allocated per exchange; the I/O system calls stayed the same)
       try {
         res.send(body.bytes());
         return;
