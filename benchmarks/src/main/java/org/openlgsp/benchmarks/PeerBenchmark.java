@@ -30,8 +30,10 @@ import org.openlgsp.testkit.Federation;
  * under the 64-worker load. Ends with one table: OpenLGSP as % of the nginx chain and the p50 it
  * adds over the direct call.
  *
- * <p>Run: {@code benchmarks/peer-benchmark.sh [seconds] [rates] [paths] [node JVM options]}, e.g.
- * {@code benchmarks/peer-benchmark.sh 10 500,1000 direct,nginx,onejvm,separate "-Xmx256m"}.
+ * <p>Run: {@code benchmarks/peer-benchmark.sh [seconds] [rates] [paths] [node JVM options...]},
+ * e.g. {@code benchmarks/peer-benchmark.sh 10 500,1000 direct,nginx,onejvm,separate -Xmx256m
+ * -XX:StartFlightRecording=filename=node-{node}.jfr}: every argument after the paths goes to both
+ * gateway processes ({@link #nodeOptions}); {@code {node}} becomes the gateway's name.
  */
 public final class PeerBenchmark {
   private PeerBenchmark() {}
@@ -58,7 +60,7 @@ public final class PeerBenchmark {
             .toArray();
     List<String> paths =
         List.of((args.length > 2 ? args[2] : "direct,nginx,onejvm,separate").split(","));
-    String nodeOptions = args.length > 3 ? args[3] : "-Xmx256m";
+    List<String> nodeOptions = nodeOptions(args);
     Path work = Files.createDirectories(Path.of("target", "peer-benchmark")).toAbsolutePath();
     System.out.printf(
         "peer benchmark: %d s per scenario, open loop at %s/s, JVM %s, %d cores; %s%n",
@@ -294,14 +296,34 @@ public final class PeerBenchmark {
     return b.toString();
   }
 
+  /**
+   * The gateway processes' JVM options: every argument after the paths, each split at spaces (so
+   * {@code "-Xmx256m -XX:+UnlockDiagnosticVMOptions"} and separate arguments both work); {@code
+   * -Xmx256m} unless one of them sets the heap.
+   */
+  static List<String> nodeOptions(String[] args) {
+    List<String> options = new ArrayList<>();
+    for (int i = 3; i < args.length; i++) {
+      for (String o : args[i].trim().split("\\s+")) {
+        if (!o.isEmpty()) {
+          options.add(o);
+        }
+      }
+    }
+    if (options.stream().noneMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxHeapSize"))) {
+      options.add(0, "-Xmx256m");
+    }
+    return List.copyOf(options);
+  }
+
   /** Starts {@code lgsp serve -c <node>.yaml} in the federation's folder, as the launcher does. */
-  private static Process startNode(Path dir, String node, String jvmOptions) throws IOException {
+  private static Process startNode(Path dir, String node, List<String> jvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
-    if (!jvmOptions.isBlank()) {
-      command.addAll(List.of(jvmOptions.trim().split("\\s+")));
-    }
+    // {node} names the process's own files, e.g. its JFR recording (JFR's %p works too)
+    jvmOptions.forEach(o -> command.add(o.replace("{node}", node)));
     // this JVM's classpath, absolute: the node runs in the federation's folder
     String classpath =
         Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))

@@ -25,8 +25,11 @@ import org.openlgsp.storage.GroupCommit;
  * gateway now), rounds of each alternating in one process on SQLite files in one directory, so the
  * machine's other load falls on both alike. The nonce insert is the replay memory's statement on
  * its own table ({@code gateway_replay}, migrated from the gateway's scripts); each exchange waits
- * for the nonce, then for the record, as a provider does. Prints CPU per exchange (the whole
- * process, and the writer threads).
+ * for the nonce, then for the record, as a provider does. Three modes: {@code two writers} (each
+ * nonce in a savepoint and a statement of its own, on a writer of its own), {@code one writer, a
+ * statement per nonce} (the same on the ledger writer's lane) and {@code one writer, one batch}
+ * (the lane with the nonces of a transaction in one prepared batch, {@link GroupCommit#batched}, as
+ * the gateway does now). Prints CPU per exchange (the whole process, and the writer threads).
  *
  * <p>Usage: {@code ReplayLaneBenchmark [seconds per round] [workers] [rounds of each]}.
  */
@@ -35,53 +38,68 @@ public final class ReplayLaneBenchmark {
 
   private record Use(String client, String nonce, long now) {}
 
+  /** One way to write the nonces: its ledger and how a nonce is written and waited for. */
+  private record Mode(String name, Ledger ledger, java.util.function.Consumer<Use> nonce) {}
+
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Path work = Files.createTempDirectory("lgsp-replay-lane");
-    Database twoDb = Database.sqlite(work.resolve("two.db"));
-    Database oneDb = Database.sqlite(work.resolve("one.db"));
-    twoDb.migrate("gateway");
-    oneDb.migrate("gateway");
-    Ledger twoLedger = Ledger.open(twoDb, LedgerOptions.defaults());
-    Ledger oneLedger = Ledger.open(oneDb, LedgerOptions.defaults());
-    GroupCommit<Use, Boolean> ownWriter =
-        new GroupCommit<Use, Boolean>(
-                twoDb,
+    List<AutoCloseable> open = new ArrayList<>();
+    List<Mode> modes = new ArrayList<>();
+    for (String name :
+        List.of(
+            "two writers, a statement per nonce",
+            "one writer, a statement per nonce",
+            "one writer, one batch")) {
+      Database db = Database.sqlite(work.resolve(modes.size() + ".db"));
+      db.migrate("gateway");
+      Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+      open.add(db);
+      open.add(ledger);
+      java.util.function.Consumer<Use> nonce;
+      if (name.startsWith("two")) {
+        GroupCommit<Use, Boolean> own =
+            new GroupCommit<Use, Boolean>(
+                    db,
+                    "replay",
+                    new GroupCommit.Options(512, Duration.ZERO, 65_536),
+                    ReplayLaneBenchmark::eachAlone,
+                    IllegalStateException::new)
+                .start();
+        open.add(own);
+        nonce = u -> own.submit(u).join();
+      } else {
+        GroupCommit.Lane<Use, Boolean> lane =
+            ledger.writerLane(
                 "replay",
-                new GroupCommit.Options(512, Duration.ZERO, 65_536),
-                ReplayLaneBenchmark::insert,
-                IllegalStateException::new)
-            .start();
-    GroupCommit.Lane<Use, Boolean> lane =
-        oneLedger.writerLane("replay", ReplayLaneBenchmark::insert, IllegalStateException::new);
+                name.endsWith("batch")
+                    ? ReplayLaneBenchmark::oneBatch
+                    : ReplayLaneBenchmark::eachAlone,
+                IllegalStateException::new);
+        nonce = u -> lane.submit(u).join();
+      }
+      modes.add(new Mode(name, ledger, nonce));
+    }
     System.out.printf(
         "replay lane benchmark: %d s rounds, %d workers, %d rounds each, JVM %s, %d cores%n",
         seconds, workers, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
-    // warm-up: both paths, not measured
-    round("warm-up two writers", twoLedger, u -> ownWriter.submit(u).join(), workers, 5);
-    round("warm-up one writer", oneLedger, u -> lane.submit(u).join(), workers, 5);
+    for (Mode m : modes) { // warm-up, not measured
+      round("warm-up " + m.name(), m.ledger(), m.nonce(), workers, 5);
+    }
     List<String> lines = new ArrayList<>();
     for (int i = 1; i <= rounds; i++) {
-      lines.add(
-          round(
-              "two writers, round " + i,
-              twoLedger,
-              u -> ownWriter.submit(u).join(),
-              workers,
-              seconds));
-      lines.add(
-          round("one writer, round " + i, oneLedger, u -> lane.submit(u).join(), workers, seconds));
+      for (Mode m : modes) {
+        lines.add(round(m.name() + ", round " + i, m.ledger(), m.nonce(), workers, seconds));
+      }
     }
     System.out.println("| round | exchanges/s | CPU µs/exchange | writer threads µs/exchange |");
     System.out.println("|---|---:|---:|---:|");
     lines.forEach(System.out::println);
-    ownWriter.close();
-    twoLedger.close();
-    oneLedger.close();
-    twoDb.close();
-    oneDb.close();
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
   }
 
   private static String round(
@@ -120,8 +138,14 @@ public final class ReplayLaneBenchmark {
         "| %s | %,.0f | %,d | %,d |", name, n / wall, cpu / 1000 / n, writers / 1000 / n);
   }
 
-  // The replay memory's statement (ReplayGuard), each nonce in a savepoint, in key order.
-  private static List<GroupCommit.Outcome<Boolean>> insert(Handle h, List<Use> uses) {
+  // The replay memory's statement (ReplayGuard), in key order.
+  private static final String INSERT =
+      "INSERT INTO gateway_replay (client, nonce, expires_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (client, nonce) DO UPDATE SET expires_at = excluded.expires_at"
+          + " WHERE gateway_replay.expires_at <= ?";
+
+  // As main did until perf19: each nonce in a savepoint of its own, a statement each.
+  private static List<GroupCommit.Outcome<Boolean>> eachAlone(Handle h, List<Use> uses) {
     List<Integer> order =
         java.util.stream.IntStream.range(0, uses.size())
             .boxed()
@@ -132,23 +156,30 @@ public final class ReplayLaneBenchmark {
         GroupCommit.isolated(
             h,
             sorted,
-            (c, u) ->
-                c.createUpdate(
-                            "INSERT INTO gateway_replay (client, nonce, expires_at) VALUES (?, ?, ?)"
-                                + " ON CONFLICT (client, nonce) DO UPDATE SET expires_at ="
-                                + " excluded.expires_at WHERE gateway_replay.expires_at <= ?")
-                        .bind(0, u.client())
-                        .bind(1, u.nonce())
-                        .bind(2, u.now() + 120_001)
-                        .bind(3, u.now())
-                        .execute()
-                    == 1);
+            (c, u) -> {
+              var update = c.createUpdate(INSERT);
+              bind(update, u);
+              return update.execute() == 1;
+            });
     List<GroupCommit.Outcome<Boolean>> out =
         new ArrayList<>(java.util.Collections.nCopies(uses.size(), null));
     for (int k = 0; k < order.size(); k++) {
       out.set(order.get(k), byKey.get(k));
     }
     return out;
+  }
+
+  // As the gateway does now: one prepared batch in one savepoint (GroupCommit.batched).
+  private static List<GroupCommit.Outcome<Boolean>> oneBatch(Handle h, List<Use> uses) {
+    return GroupCommit.batched(
+            h, uses, Comparator.comparing(Use::nonce), INSERT, ReplayLaneBenchmark::bind)
+        .stream()
+        .map(count -> count.map(c -> c == 1))
+        .toList();
+  }
+
+  private static void bind(org.jdbi.v3.core.statement.SqlStatement<?> s, Use u) {
+    s.bind(0, u.client()).bind(1, u.nonce()).bind(2, u.now() + 120_001).bind(3, u.now());
   }
 
   private static long processCpu() {

@@ -178,6 +178,30 @@ final class BodySpool implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends this body as {@code out}'s entity: a body held in memory in one piece (no output stream
+   * and its buffers per message), a spooled one streamed.
+   */
+  io.helidon.webclient.api.HttpClientResponse sendAs(
+      io.helidon.webclient.api.HttpClientRequest out) {
+    if (isEmpty()) {
+      return out.request();
+    }
+    if (memory != null) {
+      return out.submit(memory);
+    }
+    return out.outputStream(
+        os -> {
+          writeTo(os);
+          os.close();
+        });
+  }
+
+  /** Whether the body is held in memory (and {@link #bytes} gives it). */
+  boolean inMemory() {
+    return memory != null;
+  }
+
   void writeTo(OutputStream out) throws IOException {
     if (memory != null) {
       out.write(memory);

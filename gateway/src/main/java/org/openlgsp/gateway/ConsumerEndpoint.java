@@ -356,14 +356,7 @@ final class ConsumerEndpoint {
 
   private static HttpClientResponse send(HttpClientRequest out, BodySpool body) {
     try {
-      if (body.isEmpty()) {
-        return out.request();
-      }
-      return out.outputStream(
-          os -> {
-            body.writeTo(os);
-            os.close();
-          });
+      return body.sendAs(out);
     } catch (RuntimeException e) {
       throw PeerFailures.classify(e);
     }

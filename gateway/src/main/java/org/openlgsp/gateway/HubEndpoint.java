@@ -178,12 +178,7 @@ final class HubEndpoint {
     facts.requestOutTime = ctx.clock().instant();
     HttpClientResponse in;
     try {
-      in =
-          out.outputStream(
-              os -> {
-                body.writeTo(os);
-                os.close();
-              });
+      in = body.sendAs(out);
     } catch (RuntimeException e) {
       throw PeerFailures.classify(e);
     }

@@ -474,14 +474,7 @@ final class ProviderEndpoint {
 
   private static HttpClientResponse callBackend(HttpClientRequest out, BodySpool body) {
     try {
-      if (body.isEmpty()) {
-        return out.request();
-      }
-      return out.outputStream(
-          os -> {
-            body.writeTo(os);
-            os.close();
-          });
+      return body.sendAs(out);
     } catch (RuntimeException e) {
       throw PeerFailures.backend(e);
     }

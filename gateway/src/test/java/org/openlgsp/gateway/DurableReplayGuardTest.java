@@ -106,6 +106,52 @@ class DurableReplayGuardTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void inOneBatchOfTheLedgersWriterAPairTheDatabaseRefusesFailsAloneAndTheOthersAreAnswered()
+      throws Exception {
+    String tooLong = "n".repeat(65); // the column holds 64: PostgreSQL refuses the row
+    try (Database db = TestDatabases.open("postgresql", dir)) {
+      try (Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+          ReplayGuard before = ReplayGuard.durable(WINDOW, clock, ledger)) {
+        for (int i = 0; i < 20; i += 2) {
+          assertThat(before.firstUse("c", "n-" + i)).isTrue();
+        }
+      }
+      try (Ledger ledger = Ledger.open(db, LedgerOptions.defaults());
+          ReplayGuard after = ReplayGuard.durable(WINDOW, clock, ledger);
+          ExecutorService pool = Executors.newFixedThreadPool(21)) {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Future<Boolean>> tries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          String n = "n-" + i;
+          tries.add(
+              pool.submit(
+                  (Callable<Boolean>)
+                      () -> {
+                        go.await();
+                        return after.firstUse("c", n);
+                      }));
+        }
+        Future<Boolean> refused =
+            pool.submit(
+                (Callable<Boolean>)
+                    () -> {
+                      go.await();
+                      return after.firstUse("c", tooLong);
+                    });
+        go.countDown();
+        for (int i = 0; i < 20; i++) {
+          assertThat(tries.get(i).get())
+              .as("n-%d: used before the restart iff even", i)
+              .isEqualTo(i % 2 == 1);
+        }
+        assertThatThrownBy(refused::get)
+            .hasCauseInstanceOf(org.openlgsp.storage.StorageException.class);
+        assertThat(rows(db)).isEqualTo(20);
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void aRowIsLiveForTwiceTheWindowThenReusableAndPurged(String kind) {

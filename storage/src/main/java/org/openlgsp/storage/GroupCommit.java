@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,10 +17,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * Group commit: callers queue durable writes, one writer thread runs the queued ones in a single
@@ -38,6 +45,7 @@ import org.jdbi.v3.core.JdbiException;
 public final class GroupCommit<I, R> implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
   private static final String ITEM = "item";
+  private static final String BATCH = "batch";
 
   /**
    * At most {@code maxBatch} writes per transaction, waiting at most {@code maxDelay} after the
@@ -71,6 +79,14 @@ public final class GroupCommit<I, R> implements AutoCloseable {
 
   /** What became of one queued write. */
   public sealed interface Outcome<R> {
+    /** The same outcome with a done value mapped, a failure kept. */
+    default <T> Outcome<T> map(java.util.function.Function<? super R, ? extends T> f) {
+      return switch (this) {
+        case Done<R> d -> new Done<>(f.apply(d.value()));
+        case Failed<R> x -> new Failed<>(x.error());
+      };
+    }
+
     record Done<R>(R value) implements Outcome<R> {}
 
     record Failed<R>(RuntimeException error) implements Outcome<R> {
@@ -208,6 +224,72 @@ public final class GroupCommit<I, R> implements AutoCloseable {
         handle.rollbackToSavepoint(ITEM);
         out.add(new Outcome.Failed<>(e));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code sql} once per item as one prepared batch inside one savepoint of the batch's
+   * transaction, the items taken in {@code order} (a lock order, so writers sharing a database do
+   * not deadlock), and answers each item's update count in the batch's order. If the batch fails,
+   * the savepoint is rolled back (what the transaction wrote before stays) and each item runs alone
+   * as in {@link #isolated}, so only the items the database refuses fail. For statements that
+   * rarely fail, such as an insert-if-absent: one statement for the batch instead of a savepoint, a
+   * statement and a release per item.
+   */
+  public static <I> List<Outcome<Integer>> batched(
+      Handle handle,
+      List<I> items,
+      Comparator<? super I> order,
+      String sql,
+      BiConsumer<SqlStatement<?>, ? super I> bind) {
+    Integer[] byOrder = new Integer[items.size()];
+    for (int i = 0; i < byOrder.length; i++) {
+      byOrder[i] = i;
+    }
+    Arrays.sort(byOrder, Comparator.comparing(items::get, order));
+    List<I> sorted = new ArrayList<>(byOrder.length);
+    for (Integer i : byOrder) {
+      sorted.add(items.get(i));
+    }
+    List<Outcome<Integer>> written = batchedInOrder(handle, sorted, sql, bind);
+    List<Outcome<Integer>> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
+    for (int k = 0; k < byOrder.length; k++) {
+      answers.set(byOrder[k], written.get(k));
+    }
+    return answers;
+  }
+
+  private static <I> List<Outcome<Integer>> batchedInOrder(
+      Handle handle, List<I> items, String sql, BiConsumer<SqlStatement<?>, ? super I> bind) {
+    int[] counts;
+    handle.savepoint(BATCH);
+    try {
+      PreparedBatch batch = handle.prepareBatch(sql);
+      for (I item : items) {
+        bind.accept(batch, item);
+        batch.add();
+      }
+      counts = batch.execute();
+      handle.releaseSavepoint(BATCH);
+    } catch (RuntimeException e) {
+      handle.rollbackToSavepoint(BATCH);
+      return isolated(
+          handle,
+          items,
+          (h, item) -> {
+            Update update = h.createUpdate(sql);
+            bind.accept(update, item);
+            return update.execute();
+          });
+    }
+    if (counts.length != items.size()) {
+      throw new IllegalStateException(
+          "a batch of " + items.size() + " answered " + counts.length + " update counts");
+    }
+    List<Outcome<Integer>> out = new ArrayList<>(counts.length);
+    for (int count : counts) {
+      out.add(new Outcome.Done<>(count));
     }
     return out;
   }

@@ -149,6 +149,69 @@ class GroupCommitTest {
     assertThat(stored()).containsExactlyInAnyOrder("ok-a", "ok-b");
   }
 
+  private static final String INSERT_IF_ABSENT =
+      "INSERT INTO checked (name) VALUES (?) ON CONFLICT (name) DO NOTHING";
+
+  private List<GroupCommit.Outcome<Integer>> batchedAfterAnEarlierWrite(List<String> names) {
+    return Sql.inTransaction(
+        db,
+        h -> {
+          h.execute("INSERT INTO checked (name) VALUES (?)", "earlier");
+          return GroupCommit.batched(
+              h,
+              names,
+              java.util.Comparator.naturalOrder(),
+              INSERT_IF_ABSENT,
+              (statement, name) -> statement.bind(0, name));
+        });
+  }
+
+  private void openChecked(String kind) {
+    db = TestDatabases.open(kind, dir);
+    Sql.inTransaction(
+        db,
+        h ->
+            h.execute(
+                "CREATE TABLE checked (name VARCHAR(200) PRIMARY KEY CHECK (LENGTH(name) <= 8))"));
+    Sql.inTransaction(db, h -> h.execute("INSERT INTO checked (name) VALUES (?)", "b"));
+  }
+
+  private List<String> checked() {
+    return Sql.read(
+        db,
+        h -> h.createQuery("SELECT name FROM checked ORDER BY name").mapTo(String.class).list());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aBatchedStatementAnswersEachItemsUpdateCountInTheOrderTheItemsCame(String kind) {
+    openChecked(kind);
+
+    List<GroupCommit.Outcome<Integer>> counts = batchedAfterAnEarlierWrite(List.of("c", "b", "a"));
+
+    assertThat(counts)
+        .containsExactly(
+            new GroupCommit.Outcome.Done<>(1),
+            new GroupCommit.Outcome.Done<>(0), // present already: nothing written
+            new GroupCommit.Outcome.Done<>(1));
+    assertThat(checked()).containsExactly("a", "b", "c", "earlier");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void anItemTheDatabaseRefusesInABatchFailsAloneAndTheTransactionsEarlierWritesStay(String kind) {
+    openChecked(kind);
+
+    List<GroupCommit.Outcome<Integer>> counts =
+        batchedAfterAnEarlierWrite(List.of("c", "much-too-long", "b", "a"));
+
+    assertThat(counts.get(0)).isEqualTo(new GroupCommit.Outcome.Done<>(1));
+    assertThat(counts.get(1)).isInstanceOf(GroupCommit.Outcome.Failed.class);
+    assertThat(counts.get(2)).isEqualTo(new GroupCommit.Outcome.Done<>(0));
+    assertThat(counts.get(3)).isEqualTo(new GroupCommit.Outcome.Done<>(1));
+    assertThat(checked()).containsExactly("a", "b", "c", "earlier");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void aLaneCommitsInTheWritersTransactionAfterItsItemsAndFailsWithIt(String kind) {
