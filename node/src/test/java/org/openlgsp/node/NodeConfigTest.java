@@ -401,6 +401,7 @@ class NodeConfigTest {
     assertThat(g.options().clientHttpPort()).isEqualTo(8080);
     assertThat(g.ledger().tsaUrl()).contains("http://127.0.0.1:7080/tsa");
     assertThat(g.ledger().witnesses()).hasSize(1);
+    assertThat(readme.tenants()).extracting(TenantSettings::prefix).containsExactly("/tenants/bca");
   }
 
   private static String documentsSample() throws Exception {
