@@ -92,29 +92,11 @@ class TenantCommandsTest {
     Path before = dir.resolve("before.note");
 
     Path standalone = dir.resolve("standalone");
-    CommandRun wrong =
-        CommandRun.run(
-            "tenant",
-            "import",
-            dir.resolve("bca.zip").toString(),
-            "--into",
-            standalone.toString(),
-            "--manifest-sha256",
-            "00".repeat(32));
+    CommandRun wrong = importInto(standalone, "--manifest-sha256", "00".repeat(32));
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err()).startsWith("lgsp: tenant archive invalid: the manifest's SHA-256");
     assertThat(standalone).doesNotExist();
-    CommandRun imported =
-        CommandRun.run(
-            "tenant",
-            "import",
-            dir.resolve("bca.zip").toString(),
-            "--into",
-            standalone.toString(),
-            "--manifest-sha256",
-            digest,
-            "--port",
-            "0");
+    CommandRun imported = importInto(standalone, "--manifest-sha256", digest, "--port", "0");
     assertThat(imported.exit()).as(imported.err()).isZero();
     Path standaloneConfig = standalone.resolve("node.yaml");
     // the last checkpoint before the move, as the imported node holds it (nothing appended yet)
@@ -151,16 +133,7 @@ class TenantCommandsTest {
             "3");
     assertThat(proof.exit()).as(proof.err()).isZero();
     assertThat(proof.out()).contains("\"first\"").contains("\"second\"");
-    CommandRun verify =
-        CommandRun.run(
-            "ledger",
-            "verify",
-            "--config",
-            standaloneConfig.toString(),
-            "--key",
-            vkey.toString(),
-            "--checkpoint",
-            before.toString());
+    CommandRun verify = verify(standaloneConfig, vkey, before);
     assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
     // a pre-move checkpoint of another history, signed with the tenant's own key: a fork
     byte[] otherRoot = new byte[32];
@@ -169,17 +142,23 @@ class TenantCommandsTest {
         forged,
         SignedNote.sign(new Checkpoint("VN-BCA/registry/consents", 2, otherRoot).text(), key)
             .format());
-    CommandRun fork =
-        CommandRun.run(
-            "ledger",
-            "verify",
-            "--config",
-            standaloneConfig.toString(),
-            "--key",
-            vkey.toString(),
-            "--checkpoint",
-            forged.toString());
+    CommandRun fork = verify(standaloneConfig, vkey, forged);
     assertThat(fork.exit()).as(fork.out() + fork.err()).isEqualTo(1);
+  }
+
+  /**
+   * {@code lgsp ledger verify} of the node's ledger under {@code vkey}, with {@code checkpoint}.
+   */
+  private static CommandRun verify(Path config, Path vkey, Path checkpoint) {
+    return CommandRun.run(
+        "ledger",
+        "verify",
+        "--config",
+        config.toString(),
+        "--key",
+        vkey.toString(),
+        "--checkpoint",
+        checkpoint.toString());
   }
 
   private static List<AutoCloseable> start(Path config) {
@@ -211,12 +190,17 @@ class TenantCommandsTest {
         Instant.now().plus(Duration.ofDays(1)).toString());
   }
 
+  private CommandRun importInto(Path into, String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "tenant", "import", dir.resolve("bca.zip").toString(), "--into", into.toString()));
+    args.addAll(List.of(options));
+    return CommandRun.run(args.toArray(String[]::new));
+  }
+
   private static CommandRun ok(String[] conn, String... args) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + conn.length);
-    System.arraycopy(conn, 0, all, args.length, conn.length);
-    CommandRun r = CommandRun.run(all);
-    assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isZero();
-    return r;
+    return ConsentCommandsTest.ok(conn, args);
   }
 
   private static Credentials signer(CertificateAuthority ca, String cn) {

@@ -347,7 +347,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
             "instanse: unknown key; valid keys: instance, registry, gateway, documents, procedures,"
-                + " management, shutdown, logging, authentication");
+                + " management, shutdown, logging, authentication, tenants");
   }
 
   @Test
