@@ -24,6 +24,7 @@ public final class Lgsp implements Runnable {
           StatsCommands.class,
           QualityCommands.class,
           ConsoleCommands.class,
+          TenantCommands.class,
           CommandLine.HelpCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

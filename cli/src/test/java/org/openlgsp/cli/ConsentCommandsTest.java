@@ -138,7 +138,8 @@ class ConsentCommandsTest {
     }
   }
 
-  private static CommandRun ok(String[] conn, String... args) {
+  /** Runs {@code args} then {@code conn}; it must exit 0 (TenantCommandsTest uses it too). */
+  static CommandRun ok(String[] conn, String... args) {
     String[] all = java.util.Arrays.copyOf(args, args.length + conn.length);
     System.arraycopy(conn, 0, all, args.length, conn.length);
     CommandRun r = CommandRun.run(all);

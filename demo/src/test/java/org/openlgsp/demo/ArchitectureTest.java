@@ -56,6 +56,10 @@ class ArchitectureTest {
       Map.ofEntries(
           Map.entry("org.openlgsp.cli.Lgsp", "the command line's main class"),
           Map.entry(
+              "org.openlgsp.node.TenantSettings",
+              "the element type of NodeConfig.tenants (a public record's component), which"
+                  + " node.yaml binds onto"),
+          Map.entry(
               "org.openlgsp.alerts.Severity",
               "in the signatures of AlertsOptions and AlertRules, which node binds"),
           Map.entry(

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -68,9 +69,11 @@ public final class Edge {
   private final SourceThrottle throttle;
   private final Clock clock;
   private final boolean acceptHttp10;
+  private final Map<String, Edge> mounts;
 
   private Edge(Builder b) {
     this.acceptHttp10 = b.acceptHttp10;
+    this.mounts = Map.copyOf(b.mounts);
     this.routes = List.copyOf(b.routes);
     this.matchers = routes.stream().map(r -> PathMatchers.create(r.path())).toList();
     this.authenticator = Optional.ofNullable(b.authenticator);
@@ -204,6 +207,7 @@ public final class Edge {
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(Edge::closeWhenAsked);
     addTo(routing);
+    mounts.forEach((prefix, mounted) -> routing.register(prefix, mounted::addTo));
     routing.any(this::unmatched);
     routing.error(
         Throwable.class, (req, res, t) -> fail(req, res, Optional.empty(), Failures.map(t)));
@@ -548,8 +552,26 @@ public final class Edge {
     private AuthenticationLimits authenticationLimits; // unset: the node's
     private Clock clock = Clock.systemUTC();
     private boolean acceptHttp10;
+    private final Map<String, Edge> mounts = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Serves {@code mounted}'s routes under {@code prefix} (e.g. {@code /tenants/bca}) on this
+     * listener: they are authenticated, audited and answered by {@code mounted} (its authenticator,
+     * audit log and error writer), never by this edge's. A path under the prefix that none of them
+     * matches is this edge's unknown path.
+     */
+    public Builder mount(String prefix, Edge mounted) {
+      if (!prefix.matches("(/[a-z0-9][a-z0-9-]*)+")) {
+        throw new IllegalArgumentException("a mount prefix is /segment[/segment…]: " + prefix);
+      }
+      if (mounts.putIfAbsent(prefix, java.util.Objects.requireNonNull(mounted, "mounted"))
+          != null) {
+        throw new IllegalStateException("prefix mounted twice: " + prefix);
+      }
+      return this;
+    }
 
     /**
      * Also accept HTTP/1.0 requests (answered in HTTP/1.1, the connection closed after the answer;

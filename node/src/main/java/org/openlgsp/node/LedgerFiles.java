@@ -74,7 +74,12 @@ public final class LedgerFiles {
         baseDir.resolve(consentLogKeyFile(instance)), instance + "/registry/consents");
   }
 
-  private static String consentLogKeyFile(String instance) {
+  /** A consent-log checkpoint key in {@code file} (a tenant's), named as above. */
+  static NoteKey consentLogKeyIn(Path file, String instance) {
+    return checkpointKey(file, instance + "/registry/consents");
+  }
+
+  static String consentLogKeyFile(String instance) {
     return "ledger/" + instance + ".consent-log.key";
   }
 

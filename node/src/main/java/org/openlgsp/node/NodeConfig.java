@@ -39,6 +39,9 @@ import org.openlgsp.statistics.StatisticsOptions;
  * ones; settings only a node has (file names, the registry's and axis's listeners) default here.
  * Records validate when they are made, so a bad file stops at {@link #read} with the path of the
  * offending key.
+ *
+ * <p>{@code tenants}: the tenants an "LGSP as a Service" installation serves on its registry's
+ * listener ({@link TenantSettings}, docs/federation.md); none by default.
  */
 public record NodeConfig(
     String instance,
@@ -49,7 +52,8 @@ public record NodeConfig(
     Optional<Management> management,
     Shutdown shutdown,
     Logging logging,
-    Authentication authentication) {
+    Authentication authentication,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TenantSettings> tenants) {
   static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .registerModule(new JavaTimeModule())
@@ -69,6 +73,8 @@ public record NodeConfig(
           "configure at least one role: registry, gateway, documents or procedures");
     }
     registry.ifPresent(r -> section("registry", () -> r.options(instance)));
+    tenants = tenants == null ? List.of() : List.copyOf(tenants);
+    TenantSettings.requireSeparate(tenants, instance, registry);
   }
 
   /** A node running only a registry. */
@@ -82,7 +88,8 @@ public record NodeConfig(
         Optional.empty(),
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** A node running only a gateway. */
@@ -96,7 +103,8 @@ public record NodeConfig(
         Optional.empty(),
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** A node running only a document axis. */
@@ -110,7 +118,8 @@ public record NodeConfig(
         Optional.empty(),
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** This configuration with the management listener on {@code host:port}. */
@@ -124,7 +133,8 @@ public record NodeConfig(
         Optional.of(new Management(host, port)),
         shutdown,
         logging,
-        authentication);
+        authentication,
+        tenants);
   }
 
   /**

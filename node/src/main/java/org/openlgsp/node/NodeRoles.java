@@ -31,7 +31,7 @@ public final class NodeRoles {
       cfg.registry()
           .ifPresent(
               r -> {
-                RegistryNode node = RegistryNode.start(cfg.instance(), r, base, out);
+                RegistryNode node = RegistryNode.start(cfg.instance(), r, base, out, cfg.tenants());
                 running.add(node);
                 node.bindMetrics(metrics.registry(), cfg.instance());
               });

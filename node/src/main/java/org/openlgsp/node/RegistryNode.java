@@ -35,6 +35,7 @@ public final class RegistryNode implements AutoCloseable {
   private final AutoCloseable federation;
   private final org.openlgsp.alerts.Alerts alerts;
   private final Optional<org.openlgsp.ledger.ConsentLog> consentLog;
+  private final TenantRegistries tenants;
 
   private RegistryNode(
       Credentials signing,
@@ -46,7 +47,9 @@ public final class RegistryNode implements AutoCloseable {
       Optional<Console> console,
       AutoCloseable federation,
       org.openlgsp.alerts.Alerts alerts,
-      Optional<org.openlgsp.ledger.ConsentLog> consentLog) {
+      Optional<org.openlgsp.ledger.ConsentLog> consentLog,
+      TenantRegistries tenants) {
+    this.tenants = tenants;
     this.consentLog = consentLog;
     this.alerts = alerts;
     this.console = console;
@@ -61,7 +64,20 @@ public final class RegistryNode implements AutoCloseable {
 
   public static RegistryNode start(
       String instance, NodeConfig.RegistryRole role, Path base, PrintStream out) {
-    return start(instance, role, base, out, Optional.empty());
+    return start(instance, role, base, out, Optional.empty(), List.of());
+  }
+
+  /**
+   * As above, serving {@code tenants} on the registry's listener under {@code /tenants/<id>}
+   * (docs/federation.md, "LGSP as a Service").
+   */
+  public static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      List<TenantSettings> tenants) {
+    return start(instance, role, base, out, Optional.empty(), tenants);
   }
 
   /** As above; {@code inProcessCa} issues approved enrolments instead of {@code ca}. */
@@ -71,7 +87,7 @@ public final class RegistryNode implements AutoCloseable {
       Path base,
       PrintStream out,
       org.openlgsp.pki.CertificateAuthority inProcessCa) {
-    return start(instance, role, base, out, Optional.of(inProcessCa));
+    return start(instance, role, base, out, Optional.of(inProcessCa), List.of());
   }
 
   private static RegistryNode start(
@@ -79,12 +95,15 @@ public final class RegistryNode implements AutoCloseable {
       NodeConfig.RegistryRole role,
       Path base,
       PrintStream out,
-      Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa) {
+      Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa,
+      List<TenantSettings> tenantSettings) {
     Credentials signing = signingCredentials(role, base);
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
     List<CaFolder.Opened> owned = new ArrayList<>();
     Optional<org.openlgsp.ledger.ConsentLog> consentLog = Optional.empty();
+    TenantRegistries tenants = null;
     try {
+      tenants = TenantRegistries.open(tenantSettings, base);
       // a registry that keeps consents logs every change of one (docs/privacy.md, "Consent log")
       consentLog =
           role.consentKey()
@@ -142,7 +161,19 @@ public final class RegistryNode implements AutoCloseable {
               role.port(),
               enrolments,
               routes,
-              Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml));
+              Optional.of(org.openlgsp.statistics.PdfDocuments::fromHtml),
+              tenants.mounts());
+      for (TenantRegistries.Running t : tenants.running()) {
+        out.printf(
+            "tenant %s (%s): http://%s:%d%s/directory, admin API %s/api/v1 (storage %s)%n",
+            t.settings().id(),
+            t.settings().instance(),
+            role.host(),
+            server.port(),
+            t.settings().prefix(),
+            t.settings().prefix(),
+            t.database().describe());
+      }
       out.printf(
           "registry %s: http://%s:%d (signed directory /directory, admin API /api/v1%s, storage"
               + " %s)%n",
@@ -193,8 +224,21 @@ public final class RegistryNode implements AutoCloseable {
         throw e;
       }
       return new RegistryNode(
-          signing, db, registry, server, owned, witness, console, federation, alerts, consentLog);
+          signing,
+          db,
+          registry,
+          server,
+          owned,
+          witness,
+          console,
+          federation,
+          alerts,
+          consentLog,
+          tenants);
     } catch (RuntimeException e) {
+      if (tenants != null) {
+        tenants.close();
+      }
       owned.forEach(CaFolder.Opened::close);
       consentLog.ifPresent(org.openlgsp.ledger.ConsentLog::close);
       db.close();
@@ -352,11 +396,22 @@ public final class RegistryNode implements AutoCloseable {
 
   /** The registry's readiness checks: its database and its directory-signing certificate. */
   List<HealthCheck> healthChecks() {
-    return List.of(
-        HealthCheck.database("registry", database),
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(HealthCheck.database("registry", database));
+    checks.add(
         new HealthCheck(
             "registry.signing",
             () -> HealthCheck.validNow("directory signing", signing.chain().getFirst())));
+    checks.addAll(tenants.healthChecks());
+    return List.copyOf(checks);
+  }
+
+  /** The registry of tenant {@code id}, when this node serves it. */
+  Optional<Registry> tenant(String id) {
+    return tenants.running().stream()
+        .filter(t -> t.settings().id().equals(id))
+        .map(TenantRegistries.Running::registry)
+        .findFirst();
   }
 
   Database database() {
@@ -447,6 +502,7 @@ public final class RegistryNode implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     server.close();
+    tenants.close();
     owned.forEach(CaFolder.Opened::close);
     consentLog.ifPresent(org.openlgsp.ledger.ConsentLog::close);
     database.close();

@@ -347,7 +347,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.read(write("instanse: VN\n" + GATEWAY.substring(12))))
         .hasMessageEndingWith(
             "instanse: unknown key; valid keys: instance, registry, gateway, documents, procedures,"
-                + " management, shutdown, logging, authentication");
+                + " management, shutdown, logging, authentication, tenants");
   }
 
   @Test
@@ -401,6 +401,7 @@ class NodeConfigTest {
     assertThat(g.options().clientHttpPort()).isEqualTo(8080);
     assertThat(g.ledger().tsaUrl()).contains("http://127.0.0.1:7080/tsa");
     assertThat(g.ledger().witnesses()).hasSize(1);
+    assertThat(readme.tenants()).extracting(TenantSettings::prefix).containsExactly("/tenants/bca");
   }
 
   private static String documentsSample() throws Exception {

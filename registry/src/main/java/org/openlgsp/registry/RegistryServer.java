@@ -47,30 +47,37 @@ public final class RegistryServer implements AutoCloseable {
   private final Optional<Enrolments> enrolments;
   private final Optional<java.util.function.Function<String, byte[]>> pdf;
   private final Edge edge;
-  private final WebServer server;
+  private final Optional<WebServer> server;
 
   private RegistryServer(
       Registry registry,
       Authenticator admins,
-      String host,
-      int port,
+      Optional<java.net.InetSocketAddress> listen,
       Optional<Enrolments> enrolments,
       List<Route> moreRoutes,
-      Optional<java.util.function.Function<String, byte[]>> pdf) {
+      Optional<java.util.function.Function<String, byte[]>> pdf,
+      java.util.Map<String, RegistryServer> mounted) {
     this.registry = registry;
     this.enrolments = enrolments;
     this.pdf = pdf;
-    this.edge =
+    Edge.Builder b =
         Edge.builder()
             .routes(moreRoutes)
             .routes(declared())
             .authenticator(admins)
             .auditLog(this::audit)
-            .errorWriter(ProblemWriter.withXRoadError())
-            .build();
+            .errorWriter(ProblemWriter.withXRoadError());
+    mounted.forEach((prefix, m) -> b.mount(prefix, m.edge));
+    this.edge = b.build();
     this.server =
-        Edge.start(
-            edge.configure(WebServer.builder().host(host).port(port).maxPayloadSize(MAX_BODY)));
+        listen.map(
+            a ->
+                Edge.start(
+                    edge.configure(
+                        WebServer.builder()
+                            .host(a.getHostString())
+                            .port(a.getPort())
+                            .maxPayloadSize(MAX_BODY))));
   }
 
   /**
@@ -135,7 +142,47 @@ public final class RegistryServer implements AutoCloseable {
       Optional<Enrolments> enrolments,
       List<Route> moreRoutes,
       Optional<java.util.function.Function<String, byte[]>> pdf) {
-    return new RegistryServer(registry, admins, host, port, enrolments, moreRoutes, pdf);
+    return start(registry, admins, host, port, enrolments, moreRoutes, pdf, java.util.Map.of());
+  }
+
+  /**
+   * As above, with further registries served on the same listener, each under its prefix (e.g.
+   * {@code /tenants/bca}: docs/federation.md, "LGSP as a Service"); each answers, authenticates and
+   * audits its own routes.
+   */
+  public static RegistryServer start(
+      Registry registry,
+      Authenticator admins,
+      String host,
+      int port,
+      Optional<Enrolments> enrolments,
+      List<Route> moreRoutes,
+      Optional<java.util.function.Function<String, byte[]>> pdf,
+      java.util.Map<String, RegistryServer> mounted) {
+    return new RegistryServer(
+        registry,
+        admins,
+        Optional.of(java.net.InetSocketAddress.createUnresolved(host, port)),
+        enrolments,
+        moreRoutes,
+        pdf,
+        mounted);
+  }
+
+  /**
+   * A registry's routes with no listener of their own, authenticated by {@code admins} and audited
+   * in {@code registry}'s trail, for another registry's listener to serve under a prefix ({@link
+   * #start(Registry, Authenticator, String, int, Optional, List, Optional, java.util.Map)}).
+   */
+  public static RegistryServer mountable(Registry registry, Authenticator admins) {
+    return new RegistryServer(
+        registry,
+        admins,
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        java.util.Map.of());
   }
 
   /** The single configured admin token, audited as {@code admin}. */
@@ -150,8 +197,9 @@ public final class RegistryServer implements AutoCloseable {
     return BearerTokens.hash(token);
   }
 
+  /** The listener's port; a {@link #mountable} registry has none. */
   public int port() {
-    return server.port();
+    return server.orElseThrow(() -> new IllegalStateException("a mounted registry")).port();
   }
 
   /** Every route this listener serves, as declared. */
@@ -617,6 +665,6 @@ public final class RegistryServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop();
+    server.ifPresent(WebServer::stop);
   }
 }
