@@ -585,7 +585,9 @@ public record NodeConfig(
         }
         read.add(
             new org.openlgsp.registry.FederationOptions.Peer(
-                org.openlgsp.registry.SignedAgreement.parse(bytes), p.registryUrl()));
+                org.openlgsp.registry.SignedAgreement.parse(bytes),
+                p.registryUrl(),
+                p.hub().map(NodeId::parse)));
       }
       return new org.openlgsp.registry.FederationOptions(
           regenerate.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REGENERATE),
@@ -596,11 +598,22 @@ public record NodeConfig(
     }
   }
 
-  /** An agreement with another instance: its signed file and where that registry listens. */
-  public record FederationPeer(String agreement, String registryUrl) {
+  /**
+   * An agreement with another instance: its signed file, where that registry listens, and the hub
+   * node of this instance exchanges with it are relayed through (hub mode; absent: directly).
+   */
+  public record FederationPeer(String agreement, String registryUrl, Optional<String> hub) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public FederationPeer {
       Objects.requireNonNull(agreement, "agreement is required");
       Objects.requireNonNull(registryUrl, "registryUrl is required");
+      hub = hub == null ? Optional.empty() : hub;
+      hub.ifPresent(NodeId::parse); // refuses what is not a node id
+    }
+
+    /** A peer exchanged with directly, gateway to gateway. */
+    public FederationPeer(String agreement, String registryUrl) {
+      this(agreement, registryUrl, Optional.empty());
     }
   }
 

@@ -175,5 +175,21 @@ final class FederationFixture {
     r.addSystem(WAREHOUSE, "Kho dữ liệu", TN_NODE);
   }
 
+  /**
+   * {@code c} signed by NDXP's pinned key and offered to {@code links}: refused with {@code
+   * federation.catalogue_invalid}; the refusal.
+   */
+  static org.openlgsp.core.LgspException refusedAsInvalid(
+      FederationLinks links, FederatedCatalogue c) {
+    byte[] raw = org.openlgsp.core.SignedDocument.sign(c, NDXP_SIGNER.signer()).toJson();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> links.accept(NDXP, raw));
+    org.assertj.core.api.Assertions.assertThat(t)
+        .isInstanceOf(org.openlgsp.core.LgspException.class);
+    org.openlgsp.core.LgspException e = (org.openlgsp.core.LgspException) t;
+    org.assertj.core.api.Assertions.assertThat(e.code())
+        .isEqualTo(org.openlgsp.core.ErrorCode.FEDERATION_CATALOGUE_INVALID);
+    return e;
+  }
+
   private FederationFixture() {}
 }
