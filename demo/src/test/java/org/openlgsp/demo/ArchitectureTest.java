@@ -125,7 +125,8 @@ class ArchitectureTest {
     "pki, core storage edge",
     "ledger, core storage edge",
     // the registry keeps its consent log in the ledger module's RFC 9162 ledger (docs/privacy.md)
-    "registry, core storage edge pki ledger",
+    // and reads the statistics module's Figures in the summaries federated instances report upward
+    "registry, core storage edge pki ledger statistics",
     "gateway, core storage edge pki ledger",
     "monitoring, core storage edge gateway",
     "statistics, core storage edge gateway",

@@ -557,19 +557,35 @@ public record NodeConfig(
    * @param cache the folder keeping each peer's last valid catalogue (default {@code
    *     data/federation}, relative to the configuration's folder)
    * @param peers one per agreement with another instance
+   * @param reporters the federated instances' tokens for sending daily statistics summaries and
+   *     reading the national ranking (role {@code federation.statistics}; docs/statistics.md,
+   *     "Reported upward"); none by default
    */
   public record RegistryFederation(
       Optional<Duration> regenerate,
       Optional<Duration> validity,
       Optional<Duration> refresh,
       Optional<String> cache,
-      List<FederationPeer> peers) {
+      List<FederationPeer> peers,
+      List<TrackerReader> reporters) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public RegistryFederation {
       present(regenerate, validity, refresh, cache);
+      reporters = reporters == null ? List.of() : List.copyOf(reporters);
       peers = peers == null ? List.of() : List.copyOf(peers);
       if (peers.isEmpty()) {
         throw new IllegalArgumentException("peers needs at least one agreement");
       }
+    }
+
+    /** Without reporting tokens. */
+    public RegistryFederation(
+        Optional<Duration> regenerate,
+        Optional<Duration> validity,
+        Optional<Duration> refresh,
+        Optional<String> cache,
+        List<FederationPeer> peers) {
+      this(regenerate, validity, refresh, cache, peers, List.of());
     }
 
     /** The registry module's options: agreement files read from {@code base}. */
@@ -608,7 +624,15 @@ public record NodeConfig(
       Objects.requireNonNull(agreement, "agreement is required");
       Objects.requireNonNull(registryUrl, "registryUrl is required");
       hub = hub == null ? Optional.empty() : hub;
-      hub.ifPresent(NodeId::parse); // refuses what is not a node id
+      hub.ifPresent(
+          h -> {
+            try {
+              NodeId.parse(h);
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "hub must be a node id INSTANCE/CLASS/MEMBER/NODE, not '" + h + "'");
+            }
+          });
     }
 
     /** A peer exchanged with directly, gateway to gateway. */
