@@ -1,5 +1,7 @@
 package org.openlgsp.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -22,6 +24,7 @@ import org.openlgsp.registry.AdminResponses;
 import org.openlgsp.registry.Agreement;
 import org.openlgsp.registry.DailySummary;
 import org.openlgsp.registry.FederationOptions;
+import org.openlgsp.registry.SignedAgreement;
 import org.openlgsp.statistics.Figures;
 import org.openlgsp.statistics.FiguresAnswer;
 import picocli.CommandLine.Command;
@@ -66,6 +69,14 @@ final class SummaryCommands {
         description = "The national instance (a party to one of registry.federation's agreements).")
     String to;
 
+    @Option(
+        names = "--agreement",
+        paramLabel = "FILE",
+        description =
+            "The signed agreement with the national instance (default: the one among"
+                + " registry.federation.peers naming it).")
+    java.util.Optional<Path> agreementFile;
+
     @Option(names = "--day", required = true, paramLabel = "YYYY-MM-DD")
     LocalDate day;
 
@@ -94,8 +105,15 @@ final class SummaryCommands {
       String instance = node.instance();
       Instant now = Instant.now();
       Agreement agreement =
-          role.federation().map(f -> f.options(base).peers()).orElse(List.of()).stream()
-              .map(FederationOptions.Peer::agreement)
+          agreementFile
+              .map(f -> SignedAgreement.parse(RegistryCommands.readFile(f).getBytes(UTF_8)))
+              .map(List::of)
+              .orElseGet(
+                  () ->
+                      role.federation().map(f -> f.options(base).peers()).orElse(List.of()).stream()
+                          .map(FederationOptions.Peer::agreement)
+                          .toList())
+              .stream()
               .map(a -> a.verify(now))
               .filter(a -> a.party(to).isPresent() && a.party(instance).isPresent())
               .findFirst()
@@ -103,7 +121,7 @@ final class SummaryCommands {
                   () ->
                       new LgspException(
                           ErrorCode.FEDERATION_NOT_AGREED,
-                          "no agreement in registry.federation with instance " + to));
+                          "no agreement between " + instance + " and " + to));
       Instant from = day.atStartOfDay(zone).toInstant();
       Instant until = day.plusDays(1).atStartOfDay(zone).toInstant();
       List<FiguresAnswer> answers = new ArrayList<>();

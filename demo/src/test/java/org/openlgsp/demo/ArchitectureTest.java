@@ -54,7 +54,6 @@ class ArchitectureTest {
    */
   static final Map<String, String> PUBLIC_WITHOUT_USE_ELSEWHERE =
       Map.ofEntries(
-          Map.entry("org.openlgsp.cli.Lgsp", "the command line's main class"),
           Map.entry(
               "org.openlgsp.alerts.Severity",
               "in the signatures of AlertsOptions and AlertRules, which node binds"),

@@ -1188,6 +1188,14 @@ public final class Federation implements AutoCloseable {
     return operatorApiUrl(consumerGateway ? consumerSide : providerSide, 2);
   }
 
+  /**
+   * The statistics API of the consumer ({@code true}) or provider gateway ({@link
+   * Options#withOperatorApis}); its token is in {@code pki/statistics.token}.
+   */
+  public String statisticsApiUrl(boolean consumerGateway) {
+    return operatorApiUrl(consumerGateway ? consumerSide : providerSide, 1);
+  }
+
   /** The alerts API's reader token ({@link Options#withOperatorApis}). */
   public String alertsReaderToken() {
     return alertsReaderToken;
