@@ -57,7 +57,9 @@ public record SignedDocument(
     } catch (LgspException e) {
       // Jackson's message names Java types: say only what was expected
       throw kind.refusal(
-          "not a signed " + kind.what() + " (payload, signature, algorithm, signerCertificate)");
+          "invalid signed "
+              + kind.what()
+              + ": expected payload, signature, algorithm, signerCertificate");
     }
   }
 
