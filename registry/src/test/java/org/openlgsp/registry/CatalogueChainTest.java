@@ -181,20 +181,7 @@ class CatalogueChainTest {
 
   /** The catalogue as a newer one: a later serial, valid from now. */
   private static FederatedCatalogue next(FederatedCatalogue c) {
-    Instant now = Instant.now();
-    return new FederatedCatalogue(
-        c.agreement(),
-        c.from(),
-        c.to(),
-        c.serial() + 1,
-        now,
-        now.plusSeconds(30),
-        c.members(),
-        c.systems(),
-        c.nodes(),
-        c.services(),
-        c.trustAnchors(),
-        "");
+    return renewed(c, c.nodes(), c.hub());
   }
 
   private static FederatedCatalogue copy(

@@ -69,9 +69,10 @@ class CatalogueHubTest {
       // genuinely signed by NDXP's pinned key, each altered in one way
       List<Directory.Node> withoutHub =
           good.nodes().stream().filter(n -> !n.id().equals(HUB)).toList();
-      LgspException notCarried = refusedAsInvalid(links, with(good, withoutHub, HUB.toString()));
-      LgspException tnNode = refusedAsInvalid(links, with(good, good.nodes(), TN_NODE.toString()));
-      LgspException garbage = refusedAsInvalid(links, with(good, good.nodes(), "not-a-node"));
+      LgspException notCarried = refusedAsInvalid(links, renewed(good, withoutHub, HUB.toString()));
+      LgspException tnNode =
+          refusedAsInvalid(links, renewed(good, good.nodes(), TN_NODE.toString()));
+      LgspException garbage = refusedAsInvalid(links, renewed(good, good.nodes(), "not-a-node"));
       CertificateAuthority other = CertificateAuthority.createRoot("Other CA", Duration.ofDays(1));
       List<Directory.Node> foreign = new ArrayList<>(withoutHub);
       foreign.add(
@@ -79,7 +80,7 @@ class CatalogueHubTest {
               HUB,
               "https://203.0.113.9:5600",
               List.of(Certificates.base64(cert(other, "evil-hub", CertificateProfile.NODE_TLS)))));
-      LgspException foreignCert = refusedAsInvalid(links, with(good, foreign, HUB.toString()));
+      LgspException foreignCert = refusedAsInvalid(links, renewed(good, foreign, HUB.toString()));
 
       assertThat(notCarried.detail()).contains("does not carry that node");
       assertThat(tnNode.detail()).contains("of another instance");
@@ -135,24 +136,5 @@ class CatalogueHubTest {
         .until(
             () -> tn.registry.directory().federation(NDXP).flatMap(f -> f.hubNode()).isPresent());
     return tn.registry.federation().orElseThrow();
-  }
-
-  /** The catalogue as a newer one (later serial, valid from now) with these nodes and hub. */
-  private static FederatedCatalogue with(
-      FederatedCatalogue c, List<Directory.Node> nodes, String hub) {
-    Instant now = Instant.now();
-    return new FederatedCatalogue(
-        c.agreement(),
-        c.from(),
-        c.to(),
-        c.serial() + 1,
-        now,
-        now.plusSeconds(30),
-        c.members(),
-        c.systems(),
-        nodes,
-        c.services(),
-        c.trustAnchors(),
-        hub);
   }
 }

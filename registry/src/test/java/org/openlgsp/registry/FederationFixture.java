@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.pki.CertificateAuthority;
@@ -189,6 +190,24 @@ final class FederationFixture {
     org.assertj.core.api.Assertions.assertThat(e.code())
         .isEqualTo(org.openlgsp.core.ErrorCode.FEDERATION_CATALOGUE_INVALID);
     return e;
+  }
+
+  /** {@code c} as a newer catalogue (a later serial, valid from now) with these nodes and hub. */
+  static FederatedCatalogue renewed(FederatedCatalogue c, List<Directory.Node> nodes, String hub) {
+    Instant now = Instant.now();
+    return new FederatedCatalogue(
+        c.agreement(),
+        c.from(),
+        c.to(),
+        c.serial() + 1,
+        now,
+        now.plusSeconds(30),
+        c.members(),
+        c.systems(),
+        nodes,
+        c.services(),
+        c.trustAnchors(),
+        hub);
   }
 
   private FederationFixture() {}
