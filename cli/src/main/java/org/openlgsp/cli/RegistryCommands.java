@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
       RegistryCommands.DirectoryCmd.class,
       EnrolmentCommands.class,
       TrustAnchorCommands.class,
-      AgreementCommands.class
+      AgreementCommands.class,
+      SummaryCommands.class
     })
 final class RegistryCommands {
   /** Where the registry is and how to authenticate. */

@@ -296,18 +296,44 @@ public record Directory(
    * serial}, signed by that instance's registry under {@code agreement}, and are not to be used
    * after {@code expiresAt} whatever the directory's own expiry. {@code trustAnchors} are that
    * instance's CA certificates (base64 DER), also listed in the directory's {@code trustAnchors}.
+   * {@code hub} is the node exchanges with that instance are relayed through (hub mode), empty when
+   * they go gateway to gateway: a node of this instance its registry was configured with, or the
+   * peer's hub node as its verified catalogue names it (docs/federation.md, "Hub mode").
    */
   public record Federated(
       String instance,
       String agreement,
       long serial,
       Instant expiresAt,
-      List<String> trustAnchors) {
+      List<String> trustAnchors,
+      // Left out when empty, so directories without a hub stay readable by older gateways.
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+          String hub) {
     public Federated {
       Identifiers.requirePart("instance", instance);
       Objects.requireNonNull(agreement, "agreement");
       Objects.requireNonNull(expiresAt, "expiresAt");
       trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+      hub = hub == null ? "" : hub; // absent: exchanges go directly
+      if (!hub.isEmpty()) {
+        NodeId.parse(hub); // refuses what is not a node id
+      }
+    }
+
+    /** Exchanges with {@code instance} go directly, gateway to gateway. */
+    public Federated(
+        String instance,
+        String agreement,
+        long serial,
+        Instant expiresAt,
+        List<String> trustAnchors) {
+      this(instance, agreement, serial, expiresAt, trustAnchors, "");
+    }
+
+    /** The hub node exchanges with {@code instance} are relayed through, if any. */
+    public Optional<NodeId> hubNode() {
+      return hub.isEmpty() ? Optional.empty() : Optional.of(NodeId.parse(hub));
     }
   }
 

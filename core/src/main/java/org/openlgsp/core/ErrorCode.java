@@ -128,6 +128,8 @@ public enum ErrorCode {
       "Sealed message missing, malformed or not for this member"),
   FEDERATION_AGREEMENT_INVALID(
       "federation.agreement_invalid", 400, "Client.BadRequest", "Federation agreement invalid"),
+  FEDERATION_SUMMARY_INVALID(
+      "federation.summary_invalid", 400, "Client.BadRequest", "Statistics summary invalid"),
   // Trust services (pki): certificate requests, certificate validation, revocation, timestamps.
   CSR_MALFORMED("csr.malformed", 400, "Client.BadRequest", "Malformed certificate signing request"),
   CSR_KEY_UNSUPPORTED(

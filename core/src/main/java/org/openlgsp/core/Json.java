@@ -23,6 +23,8 @@ public final class Json {
     JsonMapper mapper =
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            // Optional fields of wire records (e.g. the statistics' Figures in a daily summary)
+            .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -55,7 +55,11 @@ public record SignedDocument(
     try {
       return Json.read(json, SignedDocument.class);
     } catch (LgspException e) {
-      throw kind.refusal(e.detail());
+      // Jackson's message names Java types: say only what was expected
+      throw kind.refusal(
+          "invalid signed "
+              + kind.what()
+              + ": expected payload, signature, algorithm, signerCertificate");
     }
   }
 

@@ -27,7 +27,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = {EdocDemoCommand.class, BackendCommand.class, ProceduresDemoCommand.class},
+    subcommands = {
+      EdocDemoCommand.class,
+      BackendCommand.class,
+      ProceduresDemoCommand.class,
+      FederationDemoCommand.class
+    },
     description = {
       "Start a registry, two gateways (Tây Ninh's provincial LGSP and the Ministry of Public"
           + " Security) and a sample population database on 127.0.0.1 with embedded SQLite storage,"

@@ -16,7 +16,14 @@ class DemoCommandTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"--help", "demo --help", "demo edoc --help", "demo procedures --help"})
+  @ValueSource(
+      strings = {
+        "--help",
+        "demo --help",
+        "demo edoc --help",
+        "demo procedures --help",
+        "demo federation --help"
+      })
   void theDemoCommandsArePluggedIn(String args) {
     CommandRun r = CommandRun.run(args.split(" "));
     assertThat(r.exit()).isZero();
@@ -134,5 +141,21 @@ class DemoCommandTest {
         .contains("06 completed")
         .contains("to 000.00.00.G22: delivery forwarded, latest status 06")
         .contains("to 000.00.15.H41: delivery acknowledged, latest status 06");
+  }
+
+  @Test
+  void demoFederationGoesThroughTheHubDirectlyRefusesOutsideTheAgreementAndReportsUpward() {
+    CommandRun r = CommandRun.run("demo", "federation", "--dir", dir.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("hub VN-NDXP/GOV/000.00.00.A01/hub at https://127.0.0.1:")
+        .containsPattern("2\\) THROUGH THE HUB[^\\n]*\\n   GET /citizens/\\d{12} → 200")
+        .containsPattern("3\\) DIRECT[^\\n]*\\n   GET /citizens/\\d{12} → 200")
+        .contains("→ 403")
+        .contains("federation.not_agreed")
+        .contains("summary of VN-TAYNINH")
+        .contains("summary of VN-LAOCAI")
+        .containsPattern("\\n2 +1 +1 +0 +VN-TAYNINH/GOV/000.00.00.H53\\n1 +1 +0 +0 +VN-LAOCAI");
   }
 }

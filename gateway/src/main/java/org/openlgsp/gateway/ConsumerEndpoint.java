@@ -153,7 +153,7 @@ final class ConsumerEndpoint {
           req.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse(""),
           body,
           facts);
-      java.util.Optional<NodeId> hub = ctx.hub().hubFor(service.id().provider().instance());
+      java.util.Optional<NodeId> hub = dir.hubFor(ctx.hub(), service.id().provider().instance());
       if (hub.isPresent()) {
         sealedCall(req, res, dir, service, node, hub.get(), target, body, signer, facts);
         return;

@@ -146,6 +146,17 @@ final class DirectoryView {
                         + f.agreement()));
   }
 
+  /**
+   * The hub node exchanges with {@code instance} go through: this gateway's own route ({@code
+   * gateway.hub.routes}) if it has one, else the one the signed directory names for that federated
+   * instance (docs/federation.md, "Hub mode"); empty: gateway to gateway.
+   */
+  Optional<NodeId> hubFor(HubRouting routing, String instance) {
+    return routing
+        .hubFor(instance)
+        .or(() -> directory.federation(instance).flatMap(Directory.Federated::hubNode));
+  }
+
   long serial() {
     return directory.serial();
   }

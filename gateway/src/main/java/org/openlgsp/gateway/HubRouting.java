@@ -10,7 +10,8 @@ import org.openlgsp.core.NodeId;
  * which federated instances are reached through which hub node. For a consumer, a call to a service
  * of instance {@code X} with a route {@code X → H} is sealed to the provider member's encryption
  * key and sent to hub node {@code H}; for a provider, a sealed call from a client of {@code X} is
- * accepted from {@code H} (and only sealed calls are accepted from a hub).
+ * accepted from {@code H} (and only sealed calls are accepted from a hub). A route here takes
+ * precedence over the hub the signed directory names for a federated instance.
  *
  * @param relay this node is a hub: its peer listener relays, it serves no service itself
  * @param routes instance → the hub node exchanges with that instance go through
@@ -28,10 +29,5 @@ public record HubRouting(boolean relay, Map<String, NodeId> routes) {
   /** The hub node exchanges with {@code instance} go through, if any. */
   public Optional<NodeId> hubFor(String instance) {
     return Optional.ofNullable(routes.get(instance));
-  }
-
-  /** Whether {@code node} is the hub this gateway takes {@code instance}'s relayed calls from. */
-  public boolean relaysFor(NodeId node, String instance) {
-    return node.equals(routes.get(instance));
   }
 }

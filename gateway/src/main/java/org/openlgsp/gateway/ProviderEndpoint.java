@@ -72,7 +72,7 @@ final class ProviderEndpoint {
                           ErrorCode.CLIENT_UNKNOWN,
                           "client " + client + " is not in the directory"));
       // A hub this gateway takes the client's instance's relayed calls from (hub mode)
-      boolean relayed = ctx.hub().relaysFor(peer, client.instance());
+      boolean relayed = dir.hubFor(ctx.hub(), client.instance()).filter(peer::equals).isPresent();
       if (!clientSystem.node().equals(peer) && !relayed) {
         throw new LgspException(
             ErrorCode.PEER_UNTRUSTED, "node " + peer + " does not host client " + client);

@@ -567,19 +567,35 @@ public record NodeConfig(
    * @param cache the folder keeping each peer's last valid catalogue (default {@code
    *     data/federation}, relative to the configuration's folder)
    * @param peers one per agreement with another instance
+   * @param reporters the federated instances' tokens for sending daily statistics summaries and
+   *     reading the national ranking (role {@code federation.statistics}; docs/statistics.md,
+   *     "Reported upward"); none by default
    */
   public record RegistryFederation(
       Optional<Duration> regenerate,
       Optional<Duration> validity,
       Optional<Duration> refresh,
       Optional<String> cache,
-      List<FederationPeer> peers) {
+      List<FederationPeer> peers,
+      List<TrackerReader> reporters) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public RegistryFederation {
       present(regenerate, validity, refresh, cache);
+      reporters = reporters == null ? List.of() : List.copyOf(reporters);
       peers = peers == null ? List.of() : List.copyOf(peers);
       if (peers.isEmpty()) {
         throw new IllegalArgumentException("peers needs at least one agreement");
       }
+    }
+
+    /** Without reporting tokens. */
+    public RegistryFederation(
+        Optional<Duration> regenerate,
+        Optional<Duration> validity,
+        Optional<Duration> refresh,
+        Optional<String> cache,
+        List<FederationPeer> peers) {
+      this(regenerate, validity, refresh, cache, peers, List.of());
     }
 
     /** The registry module's options: agreement files read from {@code base}. */
@@ -595,7 +611,9 @@ public record NodeConfig(
         }
         read.add(
             new org.openlgsp.registry.FederationOptions.Peer(
-                org.openlgsp.registry.SignedAgreement.parse(bytes), p.registryUrl()));
+                org.openlgsp.registry.SignedAgreement.parse(bytes),
+                p.registryUrl(),
+                p.hub().map(NodeId::parse)));
       }
       return new org.openlgsp.registry.FederationOptions(
           regenerate.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REGENERATE),
@@ -606,11 +624,30 @@ public record NodeConfig(
     }
   }
 
-  /** An agreement with another instance: its signed file and where that registry listens. */
-  public record FederationPeer(String agreement, String registryUrl) {
+  /**
+   * An agreement with another instance: its signed file, where that registry listens, and the hub
+   * node of this instance exchanges with it are relayed through (hub mode; absent: directly).
+   */
+  public record FederationPeer(String agreement, String registryUrl, Optional<String> hub) {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public FederationPeer {
       Objects.requireNonNull(agreement, "agreement is required");
       Objects.requireNonNull(registryUrl, "registryUrl is required");
+      hub = hub == null ? Optional.empty() : hub;
+      hub.ifPresent(
+          h -> {
+            try {
+              NodeId.parse(h);
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "hub must be a node id INSTANCE/CLASS/MEMBER/NODE, not '" + h + "'");
+            }
+          });
+    }
+
+    /** A peer exchanged with directly, gateway to gateway. */
+    public FederationPeer(String agreement, String registryUrl) {
+      this(agreement, registryUrl, Optional.empty());
     }
   }
 

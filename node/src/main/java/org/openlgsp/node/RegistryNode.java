@@ -144,6 +144,12 @@ public final class RegistryNode implements AutoCloseable {
           role.options(instance).breaches().officers()) {
         callers.token(o.name(), o.tokenSha256(), java.util.Set.of(RegistryServer.BREACH_ROLE));
       }
+      // federated instances reporting statistics upward (docs/statistics.md, "Reported upward")
+      for (NodeConfig.TrackerReader r :
+          role.federation().map(NodeConfig.RegistryFederation::reporters).orElse(List.of())) {
+        callers.token(
+            r.name(), r.tokenSha256(), java.util.Set.of(RegistryServer.FEDERATION_STATISTICS_ROLE));
+      }
       Optional<CitizenTracker> tracker = Optional.empty();
       if (role.tracker().isPresent()) {
         NodeConfig.RegistryTracker t = role.tracker().get();

@@ -67,6 +67,71 @@ class RegistryFederationSettingsTest {
     assertThatThrownBy(() -> start(laoCai, "VN-LAOCAI")).hasMessageContaining("not a party");
   }
 
+  @Test
+  void aPeersHubIsNamedInItsCatalogueAndAReporterTokenOpensTheSummaryRoutesOnly() throws Exception {
+    Credentials own = signer("registry VN-NDXP");
+    Credentials peer = signer("registry VN-TAYNINH");
+    GatewayNodeSettingsTest.write(dir, "registry-signing", own);
+    writeAgreement(own, peer);
+    String reporter = "reporter-token-tay-ninh";
+    Path file =
+        config(
+            "VN-NDXP",
+            "    reporters:\n      - name: tayninh\n        tokenSha256: "
+                + Digests.hex(Digests.sha256(reporter.getBytes()))
+                + "\n",
+            "        hub: VN-NDXP/GOV/000.00.00.A01/hub\n");
+    try (RegistryNode node = start(file, "VN-NDXP")) {
+      org.openlgsp.core.ClientId ndc =
+          org.openlgsp.core.ClientId.parse("VN-NDXP/GOV/000.00.00.A01");
+      node.registry().addTrustAnchor(ca.certificate());
+      node.registry().addMember(ndc, "Trung tâm dữ liệu quốc gia");
+      node.registry()
+          .addNode(
+              new org.openlgsp.core.NodeId(ndc, "hub"),
+              "https://127.0.0.1:5600",
+              List.of(
+                  ca.issueCredentials(
+                          CertificateProfile.NODE_TLS,
+                          "hub",
+                          "Test",
+                          List.of("localhost"),
+                          Duration.ofHours(1))
+                      .certificate()));
+      var http = java.net.http.HttpClient.newHttpClient();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> fetch(http, node).hub().equals("VN-NDXP/GOV/000.00.00.A01/hub"));
+      assertThat(fetch(http, node).nodes())
+          .anyMatch(n -> n.id().toString().equals("VN-NDXP/GOV/000.00.00.A01/hub"));
+      // the reporter's token: the national ranking yes, the rest of the admin API no
+      assertThat(
+              get(http, node, "/api/v1/federation/ranking?from=2026-12-01&to=2026-12-02", reporter))
+          .isEqualTo(200);
+      assertThat(get(http, node, "/api/v1/members", reporter)).isEqualTo(403);
+      assertThat(get(http, node, "/api/v1/federation/ranking?from=2026-12-01&to=2026-12-02", "x"))
+          .isEqualTo(401);
+    }
+    // a hub that is not a node id stops the reading; one of another instance stops the start
+    Path malformed = config("VN-NDXP", "", "        hub: not-a-node\n");
+    assertThatThrownBy(() -> NodeConfig.read(malformed)).hasMessageContaining("hub");
+    Path foreign = config("VN-NDXP", "", "        hub: VN-TAYNINH/GOV/000.00.00.H53/gw1\n");
+    assertThatThrownBy(() -> start(foreign, "VN-NDXP"))
+        .hasMessageContaining("is not a node of this instance");
+  }
+
+  private static int get(
+      java.net.http.HttpClient http, RegistryNode node, String path, String token)
+      throws Exception {
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + node.port() + path))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   private Credentials signer(String cn) {
     return ca.issueCredentials(
         CertificateProfile.DIRECTORY_SIGNING, cn, "Test", List.of(), Duration.ofHours(1));
@@ -92,6 +157,10 @@ class RegistryFederationSettingsTest {
   }
 
   private Path config(String instance, String settings) throws Exception {
+    return config(instance, settings, "");
+  }
+
+  private Path config(String instance, String settings, String peer) throws Exception {
     Path file = dir.resolve(instance + ".yaml");
     Files.writeString(
         file,
@@ -111,7 +180,8 @@ class RegistryFederationSettingsTest {
             + "    cache: data/federation\n"
             + "    peers:\n"
             + "      - agreement: agreement.json\n"
-            + "        registryUrl: http://127.0.0.1:1\n");
+            + "        registryUrl: http://127.0.0.1:1\n"
+            + peer);
     return file;
   }
 

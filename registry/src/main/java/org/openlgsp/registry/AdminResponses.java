@@ -104,4 +104,10 @@ public final class AdminResponses {
       return Optional.ofNullable(serial);
     }
   }
+
+  /**
+   * A daily summary taken ({@code POST /api/v1/federation/summaries/{instance}}): {@code stored}
+   * false when one issued as late or later was already held for that day.
+   */
+  public record SummaryTaken(String instance, String day, boolean stored) {}
 }

@@ -60,9 +60,17 @@ final class DirectoryPublisher {
         nodes.addAll(fc.nodes());
         services.addAll(fc.services());
         fc.trustAnchors().stream().filter(a -> !anchors.contains(a)).forEach(anchors::add);
+        // Hub mode: this instance's own hub for that peer, else the hub the peer's catalogue names.
+        String hub =
+            links
+                .link(fc.from())
+                .flatMap(FederationLinks.Link::hub)
+                .or(fc::hubNode)
+                .map(Object::toString)
+                .orElse("");
         federated.add(
             new Directory.Federated(
-                fc.from(), fc.agreement(), fc.serial(), fc.expiresAt(), fc.trustAnchors()));
+                fc.from(), fc.agreement(), fc.serial(), fc.expiresAt(), fc.trustAnchors(), hub));
       }
     }
     return new Directory(

@@ -3,8 +3,10 @@ package org.openlgsp.registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.NodeId;
 import org.openlgsp.core.SignedDocument;
 
 /**
@@ -12,7 +14,9 @@ import org.openlgsp.core.SignedDocument;
  * services with their OpenAPI documents, the systems providing them and its own systems allowed to
  * call the peer, their members (with signing certificates) and gateway nodes (with TLS
  * certificates), and its trust anchors (base64 DER). Valid from {@code issuedAt} to {@code
- * expiresAt}; {@code serial} never goes back.
+ * expiresAt}; {@code serial} never goes back. {@code hub}: the exporter's hub node exchanges under
+ * this agreement are relayed through (hub mode; the node itself is among {@code nodes}, with its
+ * address and TLS certificates), empty when they go gateway to gateway.
  */
 public record FederatedCatalogue(
     String agreement,
@@ -25,7 +29,11 @@ public record FederatedCatalogue(
     List<Directory.SystemEntry> systems,
     List<Directory.Node> nodes,
     List<Directory.Service> services,
-    List<String> trustAnchors) {
+    List<String> trustAnchors,
+    // Left out when empty, so catalogues without a hub stay readable by older registries.
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        String hub) {
   /** A catalogue as the peer instance's registry signs and serves it. */
   public static final SignedDocument.Kind<FederatedCatalogue> SIGNED =
       new SignedDocument.Kind<>(
@@ -45,5 +53,11 @@ public record FederatedCatalogue(
     nodes = List.copyOf(nodes);
     services = List.copyOf(services);
     trustAnchors = List.copyOf(trustAnchors);
+    hub = hub == null ? "" : hub; // absent: no hub
+  }
+
+  /** The hub node named, if any. */
+  public Optional<NodeId> hubNode() {
+    return hub.isEmpty() ? Optional.empty() : Optional.of(NodeId.parse(hub));
   }
 }

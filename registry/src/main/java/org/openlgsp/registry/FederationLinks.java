@@ -45,9 +45,16 @@ import org.openlgsp.pki.CertificateValidator;
 final class FederationLinks implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FederationLinks.class.getName());
 
-  /** A peer under its agreement. */
+  /**
+   * A peer under its agreement; {@code hub}: this instance's hub node exchanges with it are relayed
+   * through (hub mode), named in the catalogue exported to it.
+   */
   record Link(
-      Agreement agreement, String peer, X509Certificate peerCertificate, WebClient client) {}
+      Agreement agreement,
+      String peer,
+      X509Certificate peerCertificate,
+      WebClient client,
+      Optional<NodeId> hub) {}
 
   /** A peer's catalogue as accepted: filtered, with the exact bytes it came in. */
   record Imported(Agreement agreement, FederatedCatalogue catalogue, byte[] raw) {
@@ -102,6 +109,18 @@ final class FederationLinks implements AutoCloseable {
       if (links.containsKey(peer.instance())) {
         throw Agreement.invalid("two agreements with instance " + peer.instance());
       }
+      p.hub()
+          .filter(h -> !h.owner().instance().equals(instance))
+          .ifPresent(
+              h -> {
+                throw new IllegalArgumentException(
+                    "federation peer "
+                        + peer.instance()
+                        + ": hub "
+                        + h
+                        + " is not a node of this instance "
+                        + instance);
+              });
       links.put(
           peer.instance(),
           new Link(
@@ -112,7 +131,8 @@ final class FederationLinks implements AutoCloseable {
                   .baseUri(p.registryUrl())
                   .followRedirects(false)
                   .readTimeout(Duration.ofSeconds(10))
-                  .build()));
+                  .build(),
+              p.hub()));
     }
     for (Link l : links.values()) {
       loadKept(l);
@@ -187,6 +207,17 @@ final class FederationLinks implements AutoCloseable {
         c.systems().stream().filter(s -> exportedSystems.contains(s.id())).toList();
     Set<ClientId> members = new HashSet<>();
     Set<NodeId> nodeIds = new HashSet<>();
+    // Hub mode: the peer learns the hub node (address, TLS certificates) from this catalogue.
+    Optional<NodeId> hub = l.hub().filter(nodes::containsKey);
+    if (l.hub().isPresent() && hub.isEmpty()) {
+      LOG.warning(
+          "hub "
+              + l.hub().get()
+              + " for "
+              + l.peer()
+              + " is not a registered node: the catalogue names no hub");
+    }
+    hub.ifPresent(nodeIds::add);
     sys.forEach(
         s -> {
           members.add(s.id().memberId());
@@ -203,7 +234,8 @@ final class FederationLinks implements AutoCloseable {
         sys,
         c.nodes().stream().filter(n -> nodeIds.contains(n.id())).toList(),
         services,
-        c.trustAnchors().stream().map(Certificates::base64).toList());
+        c.trustAnchors().stream().map(Certificates::base64).toList(),
+        hub.map(NodeId::toString).orElse(""));
   }
 
   // ---- import
@@ -382,6 +414,7 @@ final class FederationLinks implements AutoCloseable {
     Set<ClientId> systemIds = new HashSet<>();
     Set<ClientId> memberIds = new HashSet<>();
     Set<NodeId> nodeIds = new HashSet<>();
+    hub(peer, fc).ifPresent(nodeIds::add);
     systems.forEach(
         s -> {
           systemIds.add(s.id());
@@ -403,7 +436,35 @@ final class FederationLinks implements AutoCloseable {
         fc.services().stream()
             .filter(s -> a.exports(peer, instance, s.id()) && systemIds.contains(s.id().provider()))
             .toList(),
-        fc.trustAnchors());
+        fc.trustAnchors(),
+        fc.hub());
+  }
+
+  /**
+   * The hub node {@code peer}'s catalogue names: a node id of the peer's own instance, carried in
+   * the catalogue (whose chain check then covers its TLS certificates). Anything else refuses the
+   * catalogue: a peer cannot route this instance's exchanges through a node it does not vouch for.
+   */
+  private static Optional<NodeId> hub(String peer, FederatedCatalogue fc) {
+    if (fc.hub().isEmpty()) {
+      return Optional.empty();
+    }
+    NodeId hub;
+    try {
+      hub = NodeId.parse(fc.hub());
+    } catch (RuntimeException e) {
+      throw FederatedCatalogue.SIGNED.refusal(
+          "catalogue of " + peer + " names a hub that is not a node id");
+    }
+    if (!hub.owner().instance().equals(peer)) {
+      throw FederatedCatalogue.SIGNED.refusal(
+          "catalogue of " + peer + " names hub " + hub + " of another instance");
+    }
+    if (fc.nodes().stream().noneMatch(n -> n.id().equals(hub))) {
+      throw FederatedCatalogue.SIGNED.refusal(
+          "catalogue of " + peer + " names hub " + hub + " but does not carry that node");
+    }
+    return Optional.of(hub);
   }
 
   /** The imported catalogues not expired at {@code now}. */

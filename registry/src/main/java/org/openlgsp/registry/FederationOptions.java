@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.openlgsp.core.NodeId;
 
 /**
  * A registry's federation with other instances (docs/federation.md).
@@ -17,14 +19,24 @@ import java.util.Objects;
 public record FederationOptions(
     Duration regenerate, Duration validity, Duration refresh, Path cache, List<Peer> peers) {
 
-  /** A federated instance: the agreement with it and where its registry serves its catalogue. */
-  public record Peer(SignedAgreement agreement, String registryUrl) {
+  /**
+   * A federated instance: the agreement with it, where its registry serves its catalogue, and the
+   * hub node of this instance exchanges with it are relayed through (hub mode: named in the
+   * catalogue exported to it; empty: gateway to gateway).
+   */
+  public record Peer(SignedAgreement agreement, String registryUrl, Optional<NodeId> hub) {
     public Peer {
       Objects.requireNonNull(agreement, "agreement");
       Objects.requireNonNull(registryUrl, "registryUrl");
+      Objects.requireNonNull(hub, "hub");
       if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
         throw new IllegalArgumentException("registryUrl must be http(s)://");
       }
+    }
+
+    /** A peer exchanged with gateway to gateway. */
+    public Peer(SignedAgreement agreement, String registryUrl) {
+      this(agreement, registryUrl, Optional.empty());
     }
   }
 

@@ -33,6 +33,7 @@ public final class Registry {
       Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final int MAX_OPENAPI = 2 * 1024 * 1024;
 
+  private final FederationSummaries summaries;
   private final RegistryOptions options;
   private final Catalogue catalogue;
   private final CertificateChecks certificates;
@@ -124,6 +125,8 @@ public final class Registry {
             clock);
     this.directorySigner = directorySigner;
     this.clock = clock;
+    this.summaries =
+        new FederationSummaries(db, peer -> federation().flatMap(links -> links.link(peer)), clock);
   }
 
   /**
@@ -153,6 +156,20 @@ public final class Registry {
           ErrorCode.FEDERATION_NOT_AGREED, "this registry is not federated with " + peer);
     }
     return links.export(peer);
+  }
+
+  /**
+   * Takes the signed daily summary {@code instance} reports upward (docs/statistics.md, "Reported
+   * upward"); see {@link FederationSummaries#accept}.
+   */
+  FederationSummaries.Outcome acceptSummary(String instance, byte[] signed) {
+    return summaries.accept(instance, signed);
+  }
+
+  /** The national ranking of the summaries held; see {@link FederationSummaries#ranking}. */
+  org.openlgsp.statistics.FiguresAnswer ranking(
+      java.time.LocalDate from, java.time.LocalDate to, String by, String order, int limit) {
+    return summaries.ranking(from, to, by, order, limit);
   }
 
   /** This registry's federations, if it is federated (for tests in this package). */

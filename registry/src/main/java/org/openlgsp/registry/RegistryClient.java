@@ -262,6 +262,39 @@ public final class RegistryClient {
   }
 
   /** The signed directory as published (not verified: gateways verify). */
+  /**
+   * Sends this instance's signed daily summary to the national registry (docs/statistics.md,
+   * "Reported upward").
+   */
+  public AdminResponses.SummaryTaken sendSummary(String instance, SignedDocument summary) {
+    return read(
+        exchange(
+            Method.POST, API + "/federation/summaries/" + instance, Map.of(), summary.toJson()),
+        Json.mapper().constructType(AdminResponses.SummaryTaken.class));
+  }
+
+  /** The national ranking of the summaries the registry holds, days {@code from} to {@code to}. */
+  public org.openlgsp.statistics.FiguresAnswer ranking(
+      java.time.LocalDate from, java.time.LocalDate to, String by, String order, int limit) {
+    return read(
+        exchange(
+            Method.GET,
+            API + "/federation/ranking",
+            Map.of(
+                "from",
+                from.toString(),
+                "to",
+                to.toString(),
+                "by",
+                by,
+                "order",
+                order,
+                "limit",
+                Integer.toString(limit)),
+            null),
+        Json.mapper().constructType(org.openlgsp.statistics.FiguresAnswer.class));
+  }
+
   public SignedDocument directory() {
     return SignedDocument.parse(
         exchange(Method.GET, "/directory", Map.of(), null), Directory.SIGNED);

@@ -42,6 +42,13 @@ public final class RegistryServer implements AutoCloseable {
    */
   public static final String BREACH_ROLE = "registry.breaches";
 
+  /**
+   * The role of a federated instance's reporting token besides {@value #ADMIN_ROLE}: it opens the
+   * {@code /api/v1/federation/} statistics routes (sending daily summaries, reading the national
+   * ranking) and nothing else (docs/statistics.md, "Reported upward").
+   */
+  public static final String FEDERATION_STATISTICS_ROLE = "federation.statistics";
+
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private final Registry registry;
   private final Optional<Enrolments> enrolments;
@@ -229,6 +236,7 @@ public final class RegistryServer implements AutoCloseable {
   private List<Route> declared() {
     List<Route> routes = new java.util.ArrayList<>(registryRoutes());
     routes.addAll(breachRoutes());
+    routes.addAll(summaryRoutes());
     return List.copyOf(routes);
   }
 
@@ -442,6 +450,67 @@ public final class RegistryServer implements AutoCloseable {
     c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
     c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
     c.response().send(registry.publish().toJson());
+  }
+
+  /** Statistics reported upward by federated instances, and the national ranking. */
+  private List<Route> summaryRoutes() {
+    return List.of(
+        Route.post("/api/v1/federation/summaries/{instance}")
+            .roles(ADMIN_ROLE, FEDERATION_STATISTICS_ROLE)
+            .audited("federation.summary.add")
+            .handle(this::acceptSummary),
+        Route.get("/api/v1/federation/ranking")
+            .roles(ADMIN_ROLE, FEDERATION_STATISTICS_ROLE)
+            .audited("federation.ranking.read")
+            .handle(this::ranking));
+  }
+
+  private void acceptSummary(Call c) throws IOException {
+    String instance = c.request().path().pathParameters().get("instance");
+    byte[] body;
+    try (InputStream in = c.body()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      throw new LgspException(ErrorCode.REQUEST_TOO_LARGE, "a summary is at most 4 MiB");
+    }
+    FederationSummaries.Outcome o = registry.acceptSummary(instance, body);
+    c.sendJson(
+        o.stored() ? 201 : 200,
+        new AdminResponses.SummaryTaken(o.instance(), o.day().toString(), o.stored()));
+  }
+
+  private void ranking(Call c) {
+    var q = c.request().query();
+    for (String name : q.names()) {
+      if (!List.of("from", "to", "by", "order", "limit").contains(name) || q.all(name).size() > 1) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "unknown or repeated " + name);
+      }
+    }
+    java.time.LocalDate from = day(c.requiredQuery("from"));
+    java.time.LocalDate to = day(c.requiredQuery("to"));
+    int limit;
+    try {
+      limit = q.contains("limit") ? Integer.parseInt(q.get("limit")) : 10;
+    } catch (NumberFormatException e) {
+      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be a number");
+    }
+    c.sendJson(
+        200,
+        registry.ranking(
+            from,
+            to,
+            q.contains("by") ? q.get("by") : "agency",
+            q.contains("order") ? q.get("order") : "volume",
+            limit));
+  }
+
+  private static java.time.LocalDate day(String text) {
+    try {
+      return java.time.LocalDate.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new LgspException(ErrorCode.QUERY_RANGE_INVALID, "days are YYYY-MM-DD");
+    }
   }
 
   private void federatedCatalogue(Call c) {

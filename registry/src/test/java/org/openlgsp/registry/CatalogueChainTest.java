@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Directory;
-import org.openlgsp.core.ErrorCode;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.SignedDocument;
 import org.openlgsp.pki.CertificateAuthority;
@@ -153,12 +152,7 @@ class CatalogueChainTest {
 
   private static LgspException refused(
       FederationLinks links, FederatedCatalogue good, UnaryOperator<FederatedCatalogue> change) {
-    byte[] raw = SignedDocument.sign(next(change.apply(good)), NDXP_SIGNER.signer()).toJson();
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> links.accept(NDXP, raw));
-    assertThat(t).isInstanceOf(LgspException.class);
-    LgspException e = (LgspException) t;
-    assertThat(e.code()).isEqualTo(ErrorCode.FEDERATION_CATALOGUE_INVALID);
-    return e;
+    return refusedAsInvalid(links, next(change.apply(good)));
   }
 
   private static String b64(java.security.cert.X509Certificate c) {
@@ -187,19 +181,7 @@ class CatalogueChainTest {
 
   /** The catalogue as a newer one: a later serial, valid from now. */
   private static FederatedCatalogue next(FederatedCatalogue c) {
-    Instant now = Instant.now();
-    return new FederatedCatalogue(
-        c.agreement(),
-        c.from(),
-        c.to(),
-        c.serial() + 1,
-        now,
-        now.plusSeconds(30),
-        c.members(),
-        c.systems(),
-        c.nodes(),
-        c.services(),
-        c.trustAnchors());
+    return renewed(c, c.nodes(), c.hub());
   }
 
   private static FederatedCatalogue copy(
@@ -218,6 +200,7 @@ class CatalogueChainTest {
         c.systems(),
         nodes,
         c.services(),
-        anchors);
+        anchors,
+        "");
   }
 }

@@ -136,7 +136,8 @@ class CatalogueSyncTest {
               systems,
               nodes,
               full.services(),
-              full.trustAnchors());
+              full.trustAnchors(),
+              "");
       FederationLinks links = tn.registry.federation().orElseThrow();
       assertThat(links.accept(NDXP, SignedDocument.sign(forged, NDXP_SIGNER.signer()).toJson()))
           .isTrue();
@@ -201,7 +202,8 @@ class CatalogueSyncTest {
               content.systems(),
               content.nodes(),
               content.services(),
-              content.trustAnchors());
+              content.trustAnchors(),
+              "");
       assertRefused(
           links,
           SignedDocument.sign(expired, NDXP_SIGNER.signer()),
@@ -221,7 +223,8 @@ class CatalogueSyncTest {
               List.of(),
               List.of(),
               List.of(),
-              List.of());
+              List.of(),
+              "");
       assertRefused(
           links,
           SignedDocument.sign(reversed, NDXP_SIGNER.signer()),

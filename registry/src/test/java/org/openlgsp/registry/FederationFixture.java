@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.openlgsp.core.Certificates;
 import org.openlgsp.core.ClientId;
+import org.openlgsp.core.Directory;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.pki.CertificateAuthority;
@@ -173,6 +174,40 @@ final class FederationFixture {
         List.of(cert(TN_CA, "tn-gw", CertificateProfile.NODE_TLS)));
     r.addSystem(PORTAL, "Cổng dịch vụ công", TN_NODE);
     r.addSystem(WAREHOUSE, "Kho dữ liệu", TN_NODE);
+  }
+
+  /**
+   * {@code c} signed by NDXP's pinned key and offered to {@code links}: refused with {@code
+   * federation.catalogue_invalid}; the refusal.
+   */
+  static org.openlgsp.core.LgspException refusedAsInvalid(
+      FederationLinks links, FederatedCatalogue c) {
+    byte[] raw = org.openlgsp.core.SignedDocument.sign(c, NDXP_SIGNER.signer()).toJson();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> links.accept(NDXP, raw));
+    org.assertj.core.api.Assertions.assertThat(t)
+        .isInstanceOf(org.openlgsp.core.LgspException.class);
+    org.openlgsp.core.LgspException e = (org.openlgsp.core.LgspException) t;
+    org.assertj.core.api.Assertions.assertThat(e.code())
+        .isEqualTo(org.openlgsp.core.ErrorCode.FEDERATION_CATALOGUE_INVALID);
+    return e;
+  }
+
+  /** {@code c} as a newer catalogue (a later serial, valid from now) with these nodes and hub. */
+  static FederatedCatalogue renewed(FederatedCatalogue c, List<Directory.Node> nodes, String hub) {
+    Instant now = Instant.now();
+    return new FederatedCatalogue(
+        c.agreement(),
+        c.from(),
+        c.to(),
+        c.serial() + 1,
+        now,
+        now.plusSeconds(30),
+        c.members(),
+        c.systems(),
+        nodes,
+        c.services(),
+        c.trustAnchors(),
+        hub);
   }
 
   private FederationFixture() {}

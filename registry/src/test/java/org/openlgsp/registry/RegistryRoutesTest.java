@@ -31,18 +31,23 @@ class RegistryRoutesTest {
               "GET /directory", "GET /federation/{instance}/catalogue", "GET /api/v1/openapi.json");
       assertThat(routes)
           .filteredOn(r -> !(r.access() instanceof Access.Public))
-          .hasSize(39)
+          .hasSize(41)
           .allSatisfy(
               r -> {
                 assertThat(r.path()).startsWith("/api/v1/");
-                // the breach register also opens to its own role (docs/privacy.md "Incidents")
+                // the breach register also opens to its own role (docs/privacy.md "Incidents"),
+                // statistics upward to federated instances' tokens (docs/statistics.md)
                 assertThat(r.access())
                     .isEqualTo(
                         new Access.Roles(
                             r.path().startsWith("/api/v1/breaches")
                                 ? java.util.Set.of(
                                     RegistryServer.ADMIN_ROLE, RegistryServer.BREACH_ROLE)
-                                : java.util.Set.of(RegistryServer.ADMIN_ROLE)));
+                                : r.path().startsWith("/api/v1/federation/")
+                                    ? java.util.Set.of(
+                                        RegistryServer.ADMIN_ROLE,
+                                        RegistryServer.FEDERATION_STATISTICS_ROLE)
+                                    : java.util.Set.of(RegistryServer.ADMIN_ROLE)));
                 assertThat(r.audit()).isInstanceOf(Audit.Action.class);
               });
       assertThat(routes)
@@ -50,7 +55,7 @@ class RegistryRoutesTest {
           .allSatisfy(r -> assertThat(r.audit()).isInstanceOf(Audit.Action.class));
       assertThat(routes.stream().flatMap(r -> r.auditAction().stream()).distinct())
           .as("action names are unique")
-          .hasSize(39);
+          .hasSize(41);
     }
   }
 

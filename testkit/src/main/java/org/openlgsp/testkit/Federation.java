@@ -73,6 +73,10 @@ import org.openlgsp.storage.KeyEncryptionKey;
 public final class Federation implements AutoCloseable {
   public static final String INSTANCE = "VN";
   public static final ClientId TAY_NINH = ClientId.member(INSTANCE, "GOV", "000.00.00.H53");
+
+  /** The member code of the national data center running the hub gateway (hub mode). */
+  public static final String HUB_OPERATOR_CODE = "000.00.00.A01";
+
   public static final ClientId MPS = ClientId.member(INSTANCE, "GOV", "000.00.00.G01");
   public static final ClientId PORTAL = ClientId.subsystem(INSTANCE, "GOV", "000.00.00.H53", "DVC");
   public static final ClientId POPULATION_DB =
@@ -154,6 +158,16 @@ public final class Federation implements AutoCloseable {
     PROCEDURES
   }
 
+  /** Hub mode of an exchange scenario (docs/federation.md, "Hub mode"). */
+  public enum Hub {
+    /** No encryption keys, no hub: exchanges go gateway to gateway. */
+    NONE,
+    /** The portal's and population database's members seal to and open with encryption keys. */
+    MEMBER_KEYS,
+    /** As {@link #MEMBER_KEYS}, and a hub gateway of this instance relays sealed exchanges. */
+    RELAY
+  }
+
   /** Where one gateway's listeners, and the document axis behind it, bind. */
   public record GatewayPorts(int clientHttp, int clientTls, int peer, int axis, int relay) {
     static GatewayPorts ephemeral() {
@@ -206,6 +220,7 @@ public final class Federation implements AutoCloseable {
    *     scenarios)
    * @param operatorApis whether the gateways open their monitoring, statistics and alerts APIs and
    *     the registry's console asks them ({@link #withOperatorApis}, exchange scenarios)
+   * @param hub hub mode: encryption keys, and a hub gateway ({@link #withHub}, exchange scenario)
    */
   public record Options(
       Scenario scenario,
@@ -218,16 +233,39 @@ public final class Federation implements AutoCloseable {
       PrintStream out,
       String instance,
       boolean tracker,
-      boolean operatorApis) {
+      boolean operatorApis,
+      Hub hub) {
     public Options {
       Objects.requireNonNull(scenario, "scenario");
       Objects.requireNonNull(ports, "ports");
       extraSignerAnchors = List.copyOf(extraSignerAnchors);
       Objects.requireNonNull(out, "out");
+      Objects.requireNonNull(hub, "hub");
       ClientId.member(instance, "GOV", "000.00.00.H53"); // refuses an invalid instance part
       if (!instance.equals(INSTANCE) && scenario != Scenario.EXCHANGE) {
         throw new IllegalArgumentException("only the exchange scenario runs in another instance");
       }
+    }
+
+    /**
+     * Hub mode (docs/federation.md): the exchange's two members publish encryption certificates and
+     * their gateways hold the keys ({@link Hub#MEMBER_KEYS}); with {@link Hub#RELAY} this instance
+     * also runs a hub gateway ({@link #hubNodeId}) relaying sealed exchanges.
+     */
+    public Options withHub(Hub hub) {
+      return new Options(
+          scenario,
+          ports,
+          citizens,
+          revocationChecking,
+          anchorsInDirectory,
+          startGovernmentAxis,
+          extraSignerAnchors,
+          out,
+          instance,
+          tracker,
+          operatorApis,
+          hub);
     }
 
     /** Every identity in instance {@code instance} (the exchange scenario only). */
@@ -243,7 +281,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     /** Portal and population database with {@code citizens} generated citizens, silently. */
@@ -259,7 +298,8 @@ public final class Federation implements AutoCloseable {
           silent(),
           INSTANCE,
           false,
-          false);
+          false,
+          Hub.NONE);
     }
 
     /** {@link Scenario#PROCEDURES} with {@code citizens} citizens, silently. */
@@ -275,7 +315,8 @@ public final class Federation implements AutoCloseable {
           silent(),
           INSTANCE,
           false,
-          false);
+          false,
+          Hub.NONE);
     }
 
     /** Both document axes, silently; gateways without OCSP checks. */
@@ -291,7 +332,8 @@ public final class Federation implements AutoCloseable {
           silent(),
           INSTANCE,
           false,
-          false);
+          false,
+          Hub.NONE);
     }
 
     public Options withPorts(Ports ports) {
@@ -306,7 +348,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     /**
@@ -325,7 +368,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          true);
+          true,
+          hub);
     }
 
     /**
@@ -344,7 +388,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           true,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     public Options withOut(PrintStream out) {
@@ -359,7 +404,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     public Options withRevocationChecking(boolean on) {
@@ -374,7 +420,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     /** No trust anchors in the directory (see {@link #anchorsInDirectory}). */
@@ -390,7 +437,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     /** The Government Office's axis is configured but not started. */
@@ -406,7 +454,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     public Options withExtraSignerAnchors(List<X509Certificate> anchors) {
@@ -421,7 +470,8 @@ public final class Federation implements AutoCloseable {
           out,
           instance,
           tracker,
-          operatorApis);
+          operatorApis,
+          hub);
     }
 
     private static PrintStream silent() {
@@ -452,9 +502,12 @@ public final class Federation implements AutoCloseable {
   private final Side vssSide =
       new Side("vss", SOCIAL_SECURITY, "Bảo hiểm xã hội Việt Nam", VSS_NODE, "vss-gateway");
   private final Map<Side, GatewayPorts> agencyPorts =
-      Map.of(
-          justiceSide, new GatewayPorts(-1, free(), free(), 0, 0),
-          vssSide, new GatewayPorts(-1, free(), free(), 0, 0));
+      new java.util.HashMap<>(
+          Map.of(
+              justiceSide, new GatewayPorts(-1, free(), free(), 0, 0),
+              vssSide, new GatewayPorts(-1, free(), free(), 0, 0)));
+  // hub mode (Options.hub RELAY): the national data center's hub gateway, relaying only
+  private final Side hubSide;
   private final Map<Side, GatewayNode> agencyGateways = new java.util.LinkedHashMap<>();
   private final Side hospitalSide =
       new Side(
@@ -518,6 +571,15 @@ public final class Federation implements AutoCloseable {
         exchange
             ? new Side("mps", mps, "Bộ Công an", mpsNode, "mps-gateway")
             : new Side("vpcp", VPCP_MEMBER, "Văn phòng Chính phủ", VPCP_NODE, "vpcp-gateway");
+    ClientId hubOwner = ClientId.member(instance, "GOV", HUB_OPERATOR_CODE);
+    this.hubSide =
+        new Side(
+            "hub",
+            hubOwner,
+            "Trung tâm dữ liệu quốc gia",
+            new NodeId(hubOwner, "hub"),
+            "hub-gateway");
+    agencyPorts.put(hubSide, new GatewayPorts(-1, free(), free(), 0, 0));
   }
 
   /** Starts everything in {@code workDir}. */
@@ -817,6 +879,23 @@ public final class Federation implements AutoCloseable {
           side.prefix() + "-signing", enrol(admin, "member-signing", side.owner(), side));
       writeCredentials(side.prefix() + "-tls", enrol(admin, "node-tls", side.node(), side));
     }
+    if (exchange() && options.hub() != Hub.NONE) {
+      // hub mode: each exchanging member's encryption key, generated by its holder, issued by
+      // the CA and published in the directory (and in the federated catalogue)
+      for (Side side : List.of(consumerSide, providerSide)) {
+        Credentials enc =
+            ca.enrol(
+                CertificateProfile.MEMBER_ENCRYPTION,
+                side.owner().toString(),
+                side.organization(),
+                List.of(),
+                YEAR);
+        writeCredentials(side.prefix() + "-encryption", enc);
+        admin.addEncryptionCertificate(
+            new AdminRequests.MemberCertificate(
+                side.owner().toString(), Pem.write(enc.chain().getFirst())));
+      }
+    }
     if (exchange()) {
       registerPopulationService(admin);
     } else {
@@ -1012,8 +1091,8 @@ public final class Federation implements AutoCloseable {
             // the observers on their default database: beside the gateway's,
             // data/<side>-observers.db
             Optional.empty(),
-            List.of(),
-            Optional.empty(),
+            encryption(side),
+            hubSettings(side),
             // no rate limits, no instance name (GatewayRateLimitSettingsTest writes them)
             Map.of(),
             Optional.empty()));
@@ -1112,6 +1191,14 @@ public final class Federation implements AutoCloseable {
     return operatorApiUrl(consumerGateway ? consumerSide : providerSide, 2);
   }
 
+  /**
+   * The statistics API of the consumer ({@code true}) or provider gateway ({@link
+   * Options#withOperatorApis}); its token is in {@code pki/statistics.token}.
+   */
+  public String statisticsApiUrl(boolean consumerGateway) {
+    return operatorApiUrl(consumerGateway ? consumerSide : providerSide, 1);
+  }
+
   /** The alerts API's reader token ({@link Options#withOperatorApis}). */
   public String alertsReaderToken() {
     return alertsReaderToken;
@@ -1147,7 +1234,43 @@ public final class Federation implements AutoCloseable {
 
   /** The gateways of Justice and Social Security ({@link Scenario#PROCEDURES}), else none. */
   private List<Side> agencySides() {
-    return procedures() ? List.of(justiceSide, vssSide) : List.of();
+    if (procedures()) {
+      return List.of(justiceSide, vssSide);
+    }
+    return options.hub() == Hub.RELAY ? List.of(hubSide) : List.of();
+  }
+
+  /** The hub gateway's node ({@link Hub#RELAY}): {@code INSTANCE/GOV/000.00.00.A01/hub}. */
+  public NodeId hubNodeId() {
+    return hubSide.node();
+  }
+
+  /** The hub gateway ({@link Hub#RELAY}). */
+  public GatewayNode hubNode() {
+    GatewayNode hub = agencyGateways.get(hubSide);
+    if (hub == null) {
+      throw new IllegalStateException("this federation runs no hub gateway");
+    }
+    return hub;
+  }
+
+  /** The encryption keys a side's gateway opens sealed messages with (hub mode). */
+  private List<NodeConfig.MemberEncryption> encryption(Side side) {
+    if (options.hub() == Hub.NONE || !(side.equals(consumerSide) || side.equals(providerSide))) {
+      return List.of();
+    }
+    return List.of(
+        new NodeConfig.MemberEncryption(
+            side.owner().toString(),
+            "pki/" + side.prefix() + "-encryption.pem",
+            "pki/" + side.prefix() + "-encryption.key"));
+  }
+
+  /** The hub gateway relays; the others route as the directory says. */
+  private Optional<NodeConfig.HubSettings> hubSettings(Side side) {
+    return side.equals(hubSide) && options.hub() == Hub.RELAY
+        ? Optional.of(new NodeConfig.HubSettings(true, Map.of()))
+        : Optional.empty();
   }
 
   /**

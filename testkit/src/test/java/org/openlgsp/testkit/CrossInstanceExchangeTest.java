@@ -2,29 +2,16 @@ package org.openlgsp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.openlgsp.testkit.FederatedPair.*;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openlgsp.core.Certificates;
 import org.openlgsp.core.Directory;
-import org.openlgsp.core.MessageSigner;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.core.Signatures;
 import org.openlgsp.ledger.ExchangeRecord;
-import org.openlgsp.ledger.LedgerReader;
-import org.openlgsp.node.NodeConfig;
-import org.openlgsp.pki.Pem;
-import org.openlgsp.registry.Agreement;
-import org.openlgsp.registry.Selector;
-import org.openlgsp.registry.SignedAgreement;
-import org.openlgsp.storage.Database;
 
 /**
  * Two complete OpenLGSP instances in one JVM — the national platform (VN-NDXP) with the population
@@ -33,7 +20,6 @@ import org.openlgsp.storage.Database;
  * The portal reads the national population database gateway to gateway.
  */
 class CrossInstanceExchangeTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
 
@@ -53,31 +39,9 @@ class CrossInstanceExchangeTest {
           .addService(households, ndxp.backendUrl() + "/api", "", Optional.empty());
 
       // The agreement: NDXP exports citizens (only) to Tây Ninh's portal; both registries sign.
-      MessageSigner ndxpKey = registryKey(ndxp.workDir());
-      MessageSigner tnKey = registryKey(tn.workDir());
-      Agreement agreement =
-          new Agreement(
-              "ndxp-tayninh-2026",
-              Instant.now().minus(Duration.ofDays(1)),
-              Instant.now().plus(Duration.ofDays(365)),
-              List.of(
-                  new Agreement.Party("VN-NDXP", Certificates.base64(ndxpKey.certificate())),
-                  new Agreement.Party("VN-TAYNINH", Certificates.base64(tnKey.certificate()))),
-              List.of(
-                  new Agreement.Export(
-                      "VN-NDXP",
-                      "VN-TAYNINH",
-                      List.of(Selector.service(citizens)),
-                      List.of(new Selector("GOV", "000.00.00.H53", "DVC", "")))));
-      byte[] signed =
-          SignedAgreement.sign(agreement, "VN-NDXP", ndxpKey)
-              .countersign("VN-TAYNINH", tnKey)
-              .toJson();
-      for (Federation f : List.of(ndxp, tn)) {
-        Files.write(f.workDir().resolve("ndxp-tayninh-2026.agreement.json"), signed);
-      }
-      try (AutoCloseable ndxpSide = federate(ndxp, tn);
-          AutoCloseable tnSide = federate(tn, ndxp)) {
+      agree(ndxp, tn, citizens);
+      try (AutoCloseable ndxpSide = federate(ndxp, tn, Optional.empty());
+          AutoCloseable tnSide = federate(tn, ndxp, Optional.empty())) {
 
         // Tây Ninh's consumer gateway learns the national service, its node and certificates
         await()
@@ -159,45 +123,6 @@ class CrossInstanceExchangeTest {
         assertThat(notAgreed.statusCode()).as(notAgreed.body()).isEqualTo(403);
         assertThat(notAgreed.body()).contains("federation.not_agreed");
       }
-    }
-  }
-
-  private static AutoCloseable federate(Federation self, Federation peer) {
-    NodeConfig.RegistryFederation settings =
-        new NodeConfig.RegistryFederation(
-            Optional.of(Duration.ofSeconds(5)),
-            Optional.of(Duration.ofSeconds(600)),
-            Optional.of(Duration.ofMillis(500)),
-            Optional.empty(),
-            List.of(
-                new NodeConfig.FederationPeer(
-                    "ndxp-tayninh-2026.agreement.json", peer.registryUrl())));
-    return self.registryNode().registry().federate(settings.options(self.workDir()));
-  }
-
-  private static MessageSigner registryKey(Path workDir) throws Exception {
-    X509Certificate cert =
-        Pem.certificates(Files.readString(workDir.resolve("pki/registry-signing.pem"))).getFirst();
-    return Signatures.software(
-        Pem.privateKey(Files.readString(workDir.resolve("pki/registry-signing.key"))), cert);
-  }
-
-  private static Directory directory(org.openlgsp.node.GatewayNode node) {
-    return node.directory().current().orElseThrow();
-  }
-
-  private static long ledgerSize(Federation f, String gateway) {
-    try (Database db = Database.sqlite(f.workDir().resolve("data/" + gateway + ".db"))) {
-      return LedgerReader.open(db).size();
-    }
-  }
-
-  /** The one record appended after {@code before}, once written. */
-  private static ExchangeRecord lastRecord(Federation f, String gateway, long before) {
-    await().atMost(WAIT).until(() -> ledgerSize(f, gateway) > before);
-    try (Database db = Database.sqlite(f.workDir().resolve("data/" + gateway + ".db"))) {
-      LedgerReader reader = LedgerReader.open(db);
-      return reader.get(reader.size() - 1).orElseThrow().record();
     }
   }
 }
