@@ -770,6 +770,8 @@ public record NodeConfig(
    * @param observerDatabase JDBC URL of the database the operational records, statistics and alerts
    *     are written to (default {@link #observerDatabaseUrl}: on SQLite a file of their own beside
    *     the gateway's, on PostgreSQL the gateway's database)
+   * @param console the node's own web console of its traffic, certificates and ledger ({@link
+   *     #consoleOptions}; absent: none)
    */
   public record GatewayRole(
       String node,
@@ -798,9 +800,15 @@ public record NodeConfig(
       Optional<String> consentKey,
       Optional<String> observerDatabase,
       List<MemberEncryption> encryption,
-      Optional<HubSettings> hub) {
+      Optional<HubSettings> hub,
+      Optional<org.openlgsp.console.ConsoleOptions> console) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      console = console == null ? Optional.empty() : console;
+      if (console.filter(c -> !c.gateways().isEmpty()).isPresent()) {
+        throw new IllegalArgumentException(
+            "console.gateways: a gateway node's console shows its own node only");
+      }
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
       hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
@@ -849,6 +857,75 @@ public record NodeConfig(
           maxBodyBytes,
           limits,
           rawPathServices);
+    }
+
+    /** As the canonical constructor, without a node-local console. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring,
+        List<String> rawPathServices,
+        Optional<StatisticsSettings> statistics,
+        Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+        Optional<String> consentKey,
+        Optional<String> observerDatabase,
+        List<MemberEncryption> encryption,
+        Optional<HubSettings> hub) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          rawPathServices,
+          statistics,
+          alerts,
+          consentKey,
+          observerDatabase,
+          encryption,
+          hub,
+          Optional.empty());
+    }
+
+    /**
+     * The node-local console of this gateway node (docs/console.md, {@code gateway.console}): the
+     * registry console's options record and defaults ({@link
+     * org.openlgsp.console.ConsoleOptions#defaults}: none served), without {@code gateways}.
+     */
+    public org.openlgsp.console.ConsoleOptions consoleOptions() {
+      return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
     }
 
     /**
