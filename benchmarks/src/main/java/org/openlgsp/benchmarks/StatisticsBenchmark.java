@@ -178,7 +178,7 @@ public final class StatisticsBenchmark {
     return status.get("counted").asLong();
   }
 
-  private static ExchangeObservation observation(
+  static ExchangeObservation observation(
       Instant at, ClientId client, ServiceId service, long ms, boolean refused, long n) {
     return new ExchangeObservation(
         at,

@@ -12,11 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lgsp console account ...}: the web console's local accounts (docs/console.md). */
+/**
+ * {@code lgsp console account ...}: the web console's local accounts (docs/console.md), in the
+ * registry's database, or on a gateway node without a registry role, in the gateway's (its
+ * node-local console, {@code gateway.console}).
+ */
 @Command(
     name = "console",
     mixinStandardHelpOptions = true,
-    description = "The registry's web console (docs/console.md).",
+    description = "The web console of a registry or gateway node (docs/console.md).",
     subcommands = {ConsoleCommands.AccountCommands.class})
 final class ConsoleCommands {
   /** The registry node's configuration file, whose database holds the accounts. */
@@ -25,8 +29,14 @@ final class ConsoleCommands {
         names = {"-c", "--config"},
         required = true,
         paramLabel = "FILE",
-        description = "The registry node's node.yaml.")
+        description = "The registry (or gateway) node's node.yaml.")
     Path config;
+
+    /** The gateway role of a file without a registry role: its node-local console's accounts. */
+    Optional<NodeConfig.GatewayRole> gatewayOnly() {
+      NodeConfig cfg = NodeConfig.read(config);
+      return cfg.registry().isPresent() ? Optional.empty() : cfg.gateway();
+    }
 
     NodeConfig.RegistryRole role() {
       return NodeConfig.read(config)
@@ -85,15 +95,15 @@ final class ConsoleCommands {
                               + role
                               + "; use platform-admin, agency-admin, security-officer or"
                               + " auditor"));
+      Optional<ClientId> member = Optional.ofNullable(agency).map(ClientId::parse);
+      String actor = "cli:" + System.getProperty("user.name", "unknown");
+      Optional<NodeConfig.GatewayRole> gateway = c.gatewayOnly();
       String password =
-          RegistryNode.createConsoleAccount(
-              c.instance(),
-              c.role(),
-              c.base(),
-              username,
-              r,
-              Optional.ofNullable(agency).map(ClientId::parse),
-              "cli:" + System.getProperty("user.name", "unknown"));
+          gateway.isPresent()
+              ? org.openlgsp.node.GatewayNode.createConsoleAccount(
+                  gateway.get(), c.base(), username, r, member, actor)
+              : RegistryNode.createConsoleAccount(
+                  c.instance(), c.role(), c.base(), username, r, member, actor);
       System.out.println(
           "account " + username + " (" + r.id() + ") created; password (shown once): " + password);
       return 0;
@@ -106,7 +116,11 @@ final class ConsoleCommands {
 
     @Override
     public Integer call() {
-      for (Account a : RegistryNode.consoleAccounts(c.role(), c.base())) {
+      Optional<NodeConfig.GatewayRole> gateway = c.gatewayOnly();
+      for (Account a :
+          gateway.isPresent()
+              ? org.openlgsp.node.GatewayNode.consoleAccounts(gateway.get(), c.base())
+              : RegistryNode.consoleAccounts(c.role(), c.base())) {
         System.out.println(
             a.username()
                 + "\t"

@@ -98,4 +98,63 @@ class ConsoleCommandsTest {
               });
     }
   }
+
+  /**
+   * On a gateway node's file (no registry role) the account belongs to its node-local console:
+   * written to the gateway's database, its creation in the gateway's {@code edge_audit}.
+   */
+  @Test
+  void onAGatewayNodesFileTheAccountIsTheNodeConsolesInTheGatewaysDatabase() throws Exception {
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        """
+        instance: VN
+        gateway:
+          node: VN/GOV/000.00.00.H53/gw1
+          database: jdbc:sqlite:data/gw.db
+          tls: {certificate: tls.pem, key: tls.key}
+          signing:
+            - {member: VN/GOV/000.00.00.H53, certificate: s.pem, key: s.key}
+          registryUrl: http://127.0.0.1:7070
+          directoryTrust: [registry.pem]
+          console: {enabled: true, port: 0}
+        """);
+    CommandRun add =
+        CommandRun.run(
+            "console",
+            "account",
+            "add",
+            "-c",
+            config.toString(),
+            "--username",
+            "ops",
+            "--role",
+            "security-officer");
+    assertThat(add.exit()).as(add.err()).isZero();
+    Matcher m = Pattern.compile("password \\(shown once\\): (\\S+)").matcher(add.out());
+    assertThat(m.find()).as(add.out()).isTrue();
+    assertThat(CommandRun.run("console", "account", "list", "-c", config.toString()).out())
+        .contains("ops\tsecurity-officer\t-\ttotp not set up");
+    try (org.openlgsp.storage.Database db =
+        org.openlgsp.storage.Database.open("jdbc:sqlite:" + dir.resolve("data/gw.db"))) {
+      var accounts =
+          new org.openlgsp.console.Accounts(
+              db,
+              NodeConfig.read(config).gateway().orElseThrow().consoleOptions(),
+              java.time.Clock.systemUTC());
+      assertThat(accounts.checkPassword("ops", m.group(1))).isPresent();
+      try (java.sql.Connection c = db.connection();
+          var rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT actor, target, detail FROM edge_audit"
+                          + " WHERE action = 'console.account.create'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).startsWith("cli:");
+        assertThat(rs.getString(2)).isEqualTo("console account ops");
+        assertThat(rs.getString(3)).contains("security-officer");
+      }
+    }
+  }
 }

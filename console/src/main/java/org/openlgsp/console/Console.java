@@ -2,20 +2,13 @@ package org.openlgsp.console;
 
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,12 +32,10 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.LgspException;
 import org.openlgsp.core.OpenApiDocument;
 import org.openlgsp.core.ServiceId;
-import org.openlgsp.edge.Access;
 import org.openlgsp.edge.Audit;
 import org.openlgsp.edge.AuthenticationLimits;
 import org.openlgsp.edge.Call;
 import org.openlgsp.edge.Edge;
-import org.openlgsp.edge.Principal;
 import org.openlgsp.edge.Route;
 import org.openlgsp.edge.spi.AuditEvent;
 import org.openlgsp.registry.Enrolments;
@@ -82,26 +73,17 @@ public final class Console implements AutoCloseable {
           "Cache-Control",
           "no-store");
 
-  private static final String PRE_COOKIE = "lgsp_console_pre";
-  private static final String LANG_COOKIE = "lgsp_lang";
   private static final CsvMapper CSV = new CsvMapper();
-  private static final Map<String, String> STATIC =
-      Map.of(
-          "htmx.min.js", "META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js",
-          "echarts.min.js", "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js",
-          "console.js", "org/openlgsp/console/static/console.js",
-          "console.css", "org/openlgsp/console/static/console.css");
 
   static final Set<ConsoleRole> ALERT_HANDLERS =
       EnumSet.of(ConsoleRole.PLATFORM_ADMIN, ConsoleRole.SECURITY_OFFICER);
 
   private final Registry registry;
   private final Gateways gateways;
+  private final SignIn signIn;
   private final Accounts accounts;
-  private final Sessions sessions;
   private final ConsoleOptions options;
   private final Clock clock;
-  private final TemplateEngine templates;
   private final Edge edge;
   private final WebServer server;
   private final AdminPages admin;
@@ -121,26 +103,12 @@ public final class Console implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.accounts = new Accounts(db, options, clock);
-    this.sessions = new Sessions(options.sessionTimeout(), clock);
-    this.templates =
-        TemplateEngine.createPrecompiled(
-            null,
-            ContentType.Html,
-            Console.class.getClassLoader(),
-            "org.openlgsp.console.templates");
+    Sessions sessions = new Sessions(options.sessionTimeout(), clock);
+    this.signIn = new SignIn(accounts, sessions, Optional.empty());
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     this.auditPages = new AuditPages(this, db, sources);
-    Edge.Builder b =
-        Edge.builder()
-            .routes(routes())
-            .authenticator(this::authenticate)
-            .auditLog(this::audit)
-            .errorWriter(new HtmlErrors(templates))
-            .clock(clock);
-    limits.ifPresent(b::authenticationLimits);
-    this.edge = b.build();
-    this.server =
-        Edge.start(edge.configure(WebServer.builder().host(options.host()).port(options.port())));
+    this.edge = signIn.edge(routes(), this::audit, clock, limits);
+    this.server = SignIn.serve(edge, options);
   }
 
   /** Starts the console of {@code registry}, its accounts in {@code db}. */
@@ -258,50 +226,7 @@ public final class Console implements AutoCloseable {
   // ---- routes
 
   private List<Route> declare() {
-    List<Route> r = new ArrayList<>();
-    String notSecret = "serves the console's own scripts and styles, nothing secret";
-    r.add(
-        Route.get("/static/{name}")
-            .publicAccess(notSecret)
-            .audit(Audit.notAudited(notSecret))
-            .handle(this::asset));
-    r.add(
-        Route.get("/lang")
-            .publicAccess("sets the language cookie, a preference")
-            .audit(Audit.notAudited("a display preference"))
-            .handle(this::language));
-    r.add(
-        Route.get("/login")
-            .publicAccess("the sign-in form")
-            .audit(Audit.notAudited("a form"))
-            .handle(this::loginForm));
-    r.add(
-        Route.post("/login")
-            .publicAccess("checks the password itself; failures are throttled by the edge")
-            .audited("console.login")
-            .auditTarget(req -> "/login")
-            .handle(this::login));
-    r.add(
-        Route.get("/login/totp")
-            .publicAccess("the second-factor form of a session past its password")
-            .audit(Audit.notAudited("a form"))
-            .handle(c -> secondFactorForm(c, Sessions.Stage.TOTP)));
-    r.add(
-        Route.post("/login/totp")
-            .publicAccess("checks the session and its TOTP code itself")
-            .audited("console.login.totp")
-            .handle(this::totp));
-    r.add(
-        Route.get("/login/enrol")
-            .publicAccess("the TOTP set-up form of a session past its password")
-            .audit(Audit.notAudited("a form"))
-            .handle(c -> secondFactorForm(c, Sessions.Stage.ENROL)));
-    r.add(
-        Route.post("/login/enrol")
-            .publicAccess("checks the session and the first TOTP code itself")
-            .audited("console.login.enrol")
-            .handle(this::enrol));
-    r.add(roles(Route.post("/logout"), ALL).audited("console.logout").handle(this::logout));
+    List<Route> r = new ArrayList<>(signIn.routes(ALL));
     String read = "a page read";
     r.add(roles(Route.get("/"), ALL).audit(Audit.notAudited(read)).handle(this::dashboard));
     r.add(
@@ -370,31 +295,13 @@ public final class Console implements AutoCloseable {
   }
 
   static Route.Builder roles(Route.Builder b, Set<ConsoleRole> roles) {
-    return b.access(
-        new Access.Roles(roles.stream().map(ConsoleRole::id).collect(Collectors.toSet())));
+    return SignIn.roles(b, roles);
   }
 
   // ---- authentication, audit
 
-  private Principal authenticate(ServerRequest req) {
-    return active(req)
-        .map(s -> new Principal(s.account().username(), Set.of(s.account().role().id())))
-        .orElseThrow(
-            () ->
-                new LgspException(
-                    ErrorCode.CONSOLE_UNAUTHENTICATED, "sign in to the console first"));
-  }
-
-  private Optional<Sessions.Session> session(ServerRequest req) {
-    return sessions.find(cookie(req, Sessions.COOKIE));
-  }
-
   Optional<Sessions.Session> active(ServerRequest req) {
-    return session(req).filter(s -> s.stage() == Sessions.Stage.ACTIVE);
-  }
-
-  private static Optional<String> cookie(ServerRequest req, String name) {
-    return req.headers().cookies().first(name).asOptional();
+    return signIn.active(req);
   }
 
   private void audit(AuditEvent e) {
@@ -406,70 +313,34 @@ public final class Console implements AutoCloseable {
 
   /** The signed-in account of a route open to roles (the edge has checked its session). */
   private Account account(Call c) {
-    return active(c.request()).orElseThrow().account();
+    return signIn.account(c);
   }
 
-  /**
-   * The form of a state-changing request, refused without the session's anti-forgery token. Read
-   * through Helidon's form support (application/x-www-form-urlencoded).
-   */
+  /** The form of a state-changing request, refused without the session's anti-forgery token. */
   Parameters form(Call c, Sessions.Session s) {
-    Parameters form = readForm(c);
-    if (!s.csrfMatches(form.first("csrf").orElse(null))) {
-      throw new LgspException(
-          ErrorCode.CONSOLE_CSRF_INVALID, "the form's token is missing or wrong");
-    }
-    return form;
-  }
-
-  private static Parameters readForm(Call c) {
-    if (!c.request().content().hasEntity()) {
-      return Parameters.empty("form");
-    }
-    try {
-      return c.request().content().as(Parameters.class);
-    } catch (RuntimeException e) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "the form could not be read");
-    }
+    return signIn.form(c, s);
   }
 
   // ---- rendering
 
-  private String lang(ServerRequest req) {
-    return cookie(req, LANG_COOKIE).filter(l -> l.equals("en")).orElse(View.DEFAULT_LANG);
-  }
-
-  private View view(Call c, Optional<Sessions.Session> s) {
-    return new View(
-        lang(c.request()),
-        s.filter(x -> x.stage() == Sessions.Stage.ACTIVE).map(Sessions.Session::account),
-        s.map(Sessions.Session::csrf).orElse(""),
-        c.request().path().rawPath());
+  private static String lang(ServerRequest req) {
+    return SignIn.lang(req);
   }
 
   View view(Call c) {
-    return view(c, active(c.request()));
+    return signIn.view(c);
   }
 
   void page(Call c, String template, Map<String, Object> params) {
-    page(c, Status.OK_200, template, params);
+    signIn.page(c, Status.OK_200, template, params);
   }
 
   void page(Call c, Status status, String template, Map<String, Object> params) {
-    StringOutput out = new StringOutput();
-    templates.render(template, params, out);
-    html(c.response(), status).send(out.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static ServerResponse html(ServerResponse res, Status status) {
-    SECURITY_HEADERS.forEach((k, v) -> res.header(HeaderNames.create(k), v));
-    res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-    return res.status(status);
+    signIn.page(c, status, template, params);
   }
 
   static void redirect(Call c, String to) {
-    SECURITY_HEADERS.forEach((k, v) -> c.response().header(HeaderNames.create(k), v));
-    c.response().status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, to).send();
+    SignIn.redirect(c, to);
   }
 
   int pageNumber(Call c) {
@@ -485,152 +356,22 @@ public final class Console implements AutoCloseable {
     return q.length() > 200 ? q.substring(0, 200) : q;
   }
 
-  // ---- public routes
-
-  private void asset(Call c) throws IOException {
-    String name = c.request().path().pathParameters().get("name");
-    String resource = STATIC.get(name);
-    if (resource == null) {
-      throw new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such file");
-    }
-    byte[] body;
-    try (InputStream in = Console.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      body = in.readAllBytes();
-    }
-    String type =
-        name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
-    c.response().header(HeaderNames.CONTENT_TYPE, type);
-    c.response().header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
-    c.response().header(HeaderNames.CACHE_CONTROL, "max-age=3600");
-    c.response().send(body);
-  }
-
-  private void language(Call c) {
-    String to = c.request().query().first("to").filter(l -> l.equals("en")).orElse("vi");
-    String back = c.request().query().first("back").orElse("/");
-    // only a path of this console: never another site (no open redirect)
-    if (!back.startsWith("/") || back.startsWith("//") || back.contains("\\")) {
-      back = "/";
-    }
-    c.response()
-        .header(
-            HeaderNames.SET_COOKIE,
-            LANG_COOKIE + "=" + to + "; Path=/; Max-Age=31536000; Secure; SameSite=Strict");
-    redirect(c, back);
-  }
-
-  private void loginForm(Call c) {
-    String pre = Sessions.randomToken();
-    c.response()
-        .header(
-            HeaderNames.SET_COOKIE,
-            PRE_COOKIE + "=" + pre + "; Path=/login; Secure; HttpOnly; SameSite=Strict");
-    page(c, "login.jte", Map.of("v", view(c, Optional.empty()), "preToken", pre));
-  }
-
-  private void login(Call c) {
-    Parameters form = readForm(c);
-    String pre = cookie(c.request(), PRE_COOKIE).orElse("");
-    String sent = form.first("csrf").orElse("");
-    if (pre.isEmpty()
-        || !MessageDigest.isEqual(
-            pre.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII))) {
-      throw new LgspException(
-          ErrorCode.CONSOLE_CSRF_INVALID, "the form's token is missing or wrong");
-    }
-    String username = form.first("username").orElse("");
-    Changes.note("account " + (username.matches("[a-z0-9._-]{1,64}") ? username : "(malformed)"));
-    Account account =
-        accounts
-            .checkPassword(username, form.first("password").orElse(""))
-            .orElseThrow(
-                () ->
-                    new LgspException(
-                        ErrorCode.CONSOLE_UNAUTHENTICATED, "wrong username or password"));
-    Sessions.Stage next = account.totpEnrolled() ? Sessions.Stage.TOTP : Sessions.Stage.ENROL;
-    Sessions.Session s =
-        sessions.start(
-            account,
-            next,
-            next == Sessions.Stage.ENROL ? Optional.of(Totp.newSecret()) : Optional.empty());
-    c.response().header(HeaderNames.SET_COOKIE, Sessions.cookie(s.id()));
-    redirect(c, next == Sessions.Stage.TOTP ? "/login/totp" : "/login/enrol");
-  }
-
-  private Sessions.Session pending(Call c, Sessions.Stage stage) {
-    return session(c.request())
-        .filter(s -> s.stage() == stage)
-        .orElseThrow(
-            () ->
-                new LgspException(
-                    ErrorCode.CONSOLE_UNAUTHENTICATED, "sign in to the console first"));
-  }
-
-  private void secondFactorForm(Call c, Sessions.Stage stage) {
-    Sessions.Session s = pending(c, stage);
-    View v = new View(lang(c.request()), Optional.empty(), s.csrf(), c.request().path().rawPath());
-    if (stage == Sessions.Stage.TOTP) {
-      page(c, "totp.jte", Map.of("v", v));
-      return;
-    }
-    String secret = Totp.base32(s.pendingSecret().orElseThrow());
-    String uri =
-        "otpauth://totp/OpenLGSP:"
-            + s.account().username()
-            + "?secret="
-            + secret
-            + "&issuer=OpenLGSP&algorithm=SHA1&digits=6&period=30";
-    page(c, "enrol.jte", Map.of("v", v, "secret", secret, "uri", uri));
-  }
-
-  private void totp(Call c) {
-    Sessions.Session s = pending(c, Sessions.Stage.TOTP);
-    Parameters form = form(c, s);
-    Changes.note("account " + s.account().username());
-    if (!accounts.checkTotp(s.account().username(), form.first("code").orElse(""))) {
-      throw new LgspException(ErrorCode.CONSOLE_UNAUTHENTICATED, "wrong code");
-    }
-    signedIn(c, s);
-  }
-
-  private void enrol(Call c) {
-    Sessions.Session s = pending(c, Sessions.Stage.ENROL);
-    Parameters form = form(c, s);
-    Changes.note("account " + s.account().username());
-    if (!accounts.enrolTotp(
-        s.account().username(), s.pendingSecret().orElseThrow(), form.first("code").orElse(""))) {
-      throw new LgspException(ErrorCode.CONSOLE_UNAUTHENTICATED, "wrong code");
-    }
-    signedIn(c, s);
-  }
-
-  private void signedIn(Call c, Sessions.Session from) {
-    Sessions.Session active = sessions.advance(from, Sessions.Stage.ACTIVE);
-    c.response().header(HeaderNames.SET_COOKIE, Sessions.cookie(active.id()));
-    redirect(c, "/");
-  }
-
-  private void logout(Call c) {
-    Sessions.Session s = active(c.request()).orElseThrow();
-    form(c, s);
-    sessions.end(s.id());
-    c.response().header(HeaderNames.SET_COOKIE, Sessions.expiredCookie());
-    redirect(c, "/login");
-  }
-
   // ---- pages
 
   private void dashboard(Call c) {
     Scope scope = new Scope(account(c));
-    Directory d = registry.directory();
+    // the directory signed now expires after the registry's validity; not built here (it reads
+    // the whole catalogue, every grant with it: ConsoleBenchmark)
+    Instant directoryExpiry = clock.instant().plus(registry.options().directoryValidity());
     Instant soon = clock.instant().plus(Duration.ofDays(30));
     List<Pages.Expiry> expiries = new ArrayList<>();
     expiries.add(
         new Pages.Expiry(
-            "dashboard.directory", d.serial(), "", d.expiresAt(), d.expiresAt().isBefore(soon)));
+            "dashboard.directory",
+            registry.serial(),
+            "",
+            directoryExpiry,
+            directoryExpiry.isBefore(soon)));
     X509Certificate signing = registry.directoryCertificate();
     expiries.add(expiry("dashboard.signing", signing, soon));
     registry.trustAnchors().forEach(a -> expiries.add(expiry("dashboard.anchor", a, soon)));
@@ -1061,22 +802,20 @@ public final class Console implements AutoCloseable {
         s[1] += r.errorCalls();
       }
     }
-    return sums.entrySet().stream()
-        .map(
-            e ->
-                new Pages.Top(e.getKey(), memberName(e.getKey()), e.getValue()[0], e.getValue()[1]))
-        .sorted(Comparator.comparingLong(Pages.Top::calls).reversed().thenComparing(Pages.Top::id))
-        .limit(TOP)
+    // the members read once, and only the top rows named (ConsoleBenchmark: a read per row was
+    // most of the dashboard's time with 100 agencies)
+    List<Pages.Top> top =
+        sums.entrySet().stream()
+            .map(e -> new Pages.Top(e.getKey(), "", e.getValue()[0], e.getValue()[1]))
+            .sorted(
+                Comparator.comparingLong(Pages.Top::calls).reversed().thenComparing(Pages.Top::id))
+            .limit(TOP)
+            .toList();
+    Map<String, String> names = new java.util.HashMap<>();
+    registry.members().forEach(m -> names.put(m.id().encoded(), m.name()));
+    return top.stream()
+        .map(t -> new Pages.Top(t.id(), names.getOrDefault(t.id(), ""), t.calls(), t.errors()))
         .toList();
-  }
-
-  /** The directory's name of a member (an agency), or nothing. */
-  private String memberName(String id) {
-    return registry.members().stream()
-        .filter(m -> m.id().encoded().equals(id))
-        .map(m -> m.name())
-        .findFirst()
-        .orElse("");
   }
 
   /**

@@ -170,6 +170,15 @@ public final class Gateways {
         .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no such gateway"));
   }
 
+  /** {@code body} read as the wire record {@code type} (a gateway API's JSON answer). */
+  static <T> T read(byte[] body, Class<T> type) {
+    try {
+      return WIRE.readValue(body, type);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static String query(Map<String, String> params) {
     StringBuilder b = new StringBuilder();
     params.forEach(

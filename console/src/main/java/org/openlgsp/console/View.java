@@ -7,15 +7,23 @@ import java.util.ResourceBundle;
 
 /**
  * What every page template is given: the language and its messages, the signed-in account (if any),
- * the session's anti-forgery token and the path the page was asked for.
+ * the session's anti-forgery token, the path the page was asked for and, on a gateway node's own
+ * console ({@link NodeConsole}), that node's id (its pages' navigation).
  */
-public record View(String lang, Optional<Account> user, String csrf, String path) {
+public record View(
+    String lang, Optional<Account> user, String csrf, String path, Optional<String> node) {
   static final String DEFAULT_LANG = "vi";
 
   public View {
     if (!lang.equals("vi") && !lang.equals("en")) {
       throw new IllegalArgumentException("lang is vi or en");
     }
+    node = node == null ? Optional.empty() : node;
+  }
+
+  /** A page of the registry's console. */
+  public View(String lang, Optional<Account> user, String csrf, String path) {
+    this(lang, user, csrf, path, Optional.empty());
   }
 
   /** The message {@code key} in this page's language, {@code args} put in its {0}, {1}... */

@@ -176,6 +176,25 @@ public final class Monitoring implements AutoCloseable {
     }
   }
 
+  /**
+   * The operational records matching {@code query} (the parameters of {@code GET
+   * /monitoring/v1/records}, format json), as that API answers them: read in process by the gateway
+   * node's own console. Empty when operational records are not enabled.
+   */
+  public Optional<byte[]> recordsJson(java.util.Map<String, String> query) {
+    if (store.isEmpty()) {
+      return Optional.empty();
+    }
+    OperationalQuery q = OperationalQuery.parse(query, options.maxPageSize());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      MonitoringHttp.writeJson(store.get(), q, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return Optional.of(out.toByteArray());
+  }
+
   OperationalStore store() {
     return store.orElseThrow(
         () -> new IllegalStateException("operational records are not enabled"));

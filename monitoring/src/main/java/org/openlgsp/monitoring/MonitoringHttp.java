@@ -109,24 +109,29 @@ final class MonitoringHttp implements AutoCloseable {
       return;
     }
     c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
-    try (OutputStream out = c.response().outputStream();
-        JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+    try (OutputStream out = c.response().outputStream()) {
+      writeJson(monitoring.store(), q, out);
+    }
+  }
+
+  /** The records of {@code q} as this API's JSON answer: a page and the cursor of the next. */
+  static void writeJson(OperationalStore store, OperationalQuery q, OutputStream out)
+      throws IOException {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeArrayFieldStart("records");
       long[] last = {0};
       int n =
-          monitoring
-              .store()
-              .query(
-                  q,
-                  r -> {
-                    last[0] = r.id();
-                    try {
-                      JSON.writeValue(g, r);
-                    } catch (IOException e) {
-                      throw new UncheckedIOException(e);
-                    }
-                  });
+          store.query(
+              q,
+              r -> {
+                last[0] = r.id();
+                try {
+                  JSON.writeValue(g, r);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       g.writeEndArray();
       if (n == q.limit()) {
         g.writeNumberField("next", last[0]); // the cursor: after=<next> for the next page

@@ -60,6 +60,7 @@ public final class GatewayNode implements AutoCloseable {
   private org.openlgsp.alerts.Alerts alerts;
   private KeyFileWatcher keyFiles;
   private io.micrometer.core.instrument.MeterRegistry meters;
+  private Optional<org.openlgsp.console.NodeConsole> console = Optional.empty();
   private boolean closed;
 
   private GatewayNode(
@@ -362,10 +363,133 @@ public final class GatewayNode implements AutoCloseable {
             statistics,
             clock);
     started.alerts = alerts;
+    if (role.consoleOptions().enabled()) {
+      try {
+        started.console =
+            Optional.of(
+                org.openlgsp.console.NodeConsole.start(
+                    started.consoleSource(signing),
+                    db,
+                    role.consoleOptions(),
+                    DatabaseAuditLog.open(db)));
+      } catch (RuntimeException e) {
+        started.close();
+        throw e;
+      }
+    }
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     started.meters = meters;
     NodeMeters.gateway(meters, started, started.members, revocation, clock);
     return started;
+  }
+
+  /** What the node-local console reads of this node, in process. */
+  private org.openlgsp.console.NodeConsole.Source consoleSource(
+      Map<ClientId, Credentials> loadedSigning) {
+    return new org.openlgsp.console.NodeConsole.Source() {
+      @Override
+      public String node() {
+        return gateway.options().node().toString();
+      }
+
+      @Override
+      public Optional<byte[]> recordsJson(Map<String, String> query) {
+        return monitoring.recordsJson(query);
+      }
+
+      @Override
+      public Optional<List<org.openlgsp.statistics.Figures>> figures(
+          java.time.Instant from, java.time.Instant to, String groupBy) {
+        return statistics.figures(from, to, groupBy);
+      }
+
+      @Override
+      public List<org.openlgsp.console.NodeConsole.Certificate> certificates() {
+        List<org.openlgsp.console.NodeConsole.Certificate> certs = new ArrayList<>();
+        certs.add(
+            new org.openlgsp.console.NodeConsole.Certificate("tls", gateway.nodeTlsCertificate()));
+        loadedSigning.forEach(
+            (member, loaded) ->
+                certs.add(
+                    new org.openlgsp.console.NodeConsole.Certificate(
+                        "signing " + member.encoded(),
+                        gateway.signingCertificate(member).orElse(loaded.certificate()))));
+        return certs;
+      }
+
+      @Override
+      public List<org.openlgsp.console.NodeConsole.Checkpoint> checkpoints() {
+        return LedgerReader.open(database).checkpoints().stream()
+            .map(
+                c ->
+                    new org.openlgsp.console.NodeConsole.Checkpoint(
+                        c.size(),
+                        c.checkpoint().rootHash(),
+                        c.createdAt(),
+                        Math.max(0, c.note().signatures().size() - 1),
+                        c.timestampToken().isPresent()))
+            .toList();
+      }
+    };
+  }
+
+  /**
+   * Creates an account of the node-local console in the gateway's database of {@code role} (running
+   * or not) and returns its random password, shown this once; the creation is written to the
+   * gateway's {@code edge_audit} with {@code actor} and "from the command line".
+   */
+  public static String createConsoleAccount(
+      NodeConfig.GatewayRole role,
+      Path base,
+      String username,
+      org.openlgsp.console.ConsoleRole consoleRole,
+      Optional<ClientId> agency,
+      String actor) {
+    try (Database db = Database.open(resolveJdbc(base, role.database()))) {
+      org.openlgsp.console.Accounts accounts =
+          new org.openlgsp.console.Accounts(db, role.consoleOptions(), Clock.systemUTC());
+      DatabaseAuditLog audit = DatabaseAuditLog.open(db);
+      String target = "console account " + username;
+      try {
+        String password = accounts.create(username, consoleRole, agency);
+        audit.record(
+            new org.openlgsp.edge.spi.AuditEvent(
+                actor,
+                "console.account.create",
+                target,
+                org.openlgsp.edge.spi.AuditEvent.OK,
+                "after: role "
+                    + consoleRole.id()
+                    + agency.map(a -> ", agency " + a.encoded()).orElse(""),
+                "the command line",
+                Clock.systemUTC().instant()));
+        return password;
+      } catch (RuntimeException e) {
+        audit.record(
+            new org.openlgsp.edge.spi.AuditEvent(
+                actor,
+                "console.account.create",
+                target,
+                "refused",
+                "",
+                "the command line",
+                Clock.systemUTC().instant()));
+        throw e;
+      }
+    }
+  }
+
+  /** The accounts of the node-local console in the gateway's database of {@code role}. */
+  public static List<org.openlgsp.console.Account> consoleAccounts(
+      NodeConfig.GatewayRole role, Path base) {
+    try (Database db = Database.open(resolveJdbc(base, role.database()))) {
+      return new org.openlgsp.console.Accounts(db, role.consoleOptions(), Clock.systemUTC()).list();
+    }
+  }
+
+  /** The node-local console, when {@code gateway.console.enabled}. */
+  public Optional<org.openlgsp.console.NodeConsole> console() {
+    return console;
   }
 
   /**
@@ -671,7 +795,10 @@ public final class GatewayNode implements AutoCloseable {
       return;
     }
     closed = true;
-    keyFiles.close();
+    console.ifPresent(org.openlgsp.console.NodeConsole::close);
+    if (keyFiles != null) {
+      keyFiles.close();
+    }
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     monitoring.close(); // after the gateway: what its last exchanges queued is written

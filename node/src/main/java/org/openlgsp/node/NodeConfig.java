@@ -822,6 +822,8 @@ public record NodeConfig(
    * @param instance this process's name among several instances of the node ({@link
    *     GatewayOptions#instance}; default none) — not the top-level {@code instance}, which is the
    *     X-Road instance
+   * @param console the node's own web console of its traffic, certificates and ledger ({@link
+   *     #consoleOptions}; absent: none)
    */
   public record GatewayRole(
       String node,
@@ -852,11 +854,17 @@ public record NodeConfig(
       List<MemberEncryption> encryption,
       Optional<HubSettings> hub,
       Map<String, org.openlgsp.gateway.RateLimits.TenantLimits> rateLimits,
-      Optional<String> instance) {
+      Optional<String> instance,
+      Optional<org.openlgsp.console.ConsoleOptions> console) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
       rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
       instance = instance == null ? Optional.empty() : instance;
+      console = console == null ? Optional.empty() : console;
+      if (console.filter(c -> !c.gateways().isEmpty()).isPresent()) {
+        throw new IllegalArgumentException(
+            "console.gateways: a gateway node's console shows its own node only");
+      }
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
       hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
@@ -907,6 +915,79 @@ public record NodeConfig(
           rawPathServices,
           rateLimits,
           instance);
+    }
+
+    /** As the canonical constructor, without a node-local console. */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring,
+        List<String> rawPathServices,
+        Optional<StatisticsSettings> statistics,
+        Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+        Optional<String> consentKey,
+        Optional<String> observerDatabase,
+        List<MemberEncryption> encryption,
+        Optional<HubSettings> hub,
+        Map<String, org.openlgsp.gateway.RateLimits.TenantLimits> rateLimits,
+        Optional<String> instance) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          rawPathServices,
+          statistics,
+          alerts,
+          consentKey,
+          observerDatabase,
+          encryption,
+          hub,
+          rateLimits,
+          instance,
+          Optional.empty());
+    }
+
+    /**
+     * The node-local console of this gateway node (docs/console.md, {@code gateway.console}): the
+     * registry console's options record and defaults ({@link
+     * org.openlgsp.console.ConsoleOptions#defaults}: none served), without {@code gateways}.
+     */
+    public org.openlgsp.console.ConsoleOptions consoleOptions() {
+      return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
     }
 
     /**

@@ -66,6 +66,8 @@ public final class NodeRoles {
                         .current()
                         .map(d -> "serial " + d.serial())
                         .orElse("not yet loaded"));
+                node.console()
+                    .ifPresent(c -> out.printf("gateway %s: web console %s%n", g.node(), c.url()));
               });
       cfg.documents()
           .ifPresent(

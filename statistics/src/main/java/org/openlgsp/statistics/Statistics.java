@@ -186,6 +186,18 @@ public final class Statistics implements AutoCloseable {
     return store.orElseThrow(() -> new IllegalStateException("statistics are not enabled"));
   }
 
+  /**
+   * The figures of {@code [from, to)} (whole hours) grouped by {@code groupBy} (as the API's
+   * parameter, e.g. {@code hour}), one row per group: read in process by the gateway node's own
+   * console. Empty when statistics are not enabled.
+   */
+  public Optional<List<Figures>> figures(Instant from, Instant to, String groupBy) {
+    if (store.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(figures(new StatsQuery(from, to, StatsQuery.groupings(groupBy))));
+  }
+
   /** The figures of the query's range, one row per group, in group order. */
   List<Figures> figures(StatsQuery q) {
     return figures(q.within(options.maxRange()), List.of(q.groupBy())).getFirst();
