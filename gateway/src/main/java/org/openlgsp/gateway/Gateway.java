@@ -240,6 +240,18 @@ public final class Gateway implements AutoCloseable {
     nodeTls.use(credentials);
   }
 
+  /**
+   * Opens the store of local systems' credentials created at run time in {@code db} (the gateway's
+   * database; migrated here): {@code POST /token} accepts them from now on, beside node.yaml's.
+   * Call once.
+   */
+  public LocalCredentials openCredentials(
+      org.openlgsp.storage.Database db, CredentialOptions options) {
+    LocalCredentials store = LocalCredentials.open(db, ctx.systems(), options, ctx.clock());
+    ctx.tokens().attach(store);
+    return store;
+  }
+
   /** The certificate this gateway signs with for {@code member} now, if it signs for it. */
   public Optional<java.security.cert.X509Certificate> signingCertificate(ClientId member) {
     return ctx.signer(member.memberId()).map(MessageSigner::certificate);

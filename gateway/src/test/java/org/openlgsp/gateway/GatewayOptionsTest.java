@@ -32,10 +32,10 @@ class GatewayOptionsTest {
   }
 
   @Test
-  void localSystemNeedsAWayToAuthenticateAndKeepsOnlyTheSecretHash() {
+  void localSystemSaysWhetherItHasConfiguredCredentialsAndKeepsOnlyTheSecretHash() {
     ClientId id = ClientId.parse("VN/GOV/000.00.00.H53/DVC");
-    assertThatThrownBy(() -> new LocalSystem(id, Set.of(), "", ""))
-        .hasMessageContaining("no way to authenticate");
+    assertThat(new LocalSystem(id, Set.of(), "", "").configuredCredentials()).isFalse();
+    assertThat(LocalSystem.withSecret(id, "portal", "s").configuredCredentials()).isTrue();
     assertThatThrownBy(() -> new LocalSystem(id.memberId(), Set.of("ab"), "", ""))
         .hasMessageContaining("subsystem");
     LocalSystem s = LocalSystem.withSecret(id, "portal", "s3cret");
