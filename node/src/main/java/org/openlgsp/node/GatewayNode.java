@@ -59,6 +59,8 @@ public final class GatewayNode implements AutoCloseable {
   // set once started, before the node is handed out
   private org.openlgsp.alerts.Alerts alerts;
   private KeyFileWatcher keyFiles;
+  private Optional<org.openlgsp.edge.AdminApi> credentialsApi = Optional.empty();
+  private org.openlgsp.gateway.LocalCredentials localCredentials;
   private io.micrometer.core.instrument.MeterRegistry meters;
   private boolean closed;
 
@@ -322,6 +324,24 @@ public final class GatewayNode implements AutoCloseable {
       observerDb.close();
       throw e;
     }
+    // Local systems' credentials created at run time, in the gateway's database; their API when
+    // gateway.credentials opens one (docs/protocol.md, "Local systems' credentials").
+    org.openlgsp.gateway.LocalCredentials localCredentials;
+    Optional<org.openlgsp.edge.AdminApi> credentialsApi = Optional.empty();
+    try {
+      localCredentials = gateway.openCredentials(db, role.credentialOptions());
+      if (role.credentialOptions().apiPort().isPresent()) {
+        credentialsApi =
+            Optional.of(localCredentials.startApi(options.host(), DatabaseAuditLog.open(db)));
+      }
+    } catch (RuntimeException e) {
+      gateway.close();
+      alerts.close();
+      statistics.close();
+      monitoring.close();
+      observerDb.close();
+      throw e;
+    }
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
@@ -359,6 +379,8 @@ public final class GatewayNode implements AutoCloseable {
             statistics,
             clock);
     started.alerts = alerts;
+    started.credentialsApi = credentialsApi;
+    started.localCredentials = localCredentials;
     started.keyFiles = watchKeyFiles(role, keys, gateway).start(role.directoryRefresh());
     started.meters = meters;
     NodeMeters.gateway(meters, started, started.members, revocation, clock);
@@ -568,6 +590,16 @@ public final class GatewayNode implements AutoCloseable {
     return monitoring;
   }
 
+  /** The port of the local systems' credentials API, when enabled. */
+  public Optional<Integer> credentialsApiPort() {
+    return credentialsApi.map(org.openlgsp.edge.AdminApi::port);
+  }
+
+  /** Local systems' credentials created at run time. */
+  public org.openlgsp.gateway.LocalCredentials localCredentials() {
+    return localCredentials;
+  }
+
   /** The port of the auditor API, when enabled. */
   Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
@@ -669,6 +701,7 @@ public final class GatewayNode implements AutoCloseable {
     }
     closed = true;
     keyFiles.close();
+    credentialsApi.ifPresent(org.openlgsp.edge.AdminApi::close);
     ledgerApi.ifPresent(LedgerHttp::close);
     gateway.close();
     monitoring.close(); // after the gateway: what its last exchanges queued is written

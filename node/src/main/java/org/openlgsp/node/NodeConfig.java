@@ -798,9 +798,12 @@ public record NodeConfig(
       Optional<String> consentKey,
       Optional<String> observerDatabase,
       List<MemberEncryption> encryption,
-      Optional<HubSettings> hub) {
+      Optional<HubSettings> hub,
+      Optional<org.openlgsp.gateway.CredentialOptions> credentials) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
+      credentials = credentials == null ? Optional.empty() : credentials;
+      requireWayToAuthenticate(localSystems, credentials.isPresent());
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
       hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
@@ -849,6 +852,94 @@ public record NodeConfig(
           maxBodyBytes,
           limits,
           rawPathServices);
+    }
+
+    /** A role without {@code credentials} (no credentials created at run time). */
+    public GatewayRole(
+        String node,
+        Optional<String> host,
+        Optional<Integer> clientTlsPort,
+        Optional<Integer> clientHttpPort,
+        Optional<Integer> peerPort,
+        String database,
+        KeyFiles tls,
+        List<MemberSigning> signing,
+        String registryUrl,
+        List<String> directoryTrust,
+        Duration directoryRefresh,
+        Optional<Duration> directoryGrace,
+        Optional<String> directoryCache,
+        Optional<Duration> replayWindow,
+        Optional<Long> maxBodyBytes,
+        Optional<AdmissionLimits> limits,
+        List<LocalSystemEntry> localSystems,
+        Optional<RevocationSettings> revocation,
+        LedgerSettings ledger,
+        Optional<MonitoringSettings> monitoring,
+        List<String> rawPathServices,
+        Optional<StatisticsSettings> statistics,
+        Optional<org.openlgsp.alerts.AlertsOptions> alerts,
+        Optional<String> consentKey,
+        Optional<String> observerDatabase,
+        List<MemberEncryption> encryption,
+        Optional<HubSettings> hub) {
+      this(
+          node,
+          host,
+          clientTlsPort,
+          clientHttpPort,
+          peerPort,
+          database,
+          tls,
+          signing,
+          registryUrl,
+          directoryTrust,
+          directoryRefresh,
+          directoryGrace,
+          directoryCache,
+          replayWindow,
+          maxBodyBytes,
+          limits,
+          localSystems,
+          revocation,
+          ledger,
+          monitoring,
+          rawPathServices,
+          statistics,
+          alerts,
+          consentKey,
+          observerDatabase,
+          encryption,
+          hub,
+          Optional.empty());
+    }
+
+    /** The credentials created at run time, the gateway module's defaults if not configured. */
+    public org.openlgsp.gateway.CredentialOptions credentialOptions() {
+      return credentials.orElseGet(org.openlgsp.gateway.CredentialOptions::defaults);
+    }
+
+    // A system node.yaml gives no credential gets its credentials at run time, or none at all.
+    private static void requireWayToAuthenticate(
+        List<LocalSystemEntry> systems, boolean runTimeCredentials) {
+      if (systems == null || runTimeCredentials) {
+        return;
+      }
+      for (int i = 0; i < systems.size(); i++) {
+        LocalSystemEntry e = systems.get(i);
+        if (e.certificates().isEmpty()
+            && e.oauthClientId().isEmpty()
+            && e.sourceAddresses().isEmpty()) {
+          throw new IllegalArgumentException(
+              "localSystems["
+                  + i
+                  + "] ("
+                  + e.id()
+                  + ") has no way to authenticate: give certificates, oauthClientId with"
+                  + " secretSha256, or sourceAddresses, or configure gateway.credentials to"
+                  + " create its credentials at run time");
+        }
+      }
     }
 
     /**
