@@ -75,7 +75,7 @@ final class CredentialsApi {
 
   record RotateRequest(String overlap) {}
 
-  private CredentialsApi(LocalCredentials store) {
+  CredentialsApi(LocalCredentials store) {
     this.store = store;
   }
 

@@ -230,6 +230,27 @@ class LocalCredentialsExchangeTest {
         .contains("\"configuredClientId\":\"portal\"");
   }
 
+  @org.junit.jupiter.api.Test
+  void everyRouteRefusesCallersWithoutItsRoleAndChangesNothing() throws Exception {
+    start("sqlite");
+    LocalCredentials store = net.tn.openCredentials(db, CredentialOptions.defaults());
+    List<org.openlgsp.edge.Route> routes = new CredentialsApi(store).routes();
+    assertThat(routes).hasSize(4);
+    for (org.openlgsp.edge.Route r : routes) {
+      String path =
+          r.path()
+              .substring(CredentialsApi.BASE.length())
+              .replace("{clientId}", "lgsp-00000000000000000000");
+      String body = r.changesState() ? "{\"system\":\"" + TwoGateways.PORTAL + "\"}" : "";
+      assertProblem(call(r.method().text(), path, body, ""), ErrorCode.ADMIN_UNAUTHENTICATED);
+      if (r.changesState()) {
+        assertThat(r.auditAction()).isPresent();
+        assertProblem(call(r.method().text(), path, body, READER_TOKEN), ErrorCode.ADMIN_FORBIDDEN);
+      }
+    }
+    assertThat(store.list(java.util.Optional.empty())).isEmpty();
+  }
+
   private void assertSecretNowhere(String secret) throws Exception {
     assertThat(logged).noneMatch(l -> l.contains(secret));
     assertThat(DatabaseAuditLog.open(db).recent(100)).noneMatch(e -> e.toString().contains(secret));
