@@ -159,6 +159,19 @@ class CredentialsSettingsTest {
         .hasMessageContaining("overlap");
   }
 
+  @Test
+  void serveCheckShowsTheSectionWithItsDefaultAndTheTokenHashesRedacted() throws Exception {
+    String effective =
+        ConfigCheck.effectiveConfiguration(
+            config("jdbc:sqlite:data/c.db", "apiPort: 0, " + TOKENS));
+    assertThat(effective)
+        .contains("credentials:")
+        .contains("rotationOverlap: \"PT24H\"")
+        .contains("name: \"alice\"")
+        .doesNotContain(BearerTokens.hash(ALICE))
+        .doesNotContain(BearerTokens.hash(AUDITOR));
+  }
+
   private static String create() {
     return "{\"system\":\"" + PORTAL + "\"}";
   }
