@@ -45,6 +45,13 @@ public final class LocalCredentials {
   private final CredentialOptions options;
   private final Clock clock;
   private volatile Consumer<String> onRevoke = clientId -> {};
+  // revocations already passed to onRevoke, by this process or read from the database
+  private final Set<String> revokedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Optional<java.util.concurrent.ScheduledExecutorService> polling =
+      Optional.empty();
+
+  /** How often a gateway reads revocations other instances sharing its database made. */
+  public static final Duration REVOCATION_POLL = Duration.ofSeconds(5);
 
   /**
    * A credential as listed: never its secret nor the secret's hash.
@@ -196,6 +203,7 @@ public final class LocalCredentials {
         "revoked_at = ?, revoked_by = ?, previous_sha256 = NULL, previous_until = NULL",
         now,
         actor);
+    revokedSeen.add(clientId);
     onRevoke.accept(clientId); // after the commit: a token issued meanwhile is dropped too
     return get(clientId);
   }
@@ -265,6 +273,55 @@ public final class LocalCredentials {
       return Optional.empty();
     }
     return Optional.of(new Match(system, clientId));
+  }
+
+  /**
+   * Drops the tokens this process issued under credentials another instance sharing the database
+   * revoked since the last look; returns how many such revocations were new.
+   */
+  int pollRevocations() {
+    List<String> revoked =
+        Sql.read(
+            db,
+            h ->
+                h.createQuery(
+                        "SELECT client_id FROM gateway_credential WHERE revoked_at IS NOT NULL")
+                    .mapTo(String.class)
+                    .list());
+    int fresh = 0;
+    for (String id : revoked) {
+      if (revokedSeen.add(id)) {
+        onRevoke.accept(id);
+        fresh++;
+      }
+    }
+    return fresh;
+  }
+
+  /** Reads other instances' revocations every {@code period} until {@link #close}. */
+  void pollEvery(Duration period) {
+    pollRevocations(); // what was revoked before this process started issued it nothing
+    var executor =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("credential-revocations").factory());
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            pollRevocations();
+          } catch (RuntimeException e) { // the database away: tried again next time
+            java.util.logging.Logger.getLogger(LocalCredentials.class.getName())
+                .warning("revoked credentials not read: " + e.getMessage());
+          }
+        },
+        period.toMillis(),
+        period.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    polling = Optional.of(executor);
+  }
+
+  /** Stops reading other instances' revocations. */
+  void close() {
+    polling.ifPresent(java.util.concurrent.ScheduledExecutorService::shutdownNow);
   }
 
   /** Starts the operator API on {@code host} (options' {@code apiPort} and tokens). */
