@@ -34,17 +34,6 @@ public record LocalSystem(
     }
   }
 
-  /**
-   * Whether node.yaml gives this system a way to authenticate (a certificate, a client secret or a
-   * source network); one without only gets tokens with credentials created at run time ({@link
-   * LocalCredentials}).
-   */
-  public boolean configuredCredentials() {
-    return !(certificateFingerprints.isEmpty()
-        && oauthClientId.isEmpty()
-        && sourceNetworks.isEmpty());
-  }
-
   /** A system that authenticates by certificate or client credentials only. */
   public LocalSystem(
       ClientId id, Set<String> certificateFingerprints, String oauthClientId, String secretSha256) {
