@@ -59,7 +59,7 @@ class LocalCredentialsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
-  void onlyTheSecretsHashIsStoredAndListsCarryNeither(String kind) {
+  void onlyTheSecretsHashIsStoredListsCarryNeitherAndAnUnservedSystemGetsNothing(String kind) {
     try (Database db = TestDatabases.open(kind, dir)) {
       LocalCredentials store =
           LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
@@ -79,6 +79,16 @@ class LocalCredentialsTest {
       assertThat(store.check(issued.credential().clientId(), issued.secret())).isPresent();
       assertThat(store.check(issued.credential().clientId(), issued.secret() + "x")).isEmpty();
       assertThat(store.check("portal", issued.secret())).as("not a run-time client id").isEmpty();
+      ClientId other = ClientId.parse("VN/GOV/000.00.00.H53/HTTT");
+      LocalCredentials withoutPortal =
+          LocalCredentials.open(
+              db,
+              List.of(new LocalSystem(other, Set.of(), "", "")),
+              CredentialOptions.defaults(),
+              clock);
+      assertThat(withoutPortal.check(issued.credential().clientId(), issued.secret()))
+          .as("its system no longer served here")
+          .isEmpty();
     }
   }
 }
