@@ -22,6 +22,7 @@ public final class Lgsp implements Runnable {
           LedgerCommands.class,
           EdocCommands.class,
           StatsCommands.class,
+          GatewayCommands.class,
           QualityCommands.class,
           ConsoleCommands.class,
           TenantCommands.class,

@@ -74,7 +74,8 @@ final class StatsCommands {
       return new Client(url, token.strip());
     }
 
-    private static String read(Path p) {
+    /** The content of a token file; a file that cannot be read is named. */
+    static String read(Path p) {
       try {
         return Files.readString(p);
       } catch (IOException e) {

@@ -71,6 +71,7 @@ public final class Gateway implements AutoCloseable {
   private final SwitchableKeyManager nodeTls;
   private final Admission consumerAdmission;
   private final Admission providerAdmission;
+  private volatile Optional<LocalCredentials> credentials = Optional.empty();
 
   private Gateway(GatewayContext ctx, SwitchableKeyManager nodeTls, AuditLog audit) {
     this.nodeTls = nodeTls;
@@ -244,6 +245,21 @@ public final class Gateway implements AutoCloseable {
    */
   public void useNodeTls(Credentials credentials) {
     nodeTls.use(credentials);
+  }
+
+  /**
+   * Opens the store of local systems' credentials created at run time in {@code db} (the gateway's
+   * database; migrated here): {@code POST /token} accepts them from now on, beside node.yaml's.
+   * Revocations made by other instances sharing the database are read every {@link
+   * LocalCredentials#REVOCATION_POLL}, dropping the tokens this one issued under them. Call once.
+   */
+  public LocalCredentials openCredentials(
+      org.openlgsp.storage.Database db, CredentialOptions options) {
+    LocalCredentials store = LocalCredentials.open(db, ctx.systems(), options, ctx.clock());
+    ctx.tokens().attach(store);
+    store.pollEvery(LocalCredentials.REVOCATION_POLL);
+    credentials = Optional.of(store);
+    return store;
   }
 
   /** The certificate this gateway signs with for {@code member} now, if it signs for it. */
@@ -428,5 +444,6 @@ public final class Gateway implements AutoCloseable {
     }
     // After the listeners: no request in flight still waits for its nonce to be recorded.
     ctx.replay().close();
+    credentials.ifPresent(LocalCredentials::close);
   }
 }

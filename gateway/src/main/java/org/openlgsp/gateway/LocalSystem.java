@@ -9,7 +9,9 @@ import org.openlgsp.core.Digests;
  * A local information system served by this gateway and how it proves who it is: TLS client
  * certificates (by SHA-256 fingerprint), OAuth2 client credentials (only the SHA-256 of the client
  * secret is kept), and/or, as X-Road's plain-HTTP connection type, the source networks it may call
- * the plain-HTTP client port from ({@code sourceNetworks}; empty, the default, turns that off).
+ * the plain-HTTP client port from ({@code sourceNetworks}; empty, the default, turns that off). A
+ * system with none of these gets tokens only with credentials created at run time ({@link
+ * LocalCredentials}).
  */
 public record LocalSystem(
     ClientId id,
@@ -29,9 +31,6 @@ public record LocalSystem(
     sourceNetworks = Set.copyOf(sourceNetworks);
     if (oauthClientId.isEmpty() != secretSha256.isEmpty()) {
       throw new IllegalArgumentException("OAuth client id and secret hash go together");
-    }
-    if (certificateFingerprints.isEmpty() && oauthClientId.isEmpty() && sourceNetworks.isEmpty()) {
-      throw new IllegalArgumentException("system " + id + " has no way to authenticate");
     }
   }
 

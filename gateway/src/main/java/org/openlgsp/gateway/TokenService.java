@@ -23,6 +23,9 @@ final class TokenService {
   private final Collection<LocalSystem> systems;
   private final Duration ttl;
   private final Cache<String, ClientId> tokens;
+  // tokens issued under run-time credentials: token hash -> the credential's client id
+  private final Cache<String, String> issuedUnder;
+  private volatile Optional<LocalCredentials> runTime = Optional.empty();
 
   /** What {@code POST /token} returns, and the system it was issued to. */
   record Token(String accessToken, long expiresInSeconds, ClientId system) {}
@@ -35,6 +38,12 @@ final class TokenService {
             .expireAfterWrite(ttl)
             .ticker(new ClockTicker(clock))
             .executor(Runnable::run) // no common-pool wake-up per write
+            .build();
+    this.issuedUnder =
+        Caffeine.newBuilder()
+            .expireAfterWrite(ttl)
+            .ticker(new ClockTicker(clock))
+            .executor(Runnable::run)
             .build();
   }
 
@@ -52,13 +61,53 @@ final class TokenService {
       }
     }
     if (match == null) {
-      throw new LgspException(ErrorCode.TOKEN_INVALID, "unknown client id or wrong secret");
+      return issueRunTime(clientId, clientSecret);
     }
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     tokens.put(key(token), match.id());
     return new Token(token, ttl.toSeconds(), match.id());
+  }
+
+  /**
+   * Also issues tokens for the credentials of {@code store} (created at run time), and drops the
+   * tokens issued under one as soon as the store revokes it.
+   */
+  void attach(LocalCredentials store) {
+    runTime = Optional.of(store);
+    store.onRevoke(this::dropTokensOf);
+  }
+
+  // Under the lock, so a revocation committed after the check drops the token put here.
+  private synchronized Token issueRunTime(String clientId, String clientSecret) {
+    LocalCredentials.Match m =
+        runTime
+            .flatMap(s -> s.check(clientId, clientSecret))
+            .orElseThrow(
+                () ->
+                    new LgspException(
+                        ErrorCode.TOKEN_INVALID, "unknown client id or wrong secret"));
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    tokens.put(key(token), m.system());
+    issuedUnder.put(key(token), m.clientId());
+    return new Token(token, ttl.toSeconds(), m.system());
+  }
+
+  private synchronized void dropTokensOf(String clientId) {
+    issuedUnder
+        .asMap()
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!e.getValue().equals(clientId)) {
+                return false;
+              }
+              tokens.invalidate(e.getKey());
+              return true;
+            });
   }
 
   Optional<ClientId> verify(String token) {

@@ -32,10 +32,12 @@ class GatewayOptionsTest {
   }
 
   @Test
-  void localSystemNeedsAWayToAuthenticateAndKeepsOnlyTheSecretHash() {
+  void localSystemMayLeaveItsCredentialsToRunTimeAndKeepsOnlyTheSecretHash() {
     ClientId id = ClientId.parse("VN/GOV/000.00.00.H53/DVC");
-    assertThatThrownBy(() -> new LocalSystem(id, Set.of(), "", ""))
-        .hasMessageContaining("no way to authenticate");
+    // the node refuses such a system unless gateway.credentials is configured
+    assertThat(new LocalSystem(id, Set.of(), "", "").oauthClientId()).isEmpty();
+    assertThatThrownBy(() -> new LocalSystem(id, Set.of(), "portal", ""))
+        .hasMessageContaining("go together");
     assertThatThrownBy(() -> new LocalSystem(id.memberId(), Set.of("ab"), "", ""))
         .hasMessageContaining("subsystem");
     LocalSystem s = LocalSystem.withSecret(id, "portal", "s3cret");

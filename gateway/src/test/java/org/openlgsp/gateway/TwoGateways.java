@@ -500,22 +500,26 @@ final class TwoGateways implements AutoCloseable {
   }
 
   String token(String clientId, String secret) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(clientHttp() + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id="
-                            + clientId
-                            + "&client_secret="
-                            + secret))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = tokenResponse(clientId, secret);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("token: " + r.statusCode() + " " + r.body());
     }
     return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
+  }
+
+  /** What {@code POST /token} answers to these client credentials. */
+  HttpResponse<String> tokenResponse(String clientId, String secret) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(clientHttp() + "/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "grant_type=client_credentials&client_id="
+                        + clientId
+                        + "&client_secret="
+                        + secret))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   String clientHttp() {

@@ -59,6 +59,8 @@ public final class GatewayNode implements AutoCloseable {
   // set once started, before the node is handed out
   private org.openlgsp.alerts.Alerts alerts;
   private KeyFileWatcher keyFiles;
+  private Optional<org.openlgsp.edge.AdminApi> credentialsApi = Optional.empty();
+  private org.openlgsp.gateway.LocalCredentials localCredentials;
   private io.micrometer.core.instrument.MeterRegistry meters;
   private Optional<org.openlgsp.console.NodeConsole> console = Optional.empty();
   private boolean closed;
@@ -326,6 +328,24 @@ public final class GatewayNode implements AutoCloseable {
       observerDb.close();
       throw e;
     }
+    // Local systems' credentials created at run time, in the gateway's database; their API when
+    // gateway.credentials opens one (docs/protocol.md, "Local systems' credentials").
+    org.openlgsp.gateway.LocalCredentials localCredentials;
+    Optional<org.openlgsp.edge.AdminApi> credentialsApi = Optional.empty();
+    try {
+      localCredentials = gateway.openCredentials(db, role.credentialOptions());
+      if (role.credentialOptions().apiPort().isPresent()) {
+        credentialsApi =
+            Optional.of(localCredentials.startApi(options.host(), DatabaseAuditLog.open(db)));
+      }
+    } catch (RuntimeException e) {
+      gateway.close();
+      alerts.close();
+      statistics.close();
+      monitoring.close();
+      observerDb.close();
+      throw e;
+    }
     Optional<LedgerHttp> api = Optional.empty();
     if (ls.apiPort().isPresent()) {
       LedgerHttp.Builder b =
@@ -363,6 +383,8 @@ public final class GatewayNode implements AutoCloseable {
             statistics,
             clock);
     started.alerts = alerts;
+    started.credentialsApi = credentialsApi;
+    started.localCredentials = localCredentials;
     if (role.consoleOptions().enabled()) {
       try {
         started.console =
@@ -695,6 +717,16 @@ public final class GatewayNode implements AutoCloseable {
     return monitoring;
   }
 
+  /** The port of the local systems' credentials API, when enabled. */
+  public Optional<Integer> credentialsApiPort() {
+    return credentialsApi.map(org.openlgsp.edge.AdminApi::port);
+  }
+
+  /** Local systems' credentials created at run time. */
+  public org.openlgsp.gateway.LocalCredentials localCredentials() {
+    return localCredentials;
+  }
+
   /** The port of the auditor API, when enabled. */
   Optional<Integer> ledgerApiPort() {
     return ledgerApi.map(LedgerHttp::port);
@@ -796,6 +828,7 @@ public final class GatewayNode implements AutoCloseable {
     }
     closed = true;
     console.ifPresent(org.openlgsp.console.NodeConsole::close);
+    credentialsApi.ifPresent(org.openlgsp.edge.AdminApi::close);
     if (keyFiles != null) {
       keyFiles.close();
     }

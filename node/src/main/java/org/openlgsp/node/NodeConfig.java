@@ -824,6 +824,8 @@ public record NodeConfig(
    *     X-Road instance
    * @param console the node's own web console of its traffic, certificates and ledger ({@link
    *     #consoleOptions}; absent: none)
+   * @param credentials local systems' credentials created, rotated and revoked at run time through
+   *     the gateway's credentials API (docs/protocol.md; absent: node.yaml's secrets only)
    */
   public record GatewayRole(
       String node,
@@ -855,7 +857,8 @@ public record NodeConfig(
       Optional<HubSettings> hub,
       Map<String, org.openlgsp.gateway.RateLimits.TenantLimits> rateLimits,
       Optional<String> instance,
-      Optional<org.openlgsp.console.ConsoleOptions> console) {
+      Optional<org.openlgsp.console.ConsoleOptions> console,
+      Optional<org.openlgsp.gateway.CredentialOptions> credentials) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public GatewayRole {
       rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
@@ -865,6 +868,8 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             "console.gateways: a gateway node's console shows its own node only");
       }
+      credentials = credentials == null ? Optional.empty() : credentials;
+      requireWayToAuthenticate(localSystems, credentials.isPresent());
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
       hub = hub == null ? Optional.empty() : hub;
       consentKey = consentKey == null ? Optional.empty() : consentKey;
@@ -917,7 +922,7 @@ public record NodeConfig(
           instance);
     }
 
-    /** As the canonical constructor, without a node-local console. */
+    /** As the canonical constructor, without a node-local console or run-time credentials. */
     public GatewayRole(
         String node,
         Optional<String> host,
@@ -978,6 +983,7 @@ public record NodeConfig(
           hub,
           rateLimits,
           instance,
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -988,6 +994,34 @@ public record NodeConfig(
      */
     public org.openlgsp.console.ConsoleOptions consoleOptions() {
       return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);
+    }
+
+    /** The credentials created at run time, the gateway module's defaults if not configured. */
+    public org.openlgsp.gateway.CredentialOptions credentialOptions() {
+      return credentials.orElseGet(org.openlgsp.gateway.CredentialOptions::defaults);
+    }
+
+    // A system node.yaml gives no credential gets its credentials at run time, or none at all.
+    private static void requireWayToAuthenticate(
+        List<LocalSystemEntry> systems, boolean runTimeCredentials) {
+      if (systems == null || runTimeCredentials) {
+        return;
+      }
+      for (int i = 0; i < systems.size(); i++) {
+        LocalSystemEntry e = systems.get(i);
+        if (e.certificates().isEmpty()
+            && e.oauthClientId().isEmpty()
+            && e.sourceAddresses().isEmpty()) {
+          throw new IllegalArgumentException(
+              "localSystems["
+                  + i
+                  + "] ("
+                  + e.id()
+                  + ") has no way to authenticate: give certificates, oauthClientId with"
+                  + " secretSha256, or sourceAddresses, or configure gateway.credentials to"
+                  + " create its credentials at run time");
+        }
+      }
     }
 
     /**
