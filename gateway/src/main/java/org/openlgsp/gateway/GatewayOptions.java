@@ -99,177 +99,96 @@ public record GatewayOptions(
   }
 
   public GatewayOptions withClientHttpPort(int port) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        port,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(c -> c.clientHttpPort = port);
   }
 
   /** These options listening on {@code address} ({@code ::} for every IPv6 and IPv4 address). */
   public GatewayOptions withHost(String address) {
-    return new GatewayOptions(
-        node,
-        address,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(c -> c.host = address);
   }
 
   public GatewayOptions withPorts(int clientTls, int clientHttp, int peer) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTls,
-        clientHttp,
-        peer,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(
+        c -> {
+          c.clientTlsPort = clientTls;
+          c.clientHttpPort = clientHttp;
+          c.peerPort = peer;
+        });
   }
 
   public GatewayOptions withMaxBodyBytes(long bytes) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        bytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(c -> c.maxBodyBytes = bytes);
   }
 
   public GatewayOptions withDirectoryGrace(Duration grace) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        grace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(c -> c.directoryGrace = grace);
   }
 
   public GatewayOptions withLimits(AdmissionLimits newLimits) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        newLimits,
-        rawPathServices,
-        rateLimits,
-        instance);
+    return with(c -> c.limits = newLimits);
   }
 
   public GatewayOptions withRawPathServices(java.util.Set<org.openlgsp.core.ServiceId> services) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        limits,
-        services,
-        rateLimits,
-        instance);
+    return with(c -> c.rawPathServices = services);
   }
 
   /** These options with {@code limits} as their rate limits and quotas. */
   public GatewayOptions withRateLimits(RateLimits limits) {
-    return new GatewayOptions(
-        node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
-        replayWindow,
-        directoryGrace,
-        directoryCache,
-        maxBodyBytes,
-        tokenTtl,
-        backendTimeout,
-        this.limits,
-        rawPathServices,
-        limits,
-        instance);
+    return with(c -> c.rateLimits = limits);
   }
 
   /** These options naming this process {@code name} among the instances of its node. */
   public GatewayOptions withInstance(String name) {
+    return with(c -> c.instance = java.util.Optional.of(name));
+  }
+
+  /** A copy with the changes {@code change} makes; the canonical constructor validates it. */
+  private GatewayOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new GatewayOptions(
         node,
-        host,
-        clientTlsPort,
-        clientHttpPort,
-        peerPort,
+        c.host,
+        c.clientTlsPort,
+        c.clientHttpPort,
+        c.peerPort,
         replayWindow,
-        directoryGrace,
+        c.directoryGrace,
         directoryCache,
-        maxBodyBytes,
+        c.maxBodyBytes,
         tokenTtl,
         backendTimeout,
-        limits,
-        rawPathServices,
-        rateLimits,
-        java.util.Optional.of(name));
+        c.limits,
+        c.rawPathServices,
+        c.rateLimits,
+        c.instance);
+  }
+
+  /** The fields a wither may change, copied from the options it starts from. */
+  private static final class Copy {
+    String host;
+    int clientTlsPort;
+    int clientHttpPort;
+    int peerPort;
+    Duration directoryGrace;
+    long maxBodyBytes;
+    AdmissionLimits limits;
+    java.util.Set<org.openlgsp.core.ServiceId> rawPathServices;
+    RateLimits rateLimits;
+    java.util.Optional<String> instance;
+
+    Copy(GatewayOptions o) {
+      host = o.host;
+      clientTlsPort = o.clientTlsPort;
+      clientHttpPort = o.clientHttpPort;
+      peerPort = o.peerPort;
+      directoryGrace = o.directoryGrace;
+      maxBodyBytes = o.maxBodyBytes;
+      limits = o.limits;
+      rawPathServices = o.rawPathServices;
+      rateLimits = o.rateLimits;
+      instance = o.instance;
+    }
   }
 
   /**
