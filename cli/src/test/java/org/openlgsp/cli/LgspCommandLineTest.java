@@ -129,6 +129,8 @@ class LgspCommandLineTest {
             List.of(),
             Optional.empty(),
             java.util.Map.of(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty()));
   }
 

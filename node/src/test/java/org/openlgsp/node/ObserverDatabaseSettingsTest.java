@@ -196,6 +196,8 @@ class ObserverDatabaseSettingsTest {
             List.of(),
             Optional.empty(),
             java.util.Map.of(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     return sample;
   }

@@ -1093,8 +1093,11 @@ public final class Federation implements AutoCloseable {
             Optional.empty(),
             encryption(side),
             hubSettings(side),
-            // no rate limits, no instance name (GatewayRateLimitSettingsTest writes them)
+            // no rate limits, no instance name (GatewayRateLimitSettingsTest writes them), no
+            // node-local console, no run-time credentials
             Map.of(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty()));
   }
 
