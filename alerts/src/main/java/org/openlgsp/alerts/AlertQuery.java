@@ -24,9 +24,6 @@ record AlertQuery(
     int limit) {
   static final int DEFAULT_LIMIT = 100;
 
-  /** The largest page the in-process API gives when the node runs no alerts API. */
-  static final int IN_PROCESS_MAX_LIMIT = 1000;
-
   private static final Set<String> KNOWN =
       Set.of("from", "to", "state", "severity", "rule", "before", "limit");
 

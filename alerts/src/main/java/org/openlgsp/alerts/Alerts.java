@@ -38,7 +38,10 @@ public final class Alerts implements AutoCloseable {
     store = new AlertStore(db);
     this.clock = clock;
     maxPage =
-        options.api().map(AlertsOptions.Api::maxPageSize).orElse(AlertQuery.IN_PROCESS_MAX_LIMIT);
+        options
+            .api()
+            .map(AlertsOptions.Api::maxPageSize)
+            .orElse(AlertsOptions.Api.DEFAULT_MAX_PAGE_SIZE);
     dataLeak = rules.dataLeak();
     enabled = options.enabled();
     List<Channel> channels = new ArrayList<>();
