@@ -23,6 +23,7 @@ record AlertQuery(
     long before,
     int limit) {
   static final int DEFAULT_LIMIT = 100;
+
   private static final Set<String> KNOWN =
       Set.of("from", "to", "state", "severity", "rule", "before", "limit");
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.Query;
+import org.openlgsp.core.ErrorCode;
+import org.openlgsp.core.LgspException;
 import org.openlgsp.storage.Database;
 import org.openlgsp.storage.Sql;
 
@@ -137,6 +139,27 @@ final class AlertStore {
                 .bind(2, by.at().toEpochMilli())
                 .bind(3, id)
                 .execute());
+  }
+
+  /**
+   * Acknowledges (from open) or resolves (from open or acknowledged) alert {@code id}, recording
+   * {@code by}: the HTTP API's and the in-process API's one rule. Refused with {@code
+   * resource.not_found} or {@code resource.conflict} (naming its state).
+   */
+  Alert handle(long id, Alert.State to, Alert.Action by) {
+    Alert a =
+        get(id)
+            .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no alert " + id));
+    List<Alert.State> from =
+        to == Alert.State.RESOLVED
+            ? List.of(Alert.State.OPEN, Alert.State.ACKNOWLEDGED)
+            : List.of(Alert.State.OPEN);
+    if (transition(id, to, by, from) == 0) {
+      throw new LgspException(
+          ErrorCode.RESOURCE_CONFLICT,
+          "alert " + id + " is " + a.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return get(id).orElseThrow();
   }
 
   /** The alerts {@code q} selects, newest first. */

@@ -22,7 +22,10 @@ public final class Alerts implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService purger;
   private final AlertRules.DataLeak dataLeak;
   private final boolean enabled;
+  private final Clock clock;
+  private final int maxPage;
   private Optional<AlertsHttp> api = Optional.empty();
+  private org.openlgsp.edge.spi.AuditLog audit;
 
   private Alerts(
       Database db,
@@ -33,6 +36,12 @@ public final class Alerts implements AutoCloseable {
       String host,
       Clock clock) {
     store = new AlertStore(db);
+    this.clock = clock;
+    maxPage =
+        options
+            .api()
+            .map(AlertsOptions.Api::maxPageSize)
+            .orElse(AlertsOptions.Api.DEFAULT_MAX_PAGE_SIZE);
     dataLeak = rules.dataLeak();
     enabled = options.enabled();
     List<Channel> channels = new ArrayList<>();
@@ -121,11 +130,9 @@ public final class Alerts implements AutoCloseable {
       Database auditDb) {
     Alerts a = new Alerts(db, options, rules, base, signals, host, clock);
     try {
+      a.audit = DatabaseAuditLog.open(auditDb);
       if (options.api().isPresent()) {
-        a.api =
-            Optional.of(
-                new AlertsHttp(
-                    a.store, options.api().get(), host, DatabaseAuditLog.open(auditDb), clock));
+        a.api = Optional.of(new AlertsHttp(a.store, options.api().get(), host, a.audit, clock));
       }
     } catch (RuntimeException e) {
       a.close();
@@ -221,6 +228,162 @@ public final class Alerts implements AutoCloseable {
 
   Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  // ---- the in-process API (docs/alerts.md "In process"): what the registry's console asks
+
+  /**
+   * What a page of alerts is read by, as the HTTP API's query parameters (docs/alerts.md "API"):
+   * {@code state} ({@code open}, {@code acknowledged}, {@code resolved}), {@code severity}, {@code
+   * rule}, the {@code before} cursor, and {@code limit} (1 to the API's {@code maxPageSize}, 1000
+   * without an API). Checked as the HTTP API checks them ({@code query.*} refusals).
+   */
+  public record Filter(
+      Optional<String> state,
+      Optional<String> severity,
+      Optional<String> rule,
+      Optional<Long> before,
+      int limit) {
+    public Filter {
+      java.util.Objects.requireNonNull(state, "state");
+      java.util.Objects.requireNonNull(severity, "severity");
+      java.util.Objects.requireNonNull(rule, "rule");
+      java.util.Objects.requireNonNull(before, "before");
+    }
+
+    /** The alerts in {@code state}, newest first, at most {@code limit}. */
+    public static Filter inState(String state, int limit) {
+      return new Filter(
+          Optional.of(state), Optional.empty(), Optional.empty(), Optional.empty(), limit);
+    }
+
+    java.util.Map<String, String> parameters() {
+      java.util.Map<String, String> p = new java.util.HashMap<>();
+      state.ifPresent(v -> p.put("state", v));
+      severity.ifPresent(v -> p.put("severity", v));
+      rule.ifPresent(v -> p.put("rule", v));
+      before.ifPresent(v -> p.put("before", Long.toString(v)));
+      p.put("limit", Integer.toString(limit));
+      return p;
+    }
+  }
+
+  /** Who acknowledged or resolved an alert, and when. */
+  public record Handling(String by, java.time.Instant at) {
+    public Handling {
+      java.util.Objects.requireNonNull(by, "by");
+      java.util.Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * An alert as the HTTP API lists it, without its evidence: {@code severity} and {@code state} are
+   * the API's upper-case names.
+   */
+  public record Entry(
+      long id,
+      String rule,
+      String severity,
+      String key,
+      String summary,
+      java.time.Instant raisedAt,
+      java.time.Instant lastSeenAt,
+      int occurrences,
+      String state,
+      Optional<Handling> acknowledged,
+      Optional<Handling> resolved) {
+    public Entry {
+      java.util.Objects.requireNonNull(rule, "rule");
+      java.util.Objects.requireNonNull(severity, "severity");
+      java.util.Objects.requireNonNull(key, "key");
+      java.util.Objects.requireNonNull(summary, "summary");
+      java.util.Objects.requireNonNull(raisedAt, "raisedAt");
+      java.util.Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+      java.util.Objects.requireNonNull(state, "state");
+      java.util.Objects.requireNonNull(acknowledged, "acknowledged");
+      java.util.Objects.requireNonNull(resolved, "resolved");
+    }
+
+    static Entry of(Alert a) {
+      return new Entry(
+          a.id(),
+          a.rule(),
+          a.severity().name(),
+          a.key(),
+          a.summary(),
+          a.raisedAt(),
+          a.lastSeenAt(),
+          a.occurrences(),
+          a.state().name(),
+          a.acknowledged().map(x -> new Handling(x.by(), x.at())),
+          a.resolved().map(x -> new Handling(x.by(), x.at())));
+    }
+  }
+
+  /** A page of alerts, newest first; {@code next} is the {@code before} of the next page. */
+  public record Page(List<Entry> alerts, Optional<Long> next) {
+    public Page {
+      alerts = List.copyOf(alerts);
+      java.util.Objects.requireNonNull(next, "next");
+    }
+  }
+
+  /** The alerts {@code filter} selects, as the HTTP API's list answers. */
+  public Page list(Filter filter) {
+    AlertQuery q = AlertQuery.parse(filter.parameters(), maxPage);
+    List<Alert> alerts = store.list(q);
+    return new Page(
+        alerts.stream().map(Entry::of).toList(),
+        alerts.size() == q.limit() ? Optional.of(alerts.getLast().id()) : Optional.empty());
+  }
+
+  /** Alert {@code id}, when there is one. */
+  public Optional<Entry> alert(long id) {
+    return store.get(id).map(Entry::of);
+  }
+
+  /**
+   * Acknowledges open alert {@code id} as {@code actor} (the acting account), audited as the HTTP
+   * API's {@code alerts.acknowledge} (refusals too) with {@code source} as where it came from.
+   * Refused with {@code resource.not_found}, or {@code resource.conflict} when it is not open.
+   */
+  public Entry acknowledge(long id, String actor, String source) {
+    return handle(id, Alert.State.ACKNOWLEDGED, "acknowledge", actor, source);
+  }
+
+  /** As {@link #acknowledge}, resolving an open or acknowledged alert ({@code alerts.resolve}). */
+  public Entry resolve(long id, String actor, String source) {
+    return handle(id, Alert.State.RESOLVED, "resolve", actor, source);
+  }
+
+  private Entry handle(long id, Alert.State to, String action, String actor, String source) {
+    java.util.Objects.requireNonNull(actor, "actor");
+    java.util.Objects.requireNonNull(source, "source");
+    String outcome = org.openlgsp.edge.spi.AuditEvent.OK;
+    String detail = "";
+    try {
+      return Entry.of(store.handle(id, to, new Alert.Action(actor, clock.instant())));
+    } catch (org.openlgsp.core.LgspException e) {
+      outcome = e.code().code();
+      detail = e.detail();
+      throw e;
+    } finally {
+      // as the edge: a failing audit write is logged and never changes the answer
+      try {
+        audit.record(
+            new org.openlgsp.edge.spi.AuditEvent(
+                actor,
+                "alerts." + action,
+                AlertsHttp.ALERTS + "/" + id + "/" + action,
+                outcome,
+                detail,
+                source,
+                clock.instant()));
+      } catch (RuntimeException failure) {
+        java.util.logging.Logger.getLogger(Alerts.class.getName())
+            .log(java.util.logging.Level.SEVERE, "audit log write failed", failure);
+      }
+    }
   }
 
   private void purge(java.time.Duration retention, Clock clock) {

@@ -55,16 +55,11 @@ final class AlertsHttp implements AutoCloseable {
         Route.post(ALERTS + "/{id}/acknowledge")
             .roles(OPERATOR)
             .audited("alerts.acknowledge")
-            .handle(c -> change(c, Alert.State.ACKNOWLEDGED, List.of(Alert.State.OPEN))),
+            .handle(c -> change(c, Alert.State.ACKNOWLEDGED)),
         Route.post(ALERTS + "/{id}/resolve")
             .roles(OPERATOR)
             .audited("alerts.resolve")
-            .handle(
-                c ->
-                    change(
-                        c,
-                        Alert.State.RESOLVED,
-                        List.of(Alert.State.OPEN, Alert.State.ACKNOWLEDGED))));
+            .handle(c -> change(c, Alert.State.RESOLVED)));
   }
 
   private void list(Call c) {
@@ -106,16 +101,10 @@ final class AlertsHttp implements AutoCloseable {
         .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no alert " + id));
   }
 
-  private void change(Call c, Alert.State to, List<Alert.State> from) {
-    Alert a = find(c);
-    Alert.Action by = new Alert.Action(c.caller().actor(), clock.instant());
-    if (store.transition(a.id(), to, by, from) == 0) {
-      throw new LgspException(
-          ErrorCode.RESOURCE_CONFLICT,
-          "alert " + a.id() + " is " + a.state().name().toLowerCase(java.util.Locale.ROOT));
-    }
+  private void change(Call c, Alert.State to) {
+    Alert a = store.handle(id(c), to, new Alert.Action(c.caller().actor(), clock.instant()));
     c.response().header(HeaderNames.CONTENT_TYPE, "application/json");
-    c.response().send(Codec.bytes(store.get(a.id()).orElseThrow()));
+    c.response().send(Codec.bytes(a));
   }
 
   int port() {

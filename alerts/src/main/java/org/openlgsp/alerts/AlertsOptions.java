@@ -309,6 +309,9 @@ public record AlertsOptions(
    */
   public record Api(
       Integer port, String readerTokenSha256, String operatorTokenSha256, Integer maxPageSize) {
+    /** The largest page by default, and the in-process API's when the node runs no API. */
+    static final int DEFAULT_MAX_PAGE_SIZE = 1000;
+
     public Api {
       port = port == null ? 0 : port;
       if (!AdminApi.isPort(port)) {
@@ -323,7 +326,7 @@ public record AlertsOptions(
       if (readerTokenSha256.equals(operatorTokenSha256)) {
         throw new IllegalArgumentException("the reader and operator tokens must differ");
       }
-      maxPageSize = maxPageSize == null ? 1000 : maxPageSize;
+      maxPageSize = maxPageSize == null ? DEFAULT_MAX_PAGE_SIZE : maxPageSize;
       if (maxPageSize < 1 || maxPageSize > 10_000) {
         throw new IllegalArgumentException("maxPageSize must be from 1 to 10000");
       }

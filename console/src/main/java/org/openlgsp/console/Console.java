@@ -88,6 +88,7 @@ public final class Console implements AutoCloseable {
   private final WebServer server;
   private final AdminPages admin;
   private final AuditPages auditPages;
+  private final Optional<RegistryAlerts> ownAlerts;
 
   private Console(
       Registry registry,
@@ -107,6 +108,7 @@ public final class Console implements AutoCloseable {
     this.signIn = new SignIn(accounts, sessions, Optional.empty());
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     this.auditPages = new AuditPages(this, db, sources);
+    this.ownAlerts = sources.alerts();
     this.edge = signIn.edge(routes(), this::audit, clock, limits);
     this.server = SignIn.serve(edge, options);
   }
@@ -871,6 +873,8 @@ public final class Console implements AutoCloseable {
     List<Pages.AlertRow> rows = new ArrayList<>();
     List<String> unavailable = new ArrayList<>();
     for (String state : List.of("open", "acknowledged")) {
+      ownAlerts.ifPresent(
+          own -> own.inState(state, 1000).forEach(x -> rows.add(new Pages.AlertRow("", x, true))));
       for (Gateways.Answer<Gateways.Alerts> a :
           gateways.askAll(
               Gateways.Remote::alerts,
@@ -926,6 +930,10 @@ public final class Console implements AutoCloseable {
     if (!id.matches("[1-9][0-9]{0,17}")) {
       throw new LgspException(ErrorCode.REQUEST_MALFORMED, "an alert id is a positive number");
     }
+    if (form.first("registry").isPresent() && ownAlerts.isPresent()) {
+      handleOwnAlert(c, ownAlerts.get(), Long.parseLong(id), action);
+      return;
+    }
     String node = form.first("node").orElse("");
     Gateways.Endpoint api = gateways.endpoint(node, Gateways.Remote::alerts);
     Gateways.Alert before = gateways.ask(api, "/alerts/v1/alerts/" + id, Gateways.Alert.class);
@@ -942,6 +950,23 @@ public final class Console implements AutoCloseable {
     Changes.beforeAfter(
         "alert " + id + " of " + node + " (" + before.rule() + ") " + before.state(),
         action.equals("acknowledge") ? "ACKNOWLEDGED" : "RESOLVED");
+    redirect(c, "/alerts?done=" + action);
+  }
+
+  /** Acknowledges or resolves one of the registry node's own alerts, as the signed-in account. */
+  private void handleOwnAlert(Call c, RegistryAlerts own, long id, String action) {
+    Gateways.Alert before =
+        own.alert(id)
+            .orElseThrow(() -> new LgspException(ErrorCode.RESOURCE_NOT_FOUND, "no alert " + id));
+    String actor = c.caller().actor();
+    String from = c.request().remotePeer().host();
+    Gateways.Alert after =
+        action.equals("acknowledge")
+            ? own.acknowledge(id, actor, from)
+            : own.resolve(id, actor, from);
+    Changes.beforeAfter(
+        "alert " + id + " of the registry (" + before.rule() + ") " + before.state(),
+        after.state());
     redirect(c, "/alerts?done=" + action);
   }
 

@@ -59,8 +59,12 @@ public final class Pages {
   /** An agency or service and its calls and calls in error over every gateway. */
   public record Top(String id, String name, long calls, long errors) {}
 
-  /** An alert and the gateway that raised it. */
-  public record AlertRow(String node, Gateways.Alert alert) {
+  /** An alert and the gateway that raised it, or the registry node itself ({@code registry}). */
+  public record AlertRow(String node, Gateways.Alert alert, boolean registry) {
+    public AlertRow(String node, Gateways.Alert alert) {
+      this(node, alert, false);
+    }
+
     public boolean open() {
       return alert.state().equals("OPEN");
     }

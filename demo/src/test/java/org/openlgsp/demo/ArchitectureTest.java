@@ -96,10 +96,6 @@ class ArchitectureTest {
               "what DocumentAxis.fetch returns and RemoteDelivery.deliver takes (a stored package"
                   + " is opened, never read as a file)"),
           Map.entry(
-              "org.openlgsp.console.Gateways",
-              "its nested records (alerts and operational records of the gateways' APIs) are what"
-                  + " the generated templates in console.templates read"),
-          Map.entry(
               "org.openlgsp.console.View",
               "the model every console template is given (templates compile to their own package)"),
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),

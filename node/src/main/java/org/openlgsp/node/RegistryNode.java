@@ -213,8 +213,12 @@ public final class RegistryNode implements AutoCloseable {
                         consoleOptions,
                         base,
                         enrolments,
-                        // the console's ledger and subject-access pages (docs/console.md)
-                        new org.openlgsp.console.AuditSources(consentLog, witness, tracker)));
+                        // the console's ledger, subject-access and alerts pages (docs/console.md)
+                        new org.openlgsp.console.AuditSources(
+                            consentLog,
+                            witness,
+                            tracker,
+                            Optional.of(new RegistryConsoleAlerts(alerts)))));
           } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
             throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
           }
