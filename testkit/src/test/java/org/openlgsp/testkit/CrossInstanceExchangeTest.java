@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.openlgsp.testkit.FederatedPair.*;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,15 +52,8 @@ class CrossInstanceExchangeTest {
         assertThat(tnView.federation("VN-NDXP")).isPresent();
 
         // Tây Ninh grants its portal; NDXP has not yet: refused by the provider's end
-        tn.registryNode()
-            .registry()
-            .grant(tn.portal(), citizens, List.of("GET"), List.of("/citizens/*"));
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    directory(tn.consumerNode()).grants().stream()
-                        .anyMatch(g -> g.service().equals(citizens)));
+        grantPortal(tn, tn, citizens);
+        awaitConsumerGrant(tn, citizens);
         await()
             .atMost(WAIT)
             .until(() -> directory(ndxp.providerNode()).system(tn.portal()).isPresent());
@@ -81,9 +73,7 @@ class CrossInstanceExchangeTest {
             .isNotEmpty();
 
         // NDXP grants Tây Ninh's portal: the exchange goes through, gateway to gateway
-        ndxp.registryNode()
-            .registry()
-            .grant(tn.portal(), citizens, List.of("GET"), List.of("/citizens/*"));
+        grantPortal(ndxp, tn, citizens);
         await()
             .atMost(WAIT)
             .until(

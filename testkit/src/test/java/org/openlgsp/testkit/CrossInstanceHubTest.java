@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.Directory;
@@ -32,34 +31,15 @@ class CrossInstanceHubTest {
   @Test
   void aProvincialPortalReadsTheNationalPopulationDatabaseThroughTheHubLearnedFromTheCatalogue()
       throws Exception {
-    try (Federation ndxp =
-            Federation.start(
-                dir.resolve("ndxp"),
-                Federation.Options.exchange(3)
-                    .withInstance("VN-NDXP")
-                    .withHub(Federation.Hub.RELAY));
-        Federation tn =
-            Federation.start(
-                dir.resolve("tn"),
-                Federation.Options.exchange(1)
-                    .withInstance("VN-TAYNINH")
-                    .withHub(Federation.Hub.MEMBER_KEYS))) {
+    try (Federation ndxp = nationalWithHub(dir);
+        Federation tn = provinceWithKeys(dir)) {
       ServiceId citizens = ndxp.citizensService();
       NodeId hub = ndxp.hubNodeId();
-      agree(ndxp, tn, citizens);
       // NDXP relays its exchanges with Tây Ninh through its hub; Tây Ninh configures no hub at all
-      try (AutoCloseable ndxpSide = federate(ndxp, tn, Optional.of(hub.toString()));
-          AutoCloseable tnSide = federate(tn, ndxp, Optional.empty())) {
+      try (AutoCloseable federated = federateThroughHub(ndxp, tn)) {
 
         // Tây Ninh's gateway learns the hub node, its address and certificates, from the catalogue
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    directory(tn.consumerNode())
-                        .federation("VN-NDXP")
-                        .flatMap(Directory.Federated::hubNode)
-                        .isPresent());
+        awaitHub(tn.consumerNode(), "VN-NDXP", hub);
         Directory tnView = directory(tn.consumerNode());
         assertThat(tnView.federation("VN-NDXP").orElseThrow().hubNode()).contains(hub);
         Directory.Node hubEntry = tnView.node(hub).orElseThrow();
@@ -77,25 +57,11 @@ class CrossInstanceHubTest {
             .doesNotContain(hub.toString())
             .doesNotContain("hub:");
         // NDXP's provider knows Tây Ninh's calls come through its own hub (its registry's config)
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    directory(ndxp.providerNode())
-                        .federation("VN-TAYNINH")
-                        .flatMap(Directory.Federated::hubNode)
-                        .equals(Optional.of(hub)));
+        awaitHub(ndxp.providerNode(), "VN-TAYNINH", hub);
 
         // Tây Ninh grants its portal; NDXP has not: the hub refuses, the provider is never reached
-        tn.registryNode()
-            .registry()
-            .grant(tn.portal(), citizens, List.of("GET"), List.of("/citizens/*"));
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    directory(tn.consumerNode()).grants().stream()
-                        .anyMatch(g -> g.service().equals(citizens)));
+        grantPortal(tn, tn, citizens);
+        awaitConsumerGrant(tn, citizens);
         await().atMost(WAIT).until(() -> directory(ndxp.hubNode()).system(tn.portal()).isPresent());
         String citizen = ndxp.citizenIds().getFirst();
         long hubBefore = ledgerSize(ndxp, "hub-gateway");
@@ -109,9 +75,7 @@ class CrossInstanceHubTest {
         assertThat(ledgerSize(ndxp, "mps-gateway")).isEqualTo(providerBefore);
 
         // NDXP grants Tây Ninh's portal (the agreement allows it): through the hub, sealed
-        ndxp.registryNode()
-            .registry()
-            .grant(tn.portal(), citizens, List.of("GET"), List.of("/citizens/*"));
+        grantPortal(ndxp, tn, citizens);
         for (GatewayNode g : List.of(ndxp.hubNode(), ndxp.providerNode())) {
           await()
               .atMost(WAIT)
