@@ -84,12 +84,17 @@ public record RateLimits(Map<String, TenantLimits> tenants) {
 
     /** The entry for {@code client}: its own, else the {@code *} entry. */
     Optional<ClientLimit> client(ClientId client) {
-      return pick(clients, client.toString(), ClientLimit::client);
+      // no limits configured (the usual case): nothing is built or scanned on the exchange's path
+      return clients.isEmpty()
+          ? Optional.empty()
+          : pick(clients, client.toString(), ClientLimit::client);
     }
 
     /** The entry for {@code service}: its own, else the {@code *} entry. */
     Optional<ServiceLimit> service(ServiceId service) {
-      return pick(services, service.toString(), ServiceLimit::service);
+      return services.isEmpty()
+          ? Optional.empty()
+          : pick(services, service.toString(), ServiceLimit::service);
     }
 
     private static <T> Optional<T> pick(
