@@ -129,8 +129,11 @@ class ProceduresNoticesSettingsTest extends ProceduresNodeFixture {
       smtp = greenMail(smtpPort);
       GreenMail server = smtp;
       await().atMost(Duration.ofSeconds(20)).until(() -> mailsOf(server, code).size() == 2);
-      // no third mail comes later
-      await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+      // no third mail comes later: the count stays at 2 for 2 s
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> mailsOf(server, code).size() == 2);
       List<MimeMessage> mails = mailsOf(server, code);
       assertThat(mails)
           .extracting(MimeMessage::getSubject)
@@ -320,7 +323,11 @@ class ProceduresNoticesSettingsTest extends ProceduresNodeFixture {
       int port = apiPort(running);
       String code = file(port, "{}");
       await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 2);
-      await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+      // and stays there: no third delivery
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> delivered.size() == 2);
       assertThat(delivered).hasSize(2);
       assertThat(delivered.get(0))
           .startsWith("Bearer " + HOOK_TOKEN + " ")
@@ -383,7 +390,11 @@ class ProceduresNoticesSettingsTest extends ProceduresNodeFixture {
     List<AutoCloseable> second = start(f);
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> delivered.size() == 2);
-      await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+      // and stays there: no third delivery
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> delivered.size() == 2);
       assertThat(delivered)
           .hasSize(2)
           .allSatisfy(b -> assertThat(b).contains(code))
