@@ -85,7 +85,8 @@ class LocalCredentialsExchangeTest {
       api.close();
     }
     if (net != null) {
-      if (db != net.tnDb) {
+      // db is still null when its PostgreSQL was not there (the case skipped)
+      if (db != null && db != net.tnDb) {
         db.close();
       }
       net.close();
