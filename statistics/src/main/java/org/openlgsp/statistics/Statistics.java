@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openlgsp.edge.DatabaseAuditLog;
@@ -204,8 +205,8 @@ public final class Statistics implements AutoCloseable {
   }
 
   /**
-   * The figures of the query's range for each of {@code groupings}, in one read of the buckets (the
-   * monthly report needs three).
+   * The figures of the query's range for each of {@code groupings}, in one read of the buckets or
+   * of a rollup (the monthly report needs three).
    */
   List<List<Figures>> figures(StatsQuery q, List<List<Grouping>> groupings) {
     // Each bucket read is added once, to its group by every dimension any grouping asks for; the
@@ -214,31 +215,30 @@ public final class Statistics implements AutoCloseable {
     Map<List<String>, Bucket> fine = new HashMap<>();
     ZoneId zone = options.zone();
     Map<Long, Map<Grouping, String>> periods = new HashMap<>();
-    store()
-        .read(
-            q.from().toEpochMilli(),
-            q.to().toEpochMilli(),
-            (k, b) -> {
-              List<String> key = new ArrayList<>(finest.size());
-              for (Grouping g : finest) {
-                key.add(
-                    switch (g) {
-                      case AGENCY -> k.agency();
-                      case SYSTEM -> k.system();
-                      case SERVICE -> k.service();
-                      case HOUR, DAY, MONTH ->
-                          periods
-                              .computeIfAbsent(k.hour(), h -> new EnumMap<>(Grouping.class))
-                              .computeIfAbsent(g, x -> period(k.hour(), x, zone));
-                    });
-              }
-              Bucket sum = fine.get(key);
-              if (sum == null) {
-                fine.put(key, b); // read fresh for this call: it can be the sum
-              } else {
-                sum.add(b);
-              }
-            });
+    read(
+        q,
+        finest,
+        (k, b) -> {
+          List<String> key = new ArrayList<>(finest.size());
+          for (Grouping g : finest) {
+            key.add(
+                switch (g) {
+                  case AGENCY -> k.agency();
+                  case SYSTEM -> k.system();
+                  case SERVICE -> k.service();
+                  case HOUR, DAY, MONTH ->
+                      periods
+                          .computeIfAbsent(k.hour(), h -> new EnumMap<>(Grouping.class))
+                          .computeIfAbsent(g, x -> period(k.hour(), x, zone));
+                });
+          }
+          Bucket sum = fine.get(key);
+          if (sum == null) {
+            fine.put(key, b); // read fresh for this call: it can be the sum
+          } else {
+            sum.add(b);
+          }
+        });
     List<List<Figures>> out = new ArrayList<>();
     for (List<Grouping> by : groupings) {
       int[] at = by.stream().mapToInt(finest::indexOf).toArray();
@@ -257,6 +257,25 @@ public final class Statistics implements AutoCloseable {
       out.add(rows);
     }
     return out;
+  }
+
+  /**
+   * Reads the rows the groupings need: a rollup when they ask for agencies or services alone (or
+   * only periods: every bucket has one agency, so the agencies' rollups add up to every bucket),
+   * each bucket otherwise. Rolled-up rows are sums of buckets, and sums merge exactly, so either
+   * read gives the same figures (StatisticsRollupTest).
+   */
+  private void read(StatsQuery q, List<Grouping> finest, BiConsumer<BucketKey, Bucket> sink) {
+    long from = q.from().toEpochMilli();
+    long to = q.to().toEpochMilli();
+    List<Grouping> dims = finest.stream().filter(g -> !g.isPeriod()).toList();
+    if (dims.isEmpty() || dims.equals(List.of(Grouping.AGENCY))) {
+      store().readRollup(StatisticsStore.Dimension.AGENCY, from, to, sink);
+    } else if (dims.equals(List.of(Grouping.SERVICE))) {
+      store().readRollup(StatisticsStore.Dimension.SERVICE, from, to, sink);
+    } else {
+      store().read(from, to, sink);
+    }
   }
 
   private static String sortKey(Figures f) {
@@ -337,13 +356,12 @@ public final class Statistics implements AutoCloseable {
     ZoneId zone = options.zone();
     Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
-    List<List<Figures>> all =
-        figures(
-            new StatsQuery(from, to, List.of()),
-            List.of(List.of(), List.of(Grouping.AGENCY), List.of(Grouping.SERVICE)));
+    // two rollup reads (agencies with the total, services) rather than one of every bucket
+    StatsQuery q = new StatsQuery(from, to, List.of());
+    List<List<Figures>> all = figures(q, List.of(List.of(), List.of(Grouping.AGENCY)));
     List<Figures> total = all.get(0);
     List<Figures> byAgency = all.get(1);
-    List<Figures> byService = all.get(2);
+    List<Figures> byService = figures(q, List.of(List.of(Grouping.SERVICE))).getFirst();
     return new MonthlyReport.Data(
         month,
         zone,
