@@ -752,16 +752,22 @@ public final class Console implements AutoCloseable {
   }
 
   private Pages.Operations operations(Scope scope) {
+    boolean readsAlerts = AUDIT_READERS.contains(scope.account().role());
+    // the registry node's own alerts (the alerts page's "this node" rows) count as well
+    Optional<Integer> own =
+        readsAlerts
+            ? Optional.of(ownAlerts.map(a -> a.inState("open", 1000).size()).orElse(0))
+            : Optional.empty();
     if (gateways.remotes().isEmpty()) {
-      return Pages.Operations.none();
+      return Pages.Operations.none(ownAlerts.isPresent() ? own : Optional.empty());
     }
     Instant[] day = lastDay();
     List<String> unavailable = new ArrayList<>();
     List<Pages.Top> agencies = top(scope, day, "agency", unavailable);
     List<Pages.Top> services = top(scope, day, "service", unavailable);
     Optional<Integer> open = Optional.empty();
-    if (AUDIT_READERS.contains(scope.account().role())) {
-      int n = 0;
+    if (readsAlerts) {
+      int n = own.orElse(0);
       for (Gateways.Answer<Gateways.Alerts> a :
           gateways.askAll(
               Gateways.Remote::alerts,

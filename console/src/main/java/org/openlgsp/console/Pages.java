@@ -35,9 +35,10 @@ public final class Pages {
   }
 
   /**
-   * What the gateways' operator APIs said for the dashboard: open alerts (for the roles that read
-   * alerts), the top agencies and services of the last 24 hours, and the gateways that did not
-   * answer. {@code configured}: false when the console asks no gateway.
+   * What the gateways' operator APIs said for the dashboard: open alerts of the gateways and of the
+   * registry node itself (for the roles that read alerts), the top agencies and services of the
+   * last 24 hours, and the gateways that did not answer. {@code configured}: false when the console
+   * asks no gateway.
    */
   public record Operations(
       boolean configured,
@@ -51,8 +52,9 @@ public final class Pages {
       unavailable = List.copyOf(unavailable);
     }
 
-    static Operations none() {
-      return new Operations(false, Optional.empty(), List.of(), List.of(), List.of());
+    /** No gateway asked: only the registry node's own open alerts, when it has them. */
+    static Operations none(Optional<Integer> openAlerts) {
+      return new Operations(false, openAlerts, List.of(), List.of(), List.of());
     }
   }
 

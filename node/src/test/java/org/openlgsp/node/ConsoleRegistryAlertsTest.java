@@ -25,10 +25,10 @@ import org.openlgsp.registry.RegistryClient;
 
 /**
  * The registry node hands its own alerts to its web console (docs/console.md, "Alerts"): a breach
- * past its warning time shows on the alerts page labelled as the registry's, with no gateway
- * configured; a security officer acknowledges and resolves it through the alerts module's
- * in-process API, as themself and audited; an agency administrator and a post without the
- * anti-forgery token are refused and change nothing.
+ * past its warning time shows on the alerts page labelled as the registry's and in the dashboard's
+ * open alerts count, with no gateway configured; a security officer acknowledges and resolves it
+ * through the alerts module's in-process API, as themself and audited; an agency administrator and
+ * a post without the anti-forgery token are refused and change nothing.
  */
 class ConsoleRegistryAlertsTest {
   @TempDir Path dir;
@@ -85,6 +85,12 @@ class ConsoleRegistryAlertsTest {
       ConsoleClient agencyAdmin = new ConsoleClient(base);
       agencyAdmin.signIn("agency", agencyPassword, accounts);
 
+      // the dashboard's open alerts count holds the registry's own, with no gateway configured;
+      // an agency administrator is not shown the count
+      assertThat(officer.get("/").body())
+          .contains("id=\"count-open-alerts\"><a href=\"/alerts\">1</a>");
+      assertThat(agencyAdmin.get("/").body()).doesNotContain("count-open-alerts");
+
       String row = "id=\"registry-alert-" + alert.id() + "\"";
       String page = officer.get("/alerts").body();
       assertThat(page)
@@ -120,6 +126,8 @@ class ConsoleRegistryAlertsTest {
       assertThat(node.alerts().alert(alert.id()).orElseThrow().resolved().orElseThrow().by())
           .isEqualTo("officer");
       assertThat(officer.get("/alerts").body()).doesNotContain(row);
+      assertThat(officer.get("/").body())
+          .contains("id=\"count-open-alerts\"><a href=\"/alerts\">0</a>");
 
       // the console's own rows in the registry's audit trail, before and after
       assertThat(node.registry().auditLog("console.alert.acknowledge", 0, 10))
