@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.openlgsp.core.Directory;
 import org.openlgsp.core.OpenApiDocument;
+import org.openlgsp.registry.GrantPage;
 import org.openlgsp.registry.Registry.GrantEntry;
 
 /** The models of the pages that need more than a list. */
@@ -149,14 +150,17 @@ public final class Pages {
   }
 
   /**
-   * The grants page: the matrix (client systems by services, each cell the methods granted), the
-   * paged list, and what the viewer may create.
+   * The grants page: the matrix (client systems by services, each cell the methods granted), a page
+   * of the list (keyset-paged: {@code query} the search, {@code paged} when it is not the first
+   * page), and what the viewer may create.
    */
   public record GrantsPage(
       List<String> matrixClients,
       List<String> matrixServices,
       Map<String, String> cells,
-      Paged<GrantEntry> list,
+      GrantPage list,
+      String query,
+      boolean paged,
       List<Directory.SystemEntry> clients,
       List<Directory.Service> ownServices,
       Scope scope,

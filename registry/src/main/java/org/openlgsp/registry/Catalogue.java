@@ -600,17 +600,118 @@ final class Catalogue {
             "SELECT id, client_id, service_id, methods, path_patterns, policy FROM registry_grant"
                 + " UNION ALL SELECT id, client_id, service_id, methods, path_patterns, policy"
                 + " FROM registry_federated_grant ORDER BY 2, 3, 1")
-        .map(
-            (r, ctx) ->
-                new Registry.GrantEntry(
-                    r.getString(1),
-                    new Directory.Grant(
-                        ClientId.parse(r.getString(2)),
-                        ServiceId.parse(r.getString(3)),
-                        strings(r.getString(4)),
-                        strings(r.getString(5)).stream().map(PathPattern::parse).toList(),
-                        policy(r.getString(6)))))
+        .map((r, ctx) -> grantEntry(r))
         .list();
+  }
+
+  private static Registry.GrantEntry grantEntry(java.sql.ResultSet r) throws java.sql.SQLException {
+    return new Registry.GrantEntry(
+        r.getString(1),
+        new Directory.Grant(
+            ClientId.parse(r.getString(2)),
+            ServiceId.parse(r.getString(3)),
+            strings(r.getString(4)),
+            strings(r.getString(5)).stream().map(PathPattern::parse).toList(),
+            policy(r.getString(6))));
+  }
+
+  /**
+   * A page of grants (own and federated) after the query's cursor, read with keyset conditions on
+   * the (client, service, id) indexes, and how many match in all (counted by SQL).
+   */
+  GrantPage grants(GrantQuery q) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    if (!q.text().isEmpty()) {
+      where.append(" AND LOWER(client_id || ' ' || service_id) LIKE ? ESCAPE '!'");
+      args.add("%" + likeEscaped(q.text().toLowerCase(java.util.Locale.ROOT)) + "%");
+    }
+    q.agency()
+        .ifPresent(
+            a -> {
+              // a member's systems and services are its identifier and a further part
+              // (compared exactly: SQLite's LIKE ignores case)
+              where.append(
+                  " AND (client_id = ? OR SUBSTR(client_id, 1, ?) = ? OR SUBSTR(service_id, 1, ?)"
+                      + " = ?)");
+              String member = a.memberId().toString();
+              String prefix = member + "/";
+              args.addAll(List.of(member, prefix.length(), prefix, prefix.length(), prefix));
+            });
+    List<Object> pageArgs = new ArrayList<>(args);
+    StringBuilder after = new StringBuilder();
+    q.after()
+        .map(GrantQuery::position)
+        .ifPresent(
+            p -> {
+              after.append(
+                  " AND client_id >= ? AND (client_id > ? OR (client_id = ? AND (service_id > ?"
+                      + " OR (service_id = ? AND id > ?))))");
+              pageArgs.addAll(List.of(p.get(0), p.get(0), p.get(0), p.get(1), p.get(1), p.get(2)));
+            });
+    String arm =
+        "SELECT id, client_id, service_id, methods, path_patterns, policy FROM %s"
+            + where
+            + after
+            + " ORDER BY client_id, service_id, id LIMIT "
+            + (q.limit() + 1);
+    return Sql.read(
+        db,
+        h -> {
+          long total =
+              bindAll(
+                      h.createQuery(
+                          "SELECT (SELECT COUNT(*) FROM registry_grant"
+                              + where
+                              + ") + (SELECT COUNT(*) FROM registry_federated_grant"
+                              + where
+                              + ")"),
+                      twice(args))
+                  .mapTo(Long.class)
+                  .one();
+          List<Registry.GrantEntry> rows =
+              bindAll(
+                      h.createQuery(
+                          "SELECT * FROM ("
+                              + arm.formatted("registry_grant")
+                              + ") a UNION ALL SELECT * FROM ("
+                              + arm.formatted("registry_federated_grant")
+                              + ") b ORDER BY 2, 3, 1 LIMIT "
+                              + (q.limit() + 1)),
+                      twice(pageArgs))
+                  .map((r, ctx) -> grantEntry(r))
+                  .list();
+          // one row more than the page says whether there is a next one
+          List<Registry.GrantEntry> page = rows.subList(0, Math.min(rows.size(), q.limit()));
+          Optional<String> next =
+              rows.size() > q.limit()
+                  ? Optional.of(
+                      GrantQuery.cursor(
+                          page.getLast().grant().client().toString(),
+                          page.getLast().grant().service().toString(),
+                          page.getLast().id()))
+                  : Optional.empty();
+          return new GrantPage(page, total, next);
+        });
+  }
+
+  private static List<Object> twice(List<Object> args) {
+    List<Object> out = new ArrayList<>(args);
+    out.addAll(args);
+    return out;
+  }
+
+  private static org.jdbi.v3.core.statement.Query bindAll(
+      org.jdbi.v3.core.statement.Query q, List<Object> args) {
+    for (int i = 0; i < args.size(); i++) {
+      q.bind(i, args.get(i));
+    }
+    return q;
+  }
+
+  /** {@code s} matched literally by {@code LIKE ... ESCAPE '!'}. */
+  private static String likeEscaped(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   private static PrivacyPolicy policy(String json) {

@@ -504,6 +504,11 @@ public final class Registry {
     return catalogue.grants();
   }
 
+  /** A page of grants in (client, service, id) order, and how many the query matches in all. */
+  public GrantPage grants(GrantQuery query) {
+    return catalogue.grants(query);
+  }
+
   public Optional<String> openApi(ServiceId id) {
     return catalogue.openApi(id);
   }

@@ -128,6 +128,21 @@ public final class RegistryClient {
     return list("/grants", Registry.GrantEntry.class);
   }
 
+  /**
+   * A page of grants ({@code GET /api/v1/grants?limit=&after=&q=}; the query's agency is not sent).
+   */
+  public GrantPage grants(GrantQuery query) {
+    Map<String, String> params = new java.util.TreeMap<>();
+    params.put("limit", Integer.toString(query.limit()));
+    query.after().ifPresent(a -> params.put("after", a));
+    if (!query.text().isEmpty()) {
+      params.put("q", query.text());
+    }
+    return read(
+        exchange(Method.GET, API + "/grants", params, null),
+        Json.mapper().constructType(GrantPage.class));
+  }
+
   public void revokeGrant(String id) {
     delete("/grants/" + id, Map.of());
   }

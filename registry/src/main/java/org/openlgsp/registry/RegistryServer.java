@@ -408,8 +408,7 @@ public final class RegistryServer implements AutoCloseable {
         admin(Route.get("/api/v1/services/openapi"), "service.openapi")
             .handle(this::serviceOpenApi),
         admin(Route.post("/api/v1/grants"), "grant.add").handle(this::addGrant),
-        admin(Route.get("/api/v1/grants"), "grant.list")
-            .handle(c -> c.sendJson(200, registry.grants())),
+        admin(Route.get("/api/v1/grants"), "grant.list").handle(this::listGrants),
         admin(Route.delete("/api/v1/grants/{id}"), "grant.revoke").handle(this::revokeGrant),
         admin(Route.post("/api/v1/consents"), "consent.add").handle(this::addConsent),
         admin(Route.post("/api/v1/consents/search"), "consent.search")
@@ -478,6 +477,37 @@ public final class RegistryServer implements AutoCloseable {
     c.sendJson(
         o.stored() ? 201 : 200,
         new AdminResponses.SummaryTaken(o.instance(), o.day().toString(), o.stored()));
+  }
+
+  /**
+   * Every grant (no parameter, as before paging), or a page of them: {@code limit} (1 – 1,000),
+   * {@code after} (the previous page's {@code next}), {@code q} (text in "client service").
+   */
+  private void listGrants(Call c) {
+    var q = c.request().query();
+    if (q.names().isEmpty()) {
+      c.sendJson(200, registry.grants());
+      return;
+    }
+    for (String name : q.names()) {
+      if (!List.of("limit", "after", "q").contains(name) || q.all(name).size() > 1) {
+        throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "unknown or repeated " + name);
+      }
+    }
+    int limit;
+    try {
+      limit = q.contains("limit") ? Integer.parseInt(q.get("limit")) : 100;
+    } catch (NumberFormatException e) {
+      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be a number");
+    }
+    c.sendJson(
+        200,
+        registry.grants(
+            new GrantQuery(
+                q.contains("q") ? q.get("q") : "",
+                Optional.empty(),
+                q.contains("after") ? Optional.of(q.get("after")) : Optional.empty(),
+                limit)));
   }
 
   private void ranking(Call c) {
