@@ -239,7 +239,8 @@ public final class ConsoleBenchmark {
                   + "&outcome=refused&from="
                   + enc(end.minus(Duration.ofHours(24)).toString()));
           pages.put("grants matrix (first page)", "/grants");
-          pages.put("grants matrix (searched, page 3)", "/grants?q=H42&page=3");
+          // the grants list is keyset-paged: page 3 is the one the second page's link names
+          pages.put("grants matrix (searched, page 3)", next(s, next(s, "/grants?q=H42")));
           pages.put("services", "/services");
           pages.put("statistics (last 7 days)", "/statistics");
           System.out.println();
@@ -281,6 +282,17 @@ public final class ConsoleBenchmark {
       throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
     }
     return r.body().length();
+  }
+
+  /** The page the {@code rel="next"} link of {@code path}'s page names. */
+  private static String next(ConsoleClient c, String path) throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("rel=\"next\" href=\"([^\"]+)\"")
+            .matcher(c.get(path).body());
+    if (!m.find()) {
+      throw new IllegalStateException(path + " has no next page");
+    }
+    return m.group(1).replace("&amp;", "&");
   }
 
   private static String enc(String v) {
