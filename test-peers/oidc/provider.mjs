@@ -84,7 +84,10 @@ server.listen(0, host, () => {
     jwks: { keys },
     cookies: { keys: ['lgsp-test-cookie-key-not-a-secret'] },
     conformIdTokenClaims: false,
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    claims: {
+      // acr and amr with every openid token, as most providers send them (not only when asked)
+      openid: ['sub', 'acr', 'amr', 'auth_time'], email: ['email', 'email_verified'],
+    },
     features: { devInteractions: { enabled: false } },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA', 'HS256'] },
     interactions: { url: (ctx, i) => `/interaction/${i.uid}` },

@@ -151,11 +151,6 @@ final class OidcSignIn {
   }
 
   private void callback(Call c, SignIn signIn) {
-    c.response()
-        .headers()
-        .add(
-            HeaderNames.SET_COOKIE,
-            STATE_COOKIE + "=; Path=/login/oidc; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
     AuthenticationResponse answer = parse(c);
     Pending started =
         Optional.ofNullable(answer.getState())
@@ -168,6 +163,12 @@ final class OidcSignIn {
                 () ->
                     refused(
                         "unknown, used or expired state, or a sign-in another browser started"));
+    // spent: only an answer to this browser's own sign-in ends it (a forged one does not)
+    c.response()
+        .headers()
+        .add(
+            HeaderNames.SET_COOKIE,
+            STATE_COOKIE + "=; Path=/login/oidc; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
     if (!answer.indicatesSuccess()) {
       throw refused("the provider answered " + answer.toErrorResponse().getErrorObject().getCode());
     }
