@@ -16,35 +16,35 @@ import java.util.regex.Pattern;
  * console's and the provider's apart), redirects and the console's refresh page followed by hand so
  * that each hop can be looked at or replayed.
  */
-final class OidcBrowser {
+public final class OidcBrowser {
   private static final Pattern REFRESH =
       Pattern.compile("http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"");
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-  final Map<String, Map<String, String>> cookies = new HashMap<>();
+  public final Map<String, Map<String, String>> cookies = new HashMap<>();
 
   /** The answer to a request and the address it came from. */
-  record Page(URI at, HttpResponse<String> response) {
-    int status() {
+  public record Page(URI at, HttpResponse<String> response) {
+    public int status() {
       return response.statusCode();
     }
 
-    String body() {
+    public String body() {
       return response.body();
     }
 
     /** The console's refresh target after its callback (empty when the page is not one). */
-    java.util.Optional<String> refresh() {
+    public java.util.Optional<String> refresh() {
       Matcher m = REFRESH.matcher(response.body());
       return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
   }
 
-  Page get(URI uri) throws Exception {
+  public Page get(URI uri) throws Exception {
     return send(uri, HttpRequest.newBuilder(uri).GET());
   }
 
-  Page post(URI uri, Map<String, String> form) throws Exception {
+  public Page post(URI uri, Map<String, String> form) throws Exception {
     StringBuilder body = new StringBuilder();
     form.forEach(
         (k, v) ->
@@ -60,7 +60,7 @@ final class OidcBrowser {
   }
 
   /** Follows redirects from {@code page} while they stay off {@code stopAt}'s path. */
-  Page follow(Page page, String stopAtPath) throws Exception {
+  public Page follow(Page page, String stopAtPath) throws Exception {
     Page p = page;
     for (int hops = 0; hops < 10 && isRedirect(p); hops++) {
       URI next = p.at().resolve(p.response().headers().firstValue("Location").orElseThrow());
@@ -70,6 +70,36 @@ final class OidcBrowser {
       p = get(next);
     }
     return p;
+  }
+
+  /**
+   * From the console at {@code console} (e.g. {@code http://127.0.0.1:8480}) through its OIDC link
+   * to the provider's redirect back, signing {@code subject} in at the provider with {@code amr}
+   * and {@code acr} as it asserts them: the callback address, not yet visited.
+   */
+  public URI atProvider(String console, String subject, String amr, String acr) throws Exception {
+    Page started = get(URI.create(console + "/login/oidc"));
+    if (started.status() != 303) {
+      throw new AssertionError(
+          "the console did not send the browser to the provider: " + started.status());
+    }
+    Page form = follow(started, "/never");
+    if (form.status() != 200 || !form.at().getPath().startsWith("/interaction/")) {
+      throw new AssertionError("no interaction form at the provider: " + form.body());
+    }
+    Page back =
+        follow(
+            post(form.at(), Map.of("login", subject, "amr", amr, "acr", acr)),
+            OidcOptions.CALLBACK);
+    if (!back.at().getPath().equals(OidcOptions.CALLBACK)) {
+      throw new AssertionError("the provider did not send the browser back: " + back.body());
+    }
+    return back.at();
+  }
+
+  /** {@link #atProvider}, then the console's answer to the callback. */
+  public Page signIn(String console, String subject, String amr) throws Exception {
+    return get(atProvider(console, subject, amr, ""));
   }
 
   static boolean isRedirect(Page p) {

@@ -17,11 +17,11 @@ import org.openlgsp.testpeers.Peers;
  * test-peers/oidc/provider.mjs}: its clients as given, keys for RS256, ES256 and EdDSA made at
  * start, and an interaction form that signs in whichever subject is posted to it.
  */
-final class OpenIdProvider implements AutoCloseable {
+public final class OpenIdProvider implements AutoCloseable {
   /** Where every test client may send the browser back: loopback, any port (RFC 8252). */
-  static final String REDIRECT = "http://127.0.0.1/login/oidc/callback";
+  public static final String REDIRECT = "http://127.0.0.1/login/oidc/callback";
 
-  final String issuer;
+  public final String issuer;
   private final Process process;
 
   private OpenIdProvider(Process process, String issuer) {
@@ -32,7 +32,7 @@ final class OpenIdProvider implements AutoCloseable {
   /**
    * A native client (so any loopback port of {@link #REDIRECT}) signing ID tokens with {@code alg}.
    */
-  static Map<String, Object> client(String id, String secret, String alg) {
+  public static Map<String, Object> client(String id, String secret, String alg) {
     return Map.of(
         "client_id", id,
         "client_secret", secret,
@@ -42,7 +42,7 @@ final class OpenIdProvider implements AutoCloseable {
   }
 
   /** Starts the provider with {@code clients}, its configuration written into {@code dir}. */
-  static OpenIdProvider start(Path dir, List<Map<String, Object>> clients) throws Exception {
+  public static OpenIdProvider start(Path dir, List<Map<String, Object>> clients) throws Exception {
     Peers.require(Peer.OIDC);
     Path peer = Peers.oidcProvider().orElseThrow();
     Path config = dir.resolve("oidc-provider.json");
