@@ -100,6 +100,19 @@ class OidcSignInTest {
         List.of("urn:lgsp:mfa"));
   }
 
+  /** A console on a free port with these OIDC settings (issuer and redirect as the test's). */
+  ConsoleFixture start(
+      String clientId,
+      Path secret,
+      List<String> scopes,
+      String claim,
+      Map<String, String> accounts,
+      List<String> mfaAmr)
+      throws Exception {
+    int port = freePort();
+    return start(port, oidc(port, clientId, secret, scopes, claim, accounts, mfaAmr));
+  }
+
   ConsoleFixture start(int port, OidcOptions oidc) {
     f =
         new ConsoleFixture(
@@ -182,17 +195,13 @@ class OidcSignInTest {
 
   @Test
   void withMfaAmrOrMfaAcrTheProvidersSecondFactorStandsForTheTotp() throws Exception {
-    int port = freePort();
     start(
-        port,
-        oidc(
-            port,
-            "lgsp-console",
-            secretFile,
-            List.of("openid"),
-            "sub",
-            Map.of("ops-7f3c", "admin", "sec-91ab", "officer"),
-            List.of("otp", "hwk")));
+        "lgsp-console",
+        secretFile,
+        List.of("openid"),
+        "sub",
+        Map.of("ops-7f3c", "admin", "sec-91ab", "officer"),
+        List.of("otp", "hwk"));
     OidcBrowser withOtp = new OidcBrowser();
     assertThat(signIn(withOtp, "ops-7f3c", "pwd otp").refresh()).contains("/");
     assertThat(withOtp.get(console("/")).status()).isEqualTo(200);
@@ -259,35 +268,21 @@ class OidcSignInTest {
 
   @Test
   void anHs256IdTokenIsRefusedWhateverTheSecretAndEs256AndEdDsaAreAccepted() throws Exception {
-    int port = freePort();
     Path hsSecret = Files.writeString(dir.resolve("hs.secret"), HS_SECRET);
     start(
-        port,
-        oidc(
-            port,
-            "lgsp-console-hs",
-            hsSecret,
-            List.of("openid"),
-            "sub",
-            Map.of("ops-7f3c", "admin"),
-            List.of()));
+        "lgsp-console-hs",
+        hsSecret,
+        List.of("openid"),
+        "sub",
+        Map.of("ops-7f3c", "admin"),
+        List.of());
     assertThat(signIn(new OidcBrowser(), "ops-7f3c", "pwd").status()).isEqualTo(401);
     assertThat(lastOidcAudit().detail()).contains("ID token refused");
     f.close();
     f = null;
 
     for (String client : List.of("lgsp-console-es", "lgsp-console-ed")) {
-      int p = freePort();
-      start(
-          p,
-          oidc(
-              p,
-              client,
-              secretFile,
-              List.of("openid"),
-              "sub",
-              Map.of("ops-7f3c", "admin"),
-              List.of()));
+      start(client, secretFile, List.of("openid"), "sub", Map.of("ops-7f3c", "admin"), List.of());
       assertThat(signIn(new OidcBrowser(), "ops-7f3c", "pwd").refresh())
           .as(client)
           .contains("/login/enrol");
@@ -298,18 +293,8 @@ class OidcSignInTest {
 
   @Test
   void theClientSecretFileIsWhatTheTokenEndpointChecks() throws Exception {
-    int port = freePort();
     Path wrong = Files.writeString(dir.resolve("wrong.secret"), "not-the-secret-the-provider-has");
-    start(
-        port,
-        oidc(
-            port,
-            "lgsp-console",
-            wrong,
-            List.of("openid"),
-            "sub",
-            Map.of("ops-7f3c", "admin"),
-            List.of()));
+    start("lgsp-console", wrong, List.of("openid"), "sub", Map.of("ops-7f3c", "admin"), List.of());
     assertThat(signIn(new OidcBrowser(), "ops-7f3c", "pwd").status()).isEqualTo(401);
     assertThat(lastOidcAudit().detail())
         .contains("the token endpoint refused the code: invalid_client");
@@ -320,34 +305,27 @@ class OidcSignInTest {
     assertThatThrownBy(
             () ->
                 start(
-                    port,
-                    oidc(
-                        port,
-                        "lgsp-console",
-                        dir.resolve("missing.secret"),
-                        List.of("openid"),
-                        "sub",
-                        Map.of("x", "admin"),
-                        List.of())))
+                    "lgsp-console",
+                    dir.resolve("missing.secret"),
+                    List.of("openid"),
+                    "sub",
+                    Map.of("x", "admin"),
+                    List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("oidc.clientSecretFile: cannot read ");
   }
 
   @Test
   void claimEmailWithScopeEmailMapsTheVerifiedEmailAndRefusesAnUnverifiedOne() throws Exception {
-    int port = freePort();
     start(
-        port,
-        oidc(
-            port,
-            "lgsp-console",
-            secretFile,
-            List.of("openid", "email"),
-            "email",
-            Map.of(
-                "officer1@example.gov.vn", "officer",
-                "unverified-2@example.gov.vn", "auditor"),
-            List.of()));
+        "lgsp-console",
+        secretFile,
+        List.of("openid", "email"),
+        "email",
+        Map.of(
+            "officer1@example.gov.vn", "officer",
+            "unverified-2@example.gov.vn", "auditor"),
+        List.of());
     assertThat(signIn(new OidcBrowser(), "officer1", "pwd").refresh()).contains("/login/enrol");
     assertThat(lastOidcAudit().detail())
         .contains("account officer by oidc email officer1@example.gov.vn");
@@ -357,17 +335,13 @@ class OidcSignInTest {
     f = null;
 
     // without the email scope the provider puts no email in the token: nobody maps
-    int p = freePort();
     start(
-        p,
-        oidc(
-            p,
-            "lgsp-console",
-            secretFile,
-            List.of("openid"),
-            "email",
-            Map.of("officer1@example.gov.vn", "officer"),
-            List.of()));
+        "lgsp-console",
+        secretFile,
+        List.of("openid"),
+        "email",
+        Map.of("officer1@example.gov.vn", "officer"),
+        List.of());
     assertThat(signIn(new OidcBrowser(), "officer1", "pwd").status()).isEqualTo(401);
   }
 
