@@ -107,7 +107,9 @@ public final class Console implements AutoCloseable {
     this.clock = clock;
     this.accounts = new Accounts(db, options, clock);
     Sessions sessions = new Sessions(options.sessionTimeout(), clock);
-    this.signIn = new SignIn(accounts, sessions, Optional.empty());
+    this.signIn =
+        new SignIn(
+            accounts, sessions, Optional.empty(), options.oidc().map(o -> OidcSignIn.of(o, base)));
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     this.auditPages = new AuditPages(this, db, sources);
     this.ownAlerts = sources.alerts();

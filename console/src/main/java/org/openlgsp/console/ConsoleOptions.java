@@ -20,6 +20,7 @@ import org.openlgsp.edge.ApiLink;
  * @param pageSize rows per page in lists (default 50)
  * @param gateways the gateways whose operator APIs (monitoring, statistics, alerts) the console
  *     asks for its dashboard, alerts, statistics and operational records pages (default none)
+ * @param oidc OpenID Connect sign-in beside the local accounts (default none: passwords only)
  */
 public record ConsoleOptions(
     Boolean enabled,
@@ -29,7 +30,8 @@ public record ConsoleOptions(
     Integer lockoutAfter,
     Duration lockoutFor,
     Integer pageSize,
-    List<Gateway> gateways) {
+    List<Gateway> gateways,
+    Optional<OidcOptions> oidc) {
   public ConsoleOptions {
     enabled = enabled != null && enabled;
     host = host == null ? "127.0.0.1" : host;
@@ -54,22 +56,37 @@ public record ConsoleOptions(
     if (gateways.stream().map(Gateway::node).distinct().count() != gateways.size()) {
       throw new IllegalArgumentException("gateways: each node at most once");
     }
+    oidc = oidc == null ? Optional.empty() : oidc;
   }
 
   public static ConsoleOptions defaults() {
-    return new ConsoleOptions(null, null, null, null, null, null, null, null);
+    return new ConsoleOptions(null, null, null, null, null, null, null, null, null);
   }
 
   /** These options, enabled, on {@code host}:{@code port}. */
   public ConsoleOptions listening(String host, int port) {
     return new ConsoleOptions(
-        true, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways);
+        true, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways, oidc);
   }
 
   /** These options, asking {@code gateways}' operator APIs. */
   public ConsoleOptions withGateways(List<Gateway> gateways) {
     return new ConsoleOptions(
-        enabled, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways);
+        enabled, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways, oidc);
+  }
+
+  /** These options, with OpenID Connect sign-in. */
+  public ConsoleOptions withOidc(OidcOptions oidc) {
+    return new ConsoleOptions(
+        enabled,
+        host,
+        port,
+        sessionTimeout,
+        lockoutAfter,
+        lockoutFor,
+        pageSize,
+        gateways,
+        Optional.of(oidc));
   }
 
   /**

@@ -3,6 +3,7 @@ package org.openlgsp.console;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,6 +129,7 @@ public final class NodeConsole implements AutoCloseable {
       Database db,
       ConsoleOptions options,
       AuditLog audit,
+      Path base,
       Clock clock,
       Optional<AuthenticationLimits> limits) {
     if (!options.gateways().isEmpty()) {
@@ -142,7 +144,8 @@ public final class NodeConsole implements AutoCloseable {
         new SignIn(
             new Accounts(db, options, clock),
             new Sessions(options.sessionTimeout(), clock),
-            Optional.of(source.node()));
+            Optional.of(source.node()),
+            options.oidc().map(o -> OidcSignIn.of(o, base)));
     this.edge = signIn.edge(declare(), this::audit, clock, limits);
     this.server = SignIn.serve(edge, options);
   }
@@ -154,7 +157,13 @@ public final class NodeConsole implements AutoCloseable {
    */
   public static NodeConsole start(
       Source source, Database db, ConsoleOptions options, AuditLog audit) {
-    return new NodeConsole(source, db, options, audit, Clock.systemUTC(), Optional.empty());
+    return start(source, db, options, audit, Path.of("."));
+  }
+
+  /** As above, the OpenID Connect client secret file read relative to {@code base}. */
+  public static NodeConsole start(
+      Source source, Database db, ConsoleOptions options, AuditLog audit, Path base) {
+    return new NodeConsole(source, db, options, audit, base, Clock.systemUTC(), Optional.empty());
   }
 
   /** As above, with this listener's own failed-authentication limits (tests). */
@@ -165,7 +174,7 @@ public final class NodeConsole implements AutoCloseable {
       AuditLog audit,
       Clock clock,
       AuthenticationLimits limits) {
-    return new NodeConsole(source, db, options, audit, clock, Optional.of(limits));
+    return new NodeConsole(source, db, options, audit, Path.of("."), clock, Optional.of(limits));
   }
 
   public int port() {

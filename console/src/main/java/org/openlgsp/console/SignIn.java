@@ -50,12 +50,17 @@ final class SignIn {
   final Sessions sessions;
   final TemplateEngine templates;
   private final Optional<String> node;
+  private final Optional<OidcSignIn> oidc;
 
-  /** {@code node}: the gateway node of a node-local console, or empty on the registry's. */
-  SignIn(Accounts accounts, Sessions sessions, Optional<String> node) {
+  /**
+   * {@code node}: the gateway node of a node-local console, or empty on the registry's; {@code
+   * oidc}: OpenID Connect sign-in beside the passwords, when configured.
+   */
+  SignIn(Accounts accounts, Sessions sessions, Optional<String> node, Optional<OidcSignIn> oidc) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.node = node;
+    this.oidc = oidc;
     this.templates =
         TemplateEngine.createPrecompiled(
             null,
@@ -110,6 +115,7 @@ final class SignIn {
             .audited("console.login.enrol")
             .handle(this::enrol));
     r.add(roles(Route.post("/logout"), all).audited("console.logout").handle(this::logout));
+    oidc.ifPresent(o -> r.addAll(o.routes(this)));
     return r;
   }
 
@@ -279,7 +285,10 @@ final class SignIn {
         .header(
             HeaderNames.SET_COOKIE,
             PRE_COOKIE + "=" + pre + "; Path=/login; Secure; HttpOnly; SameSite=Strict");
-    page(c, "login.jte", Map.of("v", view(c, Optional.empty()), "preToken", pre));
+    page(
+        c,
+        "login.jte",
+        Map.of("v", view(c, Optional.empty()), "preToken", pre, "oidc", oidc.isPresent()));
   }
 
   private void login(Call c) {

@@ -38,6 +38,14 @@ public final class ConsoleClient {
   }
 
   public HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
+  }
+
+  /** {@code form} as an application/x-www-form-urlencoded body. */
+  static String formBody(Map<String, String> form) {
     StringBuilder body = new StringBuilder();
     form.forEach(
         (k, v) ->
@@ -45,10 +53,7 @@ public final class ConsoleClient {
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
                 .append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    return body.toString();
   }
 
   /** Posts {@code form} with this session's anti-forgery token. */

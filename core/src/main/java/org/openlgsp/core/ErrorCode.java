@@ -99,6 +99,11 @@ public enum ErrorCode {
       502,
       "Server.ServerProxy.NetworkError",
       "A gateway's operator API did not answer or refused the console"),
+  CONSOLE_OIDC_UNAVAILABLE(
+      "console.oidc_unavailable",
+      502,
+      "Server.ServerProxy.NetworkError",
+      "The console's OpenID provider did not answer or answered wrongly"),
   RESOURCE_NOT_FOUND("resource.not_found", 404, "Client.NotFound", "Resource not found"),
   RESOURCE_CONFLICT("resource.conflict", 409, "Client.Conflict", "Resource already exists"),
   METHOD_NOT_ALLOWED(

@@ -393,7 +393,13 @@ public final class GatewayNode implements AutoCloseable {
                     started.consoleSource(signing),
                     db,
                     role.consoleOptions(),
-                    DatabaseAuditLog.open(db)));
+                    DatabaseAuditLog.open(db),
+                    baseDir));
+      } catch (IllegalArgumentException e) {
+        started.close();
+        throw String.valueOf(e.getMessage()).startsWith("oidc.")
+            ? new NodeConfig.ConfigException("gateway.console." + e.getMessage())
+            : e;
       } catch (RuntimeException e) {
         started.close();
         throw e;

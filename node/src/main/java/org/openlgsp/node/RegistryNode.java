@@ -220,7 +220,11 @@ public final class RegistryNode implements AutoCloseable {
                             tracker,
                             Optional.of(new RegistryConsoleAlerts(alerts)))));
           } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
-            throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
+            String message = String.valueOf(e.getMessage());
+            throw new NodeConfig.ConfigException(
+                message.startsWith("oidc.")
+                    ? "registry.console." + message
+                    : "registry.console.gateways: " + message);
           }
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }

@@ -25,6 +25,16 @@ public enum Peer {
       "install it",
       List.of("chromium", "chromium-browser", "google-chrome"),
       List.of("--version")),
+  /**
+   * panva's certified OpenID provider ({@code oidc-provider} from the npm registry, installed by
+   * {@code npm install --prefix test-peers/oidc}) run by Node.js: the console's OIDC sign-in tests
+   * log in through it.
+   */
+  OIDC(
+      "oidc",
+      "install Node.js and npm, then run: npm install --prefix test-peers/oidc",
+      List.of("node"),
+      List.of("--version")),
   /** Debian's nginx, the mutual-TLS proxy chain OpenLGSP's exchange is measured against. */
   NGINX(
       "nginx",

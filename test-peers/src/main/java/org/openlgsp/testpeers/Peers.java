@@ -137,6 +137,9 @@ public final class Peers {
     if (peer == Peer.NETNS) {
       return probeNamespaces(executable.get());
     }
+    if (peer == Peer.OIDC && oidcProvider().isEmpty()) {
+      return Optional.of("has no oidc-provider package in test-peers/oidc/node_modules");
+    }
     return Optional.empty();
   }
 
@@ -164,6 +167,23 @@ public final class Peers {
     } catch (IOException e) {
       return Optional.of("unreachable at " + host + ":" + port + " (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The folder of the OpenID provider peer ({@code test-peers/oidc}, holding {@code provider.mjs}
+   * and the installed {@code node_modules/oidc-provider}), found from the working directory or one
+   * of its parents (a module's tests run in the module's folder); empty when not installed.
+   */
+  public static Optional<Path> oidcProvider() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path peer = dir.resolve("test-peers").resolve("oidc");
+      if (Files.isRegularFile(peer.resolve("provider.mjs"))
+          && Files.isRegularFile(
+              peer.resolve("node_modules").resolve("oidc-provider").resolve("package.json"))) {
+        return Optional.of(peer);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The executable {@code name} in the injected PATH. */

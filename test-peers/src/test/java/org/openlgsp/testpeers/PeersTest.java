@@ -162,6 +162,14 @@ class PeersTest {
   }
 
   @Test
+  void theOpenIdProviderNeedsNodeOnThePath() {
+    assertThat(peers(Map.of()).whyMissing(Peer.OIDC)).contains("not found");
+    assertThat(Peers.skipReason(Peer.OIDC, "not found"))
+        .contains("npm install --prefix test-peers/oidc")
+        .contains("-Dlgsp.oidc.required=true");
+  }
+
+  @Test
   void eachPeerHasItsDocumentedProperty() {
     assertThat(Peer.values())
         .extracting(Peer::requiredProperty)
@@ -175,6 +183,7 @@ class PeersTest {
             "lgsp.promtool.required",
             "lgsp.haproxy.required",
             "lgsp.chromium.required",
+            "lgsp.oidc.required",
             "lgsp.nginx.required");
   }
 }
