@@ -91,4 +91,97 @@ class LocalCredentialsTest {
           .isEmpty();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aTokenRequestWaitingOnTheCredentialStoreHoldsUpNoRevocation() throws Exception {
+    try (Database db = TestDatabases.open("postgresql", dir)) {
+      TokenService tokens = new TokenService(List.of(), Duration.ofHours(1), clock);
+      LocalCredentials store =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      tokens.attach(store);
+      LocalCredentials.Issued issued = store.create(PORTAL, "alice");
+      java.util.concurrent.CompletableFuture<TokenService.Token> waiting;
+      // own threads: the common pool may have a single one on a small machine
+      var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+      // another session locks the credential table: a credential check waits on the database
+      try (threads;
+          java.sql.Connection locker = db.connection()) {
+        locker.setAutoCommit(false);
+        try {
+          locker
+              .createStatement()
+              .execute("LOCK TABLE gateway_credential IN ACCESS EXCLUSIVE MODE");
+          waiting =
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> tokens.issue(issued.credential().clientId(), issued.secret()), threads);
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> waitingOnLocks(db) > 0);
+          // meanwhile a revocation (another instance's, read by the poll) drops tokens at once
+          assertThat(
+                  java.util.concurrent.CompletableFuture.runAsync(
+                      () -> tokens.dropTokensOf("lgsp-00000000000000000000"), threads))
+              .succeedsWithin(Duration.ofSeconds(5));
+          assertThat(waiting).isNotDone();
+        } finally {
+          locker.rollback();
+        }
+        assertThat(waiting).succeedsWithin(Duration.ofSeconds(10));
+      }
+      assertThat(tokens.verify(waiting.get().accessToken())).contains(PORTAL);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aTokenIssuedWhileItsCredentialIsRevokedNeverOutlivesTheRevocation(String kind)
+      throws Exception {
+    try (Database db = TestDatabases.open(kind, dir)) {
+      TokenService tokens = new TokenService(List.of(), Duration.ofHours(1), clock);
+      LocalCredentials store =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      tokens.attach(store);
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+        for (int round = 0; round < 40; round++) {
+          LocalCredentials.Issued issued = store.create(PORTAL, "alice");
+          String id = issued.credential().clientId();
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+          var issuing =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return Optional.of(tokens.issue(id, issued.secret()));
+                  });
+          var revoking =
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return store.revoke(id, "bob");
+                  });
+          revoking.get();
+          Optional<TokenService.Token> token;
+          try {
+            token = issuing.get();
+          } catch (java.util.concurrent.ExecutionException refused) {
+            assertThat(refused.getCause()).hasMessageContaining("unknown client id");
+            continue;
+          }
+          assertThat(tokens.verify(token.orElseThrow().accessToken()))
+              .as("round %d: a token issued while its credential was revoked", round)
+              .isEmpty();
+        }
+      }
+    }
+  }
+
+  private static long waitingOnLocks(Database db) {
+    return Sql.read(
+        db,
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) FROM pg_locks WHERE NOT granted"
+                        + " AND relation = 'gateway_credential'::regclass")
+                .mapTo(Long.class)
+                .one());
+  }
 }
