@@ -174,6 +174,63 @@ class LocalCredentialsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void theRevocationPollReadsEachRevocationOnceAndForgetsThoseItCannotReadAgain(String kind) {
+    try (Database db = TestDatabases.open(kind, dir)) {
+      LocalCredentials writer =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      LocalCredentials reader =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      List<String> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+      reader.onRevoke(dropped::add);
+      for (int i = 0; i < 3; i++) {
+        writer.revoke(writer.create(PORTAL, "alice").credential().clientId(), "bob");
+      }
+      assertThat(reader.pollRevocations()).isEqualTo(3);
+      assertThat(reader.pollRevocations()).as("read again, not passed on again").isZero();
+      assertThat(reader.revocationsHeld()).isEqualTo(3);
+
+      clock.advance(LocalCredentials.REVOCATION_LOOKBACK.plusSeconds(1));
+      writer.revoke(writer.create(PORTAL, "alice").credential().clientId(), "bob");
+      assertThat(reader.pollRevocations()).isEqualTo(1);
+      assertThat(reader.revocationsHeld()).as("the three older ones forgotten").isEqualTo(1);
+
+      // stamped by an instance whose clock is 30 s behind, committed after the poll moved on
+      MutableClock behind = MutableClock.standingAt(clock.instant().minusSeconds(30));
+      LocalCredentials late =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), behind);
+      late.revoke(late.create(PORTAL, "carol").credential().clientId(), "bob");
+      assertThat(reader.pollRevocations()).as("within the look-back: still seen").isEqualTo(1);
+      assertThat(reader.pollRevocations()).isZero();
+      assertThat(dropped).hasSize(5).doesNotHaveDuplicates();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aStartingInstanceReadsNoRevocationMadeBeforeItStarted(String kind) {
+    try (Database db = TestDatabases.open(kind, dir)) {
+      LocalCredentials writer =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      writer.revoke(writer.create(PORTAL, "alice").credential().clientId(), "bob");
+      clock.advance(LocalCredentials.REVOCATION_LOOKBACK.plusSeconds(1));
+      LocalCredentials starting =
+          LocalCredentials.open(db, SYSTEMS, CredentialOptions.defaults(), clock);
+      List<String> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+      starting.onRevoke(dropped::add);
+      starting.pollEvery(Duration.ofHours(1));
+      try {
+        writer.revoke(writer.create(PORTAL, "alice").credential().clientId(), "bob");
+        assertThat(starting.pollRevocations()).isEqualTo(1);
+        assertThat(starting.revocationsHeld()).isEqualTo(1);
+        assertThat(dropped).hasSize(1);
+      } finally {
+        starting.close();
+      }
+    }
+  }
+
   private static long waitingOnLocks(Database db) {
     return Sql.read(
         db,
