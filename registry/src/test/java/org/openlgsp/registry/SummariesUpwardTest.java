@@ -197,6 +197,44 @@ class SummariesUpwardTest {
         .hasMessageContaining("do not add up");
   }
 
+  @Test
+  void sendsOfOneDayAtOnceNeverCollideAndTheLatestIssuedIsKept() throws Exception {
+    try (Instance ndxp = ndxp(dir, "postgresql");
+        Instance tn = tayNinh(dir, "postgresql")) {
+      ndxp.federate(dir.resolve("ndxp-cache"), signedAgreement(), tn.url());
+      Instant t0 = Instant.now().minusSeconds(120);
+      int sends = 8;
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(sends)) {
+        for (int d = 0; d < 4; d++) {
+          LocalDate day = DAY.minusDays(d);
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(sends);
+          List<java.util.concurrent.Future<HttpResponse<String>>> answers =
+              new java.util.ArrayList<>();
+          for (int i = 0; i < sends; i++) {
+            byte[] body = signed(summary(day, t0.plusSeconds(i), 10 + i, 0), TN_SIGNER).toJson();
+            answers.add(
+                pool.submit(
+                    () -> {
+                      start.await();
+                      return post(ndxp, TN, body);
+                    }));
+          }
+          for (var a : answers) {
+            HttpResponse<String> r = a.get();
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+          }
+          // the last issued (10 + 7 calls of the portal) is the one held, whatever the order
+          assertThat(
+                  new RegistryClient(ndxp.url(), "t")
+                      .ranking(day, day.plusDays(1), "agency", "volume", 1)
+                      .rows())
+              .singleElement()
+              .satisfies(f -> assertThat(f.calls()).isEqualTo(10 + sends - 1));
+        }
+      }
+    }
+  }
+
   /**
    * Tây Ninh's day: the portal's calls to NDXP's citizens ({@code refused} of them refused), and a
    * hospital's 4.
