@@ -29,6 +29,8 @@ final class FederationSummaries {
   /** The most days one ranking may cover. */
   static final int MAX_DAYS = 400;
 
+  /** The most rows a ranking answers. */
+  static final int MAX_LIMIT = 1000;
 
   /** What {@link #accept} did: stored anew, or already held (the same or a later one). */
   record Outcome(String instance, LocalDate day, boolean stored) {}
@@ -126,8 +128,8 @@ final class FederationSummaries {
     if (!order.equals("volume") && !order.equals("errors")) {
       throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "order must be volume or errors");
     }
-    if (limit < 1 || limit > 1000) {
-      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be 1 to 1000");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be 1 to " + MAX_LIMIT);
     }
     List<byte[]> held =
         Sql.read(
