@@ -183,15 +183,7 @@ final class ConsumerEndpoint {
       facts.requestSize = body.length();
       facts.requestOutTime = ctx.clock().instant();
       try (HttpClientResponse in = send(out, body)) {
-        relay(
-            in,
-            res,
-            dir,
-            service,
-            node,
-            input,
-            facts,
-            String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
+        relay(in, res, dir, service, node, input, facts, accept(req));
       }
     }
   }
@@ -268,15 +260,22 @@ final class ConsumerEndpoint {
         facts.status = in.status().code();
         facts.responseDigest = answer.digest();
         facts.responseSignature = signed.signature();
-        facts.errorCode = signed.xroadError().isEmpty() ? "" : signed.errorCode();
         String type =
             in.headers().contentType().map(io.helidon.http.HttpMediaType::text).orElse("");
         Sealing.Content opened;
         if (SealedRoute.isSealedType(type)) {
           var key = ctx.encryptionKey(facts.client);
           opened = Sealing.open(SealedRoute.all(answer), key.certificate(), key.key());
+          String error = SealedRoute.header(opened, Headers.XROAD_ERROR);
+          if (!error.isEmpty() && signed.xroadError().isEmpty()) {
+            // the provider's refusal, sealed like any answer: read it as the consumer would see it
+            try (BodySpool problem = BodySpool.of(opened.body())) {
+              signed = signed.refusal(error, problem);
+            }
+          }
         } else if (!signed.xroadError().isEmpty()) {
-          // the provider's signed refusal, made before it could open the request
+          // a signed refusal made before the provider knew the request was sealed, or one it could
+          // not seal to this member (then with a fixed detail)
           opened =
               new Sealing.Content(
                   "",
@@ -289,15 +288,31 @@ final class ConsumerEndpoint {
               ErrorCode.FEDERATION_SEAL_INVALID,
               "the provider's answer through the hub is not sealed");
         }
+        facts.errorCode = signed.xroadError().isEmpty() ? "" : signed.errorCode();
         ctx.recorder().write(Side.CONSUMER, facts, ctx.clock().instant());
-        res.status(Status.create(opened.status()));
-        opened.headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+        Optional<ErrorResponse> translated = translatedError(signed, accept(req));
+        res.status(Status.create(translated.map(ErrorResponse::status).orElse(opened.status())));
+        if (translated.isPresent()) {
+          translated.get().headers().forEach((n, v) -> res.header(HeaderNames.create(n), v));
+          String retryAfter = SealedRoute.header(opened, HeaderNames.RETRY_AFTER);
+          if (!retryAfter.isEmpty()) {
+            res.header(HeaderNames.RETRY_AFTER, retryAfter);
+          }
+        } else {
+          opened.headers().entrySet().stream()
+              .filter(e -> !e.getKey().equalsIgnoreCase(Headers.XROAD_ERROR.defaultCase()))
+              .forEach(e -> res.header(HeaderNames.create(e.getKey()), e.getValue()));
+        }
         correlation(res, facts, service, input, signed);
-        byte[] plain = opened.body();
+        byte[] plain = translated.map(ErrorResponse::body).orElseGet(opened::body);
         res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(plain.length));
         res.send(plain);
       }
     }
+  }
+
+  private static String accept(ServerRequest req) {
+    return String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of));
   }
 
   /** The correlation headers of an exchange's answer to the client (PR-REST). */

@@ -27,6 +27,8 @@ final class DirectoryView {
   private final Map<ServiceId, Directory.Service> services = new HashMap<>();
   private final Map<ClientId, Directory.SystemEntry> systems = new HashMap<>();
   private final Map<NodeId, Directory.Node> nodes = new HashMap<>();
+  // the federated instances by name: the hub route is looked up on every exchange
+  private final Map<String, Directory.Federated> federations = new HashMap<>();
   private final Map<String, NodeId> nodeByTlsFingerprint = new HashMap<>();
   private final Map<NodeId, Set<String>> tlsFingerprintsByNode = new HashMap<>();
   private final Map<String, SigningKey> signingKeys = new HashMap<>();
@@ -67,6 +69,7 @@ final class DirectoryView {
     this.expiredFederations = expiredFederations;
     directory.services().forEach(s -> services.put(s.id(), s));
     directory.systems().forEach(s -> systems.put(s.id(), s));
+    directory.federated().forEach(f -> federations.putIfAbsent(f.instance(), f));
     for (Directory.Node n : directory.nodes()) {
       nodes.put(n.id(), n);
       var fingerprints = new java.util.HashSet<String>();
@@ -134,8 +137,7 @@ final class DirectoryView {
               org.openlgsp.core.ErrorCode.FEDERATION_CATALOGUE_EXPIRED,
               "the federated catalogue of instance " + instance + " has expired"));
     }
-    return directory
-        .federation(instance)
+    return federation(instance)
         .map(
             f ->
                 new org.openlgsp.core.LgspException(
@@ -154,7 +156,12 @@ final class DirectoryView {
   Optional<NodeId> hubFor(HubRouting routing, String instance) {
     return routing
         .hubFor(instance)
-        .or(() -> directory.federation(instance).flatMap(Directory.Federated::hubNode));
+        .or(() -> federation(instance).flatMap(Directory.Federated::hubNode));
+  }
+
+  /** The federated instance {@code instance} (as {@link Directory#federation}, indexed). */
+  Optional<Directory.Federated> federation(String instance) {
+    return Optional.ofNullable(federations.get(instance));
   }
 
   long serial() {

@@ -45,13 +45,25 @@ public final class LocalCredentials {
   private final CredentialOptions options;
   private final Clock clock;
   private volatile Consumer<String> onRevoke = clientId -> {};
-  // revocations already passed to onRevoke, by this process or read from the database
-  private final Set<String> revokedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // revocations already passed to onRevoke, by this process or read from the database: client id
+  // -> revoked_at, kept only while the poll could read the row again (cursor minus the look-back)
+  private final java.util.Map<String, Long> revokedSeen =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  // the latest revoked_at the poll has read (epoch ms); written by the poll only
+  private volatile long revocationCursor = Long.MIN_VALUE;
   private volatile Optional<java.util.concurrent.ScheduledExecutorService> polling =
       Optional.empty();
 
   /** How often a gateway reads revocations other instances sharing its database made. */
   public static final Duration REVOCATION_POLL = Duration.ofSeconds(5);
+
+  /**
+   * How far before its cursor the poll reads again: a revocation committed late, or stamped by an
+   * instance whose clock is behind, with a time up to this much before the latest one read, is
+   * still seen. Each poll reads the revocations of this last minute and newer ones, never the older
+   * ones.
+   */
+  static final Duration REVOCATION_LOOKBACK = Duration.ofMinutes(1);
 
   /**
    * A credential as listed: never its secret nor the secret's hash.
@@ -203,7 +215,7 @@ public final class LocalCredentials {
         "revoked_at = ?, revoked_by = ?, previous_sha256 = NULL, previous_until = NULL",
         now,
         actor);
-    revokedSeen.add(clientId);
+    revokedSeen.put(clientId, now);
     onRevoke.accept(clientId); // after the commit: a token issued meanwhile is dropped too
     return get(clientId);
   }
@@ -277,30 +289,68 @@ public final class LocalCredentials {
 
   /**
    * Drops the tokens this process issued under credentials another instance sharing the database
-   * revoked since the last look; returns how many such revocations were new.
+   * revoked since the last look; returns how many such revocations were new. Reads only the rows
+   * revoked at or after the latest revocation time read so far, less {@link #REVOCATION_LOOKBACK}
+   * (keyset on {@code revoked_at, client_id}), and forgets a revocation once the poll can no longer
+   * read it again.
    */
   int pollRevocations() {
-    List<String> revoked =
+    return readRevocations(true);
+  }
+
+  private int readRevocations(boolean passOn) {
+    long cursor = revocationCursor;
+    long from = cursor == Long.MIN_VALUE ? Long.MIN_VALUE : cursor - REVOCATION_LOOKBACK.toMillis();
+    record Revoked(String clientId, long at) {}
+    List<Revoked> revoked =
         Sql.read(
             db,
             h ->
                 h.createQuery(
-                        "SELECT client_id FROM gateway_credential WHERE revoked_at IS NOT NULL")
-                    .mapTo(String.class)
+                        "SELECT client_id, revoked_at FROM gateway_credential"
+                            + " WHERE revoked_at >= ? ORDER BY revoked_at, client_id")
+                    .bind(0, from)
+                    .map((rs, ctx) -> new Revoked(rs.getString(1), rs.getLong(2)))
                     .list());
     int fresh = 0;
-    for (String id : revoked) {
-      if (revokedSeen.add(id)) {
-        onRevoke.accept(id);
+    for (Revoked r : revoked) {
+      if (revokedSeen.putIfAbsent(r.clientId(), r.at()) == null && passOn) {
+        onRevoke.accept(r.clientId());
         fresh++;
       }
+      cursor = Math.max(cursor, r.at());
     }
+    revocationCursor = cursor;
+    long forgetBefore = cursor - REVOCATION_LOOKBACK.toMillis();
+    revokedSeen.values().removeIf(at -> at < forgetBefore);
     return fresh;
+  }
+
+  /** How many revocations the poll holds in memory (those it could still read again). */
+  int revocationsHeld() {
+    return revokedSeen.size();
+  }
+
+  /**
+   * Starts the poll at the newest revocation stored: what was revoked before this process started
+   * issued it nothing, so older rows are never read, and those the poll will read again are taken
+   * as seen.
+   */
+  private void startAtNewestRevocation() {
+    long newest =
+        Sql.read(
+            db,
+            h ->
+                h.createQuery("SELECT COALESCE(MAX(revoked_at), 0) FROM gateway_credential")
+                    .mapTo(Long.class)
+                    .one());
+    revocationCursor = newest;
+    readRevocations(false);
   }
 
   /** Reads other instances' revocations every {@code period} until {@link #close}. */
   void pollEvery(Duration period) {
-    pollRevocations(); // what was revoked before this process started issued it nothing
+    startAtNewestRevocation();
     var executor =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("credential-revocations").factory());

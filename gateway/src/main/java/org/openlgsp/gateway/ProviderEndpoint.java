@@ -53,6 +53,7 @@ final class ProviderEndpoint {
     ServerResponse res = call.response();
     ExchangeRecorder.Facts facts = ExchangeRecorder.Facts.arriving(req, ctx.clock().instant());
     String requestHash = "";
+    boolean sealedRequest = false;
     Admission.Slot slot = Admission.Slot.NONE;
     try {
       DirectoryView dir = ctx.directory().require();
@@ -95,6 +96,8 @@ final class ProviderEndpoint {
             ErrorCode.FEDERATION_SEAL_INVALID,
             "a relayed request must be sealed (CMS AuthEnvelopedData, no path in clear)");
       }
+      // from here on, a refusal is sealed to the consumer like any answer (the hub reads none)
+      sealedRequest = sealed;
       SigningInput.Request input =
           sealed
               ? SealedRoute.envelope(facts, target, time, digest)
@@ -173,7 +176,7 @@ final class ProviderEndpoint {
       LgspException e = Failures.map(t);
       facts.errorCode = e.code().code();
       BodySpool.discardUnread(call);
-      sendSignedProblem(res, e, requestHash, facts);
+      sendSignedProblem(res, e, requestHash, facts, sealedRequest);
     } finally {
       slot.close();
     }
@@ -481,21 +484,34 @@ final class ProviderEndpoint {
   }
 
   private void sendSignedProblem(
-      ServerResponse res, LgspException e, String requestHash, ExchangeRecorder.Facts facts) {
-    try (BodySpool body = BodySpool.of(e.toProblem().toJsonBytes())) {
-      sendSigned(
-          res,
-          e.code().httpStatus(),
-          e instanceof org.openlgsp.core.RetryLater later
-              ? List.of(
-                  io.helidon.http.HeaderValues.create(
-                      HeaderNames.RETRY_AFTER, Long.toString(later.retryAfterSeconds())))
-              : List.of(),
-          org.openlgsp.core.Problem.MEDIA_TYPE,
-          body,
-          e.code().xroadType(),
-          requestHash,
-          facts);
+      ServerResponse res,
+      LgspException e,
+      String requestHash,
+      ExchangeRecorder.Facts facts,
+      boolean sealedRequest) {
+    List<Header> headers =
+        e instanceof org.openlgsp.core.RetryLater later
+            ? List.of(
+                io.helidon.http.HeaderValues.create(
+                    HeaderNames.RETRY_AFTER, Long.toString(later.retryAfterSeconds())))
+            : List.of();
+    int status = e.code().httpStatus();
+    try {
+      if (sealedRequest) {
+        sendSealedRefusal(res, e, headers, requestHash, facts);
+        return;
+      }
+      try (BodySpool body = BodySpool.of(e.toProblem().toJsonBytes())) {
+        sendSigned(
+            res,
+            status,
+            headers,
+            org.openlgsp.core.Problem.MEDIA_TYPE,
+            body,
+            e.code().xroadType(),
+            requestHash,
+            facts);
+      }
     } catch (Exception again) {
       // The signed problem could not be written either: if the body had started (the peer hung
       // up), there is nothing left to send; otherwise the edge writes an unsigned problem.
@@ -503,6 +519,73 @@ final class ProviderEndpoint {
         throw Failures.map(again);
       }
     }
+  }
+
+  /**
+   * Hub mode: the refusal of a sealed request is sealed to the consumer member's keys like any
+   * answer — the problem, its {@code X-Road-Error} and {@code Retry-After} inside — so the hub
+   * relays a status and a ciphertext only. Should the consumer publish no valid key, the refusal
+   * goes out signed but unsealed with its code and a fixed detail, never the original one.
+   */
+  private void sendSealedRefusal(
+      ServerResponse res,
+      LgspException e,
+      List<Header> headers,
+      String requestHash,
+      ExchangeRecorder.Facts facts)
+      throws Exception {
+    int status = e.code().httpStatus();
+    byte[] ciphertext;
+    try {
+      List<Header> inner = new java.util.ArrayList<>(headers);
+      inner.add(io.helidon.http.HeaderValues.create(Headers.XROAD_ERROR, e.code().xroadType()));
+      ciphertext =
+          sealedAnswer(
+              status,
+              inner,
+              org.openlgsp.core.Problem.MEDIA_TYPE,
+              e.toProblem().toJsonBytes(),
+              facts);
+    } catch (LgspException cannotSeal) {
+      LgspException bare =
+          new LgspException(e.code(), "refused; the refusal could not be sealed to the consumer");
+      try (BodySpool body = BodySpool.of(bare.toProblem().toJsonBytes())) {
+        sendSigned(
+            res,
+            status,
+            headers,
+            org.openlgsp.core.Problem.MEDIA_TYPE,
+            body,
+            e.code().xroadType(),
+            requestHash,
+            facts);
+      }
+      return;
+    }
+    try (BodySpool sealedBody = BodySpool.of(ciphertext)) {
+      sendSigned(res, status, List.of(), Sealing.MEDIA_TYPE, sealedBody, "", requestHash, facts);
+    }
+  }
+
+  /** An answer's status, headers and body sealed to the consumer member's encryption keys. */
+  private byte[] sealedAnswer(
+      int status,
+      List<Header> headers,
+      String contentType,
+      byte[] body,
+      ExchangeRecorder.Facts facts) {
+    if (facts.client == null) {
+      throw new LgspException(ErrorCode.FEDERATION_SEAL_INVALID, "no consumer to seal to");
+    }
+    java.util.Map<String, String> inner = new java.util.LinkedHashMap<>();
+    headers.forEach(h -> inner.put(h.name(), h.get()));
+    if (!contentType.isEmpty()) {
+      inner.put(HeaderNames.CONTENT_TYPE.defaultCase(), contentType);
+    }
+    return Sealing.seal(
+        new Sealing.Content("", "", status, inner, body),
+        Sealing.encryptionKeys(
+            ctx.directory().require().directory(), facts.client, ctx.clock().instant()));
   }
 
   /**
@@ -523,16 +606,7 @@ final class ProviderEndpoint {
       sendSigned(res, status, headers, contentType, body, "", requestHash, facts);
       return;
     }
-    java.util.Map<String, String> inner = new java.util.LinkedHashMap<>();
-    headers.forEach(h -> inner.put(h.name(), h.get()));
-    if (!contentType.isEmpty()) {
-      inner.put(HeaderNames.CONTENT_TYPE.defaultCase(), contentType);
-    }
-    byte[] ciphertext =
-        Sealing.seal(
-            new Sealing.Content("", "", status, inner, SealedRoute.all(body)),
-            Sealing.encryptionKeys(
-                ctx.directory().require().directory(), facts.client, ctx.clock().instant()));
+    byte[] ciphertext = sealedAnswer(status, headers, contentType, SealedRoute.all(body), facts);
     try (BodySpool sealedBody = BodySpool.of(ciphertext)) {
       sendSigned(res, status, List.of(), Sealing.MEDIA_TYPE, sealedBody, "", requestHash, facts);
     }

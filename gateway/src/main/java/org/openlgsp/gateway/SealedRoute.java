@@ -90,7 +90,8 @@ final class SealedRoute {
     return inner;
   }
 
-  private static String header(Sealing.Content content, HeaderName name) {
+  /** A header of opened content, by name in any case; empty when absent. */
+  static String header(Sealing.Content content, HeaderName name) {
     return content.headers().entrySet().stream()
         .filter(e -> e.getKey().equalsIgnoreCase(name.defaultCase()))
         .map(Map.Entry::getValue)

@@ -75,16 +75,21 @@ record SignedResponse(
     if (!digest.equals(body.digest())) {
       throw invalid("response body does not match its signed digest");
     }
+    return new SignedResponse(signature, "", "", "", key.certificate()).refusal(xroadError, body);
+  }
+
+  /**
+   * This verified response read as the refusal {@code xroadError} names (none when empty), with the
+   * code and detail of its problem body: the body as signed, or, in hub mode, as opened from the
+   * sealed answer (whose {@code X-Road-Error} travels inside it, covered by the signed digest).
+   */
+  SignedResponse refusal(String error, BodySpool problemBody) {
     // Only an error answer carries a problem body worth reading.
-    Optional<Problem> problem = xroadError.isEmpty() ? Optional.empty() : problem(body);
+    Optional<Problem> problem = error.isEmpty() ? Optional.empty() : problem(problemBody);
     String code =
         problem.flatMap(p -> ErrorCode.fromCode(p.code())).map(ErrorCode::code).orElse("");
     return new SignedResponse(
-        signature,
-        xroadError,
-        code,
-        code.isEmpty() ? "" : problem.orElseThrow().detail(),
-        key.certificate());
+        signature, error, code, code.isEmpty() ? "" : problem.orElseThrow().detail(), signer);
   }
 
   private static Optional<Problem> problem(BodySpool body) {

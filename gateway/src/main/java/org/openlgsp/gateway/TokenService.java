@@ -26,6 +26,8 @@ final class TokenService {
   // tokens issued under run-time credentials: token hash -> the credential's client id
   private final Cache<String, String> issuedUnder;
   private volatile Optional<LocalCredentials> runTime = Optional.empty();
+  // revocations applied so far (written under the lock): a check that saw a change is redone
+  private volatile long revocationsApplied;
 
   /** What {@code POST /token} returns, and the system it was issued to. */
   record Token(String accessToken, long expiresInSeconds, ClientId system) {}
@@ -79,24 +81,38 @@ final class TokenService {
     store.onRevoke(this::dropTokensOf);
   }
 
-  // Under the lock, so a revocation committed after the check drops the token put here.
-  private synchronized Token issueRunTime(String clientId, String clientSecret) {
-    LocalCredentials.Match m =
-        runTime
-            .flatMap(s -> s.check(clientId, clientSecret))
-            .orElseThrow(
-                () ->
-                    new LgspException(
-                        ErrorCode.TOKEN_INVALID, "unknown client id or wrong secret"));
-    byte[] raw = new byte[32];
-    RANDOM.nextBytes(raw);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    tokens.put(key(token), m.system());
-    issuedUnder.put(key(token), m.clientId());
-    return new Token(token, ttl.toSeconds(), m.system());
+  /**
+   * Checks the credential with the store outside the lock (a database round trip must not serialise
+   * token requests), then puts the token under the lock only if no revocation was applied since the
+   * check began, and checks again otherwise. So a revocation either committed before the check
+   * (which refuses it) or drops its tokens after the put (under the same lock): none is missed.
+   */
+  private Token issueRunTime(String clientId, String clientSecret) {
+    while (true) {
+      long before = revocationsApplied;
+      LocalCredentials.Match m =
+          runTime
+              .flatMap(s -> s.check(clientId, clientSecret))
+              .orElseThrow(
+                  () ->
+                      new LgspException(
+                          ErrorCode.TOKEN_INVALID, "unknown client id or wrong secret"));
+      synchronized (this) {
+        if (revocationsApplied == before) {
+          byte[] raw = new byte[32];
+          RANDOM.nextBytes(raw);
+          String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+          tokens.put(key(token), m.system());
+          issuedUnder.put(key(token), m.clientId());
+          return new Token(token, ttl.toSeconds(), m.system());
+        }
+      }
+    }
   }
 
-  private synchronized void dropTokensOf(String clientId) {
+  // Package-private for the test that shows it waits for no credential check in progress.
+  synchronized void dropTokensOf(String clientId) {
+    revocationsApplied++;
     issuedUnder
         .asMap()
         .entrySet()

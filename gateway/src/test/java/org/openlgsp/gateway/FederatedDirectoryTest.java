@@ -42,24 +42,8 @@ class FederatedDirectoryTest {
     MutableClock clock = MutableClock.standingAt(start);
     Instant catalogueExpiry = start.plusSeconds(600);
     Directory d =
-        new Directory(
-            "VN-TAYNINH",
-            7,
+        directory(
             start,
-            start.plus(Duration.ofHours(1)),
-            List.of(
-                new Directory.Member(PORTAL.memberId(), "Tây Ninh", List.of(), List.of()),
-                new Directory.Member(MPS, "Bộ Công an", List.of(), List.of())),
-            List.of(
-                new Directory.SystemEntry(PORTAL, "portal", TN_NODE),
-                new Directory.SystemEntry(POPULATION, "population", MPS_NODE)),
-            List.of(
-                new Directory.Node(TN_NODE, "https://127.0.0.1:5500", List.of()),
-                new Directory.Node(MPS_NODE, "https://127.0.0.1:5501", List.of())),
-            List.of(new Directory.Service(CITIZENS, "https://127.0.0.1:5501", SubjectLocator.NONE)),
-            List.of(new Directory.Grant(PORTAL, CITIZENS, List.of(), List.of())),
-            List.of("ndxp-anchor"),
-            List.of(),
             List.of(
                 new Directory.Federated(
                     "VN-NDXP", "ndxp-tayninh", 3, catalogueExpiry, List.of("ndxp-anchor"))));
@@ -97,5 +81,51 @@ class FederatedDirectoryTest {
               assertThat(e).isInstanceOf(LgspException.class);
             });
     assertThat(holder.current().orElseThrow().federated()).isEmpty();
+  }
+
+  @Test
+  void theHubOfEachFederatedInstanceIsFoundAndAGatewaysOwnRouteComesFirst() {
+    Instant now = Instant.now();
+    NodeId ndxpHub = NodeId.parse("VN-NDXP/GOV/000.00.00.A01/hub");
+    NodeId ownRoute = NodeId.parse("VN-NDXP/GOV/000.00.00.A01/hub2");
+    List<Directory.Federated> federated =
+        List.of(
+            new Directory.Federated(
+                "VN-NDXP", "ndxp-tayninh", 3, now.plusSeconds(600), List.of(), ndxpHub.toString()),
+            new Directory.Federated(
+                "VN-LAOCAI", "laocai-tayninh", 1, now.plusSeconds(600), List.of(), ""));
+    Directory d = directory(now, federated);
+    DirectoryView view = new DirectoryView(d);
+    for (String instance : List.of("VN-NDXP", "VN-LAOCAI", "VN-HANOI")) {
+      assertThat(view.federation(instance)).isEqualTo(d.federation(instance));
+    }
+    assertThat(view.hubFor(HubRouting.none(), "VN-NDXP")).contains(ndxpHub);
+    assertThat(view.hubFor(HubRouting.none(), "VN-LAOCAI")).as("gateway to gateway").isEmpty();
+    assertThat(view.hubFor(HubRouting.none(), "VN-HANOI")).isEmpty();
+    assertThat(view.hubFor(new HubRouting(false, java.util.Map.of("VN-NDXP", ownRoute)), "VN-NDXP"))
+        .contains(ownRoute);
+  }
+
+  /** Tây Ninh's directory carrying NDXP's citizens service, federated with {@code federated}. */
+  private static Directory directory(Instant start, List<Directory.Federated> federated) {
+    return new Directory(
+        "VN-TAYNINH",
+        7,
+        start,
+        start.plus(Duration.ofHours(1)),
+        List.of(
+            new Directory.Member(PORTAL.memberId(), "Tây Ninh", List.of(), List.of()),
+            new Directory.Member(MPS, "Bộ Công an", List.of(), List.of())),
+        List.of(
+            new Directory.SystemEntry(PORTAL, "portal", TN_NODE),
+            new Directory.SystemEntry(POPULATION, "population", MPS_NODE)),
+        List.of(
+            new Directory.Node(TN_NODE, "https://127.0.0.1:5500", List.of()),
+            new Directory.Node(MPS_NODE, "https://127.0.0.1:5501", List.of())),
+        List.of(new Directory.Service(CITIZENS, "https://127.0.0.1:5501", SubjectLocator.NONE)),
+        List.of(new Directory.Grant(PORTAL, CITIZENS, List.of(), List.of())),
+        List.of("ndxp-anchor"),
+        List.of(),
+        federated);
   }
 }

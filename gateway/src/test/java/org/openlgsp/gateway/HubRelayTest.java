@@ -337,7 +337,9 @@ class HubRelayTest {
     EvilHub.Answer replayed = evil.replayLast();
 
     assertThat(replayed.status()).isEqualTo(409);
-    assertThat(replayed.body()).contains("message.replayed");
+    // the refusal is sealed to the consumer: the hub reads the status, not the problem
+    assertThat(replayed.body()).doesNotContain("message.replayed").doesNotContain(CITIZEN);
+    assertThat(last(mpsLedger).errorCode()).isEqualTo("message.replayed");
     assertThat(backendSaw).hasSize(1);
   }
 

@@ -95,7 +95,8 @@ public record TenantSettings(
 
   /**
    * Refuses tenants that would share what must be their own: an id, an instance (or the
-   * installation's), a database, a key file or an admin token (or the installation's).
+   * installation's), a database, a key file or an admin token (or the installation's); a tenant's
+   * ledger key is not the installation's consent-log key either. Files are compared normalised.
    */
   static void requireSeparate(
       List<TenantSettings> tenants, String instance, Optional<NodeConfig.RegistryRole> registry) {
@@ -109,23 +110,47 @@ public record TenantSettings(
                     "tenants: needs the registry role (its listener serves the tenants)"));
     unique(tenants, "id", t -> List.of(t.id()), List.of());
     unique(tenants, "instance", t -> List.of(t.instance()), List.of(instance));
-    unique(tenants, "database", t -> List.of(t.database()), List.of(r.database()));
+    unique(
+        tenants, "database", t -> List.of(sameFile(t.database())), List.of(sameFile(r.database())));
     unique(
         tenants,
         "signing",
-        t -> List.of(t.signing().key().orElseThrow()),
-        List.of(r.signing().key().orElse("")));
-    unique(tenants, "ledgerKey", t -> List.of(t.ledgerKey()), List.of());
+        t -> List.of(sameFile(t.signing().key().orElseThrow())),
+        r.signing().key().map(k -> List.of(sameFile(k))).orElse(List.of()));
+    unique(
+        tenants,
+        "ledgerKey",
+        t -> List.of(sameFile(t.ledgerKey())),
+        List.of(sameFile(LedgerFiles.consentLogKeyFile(instance))));
     unique(
         tenants,
         "consentKey",
-        t -> List.of(t.consentKey()),
-        r.consentKey().map(List::of).orElse(List.of()));
+        t -> List.of(sameFile(t.consentKey())),
+        r.consentKey().map(k -> List.of(sameFile(k))).orElse(List.of()));
     unique(
         tenants,
         "adminTokens",
         t -> t.adminTokens().stream().map(AdminToken::tokenSha256).toList(),
         List.of(r.adminTokenSha256()));
+  }
+
+  /**
+   * A file (or an SQLite JDBC URL's file) as compared: normalised, so that {@code ./a}, {@code
+   * x/../a} and {@code a} are one file. All are relative to the same base folder.
+   */
+  static String sameFile(String path) {
+    String sqlite = "jdbc:sqlite:";
+    if (path.startsWith(sqlite)) {
+      return sqlite + sameFile(path.substring(sqlite.length()));
+    }
+    if (path.startsWith("jdbc:")) {
+      return path;
+    }
+    try {
+      return java.nio.file.Path.of(path).normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return path;
+    }
   }
 
   private static void unique(

@@ -327,6 +327,27 @@ class NodeConfigTest {
                 NodeConfig.read(
                     write(registry.formatted(hash, readers.replace(hash, "secret") + gateways))))
         .hasMessageContaining("tracker reader tokenSha256 must be 64 hex digits");
+    // a blank tokenFile names no file: refused, not taken as "no token"
+    for (String blank : List.of("''", "'   '")) {
+      assertThatThrownBy(
+              () ->
+                  NodeConfig.read(
+                      write(
+                          registry.formatted(
+                              hash, readers + gateways + "\n    tokenFile: " + blank))))
+          .isInstanceOf(NodeConfig.ConfigException.class)
+          .hasMessageContaining("tracker.tokenFile must name a file");
+    }
+    assertThat(
+            NodeConfig.read(
+                    write(
+                        registry.formatted(hash, readers + gateways + "\n    tokenFile: t.token")))
+                .registry()
+                .orElseThrow()
+                .tracker()
+                .orElseThrow()
+                .tokenFile())
+        .contains("t.token");
     assertThatThrownBy(
             () ->
                 NodeConfig.read(write(GATEWAY + "  ledger: {trackerTokenSha256: " + hash + "}\n")))

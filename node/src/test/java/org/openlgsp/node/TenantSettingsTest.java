@@ -152,6 +152,32 @@ class TenantSettingsTest {
             a.replace("tenants/a-signing", "tenants/b-signing")
                 + TenantFixture.tenant("b", "VN-TB", "")),
         "signing of tenant b");
+    // one file under two spellings is still one file
+    refused(
+        fx.config(
+            a + TenantFixture.tenant("b", "VN-TB", "    ledgerKey: ./tenants/a/../a/ledger.key\n")),
+        "ledgerKey of tenant b");
+    refused(
+        fx.config(
+            a.replace("tenants/a-signing.key", "./tenants/a-signing.key")
+                + TenantFixture.tenant("b", "VN-TB", "").replace("b-signing.key", "a-signing.key")),
+        "signing of tenant b");
+    refused(
+        fx.config(
+            a
+                + TenantFixture.tenant("b", "VN-TB", "")
+                    .replace("data/tenant-b.db", "./data/tenant-a.db")),
+        "database of tenant b");
+    refused(
+        fx.config(
+            a + TenantFixture.tenant("b", "VN-TB", "    consentKey: ./tenants/a/consent.key\n")),
+        "consentKey of tenant b");
+    // the installation's consent-log key is not a tenant's ledger key
+    refused(
+        fx.config(
+            TenantFixture.tenant(
+                "a", "VN-TA", "    ledgerKey: ./ledger/VN-HOST.consent-log.key\n")),
+        "ledgerKey of tenant a is also the installation's registry's");
     refused(fx.config(TenantFixture.tenant("A", "VN-TA", "")), "tenants[0]: id must be");
     refused(
         fx.config(TenantFixture.tenant("a", "VN-TA", "    colour: red\n")), "tenants[0].colour");

@@ -29,6 +29,9 @@ final class FederationSummaries {
   /** The most days one ranking may cover. */
   static final int MAX_DAYS = 400;
 
+  /** The most rows a ranking answers. */
+  static final int MAX_LIMIT = 1000;
+
   /** What {@link #accept} did: stored anew, or already held (the same or a later one). */
   record Outcome(String instance, LocalDate day, boolean stored) {}
 
@@ -82,38 +85,27 @@ final class FederationSummaries {
       throw DailySummary.SIGNED.refusal("summary issued in the future: " + summary.issuedAt());
     }
     String digest = Digests.base64(Digests.sha256(raw));
-    boolean stored =
+    // One statement (SQLite and PostgreSQL): two sends of the same day at once cannot both insert,
+    // and an earlier or equal one never replaces the one held.
+    int changed =
         Sql.inTransaction(
             db,
-            h -> {
-              Optional<Long> held =
-                  h.createQuery(
-                          "SELECT issued_at FROM registry_federation_summary"
-                              + " WHERE instance = ? AND day = ?")
-                      .bind(0, instance)
-                      .bind(1, summary.day().toString())
-                      .mapTo(Long.class)
-                      .findOne();
-              long issued = summary.issuedAt().toEpochMilli();
-              if (held.isPresent() && held.get() >= issued) {
-                return false;
-              }
-              h.execute(
-                  "DELETE FROM registry_federation_summary WHERE instance = ? AND day = ?",
-                  instance,
-                  summary.day().toString());
-              h.execute(
-                  "INSERT INTO registry_federation_summary"
-                      + " (instance, day, issued_at, digest, signed, received_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)",
-                  instance,
-                  summary.day().toString(),
-                  issued,
-                  digest,
-                  raw,
-                  now.toEpochMilli());
-              return true;
-            });
+            h ->
+                h.execute(
+                    "INSERT INTO registry_federation_summary"
+                        + " (instance, day, issued_at, digest, signed, received_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (instance, day) DO UPDATE SET issued_at = excluded.issued_at,"
+                        + " digest = excluded.digest, signed = excluded.signed,"
+                        + " received_at = excluded.received_at"
+                        + " WHERE registry_federation_summary.issued_at < excluded.issued_at",
+                    instance,
+                    summary.day().toString(),
+                    summary.issuedAt().toEpochMilli(),
+                    digest,
+                    raw,
+                    now.toEpochMilli()));
+    boolean stored = changed > 0;
     return new Outcome(instance, summary.day(), stored);
   }
 
@@ -136,8 +128,8 @@ final class FederationSummaries {
     if (!order.equals("volume") && !order.equals("errors")) {
       throw new LgspException(ErrorCode.QUERY_FILTER_INVALID, "order must be volume or errors");
     }
-    if (limit < 1 || limit > 1000) {
-      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be 1 to 1000");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be 1 to " + MAX_LIMIT);
     }
     List<byte[]> held =
         Sql.read(

@@ -519,12 +519,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     java.time.LocalDate from = day(c.requiredQuery("from"));
     java.time.LocalDate to = day(c.requiredQuery("to"));
-    int limit;
-    try {
-      limit = q.contains("limit") ? Integer.parseInt(q.get("limit")) : 10;
-    } catch (NumberFormatException e) {
-      throw new LgspException(ErrorCode.QUERY_PAGE_INVALID, "limit must be a number");
-    }
+    int limit = limit(c, 10, FederationSummaries.MAX_LIMIT);
     c.sendJson(
         200,
         registry.ranking(
@@ -731,18 +726,28 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   private void auditLog(Call c) {
-    int limit = 100;
-    if (c.request().query().contains("limit")) {
-      try {
-        limit = Integer.parseInt(c.request().query().get("limit"));
-      } catch (NumberFormatException e) {
-        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be a number");
+    c.sendJson(200, registry.auditLog(limit(c, 100, 10_000)));
+  }
+
+  /**
+   * The {@code limit} query parameter of a listing: {@code byDefault} when absent, else a whole
+   * number from 1 to {@code max}; {@code query.page_invalid} otherwise (docs/statistics.md).
+   */
+  private static int limit(Call c, int byDefault, int max) {
+    var q = c.request().query();
+    if (!q.contains("limit")) {
+      return byDefault;
+    }
+    try {
+      int n = Integer.parseInt(q.get("limit"));
+      if (n >= 1 && n <= max) {
+        return n;
       }
+    } catch (NumberFormatException e) {
+      // refused below, as one out of range
     }
-    if (limit < 1 || limit > 10_000) {
-      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be 1..10000");
-    }
-    c.sendJson(200, registry.auditLog(limit));
+    throw new LgspException(
+        ErrorCode.QUERY_PAGE_INVALID, "limit must be a whole number from 1 to " + max);
   }
 
   /** A certificate given as PEM or as base64 DER. */

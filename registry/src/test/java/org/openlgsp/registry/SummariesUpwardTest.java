@@ -197,6 +197,160 @@ class SummariesUpwardTest {
         .hasMessageContaining("do not add up");
   }
 
+  @Test
+  void sendsOfOneDayAtOnceNeverCollideAndTheLatestIssuedIsKept() throws Exception {
+    try (Instance ndxp = ndxp(dir, "postgresql");
+        Instance tn = tayNinh(dir, "postgresql")) {
+      ndxp.federate(dir.resolve("ndxp-cache"), signedAgreement(), tn.url());
+      Instant t0 = Instant.now().minusSeconds(120);
+      int sends = 8;
+      try (var pool = java.util.concurrent.Executors.newFixedThreadPool(sends)) {
+        for (int d = 0; d < 4; d++) {
+          LocalDate day = DAY.minusDays(d);
+          java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(sends);
+          List<java.util.concurrent.Future<HttpResponse<String>>> answers =
+              new java.util.ArrayList<>();
+          for (int i = 0; i < sends; i++) {
+            byte[] body = signed(summary(day, t0.plusSeconds(i), 10 + i, 0), TN_SIGNER).toJson();
+            answers.add(
+                pool.submit(
+                    () -> {
+                      start.await();
+                      return post(ndxp, TN, body);
+                    }));
+          }
+          for (var a : answers) {
+            HttpResponse<String> r = a.get();
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+          }
+          // the last issued (10 + 7 calls of the portal) is the one held, whatever the order
+          assertThat(
+                  new RegistryClient(ndxp.url(), "t")
+                      .ranking(day, day.plusDays(1), "agency", "volume", 1)
+                      .rows())
+              .singleElement()
+              .satisfies(f -> assertThat(f.calls()).isEqualTo(10 + sends - 1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void summariesTooLargeWithASubsystemAsAgencyUnderAnotherAgreementOrFromTheFutureAreRefused()
+      throws Exception {
+    try (Instance ndxp = ndxp(dir, "sqlite");
+        Instance tn = tayNinh(dir, "sqlite")) {
+      ndxp.federate(dir.resolve("ndxp-cache"), signedAgreement(), tn.url());
+      Instant t0 = Instant.now().minusSeconds(60);
+      DailySummary genuine = summary(DAY, t0, 10, 3);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = Json.mapper().convertValue(genuine, Map.class);
+      Object row = ((List<?>) fields.get("rows")).getFirst();
+
+      // more than MAX_ROWS rows: the sending registry cannot make such a summary, and one
+      // genuinely signed anyway is refused by the national registry (even handed over in process:
+      // over HTTP, 4 MiB hold far fewer rows)
+      assertThatThrownBy(
+              () ->
+                  new DailySummary(
+                      TN,
+                      genuine.agreement(),
+                      DAY,
+                      "Asia/Ho_Chi_Minh",
+                      t0,
+                      java.util.Collections.nCopies(
+                          DailySummary.MAX_ROWS + 1, genuine.rows().getFirst())))
+          .hasMessageContaining("at most " + DailySummary.MAX_ROWS + " rows");
+      Map<String, Object> tooMany = new java.util.LinkedHashMap<>(fields);
+      tooMany.put("rows", java.util.Collections.nCopies(DailySummary.MAX_ROWS + 1, row));
+      byte[] large = SignedDocument.sign(tooMany, TN_SIGNER.signer()).toJson();
+      assertThatThrownBy(() -> ndxp.registry.acceptSummary(TN, large))
+          .isInstanceOfSatisfying(
+              LgspException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.FEDERATION_SUMMARY_INVALID));
+      // over HTTP, a body over 4 MiB is refused before it is parsed
+      byte[] justOver = new byte[4 * 1024 * 1024 + 1];
+      java.util.Arrays.fill(justOver, (byte) ' ');
+      assertRefused(post(ndxp, TN, justOver), 413, "request.too_large");
+
+      // a subsystem (the portal) as agency: rows are per member
+      @SuppressWarnings("unchecked")
+      Map<String, Object> subsystemRow = new java.util.LinkedHashMap<>((Map<String, Object>) row);
+      subsystemRow.put("agency", TN + "/GOV/000.00.00.H53/DVC");
+      Map<String, Object> bySubsystem = new java.util.LinkedHashMap<>(fields);
+      bySubsystem.put("rows", List.of(subsystemRow));
+      HttpResponse<String> subsystem =
+          post(ndxp, TN, SignedDocument.sign(bySubsystem, TN_SIGNER.signer()).toJson());
+      assertRefused(subsystem, 400, "federation.summary_invalid");
+      assertThat(subsystem.body()).contains("must be a member");
+
+      // genuinely Tây Ninh's, naming another agreement id
+      DailySummary otherAgreement =
+          new DailySummary(TN, "some-other-agreement", DAY, "Asia/Ho_Chi_Minh", t0, genuine.rows());
+      HttpResponse<String> agreement = post(ndxp, TN, signed(otherAgreement, TN_SIGNER).toJson());
+      assertRefused(agreement, 400, "federation.summary_invalid");
+      assertThat(agreement.body()).contains("some-other-agreement");
+
+      // issued more than 5 minutes ahead of the national registry's clock; 4 minutes is taken
+      HttpResponse<String> future =
+          post(
+              ndxp,
+              TN,
+              signed(summary(DAY, Instant.now().plusSeconds(330), 10, 3), TN_SIGNER).toJson());
+      assertRefused(future, 400, "federation.summary_invalid");
+      assertThat(future.body()).contains("issued in the future");
+      assertThat(
+              post(
+                      ndxp,
+                      TN,
+                      signed(
+                              summary(DAY.plusDays(1), Instant.now().plusSeconds(240), 10, 3),
+                              TN_SIGNER)
+                          .toJson())
+                  .statusCode())
+          .isEqualTo(201);
+      // none of the refused ones was kept
+      assertThat(
+              new RegistryClient(ndxp.url(), "t")
+                  .ranking(DAY, DAY.plusDays(1), "agency", "volume", 10)
+                  .rows())
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void theRankingRefusesBadQueryParameters() throws Exception {
+    try (Instance ndxp = ndxp(dir, "sqlite")) {
+      String base = ndxp.url() + "/api/v1/federation/ranking?";
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&limit=ten"), 400, "query.page_invalid");
+      assertRefused(get(base + "from=2026-12-06&to=2026-12-07&limit=0"), 400, "query.page_invalid");
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&limit=1001"), 400, "query.page_invalid");
+      assertRefused(get(base + "from=06-12-2026&to=2026-12-07"), 400, "query.range_invalid");
+      assertRefused(get(base + "to=2026-12-07"), 400, "request.malformed");
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&by=system"), 400, "query.filter_invalid");
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&order=name"), 400, "query.filter_invalid");
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&sort=volume"), 400, "query.filter_invalid");
+      assertRefused(
+          get(base + "from=2026-12-06&to=2026-12-07&by=agency&by=service"),
+          400,
+          "query.filter_invalid");
+      assertThat(get(base + "from=2026-12-06&to=2026-12-07&limit=1000").statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer t").build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   /**
    * Tây Ninh's day: the portal's calls to NDXP's citizens ({@code refused} of them refused), and a
    * hospital's 4.

@@ -50,6 +50,7 @@ class CrossInstanceHubTamperingTest {
         awaitHub(tn.consumerNode(), "VN-NDXP", hub);
         grantPortal(tn, tn, citizens);
         awaitConsumerGrant(tn, citizens);
+        grantHouseholdsAtTayNinhOnly(tn, citizens);
         awaitHub(ndxp.providerNode(), "VN-TAYNINH", hub);
         await().atMost(WAIT).until(() -> directory(ndxp.hubNode()).system(tn.portal()).isPresent());
         grantPortal(ndxp, tn, citizens);
@@ -124,7 +125,9 @@ class CrossInstanceHubTamperingTest {
           providerBefore = ledgerSize(ndxp, "mps-gateway");
           TamperingHub.Answer replayed = evil.replayLast();
           assertThat(replayed.status()).as(replayed.body()).isEqualTo(409);
-          assertThat(replayed.body()).contains("message.replayed").doesNotContain(citizen);
+          // the refusal is sealed to the consumer: the hub sees the status, never the problem
+          assertThat(replayed.headers().get("Content-Type")).contains("authEnveloped-data");
+          assertThat(replayed.body()).doesNotContain("message.replayed").doesNotContain(citizen);
           assertThat(lastRecord(ndxp, "mps-gateway", providerBefore).errorCode())
               .isEqualTo("message.replayed");
           assertThat(ndxp.backendLookups()).isEqualTo(backendBefore + 1);
@@ -138,8 +141,46 @@ class CrossInstanceHubTamperingTest {
           assertThat(forged.body()).contains("response.invalid").doesNotContain(citizen);
           assertThat(lastRecord(tn, "tay-ninh-gateway", consumerBefore).errorCode())
               .isEqualTo("response.invalid");
-          // every one of the portal's six lookups went through the tampering hub
-          assertThat(evil.relayedCount()).isEqualTo(6);
+
+          // 6. a refusal the provider signs, as the hub sees it: a status and a ciphertext only
+          evil.behave();
+          java.util.concurrent.atomic.AtomicReference<TamperingHub.Message> seen =
+              new java.util.concurrent.atomic.AtomicReference<>();
+          evil.alterAnswers(
+              m -> {
+                seen.set(m);
+                return m;
+              });
+          long providerBefore6 = ledgerSize(ndxp, "mps-gateway");
+          consumerBefore = ledgerSize(tn, "tay-ninh-gateway");
+          Federation.Reply denied = tn.call(citizens, "/households/" + citizen, ISSUE);
+          assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+          assertThat(denied.body()).contains("\"access.denied\"").contains(REFUSAL_DETAIL);
+          assertThat(lastRecord(tn, "tay-ninh-gateway", consumerBefore).errorCode())
+              .isEqualTo("access.denied");
+          assertThat(lastRecord(ndxp, "mps-gateway", providerBefore6).errorCode())
+              .isEqualTo("access.denied");
+          TamperingHub.Message refusal = seen.get();
+          assertThat(refusal.headers().get("Content-Type")).contains("authEnveloped-data");
+          assertThat(refusal.headers()).doesNotContainKey("X-Road-Error");
+          assertThat(new String(refusal.body(), java.nio.charset.StandardCharsets.ISO_8859_1))
+              .doesNotContain(REFUSAL_DETAIL)
+              .doesNotContain("access.denied")
+              .doesNotContain("/households/")
+              .doesNotContain(tn.portal().toString());
+
+          // 7. a byte of that sealed refusal flipped: the consumer refuses it too
+          evil.alterAnswers(m -> m.withBody(flip(m.body(), m.body().length / 2)));
+          consumerBefore = ledgerSize(tn, "tay-ninh-gateway");
+          Federation.Reply forgedRefusal = tn.call(citizens, "/households/" + citizen, ISSUE);
+          assertThat(forgedRefusal.statusCode()).as(forgedRefusal.body()).isEqualTo(502);
+          assertThat(forgedRefusal.body())
+              .contains("response.invalid")
+              .doesNotContain("access.denied");
+          assertThat(lastRecord(tn, "tay-ninh-gateway", consumerBefore).errorCode())
+              .isEqualTo("response.invalid");
+          // every one of the portal's eight lookups went through the tampering hub
+          assertThat(evil.relayedCount()).isEqualTo(8);
         }
 
         // the real hub, started again where it was registered: an honest lookup right after

@@ -123,6 +123,56 @@ class CrossInstanceHubTest {
             .doesNotContain(citizen)
             .doesNotContain("VN072090000001")
             .doesNotContain("HS-2026-000123");
+
+        // a refusal the provider signs comes back sealed like any answer: Tây Ninh lets its
+        // portal read /households/* too, NDXP does not, so the hub (which has a grant for the
+        // service) relays the call and the provider refuses it with access.denied
+        grantHouseholdsAtTayNinhOnly(tn, citizens);
+        tnBefore = ledgerSize(tn, "tay-ninh-gateway");
+        hubBefore = ledgerSize(ndxp, "hub-gateway");
+        providerBefore = ledgerSize(ndxp, "mps-gateway");
+        long backendBefore = ndxp.backendLookups();
+        Federation.Reply denied;
+        List<String> logged;
+        try (LogCapture logs = LogCapture.everything()) {
+          denied = tn.call(citizens, "/households/" + citizen, "HS-2026-000123");
+          logged = logs.lines();
+        }
+        // the portal sees the provider's problem as it would directly: its code and detail
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+        assertThat(denied.body())
+            .contains("\"access.denied\"")
+            .contains(REFUSAL_DETAIL)
+            .doesNotContain(citizen);
+        assertThat(ndxp.backendLookups()).isEqualTo(backendBefore);
+        ExchangeRecord deniedConsumer = lastRecord(tn, "tay-ninh-gateway", tnBefore);
+        ExchangeRecord deniedRelay = lastRecord(ndxp, "hub-gateway", hubBefore);
+        ExchangeRecord deniedProvider = lastRecord(ndxp, "mps-gateway", providerBefore);
+        assertThat(deniedConsumer.errorCode()).isEqualTo("access.denied");
+        assertThat(deniedProvider.errorCode()).isEqualTo("access.denied");
+        // the hub relayed a status and a ciphertext: digests and signatures, no code, no detail
+        assertThat(deniedRelay.side()).isEqualTo(Side.RELAY);
+        assertThat(deniedRelay.status()).isEqualTo(403);
+        assertThat(deniedRelay.errorCode()).isEmpty();
+        assertThat(deniedRelay.path()).isEmpty();
+        assertThat(deniedRelay.responseSignature())
+            .isNotEmpty()
+            .isEqualTo(deniedConsumer.responseSignature())
+            .isEqualTo(deniedProvider.responseSignature());
+        assertThat(deniedRelay.responseBodyDigest()).isEqualTo(deniedConsumer.responseBodyDigest());
+        assertThat(bytes(ndxp, "hub-gateway"))
+            .contains(tn.portal().toString())
+            .doesNotContain(REFUSAL_DETAIL)
+            .doesNotContain("/households/")
+            .doesNotContain("access.denied")
+            // the X-Road type of access.denied (the hub's own not_agreed is ClientProxy's)
+            .doesNotContain("Server.ServerProxy.AccessDenied");
+        // the edges log each answer (route, status): there is something to look through
+        assertThat(logged).anyMatch(l -> l.contains("answered 403"));
+        assertThat(String.join("\n", logged))
+            .doesNotContain(REFUSAL_DETAIL)
+            .doesNotContain("/households/")
+            .doesNotContain(citizen);
       }
     }
   }

@@ -66,6 +66,28 @@ final class FederatedPair {
         .grant(tn.portal(), service, List.of("GET"), List.of("/citizens/*"));
   }
 
+  /**
+   * What the provider's access.denied says; it names the (sealed) method the hub must not learn.
+   */
+  static final String REFUSAL_DETAIL = "has no grant for GET";
+
+  /**
+   * Tây Ninh's registry lets its portal read /households/* of {@code service} too, and its consumer
+   * gateway holds that grant: NDXP grants no such path, so the hub (which has a grant for the
+   * service) relays such a call and NDXP's provider refuses it with {@code access.denied}.
+   */
+  static void grantHouseholdsAtTayNinhOnly(Federation tn, ServiceId service) {
+    tn.registryNode()
+        .registry()
+        .grant(tn.portal(), service, List.of("GET"), List.of("/households/*"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                directory(tn.consumerNode()).grants().stream()
+                    .anyMatch(g -> g.pathPatterns().toString().contains("/households/")));
+  }
+
   /** Waits until Tây Ninh's consumer gateway holds a grant for {@code service}. */
   static void awaitConsumerGrant(Federation tn, ServiceId service) {
     await()
