@@ -3,38 +3,36 @@ package org.openlgsp.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * A gateway's {@code registryUrl} as its configuration file says now: read again when the file
- * changed (time or size), so that repointing a gateway (a tenant moved out of an as-a-Service
- * installation, docs/federation.md) takes one directory refresh and no restart. Only this key is
- * taken from a changed file; a file that no longer reads, or has no gateway, keeps the URL in use.
+ * A gateway's {@code registryUrl} as its configuration file says now: read again when the file's
+ * bytes changed (asked at each directory refresh), so that repointing a gateway (a tenant moved out
+ * of an as-a-Service installation, docs/federation.md) takes one refresh and no restart. Only this
+ * key is taken from a changed file; a file that does not read, or has no gateway section, keeps the
+ * URL in use, with a warning.
  */
 final class ConfiguredRegistryUrl implements Supplier<String> {
   private static final Logger LOG = Logger.getLogger(ConfiguredRegistryUrl.class.getName());
   private final Path file;
   private String url;
-  private FileTime modified;
-  private long size;
+  private byte[] seen;
 
   ConfiguredRegistryUrl(Path file, String started) {
     this.file = file;
     this.url = started;
-    stamp().ifPresent(s -> remember(s));
+    this.seen = bytes();
   }
-
-  private record Stamp(FileTime modified, long size) {}
 
   @Override
   public synchronized String get() {
-    java.util.Optional<Stamp> now = stamp();
-    if (now.isEmpty() || (now.get().modified().equals(modified) && now.get().size() == size)) {
+    byte[] now = bytes();
+    if (now.length == 0 || Arrays.equals(now, seen)) {
       return url;
     }
-    remember(now.get());
+    seen = now;
     try {
       NodeConfig.read(file)
           .gateway()
@@ -48,16 +46,12 @@ final class ConfiguredRegistryUrl implements Supplier<String> {
     return url;
   }
 
-  private void remember(Stamp s) {
-    modified = s.modified();
-    size = s.size();
-  }
-
-  private java.util.Optional<Stamp> stamp() {
+  /** The file's bytes; none when it cannot be read (being replaced, removed). */
+  private byte[] bytes() {
     try {
-      return java.util.Optional.of(new Stamp(Files.getLastModifiedTime(file), Files.size(file)));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return new byte[0];
     }
   }
 }
