@@ -45,7 +45,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     NodeConfig cfg = NodeConfig.read(config);
     List<AutoCloseable> running;
     try {
-      running = NodeRoles.start(cfg, config.toAbsolutePath().getParent(), System.out);
+      running = NodeRoles.start(config, System.out);
     } catch (NodeConfig.ConfigException | IllegalStateException e) {
       // a key that does not load, a port in use...: one line naming the file it comes from
       throw new IllegalStateException(config + ": " + e.getMessage());

@@ -15,11 +15,15 @@ import org.openlgsp.core.SignedDocument;
  * A failed fetch or an invalid directory is logged and the last valid one stays in force. Each
  * newly installed directory is kept on disk as served, and at start-up the kept one is verified
  * again and used until the first successful fetch (so a gateway restarted while the registry is
- * down keeps serving until that directory's expiry plus grace).
+ * down keeps serving until that directory's expiry plus grace). The registry's URL is asked for at
+ * each fetch, so a gateway can be repointed (a tenant moved out of an as-a-Service installation)
+ * without a restart.
  */
 public final class DirectoryFetcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DirectoryFetcher.class.getName());
-  private final WebClient client;
+  private final java.util.function.Supplier<String> registryUrl;
+  private String clientUrl;
+  private WebClient client;
   private final DirectoryHolder holder;
   private final Duration interval;
   private final DirectoryCache cache;
@@ -31,13 +35,19 @@ public final class DirectoryFetcher implements AutoCloseable {
    */
   public DirectoryFetcher(
       String registryUrl, DirectoryHolder holder, Duration interval, Path cacheFile) {
-    this.client =
-        WebClient.builder()
-            .baseUri(registryUrl)
-            .followRedirects(false)
-            .readTimeout(Duration.ofSeconds(10))
-            .connectionListener(new HandshakeTimeout(Duration.ofSeconds(10)))
-            .build();
+    this(() -> registryUrl, holder, interval, cacheFile);
+  }
+
+  /**
+   * @param registryUrl asked before each fetch: where the registry is now
+   * @param cacheFile where the last valid signed directory is kept across restarts
+   */
+  public DirectoryFetcher(
+      java.util.function.Supplier<String> registryUrl,
+      DirectoryHolder holder,
+      Duration interval,
+      Path cacheFile) {
+    this.registryUrl = registryUrl;
     this.holder = holder;
     this.interval = interval;
     this.cache = new DirectoryCache(cacheFile);
@@ -57,7 +67,7 @@ public final class DirectoryFetcher implements AutoCloseable {
 
   /** One fetch; true when a directory was installed. */
   boolean fetchOnce() {
-    try (HttpClientResponse r = client.get("/directory").request()) {
+    try (HttpClientResponse r = client().get("/directory").request()) {
       if (r.status().code() != 200) {
         LOG.warning("registry answered " + r.status().code() + " for /directory");
         return false;
@@ -74,6 +84,25 @@ public final class DirectoryFetcher implements AutoCloseable {
       LOG.log(Level.WARNING, "registry unreachable: " + e.getMessage());
       return false;
     }
+  }
+
+  /** The client for the registry's current URL; a new one when the URL changed. */
+  private synchronized WebClient client() {
+    String url = registryUrl.get();
+    if (!url.equals(clientUrl)) {
+      if (clientUrl != null) {
+        LOG.info("registry URL changed: fetching the directory from " + url);
+      }
+      client =
+          WebClient.builder()
+              .baseUri(url)
+              .followRedirects(false)
+              .readTimeout(Duration.ofSeconds(10))
+              .connectionListener(new HandshakeTimeout(Duration.ofSeconds(10)))
+              .build();
+      clientUrl = url;
+    }
+    return client;
   }
 
   private void loop() {

@@ -165,7 +165,7 @@ final class ProviderEndpoint {
         // A slot only for the backend call: reading a (slow) body and the checks hold none, so
         // slow clients cannot take every slot (the edge closes them). The request hash is known,
         // so even this refusal is a signed answer the consumer can verify.
-        ctx.rateLimiter().admitService(service.id()); // a signed 429 with Retry-After
+        ctx.rateLimiter().admitService(service.id(), client); // a signed 429 with Retry-After
         slot = admission.enter();
         forward(req, res, service, grant.policy(), dir, target, plain, requestHash, facts, content);
       }

@@ -77,20 +77,15 @@ final class RateLimiter {
   }
 
   /**
-   * The tenant a client or service belongs to: {@link RateLimits#DEFAULT_TENANT} while an
-   * installation hosts one.
-   */
-  private static String tenantOf(ClientId member) {
-    return RateLimits.DEFAULT_TENANT;
-  }
-
-  /**
    * Takes one call of {@code client}'s bucket and daily quota (consumer gateway), or refuses it
    * with {@code quota.exhausted} or {@code rate.limited}. A client without an entry (nor a {@code
    * *} one) is not limited.
    */
   void admitClient(ClientId client) {
-    String tenant = tenantOf(client);
+    if (limits.isEmpty()) {
+      return;
+    }
+    String tenant = limits.tenantOf(client);
     Optional<RateLimits.ClientLimit> entry = limits.tenant(tenant).client(client);
     if (entry.isEmpty()) {
       return;
@@ -118,11 +113,15 @@ final class RateLimiter {
   }
 
   /**
-   * Takes one call of {@code service}'s bucket (provider gateway), shared by all its callers, or
-   * refuses it with {@code rate.limited}.
+   * Takes one call of {@code service}'s bucket (provider gateway) for {@code client}'s tenant,
+   * shared by all callers of that tenant (all callers limited by {@link RateLimits#DEFAULT_TENANT}
+   * share one), or refuses it with {@code rate.limited}.
    */
-  void admitService(ServiceId service) {
-    String tenant = tenantOf(service.provider());
+  void admitService(ServiceId service, ClientId client) {
+    if (limits.isEmpty()) {
+      return;
+    }
+    String tenant = limits.tenantOf(client);
     Optional<RateLimits.ServiceLimit> entry = limits.tenant(tenant).service(service);
     if (entry.isEmpty()) {
       return;

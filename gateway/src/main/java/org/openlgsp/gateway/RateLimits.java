@@ -15,15 +15,18 @@ import org.openlgsp.core.ServiceId;
 
 /**
  * Token buckets and daily quotas of a gateway (docs/protocol.md, "Rate limits and quotas"), per
- * tenant: the configuration's {@code gateway.rateLimits} is the map {@link #tenants} from tenant id
- * to that tenant's limits. Until an installation hosts several tenants, the only tenant is {@value
- * #DEFAULT_TENANT}. None by default: a gateway without the section limits no one (beyond {@link
+ * tenant: the configuration's {@code gateway.rateLimits} is the map {@link #tenants} from tenant to
+ * that tenant's limits. A tenant is an instance (an LGSP, e.g. {@code VN-TAYNINH}, or a tenant of
+ * an as-a-Service installation, docs/federation.md): a call is limited by the section named by its
+ * client's instance (the first part of its identifier), else by {@value #DEFAULT_TENANT}'s. So a
+ * national provider can give each province's LGSP limits of its own and every other caller the
+ * default ones. None by default: a gateway without the section limits no one (beyond {@link
  * AdmissionLimits}).
  *
- * @param tenants each tenant's limits, keyed by tenant id
+ * @param tenants each tenant's limits, keyed by instance name or {@value #DEFAULT_TENANT}
  */
 public record RateLimits(Map<String, TenantLimits> tenants) {
-  /** The tenant every client and service belongs to while an installation hosts one. */
+  /** The section of every client whose instance has no section of its own. */
   public static final String DEFAULT_TENANT = "default";
 
   /** Daily quotas are counted per calendar day in Vietnam's time zone (UTC+7, no DST). */
@@ -36,14 +39,31 @@ public record RateLimits(Map<String, TenantLimits> tenants) {
     tenants = Map.copyOf(tenants);
     for (String tenant : tenants.keySet()) {
       if (!tenant.equals(DEFAULT_TENANT)) {
-        throw new IllegalArgumentException(
-            "rateLimits: tenant "
-                + tenant
-                + " is unknown: this installation hosts one tenant, `"
-                + DEFAULT_TENANT
-                + "`");
+        try {
+          ClientId.member(tenant, "X", "X"); // an instance name, as an identifier begins with
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "rateLimits: tenant "
+                  + tenant
+                  + " is neither an instance name (e.g. VN-TAYNINH) nor `"
+                  + DEFAULT_TENANT
+                  + "`");
+        }
       }
     }
+  }
+
+  /**
+   * The section limiting calls of {@code client}: its instance's when there is one, else {@value
+   * #DEFAULT_TENANT} (also when that one is not written: then it limits nothing).
+   */
+  String tenantOf(ClientId client) {
+    return tenants.containsKey(client.instance()) ? client.instance() : DEFAULT_TENANT;
+  }
+
+  /** True when no section is written: nothing to take on the exchange's path. */
+  boolean isEmpty() {
+    return tenants.isEmpty();
   }
 
   /** No limits. */

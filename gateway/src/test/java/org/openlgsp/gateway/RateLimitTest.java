@@ -257,6 +257,91 @@ class RateLimitTest {
     assertThat(send(portal, TwoGateways.PORTAL, "").statusCode()).isEqualTo(429);
   }
 
+  /**
+   * Three instances' clients call at once through one limiter: Tây Ninh's by its own section (five
+   * calls an hour per client, three an hour on the service for all its callers), Lào Cai's by its
+   * own empty section (nothing), the Ministry's, which has none, by {@code default}'s.
+   */
+  @Test
+  void eachInstancesClientsAreLimitedByItsOwnSectionElseByTheDefault() throws Exception {
+    ClientId tayNinh = ClientId.subsystem("VN-TAYNINH", "GOV", "000.00.00.H53", "DVC");
+    ClientId laoCai = ClientId.subsystem("VN-LAOCAI", "GOV", "000.00.00.H29", "DVC");
+    ClientId ministry = ClientId.subsystem("VN-BCA", "GOV", "000.00.00.G01", "PORTAL");
+    org.openlgsp.core.ServiceId citizens = TwoGateways.CITIZENS;
+    RateLimits.ClientLimit everyOther =
+        new RateLimits.ClientLimit(
+            "*", new RateLimits.Rate(5, Duration.ofHours(1), 5), Optional.empty());
+    RateLimits limits =
+        new RateLimits(
+            Map.of(
+                "VN-TAYNINH",
+                new RateLimits.TenantLimits(
+                    List.of(everyOther),
+                    List.of(
+                        new RateLimits.ServiceLimit(
+                            citizens.toString(), new RateLimits.Rate(3, Duration.ofHours(1), 3)))),
+                "VN-LAOCAI",
+                new RateLimits.TenantLimits(List.of(), List.of()),
+                RateLimits.DEFAULT_TENANT,
+                new RateLimits.TenantLimits(
+                    List.of(
+                        new RateLimits.ClientLimit(
+                            "*", new RateLimits.Rate(8, Duration.ofHours(1), 8), Optional.empty())),
+                    List.of())));
+    RateLimiter limiter = new RateLimiter(limits, java.time.Clock.systemUTC());
+    Map<ClientId, List<Optional<org.openlgsp.core.RetryLater>>> clientSide =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    Map<ClientId, List<Optional<org.openlgsp.core.RetryLater>>> serviceSide =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 20; i++) {
+        for (ClientId c : List.of(tayNinh, laoCai, ministry)) {
+          pool.submit(
+              () -> {
+                clientSide
+                    .computeIfAbsent(c, k -> new CopyOnWriteArrayList<>())
+                    .add(refusal(() -> limiter.admitClient(c)));
+                serviceSide
+                    .computeIfAbsent(c, k -> new CopyOnWriteArrayList<>())
+                    .add(refusal(() -> limiter.admitService(citizens, c)));
+              });
+        }
+      }
+    }
+    assertThat(clientSide.get(laoCai)).hasSize(20).allMatch(Optional::isEmpty);
+    assertThat(serviceSide.get(laoCai)).allMatch(Optional::isEmpty);
+    assertThat(serviceSide.get(ministry)).allMatch(Optional::isEmpty);
+    assertThat(clientSide.get(tayNinh)).filteredOn(Optional::isEmpty).hasSize(5);
+    assertThat(clientSide.get(ministry)).filteredOn(Optional::isEmpty).hasSize(8);
+    assertThat(serviceSide.get(tayNinh)).filteredOn(Optional::isEmpty).hasSize(3);
+    for (List<Optional<org.openlgsp.core.RetryLater>> calls :
+        List.of(clientSide.get(tayNinh), clientSide.get(ministry), serviceSide.get(tayNinh))) {
+      assertThat(calls)
+          .filteredOn(Optional::isPresent)
+          .isNotEmpty()
+          .allSatisfy(
+              r -> {
+                assertThat(r.orElseThrow().code().code()).isEqualTo("rate.limited");
+                // one token every 12, 7.5 or 20 minutes: the next one is at most that far away
+                assertThat(r.orElseThrow().retryAfterSeconds()).isBetween(1L, 1200L);
+              });
+    }
+    // the refusals are counted under the section that limited them
+    assertThat(limiter.refusals("VN-TAYNINH", RateLimiter.Limit.CLIENT)).isEqualTo(15);
+    assertThat(limiter.refusals("VN-TAYNINH", RateLimiter.Limit.SERVICE)).isEqualTo(17);
+    assertThat(limiter.refusals(RateLimits.DEFAULT_TENANT, RateLimiter.Limit.CLIENT)).isEqualTo(12);
+    assertThat(limiter.refusals("VN-LAOCAI", RateLimiter.Limit.CLIENT)).isZero();
+  }
+
+  private static Optional<org.openlgsp.core.RetryLater> refusal(Runnable admit) {
+    try {
+      admit.run();
+      return Optional.empty();
+    } catch (org.openlgsp.core.RetryLater e) {
+      return Optional.of(e);
+    }
+  }
+
   @Test
   void nonsenseLimitsAreRefusedNamingTheKey() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -281,8 +366,8 @@ class RateLimitTest {
                     Optional.of(0L)))
         .hasMessageContaining("dailyQuota");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new RateLimits(Map.of("province-x", RateLimits.TenantLimits.NONE)))
-        .hasMessageContaining("tenant province-x is unknown");
+            () -> new RateLimits(Map.of("VN/TAYNINH", RateLimits.TenantLimits.NONE)))
+        .hasMessageContaining("tenant VN/TAYNINH is neither an instance name");
     RateLimits.ClientLimit one =
         new RateLimits.ClientLimit(
             "*", new RateLimits.Rate(1, Duration.ofSeconds(1), 1), Optional.empty());

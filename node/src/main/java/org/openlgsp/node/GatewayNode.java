@@ -112,12 +112,14 @@ public final class GatewayNode implements AutoCloseable {
       Path baseDir,
       Clock clock,
       io.micrometer.core.instrument.MeterRegistry meters) {
-    return start(role, baseDir, clock, meters, List::of);
+    return start(role, baseDir, clock, meters, List::of, role::registryUrl);
   }
 
   /**
    * @param procedureDeadlines the cases near or past their limit of a procedure engine running in
    *     the same node, for the alert rules {@code procedureAtRisk} and {@code procedureOverdue}
+   * @param registryUrl where the directory is fetched from, asked at each fetch ({@link
+   *     ConfiguredRegistryUrl} when started from a file)
    */
   static GatewayNode start(
       NodeConfig.GatewayRole role,
@@ -125,12 +127,13 @@ public final class GatewayNode implements AutoCloseable {
       Clock clock,
       io.micrometer.core.instrument.MeterRegistry meters,
       java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.ProcedureDeadline>>
-          procedureDeadlines) {
+          procedureDeadlines,
+      java.util.function.Supplier<String> registryUrl) {
     // A node that fails to start gives its ledger and database up, so the same files can be
     // opened again in this process (SQLite: one ledger writer per file, held until closed).
     java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
     try {
-      return start(role, baseDir, clock, meters, procedureDeadlines, opened);
+      return start(role, baseDir, clock, meters, procedureDeadlines, registryUrl, opened);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -150,6 +153,7 @@ public final class GatewayNode implements AutoCloseable {
       io.micrometer.core.instrument.MeterRegistry meters,
       java.util.function.Supplier<List<org.openlgsp.alerts.NodeSignals.ProcedureDeadline>>
           procedureDeadlines,
+      java.util.function.Supplier<String> registryUrl,
       java.util.Deque<AutoCloseable> opened) {
     NodeId node = NodeId.parse(role.node());
     // gateway.instance: the label telling this process's meters from other instances' (the meters
@@ -190,7 +194,7 @@ public final class GatewayNode implements AutoCloseable {
     DirectoryHolder holder = new DirectoryHolder(trust, options.directoryGrace(), clock);
     DirectoryFetcher fetcher =
         new DirectoryFetcher(
-                role.registryUrl(),
+                registryUrl,
                 holder,
                 role.directoryRefresh(),
                 baseDir.resolve(options.directoryCache()))

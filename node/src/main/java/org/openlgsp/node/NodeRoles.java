@@ -14,6 +14,19 @@ public final class NodeRoles {
 
   /** Starts the configured roles, registry first; on failure stops what already started. */
   public static List<AutoCloseable> start(NodeConfig cfg, Path base, java.io.PrintStream out) {
+    return start(cfg, base, out, Optional.empty());
+  }
+
+  /**
+   * As {@code lgsp serve} starts the node of {@code file}: as above, and a gateway takes a changed
+   * {@code gateway.registryUrl} from the file at its next directory refresh.
+   */
+  public static List<AutoCloseable> start(Path file, java.io.PrintStream out) {
+    return start(NodeConfig.read(file), file.toAbsolutePath().getParent(), out, Optional.of(file));
+  }
+
+  private static List<AutoCloseable> start(
+      NodeConfig cfg, Path base, java.io.PrintStream out, Optional<Path> file) {
     java.util.Optional<String> instance = cfg.gateway().flatMap(NodeConfig.GatewayRole::instance);
     NodeLogging.apply(cfg.logging(), instance);
     // every listener started below drains for this long when stopped (Edge.configure applies it)
@@ -48,7 +61,10 @@ public final class NodeRoles {
                           ProceduresNode p = procedures.get();
                           // an engine with alerts of its own raises them there, not twice
                           return p == null || p.hasOwnAlerts() ? List.of() : p.deadlines();
-                        });
+                        },
+                        file.<java.util.function.Supplier<String>>map(
+                                f -> new ConfiguredRegistryUrl(f, g.registryUrl()))
+                            .orElse(g::registryUrl));
                 running.add(node);
                 String host = node.gateway().options().host();
                 out.printf(

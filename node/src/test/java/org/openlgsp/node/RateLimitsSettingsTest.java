@@ -59,6 +59,26 @@ class RateLimitsSettingsTest {
   }
 
   @Test
+  void aSectionPerInstanceReachesTheGatewayOptionsBesideTheDefault() throws Exception {
+    RateLimits limits =
+        NodeConfig.read(
+                config(
+                    """
+                      rateLimits:
+                        VN-TAYNINH: {clients: [{client: "*", rate: 5, period: PT1H}]}
+                        default: {services: [{service: "*", rate: 100}]}
+                    """))
+            .gateway()
+            .orElseThrow()
+            .options()
+            .rateLimits();
+    assertThat(limits.tenants()).containsOnlyKeys("VN-TAYNINH", RateLimits.DEFAULT_TENANT);
+    assertThat(limits.tenant("VN-TAYNINH").clients().getFirst().bucket())
+        .isEqualTo(new RateLimits.Rate(5, Duration.ofHours(1), 5));
+    assertThat(limits.tenant(RateLimits.DEFAULT_TENANT).services()).hasSize(1);
+  }
+
+  @Test
   void serveCheckShowsTheLimitsWithPeriodAndBurstFilledIn() throws Exception {
     Path file =
         GatewayNodeSettingsTest.config(
@@ -119,9 +139,9 @@ class RateLimitsSettingsTest {
         "burts",
         "unknown key");
     assertRefused(
-        "  rateLimits: {tayninh: {clients: [{client: VN/GOV/000.00.00.H53/DVC, rate: 1}]}}\n",
+        "  rateLimits: {VN/TAYNINH: {clients: [{client: VN/GOV/000.00.00.H53/DVC, rate: 1}]}}\n",
         "gateway",
-        "rateLimits: tenant tayninh is unknown");
+        "rateLimits: tenant VN/TAYNINH is neither an instance name");
   }
 
   private void assertRefused(String settings, String path, String why) throws Exception {

@@ -101,6 +101,40 @@ class GatewayRateLimitSettingsTest {
   }
 
   @Test
+  void aSectionNamedAfterTheClientsInstanceLimitsItElseTheDefaultDoes() throws Exception {
+    try (Federation fed =
+            Federation.start(dir, Federation.Options.exchange(1).withRevocationChecking(false));
+        HttpClient http = HttpClient.newHttpClient()) {
+      assertThat(fed.portal().instance()).isEqualTo("VN");
+      Path file = dir.resolve("tay-ninh-gateway.yaml");
+      String written = Files.readString(file);
+      String hourly = "{clients: [{client: \"*\", rate: 1, period: PT1H}]}";
+      // its instance's own section (empty) wins over the default; another instance's is not its
+      try (GatewayNode ignored =
+          restartConsumer(
+              fed,
+              file,
+              written,
+              "{VN-TAYNINH: " + hourly + ", VN: {clients: []}, default: " + hourly + "}")) {
+        assertThat(statuses(fed, http, 3)).containsOnly(200);
+      }
+      // its instance's section limits it
+      try (GatewayNode ignored = restartConsumer(fed, file, written, "{VN: " + hourly + "}")) {
+        assertThat(call(fed, http).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = call(fed, http);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(retryAfter(refused)).isBetween(3500L, 3600L);
+      }
+      // no section of its own: the default's limits it
+      try (GatewayNode ignored =
+          restartConsumer(
+              fed, file, written, "{VN-TAYNINH: {clients: []}, default: " + hourly + "}")) {
+        assertThat(statuses(fed, http, 2)).containsExactly(200, 429);
+      }
+    }
+  }
+
+  @Test
   void servicesRatePeriodAndBurstShapeWhatTheProviderGatewayAdmitsFromAllCallers()
       throws Exception {
     try (Federation fed =
