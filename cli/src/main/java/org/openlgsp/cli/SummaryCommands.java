@@ -2,11 +2,7 @@ package org.openlgsp.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -25,6 +21,8 @@ import org.openlgsp.registry.Agreement;
 import org.openlgsp.registry.DailySummary;
 import org.openlgsp.registry.FederationOptions;
 import org.openlgsp.registry.SignedAgreement;
+import org.openlgsp.registry.SummaryReporter;
+import org.openlgsp.registry.SummarySchedule;
 import org.openlgsp.statistics.Figures;
 import org.openlgsp.statistics.FiguresAnswer;
 import picocli.CommandLine.Command;
@@ -122,15 +120,22 @@ final class SummaryCommands {
                       new LgspException(
                           ErrorCode.FEDERATION_NOT_AGREED,
                           "no agreement between " + instance + " and " + to));
-      Instant from = day.atStartOfDay(zone).toInstant();
-      Instant until = day.plusDays(1).atStartOfDay(zone).toInstant();
-      List<FiguresAnswer> answers = new ArrayList<>();
+      List<SummarySchedule.Source> sources = new ArrayList<>();
       statistics.forEach(
           (url, tokenFile) ->
-              answers.add(figures(url, RegistryCommands.readFile(tokenFile).strip(), from, until)));
-      DailySummary summary = DailySummary.of(instance, agreement.id(), day, zone, now, answers);
+              sources.add(
+                  new SummarySchedule.Source(url, RegistryCommands.readFile(tokenFile).strip())));
       SignedDocument signed =
-          SignedDocument.sign(summary, RegistryNode.signingCredentials(role, base).signer());
+          SummaryReporter.make(
+              instance,
+              agreement.id(),
+              day,
+              zone,
+              now,
+              sources,
+              RegistryNode.signingCredentials(role, base).signer());
+      DailySummary summary =
+          Json.read(java.util.Base64.getDecoder().decode(signed.payload()), DailySummary.class);
       AdminResponses.SummaryTaken taken = national.client().sendSummary(instance, signed);
       System.out.printf(
           "summary of %s %s: %d rows, %s%n",
@@ -139,30 +144,6 @@ final class SummaryCommands {
           summary.rows().size(),
           taken.stored() ? "stored" : "already held (same or later)");
       return 0;
-    }
-
-    private static FiguresAnswer figures(String url, String token, Instant from, Instant to) {
-      WebClient http =
-          WebClient.builder()
-              .baseUri(url)
-              .connectTimeout(Duration.ofSeconds(5))
-              .readTimeout(Duration.ofSeconds(60))
-              .followRedirects(false)
-              .build();
-      try (HttpClientResponse r =
-          http.get("/statistics/v1/figures")
-              .queryParam("from", from.toString())
-              .queryParam("to", to.toString())
-              .queryParam("groupBy", "agency,service")
-              .header(HeaderNames.AUTHORIZATION, "Bearer " + token)
-              .request()) {
-        byte[] body = r.entity().hasEntity() ? r.entity().as(byte[].class) : new byte[0];
-        if (r.status().code() != 200) {
-          throw LgspException.fromProblem(
-              body, "statistics API " + url + " answered " + r.status());
-        }
-        return Json.read(body, FiguresAnswer.class);
-      }
     }
   }
 

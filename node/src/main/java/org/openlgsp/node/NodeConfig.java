@@ -598,8 +598,12 @@ public record NodeConfig(
       this(regenerate, validity, refresh, cache, peers, List.of());
     }
 
-    /** The registry module's options: agreement files read from {@code base}. */
-    public org.openlgsp.registry.FederationOptions options(java.nio.file.Path base) {
+    /**
+     * The registry module's options: agreement and token files read from {@code base}, the kept
+     * catalogues in {@code defaultCache} unless {@code cache} says where.
+     */
+    public org.openlgsp.registry.FederationOptions options(
+        java.nio.file.Path base, String defaultCache) {
       List<org.openlgsp.registry.FederationOptions.Peer> read = new java.util.ArrayList<>();
       for (FederationPeer p : peers) {
         java.nio.file.Path file = base.resolve(p.agreement());
@@ -613,27 +617,127 @@ public record NodeConfig(
             new org.openlgsp.registry.FederationOptions.Peer(
                 org.openlgsp.registry.SignedAgreement.parse(bytes),
                 p.registryUrl(),
-                p.hub().map(NodeId::parse)));
+                p.hub().map(NodeId::parse),
+                p.summaries().filter(PeerSummaries::sends).map(s -> s.schedule(base))));
       }
       return new org.openlgsp.registry.FederationOptions(
           regenerate.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REGENERATE),
           validity.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_VALIDITY),
           refresh.orElse(org.openlgsp.registry.FederationOptions.DEFAULT_REFRESH),
-          base.resolve(cache.orElse("data/federation")),
+          base.resolve(cache.orElse(defaultCache)),
           read);
+    }
+
+    /** The registry module's options, the kept catalogues by default in {@code data/federation}. */
+    public org.openlgsp.registry.FederationOptions options(java.nio.file.Path base) {
+      return options(base, "data/federation");
     }
   }
 
   /**
-   * An agreement with another instance: its signed file, where that registry listens, and the hub
-   * node of this instance exchanges with it are relayed through (hub mode; absent: directly).
+   * The daily statistics summary a registry sends a peer (the national instance) by itself
+   * (docs/statistics.md, "Reported upward"), bound onto {@link
+   * org.openlgsp.registry.SummarySchedule}.
+   *
+   * @param send false keeps the section but sends nothing (default true)
+   * @param at {@code HH:MM}: the previous day's summary is sent then (default 00:10)
+   * @param zone where the day begins, as the gateways' {@code statistics.zone} (default
+   *     Asia/Ho_Chi_Minh)
+   * @param tokenFile the file of the token the peer's registry gave this instance (its {@code
+   *     registry.federation.reporters})
+   * @param statistics the gateways' statistics APIs and token files whose counts are this
+   *     instance's
+   * @param catchUp the most days one round sends, missed days included (default 7, 1 to 31)
+   * @param retry how long after a failed send the next attempt is made (default PT5M)
    */
-  public record FederationPeer(String agreement, String registryUrl, Optional<String> hub) {
+  public record PeerSummaries(
+      Optional<Boolean> send,
+      Optional<String> at,
+      Optional<String> zone,
+      String tokenFile,
+      List<org.openlgsp.edge.ApiLink> statistics,
+      Optional<Integer> catchUp,
+      Optional<Duration> retry) {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public PeerSummaries {
+      send = send == null ? Optional.empty() : send;
+      at = at == null ? Optional.empty() : at;
+      zone = zone == null ? Optional.empty() : zone;
+      if (tokenFile == null || tokenFile.isBlank()) {
+        throw new IllegalArgumentException("summaries.tokenFile is required");
+      }
+      statistics = statistics == null ? List.of() : List.copyOf(statistics);
+      catchUp = catchUp == null ? Optional.empty() : catchUp;
+      retry = retry == null ? Optional.empty() : retry;
+      // every rule of the schedule but the token files, which are read when the node starts
+      new org.openlgsp.registry.SummarySchedule(
+          time(at),
+          zoneId(zone),
+          "-",
+          statistics.stream()
+              .map(l -> new org.openlgsp.registry.SummarySchedule.Source(l.url(), "-"))
+              .toList(),
+          catchUp.orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_CATCH_UP),
+          retry.orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_RETRY));
+    }
+
+    /** Whether the registry sends the summaries by itself. */
+    public boolean sends() {
+      return send.orElse(true);
+    }
+
+    private static java.time.LocalTime time(Optional<String> at) {
+      try {
+        return at.map(java.time.LocalTime::parse)
+            .orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_AT);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("summaries.at must be HH:MM, not '" + at.get() + "'");
+      }
+    }
+
+    private static ZoneId zoneId(Optional<String> zone) {
+      try {
+        return zone.map(ZoneId::of).orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_ZONE);
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException("summaries.zone is not a time zone: " + zone.get());
+      }
+    }
+
+    /** The schedule, the token files read from {@code base}. */
+    org.openlgsp.registry.SummarySchedule schedule(java.nio.file.Path base) {
+      try {
+        return new org.openlgsp.registry.SummarySchedule(
+            time(at),
+            zoneId(zone),
+            new org.openlgsp.edge.ApiLink("http://127.0.0.1", tokenFile).token(base),
+            statistics.stream()
+                .map(l -> new org.openlgsp.registry.SummarySchedule.Source(l.url(), l.token(base)))
+                .toList(),
+            catchUp.orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_CATCH_UP),
+            retry.orElse(org.openlgsp.registry.SummarySchedule.DEFAULT_RETRY));
+      } catch (java.io.UncheckedIOException e) {
+        throw new ConfigException("registry.federation.peers[].summaries: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * An agreement with another instance: its signed file, where that registry listens, the hub node
+   * of this instance exchanges with it are relayed through (hub mode; absent: directly), and the
+   * daily statistics summary this registry sends it by itself ({@link PeerSummaries}; absent: none,
+   * {@code lgsp registry summary send} only).
+   */
+  public record FederationPeer(
+      String agreement,
+      String registryUrl,
+      Optional<String> hub,
+      Optional<PeerSummaries> summaries) {
     @com.fasterxml.jackson.annotation.JsonCreator
     public FederationPeer {
       Objects.requireNonNull(agreement, "agreement is required");
       Objects.requireNonNull(registryUrl, "registryUrl is required");
       hub = hub == null ? Optional.empty() : hub;
+      summaries = summaries == null ? Optional.empty() : summaries;
       hub.ifPresent(
           h -> {
             try {
@@ -643,6 +747,11 @@ public record NodeConfig(
                   "hub must be a node id INSTANCE/CLASS/MEMBER/NODE, not '" + h + "'");
             }
           });
+    }
+
+    /** A peer sent no summaries by the registry itself. */
+    public FederationPeer(String agreement, String registryUrl, Optional<String> hub) {
+      this(agreement, registryUrl, hub, Optional.empty());
     }
 
     /** A peer exchanged with directly, gateway to gateway. */

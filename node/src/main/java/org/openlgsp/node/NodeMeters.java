@@ -125,6 +125,29 @@ final class NodeMeters {
     certificate(registry, "registry_signing", instance, () -> signing, Clock.systemUTC());
   }
 
+  /**
+   * The daily summaries a registry sends a peer by itself (docs/statistics.md, "Reported upward"):
+   * those taken, the attempts that failed, and when one was last taken (alert when it is more than
+   * a day old).
+   */
+  static void summaries(MeterRegistry registry, org.openlgsp.registry.SummaryReporter reporter) {
+    FunctionCounter.builder("lgsp.federation.summaries.sent", reporter, r -> (double) r.sent())
+        .description("daily statistics summaries the peer took")
+        .tag("peer", reporter.peer())
+        .register(registry);
+    FunctionCounter.builder("lgsp.federation.summaries.failed", reporter, r -> (double) r.failed())
+        .description("attempts to send a daily statistics summary that failed")
+        .tag("peer", reporter.peer())
+        .register(registry);
+    Gauge.builder(
+            "lgsp.federation.summaries.last.sent",
+            reporter,
+            r -> (double) r.lastSentAt().getEpochSecond())
+        .description("when the peer last took a summary, seconds since the epoch (0: never)")
+        .tag("peer", reporter.peer())
+        .register(registry);
+  }
+
   /** A document axis's meters: outbox by state, failed delivery attempts, deliveries given up. */
   static void documents(MeterRegistry registry, DocumentAxis axis) {
     for (String state : OUTBOX_STATES) {

@@ -64,7 +64,7 @@ public final class RegistryNode implements AutoCloseable {
 
   public static RegistryNode start(
       String instance, NodeConfig.RegistryRole role, Path base, PrintStream out) {
-    return start(instance, role, base, out, Optional.empty(), List.of());
+    return start(instance, role, base, out, Optional.empty(), List.of(), Clock.systemUTC());
   }
 
   /**
@@ -77,7 +77,18 @@ public final class RegistryNode implements AutoCloseable {
       Path base,
       PrintStream out,
       List<TenantSettings> tenants) {
-    return start(instance, role, base, out, Optional.empty(), tenants);
+    return start(instance, role, base, out, Optional.empty(), tenants, Clock.systemUTC());
+  }
+
+  /** As above, the registries' time (expiries, the summaries' schedule) read from {@code clock}. */
+  static RegistryNode start(
+      String instance,
+      NodeConfig.RegistryRole role,
+      Path base,
+      PrintStream out,
+      List<TenantSettings> tenants,
+      Clock clock) {
+    return start(instance, role, base, out, Optional.empty(), tenants, clock);
   }
 
   /** As above; {@code inProcessCa} issues approved enrolments instead of {@code ca}. */
@@ -87,7 +98,7 @@ public final class RegistryNode implements AutoCloseable {
       Path base,
       PrintStream out,
       org.openlgsp.pki.CertificateAuthority inProcessCa) {
-    return start(instance, role, base, out, Optional.of(inProcessCa), List.of());
+    return start(instance, role, base, out, Optional.of(inProcessCa), List.of(), Clock.systemUTC());
   }
 
   private static RegistryNode start(
@@ -96,7 +107,8 @@ public final class RegistryNode implements AutoCloseable {
       Path base,
       PrintStream out,
       Optional<org.openlgsp.pki.CertificateAuthority> inProcessCa,
-      List<TenantSettings> tenantSettings) {
+      List<TenantSettings> tenantSettings,
+      Clock clock) {
     Credentials signing = signingCredentials(role, base);
     Database db = Database.open(GatewayNode.resolveJdbc(base, role.database()));
     List<CaFolder.Opened> owned = new ArrayList<>();
@@ -116,7 +128,7 @@ public final class RegistryNode implements AutoCloseable {
               db,
               role.options(instance),
               signing.signer(),
-              Clock.systemUTC(),
+              clock,
               role.consentKey().map(f -> LedgerFiles.consentKey(base.resolve(f), true)),
               consentLog);
       Optional<CaFolder.Opened> ca = role.ca().map(settings -> openCa(base, settings));
@@ -201,6 +213,15 @@ public final class RegistryNode implements AutoCloseable {
               role.federation().get().peers().stream()
                   .map(NodeConfig.FederationPeer::registryUrl)
                   .toList());
+          for (org.openlgsp.registry.FederationOptions.Peer p :
+              role.federation().get().options(base).peers()) {
+            p.summaries()
+                .ifPresent(
+                    s ->
+                        out.printf(
+                            "registry %s: sends its daily summary to %s at %s %s%n",
+                            instance, p.registryUrl(), s.at(), s.zone()));
+          }
         }
         ConsoleOptions consoleOptions = role.consoleOptions();
         if (consoleOptions.enabled()) {
@@ -406,6 +427,9 @@ public final class RegistryNode implements AutoCloseable {
   /** Registers the registry's meters: its directory-signing certificate's expiry. */
   void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry, String instance) {
     NodeMeters.registry(registry, signing.chain().getFirst(), instance);
+    for (org.openlgsp.registry.SummaryReporter r : this.registry.summaryReporters()) {
+      NodeMeters.summaries(registry, r);
+    }
   }
 
   /** The registry's readiness checks: its database and its directory-signing certificate. */

@@ -20,18 +20,29 @@ public record FederationOptions(
     Duration regenerate, Duration validity, Duration refresh, Path cache, List<Peer> peers) {
 
   /**
-   * A federated instance: the agreement with it, where its registry serves its catalogue, and the
-   * hub node of this instance exchanges with it are relayed through (hub mode: named in the
-   * catalogue exported to it; empty: gateway to gateway).
+   * A federated instance: the agreement with it, where its registry serves its catalogue, the hub
+   * node of this instance exchanges with it are relayed through (hub mode: named in the catalogue
+   * exported to it; empty: gateway to gateway), and when this registry sends it its daily
+   * statistics summary by itself ({@link SummaryReporter}; empty: never).
    */
-  public record Peer(SignedAgreement agreement, String registryUrl, Optional<NodeId> hub) {
+  public record Peer(
+      SignedAgreement agreement,
+      String registryUrl,
+      Optional<NodeId> hub,
+      Optional<SummarySchedule> summaries) {
     public Peer {
       Objects.requireNonNull(agreement, "agreement");
       Objects.requireNonNull(registryUrl, "registryUrl");
       Objects.requireNonNull(hub, "hub");
+      Objects.requireNonNull(summaries, "summaries");
       if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
         throw new IllegalArgumentException("registryUrl must be http(s)://");
       }
+    }
+
+    /** A peer this registry sends no summaries to by itself. */
+    public Peer(SignedAgreement agreement, String registryUrl, Optional<NodeId> hub) {
+      this(agreement, registryUrl, hub, Optional.empty());
     }
 
     /** A peer exchanged with gateway to gateway. */

@@ -45,6 +45,7 @@ public final class Registry {
   private final MessageSigner directorySigner;
   private final Clock clock;
   private volatile FederationLinks federation;
+  private volatile List<SummaryReporter> reporters = List.of();
 
   /** A grant and the id it is administered by. */
   public record GrantEntry(String id, Directory.Grant grant) {}
@@ -145,7 +146,44 @@ public final class Registry {
         new FederationLinks(options.instance(), directorySigner, catalogue, federation, clock);
     this.federation = links;
     publisher.federation(links);
-    return links.start();
+    links.start();
+    // the schedule is looked at as often as the catalogues are fetched, at least every second
+    java.time.Duration check =
+        federation.refresh().compareTo(java.time.Duration.ofSeconds(1)) < 0
+            ? federation.refresh()
+            : java.time.Duration.ofSeconds(1);
+    List<SummaryReporter> started = new java.util.ArrayList<>();
+    for (FederationOptions.Peer p : federation.peers()) {
+      if (p.summaries().isEmpty()) {
+        continue;
+      }
+      FederationLinks.Link link =
+          links.link(p.agreement().agreement().other(options.instance()).instance()).orElseThrow();
+      started.add(
+          new SummaryReporter(
+                  options.instance(),
+                  link,
+                  p.registryUrl(),
+                  p.summaries().get(),
+                  directorySigner,
+                  federation.cache(),
+                  clock,
+                  check)
+              .start());
+    }
+    this.reporters = List.copyOf(started);
+    return () -> {
+      started.forEach(SummaryReporter::close);
+      links.close();
+    };
+  }
+
+  /**
+   * The summaries this registry sends by itself, one per peer with {@code summaries} configured
+   * (for the node's metrics).
+   */
+  public List<SummaryReporter> summaryReporters() {
+    return reporters;
   }
 
   /** The signed catalogue this registry exports to instance {@code peer}. */
