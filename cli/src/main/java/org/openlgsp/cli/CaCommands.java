@@ -29,6 +29,7 @@ import org.openlgsp.pki.RevocationReason;
 import org.openlgsp.pki.TimeStampAuthority;
 import org.openlgsp.pki.TrustServer;
 import org.openlgsp.storage.Database;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -227,22 +228,38 @@ final class CaCommands {
       mixinStandardHelpOptions = true,
       description =
           "Issue a certificate from a PKCS#10 CSR (after checking who asks for it) and write the"
-              + " chain, leaf first, as PEM.")
+              + " chain, leaf first, as PEM. Repeat --csr --profile --out to issue several with"
+              + " one opening of the CA key; all are checked before any is issued.")
   static final class Issue implements Callable<Integer> {
     @Mixin Folder folder;
 
-    @Option(
-        names = "--csr",
-        required = true,
-        paramLabel = "FILE",
-        description = "The CSR (PEM or DER).")
-    Path csr;
+    @ArgGroup(exclusive = false, multiplicity = "1..*")
+    List<Request> requests;
 
-    @Option(
-        names = "--profile",
-        required = true,
-        description = "node-tls, member-signing, system-client, server-tls or directory-signing.")
-    String profile;
+    /** One certificate to issue: its CSR, profile and output file. */
+    static final class Request {
+      @Option(
+          names = "--csr",
+          required = true,
+          paramLabel = "FILE",
+          description = "The CSR (PEM or DER).")
+      Path csr;
+
+      @Option(
+          names = "--profile",
+          required = true,
+          description =
+              "node-tls, member-signing, member-encryption, system-client, server-tls or"
+                  + " directory-signing.")
+      String profile;
+
+      @Option(
+          names = "--out",
+          required = true,
+          paramLabel = "FILE",
+          description = "Chain PEM to write.")
+      Path out;
+    }
 
     @Option(
         names = "--validity",
@@ -250,12 +267,8 @@ final class CaCommands {
         description = "ISO-8601 duration, capped by the profile (default: ${DEFAULT-VALUE}).")
     Duration validity;
 
-    @Option(
-        names = "--out",
-        required = true,
-        paramLabel = "FILE",
-        description = "Chain PEM to write.")
-    Path out;
+    /** A request read and checked, ready to issue. */
+    private record Checked(CertificateRequest request, CertificateProfile profile, Path out) {}
 
     @Override
     public Integer call() throws IOException {
@@ -263,24 +276,38 @@ final class CaCommands {
         throw new IllegalArgumentException(
             "the root certifies only the issuing CA (at `ca init`); issue without --root");
       }
-      CertificateProfile p =
-          CertificateProfile.fromLabel(profile)
-              .filter(x -> !x.name().endsWith("_CA"))
-              .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + profile + "'"));
-      CertificateRequest request = CertificateRequest.parse(Files.readAllBytes(csr));
+      // every request is read before the CA key is opened: one bad CSR issues nothing
+      List<Checked> checked = new ArrayList<>();
+      java.util.Set<Path> outs = new java.util.HashSet<>();
+      for (Request r : requests) {
+        CertificateProfile p =
+            CertificateProfile.fromLabel(r.profile)
+                .filter(x -> !x.name().endsWith("_CA"))
+                .orElseThrow(
+                    () -> new IllegalArgumentException("unknown profile '" + r.profile + "'"));
+        if (!outs.add(r.out.toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("--out " + r.out + " is given twice");
+        }
+        checked.add(new Checked(CertificateRequest.parse(Files.readAllBytes(r.csr)), p, r.out));
+      }
       try (CaFolder.Opened o = folder.open()) {
-        X509Certificate cert = o.ca().issue(request, p, validity);
-        List<Object> chain = new ArrayList<>();
-        chain.add(cert);
-        chain.addAll(o.ca().chain());
-        Files.writeString(out, Pem.write(chain.toArray()));
-        System.out.printf(
-            "issued %s certificate serial %s for %s, valid until %s -> %s%n",
-            p.label(),
-            cert.getSerialNumber().toString(16),
-            cert.getSubjectX500Principal().getName(),
-            cert.getNotAfter().toInstant(),
-            out);
+        for (Checked c : checked) {
+          o.ca().check(c.request(), c.profile());
+        }
+        for (Checked c : checked) {
+          X509Certificate cert = o.ca().issue(c.request(), c.profile(), validity);
+          List<Object> chain = new ArrayList<>();
+          chain.add(cert);
+          chain.addAll(o.ca().chain());
+          Files.writeString(c.out(), Pem.write(chain.toArray()));
+          System.out.printf(
+              "issued %s certificate serial %s for %s, valid until %s -> %s%n",
+              c.profile().label(),
+              cert.getSerialNumber().toString(16),
+              cert.getSubjectX500Principal().getName(),
+              cert.getNotAfter().toInstant(),
+              c.out());
+        }
       }
       return 0;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -197,6 +198,121 @@ class CaCommandsTest {
             "--out",
             dir.resolve("m.pem").toString());
     assertThat(ok.exit()).as(ok.err()).isZero();
+  }
+
+  @Test
+  void aBatchIssuesEveryRequestWithOneOpeningAndABadRequestIssuesNone() throws Exception {
+    csr("tls", "VN-NDXP/GOV/000.00.00.G01/gw1", "node");
+    csr("tls", "VN-NDXP/GOV/000.00.00.G01", "enc");
+    csr("signing", "VN-NDXP/GOV/000.00.00.G01", "sig");
+    String before = ca("list").out();
+
+    // the third request asks a TLS profile for an Ed25519 key: nothing of the batch is issued
+    CommandRun refused =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("node.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("node.pem").toString(),
+            "--csr",
+            dir.resolve("enc.csr").toString(),
+            "--profile",
+            "member-encryption",
+            "--out",
+            dir.resolve("enc.pem").toString(),
+            "--csr",
+            dir.resolve("sig.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("sig.pem").toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("csr.key_unsupported");
+    assertThat(dir.resolve("node.pem")).doesNotExist();
+    assertThat(dir.resolve("enc.pem")).doesNotExist();
+    assertThat(ca("list").out()).isEqualTo(before);
+
+    CommandRun issued =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("node.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("node.pem").toString(),
+            "--csr",
+            dir.resolve("enc.csr").toString(),
+            "--profile",
+            "member-encryption",
+            "--out",
+            dir.resolve("enc.pem").toString(),
+            "--csr",
+            dir.resolve("sig.csr").toString(),
+            "--profile",
+            "member-signing",
+            "--out",
+            dir.resolve("sig.pem").toString());
+    assertThat(issued.exit()).as(issued.err()).isZero();
+    assertThat(issued.out().lines().filter(l -> l.startsWith("issued "))).hasSize(3);
+    assertThat(issued.out())
+        .contains("issued node-tls certificate")
+        .contains("issued member-encryption certificate")
+        .contains("issued member-signing certificate");
+    for (String pem : List.of("node.pem", "enc.pem", "sig.pem")) {
+      assertThat(
+              openssl(
+                  dir,
+                  "verify",
+                  "-CAfile",
+                  ca.resolve("root.pem").toString(),
+                  "-untrusted",
+                  ca.resolve("chain.pem").toString(),
+                  pem))
+          .as(pem)
+          .startsWith("0:");
+    }
+
+    // the same output file twice is refused before anything is issued
+    CommandRun twice =
+        ca(
+            "issue",
+            "--csr",
+            dir.resolve("node.csr").toString(),
+            "--profile",
+            "node-tls",
+            "--out",
+            dir.resolve("again.pem").toString(),
+            "--csr",
+            dir.resolve("enc.csr").toString(),
+            "--profile",
+            "member-encryption",
+            "--out",
+            dir.resolve("again.pem").toString());
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).contains("given twice");
+    assertThat(dir.resolve("again.pem")).doesNotExist();
+  }
+
+  private void csr(String kind, String cn, String name) {
+    CommandRun r =
+        CommandRun.run(
+            "keys",
+            "csr",
+            "--kind",
+            kind,
+            "--cn",
+            cn,
+            "--org",
+            "Trung tâm dữ liệu quốc gia",
+            "--key-out",
+            dir.resolve(name + ".key").toString(),
+            "--out",
+            dir.resolve(name + ".csr").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
   }
 
   @Test

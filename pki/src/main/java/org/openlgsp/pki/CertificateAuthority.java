@@ -149,6 +149,17 @@ public final class CertificateAuthority {
    */
   public X509Certificate issue(
       CertificateRequest request, CertificateProfile profile, Duration validity) {
+    check(request, profile);
+    return issue(
+        profile, request.subject(), request.publicKey(), request.subjectAltNames(), validity);
+  }
+
+  /**
+   * What {@link #issue(CertificateRequest, CertificateProfile, Duration)} checks before it signs
+   * anything: the request's names for the profile and its key's type. A batch checks every request
+   * first, so one bad request issues nothing.
+   */
+  public void check(CertificateRequest request, CertificateProfile profile) {
     List<String> names = request.subjectAltNames();
     boolean tls =
         profile == CertificateProfile.NODE_TLS
@@ -161,7 +172,22 @@ public final class CertificateAuthority {
               + profile.label()
               + " certificate carries no DNS or IP names; create the CSR without them");
     }
-    return issue(profile, request.subject(), request.publicKey(), names, validity);
+    requireKeyAllowed(profile, request.publicKey());
+    SubjectAltNames.requireValid(names);
+  }
+
+  private static void requireKeyAllowed(CertificateProfile profile, PublicKey subjectKey) {
+    if (!profile.allowsKeyAlgorithm(subjectKey.getAlgorithm())) {
+      throw new LgspException(
+          ErrorCode.CSR_KEY_UNSUPPORTED,
+          "a "
+              + profile.label()
+              + " certificate needs a key of type "
+              + String.join(" or ", new java.util.TreeSet<>(profile.keyAlgorithms()))
+              + ", the request has "
+              + subjectKey.getAlgorithm()
+              + "; generate a key of an allowed type");
+    }
   }
 
   /**
@@ -192,17 +218,7 @@ public final class CertificateAuthority {
     if (profile == CertificateProfile.ROOT_CA) {
       throw new PkiException("a root is self-signed, not issued; use createRoot");
     }
-    if (!profile.allowsKeyAlgorithm(subjectKey.getAlgorithm())) {
-      throw new LgspException(
-          ErrorCode.CSR_KEY_UNSUPPORTED,
-          "a "
-              + profile.label()
-              + " certificate needs a key of type "
-              + String.join(" or ", new java.util.TreeSet<>(profile.keyAlgorithms()))
-              + ", the request has "
-              + subjectKey.getAlgorithm()
-              + "; generate a key of an allowed type");
-    }
+    requireKeyAllowed(profile, subjectKey);
     if (validity.isNegative() || validity.isZero()) {
       throw new IllegalArgumentException("validity must be positive");
     }
