@@ -90,13 +90,6 @@ public final class CredentialPages {
 
   private void list(Call c) {
     Scope scope = scope(c);
-    String q = c.request().query().first("q").orElse("").strip();
-    int page;
-    try {
-      page = Integer.parseInt(c.request().query().first("page").orElse("1"));
-    } catch (NumberFormatException e) {
-      page = 1;
-    }
     List<SystemCredentials.Credential> seen =
         store.list().stream().filter(x -> scope.sees(x.system())).toList();
     Optional<String> notice =
@@ -107,12 +100,7 @@ public final class CredentialPages {
             .map(d -> "credentials.revoked");
     ListPage p =
         new ListPage(
-            Paged.of(
-                seen,
-                x -> x.clientId() + " " + x.system().encoded(),
-                q.length() > 200 ? q.substring(0, 200) : q,
-                page,
-                pageSize),
+            NodeConsole.paged(c, seen, x -> x.clientId() + " " + x.system().encoded(), pageSize),
             store.systems().stream()
                 .filter(scope::sees)
                 .sorted(java.util.Comparator.comparing(ClientId::encoded))

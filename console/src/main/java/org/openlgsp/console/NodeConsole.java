@@ -324,6 +324,13 @@ public final class NodeConsole implements AutoCloseable {
 
   private <T> void page(
       Call c, String template, List<T> rows, java.util.function.Function<T, String> text) {
+    signIn.page(
+        c, template, Map.of("v", signIn.view(c), "p", paged(c, rows, text, options.pageSize())));
+  }
+
+  /** The page of {@code rows} the request's {@code q} and {@code page} ask for. */
+  static <T> Paged<T> paged(
+      Call c, List<T> rows, java.util.function.Function<T, String> text, int pageSize) {
     String q = c.request().query().first("q").orElse("").strip();
     int page;
     try {
@@ -331,15 +338,7 @@ public final class NodeConsole implements AutoCloseable {
     } catch (NumberFormatException e) {
       page = 1;
     }
-    signIn.page(
-        c,
-        template,
-        Map.of(
-            "v",
-            signIn.view(c),
-            "p",
-            Paged.of(
-                rows, text, q.length() > 200 ? q.substring(0, 200) : q, page, options.pageSize())));
+    return Paged.of(rows, text, q.length() > 200 ? q.substring(0, 200) : q, page, pageSize);
   }
 
   /**

@@ -2,8 +2,6 @@ package org.openlgsp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,7 +37,6 @@ import org.openlgsp.statistics.Figures;
  * its agency's systems' credentials only; every route refuses a caller without a session or role.
  */
 class NodeConsoleCredentialsTest {
-  static final String CITIZEN = "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/079090001234";
   static final Pattern CLIENT_ID = Pattern.compile("id=\"client-id\">([^<]+)<");
   static final Pattern SECRET = Pattern.compile("id=\"client-secret\">([^<]+)<");
   @TempDir Path dir;
@@ -125,15 +122,7 @@ class NodeConsoleCredentialsTest {
   }
 
   private HttpResponse<String> exchange(String token) throws Exception {
-    return net.http.send(
-        HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
-            .header("Authorization", "Bearer " + token)
-            .header("X-Road-Client", TwoGateways.PORTAL.toString())
-            .header("X-Road-UserId", "VN079090001111")
-            .header("X-Road-Issue", "HS-2026-000123")
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return net.citizenLookup(token);
   }
 
   private List<AuditEvent> audit(String prefix) {

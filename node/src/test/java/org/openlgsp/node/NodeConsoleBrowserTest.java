@@ -2,10 +2,6 @@ package org.openlgsp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,7 +52,6 @@ class NodeConsoleBrowserTest {
   static WebDriverWait wait;
   static String base;
   static StoredCheckpoint published;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
@@ -112,22 +107,7 @@ class NodeConsoleBrowserTest {
   }
 
   private static int token(String clientId, String secret) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + node.gateway().clientHttpPort().orElseThrow()
-                            + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id="
-                            + clientId
-                            + "&client_secret="
-                            + secret))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+    return CredentialsSettingsTest.token(node, clientId, secret);
   }
 
   @Test
