@@ -36,10 +36,11 @@ import org.openlgsp.storage.Database;
  * A gateway node's own console ({@code gateway.console} in node.yaml, docs/console.md): read-only
  * pages of this node's traffic (the last 24 hours' figures by hour), its operational records, its
  * TLS and signing certificates with their expiry and its ledger checkpoints, read in process from
- * the node ({@link Source}). The accounts, sign-in (password, TOTP, lockout), sessions,
- * anti-forgery tokens, roles, security headers and language switch are the registry console's
- * ({@link SignIn}); its accounts live in the gateway's database and its audit rows in the gateway's
- * {@code edge_audit}.
+ * the node ({@link Source}), and the page of its local systems' credentials ({@link
+ * CredentialPages}). The accounts, sign-in (password, TOTP, lockout), sessions, anti-forgery
+ * tokens, roles, security headers and language switch are the registry console's ({@link SignIn});
+ * its accounts live in the gateway's database and its audit rows in the gateway's {@code
+ * edge_audit}.
  */
 public final class NodeConsole implements AutoCloseable {
   static final Set<ConsoleRole> ALL = EnumSet.allOf(ConsoleRole.class);
@@ -66,6 +67,9 @@ public final class NodeConsole implements AutoCloseable {
 
     /** The ledger's checkpoints, in any order. */
     List<Checkpoint> checkpoints();
+
+    /** The run-time credentials of the local systems the node serves. */
+    SystemCredentials credentials();
   }
 
   /** A certificate in use: {@code use} names it (e.g. {@code tls}, {@code signing <member>}). */
@@ -220,6 +224,7 @@ public final class NodeConsole implements AutoCloseable {
         SignIn.roles(Route.get("/records"), Console.AUDIT_READERS)
             .audited("console.records.search")
             .handle(this::records));
+    r.addAll(new CredentialPages(signIn, source.credentials(), options.pageSize()).routes());
     return r;
   }
 
@@ -328,6 +333,13 @@ public final class NodeConsole implements AutoCloseable {
 
   private <T> void page(
       Call c, String template, List<T> rows, java.util.function.Function<T, String> text) {
+    signIn.page(
+        c, template, Map.of("v", signIn.view(c), "p", paged(c, rows, text, options.pageSize())));
+  }
+
+  /** The page of {@code rows} the request's {@code q} and {@code page} ask for. */
+  static <T> Paged<T> paged(
+      Call c, List<T> rows, java.util.function.Function<T, String> text, int pageSize) {
     String q = c.request().query().first("q").orElse("").strip();
     int page;
     try {
@@ -335,15 +347,7 @@ public final class NodeConsole implements AutoCloseable {
     } catch (NumberFormatException e) {
       page = 1;
     }
-    signIn.page(
-        c,
-        template,
-        Map.of(
-            "v",
-            signIn.view(c),
-            "p",
-            Paged.of(
-                rows, text, q.length() > 200 ? q.substring(0, 200) : q, page, options.pageSize())));
+    return Paged.of(rows, text, q.length() > 200 ? q.substring(0, 200) : q, page, pageSize);
   }
 
   /**

@@ -152,6 +152,9 @@ public final class AxisServer implements AutoCloseable {
             .audit(Audit.notAudited("lists the caller's own inbox"))
             .handle(this::inbox),
         agency(Route.get(BASE + "/inbox/{id}")).audited("delivery.fetch").handle(this::fetch),
+        agency(Route.get(BASE + "/sent"))
+            .audit(Audit.notAudited("lists the caller's own sent packages"))
+            .handle(this::sent),
         agency(Route.post(BASE + "/inbox/{id}/ack"))
             .audited("delivery.acknowledge")
             .handle(this::ack),
@@ -218,15 +221,23 @@ public final class AxisServer implements AutoCloseable {
   }
 
   private void inbox(Call c) {
-    int limit = 100;
-    if (c.request().query().contains("limit")) {
-      try {
-        limit = Integer.parseInt(c.request().query().get("limit"));
-      } catch (NumberFormatException e) {
-        throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be a number");
-      }
+    c.sendJson(200, axis.inbox(caller(c), limit(c)));
+  }
+
+  private void sent(Call c) {
+    c.sendJson(200, axis.sent(caller(c), limit(c)));
+  }
+
+  /** The request's {@code limit} (default 100; the axis caps it at 1,000). */
+  private static int limit(Call c) {
+    if (!c.request().query().contains("limit")) {
+      return 100;
     }
-    c.sendJson(200, axis.inbox(caller(c), limit));
+    try {
+      return Integer.parseInt(c.request().query().get("limit"));
+    } catch (NumberFormatException e) {
+      throw new LgspException(ErrorCode.REQUEST_MALFORMED, "limit must be a number");
+    }
   }
 
   private void fetch(Call c) throws IOException {

@@ -617,6 +617,12 @@ public final class DocumentAxis implements AutoCloseable {
     return store.inbox(agency.value(), Math.max(1, Math.min(limit, 1000)));
   }
 
+  /** The packages the agency sent, newest first, with their recipients' delivery states. */
+  public List<SentItem> sent(AgencyCode agency, int limit) {
+    requireLocal(agency);
+    return store.sent(agency.value(), Math.max(1, Math.min(limit, 1000)));
+  }
+
   /** The package file of one of the agency's deliveries. */
   public PackageBody fetch(AgencyCode agency, String deliveryId) {
     requireLocal(agency);

@@ -332,6 +332,49 @@ final class DocumentStore implements AutoCloseable {
                 .list());
   }
 
+  /** The packages {@code sender} sent, newest first, with their recipients' delivery states. */
+  List<SentItem> sent(String sender, int limit) {
+    return Sql.read(
+        db,
+        h ->
+            h
+                .createQuery(
+                    "SELECT id, kind, document_id, business_type, subject, status_code, size,"
+                        + " received_at FROM edoc_package WHERE sender = ? ORDER BY received_at"
+                        + " DESC, id")
+                .bind(0, sender)
+                .setMaxRows(limit)
+                .map(
+                    (rs, ctx) ->
+                        new SentItem(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            openSubject(rs.getString(1), rs.getString(5)),
+                            rs.getString(6) == null ? "" : rs.getString(6),
+                            rs.getLong(7),
+                            rs.getLong(8),
+                            List.of()))
+                .list()
+                .stream()
+                .map(
+                    p ->
+                        new SentItem(
+                            p.packageId(),
+                            p.kind(),
+                            p.documentId(),
+                            p.businessType(),
+                            p.subject(),
+                            p.statusCode(),
+                            p.size(),
+                            p.receivedAt(),
+                            deliveries(h, p.packageId()).stream()
+                                .map(d -> new SentItem.Recipient(d.recipient(), d.state()))
+                                .toList()))
+                .toList());
+  }
+
   /** The package file of a delivery addressed to {@code agency}. */
   Optional<String> deliveredPath(String agency, String deliveryId) {
     return Sql.read(

@@ -148,6 +148,27 @@ class AxisServerTest {
     assertThat(
             history.get("recipients").get(TestKeys.DEPARTMENT.value()).get("latestStatus").asText())
         .isEqualTo("03");
+
+    // each agency's sent packages, newest first, with the recipients' delivery states; never
+    // another agency's
+    JsonNode provinceSent = json(send("GET", "/edoc/v1/sent", PROVINCE_TOKEN, null));
+    assertThat(provinceSent).hasSize(1);
+    assertThat(provinceSent.get(0).get("documentId").asText()).isEqualTo(doc.documentId());
+    assertThat(provinceSent.get(0).get("kind").asText()).isEqualTo("document");
+    assertThat(provinceSent.get(0).get("subject").asText()).isEqualTo(doc.header().subject);
+    assertThat(provinceSent.get(0).get("recipients").get(0).get("code").asText())
+        .isEqualTo(TestKeys.DEPARTMENT.value());
+    assertThat(provinceSent.get(0).get("recipients").get(0).get("state").asText())
+        .isEqualTo("acknowledged");
+    JsonNode departmentSent = json(send("GET", "/edoc/v1/sent?limit=5", DEPARTMENT_TOKEN, null));
+    assertThat(departmentSent).hasSize(1);
+    assertThat(departmentSent.get(0).get("kind").asText()).isEqualTo("status");
+    assertThat(departmentSent.get(0).get("statusCode").asText()).isEqualTo("03");
+    assertThat(departmentSent.toString())
+        .doesNotContain(provinceSent.get(0).get("packageId").asText());
+    assertThat(send("GET", "/edoc/v1/sent", "wrong-token", null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/edoc/v1/sent?limit=x", PROVINCE_TOKEN, null).statusCode())
+        .isEqualTo(400);
   }
 
   @Test

@@ -267,15 +267,7 @@ class LocalCredentialsExchangeTest {
   }
 
   private HttpResponse<String> exchange(String token) throws Exception {
-    return net.http.send(
-        HttpRequest.newBuilder(URI.create(net.clientHttp() + CITIZEN))
-            .header("Authorization", "Bearer " + token)
-            .header("X-Road-Client", TwoGateways.PORTAL.toString())
-            .header("X-Road-UserId", "VN079090001111")
-            .header("X-Road-Issue", "HS-2026-000123")
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return net.citizenLookup(token);
   }
 
   private int tokenStatus(String clientId, String secret) throws Exception {

@@ -507,6 +507,25 @@ final class TwoGateways implements AutoCloseable {
     return (String) Json.mapper().readValue(r.body(), Map.class).get("access_token");
   }
 
+  /**
+   * The portal's look-up of a citizen of the population service through Tây Ninh's gateway, with
+   * the bearer {@code token}.
+   */
+  HttpResponse<String> citizenLookup(String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    clientHttp()
+                        + "/r1/VN/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/079090001234"))
+            .header("Authorization", "Bearer " + token)
+            .header("X-Road-Client", PORTAL.toString())
+            .header("X-Road-UserId", "VN079090001111")
+            .header("X-Road-Issue", "HS-2026-000123")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** What {@code POST /token} answers to these client credentials. */
   HttpResponse<String> tokenResponse(String clientId, String secret) throws Exception {
     return http.send(

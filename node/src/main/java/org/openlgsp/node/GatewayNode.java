@@ -462,6 +462,11 @@ public final class GatewayNode implements AutoCloseable {
                         c.timestampToken().isPresent()))
             .toList();
       }
+
+      @Override
+      public org.openlgsp.console.SystemCredentials credentials() {
+        return new ConsoleCredentials(localCredentials);
+      }
     };
   }
 

@@ -38,7 +38,7 @@ class CredentialsSettingsTest {
           + ", role: reader}]";
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(1));
-  final HttpClient http = HttpClient.newHttpClient();
+  static final HttpClient http = HttpClient.newHttpClient();
 
   /** A node serving the portal, with no credential in node.yaml, and {@code credentials}. */
   Path config(String database, String credentials) throws Exception {
@@ -176,7 +176,8 @@ class CredentialsSettingsTest {
     return "{\"system\":\"" + PORTAL + "\"}";
   }
 
-  private int token(GatewayNode node, String clientId, String secret) throws Exception {
+  /** What the node's {@code POST /token} answers to these client credentials (its status). */
+  static int token(GatewayNode node, String clientId, String secret) throws Exception {
     return http.send(
             HttpRequest.newBuilder(
                     URI.create(
