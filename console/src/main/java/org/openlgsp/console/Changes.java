@@ -27,4 +27,14 @@ final class Changes {
     NOTE.remove();
     return Optional.ofNullable(n);
   }
+
+  /**
+   * The audit detail of the current request: its note (removed) and the edge's {@code detail},
+   * joined by {@code "; "}, either left out when empty. Both consoles' audit rows read so.
+   */
+  static String takeWith(String detail) {
+    return String.join(
+        "; ",
+        java.util.stream.Stream.of(take().orElse(""), detail).filter(x -> !x.isEmpty()).toList());
+  }
 }

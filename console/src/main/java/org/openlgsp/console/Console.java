@@ -311,10 +311,13 @@ public final class Console implements AutoCloseable {
   }
 
   private void audit(AuditEvent e) {
-    String note = Changes.take().map(n -> "; " + n).orElse("");
-    String detail = e.detail().isEmpty() ? "" : "; " + e.detail();
+    String detail = Changes.takeWith(e.detail());
     registry.audit(
-        e.actor(), e.action(), e.target(), e.outcome(), "from " + e.source() + note + detail);
+        e.actor(),
+        e.action(),
+        e.target(),
+        e.outcome(),
+        "from " + e.source() + (detail.isEmpty() ? "" : "; " + detail));
   }
 
   /** The signed-in account of a route open to roles (the edge has checked its session). */

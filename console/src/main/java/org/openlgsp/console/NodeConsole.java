@@ -229,10 +229,7 @@ public final class NodeConsole implements AutoCloseable {
   }
 
   private void audit(AuditEvent e) {
-    String note = Changes.take().map(n -> n).orElse("");
-    String detail =
-        String.join(
-            "; ", java.util.stream.Stream.of(note, e.detail()).filter(x -> !x.isEmpty()).toList());
+    String detail = Changes.takeWith(e.detail());
     audit.record(
         new AuditEvent(e.actor(), e.action(), e.target(), e.outcome(), detail, e.source(), e.at()));
   }

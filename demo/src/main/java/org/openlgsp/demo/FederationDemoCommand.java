@@ -237,13 +237,8 @@ final class FederationDemoCommand implements Callable<Integer> {
 
   /** Polls {@code done} every 200 ms until it holds, at most {@link #WAIT}. */
   private static void until(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the instances did not get there within " + WAIT);
-      }
-      Thread.sleep(200);
-    }
+    org.openlgsp.testkit.DocumentExchangeWait.until(
+        done, WAIT, Duration.ofMillis(200), "the instances did not get there");
   }
 
   private static int run(String... args) {
