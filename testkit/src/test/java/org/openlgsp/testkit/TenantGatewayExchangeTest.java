@@ -22,11 +22,7 @@ class TenantGatewayExchangeTest {
   @Test
   void eachTenantsGatewaysExchangeOnItsOwnDirectoryAndCannotReachTheOtherTenant() throws Exception {
     try (TenantInstallation laas = new TenantInstallation(dir)) {
-      laas.startInstallation(List.of("a", "b"));
-      for (String id : List.of("a", "b")) {
-        laas.register(id);
-        laas.startGateways(id, laas.registryUrl() + "/tenants/" + id);
-      }
+      laas.startWithGateways();
       TenantInstallation.Tenant a = laas.tenant("a");
       TenantInstallation.Tenant b = laas.tenant("b");
       String tokenA = laas.portalToken("a");

@@ -153,6 +153,18 @@ final class TenantInstallation implements AutoCloseable {
     installation = NodeRoles.start(file, QUIET);
   }
 
+  /**
+   * Starts the installation with both tenants, registers each tenant's objects and starts its
+   * gateways on its prefix.
+   */
+  void startWithGateways() throws Exception {
+    startInstallation(List.of("a", "b"));
+    for (String id : tenants.keySet()) {
+      register(id);
+      startGateways(id, registryUrl() + "/tenants/" + id);
+    }
+  }
+
   void stopInstallation() {
     NodeRoles.closeAll(installation);
     installation = List.of();
