@@ -116,6 +116,9 @@ class TenantSwitchOverExchangeTest {
         client.join();
 
         // no call failed, before, during or after the move; each is in both ledgers once
+        System.out.printf(
+            "switch-over: %d calls through tenant a's gateways, %d before the removal%n",
+            answers.size(), beforeRemoval);
         assertThat(answers).hasSizeGreaterThan(10);
         assertThat(answers)
             .allSatisfy(
