@@ -1,8 +1,10 @@
 package org.openlgsp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +24,7 @@ class TenantGatewayExchangeTest {
   @Test
   void eachTenantsGatewaysExchangeOnItsOwnDirectoryAndCannotReachTheOtherTenant() throws Exception {
     try (TenantInstallation laas = new TenantInstallation(dir)) {
-      laas.startInstallation(List.of("a", "b"));
-      for (String id : List.of("a", "b")) {
-        laas.register(id);
-        laas.startGateways(id, laas.registryUrl() + "/tenants/" + id);
-      }
+      laas.startWithGateways();
       TenantInstallation.Tenant a = laas.tenant("a");
       TenantInstallation.Tenant b = laas.tenant("b");
       String tokenA = laas.portalToken("a");
@@ -64,7 +62,29 @@ class TenantGatewayExchangeTest {
       }
       assertThat(laas.provider("b").ledger().byMessageId(across.messageId())).isEmpty();
       assertThat(laas.provider("a").ledger().byMessageId(back.messageId())).isEmpty();
+
+      // each tenant's statistics are its own gateways' (docs/statistics.md): a's figures count
+      // a's two lookups served, b's its one
+      await().atMost(Duration.ofSeconds(30)).until(() -> successes(laas, "a") == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> successes(laas, "b") == 1);
+      for (String id : List.of("a", "b")) {
+        // rows by agency: the encoded member, its instance first
+        assertThat(laas.figures(id).path("rows"))
+            .isNotEmpty()
+            .allSatisfy(
+                row ->
+                    assertThat(row.path("agency").asText())
+                        .startsWith(laas.tenant(id).instance() + "/"));
+      }
     }
+  }
+
+  private static long successes(TenantInstallation laas, String id) throws Exception {
+    long n = 0;
+    for (com.fasterxml.jackson.databind.JsonNode row : laas.figures(id).path("rows")) {
+      n += row.path("successes").asLong();
+    }
+    return n;
   }
 
   /** {@code node}'s ledger: each answer once, on {@code side}; no record of another instance. */

@@ -44,7 +44,13 @@ final class TenantInstallation implements AutoCloseable {
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   /** One tenant: its identities and the ports of its two gateways. */
-  record Tenant(String id, String instance, int consumerHttp, int consumerPeer, int providerPeer) {
+  record Tenant(
+      String id,
+      String instance,
+      int consumerHttp,
+      int consumerPeer,
+      int providerPeer,
+      int consumerStatistics) {
     ClientId consumerMember() {
       return ClientId.member(instance, "GOV", "000.00.00.H53");
     }
@@ -100,7 +106,14 @@ final class TenantInstallation implements AutoCloseable {
     write("pki/host-signing", signer("registry VN-HOST"));
     for (String[] t : List.of(new String[] {"a", "VN-TA"}, new String[] {"b", "VN-TB"})) {
       tenants.put(
-          t[0], new Tenant(t[0], t[1], Federation.free(), Federation.free(), Federation.free()));
+          t[0],
+          new Tenant(
+              t[0],
+              t[1],
+              Federation.free(),
+              Federation.free(),
+              Federation.free(),
+              Federation.free()));
       write("tenants/" + t[0] + "-signing", signer("registry " + t[1]));
     }
   }
@@ -151,6 +164,18 @@ final class TenantInstallation implements AutoCloseable {
     Path file = dir.resolve("node.yaml");
     Files.writeString(file, yaml);
     installation = NodeRoles.start(file, QUIET);
+  }
+
+  /**
+   * Starts the installation with both tenants, registers each tenant's objects and starts its
+   * gateways on its prefix.
+   */
+  void startWithGateways() throws Exception {
+    startInstallation(List.of("a", "b"));
+    for (String id : tenants.keySet()) {
+      register(id);
+      startGateways(id, registryUrl() + "/tenants/" + id);
+    }
   }
 
   void stopInstallation() {
@@ -290,7 +315,37 @@ final class TenantInstallation implements AutoCloseable {
                 + Federation.sha256Hex(t.secret())
                 + ", certificates: []}]"
             : "[]")
-        + "\n  ledger: {checkpointInterval: PT1S}\n";
+        + "\n  ledger: {checkpointInterval: PT1S}\n"
+        + (consumer
+            ? "  statistics: {flushInterval: PT1S, apiPort: "
+                + t.consumerStatistics()
+                + ", apiTokenSha256: "
+                + Federation.sha256Hex("statistics-" + id)
+                + "}\n"
+            : "");
+  }
+
+  /** Tenant {@code id}'s consumer gateway's figures of the hours around now, by agency. */
+  JsonNode figures(String id) throws Exception {
+    java.time.Instant hour =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + tenant(id).consumerStatistics()
+                            + "/statistics/v1/figures?groupBy=agency&from="
+                            + hour.minus(Duration.ofHours(1))
+                            + "&to="
+                            + hour.plus(Duration.ofHours(1))))
+                .header("Authorization", "Bearer statistics-" + id)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("statistics answered " + r.statusCode() + r.body());
+    }
+    return Json.read(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
   }
 
   /** A bearer token of tenant {@code id}'s portal at its consumer gateway. */
