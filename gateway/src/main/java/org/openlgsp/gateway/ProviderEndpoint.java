@@ -495,29 +495,39 @@ final class ProviderEndpoint {
                 io.helidon.http.HeaderValues.create(
                     HeaderNames.RETRY_AFTER, Long.toString(later.retryAfterSeconds())))
             : List.of();
-    int status = e.code().httpStatus();
     try {
       if (sealedRequest) {
         sendSealedRefusal(res, e, headers, requestHash, facts);
         return;
       }
-      try (BodySpool body = BodySpool.of(e.toProblem().toJsonBytes())) {
-        sendSigned(
-            res,
-            status,
-            headers,
-            org.openlgsp.core.Problem.MEDIA_TYPE,
-            body,
-            e.code().xroadType(),
-            requestHash,
-            facts);
-      }
+      sendProblem(res, e, headers, requestHash, facts);
     } catch (Exception again) {
       // The signed problem could not be written either: if the body had started (the peer hung
       // up), there is nothing left to send; otherwise the edge writes an unsigned problem.
       if (!ResponseAbandoned.is(again)) {
         throw Failures.map(again);
       }
+    }
+  }
+
+  /** The refusal {@code e} as signed problem details, in clear. */
+  private void sendProblem(
+      ServerResponse res,
+      LgspException e,
+      List<Header> headers,
+      String requestHash,
+      ExchangeRecorder.Facts facts)
+      throws Exception {
+    try (BodySpool body = BodySpool.of(e.toProblem().toJsonBytes())) {
+      sendSigned(
+          res,
+          e.code().httpStatus(),
+          headers,
+          org.openlgsp.core.Problem.MEDIA_TYPE,
+          body,
+          e.code().xroadType(),
+          requestHash,
+          facts);
     }
   }
 
@@ -547,19 +557,12 @@ final class ProviderEndpoint {
               e.toProblem().toJsonBytes(),
               facts);
     } catch (LgspException cannotSeal) {
-      LgspException bare =
-          new LgspException(e.code(), "refused; the refusal could not be sealed to the consumer");
-      try (BodySpool body = BodySpool.of(bare.toProblem().toJsonBytes())) {
-        sendSigned(
-            res,
-            status,
-            headers,
-            org.openlgsp.core.Problem.MEDIA_TYPE,
-            body,
-            e.code().xroadType(),
-            requestHash,
-            facts);
-      }
+      sendProblem(
+          res,
+          new LgspException(e.code(), "refused; the refusal could not be sealed to the consumer"),
+          headers,
+          requestHash,
+          facts);
       return;
     }
     try (BodySpool sealedBody = BodySpool.of(ciphertext)) {

@@ -141,12 +141,7 @@ class SummariesUpwardTest {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      // none of it was kept
-      assertThat(
-              new RegistryClient(ndxp.url(), "t")
-                  .ranking(DAY, DAY.plusDays(1), "agency", "volume", 10)
-                  .rows())
-          .isEmpty();
+      assertNothingKeptFor(ndxp, DAY);
     }
   }
 
@@ -309,12 +304,7 @@ class SummariesUpwardTest {
                           .toJson())
                   .statusCode())
           .isEqualTo(201);
-      // none of the refused ones was kept
-      assertThat(
-              new RegistryClient(ndxp.url(), "t")
-                  .ranking(DAY, DAY.plusDays(1), "agency", "volume", 10)
-                  .rows())
-          .isEmpty();
+      assertNothingKeptFor(ndxp, DAY);
     }
   }
 
@@ -342,6 +332,15 @@ class SummariesUpwardTest {
       assertThat(get(base + "from=2026-12-06&to=2026-12-07&limit=1000").statusCode())
           .isEqualTo(200);
     }
+  }
+
+  /** The national registry holds no summary of {@code day}: none of the refused ones was kept. */
+  private static void assertNothingKeptFor(Instance ndxp, LocalDate day) {
+    assertThat(
+            new RegistryClient(ndxp.url(), "t")
+                .ranking(day, day.plusDays(1), "agency", "volume", 10)
+                .rows())
+        .isEmpty();
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
