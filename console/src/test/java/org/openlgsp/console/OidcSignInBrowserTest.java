@@ -47,11 +47,11 @@ class OidcSignInBrowserTest {
                 ConsoleOptions.defaults()
                     .listening("127.0.0.1", port)
                     .withOidc(
-                        new OidcOptions(
+                        new ConsoleOptions.Oidc(
                             provider.issuer,
                             "lgsp-console",
                             secret.toString(),
-                            base + OidcOptions.CALLBACK,
+                            base + ConsoleOptions.Oidc.CALLBACK,
                             null,
                             null,
                             Map.of("ops-7f3c", "officer"),
