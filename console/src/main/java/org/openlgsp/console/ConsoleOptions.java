@@ -1,8 +1,13 @@
 package org.openlgsp.console;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.AdminApi;
 import org.openlgsp.edge.ApiLink;
@@ -31,7 +36,7 @@ public record ConsoleOptions(
     Duration lockoutFor,
     Integer pageSize,
     List<Gateway> gateways,
-    Optional<OidcOptions> oidc) {
+    Optional<Oidc> oidc) {
   public ConsoleOptions {
     enabled = enabled != null && enabled;
     host = host == null ? "127.0.0.1" : host;
@@ -76,7 +81,7 @@ public record ConsoleOptions(
   }
 
   /** These options, with OpenID Connect sign-in. */
-  public ConsoleOptions withOidc(OidcOptions oidc) {
+  public ConsoleOptions withOidc(Oidc oidc) {
     return new ConsoleOptions(
         enabled,
         host,
@@ -111,6 +116,114 @@ public record ConsoleOptions(
         throw new IllegalArgumentException(
             "gateway " + node + ": name at least one of monitoring, statistics, alerts");
       }
+    }
+  }
+
+  /**
+   * Optional OpenID Connect sign-in of a console ({@code console.oidc} in node.yaml,
+   * docs/console.md "OpenID Connect sign-in"): the authorization code flow with PKCE against one
+   * provider, whose identities map to the console's own accounts.
+   *
+   * @param issuer the provider's issuer identifier; its {@code /.well-known/openid-configuration}
+   *     must name the same issuer (https, or http on a loopback address only)
+   * @param clientId this console's client id at the provider (the ID token's audience)
+   * @param clientSecretFile a file (relative to node.yaml's folder) holding the client secret, sent
+   *     to the token endpoint with HTTP Basic; never logged or shown
+   * @param redirectUri where the provider sends the browser back: this console's {@code
+   *     /login/oidc/callback} as the browser reaches it (registered at the provider)
+   * @param scopes the scopes asked (default {@code [openid]}; must hold {@code openid})
+   * @param claim the ID token claim naming the person (default {@code sub}; e.g. {@code email},
+   *     then only with {@code email_verified: true})
+   * @param accounts the value of {@code claim} for each console account that may sign in this way,
+   *     to its username: an identity not listed is refused; role and agency stay the account's
+   * @param mfaAmr {@code amr} values that prove the provider checked a second factor: with one of
+   *     them the console does not ask its own TOTP code (default none: always asked)
+   * @param mfaAcr {@code acr} values with the same effect (default none)
+   */
+  public record Oidc(
+      String issuer,
+      String clientId,
+      String clientSecretFile,
+      String redirectUri,
+      List<String> scopes,
+      String claim,
+      Map<String, String> accounts,
+      List<String> mfaAmr,
+      List<String> mfaAcr) {
+    /** The path of the callback route {@link #redirectUri} must name. */
+    public static final String CALLBACK = "/login/oidc/callback";
+
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+
+    public Oidc {
+      issuer = required(issuer, "issuer");
+      URI iss = uri(issuer, "issuer");
+      if (iss.getQuery() != null || iss.getFragment() != null) {
+        throw new IllegalArgumentException("oidc.issuer: no query or fragment");
+      }
+      clientId = required(clientId, "clientId");
+      clientSecretFile = required(clientSecretFile, "clientSecretFile");
+      redirectUri = required(redirectUri, "redirectUri");
+      URI redirect = uri(redirectUri, "redirectUri");
+      if (!CALLBACK.equals(redirect.getPath()) || redirect.getQuery() != null) {
+        throw new IllegalArgumentException(
+            "oidc.redirectUri: must be this console's " + CALLBACK + " (no query)");
+      }
+      scopes = scopes == null ? List.of("openid") : List.copyOf(scopes);
+      if (!scopes.contains("openid")) {
+        throw new IllegalArgumentException("oidc.scopes: must hold openid");
+      }
+      for (String s : scopes) {
+        if (!s.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
+          throw new IllegalArgumentException("oidc.scopes: not a scope token: " + s);
+        }
+      }
+      claim = claim == null ? "sub" : claim;
+      if (!claim.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new IllegalArgumentException("oidc.claim: a claim name");
+      }
+      if (accounts == null || accounts.isEmpty()) {
+        throw new IllegalArgumentException(
+            "oidc.accounts: map at least one identity to a console account");
+      }
+      accounts = new TreeMap<>(accounts);
+      for (Map.Entry<String, String> e : accounts.entrySet()) {
+        try {
+          Accounts.requireUsername(e.getValue());
+        } catch (IllegalArgumentException | NullPointerException bad) {
+          throw new IllegalArgumentException(
+              "oidc.accounts: " + e.getKey() + " maps to no valid username", bad);
+        }
+      }
+      accounts = Map.copyOf(accounts);
+      mfaAmr = mfaAmr == null ? List.of() : List.copyOf(mfaAmr);
+      mfaAcr = mfaAcr == null ? List.of() : List.copyOf(mfaAcr);
+    }
+
+    private static String required(String value, String name) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("oidc." + name + " is required");
+      }
+      return value;
+    }
+
+    /**
+     * An absolute https URI, or http on a loopback address (tests, a provider on the same host).
+     */
+    private static URI uri(String value, String name) {
+      URI u;
+      try {
+        u = new URI(value);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("oidc." + name + ": not a URI");
+      }
+      boolean https = "https".equals(u.getScheme());
+      boolean loopbackHttp = "http".equals(u.getScheme()) && LOOPBACK.contains(u.getHost());
+      if (u.getHost() == null || !(https || loopbackHttp)) {
+        throw new IllegalArgumentException(
+            "oidc." + name + ": https (http only on a loopback address)");
+      }
+      return u;
     }
   }
 

@@ -5,10 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
-import com.nimbusds.oauth2.sdk.GeneralException;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -17,9 +15,7 @@ import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -65,14 +61,13 @@ import org.openlgsp.edge.Route;
  */
 final class OidcSignIn {
   static final String STATE_COOKIE = "lgsp_console_oidc";
-  private static final int TIMEOUT_MS = 5_000;
-  private static final int MAX_JWKS_BYTES = 512 * 1024;
 
-  private final OidcOptions options;
+  private final ConsoleOptions.Oidc options;
   private final Secret secret;
   private final Cache<String, Pending> pending =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10)).maximumSize(10_000).build();
   private final AtomicReference<Provider> provider = new AtomicReference<>();
+  private final OidcHttp http = new OidcHttp();
 
   /** A sign-in started here: the browser's binding (hash), its nonce and PKCE verifier. */
   private record Pending(byte[] browser, Nonce nonce, CodeVerifier verifier) {}
@@ -80,7 +75,7 @@ final class OidcSignIn {
   /** What discovery found: the endpoints, and the ID token checks with the provider's keys. */
   private record Provider(OIDCProviderMetadata metadata, IdTokens tokens) {}
 
-  private OidcSignIn(OidcOptions options, Secret secret) {
+  private OidcSignIn(ConsoleOptions.Oidc options, Secret secret) {
     this.options = options;
     this.secret = secret;
   }
@@ -92,7 +87,7 @@ final class OidcSignIn {
    * not here: a provider that is down does not keep the console (and its local accounts) from
    * starting.
    */
-  static OidcSignIn of(OidcOptions options, Path base) {
+  static OidcSignIn of(ConsoleOptions.Oidc options, Path base) {
     Path file = base.resolve(options.clientSecretFile());
     String value;
     try {
@@ -112,7 +107,7 @@ final class OidcSignIn {
             .publicAccess("sends the browser to the OpenID provider")
             .audit(Audit.notAudited("changes nothing; the sign-in is audited at its callback"))
             .handle(this::start),
-        Route.get(OidcOptions.CALLBACK)
+        Route.get(ConsoleOptions.Oidc.CALLBACK)
             .publicAccess("checks the provider's answer, the ID token and the account itself")
             .audited("console.login.oidc")
             .auditTarget(req -> "/login/oidc")
@@ -203,12 +198,9 @@ final class OidcSignIn {
                 new AuthorizationCodeGrant(
                     code, URI.create(options.redirectUri()), started.verifier()))
             .toHTTPRequest();
-    request.setConnectTimeout(TIMEOUT_MS);
-    request.setReadTimeout(TIMEOUT_MS);
     TokenResponse answer;
     try {
-      HTTPResponse response = request.send();
-      answer = OIDCTokenResponseParser.parse(response);
+      answer = OIDCTokenResponseParser.parse(http.send(request));
     } catch (IOException e) {
       throw unavailable("the token endpoint did not answer");
     } catch (ParseException e) {
@@ -305,18 +297,24 @@ final class OidcSignIn {
       return known;
     }
     try {
-      // resolve() refuses a document whose issuer is not the configured one
+      String issuer = options.issuer();
+      String at =
+          (issuer.endsWith("/") ? issuer : issuer + "/") + ".well-known/openid-configuration";
       OIDCProviderMetadata metadata =
-          OIDCProviderMetadata.resolve(new Issuer(options.issuer()), TIMEOUT_MS, TIMEOUT_MS);
+          OIDCProviderMetadata.parse(http.retrieveResource(URI.create(at).toURL()).getContent());
+      // a document naming another issuer is another provider's (OpenID Connect Discovery, 4.3)
+      if (!metadata.getIssuer().getValue().equals(issuer)) {
+        throw unavailable(
+            "the discovery document names the issuer "
+                + metadata.getIssuer()
+                + ", not the configured one");
+      }
       JWKSource<SecurityContext> keys =
-          JWKSourceBuilder.create(
-                  metadata.getJWKSetURI().toURL(),
-                  new DefaultResourceRetriever(TIMEOUT_MS, TIMEOUT_MS, MAX_JWKS_BYTES))
-              .build();
+          JWKSourceBuilder.create(metadata.getJWKSetURI().toURL(), http).build();
       provider.compareAndSet(
-          null, new Provider(metadata, new IdTokens(options.issuer(), options.clientId(), keys)));
+          null, new Provider(metadata, new IdTokens(issuer, options.clientId(), keys)));
       return provider.get();
-    } catch (GeneralException | IOException | RuntimeException e) {
+    } catch (ParseException | IOException | IllegalArgumentException e) {
       throw unavailable("the provider's discovery document could not be used: " + e.getMessage());
     }
   }

@@ -81,8 +81,8 @@ public final class OidcBrowser {
     Page back =
         follow(
             post(form.at(), Map.of("login", subject, "amr", amr, "acr", acr)),
-            OidcOptions.CALLBACK);
-    if (!back.at().getPath().equals(OidcOptions.CALLBACK)) {
+            ConsoleOptions.Oidc.CALLBACK);
+    if (!back.at().getPath().equals(ConsoleOptions.Oidc.CALLBACK)) {
       throw new AssertionError("the provider did not send the browser back: " + back.body());
     }
     return back.at();

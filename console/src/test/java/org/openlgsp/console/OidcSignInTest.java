@@ -76,11 +76,11 @@ class OidcSignInTest {
   }
 
   /** The test's options: {@code sub} mapped, TOTP always asked, on {@code port}. */
-  static OidcOptions oidc(int port, Map<String, String> accounts) {
+  static ConsoleOptions.Oidc oidc(int port, Map<String, String> accounts) {
     return oidc(port, "lgsp-console", secretFile, List.of("openid"), "sub", accounts, List.of());
   }
 
-  static OidcOptions oidc(
+  static ConsoleOptions.Oidc oidc(
       int port,
       String clientId,
       Path secret,
@@ -88,11 +88,11 @@ class OidcSignInTest {
       String claim,
       Map<String, String> accounts,
       List<String> mfaAmr) {
-    return new OidcOptions(
+    return new ConsoleOptions.Oidc(
         provider.issuer,
         clientId,
         secret.toString(),
-        "http://127.0.0.1:" + port + OidcOptions.CALLBACK,
+        "http://127.0.0.1:" + port + ConsoleOptions.Oidc.CALLBACK,
         scopes,
         claim,
         accounts,
@@ -113,7 +113,7 @@ class OidcSignInTest {
     return start(port, oidc(port, clientId, secret, scopes, claim, accounts, mfaAmr));
   }
 
-  ConsoleFixture start(int port, OidcOptions oidc) {
+  ConsoleFixture start(int port, ConsoleOptions.Oidc oidc) {
     f =
         new ConsoleFixture(
             TestDatabases.sqlite(dir),
@@ -352,11 +352,11 @@ class OidcSignInTest {
     String elsewhere = provider.issuer.replace("127.0.0.1", "localhost");
     start(
         port,
-        new OidcOptions(
+        new ConsoleOptions.Oidc(
             elsewhere,
             "lgsp-console",
             secretFile.toString(),
-            "http://127.0.0.1:" + port + OidcOptions.CALLBACK,
+            "http://127.0.0.1:" + port + ConsoleOptions.Oidc.CALLBACK,
             null,
             null,
             Map.of("ops-7f3c", "admin"),

@@ -37,7 +37,7 @@ public final class OpenIdProvider implements AutoCloseable {
         "client_id", id,
         "client_secret", secret,
         "application_type", "native",
-        "redirect_uris", List.of(REDIRECT),
+        "redirect_uris", List.of(REDIRECT, REDIRECT.replace("127.0.0.1", "localhost")),
         "id_token_signed_response_alg", alg);
   }
 

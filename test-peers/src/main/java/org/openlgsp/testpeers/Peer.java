@@ -32,9 +32,10 @@ public enum Peer {
    */
   OIDC(
       "oidc",
-      "install Node.js and npm, then run: npm install --prefix test-peers/oidc",
+      "install Node.js 20 or later and npm, then run: npm install --prefix test-peers/oidc",
       List.of("node"),
-      List.of("--version")),
+      // oidc-provider 9 runs on Node.js 20 and later: an older node is not this peer
+      List.of("-e", "process.exit(Number(process.versions.node.split('.')[0]) >= 20 ? 0 : 1)")),
   /** Debian's nginx, the mutual-TLS proxy chain OpenLGSP's exchange is measured against. */
   NGINX(
       "nginx",
