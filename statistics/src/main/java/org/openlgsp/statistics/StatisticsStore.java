@@ -1,11 +1,14 @@
 package org.openlgsp.statistics;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.openlgsp.storage.Database;
@@ -19,8 +22,37 @@ import org.openlgsp.storage.Sql;
  * rollups are added to in the same transaction, so they always hold the sum of their buckets.
  */
 final class StatisticsStore {
-  private static final String KEY = "hour = ? AND side = ? AND client_id = ? AND service_id = ?";
-  private static final String ROLLUP_KEY = "dim = ? AND hour = ? AND name = ?";
+  private static final String COUNTS = "calls, successes, refused, failed, bytes_in, bytes_out";
+
+  /**
+   * A table of added-up buckets: its key columns, the columns it also holds ({@code extra}), and
+   * its error counts in {@code <name>_error} under the same key.
+   */
+  private record Table(String name, List<String> key, List<String> extra) {
+    String errors() {
+      return name + "_error";
+    }
+
+    String where() {
+      return String.join(" AND ", key.stream().map(c -> c + " = ?").toList());
+    }
+
+    /** The first {@code n} columns of a row selecting the key columns, then the extra ones. */
+    List<Object> values(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+      List<Object> out = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        String column = i <= key.size() ? key.get(i - 1) : extra.get(i - 1 - key.size());
+        out.add(column.equals("hour") ? (Object) rs.getLong(i) : rs.getString(i));
+      }
+      return out;
+    }
+  }
+
+  private static final Table BUCKETS =
+      new Table(
+          "stats_hour", List.of("hour", "side", "client_id", "service_id"), List.of("agency"));
+  private static final Table ROLLUPS =
+      new Table("stats_rollup", List.of("dim", "hour", "name"), List.of());
 
   /** A rollup's dimension: its {@code dim} value and the bucket column it adds up by. */
   enum Dimension {
@@ -75,6 +107,8 @@ final class StatisticsStore {
     if (buckets.isEmpty()) {
       return;
     }
+    // added up before the transaction, so the write lock is not held for it
+    Map<RollupKey, Bucket> rollups = rollUp(buckets);
     Sql.inTransaction(
         db,
         h -> {
@@ -82,7 +116,7 @@ final class StatisticsStore {
             add(h, e.getKey(), e.getValue());
           }
           // in key order after every bucket: two writers lock the rollup rows in the same order
-          for (Map.Entry<RollupKey, Bucket> e : rollUp(buckets).entrySet()) {
+          for (Map.Entry<RollupKey, Bucket> e : rollups.entrySet()) {
             add(h, e.getKey(), e.getValue());
           }
           return null;
@@ -90,33 +124,61 @@ final class StatisticsStore {
   }
 
   private void add(Handle h, BucketKey k, Bucket b) {
+    add(h, BUCKETS, List.of(k.hour(), k.side(), k.system(), k.service()), List.of(k.agency()), b);
+  }
+
+  private void add(Handle h, RollupKey k, Bucket b) {
+    add(h, ROLLUPS, List.of(k.dimension().dim, k.hour(), k.name()), List.of(), b);
+  }
+
+  /**
+   * Adds {@code b} to the row of {@code t} with {@code key} (inserted empty, with {@code extra}, if
+   * missing): its histogram merged, its counts and error counts incremented.
+   */
+  private void add(Handle h, Table t, List<Object> key, List<Object> extra, Bucket b) {
     // The empty row first, then the stored one locked (PostgreSQL) or behind the write lock this
     // insert took (SQLite): merging the histogram never races another writer's merge.
-    h.createUpdate(
-            "INSERT INTO stats_hour (hour, side, agency, client_id, service_id, calls, successes,"
-                + " refused, failed, bytes_in, bytes_out, latency) VALUES (?, ?, ?, ?, ?, 0, 0, 0,"
-                + " 0, 0, 0, NULL) ON CONFLICT (hour, side, client_id, service_id) DO NOTHING")
-        .bind(0, k.hour())
-        .bind(1, k.side())
-        .bind(2, k.agency())
-        .bind(3, k.system())
-        .bind(4, k.service())
+    List<String> columns = new ArrayList<>(t.key());
+    columns.addAll(t.extra());
+    List<Object> values = new ArrayList<>(key);
+    values.addAll(extra);
+    bind(
+            h.createUpdate(
+                "INSERT INTO "
+                    + t.name()
+                    + " ("
+                    + String.join(", ", columns)
+                    + ", "
+                    + COUNTS
+                    + ", latency) VALUES ("
+                    + "?, ".repeat(columns.size())
+                    + "0, 0, 0, 0, 0, 0, NULL) ON CONFLICT ("
+                    + String.join(", ", t.key())
+                    + ") DO NOTHING"),
+            0,
+            values)
         .execute();
     Optional<byte[]> stored =
-        key(h.createQuery("SELECT latency FROM stats_hour WHERE " + KEY + lockSuffix), 0, k)
+        bind(
+                h.createQuery(
+                    "SELECT latency FROM " + t.name() + " WHERE " + t.where() + lockSuffix),
+                0,
+                key)
             .map((rs, ctx) -> Optional.ofNullable(rs.getBytes(1)))
             .one();
     Bucket merged = new Bucket();
     stored.ifPresent(merged::addLatency);
     merged.latency.add(b.latency);
-    key(
+    bind(
             h.createUpdate(
-                "UPDATE stats_hour SET calls = calls + ?, successes = successes + ?, refused = refused"
-                    + " + ?, failed = failed + ?, bytes_in = bytes_in + ?, bytes_out = bytes_out + ?,"
+                "UPDATE "
+                    + t.name()
+                    + " SET calls = calls + ?, successes = successes + ?, refused = refused + ?,"
+                    + " failed = failed + ?, bytes_in = bytes_in + ?, bytes_out = bytes_out + ?,"
                     + " latency = ? WHERE "
-                    + KEY),
+                    + t.where()),
             7,
-            k)
+            key)
         .bind(0, b.calls)
         .bind(1, b.successes)
         .bind(2, b.refused)
@@ -125,18 +187,35 @@ final class StatisticsStore {
         .bind(5, b.bytesOut)
         .bind(6, merged.latencyBytes())
         .execute();
+    String keyColumns = String.join(", ", t.key());
     for (Map.Entry<String, Long> e : b.errors.entrySet()) {
-      key(
+      bind(
               h.createUpdate(
-                  "INSERT INTO stats_hour_error (hour, side, client_id, service_id, error_code, calls)"
-                      + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, side, client_id, service_id,"
-                      + " error_code) DO UPDATE SET calls = stats_hour_error.calls + excluded.calls"),
+                  "INSERT INTO "
+                      + t.errors()
+                      + " ("
+                      + keyColumns
+                      + ", error_code, calls) VALUES ("
+                      + "?, ".repeat(key.size())
+                      + "?, ?) ON CONFLICT ("
+                      + keyColumns
+                      + ", error_code) DO UPDATE SET calls = "
+                      + t.errors()
+                      + ".calls + excluded.calls"),
               0,
-              k)
-          .bind(4, e.getKey())
-          .bind(5, e.getValue())
+              key)
+          .bind(key.size(), e.getKey())
+          .bind(key.size() + 1, e.getValue())
           .execute();
     }
+  }
+
+  /** Binds {@code values} from parameter {@code first} on. */
+  private static <S extends SqlStatement<S>> S bind(S statement, int first, List<Object> values) {
+    for (int i = 0; i < values.size(); i++) {
+      statement.bind(first + i, values.get(i));
+    }
+    return statement;
   }
 
   private static Map<RollupKey, Bucket> rollUp(Map<BucketKey, Bucket> buckets) {
@@ -148,63 +227,6 @@ final class StatisticsStore {
           }
         });
     return out;
-  }
-
-  private void add(Handle h, RollupKey k, Bucket b) {
-    // as a bucket: the empty row, then the stored one locked while its histogram is merged
-    rollupKey(
-            h.createUpdate(
-                "INSERT INTO stats_rollup (dim, hour, name, calls, successes, refused, failed,"
-                    + " bytes_in, bytes_out, latency) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, NULL) ON"
-                    + " CONFLICT (dim, hour, name) DO NOTHING"),
-            0,
-            k)
-        .execute();
-    Optional<byte[]> stored =
-        rollupKey(
-                h.createQuery("SELECT latency FROM stats_rollup WHERE " + ROLLUP_KEY + lockSuffix),
-                0,
-                k)
-            .map((rs, ctx) -> Optional.ofNullable(rs.getBytes(1)))
-            .one();
-    Bucket merged = new Bucket();
-    stored.ifPresent(merged::addLatency);
-    merged.latency.add(b.latency);
-    rollupKey(
-            h.createUpdate(
-                "UPDATE stats_rollup SET calls = calls + ?, successes = successes + ?, refused ="
-                    + " refused + ?, failed = failed + ?, bytes_in = bytes_in + ?, bytes_out ="
-                    + " bytes_out + ?, latency = ? WHERE "
-                    + ROLLUP_KEY),
-            7,
-            k)
-        .bind(0, b.calls)
-        .bind(1, b.successes)
-        .bind(2, b.refused)
-        .bind(3, b.failed)
-        .bind(4, b.bytesIn)
-        .bind(5, b.bytesOut)
-        .bind(6, merged.latencyBytes())
-        .execute();
-    for (Map.Entry<String, Long> e : b.errors.entrySet()) {
-      rollupKey(
-              h.createUpdate(
-                  "INSERT INTO stats_rollup_error (dim, hour, name, error_code, calls) VALUES (?, ?,"
-                      + " ?, ?, ?) ON CONFLICT (dim, hour, name, error_code) DO UPDATE SET calls ="
-                      + " stats_rollup_error.calls + excluded.calls"),
-              0,
-              k)
-          .bind(3, e.getKey())
-          .bind(4, e.getValue())
-          .execute();
-    }
-  }
-
-  private static <S extends SqlStatement<S>> S rollupKey(S statement, int first, RollupKey k) {
-    return statement
-        .bind(first, k.dimension().dim)
-        .bind(first + 1, k.hour())
-        .bind(first + 2, k.name());
   }
 
   /**
@@ -285,8 +307,10 @@ final class StatisticsStore {
         .forEach(x -> {});
     merged.forEach(
         (k, b) ->
-            rollupKey(
-                    h.createUpdate("UPDATE stats_rollup SET latency = ? WHERE " + ROLLUP_KEY), 1, k)
+            bind(
+                    h.createUpdate("UPDATE stats_rollup SET latency = ? WHERE " + ROLLUPS.where()),
+                    1,
+                    List.of(k.dimension().dim, k.hour(), k.name()))
                 .bind(0, b.latencyBytes())
                 .execute());
   }
@@ -312,78 +336,24 @@ final class StatisticsStore {
         });
   }
 
-  /** Binds the key's hour, side, system and service from parameter {@code first} on. */
-  private static <S extends SqlStatement<S>> S key(S statement, int first, BucketKey k) {
-    return statement
-        .bind(first, k.hour())
-        .bind(first + 1, k.side())
-        .bind(first + 2, k.system())
-        .bind(first + 3, k.service());
-  }
-
   /**
    * Hands each stored bucket whose hour starts in {@code [fromHour, toHour)} to {@code sink}, with
    * its error counts, in key order; returns how many.
    */
   long read(long fromHour, long toHour, BiConsumer<BucketKey, Bucket> sink) {
-    return Sql.read(
-        db,
-        h -> {
-          Map<BucketKey, Map<String, Long>> errors = new java.util.HashMap<>();
-          h.createQuery(
-                  "SELECT hour, side, client_id, service_id, error_code, calls FROM"
-                      + " stats_hour_error WHERE hour >= ? AND hour < ?")
-              .bind(0, fromHour)
-              .bind(1, toHour)
-              .map(
-                  (rs, ctx) -> {
-                    // agency is not in this table; the key's agency is filled from stats_hour
-                    BucketKey k =
-                        new BucketKey(
-                            rs.getLong(1), rs.getString(2), "", rs.getString(3), rs.getString(4));
-                    errors
-                        .computeIfAbsent(k, x -> new java.util.TreeMap<>())
-                        .put(rs.getString(5), rs.getLong(6));
-                    return 0;
-                  })
-              .forEach(x -> {});
-          long[] n = {0};
-          h.createQuery(
-                  "SELECT hour, side, agency, client_id, service_id, calls, successes, refused,"
-                      + " failed, bytes_in, bytes_out, latency FROM stats_hour WHERE hour >= ? AND"
-                      + " hour < ? ORDER BY hour, side, client_id, service_id")
-              .bind(0, fromHour)
-              .bind(1, toHour)
-              .setFetchSize(1_000)
-              .map(
-                  (rs, ctx) -> {
-                    BucketKey k =
-                        new BucketKey(
-                            rs.getLong(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5));
-                    byte[] latency = rs.getBytes(12);
-                    Bucket b = latency == null ? new Bucket() : new Bucket(Bucket.decode(latency));
-                    b.calls = rs.getLong(6);
-                    b.successes = rs.getLong(7);
-                    b.refused = rs.getLong(8);
-                    b.failed = rs.getLong(9);
-                    b.bytesIn = rs.getLong(10);
-                    b.bytesOut = rs.getLong(11);
-                    Map<String, Long> e =
-                        errors.get(new BucketKey(k.hour(), k.side(), "", k.system(), k.service()));
-                    if (e != null) {
-                      b.errors.putAll(e);
-                    }
-                    sink.accept(k, b);
-                    n[0]++;
-                    return 0;
-                  })
-              .forEach(x -> {});
-          return n[0];
-        });
+    return read(
+        BUCKETS,
+        "hour >= ? AND hour < ?",
+        List.of(fromHour, toHour),
+        // the key columns, then agency
+        v ->
+            new BucketKey(
+                (Long) v.get(0),
+                (String) v.get(1),
+                (String) v.get(4),
+                (String) v.get(2),
+                (String) v.get(3)),
+        sink);
   }
 
   /**
@@ -392,55 +362,89 @@ final class StatisticsStore {
    */
   long readRollup(
       Dimension dimension, long fromHour, long toHour, BiConsumer<BucketKey, Bucket> sink) {
+    return read(
+        ROLLUPS,
+        "dim = ? AND hour >= ? AND hour < ?",
+        List.of(dimension.dim, fromHour, toHour),
+        v -> dimension.key((Long) v.get(1), (String) v.get(2)),
+        sink);
+  }
+
+  /**
+   * Hands the rows of {@code t} that {@code where} selects to {@code sink} in key order, each with
+   * its error counts, keyed by {@code keyOf} of its key then extra columns' values; returns how
+   * many.
+   */
+  private long read(
+      Table t,
+      String where,
+      List<Object> args,
+      Function<List<Object>, BucketKey> keyOf,
+      BiConsumer<BucketKey, Bucket> sink) {
+    int k = t.key().size();
+    String keyColumns = String.join(", ", t.key());
     return Sql.read(
         db,
         h -> {
-          Map<BucketKey, Map<String, Long>> errors = new java.util.HashMap<>();
-          h.createQuery(
-                  "SELECT hour, name, error_code, calls FROM stats_rollup_error WHERE dim = ? AND"
-                      + " hour >= ? AND hour < ?")
-              .bind(0, dimension.dim)
-              .bind(1, fromHour)
-              .bind(2, toHour)
+          Map<List<Object>, Map<String, Long>> errors = new HashMap<>();
+          bind(
+                  h.createQuery(
+                      "SELECT "
+                          + keyColumns
+                          + ", error_code, calls FROM "
+                          + t.errors()
+                          + " WHERE "
+                          + where),
+                  0,
+                  args)
               .map(
                   (rs, ctx) -> {
                     errors
-                        .computeIfAbsent(
-                            dimension.key(rs.getLong(1), rs.getString(2)), x -> new TreeMap<>())
-                        .put(rs.getString(3), rs.getLong(4));
+                        .computeIfAbsent(t.values(rs, k), x -> new TreeMap<>())
+                        .put(rs.getString(k + 1), rs.getLong(k + 2));
                     return 0;
                   })
               .forEach(x -> {});
-          long[] n = {0};
-          h.createQuery(
-                  "SELECT hour, name, calls, successes, refused, failed, bytes_in, bytes_out,"
-                      + " latency FROM stats_rollup WHERE dim = ? AND hour >= ? AND hour < ?"
-                      + " ORDER BY hour, name")
-              .bind(0, dimension.dim)
-              .bind(1, fromHour)
-              .bind(2, toHour)
+          List<String> columns = new ArrayList<>(t.key());
+          columns.addAll(t.extra());
+          int n = columns.size();
+          long[] count = {0};
+          bind(
+                  h.createQuery(
+                      "SELECT "
+                          + String.join(", ", columns)
+                          + ", "
+                          + COUNTS
+                          + ", latency FROM "
+                          + t.name()
+                          + " WHERE "
+                          + where
+                          + " ORDER BY "
+                          + keyColumns),
+                  0,
+                  args)
               .setFetchSize(1_000)
               .map(
                   (rs, ctx) -> {
-                    BucketKey k = dimension.key(rs.getLong(1), rs.getString(2));
-                    byte[] latency = rs.getBytes(9);
+                    List<Object> values = t.values(rs, n);
+                    byte[] latency = rs.getBytes(n + 7);
                     Bucket b = latency == null ? new Bucket() : new Bucket(Bucket.decode(latency));
-                    b.calls = rs.getLong(3);
-                    b.successes = rs.getLong(4);
-                    b.refused = rs.getLong(5);
-                    b.failed = rs.getLong(6);
-                    b.bytesIn = rs.getLong(7);
-                    b.bytesOut = rs.getLong(8);
-                    Map<String, Long> e = errors.get(k);
+                    b.calls = rs.getLong(n + 1);
+                    b.successes = rs.getLong(n + 2);
+                    b.refused = rs.getLong(n + 3);
+                    b.failed = rs.getLong(n + 4);
+                    b.bytesIn = rs.getLong(n + 5);
+                    b.bytesOut = rs.getLong(n + 6);
+                    Map<String, Long> e = errors.get(values.subList(0, k));
                     if (e != null) {
                       b.errors.putAll(e);
                     }
-                    sink.accept(k, b);
-                    n[0]++;
+                    sink.accept(keyOf.apply(values), b);
+                    count[0]++;
                     return 0;
                   })
               .forEach(x -> {});
-          return n[0];
+          return count[0];
         });
   }
 }
