@@ -21,21 +21,25 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lgsp demo federation} (docs/federation.md): the national instance (VN-NDXP) with the
- * population database and its hub gateway, and two provinces (VN-TAYNINH, VN-LAOCAI) each with its
- * own LGSP; Tây Ninh's portal looks a citizen up through the hub, Lào Cai's directly, a service
- * outside the agreement is refused, and both provinces report their day's statistics upward.
+ * population database and its hub gateway, two provinces (VN-TAYNINH, VN-LAOCAI) each with its own
+ * LGSP, and the Ministry of Health (VN-BYT) as tenant {@code byt} of an "LGSP as a Service"
+ * installation (VN-LAAS); Tây Ninh's portal looks a citizen up through the hub, Lào Cai's and the
+ * ministry's directly, a service outside the agreement is refused, and both provinces report their
+ * day's statistics upward.
  */
 @Command(
     name = "federation",
     mixinStandardHelpOptions = true,
     description = {
-      "Start three instances — the national platform with the population database and its hub,"
-          + " Tây Ninh's and Lào Cai's LGSPs — federate them, exchange through the hub and"
-          + " directly, show a refusal outside the agreement and the statistics reported upward."
+      "Start four instances — the national platform with the population database and its hub,"
+          + " Tây Ninh's and Lào Cai's LGSPs, the Ministry of Health as a tenant of an LGSP as a"
+          + " Service installation — federate them, exchange through the hub and directly, show a"
+          + " refusal outside the agreement and the statistics reported upward."
     })
 final class FederationDemoCommand implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String ISSUE = "HS-2026-000123";
+  private static final String LAAS = "VN-LAAS";
 
   @Option(
       names = "--dir",
@@ -46,8 +50,7 @@ final class FederationDemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.println(
-        "OpenLGSP federation demo: three instances on 127.0.0.1, SQLite in "
-            + dir.toAbsolutePath());
+        "OpenLGSP federation demo: four instances on 127.0.0.1, SQLite in " + dir.toAbsolutePath());
     try (Federation ndxp =
             Federation.start(
                 dir.resolve("ndxp"),
@@ -64,7 +67,13 @@ final class FederationDemoCommand implements Callable<Integer> {
         Federation lc =
             Federation.start(
                 dir.resolve("laocai"),
-                Federation.Options.exchange(1).withInstance("VN-LAOCAI").withOperatorApis())) {
+                Federation.Options.exchange(1).withInstance("VN-LAOCAI").withOperatorApis());
+        // the Ministry of Health's LGSP, a tenant of an "LGSP as a Service" installation
+        Federation byt =
+            Federation.startAsTenant(
+                dir.resolve("byt"),
+                Federation.Options.exchange(1).withInstance("VN-BYT"),
+                new Federation.Tenancy(LAAS, "byt"))) {
       ServiceId citizens = ndxp.citizensService();
       ServiceId households = new ServiceId(citizens.provider(), "households");
       ndxp.registryNode()
@@ -81,42 +90,57 @@ final class FederationDemoCommand implements Callable<Integer> {
           "[instances] VN-TAYNINH registry " + tn.registryUrl() + ", portal " + tn.portal());
       System.out.println(
           "[instances] VN-LAOCAI  registry " + lc.registryUrl() + ", portal " + lc.portal());
+      System.out.println(
+          "[instances] VN-BYT     tenant byt of the LGSP as a Service installation "
+              + LAAS
+              + ", registry "
+              + byt.registryUrl()
+              + ", portal "
+              + byt.portal());
 
       // 1. agreements: NDXP exports the citizen lookup (only) to each province's portal
       String withTn = Federations.agree(ndxp, tn, "ndxp-tayninh-2026", citizens);
       String withLc = Federations.agree(ndxp, lc, "ndxp-laocai-2026", citizens);
+      // the tenant signs with its own directory key, as a standalone LGSP of VN-BYT would
+      String withByt = Federations.agree(ndxp, byt, "ndxp-byt-2026", citizens);
       System.out.println();
       System.out.println(
           "1) AGREEMENTS signed by both registries: "
               + withTn
               + " (through the hub), "
               + withLc
-              + " (direct)");
+              + " (direct), "
+              + withByt
+              + " (direct, with the tenant)");
       try (AutoCloseable n =
               Federations.federate(
                   ndxp,
                   List.of(
                       new NodeConfig.FederationPeer(
                           withTn, tn.registryUrl(), Optional.of(ndxp.hubNodeId().toString())),
-                      new NodeConfig.FederationPeer(withLc, lc.registryUrl())));
+                      new NodeConfig.FederationPeer(withLc, lc.registryUrl()),
+                      // the tenant's catalogue is served under its prefix
+                      new NodeConfig.FederationPeer(withByt, byt.registryUrl())));
           AutoCloseable t =
               Federations.federate(
                   tn, List.of(new NodeConfig.FederationPeer(withTn, ndxp.registryUrl())));
           AutoCloseable l =
               Federations.federate(
-                  lc, List.of(new NodeConfig.FederationPeer(withLc, ndxp.registryUrl())))) {
-        for (Federation province : List.of(tn, lc)) {
+                  lc, List.of(new NodeConfig.FederationPeer(withLc, ndxp.registryUrl())));
+          AutoCloseable b =
+              Federations.federate(
+                  byt, List.of(new NodeConfig.FederationPeer(withByt, ndxp.registryUrl())))) {
+        for (Federation province : List.of(tn, lc, byt)) {
           // each registry grants once the other's catalogue is in: the service, the portal
           until(
               () ->
-                  province.registryNode().registry().directory().service(citizens).isPresent()
+                  province.registry().directory().service(citizens).isPresent()
                       && ndxp.registryNode()
                           .registry()
                           .directory()
                           .system(province.portal())
                           .isPresent());
           province
-              .registryNode()
               .registry()
               .grant(province.portal(), citizens, List.of("GET"), List.of("/citizens/*"));
           ndxp.registryNode()
@@ -131,10 +155,13 @@ final class FederationDemoCommand implements Callable<Integer> {
                         .isPresent()
                     && granted(tn.consumerNode(), citizens)
                     && granted(lc.consumerNode(), citizens)
+                    && granted(byt.consumerNode(), citizens)
                     && directory(ndxp.hubNode()).grants().stream()
                         .anyMatch(g -> g.client().equals(tn.portal()))
                     && directory(ndxp.providerNode()).grants().stream()
-                        .anyMatch(g -> g.client().equals(lc.portal())));
+                        .anyMatch(g -> g.client().equals(lc.portal()))
+                    && directory(ndxp.providerNode()).grants().stream()
+                        .anyMatch(g -> g.client().equals(byt.portal())));
         Directory tnView = directory(tn.consumerNode());
         System.out.println(
             "   Tây Ninh's directory learned from NDXP's signed catalogue: service "
@@ -163,13 +190,26 @@ final class FederationDemoCommand implements Callable<Integer> {
 
         System.out.println();
         System.out.println(
-            "4) REFUSED  Tây Ninh's portal → " + households + " (not in the agreement)");
+            "4) LGSP AS A SERVICE  the Ministry of Health's portal (tenant byt of "
+                + LAAS
+                + ") → population database (direct, mutual TLS)");
+        Federation.Reply tenant = byt.call(citizens, "/citizens/" + citizen, ISSUE);
+        System.out.println("   GET /citizens/" + citizen + " → " + tenant.statusCode());
+        System.out.println(
+            "   the tenant's registry imported NDXP's catalogue into its own directory only; NDXP"
+                + " fetched the tenant's from "
+                + byt.registryUrl()
+                + "/federation/VN-NDXP/catalogue");
+
+        System.out.println();
+        System.out.println(
+            "5) REFUSED  Tây Ninh's portal → " + households + " (not in the agreement)");
         Federation.Reply refused = tn.call(households, "/households/1", ISSUE);
         System.out.println("   → " + refused.statusCode() + " " + refused.body());
 
         System.out.println();
         System.out.println(
-            "5) STATISTICS REPORTED UPWARD  each province signs its day's summary with its registry's"
+            "6) STATISTICS REPORTED UPWARD  each province signs its day's summary with its registry's"
                 + " key; NDXP checks it against the agreement");
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh"));
         RegistryClient national =

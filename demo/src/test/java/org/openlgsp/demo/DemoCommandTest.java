@@ -144,7 +144,8 @@ class DemoCommandTest {
   }
 
   @Test
-  void demoFederationGoesThroughTheHubDirectlyRefusesOutsideTheAgreementAndReportsUpward() {
+  void
+      demoFederationGoesThroughTheHubDirectlyAndFromATenantRefusesOutsideTheAgreementAndReportsUpward() {
     CommandRun r = CommandRun.run("demo", "federation", "--dir", dir.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
@@ -152,6 +153,10 @@ class DemoCommandTest {
         .contains("hub VN-NDXP/GOV/000.00.00.A01/hub at https://127.0.0.1:")
         .containsPattern("2\\) THROUGH THE HUB[^\\n]*\\n   GET /citizens/\\d{12} → 200")
         .containsPattern("3\\) DIRECT[^\\n]*\\n   GET /citizens/\\d{12} → 200")
+        .contains("tenant byt of the LGSP as a Service installation VN-LAAS, registry http://")
+        .containsPattern(
+            "4\\) LGSP AS A SERVICE[^\\n]*tenant byt of VN-LAAS[^\\n]*\\n   GET /citizens/\\d{12} → 200")
+        .containsPattern("/tenants/byt/federation/VN-NDXP/catalogue")
         .contains("→ 403")
         .contains("federation.not_agreed")
         .contains("summary of VN-TAYNINH")

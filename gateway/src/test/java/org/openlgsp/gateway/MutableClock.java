@@ -26,12 +26,17 @@ public final class MutableClock extends Clock {
   }
 
   /** A clock that stands at {@code start} until the test moves it, for exact boundaries. */
-  static MutableClock standingAt(Instant start) {
+  public static MutableClock standingAt(Instant start) {
     return new MutableClock(() -> start);
   }
 
   public void advance(Duration d) {
     offset.updateAndGet(o -> o.plus(d));
+  }
+
+  /** Moves the clock to {@code at} (from a standing clock: exactly there). */
+  public void set(Instant at) {
+    advance(Duration.between(instant(), at));
   }
 
   @Override

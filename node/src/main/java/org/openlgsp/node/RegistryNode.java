@@ -445,7 +445,7 @@ public final class RegistryNode implements AutoCloseable {
   }
 
   /** The registry of tenant {@code id}, when this node serves it. */
-  Optional<Registry> tenant(String id) {
+  public Optional<Registry> tenant(String id) {
     return tenants.running().stream()
         .filter(t -> t.settings().id().equals(id))
         .map(TenantRegistries.Running::registry)

@@ -29,7 +29,8 @@ final class TenantRegistries implements AutoCloseable {
       Database database,
       ConsentLog ledger,
       Registry registry,
-      RegistryServer routes) {}
+      RegistryServer routes,
+      AutoCloseable federation) {}
 
   private final List<Running> running;
 
@@ -64,6 +65,7 @@ final class TenantRegistries implements AutoCloseable {
     NoteKey ledgerKey = ledgerKey(t, base);
     Database db = Database.open(GatewayNode.resolveJdbc(base, t.database()));
     ConsentLog ledger = null;
+    AutoCloseable federation = null;
     try {
       ledger = ConsentLog.open(db, ledgerKey, Clock.systemUTC());
       Registry registry =
@@ -78,9 +80,25 @@ final class TenantRegistries implements AutoCloseable {
       for (TenantSettings.AdminToken a : t.adminTokens()) {
         admins.token(a.name(), a.tokenSha256(), Set.of(RegistryServer.ADMIN_ROLE));
       }
-      return new Running(
-          t, db, ledger, registry, RegistryServer.mountable(registry, admins.build()));
+      // instances federated with the tenant reporting statistics to it (a tenant may be national)
+      for (NodeConfig.TrackerReader r :
+          t.federation().map(NodeConfig.RegistryFederation::reporters).orElse(List.of())) {
+        admins.token(r.name(), r.tokenSha256(), Set.of(RegistryServer.FEDERATION_STATISTICS_ROLE));
+      }
+      RegistryServer routes = RegistryServer.mountable(registry, admins.build());
+      try {
+        // the tenant federates as a standalone registry of its instance: its catalogue is served
+        // under its prefix, /tenants/<id>/federation/{instance}/catalogue
+        federation = t.federationOptions(base).map(registry::federate).orElse(() -> {});
+      } catch (RuntimeException e) {
+        routes.close();
+        throw new NodeConfig.ConfigException(where + ".federation: " + e.getMessage());
+      }
+      return new Running(t, db, ledger, registry, routes, federation);
     } catch (RuntimeException e) {
+      if (federation != null) {
+        closeQuietly(federation);
+      }
       if (ledger != null) {
         ledger.close();
       }
@@ -116,9 +134,18 @@ final class TenantRegistries implements AutoCloseable {
         .toList();
   }
 
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // stopping the imports cannot fail in a way worth more than the failure being reported
+    }
+  }
+
   @Override
   public void close() {
     for (Running r : running) {
+      closeQuietly(r.federation());
       r.routes().close();
       r.ledger().close();
       r.database().close();

@@ -21,6 +21,9 @@ import org.openlgsp.registry.RegistryOptions;
  * @param consentKey the tenant's consent key file; default {@code tenants/<id>/consent.key},
  *     generated when missing
  * @param directoryValidity default: {@link RegistryOptions#defaults}
+ * @param federation the tenant's federations with other instances (the national one), as {@code
+ *     registry.federation} of a standalone registry; its kept catalogues by default in {@code
+ *     tenants/<id>/federation}; absent: none
  */
 public record TenantSettings(
     String id,
@@ -30,7 +33,8 @@ public record TenantSettings(
     List<AdminToken> adminTokens,
     String ledgerKey,
     String consentKey,
-    Optional<Duration> directoryValidity) {
+    Optional<Duration> directoryValidity,
+    Optional<NodeConfig.RegistryFederation> federation) {
   /** The path of every tenant's routes: {@code /tenants/{id}}. */
   public static final String PREFIX = "/tenants/";
 
@@ -72,7 +76,25 @@ public record TenantSettings(
     ledgerKey = ledgerKey == null ? "tenants/" + id + "/ledger.key" : ledgerKey;
     consentKey = consentKey == null ? "tenants/" + id + "/consent.key" : consentKey;
     directoryValidity = directoryValidity == null ? Optional.empty() : directoryValidity;
+    federation = federation == null ? Optional.empty() : federation;
     options(instance, directoryValidity); // validates with the registry module's rules
+  }
+
+  /** The folder keeping the tenant's federated catalogues (relative to the configuration). */
+  public String federationCache() {
+    return federation
+        .flatMap(NodeConfig.RegistryFederation::cache)
+        .orElse(defaultFederationCache());
+  }
+
+  private String defaultFederationCache() {
+    return "tenants/" + id + "/federation";
+  }
+
+  /** The registry module's federation options of this tenant, when it federates. */
+  public Optional<org.openlgsp.registry.FederationOptions> federationOptions(
+      java.nio.file.Path base) {
+    return federation.map(f -> f.options(base, defaultFederationCache()));
   }
 
   /** The registry module's options of this tenant, its defaults where the file says nothing. */
@@ -122,6 +144,14 @@ public record TenantSettings(
         "ledgerKey",
         t -> List.of(sameFile(t.ledgerKey())),
         List.of(sameFile(LedgerFiles.consentLogKeyFile(instance))));
+    unique(
+        tenants,
+        "federation.cache",
+        t -> t.federation().isPresent() ? List.of(t.federationCache()) : List.of(),
+        r.federation()
+            .map(f -> f.cache().orElse("data/federation"))
+            .map(List::of)
+            .orElse(List.of()));
     unique(
         tenants,
         "consentKey",

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -36,6 +34,7 @@ import org.openlgsp.core.Json;
 import org.openlgsp.core.ServiceId;
 import org.openlgsp.core.SignedDocument;
 import org.openlgsp.edge.BearerTokens;
+import org.openlgsp.gateway.MutableClock;
 import org.openlgsp.gateway.spi.ExchangeObservation;
 import org.openlgsp.gateway.spi.Observed;
 import org.openlgsp.pki.CertificateAuthority;
@@ -68,38 +67,6 @@ class SummariesScheduleSettingsTest {
   static final String REPORTER = "reporter-token-tay-ninh";
   static final String STATS_TOKEN = "statistics-token-0123456789";
 
-  /** A clock standing where the test puts it. */
-  static final class MovableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MovableClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void set(Instant at) {
-      now.set(at);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(n -> n.plus(d));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
   @TempDir Path dir;
   final CertificateAuthority ca = CertificateAuthority.createRoot("Test Root", Duration.ofDays(30));
   final Credentials ndxpSigner = signer("registry VN-NDXP");
@@ -108,7 +75,7 @@ class SummariesScheduleSettingsTest {
   /** Day D: three days ahead, inside every certificate's and the agreement's validity. */
   final LocalDate d = LocalDate.now(HCM).plusDays(3);
 
-  final MovableClock clock = new MovableClock(at(d, 0, 5, HCM));
+  final MutableClock clock = MutableClock.standingAt(at(d, 0, 5, HCM));
   final List<AutoCloseable> open = new ArrayList<>();
   Statistics gw1;
   Statistics gw2;

@@ -48,6 +48,7 @@ import org.openlgsp.node.LedgerFiles;
 import org.openlgsp.node.NodeConfig;
 import org.openlgsp.node.NodeRoles;
 import org.openlgsp.node.RegistryNode;
+import org.openlgsp.node.TenantSettings;
 import org.openlgsp.pki.CertificateProfile;
 import org.openlgsp.pki.CertificateRequest;
 import org.openlgsp.pki.Credentials;
@@ -542,6 +543,8 @@ public final class Federation implements AutoCloseable {
   private Credentials consumerTls;
   private Credentials consumerSigning;
   private RegistryNode registry;
+  // "LGSP as a Service": this instance is tenant <id> of an installation of instance <host>
+  private Optional<Tenancy> tenancy = Optional.empty();
   private GatewayNode consumer;
   private GatewayNode provider;
   private SigningKey provinceKey;
@@ -584,6 +587,31 @@ public final class Federation implements AutoCloseable {
 
   /** Starts everything in {@code workDir}. */
   public static Federation start(Path workDir, Options options) {
+    return start(workDir, options, Optional.empty());
+  }
+
+  /**
+   * The hosting of an instance as a tenant of an "LGSP as a Service" installation
+   * (docs/federation.md): the installation's own instance and the tenant's id.
+   */
+  public record Tenancy(String installation, String id) {}
+
+  /**
+   * As {@link #start(Path, Options)}, the instance's registry being tenant {@code tenancy.id} of an
+   * "LGSP as a Service" installation of instance {@code tenancy.installation} (its own registry,
+   * key and token), served under {@code /tenants/<id>}: the gateways fetch the tenant's directory
+   * there; the tenant's keys are issued by the built-in CA and published through the tenant's admin
+   * API (a tenant's registry runs no enrolment), and no registry witnesses the gateways' ledgers.
+   * Exchange scenario without the tracker only.
+   */
+  public static Federation startAsTenant(Path workDir, Options options, Tenancy tenancy) {
+    if (options.scenario() != Scenario.EXCHANGE || options.tracker()) {
+      throw new IllegalArgumentException("a tenant runs the exchange scenario without tracker");
+    }
+    return start(workDir, options, Optional.of(tenancy));
+  }
+
+  private static Federation start(Path workDir, Options options, Optional<Tenancy> tenancy) {
     BuiltInCa ca;
     try {
       ca = BuiltInCa.start(workDir.resolve("data"), "OpenLGSP Demo", YEAR);
@@ -593,6 +621,7 @@ public final class Federation implements AutoCloseable {
     Federation f;
     try {
       f = new Federation(workDir, options, ca);
+      f.tenancy = tenancy;
     } catch (RuntimeException e) {
       ca.close();
       throw e;
@@ -736,8 +765,81 @@ public final class Federation implements AutoCloseable {
     }
   }
 
+  /**
+   * The installation of "LGSP as a Service" with this instance as its tenant: the installation's
+   * own registry (its own key, database and token) and the tenant's, on one listener.
+   */
+  private void startInstallation(Tenancy t) throws IOException {
+    writeCredentials(
+        "installation-signing",
+        ca.enrol(
+            CertificateProfile.DIRECTORY_SIGNING,
+            "OpenLGSP registry " + t.installation(),
+            "OpenLGSP",
+            List.of(),
+            YEAR));
+    Files.deleteIfExists(workDir.resolve("data/installation.db"));
+    NodeConfig.RegistryRole installation =
+        new NodeConfig.RegistryRole(
+            "127.0.0.1",
+            ports.registry(),
+            "jdbc:sqlite:data/installation.db",
+            RegistryServer.hashToken(secret()),
+            Optional.of(Duration.ofHours(1)),
+            keys("installation-signing"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    TenantSettings tenant =
+        new TenantSettings(
+            t.id(),
+            options.instance(),
+            "jdbc:sqlite:data/registry.db",
+            keys("registry-signing"),
+            List.of(new TenantSettings.AdminToken("admin", RegistryServer.hashToken(adminToken))),
+            null,
+            CONSENT_KEY,
+            Optional.of(Duration.ofHours(1)),
+            Optional.empty());
+    NodeConfig config =
+        new NodeConfig(
+            t.installation(),
+            Optional.of(installation),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            null,
+            null,
+            null,
+            List.of(tenant));
+    config.write(workDir.resolve("registry.yaml"));
+    registry =
+        RegistryNode.start(
+            t.installation(),
+            installation,
+            workDir,
+            new PrintStream(OutputStream.nullOutputStream()),
+            List.of(tenant));
+    running.add(registry);
+    options
+        .out()
+        .printf(
+            "[registry]  LGSP as a Service %s on http://127.0.0.1:%d; tenant %s (%s) under %s%n",
+            t.installation(), registry.port(), t.id(), options.instance(), tenant.prefix());
+  }
+
   /** The registry, witnessing both gateways' logs and issuing approved enrolments in-process. */
-  private void startRegistry() {
+  private void startRegistry() throws IOException {
+    if (tenancy.isPresent()) {
+      startInstallation(tenancy.get());
+      return;
+    }
     // The gateways' checkpoint keys exist before the registry starts, so it can witness both logs.
     List<String> logs = new ArrayList<>();
     List<Side> witnessed = new ArrayList<>(List.of(consumerSide, providerSide));
@@ -1313,7 +1415,9 @@ public final class Federation implements AutoCloseable {
   private NodeConfig.LedgerSettings ledgerSettings() {
     return NodeConfig.LedgerSettings.defaults()
         .withWitnesses(
-            List.of(new NodeConfig.LedgerSettings.WitnessEntry("registry", registryUrl())))
+            tenancy.isPresent() // a tenant's registry is no witness
+                ? List.of()
+                : List.of(new NodeConfig.LedgerSettings.WitnessEntry("registry", registryUrl())))
         .withTsa(ca.trustServicesUrl() + "/tsa", List.of("pki/ca.pem"));
   }
 
@@ -1415,6 +1519,23 @@ public final class Federation implements AutoCloseable {
   /** The holder generates its key and CSR, the administrator approves, the CA issues. */
   private Credentials enrol(RegistryClient admin, String kind, Object target, Side holder) {
     boolean tls = kind.equals("node-tls");
+    if (tenancy.isPresent()) {
+      // a tenant's registry runs no enrolment: the CA issues, the tenant's administrator publishes
+      Credentials c =
+          ca.enrol(
+              tls ? CertificateProfile.NODE_TLS : CertificateProfile.MEMBER_SIGNING,
+              target.toString(),
+              holder.organization(),
+              tls ? List.of("localhost", "127.0.0.1") : List.of(),
+              YEAR);
+      String pem = Pem.write(c.chain().getFirst());
+      if (tls) {
+        admin.addNodeTlsCertificate(new AdminRequests.NodeCertificate(target.toString(), pem));
+      } else {
+        admin.addSigningCertificate(new AdminRequests.MemberCertificate(target.toString(), pem));
+      }
+      return c;
+    }
     KeyPair key = tls ? KeyPairs.ecP256() : KeyPairs.ed25519();
     CertificateRequest csr =
         CertificateRequest.create(
@@ -1482,7 +1603,14 @@ public final class Federation implements AutoCloseable {
   }
 
   public String registryUrl() {
-    return "http://127.0.0.1:" + ports.registry();
+    return "http://127.0.0.1:"
+        + ports.registry()
+        + tenancy.map(t -> TenantSettings.PREFIX + t.id()).orElse("");
+  }
+
+  /** This instance's registry: its own node's, or its tenant's in the installation. */
+  public org.openlgsp.registry.Registry registry() {
+    return tenancy.map(t -> registry.tenant(t.id()).orElseThrow()).orElseGet(registry::registry);
   }
 
   public String adminToken() {

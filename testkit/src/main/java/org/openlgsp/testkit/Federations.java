@@ -84,7 +84,7 @@ public final class Federations {
             Optional.of(Duration.ofMillis(500)),
             Optional.empty(),
             peers);
-    return self.registryNode().registry().federate(settings.options(self.workDir()));
+    return self.registry().federate(settings.options(self.workDir()));
   }
 
   /** A registry's directory-signing key, from the files the fixture wrote. */
