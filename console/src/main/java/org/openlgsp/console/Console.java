@@ -88,6 +88,7 @@ public final class Console implements AutoCloseable {
   private final WebServer server;
   private final AdminPages admin;
   private final AuditPages auditPages;
+  private final DocumentPages documents;
   private final Optional<RegistryAlerts> ownAlerts;
 
   private Console(
@@ -108,6 +109,7 @@ public final class Console implements AutoCloseable {
     this.signIn = new SignIn(accounts, sessions, Optional.empty());
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     this.auditPages = new AuditPages(this, db, sources);
+    this.documents = new DocumentPages(this, AxisLink.of(options.documents(), base));
     this.ownAlerts = sources.alerts();
     this.edge = signIn.edge(routes(), this::audit, clock, limits);
     this.server = SignIn.serve(edge, options);
@@ -293,6 +295,8 @@ public final class Console implements AutoCloseable {
     r.addAll(admin.routes());
     // ledger, export verification, subject access (issue 15 part B): AuditPages
     r.addAll(auditPages.routes());
+    // the document axis: inbox, sent packages, status history (DocumentPages)
+    r.addAll(documents.routes());
     return r;
   }
 

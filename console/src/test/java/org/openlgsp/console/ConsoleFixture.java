@@ -40,6 +40,11 @@ final class ConsoleFixture implements AutoCloseable {
   final String tnGrant;
 
   ConsoleFixture(Database db, int failuresPerSource) {
+    this(db, failuresPerSource, ConsoleOptions.defaults());
+  }
+
+  /** As above, the console started with {@code options} (listening on a free local port). */
+  ConsoleFixture(Database db, int failuresPerSource, ConsoleOptions options) {
     this.db = db;
     Credentials signer =
         CA.issueCredentials(
@@ -73,7 +78,7 @@ final class ConsoleFixture implements AutoCloseable {
         Console.start(
             registry,
             db,
-            ConsoleOptions.defaults().listening("127.0.0.1", 0),
+            options.listening("127.0.0.1", 0),
             Clock.systemUTC(),
             new AuthenticationLimits(failuresPerSource, Duration.ofMinutes(1)),
             Optional.of(enrolments));
