@@ -66,7 +66,14 @@ final class AxisLink {
     return configured.map(
         d -> {
           Map<ClientId, String> tokens = new LinkedHashMap<>();
-          d.agencies().forEach(a -> tokens.put(a.id(), d.link(a).token(base)));
+          for (ConsoleOptions.Agency a : d.agencies()) {
+            try {
+              tokens.put(a.id(), d.link(a).token(base));
+            } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "registry.console.documents: " + a.member() + ": " + e.getMessage(), e);
+            }
+          }
           return new AxisLink(d.url(), tokens);
         });
   }

@@ -220,7 +220,9 @@ public final class RegistryNode implements AutoCloseable {
                             tracker,
                             Optional.of(new RegistryConsoleAlerts(alerts)))));
           } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
-            throw new NodeConfig.ConfigException("registry.console.gateways: " + e.getMessage());
+            String why = e.getMessage();
+            throw new NodeConfig.ConfigException(
+                why.startsWith("registry.console.") ? why : "registry.console.gateways: " + why);
           }
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }
