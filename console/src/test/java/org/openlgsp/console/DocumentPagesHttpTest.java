@@ -2,40 +2,19 @@ package org.openlgsp.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openlgsp.core.AgencyCode;
-import org.openlgsp.documents.AxisOptions;
-import org.openlgsp.documents.AxisServer;
-import org.openlgsp.documents.DocumentAxis;
 import org.openlgsp.documents.DocumentPackage;
-import org.openlgsp.documents.EdxmlCodec;
-import org.openlgsp.documents.Packages;
-import org.openlgsp.documents.RemoteDelivery;
-import org.openlgsp.documents.SignedPackages;
-import org.openlgsp.documents.SignerTrust;
-import org.openlgsp.documents.SigningKey;
 import org.openlgsp.documents.StatusCode;
-import org.openlgsp.pki.CertificateAuthority;
-import org.openlgsp.pki.CertificateProfile;
-import org.openlgsp.pki.KeyPairs;
-import org.openlgsp.storage.Database;
 import org.openlgsp.storage.TestDatabases;
 
 /**
@@ -44,98 +23,28 @@ import org.openlgsp.storage.TestDatabases;
  * not answer is a clear page.
  */
 class DocumentPagesHttpTest {
-  static final AgencyCode TN = AgencyCode.parse(ConsoleFixture.TN.memberCode());
-  static final AgencyCode MPS = AgencyCode.parse(ConsoleFixture.MPS.memberCode());
-  static final AgencyCode OTHER = AgencyCode.parse("000.00.00.H41");
-  static final CertificateAuthority SIGNERS =
-      CertificateAuthority.createRoot("Console documents test CA", Duration.ofDays(1));
+  static final AgencyCode TN = AxisFixture.TN;
+  static final AgencyCode MPS = AxisFixture.MPS;
+  static final AgencyCode OTHER = AxisFixture.OTHER;
 
   @TempDir Path dir;
-  Database axisDb;
-  DocumentAxis axis;
-  AxisServer server;
+  AxisFixture axis;
   ConsoleFixture f;
-  SigningKey key;
 
   @BeforeEach
   void start() throws Exception {
-    axisDb = TestDatabases.sqlite(Files.createDirectories(dir.resolve("axis-db")));
-    axis =
-        new DocumentAxis(
-                axisDb,
-                AxisOptions.defaults(dir.resolve("axis")),
-                SignerTrust.anchoredAt(List.of(SIGNERS.certificate()), Clock.systemUTC()),
-                Set.of(TN, MPS, OTHER),
-                RemoteDelivery.NONE,
-                Clock.systemUTC())
-            .start();
-    server =
-        AxisServer.start(
-            axis,
-            Map.of(
-                TN, AxisServer.hashToken("tn-axis-token-0123456789"),
-                MPS, AxisServer.hashToken("mps-axis-token-0123456789")),
-            "127.0.0.1",
-            0,
-            Optional.empty(),
-            0);
-    Files.writeString(dir.resolve("tn.token"), "tn-axis-token-0123456789\n");
-    Files.writeString(dir.resolve("mps.token"), "mps-axis-token-0123456789\n");
-    f = console("http://127.0.0.1:" + server.port());
-    var pair = KeyPairs.ecP256();
-    key =
-        new SigningKey(
-            pair.getPrivate(),
-            SIGNERS.issue(
-                CertificateProfile.MEMBER_SIGNING,
-                "Văn thư",
-                "OpenLGSP test",
-                pair.getPublic(),
-                List.of(),
-                Duration.ofDays(1)));
-  }
-
-  private ConsoleFixture console(String axisUrl) throws Exception {
-    ConsoleOptions.Documents documents =
-        new ConsoleOptions.Documents(
-            axisUrl,
-            List.of(
-                new ConsoleOptions.Agency(
-                    ConsoleFixture.TN.encoded(), dir.resolve("tn.token").toString()),
-                new ConsoleOptions.Agency(
-                    ConsoleFixture.MPS.encoded(), dir.resolve("mps.token").toString())));
-    Path consoleDb = Files.createDirectories(dir.resolve("console-db-" + System.nanoTime()));
-    return new ConsoleFixture(
-        TestDatabases.sqlite(consoleDb),
-        1000,
-        // five rows a page (the least): paging is seen with six documents
-        new ConsoleOptions(null, null, null, null, null, null, 5, null, Optional.of(documents)));
+    axis = new AxisFixture(dir);
+    f = axis.console(1000);
   }
 
   @AfterEach
   void stop() {
     f.close();
-    server.close();
     axis.close();
-    axisDb.close();
   }
 
   private DocumentPackage send(AgencyCode from, AgencyCode to, String number, String subject) {
-    DocumentPackage doc =
-        Packages.document(
-            new Packages.NewDocument(
-                from,
-                "Cơ quan " + from.value(),
-                List.of(to),
-                number,
-                "UBND-VP",
-                LocalDate.of(2026, 12, 7),
-                subject,
-                "Nội dung " + number,
-                "Nguyễn Văn A"),
-            Instant.parse("2026-12-07T03:00:00Z"));
-    axis.submit(from, new ByteArrayInputStream(SignedPackages.sign(doc, key)));
-    return doc;
+    return axis.send(from, to, number, subject);
   }
 
   private static String history(DocumentPackage doc, AgencyCode sender) {
@@ -149,12 +58,7 @@ class DocumentPagesHttpTest {
   void anAgencyAdministratorSeesItsOwnSentDocumentsAndTheirStatusHistoryOnly() throws Exception {
     DocumentPackage ours = send(TN, MPS, "101", "Về việc triển khai trục liên thông");
     DocumentPackage theirs = send(MPS, OTHER, "202", "Văn bản mật của Bộ Công an");
-    axis.submit(
-        MPS,
-        new ByteArrayInputStream(
-            EdxmlCodec.write(
-                Packages.status(
-                    ours, MPS, StatusCode.ACCEPTED, "Đã vào sổ", "Văn thư", Instant.now()))));
+    axis.report(ours, MPS, StatusCode.ACCEPTED, "Đã vào sổ");
     ConsoleClient tn = f.signedIn(ConsoleRole.AGENCY_ADMIN);
 
     HttpResponse<String> sent = tn.get("/documents/sent");
@@ -225,7 +129,7 @@ class DocumentPagesHttpTest {
   @Test
   void anAxisThatDoesNotAnswerIsAClearPageWithoutAStackTrace() throws Exception {
     ConsoleClient officer = f.signedIn(ConsoleRole.SECURITY_OFFICER);
-    server.close();
+    axis.server.close();
 
     for (String path :
         List.of(
