@@ -223,6 +223,18 @@ public final class DocumentPages {
     return (List<T>) list;
   }
 
+  /**
+   * A delivery state of the axis ({@code inbox}, {@code acknowledged}...) in the page's language;
+   * one this console does not know is shown as the axis names it.
+   */
+  public static String state(View v, String state) {
+    try {
+      return v.t("documents.state." + state);
+    } catch (java.util.MissingResourceException e) {
+      return state;
+    }
+  }
+
   static String historyHref(String agency, String documentId, String sender) {
     return "/documents/history?agency="
         + enc(agency)

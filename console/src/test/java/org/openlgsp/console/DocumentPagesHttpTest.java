@@ -67,6 +67,7 @@ class DocumentPagesHttpTest {
         .contains("Văn bản đã gửi")
         .contains("Về việc triển khai trục liên thông")
         .contains(MPS.value())
+        .contains("<span class=\"state\">Chờ nhận</span>") // MPS has not fetched it yet
         .doesNotContain(theirs.header().subject);
 
     HttpResponse<String> page = tn.get(history(ours, TN));
@@ -110,7 +111,10 @@ class DocumentPagesHttpTest {
     assertThat(admin.get("/documents").body()).doesNotContain("class=\"document\"");
     // and in English on request
     admin.get("/lang?to=en&back=/documents");
-    assertThat(admin.get(mps).body()).contains("Inbox").contains("Delivery state");
+    assertThat(admin.get(mps).body())
+        .contains("Inbox")
+        .contains("Delivery state")
+        .contains("Waiting in the inbox");
   }
 
   private static final java.nio.charset.Charset UTF = StandardCharsets.UTF_8;
