@@ -90,6 +90,7 @@ public final class Console implements AutoCloseable {
   private final WebServer server;
   private final AdminPages admin;
   private final AuditPages auditPages;
+  private final DocumentPages documents;
   private final Optional<RegistryAlerts> ownAlerts;
 
   private Console(
@@ -112,6 +113,7 @@ public final class Console implements AutoCloseable {
             accounts, sessions, Optional.empty(), options.oidc().map(o -> OidcSignIn.of(o, base)));
     this.admin = new AdminPages(this, registry, enrolments, accounts, sessions, options, clock);
     this.auditPages = new AuditPages(this, db, sources);
+    this.documents = new DocumentPages(this, AxisLink.of(options.documents(), base));
     this.ownAlerts = sources.alerts();
     this.edge = signIn.edge(routes(), this::audit, clock, limits);
     this.server = SignIn.serve(edge, options);
@@ -297,6 +299,8 @@ public final class Console implements AutoCloseable {
     r.addAll(admin.routes());
     // ledger, export verification, subject access (issue 15 part B): AuditPages
     r.addAll(auditPages.routes());
+    // the document axis: inbox, sent packages, status history (DocumentPages)
+    r.addAll(documents.routes());
     return r;
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.openlgsp.core.ClientId;
 import org.openlgsp.core.NodeId;
 import org.openlgsp.edge.AdminApi;
 import org.openlgsp.edge.ApiLink;
@@ -26,6 +27,8 @@ import org.openlgsp.edge.ApiLink;
  * @param gateways the gateways whose operator APIs (monitoring, statistics, alerts) the console
  *     asks for its dashboard, alerts, statistics and operational records pages (default none)
  * @param oidc OpenID Connect sign-in beside the local accounts (default none: passwords only)
+ * @param documents the document axis whose inbox, sent packages and status histories the document
+ *     pages show, with each agency's token (default none: the pages say so)
  */
 public record ConsoleOptions(
     Boolean enabled,
@@ -36,7 +39,8 @@ public record ConsoleOptions(
     Duration lockoutFor,
     Integer pageSize,
     List<Gateway> gateways,
-    Optional<Oidc> oidc) {
+    Optional<Oidc> oidc,
+    Optional<Documents> documents) {
   public ConsoleOptions {
     enabled = enabled != null && enabled;
     host = host == null ? "127.0.0.1" : host;
@@ -62,22 +66,41 @@ public record ConsoleOptions(
       throw new IllegalArgumentException("gateways: each node at most once");
     }
     oidc = oidc == null ? Optional.empty() : oidc;
+    documents = documents == null ? Optional.empty() : documents;
   }
 
   public static ConsoleOptions defaults() {
-    return new ConsoleOptions(null, null, null, null, null, null, null, null, null);
+    return new ConsoleOptions(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** These options, enabled, on {@code host}:{@code port}. */
   public ConsoleOptions listening(String host, int port) {
     return new ConsoleOptions(
-        true, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways, oidc);
+        true,
+        host,
+        port,
+        sessionTimeout,
+        lockoutAfter,
+        lockoutFor,
+        pageSize,
+        gateways,
+        oidc,
+        documents);
   }
 
   /** These options, asking {@code gateways}' operator APIs. */
   public ConsoleOptions withGateways(List<Gateway> gateways) {
     return new ConsoleOptions(
-        enabled, host, port, sessionTimeout, lockoutAfter, lockoutFor, pageSize, gateways, oidc);
+        enabled,
+        host,
+        port,
+        sessionTimeout,
+        lockoutAfter,
+        lockoutFor,
+        pageSize,
+        gateways,
+        oidc,
+        documents);
   }
 
   /** These options, with OpenID Connect sign-in. */
@@ -91,7 +114,71 @@ public record ConsoleOptions(
         lockoutFor,
         pageSize,
         gateways,
-        Optional.of(oidc));
+        Optional.of(oidc),
+        documents);
+  }
+
+  /** These options, showing the document axis {@code documents}. */
+  public ConsoleOptions withDocuments(Documents documents) {
+    return new ConsoleOptions(
+        enabled,
+        host,
+        port,
+        sessionTimeout,
+        lockoutAfter,
+        lockoutFor,
+        pageSize,
+        gateways,
+        oidc,
+        Optional.of(documents));
+  }
+
+  /**
+   * The document axis ({@code url}: its client API, e.g. {@code http://127.0.0.1:8090}) and the
+   * agencies whose documents the console shows, each with the file of the bearer token the axis
+   * gave that agency's document system: the console asks as that agency, so the axis's own checks
+   * keep other agencies' documents out.
+   */
+  public record Documents(String url, List<Agency> agencies) {
+    public Documents {
+      agencies = agencies == null ? List.of() : List.copyOf(agencies);
+      if (agencies.isEmpty()) {
+        throw new IllegalArgumentException("documents: name at least one agency");
+      }
+      for (Agency a : agencies) {
+        url = new ApiLink(url, a.tokenFile()).url(); // the same URL rules as every API link
+      }
+      if (agencies.stream().map(Agency::member).distinct().count() != agencies.size()) {
+        throw new IllegalArgumentException("documents: each agency at most once");
+      }
+    }
+
+    /** The agency's link: the axis's URL with its token file. */
+    public ApiLink link(Agency a) {
+      return new ApiLink(url, a.tokenFile());
+    }
+  }
+
+  /** A local agency of the axis (its member id, e.g. {@code VN/GOV/000.00.00.H53}). */
+  public record Agency(String member, String tokenFile) {
+    public Agency {
+      if (member == null) {
+        throw new IllegalArgumentException("documents agency member is required");
+      }
+      ClientId id = ClientId.parse(member);
+      if (id.isSubsystem() || !ClientId.GOVERNMENT.equals(id.memberClass())) {
+        throw new IllegalArgumentException(
+            "documents agency " + member + " must be an agency (a GOV member, no subsystem)");
+      }
+      if (tokenFile == null || tokenFile.isBlank()) {
+        throw new IllegalArgumentException(
+            "documents agency " + member + ": tokenFile is required");
+      }
+    }
+
+    public ClientId id() {
+      return ClientId.parse(member);
+    }
   }
 
   /**

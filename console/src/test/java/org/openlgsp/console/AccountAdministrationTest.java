@@ -36,7 +36,8 @@ class AccountAdministrationTest {
       Accounts accounts =
           new Accounts(
               db,
-              new ConsoleOptions(true, null, 0, null, 2, Duration.ofMinutes(10), null, null, null),
+              new ConsoleOptions(
+                  true, null, 0, null, 2, Duration.ofMinutes(10), null, null, null, null),
               clock);
       String ops = "ops"; // each database is new: SQLite's file, PostgreSQL's schema
       String aud = "aud";

@@ -59,7 +59,8 @@ class AccountsTest {
       Accounts accounts =
           new Accounts(
               db,
-              new ConsoleOptions(true, null, 0, null, 3, Duration.ofMinutes(10), null, null, null),
+              new ConsoleOptions(
+                  true, null, 0, null, 3, Duration.ofMinutes(10), null, null, null, null),
               clock);
       ClientId tn = ClientId.parse("VN/GOV/000.00.00.H53");
       String password = accounts.create("tn-admin", ConsoleRole.AGENCY_ADMIN, Optional.of(tn));

@@ -102,6 +102,9 @@ class ConsoleHttpTest {
     DECLARED.put("POST /subjects", Set.of(ConsoleRole.SECURITY_OFFICER));
     DECLARED.put("GET /records.csv", audit);
     DECLARED.put("GET /records/{id}", audit);
+    DECLARED.put("GET /documents", Console.ALL);
+    DECLARED.put("GET /documents/sent", Console.ALL);
+    DECLARED.put("GET /documents/history", Console.ALL);
   }
 
   static String key(Route r) {

@@ -104,6 +104,9 @@ class ArchitectureTest {
               "org.openlgsp.console.AdminViews",
               "holds the administration pages' template models (see View)"),
           Map.entry(
+              "org.openlgsp.console.DocumentPages",
+              "holds the document axis pages' template models and their state labels (see View)"),
+          Map.entry(
               "org.openlgsp.console.AuditModels",
               "holds the ledger and subject-access pages' template models (see View)"),
           Map.entry(
@@ -139,8 +142,9 @@ class ArchitectureTest {
     "documents, core storage edge pki",
     "procedures, core storage edge mail",
     // the console's ledger and subject-access pages read the registry's consent log, witness and
-    // citizen data tracker and verify exports with the ledger module's verifier (docs/console.md)
-    "console, core storage edge ledger registry statistics",
+    // citizen data tracker and verify exports with the ledger module's verifier; its document
+    // pages read the axis API's wire records (docs/console.md)
+    "console, core storage edge ledger registry statistics documents",
     "node, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"
         + " console procedures",
     "cli, core storage mail edge pki ledger registry gateway monitoring statistics alerts documents"

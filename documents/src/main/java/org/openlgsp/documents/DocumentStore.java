@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Handle;
@@ -337,8 +338,7 @@ final class DocumentStore implements AutoCloseable {
     return Sql.read(
         db,
         h ->
-            h
-                .createQuery(
+            h.createQuery(
                     "SELECT id, kind, document_id, business_type, subject, status_code, size,"
                         + " received_at FROM edoc_package WHERE sender = ? ORDER BY received_at"
                         + " DESC, id")
@@ -352,27 +352,14 @@ final class DocumentStore implements AutoCloseable {
                             rs.getString(3),
                             rs.getString(4),
                             openSubject(rs.getString(1), rs.getString(5)),
-                            rs.getString(6) == null ? "" : rs.getString(6),
+                            Objects.toString(rs.getString(6), ""),
                             rs.getLong(7),
                             rs.getLong(8),
-                            List.of()))
-                .list()
-                .stream()
-                .map(
-                    p ->
-                        new SentItem(
-                            p.packageId(),
-                            p.kind(),
-                            p.documentId(),
-                            p.businessType(),
-                            p.subject(),
-                            p.statusCode(),
-                            p.size(),
-                            p.receivedAt(),
-                            deliveries(h, p.packageId()).stream()
+                            // the package's deliveries: at most a few recipients each
+                            deliveries(h, rs.getString(1)).stream()
                                 .map(d -> new SentItem.Recipient(d.recipient(), d.state()))
                                 .toList()))
-                .toList());
+                .list());
   }
 
   /** The package file of a delivery addressed to {@code agency}. */

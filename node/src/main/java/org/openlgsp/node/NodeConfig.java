@@ -977,6 +977,10 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             "console.gateways: a gateway node's console shows its own node only");
       }
+      if (console.filter(c -> c.documents().isPresent()).isPresent()) {
+        throw new IllegalArgumentException(
+            "console.documents: the document axis pages are the registry console's");
+      }
       credentials = credentials == null ? Optional.empty() : credentials;
       requireWayToAuthenticate(localSystems, credentials.isPresent());
       encryption = encryption == null ? List.of() : List.copyOf(encryption);
@@ -1034,7 +1038,8 @@ public record NodeConfig(
     /**
      * The node-local console of this gateway node (docs/console.md, {@code gateway.console}): the
      * registry console's options record and defaults ({@link
-     * org.openlgsp.console.ConsoleOptions#defaults}: none served), without {@code gateways}.
+     * org.openlgsp.console.ConsoleOptions#defaults}: none served), without {@code gateways} or
+     * {@code documents}.
      */
     public org.openlgsp.console.ConsoleOptions consoleOptions() {
       return console.orElseGet(org.openlgsp.console.ConsoleOptions::defaults);

@@ -245,7 +245,9 @@ public final class RegistryNode implements AutoCloseable {
             throw new NodeConfig.ConfigException(
                 message.startsWith("oidc.")
                     ? "registry.console." + message
-                    : "registry.console.gateways: " + message);
+                    : message.startsWith("registry.console.")
+                        ? message
+                        : "registry.console.gateways: " + message);
           }
           out.printf("registry %s: web console %s%n", instance, console.get().url());
         }

@@ -263,6 +263,14 @@ class GatewayConsoleSettingsTest {
                         "enabled: true, gateways: [{node: VN/GOV/000.00.00.H53/gw1, alerts: {url:"
                             + " 'http://127.0.0.1:1', tokenFile: t}}]")))
         .hasMessageContaining("console.gateways");
+    // the document axis pages are the registry console's
+    assertThatThrownBy(
+            () ->
+                NodeConfig.read(
+                    config(
+                        "enabled: true, documents: {url: 'http://127.0.0.1:1', agencies:"
+                            + " [{member: VN/GOV/000.00.00.H53, tokenFile: t}]}")))
+        .hasMessageContaining("console.documents");
     assertThatThrownBy(() -> NodeConfig.read(config("enabld: true")))
         .hasMessageContaining("enabld");
   }
