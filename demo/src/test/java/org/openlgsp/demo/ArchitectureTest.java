@@ -55,9 +55,9 @@ class ArchitectureTest {
   static final Map<String, String> PUBLIC_WITHOUT_USE_ELSEWHERE =
       Map.ofEntries(
           Map.entry(
-              "org.openlgsp.node.TenantSettings",
-              "the element type of NodeConfig.tenants (a public record's component), which"
-                  + " node.yaml binds onto"),
+              "org.openlgsp.node.ConsoleCredentials",
+              "the node console's credentials source over a gateway's LocalCredentials; its test"
+                  + " (in the gateway test kit's package, beside TwoGateways) builds one"),
           Map.entry(
               "org.openlgsp.alerts.Severity",
               "in the signatures of AlertsOptions and AlertRules, which node binds"),
@@ -99,6 +99,9 @@ class ArchitectureTest {
               "org.openlgsp.console.View",
               "the model every console template is given (templates compile to their own package)"),
           Map.entry("org.openlgsp.console.Paged", "a console template model (see View)"),
+          Map.entry(
+              "org.openlgsp.console.CredentialPages",
+              "holds the node console's credentials template models (see View)"),
           Map.entry("org.openlgsp.console.Pages", "holds console template models (see View)"),
           Map.entry(
               "org.openlgsp.console.AdminViews",
