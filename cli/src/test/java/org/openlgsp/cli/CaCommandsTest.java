@@ -209,26 +209,16 @@ class CaCommandsTest {
 
     // the third request asks a TLS profile for an Ed25519 key: nothing of the batch is issued
     CommandRun refused =
-        ca(
-            "issue",
-            "--csr",
-            dir.resolve("node.csr").toString(),
-            "--profile",
+        batch(
+            "node",
             "node-tls",
-            "--out",
-            dir.resolve("node.pem").toString(),
-            "--csr",
-            dir.resolve("enc.csr").toString(),
-            "--profile",
+            "node.pem",
+            "enc",
             "member-encryption",
-            "--out",
-            dir.resolve("enc.pem").toString(),
-            "--csr",
-            dir.resolve("sig.csr").toString(),
-            "--profile",
+            "enc.pem",
+            "sig",
             "node-tls",
-            "--out",
-            dir.resolve("sig.pem").toString());
+            "sig.pem");
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("csr.key_unsupported");
     assertThat(dir.resolve("node.pem")).doesNotExist();
@@ -236,26 +226,16 @@ class CaCommandsTest {
     assertThat(ca("list").out()).isEqualTo(before);
 
     CommandRun issued =
-        ca(
-            "issue",
-            "--csr",
-            dir.resolve("node.csr").toString(),
-            "--profile",
+        batch(
+            "node",
             "node-tls",
-            "--out",
-            dir.resolve("node.pem").toString(),
-            "--csr",
-            dir.resolve("enc.csr").toString(),
-            "--profile",
+            "node.pem",
+            "enc",
             "member-encryption",
-            "--out",
-            dir.resolve("enc.pem").toString(),
-            "--csr",
-            dir.resolve("sig.csr").toString(),
-            "--profile",
+            "enc.pem",
+            "sig",
             "member-signing",
-            "--out",
-            dir.resolve("sig.pem").toString());
+            "sig.pem");
     assertThat(issued.exit()).as(issued.err()).isZero();
     assertThat(issued.out().lines().filter(l -> l.startsWith("issued "))).hasSize(3);
     assertThat(issued.out())
@@ -278,23 +258,26 @@ class CaCommandsTest {
 
     // the same output file twice is refused before anything is issued
     CommandRun twice =
-        ca(
-            "issue",
-            "--csr",
-            dir.resolve("node.csr").toString(),
-            "--profile",
-            "node-tls",
-            "--out",
-            dir.resolve("again.pem").toString(),
-            "--csr",
-            dir.resolve("enc.csr").toString(),
-            "--profile",
-            "member-encryption",
-            "--out",
-            dir.resolve("again.pem").toString());
+        batch("node", "node-tls", "again.pem", "enc", "member-encryption", "again.pem");
     assertThat(twice.exit()).isEqualTo(2);
     assertThat(twice.err()).contains("given twice");
     assertThat(dir.resolve("again.pem")).doesNotExist();
+  }
+
+  /** {@code ca issue} with one --csr --profile --out per triple of names in {@code dir}. */
+  private CommandRun batch(String... csrProfileOut) {
+    List<String> args = new java.util.ArrayList<>(List.of("issue"));
+    for (int i = 0; i < csrProfileOut.length; i += 3) {
+      args.addAll(
+          List.of(
+              "--csr",
+              dir.resolve(csrProfileOut[i] + ".csr").toString(),
+              "--profile",
+              csrProfileOut[i + 1],
+              "--out",
+              dir.resolve(csrProfileOut[i + 2]).toString()));
+    }
+    return ca(args.toArray(String[]::new));
   }
 
   private void csr(String kind, String cn, String name) {
