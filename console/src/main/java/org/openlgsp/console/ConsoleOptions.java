@@ -75,51 +75,32 @@ public record ConsoleOptions(
 
   /** These options, enabled, on {@code host}:{@code port}. */
   public ConsoleOptions listening(String host, int port) {
-    return new ConsoleOptions(
-        true,
-        host,
-        port,
-        sessionTimeout,
-        lockoutAfter,
-        lockoutFor,
-        pageSize,
-        gateways,
-        oidc,
-        documents);
+    return copy(true, host, port, gateways, oidc, documents);
   }
 
   /** These options, asking {@code gateways}' operator APIs. */
   public ConsoleOptions withGateways(List<Gateway> gateways) {
-    return new ConsoleOptions(
-        enabled,
-        host,
-        port,
-        sessionTimeout,
-        lockoutAfter,
-        lockoutFor,
-        pageSize,
-        gateways,
-        oidc,
-        documents);
+    return copy(enabled, host, port, gateways, oidc, documents);
   }
 
   /** These options, with OpenID Connect sign-in. */
   public ConsoleOptions withOidc(Oidc oidc) {
-    return new ConsoleOptions(
-        enabled,
-        host,
-        port,
-        sessionTimeout,
-        lockoutAfter,
-        lockoutFor,
-        pageSize,
-        gateways,
-        Optional.of(oidc),
-        documents);
+    return copy(enabled, host, port, gateways, Optional.of(oidc), documents);
   }
 
   /** These options, showing the document axis {@code documents}. */
   public ConsoleOptions withDocuments(Documents documents) {
+    return copy(enabled, host, port, gateways, oidc, Optional.of(documents));
+  }
+
+  // The withers change these; the account and session settings are carried over as they are.
+  private ConsoleOptions copy(
+      Boolean enabled,
+      String host,
+      Integer port,
+      List<Gateway> gateways,
+      Optional<Oidc> oidc,
+      Optional<Documents> documents) {
     return new ConsoleOptions(
         enabled,
         host,
@@ -130,7 +111,7 @@ public record ConsoleOptions(
         pageSize,
         gateways,
         oidc,
-        Optional.of(documents));
+        documents);
   }
 
   /**
