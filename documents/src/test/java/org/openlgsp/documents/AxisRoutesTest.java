@@ -39,7 +39,17 @@ class AxisRoutesTest {
                 Optional.of("127.0.0.1"),
                 0)) {
       assertThat(server.routes())
-          .hasSize(7)
+          .extracting(r -> r.method() + " " + r.path())
+          .containsExactlyInAnyOrder(
+              "POST /edoc/v1/packages",
+              "GET /edoc/v1/inbox",
+              "GET /edoc/v1/inbox/{id}",
+              "GET /edoc/v1/sent",
+              "POST /edoc/v1/inbox/{id}/ack",
+              "GET /edoc/v1/history",
+              "PUT /edoc/v1/webhook",
+              "DELETE /edoc/v1/webhook");
+      assertThat(server.routes())
           .allSatisfy(
               r ->
                   assertThat(r.access())
