@@ -117,8 +117,10 @@ class MetricsEndpointTest {
    * Every metric family a gateway with a document axis serves, after an exchange was observed (the
    * per-exchange meters appear with their first exchange), is listed in docs/ops.md; and every
    * {@code lgsp_} meter docs/ops.md lists is served (but the OCSP ones, served only with {@code
-   * revocation:}, and the schema-violation counter, served from the first violation a schema check
-   * finds), so the page can neither miss a meter nor list one that is gone.
+   * revocation:}, the schema-violation counter, served from the first violation a schema check
+   * finds, and a registry's summaries-upward meters, served by a registry node that sends
+   * summaries: SummariesScheduleSettingsTest reads them), so the page can neither miss a meter nor
+   * list one that is gone.
    */
   @Test
   void everyMeterANodeServesIsInOpsMdAndEveryLgspMeterThereIsServed() throws Exception {
@@ -157,7 +159,10 @@ class MetricsEndpointTest {
           .containsExactlyInAnyOrder(
               "lgsp_ocsp_answer_age_seconds",
               "lgsp_ocsp_failures_total",
-              "lgsp_quality_violations_total");
+              "lgsp_quality_violations_total",
+              "lgsp_federation_summaries_failed_total",
+              "lgsp_federation_summaries_last_sent",
+              "lgsp_federation_summaries_sent_total");
     }
   }
 
