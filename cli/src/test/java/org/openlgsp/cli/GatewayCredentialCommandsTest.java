@@ -2,10 +2,7 @@ package org.openlgsp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -197,21 +194,7 @@ class GatewayCredentialCommandsTest {
   }
 
   private int token(String clientId, String secret) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + node.gateway().clientHttpPort().orElseThrow()
-                            + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id="
-                            + clientId
-                            + "&client_secret="
-                            + secret))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+    return org.openlgsp.gateway.TokenRequests.status(
+        node.gateway().clientHttpPort().orElseThrow(), clientId, secret);
   }
 }

@@ -178,22 +178,8 @@ class CredentialsSettingsTest {
 
   /** What the node's {@code POST /token} answers to these client credentials (its status). */
   static int token(GatewayNode node, String clientId, String secret) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + node.gateway().clientHttpPort().orElseThrow()
-                            + "/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id="
-                            + clientId
-                            + "&client_secret="
-                            + secret))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+    return org.openlgsp.gateway.TokenRequests.status(
+        node.gateway().clientHttpPort().orElseThrow(), clientId, secret);
   }
 
   private HttpResponse<String> call(
